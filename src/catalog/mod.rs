@@ -1,0 +1,161 @@
+//! Element specs: the bundled ones under `assets/elements/`, compiled into the
+//! binary, and the settings common to every element (`assets/common.toml`).
+
+mod spec;
+
+pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
+
+use include_dir::{include_dir, Dir};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+static ELEMENTS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/assets/elements");
+static COMMON_TOML: &str = include_str!("../../assets/common.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+/// Parses and checks one spec file; `file` names it in errors.
+pub fn parse_spec(file: &str, text: &str) -> Result<ElementSpec, SpecError> {
+    let invalid = |message: String| SpecError::Invalid {
+        file: file.to_string(),
+        message,
+    };
+    let spec: ElementSpec = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    check_spec(&spec).map_err(invalid)?;
+    Ok(spec)
+}
+
+/// Rules a spec must follow beyond its shape, so a broken asset fails a test
+/// instead of a person's form.
+pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
+    if spec.key.trim().is_empty() {
+        return Err("the element key is empty".into());
+    }
+    let mut seen = std::collections::HashSet::new();
+    for f in &spec.fields {
+        if !seen.insert(f.key.as_str()) {
+            return Err(format!("field `{}` is declared twice", f.key));
+        }
+        if f.kind == FieldKind::Choice && f.choices.is_empty() {
+            return Err(format!("choice field `{}` lists no choices", f.key));
+        }
+        if let Some(d) = &f.default {
+            if f.kind == FieldKind::Boolean && d != "true" && d != "false" {
+                return Err(format!("boolean field `{}` has default `{d}`", f.key));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The specs bundled with the binary, sorted by name.
+pub fn bundled() -> &'static [ElementSpec] {
+    static SPECS: OnceLock<Vec<ElementSpec>> = OnceLock::new();
+    SPECS.get_or_init(|| {
+        let mut specs: Vec<ElementSpec> = ELEMENTS_DIR
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+            .map(|f| {
+                let name = f.path().display().to_string();
+                let text = f.contents_utf8().unwrap_or_default();
+                // A bundled spec that does not parse is a build defect that the
+                // unit tests catch; at run time it is left out rather than
+                // taking the whole wizard down.
+                parse_spec(&name, text).ok().map(|mut s| {
+                    s.bundled = true;
+                    s
+                })
+            })
+            .flatten()
+            .collect();
+        specs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        specs
+    })
+}
+
+pub fn bundled_spec(key: &str) -> Option<&'static ElementSpec> {
+    bundled().iter().find(|s| s.key.eq_ignore_ascii_case(key))
+}
+
+/// The optional settings every element accepts, marked advanced.
+pub fn common_fields() -> &'static [FieldSpec] {
+    static FIELDS: OnceLock<Vec<FieldSpec>> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        #[derive(Deserialize)]
+        struct Common {
+            fields: Vec<FieldSpec>,
+        }
+        let common: Common = toml::from_str(COMMON_TOML).unwrap_or(Common { fields: vec![] });
+        common
+            .fields
+            .into_iter()
+            .map(|mut f| {
+                f.advanced = true;
+                f
+            })
+            .collect()
+    })
+}
+
+/// Every field of a form for this element: its own, then the common ones it
+/// does not declare itself.
+pub fn form_fields(spec: &ElementSpec) -> Vec<FieldSpec> {
+    let mut fields = spec.fields.clone();
+    for c in common_fields() {
+        if spec.field(&c.key).is_none() {
+            fields.push(c.clone());
+        }
+    }
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_file_parses() {
+        let files: Vec<_> = ELEMENTS_DIR.files().collect();
+        assert_eq!(files.len(), bundled().len(), "a spec file failed to parse");
+        for f in files {
+            let name = f.path().display().to_string();
+            parse_spec(&name, f.contents_utf8().unwrap()).unwrap();
+        }
+    }
+
+    #[test]
+    fn common_settings_load_and_are_advanced() {
+        let keys: Vec<_> = common_fields().iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "event.notification.enabled",
+                "event.vendor.type",
+                "event.notification.callback.url",
+                "event.poller.refresh_interval",
+                "filter.response.nulls"
+            ]
+        );
+        assert!(common_fields().iter().all(|f| f.advanced && !f.required));
+    }
+
+    #[test]
+    fn broken_specs_are_refused_with_the_file_named() {
+        let err = parse_spec("x.toml", "key = 'x'\nname = 'X'\nauth = 'magic'").unwrap_err();
+        assert!(err.to_string().starts_with("x.toml:"), "{err}");
+        let dup = "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='text'\n[[fields]]\nkey='a'\nlabel='A'\nkind='text'";
+        assert!(parse_spec("d.toml", dup).unwrap_err().to_string().contains("twice"));
+        let choice = "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='choice'";
+        assert!(parse_spec("c.toml", choice).is_err());
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive() {
+        assert_eq!(bundled_spec("BigCommerce").unwrap().key, "bigcommerce");
+        assert!(bundled_spec("nope").is_none());
+    }
+}

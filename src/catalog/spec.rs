@@ -1,0 +1,154 @@
+//! The declarative description of an element: what it is, how it
+//! authenticates, and which configuration a person must give.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthKind {
+    Basic,
+    Custom,
+    Oauth2,
+    Oauth1,
+}
+
+impl AuthKind {
+    pub fn is_oauth(self) -> bool {
+        matches!(self, AuthKind::Oauth2 | AuthKind::Oauth1)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthKind::Basic => "basic (username and token)",
+            AuthKind::Custom => "API keys",
+            AuthKind::Oauth2 => "OAuth 2 (sign in through your browser)",
+            AuthKind::Oauth1 => "OAuth 1 (sign in through your browser)",
+        }
+    }
+
+    /// The platform's name for it, as in `authentication.type`.
+    pub fn platform_name(self) -> &'static str {
+        match self {
+            AuthKind::Basic => "basic",
+            AuthKind::Custom => "custom",
+            AuthKind::Oauth2 => "oauth2",
+            AuthKind::Oauth1 => "oauth1",
+        }
+    }
+
+    pub fn from_platform(name: &str) -> AuthKind {
+        match name.to_ascii_lowercase().as_str() {
+            "oauth2" => AuthKind::Oauth2,
+            "oauth1" => AuthKind::Oauth1,
+            "basic" => AuthKind::Basic,
+            _ => AuthKind::Custom,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldKind {
+    Text,
+    /// Several lines of text.
+    Textarea,
+    Url,
+    Secret,
+    Boolean,
+    Choice,
+    Integer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The configuration key sent in `POST /instances`.
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub help: String,
+    pub kind: FieldKind,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub example: Option<String>,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// A template filled from other fields (`{store.url}/wc-api/v2`) or from
+    /// the run's context (`{callback_url}`); the person may still edit it.
+    #[serde(default)]
+    pub derive: Option<String>,
+    /// Regular-expression-free shape check for text: `^[0-9]+$` is the only
+    /// form the bundled specs need, so only digit-only patterns are honoured.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub pattern_hint: Option<String>,
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    /// Only relevant (shown, validated and sent) when this condition holds:
+    /// `other.key` (that boolean is true) or `other.key=value`.
+    #[serde(default)]
+    pub when: Option<String>,
+    /// Part of the folded "Advanced" group; sent only when changed.
+    #[serde(default)]
+    pub advanced: bool,
+}
+
+impl FieldSpec {
+    pub fn is_secret(&self) -> bool {
+        self.kind == FieldKind::Secret
+    }
+
+    /// The condition of `when`, split into the key and the value it must have.
+    pub fn condition(&self) -> Option<(&str, &str)> {
+        let when = self.when.as_deref()?;
+        Some(match when.split_once('=') {
+            Some((k, v)) => (k.trim(), v.trim()),
+            None => (when.trim(), "true"),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElementSpec {
+    pub key: String,
+    pub name: String,
+    #[serde(default)]
+    pub hub: String,
+    pub auth: AuthKind,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub docs_url: Option<String>,
+    #[serde(default)]
+    pub beta: bool,
+    #[serde(default)]
+    pub fields: Vec<FieldSpec>,
+    /// True for specs that ship with the binary; false for ones built from
+    /// the live catalog's metadata.
+    #[serde(skip, default)]
+    pub bundled: bool,
+}
+
+impl ElementSpec {
+    pub fn field(&self, key: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// Labels of what a person must have ready before starting.
+    pub fn needs(&self) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|f| f.required && f.derive.is_none() && f.default.is_none())
+            .map(|f| f.label.as_str())
+            .collect()
+    }
+}

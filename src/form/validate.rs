@@ -1,0 +1,155 @@
+//! Field validation as pure functions. Every message names the field's label
+//! and says what is expected, so it can stand alone in a footer or on stderr.
+
+use super::values::FormValues;
+use crate::catalog::{FieldKind, FieldSpec};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub key: String,
+    pub label: String,
+    pub message: String,
+}
+
+/// Whether the field applies given the other values (its `when` condition).
+pub fn is_active(field: &FieldSpec, values: &FormValues) -> bool {
+    match field.condition() {
+        None => true,
+        Some((key, expected)) => values.get(key).trim().eq_ignore_ascii_case(expected),
+    }
+}
+
+fn one_line_problem(value: &str) -> Option<&'static str> {
+    if value.contains(['\n', '\r']) {
+        Some("must be on one line (remove the line breaks)")
+    } else if value.contains('\t') {
+        Some("must not contain tabs")
+    } else if value.chars().any(char::is_control) {
+        Some("contains control characters (an escape sequence was probably pasted); retype it")
+    } else {
+        None
+    }
+}
+
+fn example_suffix(field: &FieldSpec) -> String {
+    match &field.example {
+        Some(e) if !field.is_secret() => format!(", e.g. {e}"),
+        _ => String::new(),
+    }
+}
+
+/// Checks one value; `None` when it is acceptable. An empty optional field is
+/// always acceptable.
+pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
+    let label = &field.label;
+    let v = value.trim();
+    if v.is_empty() {
+        return field
+            .required
+            .then(|| format!("{label} is required{}", example_suffix(field)));
+    }
+    if let Some(max) = field.max_length {
+        let n = value.chars().count();
+        if n > max {
+            return Some(format!("{label} must be at most {max} characters (it has {n})"));
+        }
+    }
+    if field.kind != FieldKind::Textarea {
+        if let Some(problem) = one_line_problem(v) {
+            return Some(format!("{label} {problem}"));
+        }
+    }
+    match field.kind {
+        FieldKind::Url => {
+            if !is_http_url(v) {
+                return Some(format!(
+                    "{label} must be an https:// or http:// URL with a host{}",
+                    example_suffix(field)
+                ));
+            }
+        }
+        FieldKind::Boolean => {
+            if v != "true" && v != "false" {
+                return Some(format!("{label} must be true or false"));
+            }
+        }
+        FieldKind::Choice => {
+            if !field.choices.iter().any(|c| c == v) {
+                return Some(format!("{label} must be one of: {}", field.choices.join(", ")));
+            }
+        }
+        FieldKind::Integer => {
+            let range = match (field.min, field.max) {
+                (Some(a), Some(b)) => format!(" from {a} to {b}"),
+                (Some(a), None) => format!(" of at least {a}"),
+                (None, Some(b)) => format!(" of at most {b}"),
+                (None, None) => String::new(),
+            };
+            let ok = v.parse::<i64>().ok().is_some_and(|n| {
+                field.min.is_none_or(|a| n >= a) && field.max.is_none_or(|b| n <= b)
+            });
+            if !ok {
+                return Some(format!("{label} must be a whole number{range}"));
+            }
+        }
+        FieldKind::Text | FieldKind::Secret | FieldKind::Textarea => {}
+    }
+    if field.pattern.as_deref() == Some("^[0-9]+$") && !v.chars().all(|c| c.is_ascii_digit()) {
+        let hint = field.pattern_hint.as_deref().unwrap_or("digits only");
+        return Some(format!("{label} must be {hint}{}", example_suffix(field)));
+    }
+    None
+}
+
+pub fn is_http_url(v: &str) -> bool {
+    // The URL parser repairs `http:///x` into host `x`; a person who typed
+    // that most likely forgot the host, so the literal shape is checked too.
+    let literal_host = v
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    if !literal_host {
+        return false;
+    }
+    match url::Url::parse(v) {
+        Ok(u) => {
+            (u.scheme() == "http" || u.scheme() == "https")
+                && u.host_str().is_some_and(|h| !h.is_empty())
+                && !v.contains(char::is_whitespace)
+        }
+        Err(_) => false,
+    }
+}
+
+/// Every error of the form at once, in field order. Fields whose `when`
+/// condition is off are not checked: they will not be sent.
+pub fn validate(fields: &[FieldSpec], values: &FormValues) -> Vec<FieldError> {
+    fields
+        .iter()
+        .filter(|f| is_active(f, values))
+        .filter_map(|f| {
+            validate_field(f, values.get(&f.key)).map(|message| FieldError {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                message,
+            })
+        })
+        .collect()
+}
+
+/// Validation of the instance name, which is not a configuration field.
+pub fn validate_name(name: &str) -> Option<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        Some("Instance name is required".into())
+    } else if n.chars().count() > 255 {
+        Some("Instance name must be at most 255 characters".into())
+    } else {
+        one_line_problem(n).map(|p| format!("Instance name {p}"))
+    }
+}
+
+/// Tags are free text separated by commas; each must be one line.
+pub fn validate_tags(tags: &[String]) -> Option<String> {
+    tags.iter()
+        .find_map(|t| one_line_problem(t).map(|p| format!("Tag \"{}\" {p}", t.escape_debug())))
+}

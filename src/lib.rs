@@ -1,0 +1,13 @@
+//! ce-wizard: connect an account to Cloud Elements from the terminal.
+
+pub mod api;
+pub mod catalog;
+pub mod cli;
+pub mod clipboard;
+pub mod config;
+pub mod exit;
+pub mod form;
+pub mod oauth;
+pub mod sandbox;
+pub mod secret;
+pub mod tui;
