@@ -22,6 +22,7 @@ use http::{ReadError, Request, Response, MAX_BODY_BYTES};
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -197,10 +198,12 @@ impl Sandbox {
     /// fails.
     fn wait(mut self) -> io::Result<()> {
         let port = self.port();
-        let failure = std::mem::take(&mut self.workers)
-            .into_iter()
-            .filter_map(|w| w.join().ok().flatten())
-            .next();
+        let mut failure = None;
+        for worker in std::mem::take(&mut self.workers) {
+            if let Ok(Some(e)) = worker.join() {
+                failure.get_or_insert(e);
+            }
+        }
         match failure {
             Some(e) => Err(io::Error::new(
                 e.kind(),
@@ -265,7 +268,15 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
         })
         .collect();
     let response = match http::read_body(raw.body_length(), raw.as_reader()) {
-        Ok(body) => routes::handle(state, &Request::new(&method, &target, headers, body)),
+        Ok(body) => {
+            let request = Request::new(&method, &target, headers, body);
+            // A defect in one handler answers 500 instead of killing a worker
+            // (four such panics would leave nobody to answer at all).
+            panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &request)))
+                .unwrap_or_else(|_| {
+                    Response::error(500, "The sandbox failed while handling this request")
+                })
+        }
         Err(ReadError::TooLarge) => Response::error(
             413,
             format!("The request body is larger than the sandbox accepts ({MAX_BODY_BYTES} bytes)"),
