@@ -2,6 +2,8 @@
 //! provider's redirect, whether it reaches the loopback listener or is pasted.
 
 mod callback;
+mod pages;
+mod response;
 mod state;
 
 pub use callback::{
