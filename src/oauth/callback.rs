@@ -109,8 +109,9 @@ pub(crate) fn names_a_state(query: &str) -> bool {
 /// Reads what a person pasted instead of waiting for the listener: the full
 /// redirected address, its query (`?code=…&state=…` or without the `?`), or
 /// the bare code. Surrounding whitespace is ignored. An address or query must
-/// carry this attempt's state; a bare code (no `?`, `=` or `/`) cannot, and is
-/// taken as the code.
+/// carry this attempt's state; a bare code (no `?`, `=` or `/`, apart from
+/// base64 `=` padding at its end) cannot, and is taken as the code,
+/// percent-decoded as it would be in the address.
 pub fn parse_pasted(input: &str, state: &OAuthState) -> Result<CallbackOutcome, CallbackRejection> {
     let input = input.trim();
     if input.is_empty() {
@@ -127,7 +128,7 @@ pub fn parse_pasted(input: &str, state: &OAuthState) -> Result<CallbackOutcome, 
 
     let query = match input.split_once('?') {
         Some((_, after)) => Some(after),
-        None if input.contains('=') => Some(input),
+        None if input.contains('=') && !is_padded_code(input) => Some(input),
         None => None,
     };
     if let Some(query) = query {
@@ -163,16 +164,24 @@ fn bare_code(input: &str) -> Result<CallbackOutcome, CallbackRejection> {
              browser landed on instead",
         ));
     }
-    // Decoded exactly as the same text would be in the address, because a code
-    // copied out of the address bar is in its percent-encoded form.
-    let code = form_urlencoded::parse(input.as_bytes())
+    // Decoded exactly as the same text would be as a value in the address,
+    // because a code copied out of the address bar is percent-encoded.
+    let as_value = zeroize::Zeroizing::new(format!("code={input}"));
+    let code = form_urlencoded::parse(as_value.as_bytes())
         .next()
-        .map(|(decoded, _)| Secret::new(decoded.into_owned()))
+        .map(|(_, decoded)| Secret::new(decoded.into_owned()))
         .unwrap_or_default();
     Ok(CallbackOutcome::Authorized(ProviderGrant {
         code: Some(code),
         ..ProviderGrant::default()
     }))
+}
+
+/// A base64 code with its `=` padding (`abc==`): the `=` signs end it and
+/// no name comes before them, so it is not a query.
+fn is_padded_code(input: &str) -> bool {
+    let body = input.trim_end_matches('=');
+    !body.is_empty() && !body.contains('=')
 }
 
 fn not_a_callback(why: &str) -> CallbackRejection {
@@ -528,6 +537,12 @@ mod tests {
         );
         // Copied out of the address bar, a code is in its percent-encoded form.
         assert_eq!(code_of(parse_pasted("4%2F0AbC", &s).unwrap()), "4/0AbC");
+        // Base64 padding does not make a code a query.
+        assert_eq!(code_of(parse_pasted("aGVsbG8==", &s).unwrap()), "aGVsbG8==");
+        assert!(matches!(
+            parse_pasted("=abc", &s),
+            Err(CallbackRejection::MissingState)
+        ));
     }
 
     #[test]

@@ -168,8 +168,9 @@ impl ListenerHandle {
         callback_url(self.port)
     }
 
-    /// The next event; `None` once the listener has stopped (after shutdown,
-    /// or if the operating system stopped accepting connections).
+    /// The next event; `None` once the listener can receive nothing more
+    /// (the operating system stopped accepting connections): fall back to a
+    /// pasted address then.
     pub async fn next_event(&mut self) -> Option<ListenerEvent> {
         self.receiver.recv().await
     }
@@ -185,7 +186,9 @@ impl ListenerHandle {
     /// Stops the listener and frees the port. If a callback completed and the
     /// browser has not yet fetched the result page it was redirected to, this
     /// first waits up to about a second for that fetch. Blocks the calling
-    /// thread for that long at most (plus joining the handler threads).
+    /// thread for that long at most (plus joining the handler threads), so
+    /// async code that cannot spare a runtime thread runs it (or the drop) in
+    /// `spawn_blocking`.
     pub fn shutdown(mut self) {
         self.close();
     }
