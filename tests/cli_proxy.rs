@@ -33,8 +33,21 @@ fn the_platform_is_reached_through_http_proxy() {
         .env("CE_USER_SECRET", "u")
         .env("CE_ORG_SECRET", "o")
         .env("HTTP_PROXY", &proxy_url)
-        .args(["create", "--base-url", "http://platform.ce-wizard.test/elements/api-v2", "--element", "ecwid"])
-        .args(["--set", "ecwid.store.id=1", "--set", "ecwid.order.key=o", "--set", "ecwid.product.key=p"]);
+        .args([
+            "create",
+            "--base-url",
+            "http://platform.ce-wizard.test/elements/api-v2",
+            "--element",
+            "ecwid",
+        ])
+        .args([
+            "--set",
+            "ecwid.store.id=1",
+            "--set",
+            "ecwid.order.key=o",
+            "--set",
+            "ecwid.product.key=p",
+        ]);
     let out = run(cmd, "");
     let request_line = seen.join().unwrap();
     assert!(
