@@ -1,8 +1,20 @@
 //! Element specs: the bundled ones under `assets/elements/`, compiled into the
-//! binary, and the settings common to every element (`assets/common.toml`).
+//! binary, and the settings common to every element (`assets/common.toml`);
+//! the live catalog of the platform and its cache; and specs built from an
+//! element's configuration metadata when no bundled one exists.
 
+mod cache;
+mod live;
+pub mod metadata;
 mod spec;
 
+pub use cache::{
+    cache_dir, cache_path, load_cached, CachedCatalog, CACHE_DIR_ENV, FRESH_FOR, MAX_AGE,
+};
+pub use live::{
+    element_spec, lookup, parse_elements, refresh, Catalog, CatalogEntry, Lookup, Origin,
+};
+pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
 
 use include_dir::{include_dir, Dir};
