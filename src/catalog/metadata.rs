@@ -37,6 +37,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
 
     let mut seen = HashSet::new();
     let mut fields = Vec::new();
+    let mut unasked = Vec::new();
     for (_, entry) in ordered {
         let key = entry.key.trim();
         if key.is_empty() || !seen.insert(key.to_string()) {
@@ -44,12 +45,13 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         }
         if info.auth.is_oauth() && is_oauth_app_key(key) {
             fields.push(oauth_field(key, Some(entry)));
-            continue;
+        } else if !asks_a_person(entry) {
+            if !is_common_key(key) || leaves_to_platform(entry) {
+                unasked.push(key.to_string());
+            }
+        } else {
+            fields.push(field_from_entry(key, entry));
         }
-        if !asks_a_person(entry) {
-            continue;
-        }
-        fields.push(field_from_entry(key, entry));
     }
     if info.auth.is_oauth() {
         // Missing from the metadata, still needed by the flow: asked first.
@@ -74,6 +76,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         beta: info.beta,
         fields,
         bundled: false,
+        unasked,
     }
 }
 
@@ -85,6 +88,11 @@ pub fn merge_with_bundled(bundled: &ElementSpec, from_metadata: &ElementSpec) ->
     for f in &from_metadata.fields {
         if spec.field(&f.key).is_none() {
             spec.fields.push(f.clone());
+        }
+    }
+    for k in &from_metadata.unasked {
+        if spec.field(k).is_none() && !spec.unasked.contains(k) {
+            spec.unasked.push(k.clone());
         }
     }
     spec
@@ -102,16 +110,22 @@ fn default_of(entry: &ConfigEntry) -> Option<&str> {
     entry.default_value.as_deref().filter(|d| !d.is_empty())
 }
 
-/// Whether a person is asked for this entry at all.
-fn asks_a_person(entry: &ConfigEntry) -> bool {
+/// Internal, switched off, or hidden with nothing missing: the platform
+/// looks after it.
+fn leaves_to_platform(entry: &ConfigEntry) -> bool {
     let inactive = entry.extra.get("active").and_then(Value::as_bool) == Some(false);
-    if entry.internal || inactive {
+    let nobody_else_can = entry.required && default_of(entry).is_none();
+    entry.internal || inactive || (entry.hide_from_console && !nobody_else_can)
+}
+
+/// Whether a person is asked for this entry at all. A common key that is
+/// not left to the platform is asked through the curated common field
+/// instead, unless it is required without a default.
+fn asks_a_person(entry: &ConfigEntry) -> bool {
+    if leaves_to_platform(entry) {
         return false;
     }
     let nobody_else_can = entry.required && default_of(entry).is_none();
-    if entry.hide_from_console && !nobody_else_can {
-        return false;
-    }
     !is_common_key(entry.key.trim()) || nobody_else_can
 }
 
@@ -496,6 +510,27 @@ mod tests {
         assert!(form
             .iter()
             .any(|f| f.key == "event.notification.enabled" && f.advanced));
+
+        // A common key the platform sets itself is not offered either.
+        let e = entries(json!([
+            {"key": "event.vendor.type", "type": "TEXTFIELD_32", "internal": true},
+            {"key": "filter.response.nulls", "type": "BOOLEAN", "hideFromConsole": true},
+            {"key": "own.internal", "type": "TEXTFIELD_32", "internal": true},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        assert_eq!(
+            spec.unasked,
+            ["event.vendor.type", "filter.response.nulls", "own.internal"]
+        );
+        let form: Vec<String> = form_fields(&spec).into_iter().map(|f| f.key).collect();
+        assert_eq!(
+            form,
+            [
+                "event.notification.enabled",
+                "event.notification.callback.url",
+                "event.poller.refresh_interval"
+            ]
+        );
     }
 
     #[test]

@@ -113,11 +113,11 @@ pub fn common_fields() -> &'static [FieldSpec] {
 }
 
 /// Every field of a form for this element: its own, then the common ones it
-/// does not declare itself.
+/// neither declares itself nor leaves to the platform.
 pub fn form_fields(spec: &ElementSpec) -> Vec<FieldSpec> {
     let mut fields = spec.fields.clone();
     for c in common_fields() {
-        if spec.field(&c.key).is_none() {
+        if spec.field(&c.key).is_none() && !spec.unasked.contains(&c.key) {
             fields.push(c.clone());
         }
     }
