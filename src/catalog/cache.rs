@@ -23,6 +23,10 @@ pub const MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
 pub const FRESH_FOR: Duration = Duration::from_secs(24 * 3600);
 /// Larger files are not read: a real catalog is a fraction of this.
 const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Catalog files kept in the directory; older ones are removed on write.
+/// Each `--sandbox` run has a new port and so a new base URL: without a
+/// bound their files would pile up.
+const MAX_FILES: usize = 16;
 
 /// The catalog as cached, and when the platform gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,7 +163,33 @@ fn write_to(path: &Path, file: &CacheFile) -> std::io::Result<()> {
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
-    result
+    result?;
+    prune(dir, MAX_FILES);
+    Ok(())
+}
+
+/// Removes all but the `keep` most recently written catalog files.
+fn prune(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("catalog-") && name.ends_with(".json")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= keep {
+        return;
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, path) in files.into_iter().skip(keep) {
+        // Another process may have removed it already; that is the goal.
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 #[cfg(test)]
@@ -235,6 +265,26 @@ mod tests {
             assert!(read_from(&path, "http://h", at).is_none(), "{junk:?}");
         }
         assert!(read_from(&dir.path().join("absent.json"), "http://h", at).is_none());
+    }
+
+    #[test]
+    fn only_the_newest_catalog_files_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = SystemTime::now() - Duration::from_secs(1000);
+        for i in 0..5u64 {
+            let p = dir.path().join(format!("catalog-{i}.json"));
+            std::fs::write(&p, "{}").unwrap();
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(base + Duration::from_secs(i * 10)).unwrap();
+        }
+        std::fs::write(dir.path().join("other.json"), "{}").unwrap();
+        prune(dir.path(), 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["catalog-3.json", "catalog-4.json", "other.json"]);
     }
 
     #[test]
