@@ -393,6 +393,26 @@ mod tests {
         );
     }
 
+    /// The UI runs these in tokio tasks, which need `Send` futures.
+    #[test]
+    fn the_async_calls_can_run_in_a_spawned_task() {
+        fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+        let client = Client::new(
+            "http://127.0.0.1:9/elements/api-v2",
+            crate::api::Credentials {
+                user: "u".into(),
+                org: "o".into(),
+            },
+        )
+        .unwrap();
+        let entry = entry("a", "A");
+        let c = client.clone();
+        spawnable(async move { refresh(&c).await });
+        let c = client.clone();
+        spawnable(async move { lookup(&c, "a").await });
+        spawnable(async move { element_spec(&client, &entry).await });
+    }
+
     #[test]
     fn the_bundled_catalog_is_the_bundled_specs() {
         let c = Catalog::bundled();
