@@ -467,6 +467,14 @@ fn unknown_elements_and_bad_files_exit_2() {
         "{}",
         out.stderr
     );
+    // A key that is not bundled is looked up in the platform's catalog: one
+    // GET /elements, nothing else.
+    let asked: Vec<String> = sb
+        .requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(asked, ["GET /elements/api-v2/elements"]);
 
     let mut cmd = command(&sb, dir.path());
     cmd.args(["create", "--from", "-"]);
@@ -477,7 +485,7 @@ fn unknown_elements_and_bad_files_exit_2() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("not valid JSON"), "{}", out.stderr);
     assert!(!out.stderr.contains("s3cr3t"));
-    assert!(sb.requests().is_empty());
+    assert_eq!(sb.requests().len(), 1, "the broken file sent nothing");
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! The Cloud Elements platform client.
 
+mod catalog_calls;
 mod error;
 mod types;
 
+pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,

@@ -1,8 +1,20 @@
 //! Element specs: the bundled ones under `assets/elements/`, compiled into the
-//! binary, and the settings common to every element (`assets/common.toml`).
+//! binary, and the settings common to every element (`assets/common.toml`);
+//! the live catalog of the platform and its cache; and specs built from an
+//! element's configuration metadata when no bundled one exists.
 
+mod cache;
+mod live;
+pub mod metadata;
 mod spec;
 
+pub use cache::{
+    cache_dir, cache_path, load_cached, CachedCatalog, CACHE_DIR_ENV, FRESH_FOR, MAX_AGE,
+};
+pub use live::{
+    element_spec, lookup, parse_elements, refresh, Catalog, CatalogEntry, Lookup, Origin,
+};
+pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
 
 use include_dir::{include_dir, Dir};
@@ -101,11 +113,11 @@ pub fn common_fields() -> &'static [FieldSpec] {
 }
 
 /// Every field of a form for this element: its own, then the common ones it
-/// does not declare itself.
+/// neither declares itself nor leaves to the platform.
 pub fn form_fields(spec: &ElementSpec) -> Vec<FieldSpec> {
     let mut fields = spec.fields.clone();
     for c in common_fields() {
-        if spec.field(&c.key).is_none() {
+        if spec.field(&c.key).is_none() && !spec.unasked.contains(&c.key) {
             fields.push(c.clone());
         }
     }

@@ -136,6 +136,10 @@ pub struct ElementSpec {
     /// the live catalog's metadata.
     #[serde(skip, default)]
     pub bundled: bool,
+    /// Keys the platform sets itself for this element (internal or hidden in
+    /// its metadata): never asked, not even among the common settings.
+    #[serde(skip, default)]
+    pub unasked: Vec<String>,
 }
 
 impl ElementSpec {

@@ -3,9 +3,9 @@
 
 use super::inputs::{self, looks_like_placeholder, Draft};
 use super::oauth_flow::{self, OAuthSession};
-use super::{prompt, report, resolve_connection, CreateArgs, Failure, GlobalArgs};
+use super::{prompt, report, resolve_connection, Connection, CreateArgs, Failure, GlobalArgs};
 use crate::api::{CreateInstance, ElementRef};
-use crate::catalog::{bundled, bundled_spec, form_fields, AuthKind, ElementSpec, FieldSpec};
+use crate::catalog::{self, bundled_spec, form_fields, Catalog, ElementSpec, FieldSpec, Lookup};
 use crate::exit;
 use crate::form::{self, DeriveContext, FormValues};
 use crate::secret::key_looks_secret;
@@ -46,7 +46,8 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     let key = draft.element.clone().ok_or_else(|| {
         Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")
     })?;
-    let spec = bundled_spec(&key).ok_or_else(|| Failure::invalid(unknown_element(&key)))?;
+    let (spec, early_connection) = resolve_element(g, &key).await?;
+    let spec = &spec;
     let fields = form_fields(spec);
 
     let mut values: FormValues = FormValues::new();
@@ -59,7 +60,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     for label in form::trim_values(&fields, &mut values) {
         eprintln!("note: removed the spaces around {label}");
     }
-    let oauth = spec.auth == AuthKind::Oauth2;
+    let oauth = spec.auth.is_oauth();
     let predicted_callback = oauth.then(|| oauth_flow::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
@@ -91,7 +92,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
         )));
     }
 
-    let conn = resolve_connection(g)?;
+    let conn = match early_connection {
+        Some(conn) => conn,
+        None => resolve_connection(g)?,
+    };
     if conn.sandbox.is_some() {
         eprintln!("Using the built-in sandbox: nothing leaves this machine.");
     }
@@ -121,8 +125,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     }
     body.configuration = form::configuration(&fields, &values);
     loop {
-        let code = session.authorize(&client, spec, &values).await?;
-        body.provider_data = Some(BTreeMap::from([("code".to_string(), code)]));
+        body.provider_data = Some(session.authorize(&client, spec, &values).await?);
         match client.create_instance(&body).await {
             Ok(instance) => {
                 // Waits (bounded) for the browser to fetch the result page.
@@ -133,8 +136,9 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
             }
             Err(e) => {
                 eprintln!("error: {}", report::api_error(&e, Some(spec)));
-                // The code is spent whatever the platform did with it.
-                eprintln!("The authorization code can be used only once.");
+                // The code (or request token) is spent whatever the
+                // platform did with it.
+                eprintln!("An authorization can be used only once.");
                 if interactive && prompt::confirm("Authorize again in the browser?", true) {
                     continue;
                 }
@@ -270,18 +274,60 @@ fn warn_about_inputs(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) {
     }
 }
 
-fn unknown_element(key: &str) -> String {
-    let lower = key.to_ascii_lowercase();
-    let close: Vec<&str> = bundled()
-        .iter()
-        .filter(|s| {
-            s.key.contains(&lower)
-                || lower.contains(&s.key)
-                || s.name.to_ascii_lowercase().contains(&lower)
-        })
-        .map(|s| s.key.as_str())
-        .collect();
-    let known: Vec<&str> = bundled().iter().map(|s| s.key.as_str()).collect();
+/// The element's spec. A bundled one needs nothing from the network; any
+/// other key is looked up in the platform's catalog (cached, else fetched)
+/// and its form built from its configuration metadata, over the connection
+/// returned for reuse (`--sandbox` must not start a second sandbox).
+async fn resolve_element(
+    g: &GlobalArgs,
+    key: &str,
+) -> Result<(ElementSpec, Option<Connection>), Failure> {
+    if let Some(spec) = bundled_spec(key) {
+        return Ok((spec.clone(), None));
+    }
+    let conn = resolve_connection(g)?;
+    if conn.credentials().is_none() {
+        return Err(Failure::invalid(format!(
+            "{}. To use an element ce-wizard does not bundle, set {} and {} so it can look the element up in your Cloud Elements catalog",
+            unknown_element(key, &Catalog::bundled()),
+            crate::config::USER_SECRET_ENV,
+            crate::config::ORG_SECRET_ENV
+        )));
+    }
+    let client = conn.client()?;
+    let api_failed = |what: String, e: &crate::api::ApiError| Failure {
+        code: exit::API_FAILED,
+        message: format!("{what}: {}", report::api_error(e, None)),
+    };
+    let entry = match catalog::lookup(&client, key).await {
+        Ok(Lookup::Found(entry)) => entry,
+        Ok(Lookup::Unknown { suggestions }) => {
+            return Err(Failure::invalid(unknown_live_element(
+                key,
+                &suggestions,
+                client.base_url(),
+            )))
+        }
+        Err(e) => {
+            return Err(api_failed(
+                format!(
+                    "cannot look up element '{}' in the platform's catalog",
+                    key.escape_debug()
+                ),
+                &e,
+            ))
+        }
+    };
+    let spec = catalog::element_spec(&client, &entry)
+        .await
+        .map_err(|e| api_failed(format!("cannot read the settings {} takes", entry.name), &e))?;
+    Ok((spec, Some(conn)))
+}
+
+/// Offline: the element is not among the bundled ones.
+fn unknown_element(key: &str, bundled: &Catalog) -> String {
+    let close = bundled.suggestions(key);
+    let known: Vec<&str> = bundled.entries().iter().map(|e| e.key.as_str()).collect();
     let mut msg = format!("unknown element '{}'", key.escape_debug());
     if !close.is_empty() {
         msg.push_str(&format!("; did you mean {}?", close.join(" or ")));
@@ -290,6 +336,23 @@ fn unknown_element(key: &str) -> String {
         " Known elements: {} (see `ce-wizard elements`)",
         known.join(", ")
     ));
+    msg
+}
+
+/// Online: the platform's catalog has no such element either.
+fn unknown_live_element(key: &str, suggestions: &[String], base_url: &str) -> String {
+    let mut msg = format!(
+        "unknown element '{}': the catalog at {base_url} has no element with that key",
+        key.escape_debug()
+    );
+    if suggestions.is_empty() {
+        msg.push_str(". `ce-wizard elements` lists them all");
+    } else {
+        msg.push_str(&format!(
+            "; did you mean {}? (`ce-wizard elements` lists them all)",
+            suggestions.join(" or ")
+        ));
+    }
     msg
 }
 
@@ -314,10 +377,16 @@ mod tests {
 
     #[test]
     fn unknown_elements_suggest_close_ones() {
-        let m = unknown_element("commerce");
+        let m = unknown_element("commerce", &Catalog::bundled());
         assert!(m.contains("did you mean"), "{m}");
         assert!(m.contains("bigcommerce"));
-        assert!(unknown_element("zzz").contains("Known elements: "));
+        assert!(unknown_element("zzz", &Catalog::bundled()).contains("Known elements: "));
+        let m = unknown_live_element("shopifyy", &["shopify".into()], "http://h/api");
+        assert_eq!(
+            m,
+            "unknown element 'shopifyy': the catalog at http://h/api has no element with that key; did you mean shopify? (`ce-wizard elements` lists them all)"
+        );
+        assert!(!unknown_live_element("q", &[], "http://h").contains("did you mean"));
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub enum Command {
         after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n\nMissing required settings are asked for when standard input is a terminal; otherwise the command\nfails with exit code 2 and lists every one. After an OAuth redirect page fails to load, paste its\nfull address on standard input."
     )]
     Create(CreateArgs),
-    /// List the elements the wizard knows.
+    /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
     Elements(ElementsArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
@@ -106,9 +106,12 @@ pub struct CreateArgs {
 
 #[derive(Args, Debug)]
 pub struct ElementsArgs {
-    /// Print the element specs as JSON.
+    /// Print the elements as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Fetch the catalog from the platform now instead of using the cached copy.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Args, Debug)]
@@ -205,7 +208,7 @@ pub fn main() -> i32 {
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
         Some(Command::Create(args)) => create::run(&cli.global, &args).await,
-        Some(Command::Elements(args)) => elements::run(&args),
+        Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
     }

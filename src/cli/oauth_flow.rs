@@ -1,13 +1,16 @@
-//! The OAuth 2 dance for `create`: a loopback listener and the person's
+//! The OAuth dance for `create`: a loopback listener and the person's
 //! browser, raced against a redirected address pasted on standard input.
+//! OAuth 2 brings back a code; OAuth 1 first asks the platform for a request
+//! token and brings back `oauth_token` and `oauth_verifier`.
 
 use super::{report, Failure, GlobalArgs};
 use crate::api::{Client, OAuthUrlRequest};
-use crate::catalog::ElementSpec;
+use crate::catalog::{AuthKind, ElementSpec};
 use crate::exit;
 use crate::form::FormValues;
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, ListenerHandle, OAuthState};
 use crate::secret::Secret;
+use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -73,13 +76,15 @@ impl OAuthSession {
         self.listener.as_ref().map(Listener::callback_url)
     }
 
-    /// One attempt: a fresh state, the browser, and the wait. Returns the code.
+    /// One attempt: a fresh state (and, for OAuth 1, a fresh request token),
+    /// the browser, and the wait. Returns the `providerData` of
+    /// `POST /instances`.
     pub async fn authorize(
         &mut self,
         client: &Client,
         spec: &ElementSpec,
         values: &FormValues,
-    ) -> Result<Secret, Failure> {
+    ) -> Result<BTreeMap<String, Secret>, Failure> {
         let state = OAuthState::generate();
         if let Some(l) = self.listener.take() {
             self.handle = Some(l.start(state.clone()));
@@ -92,16 +97,27 @@ impl OAuthSession {
             callback_url: self.callback_url.clone(),
             state: Secret::new(state.expose()),
         };
-        let url = client
-            .oauth_url(&spec.key, &request)
-            .await
-            .map_err(|e| Failure {
-                code: exit::API_FAILED,
-                message: format!(
-                    "cannot start the authorization: {}",
-                    report::api_error(&e, Some(spec))
-                ),
-            })?;
+        let cannot_start = |e: crate::api::ApiError| Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "cannot start the authorization: {}",
+                report::api_error(&e, Some(spec))
+            ),
+        };
+        let request_token = match spec.auth {
+            AuthKind::Oauth1 => Some(
+                client
+                    .oauth_request_token(&spec.key, &request)
+                    .await
+                    .map_err(cannot_start)?,
+            ),
+            _ => None,
+        };
+        let url = match &request_token {
+            Some(rt) => client.oauth1_url(&spec.key, &request, &rt.token).await,
+            None => client.oauth_url(&spec.key, &request).await,
+        }
+        .map_err(cannot_start)?;
 
         eprintln!(
             "\nTo connect {}, authorize ce-wizard in your browser at:\n\n  {url}\n",
@@ -176,10 +192,7 @@ impl OAuthSession {
                 }
             };
             return match outcome {
-                CallbackOutcome::Authorized(grant) => grant.code.ok_or_else(|| Failure {
-                    code: exit::OAUTH_FAILED,
-                    message: "the provider's redirect carried no authorization code; nothing was created".into(),
-                }),
+                CallbackOutcome::Authorized(grant) => provider_data(grant, request_token),
                 CallbackOutcome::Denied { error, description } => Err(Failure {
                     code: exit::OAUTH_FAILED,
                     message: format!(
@@ -197,6 +210,41 @@ impl OAuthSession {
             h.shutdown();
         }
     }
+}
+
+/// What `POST /instances` needs from a grant: the code (OAuth 2), or the
+/// token, verifier and request token secret (OAuth 1).
+fn provider_data(
+    grant: oauth::ProviderGrant,
+    request_token: Option<crate::api::RequestToken>,
+) -> Result<BTreeMap<String, Secret>, Failure> {
+    let refuse = |message: &str| Failure {
+        code: exit::OAUTH_FAILED,
+        message: format!("{message}; nothing was created"),
+    };
+    let Some(rt) = request_token else {
+        let code = grant
+            .code
+            .ok_or_else(|| refuse("the provider's redirect carried no authorization code"))?;
+        return Ok(BTreeMap::from([("code".to_string(), code)]));
+    };
+    let (Some(token), Some(verifier)) = (grant.oauth_token, grant.oauth_verifier) else {
+        return Err(refuse(
+            "the provider's redirect carried no oauth_token and oauth_verifier (an OAuth 1 element)",
+        ));
+    };
+    // The provider echoes the request token it authorized; another one
+    // belongs to another attempt.
+    if token != rt.token {
+        return Err(refuse(
+            "the provider's redirect names another request token than this attempt's",
+        ));
+    }
+    Ok(BTreeMap::from([
+        ("oauth_token".to_string(), Secret::new(token)),
+        ("oauth_verifier".to_string(), verifier),
+        ("secret".to_string(), rt.secret),
+    ]))
 }
 
 async fn next_listener_event(handle: &mut Option<ListenerHandle>) -> Option<ListenerEvent> {
@@ -247,5 +295,53 @@ mod tests {
         assert_eq!(loopback_port("https://app.example.com/callback"), None);
         assert_eq!(loopback_port("http://127.0.0.1:9000/other"), None);
         assert_eq!(predicted_callback_url(0), "http://127.0.0.1:0/callback");
+    }
+
+    fn grant(
+        code: Option<&str>,
+        token: Option<&str>,
+        verifier: Option<&str>,
+    ) -> oauth::ProviderGrant {
+        oauth::ProviderGrant {
+            code: code.map(Secret::new),
+            oauth_token: token.map(str::to_string),
+            oauth_verifier: verifier.map(Secret::new),
+        }
+    }
+
+    fn request_token() -> Option<crate::api::RequestToken> {
+        Some(crate::api::RequestToken {
+            token: "rt".into(),
+            secret: Secret::new("rt-secret"),
+        })
+    }
+
+    #[test]
+    fn grants_become_provider_data() {
+        let shown = |m: BTreeMap<String, Secret>| -> Vec<(String, String)> {
+            m.into_iter()
+                .map(|(k, v)| (k, v.expose().to_string()))
+                .collect()
+        };
+        let oauth2 = provider_data(grant(Some("c0de"), None, None), None).unwrap();
+        assert_eq!(shown(oauth2), [("code".to_string(), "c0de".to_string())]);
+        let oauth1 = provider_data(grant(None, Some("rt"), Some("v")), request_token()).unwrap();
+        assert_eq!(
+            shown(oauth1),
+            [
+                ("oauth_token".to_string(), "rt".to_string()),
+                ("oauth_verifier".to_string(), "v".to_string()),
+                ("secret".to_string(), "rt-secret".to_string()),
+            ]
+        );
+        let other = provider_data(grant(None, Some("other"), Some("v")), request_token());
+        assert!(other.unwrap_err().message.contains("another request token"));
+        assert_eq!(
+            provider_data(grant(Some("c"), None, None), request_token())
+                .unwrap_err()
+                .code,
+            exit::OAUTH_FAILED
+        );
+        assert!(provider_data(grant(None, Some("rt"), Some("v")), None).is_err());
     }
 }

@@ -1,13 +1,16 @@
-//! The sandbox's element catalog: specs indexed by key and id, and their
+//! The sandbox's element catalog: elements indexed by key and id, and their
 //! JSON as the platform shows it (`GET /elements`, the configuration
 //! metadata, the `element` block of an instance).
 //!
-//! It is built from any list of specs, so generated elements can be added by
-//! passing more specs to `Catalog::new`; lookups are by hash map, not scans.
+//! It holds the bundled specs (their metadata derived from their fields) and
+//! the generated elements of [`super::generate`] (their metadata as
+//! generated); lookups are by hash map, not scans.
 
-use crate::catalog::{form_fields, ElementSpec, FieldKind, FieldSpec};
+use super::generate::Generated;
+use crate::catalog::{bundled, form_fields, ElementSpec, FieldKind, FieldSpec};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// The ids the platform gave the seed elements; clients may have them
 /// written down, so they must not move.
@@ -26,24 +29,101 @@ const HASHED_ID_SPAN: u64 = 900_000;
 
 pub struct Element {
     pub id: u64,
+    /// For generated elements only the element's own facts; their fields
+    /// live in `configuration`.
     pub spec: ElementSpec,
+    pub active: bool,
+    pub deleted: bool,
+    /// The metadata array of `GET /elements/{k}/configuration`.
+    configuration: Value,
+    /// What `POST /instances` insists on, in metadata order.
+    required: Vec<String>,
+}
+
+impl Element {
+    fn bundled(id: u64, spec: ElementSpec) -> Element {
+        let configuration = Value::Array(
+            form_fields(&spec)
+                .iter()
+                .enumerate()
+                .map(|(i, f)| field_metadata(f, i + 1))
+                .collect(),
+        );
+        let required = spec
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.key.clone())
+            .collect();
+        Element {
+            id,
+            spec,
+            active: true,
+            deleted: false,
+            configuration,
+            required,
+        }
+    }
+
+    /// The platform fills in defaults and sets internal entries itself, so
+    /// only required entries without either must come with the request.
+    fn generated(id: u64, g: Generated) -> Element {
+        let required = g
+            .configuration
+            .iter()
+            .filter(|e| e["required"] == true && e["internal"] != true)
+            .filter(|e| e["defaultValue"].as_str().is_none_or(str::is_empty))
+            .filter_map(|e| e["key"].as_str().map(str::to_string))
+            .collect();
+        Element {
+            id,
+            spec: g.spec,
+            active: g.active,
+            deleted: g.deleted,
+            configuration: Value::Array(g.configuration),
+            required,
+        }
+    }
+
+    /// The configuration keys `POST /instances` refuses to go without.
+    pub fn required_keys(&self) -> &[String] {
+        &self.required
+    }
 }
 
 pub struct Catalog {
     elements: Vec<Element>,
     by_key: HashMap<String, usize>,
     by_id: HashMap<u64, usize>,
+    /// `GET /elements` as sent, and its ETag; built on first use.
+    listing: OnceLock<(Vec<u8>, String)>,
 }
 
 impl Catalog {
     /// Indexes the specs in the order given. A later spec with the key of an
     /// earlier one is left out; a hashed id that collides moves to the next
     /// free one.
+    #[cfg(test)]
     pub fn new(specs: impl IntoIterator<Item = ElementSpec>) -> Catalog {
+        Self::with_generated(specs, Vec::new())
+    }
+
+    /// What the sandbox serves: the bundled specs and the generated elements.
+    pub fn sandbox() -> Catalog {
+        let keys: Vec<&str> = bundled().iter().map(|s| s.key.as_str()).collect();
+        Self::with_generated(bundled().iter().cloned(), super::generate::generate(&keys))
+    }
+
+    /// The specs, then the generated elements (whose keys must differ).
+    pub fn with_generated(
+        specs: impl IntoIterator<Item = ElementSpec>,
+        generated: Vec<Generated>,
+    ) -> Catalog {
         let mut catalog = Catalog {
             elements: Vec::new(),
             by_key: HashMap::new(),
             by_id: HashMap::new(),
+            listing: OnceLock::new(),
         };
         let mut seen = std::collections::HashSet::new();
         let mut pending = Vec::new();
@@ -62,6 +142,13 @@ impl Catalog {
             let id = catalog.free_id(hashed_id(&spec.key));
             catalog.insert(id, spec);
         }
+        for g in generated {
+            if !seen.insert(g.spec.key.to_ascii_lowercase()) {
+                continue;
+            }
+            let id = catalog.free_id(hashed_id(&g.spec.key));
+            catalog.push(Element::generated(id, g));
+        }
         catalog
     }
 
@@ -75,19 +162,37 @@ impl Catalog {
     }
 
     fn insert(&mut self, id: u64, spec: ElementSpec) {
-        let index = self.elements.len();
-        self.by_key.insert(spec.key.to_ascii_lowercase(), index);
-        self.by_id.insert(id, index);
-        self.elements.push(Element { id, spec });
+        self.push(Element::bundled(id, spec));
     }
 
-    /// By key (case-insensitive) or, for an all-digit value, by id.
+    fn push(&mut self, element: Element) {
+        let index = self.elements.len();
+        self.by_key
+            .insert(element.spec.key.to_ascii_lowercase(), index);
+        self.by_id.insert(element.id, index);
+        self.elements.push(element);
+    }
+
+    /// The body of `GET /elements` and its ETag (a hash of that body, so it
+    /// changes exactly when the list does).
+    pub fn listing(&self) -> (&[u8], &str) {
+        let (body, etag) = self.listing.get_or_init(|| {
+            let list = Value::Array(self.elements.iter().map(Element::summary).collect());
+            let body = serde_json::to_vec(&list).unwrap_or_default();
+            let etag = format!("\"{:016x}\"", fnv1a(&body));
+            (body, etag)
+        });
+        (body, etag)
+    }
+
+    /// By key (case-insensitive) or, for an all-digit value, by id. A
+    /// deleted element is only listed, never found.
     pub fn find(&self, key_or_id: &str) -> Option<&Element> {
         let index = match key_or_id.parse::<u64>() {
             Ok(id) if key_or_id.bytes().all(|b| b.is_ascii_digit()) => self.by_id.get(&id),
             _ => self.by_key.get(&key_or_id.to_ascii_lowercase()),
         }?;
-        self.elements.get(*index)
+        self.elements.get(*index).filter(|e| !e.deleted)
     }
 
     /// Elements in the order the catalog was built from.
@@ -97,13 +202,17 @@ impl Catalog {
 }
 
 fn hashed_id(key: &str) -> u64 {
-    // FNV-1a: tiny, and unlike std's hasher its output is fixed forever.
+    HASHED_ID_BASE + fnv1a(key.to_ascii_lowercase().as_bytes()) % HASHED_ID_SPAN
+}
+
+/// FNV-1a: tiny, and unlike std's hasher its output is fixed forever.
+fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.to_ascii_lowercase().bytes() {
-        hash ^= u64::from(b);
+    for b in bytes {
+        hash ^= u64::from(*b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    HASHED_ID_BASE + hash % HASHED_ID_SPAN
+    hash
 }
 
 impl Element {
@@ -116,8 +225,8 @@ impl Element {
             "name": s.name,
             "description": s.description,
             "hub": s.hub,
-            "active": true,
-            "deleted": false,
+            "active": self.active,
+            "deleted": self.deleted,
             "beta": s.beta,
             "authentication": { "type": s.auth.platform_name() },
             "typeOauth": s.auth.is_oauth(),
@@ -128,20 +237,15 @@ impl Element {
     pub fn detail(&self) -> Value {
         let mut value = self.summary();
         if let Value::Object(map) = &mut value {
-            map.insert("configuration".into(), self.configuration());
+            map.insert("configuration".into(), self.configuration.clone());
         }
         value
     }
 
-    /// The metadata array: the element's own fields, then the common ones it
-    /// does not redeclare, numbered in that order.
-    pub fn configuration(&self) -> Value {
-        let entries = form_fields(&self.spec)
-            .iter()
-            .enumerate()
-            .map(|(i, f)| field_metadata(f, i + 1))
-            .collect();
-        Value::Array(entries)
+    /// The metadata array. For a bundled spec: its own fields, then the
+    /// common ones it does not redeclare, numbered in that order.
+    pub fn configuration(&self) -> &Value {
+        &self.configuration
     }
 
     /// The `element` block stored inside an instance.
@@ -210,6 +314,7 @@ mod tests {
             beta: false,
             fields: vec![],
             bundled: false,
+            unasked: vec![],
         }
     }
 

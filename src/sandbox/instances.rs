@@ -2,8 +2,9 @@
 //! stores the instance it answers with.
 
 use super::catalog::Element;
+use super::http::secrets_match;
 use super::http::{is_json_content_type, random_bytes, Request, Response};
-use super::store::{rfc3339, IssuedCode};
+use super::store::{rfc3339, IssuedCode, RequestToken};
 use super::{State, MISSING_CONFIG_PREFIX};
 use crate::catalog::AuthKind;
 use base64::engine::general_purpose::STANDARD;
@@ -31,6 +32,12 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         return Err(bad("The request body must be a JSON object"));
     };
     let element = find_element(state, &body)?;
+    if !element.active {
+        return Err(bad(format!(
+            "Element '{}' is not active: instances of it cannot be created",
+            element.spec.key
+        )));
+    }
 
     // The code is spent as soon as it is presented, whatever goes wrong
     // below, as a provider's token endpoint would spend it.
@@ -43,14 +50,18 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         }
         _ => Code::Absent,
     };
+    // So is an OAuth 1 request token.
+    let oauth1 = match element.spec.auth {
+        AuthKind::Oauth1 => oauth1_grant(state, &body)?,
+        _ => None,
+    };
 
     let configuration = configuration(&body)?;
     let missing: Vec<&str> = element
-        .spec
-        .fields
+        .required_keys()
         .iter()
-        .filter(|f| f.required && is_blank(configuration.get(&f.key)))
-        .map(|f| f.key.as_str())
+        .filter(|k| is_blank(configuration.get(k.as_str())))
+        .map(String::as_str)
         .collect();
     if !missing.is_empty() {
         return Err(bad(format!(
@@ -61,12 +72,7 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
 
     match element.spec.auth {
         AuthKind::Oauth2 => check_code(&element.spec.key, presented, &configuration)?,
-        AuthKind::Oauth1 => {
-            return Err(bad(format!(
-                "Element '{}' uses OAuth 1, which this sandbox does not emulate",
-                element.spec.key
-            )))
-        }
+        AuthKind::Oauth1 => check_oauth1(&element.spec.key, oauth1, &configuration)?,
         AuthKind::Basic | AuthKind::Custom => {}
     }
 
@@ -135,6 +141,85 @@ fn find_element<'s>(state: &'s State, body: &Map<String, Value>) -> Result<&'s E
         .catalog
         .find(key)
         .ok_or_else(|| super::routes::no_such_element(key))
+}
+
+/// What an OAuth 1 create request presents: the request token as the
+/// provider knows it (already spent), and the verifier and secret given.
+struct Oauth1Grant {
+    issued: Option<RequestToken>,
+    verifier: String,
+    secret: String,
+}
+
+/// Reads `providerData.oauth_token`, `oauth_verifier` and `secret`, and
+/// spends the request token when one is presented. `None` when any of the
+/// three is missing: that is reported after the configuration.
+fn oauth1_grant(state: &State, body: &Map<String, Value>) -> Result<Option<Oauth1Grant>, Response> {
+    let field = |name: &str| -> Result<Option<String>, Response> {
+        match body.get("providerData").and_then(|p| p.get(name)) {
+            Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+            None | Some(Value::Null) | Some(Value::String(_)) => Ok(None),
+            Some(_) => Err(bad(format!("providerData.{name} must be a string"))),
+        }
+    };
+    let token = field("oauth_token")?;
+    let (verifier, secret) = (field("oauth_verifier")?, field("secret")?);
+    let issued = token
+        .as_deref()
+        .and_then(|t| state.store().redeem_request_token(t, Instant::now()));
+    Ok(match (token, verifier, secret) {
+        (Some(_), Some(verifier), Some(secret)) => Some(Oauth1Grant {
+            issued,
+            verifier,
+            secret,
+        }),
+        _ => None,
+    })
+}
+
+/// What the provider's access-token endpoint would check when the platform
+/// exchanges the request token.
+fn check_oauth1(
+    key: &str,
+    grant: Option<Oauth1Grant>,
+    configuration: &Map<String, Value>,
+) -> Result<(), Response> {
+    let refuse = |message: &str| Response::provider_error(400, message, "token_rejected");
+    let Some(grant) = grant else {
+        return Err(bad(format!(
+            "providerData.oauth_token, providerData.oauth_verifier and providerData.secret are required for '{key}', an OAuth 1 element: pass the token and verifier from the OAuth callback and the request token's secret"
+        )));
+    };
+    let Some(issued) = grant.issued.filter(|t| t.element == key) else {
+        return Err(refuse(
+            "Invalid, expired or already used OAuth request token",
+        ));
+    };
+    // Both are compared before deciding, as for the account secrets.
+    let verifier_ok = issued
+        .verifier
+        .as_ref()
+        .is_some_and(|v| secrets_match(&grant.verifier, v.expose()));
+    let secret_ok = secrets_match(&grant.secret, issued.secret.expose());
+    if !(verifier_ok & secret_ok) {
+        return Err(refuse(
+            "The OAuth verifier or the request token secret does not match the request token",
+        ));
+    }
+    let setting = |k: &str| configuration.get(k).and_then(Value::as_str).unwrap_or("");
+    if setting("oauth.callback.url") != issued.callback {
+        return Err(refuse(&format!(
+            "The request token was issued for the callback URL '{}', but oauth.callback.url is '{}'",
+            issued.callback,
+            setting("oauth.callback.url")
+        )));
+    }
+    if setting("oauth.api.key") != issued.client_id {
+        return Err(refuse(
+            "The request token was issued to a different app: oauth.api.key does not match",
+        ));
+    }
+    Ok(())
 }
 
 /// `providerData.code`, if any; refuses a code that is not a string.

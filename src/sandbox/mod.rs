@@ -11,11 +11,14 @@
 //! read in full (bounded), handed to `routes::handle` and answered.
 
 mod catalog;
+mod generate;
 mod http;
 mod instances;
 mod provider;
 mod routes;
 mod store;
+
+pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
 
 use crate::secret::Secret;
 use http::{ReadError, Request, Response, MAX_BODY_BYTES};
@@ -131,7 +134,7 @@ impl Sandbox {
             port,
             user_secret: Secret::new(opts.user_secret),
             org_secret: Secret::new(opts.org_secret),
-            catalog: catalog::Catalog::new(crate::catalog::bundled().iter().cloned()),
+            catalog: catalog::Catalog::sandbox(),
             store: Mutex::new(store::Store::default()),
             records: Mutex::new(Vec::new()),
             log_requests: opts.log_requests,
@@ -338,13 +341,17 @@ fn banner(sandbox: &Sandbox) -> String {
             "<the organization secret you set>",
         )
     };
-    let elements: Vec<&str> = sandbox
-        .state
-        .catalog
-        .elements()
+    let all = sandbox.state.catalog.elements();
+    let elements: Vec<&str> = all
         .iter()
+        .filter(|e| e.spec.bundled)
         .map(|e| e.spec.key.as_str())
         .collect();
+    let elements = format!(
+        "{} and {} generated ones (ce-wizard elements lists them)",
+        elements.join(", "),
+        all.len() - elements.len()
+    );
     format!(
         "Cloud Elements sandbox listening on {base}\n\
          \x20 user secret:          {user}\n\
@@ -357,7 +364,7 @@ fn banner(sandbox: &Sandbox) -> String {
          \x20 ce-wizard create --base-url {base}\n\
          \n\
          Requests are logged below. Press Ctrl-C to stop.",
-        elements.join(", "),
+        elements,
         sandbox.port(),
         provider::AUTHORIZE_PATH,
     )

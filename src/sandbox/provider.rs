@@ -1,12 +1,21 @@
-//! The fake OAuth 2 provider behind every `oauth2` element, and the
-//! platform endpoint that points browsers at it (`/elements/{k}/oauth/url`).
+//! The fake OAuth provider behind every `oauth2` and `oauth1` element, and
+//! the platform endpoints that point browsers at it (`/elements/{k}/oauth/url`
+//! and, for OAuth 1, `/elements/{k}/oauth/token`).
 //!
-//! Flow: `oauth/url` answers an authorize URL on this server; the browser
+//! OAuth 2: `oauth/url` answers an authorize URL on this server; the browser
 //! gets a consent page; Allow redirects to the app's callback with a fresh
 //! code, recorded with its client and redirect URI so `POST /instances` can
 //! check it; Deny redirects with `error=access_denied`.
+//!
+//! OAuth 1: `oauth/token` issues a request token and its secret; `oauth/url`
+//! (given that token) answers an authorize URL; Allow redirects to the
+//! callback with `oauth_token` and a fresh `oauth_verifier`, recorded on the
+//! token so `POST /instances` can check both and the secret; Deny redirects
+//! with `denied=<token>`, as OAuth 1 providers do.
 
+use super::catalog::Element;
 use super::http::{random_bytes, Request, Response};
+use super::store::RequestToken;
 use super::State;
 use crate::catalog::AuthKind;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -16,51 +25,120 @@ use std::time::Instant;
 use url::form_urlencoded;
 
 const CONSENT_PAGE: &str = include_str!("../../assets/sandbox/consent.html");
+const CONSENT_OAUTH1_PAGE: &str = include_str!("../../assets/sandbox/consent_oauth1.html");
 const ERROR_PAGE: &str = include_str!("../../assets/sandbox/error.html");
 
 pub const AUTHORIZE_PATH: &str = "/provider/oauth/authorize";
+pub const AUTHORIZE_OAUTH1_PATH: &str = "/provider/oauth1/authorize";
+
+/// An element that can start an OAuth flow of the given kind; otherwise the
+/// refusal the platform would give.
+fn oauth_element<'s>(
+    state: &'s State,
+    key_or_id: &str,
+    endpoint: &str,
+) -> Result<&'s Element, Response> {
+    let element = state
+        .catalog
+        .find(key_or_id)
+        .ok_or_else(|| super::routes::no_such_element(key_or_id))?;
+    let spec = &element.spec;
+    if !element.active {
+        return Err(Response::error(
+            400,
+            format!("Element '{}' is not active", spec.key),
+        ));
+    }
+    match (spec.auth, endpoint) {
+        (AuthKind::Oauth2, "url") | (AuthKind::Oauth1, "url" | "token") => Ok(element),
+        (AuthKind::Oauth2, _) => Err(Response::error(
+            400,
+            format!(
+                "Element '{}' uses OAuth 2, which has no request token: ask GET /elements/{}/oauth/url directly",
+                spec.key, spec.key
+            ),
+        )),
+        (other, _) => Err(Response::error(
+            400,
+            format!(
+                "Element '{}' does not use OAuth (its authentication type is {}): create its instance with its configuration alone",
+                spec.key,
+                other.platform_name()
+            ),
+        )),
+    }
+}
+
+/// Refuses a request that lacks any of `names`, naming them all.
+fn require_params(req: &Request, names: &[&str], usage: String) -> Result<(), Response> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|p| req.param(p).is_none())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Response::error(
+            400,
+            format!(
+                "Missing query parameter(s): {}. {usage}",
+                missing.join(", ")
+            ),
+        ))
+    }
+}
+
+/// `GET /elements/{keyOrId}/oauth/token`: an OAuth 1 request token.
+pub fn oauth_token(state: &State, key_or_id: &str, req: &Request) -> Response {
+    let element = match oauth_element(state, key_or_id, "token") {
+        Ok(e) => e,
+        Err(refusal) => return refusal,
+    };
+    let key = &element.spec.key;
+    if let Err(refusal) = require_params(
+        req,
+        &["apiKey", "apiSecret", "callbackUrl"],
+        format!("GET /elements/{key}/oauth/token needs apiKey, apiSecret and callbackUrl"),
+    ) {
+        return refusal;
+    }
+    let callback = req.param("callbackUrl").unwrap_or_default();
+    if let Err(why) = check_redirect_uri(callback) {
+        return Response::error(400, format!("callbackUrl {why}"));
+    }
+    let token = URL_SAFE_NO_PAD.encode(random_bytes::<18>());
+    let secret = URL_SAFE_NO_PAD.encode(random_bytes::<24>());
+    let issued = RequestToken::new(
+        key,
+        req.param("apiKey").unwrap_or_default(),
+        callback,
+        secret.as_str().into(),
+        Instant::now(),
+    );
+    state.store().issue_request_token(token.clone(), issued);
+    Response::json(200, &json!({ "token": token, "secret": secret }))
+}
 
 /// `GET /elements/{keyOrId}/oauth/url`.
 pub fn oauth_url(state: &State, key_or_id: &str, req: &Request) -> Response {
-    let Some(element) = state.catalog.find(key_or_id) else {
-        return super::routes::no_such_element(key_or_id);
+    let element = match oauth_element(state, key_or_id, "url") {
+        Ok(e) => e,
+        Err(refusal) => return refusal,
     };
     let spec = &element.spec;
-    match spec.auth {
-        AuthKind::Oauth2 => {}
-        AuthKind::Oauth1 => {
-            return Response::error(
-                400,
-                format!(
-                    "Element '{}' uses OAuth 1, which this sandbox does not emulate",
-                    spec.key
-                ),
-            )
-        }
-        other => {
-            return Response::error(
-                400,
-                format!(
-                    "Element '{}' does not use OAuth (its authentication type is {}): create its instance with its configuration alone",
-                    spec.key,
-                    other.platform_name()
-                ),
-            )
-        }
+    if spec.auth == AuthKind::Oauth1 {
+        return oauth1_url(state, &spec.key, req);
     }
-    let missing: Vec<&str> = ["apiKey", "apiSecret", "callbackUrl"]
-        .into_iter()
-        .filter(|p| req.param(p).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Response::error(
-            400,
-            format!(
-                "Missing query parameter(s): {}. GET /elements/{}/oauth/url needs apiKey, apiSecret and callbackUrl (state is optional)",
-                missing.join(", "),
-                spec.key
-            ),
-        );
+    if let Err(refusal) = require_params(
+        req,
+        &["apiKey", "apiSecret", "callbackUrl"],
+        format!(
+            "GET /elements/{}/oauth/url needs apiKey, apiSecret and callbackUrl (state is optional)",
+            spec.key
+        ),
+    ) {
+        return refusal;
     }
     let (client_id, callback) = (
         req.param("apiKey").unwrap_or_default(),
@@ -84,6 +162,117 @@ pub fn oauth_url(state: &State, key_or_id: &str, req: &Request) -> Response {
         query.finish()
     );
     Response::json(200, &json!({ "element": spec.key, "oauthUrl": oauth_url }))
+}
+
+/// `oauth/url` of an OAuth 1 element: the request token must be one issued
+/// for this element, app and callback, not yet used.
+fn oauth1_url(state: &State, key: &str, req: &Request) -> Response {
+    if let Err(refusal) = require_params(
+        req,
+        &["apiKey", "apiSecret", "callbackUrl", "requestToken"],
+        format!(
+            "GET /elements/{key}/oauth/url of an OAuth 1 element needs apiKey, apiSecret, callbackUrl and the requestToken from GET /elements/{key}/oauth/token (state is optional)"
+        ),
+    ) {
+        return refusal;
+    }
+    let token = req.param("requestToken").unwrap_or_default();
+    let matches = state
+        .store()
+        .pending_request_token(token, Instant::now())
+        .is_some_and(|t| {
+            t.element == key
+                && Some(t.client_id.as_str()) == req.param("apiKey")
+                && Some(t.callback.as_str()) == req.param("callbackUrl")
+        });
+    if !matches {
+        return Response::error(
+            400,
+            format!(
+                "requestToken is unknown, expired, already used, or was issued for another app or callback URL: get a fresh one from GET /elements/{key}/oauth/token"
+            ),
+        );
+    }
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("oauth_token", token);
+    if let Some(s) = req.param("state") {
+        query.append_pair("state", s);
+    }
+    let oauth_url = format!(
+        "http://127.0.0.1:{}{AUTHORIZE_OAUTH1_PATH}?{}",
+        state.port,
+        query.finish()
+    );
+    Response::json(200, &json!({ "element": key, "oauthUrl": oauth_url }))
+}
+
+/// `GET /provider/oauth1/authorize`: the OAuth 1 consent page.
+pub fn authorize_oauth1(state: &State, req: &Request) -> Response {
+    let Some(token) = req.param("oauth_token") else {
+        return error_page("The request has no oauth_token.".into());
+    };
+    let Some(issued) = state
+        .store()
+        .pending_request_token(token, Instant::now())
+        .cloned()
+    else {
+        return error_page(
+            "This request token is unknown, expired or already used. Start the authorization again from the app.".into(),
+        );
+    };
+    Response::html(
+        200,
+        render(
+            CONSENT_OAUTH1_PAGE,
+            &[
+                ("client_id", &issued.client_id),
+                ("redirect_uri", &issued.callback),
+                ("oauth_token", token),
+                ("state", req.param("state").unwrap_or("")),
+            ],
+        ),
+    )
+}
+
+/// `GET /provider/oauth1/decision`: where the OAuth 1 consent form goes.
+pub fn decision_oauth1(state: &State, req: &Request) -> Response {
+    let Some(token) = req.param("oauth_token") else {
+        return error_page("The request has no oauth_token.".into());
+    };
+    let now = Instant::now();
+    let Some(callback) = state
+        .store()
+        .pending_request_token(token, now)
+        .map(|t| t.callback.clone())
+    else {
+        return error_page(
+            "This request token is unknown, expired or already used. Start the authorization again from the app.".into(),
+        );
+    };
+    let mut params = form_urlencoded::Serializer::new(String::new());
+    match req.param("decision") {
+        Some("allow") => {
+            let verifier = URL_SAFE_NO_PAD.encode(random_bytes::<18>());
+            if !state
+                .store()
+                .authorize_request_token(token, verifier.as_str().into(), now)
+            {
+                return error_page("This request token was authorized already.".into());
+            }
+            params
+                .append_pair("oauth_token", token)
+                .append_pair("oauth_verifier", &verifier);
+        }
+        Some("deny") => {
+            params.append_pair("denied", token);
+        }
+        _ => return error_page("The decision must be allow or deny.".into()),
+    }
+    if let Some(s) = req.param("state") {
+        params.append_pair("state", s);
+    }
+    let separator = if callback.contains('?') { '&' } else { '?' };
+    Response::redirect(format!("{callback}{separator}{}", params.finish()))
 }
 
 /// `GET /provider/oauth/authorize`: the consent page.
@@ -262,6 +451,31 @@ mod tests {
             assert!(consent.contains(needle), "consent.html lacks {needle}");
         }
         assert!(!render(ERROR_PAGE, &[("message", "m")]).contains("{{"));
+        let consent1 = render(
+            CONSENT_OAUTH1_PAGE,
+            &[
+                ("client_id", "c"),
+                ("redirect_uri", "r"),
+                ("oauth_token", "t"),
+                ("state", "s"),
+            ],
+        );
+        assert!(
+            !consent1.contains("{{"),
+            "unfilled placeholder in consent_oauth1.html"
+        );
+        for needle in [
+            r#"<button id="allow" name="decision" value="allow">Allow</button>"#,
+            r#"<button id="deny" name="decision" value="deny">Deny</button>"#,
+            r#"action="/provider/oauth1/decision""#,
+            r#"name="oauth_token" value="t""#,
+            r#"name="state" value="s""#,
+        ] {
+            assert!(
+                consent1.contains(needle),
+                "consent_oauth1.html lacks {needle}"
+            );
+        }
     }
 
     #[test]

@@ -13,10 +13,13 @@ enum Route {
     Element(String),
     ElementConfiguration(String),
     OauthUrl(String),
+    OauthToken(String),
     Instances,
     Instance(String),
     Authorize,
     Decision,
+    AuthorizeOauth1,
+    DecisionOauth1,
 }
 
 impl Route {
@@ -34,12 +37,15 @@ impl Route {
                 ["elements", key] => Route::Element(key.to_string()),
                 ["elements", key, "configuration"] => Route::ElementConfiguration(key.to_string()),
                 ["elements", key, "oauth", "url"] => Route::OauthUrl(key.to_string()),
+                ["elements", key, "oauth", "token"] => Route::OauthToken(key.to_string()),
                 ["instances"] => Route::Instances,
                 ["instances", id] => Route::Instance(id.to_string()),
                 _ => return None,
             },
             ["provider", "oauth", "authorize"] => Route::Authorize,
             ["provider", "oauth", "decision"] => Route::Decision,
+            ["provider", "oauth1", "authorize"] => Route::AuthorizeOauth1,
+            ["provider", "oauth1", "decision"] => Route::DecisionOauth1,
             _ => return None,
         })
     }
@@ -52,12 +58,18 @@ impl Route {
         }
     }
 
-    /// The OAuth URL call carries no secrets in the platform's own example,
-    /// and the provider's pages are opened by a browser.
+    /// The OAuth URL call carries no secrets in the platform's own example
+    /// (nor does its OAuth 1 sibling), and the provider's pages are opened by
+    /// a browser.
     fn needs_secrets(&self) -> bool {
         !matches!(
             self,
-            Route::OauthUrl(_) | Route::Authorize | Route::Decision
+            Route::OauthUrl(_)
+                | Route::OauthToken(_)
+                | Route::Authorize
+                | Route::Decision
+                | Route::AuthorizeOauth1
+                | Route::DecisionOauth1
         )
     }
 }
@@ -86,26 +98,17 @@ pub fn handle(state: &State, req: &Request) -> Response {
         }
     }
     match (route, req.method.as_str()) {
-        (Route::Elements, _) => Response::json(
-            200,
-            &Value::Array(
-                state
-                    .catalog
-                    .elements()
-                    .iter()
-                    .map(|e| e.summary())
-                    .collect(),
-            ),
-        ),
+        (Route::Elements, _) => elements(state, req),
         (Route::Element(key), _) => match state.catalog.find(&key) {
             Some(element) => Response::json(200, &element.detail()),
             None => no_such_element(&key),
         },
         (Route::ElementConfiguration(key), _) => match state.catalog.find(&key) {
-            Some(element) => Response::json(200, &element.configuration()),
+            Some(element) => Response::json(200, element.configuration()),
             None => no_such_element(&key),
         },
         (Route::OauthUrl(key), _) => provider::oauth_url(state, &key, req),
+        (Route::OauthToken(key), _) => provider::oauth_token(state, &key, req),
         (Route::Instances, "POST") => instances::create(state, req),
         (Route::Instances, _) => {
             Response::json(200, &Value::Array(state.store().instances().to_vec()))
@@ -123,7 +126,41 @@ pub fn handle(state: &State, req: &Request) -> Response {
         }
         (Route::Authorize, _) => provider::authorize(req),
         (Route::Decision, _) => provider::decision(state, req),
+        (Route::AuthorizeOauth1, _) => provider::authorize_oauth1(state, req),
+        (Route::DecisionOauth1, _) => provider::decision_oauth1(state, req),
     }
+}
+
+/// `GET /elements`, with an `ETag`; a client that already holds this list
+/// (`If-None-Match`) gets a bodiless 304.
+fn elements(state: &State, req: &Request) -> Response {
+    let (body, etag) = state.catalog.listing();
+    let headers = vec![("ETag", etag.to_string())];
+    if req
+        .header("if-none-match")
+        .is_some_and(|h| etag_matches(h, etag))
+    {
+        return Response {
+            status: 304,
+            content_type: "application/json",
+            headers,
+            body: Vec::new(),
+        };
+    }
+    Response {
+        status: 200,
+        content_type: "application/json",
+        headers,
+        body: body.to_vec(),
+    }
+}
+
+/// RFC 9110's weak comparison: `*`, or any listed tag equal once `W/` is dropped.
+fn etag_matches(if_none_match: &str, etag: &str) -> bool {
+    let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    if_none_match
+        .split(',')
+        .any(|t| t.trim() == "*" || bare(t) == bare(etag))
 }
 
 pub fn no_such_element(key_or_id: &str) -> Response {
@@ -190,6 +227,15 @@ mod tests {
         );
         assert_eq!(r("/provider/oauth/authorize"), Some(Route::Authorize));
         assert_eq!(r("/provider/oauth/decision"), Some(Route::Decision));
+        assert_eq!(
+            r("/elements/api-v2/elements/kestrelsocial/oauth/token"),
+            Some(Route::OauthToken("kestrelsocial".into()))
+        );
+        assert_eq!(
+            r("/provider/oauth1/authorize"),
+            Some(Route::AuthorizeOauth1)
+        );
+        assert_eq!(r("/provider/oauth1/decision"), Some(Route::DecisionOauth1));
         for unknown in [
             "/",
             "/elements",
@@ -209,5 +255,18 @@ mod tests {
         assert!(!Route::OauthUrl("x".into()).needs_secrets());
         assert!(!Route::Authorize.needs_secrets());
         assert!(!Route::Decision.needs_secrets());
+        assert!(!Route::OauthToken("x".into()).needs_secrets());
+        assert!(!Route::AuthorizeOauth1.needs_secrets());
+        assert!(!Route::DecisionOauth1.needs_secrets());
+    }
+
+    #[test]
+    fn etags_compare_weakly() {
+        assert!(etag_matches("\"a\"", "\"a\""));
+        assert!(etag_matches("W/\"a\"", "\"a\""));
+        assert!(etag_matches("\"x\", \"a\"", "\"a\""));
+        assert!(etag_matches("*", "\"a\""));
+        assert!(!etag_matches("\"b\"", "\"a\""));
+        assert!(!etag_matches("", "\"a\""));
     }
 }

@@ -1,7 +1,8 @@
-//! What the sandbox remembers: the instances created and the OAuth codes its
-//! provider issued. Times are passed in, so expiry is testable without
-//! waiting.
+//! What the sandbox remembers: the instances created, the OAuth 2 codes and
+//! OAuth 1 request tokens its provider issued. Times are passed in, so expiry
+//! is testable without waiting.
 
+use crate::secret::Secret;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -18,10 +19,46 @@ pub struct IssuedCode {
     issued_at: Instant,
 }
 
+/// An OAuth 1 request token: who asked for it, and, once the person allowed
+/// access, the verifier the provider handed out with the redirect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestToken {
+    pub element: String,
+    pub client_id: String,
+    pub callback: String,
+    pub secret: Secret,
+    pub verifier: Option<Secret>,
+    issued_at: Instant,
+}
+
+impl RequestToken {
+    pub fn new(
+        element: &str,
+        client_id: &str,
+        callback: &str,
+        secret: Secret,
+        now: Instant,
+    ) -> Self {
+        RequestToken {
+            element: element.to_string(),
+            client_id: client_id.to_string(),
+            callback: callback.to_string(),
+            secret,
+            verifier: None,
+            issued_at: now,
+        }
+    }
+
+    fn expired(&self, now: Instant) -> bool {
+        now.saturating_duration_since(self.issued_at) >= CODE_LIFETIME
+    }
+}
+
 pub struct Store {
     instances: Vec<Value>,
     next_id: u64,
     codes: HashMap<String, IssuedCode>,
+    request_tokens: HashMap<String, RequestToken>,
 }
 
 impl Default for Store {
@@ -30,6 +67,7 @@ impl Default for Store {
             instances: Vec::new(),
             next_id: FIRST_INSTANCE_ID,
             codes: HashMap::new(),
+            request_tokens: HashMap::new(),
         }
     }
 }
@@ -53,6 +91,38 @@ impl Store {
     /// presentation only. `None` for a code never issued, used or expired.
     pub fn redeem_code(&mut self, code: &str, now: Instant) -> Option<IssuedCode> {
         self.codes.remove(code).filter(|c| !expired(c, now))
+    }
+
+    pub fn issue_request_token(&mut self, token: String, issued: RequestToken) {
+        let now = issued.issued_at;
+        self.request_tokens.retain(|_, t| !t.expired(now));
+        self.request_tokens.insert(token, issued);
+    }
+
+    /// A live request token that has not been authorized yet.
+    pub fn pending_request_token(&self, token: &str, now: Instant) -> Option<&RequestToken> {
+        self.request_tokens
+            .get(token)
+            .filter(|t| !t.expired(now) && t.verifier.is_none())
+    }
+
+    /// Records the person's consent; false when the token is unknown,
+    /// expired or already authorized.
+    pub fn authorize_request_token(&mut self, token: &str, verifier: Secret, now: Instant) -> bool {
+        match self.request_tokens.get_mut(token) {
+            Some(t) if !t.expired(now) && t.verifier.is_none() => {
+                t.verifier = Some(verifier);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Takes the token out whatever happens next, like a code.
+    pub fn redeem_request_token(&mut self, token: &str, now: Instant) -> Option<RequestToken> {
+        self.request_tokens
+            .remove(token)
+            .filter(|t| !t.expired(now))
     }
 
     /// Stores an instance built around the next id and returns it.
@@ -167,6 +237,31 @@ mod tests {
         store.issue_code("new".into(), "c", "u", now + CODE_LIFETIME);
         assert_eq!(store.codes.len(), 1);
         assert!(store.codes.contains_key("new"));
+    }
+
+    #[test]
+    fn request_tokens_are_authorized_once_and_redeemed_once() {
+        let mut store = Store::default();
+        let now = Instant::now();
+        let issued = RequestToken::new("e", "client", "http://127.0.0.1/cb", "s".into(), now);
+        store.issue_request_token("t1".into(), issued);
+        assert!(store.pending_request_token("t1", now).is_some());
+        assert!(store.authorize_request_token("t1", "v".into(), now));
+        assert!(store.pending_request_token("t1", now).is_none());
+        assert!(!store.authorize_request_token("t1", "v2".into(), now));
+        let t = store.redeem_request_token("t1", now).unwrap();
+        assert_eq!(t.verifier.unwrap().expose(), "v");
+        assert!(store.redeem_request_token("t1", now).is_none());
+
+        let stale = RequestToken::new("e", "c", "u", "s".into(), now);
+        store.issue_request_token("t2".into(), stale);
+        let later = now + CODE_LIFETIME;
+        assert!(store.pending_request_token("t2", later).is_none());
+        assert!(!store.authorize_request_token("t2", "v".into(), later));
+        assert!(store.redeem_request_token("t2", later).is_none());
+        assert!(
+            !format!("{:?}", RequestToken::new("e", "c", "u", "hush".into(), now)).contains("hush")
+        );
     }
 
     #[test]

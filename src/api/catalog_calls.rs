@@ -1,0 +1,136 @@
+//! The calls behind the live catalog (a conditional `GET /elements`) and the
+//! OAuth 1 request token. Kept apart from the core client so the two can
+//! change independently.
+
+use super::{encode_segment, map_reqwest_error, ApiError, Client, OAuthUrlRequest};
+use crate::secret::Secret;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The answer to a conditional GET.
+#[derive(Debug)]
+pub enum Fetched {
+    /// 304: what the caller holds for that ETag is still current.
+    NotModified,
+    /// The body as text, with the ETag to present next time (if any).
+    Body { text: String, etag: Option<String> },
+}
+
+/// Step 1 of an OAuth 1 flow: the request token and its secret. The secret
+/// goes back to the platform in `providerData.secret`, nowhere else.
+pub struct RequestToken {
+    pub token: String,
+    pub secret: Secret,
+}
+
+impl std::fmt::Debug for RequestToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestToken")
+            .field("token", &self.token)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+impl Client {
+    /// `GET /elements` with `If-None-Match` when an ETag is known. The body
+    /// is handed back unparsed: the catalog decodes only what it keeps.
+    pub async fn list_elements_if_changed(&self, etag: Option<&str>) -> Result<Fetched, ApiError> {
+        let mut req = self
+            .http
+            .get(self.url("/elements"))
+            .header("Authorization", self.creds.header())
+            .header("Accept", "application/json");
+        if let Some(tag) = etag {
+            req = req.header("If-None-Match", tag);
+        }
+        let resp = req.send().await.map_err(map_reqwest_error)?;
+        let status = resp.status().as_u16();
+        if status == 304 {
+            return Ok(Fetched::NotModified);
+        }
+        let etag = resp
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let text = resp.text().await.map_err(map_reqwest_error)?;
+        if !(200..300).contains(&status) {
+            return Err(ApiError::from_response(status, &text));
+        }
+        Ok(Fetched::Body { text, etag })
+    }
+
+    /// `GET /elements/{key}/oauth/token`: an OAuth 1 request token.
+    pub async fn oauth_request_token(
+        &self,
+        element_key: &str,
+        req: &OAuthUrlRequest,
+    ) -> Result<RequestToken, ApiError> {
+        #[derive(Deserialize)]
+        struct Answer {
+            token: Option<String>,
+            secret: Option<Secret>,
+        }
+        let path = format!("/elements/{}/oauth/token", encode_segment(element_key));
+        let query = [
+            ("apiKey", req.api_key.as_str()),
+            ("apiSecret", req.api_secret.expose()),
+            ("callbackUrl", req.callback_url.as_str()),
+        ];
+        let a: Answer = self
+            .send(self.http.get(self.url(&path)).query(&query))
+            .await?;
+        match (a.token.filter(|t| !t.is_empty()), a.secret) {
+            (Some(token), Some(secret)) => Ok(RequestToken { token, secret }),
+            _ => Err(ApiError::Decode {
+                detail: "the answer has no request token and secret".into(),
+            }),
+        }
+    }
+
+    /// `GET /elements/{key}/oauth/url` for an OAuth 1 element: the same query
+    /// as for OAuth 2 plus the request token of step 1.
+    pub async fn oauth1_url(
+        &self,
+        element_key: &str,
+        req: &OAuthUrlRequest,
+        request_token: &str,
+    ) -> Result<String, ApiError> {
+        let path = format!("/elements/{}/oauth/url", encode_segment(element_key));
+        let query = [
+            ("apiKey", req.api_key.as_str()),
+            ("apiSecret", req.api_secret.expose()),
+            ("callbackUrl", req.callback_url.as_str()),
+            ("requestToken", request_token),
+            ("state", req.state.expose()),
+        ];
+        let v: Value = self
+            .send(self.http.get(self.url(&path)).query(&query))
+            .await?;
+        v.get("oauthUrl")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::Decode {
+                detail: "the answer has no oauthUrl".into(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_token_debug_hides_the_secret() {
+        let t = RequestToken {
+            token: "rt".into(),
+            secret: Secret::new("very-secret"),
+        };
+        let shown = format!("{t:?}");
+        assert!(
+            shown.contains("rt") && !shown.contains("very-secret"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,312 @@
+//! The live catalog on disk, one file per base URL, so the next start shows
+//! the platform's list at once while a refresh runs.
+//!
+//! The file sits in the XDG cache directory (`$XDG_CACHE_HOME/ce-wizard`;
+//! `CE_WIZARD_CACHE` names another directory) and holds the platform's
+//! list as fetched (before the merge with the bundled specs, which may change
+//! with the binary), its fetch time, the base URL and the ETag. It holds no
+//! secret. Writes go to a temporary file that is renamed over the old one, so
+//! a reader never sees half a file. Anything unreadable, of another format,
+//! for another URL or older than [`MAX_AGE`] is ignored as if absent.
+
+use super::live::{Catalog, CatalogEntry};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub const CACHE_DIR_ENV: &str = "CE_WIZARD_CACHE";
+/// Bumped whenever the file's shape changes; other versions are ignored.
+const FORMAT: u32 = 1;
+/// A cache older than this is not shown: elements may have come and gone.
+pub const MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
+/// A cache younger than this needs no refresh before a command-line use.
+pub const FRESH_FOR: Duration = Duration::from_secs(24 * 3600);
+/// Larger files are not read: a real catalog is a fraction of this.
+const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Catalog files kept in the directory; older ones are removed on write.
+/// Each `--sandbox` run has a new port and so a new base URL: without a
+/// bound their files would pile up.
+const MAX_FILES: usize = 16;
+
+/// The catalog as cached, and when the platform gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedCatalog {
+    pub catalog: Catalog,
+    pub fetched_at: SystemTime,
+}
+
+impl CachedCatalog {
+    /// Older than [`FRESH_FOR`]: worth refetching before relying on it.
+    pub fn is_stale(&self, now: SystemTime) -> bool {
+        now.duration_since(self.fetched_at)
+            .is_ok_and(|age| age > FRESH_FOR)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CacheFile {
+    format: u32,
+    base_url: String,
+    /// Seconds since the Unix epoch.
+    fetched_at: u64,
+    #[serde(default)]
+    pub(crate) etag: Option<String>,
+    pub(crate) elements: Vec<CatalogEntry>,
+}
+
+impl CacheFile {
+    pub(crate) fn new(
+        base_url: &str,
+        fetched_at: SystemTime,
+        etag: Option<String>,
+        elements: Vec<CatalogEntry>,
+    ) -> CacheFile {
+        CacheFile {
+            format: FORMAT,
+            base_url: normalize(base_url),
+            fetched_at: fetched_at
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            etag,
+            elements,
+        }
+    }
+
+    fn fetched_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.fetched_at)
+    }
+}
+
+fn normalize(base_url: &str) -> String {
+    base_url.trim().trim_end_matches('/').to_string()
+}
+
+/// The cache directory: `CE_WIZARD_CACHE`, else the XDG one.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CACHE_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("", "", "ce-wizard").map(|d| d.cache_dir().to_path_buf())
+}
+
+/// The file for one base URL: named by a hash of it, so any URL (with its
+/// slashes and port) gives a plain file name.
+pub fn cache_path(base_url: &str) -> Option<PathBuf> {
+    Some(cache_dir()?.join(format!("catalog-{:016x}.json", fnv1a(&normalize(base_url)))))
+}
+
+fn fnv1a(text: &str) -> u64 {
+    // Fixed forever, unlike std's hasher: the name must not change between runs.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The cached catalog of this base URL, merged with the bundled specs; `None`
+/// when there is none or it cannot be trusted (see the module notes).
+pub fn load_cached(base_url: &str) -> Option<CachedCatalog> {
+    let file = read(base_url)?;
+    let fetched_at = file.fetched_at();
+    Some(CachedCatalog {
+        catalog: Catalog::live(&file.base_url, fetched_at, file.elements),
+        fetched_at,
+    })
+}
+
+pub(crate) fn read(base_url: &str) -> Option<CacheFile> {
+    read_from(&cache_path(base_url)?, base_url, SystemTime::now())
+}
+
+fn read_from(path: &Path, base_url: &str, now: SystemTime) -> Option<CacheFile> {
+    if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let file: CacheFile = serde_json::from_str(&text).ok()?;
+    let too_old = now
+        .duration_since(file.fetched_at())
+        .is_ok_and(|age| age > MAX_AGE);
+    (file.format == FORMAT && file.base_url == normalize(base_url) && !too_old).then_some(file)
+}
+
+/// Writes the file atomically: a private temporary file beside it, renamed
+/// over it.
+pub(crate) fn write(file: &CacheFile) -> std::io::Result<PathBuf> {
+    let path = cache_path(&file.base_url)
+        .ok_or_else(|| std::io::Error::other("no cache directory (set CE_WIZARD_CACHE or HOME)"))?;
+    write_to(&path, file)?;
+    Ok(path)
+}
+
+fn write_to(path: &Path, file: &CacheFile) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| std::io::Error::other("the cache path has no directory"))?;
+    std::fs::create_dir_all(dir)?;
+    let text = serde_json::to_vec(file).map_err(std::io::Error::other)?;
+    let mut nonce = [0u8; 8];
+    getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}-{:016x}.tmp",
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("catalog"),
+        std::process::id(),
+        u64::from_le_bytes(nonce)
+    ));
+    let result = crate::config::write_private_file(&tmp, &text, false)
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result?;
+    prune(dir, MAX_FILES);
+    Ok(())
+}
+
+/// Removes all but the `keep` most recently written catalog files.
+fn prune(dir: &Path, keep: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut files: Vec<(SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("catalog-") && name.ends_with(".json")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if files.len() <= keep {
+        return;
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, path) in files.into_iter().skip(keep) {
+        // Another process may have removed it already; that is the goal.
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::AuthKind;
+
+    fn entry(key: &str) -> CatalogEntry {
+        CatalogEntry {
+            key: key.into(),
+            name: key.to_uppercase(),
+            hub: "crm".into(),
+            description: String::new(),
+            auth: AuthKind::Oauth2,
+            beta: false,
+            bundled: false,
+        }
+    }
+
+    #[test]
+    fn a_written_file_reads_back_for_its_url_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/c.json");
+        let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let file = CacheFile::new("http://h/api/", at, Some("\"e1\"".into()), vec![entry("a")]);
+        write_to(&path, &file).unwrap();
+        let now = at + Duration::from_secs(60);
+        let back = read_from(&path, "http://h/api", now).unwrap();
+        assert_eq!(back.elements, vec![entry("a")]);
+        assert_eq!(back.etag.as_deref(), Some("\"e1\""));
+        assert_eq!(back.fetched_at(), at);
+        assert!(read_from(&path, "http://other/api", now).is_none());
+        let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
+
+    #[test]
+    fn old_corrupt_and_foreign_files_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        write_to(
+            &path,
+            &CacheFile::new("http://h", at, None, vec![entry("a")]),
+        )
+        .unwrap();
+        assert!(read_from(&path, "http://h", at + MAX_AGE).is_some());
+        assert!(read_from(&path, "http://h", at + MAX_AGE + Duration::from_secs(1)).is_none());
+
+        let mut other = CacheFile::new("http://h", at, None, vec![]);
+        other.format = FORMAT + 1;
+        write_to(&path, &other).unwrap();
+        assert!(read_from(&path, "http://h", at).is_none());
+
+        for junk in [
+            "",
+            "{",
+            "null",
+            "[1,2]",
+            "{\"format\":1}",
+            "\u{0}\u{1}binary",
+        ] {
+            std::fs::write(&path, junk).unwrap();
+            assert!(read_from(&path, "http://h", at).is_none(), "{junk:?}");
+        }
+        assert!(read_from(&dir.path().join("absent.json"), "http://h", at).is_none());
+    }
+
+    #[test]
+    fn only_the_newest_catalog_files_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = SystemTime::now() - Duration::from_secs(1000);
+        for i in 0..5u64 {
+            let p = dir.path().join(format!("catalog-{i}.json"));
+            std::fs::write(&p, "{}").unwrap();
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(base + Duration::from_secs(i * 10)).unwrap();
+        }
+        std::fs::write(dir.path().join("other.json"), "{}").unwrap();
+        prune(dir.path(), 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["catalog-3.json", "catalog-4.json", "other.json"]);
+    }
+
+    #[test]
+    fn staleness_is_a_day() {
+        let at = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let cached = CachedCatalog {
+            catalog: Catalog::live("http://h", at, vec![]),
+            fetched_at: at,
+        };
+        assert!(!cached.is_stale(at + FRESH_FOR));
+        assert!(cached.is_stale(at + FRESH_FOR + Duration::from_secs(1)));
+        assert!(
+            !cached.is_stale(at - Duration::from_secs(5)),
+            "a clock set back is not staleness"
+        );
+    }
+
+    #[test]
+    fn file_names_depend_on_the_url_alone() {
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+        let a = format!("catalog-{:016x}.json", fnv1a(&normalize("http://h/x/")));
+        let b = format!("catalog-{:016x}.json", fnv1a(&normalize("http://h/x")));
+        assert_eq!(a, b);
+    }
+}

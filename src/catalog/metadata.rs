@@ -1,0 +1,604 @@
+//! Forms for elements without a bundled spec, built from the platform's
+//! configuration metadata (`GET /elements/{key}/configuration`).
+//!
+//! The rules, in the order they apply to each entry:
+//! - `internal` entries (and entries marked `active: false`) are never asked:
+//!   the platform sets them itself.
+//! - `hideFromConsole` entries are left out too, unless they are required and
+//!   have no default, in which case nobody else can fill them in.
+//! - Keys of the settings common to every element (`common_fields()`) are
+//!   left to the curated common fields, unless required without a default.
+//! - OAuth elements always ask for the app's key and secret and derive the
+//!   callback URL from the run, whatever the metadata says about them: the
+//!   wizard cannot run the flow without them.
+//! - Types: `TEXTFIELD_N` is text of at most N characters, `TEXTAREA` several
+//!   lines, `PASSWORD` a secret, `BOOLEAN` true/false, `SELECTION` a choice
+//!   (plain text when no options come with it), anything else text. A text
+//!   key containing `url` must be an http(s) URL; one naming a secret,
+//!   password or token is masked.
+//! - Fields are ordered by `displayOrder`; entries without one keep their
+//!   place after the ordered ones.
+
+use super::{common_fields, CatalogEntry, ElementSpec, FieldKind, FieldSpec};
+use crate::api::ConfigEntry;
+use serde_json::Value;
+use std::collections::HashSet;
+
+pub const API_KEY: &str = "oauth.api.key";
+pub const API_SECRET: &str = "oauth.api.secret";
+pub const CALLBACK_URL: &str = "oauth.callback.url";
+
+/// Builds the element's spec from its configuration metadata. The result
+/// always passes [`super::check_spec`].
+pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> ElementSpec {
+    let mut ordered: Vec<(usize, &ConfigEntry)> = entries.iter().enumerate().collect();
+    // Stable: ties and entries without an order keep the platform's order.
+    ordered.sort_by_key(|(i, e)| (e.display_order.is_none(), e.display_order, *i));
+
+    let mut seen = HashSet::new();
+    let mut fields = Vec::new();
+    let mut unasked = Vec::new();
+    for (_, entry) in ordered {
+        let key = entry.key.trim();
+        if key.is_empty() || !seen.insert(key.to_string()) {
+            continue;
+        }
+        if info.auth.is_oauth() && is_oauth_app_key(key) {
+            fields.push(oauth_field(key, Some(entry)));
+        } else if !asks_a_person(entry) {
+            if !is_common_key(key) || leaves_to_platform(entry) {
+                unasked.push(key.to_string());
+            }
+        } else {
+            fields.push(field_from_entry(key, entry));
+        }
+    }
+    if info.auth.is_oauth() {
+        // Missing from the metadata, still needed by the flow: asked first.
+        let missing: Vec<FieldSpec> = [API_KEY, API_SECRET, CALLBACK_URL]
+            .into_iter()
+            .filter(|k| !fields.iter().any(|f| f.key == *k))
+            .map(|k| oauth_field(k, None))
+            .collect();
+        fields.splice(0..0, missing);
+    }
+    ElementSpec {
+        key: info.key.clone(),
+        name: if info.name.trim().is_empty() {
+            info.key.clone()
+        } else {
+            info.name.trim().to_string()
+        },
+        hub: info.hub.clone(),
+        auth: info.auth,
+        description: info.description.clone(),
+        docs_url: None,
+        beta: info.beta,
+        fields,
+        bundled: false,
+        unasked,
+    }
+}
+
+/// A bundled spec completed by the metadata: the bundled fields as they are
+/// (labels, help, validation and derived values are curated), then whatever
+/// the metadata asks for that the bundled spec does not know.
+pub fn merge_with_bundled(bundled: &ElementSpec, from_metadata: &ElementSpec) -> ElementSpec {
+    let mut spec = bundled.clone();
+    for f in &from_metadata.fields {
+        if spec.field(&f.key).is_none() {
+            spec.fields.push(f.clone());
+        }
+    }
+    for k in &from_metadata.unasked {
+        if spec.field(k).is_none() && !spec.unasked.contains(k) {
+            spec.unasked.push(k.clone());
+        }
+    }
+    spec
+}
+
+fn is_oauth_app_key(key: &str) -> bool {
+    matches!(key, API_KEY | API_SECRET | CALLBACK_URL)
+}
+
+fn is_common_key(key: &str) -> bool {
+    common_fields().iter().any(|f| f.key == key)
+}
+
+fn default_of(entry: &ConfigEntry) -> Option<&str> {
+    entry.default_value.as_deref().filter(|d| !d.is_empty())
+}
+
+/// Internal, switched off, or hidden with nothing missing: the platform
+/// looks after it.
+fn leaves_to_platform(entry: &ConfigEntry) -> bool {
+    let inactive = entry.extra.get("active").and_then(Value::as_bool) == Some(false);
+    let nobody_else_can = entry.required && default_of(entry).is_none();
+    entry.internal || inactive || (entry.hide_from_console && !nobody_else_can)
+}
+
+/// Whether a person is asked for this entry at all. A common key that is
+/// not left to the platform is asked through the curated common field
+/// instead, unless it is required without a default.
+fn asks_a_person(entry: &ConfigEntry) -> bool {
+    if leaves_to_platform(entry) {
+        return false;
+    }
+    let nobody_else_can = entry.required && default_of(entry).is_none();
+    !is_common_key(entry.key.trim()) || nobody_else_can
+}
+
+fn label_and_help(key: &str, entry: Option<&ConfigEntry>) -> (String, String) {
+    let label = entry
+        .and_then(|e| e.name.as_deref())
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(key)
+        .to_string();
+    let help = entry
+        .and_then(|e| e.description.as_deref())
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
+    (label, help)
+}
+
+/// The app credentials and callback of an OAuth element. Their metadata
+/// defaults are dropped: the platform's examples carry placeholders such as
+/// `TWITTER_API_KEY` there, and the callback must be the wizard's listener.
+fn oauth_field(key: &str, entry: Option<&ConfigEntry>) -> FieldSpec {
+    let (label, help) = label_and_help(key, entry);
+    let (default_label, kind, max_length, derive) = match key {
+        API_KEY => ("OAuth app key", FieldKind::Text, max_from(entry), None),
+        API_SECRET => ("OAuth app secret", FieldKind::Secret, max_from(entry), None),
+        _ => (
+            "Callback URL",
+            FieldKind::Url,
+            Some(1000),
+            Some("{callback_url}".to_string()),
+        ),
+    };
+    let label = if label == key {
+        default_label.to_string()
+    } else {
+        label
+    };
+    let help = if key == CALLBACK_URL {
+        "The redirect URI registered with your app. The wizard listens on this loopback address to catch the redirect; register it as is.".to_string()
+    } else {
+        help
+    };
+    FieldSpec {
+        key: key.to_string(),
+        label,
+        help,
+        kind,
+        required: true,
+        max_length,
+        derive,
+        ..blank_field()
+    }
+}
+
+fn max_from(entry: Option<&ConfigEntry>) -> Option<usize> {
+    entry.and_then(|e| e.kind.as_deref()).and_then(text_limit)
+}
+
+/// `TEXTFIELD_128` → 128.
+fn text_limit(kind: &str) -> Option<usize> {
+    kind.trim()
+        .to_ascii_uppercase()
+        .strip_prefix("TEXTFIELD_")
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n > 0)
+}
+
+fn field_from_entry(key: &str, entry: &ConfigEntry) -> FieldSpec {
+    let (label, help) = label_and_help(key, Some(entry));
+    let kind_name = entry
+        .kind
+        .as_deref()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_uppercase();
+    let mut field = FieldSpec {
+        key: key.to_string(),
+        label,
+        help,
+        required: entry.required,
+        default: default_of(entry).map(str::to_string),
+        ..blank_field()
+    };
+    field.kind = match kind_name.as_str() {
+        "TEXTAREA" => FieldKind::Textarea,
+        "PASSWORD" => FieldKind::Secret,
+        "BOOLEAN" => FieldKind::Boolean,
+        "SELECTION" => {
+            field.choices = selection_options(entry);
+            if field.choices.is_empty() {
+                FieldKind::Text
+            } else {
+                FieldKind::Choice
+            }
+        }
+        _ => {
+            field.max_length = text_limit(&kind_name);
+            FieldKind::Text
+        }
+    };
+    if field.kind == FieldKind::Text {
+        let lower = key.to_ascii_lowercase();
+        if lower.contains("url") {
+            field.kind = FieldKind::Url;
+        } else if ["secret", "password", "token"]
+            .iter()
+            .any(|n| lower.contains(n))
+        {
+            field.kind = FieldKind::Secret;
+        }
+    }
+    match field.kind {
+        FieldKind::Boolean => {
+            // The platform writes "True" at times; anything else is no default.
+            field.default = field
+                .default
+                .map(|d| d.trim().to_ascii_lowercase())
+                .filter(|d| d == "true" || d == "false");
+        }
+        FieldKind::Choice => {
+            if let Some(d) = &field.default {
+                if !field.choices.contains(d) {
+                    field.choices.push(d.clone());
+                }
+            }
+        }
+        _ => {}
+    }
+    field
+}
+
+/// The options of a `SELECTION` entry. The documentation does not fix their
+/// shape, so several are accepted under `options`, `selectionOptions`,
+/// `values` or `choices`: a list of strings or numbers; a list of objects
+/// with `value` (or `key`, `id`, `name`, `label`); an object whose keys are
+/// the values; or a comma-separated string (or a string holding any of these
+/// as JSON).
+pub fn selection_options(entry: &ConfigEntry) -> Vec<String> {
+    let raw = ["options", "selectionOptions", "values", "choices"]
+        .iter()
+        .find_map(|name| entry.extra.get(*name).filter(|v| !v.is_null()));
+    let mut out: Vec<String> = Vec::new();
+    if let Some(raw) = raw {
+        collect_options(raw, &mut out, 0);
+    }
+    let mut seen = HashSet::new();
+    out.retain(|o| !o.is_empty() && seen.insert(o.clone()));
+    out
+}
+
+fn collect_options(raw: &Value, out: &mut Vec<String>, depth: u8) {
+    match raw {
+        Value::Array(items) => {
+            for item in items {
+                if let Some(v) = option_value(item) {
+                    out.push(v);
+                }
+            }
+        }
+        Value::Object(map) => out.extend(map.keys().map(|k| k.trim().to_string())),
+        Value::String(s) => {
+            let t = s.trim();
+            match serde_json::from_str::<Value>(t) {
+                Ok(inner @ (Value::Array(_) | Value::Object(_))) if depth == 0 => {
+                    collect_options(&inner, out, depth + 1)
+                }
+                _ => out.extend(t.split([',', '|']).map(|p| p.trim().to_string())),
+            }
+        }
+        _ => {}
+    }
+}
+
+fn option_value(item: &Value) -> Option<String> {
+    match item {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Object(map) => ["value", "key", "id", "name", "label"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(option_value)),
+        _ => None,
+    }
+}
+
+fn blank_field() -> FieldSpec {
+    FieldSpec {
+        key: String::new(),
+        label: String::new(),
+        help: String::new(),
+        kind: FieldKind::Text,
+        required: false,
+        default: None,
+        example: None,
+        max_length: None,
+        choices: vec![],
+        derive: None,
+        pattern: None,
+        pattern_hint: None,
+        min: None,
+        max: None,
+        when: None,
+        advanced: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{bundled_spec, check_spec, form_fields, AuthKind};
+    use serde_json::json;
+
+    fn info(auth: AuthKind) -> CatalogEntry {
+        CatalogEntry {
+            key: "acmedesk".into(),
+            name: "Acme Desk".into(),
+            hub: "helpdesk".into(),
+            description: "Tickets".into(),
+            auth,
+            beta: false,
+            bundled: false,
+        }
+    }
+
+    fn entries(v: Value) -> Vec<ConfigEntry> {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn entry(key: &str, kind: &str) -> Value {
+        json!({"key": key, "name": format!("{key} label"), "type": kind, "required": false})
+    }
+
+    #[test]
+    fn each_type_maps_to_its_kind() {
+        let e = entries(json!([
+            entry("a32", "TEXTFIELD_32"),
+            entry("a64", "TEXTFIELD_64"),
+            entry("a128", "TEXTFIELD_128"),
+            entry("a1000", "TEXTFIELD_1000"),
+            entry("notes", "TEXTAREA"),
+            entry("pw", "PASSWORD"),
+            entry("flag", "BOOLEAN"),
+            {"key": "region", "name": "Region", "type": "SELECTION", "options": ["us", "eu"]},
+            entry("odd", "DATETIME"),
+            entry("site.url", "TEXTFIELD_1000"),
+            entry("siteUrl", "DATETIME"),
+            entry("api.token", "TEXTFIELD_64"),
+            entry("bare", "SELECTION"),
+            {"key": "untyped"},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        check_spec(&spec).unwrap();
+        let kinds: Vec<(&str, FieldKind, Option<usize>)> = spec
+            .fields
+            .iter()
+            .map(|f| (f.key.as_str(), f.kind, f.max_length))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a32", FieldKind::Text, Some(32)),
+                ("a64", FieldKind::Text, Some(64)),
+                ("a128", FieldKind::Text, Some(128)),
+                ("a1000", FieldKind::Text, Some(1000)),
+                ("notes", FieldKind::Textarea, None),
+                ("pw", FieldKind::Secret, None),
+                ("flag", FieldKind::Boolean, None),
+                ("region", FieldKind::Choice, None),
+                ("odd", FieldKind::Text, None),
+                ("site.url", FieldKind::Url, Some(1000)),
+                ("siteUrl", FieldKind::Url, None),
+                ("api.token", FieldKind::Secret, Some(64)),
+                ("bare", FieldKind::Text, None),
+                ("untyped", FieldKind::Text, None),
+            ]
+        );
+        assert_eq!(spec.field("region").unwrap().choices, ["us", "eu"]);
+        assert!(!spec.bundled);
+    }
+
+    #[test]
+    fn internal_and_hidden_entries_are_left_out_unless_nobody_else_can_fill_them() {
+        let e = entries(json!([
+            {"key": "internal.req", "type": "TEXTFIELD_32", "required": true, "internal": true},
+            {"key": "hidden.opt", "type": "TEXTFIELD_32", "hideFromConsole": true},
+            {"key": "hidden.defaulted", "type": "TEXTFIELD_32", "required": true, "hideFromConsole": true, "defaultValue": "x"},
+            {"key": "hidden.needed", "type": "TEXTFIELD_32", "required": true, "hideFromConsole": true},
+            {"key": "hidden.blank.default", "type": "TEXTFIELD_32", "required": true, "hideFromConsole": true, "defaultValue": ""},
+            {"key": "switched.off", "type": "TEXTFIELD_32", "active": false},
+            {"key": "shown", "type": "TEXTFIELD_32"},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        let keys: Vec<&str> = spec.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["hidden.needed", "hidden.blank.default", "shown"]);
+        assert!(spec.field("hidden.needed").unwrap().required);
+    }
+
+    #[test]
+    fn order_follows_display_order_then_the_platform_order() {
+        let e = entries(json!([
+            {"key": "c", "displayOrder": 3},
+            {"key": "none1"},
+            {"key": "a", "displayOrder": 1},
+            {"key": "b", "displayOrder": 2},
+            {"key": "none2"},
+            {"key": "a", "displayOrder": 9},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        let keys: Vec<&str> = spec.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", "c", "none1", "none2"]);
+    }
+
+    #[test]
+    fn defaults_are_prefilled_and_cleaned() {
+        let e = entries(json!([
+            {"key": "flag", "type": "BOOLEAN", "defaultValue": "True"},
+            {"key": "bad.flag", "type": "BOOLEAN", "defaultValue": "yes"},
+            {"key": "mode", "type": "SELECTION", "options": ["a", "b"], "defaultValue": "c"},
+            {"key": "page", "type": "TEXTFIELD_32", "defaultValue": "100", "required": true},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        check_spec(&spec).unwrap();
+        assert_eq!(spec.field("flag").unwrap().default.as_deref(), Some("true"));
+        assert_eq!(spec.field("bad.flag").unwrap().default, None);
+        assert_eq!(spec.field("mode").unwrap().choices, ["a", "b", "c"]);
+        let page = spec.field("page").unwrap();
+        assert_eq!(
+            (page.default.as_deref(), page.required),
+            (Some("100"), true)
+        );
+        assert!(spec.needs().is_empty(), "a default satisfies a requirement");
+    }
+
+    #[test]
+    fn selection_options_in_every_accepted_shape() {
+        let shapes = [
+            json!(["us", "eu", 3]),
+            json!([{"value": "us", "label": "United States"}, {"value": "eu"}, {"value": 3}]),
+            json!([{"name": "us"}, {"key": "eu"}, {"id": 3}]),
+            json!({"us": "United States", "eu": "Europe", "3": "Three"}),
+            json!("us, eu ,3"),
+            json!("us|eu|3"),
+            json!("[\"us\",\"eu\",\"3\"]"),
+        ];
+        for (i, shape) in shapes.into_iter().enumerate() {
+            for field in ["options", "selectionOptions", "values", "choices"] {
+                let e: ConfigEntry = serde_json::from_value(
+                    json!({"key": "r", "type": "SELECTION", field: shape.clone()}),
+                )
+                .unwrap();
+                assert_eq!(
+                    selection_options(&e),
+                    ["us", "eu", "3"],
+                    "shape {i} in {field}"
+                );
+            }
+        }
+        let e: ConfigEntry =
+            serde_json::from_value(json!({"key": "r", "options": [null, {}, "", "a", "a"]}))
+                .unwrap();
+        assert_eq!(selection_options(&e), ["a"]);
+    }
+
+    #[test]
+    fn common_keys_are_not_asked_twice() {
+        let e = entries(json!([
+            {"key": "event.notification.enabled", "type": "BOOLEAN", "defaultValue": "false"},
+            {"key": "filter.response.nulls", "type": "BOOLEAN"},
+            {"key": "event.poller.refresh_interval", "type": "TEXTFIELD_32", "required": true},
+            {"key": "own", "type": "TEXTFIELD_32"},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        let own: Vec<&str> = spec.fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(own, ["event.poller.refresh_interval", "own"]);
+        let form = form_fields(&spec);
+        let mut keys: Vec<&str> = form.iter().map(|f| f.key.as_str()).collect();
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n, "no key twice in the form");
+        assert!(form
+            .iter()
+            .any(|f| f.key == "event.notification.enabled" && f.advanced));
+
+        // A common key the platform sets itself is not offered either.
+        let e = entries(json!([
+            {"key": "event.vendor.type", "type": "TEXTFIELD_32", "internal": true},
+            {"key": "filter.response.nulls", "type": "BOOLEAN", "hideFromConsole": true},
+            {"key": "own.internal", "type": "TEXTFIELD_32", "internal": true},
+        ]));
+        let spec = spec_from_metadata(&info(AuthKind::Custom), &e);
+        assert_eq!(
+            spec.unasked,
+            ["event.vendor.type", "filter.response.nulls", "own.internal"]
+        );
+        let form: Vec<String> = form_fields(&spec).into_iter().map(|f| f.key).collect();
+        assert_eq!(
+            form,
+            [
+                "event.notification.enabled",
+                "event.notification.callback.url",
+                "event.poller.refresh_interval"
+            ]
+        );
+    }
+
+    #[test]
+    fn oauth_elements_always_ask_for_the_app_and_derive_the_callback() {
+        // Shaped like the platform's Twitter example: every OAuth entry hidden
+        // and defaulted to a placeholder.
+        let e = entries(json!([
+            {"key": "base.url", "type": "TEXTFIELD_1000", "hideFromConsole": true, "defaultValue": "https://api.example.com/1.1"},
+            {"key": "oauth.user.token.secret", "type": "TEXTFIELD_128", "internal": true, "required": true, "hideFromConsole": true},
+            {"key": "oauth.callback.url", "name": "OAuth Callback URL", "type": "TEXTFIELD_1000", "hideFromConsole": true, "required": true, "defaultValue": "https://example.com/home"},
+            {"key": "oauth.api.secret", "name": "OAuth API Secret", "type": "TEXTFIELD_128", "hideFromConsole": true, "required": true, "defaultValue": "API_SECRET"},
+        ]));
+        for auth in [AuthKind::Oauth1, AuthKind::Oauth2] {
+            let spec = spec_from_metadata(&info(auth), &e);
+            check_spec(&spec).unwrap();
+            let keys: Vec<&str> = spec.fields.iter().map(|f| f.key.as_str()).collect();
+            assert_eq!(keys, [API_KEY, CALLBACK_URL, API_SECRET]);
+            let secret = spec.field(API_SECRET).unwrap();
+            assert_eq!(
+                (secret.kind, secret.required, secret.default.as_deref()),
+                (FieldKind::Secret, true, None)
+            );
+            assert_eq!(secret.label, "OAuth API Secret");
+            let cb = spec.field(CALLBACK_URL).unwrap();
+            assert_eq!(cb.derive.as_deref(), Some("{callback_url}"));
+            assert_eq!((cb.kind, cb.default.as_deref()), (FieldKind::Url, None));
+            assert_eq!(spec.field(API_KEY).unwrap().label, "OAuth app key");
+            assert_eq!(spec.needs(), ["OAuth app key", "OAuth API Secret"]);
+        }
+        // A basic element's entries of the same keys follow the plain rules.
+        let spec = spec_from_metadata(&info(AuthKind::Basic), &e);
+        assert!(spec.fields.is_empty());
+    }
+
+    #[test]
+    fn the_bundled_spec_wins_and_the_metadata_completes_it() {
+        let bundled = bundled_spec("bigcommerce").unwrap();
+        let e = entries(json!([
+            {"key": "store.url", "name": "Platform label", "type": "TEXTFIELD_32", "required": true},
+            {"key": "extra.thing", "name": "Extra", "type": "TEXTFIELD_32", "required": true},
+        ]));
+        let live = spec_from_metadata(
+            &CatalogEntry {
+                key: "bigcommerce".into(),
+                name: "BigCommerce".into(),
+                hub: "ecommerce".into(),
+                description: String::new(),
+                auth: AuthKind::Basic,
+                beta: false,
+                bundled: false,
+            },
+            &e,
+        );
+        let merged = merge_with_bundled(bundled, &live);
+        assert_eq!(merged.field("store.url"), bundled.field("store.url"));
+        assert_eq!(merged.field("extra.thing").unwrap().label, "Extra");
+        assert_eq!(merged.fields.len(), bundled.fields.len() + 1);
+        assert!(merged.bundled);
+    }
+
+    #[test]
+    fn labels_fall_back_to_the_key_and_names_to_the_element_key() {
+        let e = entries(json!([{"key": "  spaced.key  ", "name": "  "}]));
+        let mut i = info(AuthKind::Custom);
+        i.name = " ".into();
+        let spec = spec_from_metadata(&i, &e);
+        assert_eq!(spec.name, "acmedesk");
+        assert_eq!(spec.fields[0].key, "spaced.key");
+        assert_eq!(spec.fields[0].label, "spaced.key");
+    }
+}
