@@ -1,0 +1,105 @@
+//! Drawing helpers shared by the step screens.
+
+use crate::tui::theme::Theme;
+use crate::tui::widgets::TextField;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+/// A text input as spans within `width` columns, and the cursor column when
+/// it has focus. An empty input shows its placeholder dimmed.
+pub fn input_spans(
+    theme: &Theme,
+    field: &TextField,
+    width: usize,
+    masked: bool,
+    placeholder: Option<&str>,
+    focused: bool,
+) -> (Vec<Span<'static>>, Option<u16>) {
+    if field.is_empty() {
+        let spans = match placeholder {
+            Some(p) => vec![Span::styled(truncate(p, width.saturating_sub(1)), theme.placeholder())],
+            None => vec![],
+        };
+        return (spans, focused.then_some(0));
+    }
+    let (shown, cursor) = field.view(width, masked);
+    (vec![Span::styled(shown, theme.value())], focused.then_some(cursor as u16))
+}
+
+/// Cuts a string to `width` columns, ending with `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Pads a label to a column width.
+pub fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w >= width {
+        truncate(s, width)
+    } else {
+        format!("{s}{}", " ".repeat(width - w))
+    }
+}
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// A key–value line: `label` padded, then the value spans.
+pub fn kv(theme: &Theme, label: &str, width: usize, value: Vec<Span<'static>>) -> Line<'static> {
+    let mut spans = vec![Span::styled(pad(label, width), theme.dim())];
+    spans.extend(value);
+    Line::from(spans)
+}
+
+/// Rows `start..start+height` of a list, scrolled so `focus` (and the
+/// `after` rows following it) stay visible.
+pub fn scroll_start(total: usize, height: usize, focus: usize, after: usize) -> usize {
+    if total <= height || height == 0 {
+        return 0;
+    }
+    let want_end = (focus + 1 + after).min(total);
+    want_end.saturating_sub(height).min(focus)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("日本語", 4), "日…");
+    }
+
+    #[test]
+    fn scrolling_keeps_focus_and_its_error_in_view() {
+        assert_eq!(scroll_start(5, 10, 4, 1), 0);
+        assert_eq!(scroll_start(20, 10, 3, 1), 0);
+        assert_eq!(scroll_start(20, 10, 15, 1), 7);
+        assert_eq!(scroll_start(20, 10, 19, 1), 10);
+    }
+}
