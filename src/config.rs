@@ -1,1 +1,270 @@
-//! (being written)
+//! Environments and where credentials come from: the environment variables
+//! `CE_USER_SECRET`/`CE_ORG_SECRET`, or the config file under the XDG config
+//! directory (`$XDG_CONFIG_HOME/ce-wizard/config.toml`, mode 0600).
+
+use crate::api::{PRODUCTION_URL, STAGING_URL};
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const USER_SECRET_ENV: &str = "CE_USER_SECRET";
+pub const ORG_SECRET_ENV: &str = "CE_ORG_SECRET";
+pub const BASE_URL_ENV: &str = "CE_BASE_URL";
+/// Overrides the config file's location (tests, several accounts).
+pub const CONFIG_PATH_ENV: &str = "CE_WIZARD_CONFIG";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Staging,
+    Custom(String),
+}
+
+impl Environment {
+    pub fn base_url(&self) -> String {
+        match self {
+            Environment::Production => PRODUCTION_URL.into(),
+            Environment::Staging => STAGING_URL.into(),
+            Environment::Custom(u) => u.trim_end_matches('/').to_string(),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Environment::Production => "production".into(),
+            Environment::Staging => "staging".into(),
+            Environment::Custom(u) => format!("custom ({u})"),
+        }
+    }
+
+    /// `production`, `staging`, or a base URL.
+    pub fn parse(s: &str) -> Environment {
+        let t = s.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "production" | "prod" | "" => Environment::Production,
+            "staging" => Environment::Staging,
+            _ if t.trim_end_matches('/') == PRODUCTION_URL => Environment::Production,
+            _ if t.trim_end_matches('/') == STAGING_URL => Environment::Staging,
+            _ => Environment::Custom(t.trim_end_matches('/').to_string()),
+        }
+    }
+
+    fn as_config_str(&self) -> String {
+        match self {
+            Environment::Production => "production".into(),
+            Environment::Staging => "staging".into(),
+            Environment::Custom(u) => u.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct StoredConfig {
+    pub environment: Option<Environment>,
+    pub user_secret: Option<Secret>,
+    pub org_secret: Option<Secret>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user_secret: Option<Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    org_secret: Option<Secret>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no config directory: set XDG_CONFIG_HOME or HOME, or CE_WIZARD_CONFIG")]
+    NoConfigDir,
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path} is not a valid config file: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub fn config_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(CONFIG_PATH_ENV).filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "ce-wizard").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// The config file's contents; an absent file is an empty config.
+pub fn load() -> Result<StoredConfig, ConfigError> {
+    let Some(path) = config_path() else {
+        return Ok(StoredConfig::default());
+    };
+    load_from(&path)
+}
+
+pub fn load_from(path: &Path) -> Result<StoredConfig, ConfigError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StoredConfig::default()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: path.into(),
+                source,
+            })
+        }
+    };
+    // toml's error text quotes the offending line, which may hold a secret;
+    // only its position is kept.
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.into(),
+        message: match e.span() {
+            Some(span) => format!(
+                "syntax error near line {}",
+                text[..span.start].matches('\n').count() + 1
+            ),
+            None => "syntax error".into(),
+        },
+    })?;
+    Ok(StoredConfig {
+        environment: file.environment.as_deref().map(Environment::parse),
+        user_secret: file.user_secret.filter(|s| !s.is_empty()),
+        org_secret: file.org_secret.filter(|s| !s.is_empty()),
+    })
+}
+
+pub fn save(cfg: &StoredConfig) -> Result<PathBuf, ConfigError> {
+    let path = config_path().ok_or(ConfigError::NoConfigDir)?;
+    save_to(&path, cfg)?;
+    Ok(path)
+}
+
+pub fn save_to(path: &Path, cfg: &StoredConfig) -> Result<(), ConfigError> {
+    let file = ConfigFile {
+        environment: cfg.environment.as_ref().map(Environment::as_config_str),
+        user_secret: cfg.user_secret.clone(),
+        org_secret: cfg.org_secret.clone(),
+    };
+    let text = toml::to_string(&file).map_err(|e| ConfigError::Write {
+        path: path.into(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|source| ConfigError::Write {
+            path: path.into(),
+            source,
+        })?;
+    }
+    write_private_file(path, text.as_bytes(), true).map_err(|source| ConfigError::Write {
+        path: path.into(),
+        source,
+    })
+}
+
+/// Writes a file readable by its owner only (0600 from its creation, so it is
+/// never briefly world-readable). Without `overwrite`, an existing file is an
+/// `AlreadyExists` error.
+pub fn write_private_file(path: &Path, contents: &[u8], overwrite: bool) -> std::io::Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.write(true);
+    if overwrite {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        opts.mode(0o600);
+        let mut f = opts.open(path)?;
+        // An existing file keeps its old mode through open(); tighten it.
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        f.write_all(contents)?;
+        f.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut f = opts.open(path)?;
+        f.write_all(contents)?;
+        f.sync_all()
+    }
+}
+
+/// A secret from the environment; empty counts as unset.
+pub fn secret_from_env(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environments_parse_and_give_base_urls() {
+        assert_eq!(Environment::parse("staging"), Environment::Staging);
+        assert_eq!(Environment::parse(PRODUCTION_URL), Environment::Production);
+        assert_eq!(
+            Environment::parse("http://127.0.0.1:9/elements/api-v2/").base_url(),
+            "http://127.0.0.1:9/elements/api-v2"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn config_round_trips_with_mode_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/config.toml");
+        let cfg = StoredConfig {
+            environment: Some(Environment::Staging),
+            user_secret: Some("us".into()),
+            org_secret: Some("os".into()),
+        };
+        save_to(&path, &cfg).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let back = load_from(&path).unwrap();
+        assert_eq!(back.environment, Some(Environment::Staging));
+        assert_eq!(back.user_secret.unwrap().expose(), "us");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_refuse_to_overwrite_unless_asked_and_tighten_modes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        std::fs::write(&p, b"old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = write_private_file(&p, b"new", false).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&p).unwrap(), b"old");
+        write_private_file(&p, b"new", true).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"new");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn a_broken_config_file_is_named_without_quoting_its_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "user_secret = \"topsecret\"\norg_secret = topsecret2\n").unwrap();
+        let e = load_from(&p).unwrap_err().to_string();
+        assert!(e.contains("line 2"), "{e}");
+        assert!(!e.contains("topsecret"), "{e}");
+    }
+}

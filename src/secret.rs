@@ -82,9 +82,19 @@ impl<'de> Deserialize<'de> for Secret {
 /// without a spec (an `instance.json` of an element we know nothing about).
 pub fn key_looks_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    ["secret", "password", "passwd", "token", "apikey", "api.key", "api_key", ".key", "credential"]
-        .iter()
-        .any(|needle| k.contains(needle))
+    [
+        "secret",
+        "password",
+        "passwd",
+        "token",
+        "apikey",
+        "api.key",
+        "api_key",
+        ".key",
+        "credential",
+    ]
+    .iter()
+    .any(|needle| k.contains(needle))
         || k.ends_with("key")
 }
 
@@ -110,7 +120,13 @@ mod tests {
 
     #[test]
     fn secret_looking_keys() {
-        for k in ["oauth.api.secret", "password", "oauth.api.key", "ecwid.order.key", "apiToken"] {
+        for k in [
+            "oauth.api.secret",
+            "password",
+            "oauth.api.key",
+            "ecwid.order.key",
+            "apiToken",
+        ] {
             assert!(key_looks_secret(k), "{k}");
         }
         for k in ["store.url", "username", "site", "name", "document.tagging"] {

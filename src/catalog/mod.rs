@@ -59,7 +59,7 @@ pub fn bundled() -> &'static [ElementSpec] {
         let mut specs: Vec<ElementSpec> = ELEMENTS_DIR
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
-            .map(|f| {
+            .filter_map(|f| {
                 let name = f.path().display().to_string();
                 let text = f.contents_utf8().unwrap_or_default();
                 // A bundled spec that does not parse is a build defect that the
@@ -70,9 +70,8 @@ pub fn bundled() -> &'static [ElementSpec] {
                     s
                 })
             })
-            .flatten()
             .collect();
-        specs.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        specs.sort_by_key(|s| s.name.to_lowercase());
         specs
     })
 }
@@ -148,8 +147,12 @@ mod tests {
         let err = parse_spec("x.toml", "key = 'x'\nname = 'X'\nauth = 'magic'").unwrap_err();
         assert!(err.to_string().starts_with("x.toml:"), "{err}");
         let dup = "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='text'\n[[fields]]\nkey='a'\nlabel='A'\nkind='text'";
-        assert!(parse_spec("d.toml", dup).unwrap_err().to_string().contains("twice"));
-        let choice = "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='choice'";
+        assert!(parse_spec("d.toml", dup)
+            .unwrap_err()
+            .to_string()
+            .contains("twice"));
+        let choice =
+            "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='choice'";
         assert!(parse_spec("c.toml", choice).is_err());
     }
 

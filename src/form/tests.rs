@@ -26,41 +26,88 @@ fn field(kind: FieldKind) -> FieldSpec {
 fn required_fields_name_their_label() {
     let f = field(FieldKind::Text);
     assert_eq!(validate_field(&f, "  ").unwrap(), "Thing is required");
-    let optional = FieldSpec { required: false, ..f };
+    let optional = FieldSpec {
+        required: false,
+        ..f
+    };
     assert_eq!(validate_field(&optional, ""), None);
 }
 
 #[test]
 fn urls_need_http_scheme_and_host() {
     let f = field(FieldKind::Url);
-    for bad in ["shop.example.com", "ftp://x.com", "https://", "http:///path", "https://a b.com", "javascript:alert(1)"] {
+    for bad in [
+        "shop.example.com",
+        "ftp://x.com",
+        "https://",
+        "http:///path",
+        "https://a b.com",
+        "javascript:alert(1)",
+    ] {
         let msg = validate_field(&f, bad).unwrap_or_else(|| panic!("{bad} accepted"));
-        assert!(msg.starts_with("Thing must be an https:// or http:// URL"), "{msg}");
+        assert!(
+            msg.starts_with("Thing must be an https:// or http:// URL"),
+            "{msg}"
+        );
     }
-    for good in ["https://shop.example.com", "http://127.0.0.1:8080/x", "https://store-abc.mybigcommerce.com/api/v2/"] {
+    for good in [
+        "https://shop.example.com",
+        "http://127.0.0.1:8080/x",
+        "https://store-abc.mybigcommerce.com/api/v2/",
+    ] {
         assert_eq!(validate_field(&f, good), None, "{good}");
     }
 }
 
 #[test]
 fn max_length_counts_characters() {
-    let f = FieldSpec { max_length: Some(3), ..field(FieldKind::Text) };
+    let f = FieldSpec {
+        max_length: Some(3),
+        ..field(FieldKind::Text)
+    };
     assert_eq!(validate_field(&f, "äöü"), None);
-    assert_eq!(validate_field(&f, "abcd").unwrap(), "Thing must be at most 3 characters (it has 4)");
+    assert_eq!(
+        validate_field(&f, "abcd").unwrap(),
+        "Thing must be at most 3 characters (it has 4)"
+    );
 }
 
 #[test]
 fn booleans_choices_integers_and_digits() {
-    assert!(validate_field(&field(FieldKind::Boolean), "yes").unwrap().contains("true or false"));
+    assert!(validate_field(&field(FieldKind::Boolean), "yes")
+        .unwrap()
+        .contains("true or false"));
     assert_eq!(validate_field(&field(FieldKind::Boolean), "false"), None);
-    let c = FieldSpec { choices: vec!["a".into(), "b".into()], ..field(FieldKind::Choice) };
-    assert_eq!(validate_field(&c, "c").unwrap(), "Thing must be one of: a, b");
-    let i = FieldSpec { min: Some(1), max: Some(10), ..field(FieldKind::Integer) };
-    assert_eq!(validate_field(&i, "11").unwrap(), "Thing must be a whole number from 1 to 10");
-    assert_eq!(validate_field(&i, "x").unwrap(), "Thing must be a whole number from 1 to 10");
+    let c = FieldSpec {
+        choices: vec!["a".into(), "b".into()],
+        ..field(FieldKind::Choice)
+    };
+    assert_eq!(
+        validate_field(&c, "c").unwrap(),
+        "Thing must be one of: a, b"
+    );
+    let i = FieldSpec {
+        min: Some(1),
+        max: Some(10),
+        ..field(FieldKind::Integer)
+    };
+    assert_eq!(
+        validate_field(&i, "11").unwrap(),
+        "Thing must be a whole number from 1 to 10"
+    );
+    assert_eq!(
+        validate_field(&i, "x").unwrap(),
+        "Thing must be a whole number from 1 to 10"
+    );
     assert_eq!(validate_field(&i, "5"), None);
-    let d = FieldSpec { pattern: Some("^[0-9]+$".into()), ..field(FieldKind::Text) };
-    assert_eq!(validate_field(&d, "12a").unwrap(), "Thing must be digits only");
+    let d = FieldSpec {
+        pattern: Some("^[0-9]+$".into()),
+        ..field(FieldKind::Text)
+    };
+    assert_eq!(
+        validate_field(&d, "12a").unwrap(),
+        "Thing must be digits only"
+    );
 }
 
 #[test]
@@ -68,7 +115,9 @@ fn pasted_control_characters_are_refused_on_one_line_fields() {
     let f = field(FieldKind::Text);
     assert!(validate_field(&f, "a\nb").unwrap().contains("one line"));
     assert!(validate_field(&f, "a\tb").unwrap().contains("tabs"));
-    assert!(validate_field(&f, "a\u{1b}[31mb").unwrap().contains("control characters"));
+    assert!(validate_field(&f, "a\u{1b}[31mb")
+        .unwrap()
+        .contains("control characters"));
     assert_eq!(validate_field(&field(FieldKind::Textarea), "a\nb"), None);
 }
 
@@ -85,9 +134,13 @@ fn all_errors_at_once_in_field_order() {
 fn conditional_fields_are_checked_only_when_on() {
     let spec = bundled_spec("ecwid").unwrap();
     let fields = form_fields(spec);
-    let mut v: FormValues = [("ecwid.store.id", "1"), ("ecwid.order.key", "o"), ("ecwid.product.key", "p")]
-        .into_iter()
-        .collect();
+    let mut v: FormValues = [
+        ("ecwid.store.id", "1"),
+        ("ecwid.order.key", "o"),
+        ("ecwid.product.key", "p"),
+    ]
+    .into_iter()
+    .collect();
     v.set("event.notification.callback.url", "not a url");
     assert!(validate(&fields, &v).is_empty());
     v.set("event.notification.enabled", "true");
@@ -115,10 +168,15 @@ fn woocommerce_base_url_follows_the_store_url_until_edited() {
 fn callback_url_comes_from_the_context() {
     let spec = bundled_spec("infusionsoftecommerce").unwrap();
     let fields = form_fields(spec);
-    let ctx = DeriveContext { callback_url: Some("http://127.0.0.1:48213/callback".into()) };
+    let ctx = DeriveContext {
+        callback_url: Some("http://127.0.0.1:48213/callback".into()),
+    };
     let mut v = FormValues::new();
     apply_defaults_and_derived(&fields, &mut v, &|_| false, &ctx);
-    assert_eq!(v.get("oauth.callback.url"), "http://127.0.0.1:48213/callback");
+    assert_eq!(
+        v.get("oauth.callback.url"),
+        "http://127.0.0.1:48213/callback"
+    );
     assert_eq!(v.get("document.tagging"), "false");
 }
 
@@ -126,9 +184,13 @@ fn callback_url_comes_from_the_context() {
 fn untouched_advanced_settings_are_not_sent() {
     let spec = bundled_spec("magentov20").unwrap();
     let fields = form_fields(spec);
-    let mut v: FormValues = [("site", "https://m.example.com"), ("userName", "u"), ("password", "p")]
-        .into_iter()
-        .collect();
+    let mut v: FormValues = [
+        ("site", "https://m.example.com"),
+        ("userName", "u"),
+        ("password", "p"),
+    ]
+    .into_iter()
+    .collect();
     apply_defaults_and_derived(&fields, &mut v, &|_| false, &DeriveContext::default());
     let keys: Vec<_> = configuration(&fields, &v).into_keys().collect();
     assert_eq!(keys, ["password", "site", "user", "userName"]);
@@ -140,7 +202,9 @@ fn untouched_advanced_settings_are_not_sent() {
 fn trimming_reports_the_fields_it_changed() {
     let spec = bundled_spec("bigcommerce").unwrap();
     let fields = form_fields(spec);
-    let mut v: FormValues = [("store.url", " https://s.example.com "), ("username", "u")].into_iter().collect();
+    let mut v: FormValues = [("store.url", " https://s.example.com "), ("username", "u")]
+        .into_iter()
+        .collect();
     assert_eq!(trim_values(&fields, &mut v), ["Store API URL"]);
     assert_eq!(v.get("store.url"), "https://s.example.com");
 }

@@ -51,7 +51,9 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
     if let Some(max) = field.max_length {
         let n = value.chars().count();
         if n > max {
-            return Some(format!("{label} must be at most {max} characters (it has {n})"));
+            return Some(format!(
+                "{label} must be at most {max} characters (it has {n})"
+            ));
         }
     }
     if field.kind != FieldKind::Textarea {
@@ -75,7 +77,10 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
         }
         FieldKind::Choice => {
             if !field.choices.iter().any(|c| c == v) {
-                return Some(format!("{label} must be one of: {}", field.choices.join(", ")));
+                return Some(format!(
+                    "{label} must be one of: {}",
+                    field.choices.join(", ")
+                ));
             }
         }
         FieldKind::Integer => {

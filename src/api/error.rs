@@ -1,0 +1,210 @@
+//! What can go wrong talking to the platform, with the details a person (and
+//! support) needs: status, message, requestId, and the provider's own words.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ApiError {
+    #[error("{}", status_line(*status, message))]
+    Status {
+        status: u16,
+        message: String,
+        request_id: Option<String>,
+        provider_message: Option<String>,
+        /// Configuration keys the platform said are missing (from a 400).
+        missing_keys: Vec<String>,
+    },
+    #[error("could not reach the server: {detail}")]
+    Network { detail: String },
+    #[error("the server did not answer in time")]
+    Timeout,
+    #[error("the server's answer could not be read: {detail}")]
+    Decode { detail: String },
+    #[error("the base URL is not usable: {detail}")]
+    BadBaseUrl { detail: String },
+}
+
+fn status_line(status: u16, message: &str) -> String {
+    if message.is_empty() {
+        format!("the server answered {status}")
+    } else {
+        format!("{message} (HTTP {status})")
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    provider_message: Option<String>,
+}
+
+impl ApiError {
+    /// Builds the error for a non-2xx answer from its status and body. A body
+    /// that is not the platform's JSON (a proxy's HTML page, say) still gives
+    /// a readable message.
+    pub fn from_response(status: u16, body: &str) -> ApiError {
+        let parsed: Option<ErrorBody> = serde_json::from_str(body).ok();
+        let (message, request_id, provider_message) = match parsed {
+            Some(b) => (
+                b.message.unwrap_or_default(),
+                b.request_id,
+                b.provider_message,
+            ),
+            None => (summarise_non_json(body), None, None),
+        };
+        let missing_keys = if status == 400 {
+            parse_missing_keys(&message)
+        } else {
+            vec![]
+        };
+        ApiError::Status {
+            status,
+            message,
+            request_id,
+            provider_message,
+            missing_keys,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn missing_keys(&self) -> &[String] {
+        match self {
+            ApiError::Status { missing_keys, .. } => missing_keys,
+            _ => &[],
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn provider_message(&self) -> Option<&str> {
+        match self {
+            ApiError::Status {
+                provider_message, ..
+            } => provider_message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Plain-language advice on what to do next.
+    pub fn advice(&self) -> String {
+        match self {
+            ApiError::Status { status, missing_keys, .. } => match status {
+                400 if !missing_keys.is_empty() => format!(
+                    "Fill in the missing settings ({}) and try again.",
+                    missing_keys.join(", ")
+                ),
+                400 => "The platform refused the request as given. Check the values it names and try again.".into(),
+                401 => "The User or Organization secret is wrong or expired. Copy both again from your Cloud Elements profile (Settings > Account) and check the environment (production or staging).".into(),
+                403 => "Your account is not allowed to do this. Ask your Cloud Elements organization admin for access to this element.".into(),
+                404 => "The platform does not know this element or address. Check the element key and the environment's base URL.".into(),
+                405 | 415 => "The server did not accept this kind of request: check that the base URL points at the Cloud Elements API (it ends in /elements/api-v2).".into(),
+                409 => "An instance like this one exists already. Pick another name, or use the existing instance.".into(),
+                429 => "Too many requests for now. Wait a minute and try again.".into(),
+                s if *s >= 500 => "The platform or the provider behind the element failed. Nothing is wrong with what you typed: try again in a minute, and quote the request ID to support if it keeps failing.".into(),
+                _ => "Check the values and try again.".into(),
+            },
+            ApiError::Network { .. } => "Check your internet connection, the base URL, and any proxy (HTTPS_PROXY), then try again.".into(),
+            ApiError::Timeout => "The server is slow or unreachable. Try again; if you created an instance, check the platform for it before creating another.".into(),
+            ApiError::Decode { .. } => "The answer did not look like the Cloud Elements API: check the base URL.".into(),
+            ApiError::BadBaseUrl { .. } => "Give a base URL such as https://api.cloud-elements.com/elements/api-v2.".into(),
+        }
+    }
+}
+
+fn summarise_non_json(body: &str) -> String {
+    let text = body.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    if text.starts_with('<') {
+        return "the server answered with a web page instead of the API's JSON".into();
+    }
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    one_line
+}
+
+/// Reads the keys out of a "missing configuration" message. The platform's
+/// wording varies, so this takes what follows the last colon and keeps the
+/// tokens that look like configuration keys.
+pub fn parse_missing_keys(message: &str) -> Vec<String> {
+    let lower = message.to_ascii_lowercase();
+    if !lower.contains("missing") && !lower.contains("required") {
+        return vec![];
+    }
+    let Some((_, tail)) = message.rsplit_once(':') else {
+        return vec![];
+    };
+    tail.split(|c: char| {
+        c == ',' || c.is_whitespace() || c == '[' || c == ']' || c == '"' || c == '\''
+    })
+    .map(|t| t.trim_end_matches('.'))
+    .filter(|t| !t.is_empty())
+    .filter(|t| {
+        t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    })
+    .filter(|t| !matches!(*t, "and" | "or"))
+    .map(str::to_string)
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_error_bodies_keep_every_detail() {
+        let e = ApiError::from_response(
+            401,
+            r#"{"requestId":"5a1b","message":"Invalid Organization or User secret, or invalid Element token provided.","providerMessage":"nope"}"#,
+        );
+        assert_eq!(e.status(), Some(401));
+        assert_eq!(e.request_id(), Some("5a1b"));
+        assert_eq!(e.provider_message(), Some("nope"));
+        assert!(e.to_string().contains("Invalid Organization"));
+        assert!(e.advice().contains("secret"));
+    }
+
+    #[test]
+    fn missing_configuration_is_parsed_into_keys() {
+        let e = ApiError::from_response(
+            400,
+            r#"{"requestId":"r","message":"The following required configuration entries are missing: store.url, username, password"}"#,
+        );
+        assert_eq!(e.missing_keys(), ["store.url", "username", "password"]);
+        assert_eq!(
+            parse_missing_keys("Missing required configuration entries: [oauth.api.key]"),
+            ["oauth.api.key"]
+        );
+        assert!(parse_missing_keys("Invalid JSON: line 1").is_empty());
+    }
+
+    #[test]
+    fn html_and_garbage_bodies_still_give_a_message() {
+        let e = ApiError::from_response(502, "<html><body>Bad gateway</body></html>");
+        assert!(e.to_string().contains("web page"));
+        assert!(e.advice().contains("try again"));
+        let e = ApiError::from_response(500, "");
+        assert_eq!(e.to_string(), "the server answered 500");
+    }
+}

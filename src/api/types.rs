@@ -1,0 +1,300 @@
+//! The bodies the wizard sends and receives.
+
+use crate::secret::{Secret, REDACTED};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElementRef {
+    pub key: String,
+}
+
+/// The body of `POST /instances`.
+#[derive(Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateInstance {
+    pub element: ElementRef,
+    pub configuration: BTreeMap<String, Secret>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_data: Option<BTreeMap<String, Secret>>,
+}
+
+impl fmt::Debug for CreateInstance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CreateInstance")
+            .field("element", &self.element.key)
+            .field(
+                "configuration_keys",
+                &self.configuration.keys().collect::<Vec<_>>(),
+            )
+            .field("tags", &self.tags)
+            .field("name", &self.name)
+            .field(
+                "provider_data",
+                &self
+                    .provider_data
+                    .as_ref()
+                    .map(|p| p.keys().collect::<Vec<_>>()),
+            )
+            .finish()
+    }
+}
+
+impl CreateInstance {
+    /// The body as pretty JSON. Unless `reveal`, values of secret keys and
+    /// all provider data (OAuth codes) are replaced by a placeholder.
+    pub fn to_json(&self, reveal: bool, is_secret: &dyn Fn(&str) -> bool) -> String {
+        let shown = |key: &str, v: &Secret, secret: bool| -> Value {
+            if secret && !reveal {
+                Value::String(REDACTED.into())
+            } else {
+                let _ = key;
+                Value::String(v.expose().to_string())
+            }
+        };
+        let configuration: Map<String, Value> = self
+            .configuration
+            .iter()
+            .map(|(k, v)| (k.clone(), shown(k, v, is_secret(k))))
+            .collect();
+        let mut body = json!({
+            "element": { "key": self.element.key },
+            "configuration": configuration,
+        });
+        if !self.tags.is_empty() {
+            body["tags"] = json!(self.tags);
+        }
+        body["name"] = json!(self.name);
+        if let Some(pd) = &self.provider_data {
+            let pd: Map<String, Value> = pd
+                .iter()
+                .map(|(k, v)| (k.clone(), shown(k, v, true)))
+                .collect();
+            body["providerData"] = Value::Object(pd);
+        }
+        serde_json::to_string_pretty(&body).unwrap_or_default()
+    }
+
+    /// The `curl` command that does the same. The account secrets are read
+    /// from environment variables so the command can be pasted as is.
+    pub fn curl_command(
+        &self,
+        base_url: &str,
+        reveal: bool,
+        is_secret: &dyn Fn(&str) -> bool,
+    ) -> String {
+        let body = self.to_json(reveal, is_secret);
+        format!(
+            "curl -X POST \\\n  -H \"Authorization: User $CE_USER_SECRET, Organization $CE_ORG_SECRET\" \\\n  -H 'Content-Type: application/json' \\\n  -d {} \\\n  {}",
+            shell_quote(&body),
+            shell_quote(&format!("{}/instances", base_url.trim_end_matches('/')))
+        )
+    }
+}
+
+/// Single-quotes a string for POSIX shells.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// A created instance. `raw` keeps the whole answer, fields unknown to us
+/// included, for printing and saving.
+#[derive(Clone)]
+pub struct Instance {
+    pub id: i64,
+    pub name: String,
+    pub token: Secret,
+    pub element_key: String,
+    pub element_name: String,
+    pub created_date: Option<String>,
+    pub raw: Value,
+}
+
+impl fmt::Debug for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Instance")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("element_key", &self.element_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Instance {
+    pub fn from_value(raw: Value) -> Result<Instance, String> {
+        let id = raw
+            .get("id")
+            .and_then(|v| {
+                v.as_i64()
+                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            })
+            .ok_or("the instance has no numeric id")?;
+        let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+        let element = raw.get("element");
+        Ok(Instance {
+            id,
+            name: s(raw.get("name")),
+            token: Secret::new(s(raw.get("token"))),
+            element_key: s(element.and_then(|e| e.get("key"))),
+            element_name: s(element.and_then(|e| e.get("name"))),
+            created_date: raw.get("createdDate").map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            }),
+            raw,
+        })
+    }
+
+    /// The whole answer as the platform gave it, token included: for the
+    /// person's own stdout or a 0600 file, never a log.
+    pub fn to_pretty_json(&self) -> String {
+        serde_json::to_string_pretty(&self.raw).unwrap_or_default()
+    }
+}
+
+/// An entry of `GET /elements`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElementSummary {
+    #[serde(default)]
+    pub id: Option<i64>,
+    pub key: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub hub: Option<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+    #[serde(default)]
+    pub deleted: bool,
+    #[serde(default)]
+    pub beta: bool,
+    #[serde(default)]
+    pub authentication: Option<Authentication>,
+    #[serde(default)]
+    pub type_oauth: Option<bool>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Authentication {
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+}
+
+impl ElementSummary {
+    pub fn auth_type(&self) -> &str {
+        self.authentication
+            .as_ref()
+            .and_then(|a| a.kind.as_deref())
+            .unwrap_or("custom")
+    }
+}
+
+/// One entry of an element's configuration metadata.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigEntry {
+    pub key: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub default_value: Option<String>,
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub hide_from_console: bool,
+    #[serde(default)]
+    pub internal: bool,
+    #[serde(default)]
+    pub display_order: Option<i64>,
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The query of `GET /elements/{key}/oauth/url`.
+pub struct OAuthUrlRequest {
+    pub api_key: String,
+    pub api_secret: Secret,
+    pub callback_url: String,
+    pub state: Secret,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body() -> CreateInstance {
+        CreateInstance {
+            element: ElementRef {
+                key: "bigcommerce".into(),
+            },
+            configuration: [
+                ("store.url", "https://s.example.com"),
+                ("password", "tok'en"),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Secret::new(v)))
+            .collect(),
+            tags: vec!["docs".into()],
+            name: "shop".into(),
+            provider_data: Some([("code".to_string(), Secret::new("c0de"))].into()),
+        }
+    }
+
+    #[test]
+    fn wire_body_matches_the_documented_shape() {
+        let v: Value = serde_json::to_value(body()).unwrap();
+        assert_eq!(v["element"]["key"], "bigcommerce");
+        assert_eq!(v["configuration"]["password"], "tok'en");
+        assert_eq!(v["providerData"]["code"], "c0de");
+        assert_eq!(v["tags"], json!(["docs"]));
+    }
+
+    #[test]
+    fn shown_body_redacts_secrets_unless_revealed() {
+        let b = body();
+        let hidden = b.to_json(false, &|k| k == "password");
+        assert!(
+            !hidden.contains("tok'en") && !hidden.contains("c0de"),
+            "{hidden}"
+        );
+        assert!(hidden.contains("https://s.example.com"));
+        assert!(b.to_json(true, &|k| k == "password").contains("tok'en"));
+        assert!(!format!("{b:?}").contains("tok'en"));
+    }
+
+    #[test]
+    fn curl_command_quotes_for_the_shell() {
+        let c = body().curl_command("http://h/elements/api-v2/", true, &|_| false);
+        assert!(c.contains(r"tok'\''en"), "{c}");
+        assert!(c.ends_with("'http://h/elements/api-v2/instances'"));
+        assert!(c.contains("$CE_USER_SECRET"));
+    }
+
+    #[test]
+    fn instances_keep_unknown_fields() {
+        let raw = json!({"id": 7, "name": "n", "token": "t", "element": {"key": "ecwid", "name": "Ecwid"}, "newField": 1});
+        let i = Instance::from_value(raw).unwrap();
+        assert_eq!(i.element_key, "ecwid");
+        assert!(i.to_pretty_json().contains("newField"));
+        assert!(!format!("{i:?}").contains("\"t\""));
+        assert!(Instance::from_value(json!({"name": "x"})).is_err());
+    }
+}
