@@ -73,11 +73,11 @@ pub enum CopyTarget {
 impl CopyTarget {
     pub fn label(self) -> &'static str {
         match self {
-            CopyTarget::Token => "The token",
-            CopyTarget::InstanceJson => "The instance JSON",
-            CopyTarget::AuthUrl => "The authorization URL",
-            CopyTarget::Curl => "The curl command",
-            CopyTarget::Body => "The request body",
+            CopyTarget::Token => "Token",
+            CopyTarget::InstanceJson => "Instance JSON",
+            CopyTarget::AuthUrl => "Authorization URL",
+            CopyTarget::Curl => "curl command",
+            CopyTarget::Body => "Request body",
         }
     }
 }

@@ -142,7 +142,6 @@ pub enum AuthProblem {
     Listener { port: Option<u16>, message: String },
     UrlFailed(ErrorReport),
     Denied { error: String, description: Option<String> },
-    Rejected(String),
     TimedOut,
     /// Creating the instance failed after the code was used; codes are
     /// single-use, so a new one is needed.

@@ -73,7 +73,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Created { attempt, result } => created(app, attempt, result),
         Action::Copied { what, report } => {
             app.notice = Some(match report {
-                Ok(how) => Notice::success(format!("{}: {how}", what.label())),
+                Ok(how) => Notice::success(format!("{} {how}", what.label())),
                 Err(e) => Notice::error(format!("{} could not be copied: {e}", what.label())),
             });
             vec![]
@@ -596,13 +596,13 @@ fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -
             app.notice = Some(Notice::success("Authorized. Check what will be created, then press Enter."));
             go_review(app);
         }
+        // A stray or stale redirect does not end the attempt: the genuine
+        // one may still come. Say why it was ignored.
         CallbackResult::Rejected(reason) if pasted => {
-            app.notice = Some(Notice::error(format!(
-                "That address was not accepted: {reason}. Paste the whole address from the browser's address bar."
-            )));
+            app.notice = Some(Notice::error(format!("That address was not accepted: {reason}")));
         }
         CallbackResult::Rejected(reason) => {
-            app.authorize.phase = AuthPhase::Failed(AuthProblem::Rejected(reason));
+            app.notice = Some(Notice::error(format!("A redirect was ignored: {reason}")));
         }
         CallbackResult::Denied { error, description } => {
             app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });

@@ -118,10 +118,6 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
             format!("✗ Access was not granted: the provider answered \"{error}\"{}.", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()),
             "If that was a mistake, start again and choose Allow.".into(),
         ],
-        AuthProblem::Rejected(reason) => vec![
-            format!("✗ A redirect arrived that does not belong to this attempt: {reason}."),
-            "This happens with an old browser tab or a link opened twice. Start again and use the newest link.".into(),
-        ],
         AuthProblem::TimedOut => vec![
             format!(
                 "✗ No answer from the browser within {} minutes.",
