@@ -275,6 +275,9 @@ impl FormState {
     /// group if one of them is there, and focuses the first.
     pub fn mark_missing(&mut self, keys: &[String]) {
         for k in keys {
+            if self.field(k).is_some_and(|f| f.advanced) {
+                self.advanced_open = true;
+            }
             let label = self.field(k).map_or(k.as_str(), |f| f.label.as_str()).to_string();
             self.platform_missing.insert(k.clone());
             if self.field(k).is_some() {

@@ -151,3 +151,6 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         interrupted: app.exit.unwrap_or(true),
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -328,7 +328,7 @@ mod tests {
             assert!(col <= width);
         }
         let (shown, col) = f.view(7, false);
-        assert_eq!((shown.as_str(), col), ("スト", 4));
+        assert_eq!((shown.as_str(), col), ("キスト", 6));
     }
 
     #[test]
