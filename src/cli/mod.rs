@@ -1,1 +1,233 @@
-//! (being written)
+//! The command line: the wizard (no subcommand), `create`, `elements` and
+//! `sandbox`.
+
+mod connection;
+mod create;
+mod elements;
+mod inputs;
+mod oauth_flow;
+mod prompt;
+mod report;
+mod wizard;
+
+pub use connection::{resolve_connection, Connection};
+pub use inputs::{parse_instance_json, parse_set, Draft, InputError};
+
+use crate::exit;
+use clap::{Args, Parser, Subcommand};
+use std::time::Duration;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "ce-wizard",
+    version,
+    // A repeated option takes its last value, so scripts can override defaults.
+    args_override_self = true,
+    about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.",
+    long_about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.\n\nWithout a subcommand, opens the interactive wizard. Try it with no account at all:\n  ce-wizard --sandbox",
+    after_help = concat!(
+        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or the config file the wizard offers to save\n",
+        "($XDG_CONFIG_HOME/ce-wizard/config.toml, mode 0600; CE_WIZARD_CONFIG overrides the path).\n",
+        "Secrets are never taken as command-line arguments, where other users could see them.\n\n",
+        "Exit codes:\n",
+        "  0    created (or nothing to do)\n",
+        "  2    invalid input: nothing was sent\n",
+        "  3    the API refused the request or failed (message and requestId shown)\n",
+        "  4    OAuth denied, mismatched or timed out, or the callback port is taken\n",
+        "  130  interrupted"
+    )
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// With the wizard: print only the created instance's token on stdout at exit.
+    #[arg(long)]
+    pub print_token: bool,
+    /// With the wizard: start with this element selected.
+    #[arg(long, value_name = "KEY")]
+    pub element: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Use the built-in sandbox (an emulator of the platform in this process, with demo secrets).
+    #[arg(long, global = true, conflicts_with_all = ["base_url", "env"])]
+    pub sandbox: bool,
+    /// The platform's API base URL (a proxy, a self-hosted platform, a standalone sandbox).
+    #[arg(long, global = true, env = "CE_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The environment: production (default) or staging.
+    #[arg(long = "env", global = true, value_name = "ENV", value_parser = ["production", "staging"])]
+    pub env: Option<String>,
+    /// The loopback port for the OAuth redirect (register http://127.0.0.1:PORT/callback with the provider); 0 picks a free one.
+    #[arg(long, global = true, value_name = "PORT", default_value_t = crate::oauth::DEFAULT_CALLBACK_PORT)]
+    pub callback_port: u16,
+    /// How long to wait for the OAuth redirect: seconds, or with a unit (90s, 5m).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub oauth_timeout: Duration,
+    /// Don't open a browser; print the authorization URL instead.
+    #[arg(long, global = true)]
+    pub no_browser: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create an instance without the wizard (scripts, CI): prints the instance JSON on stdout.
+    #[command(
+        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n\nMissing required settings are asked for when standard input is a terminal; otherwise the command\nfails with exit code 2 and lists every one. After an OAuth redirect page fails to load, paste its\nfull address on standard input."
+    )]
+    Create(CreateArgs),
+    /// List the elements the wizard knows.
+    Elements(ElementsArgs),
+    /// Run a local emulator of the platform (no account needed).
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct CreateArgs {
+    /// An instance.json body, as the docs show for curl (- reads standard input).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<String>,
+    /// The element's key, e.g. bigcommerce (see `ce-wizard elements`).
+    #[arg(long, value_name = "KEY")]
+    pub element: Option<String>,
+    /// The instance's name (default: the element key and the current time).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A tag for the instance; repeat for more.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A setting: key=value, key=@file, key=@- (standard input) or key=env:NAME. Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ElementsArgs {
+    /// Print the element specs as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SandboxArgs {
+    /// The loopback port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, "s"),
+    };
+    let n: u64 = num.parse().map_err(|_| {
+        format!("'{s}' is not a duration: give seconds (300) or a number with s, m or h (5m)")
+    })?;
+    let secs = match unit {
+        "s" | "sec" | "secs" => n,
+        "m" | "min" | "mins" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("'{s}': the unit must be s, m or h")),
+    };
+    if secs == 0 {
+        return Err("the timeout must be at least one second".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// A command's end: the exit code and what to tell the person on stderr.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn invalid(message: impl Into<String>) -> Failure {
+        Failure {
+            code: exit::INVALID_INPUT,
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses the arguments, runs the command and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    if let Some(Command::Sandbox(a)) = &cli.command {
+        return match crate::sandbox::serve_forever(crate::sandbox::SandboxOptions {
+            port: a.port,
+            log_requests: true,
+            ..Default::default()
+        }) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: {e}");
+                1
+            }
+        };
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return 1;
+        }
+    };
+    let result = runtime.block_on(async {
+        tokio::select! {
+            r = dispatch(cli) => r,
+            _ = tokio::signal::ctrl_c() => Err(Failure { code: exit::INTERRUPTED, message: "interrupted".into() }),
+        }
+    });
+    // Blocked reads of standard input (the paste prompt) must not keep the
+    // process alive.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match result {
+        Ok(code) => code,
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("error: {}", f.message);
+            }
+            f.code
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> Result<i32, Failure> {
+    match cli.command {
+        Some(Command::Create(args)) => create::run(&cli.global, &args).await,
+        Some(Command::Elements(args)) => elements::run(&args),
+        Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
+        None => wizard::run(&cli.global, cli.print_token, cli.element).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("300").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("0").is_err());
+        assert!(parse_duration("5 days").is_err());
+        assert!(parse_duration("x").is_err());
+    }
+}

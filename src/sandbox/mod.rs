@@ -1,1 +1,432 @@
-//! (being written)
+//! The embedded Cloud Elements sandbox: a local emulator of the platform API
+//! (`docs/cloud-elements-api.md`) for the bundled elements, with a fake
+//! OAuth 2 provider, on 127.0.0.1 only.
+//!
+//! It serves three uses: `ce-wizard sandbox` (a standalone server, see
+//! [`serve_forever`]), `--sandbox` runs of the wizard (started in-process on
+//! port 0), and integration tests, which read back what it stored through
+//! [`Sandbox::instances`] and [`Sandbox::requests`].
+//!
+//! A few worker threads take requests from `tiny_http`; each request is
+//! read in full (bounded), handed to `routes::handle` and answered.
+
+mod catalog;
+mod http;
+mod instances;
+mod provider;
+mod routes;
+mod store;
+
+use crate::secret::Secret;
+use http::{ReadError, Request, Response, MAX_BODY_BYTES};
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, TcpListener};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub const DEMO_USER_SECRET: &str = "sandbox-user-secret";
+pub const DEMO_ORG_SECRET: &str = "sandbox-org-secret";
+/// How the message of a 400 for missing configuration starts; the missing
+/// keys follow, joined by ", ", in the order of the element's spec.
+pub const MISSING_CONFIG_PREFIX: &str =
+    "The following required configuration entries are missing: ";
+
+/// Enough for a browser, the wizard and a test talking at once.
+const WORKERS: usize = 4;
+
+#[derive(Clone)]
+pub struct SandboxOptions {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub user_secret: String,
+    pub org_secret: String,
+    /// One stderr line per request (method, path, status, time; never the
+    /// query, headers or body).
+    pub log_requests: bool,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            port: 0,
+            user_secret: DEMO_USER_SECRET.to_string(),
+            org_secret: DEMO_ORG_SECRET.to_string(),
+            log_requests: false,
+        }
+    }
+}
+
+/// The secrets stay hidden even when the options are printed with `{:?}`.
+impl fmt::Debug for SandboxOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxOptions")
+            .field("port", &self.port)
+            .field("user_secret", &crate::secret::REDACTED)
+            .field("org_secret", &crate::secret::REDACTED)
+            .field("log_requests", &self.log_requests)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Without the query string.
+    pub path: String,
+    pub status: u16,
+}
+
+/// What the handlers share.
+struct State {
+    port: u16,
+    user_secret: Secret,
+    org_secret: Secret,
+    catalog: catalog::Catalog,
+    store: Mutex<store::Store>,
+    records: Mutex<Vec<RequestRecord>>,
+    log_requests: bool,
+}
+
+impl State {
+    fn store(&self) -> MutexGuard<'_, store::Store> {
+        lock(&self.store)
+    }
+}
+
+/// A panicking handler must not take the whole sandbox down with a
+/// poisoned lock; the data behind it stays consistent because every update
+/// is a single push, insert or remove.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A running sandbox. Dropping it stops the server threads.
+pub struct Sandbox {
+    state: Arc<State>,
+    server: Arc<tiny_http::Server>,
+    workers: Vec<JoinHandle<Option<io::Error>>>,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1:`opts.port` and returns once it is listening.
+    pub fn start(opts: SandboxOptions) -> io::Result<Sandbox> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, opts.port)).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("the sandbox cannot listen on 127.0.0.1:{}: {e}", opts.port),
+            )
+        })?;
+        let port = listener.local_addr()?.port();
+        let server = tiny_http::Server::from_listener(listener, None).map_err(|e| {
+            io::Error::other(format!("the sandbox cannot start on port {port}: {e}"))
+        })?;
+        let state = Arc::new(State {
+            port,
+            user_secret: Secret::new(opts.user_secret),
+            org_secret: Secret::new(opts.org_secret),
+            catalog: catalog::Catalog::new(crate::catalog::bundled().iter().cloned()),
+            store: Mutex::new(store::Store::default()),
+            records: Mutex::new(Vec::new()),
+            log_requests: opts.log_requests,
+        });
+        let mut sandbox = Sandbox {
+            state,
+            server: Arc::new(server),
+            workers: Vec::with_capacity(WORKERS),
+            stopping: Arc::new(AtomicBool::new(false)),
+        };
+        for i in 0..WORKERS {
+            let state = sandbox.state.clone();
+            let server = sandbox.server.clone();
+            let stopping = sandbox.stopping.clone();
+            // On failure, dropping `sandbox` stops the workers already started.
+            let worker = std::thread::Builder::new()
+                .name(format!("sandbox-{i}"))
+                .spawn(move || work(&state, &server, &stopping))?;
+            sandbox.workers.push(worker);
+        }
+        Ok(sandbox)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.state.port
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}{}", self.port(), routes::BASE_PATH)
+    }
+
+    pub fn user_secret(&self) -> &str {
+        self.state.user_secret.expose()
+    }
+
+    pub fn org_secret(&self) -> &str {
+        self.state.org_secret.expose()
+    }
+
+    /// The stored instances, oldest first, exactly as `GET /instances`
+    /// answers them.
+    pub fn instances(&self) -> Vec<serde_json::Value> {
+        self.state.store().instances().to_vec()
+    }
+
+    /// Every request answered so far, in order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        lock(&self.state.records).clone()
+    }
+
+    /// How many requests had this method and path (no query string).
+    pub fn count(&self, method: &str, path: &str) -> usize {
+        lock(&self.state.records)
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path == path)
+            .count()
+    }
+
+    pub fn shutdown(self) {
+        drop(self);
+    }
+
+    /// Blocks until the workers end, which only happens when the listener
+    /// fails.
+    fn wait(mut self) -> io::Result<()> {
+        let port = self.port();
+        let mut failure = None;
+        for worker in std::mem::take(&mut self.workers) {
+            if let Ok(Some(e)) = worker.join() {
+                failure.get_or_insert(e);
+            }
+        }
+        match failure {
+            Some(e) => Err(io::Error::new(
+                e.kind(),
+                format!("the sandbox on port {port} stopped accepting connections: {e}"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn stop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Each unblock wakes one worker, after the requests already queued.
+        for _ in 0..self.workers.len() {
+            self.server.unblock();
+        }
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn work(state: &State, server: &tiny_http::Server, stopping: &AtomicBool) -> Option<io::Error> {
+    loop {
+        match server.recv() {
+            Ok(request) => serve(state, request),
+            Err(e) => {
+                if stopping.swap(true, Ordering::SeqCst) {
+                    return None;
+                }
+                // Not a shutdown: the accept loop died. Wake the other
+                // workers so that they end too, and report why.
+                for _ in 1..WORKERS {
+                    server.unblock();
+                }
+                return Some(e);
+            }
+        }
+    }
+}
+
+/// Reads one request, answers it, records it. Everything between a request
+/// and its response passes through here, so this is where faults (a 500, a
+/// delay, a dropped connection) can be injected.
+fn serve(state: &State, mut raw: tiny_http::Request) {
+    let started = Instant::now();
+    let method = raw.method().as_str().to_ascii_uppercase();
+    let target = raw.url().to_string();
+    let headers = raw
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_string(),
+                h.value.as_str().to_string(),
+            )
+        })
+        .collect();
+    let response = match http::read_body(raw.body_length(), raw.as_reader()) {
+        Ok(body) => {
+            let request = Request::new(&method, &target, headers, body);
+            // A defect in one handler answers 500 instead of killing a worker
+            // (four such panics would leave nobody to answer at all).
+            panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &request)))
+                .unwrap_or_else(|_| {
+                    Response::error(500, "The sandbox failed while handling this request")
+                })
+        }
+        Err(ReadError::TooLarge) => Response::error(
+            413,
+            format!("The request body is larger than the sandbox accepts ({MAX_BODY_BYTES} bytes)"),
+        ),
+        Err(ReadError::Io(e)) => {
+            Response::error(400, format!("The request body could not be read: {e}"))
+        }
+    };
+    // Recorded before answering: a client that has its answer must find
+    // the request in `requests()`.
+    record(state, &method, &target, response.status, started.elapsed());
+    // A client that hung up needs no answer.
+    let _ = respond(raw, response);
+}
+
+fn record(state: &State, method: &str, target: &str, status: u16, elapsed: Duration) {
+    let (path, _) = http::split_target(target);
+    lock(&state.records).push(RequestRecord {
+        method: method.to_string(),
+        path: path.to_string(),
+        status,
+    });
+    if state.log_requests {
+        eprintln!("{}", http::log_line(method, target, status, elapsed));
+    }
+}
+
+fn respond(raw: tiny_http::Request, response: Response) -> io::Result<()> {
+    let headers: Result<Vec<tiny_http::Header>, ()> =
+        std::iter::once(("Content-Type", response.content_type.to_string()))
+            .chain(response.headers)
+            .map(|(name, value)| tiny_http::Header::from_bytes(name, value))
+            .collect();
+    match headers {
+        Ok(headers) => {
+            let mut out =
+                tiny_http::Response::from_data(response.body).with_status_code(response.status);
+            for header in headers {
+                out.add_header(header);
+            }
+            raw.respond(out)
+        }
+        // Only a header value that is not ASCII can fail; the handlers
+        // never produce one, so this is a defect, not a client error.
+        Err(()) => raw.respond(tiny_http::Response::empty(500)),
+    }
+}
+
+/// What `ce-wizard sandbox` prints on start. Custom secrets are not
+/// printed: whoever chose them knows them.
+fn banner(sandbox: &Sandbox) -> String {
+    let base = sandbox.base_url();
+    let demo = sandbox.user_secret() == DEMO_USER_SECRET && sandbox.org_secret() == DEMO_ORG_SECRET;
+    let (user, org) = if demo {
+        (DEMO_USER_SECRET, DEMO_ORG_SECRET)
+    } else {
+        (
+            "<the user secret you set>",
+            "<the organization secret you set>",
+        )
+    };
+    let elements: Vec<&str> = sandbox
+        .state
+        .catalog
+        .elements()
+        .iter()
+        .map(|e| e.spec.key.as_str())
+        .collect();
+    format!(
+        "Cloud Elements sandbox listening on {base}\n\
+         \x20 user secret:          {user}\n\
+         \x20 organization secret:  {org}\n\
+         \x20 elements:             {}\n\
+         \x20 fake OAuth provider:  http://127.0.0.1:{}{}\n\
+         \n\
+         Point ce-wizard at it from another terminal:\n\
+         \x20 export CE_USER_SECRET={user} CE_ORG_SECRET={org}\n\
+         \x20 ce-wizard create --base-url {base}\n\
+         \n\
+         Requests are logged below. Press Ctrl-C to stop.",
+        elements.join(", "),
+        sandbox.port(),
+        provider::AUTHORIZE_PATH,
+    )
+}
+
+/// For `ce-wizard sandbox`: starts, prints a banner on stderr, logs every
+/// request there (whatever `opts.log_requests` says) and blocks until the
+/// process is ended (Ctrl-C, SIGTERM) or the listener fails.
+pub fn serve_forever(opts: SandboxOptions) -> io::Result<()> {
+    let sandbox = Sandbox::start(SandboxOptions {
+        log_requests: true,
+        ..opts
+    })?;
+    eprintln!("{}", banner(&sandbox));
+    sandbox.wait()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn banner_shows_demo_secrets_and_hides_custom_ones() {
+        let demo = Sandbox::start(SandboxOptions::default()).unwrap();
+        let text = banner(&demo);
+        assert!(text.contains(&demo.base_url()));
+        assert!(text.contains(&format!(
+            "export CE_USER_SECRET={DEMO_USER_SECRET} CE_ORG_SECRET={DEMO_ORG_SECRET}"
+        )));
+        assert!(text.contains(&format!("ce-wizard create --base-url {}", demo.base_url())));
+        assert!(text.contains("infusionsoftecommerce"));
+
+        let custom = Sandbox::start(SandboxOptions {
+            user_secret: "my-own-user-secret".into(),
+            org_secret: "my-own-org-secret".into(),
+            ..SandboxOptions::default()
+        })
+        .unwrap();
+        let text = banner(&custom);
+        assert!(!text.contains("my-own-user-secret") && !text.contains("my-own-org-secret"));
+        assert!(text.contains(&custom.base_url()));
+    }
+
+    #[test]
+    fn options_debug_hides_the_secrets() {
+        let opts = SandboxOptions {
+            user_secret: "u-very-secret".into(),
+            org_secret: "o-very-secret".into(),
+            ..SandboxOptions::default()
+        };
+        let shown = format!("{opts:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(shown.contains("port: 0"));
+    }
+
+    #[test]
+    fn stops_when_dropped() {
+        let sandbox = Sandbox::start(SandboxOptions::default()).unwrap();
+        let port = sandbox.port();
+        drop(sandbox);
+        // tiny_http closes its listener on its own thread just after the
+        // drop; the deadline only keeps a broken shutdown from hanging.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpListener::bind((Ipv4Addr::LOCALHOST, port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "port {port} still taken after the drop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! `ce-wizard create`: one instance from flags or an `instance.json`,
+//! without the wizard. Stdout gets the instance JSON; stderr the rest.
+
+use super::inputs::{self, looks_like_placeholder, Draft};
+use super::oauth_flow::{self, OAuthSession};
+use super::{prompt, report, resolve_connection, CreateArgs, Failure, GlobalArgs};
+use crate::api::{CreateInstance, ElementRef};
+use crate::catalog::{bundled, bundled_spec, form_fields, AuthKind, ElementSpec, FieldSpec};
+use crate::exit;
+use crate::form::{self, DeriveContext, FormValues};
+use crate::secret::key_looks_secret;
+use std::collections::BTreeMap;
+
+pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
+    let mut stdin_used = false;
+    let mut draft = match args.from.as_deref() {
+        Some("-") => {
+            stdin_used = true;
+            let text = inputs::read_limited(std::io::stdin(), "standard input")
+                .map_err(|e| Failure::invalid(e.0))?;
+            inputs::parse_instance_json(&text, "standard input")
+        }
+        Some(path) => inputs::read_file(path).and_then(|t| inputs::parse_instance_json(&t, path)),
+        None => Ok(Draft::default()),
+    }
+    .map_err(|e| Failure::invalid(e.0))?;
+    if let Some(e) = &args.element {
+        draft.element = Some(e.trim().to_string());
+    }
+    if let Some(n) = &args.name {
+        draft.name = Some(n.clone());
+    }
+    if !args.tags.is_empty() {
+        draft.tags = Some(args.tags.clone());
+    }
+    if stdin_used && args.sets.iter().any(|s| s.ends_with("=@-")) {
+        return Err(Failure::invalid(
+            "standard input is already read by --from -, so no --set can use @-",
+        ));
+    }
+    let stdin_used = inputs::apply_sets(&mut draft, &args.sets, &mut std::io::stdin())
+        .map_err(|e| Failure::invalid(e.0))?
+        || stdin_used;
+    let interactive = !stdin_used && prompt::stdin_is_terminal();
+
+    let key = draft.element.clone().ok_or_else(|| {
+        Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")
+    })?;
+    let spec = bundled_spec(&key).ok_or_else(|| Failure::invalid(unknown_element(&key)))?;
+    let fields = form_fields(spec);
+
+    let mut values: FormValues = FormValues::new();
+    for (k, v) in &draft.configuration {
+        values.set(k.clone(), v.expose());
+    }
+    let given: Vec<String> = draft.configuration.iter().map(|(k, _)| k.clone()).collect();
+    warn_about_inputs(spec, &fields, &draft);
+
+    for label in form::trim_values(&fields, &mut values) {
+        eprintln!("note: removed the spaces around {label}");
+    }
+    let oauth = spec.auth == AuthKind::Oauth2;
+    let predicted_callback = oauth.then(|| oauth_flow::predicted_callback_url(g.callback_port));
+    let ctx = DeriveContext {
+        callback_url: predicted_callback.clone(),
+    };
+    form::apply_defaults_and_derived(
+        &fields,
+        &mut values,
+        &|k| given.iter().any(|g| g == k),
+        &ctx,
+    );
+
+    let mut name = draft
+        .name
+        .clone()
+        .unwrap_or_else(|| default_name(&spec.key));
+    let tags = draft.tags.clone().unwrap_or_default();
+    let mut problems = check(&fields, &values, &name, &tags);
+    if !problems.is_empty() && interactive {
+        eprintln!("{} needs a few more settings:", spec.name);
+        fill_interactively(&fields, &mut values, &mut name, &given, &ctx)?;
+        problems = check(&fields, &values, &name, &tags);
+    }
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        return Err(Failure::invalid(format!(
+            "cannot create the {} instance; nothing was sent. Fix these and run again:\n{}",
+            spec.name,
+            list.join("\n")
+        )));
+    }
+
+    let conn = resolve_connection(g)?;
+    if conn.sandbox.is_some() {
+        eprintln!("Using the built-in sandbox: nothing leaves this machine.");
+    }
+    let client = conn.client()?;
+
+    let mut body = CreateInstance {
+        element: ElementRef {
+            key: spec.key.clone(),
+        },
+        configuration: BTreeMap::new(),
+        tags,
+        name: name.trim().to_string(),
+        provider_data: None,
+    };
+
+    if !oauth {
+        body.configuration = form::configuration(&fields, &values);
+        return create_once(&client, &body, spec).await;
+    }
+
+    let mut session = OAuthSession::start(g, &values, !stdin_used)?;
+    if let Some(url) = session.listener_callback_url() {
+        // The listener's real address replaces the prediction (port 0 picks one).
+        if !given.iter().any(|k| k == "oauth.callback.url") {
+            values.set("oauth.callback.url", url);
+        }
+    }
+    body.configuration = form::configuration(&fields, &values);
+    loop {
+        let code = session.authorize(&client, spec, &values).await?;
+        body.provider_data = Some(BTreeMap::from([("code".to_string(), code)]));
+        match client.create_instance(&body).await {
+            Ok(instance) => {
+                // Waits (bounded) for the browser to fetch the result page.
+                let _ = tokio::task::spawn_blocking(move || session.finish()).await;
+                println!("{}", instance.to_pretty_json());
+                eprintln!("{}", report::created(&instance));
+                return Ok(exit::CREATED);
+            }
+            Err(e) => {
+                eprintln!("error: {}", report::api_error(&e, Some(spec)));
+                // The code is spent whatever the platform did with it.
+                eprintln!("The authorization code can be used only once.");
+                if interactive && prompt::confirm("Authorize again in the browser?", true) {
+                    continue;
+                }
+                return Err(Failure {
+                    code: exit::API_FAILED,
+                    message: String::new(),
+                });
+            }
+        }
+    }
+}
+
+async fn create_once(
+    client: &crate::api::Client,
+    body: &CreateInstance,
+    spec: &ElementSpec,
+) -> Result<i32, Failure> {
+    match client.create_instance(body).await {
+        Ok(instance) => {
+            println!("{}", instance.to_pretty_json());
+            eprintln!("{}", report::created(&instance));
+            Ok(exit::CREATED)
+        }
+        Err(e) => Err(Failure {
+            code: exit::API_FAILED,
+            message: report::api_error(&e, Some(spec)),
+        }),
+    }
+}
+
+/// Every problem with the request, in form order, as sentences.
+fn check(fields: &[FieldSpec], values: &FormValues, name: &str, tags: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for f in fields.iter().filter(|f| form::is_active(f, values)) {
+        let v = values.get(&f.key);
+        if looks_like_placeholder(v) {
+            out.push(format!(
+                "{} ({}) still holds a placeholder from the docs; put your real value",
+                f.label, f.key
+            ));
+        } else if let Some(m) = form::validate_field(f, v) {
+            out.push(format!("{m} (--set {}=…)", f.key));
+        }
+    }
+    if let Some(m) = form::validate_name(name) {
+        out.push(format!("{m} (--name)"));
+    } else if looks_like_placeholder(name) {
+        out.push("Instance name still holds a placeholder from the docs (--name)".into());
+    }
+    if let Some(m) = form::validate_tags(tags) {
+        out.push(m);
+    } else if tags.iter().any(|t| looks_like_placeholder(t)) {
+        out.push("a tag still holds a placeholder from the docs (--tag)".into());
+    }
+    out
+}
+
+fn fill_interactively(
+    fields: &[FieldSpec],
+    values: &mut FormValues,
+    name: &mut String,
+    given: &[String],
+    ctx: &DeriveContext,
+) -> Result<(), Failure> {
+    let io_fail = |e: std::io::Error| {
+        Failure::invalid(format!("cannot read the answer: {e}; nothing was sent"))
+    };
+    // Derived fields follow their sources until the person types into them.
+    let mut edited: Vec<String> = given.to_vec();
+    for f in fields {
+        loop {
+            form::apply_defaults_and_derived(
+                fields,
+                values,
+                &|k| edited.iter().any(|g| g == k),
+                ctx,
+            );
+            if !form::is_active(f, values) {
+                break;
+            }
+            let v = values.get(&f.key).to_string();
+            let problem = if looks_like_placeholder(&v) {
+                Some(format!(
+                    "{} still holds a placeholder from the docs",
+                    f.label
+                ))
+            } else {
+                form::validate_field(f, &v)
+            };
+            let Some(problem) = problem else { break };
+            let answer = prompt::ask_field(
+                f,
+                if v.trim().is_empty() {
+                    None
+                } else {
+                    Some(&problem)
+                },
+            )
+            .map_err(io_fail)?;
+            values.set(f.key.clone(), answer.trim());
+            edited.push(f.key.clone());
+        }
+    }
+    while let Some(m) = form::validate_name(name).or_else(|| {
+        looks_like_placeholder(name).then(|| "Instance name still holds a placeholder".to_string())
+    }) {
+        eprintln!("  {m}");
+        eprint!("Instance name: ");
+        *name = prompt::read_line().map_err(io_fail)?.trim().to_string();
+    }
+    Ok(())
+}
+
+fn warn_about_inputs(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) {
+    for (k, _) in &draft.configuration {
+        if !fields.iter().any(|f| &f.key == k) {
+            eprintln!(
+                "note: {k} is not one of {}'s settings that ce-wizard knows; it is sent as given",
+                spec.name
+            );
+        }
+    }
+    for k in &draft.literal_keys {
+        let secret = spec
+            .field(k)
+            .map(FieldSpec::is_secret)
+            .unwrap_or_else(|| key_looks_secret(k));
+        if secret {
+            eprintln!(
+                "note: {k} was given on the command line, where other users of this machine can see it; next time use --set {k}=@FILE or --set {k}=env:NAME"
+            );
+        }
+    }
+}
+
+fn unknown_element(key: &str) -> String {
+    let lower = key.to_ascii_lowercase();
+    let close: Vec<&str> = bundled()
+        .iter()
+        .filter(|s| {
+            s.key.contains(&lower)
+                || lower.contains(&s.key)
+                || s.name.to_ascii_lowercase().contains(&lower)
+        })
+        .map(|s| s.key.as_str())
+        .collect();
+    let known: Vec<&str> = bundled().iter().map(|s| s.key.as_str()).collect();
+    let mut msg = format!("unknown element '{}'", key.escape_debug());
+    if !close.is_empty() {
+        msg.push_str(&format!("; did you mean {}?", close.join(" or ")));
+    }
+    msg.push_str(&format!(
+        " Known elements: {} (see `ce-wizard elements`)",
+        known.join(", ")
+    ));
+    msg
+}
+
+/// `<element key>-<yyyymmdd-hhmm>` in UTC: unique enough to find later.
+pub fn default_name(key: &str) -> String {
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    // 2026-11-23T18:13:56Z
+    let digits: String = now.chars().filter(char::is_ascii_digit).collect();
+    format!("{key}-{}-{}", &digits[..8], &digits[8..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_carry_the_key_and_time() {
+        let n = default_name("ecwid");
+        assert!(n.starts_with("ecwid-"), "{n}");
+        assert_eq!(n.len(), "ecwid-20261123-1813".len());
+    }
+
+    #[test]
+    fn unknown_elements_suggest_close_ones() {
+        let m = unknown_element("commerce");
+        assert!(m.contains("did you mean"), "{m}");
+        assert!(m.contains("bigcommerce"));
+        assert!(unknown_element("zzz").contains("Known elements: "));
+    }
+
+    #[test]
+    fn problems_name_the_flag_to_fix() {
+        let spec = bundled_spec("bigcommerce").unwrap();
+        let fields = form_fields(spec);
+        let mut v = FormValues::new();
+        v.set(
+            "store.url",
+            "https://store-{INSERT_STORE_HASH}.mybigcommerce.com/api/v2/",
+        );
+        let p = check(&fields, &v, "<INSERT_INSTANCE_NAME>", &[]);
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert!(p[0].contains("placeholder"));
+        assert!(p[1].contains("--set username="));
+        assert!(p[3].contains("Instance name"));
+    }
+}

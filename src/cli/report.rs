@@ -1,0 +1,42 @@
+//! How results and failures are told on stderr.
+
+use crate::api::{ApiError, Instance};
+use crate::catalog::ElementSpec;
+
+/// A platform error with everything support asks for, and advice.
+pub fn api_error(e: &ApiError, spec: Option<&ElementSpec>) -> String {
+    let mut out = format!("{e}");
+    if let Some(id) = e.request_id() {
+        out.push_str(&format!(
+            "\n  request ID: {id} (quote it to Cloud Elements support)"
+        ));
+    }
+    if let Some(p) = e.provider_message().filter(|p| !p.is_empty()) {
+        out.push_str(&format!("\n  the provider said: {p}"));
+    }
+    if !e.missing_keys().is_empty() {
+        let names: Vec<String> = e
+            .missing_keys()
+            .iter()
+            .map(|k| match spec.and_then(|s| s.field(k)) {
+                Some(f) => format!("{} ({k})", f.label),
+                None => k.clone(),
+            })
+            .collect();
+        out.push_str(&format!("\n  missing: {}", names.join(", ")));
+    }
+    out.push_str(&format!("\n  what to do: {}", e.advice()));
+    out
+}
+
+pub fn created(instance: &Instance) -> String {
+    let element = if instance.element_name.is_empty() {
+        instance.element_key.clone()
+    } else {
+        instance.element_name.clone()
+    };
+    format!(
+        "Created instance {} \"{}\" of {element}. The JSON on stdout holds its token (e.g. | jq -r .token).",
+        instance.id, instance.name
+    )
+}

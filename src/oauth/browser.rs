@@ -1,0 +1,227 @@
+//! Opening the authorization URL in the person's browser, and knowing when
+//! not to try.
+
+use std::ffi::OsString;
+use std::io;
+
+/// Whether this is an SSH session with no graphical display: a browser
+/// opened here would start on the remote machine (or fail), not in front of
+/// the person. True when `SSH_CONNECTION` or `SSH_TTY` is set and neither
+/// `DISPLAY` nor `WAYLAND_DISPLAY` is (empty values count as unset).
+pub fn ssh_session_without_display() -> bool {
+    ssh_without_display(|name| std::env::var_os(name))
+}
+
+fn ssh_without_display(var: impl Fn(&str) -> Option<OsString>) -> bool {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    (set("SSH_CONNECTION") || set("SSH_TTY")) && !set("DISPLAY") && !set("WAYLAND_DISPLAY")
+}
+
+/// The command that makes the listener on this machine reachable from the
+/// browser on the person's own machine, for when the wizard runs over SSH:
+/// `ssh -L 48213:127.0.0.1:48213 <you>@<this machine>`.
+pub fn port_forward_hint(port: u16) -> String {
+    format!("ssh -L {port}:127.0.0.1:{port} <you>@<this machine>")
+}
+
+/// Opens `url` in the default browser without waiting for the browser. The
+/// URL is never logged or put into the error, because it carries the state.
+///
+/// What runs, with `open` 5.4 (`open::that_detached`) on Linux and the other
+/// Unix-likes it treats alike:
+///
+/// 1. Under WSL only (`/proc/sys/kernel/osrelease` or `/proc/version`
+///    mentions "microsoft", outside Docker): `powershell.exe -NoProfile
+///    -NonInteractive -Command <script>`, the URL in `OPEN_RS_TARGET`.
+/// 2. Then, each looked up on `PATH`, in this order: `xdg-open URL`,
+///    `gio open URL`, `gnome-open URL`, `kde-open6 -- URL`,
+///    `kde-open5 -- URL`, `kde-open -- URL`. The URL is the only argument
+///    (after `open` for gio, after `--` for kde-open); a target starting with
+///    `-` would get a `./` prefix, which an `http://` URL never does.
+///
+/// Each launcher runs in a new session (`setsid`) with stdin, stdout and
+/// stderr on /dev/null and is watched for 250 ms: exit status 0, or still
+/// running after 250 ms, counts as success and nothing else is tried; a
+/// non-zero exit within 250 ms, or a missing program, moves on to the next
+/// launcher. So a stand-in must exit 0 (or keep running): failing quickly
+/// makes `open` try gio and the others too.
+///
+/// `open` itself ignores `$BROWSER`. The real `xdg-open` (xdg-utils 1.1)
+/// honours it only when it recognises no desktop environment (its "generic"
+/// mode): after asking `xdg-mime` for the `x-scheme-handler/http` handler
+/// (only when `DISPLAY` or `WAYLAND_DISPLAY` is set), it tries each
+/// colon-separated entry of `$BROWSER`, with `%s` replaced by the URL or the
+/// URL appended, until one exits 0. Under GNOME, KDE, Xfce and the like it
+/// uses the desktop's own opener and `$BROWSER` has no effect.
+///
+/// To drive a test browser (headless Chromium), put an executable named
+/// `xdg-open` first on `PATH`: it receives the URL as `$1`.
+pub fn open_browser(url: &str) -> Result<(), String> {
+    open::that_detached(url).map_err(|e| browser_failure(&e))
+}
+
+/// A message for a failed launch. `open`'s own error text quotes the whole
+/// command line, URL included, so only the kind of failure is used.
+fn browser_failure(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no program to open a browser was found (tried xdg-open, \
+             gio, gnome-open and kde-open); install xdg-utils, or open the address shown here \
+             in a browser yourself"
+            .to_owned(),
+        io::ErrorKind::PermissionDenied => "the program that opens the browser (xdg-open or \
+             a fallback) could not be run: permission denied; open the address shown here in \
+             a browser yourself"
+            .to_owned(),
+        _ => "the program that opens the browser (xdg-open or a fallback) reported a failure; \
+             open the address shown here in a browser yourself"
+            .to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::path::Path;
+    use std::process::Command;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let map: HashMap<String, OsString> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn ssh_without_a_display_is_detected() {
+        assert!(ssh_without_display(env(&[(
+            "SSH_CONNECTION",
+            "10.0.0.2 5 10.0.0.1 22"
+        )])));
+        assert!(ssh_without_display(env(&[("SSH_TTY", "/dev/pts/3")])));
+        assert!(ssh_without_display(env(&[
+            ("SSH_TTY", "/dev/pts/3"),
+            ("DISPLAY", "")
+        ])));
+    }
+
+    #[test]
+    fn a_display_or_no_ssh_means_a_browser_can_open() {
+        assert!(!ssh_without_display(env(&[])));
+        assert!(!ssh_without_display(env(&[("DISPLAY", ":0")])));
+        assert!(!ssh_without_display(env(&[
+            ("SSH_CONNECTION", "10.0.0.2 5 10.0.0.1 22"),
+            ("DISPLAY", "localhost:10.0")
+        ])));
+        assert!(!ssh_without_display(env(&[
+            ("SSH_TTY", "/dev/pts/3"),
+            ("WAYLAND_DISPLAY", "wayland-0")
+        ])));
+        assert!(!ssh_without_display(env(&[("SSH_TTY", "")])));
+    }
+
+    #[test]
+    fn port_forward_hint_forwards_the_same_port_to_loopback() {
+        assert_eq!(
+            port_forward_hint(48213),
+            "ssh -L 48213:127.0.0.1:48213 <you>@<this machine>"
+        );
+        assert_eq!(
+            port_forward_hint(5000),
+            "ssh -L 5000:127.0.0.1:5000 <you>@<this machine>"
+        );
+    }
+
+    #[test]
+    fn failure_messages_never_quote_the_url() {
+        let url = "https://provider.example/authorize?state=SECRETSTATE";
+        for kind in [
+            io::ErrorKind::NotFound,
+            io::ErrorKind::PermissionDenied,
+            io::ErrorKind::Other,
+        ] {
+            let error = io::Error::new(kind, format!("Launcher \"xdg-open\" \"{url}\" failed"));
+            let message = browser_failure(&error);
+            assert!(!message.contains("SECRETSTATE"), "{message}");
+            assert!(message.contains("yourself"), "{message}");
+        }
+    }
+
+    // The two tests below run this test binary again as a child with its own
+    // PATH, because changing PATH in this process would race other tests.
+    const CHILD: &str = "CE_WIZARD_BROWSER_TEST_CHILD";
+    const OPENED_FILE: &str = "CE_WIZARD_BROWSER_TEST_OPENED";
+    /// Written by the child once its checks passed, so a test name that
+    /// matches nothing (and a child that runs no test) cannot pass.
+    const DONE_FILE: &str = "CE_WIZARD_BROWSER_TEST_DONE";
+    const URL: &str = "http://127.0.0.1:48213/authorize?client_id=a&state=b%2Bc";
+
+    fn run_child(test: &str, dir: &Path) -> bool {
+        let done = dir.join("done");
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args([test, "--exact", "--test-threads=1", "--quiet"])
+            .env(CHILD, "1")
+            .env("PATH", dir)
+            .env(OPENED_FILE, dir.join("opened.txt"))
+            .env(DONE_FILE, &done)
+            .output()
+            .unwrap();
+        if !output.status.success() {
+            eprintln!("{}", String::from_utf8_lossy(&output.stdout));
+        }
+        output.status.success() && done.exists()
+    }
+
+    fn child_done() {
+        std::fs::write(std::env::var_os(DONE_FILE).unwrap(), "done").unwrap();
+    }
+
+    fn write_executable(path: &Path, script: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(path, script).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn opens_the_url_with_xdg_open_from_path() {
+        if std::env::var_os(CHILD).is_some() {
+            open_browser(URL).expect("the stand-in xdg-open succeeds");
+            child_done();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let opened = dir.path().join("opened.txt");
+        write_executable(
+            &dir.path().join("xdg-open"),
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$CE_WIZARD_BROWSER_TEST_OPENED\"\n",
+        );
+        assert!(run_child(
+            "oauth::browser::tests::opens_the_url_with_xdg_open_from_path",
+            dir.path()
+        ));
+        // The URL is xdg-open's one and only argument, unchanged.
+        assert_eq!(
+            std::fs::read_to_string(&opened).unwrap(),
+            format!("{URL}\n")
+        );
+    }
+
+    #[test]
+    fn no_launcher_on_path_gives_a_clear_error() {
+        if std::env::var_os(CHILD).is_some() {
+            let message = open_browser(URL).expect_err("nothing can open a browser");
+            assert!(message.contains("xdg-open"), "{message}");
+            assert!(!message.contains("state=b"), "{message}");
+            child_done();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let opened = dir.path().join("opened.txt");
+        assert!(run_child(
+            "oauth::browser::tests::no_launcher_on_path_gives_a_clear_error",
+            dir.path()
+        ));
+        assert!(!opened.exists());
+    }
+}

@@ -1,0 +1,197 @@
+//! The HTML the browser shows after the OAuth redirect. The pages live in
+//! `assets/pages/` and are compiled in, so the listener never reads a file
+//! and the pages load nothing from anywhere (no scripts, fonts or images).
+
+const LAYOUT: &str = include_str!("../../assets/pages/layout.html");
+const SUCCESS: &str = include_str!("../../assets/pages/success.html");
+const DENIED: &str = include_str!("../../assets/pages/denied.html");
+const REJECTED: &str = include_str!("../../assets/pages/rejected.html");
+const NOT_FOUND: &str = include_str!("../../assets/pages/not_found.html");
+
+/// One page the listener can serve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Page {
+    /// The authorization arrived; the terminal takes over.
+    Success,
+    /// The provider refused; its texts are shown escaped.
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
+    /// A callback that is not the current attempt's, or is malformed.
+    Rejected {
+        heading: String,
+        reason: String,
+    },
+    NotFound,
+}
+
+impl Page {
+    pub(crate) fn render(&self) -> String {
+        let (title, kind, mark, content) = match self {
+            Page::Success => ("Authorization received", "ok", "✓", SUCCESS.to_owned()),
+            Page::Denied { error, description } => {
+                let description = description
+                    .as_deref()
+                    .unwrap_or("(the provider gave no description)");
+                let content = fill(
+                    DENIED,
+                    &[
+                        ("error", &escape_html(error)),
+                        ("description", &escape_html(description)),
+                    ],
+                );
+                ("Access not granted", "denied", "!", content)
+            }
+            Page::Rejected { heading, reason } => {
+                let content = fill(
+                    REJECTED,
+                    &[
+                        ("heading", &escape_html(heading)),
+                        ("reason", &escape_html(reason)),
+                    ],
+                );
+                ("Callback not accepted", "rejected", "×", content)
+            }
+            Page::NotFound => ("Not found", "missing", "?", NOT_FOUND.to_owned()),
+        };
+        fill(
+            LAYOUT,
+            &[
+                ("title", title),
+                ("kind", kind),
+                ("mark", mark),
+                ("content", &content),
+            ],
+        )
+    }
+}
+
+/// Replaces each `{{name}}` of `template` in a single pass, so text that is
+/// inserted is never scanned again: a provider's description that contains
+/// `{{error}}` stays literal.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}").and_then(|end| {
+            let name = &after[..end];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (v, end))
+        }) {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_pages() -> Vec<Page> {
+        vec![
+            Page::Success,
+            Page::Denied {
+                error: "access_denied".into(),
+                description: Some("The user said no".into()),
+            },
+            Page::Denied {
+                error: "access_denied".into(),
+                description: None,
+            },
+            Page::Rejected {
+                heading: "This callback doesn't belong to the current attempt".into(),
+                reason: "Its state does not match.".into(),
+            },
+            Page::NotFound,
+        ]
+    }
+
+    #[test]
+    fn every_page_is_complete_and_self_contained() {
+        for page in all_pages() {
+            let html = page.render();
+            assert!(html.starts_with("<!doctype html>"), "{page:?}");
+            assert!(html.trim_end().ends_with("</html>"), "{page:?}");
+            assert!(!html.contains("{{"), "unfilled placeholder in {page:?}");
+            for external in ["<script", "src=", "href=", "@import", "url("] {
+                assert!(!html.contains(external), "{page:?} loads {external}");
+            }
+        }
+    }
+
+    #[test]
+    fn success_page_sends_the_person_back_to_the_terminal() {
+        let html = Page::Success.render();
+        assert!(html.contains(
+            "ce-wizard received the authorization; you can close this tab and return to your terminal"
+        ));
+    }
+
+    #[test]
+    fn denied_page_escapes_the_providers_text() {
+        let html = Page::Denied {
+            error: "<b>bad</b>".into(),
+            description: Some("<script>alert('x')</script> & \"more\" {{error}}".into()),
+        }
+        .render();
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<b>bad"));
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;")
+        );
+        assert!(html.contains("&lt;b&gt;bad&lt;/b&gt;"));
+        // Inserted text is not a template: the literal placeholder stays as text.
+        assert!(html.contains("{{error}}"));
+        assert!(html.contains("offers to try again"));
+    }
+
+    #[test]
+    fn rejected_page_says_nothing_was_created() {
+        let html = Page::Rejected {
+            heading: "This callback doesn't belong to the current attempt".into(),
+            reason: "r".into(),
+        }
+        .render();
+        assert!(html.contains("doesn&#39;t belong to the current attempt"));
+        assert!(html.contains("Nothing was created"));
+    }
+
+    #[test]
+    fn fill_replaces_known_names_once_and_keeps_unknown_ones() {
+        assert_eq!(
+            fill("a{{x}}b{{y}}c", &[("x", "{{y}}"), ("y", "2")]),
+            "a{{y}}b2c"
+        );
+        assert_eq!(fill("{{unknown}} {{", &[]), "{{unknown}} {{");
+    }
+}

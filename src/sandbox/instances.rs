@@ -1,0 +1,221 @@
+//! `POST /instances`: checks a create request the way the platform does and
+//! stores the instance it answers with.
+
+use super::catalog::Element;
+use super::http::{is_json_content_type, random_bytes, Request, Response};
+use super::store::{rfc3339, IssuedCode};
+use super::{State, MISSING_CONFIG_PREFIX};
+use crate::catalog::AuthKind;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde_json::{json, Map, Value};
+use std::time::{Instant, SystemTime};
+
+pub fn create(state: &State, req: &Request) -> Response {
+    match try_create(state, req) {
+        Ok(instance) => Response::json(200, &instance),
+        Err(refusal) => refusal,
+    }
+}
+
+fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
+    if !is_json_content_type(req.header("content-type")) {
+        return Err(Response::error(
+            415,
+            "POST /instances takes a JSON body: send it with Content-Type: application/json",
+        ));
+    }
+    let body: Value = serde_json::from_slice(&req.body)
+        .map_err(|e| Response::error(400, format!("The request body is not valid JSON: {e}")))?;
+    let Value::Object(body) = body else {
+        return Err(bad("The request body must be a JSON object"));
+    };
+    let element = find_element(state, &body)?;
+
+    // The code is spent as soon as it is presented, whatever goes wrong
+    // below, as a provider's token endpoint would spend it.
+    let presented = match provider_code(&body)? {
+        Some(code) if element.spec.auth == AuthKind::Oauth2 => {
+            match state.store().redeem_code(code, Instant::now()) {
+                Some(issued) => Code::Issued(issued),
+                None => Code::Refused,
+            }
+        }
+        _ => Code::Absent,
+    };
+
+    let configuration = configuration(&body)?;
+    let missing: Vec<&str> = element
+        .spec
+        .fields
+        .iter()
+        .filter(|f| f.required && is_blank(configuration.get(&f.key)))
+        .map(|f| f.key.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(bad(format!(
+            "{MISSING_CONFIG_PREFIX}{}",
+            missing.join(", ")
+        )));
+    }
+
+    match element.spec.auth {
+        AuthKind::Oauth2 => check_code(&element.spec.key, presented, &configuration)?,
+        AuthKind::Oauth1 => {
+            return Err(bad(format!(
+                "Element '{}' uses OAuth 1, which this sandbox does not emulate",
+                element.spec.key
+            )))
+        }
+        AuthKind::Basic | AuthKind::Custom => {}
+    }
+
+    let name = match body.get("name") {
+        None | Some(Value::Null) => element.spec.name.clone(),
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(_) => return Err(bad("name must be a non-empty string")),
+    };
+    let tags = match body.get("tags") {
+        None | Some(Value::Null) => Value::Array(vec![]),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            Value::Array(items.clone())
+        }
+        Some(_) => return Err(bad("tags must be an array of strings")),
+    };
+    let events_enabled = configuration
+        .get("event.notification.enabled")
+        .and_then(Value::as_str)
+        == Some("true");
+    let token = STANDARD.encode(random_bytes::<32>());
+    let created = rfc3339(SystemTime::now());
+
+    Ok(state.store().add_instance(|id| {
+        json!({
+            "id": id,
+            "name": name,
+            "token": token,
+            "element": element.instance_block(),
+            "configuration": configuration,
+            "tags": tags,
+            "provisionInteractions": [],
+            "valid": true,
+            "disabled": false,
+            "maxCacheSize": 0,
+            "cacheTimeToLive": 0,
+            "eventsEnabled": events_enabled,
+            "cachingEnabled": false,
+            "createdDate": created,
+        })
+    }))
+}
+
+/// The OAuth code of a create request, after the provider has seen it.
+enum Code {
+    Absent,
+    /// Never issued, already used or expired.
+    Refused,
+    Issued(IssuedCode),
+}
+
+fn bad(message: impl Into<String>) -> Response {
+    Response::error(400, message)
+}
+
+fn find_element<'s>(state: &'s State, body: &Map<String, Value>) -> Result<&'s Element, Response> {
+    let key = match body.get("element").and_then(|e| e.get("key")) {
+        None | Some(Value::Null) => {
+            return Err(bad(
+                "element.key is required: name the element, e.g. {\"element\": {\"key\": \"bigcommerce\"}}",
+            ))
+        }
+        Some(Value::String(k)) if !k.trim().is_empty() => k,
+        Some(_) => return Err(bad("element.key must be a non-empty string")),
+    };
+    state
+        .catalog
+        .find(key)
+        .ok_or_else(|| super::routes::no_such_element(key))
+}
+
+/// `providerData.code`, if any; refuses a code that is not a string.
+fn provider_code(body: &Map<String, Value>) -> Result<Option<&str>, Response> {
+    match body.get("providerData").and_then(|p| p.get("code")) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(code)) if code.trim().is_empty() => Ok(None),
+        Some(Value::String(code)) => Ok(Some(code)),
+        Some(_) => Err(bad("providerData.code must be a string")),
+    }
+}
+
+/// The configuration as sent, every value as a string: the platform stores
+/// `true` and `15` as `"true"` and `"15"`. `null` stays `null`.
+fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Response> {
+    let entries = match body.get("configuration") {
+        None | Some(Value::Null) => return Ok(Map::new()),
+        Some(Value::Object(entries)) => entries,
+        Some(_) => {
+            return Err(bad(
+                "configuration must be a JSON object of key/value pairs",
+            ))
+        }
+    };
+    entries
+        .iter()
+        .map(|(key, value)| {
+            let stored = match value {
+                Value::String(_) | Value::Null => value.clone(),
+                Value::Bool(b) => Value::String(b.to_string()),
+                Value::Number(n) => Value::String(n.to_string()),
+                Value::Array(_) | Value::Object(_) => {
+                    return Err(bad(format!(
+                        "configuration entry '{key}' must be a string, number or boolean"
+                    )))
+                }
+            };
+            Ok((key.clone(), stored))
+        })
+        .collect()
+}
+
+fn is_blank(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(_) => false,
+    }
+}
+
+/// What the provider's token endpoint would check when the platform
+/// exchanges the code.
+fn check_code(
+    key: &str,
+    presented: Code,
+    configuration: &Map<String, Value>,
+) -> Result<(), Response> {
+    let refuse = |message: String| Response::provider_error(400, message, "invalid_grant");
+    let issued = match presented {
+        Code::Absent => {
+            return Err(bad(format!(
+                "providerData.code is required for '{key}', an OAuth 2 element: pass the code from the OAuth callback"
+            )))
+        }
+        Code::Refused => return Err(refuse("Invalid, expired or already used OAuth code".into())),
+        Code::Issued(issued) => issued,
+    };
+    let setting = |k: &str| configuration.get(k).and_then(Value::as_str).unwrap_or("");
+    let callback = setting("oauth.callback.url");
+    if callback != issued.redirect_uri {
+        return Err(refuse(format!(
+            "The OAuth code was issued for the redirect URI '{}', but oauth.callback.url is '{callback}'",
+            issued.redirect_uri
+        )));
+    }
+    // The client id is not echoed back: people treat it as half a secret.
+    if setting("oauth.api.key") != issued.client_id {
+        return Err(refuse(
+            "The OAuth code was issued to a different app: oauth.api.key does not match its client_id"
+                .into(),
+        ));
+    }
+    Ok(())
+}

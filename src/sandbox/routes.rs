@@ -1,0 +1,213 @@
+//! Routing: which endpoint a path names, which methods it takes, whether it
+//! needs the account secrets, and the small read-only handlers.
+
+use super::http::{parse_authorization, percent_decode, secrets_match, Request, Response};
+use super::{instances, provider, State};
+use serde_json::Value;
+
+pub const BASE_PATH: &str = "/elements/api-v2";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    Elements,
+    Element(String),
+    ElementConfiguration(String),
+    OauthUrl(String),
+    Instances,
+    Instance(String),
+    Authorize,
+    Decision,
+}
+
+impl Route {
+    /// Empty segments are skipped, so a trailing or doubled `/` still routes.
+    fn resolve(path: &str) -> Option<Route> {
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(percent_decode)
+            .collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        Some(match segments.as_slice() {
+            ["elements", "api-v2", rest @ ..] => match rest {
+                ["elements"] => Route::Elements,
+                ["elements", key] => Route::Element(key.to_string()),
+                ["elements", key, "configuration"] => Route::ElementConfiguration(key.to_string()),
+                ["elements", key, "oauth", "url"] => Route::OauthUrl(key.to_string()),
+                ["instances"] => Route::Instances,
+                ["instances", id] => Route::Instance(id.to_string()),
+                _ => return None,
+            },
+            ["provider", "oauth", "authorize"] => Route::Authorize,
+            ["provider", "oauth", "decision"] => Route::Decision,
+            _ => return None,
+        })
+    }
+
+    fn methods(&self) -> &'static [&'static str] {
+        match self {
+            Route::Instances => &["GET", "POST"],
+            Route::Instance(_) => &["GET", "DELETE"],
+            _ => &["GET"],
+        }
+    }
+
+    /// The OAuth URL call carries no secrets in the platform's own example,
+    /// and the provider's pages are opened by a browser.
+    fn needs_secrets(&self) -> bool {
+        !matches!(
+            self,
+            Route::OauthUrl(_) | Route::Authorize | Route::Decision
+        )
+    }
+}
+
+/// Every request goes through here, after it has been read off the socket.
+pub fn handle(state: &State, req: &Request) -> Response {
+    let Some(route) = Route::resolve(&req.path) else {
+        return Response::error(404, format!("No endpoint at {} {}", req.method, req.path));
+    };
+    let methods = route.methods();
+    if !methods.contains(&req.method.as_str()) {
+        return Response::error(
+            405,
+            format!(
+                "{} is not allowed on {}; use {}",
+                req.method,
+                req.path,
+                methods.join(" or ")
+            ),
+        )
+        .with_header("Allow", methods.join(", "));
+    }
+    if route.needs_secrets() {
+        if let Err(refusal) = check_secrets(state, req) {
+            return refusal;
+        }
+    }
+    match (route, req.method.as_str()) {
+        (Route::Elements, _) => Response::json(
+            200,
+            &Value::Array(
+                state
+                    .catalog
+                    .elements()
+                    .iter()
+                    .map(|e| e.summary())
+                    .collect(),
+            ),
+        ),
+        (Route::Element(key), _) => match state.catalog.find(&key) {
+            Some(element) => Response::json(200, &element.detail()),
+            None => no_such_element(&key),
+        },
+        (Route::ElementConfiguration(key), _) => match state.catalog.find(&key) {
+            Some(element) => Response::json(200, &element.configuration()),
+            None => no_such_element(&key),
+        },
+        (Route::OauthUrl(key), _) => provider::oauth_url(state, &key, req),
+        (Route::Instances, "POST") => instances::create(state, req),
+        (Route::Instances, _) => {
+            Response::json(200, &Value::Array(state.store().instances().to_vec()))
+        }
+        (Route::Instance(id), method) => {
+            let found = match id.parse::<u64>() {
+                Ok(n) if method == "DELETE" => state.store().remove_instance(n),
+                Ok(n) => state.store().instance(n).cloned(),
+                Err(_) => None,
+            };
+            match found {
+                Some(instance) => Response::json(200, &instance),
+                None => Response::error(404, format!("No instance found with id '{id}'")),
+            }
+        }
+        (Route::Authorize, _) => provider::authorize(req),
+        (Route::Decision, _) => provider::decision(state, req),
+    }
+}
+
+pub fn no_such_element(key_or_id: &str) -> Response {
+    Response::error(
+        404,
+        format!("No element found with key or id '{key_or_id}'"),
+    )
+}
+
+fn check_secrets(state: &State, req: &Request) -> Result<(), Response> {
+    const EXPECTED: &str =
+        "`Authorization: User <user secret>, Organization <organization secret>`";
+    let Some(header) = req.header("authorization") else {
+        return Err(Response::error(
+            401,
+            format!("Invalid User or Organization secret: the request has no Authorization header; send {EXPECTED}"),
+        ));
+    };
+    let Some(credentials) = parse_authorization(header) else {
+        return Err(Response::error(
+            401,
+            format!("Invalid User or Organization secret: the Authorization header is not of the form {EXPECTED}"),
+        ));
+    };
+    // Both are compared before deciding, so the answer's timing does not
+    // tell which of the two was wrong.
+    let user_ok = secrets_match(credentials.user, state.user_secret.expose());
+    let org_ok = secrets_match(credentials.organization, state.org_secret.expose());
+    if user_ok & org_ok {
+        Ok(())
+    } else {
+        Err(Response::error(
+            401,
+            "Invalid User or Organization secret: check the secrets of your Cloud Elements account",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_to_routes() {
+        let r = |p: &str| Route::resolve(p);
+        assert_eq!(r("/elements/api-v2/elements"), Some(Route::Elements));
+        assert_eq!(r("/elements/api-v2/elements/"), Some(Route::Elements));
+        assert_eq!(
+            r("/elements/api-v2/elements/ecwid"),
+            Some(Route::Element("ecwid".into()))
+        );
+        assert_eq!(
+            r("/elements/api-v2/elements/42/configuration"),
+            Some(Route::ElementConfiguration("42".into()))
+        );
+        assert_eq!(
+            r("/elements/api-v2/elements/my%20key/oauth/url"),
+            Some(Route::OauthUrl("my key".into()))
+        );
+        assert_eq!(r("/elements/api-v2/instances"), Some(Route::Instances));
+        assert_eq!(
+            r("/elements/api-v2/instances/1000"),
+            Some(Route::Instance("1000".into()))
+        );
+        assert_eq!(r("/provider/oauth/authorize"), Some(Route::Authorize));
+        assert_eq!(r("/provider/oauth/decision"), Some(Route::Decision));
+        for unknown in [
+            "/",
+            "/elements",
+            "/elements/api-v2",
+            "/elements/api-v2/hubs/x",
+            "/provider",
+        ] {
+            assert_eq!(r(unknown), None, "{unknown}");
+        }
+    }
+
+    #[test]
+    fn only_the_oauth_pages_skip_the_secrets() {
+        assert!(Route::Elements.needs_secrets());
+        assert!(Route::Instances.needs_secrets());
+        assert!(Route::Instance("1".into()).needs_secrets());
+        assert!(!Route::OauthUrl("x".into()).needs_secrets());
+        assert!(!Route::Authorize.needs_secrets());
+        assert!(!Route::Decision.needs_secrets());
+    }
+}

@@ -1,0 +1,189 @@
+//! What the sandbox remembers: the instances created and the OAuth codes its
+//! provider issued. Times are passed in, so expiry is testable without
+//! waiting.
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How long an issued code can be exchanged, as with real providers.
+pub const CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
+const FIRST_INSTANCE_ID: u64 = 1000;
+
+/// Who a code was issued to. It does not hold the code itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCode {
+    pub client_id: String,
+    pub redirect_uri: String,
+    issued_at: Instant,
+}
+
+pub struct Store {
+    instances: Vec<Value>,
+    next_id: u64,
+    codes: HashMap<String, IssuedCode>,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            instances: Vec::new(),
+            next_id: FIRST_INSTANCE_ID,
+            codes: HashMap::new(),
+        }
+    }
+}
+
+impl Store {
+    pub fn issue_code(&mut self, code: String, client_id: &str, redirect_uri: &str, now: Instant) {
+        // Expired codes can never be redeemed; dropping them here keeps the
+        // map from growing in a long-running standalone sandbox.
+        self.codes.retain(|_, c| !expired(c, now));
+        self.codes.insert(
+            code,
+            IssuedCode {
+                client_id: client_id.to_string(),
+                redirect_uri: redirect_uri.to_string(),
+                issued_at: now,
+            },
+        );
+    }
+
+    /// Takes the code out whatever happens next: a code is good for one
+    /// presentation only. `None` for a code never issued, used or expired.
+    pub fn redeem_code(&mut self, code: &str, now: Instant) -> Option<IssuedCode> {
+        self.codes.remove(code).filter(|c| !expired(c, now))
+    }
+
+    /// Stores an instance built around the next id and returns it.
+    pub fn add_instance(&mut self, build: impl FnOnce(u64) -> Value) -> Value {
+        let instance = build(self.next_id);
+        self.next_id += 1;
+        self.instances.push(instance.clone());
+        instance
+    }
+
+    /// Oldest first.
+    pub fn instances(&self) -> &[Value] {
+        &self.instances
+    }
+
+    pub fn instance(&self, id: u64) -> Option<&Value> {
+        self.instances.iter().find(|i| instance_id(i) == Some(id))
+    }
+
+    pub fn remove_instance(&mut self, id: u64) -> Option<Value> {
+        let index = self
+            .instances
+            .iter()
+            .position(|i| instance_id(i) == Some(id))?;
+        Some(self.instances.remove(index))
+    }
+}
+
+fn expired(code: &IssuedCode, now: Instant) -> bool {
+    now.saturating_duration_since(code.issued_at) >= CODE_LIFETIME
+}
+
+fn instance_id(instance: &Value) -> Option<u64> {
+    instance.get("id").and_then(Value::as_u64)
+}
+
+/// `2024-05-01T12:34:56Z`: RFC 3339 in UTC, whole seconds, as the platform
+/// writes `createdDate`.
+pub fn rfc3339(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days as i64);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+/// algorithm, which works in 400-year eras so leap years need no table).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dates_format_as_rfc3339_utc() {
+        let at = |s: u64| rfc3339(UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(at(1_709_251_199), "2024-02-29T23:59:59Z");
+        assert_eq!(at(4_102_444_800), "2100-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn codes_are_single_use() {
+        let mut store = Store::default();
+        let now = Instant::now();
+        store.issue_code("c1".into(), "client", "http://127.0.0.1/cb", now);
+        let issued = store.redeem_code("c1", now).unwrap();
+        assert_eq!(issued.client_id, "client");
+        assert_eq!(issued.redirect_uri, "http://127.0.0.1/cb");
+        assert_eq!(store.redeem_code("c1", now), None);
+        assert_eq!(store.redeem_code("never", now), None);
+    }
+
+    #[test]
+    fn codes_expire_after_ten_minutes() {
+        let mut store = Store::default();
+        let now = Instant::now();
+        store.issue_code("fresh".into(), "c", "u", now);
+        store.issue_code("stale".into(), "c", "u", now);
+        let almost = now + CODE_LIFETIME - Duration::from_secs(1);
+        assert!(store.redeem_code("fresh", almost).is_some());
+        assert_eq!(store.redeem_code("stale", now + CODE_LIFETIME), None);
+    }
+
+    #[test]
+    fn issuing_drops_expired_codes() {
+        let mut store = Store::default();
+        let now = Instant::now();
+        store.issue_code("old".into(), "c", "u", now);
+        store.issue_code("new".into(), "c", "u", now + CODE_LIFETIME);
+        assert_eq!(store.codes.len(), 1);
+        assert!(store.codes.contains_key("new"));
+    }
+
+    #[test]
+    fn instances_get_increasing_ids_and_can_be_removed() {
+        let mut store = Store::default();
+        let a = store.add_instance(|id| json!({ "id": id, "name": "a" }));
+        let b = store.add_instance(|id| json!({ "id": id, "name": "b" }));
+        assert_eq!(
+            (a["id"].as_u64(), b["id"].as_u64()),
+            (Some(1000), Some(1001))
+        );
+        assert_eq!(store.instance(1001).unwrap()["name"], "b");
+        assert_eq!(store.remove_instance(1000).unwrap()["name"], "a");
+        assert!(store.instance(1000).is_none());
+        assert!(store.remove_instance(1000).is_none());
+        let c = store.add_instance(|id| json!({ "id": id }));
+        assert_eq!(c["id"], 1002, "ids are never reused");
+        assert_eq!(store.instances().len(), 2);
+    }
+}

@@ -1,0 +1,568 @@
+//! `ce-wizard create` end to end: the built binary against the sandbox on
+//! loopback, for each of the five seed elements, and every way it can fail.
+
+mod cli_support;
+
+use cli_support::*;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const INSTANCES: &str = "/elements/api-v2/instances";
+
+fn stored_config(instance: &Value) -> BTreeMap<String, String> {
+    instance["configuration"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+        .collect()
+}
+
+fn expect_created(out: &Output, sandbox: &ce_wizard::sandbox::Sandbox) -> Value {
+    assert_eq!(out.code, 0, "stderr:\n{}", out.stderr);
+    let printed: Value = serde_json::from_str(&out.stdout).expect("stdout is the instance JSON");
+    let stored = sandbox.instances();
+    assert_eq!(stored.len(), 1, "exactly one instance");
+    assert_eq!(
+        printed["token"], stored[0]["token"],
+        "stdout's token is the one the sandbox issued"
+    );
+    assert!(printed["token"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(out.stderr.contains("Created instance"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains(printed["token"].as_str().unwrap()),
+        "the token stays off stderr"
+    );
+    stored[0].clone()
+}
+
+fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn bigcommerce_from_flags_with_the_token_from_a_file() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token.txt");
+    std::fs::write(&token_file, "bc-api-token\n").unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args([
+        "create",
+        "--element",
+        "bigcommerce",
+        "--name",
+        "shop",
+        "--tag",
+        "docs",
+        "--tag",
+        "eu",
+    ])
+    .args([
+        "--set",
+        "store.url=https://store-abc.mybigcommerce.com/api/v2/",
+        "--set",
+        "username=u",
+    ])
+    .arg("--set")
+    .arg(format!("password=@{}", token_file.display()));
+    let out = run(cmd, "");
+    let inst = expect_created(&out, &sb);
+    assert_eq!(inst["element"]["key"], "bigcommerce");
+    assert_eq!(inst["name"], "shop");
+    assert_eq!(inst["tags"], json!(["docs", "eu"]));
+    assert_eq!(
+        stored_config(&inst),
+        map(&[
+            ("store.url", "https://store-abc.mybigcommerce.com/api/v2/"),
+            ("username", "u"),
+            ("password", "bc-api-token")
+        ])
+    );
+}
+
+#[test]
+fn woocommerce_derives_the_api_base_url() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.env("WC_SECRET", "cs_secret")
+        .args([
+            "create",
+            "--element",
+            "woocommerce",
+            "--name",
+            "wc",
+            "--tag",
+            "t",
+        ])
+        .args([
+            "--set",
+            "store.url=https://shop.example.com/",
+            "--set",
+            "oauth.api.key=ck_key",
+        ])
+        .args(["--set", "oauth.api.secret=env:WC_SECRET"]);
+    let inst = expect_created(&run(cmd, ""), &sb);
+    assert_eq!(
+        stored_config(&inst),
+        map(&[
+            ("store.url", "https://shop.example.com/"),
+            ("base.url", "https://shop.example.com/wc-api/v2"),
+            ("oauth.api.key", "ck_key"),
+            ("oauth.api.secret", "cs_secret"),
+        ])
+    );
+    assert_eq!(inst["tags"], json!(["t"]));
+}
+
+#[test]
+fn ecwid_from_an_instance_json_on_stdin() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let body = json!({
+        "element": {"key": "ecwid"},
+        "configuration": {"ecwid.order.key": "ok", "ecwid.product.key": "pk", "ecwid.store.id": "1003"},
+        "name": "my ecwid"
+    });
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--from", "-"]);
+    let inst = expect_created(&run(cmd, &body.to_string()), &sb);
+    assert_eq!(inst["name"], "my ecwid");
+    assert_eq!(
+        stored_config(&inst),
+        map(&[
+            ("ecwid.order.key", "ok"),
+            ("ecwid.product.key", "pk"),
+            ("ecwid.store.id", "1003")
+        ])
+    );
+    assert_eq!(inst["tags"], json!([]));
+}
+
+#[test]
+fn magento_from_a_file_with_the_user_flag_defaulted() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("instance.json");
+    std::fs::write(
+        &file,
+        json!({
+            "element": {"key": "magentov20"},
+            "configuration": {"userName": "admin", "password": "pw", "site": "https://m.example.com"},
+            "tags": ["m2"],
+            "name": "magento"
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--from"]).arg(&file);
+    let inst = expect_created(&run(cmd, ""), &sb);
+    assert_eq!(
+        stored_config(&inst),
+        map(&[
+            ("userName", "admin"),
+            ("password", "pw"),
+            ("site", "https://m.example.com"),
+            ("user", "true")
+        ])
+    );
+    assert_eq!(inst["tags"], json!(["m2"]));
+}
+
+fn infusionsoft_cmd(
+    sb: &ce_wizard::sandbox::Sandbox,
+    dir: &std::path::Path,
+) -> std::process::Command {
+    let mut cmd = command(sb, dir);
+    cmd.args([
+        "create",
+        "--element",
+        "infusionsoftecommerce",
+        "--name",
+        "keap",
+        "--tag",
+        "crm",
+    ])
+    .args([
+        "--callback-port",
+        "0",
+        "--no-browser",
+        "--oauth-timeout",
+        "60",
+    ])
+    .args([
+        "--set",
+        "oauth.api.key=client-id",
+        "--set",
+        "oauth.api.secret=env:APP_SECRET",
+    ])
+    .env("APP_SECRET", "client-secret");
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn infusionsoft_through_consent_and_the_real_listener() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = Running::spawn(infusionsoft_cmd(&sb, dir.path()));
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "allow").await;
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
+    let resp = browser_get(&redirect).await;
+    assert_eq!(
+        resp.status(),
+        302,
+        "the listener moves the code out of the address bar"
+    );
+    let out = running.finish();
+    let inst = expect_created(&out, &sb);
+    let cfg = stored_config(&inst);
+    let callback = cfg["oauth.callback.url"].clone();
+    assert!(
+        redirect.starts_with(&callback),
+        "{redirect} goes to {callback}"
+    );
+    assert_eq!(
+        cfg,
+        map(&[
+            ("oauth.api.key", "client-id"),
+            ("oauth.api.secret", "client-secret"),
+            ("oauth.callback.url", &callback),
+            ("document.tagging", "false"),
+        ])
+    );
+    assert_eq!(inst["name"], "keap");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_with_the_wrong_state_is_refused_and_the_right_one_still_works() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = Running::spawn(infusionsoft_cmd(&sb, dir.path()));
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "allow").await;
+    let mut forged = url::Url::parse(&redirect).unwrap();
+    let pairs: Vec<(String, String)> = forged.query_pairs().into_owned().collect();
+    forged.query_pairs_mut().clear();
+    for (k, v) in &pairs {
+        let v = if k == "state" {
+            "forged-state".to_string()
+        } else {
+            v.clone()
+        };
+        forged.query_pairs_mut().append_pair(k, &v);
+    }
+    let resp = browser_get(forged.as_str()).await;
+    assert_eq!(resp.status(), 400);
+    running.line_containing("ignored a request");
+    assert_eq!(
+        sb.count("POST", INSTANCES),
+        0,
+        "a forged callback creates nothing"
+    );
+    assert_eq!(browser_get(&redirect).await.status(), 302);
+    expect_created(&running.finish(), &sb);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_redirect_address_works_like_the_listener() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = Running::spawn(infusionsoft_cmd(&sb, dir.path()));
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "allow").await;
+    running.paste("not an address");
+    running.line_containing("That is not the redirected address");
+    running.paste(&redirect);
+    expect_created(&running.finish(), &sb);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn denied_consent_exits_4_and_creates_nothing() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut running = Running::spawn(infusionsoft_cmd(&sb, dir.path()));
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "deny").await;
+    assert!(redirect.contains("error=access_denied"));
+    browser_get(&redirect).await;
+    let out = running.finish();
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(out.stderr.contains("denied"), "{}", out.stderr);
+    assert_eq!(sb.count("POST", INSTANCES), 0);
+}
+
+#[test]
+fn no_redirect_in_time_exits_4() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = infusionsoft_cmd(&sb, dir.path());
+    cmd.args(["--oauth-timeout", "1"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no authorization arrived within 1s"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.count("POST", INSTANCES), 0);
+}
+
+#[test]
+fn a_taken_callback_port_is_named_with_the_flag_to_change_it() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let mut cmd = infusionsoft_cmd(&sb, dir.path());
+    cmd.args(["--callback-port", &port]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&port) && out.stderr.contains("--callback-port"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        sb.requests().is_empty(),
+        "nothing was asked of the platform"
+    );
+}
+
+/// Every required field of every non-OAuth seed, left out one at a time.
+#[test]
+fn each_missing_required_field_exits_2_naming_it_and_sends_nothing() {
+    let full: &[(&str, &[(&str, &str)])] = &[
+        (
+            "bigcommerce",
+            &[
+                ("store.url", "https://s.example.com/api/v2/"),
+                ("username", "u"),
+                ("password", "p"),
+            ],
+        ),
+        (
+            "ecwid",
+            &[
+                ("ecwid.store.id", "1"),
+                ("ecwid.order.key", "o"),
+                ("ecwid.product.key", "p"),
+            ],
+        ),
+        (
+            "magentov20",
+            &[
+                ("site", "https://m.example.com"),
+                ("userName", "u"),
+                ("password", "p"),
+            ],
+        ),
+        (
+            "woocommerce",
+            &[
+                ("store.url", "https://w.example.com"),
+                ("oauth.api.key", "k"),
+                ("oauth.api.secret", "s"),
+            ],
+        ),
+        (
+            "infusionsoftecommerce",
+            &[("oauth.api.key", "k"), ("oauth.api.secret", "s")],
+        ),
+    ];
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    for (element, settings) in full {
+        let spec = ce_wizard::catalog::bundled_spec(element).unwrap();
+        for (left_out, _) in settings.iter() {
+            let mut cmd = command(&sb, dir.path());
+            cmd.args(["create", "--element", element, "--callback-port", "0"]);
+            for (k, v) in settings.iter().filter(|(k, _)| k != left_out) {
+                cmd.arg("--set").arg(format!("{k}={v}"));
+            }
+            let out = run(cmd, "");
+            let label = &spec.field(left_out).unwrap().label;
+            assert_eq!(out.code, 2, "{element} without {left_out}: {}", out.stderr);
+            assert!(
+                out.stderr.contains(&format!("{label} is required")),
+                "{element}: {}",
+                out.stderr
+            );
+            assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
+            assert!(out.stdout.is_empty());
+        }
+    }
+    assert!(
+        sb.requests().is_empty(),
+        "no request reached the platform: {:?}",
+        sb.requests()
+    );
+}
+
+#[test]
+fn all_problems_are_listed_at_once() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args([
+        "create",
+        "--element",
+        "bigcommerce",
+        "--set",
+        "store.url=shop.example.com",
+    ]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 2);
+    for needle in [
+        "Store API URL must be an https:// or http:// URL",
+        "API username is required",
+        "API token is required",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle} in {}", out.stderr);
+    }
+}
+
+#[test]
+fn wrong_secrets_exit_3_with_the_platform_message_and_request_id() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.env("CE_ORG_SECRET", "not-the-org-secret-4711")
+        .args([
+            "create",
+            "--element",
+            "bigcommerce",
+            "--set",
+            "store.url=https://s.example.com/api/v2/",
+        ])
+        .args(["--set", "username=u", "--set", "password=p"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("HTTP 401"), "{}", out.stderr);
+    assert!(out.stderr.contains("request ID:"), "{}", out.stderr);
+    assert!(out.stderr.contains("Organization secret"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("4711"),
+        "secrets stay off stderr: {}",
+        out.stderr
+    );
+    assert!(sb.instances().is_empty());
+}
+
+#[test]
+fn unknown_elements_and_bad_files_exit_2() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--element", "shopifyy"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown element 'shopifyy'"),
+        "{}",
+        out.stderr
+    );
+
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--from", "-"]);
+    let out = run(
+        cmd,
+        "{\"element\": {\"key\": \"ecwid\"}, \"configuration\": {\"ecwid.order.key\": \"s3cr3t\"",
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not valid JSON"), "{}", out.stderr);
+    assert!(!out.stderr.contains("s3cr3t"));
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn doc_placeholders_are_caught_before_sending() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--from", "-"]);
+    let body = json!({
+        "element": {"key": "bigcommerce"},
+        "configuration": {"store.url": "https://store-{INSERT_STORE_HASH}.mybigcommerce.com/api/v2/", "username": "<INSERT_BIGCOMMERCE_USERNAME>", "password": "<INSERT_BIGCOMMERCE_API_KEY>"},
+        "tags": ["<INSERT_TAGS>"],
+        "name": "<INSERT_INSTANCE_NAME>"
+    });
+    let out = run(cmd, &body.to_string());
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.matches("placeholder").count() >= 4,
+        "{}",
+        out.stderr
+    );
+    assert!(sb.requests().is_empty());
+}
+
+#[test]
+fn missing_account_secrets_are_explained() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.env_remove("CE_USER_SECRET")
+        .args([
+            "create",
+            "--element",
+            "ecwid",
+            "--set",
+            "ecwid.store.id=1",
+            "--set",
+            "ecwid.order.key=o",
+        ])
+        .args(["--set", "ecwid.product.key=p"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("CE_USER_SECRET"), "{}", out.stderr);
+}
+
+#[test]
+fn the_built_in_sandbox_needs_no_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ce-wizard"));
+    cmd.env_clear()
+        .env("HOME", dir.path())
+        .env("CE_WIZARD_CONFIG", dir.path().join("c.toml"))
+        .args([
+            "create",
+            "--sandbox",
+            "--element",
+            "ecwid",
+            "--set",
+            "ecwid.store.id=7",
+        ])
+        .args(["--set", "ecwid.order.key=o", "--set", "ecwid.product.key=p"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["element"]["key"], "ecwid");
+    assert!(out.stderr.contains("built-in sandbox"));
+}
+
+#[test]
+fn elements_lists_the_catalog() {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ce-wizard"));
+    cmd.args(["elements", "--json"])
+        .env_clear()
+        .env("HOME", "/nonexistent");
+    let out = run(cmd, "");
+    assert_eq!(out.code, 0);
+    let v: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    let keys: Vec<&str> = v.iter().map(|e| e["key"].as_str().unwrap()).collect();
+    for k in [
+        "bigcommerce",
+        "ecwid",
+        "infusionsoftecommerce",
+        "magentov20",
+        "woocommerce",
+    ] {
+        assert!(keys.contains(&k), "{k}");
+    }
+}
