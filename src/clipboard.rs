@@ -46,11 +46,11 @@ pub struct CopyReport {
 impl CopyReport {
     pub fn message(&self) -> String {
         match (&self.native, self.osc52) {
-            (Ok(tool), true) => format!("copied to the clipboard ({tool}) and sent to the terminal (OSC 52)"),
+            (Ok(tool), true) => {
+                format!("copied to the clipboard ({tool}) and sent to the terminal (OSC 52)")
+            }
             (Ok(tool), false) => format!("copied to the clipboard ({tool})"),
-            (Err(why), true) => format!(
-                "sent to the terminal (OSC 52); terminals that allow it put it on your clipboard ({why})"
-            ),
+            (Err(why), true) => format!("sent to the terminal (OSC 52) only: {why}"),
             (Err(why), false) => format!("not copied: {why}"),
         }
     }
@@ -112,7 +112,9 @@ fn copy_with(program: &str, args: &[&str], text: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     {
         let mut stdin = child.stdin.take().ok_or("no stdin")?;
-        stdin.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string())?;
     }
     // xclip, xsel and wl-copy fork a server that keeps the selection and
     // let the first process exit; wait for that, briefly.
@@ -145,27 +147,50 @@ mod tests {
         let s = osc52_sequence("token+/=", true);
         let encoded = base64::engine::general_purpose::STANDARD.encode("token+/=");
         assert_eq!(s, format!("\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\"));
-        // Only the opening and closing ESC are single outside the doubled one.
-        assert_eq!(s.matches('\x1b').count(), 3);
+        // The passthrough's own opening and closing ESC, and the inner one doubled.
+        assert_eq!(s.matches('\x1b').count(), 4);
     }
 
     #[test]
     fn osc52_payload_is_pure_base64_whatever_the_text() {
         let s = osc52_sequence("a\x07b\x1b]c\nü", false);
-        let payload = s.strip_prefix("\x1b]52;c;").unwrap().strip_suffix('\x07').unwrap();
-        assert!(payload.chars().all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)));
-        let back = base64::engine::general_purpose::STANDARD.decode(payload).unwrap();
+        let payload = s
+            .strip_prefix("\x1b]52;c;")
+            .unwrap()
+            .strip_suffix('\x07')
+            .unwrap();
+        assert!(payload
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)));
+        let back = base64::engine::general_purpose::STANDARD
+            .decode(payload)
+            .unwrap();
         assert_eq!(back, "a\x07b\x1b]c\nü".as_bytes());
     }
 
     #[test]
     fn report_messages_say_what_worked() {
-        let both = CopyReport { native: Ok("xclip"), osc52: true };
-        assert_eq!(both.message(), "copied to the clipboard (xclip) and sent to the terminal (OSC 52)");
-        let osc = CopyReport { native: Err("no system clipboard in this session".into()), osc52: true };
-        assert!(osc.message().starts_with("sent to the terminal (OSC 52)"));
+        let both = CopyReport {
+            native: Ok("xclip"),
+            osc52: true,
+        };
+        assert_eq!(
+            both.message(),
+            "copied to the clipboard (xclip) and sent to the terminal (OSC 52)"
+        );
+        let osc = CopyReport {
+            native: Err("no system clipboard in this session".into()),
+            osc52: true,
+        };
+        assert_eq!(
+            osc.message(),
+            "sent to the terminal (OSC 52) only: no system clipboard in this session"
+        );
         assert!(osc.succeeded());
-        let none = CopyReport { native: Err("x".into()), osc52: false };
+        let none = CopyReport {
+            native: Err("x".into()),
+            osc52: false,
+        };
         assert!(!none.succeeded());
     }
 

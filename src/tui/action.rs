@@ -47,7 +47,10 @@ pub enum Command {
 /// What a callback (from the listener or pasted by hand) came to.
 pub enum CallbackResult {
     Code(Secret),
-    Denied { error: String, description: Option<String> },
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
     Rejected(String),
 }
 
@@ -88,16 +91,38 @@ pub enum Action {
     Tick(Instant),
     Resize,
     Command(Command),
-    ConnectionChecked { attempt: u64, result: Result<usize, ErrorReport> },
+    ConnectionChecked {
+        attempt: u64,
+        result: Result<usize, ErrorReport>,
+    },
     ConfigSaved(Result<PathBuf, String>),
     ListenerBound(Result<String, (Option<u16>, String)>),
-    AuthUrlFetched { attempt: u64, result: Result<String, ErrorReport> },
-    BrowserOpened { attempt: u64, result: Result<(), String> },
+    AuthUrlFetched {
+        attempt: u64,
+        result: Result<String, ErrorReport>,
+    },
+    BrowserOpened {
+        attempt: u64,
+        result: Result<(), String>,
+    },
     /// `pasted`: typed or pasted by hand rather than caught by the listener.
-    Callback { attempt: u64, pasted: bool, result: CallbackResult },
-    Created { attempt: u64, result: Result<Instance, ErrorReport> },
-    Copied { what: CopyTarget, report: Result<String, String> },
-    FileSaved { path: PathBuf, result: Result<(), FileSaveError> },
+    Callback {
+        attempt: u64,
+        pasted: bool,
+        result: CallbackResult,
+    },
+    Created {
+        attempt: u64,
+        result: Result<Instance, ErrorReport>,
+    },
+    Copied {
+        what: CopyTarget,
+        report: Result<String, String>,
+    },
+    FileSaved {
+        path: PathBuf,
+        result: Result<(), FileSaveError>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -111,13 +111,22 @@ pub struct Notice {
 
 impl Notice {
     pub fn info(text: impl Into<String>) -> Self {
-        Notice { kind: NoticeKind::Info, text: text.into() }
+        Notice {
+            kind: NoticeKind::Info,
+            text: text.into(),
+        }
     }
     pub fn success(text: impl Into<String>) -> Self {
-        Notice { kind: NoticeKind::Success, text: text.into() }
+        Notice {
+            kind: NoticeKind::Success,
+            text: text.into(),
+        }
     }
     pub fn error(text: impl Into<String>) -> Self {
-        Notice { kind: NoticeKind::Error, text: text.into() }
+        Notice {
+            kind: NoticeKind::Error,
+            text: text.into(),
+        }
     }
 }
 
@@ -139,9 +148,15 @@ pub struct ElementPicker {
 /// Why the authorization is not (or no longer) waiting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthProblem {
-    Listener { port: Option<u16>, message: String },
+    Listener {
+        port: Option<u16>,
+        message: String,
+    },
     UrlFailed(ErrorReport),
-    Denied { error: String, description: Option<String> },
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
     TimedOut,
     /// Creating the instance failed after the code was used; codes are
     /// single-use, so a new one is needed.
@@ -280,7 +295,12 @@ impl fmt::Debug for App {
 }
 
 impl App {
-    pub fn new(settings: Settings, theme: Theme, specs: Vec<ElementSpec>, connection: ConnectionForm) -> Self {
+    pub fn new(
+        settings: Settings,
+        theme: Theme,
+        specs: Vec<ElementSpec>,
+        connection: ConnectionForm,
+    ) -> Self {
         let matches = (0..specs.len()).collect();
         App {
             step: Step::Connection,
@@ -288,7 +308,11 @@ impl App {
             theme,
             specs,
             connection,
-            picker: ElementPicker { filter: TextField::default(), matches, selected: 0 },
+            picker: ElementPicker {
+                filter: TextField::default(),
+                matches,
+                selected: 0,
+            },
             element: None,
             forms: BTreeMap::new(),
             authorize: AuthorizeState {
@@ -298,7 +322,12 @@ impl App {
                 paste_focused: false,
                 code: None,
             },
-            review: ReviewState { reveal: false, view: ReviewView::Body, scroll: 0, error: None },
+            review: ReviewState {
+                reveal: false,
+                view: ReviewView::Body,
+                scroll: 0,
+                error: None,
+            },
             creating: None,
             done: None,
             listener: ListenerStatus::NotBound,
@@ -322,7 +351,10 @@ impl App {
 
     /// The element highlighted in the picker.
     pub fn highlighted(&self) -> Option<&ElementSpec> {
-        self.picker.matches.get(self.picker.selected).map(|&i| &self.specs[i])
+        self.picker
+            .matches
+            .get(self.picker.selected)
+            .map(|&i| &self.specs[i])
     }
 
     pub fn form(&self) -> Option<&FormState> {
@@ -346,7 +378,9 @@ impl App {
     }
 
     pub fn derive_context(&self) -> DeriveContext {
-        DeriveContext { callback_url: self.callback_url().map(str::to_string) }
+        DeriveContext {
+            callback_url: self.callback_url().map(str::to_string),
+        }
     }
 
     /// The steps shown in the indicator: Authorize only for OAuth elements;
@@ -363,8 +397,15 @@ impl App {
     /// 1-based position of the current step and the number of steps.
     pub fn step_position(&self) -> (usize, usize) {
         let steps = self.visible_steps();
-        let current = if self.step == Step::Creating { Step::Done } else { self.step };
-        let pos = steps.iter().position(|s| *s == current).map_or(1, |p| p + 1);
+        let current = if self.step == Step::Creating {
+            Step::Done
+        } else {
+            self.step
+        };
+        let pos = steps
+            .iter()
+            .position(|s| *s == current)
+            .map_or(1, |p| p + 1);
         (pos, steps.len())
     }
 
@@ -392,7 +433,11 @@ pub fn name_stamp(since_epoch: Duration) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}{m:02}{d:02}-{:02}{:02}", rem / 3600, (rem % 3600) / 60)
+    format!(
+        "{y:04}{m:02}{d:02}-{:02}{:02}",
+        rem / 3600,
+        (rem % 3600) / 60
+    )
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
@@ -418,6 +463,9 @@ mod tests {
     fn name_stamps() {
         assert_eq!(name_stamp(Duration::from_secs(0)), "19700101-0000");
         // 2024-02-29 13:37:59 UTC
-        assert_eq!(name_stamp(Duration::from_secs(1_709_213_879)), "20240229-1337");
+        assert_eq!(
+            name_stamp(Duration::from_secs(1_709_213_879)),
+            "20240229-1337"
+        );
     }
 }

@@ -34,8 +34,11 @@ pub enum Remember {
 }
 
 impl Remember {
-    pub const ALL: [Remember; 3] =
-        [Remember::Nothing, Remember::Environment, Remember::EnvironmentAndSecrets];
+    pub const ALL: [Remember; 3] = [
+        Remember::Nothing,
+        Remember::Environment,
+        Remember::EnvironmentAndSecrets,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -67,7 +70,10 @@ impl ConnField {
     }
 
     pub fn is_text(self) -> bool {
-        matches!(self, ConnField::CustomUrl | ConnField::UserSecret | ConnField::OrgSecret)
+        matches!(
+            self,
+            ConnField::CustomUrl | ConnField::UserSecret | ConnField::OrgSecret
+        )
     }
 }
 
@@ -75,8 +81,13 @@ impl ConnField {
 pub enum CheckStatus {
     NotRun,
     /// `proceed`: continue to the next step when it succeeds.
-    Running { attempt: u64, proceed: bool },
-    Passed { elements: usize },
+    Running {
+        attempt: u64,
+        proceed: bool,
+    },
+    Passed {
+        elements: usize,
+    },
     Failed(ErrorReport),
 }
 
@@ -131,7 +142,11 @@ impl ConnectionForm {
         if self.env == EnvKind::Custom {
             f.push(ConnField::CustomUrl);
         }
-        f.extend([ConnField::UserSecret, ConnField::OrgSecret, ConnField::Remember]);
+        f.extend([
+            ConnField::UserSecret,
+            ConnField::OrgSecret,
+            ConnField::Remember,
+        ]);
         f
     }
 

@@ -17,9 +17,18 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 pub enum Effect {
-    CheckConnection { attempt: u64, base_url: String, creds: Credentials },
-    SaveConfig { environment: Environment, secrets: Option<Credentials> },
-    BindListener { port: u16 },
+    CheckConnection {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+    },
+    SaveConfig {
+        environment: Environment,
+        secrets: Option<Credentials>,
+    },
+    BindListener {
+        port: u16,
+    },
     /// A new OAuth attempt: a fresh state, the listener (re)armed with it,
     /// and the provider's URL fetched.
     StartAuthorization {
@@ -31,13 +40,31 @@ pub enum Effect {
         api_secret: Secret,
         callback_url: String,
     },
-    OpenBrowser { attempt: u64, url: String },
+    OpenBrowser {
+        attempt: u64,
+        url: String,
+    },
     /// A redirected URL pasted by hand, checked against the attempt's state.
-    ParsePasted { attempt: u64, input: Secret },
-    Create { attempt: u64, base_url: String, creds: Credentials, body: Box<CreateInstance> },
+    ParsePasted {
+        attempt: u64,
+        input: Secret,
+    },
+    Create {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        body: Box<CreateInstance>,
+    },
     AbortCreate,
-    Copy { what: CopyTarget, text: Secret },
-    SaveFile { path: PathBuf, contents: Secret, overwrite: bool },
+    Copy {
+        what: CopyTarget,
+        text: Secret,
+    },
+    SaveFile {
+        path: PathBuf,
+        contents: Secret,
+        overwrite: bool,
+    },
     Quit,
 }
 
@@ -102,7 +129,11 @@ impl Runner {
     pub fn run(&mut self, effect: Effect, terminal_out: &mut dyn Write) {
         let tx = self.tx.clone();
         match effect {
-            Effect::CheckConnection { attempt, base_url, creds } => {
+            Effect::CheckConnection {
+                attempt,
+                base_url,
+                creds,
+            } => {
                 tokio::spawn(async move {
                     let result = match Client::new(&base_url, creds) {
                         Ok(client) => client.list_elements().await.map(|l| l.len()),
@@ -112,7 +143,10 @@ impl Runner {
                     Self::send(&tx, Action::ConnectionChecked { attempt, result });
                 });
             }
-            Effect::SaveConfig { environment, secrets } => {
+            Effect::SaveConfig {
+                environment,
+                secrets,
+            } => {
                 tokio::task::spawn_blocking(move || {
                     // Keep what the file already holds unless replaced.
                     let mut cfg = config::load().unwrap_or_default();
@@ -144,12 +178,25 @@ impl Runner {
                 };
                 Self::send(&tx, Action::ListenerBound(result));
             }
-            Effect::StartAuthorization { attempt, base_url, creds, element_key, api_key, api_secret, callback_url } => {
+            Effect::StartAuthorization {
+                attempt,
+                base_url,
+                creds,
+                element_key,
+                api_key,
+                api_secret,
+                callback_url,
+            } => {
                 let state = OAuthState::generate();
                 self.current_state = Some((attempt, state.clone()));
                 self.arm_listener(attempt, state.clone());
                 tokio::spawn(async move {
-                    let req = OAuthUrlRequest { api_key, api_secret, callback_url, state: Secret::new(state.expose()) };
+                    let req = OAuthUrlRequest {
+                        api_key,
+                        api_secret,
+                        callback_url,
+                        state: Secret::new(state.expose()),
+                    };
                     let result = match Client::new(&base_url, creds) {
                         Ok(client) => client.oauth_url(&element_key, &req).await,
                         Err(e) => Err(e),
@@ -166,15 +213,29 @@ impl Runner {
             }
             Effect::ParsePasted { attempt, input } => {
                 let result = match &self.current_state {
-                    Some((a, state)) if *a == attempt => match oauth::parse_pasted(input.expose(), state) {
-                        Ok(outcome) => callback_result(outcome),
-                        Err(rejection) => CallbackResult::Rejected(rejection.to_string()),
-                    },
+                    Some((a, state)) if *a == attempt => {
+                        match oauth::parse_pasted(input.expose(), state) {
+                            Ok(outcome) => callback_result(outcome),
+                            Err(rejection) => CallbackResult::Rejected(rejection.to_string()),
+                        }
+                    }
                     _ => CallbackResult::Rejected("this attempt is over; start a new one".into()),
                 };
-                Self::send(&tx, Action::Callback { attempt, pasted: true, result });
+                Self::send(
+                    &tx,
+                    Action::Callback {
+                        attempt,
+                        pasted: true,
+                        result,
+                    },
+                );
             }
-            Effect::Create { attempt, base_url, creds, body } => {
+            Effect::Create {
+                attempt,
+                base_url,
+                creds,
+                body,
+            } => {
                 self.abort_create();
                 self.create_task = Some(tokio::spawn(async move {
                     let result = match Client::new(&base_url, creds) {
@@ -192,18 +253,30 @@ impl Runner {
                     .and_then(|()| terminal_out.flush())
                     .is_ok();
                 tokio::task::spawn_blocking(move || {
-                    let report = clipboard::CopyReport { native: clipboard::copy_native(text.expose()), osc52 };
-                    let report = if report.succeeded() { Ok(report.message()) } else { Err(report.message()) };
+                    let report = clipboard::CopyReport {
+                        native: clipboard::copy_native(text.expose()),
+                        osc52,
+                    };
+                    let report = if report.succeeded() {
+                        Ok(report.message())
+                    } else {
+                        Err(report.message())
+                    };
                     Self::send(&tx, Action::Copied { what, report });
                 });
             }
-            Effect::SaveFile { path, contents, overwrite } => {
+            Effect::SaveFile {
+                path,
+                contents,
+                overwrite,
+            } => {
                 tokio::task::spawn_blocking(move || {
-                    let result = config::write_private_file(&path, contents.expose().as_bytes(), overwrite)
-                        .map_err(|e| match e.kind() {
-                            std::io::ErrorKind::AlreadyExists => FileSaveError::Exists,
-                            _ => FileSaveError::Other(e.to_string()),
-                        });
+                    let result =
+                        config::write_private_file(&path, contents.expose().as_bytes(), overwrite)
+                            .map_err(|e| match e.kind() {
+                                std::io::ErrorKind::AlreadyExists => FileSaveError::Exists,
+                                _ => FileSaveError::Other(e.to_string()),
+                            });
                     Self::send(&tx, Action::FileSaved { path, result });
                 });
             }
@@ -226,7 +299,9 @@ impl Runner {
                 return;
             }
         }
-        let Some(listener) = self.listener.take() else { return };
+        let Some(listener) = self.listener.take() else {
+            return;
+        };
         let mut handle = listener.start(state);
         let (ctl_tx, mut ctl_rx) = mpsc::unbounded_channel::<(u64, OAuthState)>();
         self.listener_ctl = Some(ctl_tx);
@@ -269,8 +344,12 @@ fn callback_result(outcome: CallbackOutcome) -> CallbackResult {
     match outcome {
         CallbackOutcome::Authorized(grant) => match grant.code {
             Some(code) => CallbackResult::Code(code),
-            None => CallbackResult::Rejected("the provider's answer carried no authorization code".into()),
+            None => CallbackResult::Rejected(
+                "the provider's answer carried no authorization code".into(),
+            ),
         },
-        CallbackOutcome::Denied { error, description } => CallbackResult::Denied { error, description },
+        CallbackOutcome::Denied { error, description } => {
+            CallbackResult::Denied { error, description }
+        }
     }
 }

@@ -42,7 +42,12 @@ impl FormState {
         // would put a cleared default back while the person edits it.
         let inputs = fields
             .iter()
-            .map(|f| (f.key.clone(), TextField::new(f.default.as_deref().unwrap_or(""))))
+            .map(|f| {
+                (
+                    f.key.clone(),
+                    TextField::new(f.default.as_deref().unwrap_or("")),
+                )
+            })
             .collect();
         let first = fields
             .iter()
@@ -108,7 +113,10 @@ impl FormState {
 
     pub fn advanced_count(&self) -> usize {
         let values = self.values();
-        self.fields.iter().filter(|f| f.advanced && form::is_active(f, &values)).count()
+        self.fields
+            .iter()
+            .filter(|f| f.advanced && form::is_active(f, &values))
+            .count()
     }
 
     /// Focusable rows in screen order: the element's own fields, the fold,
@@ -278,7 +286,10 @@ impl FormState {
             if self.field(k).is_some_and(|f| f.advanced) {
                 self.advanced_open = true;
             }
-            let label = self.field(k).map_or(k.as_str(), |f| f.label.as_str()).to_string();
+            let label = self
+                .field(k)
+                .map_or(k.as_str(), |f| f.label.as_str())
+                .to_string();
             self.platform_missing.insert(k.clone());
             if self.field(k).is_some() {
                 self.errors.insert(

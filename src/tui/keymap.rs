@@ -21,11 +21,17 @@ const fn key(code: KeyCode) -> Chord {
 }
 
 const fn ch(c: char) -> Chord {
-    Chord { code: KeyCode::Char(c), ctrl: false }
+    Chord {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
 }
 
 const fn ctrl(c: char) -> Chord {
-    Chord { code: KeyCode::Char(c), ctrl: true }
+    Chord {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
 }
 
 impl Chord {
@@ -37,7 +43,9 @@ impl Chord {
         match (self.code, k.code) {
             // Letters arrive upper-case with Shift or Caps Lock; a binding
             // on `c` answers both.
-            (KeyCode::Char(a), KeyCode::Char(b)) => a == b || (self.ctrl || a.is_ascii_alphabetic()) && a.eq_ignore_ascii_case(&b),
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                a == b || (self.ctrl || a.is_ascii_alphabetic()) && a.eq_ignore_ascii_case(&b)
+            }
             (a, b) => a == b,
         }
     }
@@ -55,12 +63,26 @@ pub struct Binding {
 }
 
 fn b(keys: &[Chord], label: &'static str, description: &'static str, command: Command) -> Binding {
-    Binding { keys: keys.to_vec(), label, description, command, footer: true }
+    Binding {
+        keys: keys.to_vec(),
+        label,
+        description,
+        command,
+        footer: true,
+    }
 }
 
 /// Like `b`, but only listed in the help overlay.
-fn extra(keys: &[Chord], label: &'static str, description: &'static str, command: Command) -> Binding {
-    Binding { footer: false, ..b(keys, label, description, command) }
+fn extra(
+    keys: &[Chord],
+    label: &'static str,
+    description: &'static str,
+    command: Command,
+) -> Binding {
+    Binding {
+        footer: false,
+        ..b(keys, label, description, command)
+    }
 }
 
 const UP: Chord = key(KeyCode::Up);
@@ -85,7 +107,10 @@ pub fn step_text_focus(app: &App) -> bool {
         Step::Element => true,
         Step::Configure => app.form().is_some_and(|f| f.focus_is_text()),
         Step::Authorize => app.authorize.paste_focused,
-        Step::Done => app.done.as_ref().is_some_and(|d| d.prompt.as_ref().is_some_and(|p| !p.confirm_overwrite)),
+        Step::Done => app
+            .done
+            .as_ref()
+            .is_some_and(|d| d.prompt.as_ref().is_some_and(|p| !p.confirm_overwrite)),
         Step::Review | Step::Creating => false,
     }
 }
@@ -94,11 +119,21 @@ pub fn step_text_focus(app: &App) -> bool {
 pub fn bindings(app: &App) -> Vec<Binding> {
     match app.overlay {
         Some(Overlay::Help) => {
-            return vec![b(&[ESC, ch('?'), key(KeyCode::F(1)), ch('q'), ENTER], "Esc", "close help", Command::Back)]
+            return vec![b(
+                &[ESC, ch('?'), key(KeyCode::F(1)), ch('q'), ENTER],
+                "Esc",
+                "close help",
+                Command::Back,
+            )]
         }
         Some(Overlay::ConfirmQuit) => {
             return vec![
-                b(&[ch('y'), ctrl('c')], "y", "quit, losing what was typed", Command::Yes),
+                b(
+                    &[ch('y'), ctrl('c')],
+                    "y",
+                    "quit, losing what was typed",
+                    Command::Yes,
+                ),
                 b(&[ch('n'), ESC], "n/Esc", "keep going", Command::No),
             ]
         }
@@ -116,59 +151,118 @@ pub fn step_bindings(app: &App) -> Vec<Binding> {
         Step::Configure => configure(app),
         Step::Authorize => authorize(app),
         Step::Review => review(),
-        Step::Creating => vec![b(&[ESC], "Esc", "cancel and return to review", Command::Back)],
+        Step::Creating => vec![b(
+            &[ESC],
+            "Esc",
+            "cancel and return to review",
+            Command::Back,
+        )],
         Step::Done => done(app),
     };
     // In an element filter `?` is never part of a name, so it stays help.
     if step_text_focus(app) && app.step != Step::Element {
         list.push(b(&[key(KeyCode::F(1))], "F1", "help", Command::Help));
     } else {
-        list.push(b(&[ch('?'), key(KeyCode::F(1))], "?", "help", Command::Help));
+        list.push(b(
+            &[ch('?'), key(KeyCode::F(1))],
+            "?",
+            "help",
+            Command::Help,
+        ));
     }
-    list.push(b(&[ctrl('c')], "Ctrl-C", "quit", Command::Quit));
+    // Where the step has its own quit key in the footer, Ctrl-C still works
+    // but is only listed in the help.
+    let own_quit = list.iter().any(|b| b.footer && b.command == Command::Quit);
+    let quit = b(&[ctrl('c')], "Ctrl-C", "quit", Command::Quit);
+    list.push(if own_quit {
+        Binding {
+            footer: false,
+            ..quit
+        }
+    } else {
+        quit
+    });
     list
 }
 
 fn connection(app: &App) -> Vec<Binding> {
     let mut list = vec![
         b(&[ENTER], "Enter", "test and continue", Command::Continue),
-        b(&[TAB, DOWN], "Tab/↓", "next", Command::Next),
-        extra(&[BACKTAB, UP], "Shift-Tab/↑", "previous", Command::Prev),
+        b(&[ESC], "Esc", "quit", Command::Back),
     ];
-    if matches!(app.connection.focus, ConnField::Environment | ConnField::Remember) {
+    if matches!(
+        app.connection.focus,
+        ConnField::Environment | ConnField::Remember
+    ) {
         list.push(b(&[RIGHT, SPACE], "←/→", "choose", Command::ChoiceNext));
         list.push(extra(&[LEFT], "←", "previous choice", Command::ChoicePrev));
     }
-    list.push(b(&[ctrl('r')], "Ctrl-R", if app.connection.reveal { "hide secrets" } else { "show secrets" }, Command::Reveal));
-    list.push(extra(&[ctrl('t')], "Ctrl-T", "test the connection", Command::TestConnection));
-    list.push(b(&[ESC], "Esc", if app.settings.sandbox || app.element.is_some() { "back" } else { "quit" }, Command::Back));
+    list.push(b(
+        &[ctrl('r')],
+        "Ctrl-R",
+        if app.connection.reveal {
+            "hide secrets"
+        } else {
+            "show secrets"
+        },
+        Command::Reveal,
+    ));
+    list.push(extra(
+        &[ctrl('t')],
+        "Ctrl-T",
+        "test the connection only",
+        Command::TestConnection,
+    ));
+    list.push(b(&[TAB, DOWN], "Tab/↓", "next", Command::Next));
+    list.push(extra(
+        &[BACKTAB, UP],
+        "Shift-Tab/↑",
+        "previous",
+        Command::Prev,
+    ));
     list
 }
 
 fn element(app: &App) -> Vec<Binding> {
-    let mut list = vec![
-        b(&[ENTER], "Enter", "choose", Command::Continue),
-        b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next),
-        extra(&[UP, ctrl('p'), BACKTAB], "↑/Ctrl-P", "previous element", Command::Prev),
-        extra(&[key(KeyCode::PageDown)], "PgDn", "page down", Command::PageDown),
-        extra(&[key(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
-        b(&[ch('/')], "type", "filter", Command::FocusFilter),
-    ];
+    let mut list = vec![b(&[ENTER], "Enter", "choose", Command::Continue)];
     if app.picker.filter.is_empty() {
         list.push(b(&[ESC], "Esc", "back", Command::Back));
     } else {
         list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
     }
+    list.extend([
+        b(&[ch('/')], "type", "filter", Command::FocusFilter),
+        b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next),
+        extra(
+            &[UP, ctrl('p'), BACKTAB],
+            "↑/Ctrl-P",
+            "previous element",
+            Command::Prev,
+        ),
+        extra(
+            &[key(KeyCode::PageDown)],
+            "PgDn",
+            "page down",
+            Command::PageDown,
+        ),
+        extra(&[key(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
+    ]);
     list
 }
 
 fn configure(app: &App) -> Vec<Binding> {
-    let Some(form) = app.form() else { return vec![] };
+    let Some(form) = app.form() else {
+        return vec![];
+    };
     let mut list = vec![];
     let kind = form.focused_field().map(|f| f.kind);
     match (&form.focus, kind) {
         (FormItem::Advanced, _) => {
-            let verb = if form.advanced_open { "fold advanced" } else { "show advanced" };
+            let verb = if form.advanced_open {
+                "fold advanced"
+            } else {
+                "show advanced"
+            };
             list.push(b(&[ENTER, SPACE], "Enter", verb, Command::Toggle));
         }
         (_, Some(FieldKind::Boolean)) => {
@@ -182,32 +276,56 @@ fn configure(app: &App) -> Vec<Binding> {
         _ => {}
     }
     let last = form.is_last(&form.focus);
-    list.push(b(&[ENTER], "Enter", if last { "review" } else { "next" }, Command::Continue));
-    list.push(b(&[TAB, DOWN], "Tab/↓", "next", Command::Next));
-    list.push(extra(&[BACKTAB, UP], "Shift-Tab/↑", "previous", Command::Prev));
-    list.push(b(&[ctrl('s')], "Ctrl-S", "check all and continue", Command::Submit));
+    if form.focus != FormItem::Advanced {
+        list.push(b(
+            &[ENTER],
+            "Enter",
+            if last { "review" } else { "next" },
+            Command::Continue,
+        ));
+    }
+    list.push(b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit));
+    list.push(b(&[ESC], "Esc", "back", Command::Back));
     if kind == Some(FieldKind::Secret) {
         list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
     }
-    list.push(b(&[ESC], "Esc", "back", Command::Back));
+    list.push(b(&[TAB, DOWN], "Tab/↓", "next", Command::Next));
+    list.push(extra(
+        &[BACKTAB, UP],
+        "Shift-Tab/↑",
+        "previous",
+        Command::Prev,
+    ));
     list
 }
 
 fn authorize(app: &App) -> Vec<Binding> {
     if app.authorize.paste_focused {
         return vec![
-            b(&[ENTER], "Enter", "use the pasted address", Command::Continue),
+            b(
+                &[ENTER],
+                "Enter",
+                "use the pasted address",
+                Command::Continue,
+            ),
             b(&[ESC], "Esc", "leave the field", Command::Back),
         ];
     }
     let mut list = vec![];
     match &app.authorize.phase {
-        AuthPhase::Failed(_) => list.push(b(&[ENTER, ch('r')], "Enter", "try again", Command::Retry)),
+        AuthPhase::Failed(_) => {
+            list.push(b(&[ENTER, ch('r')], "Enter", "try again", Command::Retry))
+        }
         AuthPhase::Waiting { .. } => {
             list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
             list.push(b(&[ch('c')], "c", "copy URL", Command::CopyUrl));
             list.push(b(&[ch('p')], "p", "paste redirect", Command::PasteUrl));
-            list.push(extra(&[ch('r')], "r", "start over with a new link", Command::Retry));
+            list.push(extra(
+                &[ch('r')],
+                "r",
+                "start over with a new link",
+                Command::Retry,
+            ));
         }
         AuthPhase::Idle | AuthPhase::FetchingUrl => {}
     }
@@ -218,13 +336,23 @@ fn authorize(app: &App) -> Vec<Binding> {
 fn review() -> Vec<Binding> {
     vec![
         b(&[ENTER], "Enter", "create", Command::Continue),
-        b(&[TAB], "Tab", "body/curl", Command::SwitchView),
-        b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal),
-        b(&[ch('c')], "c", "copy curl", Command::CopyCurl),
-        extra(&[ch('b')], "b", "copy the request body", Command::CopyBody),
-        extra(&[DOWN, key(KeyCode::PageDown), ch('j')], "↓/PgDn", "scroll down", Command::PageDown),
-        extra(&[UP, key(KeyCode::PageUp), ch('k')], "↑/PgUp", "scroll up", Command::PageUp),
         b(&[ESC], "Esc", "back", Command::Back),
+        b(&[ch('c')], "c", "copy curl", Command::CopyCurl),
+        b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal),
+        b(&[TAB], "Tab", "body/curl", Command::SwitchView),
+        extra(&[ch('b')], "b", "copy the request body", Command::CopyBody),
+        extra(
+            &[DOWN, key(KeyCode::PageDown), ch('j')],
+            "↓/PgDn",
+            "scroll down",
+            Command::PageDown,
+        ),
+        extra(
+            &[UP, key(KeyCode::PageUp), ch('k')],
+            "↑/PgUp",
+            "scroll up",
+            Command::PageUp,
+        ),
     ]
 }
 
@@ -315,9 +443,18 @@ mod tests {
     #[test]
     fn edit_ops_for_common_keys() {
         let k = |code, m| edit_op(&KeyEvent::new(code, m));
-        assert_eq!(k(KeyCode::Char('x'), KeyModifiers::SHIFT), Some(EditOp::Insert('x')));
-        assert_eq!(k(KeyCode::Char('w'), KeyModifiers::CONTROL), Some(EditOp::DeleteWordBack));
+        assert_eq!(
+            k(KeyCode::Char('x'), KeyModifiers::SHIFT),
+            Some(EditOp::Insert('x'))
+        );
+        assert_eq!(
+            k(KeyCode::Char('w'), KeyModifiers::CONTROL),
+            Some(EditOp::DeleteWordBack)
+        );
         assert_eq!(k(KeyCode::Char('r'), KeyModifiers::CONTROL), None);
-        assert_eq!(k(KeyCode::Left, KeyModifiers::CONTROL), Some(EditOp::WordLeft));
+        assert_eq!(
+            k(KeyCode::Left, KeyModifiers::CONTROL),
+            Some(EditOp::WordLeft)
+        );
     }
 }

@@ -78,7 +78,12 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
         if let Some(spec) = app.specs.iter().find(|s| s.key.eq_ignore_ascii_case(key)) {
             let key = spec.key.clone();
             if let Some(pos) = app.specs.iter().position(|s| s.key == key) {
-                app.picker.selected = app.picker.matches.iter().position(|&i| i == pos).unwrap_or(0);
+                app.picker.selected = app
+                    .picker
+                    .matches
+                    .iter()
+                    .position(|&i| i == pos)
+                    .unwrap_or(0);
             }
             if app.step == Step::Element {
                 update::choose_element(&mut app, &key);
@@ -89,7 +94,9 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
 }
 
 pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
-    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
     let settings = Settings {
         callback_port: opts.callback_port,
         oauth_timeout: opts.oauth_timeout,

@@ -29,7 +29,7 @@ pub fn filter(specs: &[ElementSpec], query: &str) -> Vec<usize> {
         })
         .collect();
     // Stable: equal scores keep catalog (alphabetical) order.
-    scored.sort_by(|a, b| b.1.cmp(&a.1));
+    scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
     scored.into_iter().map(|(i, _)| i).collect()
 }
 

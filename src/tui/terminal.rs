@@ -6,7 +6,9 @@
 //! is readable), and on SIGTERM/SIGHUP through the event loop.
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
-use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
@@ -32,7 +34,12 @@ pub fn setup() -> io::Result<(Tui, TerminalGuard)> {
     enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     let guard = TerminalGuard(());
-    execute!(io::stderr(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    execute!(
+        io::stderr(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
     let terminal = Terminal::new(CrosstermBackend::new(io::stderr()))?;
     Ok((terminal, guard))
 }
@@ -40,7 +47,12 @@ pub fn setup() -> io::Result<(Tui, TerminalGuard)> {
 /// Leaves the wizard's terminal mode; does nothing if it is not active.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        let _ = execute!(io::stderr(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+        let _ = execute!(
+            io::stderr(),
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
         let _ = disable_raw_mode();
     }
 }

@@ -40,7 +40,10 @@ impl Theme {
     /// The focused row's label: reverse video reads without colour too.
     pub fn focused(&self) -> Style {
         if self.color {
-            Style::default().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)
+            Style::default()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD)
         } else {
             Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
         }
@@ -49,7 +52,8 @@ impl Theme {
         Style::default().add_modifier(Modifier::BOLD)
     }
     pub fn placeholder(&self) -> Style {
-        self.fg(Color::DarkGray).add_modifier(Modifier::DIM | Modifier::ITALIC)
+        self.fg(Color::DarkGray)
+            .add_modifier(Modifier::DIM | Modifier::ITALIC)
     }
     pub fn dim(&self) -> Style {
         self.fg(Color::DarkGray)
@@ -75,7 +79,8 @@ impl Theme {
     }
     /// Values meant to be copied: the token, URLs.
     pub fn copyable(&self) -> Style {
-        self.fg(Color::Green).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        self.fg(Color::Green)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
     pub fn border(&self) -> Style {
         self.fg(Color::DarkGray)
@@ -84,7 +89,8 @@ impl Theme {
         self.fg(Color::Green)
     }
     pub fn step_current(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+        self.fg(Color::Cyan)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
     pub fn step_todo(&self) -> Style {
         self.fg(Color::DarkGray)

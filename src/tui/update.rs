@@ -51,8 +51,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ConnectionChecked { attempt, result } => connection_checked(app, attempt, result),
         Action::ConfigSaved(result) => {
             app.notice = Some(match result {
-                Ok(path) => Notice::success(format!("Saved to {} (readable only by you)", path.display())),
-                Err(e) => Notice::error(format!("Could not save the config file: {e}. The connection works for this run.")),
+                Ok(path) => Notice::success(format!(
+                    "Saved to {} (readable only by you)",
+                    path.display()
+                )),
+                Err(e) => Notice::error(format!(
+                    "Could not save the config file: {e}. The connection works for this run."
+                )),
             });
             vec![]
         }
@@ -69,7 +74,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::Callback { attempt, pasted, result } => callback(app, attempt, pasted, result),
+        Action::Callback {
+            attempt,
+            pasted,
+            result,
+        } => callback(app, attempt, pasted, result),
         Action::Created { attempt, result } => created(app, attempt, result),
         Action::Copied { what, report } => {
             app.notice = Some(match report {
@@ -87,7 +96,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 pub fn startup(app: &mut App) -> Vec<Effect> {
     if app.specs.iter().any(|s| s.auth.is_oauth()) && app.listener == ListenerStatus::NotBound {
         app.listener = ListenerStatus::Binding;
-        return vec![Effect::BindListener { port: app.settings.callback_port }];
+        return vec![Effect::BindListener {
+            port: app.settings.callback_port,
+        }];
     }
     vec![]
 }
@@ -185,7 +196,11 @@ fn edit(app: &mut App, op: &EditOp) {
     };
     if changed {
         app.typed = true;
-        if app.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::Error) {
+        if app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.kind == NoticeKind::Error)
+        {
             app.notice = None;
         }
     }
@@ -265,13 +280,19 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             let step = if cmd == Command::ChoiceNext { 1 } else { 2 };
             match conn.focus {
                 ConnField::Environment => {
-                    let i = EnvKind::ALL.iter().position(|e| *e == conn.env).unwrap_or(0);
+                    let i = EnvKind::ALL
+                        .iter()
+                        .position(|e| *e == conn.env)
+                        .unwrap_or(0);
                     conn.env = EnvKind::ALL[(i + step) % 3];
                     conn.errors.remove(&ConnField::CustomUrl);
                     conn.check = CheckStatus::NotRun;
                 }
                 ConnField::Remember => {
-                    let i = Remember::ALL.iter().position(|e| *e == conn.remember).unwrap_or(0);
+                    let i = Remember::ALL
+                        .iter()
+                        .position(|e| *e == conn.remember)
+                        .unwrap_or(0);
                     conn.remember = Remember::ALL[(i + step) % 3];
                 }
                 _ => {}
@@ -297,17 +318,34 @@ fn start_check(app: &mut App, proceed: bool) -> Vec<Effect> {
     let attempt = app.new_attempt();
     app.connection.check = CheckStatus::Running { attempt, proceed };
     app.notice = None;
-    vec![Effect::CheckConnection { attempt, base_url: app.connection.base_url(), creds: credentials(app) }]
+    vec![Effect::CheckConnection {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+    }]
 }
 
-fn connection_checked(app: &mut App, attempt: u64, result: Result<usize, ErrorReport>) -> Vec<Effect> {
-    let CheckStatus::Running { attempt: running, proceed } = app.connection.check else { return vec![] };
+fn connection_checked(
+    app: &mut App,
+    attempt: u64,
+    result: Result<usize, ErrorReport>,
+) -> Vec<Effect> {
+    let CheckStatus::Running {
+        attempt: running,
+        proceed,
+    } = app.connection.check
+    else {
+        return vec![];
+    };
     if running != attempt {
         return vec![];
     }
     match result {
         Err(report) => {
-            app.notice = Some(Notice::error(format!("The connection failed: {}", report.message)));
+            app.notice = Some(Notice::error(format!(
+                "The connection failed: {}",
+                report.message
+            )));
             app.connection.check = CheckStatus::Failed(report);
             vec![]
         }
@@ -321,7 +359,8 @@ fn connection_checked(app: &mut App, attempt: u64, result: Result<usize, ErrorRe
             if conn.remember != Remember::Nothing {
                 effects.push(Effect::SaveConfig {
                     environment: conn.environment(),
-                    secrets: (conn.remember == Remember::EnvironmentAndSecrets).then(|| credentials(app)),
+                    secrets: (conn.remember == Remember::EnvironmentAndSecrets)
+                        .then(|| credentials(app)),
                 });
             }
             match app.resume.take() {
@@ -363,7 +402,11 @@ fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                 let key = spec.key.clone();
                 choose_element(app, &key);
             }
-            None => app.notice = Some(Notice::error("No element matches the filter; Esc clears it")),
+            None => {
+                app.notice = Some(Notice::error(
+                    "No element matches the filter; Esc clears it",
+                ))
+            }
         },
         _ => {}
     }
@@ -372,7 +415,9 @@ fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
 
 /// Opens the form of an element, creating it the first time.
 pub fn choose_element(app: &mut App, key: &str) {
-    let Some(spec) = app.specs.iter().find(|s| s.key == key) else { return };
+    let Some(spec) = app.specs.iter().find(|s| s.key == key) else {
+        return;
+    };
     let fields = form_fields(spec);
     let name = app.default_instance_name(key);
     let ctx = app.derive_context();
@@ -388,7 +433,9 @@ pub fn choose_element(app: &mut App, key: &str) {
 
 fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let ctx = app.derive_context();
-    let Some(form) = app.form_mut() else { return vec![] };
+    let Some(form) = app.form_mut() else {
+        return vec![];
+    };
     let items = form.items();
     let pos = items.iter().position(|i| *i == form.focus).unwrap_or(0);
     match cmd {
@@ -414,7 +461,9 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             } else if let Some(f) = form.focused_field().cloned() {
                 let current = form.value(&f.key).to_string();
                 let next = match f.kind {
-                    FieldKind::Boolean => Some(if current == "true" { "false" } else { "true" }.to_string()),
+                    FieldKind::Boolean => {
+                        Some(if current == "true" { "false" } else { "true" }.to_string())
+                    }
                     FieldKind::Choice if !f.choices.is_empty() => {
                         let n = f.choices.len();
                         let i = f.choices.iter().position(|c| *c == current);
@@ -435,7 +484,11 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::Reveal => {
-            if let Some(key) = form.focused_field().filter(|f| f.is_secret()).map(|f| f.key.clone()) {
+            if let Some(key) = form
+                .focused_field()
+                .filter(|f| f.is_secret())
+                .map(|f| f.key.clone())
+            {
                 if !form.revealed.remove(&key) {
                     form.revealed.insert(key);
                 }
@@ -464,14 +517,20 @@ fn move_forward(form: &mut FormState, items: &[FormItem], pos: usize) {
 }
 
 fn submit_form(app: &mut App) -> Vec<Effect> {
-    let Some(form) = app.form_mut() else { return vec![] };
+    let Some(form) = app.form_mut() else {
+        return vec![];
+    };
     let trimmed = form.trim();
     let errors = form.check_all();
     if let Some((first, msg)) = errors.first().cloned() {
         let n = errors.len();
         form.errors = errors.into_iter().collect();
         form.focus_item(first);
-        let more = if n > 1 { format!(" ({} more below)", n - 1) } else { String::new() };
+        let more = if n > 1 {
+            format!(" ({} more below)", n - 1)
+        } else {
+            String::new()
+        };
         app.notice = Some(Notice::error(format!("{msg}{more}")));
         return vec![];
     }
@@ -479,7 +538,12 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
         .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", "))));
     if app.is_oauth() {
         let values = app.form().map(FormState::values);
-        if app.authorize.code.as_ref().is_some_and(|(_, v)| Some(v) == values.as_ref()) {
+        if app
+            .authorize
+            .code
+            .as_ref()
+            .is_some_and(|(_, v)| Some(v) == values.as_ref())
+        {
             go_review(app);
             return vec![];
         }
@@ -509,10 +573,14 @@ fn start_authorization(app: &mut App) -> Vec<Effect> {
         ListenerStatus::NotBound | ListenerStatus::Failed { .. } => {
             app.listener = ListenerStatus::Binding;
             app.authorize.phase = AuthPhase::Idle;
-            return vec![Effect::BindListener { port: app.settings.callback_port }];
+            return vec![Effect::BindListener {
+                port: app.settings.callback_port,
+            }];
         }
     };
-    let Some(form) = app.form() else { return vec![] };
+    let Some(form) = app.form() else {
+        return vec![];
+    };
     let api_key = form.value("oauth.api.key").to_string();
     let api_secret = Secret::new(form.value("oauth.api.secret"));
     let element_key = form.element_key.clone();
@@ -543,7 +611,10 @@ fn listener_bound(app: &mut App, result: Result<String, (Option<u16>, String)>) 
             }
         }
         Err((port, message)) => {
-            app.listener = ListenerStatus::Failed { port, message: message.clone() };
+            app.listener = ListenerStatus::Failed {
+                port,
+                message: message.clone(),
+            };
             if app.step == Step::Authorize {
                 app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener { port, message });
             }
@@ -552,7 +623,11 @@ fn listener_bound(app: &mut App, result: Result<String, (Option<u16>, String)>) 
     vec![]
 }
 
-fn auth_url_fetched(app: &mut App, attempt: u64, result: Result<String, ErrorReport>) -> Vec<Effect> {
+fn auth_url_fetched(
+    app: &mut App,
+    attempt: u64,
+    result: Result<String, ErrorReport>,
+) -> Vec<Effect> {
     if attempt != app.authorize.attempt || app.authorize.phase != AuthPhase::FetchingUrl {
         return vec![];
     }
@@ -572,18 +647,26 @@ fn auth_url_fetched(app: &mut App, attempt: u64, result: Result<String, ErrorRep
             };
             let browser = skipped.map_or(BrowserStatus::Opening, BrowserStatus::Skipped);
             let effects = if skipped.is_none() {
-                vec![Effect::OpenBrowser { attempt, url: url.clone() }]
+                vec![Effect::OpenBrowser {
+                    attempt,
+                    url: url.clone(),
+                }]
             } else {
                 vec![]
             };
-            app.authorize.phase = AuthPhase::Waiting { url, deadline, browser };
+            app.authorize.phase = AuthPhase::Waiting {
+                url,
+                deadline,
+                browser,
+            };
             effects
         }
     }
 }
 
 fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -> Vec<Effect> {
-    if attempt != app.authorize.attempt || !matches!(app.authorize.phase, AuthPhase::Waiting { .. }) {
+    if attempt != app.authorize.attempt || !matches!(app.authorize.phase, AuthPhase::Waiting { .. })
+    {
         return vec![];
     }
     match result {
@@ -593,13 +676,17 @@ fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -
             app.authorize.paste.set("");
             app.authorize.paste_focused = false;
             app.authorize.phase = AuthPhase::Idle;
-            app.notice = Some(Notice::success("Authorized. Check what will be created, then press Enter."));
+            app.notice = Some(Notice::success(
+                "Authorized. Check what will be created, then press Enter.",
+            ));
             go_review(app);
         }
         // A stray or stale redirect does not end the attempt: the genuine
         // one may still come. Say why it was ignored.
         CallbackResult::Rejected(reason) if pasted => {
-            app.notice = Some(Notice::error(format!("That address was not accepted: {reason}")));
+            app.notice = Some(Notice::error(format!(
+                "That address was not accepted: {reason}"
+            )));
         }
         CallbackResult::Rejected(reason) => {
             app.notice = Some(Notice::error(format!("A redirect was ignored: {reason}")));
@@ -622,11 +709,18 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Continue if auth.paste_focused => {
             let input = auth.paste.value().trim();
             if input.is_empty() {
-                app.notice = Some(Notice::error("Paste the address the browser was sent to after you allowed access"));
+                app.notice = Some(Notice::error(
+                    "Paste the address the browser was sent to after you allowed access",
+                ));
             } else if !matches!(auth.phase, AuthPhase::Waiting { .. }) {
-                app.notice = Some(Notice::error("This attempt is over; press Esc, then Enter for a new link"));
+                app.notice = Some(Notice::error(
+                    "This attempt is over; press Esc, then Enter for a new link",
+                ));
             } else {
-                return vec![Effect::ParsePasted { attempt: auth.attempt, input: Secret::new(input) }];
+                return vec![Effect::ParsePasted {
+                    attempt: auth.attempt,
+                    input: Secret::new(input),
+                }];
             }
         }
         Command::PasteUrl => auth.paste_focused = true,
@@ -634,12 +728,18 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::OpenBrowser => {
             if let AuthPhase::Waiting { url, browser, .. } = &mut auth.phase {
                 *browser = BrowserStatus::Opening;
-                return vec![Effect::OpenBrowser { attempt: auth.attempt, url: url.clone() }];
+                return vec![Effect::OpenBrowser {
+                    attempt: auth.attempt,
+                    url: url.clone(),
+                }];
             }
         }
         Command::CopyUrl => {
             if let AuthPhase::Waiting { url, .. } = &auth.phase {
-                return vec![Effect::Copy { what: CopyTarget::AuthUrl, text: Secret::new(url.as_str()) }];
+                return vec![Effect::Copy {
+                    what: CopyTarget::AuthUrl,
+                    text: Secret::new(url.as_str()),
+                }];
             }
         }
         _ => {}
@@ -652,7 +752,8 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
 /// Whether a configuration key holds a secret: the spec says so, or, for a
 /// key it does not know, the name looks like one.
 pub fn is_secret_key(form: &FormState, key: &str) -> bool {
-    form.field(key).map_or_else(|| key_looks_secret(key), |f| f.kind == FieldKind::Secret)
+    form.field(key)
+        .map_or_else(|| key_looks_secret(key), |f| f.kind == FieldKind::Secret)
 }
 
 /// The request the Review step shows and Creating sends.
@@ -665,7 +766,9 @@ pub fn request(app: &App) -> Option<CreateInstance> {
         m
     });
     Some(CreateInstance {
-        element: ElementRef { key: form.element_key.clone() },
+        element: ElementRef {
+            key: form.element_key.clone(),
+        },
         configuration: crate::form::configuration(&form.fields, &values),
         tags: form.tag_list(),
         name: form.name.value().trim().to_string(),
@@ -687,25 +790,40 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::PageDown => review.scroll = review.scroll.saturating_add(5),
         Command::PageUp => review.scroll = review.scroll.saturating_sub(5),
         Command::CopyCurl | Command::CopyBody => {
-            let Some(req) = request(app) else { return vec![] };
-            let Some(form) = app.form() else { return vec![] };
+            let Some(req) = request(app) else {
+                return vec![];
+            };
+            let Some(form) = app.form() else {
+                return vec![];
+            };
             let secret = |k: &str| is_secret_key(form, k);
             let reveal = app.review.reveal;
             let (what, text) = if cmd == Command::CopyCurl {
-                (CopyTarget::Curl, req.curl_command(&app.connection.base_url(), reveal, &secret))
+                (
+                    CopyTarget::Curl,
+                    req.curl_command(&app.connection.base_url(), reveal, &secret),
+                )
             } else {
                 (CopyTarget::Body, req.to_json(reveal, &secret))
             };
-            return vec![Effect::Copy { what, text: Secret::new(text) }];
+            return vec![Effect::Copy {
+                what,
+                text: Secret::new(text),
+            }];
         }
         Command::Back => {
             app.step = Step::Configure;
             app.notice = None;
         }
         Command::Continue => {
-            let Some(body) = request(app) else { return vec![] };
+            let Some(body) = request(app) else {
+                return vec![];
+            };
             let attempt = app.new_attempt();
-            app.creating = Some(CreatingState { attempt, started: app.now });
+            app.creating = Some(CreatingState {
+                attempt,
+                started: app.now,
+            });
             app.review.error = None;
             app.notice = None;
             app.step = Step::Creating;
@@ -721,7 +839,11 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     vec![]
 }
 
-fn created(app: &mut App, attempt: u64, result: Result<crate::api::Instance, ErrorReport>) -> Vec<Effect> {
+fn created(
+    app: &mut App,
+    attempt: u64,
+    result: Result<crate::api::Instance, ErrorReport>,
+) -> Vec<Effect> {
     if app.creating.as_ref().map(|c| c.attempt) != Some(attempt) {
         return vec![];
     }
@@ -731,9 +853,13 @@ fn created(app: &mut App, attempt: u64, result: Result<crate::api::Instance, Err
     let report = match result {
         Ok(instance) => {
             app.created.push(instance.clone());
-            app.done = Some(DoneState { instance, prompt: None, saved_to: None });
+            app.done = Some(DoneState {
+                instance,
+                prompt: None,
+                saved_to: None,
+            });
             app.step = Step::Done;
-            app.notice = Some(Notice::success("Created. The token below is what your app needs."));
+            app.notice = None;
             return vec![];
         }
         Err(report) => report,
@@ -763,7 +889,10 @@ fn created(app: &mut App, attempt: u64, result: Result<crate::api::Instance, Err
         app.authorize.phase = AuthPhase::Failed(AuthProblem::CreateFailed(report));
         app.step = Step::Authorize;
     } else {
-        app.notice = Some(Notice::error(format!("Creating failed: {}", report.message)));
+        app.notice = Some(Notice::error(format!(
+            "Creating failed: {}",
+            report.message
+        )));
         app.review.error = Some(report);
         app.step = Step::Review;
     }
@@ -777,15 +906,26 @@ fn created(app: &mut App, attempt: u64, result: Result<crate::api::Instance, Err
 pub fn default_file_name(name: &str) -> String {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let safe = safe.trim_matches('.');
-    format!("{}.instance.json", if safe.is_empty() { "instance" } else { safe })
+    format!(
+        "{}.instance.json",
+        if safe.is_empty() { "instance" } else { safe }
+    )
 }
 
 fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let save_dir = app.settings.save_dir.clone();
-    let Some(done) = app.done.as_mut() else { return vec![] };
+    let Some(done) = app.done.as_mut() else {
+        return vec![];
+    };
     if let Some(prompt) = done.prompt.as_mut() {
         let path = PathBuf::from(prompt.path.value().trim());
         let contents = Secret::new(done.instance.to_pretty_json());
@@ -793,10 +933,20 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             Command::Continue if prompt.path.value().trim().is_empty() => {
                 app.notice = Some(Notice::error("Type a file name to save to"));
             }
-            Command::Continue => return vec![Effect::SaveFile { path, contents, overwrite: false }],
+            Command::Continue => {
+                return vec![Effect::SaveFile {
+                    path,
+                    contents,
+                    overwrite: false,
+                }]
+            }
             Command::Yes => {
                 prompt.confirm_overwrite = false;
-                return vec![Effect::SaveFile { path, contents, overwrite: true }];
+                return vec![Effect::SaveFile {
+                    path,
+                    contents,
+                    overwrite: true,
+                }];
             }
             Command::No => {
                 prompt.confirm_overwrite = false;
@@ -811,14 +961,20 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return vec![];
     }
     match cmd {
-        Command::CopyToken => vec![Effect::Copy { what: CopyTarget::Token, text: done.instance.token.clone() }],
+        Command::CopyToken => vec![Effect::Copy {
+            what: CopyTarget::Token,
+            text: done.instance.token.clone(),
+        }],
         Command::CopyJson => vec![Effect::Copy {
             what: CopyTarget::InstanceJson,
             text: Secret::new(done.instance.to_pretty_json()),
         }],
         Command::SaveFile => {
             let path = save_dir.join(default_file_name(&done.instance.name));
-            done.prompt = Some(SavePrompt { path: TextField::new(&path.to_string_lossy()), confirm_overwrite: false });
+            done.prompt = Some(SavePrompt {
+                path: TextField::new(&path.to_string_lossy()),
+                confirm_overwrite: false,
+            });
             vec![]
         }
         Command::Another => {
@@ -832,7 +988,9 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.picker.filter.set("");
             refilter(app);
             app.step = Step::Element;
-            app.notice = Some(Notice::info("Choose the element of the next instance; the connection is kept"));
+            app.notice = Some(Notice::info(
+                "Choose the element of the next instance; the connection is kept",
+            ));
             vec![]
         }
         Command::Quit => quit(app, false),
@@ -841,10 +999,15 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 fn file_saved(app: &mut App, path: PathBuf, result: Result<(), FileSaveError>) -> Vec<Effect> {
-    let Some(done) = app.done.as_mut() else { return vec![] };
+    let Some(done) = app.done.as_mut() else {
+        return vec![];
+    };
     match result {
         Ok(()) => {
-            app.notice = Some(Notice::success(format!("Saved to {} (readable only by you)", path.display())));
+            app.notice = Some(Notice::success(format!(
+                "Saved to {} (readable only by you)",
+                path.display()
+            )));
             done.prompt = None;
             done.saved_to = Some(path.clone());
             app.saved_files.push(path);
@@ -853,10 +1016,16 @@ fn file_saved(app: &mut App, path: PathBuf, result: Result<(), FileSaveError>) -
             if let Some(p) = done.prompt.as_mut() {
                 p.confirm_overwrite = true;
             }
-            app.notice = Some(Notice::info(format!("{} already exists. Replace it?", path.display())));
+            app.notice = Some(Notice::info(format!(
+                "{} already exists. Replace it?",
+                path.display()
+            )));
         }
         Err(FileSaveError::Other(e)) => {
-            app.notice = Some(Notice::error(format!("Could not save {}: {e}", path.display())));
+            app.notice = Some(Notice::error(format!(
+                "Could not save {}: {e}",
+                path.display()
+            )));
         }
     }
     vec![]

@@ -46,9 +46,16 @@ pub fn options(env: Option<Environment>, user: Option<&str>, org: Option<&str>) 
 /// A wizard with a complete connection (so it opens on Element) whose
 /// OAuth listener is bound.
 pub fn connected() -> App {
-    let mut app = initial_app(&options(Some(Environment::Production), Some(USER), Some(ORG)), settings(), Theme::plain());
+    let mut app = initial_app(
+        &options(Some(Environment::Production), Some(USER), Some(ORG)),
+        settings(),
+        Theme::plain(),
+    );
     let effects = startup(&mut app);
-    assert!(matches!(effects.as_slice(), [Effect::BindListener { port: 48213 }]), "{effects:?}");
+    assert!(
+        matches!(effects.as_slice(), [Effect::BindListener { port: 48213 }]),
+        "{effects:?}"
+    );
     update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
     app
 }
@@ -62,12 +69,18 @@ pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
 }
 
 pub fn ctrl(app: &mut App, c: char) -> Vec<Effect> {
-    update(app, Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)))
+    update(
+        app,
+        Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
 }
 
 pub fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        let effects = update(app, Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+        let effects = update(
+            app,
+            Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
         assert!(effects.is_empty(), "typing {c:?} caused {effects:?}");
     }
 }
@@ -87,7 +100,10 @@ pub fn esc(app: &mut App) -> Vec<Effect> {
 /// Filters the catalog and opens the element's form.
 pub fn pick(app: &mut App, filter: &str, key_expected: &str) {
     type_text(app, filter);
-    assert_eq!(app.highlighted().map(|s| s.key.as_str()), Some(key_expected));
+    assert_eq!(
+        app.highlighted().map(|s| s.key.as_str()),
+        Some(key_expected)
+    );
     assert!(enter(app).is_empty());
 }
 
@@ -121,15 +137,30 @@ pub fn report(status: u16, message: &str) -> ErrorReport {
     }
 }
 
-/// The configuration of a Create effect, exposed, for comparison.
-pub fn created_config(effects: &[Effect]) -> (u64, Vec<(String, String)>, Vec<String>, String, Option<String>) {
+/// What a Create effect would send, exposed for comparison: the attempt,
+/// the configuration, tags, name and the OAuth code.
+pub type Sent = (
+    u64,
+    Vec<(String, String)>,
+    Vec<String>,
+    String,
+    Option<String>,
+);
+
+pub fn created_config(effects: &[Effect]) -> Sent {
     match effects {
         [Effect::Create { attempt, body, .. }] => (
             *attempt,
-            body.configuration.iter().map(|(k, v)| (k.clone(), v.expose().to_string())).collect(),
+            body.configuration
+                .iter()
+                .map(|(k, v)| (k.clone(), v.expose().to_string()))
+                .collect(),
             body.tags.clone(),
             body.name.clone(),
-            body.provider_data.as_ref().and_then(|p| p.get("code")).map(|c| c.expose().to_string()),
+            body.provider_data
+                .as_ref()
+                .and_then(|p| p.get("code"))
+                .map(|c| c.expose().to_string()),
         ),
         other => panic!("expected one Create effect, got {other:?}"),
     }
@@ -140,5 +171,7 @@ pub fn code(value: &str) -> CallbackResult {
 }
 
 pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

@@ -11,28 +11,43 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let name = app.spec().map_or("the element", |s| s.name.as_str());
     let [body, paste] = Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(area);
-    let mut lines = vec![Line::styled(format!("Authorize {name} in your browser"), t.title()), Line::raw("")];
+    let mut lines = vec![
+        Line::styled(format!("Authorize {name} in your browser"), t.title()),
+        Line::raw(""),
+    ];
     if let Some(url) = app.callback_url() {
         lines.push(Line::from(vec![
             Span::styled("Callback URL  ", t.dim()),
             Span::styled(url.to_string(), t.copyable()),
         ]));
-        lines.push(Line::styled("(it must be registered as a redirect URI of your app)", t.dim()));
+        lines.push(Line::styled(
+            "(it must be registered as a redirect URI of your app)",
+            t.dim(),
+        ));
         lines.push(Line::raw(""));
     }
     match &app.authorize.phase {
         AuthPhase::Idle => lines.push(Line::styled(
             match app.listener {
-                ListenerStatus::Binding => format!("{} Starting the callback listener…", app.spinner()),
+                ListenerStatus::Binding => {
+                    format!("{} Starting the callback listener…", app.spinner())
+                }
                 _ => format!("{} Preparing…", app.spinner()),
             },
             t.accent(),
         )),
         AuthPhase::FetchingUrl => lines.push(Line::styled(
-            format!("{} Asking the platform for the sign-in link…", app.spinner()),
+            format!(
+                "{} Asking the platform for the sign-in link…",
+                app.spinner()
+            ),
             t.accent(),
         )),
-        AuthPhase::Waiting { url, deadline, browser } => {
+        AuthPhase::Waiting {
+            url,
+            deadline,
+            browser,
+        } => {
             let left = deadline.saturating_duration_since(app.now).as_secs();
             lines.push(Line::styled(
                 format!(
@@ -62,7 +77,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         AuthPhase::Failed(problem) => {
             for (i, text) in problem_text(app, problem).into_iter().enumerate() {
-                lines.push(Line::styled(text, if i == 0 { t.error() } else { t.warning() }));
+                lines.push(Line::styled(
+                    text,
+                    if i == 0 { t.error() } else { t.warning() },
+                ));
             }
             lines.push(Line::styled(
                 "Enter starts again with a new link; nothing you typed is lost.",
@@ -81,16 +99,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             &app.authorize.paste,
             (paste.width as usize).saturating_sub(label.len()),
             false,
-            Some(if focused { "paste the address here" } else { "p or paste: the address the browser ended on" }),
+            Some(if focused {
+                "paste the address here"
+            } else {
+                "p or paste: the address the browser ended on"
+            }),
             focused,
         );
-        let mut line = vec![Span::styled(label, if focused { t.focused() } else { t.label() })];
+        let mut line = vec![Span::styled(
+            label,
+            if focused { t.focused() } else { t.label() },
+        )];
         line.extend(spans);
         let hint = Line::styled(
             "No redirect reaching this machine (SSH, container)? Paste the address from the browser's address bar.",
             t.dim(),
         );
-        frame.render_widget(Paragraph::new(vec![Line::from(line), hint]).wrap(Wrap { trim: false }), paste);
+        frame.render_widget(
+            Paragraph::new(vec![Line::from(line), hint]).wrap(Wrap { trim: false }),
+            paste,
+        );
         if let Some(col) = cursor {
             frame.set_cursor_position((paste.x + label.len() as u16 + col, paste.y));
         }
@@ -99,8 +127,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
     match problem {
-        AuthProblem::Listener { port: Some(port), message } => vec![
-            format!("✗ Port {port} is in use, so the redirect cannot be caught ({message})."),
+        AuthProblem::Listener { port: Some(port), .. } => vec![
+            format!("✗ Port {port} is in use, so the browser's redirect cannot be caught here."),
             format!("Close what uses port {port}, or run again with --callback-port <another port> (and register that callback URL)."),
         ],
         AuthProblem::Listener { port: None, message } => {

@@ -1,6 +1,6 @@
 //! Step 3: the element's configuration form, then name and tags.
 
-use super::widgets::{input_spans, pad, scroll_start};
+use super::widgets::{indented, input_spans, pad, scroll_start};
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::tui::app::App;
 use crate::tui::form_state::{FormItem, FormState};
@@ -11,10 +11,16 @@ use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let (Some(form), Some(spec)) = (app.form(), app.spec()) else { return };
+    let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
+        return;
+    };
     let t = &app.theme;
-    let [title, rows_area, help_area] =
-        Layout::vertical([Constraint::Length(2), Constraint::Min(3), Constraint::Length(4)]).areas(area);
+    let [title, rows_area, help_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(4),
+    ])
+    .areas(area);
 
     let title_line = Line::from(vec![
         Span::styled(format!("{}: configuration", spec.name), t.title()),
@@ -46,10 +52,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let line = match &item {
             FormItem::Advanced => {
                 let arrow = if form.advanced_open { "▾" } else { "▸" };
-                let n = form.advanced_count();
                 Line::from(vec![
                     marker,
-                    Span::styled(format!("{arrow} Advanced settings ({n}, optional)"), label_style),
+                    Span::styled(format!("{arrow} Advanced settings (optional)"), label_style),
                 ])
             }
             _ => {
@@ -61,8 +66,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     FormItem::Name => ("Instance name", true),
                     _ => ("Tags", false),
                 };
-                let mut spans = vec![marker, Span::styled(pad(label, label_width - 2), label_style)];
-                spans.push(Span::styled(if required { " * " } else { "   " }, t.required()));
+                let mut spans = vec![
+                    marker,
+                    Span::styled(pad(label, label_width - 2), label_style),
+                ];
+                spans.push(Span::styled(
+                    if required { " * " } else { "   " },
+                    t.required(),
+                ));
                 let (value, cur) = value_spans(app, form, &item, value_width, focused);
                 cursor_col = cursor_col.or(cur);
                 spans.extend(value);
@@ -71,7 +82,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         };
         rows.push(line);
         if let Some(e) = form.errors.get(&item) {
-            rows.push(Line::styled(format!("{}✗ {e}", " ".repeat(value_x)), t.error()));
+            rows.extend(indented(
+                &format!("✗ {e}"),
+                value_x,
+                rows_area.width as usize,
+                t.error(),
+            ));
         }
     }
 
@@ -84,7 +100,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((rows_area.x + value_x as u16 + col, y));
     }
 
-    let block = Block::default().borders(Borders::TOP).border_style(t.border());
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border());
     let inner = block.inner(help_area);
     frame.render_widget(block, help_area);
     frame.render_widget(
@@ -103,14 +121,27 @@ fn value_spans(
     let t = &app.theme;
     match item {
         FormItem::Name => input_spans(t, &form.name, width, false, None, focused),
-        FormItem::Tags => input_spans(t, &form.tags, width, false, Some("comma separated, e.g. production, eu"), focused),
+        FormItem::Tags => input_spans(
+            t,
+            &form.tags,
+            width,
+            false,
+            Some("comma separated, e.g. production, eu"),
+            focused,
+        ),
         FormItem::Field(k) => {
             let f = form.field(k).expect("items come from fields");
             let value = form.value(k);
             match f.kind {
                 FieldKind::Boolean => {
                     let on = value == "true";
-                    (vec![Span::styled(if on { "[x] yes" } else { "[ ] no" }, t.value())], None)
+                    (
+                        vec![Span::styled(
+                            if on { "[x] yes" } else { "[ ] no" },
+                            t.value(),
+                        )],
+                        None,
+                    )
                 }
                 FieldKind::Choice => (vec![Span::styled(format!("‹ {value} ›"), t.value())], None),
                 _ => {
@@ -145,11 +176,16 @@ fn help_lines(app: &App, form: &FormState) -> Vec<Line<'static>> {
 fn field_help(form: &FormState, f: &FieldSpec) -> String {
     let mut text = f.help.clone();
     if let Some(template) = &f.derive {
-        let source = template.trim_start_matches('{').split('}').next().unwrap_or("");
+        let source = template
+            .trim_start_matches('{')
+            .split('}')
+            .next()
+            .unwrap_or("");
         let from = if source == "callback_url" {
             "the wizard's callback URL".to_string()
         } else {
-            form.field(source).map_or(source.to_string(), |s| s.label.clone())
+            form.field(source)
+                .map_or(source.to_string(), |s| s.label.clone())
         };
         if form.edited.contains(&f.key) {
             text.push_str(&format!(" Edited by you; clear it to follow {from} again."));

@@ -1,6 +1,6 @@
 //! Step 1: where to connect and with which account secrets.
 
-use super::widgets::{input_spans, pad, truncate};
+use super::widgets::{indented, input_spans, pad, truncate};
 use crate::tui::app::App;
 use crate::tui::connection::{CheckStatus, ConnField, EnvKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,7 +21,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.help(),
         ),
     ];
-    frame.render_widget(Paragraph::new(intro_lines).wrap(Wrap { trim: false }), intro);
+    frame.render_widget(
+        Paragraph::new(intro_lines).wrap(Wrap { trim: false }),
+        intro,
+    );
     let area = rows;
     let mut lines: Vec<Line> = vec![];
     let value_width = (area.width as usize).saturating_sub(LABEL + 3);
@@ -32,7 +35,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let required = if field.is_text() { " *" } else { "" };
         let mut spans = vec![
             Span::styled(marker, t.accent()),
-            Span::styled(pad(&format!("{}{required}", field.label()), LABEL), if focused { t.focused() } else { t.label() }),
+            Span::styled(
+                pad(&format!("{}{required}", field.label()), LABEL),
+                if focused { t.focused() } else { t.label() },
+            ),
             Span::raw(" "),
         ];
         match field {
@@ -43,12 +49,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 spans.push(Span::styled(format!("‹ {} ›", c.env.label()), t.value()));
                 spans.push(Span::styled(
-                    format!("  {}", truncate(&url, value_width.saturating_sub(c.env.label().len() + 6))),
+                    format!(
+                        "  {}",
+                        truncate(&url, value_width.saturating_sub(c.env.label().len() + 6))
+                    ),
                     t.dim(),
                 ));
             }
             ConnField::Remember => {
-                spans.push(Span::styled(format!("‹ {} ›", c.remember.label()), t.value()));
+                spans.push(Span::styled(
+                    format!("‹ {} ›", c.remember.label()),
+                    t.value(),
+                ));
             }
             _ => {
                 let input = c.input(field).expect("text fields have inputs");
@@ -59,14 +71,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 let (s, cur) = input_spans(t, input, value_width, masked, placeholder, focused);
                 if let Some(col) = cur {
-                    cursor = Some((area.x + (LABEL + 3) as u16 + col, area.y + lines.len() as u16));
+                    cursor = Some((
+                        area.x + (LABEL + 3) as u16 + col,
+                        area.y + lines.len() as u16,
+                    ));
                 }
                 spans.extend(s);
             }
         }
         lines.push(Line::from(spans));
         if let Some(e) = c.errors.get(&field) {
-            lines.push(Line::styled(format!("{}✗ {e}", " ".repeat(LABEL + 3)), t.error()));
+            lines.extend(indented(
+                &format!("✗ {e}"),
+                LABEL + 3,
+                area.width as usize,
+                t.error(),
+            ));
         }
     }
     lines.push(Line::raw(""));
@@ -77,7 +97,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .as_ref()
             .map_or("the config file".to_string(), |p| p.display().to_string());
         lines.push(Line::styled(
-            format!("Saved in {path}, readable only by you. Secrets are saved only if you choose so."),
+            format!(
+                "Saved in {path}, readable only by you. Secrets are saved only if you choose so."
+            ),
             t.help(),
         ));
     }
@@ -87,7 +109,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.help(),
         )),
         CheckStatus::Running { .. } => lines.push(Line::styled(
-            format!("{} Testing the connection to {}…", app.spinner(), c.base_url()),
+            format!(
+                "{} Testing the connection to {}…",
+                app.spinner(),
+                c.base_url()
+            ),
             t.accent(),
         )),
         CheckStatus::Passed { elements } => lines.push(Line::styled(
@@ -95,7 +121,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.success(),
         )),
         CheckStatus::Failed(report) => {
-            lines.push(Line::styled(format!("✗ The connection failed: {}", report.message), t.error()));
+            lines.push(Line::styled(
+                format!("✗ The connection failed: {}", report.message),
+                t.error(),
+            ));
             if let Some(id) = &report.request_id {
                 lines.push(Line::styled(format!("  requestId {id}"), t.dim()));
             }

@@ -8,9 +8,13 @@ use ratatui::Frame;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let name = app.form().map_or(String::new(), |f| f.name.value().trim().to_string());
+    let name = app
+        .form()
+        .map_or(String::new(), |f| f.name.value().trim().to_string());
     let element = app.spec().map_or("", |s| s.name.as_str());
-    let waited = app.creating.as_ref().map_or(0, |c| app.now.saturating_duration_since(c.started).as_secs());
+    let waited = app.creating.as_ref().map_or(0, |c| {
+        app.now.saturating_duration_since(c.started).as_secs()
+    });
     let lines = vec![
         Line::styled(format!("Creating the {element} instance \"{name}\""), t.title()),
         Line::raw(""),

@@ -29,15 +29,20 @@ pub fn render(app: &App, frame: &mut Frame) {
         too_small(app, frame, area);
         return;
     }
+    let message_lines = message_lines(app, area.width as usize);
     let [header, _, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(message_lines.len() as u16),
         Constraint::Length(1),
     ])
     .areas(area);
-    let body = Rect { x: body.x + 1, width: body.width.saturating_sub(2), ..body };
+    let body = Rect {
+        x: body.x + 1,
+        width: body.width.saturating_sub(2),
+        ..body
+    };
     render_header(app, frame, header);
     match app.step {
         Step::Connection => connection::render(app, frame, body),
@@ -48,7 +53,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Step::Creating => creating::render(app, frame, body),
         Step::Done => done::render(app, frame, body),
     }
-    render_message(app, frame, message);
+    frame.render_widget(Paragraph::new(message_lines), message);
     render_footer(app, frame, footer);
     overlay::render(app, frame, area);
 }
@@ -69,24 +74,45 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
     let y = area.y + area.height.saturating_sub(h) / 2;
     frame.render_widget(
         Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
-        Rect { y, height: h, ..area },
+        Rect {
+            y,
+            height: h,
+            ..area
+        },
     );
 }
 
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let (pos, total) = app.step_position();
-    let current = if app.step == Step::Creating { Step::Done } else { app.step };
-    let title = if app.step == Step::Creating { "Creating" } else { current.title() };
-    let counter = format!("{pos}/{total} {title} ");
+    let current = if app.step == Step::Creating {
+        Step::Done
+    } else {
+        app.step
+    };
+    let title = if app.step == Step::Creating {
+        "Creating"
+    } else {
+        current.title()
+    };
     let mut spans = vec![Span::styled(" ce-wizard ", t.title())];
     if app.settings.sandbox {
         spans.push(Span::styled("(sandbox) ", t.warning()));
     }
     let steps = app.visible_steps();
-    let crumbs: usize = steps.iter().map(|s| s.title().len() + 3).sum();
+    let crumbs: usize =
+        steps.iter().map(|s| s.title().len()).sum::<usize>() + 3 * (steps.len() - 1);
     let used: usize = spans.iter().map(|s| s.width()).sum();
-    if used + crumbs + counter.len() <= area.width as usize {
+    // With the breadcrumb on screen the current step is highlighted there,
+    // so the counter alone is enough; otherwise it names the step.
+    let short = format!("{pos}/{total} ");
+    let show_crumbs = used + crumbs + 1 + short.len() <= area.width as usize;
+    let counter = if show_crumbs {
+        short
+    } else {
+        format!("{pos}/{total} {title} ")
+    };
+    if show_crumbs {
         for (i, s) in steps.iter().enumerate() {
             if i > 0 {
                 spans.push(Span::styled(" › ", t.dim()));
@@ -102,30 +128,47 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    frame.render_widget(Paragraph::new(Line::styled(counter, t.title())).right_aligned(), area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(counter, t.title())).right_aligned(),
+        area,
+    );
 }
 
-fn render_message(app: &App, frame: &mut Frame, area: Rect) {
+/// The message line: a notice, or the focused field's error. It grows to
+/// a second row rather than cut a message; longer ones end with `…`.
+fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let line = match (&app.notice, field_error(app)) {
+    let (text, style) = match (&app.notice, field_error(app)) {
         (Some(n), _) => {
             let (mark, style) = match n.kind {
                 NoticeKind::Info => ("", t.accent()),
                 NoticeKind::Success => ("✓ ", t.success()),
                 NoticeKind::Error => ("✗ ", t.error()),
             };
-            Line::styled(format!(" {mark}{}", n.text), style)
+            (format!("{mark}{}", n.text), style)
         }
-        (None, Some(e)) => Line::styled(format!(" ✗ {e}"), t.error()),
-        (None, None) => Line::raw(""),
+        (None, Some(e)) => (format!("✗ {e}"), t.error()),
+        (None, None) => return vec![Line::raw("")],
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let mut lines = widgets::wrap(&text, width.saturating_sub(2));
+    if lines.len() > 2 {
+        lines.truncate(2);
+        lines[1] = widgets::truncate(&format!("{} {}", lines[1], "…"), width.saturating_sub(2));
+    }
+    lines
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), style))
+        .collect()
 }
 
 /// The focused field's error, for the message line.
 fn field_error(app: &App) -> Option<&str> {
     match app.step {
-        Step::Connection => app.connection.errors.get(&app.connection.focus).map(String::as_str),
+        Step::Connection => app
+            .connection
+            .errors
+            .get(&app.connection.focus)
+            .map(String::as_str),
         Step::Configure => {
             let f = app.form()?;
             f.errors.get(&f.focus).map(String::as_str)
@@ -141,7 +184,13 @@ fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
         .filter(|b| b.footer)
         .map(|b| (b.label, b.description))
         .collect();
-    let width = |h: &[(&str, &str)]| h.iter().map(|(k, d)| k.chars().count() + d.chars().count() + 3).sum::<usize>() + 1;
+    // Each hint is drawn as "key description   ".
+    let width = |h: &[(&str, &str)]| {
+        h.iter()
+            .map(|(k, d)| k.chars().count() + d.chars().count() + 4)
+            .sum::<usize>()
+            .saturating_sub(2)
+    };
     // Drop hints from the middle (the last two are help and quit, which
     // lead to everything else) until the line fits.
     let mut shown = hints.clone();

@@ -21,7 +21,10 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     // The keys of the step under the overlay, not of the overlay itself.
     let under = keymap::step_bindings(app);
     let text_focus = keymap::step_text_focus(app);
-    let mut lines = vec![Line::styled(format!("Keys on this screen ({})", app.step.title()), t.title())];
+    let mut lines = vec![Line::styled(
+        format!("Keys on this screen ({})", app.step.title()),
+        t.title(),
+    )];
     let mut seen = std::collections::HashSet::new();
     for b in under {
         if !seen.insert((b.label, b.description)) {
@@ -36,18 +39,27 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
         lines.push(Line::styled("In a text field", t.title()));
         for (k, d) in keymap::EDITING_KEYS {
-            lines.push(Line::from(vec![Span::styled(pad(k, 16), t.key()), Span::raw(*d)]));
+            lines.push(Line::from(vec![
+                Span::styled(pad(k, 16), t.key()),
+                Span::raw(*d),
+            ]));
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled("Nothing you type is lost by going back. Esc closes this help.", t.dim()));
+    lines.push(Line::styled(
+        "Nothing you type is lost by going back. Esc closes this help.",
+        t.dim(),
+    ));
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, 64.min(area.width), height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL).border_style(t.accent()).title(" Help ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.accent())
+                .title(" Help "),
+        ),
         rect,
     );
 }
@@ -70,7 +82,11 @@ fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
     let rect = centered(area, 44, 6);
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).border_style(t.error())),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.error()),
+        ),
         rect,
     );
 }

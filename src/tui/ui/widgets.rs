@@ -18,13 +18,19 @@ pub fn input_spans(
 ) -> (Vec<Span<'static>>, Option<u16>) {
     if field.is_empty() {
         let spans = match placeholder {
-            Some(p) => vec![Span::styled(truncate(p, width.saturating_sub(1)), theme.placeholder())],
+            Some(p) => vec![Span::styled(
+                truncate(p, width.saturating_sub(1)),
+                theme.placeholder(),
+            )],
             None => vec![],
         };
         return (spans, focused.then_some(0));
     }
     let (shown, cursor) = field.view(width, masked);
-    (vec![Span::styled(shown, theme.value())], focused.then_some(cursor as u16))
+    (
+        vec![Span::styled(shown, theme.value())],
+        focused.then_some(cursor as u16),
+    )
 }
 
 /// Cuts a string to `width` columns, ending with `…` when cut.
@@ -44,6 +50,69 @@ pub fn truncate(s: &str, width: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// Greedy word wrap to `width` columns; words longer than a line are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![];
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let sep = usize::from(!line.is_empty());
+            if line.width() + sep + word.width() <= width {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word wider than the line: cut it.
+            let mut head = String::new();
+            let mut rest = String::new();
+            for c in word.chars() {
+                if rest.is_empty()
+                    && head.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+                        <= width
+                {
+                    head.push(c);
+                } else {
+                    rest.push(c);
+                }
+            }
+            if head.is_empty() {
+                // Even one character does not fit; give up on this word.
+                break;
+            }
+            lines.push(head);
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `text` wrapped to `width`, every line after an `indent` of spaces.
+pub fn indented(
+    text: &str,
+    indent: usize,
+    width: usize,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    wrap(text, width.saturating_sub(indent))
+        .into_iter()
+        .map(|l| Line::styled(format!("{}{l}", " ".repeat(indent)), style))
+        .collect()
 }
 
 /// Pads a label to a column width.
@@ -93,6 +162,19 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(truncate("日本語", 4), "日…");
+    }
+
+    #[test]
+    fn wrapping_by_words_and_cutting_long_ones() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+        assert_eq!(wrap("日本語 テキスト", 6), ["日本語", "テキス", "ト"]);
+        for w in 1..12 {
+            assert!(wrap("a very long sentence, with commas", w)
+                .iter()
+                .all(|l| l.width() <= w));
+        }
     }
 
     #[test]

@@ -238,7 +238,8 @@ fn view_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
     }
     let cursor = cursor.min(chars.len());
     let mut start = 0;
-    let cols_between = |a: usize, b: usize| chars[a..b].iter().map(|c| col_width(*c)).sum::<usize>();
+    let cols_between =
+        |a: usize, b: usize| chars[a..b].iter().map(|c| col_width(*c)).sum::<usize>();
     while start < cursor && cols_between(start, cursor) + 1 > width {
         start += 1;
     }
@@ -304,7 +305,11 @@ mod tests {
         assert_eq!(f.value(), "aXYb");
         assert_eq!(f.cursor(), 3);
         f.insert_str("1\n2");
-        assert_eq!(f.value(), "aXY1\n2b", "inner line breaks stay for validation to report");
+        assert_eq!(
+            f.value(),
+            "aXY1\n2b",
+            "inner line breaks stay for validation to report"
+        );
     }
 
     #[test]
