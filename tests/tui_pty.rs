@@ -10,6 +10,16 @@ use serde_json::json;
 use std::collections::BTreeMap;
 
 fn wizard(sandbox: &Sandbox, dir: &std::path::Path, extra: &[&str]) -> Pty {
+    wizard_sized(sandbox, dir, extra, 80, 24)
+}
+
+fn wizard_sized(
+    sandbox: &Sandbox,
+    dir: &std::path::Path,
+    extra: &[&str],
+    cols: u16,
+    rows: u16,
+) -> Pty {
     let mut args = vec![
         "--base-url".to_string(),
         sandbox.base_url(),
@@ -34,8 +44,8 @@ fn wizard(sandbox: &Sandbox, dir: &std::path::Path, extra: &[&str]) -> Pty {
             ("TERM".into(), "xterm-256color".into()),
         ],
         cwd: dir,
-        cols: 80,
-        rows: 24,
+        cols,
+        rows,
     })
 }
 
@@ -78,8 +88,11 @@ fn bigcommerce_by_keystrokes() {
         "the secret is masked on review"
     );
     pty.send(keys::ENTER);
-    let done = pty.wait_for("created");
-    let token = value_after(&done, "Token").expect("a token on the Done screen");
+    let token = pty.wait_value("the token on the Done screen", |s| {
+        s.contains("Copy it (c) or save it (s) now")
+            .then(|| value_after(s, "Token"))
+            .flatten()
+    });
 
     let stored = sandbox.instances();
     assert_eq!(stored.len(), 1, "exactly one instance");
@@ -114,4 +127,77 @@ fn bigcommerce_by_keystrokes() {
         !after.contains(&token),
         "the token is not printed without --print-token"
     );
+}
+
+/// The sign-in link on the screen (the terminal is wide enough for it to
+/// sit on one line).
+fn sign_in_link(screen: &str) -> Option<String> {
+    screen
+        .split_whitespace()
+        .find(|w| w.contains("/provider/oauth/authorize") && w.contains("&state="))
+        .map(str::to_string)
+}
+
+#[test]
+fn infusionsoft_oauth_denied_then_allowed() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut pty = wizard_sized(
+        &sandbox,
+        dir.path(),
+        &["--element", "infusionsoftecommerce", "--print-token"],
+        300,
+        30,
+    );
+
+    let form = pty.wait_for("Infusionsoft eCommerce: configuration");
+    assert!(form.contains("Callback URL"), "{form}");
+    pty.type_text("keap-client-id");
+    pty.send(keys::ENTER);
+    pty.type_text("keap-client-secret");
+    pty.send(&keys::ctrl('s'));
+
+    let first = pty.wait_value("a sign-in link", sign_in_link);
+    let callback = value_after(&pty.screen(), "Callback URL").expect("the callback URL on screen");
+    assert!(first.contains("client_id=keap-client-id"), "{first}");
+    assert_eq!(
+        rt.block_on(common::browser::consent_and_return(&first, "deny")),
+        200
+    );
+    pty.wait_for("Access was not granted");
+
+    // Trying again: a new link with a new state; nothing is retyped.
+    pty.send(keys::ENTER);
+    let second = pty.wait_value("a new sign-in link", |s| {
+        sign_in_link(s).filter(|l| *l != first)
+    });
+    assert_eq!(
+        rt.block_on(common::browser::consent_and_return(&second, "allow")),
+        200
+    );
+    pty.wait_for("Review: a new Infusionsoft eCommerce instance");
+    pty.send(keys::ENTER);
+    let token = pty.wait_value("the token on the Done screen", |s| {
+        s.contains("Copy it (c) or save it (s) now")
+            .then(|| value_after(s, "Token"))
+            .flatten()
+    });
+
+    let stored = sandbox.instances();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["token"], json!(token));
+    let config = &stored[0]["configuration"];
+    assert_eq!(config["oauth.api.key"], json!("keap-client-id"));
+    assert_eq!(config["oauth.api.secret"], json!("keap-client-secret"));
+    assert_eq!(config["oauth.callback.url"], json!(callback));
+
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    // --print-token: the token alone on its own line after the wizard ends.
+    let after = pty.wait_for("Created instance");
+    assert!(after.lines().any(|l| l.trim() == token), "{after}");
 }

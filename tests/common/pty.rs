@@ -136,6 +136,29 @@ impl Pty {
         }
     }
 
+    /// Waits until `extract` finds a value on the screen and finds the same
+    /// value again a moment later, so a value is never read off a
+    /// half-drawn frame (spinners keep the rest of the screen moving).
+    pub fn wait_value(&self, what: &str, extract: impl Fn(&str) -> Option<String>) -> String {
+        let start = Instant::now();
+        let mut last: Option<String> = None;
+        loop {
+            let screen = self.screen();
+            let now = extract(&screen);
+            if now.is_some() && now == last {
+                return now.unwrap();
+            }
+            if start.elapsed() > DEADLINE {
+                panic!(
+                    "timed out after {DEADLINE:?} waiting for {what}; the screen:\n{}",
+                    frame(&screen)
+                );
+            }
+            last = now;
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     /// Waits for the process to end; returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let start = Instant::now();
