@@ -145,8 +145,8 @@ impl Pty {
         loop {
             let screen = self.screen();
             let now = extract(&screen);
-            if now.is_some() && now == last {
-                return now.unwrap();
+            if let Some(value) = now.as_ref().filter(|v| last.as_ref() == Some(*v)) {
+                return value.clone();
             }
             if start.elapsed() > DEADLINE {
                 panic!(
