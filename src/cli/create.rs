@@ -168,15 +168,15 @@ async fn create_once(
 /// Every problem with the request, in form order, as sentences.
 fn check(fields: &[FieldSpec], values: &FormValues, name: &str, tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let errors = form::validate(fields, values);
     for f in fields.iter().filter(|f| form::is_active(f, values)) {
-        let v = values.get(&f.key);
-        if looks_like_placeholder(v) {
+        if looks_like_placeholder(values.get(&f.key)) {
             out.push(format!(
                 "{} ({}) still holds a placeholder from the docs; put your real value",
                 f.label, f.key
             ));
-        } else if let Some(m) = form::validate_field(f, v) {
-            out.push(format!("{m} (--set {}=…)", f.key));
+        } else if let Some(e) = errors.iter().find(|e| e.key == f.key) {
+            out.push(format!("{} (--set {}=…)", e.message, f.key));
         }
     }
     if let Some(m) = form::validate_name(name) {

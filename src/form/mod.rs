@@ -5,7 +5,8 @@ mod validate;
 mod values;
 
 pub use validate::{
-    is_active, is_http_url, validate, validate_field, validate_name, validate_tags, FieldError,
+    is_active, is_http_url, template_keys, validate, validate_field, validate_name, validate_tags,
+    FieldError,
 };
 pub use values::FormValues;
 

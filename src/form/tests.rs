@@ -223,3 +223,23 @@ fn name_and_tags() {
     assert!(validate_tags(&["a\u{7}".into()]).is_some());
     assert_eq!(validate_tags(&["docs".into()]), None);
 }
+
+#[test]
+fn a_derived_field_is_not_blamed_for_its_source() {
+    let spec = bundled_spec("woocommerce").unwrap();
+    let fields = form_fields(spec);
+    let mut v: FormValues = [
+        ("store.url", "shop.example.com"),
+        ("oauth.api.key", "k"),
+        ("oauth.api.secret", "s"),
+    ]
+    .into_iter()
+    .collect();
+    apply_defaults_and_derived(&fields, &mut v, &|_| false, &DeriveContext::default());
+    let keys: Vec<_> = validate(&fields, &v).into_iter().map(|e| e.key).collect();
+    assert_eq!(keys, ["store.url"]);
+    v.set("store.url", "https://shop.example.com");
+    v.set("base.url", "not a url");
+    let keys: Vec<_> = validate(&fields, &v).into_iter().map(|e| e.key).collect();
+    assert_eq!(keys, ["base.url"]);
+}

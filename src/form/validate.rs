@@ -127,8 +127,11 @@ pub fn is_http_url(v: &str) -> bool {
 
 /// Every error of the form at once, in field order. Fields whose `when`
 /// condition is off are not checked: they will not be sent.
+///
+/// A derived field is not blamed while a field it derives from is itself
+/// invalid: the person has one thing to fix, and it is the source.
 pub fn validate(fields: &[FieldSpec], values: &FormValues) -> Vec<FieldError> {
-    fields
+    let errors: Vec<FieldError> = fields
         .iter()
         .filter(|f| is_active(f, values))
         .filter_map(|f| {
@@ -138,7 +141,26 @@ pub fn validate(fields: &[FieldSpec], values: &FormValues) -> Vec<FieldError> {
                 message,
             })
         })
+        .collect();
+    let failed: Vec<String> = errors.iter().map(|e| e.key.clone()).collect();
+    errors
+        .into_iter()
+        .filter(|e| {
+            let template = fields
+                .iter()
+                .find(|f| f.key == e.key)
+                .and_then(|f| f.derive.as_deref());
+            !template.is_some_and(|t| template_keys(t).any(|k| failed.iter().any(|f| f == k)))
+        })
         .collect()
+}
+
+/// The names a `derive` template refers to: `{store.url}/x` gives `store.url`.
+pub fn template_keys(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 /// Validation of the instance name, which is not a configuration field.
