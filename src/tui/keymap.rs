@@ -57,6 +57,9 @@ pub struct Binding {
     /// How the keys are written in the footer and help.
     pub label: &'static str,
     pub description: &'static str,
+    /// A fuller description for the help overlay, where the footer's word
+    /// is too terse.
+    pub detail: Option<&'static str>,
     pub command: Command,
     /// Shown in the footer (everything is shown in the help overlay).
     pub footer: bool,
@@ -67,6 +70,7 @@ fn b(keys: &[Chord], label: &'static str, description: &'static str, command: Co
         keys: keys.to_vec(),
         label,
         description,
+        detail: None,
         command,
         footer: true,
     }
@@ -82,6 +86,20 @@ fn extra(
     Binding {
         footer: false,
         ..b(keys, label, description, command)
+    }
+}
+
+impl Binding {
+    fn with_detail(self, detail: &'static str) -> Binding {
+        Binding {
+            detail: Some(detail),
+            ..self
+        }
+    }
+
+    /// What the help overlay says it does.
+    pub fn help_text(&self) -> &'static str {
+        self.detail.unwrap_or(self.description)
     }
 }
 
@@ -187,7 +205,8 @@ pub fn step_bindings(app: &App) -> Vec<Binding> {
 
 fn connection(app: &App) -> Vec<Binding> {
     let mut list = vec![
-        b(&[ENTER], "Enter", "test and continue", Command::Continue),
+        b(&[ENTER], "Enter", "test and continue", Command::Continue)
+            .with_detail("test the secrets (lists the catalog) and go on when they work"),
         b(&[ESC], "Esc", "quit", Command::Back),
     ];
     if matches!(
@@ -284,7 +303,10 @@ fn configure(app: &App) -> Vec<Binding> {
             Command::Continue,
         ));
     }
-    list.push(b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit));
+    list.push(
+        b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
+            .with_detail("check every field and continue (from any field)"),
+    );
     list.push(b(&[ESC], "Esc", "back", Command::Back));
     if kind == Some(FieldKind::Secret) {
         list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
@@ -319,7 +341,11 @@ fn authorize(app: &App) -> Vec<Binding> {
         AuthPhase::Waiting { .. } => {
             list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
             list.push(b(&[ch('c')], "c", "copy URL", Command::CopyUrl));
-            list.push(b(&[ch('p')], "p", "paste redirect", Command::PasteUrl));
+            list.push(
+                b(&[ch('p')], "p", "paste redirect", Command::PasteUrl).with_detail(
+                    "type or paste the address the browser ended on (a paste works anytime)",
+                ),
+            );
             list.push(extra(
                 &[ch('r')],
                 "r",
@@ -338,8 +364,10 @@ fn review() -> Vec<Binding> {
         b(&[ENTER], "Enter", "create", Command::Continue),
         b(&[ESC], "Esc", "back", Command::Back),
         b(&[ch('c')], "c", "copy curl", Command::CopyCurl),
-        b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal),
-        b(&[TAB], "Tab", "body/curl", Command::SwitchView),
+        b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal)
+            .with_detail("show or hide secret values in the body and the curl command"),
+        b(&[TAB], "Tab", "body/curl", Command::SwitchView)
+            .with_detail("switch between the request body and the curl command"),
         extra(&[ch('b')], "b", "copy the request body", Command::CopyBody),
         extra(
             &[DOWN, key(KeyCode::PageDown), ch('j')],
@@ -370,10 +398,14 @@ fn done(app: &App) -> Vec<Binding> {
         ];
     }
     vec![
-        b(&[ch('c')], "c", "copy token", Command::CopyToken),
-        b(&[ch('j')], "j", "copy JSON", Command::CopyJson),
-        b(&[ch('s')], "s", "save", Command::SaveFile),
-        b(&[ch('n')], "n", "another", Command::Another),
+        b(&[ch('c')], "c", "copy token", Command::CopyToken)
+            .with_detail("copy the token (system clipboard and OSC 52)"),
+        b(&[ch('j')], "j", "copy JSON", Command::CopyJson)
+            .with_detail("copy the whole instance as JSON"),
+        b(&[ch('s')], "s", "save", Command::SaveFile)
+            .with_detail("save the instance JSON to a file readable only by you"),
+        b(&[ch('n')], "n", "another", Command::Another)
+            .with_detail("create another instance with the same connection"),
         b(&[ch('q'), ESC], "q", "quit", Command::Quit),
     ]
 }

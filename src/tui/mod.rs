@@ -71,8 +71,10 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
     };
     let conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
     let mut app = App::new(settings, theme, crate::catalog::bundled().to_vec(), conn);
-    if app.connection.is_complete() {
-        app.step = Step::Element;
+    match app.connection.check_all().first() {
+        None => app.step = Step::Element,
+        // Land where typing is needed: usually the first secret.
+        Some((field, _)) => app.connection.focus = *field,
     }
     if let Some(key) = &opts.element {
         if let Some(spec) = app.specs.iter().find(|s| s.key.eq_ignore_ascii_case(key)) {

@@ -271,7 +271,10 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::Prev => {
-            if let Some(e) = conn.check_field(conn.focus) {
+            // Going back never blocks, and an untouched empty field is not
+            // a mistake yet: only what was typed is checked on the way back.
+            let typed = conn.input(conn.focus).is_some_and(|i| !i.is_empty());
+            if let Some(e) = conn.check_field(conn.focus).filter(|_| typed) {
                 conn.errors.insert(conn.focus, e);
             }
             conn.focus = fields[pos.saturating_sub(1)];
@@ -441,7 +444,8 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Next => move_forward(form, &items, pos),
         Command::Prev => {
-            if let Some(e) = form.check_item(&form.focus) {
+            let typed = form.input(&form.focus).is_some_and(|i| !i.is_empty());
+            if let Some(e) = form.check_item(&form.focus).filter(|_| typed) {
                 form.errors.insert(form.focus.clone(), e);
             }
             form.focus = items[pos.saturating_sub(1)].clone();

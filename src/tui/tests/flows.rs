@@ -501,6 +501,16 @@ fn connection_step_validates_tests_and_remembers() {
 #[test]
 fn custom_environment_needs_a_url_and_secrets_can_be_saved_on_request() {
     let mut app = fresh();
+    assert_eq!(
+        app.connection.focus,
+        ConnField::UserSecret,
+        "it opens where typing is needed"
+    );
+    key(&mut app, KeyCode::Up);
+    assert!(
+        app.connection.errors.is_empty(),
+        "an untouched field is not flagged on the way back"
+    );
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     tab(&mut app);
