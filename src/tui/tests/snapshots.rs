@@ -200,6 +200,14 @@ fn element_screens() {
         app.picker.selected = app.picker.matches.iter().position(|&i| i == pos).unwrap();
         snap(&format!("element_{key}"), &app);
     }
+    // The sandbox is marked on every screen.
+    let mut app = connected();
+    app.settings.sandbox = true;
+    snap("element_sandbox", &app);
+    app.element = Some("infusionsoftecommerce".into());
+    crate::tui::update::choose_element(&mut app, "infusionsoftecommerce");
+    snap("configure_sandbox_oauth", &app);
+
     let mut app = connected();
     type_text(&mut app, "comm");
     snap("element_filtered", &app);

@@ -95,23 +95,38 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         current.title()
     };
-    let mut spans = vec![Span::styled(" ce-wizard ", t.title())];
-    if app.settings.sandbox {
-        spans.push(Span::styled("(sandbox) ", t.warning()));
-    }
+    // The counter always names the step ("2/5 Element") and the sandbox
+    // marker always shows (nothing there is real); the breadcrumb and then
+    // the program's name give way when the line is too narrow.
+    let counter = format!("{pos}/{total} {title} ");
+    let sandbox = if app.settings.sandbox {
+        " sandbox "
+    } else {
+        ""
+    };
+    let brand = " ce-wizard ";
     let steps = app.visible_steps();
     let crumbs: usize =
-        steps.iter().map(|s| s.title().len()).sum::<usize>() + 3 * (steps.len() - 1);
-    let used: usize = spans.iter().map(|s| s.width()).sum();
-    // With the breadcrumb on screen the current step is highlighted there,
-    // so the counter alone is enough; otherwise it names the step.
-    let short = format!("{pos}/{total} ");
-    let show_crumbs = used + crumbs + 1 + short.len() <= area.width as usize;
-    let counter = if show_crumbs {
-        short
+        steps.iter().map(|s| s.title().len()).sum::<usize>() + 3 * (steps.len() - 1) + 1;
+    let width = area.width as usize;
+    let fixed = counter.len() + sandbox.len() + 1;
+    let (show_brand, show_crumbs) = if fixed + brand.len() + crumbs <= width {
+        (true, true)
+    } else if fixed + crumbs <= width {
+        (false, true)
     } else {
-        format!("{pos}/{total} {title} ")
+        (fixed + brand.len() <= width, false)
     };
+    let mut spans = vec![];
+    if show_brand {
+        spans.push(Span::styled(brand, t.title()));
+    } else {
+        spans.push(Span::raw(" "));
+    }
+    if !sandbox.is_empty() {
+        spans.push(Span::styled(sandbox, t.focused()));
+        spans.push(Span::raw(" "));
+    }
     if show_crumbs {
         for (i, s) in steps.iter().enumerate() {
             if i > 0 {
