@@ -1,1 +1,209 @@
-//! (being written)
+//! Copying to the clipboard, in two ways at once.
+//!
+//! 1. The system clipboard, through a helper process (`wl-copy`, `xclip`,
+//!    `xsel`, `pbcopy`) that keeps serving the value after ce-wizard exits.
+//!    On Linux a clipboard owned by our own process (arboard) is gone the
+//!    moment we exit, which is exactly when a person pastes the token, so
+//!    arboard is only the last resort. The value goes to the helper through
+//!    its stdin, never its arguments, so `ps` cannot show it.
+//! 2. OSC 52, an escape sequence asking the terminal itself to set the
+//!    clipboard: it works over SSH and in containers where there is no
+//!    system clipboard. It is sent always, because we cannot tell whether
+//!    the terminal honours it.
+
+use base64::Engine;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The OSC 52 sequence that sets the clipboard to `text`. Inside tmux the
+/// sequence is wrapped in tmux's passthrough (`ESC P tmux; … ESC \`, with
+/// every ESC inside doubled) so it reaches the outer terminal.
+pub fn osc52_sequence(text: &str, tmux: bool) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let seq = format!("\x1b]52;c;{encoded}\x07");
+    if tmux {
+        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+    } else {
+        seq
+    }
+}
+
+/// Whether OSC 52 must be wrapped for tmux.
+pub fn inside_tmux() -> bool {
+    std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+}
+
+/// What happened to one copy, for the screen to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyReport {
+    /// The helper that took the value (`xclip`, `arboard`, …), or why none did.
+    pub native: Result<&'static str, String>,
+    /// Whether the OSC 52 sequence was written to the terminal.
+    pub osc52: bool,
+}
+
+impl CopyReport {
+    pub fn message(&self) -> String {
+        match (&self.native, self.osc52) {
+            (Ok(tool), true) => {
+                format!("copied to the clipboard ({tool}) and sent to the terminal (OSC 52)")
+            }
+            (Ok(tool), false) => format!("copied to the clipboard ({tool})"),
+            (Err(why), true) => format!("sent to the terminal (OSC 52) only: {why}"),
+            (Err(why), false) => format!("not copied: {why}"),
+        }
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.native.is_ok() || self.osc52
+    }
+}
+
+/// Helpers to try, in order, for this session.
+fn helpers() -> Vec<(&'static str, &'static [&'static str])> {
+    let mut list: Vec<(&'static str, &'static [&'static str])> = vec![];
+    if cfg!(target_os = "macos") {
+        list.push(("pbcopy", &[]));
+    }
+    if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        list.push(("wl-copy", &[]));
+    }
+    if std::env::var_os("DISPLAY").is_some() {
+        list.push(("xclip", &["-selection", "clipboard"]));
+        list.push(("xsel", &["--clipboard", "--input"]));
+    }
+    list
+}
+
+/// Copies to the system clipboard; blocks for at most a few seconds, so
+/// call it off the UI thread.
+pub fn copy_native(text: &str) -> Result<&'static str, String> {
+    let mut tried = vec![];
+    for (program, args) in helpers() {
+        match copy_with(program, args, text) {
+            Ok(()) => return Ok(program),
+            Err(e) => tried.push(format!("{program}: {e}")),
+        }
+    }
+    let has_display = cfg!(any(target_os = "macos", windows))
+        || std::env::var_os("WAYLAND_DISPLAY").is_some()
+        || std::env::var_os("DISPLAY").is_some();
+    if has_display {
+        match arboard::Clipboard::new().and_then(|mut c| c.set_text(text.to_string())) {
+            Ok(()) => return Ok("arboard"),
+            Err(e) => tried.push(format!("arboard: {e}")),
+        }
+    }
+    if tried.is_empty() {
+        Err("no system clipboard in this session".into())
+    } else {
+        Err(tried.join("; "))
+    }
+}
+
+fn copy_with(program: &str, args: &[&str], text: &str) -> Result<(), String> {
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    {
+        let mut stdin = child.stdin.take().ok_or("no stdin")?;
+        stdin
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string())?;
+    }
+    // xclip, xsel and wl-copy fork a server that keeps the selection and
+    // let the first process exit; wait for that, briefly.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("exited with {status}")),
+            Ok(None) if Instant::now() >= deadline => {
+                // Still running in the foreground: it is serving the value.
+                return Ok(());
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_plain() {
+        assert_eq!(osc52_sequence("hi", false), "\x1b]52;c;aGk=\x07");
+    }
+
+    #[test]
+    fn osc52_wrapped_for_tmux_doubles_inner_escapes() {
+        let s = osc52_sequence("token+/=", true);
+        let encoded = base64::engine::general_purpose::STANDARD.encode("token+/=");
+        assert_eq!(s, format!("\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\"));
+        // The passthrough's own opening and closing ESC, and the inner one doubled.
+        assert_eq!(s.matches('\x1b').count(), 4);
+    }
+
+    #[test]
+    fn osc52_payload_is_pure_base64_whatever_the_text() {
+        let s = osc52_sequence("a\x07b\x1b]c\nü", false);
+        let payload = s
+            .strip_prefix("\x1b]52;c;")
+            .unwrap()
+            .strip_suffix('\x07')
+            .unwrap();
+        assert!(payload
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+/=".contains(c)));
+        let back = base64::engine::general_purpose::STANDARD
+            .decode(payload)
+            .unwrap();
+        assert_eq!(back, "a\x07b\x1b]c\nü".as_bytes());
+    }
+
+    #[test]
+    fn report_messages_say_what_worked() {
+        let both = CopyReport {
+            native: Ok("xclip"),
+            osc52: true,
+        };
+        assert_eq!(
+            both.message(),
+            "copied to the clipboard (xclip) and sent to the terminal (OSC 52)"
+        );
+        let osc = CopyReport {
+            native: Err("no system clipboard in this session".into()),
+            osc52: true,
+        };
+        assert_eq!(
+            osc.message(),
+            "sent to the terminal (OSC 52) only: no system clipboard in this session"
+        );
+        assert!(osc.succeeded());
+        let none = CopyReport {
+            native: Err("x".into()),
+            osc52: false,
+        };
+        assert!(!none.succeeded());
+    }
+
+    #[test]
+    fn a_helper_gets_the_value_through_stdin() {
+        // `sh -c 'cat > file'` stands in for xclip: the value must arrive on
+        // stdin and never in the arguments.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("clip");
+        let script = format!("cat > '{}'", out.display());
+        let args: Vec<&str> = vec!["-c", &script];
+        copy_with("sh", &args, "the-token").unwrap();
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "the-token");
+        assert!(copy_with("definitely-not-a-program-xyz", &[], "x").is_err());
+    }
+}

@@ -1,14 +1,49 @@
 //! The interactive wizard's entry from the command line.
 
 use super::{resolve_connection, Failure, GlobalArgs};
+use crate::exit;
+use std::io::IsTerminal;
 
 pub async fn run(
     g: &GlobalArgs,
     print_token: bool,
     element: Option<String>,
 ) -> Result<i32, Failure> {
-    let _ = (resolve_connection(g)?, print_token, element);
-    Err(Failure::invalid(
-        "the interactive wizard lands with the terminal UI",
-    ))
+    if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Failure::invalid(
+            "the wizard needs a terminal (it draws on stderr); in scripts use `ce-wizard create`",
+        ));
+    }
+    let conn = resolve_connection(g)?;
+    let opts = crate::tui::WizardOptions {
+        environment: Some(conn.environment.clone()),
+        user_secret: conn.user_secret.clone(),
+        org_secret: conn.org_secret.clone(),
+        sandbox: conn.sandbox.clone(),
+        callback_port: g.callback_port,
+        oauth_timeout: g.oauth_timeout,
+        no_browser: g.no_browser,
+        element,
+    };
+    let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
+        code: 1,
+        message: format!("the wizard stopped: {e}"),
+    })?;
+    for instance in &outcome.created {
+        eprintln!(
+            "Created instance {} \"{}\" of {}.",
+            instance.id, instance.name, instance.element_name
+        );
+        if print_token {
+            println!("{}", instance.token.expose());
+        }
+    }
+    for path in &outcome.saved_files {
+        eprintln!("Saved {} (readable only by you).", path.display());
+    }
+    Ok(if outcome.created.is_empty() && outcome.interrupted {
+        exit::INTERRUPTED
+    } else {
+        exit::CREATED
+    })
 }

@@ -1,1 +1,165 @@
-//! (being written)
+//! The terminal wizard, in the Elm architecture: an [`app::App`] model,
+//! [`update::update`] turning actions into model changes and effects,
+//! [`ui::render`] drawing the model, and an [`effect::Runner`] doing the
+//! effects' I/O in tokio tasks that report back with actions.
+
+pub mod action;
+pub mod app;
+pub mod connection;
+pub mod effect;
+pub mod form_state;
+pub mod keymap;
+pub mod picker;
+pub mod terminal;
+pub mod theme;
+pub mod ui;
+pub mod update;
+pub mod widgets;
+
+use crate::api::Instance;
+use crate::config::Environment;
+use crate::sandbox::Sandbox;
+use crate::secret::Secret;
+use action::Action;
+use app::{App, Settings, Step};
+use connection::ConnectionForm;
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures::StreamExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+
+pub struct WizardOptions {
+    pub environment: Option<Environment>,
+    pub user_secret: Option<Secret>,
+    pub org_secret: Option<Secret>,
+    pub sandbox: Option<Arc<Sandbox>>,
+    pub callback_port: u16,
+    pub oauth_timeout: Duration,
+    pub no_browser: bool,
+    /// Preselect this element and open its form.
+    pub element: Option<String>,
+}
+
+pub struct WizardOutcome {
+    pub created: Vec<Instance>,
+    pub saved_files: Vec<PathBuf>,
+    /// The person quit (or a signal ended the wizard) before finishing.
+    pub interrupted: bool,
+}
+
+/// How often the spinner and the time left advance.
+const TICK: Duration = Duration::from_millis(100);
+
+/// The model for these options, before any I/O. With a sandbox the
+/// environment and the demo secrets are filled in; a complete connection
+/// skips the Connection step (Esc from Element still reaches it).
+pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme) -> App {
+    let (env, user, org) = match &opts.sandbox {
+        Some(s) => (
+            Some(Environment::Custom(s.base_url())),
+            Some(s.user_secret().to_string()),
+            Some(s.org_secret().to_string()),
+        ),
+        None => (
+            opts.environment.clone(),
+            opts.user_secret.as_ref().map(|s| s.expose().to_string()),
+            opts.org_secret.as_ref().map(|s| s.expose().to_string()),
+        ),
+    };
+    let conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
+    let mut app = App::new(settings, theme, crate::catalog::bundled().to_vec(), conn);
+    match app.connection.check_all().first() {
+        None => app.step = Step::Element,
+        // Land where typing is needed: usually the first secret.
+        Some((field, _)) => app.connection.focus = *field,
+    }
+    if let Some(key) = &opts.element {
+        if let Some(spec) = app.specs.iter().find(|s| s.key.eq_ignore_ascii_case(key)) {
+            let key = spec.key.clone();
+            if let Some(pos) = app.specs.iter().position(|s| s.key == key) {
+                app.picker.selected = app
+                    .picker
+                    .matches
+                    .iter()
+                    .position(|&i| i == pos)
+                    .unwrap_or(0);
+            }
+            if app.step == Step::Element {
+                update::choose_element(&mut app, &key);
+            }
+        }
+    }
+    app
+}
+
+pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let settings = Settings {
+        callback_port: opts.callback_port,
+        oauth_timeout: opts.oauth_timeout,
+        no_browser: opts.no_browser,
+        remote: crate::oauth::ssh_session_without_display(),
+        name_stamp: app::name_stamp(since_epoch),
+        save_dir: PathBuf::new(),
+        sandbox: opts.sandbox.is_some(),
+        config_path: crate::config::config_path(),
+    };
+    let mut app = initial_app(&opts, settings, theme::Theme::from_env());
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let mut runner = effect::Runner::new(tx);
+    let (mut term, guard) = terminal::setup()?;
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    for e in update::startup(&mut app) {
+        runner.run(e, term.backend_mut());
+    }
+    let result: anyhow::Result<()> = async {
+        loop {
+            term.draw(|f| ui::render(&app, f))?;
+            let action = tokio::select! {
+                event = events.next() => match event {
+                    Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Action::Key(k),
+                    Some(Ok(Event::Paste(text))) => Action::Paste(text),
+                    Some(Ok(Event::Resize(..))) => Action::Resize,
+                    Some(Ok(_)) => continue,
+                    Some(Err(e)) => return Err(e.into()),
+                    // The terminal went away: nothing can be asked any more.
+                    None => { app.exit = Some(true); break }
+                },
+                _ = tick.tick() => Action::Tick(Instant::now()),
+                Some(action) = rx.recv() => action,
+                _ = sigterm.recv() => { app.exit = Some(true); break }
+                _ = sighup.recv() => { app.exit = Some(true); break }
+            };
+            for effect in update::update(&mut app, action) {
+                runner.run(effect, term.backend_mut());
+            }
+            if app.exit.is_some() {
+                break;
+            }
+        }
+        Ok(())
+    }
+    .await;
+    drop(guard);
+    runner.shutdown().await;
+    result?;
+    Ok(WizardOutcome {
+        created: app.created,
+        saved_files: app.saved_files,
+        interrupted: app.exit.unwrap_or(true),
+    })
+}
+
+#[cfg(test)]
+mod tests;

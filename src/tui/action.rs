@@ -1,0 +1,155 @@
+//! Everything that can happen to the wizard: a key, a paste, a tick, or the
+//! result of work done outside `update`.
+
+use super::app::ErrorReport;
+use crate::api::Instance;
+use crate::secret::Secret;
+use crossterm::event::KeyEvent;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What a key means on the current screen (see `keymap`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Help,
+    Next,
+    Prev,
+    Continue,
+    Back,
+    /// Validate the whole form and go on, from any field.
+    Submit,
+    Toggle,
+    ChoiceNext,
+    ChoicePrev,
+    Reveal,
+    TestConnection,
+    FocusFilter,
+    ClearFilter,
+    PageDown,
+    PageUp,
+    OpenBrowser,
+    CopyUrl,
+    PasteUrl,
+    Retry,
+    SwitchView,
+    CopyCurl,
+    CopyBody,
+    CopyToken,
+    CopyJson,
+    SaveFile,
+    Another,
+    Yes,
+    No,
+}
+
+/// What a callback (from the listener or pasted by hand) came to.
+pub enum CallbackResult {
+    Code(Secret),
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
+    Rejected(String),
+}
+
+impl fmt::Debug for CallbackResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallbackResult::Code(_) => f.write_str("Code(••••••)"),
+            CallbackResult::Denied { error, .. } => write!(f, "Denied({error})"),
+            CallbackResult::Rejected(r) => write!(f, "Rejected({r})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTarget {
+    Token,
+    InstanceJson,
+    AuthUrl,
+    Curl,
+    Body,
+}
+
+impl CopyTarget {
+    pub fn label(self) -> &'static str {
+        match self {
+            CopyTarget::Token => "Token",
+            CopyTarget::InstanceJson => "Instance JSON",
+            CopyTarget::AuthUrl => "Authorization URL",
+            CopyTarget::Curl => "curl command",
+            CopyTarget::Body => "Request body",
+        }
+    }
+}
+
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+    Tick(Instant),
+    Resize,
+    Command(Command),
+    ConnectionChecked {
+        attempt: u64,
+        result: Result<usize, ErrorReport>,
+    },
+    ConfigSaved(Result<PathBuf, String>),
+    ListenerBound(Result<String, (Option<u16>, String)>),
+    AuthUrlFetched {
+        attempt: u64,
+        result: Result<String, ErrorReport>,
+    },
+    BrowserOpened {
+        attempt: u64,
+        result: Result<(), String>,
+    },
+    /// `pasted`: typed or pasted by hand rather than caught by the listener.
+    Callback {
+        attempt: u64,
+        pasted: bool,
+        result: CallbackResult,
+    },
+    Created {
+        attempt: u64,
+        result: Result<Instance, ErrorReport>,
+    },
+    Copied {
+        what: CopyTarget,
+        report: Result<String, String>,
+    },
+    FileSaved {
+        path: PathBuf,
+        result: Result<(), FileSaveError>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSaveError {
+    Exists,
+    Other(String),
+}
+
+/// Names the variant only: results carry tokens and codes.
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Action::Key(k) => return write!(f, "Key({:?} {:?})", k.code, k.modifiers),
+            Action::Paste(_) => "Paste",
+            Action::Tick(_) => "Tick",
+            Action::Resize => "Resize",
+            Action::Command(c) => return write!(f, "Command({c:?})"),
+            Action::ConnectionChecked { .. } => "ConnectionChecked",
+            Action::ConfigSaved(_) => "ConfigSaved",
+            Action::ListenerBound(_) => "ListenerBound",
+            Action::AuthUrlFetched { .. } => "AuthUrlFetched",
+            Action::BrowserOpened { .. } => "BrowserOpened",
+            Action::Callback { result, .. } => return write!(f, "Callback({result:?})"),
+            Action::Created { .. } => "Created",
+            Action::Copied { .. } => "Copied",
+            Action::FileSaved { .. } => "FileSaved",
+        };
+        f.write_str(name)
+    }
+}

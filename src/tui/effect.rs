@@ -1,0 +1,355 @@
+//! Work that `update` asks for and cannot do itself: network calls, the
+//! OAuth listener, the browser, the clipboard, files. The runner (see
+//! `Runner`) carries each out in a tokio task and reports back with an
+//! `Action`.
+
+use super::action::{Action, CallbackResult, CopyTarget, FileSaveError};
+use super::app::ErrorReport;
+use crate::api::{Client, CreateInstance, Credentials, OAuthUrlRequest};
+use crate::clipboard;
+use crate::config::{self, Environment};
+use crate::oauth::{self, CallbackOutcome, Listener, ListenerError, ListenerEvent, OAuthState};
+use crate::secret::Secret;
+use std::fmt;
+use std::io::Write;
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+pub enum Effect {
+    CheckConnection {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+    },
+    SaveConfig {
+        environment: Environment,
+        secrets: Option<Credentials>,
+    },
+    BindListener {
+        port: u16,
+    },
+    /// A new OAuth attempt: a fresh state, the listener (re)armed with it,
+    /// and the provider's URL fetched.
+    StartAuthorization {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        element_key: String,
+        api_key: String,
+        api_secret: Secret,
+        callback_url: String,
+    },
+    OpenBrowser {
+        attempt: u64,
+        url: String,
+    },
+    /// A redirected URL pasted by hand, checked against the attempt's state.
+    ParsePasted {
+        attempt: u64,
+        input: Secret,
+    },
+    Create {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        body: Box<CreateInstance>,
+    },
+    AbortCreate,
+    Copy {
+        what: CopyTarget,
+        text: Secret,
+    },
+    SaveFile {
+        path: PathBuf,
+        contents: Secret,
+        overwrite: bool,
+    },
+    Quit,
+}
+
+/// Names the variant only: effects carry secrets.
+impl fmt::Debug for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Effect::CheckConnection { .. } => "CheckConnection",
+            Effect::SaveConfig { .. } => "SaveConfig",
+            Effect::BindListener { .. } => "BindListener",
+            Effect::StartAuthorization { .. } => "StartAuthorization",
+            Effect::OpenBrowser { .. } => "OpenBrowser",
+            Effect::ParsePasted { .. } => "ParsePasted",
+            Effect::Create { .. } => "Create",
+            Effect::AbortCreate => "AbortCreate",
+            Effect::Copy { what, .. } => return write!(f, "Copy({what:?})"),
+            Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
+            Effect::Quit => "Quit",
+        };
+        f.write_str(name)
+    }
+}
+
+/// Carries effects out in tokio tasks and sends their results back as
+/// actions. It owns everything with a lifetime beyond one call: the OAuth
+/// listener and the create task that Esc may abort.
+pub struct Runner {
+    tx: mpsc::UnboundedSender<Action>,
+    tmux: bool,
+    /// Bound but not started yet (the first attempt starts it).
+    listener: Option<Listener>,
+    callback_url: Option<String>,
+    /// Re-arms the running listener with a new attempt's state.
+    listener_ctl: Option<mpsc::UnboundedSender<(u64, OAuthState)>>,
+    listener_task: Option<JoinHandle<()>>,
+    /// The current attempt's state, for pasted redirects.
+    current_state: Option<(u64, OAuthState)>,
+    create_task: Option<JoinHandle<()>>,
+}
+
+impl Runner {
+    pub fn new(tx: mpsc::UnboundedSender<Action>) -> Self {
+        Runner {
+            tx,
+            tmux: clipboard::inside_tmux(),
+            listener: None,
+            callback_url: None,
+            listener_ctl: None,
+            listener_task: None,
+            current_state: None,
+            create_task: None,
+        }
+    }
+
+    fn send(tx: &mpsc::UnboundedSender<Action>, action: Action) {
+        // The loop has ended if this fails; there is no one left to tell.
+        let _ = tx.send(action);
+    }
+
+    /// Starts one effect. `terminal_out` receives escape sequences (OSC 52)
+    /// between two frames, so they never interleave with drawing.
+    pub fn run(&mut self, effect: Effect, terminal_out: &mut dyn Write) {
+        let tx = self.tx.clone();
+        match effect {
+            Effect::CheckConnection {
+                attempt,
+                base_url,
+                creds,
+            } => {
+                tokio::spawn(async move {
+                    let result = match Client::new(&base_url, creds) {
+                        Ok(client) => client.list_elements().await.map(|l| l.len()),
+                        Err(e) => Err(e),
+                    };
+                    let result = result.map_err(|e| ErrorReport::from(&e));
+                    Self::send(&tx, Action::ConnectionChecked { attempt, result });
+                });
+            }
+            Effect::SaveConfig {
+                environment,
+                secrets,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    // Keep what the file already holds unless replaced.
+                    let mut cfg = config::load().unwrap_or_default();
+                    cfg.environment = Some(environment);
+                    if let Some(c) = secrets {
+                        cfg.user_secret = Some(c.user);
+                        cfg.org_secret = Some(c.org);
+                    }
+                    let result = config::save(&cfg).map_err(|e| e.to_string());
+                    Self::send(&tx, Action::ConfigSaved(result));
+                });
+            }
+            Effect::BindListener { port } => {
+                let result = if let Some(url) = &self.callback_url {
+                    Ok(url.clone())
+                } else {
+                    match Listener::bind(port) {
+                        Ok(l) => {
+                            let url = l.callback_url();
+                            self.callback_url = Some(url.clone());
+                            self.listener = Some(l);
+                            Ok(url)
+                        }
+                        Err(ListenerError::PortInUse { port }) => {
+                            Err((Some(port), format!("port {port} is already in use")))
+                        }
+                        Err(e) => Err((None, e.to_string())),
+                    }
+                };
+                Self::send(&tx, Action::ListenerBound(result));
+            }
+            Effect::StartAuthorization {
+                attempt,
+                base_url,
+                creds,
+                element_key,
+                api_key,
+                api_secret,
+                callback_url,
+            } => {
+                let state = OAuthState::generate();
+                self.current_state = Some((attempt, state.clone()));
+                self.arm_listener(attempt, state.clone());
+                tokio::spawn(async move {
+                    let req = OAuthUrlRequest {
+                        api_key,
+                        api_secret,
+                        callback_url,
+                        state: Secret::new(state.expose()),
+                    };
+                    let result = match Client::new(&base_url, creds) {
+                        Ok(client) => client.oauth_url(&element_key, &req).await,
+                        Err(e) => Err(e),
+                    };
+                    let result = result.map_err(|e| ErrorReport::from(&e));
+                    Self::send(&tx, Action::AuthUrlFetched { attempt, result });
+                });
+            }
+            Effect::OpenBrowser { attempt, url } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = oauth::open_browser(&url);
+                    Self::send(&tx, Action::BrowserOpened { attempt, result });
+                });
+            }
+            Effect::ParsePasted { attempt, input } => {
+                let result = match &self.current_state {
+                    Some((a, state)) if *a == attempt => {
+                        match oauth::parse_pasted(input.expose(), state) {
+                            Ok(outcome) => callback_result(outcome),
+                            Err(rejection) => CallbackResult::Rejected(rejection.to_string()),
+                        }
+                    }
+                    _ => CallbackResult::Rejected("this attempt is over; start a new one".into()),
+                };
+                Self::send(
+                    &tx,
+                    Action::Callback {
+                        attempt,
+                        pasted: true,
+                        result,
+                    },
+                );
+            }
+            Effect::Create {
+                attempt,
+                base_url,
+                creds,
+                body,
+            } => {
+                self.abort_create();
+                self.create_task = Some(tokio::spawn(async move {
+                    let result = match Client::new(&base_url, creds) {
+                        Ok(client) => client.create_instance(&body).await,
+                        Err(e) => Err(e),
+                    };
+                    let result = result.map_err(|e| ErrorReport::from(&e));
+                    Self::send(&tx, Action::Created { attempt, result });
+                }));
+            }
+            Effect::AbortCreate => self.abort_create(),
+            Effect::Copy { what, text } => {
+                let osc52 = terminal_out
+                    .write_all(clipboard::osc52_sequence(text.expose(), self.tmux).as_bytes())
+                    .and_then(|()| terminal_out.flush())
+                    .is_ok();
+                tokio::task::spawn_blocking(move || {
+                    let report = clipboard::CopyReport {
+                        native: clipboard::copy_native(text.expose()),
+                        osc52,
+                    };
+                    let report = if report.succeeded() {
+                        Ok(report.message())
+                    } else {
+                        Err(report.message())
+                    };
+                    Self::send(&tx, Action::Copied { what, report });
+                });
+            }
+            Effect::SaveFile {
+                path,
+                contents,
+                overwrite,
+            } => {
+                tokio::task::spawn_blocking(move || {
+                    let result =
+                        config::write_private_file(&path, contents.expose().as_bytes(), overwrite)
+                            .map_err(|e| match e.kind() {
+                                std::io::ErrorKind::AlreadyExists => FileSaveError::Exists,
+                                _ => FileSaveError::Other(e.to_string()),
+                            });
+                    Self::send(&tx, Action::FileSaved { path, result });
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+
+    fn abort_create(&mut self) {
+        if let Some(task) = self.create_task.take() {
+            task.abort();
+        }
+    }
+
+    /// Starts the listener on the first attempt, re-arms it on later ones.
+    /// One task owns the handle: it waits for events and for new states,
+    /// and tags each event with the attempt it belongs to.
+    fn arm_listener(&mut self, attempt: u64, state: OAuthState) {
+        if let Some(ctl) = &self.listener_ctl {
+            if ctl.send((attempt, state.clone())).is_ok() {
+                return;
+            }
+        }
+        let Some(listener) = self.listener.take() else {
+            return;
+        };
+        let mut handle = listener.start(state);
+        let (ctl_tx, mut ctl_rx) = mpsc::unbounded_channel::<(u64, OAuthState)>();
+        self.listener_ctl = Some(ctl_tx);
+        let tx = self.tx.clone();
+        self.listener_task = Some(tokio::spawn(async move {
+            let mut current = attempt;
+            loop {
+                tokio::select! {
+                    event = handle.next_event() => match event {
+                        Some(ListenerEvent::Completed(outcome)) => {
+                            Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: callback_result(outcome) });
+                        }
+                        Some(ListenerEvent::Rejected { reason }) => {
+                            Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: CallbackResult::Rejected(reason) });
+                        }
+                        None => break,
+                    },
+                    armed = ctl_rx.recv() => match armed {
+                        Some((a, s)) => { handle.rearm(s); current = a; }
+                        None => break,
+                    },
+                }
+            }
+            // Shutting down waits briefly for the browser's result page.
+            let _ = tokio::task::spawn_blocking(move || handle.shutdown()).await;
+        }));
+    }
+
+    /// Stops background work before the wizard returns.
+    pub async fn shutdown(mut self) {
+        self.abort_create();
+        self.listener_ctl = None;
+        if let Some(task) = self.listener_task.take() {
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(3), task).await;
+        }
+    }
+}
+
+fn callback_result(outcome: CallbackOutcome) -> CallbackResult {
+    match outcome {
+        CallbackOutcome::Authorized(grant) => match grant.code {
+            Some(code) => CallbackResult::Code(code),
+            None => CallbackResult::Rejected(
+                "the provider's answer carried no authorization code".into(),
+            ),
+        },
+        CallbackOutcome::Denied { error, description } => {
+            CallbackResult::Denied { error, description }
+        }
+    }
+}

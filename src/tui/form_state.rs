@@ -1,0 +1,331 @@
+//! The Configure step's form for one element: its inputs, focus, the
+//! advanced fold, derived values and errors.
+
+use super::widgets::{EditOp, TextField};
+use crate::catalog::{FieldKind, FieldSpec};
+use crate::form::{self, DeriveContext, FormValues};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A focusable row of the form.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum FormItem {
+    Field(String),
+    /// The fold that shows or hides the advanced settings.
+    Advanced,
+    Name,
+    Tags,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormState {
+    pub element_key: String,
+    pub fields: Vec<FieldSpec>,
+    /// One input per field, whatever its kind: booleans hold "true"/"false"
+    /// and choices one of their values.
+    pub inputs: BTreeMap<String, TextField>,
+    pub name: TextField,
+    pub tags: TextField,
+    /// Keys the person typed into; derived values stop following then.
+    pub edited: BTreeSet<String>,
+    pub advanced_open: bool,
+    pub focus: FormItem,
+    pub errors: BTreeMap<FormItem, String>,
+    /// Keys the platform said were missing on the last attempt.
+    pub platform_missing: BTreeSet<String>,
+    /// Secret fields shown in clear.
+    pub revealed: BTreeSet<String>,
+}
+
+impl FormState {
+    pub fn new(element_key: &str, fields: Vec<FieldSpec>, name: &str, ctx: &DeriveContext) -> Self {
+        // Defaults are filled once, here: re-filling them on every change
+        // would put a cleared default back while the person edits it.
+        let inputs = fields
+            .iter()
+            .map(|f| {
+                (
+                    f.key.clone(),
+                    TextField::new(f.default.as_deref().unwrap_or("")),
+                )
+            })
+            .collect();
+        let first = fields
+            .iter()
+            .find(|f| !f.advanced)
+            .map_or(FormItem::Name, |f| FormItem::Field(f.key.clone()));
+        let mut s = FormState {
+            element_key: element_key.to_string(),
+            fields,
+            inputs,
+            name: TextField::new(name),
+            tags: TextField::default(),
+            edited: BTreeSet::new(),
+            advanced_open: false,
+            focus: first,
+            errors: BTreeMap::new(),
+            platform_missing: BTreeSet::new(),
+            revealed: BTreeSet::new(),
+        };
+        s.refresh_derived(ctx);
+        s
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.key == key)
+    }
+
+    pub fn values(&self) -> FormValues {
+        self.inputs
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value().to_string()))
+            .collect()
+    }
+
+    pub fn value(&self, key: &str) -> &str {
+        self.inputs.get(key).map_or("", TextField::value)
+    }
+
+    /// Tags as sent: comma separated, trimmed, empty ones dropped.
+    pub fn tag_list(&self) -> Vec<String> {
+        self.tags
+            .value()
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Re-applies derived values after any change (every key is present in
+    /// `values()`, so defaults are not re-applied).
+    pub fn refresh_derived(&mut self, ctx: &DeriveContext) {
+        let mut values = self.values();
+        let edited = self.edited.clone();
+        form::apply_defaults_and_derived(&self.fields, &mut values, &|k| edited.contains(k), ctx);
+        for f in &self.fields {
+            let wanted = values.get(&f.key);
+            let input = self.inputs.entry(f.key.clone()).or_default();
+            if input.value() != wanted {
+                input.set(wanted);
+            }
+        }
+    }
+
+    pub fn advanced_count(&self) -> usize {
+        let values = self.values();
+        self.fields
+            .iter()
+            .filter(|f| f.advanced && form::is_active(f, &values))
+            .count()
+    }
+
+    /// Focusable rows in screen order: the element's own fields, the fold,
+    /// the advanced fields when unfolded, then name and tags. Fields whose
+    /// `when` condition is off are left out.
+    pub fn items(&self) -> Vec<FormItem> {
+        let values = self.values();
+        let active = |f: &&FieldSpec| form::is_active(f, &values);
+        let mut items: Vec<FormItem> = self
+            .fields
+            .iter()
+            .filter(|f| !f.advanced)
+            .filter(active)
+            .map(|f| FormItem::Field(f.key.clone()))
+            .collect();
+        if self.fields.iter().any(|f| f.advanced) {
+            items.push(FormItem::Advanced);
+            if self.advanced_open {
+                items.extend(
+                    self.fields
+                        .iter()
+                        .filter(|f| f.advanced)
+                        .filter(active)
+                        .map(|f| FormItem::Field(f.key.clone())),
+                );
+            }
+        }
+        items.extend([FormItem::Name, FormItem::Tags]);
+        items
+    }
+
+    pub fn focused_field(&self) -> Option<&FieldSpec> {
+        match &self.focus {
+            FormItem::Field(k) => self.field(k),
+            _ => None,
+        }
+    }
+
+    /// Whether the focused row takes typed text.
+    pub fn focus_is_text(&self) -> bool {
+        match &self.focus {
+            FormItem::Field(k) => self
+                .field(k)
+                .is_some_and(|f| !matches!(f.kind, FieldKind::Boolean | FieldKind::Choice)),
+            FormItem::Advanced => false,
+            FormItem::Name | FormItem::Tags => true,
+        }
+    }
+
+    pub fn input(&self, item: &FormItem) -> Option<&TextField> {
+        match item {
+            FormItem::Field(k) => self.inputs.get(k),
+            FormItem::Name => Some(&self.name),
+            FormItem::Tags => Some(&self.tags),
+            FormItem::Advanced => None,
+        }
+    }
+
+    /// Applies an edit to the focused text input.
+    pub fn edit(&mut self, op: &EditOp, ctx: &DeriveContext) -> bool {
+        let focus = self.focus.clone();
+        let changed = match &focus {
+            FormItem::Field(k) => self.inputs.get_mut(k).is_some_and(|i| i.apply(op)),
+            FormItem::Name => self.name.apply(op),
+            FormItem::Tags => self.tags.apply(op),
+            FormItem::Advanced => false,
+        };
+        if changed {
+            self.after_change(&focus, ctx);
+        }
+        changed
+    }
+
+    pub fn paste(&mut self, text: &str, ctx: &DeriveContext) -> bool {
+        if !self.focus_is_text() {
+            return false;
+        }
+        let focus = self.focus.clone();
+        match &focus {
+            FormItem::Field(k) => self.inputs.entry(k.clone()).or_default().insert_str(text),
+            FormItem::Name => self.name.insert_str(text),
+            FormItem::Tags => self.tags.insert_str(text),
+            FormItem::Advanced => return false,
+        }
+        self.after_change(&focus, ctx);
+        true
+    }
+
+    /// Sets a boolean or choice value from a toggle or selector key.
+    pub fn set_choice(&mut self, key: &str, value: &str, ctx: &DeriveContext) {
+        if let Some(i) = self.inputs.get_mut(key) {
+            i.set(value);
+        }
+        self.after_change(&FormItem::Field(key.to_string()), ctx);
+    }
+
+    fn after_change(&mut self, item: &FormItem, ctx: &DeriveContext) {
+        self.errors.remove(item);
+        if let FormItem::Field(k) = item {
+            self.platform_missing.remove(k);
+            // Clearing a derived field hands it back to its template.
+            if self.inputs.get(k).is_some_and(TextField::is_empty) {
+                self.edited.remove(k);
+            } else {
+                self.edited.insert(k.clone());
+            }
+        }
+        self.refresh_derived(ctx);
+    }
+
+    /// The error of one row, if its value is not acceptable.
+    pub fn check_item(&self, item: &FormItem) -> Option<String> {
+        match item {
+            FormItem::Field(k) => {
+                let f = self.field(k)?;
+                let values = self.values();
+                if !form::is_active(f, &values) {
+                    return None;
+                }
+                form::validate_field(f, values.get(k))
+            }
+            FormItem::Name => form::validate_name(self.name.value()),
+            FormItem::Tags => form::validate_tags(&self.tag_list()),
+            FormItem::Advanced => None,
+        }
+    }
+
+    /// Every error, in screen order (advanced ones included even when folded).
+    pub fn check_all(&self) -> Vec<(FormItem, String)> {
+        let values = self.values();
+        let mut out: Vec<(FormItem, String)> = form::validate(&self.fields, &values)
+            .into_iter()
+            .map(|e| (FormItem::Field(e.key), e.message))
+            .collect();
+        // validate() follows spec order, where advanced fields come last
+        // already; name and tags follow them on screen too.
+        for item in [FormItem::Name, FormItem::Tags] {
+            if let Some(e) = self.check_item(&item) {
+                out.push((item, e));
+            }
+        }
+        out
+    }
+
+    /// Trims surrounding spaces everywhere; returns the labels changed.
+    pub fn trim(&mut self) -> Vec<String> {
+        let mut values = self.values();
+        let mut changed = form::trim_values(&self.fields, &mut values);
+        for (k, input) in self.inputs.iter_mut() {
+            let v = values.get(k);
+            if input.value() != v {
+                input.set(v);
+            }
+        }
+        let name = self.name.value().trim().to_string();
+        if name != self.name.value() {
+            self.name.set(&name);
+            changed.push("Instance name".into());
+        }
+        changed
+    }
+
+    /// Marks fields the platform reported missing, unfolding the advanced
+    /// group if one of them is there, and focuses the first.
+    pub fn mark_missing(&mut self, keys: &[String]) {
+        for k in keys {
+            if self.field(k).is_some_and(|f| f.advanced) {
+                self.advanced_open = true;
+            }
+            let label = self
+                .field(k)
+                .map_or(k.as_str(), |f| f.label.as_str())
+                .to_string();
+            self.platform_missing.insert(k.clone());
+            if self.field(k).is_some() {
+                self.errors.insert(
+                    FormItem::Field(k.clone()),
+                    format!("The platform says {label} ({k}) is missing"),
+                );
+            }
+        }
+        if let Some(first) = keys.iter().find(|k| self.field(k).is_some()) {
+            self.focus_item(FormItem::Field(first.clone()));
+        }
+    }
+
+    /// Moves focus to a row, unfolding the advanced group when needed.
+    pub fn focus_item(&mut self, item: FormItem) {
+        if let FormItem::Field(k) = &item {
+            if self.field(k).is_some_and(|f| f.advanced) {
+                self.advanced_open = true;
+            }
+        }
+        self.focus = item;
+    }
+
+    /// Keeps focus on a row that still exists (a `when` condition may have
+    /// hidden the focused one).
+    pub fn settle_focus(&mut self) {
+        let items = self.items();
+        if !items.contains(&self.focus) {
+            self.focus = FormItem::Advanced;
+            if !items.contains(&self.focus) {
+                self.focus = items[0].clone();
+            }
+        }
+    }
+
+    pub fn is_last(&self, item: &FormItem) -> bool {
+        self.items().last() == Some(item)
+    }
+}

@@ -1,0 +1,547 @@
+//! Every screen drawn into a `TestBackend` at 80x24 and 120x40, for each
+//! seed element, in normal and error states. Names, times, ports and tokens
+//! are fixed so the snapshots are stable.
+
+use super::support::*;
+use crate::tui::action::{Action, CallbackResult};
+use crate::tui::app::{App, AuthPhase, AuthProblem, ErrorReport, ListenerStatus, Overlay, Step};
+use crate::tui::connection::CheckStatus;
+use crate::tui::effect::Effect;
+use crate::tui::theme::Theme;
+use crate::tui::ui::render;
+use crate::tui::update::update;
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const ELEMENTS: [&str; 5] = [
+    "bigcommerce",
+    "ecwid",
+    "infusionsoftecommerce",
+    "magentov20",
+    "woocommerce",
+];
+const TOKEN: &str = "mQuw4rrhnrMl1UeDj25v0xDU5TUx6WUw=";
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| render(app, f)).unwrap();
+    terminal
+}
+
+fn snap(name: &str, app: &App) {
+    for (w, h) in SIZES {
+        let terminal = draw(app, w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend().to_string());
+    }
+}
+
+fn values(key: &str) -> &'static [(&'static str, &'static str)] {
+    match key {
+        "bigcommerce" => &[
+            (
+                "store.url",
+                "https://store-abc123.mybigcommerce.com/api/v2/",
+            ),
+            ("username", "integration"),
+            ("password", "bc-api-token"),
+        ],
+        "ecwid" => &[
+            ("ecwid.store.id", "1003"),
+            ("ecwid.order.key", "order-key"),
+            ("ecwid.product.key", "product-key"),
+        ],
+        "infusionsoftecommerce" => &[
+            ("oauth.api.key", "keap-client-id"),
+            ("oauth.api.secret", "keap-client-secret"),
+        ],
+        "magentov20" => &[
+            ("site", "https://magento.example.com"),
+            ("userName", "api-admin"),
+            ("password", "magento-pw"),
+        ],
+        "woocommerce" => &[
+            ("store.url", "https://shop.example.com"),
+            ("oauth.api.key", "ck_0123456789abcdef"),
+            ("oauth.api.secret", "cs_0123456789abcdef"),
+        ],
+        other => panic!("no values for {other}"),
+    }
+}
+
+fn element_name(key: &str) -> String {
+    crate::catalog::bundled_spec(key).unwrap().name.clone()
+}
+
+/// The form of `key`, opened, every required value filled in.
+fn filled(key: &str) -> App {
+    let mut app = connected();
+    crate::tui::update::choose_element(&mut app, key);
+    let ctx = app.derive_context();
+    let form = app.form_mut().unwrap();
+    for (k, v) in values(key) {
+        form.inputs.get_mut(*k).unwrap().set(v);
+        form.edited.insert(k.to_string());
+    }
+    form.tags.set("docs, eu");
+    form.refresh_derived(&ctx);
+    app
+}
+
+fn at_review(key: &str) -> App {
+    let mut app = filled(key);
+    let effects = ctrl(&mut app, 's');
+    if let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() {
+        let attempt = *attempt;
+        update(
+            &mut app,
+            Action::AuthUrlFetched {
+                attempt,
+                result: Ok(auth_url()),
+            },
+        );
+        update(
+            &mut app,
+            Action::Callback {
+                attempt,
+                pasted: false,
+                result: CallbackResult::Code("provider-code".into()),
+            },
+        );
+    }
+    assert_eq!(app.step, Step::Review, "{key}");
+    app.notice = None;
+    app
+}
+
+fn at_done(key: &str) -> App {
+    let mut app = at_review(key);
+    let effects = enter(&mut app);
+    let (attempt, _, _, name, _) = created_config(&effects);
+    let inst = instance(1234, &name, key, &element_name(key), TOKEN);
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Ok(inst),
+        },
+    );
+    app
+}
+
+fn auth_url() -> String {
+    "https://signin.infusionsoft.com/app/oauth/authorize?response_type=code&client_id=keap-client-id&redirect_uri=http%3A%2F%2F127.0.0.1%3A48213%2Fcallback&scope=full&state=3f9a".into()
+}
+
+fn authorizing() -> (App, u64) {
+    let mut app = filled("infusionsoftecommerce");
+    let effects = ctrl(&mut app, 's');
+    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    (app, *attempt)
+}
+
+fn server_error() -> ErrorReport {
+    ErrorReport {
+        status: Some(502),
+        message: "Provider returned an error: store not reachable".into(),
+        request_id: Some("5f3b2c1e-0000-4a6b-9c1d-2e3f4a5b6c7d".into()),
+        provider_message: Some("connect timed out".into()),
+        advice: "The platform or the provider had a problem. Try again in a minute; if it persists, quote the requestId to support.".into(),
+        missing_keys: vec![],
+    }
+}
+
+#[test]
+fn connection_screens() {
+    let mut app = fresh();
+    snap("connection_empty", &app);
+    enter(&mut app);
+    snap("connection_errors", &app);
+    type_text(&mut app, USER);
+    tab(&mut app);
+    type_text(&mut app, ORG);
+    let effects = enter(&mut app);
+    snap("connection_checking", &app);
+    let [Effect::CheckConnection { attempt, .. }] = effects.as_slice() else {
+        panic!()
+    };
+    let mut r = report(
+        401,
+        "Invalid Organization or User secret, or invalid Element token provided.",
+    );
+    r.advice = "Check the user and organization secrets: copy them again from your Cloud Elements profile.".into();
+    update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Err(r),
+        },
+    );
+    snap("connection_failed", &app);
+    app.connection.check = CheckStatus::Passed { elements: 231 };
+    app.notice = None;
+    ctrl(&mut app, 'r');
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Right);
+    snap("connection_revealed_remember", &app);
+    app.overlay = Some(Overlay::Help);
+    snap("connection_help", &app);
+}
+
+#[test]
+fn element_screens() {
+    for key in ELEMENTS {
+        let mut app = connected();
+        let pos = app.specs.iter().position(|s| s.key == key).unwrap();
+        app.picker.selected = app.picker.matches.iter().position(|&i| i == pos).unwrap();
+        snap(&format!("element_{key}"), &app);
+    }
+    // The sandbox is marked on every screen.
+    let mut app = connected();
+    app.settings.sandbox = true;
+    snap("element_sandbox", &app);
+    app.element = Some("infusionsoftecommerce".into());
+    crate::tui::update::choose_element(&mut app, "infusionsoftecommerce");
+    snap("configure_sandbox_oauth", &app);
+
+    let mut app = connected();
+    type_text(&mut app, "comm");
+    snap("element_filtered", &app);
+    type_text(&mut app, "zzz");
+    enter(&mut app);
+    snap("element_no_match", &app);
+    let mut app = connected();
+    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    app.listener = ListenerStatus::Failed {
+        port: Some(48213),
+        message: "port 48213 is already in use".into(),
+    };
+    type_text(&mut app, "infus");
+    snap("element_infusionsoft_port_in_use", &app);
+    key(&mut app, KeyCode::Char('?'));
+    snap("element_help", &app);
+}
+
+#[test]
+fn configure_screens() {
+    for key in ELEMENTS {
+        let mut app = connected();
+        crate::tui::update::choose_element(&mut app, key);
+        snap(&format!("configure_{key}_empty"), &app);
+        let app = filled(key);
+        snap(&format!("configure_{key}_filled"), &app);
+    }
+    // Validation errors beside the fields and in the footer.
+    let mut app = connected();
+    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    type_text(&mut app, "store-abc123.mybigcommerce.com");
+    tab(&mut app);
+    snap("configure_bigcommerce_invalid_url", &app);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "https://store-abc123.mybigcommerce.com/api/v2/");
+    ctrl(&mut app, 's');
+    snap("configure_bigcommerce_submit_errors", &app);
+
+    let mut app = connected();
+    crate::tui::update::choose_element(&mut app, "ecwid");
+    type_text(&mut app, "10O3");
+    enter(&mut app);
+    snap("configure_ecwid_digits_only", &app);
+
+    // The advanced group unfolded, events on: the fields behind `when` appear.
+    let mut app = filled("woocommerce");
+    app.form_mut()
+        .unwrap()
+        .focus_item(crate::tui::form_state::FormItem::Advanced);
+    enter(&mut app);
+    tab(&mut app);
+    key(&mut app, KeyCode::Char(' '));
+    snap("configure_woocommerce_advanced_events", &app);
+    tab(&mut app);
+    tab(&mut app);
+    snap("configure_woocommerce_advanced_scrolled", &app);
+
+    // A secret revealed, and the help overlay (F1 in a text field).
+    let mut app = filled("magentov20");
+    app.form_mut().unwrap().focus = crate::tui::form_state::FormItem::Field("password".into());
+    ctrl(&mut app, 'r');
+    snap("configure_magentov20_revealed", &app);
+    key(&mut app, KeyCode::F(1));
+    snap("configure_help", &app);
+
+    // Missing keys reported by the platform.
+    let mut app = at_review("bigcommerce");
+    let (attempt, ..) = created_config(&enter(&mut app));
+    let mut r = report(400, "Missing required configuration entries: username");
+    r.missing_keys = vec!["username".into()];
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Err(r),
+        },
+    );
+    snap("configure_bigcommerce_missing_keys", &app);
+}
+
+#[test]
+fn authorize_screens() {
+    let (mut app, attempt) = authorizing();
+    snap("authorize_fetching", &app);
+    update(
+        &mut app,
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok(auth_url()),
+        },
+    );
+    update(
+        &mut app,
+        Action::BrowserOpened {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    snap("authorize_waiting", &app);
+    key(&mut app, KeyCode::Char('?'));
+    snap("authorize_help", &app);
+    esc(&mut app);
+    update(
+        &mut app,
+        Action::Paste("http://127.0.0.1:48213/callback?code=abc&state=wrong".into()),
+    );
+    snap("authorize_pasting", &app);
+    update(
+        &mut app,
+        Action::Callback {
+            attempt,
+            pasted: true,
+            result: CallbackResult::Rejected(
+                "the callback's state does not match the current attempt".into(),
+            ),
+        },
+    );
+    snap("authorize_paste_rejected", &app);
+
+    let (mut app, attempt) = authorizing();
+    app.settings.no_browser = true;
+    update(
+        &mut app,
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok(auth_url()),
+        },
+    );
+    snap("authorize_no_browser", &app);
+
+    let (mut app, attempt) = authorizing();
+    update(
+        &mut app,
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok(auth_url()),
+        },
+    );
+    update(
+        &mut app,
+        Action::BrowserOpened {
+            attempt,
+            result: Err("no browser found (xdg-open failed)".into()),
+        },
+    );
+    snap("authorize_browser_failed", &app);
+    app.authorize.phase = AuthPhase::Failed(AuthProblem::TimedOut);
+    snap("authorize_timed_out", &app);
+    app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied {
+        error: "access_denied".into(),
+        description: Some("The user denied the request".into()),
+    });
+    snap("authorize_denied", &app);
+    app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener {
+        port: Some(48213),
+        message: "port 48213 is already in use".into(),
+    });
+    snap("authorize_port_in_use", &app);
+    app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report(
+        404,
+        "No element found with key infusionsoftecommerce",
+    )));
+    snap("authorize_url_failed", &app);
+
+    let mut app = at_review("infusionsoftecommerce");
+    let (create, ..) = created_config(&enter(&mut app));
+    update(
+        &mut app,
+        Action::Created {
+            attempt: create,
+            result: Err(server_error()),
+        },
+    );
+    snap("authorize_create_failed", &app);
+}
+
+#[test]
+fn review_creating_and_done_screens() {
+    for key in ELEMENTS {
+        let mut app = at_review(key);
+        snap(&format!("review_{key}"), &app);
+        let effects = enter(&mut app);
+        snap(&format!("creating_{key}"), &app);
+        let (attempt, _, _, name, _) = created_config(&effects);
+        let inst = instance(1234, &name, key, &element_name(key), TOKEN);
+        update(
+            &mut app,
+            Action::Created {
+                attempt,
+                result: Ok(inst),
+            },
+        );
+        snap(&format!("done_{key}"), &app);
+    }
+    let mut app = at_review("bigcommerce");
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Char('r'));
+    snap("review_bigcommerce_curl_revealed", &app);
+    key(&mut app, KeyCode::PageDown);
+    snap("review_bigcommerce_curl_scrolled", &app);
+
+    let mut app = at_review("ecwid");
+    let (attempt, ..) = created_config(&enter(&mut app));
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Err(server_error()),
+        },
+    );
+    snap("review_ecwid_create_failed", &app);
+    key(&mut app, KeyCode::Char('?'));
+    snap("review_help", &app);
+
+    let mut app = at_done("bigcommerce");
+    update(
+        &mut app,
+        Action::Copied {
+            what: crate::tui::action::CopyTarget::Token,
+            report: Ok("copied to the clipboard (xclip) and sent to the terminal (OSC 52)".into()),
+        },
+    );
+    snap("done_copied", &app);
+    key(&mut app, KeyCode::Char('s'));
+    snap("done_save_prompt", &app);
+    let path = std::path::PathBuf::from("bigcommerce-20250102-0304.instance.json");
+    update(
+        &mut app,
+        Action::FileSaved {
+            path: path.clone(),
+            result: Err(crate::tui::action::FileSaveError::Exists),
+        },
+    );
+    snap("done_overwrite_confirm", &app);
+    key(&mut app, KeyCode::Char('y'));
+    update(
+        &mut app,
+        Action::FileSaved {
+            path,
+            result: Ok(()),
+        },
+    );
+    snap("done_saved", &app);
+    key(&mut app, KeyCode::Char('?'));
+    snap("done_help", &app);
+}
+
+#[test]
+fn overlays_and_small_terminals() {
+    let mut app = filled("bigcommerce");
+    app.typed = true;
+    ctrl(&mut app, 'c');
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    snap("confirm_quit", &app);
+    let terminal = draw(&app, 59, 15);
+    insta::assert_snapshot!("too_small_59x15", terminal.backend().to_string());
+    // Tiny sizes never panic.
+    for (w, h) in [(1, 1), (10, 3), (60, 16), (61, 17)] {
+        for step_app in [
+            fresh(),
+            connected(),
+            filled("woocommerce"),
+            at_review("infusionsoftecommerce"),
+            at_done("ecwid"),
+        ] {
+            draw(&step_app, w, h);
+        }
+    }
+}
+
+#[test]
+fn long_wide_and_right_to_left_values_render_without_panics() {
+    let mut app = connected();
+    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    type_text(
+        &mut app,
+        &"https://store-abc123.mybigcommerce.com/api/v2/".repeat(5),
+    );
+    key(&mut app, KeyCode::Down);
+    update(&mut app, Action::Paste("管理者ユーザー名前テスト".into()));
+    key(&mut app, KeyCode::Down);
+    update(&mut app, Action::Paste("סיסמה-ארוכה-מאוד".into()));
+    snap("configure_long_wide_rtl", &app);
+    for w in 60..=80 {
+        draw(&app, w, 20);
+    }
+}
+
+fn cells_with_colour(terminal: &Terminal<TestBackend>) -> usize {
+    terminal
+        .backend()
+        .buffer()
+        .content
+        .iter()
+        .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+        .count()
+}
+
+#[test]
+fn no_color_means_no_colour_at_all() {
+    let mut app = filled("bigcommerce");
+    app.form_mut()
+        .unwrap()
+        .inputs
+        .get_mut("store.url")
+        .unwrap()
+        .set("nope");
+    tab(&mut app);
+    app.theme = Theme::plain();
+    assert_eq!(cells_with_colour(&draw(&app, 80, 24)), 0);
+    app.theme = Theme { color: true };
+    let terminal = draw(&app, 80, 24);
+    assert!(cells_with_colour(&terminal) > 0);
+    // The error line is red when colours are on.
+    let buf = terminal.backend().buffer();
+    let error_cell = (0..24)
+        .flat_map(|y| (0..80).map(move |x| (x, y)))
+        .find(|&(x, y)| buf[(x, y)].symbol() == "✗")
+        .expect("an error mark on screen");
+    assert_eq!(buf[error_cell].fg, Color::Red);
+}
+
+#[test]
+fn focused_text_field_places_the_cursor_after_the_text() {
+    let mut app = connected();
+    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    type_text(&mut app, "https://a.b");
+    let mut terminal = draw(&app, 80, 24);
+    let pos = terminal.get_cursor_position().unwrap();
+    let buf = terminal.backend().buffer();
+    let row: String = (0..80)
+        .map(|x| buf[(x, pos.y)].symbol().to_string())
+        .collect();
+    assert!(row.contains("https://a.b"), "{row}");
+    let start = row[..row.find("https://a.b").unwrap()].chars().count() as u16;
+    assert_eq!(pos.x, start + "https://a.b".len() as u16);
+}

@@ -1,0 +1,166 @@
+//! Step 4 (OAuth elements): the browser round trip.
+
+use super::widgets::input_spans;
+use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let name = app.spec().map_or("the element", |s| s.name.as_str());
+    let [body, paste] = Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(area);
+    let mut lines = vec![
+        Line::styled(format!("Authorize {name} in your browser"), t.title()),
+        Line::raw(""),
+    ];
+    if let Some(url) = app.callback_url() {
+        lines.push(Line::from(vec![
+            Span::styled("Callback URL  ", t.dim()),
+            Span::styled(url.to_string(), t.copyable()),
+        ]));
+        lines.push(Line::styled(
+            "(it must be registered as a redirect URI of your app)",
+            t.dim(),
+        ));
+        lines.push(Line::raw(""));
+    }
+    match &app.authorize.phase {
+        AuthPhase::Idle => lines.push(Line::styled(
+            match app.listener {
+                ListenerStatus::Binding => {
+                    format!("{} Starting the callback listener…", app.spinner())
+                }
+                _ => format!("{} Preparing…", app.spinner()),
+            },
+            t.accent(),
+        )),
+        AuthPhase::FetchingUrl => lines.push(Line::styled(
+            format!(
+                "{} Asking the platform for the sign-in link…",
+                app.spinner()
+            ),
+            t.accent(),
+        )),
+        AuthPhase::Waiting {
+            url,
+            deadline,
+            browser,
+        } => {
+            let left = deadline.saturating_duration_since(app.now).as_secs();
+            lines.push(Line::styled(
+                format!(
+                    "{} Waiting for you to allow access in the browser… {}:{:02} left",
+                    app.spinner(),
+                    left / 60,
+                    left % 60
+                ),
+                t.accent(),
+            ));
+            lines.push(Line::styled(
+                match browser {
+                    BrowserStatus::Opening => "Opening your browser…".to_string(),
+                    BrowserStatus::Opened => "Your browser was opened. If nothing appeared, press o again or open this link:".to_string(),
+                    BrowserStatus::Failed(e) => format!("The browser could not be opened ({e}). Open this link yourself:"),
+                    BrowserStatus::Skipped(why) => format!("Not opening a browser ({why}). Open this link where you can sign in:"),
+                },
+                t.help(),
+            ));
+            lines.push(Line::styled(url.clone(), t.copyable()));
+            if matches!(browser, BrowserStatus::Skipped(_)) && app.settings.remote {
+                lines.push(Line::styled(
+                    crate::oauth::port_forward_hint(app.settings.callback_port),
+                    t.warning(),
+                ));
+            }
+        }
+        AuthPhase::Failed(problem) => {
+            for (i, text) in problem_text(app, problem).into_iter().enumerate() {
+                lines.push(Line::styled(
+                    text,
+                    if i == 0 { t.error() } else { t.warning() },
+                ));
+            }
+            lines.push(Line::styled(
+                "Enter starts again with a new link; nothing you typed is lost.",
+                t.help(),
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+
+    let waiting = matches!(app.authorize.phase, AuthPhase::Waiting { .. });
+    if waiting || !app.authorize.paste.is_empty() {
+        let label = "Redirected to: ";
+        let focused = app.authorize.paste_focused;
+        let (spans, cursor) = input_spans(
+            t,
+            &app.authorize.paste,
+            (paste.width as usize).saturating_sub(label.len()),
+            false,
+            Some(if focused {
+                "paste the address here"
+            } else {
+                "p or paste: the address the browser ended on"
+            }),
+            focused,
+        );
+        let mut line = vec![Span::styled(
+            label,
+            if focused { t.focused() } else { t.label() },
+        )];
+        line.extend(spans);
+        let hint = Line::styled(
+            "No redirect reaching this machine (SSH, container)? Paste the address from the browser's address bar.",
+            t.dim(),
+        );
+        frame.render_widget(
+            Paragraph::new(vec![Line::from(line), hint]).wrap(Wrap { trim: false }),
+            paste,
+        );
+        if let Some(col) = cursor {
+            frame.set_cursor_position((paste.x + label.len() as u16 + col, paste.y));
+        }
+    }
+}
+
+fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
+    match problem {
+        AuthProblem::Listener { port: Some(port), .. } => vec![
+            format!("✗ Port {port} is in use, so the browser's redirect cannot be caught here."),
+            format!("Close what uses port {port}, or run again with --callback-port <another port> (and register that callback URL)."),
+        ],
+        AuthProblem::Listener { port: None, message } => {
+            vec![format!("✗ The callback listener could not start: {message}")]
+        }
+        AuthProblem::UrlFailed(report) => {
+            let mut v = vec![format!("✗ The platform did not give a sign-in link: {}", report.message)];
+            if let Some(id) = &report.request_id {
+                v.push(format!("requestId {id}"));
+            }
+            v.push(report.advice.clone());
+            v
+        }
+        AuthProblem::Denied { error, description } => vec![
+            format!("✗ Access was not granted: the provider answered \"{error}\"{}.", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()),
+            "If that was a mistake, start again and choose Allow.".into(),
+        ],
+        AuthProblem::TimedOut => vec![
+            format!(
+                "✗ No answer from the browser within {} minutes.",
+                app.settings.oauth_timeout.as_secs().div_ceil(60)
+            ),
+            "Start again, or paste the redirected address by hand.".into(),
+        ],
+        AuthProblem::CreateFailed(report) => {
+            let mut v = vec![format!("✗ Creating the instance failed: {}", report.message)];
+            if let Some(id) = &report.request_id {
+                v.push(format!("requestId {id}"));
+            }
+            v.push(report.advice.clone());
+            v.push("The authorization code can be used only once, so a new sign-in is needed.".into());
+            v
+        }
+    }
+}

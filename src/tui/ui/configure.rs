@@ -1,0 +1,200 @@
+//! Step 3: the element's configuration form, then name and tags.
+
+use super::widgets::{indented, input_spans, pad, scroll_start};
+use crate::catalog::{FieldKind, FieldSpec};
+use crate::tui::app::App;
+use crate::tui::form_state::{FormItem, FormState};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
+        return;
+    };
+    let t = &app.theme;
+    let [title, rows_area, help_area] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(4),
+    ])
+    .areas(area);
+
+    let title_line = Line::from(vec![
+        Span::styled(format!("{}: configuration", spec.name), t.title()),
+        Span::styled("   * required", t.dim()),
+    ]);
+    frame.render_widget(Paragraph::new(title_line), title);
+
+    let label_width = form
+        .fields
+        .iter()
+        .map(|f| f.label.width() + 2)
+        .chain([16])
+        .max()
+        .unwrap_or(16)
+        .min(28);
+    let value_x = 2 + label_width + 1;
+    let value_width = (rows_area.width as usize).saturating_sub(value_x);
+
+    let mut rows: Vec<Line> = vec![];
+    let mut focus_row = 0;
+    let mut cursor_col = None;
+    for item in form.items() {
+        let focused = item == form.focus;
+        if focused {
+            focus_row = rows.len();
+        }
+        let marker = Span::styled(if focused { "› " } else { "  " }, t.accent());
+        let label_style = if focused { t.focused() } else { t.label() };
+        let line = match &item {
+            FormItem::Advanced => {
+                let arrow = if form.advanced_open { "▾" } else { "▸" };
+                Line::from(vec![
+                    marker,
+                    Span::styled(format!("{arrow} Advanced settings (optional)"), label_style),
+                ])
+            }
+            _ => {
+                let (label, required) = match &item {
+                    FormItem::Field(k) => {
+                        let f = form.field(k).expect("items come from fields");
+                        (f.label.as_str(), f.required)
+                    }
+                    FormItem::Name => ("Instance name", true),
+                    _ => ("Tags", false),
+                };
+                let mut spans = vec![
+                    marker,
+                    Span::styled(pad(label, label_width - 2), label_style),
+                ];
+                spans.push(Span::styled(
+                    if required { " * " } else { "   " },
+                    t.required(),
+                ));
+                let (value, cur) = value_spans(app, form, &item, value_width, focused);
+                cursor_col = cursor_col.or(cur);
+                spans.extend(value);
+                Line::from(spans)
+            }
+        };
+        rows.push(line);
+        if let Some(e) = form.errors.get(&item) {
+            rows.extend(indented(
+                &format!("✗ {e}"),
+                value_x,
+                rows_area.width as usize,
+                t.error(),
+            ));
+        }
+    }
+
+    let height = rows_area.height as usize;
+    let start = scroll_start(rows.len(), height, focus_row, 1);
+    let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), rows_area);
+    if let Some(col) = cursor_col {
+        let y = rows_area.y + (focus_row - start) as u16;
+        frame.set_cursor_position((rows_area.x + value_x as u16 + col, y));
+    }
+
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border());
+    let inner = block.inner(help_area);
+    frame.render_widget(block, help_area);
+    frame.render_widget(
+        Paragraph::new(help_lines(app, form)).wrap(Wrap { trim: true }),
+        inner,
+    );
+}
+
+fn value_spans(
+    app: &App,
+    form: &FormState,
+    item: &FormItem,
+    width: usize,
+    focused: bool,
+) -> (Vec<Span<'static>>, Option<u16>) {
+    let t = &app.theme;
+    match item {
+        FormItem::Name => input_spans(t, &form.name, width, false, None, focused),
+        FormItem::Tags => input_spans(
+            t,
+            &form.tags,
+            width,
+            false,
+            Some("comma separated, e.g. production, eu"),
+            focused,
+        ),
+        FormItem::Field(k) => {
+            let f = form.field(k).expect("items come from fields");
+            let value = form.value(k);
+            match f.kind {
+                FieldKind::Boolean => {
+                    let on = value == "true";
+                    (
+                        vec![Span::styled(
+                            if on { "[x] yes" } else { "[ ] no" },
+                            t.value(),
+                        )],
+                        None,
+                    )
+                }
+                FieldKind::Choice => (vec![Span::styled(format!("‹ {value} ›"), t.value())], None),
+                _ => {
+                    let input = form.inputs.get(k).expect("every field has an input");
+                    let masked = f.is_secret() && !form.revealed.contains(k);
+                    let placeholder = f.example.as_deref().map(|e| format!("e.g. {e}"));
+                    input_spans(t, input, width, masked, placeholder.as_deref(), focused)
+                }
+            }
+        }
+        FormItem::Advanced => (vec![], None),
+    }
+}
+
+fn help_lines(app: &App, form: &FormState) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let text = match &form.focus {
+        FormItem::Field(k) => {
+            let f = form.field(k).expect("focus is on a field");
+            field_help(form, f)
+        }
+        FormItem::Advanced => format!(
+            "Optional settings every element accepts; each is sent only when changed from its default. Enter {}.",
+            if form.advanced_open { "folds them" } else { "shows them" }
+        ),
+        FormItem::Name => "A name that tells this instance apart in the console and in `ce-wizard` output.".into(),
+        FormItem::Tags => "Optional labels for finding the instance later, separated by commas. Enter on this last field goes to the review.".into(),
+    };
+    vec![Line::styled(text, t.help())]
+}
+
+fn field_help(form: &FormState, f: &FieldSpec) -> String {
+    let mut text = f.help.clone();
+    if let Some(template) = &f.derive {
+        let source = template
+            .trim_start_matches('{')
+            .split('}')
+            .next()
+            .unwrap_or("");
+        let from = if source == "callback_url" {
+            "the wizard's callback URL".to_string()
+        } else {
+            form.field(source)
+                .map_or(source.to_string(), |s| s.label.clone())
+        };
+        if form.edited.contains(&f.key) {
+            text.push_str(&format!(" Edited by you; clear it to follow {from} again."));
+        } else {
+            text.push_str(&format!(" Filled in from {from} until you edit it."));
+        }
+    }
+    if f.is_secret() {
+        text.push_str(" Hidden; Ctrl-R shows it.");
+    }
+    text
+}

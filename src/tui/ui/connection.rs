@@ -1,0 +1,138 @@
+//! Step 1: where to connect and with which account secrets.
+
+use super::widgets::{indented, input_spans, pad, truncate};
+use crate::tui::app::App;
+use crate::tui::connection::{CheckStatus, ConnField, EnvKind};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+const LABEL: usize = 22;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let c = &app.connection;
+    let [intro, rows] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
+    let intro_lines = vec![
+        Line::styled("Connect to Cloud Elements", t.title()),
+        Line::styled(
+            "Your user and organization secrets are in the Cloud Elements console, under your profile. They stay on this machine.",
+            t.help(),
+        ),
+    ];
+    frame.render_widget(
+        Paragraph::new(intro_lines).wrap(Wrap { trim: false }),
+        intro,
+    );
+    let area = rows;
+    let mut lines: Vec<Line> = vec![];
+    let value_width = (area.width as usize).saturating_sub(LABEL + 3);
+    let mut cursor = None;
+    for field in c.fields() {
+        let focused = c.focus == field;
+        let marker = if focused { "› " } else { "  " };
+        let required = if field.is_text() { " *" } else { "" };
+        let mut spans = vec![
+            Span::styled(marker, t.accent()),
+            Span::styled(
+                pad(&format!("{}{required}", field.label()), LABEL),
+                if focused { t.focused() } else { t.label() },
+            ),
+            Span::raw(" "),
+        ];
+        match field {
+            ConnField::Environment => {
+                let url = match c.env {
+                    EnvKind::Custom => String::new(),
+                    _ => c.base_url(),
+                };
+                spans.push(Span::styled(format!("‹ {} ›", c.env.label()), t.value()));
+                spans.push(Span::styled(
+                    format!(
+                        "  {}",
+                        truncate(&url, value_width.saturating_sub(c.env.label().len() + 6))
+                    ),
+                    t.dim(),
+                ));
+            }
+            ConnField::Remember => {
+                spans.push(Span::styled(
+                    format!("‹ {} ›", c.remember.label()),
+                    t.value(),
+                ));
+            }
+            _ => {
+                let input = c.input(field).expect("text fields have inputs");
+                let masked = field != ConnField::CustomUrl && !c.reveal;
+                let placeholder = match field {
+                    ConnField::CustomUrl => Some("e.g. https://ce.example.com/elements/api-v2"),
+                    _ => Some("paste it here"),
+                };
+                let (s, cur) = input_spans(t, input, value_width, masked, placeholder, focused);
+                if let Some(col) = cur {
+                    cursor = Some((
+                        area.x + (LABEL + 3) as u16 + col,
+                        area.y + lines.len() as u16,
+                    ));
+                }
+                spans.extend(s);
+            }
+        }
+        lines.push(Line::from(spans));
+        if let Some(e) = c.errors.get(&field) {
+            lines.extend(indented(
+                &format!("✗ {e}"),
+                LABEL + 3,
+                area.width as usize,
+                t.error(),
+            ));
+        }
+    }
+    lines.push(Line::raw(""));
+    if c.focus == ConnField::Remember {
+        let path = app
+            .settings
+            .config_path
+            .as_ref()
+            .map_or("the config file".to_string(), |p| p.display().to_string());
+        lines.push(Line::styled(
+            format!(
+                "Saved in {path}, readable only by you. Secrets are saved only if you choose so."
+            ),
+            t.help(),
+        ));
+    }
+    match &c.check {
+        CheckStatus::NotRun => lines.push(Line::styled(
+            "Enter tests the connection (it lists the catalog) and continues.",
+            t.help(),
+        )),
+        CheckStatus::Running { .. } => lines.push(Line::styled(
+            format!(
+                "{} Testing the connection to {}…",
+                app.spinner(),
+                c.base_url()
+            ),
+            t.accent(),
+        )),
+        CheckStatus::Passed { elements } => lines.push(Line::styled(
+            format!("✓ Connected: the platform lists {elements} elements."),
+            t.success(),
+        )),
+        CheckStatus::Failed(report) => {
+            lines.push(Line::styled(
+                format!("✗ The connection failed: {}", report.message),
+                t.error(),
+            ));
+            if let Some(id) = &report.request_id {
+                lines.push(Line::styled(format!("  requestId {id}"), t.dim()));
+            }
+            lines.push(Line::styled(format!("  {}", report.advice), t.warning()));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    if let Some(pos) = cursor {
+        frame.set_cursor_position(pos);
+    }
+}

@@ -1,0 +1,82 @@
+//! The last step: the created instance and its token.
+
+use super::widgets::{input_spans, kv};
+use crate::tui::app::App;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(done) = &app.done else { return };
+    let t = &app.theme;
+    let i = &done.instance;
+    let mut lines = vec![
+        Line::styled(format!("✓ Instance {} created", i.id), t.success()),
+        Line::raw(""),
+        kv(t, "Name", 10, vec![Span::styled(i.name.clone(), t.value())]),
+        kv(t, "ID", 10, vec![Span::raw(i.id.to_string())]),
+        kv(t, "Element", 10, vec![Span::raw(format!("{} ({})", i.element_name, i.element_key))]),
+        kv(t, "Created", 10, vec![Span::raw(i.created_date.clone().unwrap_or_else(|| "just now".into()))]),
+        // The token is the one value this whole run is for: shown in full,
+        // once, with nothing after it on the line so a double-click or a
+        // triple-click selects exactly it.
+        kv(t, "Token", 10, vec![Span::styled(i.token.expose().to_string(), t.copyable())]),
+        Line::raw(""),
+        Line::styled("Copy it (c) or save it (s) now: the screen is cleared when you quit.", t.warning()),
+        Line::styled("The element token, with your user and organization secrets, authorizes calls through this instance.", t.help()),
+        Line::styled("Calls through the instance send the header", t.dim()),
+        Line::styled("Authorization: User <user secret>, Organization <org secret>, Element <token>", t.dim()),
+    ];
+    if let Some(path) = &done.saved_to {
+        lines.push(Line::styled(
+            format!("Saved to {}", path.display()),
+            t.success(),
+        ));
+    }
+    if app.created.len() > 1 {
+        lines.push(Line::styled(
+            format!("{} instances created in this run.", app.created.len()),
+            t.dim(),
+        ));
+    }
+    let prompt_height = if done.prompt.is_some() { 3 } else { 0 };
+    let [body, prompt_area] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height)]).areas(area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+
+    if let Some(p) = &done.prompt {
+        let block = Block::default()
+            .borders(Borders::TOP)
+            .border_style(t.border());
+        let inner = block.inner(prompt_area);
+        frame.render_widget(block, prompt_area);
+        let label = "Save to: ";
+        if p.confirm_overwrite {
+            let line = Line::from(vec![
+                Span::styled(format!("{} exists. ", p.path.value()), t.warning()),
+                Span::styled("Replace it? y/n", t.focused()),
+            ]);
+            frame.render_widget(Paragraph::new(line), inner);
+        } else {
+            let (spans, cursor) = input_spans(
+                t,
+                &p.path,
+                (inner.width as usize).saturating_sub(label.len()),
+                false,
+                None,
+                true,
+            );
+            let mut line = vec![Span::styled(label, t.focused())];
+            line.extend(spans);
+            let hint = Line::styled(
+                "The file holds the token; it is created readable only by you.",
+                t.dim(),
+            );
+            frame.render_widget(Paragraph::new(vec![Line::from(line), hint]), inner);
+            if let Some(col) = cursor {
+                frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y));
+            }
+        }
+    }
+}

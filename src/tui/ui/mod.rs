@@ -1,0 +1,221 @@
+//! Drawing: a pure function of the model. The frame is a header with the
+//! step indicator, the current step's body, a message line and the key
+//! hints, which come from the keymap.
+
+mod authorize;
+mod configure;
+mod connection;
+mod creating;
+mod done;
+mod element;
+mod overlay;
+mod review;
+pub mod widgets;
+
+use super::app::{App, NoticeKind, Step};
+use super::keymap;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Smaller than this, the screens cannot show a form and its help.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 16;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(app, frame, area);
+        return;
+    }
+    let message_lines = message_lines(app, area.width as usize);
+    let [header, _, body, message, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(message_lines.len() as u16),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let body = Rect {
+        x: body.x + 1,
+        width: body.width.saturating_sub(2),
+        ..body
+    };
+    render_header(app, frame, header);
+    match app.step {
+        Step::Connection => connection::render(app, frame, body),
+        Step::Element => element::render(app, frame, body),
+        Step::Configure => configure::render(app, frame, body),
+        Step::Authorize => authorize::render(app, frame, body),
+        Step::Review => review::render(app, frame, body),
+        Step::Creating => creating::render(app, frame, body),
+        Step::Done => done::render(app, frame, body),
+    }
+    frame.render_widget(Paragraph::new(message_lines), message);
+    render_footer(app, frame, footer);
+    overlay::render(app, frame, area);
+}
+
+fn too_small(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let lines = vec![
+        Line::styled("Make the terminal larger", t.title()),
+        Line::raw(""),
+        Line::raw(format!(
+            "ce-wizard needs at least {MIN_WIDTH}x{MIN_HEIGHT}; this one is {}x{}.",
+            area.width, area.height
+        )),
+        Line::raw("Everything you typed is kept."),
+        Line::styled("Ctrl-C quits.", t.dim()),
+    ];
+    let h = (lines.len() as u16).min(area.height);
+    let y = area.y + area.height.saturating_sub(h) / 2;
+    frame.render_widget(
+        Paragraph::new(lines).centered().wrap(Wrap { trim: true }),
+        Rect {
+            y,
+            height: h,
+            ..area
+        },
+    );
+}
+
+fn render_header(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let (pos, total) = app.step_position();
+    let current = if app.step == Step::Creating {
+        Step::Done
+    } else {
+        app.step
+    };
+    let title = if app.step == Step::Creating {
+        "Creating"
+    } else {
+        current.title()
+    };
+    // The counter always names the step ("2/5 Element") and the sandbox
+    // marker always shows (nothing there is real); the breadcrumb and then
+    // the program's name give way when the line is too narrow.
+    let counter = format!("{pos}/{total} {title} ");
+    let sandbox = if app.settings.sandbox {
+        " sandbox "
+    } else {
+        ""
+    };
+    let brand = " ce-wizard ";
+    let steps = app.visible_steps();
+    let crumbs: usize =
+        steps.iter().map(|s| s.title().len()).sum::<usize>() + 3 * (steps.len() - 1) + 1;
+    let width = area.width as usize;
+    let fixed = counter.len() + sandbox.len() + 1;
+    let (show_brand, show_crumbs) = if fixed + brand.len() + crumbs <= width {
+        (true, true)
+    } else if fixed + crumbs <= width {
+        (false, true)
+    } else {
+        (fixed + brand.len() <= width, false)
+    };
+    let mut spans = vec![];
+    if show_brand {
+        spans.push(Span::styled(brand, t.title()));
+    } else {
+        spans.push(Span::raw(" "));
+    }
+    if !sandbox.is_empty() {
+        spans.push(Span::styled(sandbox, t.focused()));
+        spans.push(Span::raw(" "));
+    }
+    if show_crumbs {
+        for (i, s) in steps.iter().enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" › ", t.dim()));
+            }
+            let style = if *s == current {
+                t.step_current()
+            } else if (i + 1) < pos {
+                t.step_done()
+            } else {
+                t.step_todo()
+            };
+            spans.push(Span::styled(s.title(), style));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(counter, t.title())).right_aligned(),
+        area,
+    );
+}
+
+/// The message line: a notice, or the focused field's error. It grows to
+/// a second row rather than cut a message; longer ones end with `…`.
+fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let (text, style) = match (&app.notice, field_error(app)) {
+        (Some(n), _) => {
+            let (mark, style) = match n.kind {
+                NoticeKind::Info => ("", t.accent()),
+                NoticeKind::Success => ("✓ ", t.success()),
+                NoticeKind::Error => ("✗ ", t.error()),
+            };
+            (format!("{mark}{}", n.text), style)
+        }
+        (None, Some(e)) => (format!("✗ {e}"), t.error()),
+        (None, None) => return vec![Line::raw("")],
+    };
+    let mut lines = widgets::wrap(&text, width.saturating_sub(2));
+    if lines.len() > 2 {
+        lines.truncate(2);
+        lines[1] = widgets::truncate(&format!("{} {}", lines[1], "…"), width.saturating_sub(2));
+    }
+    lines
+        .into_iter()
+        .map(|l| Line::styled(format!(" {l}"), style))
+        .collect()
+}
+
+/// The focused field's error, for the message line.
+fn field_error(app: &App) -> Option<&str> {
+    match app.step {
+        Step::Connection => app
+            .connection
+            .errors
+            .get(&app.connection.focus)
+            .map(String::as_str),
+        Step::Configure => {
+            let f = app.form()?;
+            f.errors.get(&f.focus).map(String::as_str)
+        }
+        _ => None,
+    }
+}
+
+fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let hints: Vec<(&str, &str)> = keymap::bindings(app)
+        .into_iter()
+        .filter(|b| b.footer)
+        .map(|b| (b.label, b.description))
+        .collect();
+    // Each hint is drawn as "key description   ".
+    let width = |h: &[(&str, &str)]| {
+        h.iter()
+            .map(|(k, d)| k.chars().count() + d.chars().count() + 4)
+            .sum::<usize>()
+            .saturating_sub(2)
+    };
+    // Drop hints from the middle (the last two are help and quit, which
+    // lead to everything else) until the line fits.
+    let mut shown = hints.clone();
+    while width(&shown) > area.width as usize && shown.len() > 2 {
+        shown.remove(shown.len() - 3);
+    }
+    let mut spans = vec![Span::raw(" ")];
+    for (k, d) in shown {
+        spans.push(Span::styled(k, t.key()));
+        spans.push(Span::styled(format!(" {d}   "), t.help()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

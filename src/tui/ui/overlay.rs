@@ -1,0 +1,107 @@
+//! Windows drawn over a step: the key help and the quit confirmation.
+
+use super::widgets::{centered, pad, wrap};
+use crate::tui::app::{App, Overlay};
+use crate::tui::keymap;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    match app.overlay {
+        Some(Overlay::Help) => help(app, frame, area),
+        Some(Overlay::ConfirmQuit) => confirm_quit(app, frame, area),
+        None => {}
+    }
+}
+
+fn help(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    // The keys of the step under the overlay, not of the overlay itself.
+    let under = keymap::step_bindings(app);
+    let text_focus = keymap::step_text_focus(app);
+    let width = 76.min(area.width);
+    let inner = (width as usize).saturating_sub(2);
+    const KEYS: usize = 16;
+    // The key in its column, the description wrapped beside it.
+    let row = |k: &str, d: &str| -> Vec<Line<'static>> {
+        wrap(d, inner.saturating_sub(KEYS))
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let key = if i == 0 {
+                    pad(k, KEYS)
+                } else {
+                    " ".repeat(KEYS)
+                };
+                Line::from(vec![Span::styled(key, t.key()), Span::raw(part)])
+            })
+            .collect()
+    };
+    let mut lines = vec![Line::styled(
+        format!("Keys on this screen ({})", app.step.title()),
+        t.title(),
+    )];
+    let mut seen = std::collections::HashSet::new();
+    for b in under {
+        if seen.insert((b.label, b.help_text())) {
+            lines.extend(row(b.label, b.help_text()));
+        }
+    }
+    if text_focus {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("In a text field", t.title()));
+        for (k, d) in keymap::EDITING_KEYS {
+            lines.extend(row(k, d));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.extend(
+        wrap(
+            "Nothing you type is lost by going back. Esc closes this help.",
+            inner,
+        )
+        .into_iter()
+        .map(|l| Line::styled(l, t.dim())),
+    );
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, width, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.accent())
+                .title(" Help "),
+        ),
+        rect,
+    );
+}
+
+fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let lines = vec![
+        Line::styled("Quit ce-wizard?", t.title()),
+        Line::raw("What you typed is not saved anywhere."),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", t.key()),
+            Span::raw(" quit   "),
+            Span::styled("n", t.key()),
+            Span::raw("/"),
+            Span::styled("Esc", t.key()),
+            Span::raw(" keep going"),
+        ]),
+    ];
+    let rect = centered(area, 44, 6);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(t.error()),
+        ),
+        rect,
+    );
+}

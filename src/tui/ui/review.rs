@@ -1,0 +1,150 @@
+//! Step 5: what will be created, as a summary, the request body and the
+//! equivalent curl command.
+
+use super::widgets::{indented, kv, truncate};
+use crate::tui::app::{App, ReviewView};
+use crate::tui::update::{is_secret_key, request};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let (Some(form), Some(spec), Some(req)) = (app.form(), app.spec(), request(app)) else {
+        return;
+    };
+    let t = &app.theme;
+    let w = area.width as usize;
+    let secrets = req
+        .configuration
+        .keys()
+        .filter(|k| is_secret_key(form, k))
+        .count();
+    let mut summary = vec![
+        Line::styled(format!("Review: a new {} instance", spec.name), t.title()),
+        kv(
+            t,
+            "Name",
+            14,
+            vec![Span::styled(req.name.clone(), t.value())],
+        ),
+        kv(
+            t,
+            "Element",
+            14,
+            vec![Span::raw(format!("{} ({})", spec.name, spec.key))],
+        ),
+        kv(
+            t,
+            "Environment",
+            14,
+            vec![Span::raw(truncate(
+                &app.connection.environment().label(),
+                w.saturating_sub(14),
+            ))],
+        ),
+        kv(
+            t,
+            "Tags",
+            14,
+            vec![Span::raw(if req.tags.is_empty() {
+                "none".to_string()
+            } else {
+                req.tags.join(", ")
+            })],
+        ),
+        kv(
+            t,
+            "Configuration",
+            14,
+            vec![Span::raw(format!(
+                "{} values, {secrets} secret{} ({})",
+                req.configuration.len(),
+                if secrets == 1 { "" } else { "s" },
+                if app.review.reveal {
+                    "shown: r hides them"
+                } else {
+                    "hidden: r shows them"
+                }
+            ))],
+        ),
+    ];
+    if spec.auth.is_oauth() {
+        summary.push(kv(
+            t,
+            "Authorization",
+            14,
+            vec![Span::styled(
+                "✓ code received (used once, when creating)",
+                t.success(),
+            )],
+        ));
+    }
+    let mut error_lines = vec![];
+    if let Some(e) = &app.review.error {
+        error_lines.extend(indented(
+            &format!("✗ The last attempt failed: {}", e.message),
+            0,
+            w,
+            t.error(),
+        ));
+        let mut detail = e.status.map(|s| format!("HTTP {s}")).unwrap_or_default();
+        if let Some(id) = &e.request_id {
+            detail.push_str(&format!(
+                "{}requestId {id}",
+                if detail.is_empty() { "" } else { " · " }
+            ));
+        }
+        if let Some(p) = &e.provider_message {
+            detail.push_str(&format!(" · provider: {p}"));
+        }
+        if !detail.is_empty() {
+            error_lines.extend(indented(&detail, 2, w, t.dim()));
+        }
+        error_lines.extend(indented(&e.advice, 2, w, t.warning()));
+    }
+    let [top, errors, code] = Layout::vertical([
+        Constraint::Length(summary.len() as u16),
+        Constraint::Length(error_lines.len() as u16),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(summary), top);
+    frame.render_widget(
+        Paragraph::new(error_lines).wrap(Wrap { trim: false }),
+        errors,
+    );
+
+    let secret = |k: &str| is_secret_key(form, k);
+    let (title, text) = match app.review.view {
+        ReviewView::Body => (
+            " Request body · POST /instances ",
+            req.to_json(app.review.reveal, &secret),
+        ),
+        ReviewView::Curl => (
+            " Equivalent curl command ",
+            req.curl_command(&app.connection.base_url(), app.review.reveal, &secret),
+        ),
+    };
+    let other = match app.review.view {
+        ReviewView::Body => " Tab: curl ",
+        ReviewView::Curl => " Tab: body ",
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::styled(title, t.accent()))
+        .title(Line::styled(other, t.dim()).right_aligned());
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
+    let inner_height = code.height.saturating_sub(2) as usize;
+    // Never scroll past the end, however often PgDn is pressed.
+    let max_scroll = lines.len().saturating_sub(inner_height) as u16;
+    let scroll = app.review.scroll.min(max_scroll);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        code,
+    );
+}

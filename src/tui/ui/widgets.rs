@@ -1,0 +1,187 @@
+//! Drawing helpers shared by the step screens.
+
+use crate::tui::theme::Theme;
+use crate::tui::widgets::TextField;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+/// A text input as spans within `width` columns, and the cursor column when
+/// it has focus. An empty input shows its placeholder dimmed.
+pub fn input_spans(
+    theme: &Theme,
+    field: &TextField,
+    width: usize,
+    masked: bool,
+    placeholder: Option<&str>,
+    focused: bool,
+) -> (Vec<Span<'static>>, Option<u16>) {
+    if field.is_empty() {
+        let spans = match placeholder {
+            Some(p) => vec![Span::styled(
+                truncate(p, width.saturating_sub(1)),
+                theme.placeholder(),
+            )],
+            None => vec![],
+        };
+        return (spans, focused.then_some(0));
+    }
+    let (shown, cursor) = field.view(width, masked);
+    (
+        vec![Span::styled(shown, theme.value())],
+        focused.then_some(cursor as u16),
+    )
+}
+
+/// Cuts a string to `width` columns, ending with `…` when cut.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Greedy word wrap to `width` columns; words longer than a line are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = vec![];
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let mut word = word.to_string();
+        loop {
+            let sep = usize::from(!line.is_empty());
+            if line.width() + sep + word.width() <= width {
+                if sep == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word wider than the line: cut it.
+            let mut head = String::new();
+            let mut rest = String::new();
+            for c in word.chars() {
+                if rest.is_empty()
+                    && head.width() + unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+                        <= width
+                {
+                    head.push(c);
+                } else {
+                    rest.push(c);
+                }
+            }
+            if head.is_empty() {
+                // Even one character does not fit; give up on this word.
+                break;
+            }
+            lines.push(head);
+            word = rest;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// `text` wrapped to `width`, every line after an `indent` of spaces.
+pub fn indented(
+    text: &str,
+    indent: usize,
+    width: usize,
+    style: ratatui::style::Style,
+) -> Vec<Line<'static>> {
+    wrap(text, width.saturating_sub(indent))
+        .into_iter()
+        .map(|l| Line::styled(format!("{}{l}", " ".repeat(indent)), style))
+        .collect()
+}
+
+/// Pads a label to a column width.
+pub fn pad(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w >= width {
+        truncate(s, width)
+    } else {
+        format!("{s}{}", " ".repeat(width - w))
+    }
+}
+
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// A key–value line: `label` padded, then the value spans.
+pub fn kv(theme: &Theme, label: &str, width: usize, value: Vec<Span<'static>>) -> Line<'static> {
+    let mut spans = vec![Span::styled(pad(label, width), theme.dim())];
+    spans.extend(value);
+    Line::from(spans)
+}
+
+/// Rows `start..start+height` of a list, scrolled so `focus` (and the
+/// `after` rows following it) stay visible.
+pub fn scroll_start(total: usize, height: usize, focus: usize, after: usize) -> usize {
+    if total <= height || height == 0 {
+        return 0;
+    }
+    let want_end = (focus + 1 + after).min(total);
+    want_end.saturating_sub(height).min(focus)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("日本語", 4), "日…");
+    }
+
+    #[test]
+    fn wrapping_by_words_and_cutting_long_ones() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+        assert_eq!(wrap("日本語 テキスト", 6), ["日本語", "テキス", "ト"]);
+        for w in 1..12 {
+            assert!(wrap("a very long sentence, with commas", w)
+                .iter()
+                .all(|l| l.width() <= w));
+        }
+    }
+
+    #[test]
+    fn scrolling_keeps_focus_and_its_error_in_view() {
+        assert_eq!(scroll_start(5, 10, 4, 1), 0);
+        assert_eq!(scroll_start(20, 10, 3, 1), 0);
+        assert_eq!(scroll_start(20, 10, 15, 1), 7);
+        assert_eq!(scroll_start(20, 10, 19, 1), 10);
+    }
+}

@@ -1,0 +1,1036 @@
+//! The state machine: `update` turns one action into changes of the model
+//! and a list of effects for the runner. It does no I/O and reads no clock
+//! (time arrives with `Action::Tick`), so every path is unit-testable.
+
+use super::action::{Action, CallbackResult, Command, CopyTarget, FileSaveError};
+use super::app::{
+    App, AuthPhase, AuthProblem, BrowserStatus, CreatingState, DoneState, ErrorReport,
+    ListenerStatus, Notice, NoticeKind, Overlay, ReviewView, SavePrompt, Step,
+};
+use super::connection::{CheckStatus, ConnField, EnvKind, Remember};
+use super::effect::Effect;
+use super::form_state::{FormItem, FormState};
+use super::keymap;
+use super::picker;
+use super::widgets::{EditOp, TextField};
+use crate::api::{CreateInstance, Credentials, ElementRef};
+use crate::catalog::{form_fields, FieldKind};
+use crate::secret::{key_looks_secret, Secret};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Key(k) => {
+            if let Some(cmd) = keymap::resolve(app, &k) {
+                return command(app, cmd);
+            }
+            if keymap::text_focus(app) {
+                if let Some(op) = keymap::edit_op(&k) {
+                    edit(app, &op);
+                }
+            }
+            vec![]
+        }
+        Action::Paste(text) => {
+            paste(app, &text);
+            vec![]
+        }
+        Action::Tick(now) => {
+            app.now = now;
+            app.ticks += 1;
+            if let AuthPhase::Waiting { deadline, .. } = &app.authorize.phase {
+                if now >= *deadline {
+                    app.authorize.phase = AuthPhase::Failed(AuthProblem::TimedOut);
+                }
+            }
+            vec![]
+        }
+        Action::Resize => vec![],
+        Action::Command(c) => command(app, c),
+        Action::ConnectionChecked { attempt, result } => connection_checked(app, attempt, result),
+        Action::ConfigSaved(result) => {
+            app.notice = Some(match result {
+                Ok(path) => Notice::success(format!(
+                    "Saved to {} (readable only by you)",
+                    path.display()
+                )),
+                Err(e) => Notice::error(format!(
+                    "Could not save the config file: {e}. The connection works for this run."
+                )),
+            });
+            vec![]
+        }
+        Action::ListenerBound(result) => listener_bound(app, result),
+        Action::AuthUrlFetched { attempt, result } => auth_url_fetched(app, attempt, result),
+        Action::BrowserOpened { attempt, result } => {
+            if attempt == app.authorize.attempt {
+                if let AuthPhase::Waiting { browser, .. } = &mut app.authorize.phase {
+                    *browser = match result {
+                        Ok(()) => BrowserStatus::Opened,
+                        Err(e) => BrowserStatus::Failed(e),
+                    };
+                }
+            }
+            vec![]
+        }
+        Action::Callback {
+            attempt,
+            pasted,
+            result,
+        } => callback(app, attempt, pasted, result),
+        Action::Created { attempt, result } => created(app, attempt, result),
+        Action::Copied { what, report } => {
+            app.notice = Some(match report {
+                Ok(how) => Notice::success(format!("{} {how}", what.label())),
+                Err(e) => Notice::error(format!("{} could not be copied: {e}", what.label())),
+            });
+            vec![]
+        }
+        Action::FileSaved { path, result } => file_saved(app, path, result),
+    }
+}
+
+/// Effects to run when the wizard starts: the OAuth listener is bound early
+/// so its callback URL can be shown while choosing and filling the form.
+pub fn startup(app: &mut App) -> Vec<Effect> {
+    if app.specs.iter().any(|s| s.auth.is_oauth()) && app.listener == ListenerStatus::NotBound {
+        app.listener = ListenerStatus::Binding;
+        return vec![Effect::BindListener {
+            port: app.settings.callback_port,
+        }];
+    }
+    vec![]
+}
+
+fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    match app.overlay {
+        Some(Overlay::Help) => {
+            if cmd == Command::Back {
+                app.overlay = None;
+            }
+            return vec![];
+        }
+        Some(Overlay::ConfirmQuit) => {
+            match cmd {
+                Command::Yes => return quit(app, true),
+                Command::No => app.overlay = None,
+                _ => {}
+            }
+            return vec![];
+        }
+        None => {}
+    }
+    match cmd {
+        Command::Quit => return ask_quit(app),
+        Command::Help => {
+            app.overlay = Some(Overlay::Help);
+            return vec![];
+        }
+        _ => {}
+    }
+    match app.step {
+        Step::Connection => connection_command(app, cmd),
+        Step::Element => element_command(app, cmd),
+        Step::Configure => configure_command(app, cmd),
+        Step::Authorize => authorize_command(app, cmd),
+        Step::Review => review_command(app, cmd),
+        Step::Creating => {
+            if cmd == Command::Back {
+                app.creating = None;
+                app.step = Step::Review;
+                app.notice = Some(Notice::info(
+                    "Cancelled. If the platform had already received the request the instance may exist; check the console before trying again.",
+                ));
+                return vec![Effect::AbortCreate];
+            }
+            vec![]
+        }
+        Step::Done => done_command(app, cmd),
+    }
+}
+
+fn ask_quit(app: &mut App) -> Vec<Effect> {
+    if app.step == Step::Done || !app.typed {
+        return quit(app, app.step != Step::Done);
+    }
+    app.overlay = Some(Overlay::ConfirmQuit);
+    vec![]
+}
+
+fn quit(app: &mut App, interrupted: bool) -> Vec<Effect> {
+    app.overlay = None;
+    app.exit = Some(interrupted);
+    vec![Effect::Quit]
+}
+
+fn edit(app: &mut App, op: &EditOp) {
+    let ctx = app.derive_context();
+    let changed = match app.step {
+        Step::Connection => {
+            let focus = app.connection.focus;
+            let changed = app.connection.input_mut(focus).is_some_and(|i| i.apply(op));
+            if changed {
+                app.connection.errors.remove(&focus);
+                if !matches!(app.connection.check, CheckStatus::Running { .. }) {
+                    app.connection.check = CheckStatus::NotRun;
+                }
+            }
+            changed
+        }
+        Step::Element => {
+            let changed = app.picker.filter.apply(op);
+            if changed {
+                refilter(app);
+            }
+            changed
+        }
+        Step::Configure => app.form_mut().is_some_and(|f| f.edit(op, &ctx)),
+        Step::Authorize => app.authorize.paste.apply(op),
+        Step::Done => app
+            .done
+            .as_mut()
+            .and_then(|d| d.prompt.as_mut())
+            .is_some_and(|p| p.path.apply(op)),
+        Step::Review | Step::Creating => false,
+    };
+    if changed {
+        app.typed = true;
+        if app
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.kind == NoticeKind::Error)
+        {
+            app.notice = None;
+        }
+    }
+}
+
+fn paste(app: &mut App, text: &str) {
+    if app.overlay.is_some() || text.is_empty() {
+        return;
+    }
+    let ctx = app.derive_context();
+    let pasted = match app.step {
+        Step::Connection => {
+            let focus = app.connection.focus;
+            match app.connection.input_mut(focus) {
+                Some(input) => {
+                    input.insert_str(text);
+                    app.connection.errors.remove(&focus);
+                    true
+                }
+                None => false,
+            }
+        }
+        Step::Element => {
+            app.picker.filter.insert_str(text.trim());
+            refilter(app);
+            true
+        }
+        Step::Configure => app.form_mut().is_some_and(|f| f.paste(text, &ctx)),
+        // A redirected URL can be pasted whatever has focus.
+        Step::Authorize => {
+            app.authorize.paste.insert_str(text.trim());
+            app.authorize.paste_focused = true;
+            true
+        }
+        Step::Done => match app.done.as_mut().and_then(|d| d.prompt.as_mut()) {
+            Some(p) if !p.confirm_overwrite => {
+                p.path.insert_str(text.trim());
+                true
+            }
+            _ => false,
+        },
+        Step::Review | Step::Creating => false,
+    };
+    if pasted {
+        app.typed = true;
+    }
+}
+
+// ---- Connection -------------------------------------------------------
+
+fn credentials(app: &App) -> Credentials {
+    Credentials {
+        user: Secret::new(app.connection.user.value().trim()),
+        org: Secret::new(app.connection.org.value().trim()),
+    }
+}
+
+fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let conn = &mut app.connection;
+    let fields = conn.fields();
+    let pos = fields.iter().position(|f| *f == conn.focus).unwrap_or(0);
+    match cmd {
+        Command::Next => {
+            if let Some(e) = conn.check_field(conn.focus) {
+                conn.errors.insert(conn.focus, e);
+            } else if pos + 1 < fields.len() {
+                conn.focus = fields[pos + 1];
+            }
+        }
+        Command::Prev => {
+            // Going back never blocks, and an untouched empty field is not
+            // a mistake yet: only what was typed is checked on the way back.
+            let typed = conn.input(conn.focus).is_some_and(|i| !i.is_empty());
+            if let Some(e) = conn.check_field(conn.focus).filter(|_| typed) {
+                conn.errors.insert(conn.focus, e);
+            }
+            conn.focus = fields[pos.saturating_sub(1)];
+        }
+        Command::ChoiceNext | Command::ChoicePrev => {
+            let step = if cmd == Command::ChoiceNext { 1 } else { 2 };
+            match conn.focus {
+                ConnField::Environment => {
+                    let i = EnvKind::ALL
+                        .iter()
+                        .position(|e| *e == conn.env)
+                        .unwrap_or(0);
+                    conn.env = EnvKind::ALL[(i + step) % 3];
+                    conn.errors.remove(&ConnField::CustomUrl);
+                    conn.check = CheckStatus::NotRun;
+                }
+                ConnField::Remember => {
+                    let i = Remember::ALL
+                        .iter()
+                        .position(|e| *e == conn.remember)
+                        .unwrap_or(0);
+                    conn.remember = Remember::ALL[(i + step) % 3];
+                }
+                _ => {}
+            }
+        }
+        Command::Reveal => conn.reveal = !conn.reveal,
+        Command::TestConnection => return start_check(app, false),
+        Command::Continue => return start_check(app, true),
+        Command::Back => return ask_quit(app),
+        _ => {}
+    }
+    vec![]
+}
+
+fn start_check(app: &mut App, proceed: bool) -> Vec<Effect> {
+    let errors = app.connection.check_all();
+    if let Some((first, msg)) = errors.first() {
+        app.connection.focus = *first;
+        app.notice = Some(Notice::error(msg.clone()));
+        app.connection.errors = errors.into_iter().collect();
+        return vec![];
+    }
+    let attempt = app.new_attempt();
+    app.connection.check = CheckStatus::Running { attempt, proceed };
+    app.notice = None;
+    vec![Effect::CheckConnection {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+    }]
+}
+
+fn connection_checked(
+    app: &mut App,
+    attempt: u64,
+    result: Result<usize, ErrorReport>,
+) -> Vec<Effect> {
+    let CheckStatus::Running {
+        attempt: running,
+        proceed,
+    } = app.connection.check
+    else {
+        return vec![];
+    };
+    if running != attempt {
+        return vec![];
+    }
+    match result {
+        Err(report) => {
+            app.notice = Some(Notice::error(format!(
+                "The connection failed: {}",
+                report.message
+            )));
+            app.connection.check = CheckStatus::Failed(report);
+            vec![]
+        }
+        Ok(elements) => {
+            app.connection.check = CheckStatus::Passed { elements };
+            if !proceed {
+                return vec![];
+            }
+            let mut effects = vec![];
+            let conn = &app.connection;
+            if conn.remember != Remember::Nothing {
+                effects.push(Effect::SaveConfig {
+                    environment: conn.environment(),
+                    secrets: (conn.remember == Remember::EnvironmentAndSecrets)
+                        .then(|| credentials(app)),
+                });
+            }
+            match app.resume.take() {
+                Some(Step::Authorize) => {
+                    app.step = Step::Authorize;
+                    effects.extend(start_authorization(app));
+                }
+                Some(step) => app.step = step,
+                None => app.step = Step::Element,
+            }
+            effects
+        }
+    }
+}
+
+// ---- Element ----------------------------------------------------------
+
+fn refilter(app: &mut App) {
+    app.picker.matches = picker::filter(&app.specs, app.picker.filter.value());
+    app.picker.selected = 0;
+}
+
+fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let n = app.picker.matches.len();
+    let sel = &mut app.picker.selected;
+    match cmd {
+        Command::Next => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Command::Prev => *sel = sel.saturating_sub(1),
+        Command::PageDown => *sel = (*sel + 10).min(n.saturating_sub(1)),
+        Command::PageUp => *sel = sel.saturating_sub(10),
+        Command::ClearFilter => {
+            app.picker.filter.set("");
+            refilter(app);
+        }
+        Command::FocusFilter => {}
+        Command::Back => app.step = Step::Connection,
+        Command::Continue => match app.highlighted() {
+            Some(spec) => {
+                let key = spec.key.clone();
+                choose_element(app, &key);
+            }
+            None => {
+                app.notice = Some(Notice::error(
+                    "No element matches the filter; Esc clears it",
+                ))
+            }
+        },
+        _ => {}
+    }
+    vec![]
+}
+
+/// Opens the form of an element, creating it the first time.
+pub fn choose_element(app: &mut App, key: &str) {
+    let Some(spec) = app.specs.iter().find(|s| s.key == key) else {
+        return;
+    };
+    let fields = form_fields(spec);
+    let name = app.default_instance_name(key);
+    let ctx = app.derive_context();
+    app.forms
+        .entry(key.to_string())
+        .or_insert_with(|| FormState::new(key, fields, &name, &ctx));
+    app.element = Some(key.to_string());
+    app.step = Step::Configure;
+    app.notice = None;
+}
+
+// ---- Configure --------------------------------------------------------
+
+fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let ctx = app.derive_context();
+    let Some(form) = app.form_mut() else {
+        return vec![];
+    };
+    let items = form.items();
+    let pos = items.iter().position(|i| *i == form.focus).unwrap_or(0);
+    match cmd {
+        Command::Next => move_forward(form, &items, pos),
+        Command::Prev => {
+            let typed = form.input(&form.focus).is_some_and(|i| !i.is_empty());
+            if let Some(e) = form.check_item(&form.focus).filter(|_| typed) {
+                form.errors.insert(form.focus.clone(), e);
+            }
+            form.focus = items[pos.saturating_sub(1)].clone();
+        }
+        Command::Continue => {
+            if form.focus == FormItem::Advanced {
+                form.advanced_open = !form.advanced_open;
+            } else if pos + 1 == items.len() {
+                return submit_form(app);
+            } else {
+                move_forward(form, &items, pos);
+            }
+        }
+        Command::Toggle | Command::ChoiceNext | Command::ChoicePrev => {
+            if form.focus == FormItem::Advanced {
+                form.advanced_open = !form.advanced_open;
+            } else if let Some(f) = form.focused_field().cloned() {
+                let current = form.value(&f.key).to_string();
+                let next = match f.kind {
+                    FieldKind::Boolean => {
+                        Some(if current == "true" { "false" } else { "true" }.to_string())
+                    }
+                    FieldKind::Choice if !f.choices.is_empty() => {
+                        let n = f.choices.len();
+                        let i = f.choices.iter().position(|c| *c == current);
+                        let j = match (i, cmd == Command::ChoicePrev) {
+                            (None, _) => 0,
+                            (Some(i), false) => (i + 1) % n,
+                            (Some(i), true) => (i + n - 1) % n,
+                        };
+                        Some(f.choices[j].clone())
+                    }
+                    _ => None,
+                };
+                if let Some(v) = next {
+                    form.set_choice(&f.key, &v, &ctx);
+                    form.settle_focus();
+                    app.typed = true;
+                }
+            }
+        }
+        Command::Reveal => {
+            if let Some(key) = form
+                .focused_field()
+                .filter(|f| f.is_secret())
+                .map(|f| f.key.clone())
+            {
+                if !form.revealed.remove(&key) {
+                    form.revealed.insert(key);
+                }
+            }
+        }
+        Command::Submit => return submit_form(app),
+        Command::Back => {
+            app.step = Step::Element;
+            app.notice = None;
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Forward moves are refused while the focused value is invalid; the error
+/// shows beside the field and in the footer.
+fn move_forward(form: &mut FormState, items: &[FormItem], pos: usize) {
+    if let Some(e) = form.check_item(&form.focus) {
+        form.errors.insert(form.focus.clone(), e);
+        return;
+    }
+    if let Some(next) = items.get(pos + 1) {
+        form.focus = next.clone();
+    }
+}
+
+fn submit_form(app: &mut App) -> Vec<Effect> {
+    let Some(form) = app.form_mut() else {
+        return vec![];
+    };
+    let trimmed = form.trim();
+    let errors = form.check_all();
+    if let Some((first, msg)) = errors.first().cloned() {
+        let n = errors.len();
+        form.errors = errors.into_iter().collect();
+        form.focus_item(first);
+        let more = if n > 1 {
+            format!(" ({} more below)", n - 1)
+        } else {
+            String::new()
+        };
+        app.notice = Some(Notice::error(format!("{msg}{more}")));
+        return vec![];
+    }
+    app.notice = (!trimmed.is_empty())
+        .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", "))));
+    if app.is_oauth() {
+        let values = app.form().map(FormState::values);
+        if app
+            .authorize
+            .code
+            .as_ref()
+            .is_some_and(|(_, v)| Some(v) == values.as_ref())
+        {
+            go_review(app);
+            return vec![];
+        }
+        app.authorize.code = None;
+        app.step = Step::Authorize;
+        return start_authorization(app);
+    }
+    go_review(app);
+    vec![]
+}
+
+fn go_review(app: &mut App) {
+    app.step = Step::Review;
+    app.review.scroll = 0;
+}
+
+// ---- Authorize --------------------------------------------------------
+
+fn start_authorization(app: &mut App) -> Vec<Effect> {
+    app.authorize.paste_focused = false;
+    let callback_url = match &app.listener {
+        ListenerStatus::Ready { callback_url } => callback_url.clone(),
+        ListenerStatus::Binding => {
+            app.authorize.phase = AuthPhase::Idle;
+            return vec![];
+        }
+        ListenerStatus::NotBound | ListenerStatus::Failed { .. } => {
+            app.listener = ListenerStatus::Binding;
+            app.authorize.phase = AuthPhase::Idle;
+            return vec![Effect::BindListener {
+                port: app.settings.callback_port,
+            }];
+        }
+    };
+    let Some(form) = app.form() else {
+        return vec![];
+    };
+    let api_key = form.value("oauth.api.key").to_string();
+    let api_secret = Secret::new(form.value("oauth.api.secret"));
+    let element_key = form.element_key.clone();
+    let attempt = app.new_attempt();
+    app.authorize.attempt = attempt;
+    app.authorize.phase = AuthPhase::FetchingUrl;
+    vec![Effect::StartAuthorization {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+        element_key,
+        api_key,
+        api_secret,
+        callback_url,
+    }]
+}
+
+fn listener_bound(app: &mut App, result: Result<String, (Option<u16>, String)>) -> Vec<Effect> {
+    match result {
+        Ok(callback_url) => {
+            app.listener = ListenerStatus::Ready { callback_url };
+            let ctx = app.derive_context();
+            for form in app.forms.values_mut() {
+                form.refresh_derived(&ctx);
+            }
+            if app.step == Step::Authorize && app.authorize.phase == AuthPhase::Idle {
+                return start_authorization(app);
+            }
+        }
+        Err((port, message)) => {
+            app.listener = ListenerStatus::Failed {
+                port,
+                message: message.clone(),
+            };
+            if app.step == Step::Authorize {
+                app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener { port, message });
+            }
+        }
+    }
+    vec![]
+}
+
+fn auth_url_fetched(
+    app: &mut App,
+    attempt: u64,
+    result: Result<String, ErrorReport>,
+) -> Vec<Effect> {
+    if attempt != app.authorize.attempt || app.authorize.phase != AuthPhase::FetchingUrl {
+        return vec![];
+    }
+    match result {
+        Err(report) => {
+            app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report));
+            vec![]
+        }
+        Ok(url) => {
+            let deadline = app.now + app.settings.oauth_timeout;
+            let skipped = if app.settings.no_browser {
+                Some("--no-browser")
+            } else if app.settings.remote {
+                Some("this SSH session has no display")
+            } else {
+                None
+            };
+            let browser = skipped.map_or(BrowserStatus::Opening, BrowserStatus::Skipped);
+            let effects = if skipped.is_none() {
+                vec![Effect::OpenBrowser {
+                    attempt,
+                    url: url.clone(),
+                }]
+            } else {
+                vec![]
+            };
+            app.authorize.phase = AuthPhase::Waiting {
+                url,
+                deadline,
+                browser,
+            };
+            effects
+        }
+    }
+}
+
+fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -> Vec<Effect> {
+    if attempt != app.authorize.attempt || !matches!(app.authorize.phase, AuthPhase::Waiting { .. })
+    {
+        return vec![];
+    }
+    match result {
+        CallbackResult::Code(code) => {
+            let values = app.form().map(FormState::values).unwrap_or_default();
+            app.authorize.code = Some((code, values));
+            app.authorize.paste.set("");
+            app.authorize.paste_focused = false;
+            app.authorize.phase = AuthPhase::Idle;
+            app.notice = Some(Notice::success(
+                "Authorized. Check what will be created, then press Enter.",
+            ));
+            go_review(app);
+        }
+        // A stray or stale redirect does not end the attempt: the genuine
+        // one may still come. Say why it was ignored.
+        CallbackResult::Rejected(reason) if pasted => {
+            app.notice = Some(Notice::error(format!(
+                "That address was not accepted: {reason}"
+            )));
+        }
+        CallbackResult::Rejected(reason) => {
+            app.notice = Some(Notice::error(format!("A redirect was ignored: {reason}")));
+        }
+        CallbackResult::Denied { error, description } => {
+            app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
+        }
+    }
+    vec![]
+}
+
+fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let auth = &mut app.authorize;
+    match cmd {
+        Command::Back if auth.paste_focused => auth.paste_focused = false,
+        Command::Back => {
+            app.step = Step::Configure;
+            app.notice = None;
+        }
+        Command::Continue if auth.paste_focused => {
+            let input = auth.paste.value().trim();
+            if input.is_empty() {
+                app.notice = Some(Notice::error(
+                    "Paste the address the browser was sent to after you allowed access",
+                ));
+            } else if !matches!(auth.phase, AuthPhase::Waiting { .. }) {
+                app.notice = Some(Notice::error(
+                    "This attempt is over; press Esc, then Enter for a new link",
+                ));
+            } else {
+                return vec![Effect::ParsePasted {
+                    attempt: auth.attempt,
+                    input: Secret::new(input),
+                }];
+            }
+        }
+        Command::PasteUrl => auth.paste_focused = true,
+        Command::Retry => return start_authorization(app),
+        Command::OpenBrowser => {
+            if let AuthPhase::Waiting { url, browser, .. } = &mut auth.phase {
+                *browser = BrowserStatus::Opening;
+                return vec![Effect::OpenBrowser {
+                    attempt: auth.attempt,
+                    url: url.clone(),
+                }];
+            }
+        }
+        Command::CopyUrl => {
+            if let AuthPhase::Waiting { url, .. } = &auth.phase {
+                return vec![Effect::Copy {
+                    what: CopyTarget::AuthUrl,
+                    text: Secret::new(url.as_str()),
+                }];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+// ---- Review and creating ----------------------------------------------
+
+/// Whether a configuration key holds a secret: the spec says so, or, for a
+/// key it does not know, the name looks like one.
+pub fn is_secret_key(form: &FormState, key: &str) -> bool {
+    form.field(key)
+        .map_or_else(|| key_looks_secret(key), |f| f.kind == FieldKind::Secret)
+}
+
+/// The request the Review step shows and Creating sends.
+pub fn request(app: &App) -> Option<CreateInstance> {
+    let form = app.form()?;
+    let values = form.values();
+    let provider_data = app.authorize.code.as_ref().map(|(code, _)| {
+        let mut m = BTreeMap::new();
+        m.insert("code".to_string(), code.clone());
+        m
+    });
+    Some(CreateInstance {
+        element: ElementRef {
+            key: form.element_key.clone(),
+        },
+        configuration: crate::form::configuration(&form.fields, &values),
+        tags: form.tag_list(),
+        name: form.name.value().trim().to_string(),
+        provider_data: if app.is_oauth() { provider_data } else { None },
+    })
+}
+
+fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let review = &mut app.review;
+    match cmd {
+        Command::SwitchView => {
+            review.view = match review.view {
+                ReviewView::Body => ReviewView::Curl,
+                ReviewView::Curl => ReviewView::Body,
+            };
+            review.scroll = 0;
+        }
+        Command::Reveal => review.reveal = !review.reveal,
+        Command::PageDown => review.scroll = review.scroll.saturating_add(5),
+        Command::PageUp => review.scroll = review.scroll.saturating_sub(5),
+        Command::CopyCurl | Command::CopyBody => {
+            let Some(req) = request(app) else {
+                return vec![];
+            };
+            let Some(form) = app.form() else {
+                return vec![];
+            };
+            let secret = |k: &str| is_secret_key(form, k);
+            let reveal = app.review.reveal;
+            let (what, text) = if cmd == Command::CopyCurl {
+                (
+                    CopyTarget::Curl,
+                    req.curl_command(&app.connection.base_url(), reveal, &secret),
+                )
+            } else {
+                (CopyTarget::Body, req.to_json(reveal, &secret))
+            };
+            return vec![Effect::Copy {
+                what,
+                text: Secret::new(text),
+            }];
+        }
+        Command::Back => {
+            app.step = Step::Configure;
+            app.notice = None;
+        }
+        Command::Continue => {
+            let Some(body) = request(app) else {
+                return vec![];
+            };
+            let attempt = app.new_attempt();
+            app.creating = Some(CreatingState {
+                attempt,
+                started: app.now,
+            });
+            app.review.error = None;
+            app.notice = None;
+            app.step = Step::Creating;
+            return vec![Effect::Create {
+                attempt,
+                base_url: app.connection.base_url(),
+                creds: credentials(app),
+                body: Box::new(body),
+            }];
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+fn created(
+    app: &mut App,
+    attempt: u64,
+    result: Result<crate::api::Instance, ErrorReport>,
+) -> Vec<Effect> {
+    if app.creating.as_ref().map(|c| c.attempt) != Some(attempt) {
+        return vec![];
+    }
+    app.creating = None;
+    // Whatever happened, a code sent with the request is spent.
+    let used_code = app.authorize.code.take().is_some();
+    let report = match result {
+        Ok(instance) => {
+            app.created.push(instance.clone());
+            app.done = Some(DoneState {
+                instance,
+                prompt: None,
+                saved_to: None,
+            });
+            app.step = Step::Done;
+            app.notice = None;
+            return vec![];
+        }
+        Err(report) => report,
+    };
+    let oauth = app.is_oauth() && used_code;
+    if matches!(report.status, Some(401)) {
+        app.notice = Some(Notice::error(format!(
+            "The platform refused the secrets: {}. Fix them and press Enter; everything else is kept.",
+            report.message
+        )));
+        app.connection.check = CheckStatus::Failed(report);
+        app.connection.focus = ConnField::UserSecret;
+        app.resume = Some(if oauth { Step::Authorize } else { Step::Review });
+        app.step = Step::Connection;
+    } else if !report.missing_keys.is_empty() {
+        let keys = report.missing_keys.clone();
+        if let Some(form) = app.form_mut() {
+            form.mark_missing(&keys);
+        }
+        app.notice = Some(Notice::error(format!(
+            "The platform says these are missing: {}. Fill them in and continue.",
+            keys.join(", ")
+        )));
+        app.review.error = Some(report);
+        app.step = Step::Configure;
+    } else if oauth {
+        app.authorize.phase = AuthPhase::Failed(AuthProblem::CreateFailed(report));
+        app.step = Step::Authorize;
+    } else {
+        app.notice = Some(Notice::error(format!(
+            "Creating failed: {}",
+            report.message
+        )));
+        app.review.error = Some(report);
+        app.step = Step::Review;
+    }
+    vec![]
+}
+
+// ---- Done ---------------------------------------------------------------
+
+/// `<name>.instance.json`, with characters that do not belong in a file
+/// name replaced.
+pub fn default_file_name(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = safe.trim_matches('.');
+    format!(
+        "{}.instance.json",
+        if safe.is_empty() { "instance" } else { safe }
+    )
+}
+
+fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let save_dir = app.settings.save_dir.clone();
+    let Some(done) = app.done.as_mut() else {
+        return vec![];
+    };
+    if let Some(prompt) = done.prompt.as_mut() {
+        let path = PathBuf::from(prompt.path.value().trim());
+        let contents = Secret::new(done.instance.to_pretty_json());
+        match cmd {
+            Command::Continue if prompt.path.value().trim().is_empty() => {
+                app.notice = Some(Notice::error("Type a file name to save to"));
+            }
+            Command::Continue => {
+                return vec![Effect::SaveFile {
+                    path,
+                    contents,
+                    overwrite: false,
+                }]
+            }
+            Command::Yes => {
+                prompt.confirm_overwrite = false;
+                return vec![Effect::SaveFile {
+                    path,
+                    contents,
+                    overwrite: true,
+                }];
+            }
+            Command::No => {
+                prompt.confirm_overwrite = false;
+                app.notice = Some(Notice::info("Kept the existing file; choose another name"));
+            }
+            Command::Back => {
+                done.prompt = None;
+                app.notice = None;
+            }
+            _ => {}
+        }
+        return vec![];
+    }
+    match cmd {
+        Command::CopyToken => vec![Effect::Copy {
+            what: CopyTarget::Token,
+            text: done.instance.token.clone(),
+        }],
+        Command::CopyJson => vec![Effect::Copy {
+            what: CopyTarget::InstanceJson,
+            text: Secret::new(done.instance.to_pretty_json()),
+        }],
+        Command::SaveFile => {
+            let path = save_dir.join(default_file_name(&done.instance.name));
+            done.prompt = Some(SavePrompt {
+                path: TextField::new(&path.to_string_lossy()),
+                confirm_overwrite: false,
+            });
+            vec![]
+        }
+        Command::Another => {
+            if let Some(key) = app.element.take() {
+                app.forms.remove(&key);
+            }
+            app.done = None;
+            app.authorize.phase = AuthPhase::Idle;
+            app.review.reveal = false;
+            app.review.error = None;
+            app.picker.filter.set("");
+            refilter(app);
+            app.step = Step::Element;
+            app.notice = Some(Notice::info(
+                "Choose the element of the next instance; the connection is kept",
+            ));
+            vec![]
+        }
+        Command::Quit => quit(app, false),
+        _ => vec![],
+    }
+}
+
+fn file_saved(app: &mut App, path: PathBuf, result: Result<(), FileSaveError>) -> Vec<Effect> {
+    let Some(done) = app.done.as_mut() else {
+        return vec![];
+    };
+    match result {
+        Ok(()) => {
+            app.notice = Some(Notice::success(format!(
+                "Saved to {} (readable only by you)",
+                path.display()
+            )));
+            done.prompt = None;
+            done.saved_to = Some(path.clone());
+            app.saved_files.push(path);
+        }
+        Err(FileSaveError::Exists) => {
+            if let Some(p) = done.prompt.as_mut() {
+                p.confirm_overwrite = true;
+            }
+            app.notice = Some(Notice::info(format!(
+                "{} already exists. Replace it?",
+                path.display()
+            )));
+        }
+        Err(FileSaveError::Other(e)) => {
+            app.notice = Some(Notice::error(format!(
+                "Could not save {}: {e}",
+                path.display()
+            )));
+        }
+    }
+    vec![]
+}

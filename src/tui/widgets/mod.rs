@@ -1,0 +1,5 @@
+//! Reusable pieces of the wizard's screens.
+
+pub mod text_field;
+
+pub use text_field::{EditOp, TextField};

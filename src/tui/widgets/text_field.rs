@@ -1,0 +1,362 @@
+//! A one-line text editor whose buffer is a [`Secret`].
+//!
+//! Every input of the wizard uses it, secret or not: holding all typed text
+//! the same way means no value can slip into `Debug` output of the model, and
+//! the buffer is zeroed when the field is dropped. (tui-input keeps a plain
+//! `String` and derives `Debug`, which is why it is not used here.)
+
+use crate::secret::Secret;
+use std::fmt;
+use unicode_width::UnicodeWidthChar;
+
+/// Mask shown for each character of a hidden value.
+pub const MASK: char = '•';
+
+/// One editing operation, from a key press or a paste.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditOp {
+    Insert(char),
+    Backspace,
+    Delete,
+    Left,
+    Right,
+    Home,
+    End,
+    WordLeft,
+    WordRight,
+    DeleteWordBack,
+    DeleteToStart,
+    DeleteToEnd,
+}
+
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct TextField {
+    value: Secret,
+    /// Cursor position in characters (not bytes), 0..=len.
+    cursor: usize,
+}
+
+impl fmt::Debug for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TextField({} chars)", self.value.len())
+    }
+}
+
+fn byte_index(s: &str, char_idx: usize) -> usize {
+    s.char_indices().nth(char_idx).map_or(s.len(), |(i, _)| i)
+}
+
+impl TextField {
+    pub fn new(value: &str) -> Self {
+        let mut f = TextField::default();
+        f.set(value);
+        f
+    }
+
+    pub fn value(&self) -> &str {
+        self.value.expose()
+    }
+
+    pub fn secret(&self) -> Secret {
+        self.value.clone()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.value.is_empty()
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    fn len(&self) -> usize {
+        self.value.len()
+    }
+
+    /// Replaces the value and puts the cursor at its end.
+    pub fn set(&mut self, value: &str) {
+        let buf = self.value.as_mut_string();
+        buf.clear();
+        buf.push_str(value);
+        self.cursor = self.len();
+    }
+
+    /// Inserts text at the cursor, as a paste does. One trailing line break
+    /// is dropped: copying a line from a terminal or browser usually carries
+    /// it, and nobody means it as part of a one-line value.
+    pub fn insert_str(&mut self, text: &str) {
+        let text = text
+            .strip_suffix("\r\n")
+            .or_else(|| text.strip_suffix('\n'))
+            .unwrap_or(text);
+        let at = byte_index(self.value.expose(), self.cursor);
+        self.value.as_mut_string().insert_str(at, text);
+        self.cursor += text.chars().count();
+    }
+
+    /// Applies one operation; returns whether the value changed.
+    pub fn apply(&mut self, op: &EditOp) -> bool {
+        let len = self.len();
+        match op {
+            EditOp::Insert(c) => {
+                let at = byte_index(self.value.expose(), self.cursor);
+                self.value.as_mut_string().insert(at, *c);
+                self.cursor += 1;
+                true
+            }
+            EditOp::Backspace => {
+                if self.cursor == 0 {
+                    return false;
+                }
+                self.remove_range(self.cursor - 1, self.cursor);
+                self.cursor -= 1;
+                true
+            }
+            EditOp::Delete => {
+                if self.cursor >= len {
+                    return false;
+                }
+                self.remove_range(self.cursor, self.cursor + 1);
+                true
+            }
+            EditOp::Left => {
+                self.cursor = self.cursor.saturating_sub(1);
+                false
+            }
+            EditOp::Right => {
+                self.cursor = (self.cursor + 1).min(len);
+                false
+            }
+            EditOp::Home => {
+                self.cursor = 0;
+                false
+            }
+            EditOp::End => {
+                self.cursor = len;
+                false
+            }
+            EditOp::WordLeft => {
+                self.cursor = self.word_start_before(self.cursor);
+                false
+            }
+            EditOp::WordRight => {
+                self.cursor = self.word_end_after(self.cursor);
+                false
+            }
+            EditOp::DeleteWordBack => {
+                let start = self.word_start_before(self.cursor);
+                if start == self.cursor {
+                    return false;
+                }
+                self.remove_range(start, self.cursor);
+                self.cursor = start;
+                true
+            }
+            EditOp::DeleteToStart => {
+                if self.cursor == 0 {
+                    return false;
+                }
+                self.remove_range(0, self.cursor);
+                self.cursor = 0;
+                true
+            }
+            EditOp::DeleteToEnd => {
+                if self.cursor >= len {
+                    return false;
+                }
+                self.remove_range(self.cursor, len);
+                true
+            }
+        }
+    }
+
+    fn remove_range(&mut self, from: usize, to: usize) {
+        let s = self.value.expose();
+        let (a, b) = (byte_index(s, from), byte_index(s, to));
+        self.value.as_mut_string().replace_range(a..b, "");
+    }
+
+    fn chars(&self) -> Vec<char> {
+        self.value.expose().chars().collect()
+    }
+
+    fn word_start_before(&self, from: usize) -> usize {
+        let chars = self.chars();
+        let mut i = from.min(chars.len());
+        while i > 0 && !is_word_char(chars[i - 1]) {
+            i -= 1;
+        }
+        while i > 0 && is_word_char(chars[i - 1]) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn word_end_after(&self, from: usize) -> usize {
+        let chars = self.chars();
+        let mut i = from.min(chars.len());
+        while i < chars.len() && !is_word_char(chars[i]) {
+            i += 1;
+        }
+        while i < chars.len() && is_word_char(chars[i]) {
+            i += 1;
+        }
+        i
+    }
+
+    /// The part of the value that fits in `width` columns with the cursor in
+    /// view, and the cursor's column within it. Masked values show one
+    /// [`MASK`] per character; control characters show as `�` so a pasted
+    /// escape sequence is never sent to the terminal.
+    pub fn view(&self, width: usize, masked: bool) -> (String, usize) {
+        let chars: Vec<char> = if masked {
+            vec![MASK; self.len()]
+        } else {
+            self.value
+                .expose()
+                .chars()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                .collect()
+        };
+        view_window(&chars, self.cursor, width)
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn col_width(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
+/// Scrolls horizontally so the cursor stays visible, leaving one column for
+/// the cursor at the end of the text.
+fn view_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
+    if width == 0 {
+        return (String::new(), 0);
+    }
+    let cursor = cursor.min(chars.len());
+    let mut start = 0;
+    let cols_between =
+        |a: usize, b: usize| chars[a..b].iter().map(|c| col_width(*c)).sum::<usize>();
+    while start < cursor && cols_between(start, cursor) + 1 > width {
+        start += 1;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for &c in &chars[start..] {
+        let w = col_width(c);
+        if used + w > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    (out, cols_between(start, cursor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(s: &str) -> TextField {
+        let mut f = TextField::default();
+        for c in s.chars() {
+            f.apply(&EditOp::Insert(c));
+        }
+        f
+    }
+
+    #[test]
+    fn editing_in_the_middle_of_multibyte_text() {
+        let mut f = typed("héllo wörld");
+        f.apply(&EditOp::WordLeft);
+        assert_eq!(f.cursor(), 6);
+        f.apply(&EditOp::Backspace);
+        assert_eq!(f.value(), "héllowörld");
+        f.apply(&EditOp::Home);
+        f.apply(&EditOp::Delete);
+        assert_eq!(f.value(), "éllowörld");
+        f.apply(&EditOp::End);
+        f.apply(&EditOp::DeleteWordBack);
+        assert_eq!(f.value(), "");
+        assert_eq!(f.cursor(), 0);
+    }
+
+    #[test]
+    fn kill_to_start_and_end() {
+        let mut f = typed("abcdef");
+        f.apply(&EditOp::Left);
+        f.apply(&EditOp::Left);
+        f.apply(&EditOp::DeleteToEnd);
+        assert_eq!(f.value(), "abcd");
+        f.apply(&EditOp::Left);
+        f.apply(&EditOp::DeleteToStart);
+        assert_eq!((f.value(), f.cursor()), ("d", 0));
+        assert!(!f.apply(&EditOp::Backspace));
+    }
+
+    #[test]
+    fn paste_inserts_at_cursor_and_drops_one_trailing_newline() {
+        let mut f = typed("ab");
+        f.apply(&EditOp::Left);
+        f.insert_str("XY\n");
+        assert_eq!(f.value(), "aXYb");
+        assert_eq!(f.cursor(), 3);
+        f.insert_str("1\n2");
+        assert_eq!(
+            f.value(),
+            "aXY1\n2b",
+            "inner line breaks stay for validation to report"
+        );
+    }
+
+    #[test]
+    fn long_values_scroll_to_keep_the_cursor_visible() {
+        let f = typed("abcdefghijklmnopqrstuvwxyz");
+        let (shown, col) = f.view(10, false);
+        assert_eq!(shown, "rstuvwxyz");
+        assert_eq!(col, 9);
+        let mut g = f.clone();
+        g.apply(&EditOp::Home);
+        assert_eq!(g.view(10, false), ("abcdefghij".to_string(), 0));
+    }
+
+    #[test]
+    fn wide_characters_never_split_and_never_panic() {
+        let f = typed("日本語のテキスト");
+        for width in 0..20 {
+            let (shown, col) = f.view(width, false);
+            let cols: usize = shown.chars().map(col_width).sum();
+            assert!(cols <= width, "{width}: {shown}");
+            assert!(col <= width);
+        }
+        let (shown, col) = f.view(7, false);
+        assert_eq!((shown.as_str(), col), ("キスト", 6));
+    }
+
+    #[test]
+    fn right_to_left_and_combining_text_is_kept_intact() {
+        let mut f = typed("שלום e\u{301}");
+        f.apply(&EditOp::Home);
+        f.apply(&EditOp::WordRight);
+        assert_eq!(f.cursor(), 4);
+        assert_eq!(f.value(), "שלום e\u{301}");
+        let _ = f.view(3, false);
+    }
+
+    #[test]
+    fn masked_view_hides_the_value_and_debug_never_shows_it() {
+        let f = typed("hunter2");
+        assert_eq!(f.view(20, true).0, "•••••••");
+        assert!(!format!("{f:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn control_characters_are_never_drawn_raw() {
+        let mut f = TextField::default();
+        f.insert_str("a\u{1b}[31mb");
+        assert_eq!(f.view(20, false).0, "a\u{FFFD}[31mb");
+    }
+}
