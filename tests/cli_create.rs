@@ -574,3 +574,31 @@ fn elements_lists_the_catalog() {
         assert!(keys.contains(&k), "{k}");
     }
 }
+
+/// The platform refuses the create after a good authorization (here: wrong
+/// account secrets, which the OAuth URL call does not need). The code is
+/// spent, so it is not sent again; the person is told to authorize anew.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_create_after_oauth_never_resends_the_code() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = infusionsoft_cmd(&sb, dir.path());
+    cmd.env("CE_ORG_SECRET", "not-the-org-secret-0815");
+    let mut running = Running::spawn(cmd);
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "allow").await;
+    browser_get(&redirect).await;
+    let out = running.finish();
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("can be used only once"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        sb.count("POST", INSTANCES),
+        1,
+        "the code went to the platform once"
+    );
+    assert!(sb.instances().is_empty());
+}
