@@ -93,9 +93,11 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
             Some(Value::String(k)) if !k.trim().is_empty() => {
                 draft.element = Some(k.trim().to_string())
             }
-            _ => return err(format!(
+            _ => {
+                return err(format!(
                 "{source}: element.key must be the element's key as a string, e.g. \"bigcommerce\""
-            )),
+            ))
+            }
         },
         Some(_) => {
             return err(format!(

@@ -12,6 +12,13 @@ use crate::util::RefinedTcpStream;
 use crate::util::{SequentialReader, SequentialReaderBuilder, SequentialWriterBuilder};
 use crate::Request;
 
+/// ce-wizard patch: the longest request or header line read (64 KiB, far
+/// above any real request line or cookie header).
+const MAX_HEAD_LINE_BYTES: usize = 64 * 1024;
+
+/// ce-wizard patch: the most header lines one request may carry.
+const MAX_HEADERS: usize = 256;
+
 /// A ClientConnection is an object that will store a socket to a client
 /// and return Request objects.
 pub struct ClientConnection {
@@ -97,6 +104,12 @@ impl ClientConnection {
 
             prev_byte_was_cr = byte == b'\r';
 
+            // ce-wizard patch: a request or header line has a bound, so a
+            // client streaming an endless line cannot exhaust memory.
+            if buf.len() >= MAX_HEAD_LINE_BYTES {
+                return Err(IoError::new(ErrorKind::InvalidData, "Header line too long"));
+            }
+
             buf.push(byte);
         }
     }
@@ -123,6 +136,10 @@ impl ClientConnection {
                     if line.is_empty() {
                         break;
                     };
+                    // ce-wizard patch: and so has the number of header lines.
+                    if headers.len() >= MAX_HEADERS {
+                        return Err(ReadError::WrongHeader(version));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,

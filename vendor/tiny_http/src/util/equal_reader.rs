@@ -66,10 +66,16 @@ where
     fn drop(&mut self) {
         let mut remaining_to_read = self.size;
 
-        while remaining_to_read > 0 {
-            let mut buf = vec![0; remaining_to_read];
+        // ce-wizard patch: drain through a fixed buffer. The original sized
+        // one buffer by the client's declared Content-Length, so a request
+        // claiming e.g. 10^15 bytes and hanging up aborted the process when
+        // that allocation failed (upstream issue #252).
+        let mut buf = [0u8; 4096];
 
-            match self.reader.read(&mut buf) {
+        while remaining_to_read > 0 {
+            let want = remaining_to_read.min(buf.len());
+
+            match self.reader.read(&mut buf[..want]) {
                 Err(e) => {
                     self.last_read_signal.send(Err(e)).ok();
                     break;
