@@ -116,6 +116,12 @@ pub struct SandboxArgs {
     /// The loopback port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// Misbehave on purpose, to see how a client copes; repeatable, the first match applies.
+    /// FAULT is KIND[,times=N][,method=M][,path=P], KIND one of 500, 502, 503, 504,
+    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create.
+    /// E.g. --fault 503,times=2 --fault drop-after-create
+    #[arg(long = "fault", value_name = "FAULT", verbatim_doc_comment)]
+    pub faults: Vec<crate::sandbox::Fault>,
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -162,6 +168,7 @@ pub fn main() -> i32 {
         return match crate::sandbox::serve_forever(crate::sandbox::SandboxOptions {
             port: a.port,
             log_requests: true,
+            faults: crate::sandbox::Faults(a.faults.clone()),
             ..Default::default()
         }) {
             Ok(()) => 0,

@@ -159,6 +159,20 @@ pub fn read_body(declared: Option<usize>, reader: &mut dyn Read) -> Result<Vec<u
     Ok(body)
 }
 
+/// The reason phrase of a status line, for answers written byte by byte.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
 /// Splits a request target into its path and query string.
 pub fn split_target(target: &str) -> (&str, Option<&str>) {
     match target.split_once('?') {
