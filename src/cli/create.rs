@@ -4,7 +4,7 @@
 use super::inputs::{self, looks_like_placeholder, Draft};
 use super::oauth_flow::{self, OAuthSession};
 use super::{prompt, report, resolve_connection, CreateArgs, Failure, GlobalArgs};
-use crate::api::{CreateInstance, ElementRef};
+use crate::api::{CreateInstance, CreateOutcome, ElementRef};
 use crate::catalog::{bundled, bundled_spec, form_fields, AuthKind, ElementSpec, FieldSpec};
 use crate::exit;
 use crate::form::{self, DeriveContext, FormValues};
@@ -91,6 +91,21 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
         )));
     }
 
+    for f in &fields {
+        if f.is_secret() {
+            crate::log::add_secret(values.get(&f.key));
+        }
+    }
+    for (k, v) in &draft.configuration {
+        if key_looks_secret(k) {
+            crate::log::add_secret(v.expose());
+        }
+    }
+    crate::log::event(
+        "create",
+        format!("element {}, instance name \"{}\"", spec.key, name.trim()),
+    );
+
     let conn = resolve_connection(g)?;
     if conn.sandbox.is_some() {
         eprintln!("Using the built-in sandbox: nothing leaves this machine.");
@@ -123,13 +138,11 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     loop {
         let code = session.authorize(&client, spec, &values).await?;
         body.provider_data = Some(BTreeMap::from([("code".to_string(), code)]));
-        match client.create_instance(&body).await {
-            Ok(instance) => {
+        match client.create_instance_safely(&body).await {
+            Ok(outcome) => {
                 // Waits (bounded) for the browser to fetch the result page.
                 let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-                println!("{}", instance.to_pretty_json());
-                eprintln!("{}", report::created(&instance));
-                return Ok(exit::CREATED);
+                return Ok(print_created(&outcome));
             }
             Err(e) => {
                 eprintln!("error: {}", report::api_error(&e, Some(spec)));
@@ -152,17 +165,25 @@ async fn create_once(
     body: &CreateInstance,
     spec: &ElementSpec,
 ) -> Result<i32, Failure> {
-    match client.create_instance(body).await {
-        Ok(instance) => {
-            println!("{}", instance.to_pretty_json());
-            eprintln!("{}", report::created(&instance));
-            Ok(exit::CREATED)
-        }
+    match client.create_instance_safely(body).await {
+        Ok(outcome) => Ok(print_created(&outcome)),
         Err(e) => Err(Failure {
             code: exit::API_FAILED,
             message: report::api_error(&e, Some(spec)),
         }),
     }
+}
+
+/// The instance JSON on stdout, the summary on stderr; a recovered instance
+/// is said to be one, so nobody goes looking for a duplicate.
+fn print_created(outcome: &CreateOutcome) -> i32 {
+    let instance = outcome.instance();
+    println!("{}", instance.to_pretty_json());
+    if let Some(cause) = outcome.recovered_from() {
+        eprintln!("{}", report::recovered(instance, cause));
+    }
+    eprintln!("{}", report::created(instance));
+    exit::CREATED
 }
 
 /// Every problem with the request, in form order, as sentences.

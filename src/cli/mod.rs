@@ -70,6 +70,10 @@ pub struct GlobalArgs {
     /// Don't open a browser; print the authorization URL instead.
     #[arg(long, global = true)]
     pub no_browser: bool,
+    /// Write a diagnostic log here (created readable by you only): requests, timings, retries,
+    /// OAuth events. Secrets are masked.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -164,6 +168,15 @@ impl Failure {
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    if let Some(path) = &cli.global.log_file {
+        if let Err(e) = crate::log::init(path) {
+            eprintln!(
+                "error: cannot write the log file {}: {e}; pick another --log-file path",
+                path.display()
+            );
+            return exit::INVALID_INPUT;
+        }
+    }
     if let Some(Command::Sandbox(a)) = &cli.command {
         return match crate::sandbox::serve_forever(crate::sandbox::SandboxOptions {
             port: a.port,
@@ -198,15 +211,18 @@ pub fn main() -> i32 {
     // Blocked reads of standard input (the paste prompt) must not keep the
     // process alive.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(f) => {
             if !f.message.is_empty() {
                 eprintln!("error: {}", f.message);
+                crate::log::event("error", &f.message);
             }
             f.code
         }
-    }
+    };
+    crate::log::event("exit", format!("exit code {code}"));
+    code
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {

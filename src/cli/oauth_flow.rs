@@ -92,6 +92,13 @@ impl OAuthSession {
             callback_url: self.callback_url.clone(),
             state: Secret::new(state.expose()),
         };
+        crate::log::event(
+            "oauth",
+            format!(
+                "asking for the authorization URL of {} with callback {}",
+                spec.key, self.callback_url
+            ),
+        );
         let url = client
             .oauth_url(&spec.key, &request)
             .await
@@ -143,6 +150,7 @@ impl OAuthSession {
                 ev = next_listener_event(&mut self.handle) => match ev {
                     Some(ListenerEvent::Completed(outcome)) => outcome,
                     Some(ListenerEvent::Rejected { reason }) => {
+                        crate::log::event("oauth", format!("ignored a callback: {reason}"));
                         eprintln!("note: ignored a request to the callback address: {reason}");
                         continue;
                     }
@@ -166,6 +174,7 @@ impl OAuthSession {
                     }
                 },
                 _ = &mut deadline => {
+                    crate::log::event("oauth", "no authorization arrived before the timeout");
                     return Err(Failure {
                         code: exit::OAUTH_FAILED,
                         message: format!(
@@ -175,6 +184,17 @@ impl OAuthSession {
                     });
                 }
             };
+            match &outcome {
+                CallbackOutcome::Authorized(grant) => {
+                    if let Some(code) = &grant.code {
+                        crate::log::add_secret(code.expose());
+                    }
+                    crate::log::event("oauth", "authorization received");
+                }
+                CallbackOutcome::Denied { error, .. } => {
+                    crate::log::event("oauth", format!("authorization denied: {error}"));
+                }
+            }
             return match outcome {
                 CallbackOutcome::Authorized(grant) => grant.code.ok_or_else(|| Failure {
                     code: exit::OAUTH_FAILED,
