@@ -70,6 +70,9 @@ pub struct GlobalArgs {
     /// Don't open a browser; print the authorization URL instead.
     #[arg(long, global = true)]
     pub no_browser: bool,
+    /// The deadline of each call to the platform: seconds, or with a unit (30s, 2m).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
     /// Write a diagnostic log here (created readable by you only): requests, timings, retries,
     /// OAuth events. Secrets are masked.
     #[arg(long, global = true, value_name = "PATH")]
