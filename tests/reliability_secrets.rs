@@ -116,7 +116,11 @@ fn a_recovered_create_logs_the_recovery_but_no_secret() {
         &logged.log,
         &[sb.user_secret(), sb.org_secret(), PASSWORD, &token],
     );
-    assert!(logged.log.contains("recover found instance"), "{}", logged.log);
+    assert!(
+        logged.log.contains("recover found instance"),
+        "{}",
+        logged.log
+    );
 }
 
 #[test]
@@ -129,14 +133,24 @@ fn wrong_account_secrets_are_not_logged_either() {
         .arg("--log-file")
         .arg(&log)
         .args(["create", "--element", "ecwid", "--name", "e"])
-        .args(["--set", "ecwid.store.id=1", "--set", "ecwid.order.key=ok-9a8b"])
+        .args([
+            "--set",
+            "ecwid.store.id=1",
+            "--set",
+            "ecwid.order.key=ok-9a8b",
+        ])
         .args(["--set", "ecwid.product.key=pk-7c6d"]);
     let out = run(cmd, "");
     assert_eq!(out.code, 3, "{}", out.stderr);
     let log = read_log(&log);
     assert_hidden(
         &log,
-        &[sb.user_secret(), "a-wrong-org-secret-77", "ok-9a8b", "pk-7c6d"],
+        &[
+            sb.user_secret(),
+            "a-wrong-org-secret-77",
+            "ok-9a8b",
+            "pk-7c6d",
+        ],
     );
     assert!(log.contains("-> 401"), "{log}");
 }
@@ -166,7 +180,11 @@ fn an_unwritable_log_path_is_refused_before_anything_is_sent() {
         .args(["create", "--element", "ecwid"]);
     let out = run(cmd, "");
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(out.stderr.contains("cannot write the log file"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot write the log file"),
+        "{}",
+        out.stderr
+    );
     assert!(sb.requests().is_empty());
 }
 
@@ -186,7 +204,13 @@ async fn oauth_run(sb: &Sandbox, dir: &Path, log: &Path) -> (Output, String, Str
     let mut cmd = command(sb, dir);
     cmd.arg("--log-file")
         .arg(log)
-        .args(["create", "--element", "infusionsoftecommerce", "--name", "k"])
+        .args([
+            "create",
+            "--element",
+            "infusionsoftecommerce",
+            "--name",
+            "k",
+        ])
         .args(["--callback-port", "0", "--no-browser"])
         .args(["--set", "oauth.api.key=client-id-5521"])
         .args(["--set", "oauth.api.secret=env:APP_SECRET"])
@@ -227,7 +251,13 @@ async fn an_oauth_create_logs_its_events_but_no_secret() {
     // stderr, where the person looks, holds none of them either.
     assert_hidden(
         &out.stderr,
-        &[sb.user_secret(), sb.org_secret(), "app-secret-Hy7Lq2", &code, &token],
+        &[
+            sb.user_secret(),
+            sb.org_secret(),
+            "app-secret-Hy7Lq2",
+            &code,
+            &token,
+        ],
     );
 }
 
@@ -244,7 +274,13 @@ async fn a_failed_oauth_create_logs_no_secret() {
     let log = read_log(&log_path);
     assert_hidden(
         &log,
-        &[sb.user_secret(), sb.org_secret(), "app-secret-Hy7Lq2", &code, &state],
+        &[
+            sb.user_secret(),
+            sb.org_secret(),
+            "app-secret-Hy7Lq2",
+            &code,
+            &state,
+        ],
     );
     assert!(log.contains("request POST /instances -> 500"), "{log}");
 }

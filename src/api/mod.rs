@@ -43,7 +43,47 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// Bytes whose memory is zeroed when the last user (reqwest, hyper) drops
+/// them: for request bodies and headers that carry secrets.
+fn zeroized_bytes(buffer: Vec<u8>) -> bytes::Bytes {
+    bytes::Bytes::from_owner(zeroize::Zeroizing::new(buffer))
+}
+
+/// Serialises `value` into one buffer of exactly the right size, so no
+/// copy of a secret is left behind by a growing buffer's reallocations.
+fn to_json_zeroized(value: &impl serde::Serialize) -> Result<bytes::Bytes, serde_json::Error> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value)?;
+    let mut buffer = Vec::with_capacity(count.0);
+    serde_json::to_writer(&mut buffer, value)?;
+    Ok(zeroized_bytes(buffer))
+}
+
 impl Credentials {
+    /// The `Authorization` header, marked sensitive (kept out of HTTP/2
+    /// header compression tables and `Debug`), in memory zeroed on drop.
+    fn header_value(&self) -> reqwest::header::HeaderValue {
+        let header = self.header();
+        let bytes = zeroized_bytes(header.as_bytes().to_vec());
+        // The secrets come from the environment or a config file and may in
+        // principle hold bytes a header cannot; the request then goes out
+        // without them and the platform answers 401, which names the fix.
+        let mut value = reqwest::header::HeaderValue::from_maybe_shared(bytes)
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
+    }
+
     /// The header value, in zeroizing memory like the secrets it holds.
     fn header(&self) -> zeroize::Zeroizing<String> {
         zeroize::Zeroizing::new(format!(
@@ -196,7 +236,9 @@ fn is_loopback(url: &url::Url) -> bool {
 struct Answer {
     status: u16,
     retry_after_secs: Option<u64>,
-    body: String,
+    /// Zeroed on drop: an instance's answer carries its token and
+    /// configuration.
+    body: zeroize::Zeroizing<String>,
 }
 
 impl Client {
@@ -259,7 +301,7 @@ impl Client {
     /// Sends one request and reads the whole answer, whatever its status.
     async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<Answer, ApiError> {
         let resp = req
-            .header("Authorization", self.creds.header().as_str())
+            .header(reqwest::header::AUTHORIZATION, self.creds.header_value())
             .header("Accept", "application/json")
             .send()
             .await
@@ -270,7 +312,7 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let body = resp.text().await.map_err(map_body_error)?;
+        let body = zeroize::Zeroizing::new(resp.text().await.map_err(map_body_error)?);
         Ok(Answer {
             status,
             retry_after_secs,
@@ -372,7 +414,14 @@ impl Client {
     /// second instance when the answer to the first got lost.
     pub async fn create_instance(&self, body: &CreateInstance) -> Result<Instance, ApiError> {
         register_body_secrets(body);
-        let req = self.http.post(self.url("/instances")).json(body);
+        let json = to_json_zeroized(body).map_err(|e| ApiError::Decode {
+            detail: format!("the request could not be written as JSON: {e}"),
+        })?;
+        let req = self
+            .http
+            .post(self.url("/instances"))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json);
         let v: Value = self.call("POST", "/instances", req).await?;
         let instance = Instance::from_value(v).map_err(|detail| ApiError::Decode { detail })?;
         crate::log::add_secret(instance.token.expose());
@@ -577,6 +626,25 @@ mod tests {
         .unwrap();
         assert_eq!(c.base_url(), PRODUCTION_URL);
         assert_eq!(format!("{creds:?}"), "Credentials(••••••)");
+    }
+
+    #[test]
+    fn bodies_are_serialised_exactly_once_into_a_right_sized_buffer() {
+        let v = serde_json::json!({"configuration": {"password": "pässwörd"}, "name": "x"});
+        let bytes = to_json_zeroized(&v).unwrap();
+        assert_eq!(&bytes[..], &serde_json::to_vec(&v).unwrap()[..]);
+    }
+
+    #[test]
+    fn the_authorization_header_is_sensitive() {
+        let creds = Credentials {
+            user: "abc".into(),
+            org: "def".into(),
+        };
+        let value = creds.header_value();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "User abc, Organization def");
+        assert!(!format!("{value:?}").contains("abc"));
     }
 
     #[test]
