@@ -21,6 +21,8 @@ pub struct Draft {
     /// Configuration keys given literally on the command line, where `ps`
     /// shows them.
     pub literal_keys: Vec<String>,
+    /// Configuration keys that came with spaces around them (now removed).
+    pub trimmed_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +146,13 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
                         ))
                     }
                 };
-                draft.configuration.push((k.clone(), Secret::new(value)));
+                let key = k.trim();
+                if key != k {
+                    draft.trimmed_keys.push(key.to_string());
+                }
+                draft
+                    .configuration
+                    .push((key.to_string(), Secret::new(value)));
             }
         }
         Some(_) => {
@@ -223,6 +231,9 @@ pub fn apply_sets(
     let mut used_stdin = false;
     for arg in sets {
         let (key, source) = parse_set(arg)?;
+        if arg.split_once('=').is_some_and(|(k, _)| k != key) {
+            draft.trimmed_keys.push(key.clone());
+        }
         let value = match source {
             ValueSource::Literal(v) => {
                 draft.literal_keys.push(key.clone());

@@ -6,6 +6,7 @@ mod values;
 
 pub use validate::{
     is_active, is_http_url, validate, validate_field, validate_name, validate_tags, FieldError,
+    MAX_VALUE_CHARS,
 };
 pub use values::FormValues;
 
