@@ -188,9 +188,20 @@ pub enum ValueSource {
 /// standard input, `env:NAME` an environment variable, `@@x` the literal `@x`.
 pub fn parse_set(arg: &str) -> Result<(String, ValueSource), InputError> {
     let Some((key, value)) = arg.split_once('=') else {
+        // Named only when it looks like a setting name: without an `=`, the
+        // argument may as well be a value (a password) given alone.
+        let looks_like_key = arg.len() <= 64
+            && !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        let shown = if looks_like_key {
+            format!("--set {arg}")
+        } else {
+            "a --set argument".to_string()
+        };
         return err(format!(
-            "--set {} needs the form key=value (or key=@file, key=@-, key=env:NAME)",
-            arg.split(['\n', '\r']).next().unwrap_or_default()
+            "{shown} needs the form key=value (or key=@file, key=@-, key=env:NAME)"
         ));
     };
     let key = key.trim();
@@ -371,6 +382,11 @@ mod tests {
     #[test]
     fn bad_sets_are_refused() {
         assert!(parse_set("novalue").unwrap_err().0.contains("key=value"));
+        let e = parse_set("hunter2 with spaces!").unwrap_err().0;
+        assert!(
+            e.starts_with("a --set argument needs") && !e.contains("hunter2"),
+            "{e}"
+        );
         assert!(parse_set("=x").is_err());
         let mut d = Draft::default();
         let e = apply_sets(
