@@ -2,7 +2,7 @@
 //! OAuth 1 request token. Kept apart from the core client so the two can
 //! change independently.
 
-use super::{encode_segment, map_reqwest_error, ApiError, Client, OAuthUrlRequest};
+use super::{encode_segment, map_body_error, map_send_error, ApiError, Client, OAuthUrlRequest};
 use crate::secret::Secret;
 use serde::Deserialize;
 use serde_json::Value;
@@ -39,14 +39,16 @@ impl Client {
         let mut req = self
             .http
             .get(self.url("/elements"))
-            .header("Authorization", self.creds.header())
+            .header(reqwest::header::AUTHORIZATION, self.creds.header_value())
             .header("Accept", "application/json");
         if let Some(tag) = etag {
             req = req.header("If-None-Match", tag);
         }
-        let resp = req.send().await.map_err(map_reqwest_error)?;
+        let started = std::time::Instant::now();
+        let resp = req.send().await.map_err(map_send_error)?;
         let status = resp.status().as_u16();
         if status == 304 {
+            crate::log::event("request", "GET /elements (conditional) -> 304");
             return Ok(Fetched::NotModified);
         }
         let etag = resp
@@ -54,7 +56,14 @@ impl Client {
             .get("etag")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        let text = resp.text().await.map_err(map_reqwest_error)?;
+        let text = resp.text().await.map_err(map_body_error)?;
+        crate::log::event(
+            "request",
+            format!(
+                "GET /elements (conditional) -> {status} ({} ms)",
+                started.elapsed().as_millis()
+            ),
+        );
         if !(200..300).contains(&status) {
             return Err(ApiError::from_response(status, &text));
         }
@@ -78,9 +87,7 @@ impl Client {
             ("apiSecret", req.api_secret.expose()),
             ("callbackUrl", req.callback_url.as_str()),
         ];
-        let a: Answer = self
-            .send(self.http.get(self.url(&path)).query(&query))
-            .await?;
+        let a: Answer = self.get(&path, &query).await?;
         match (a.token.filter(|t| !t.is_empty()), a.secret) {
             (Some(token), Some(secret)) => Ok(RequestToken { token, secret }),
             _ => Err(ApiError::Decode {
@@ -105,9 +112,7 @@ impl Client {
             ("requestToken", request_token),
             ("state", req.state.expose()),
         ];
-        let v: Value = self
-            .send(self.http.get(self.url(&path)).query(&query))
-            .await?;
+        let v: Value = self.get(&path, &query).await?;
         v.get("oauthUrl")
             .and_then(Value::as_str)
             .map(str::to_string)

@@ -3,8 +3,14 @@
 
 use serde::Deserialize;
 
+/// Each variant says what went wrong in words a person can act on;
+/// [`ApiError::advice`] says what to do. None carries a secret: transport
+/// details are taken from errors whose URL (which may carry the API secret
+/// in its query) was dropped first.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ApiError {
+    /// A complete HTTP answer outside 2xx (other than a 429 that came with
+    /// its headers, which is [`ApiError::RateLimited`]).
     #[error("{}", status_line(*status, message))]
     Status {
         status: u16,
@@ -14,14 +20,52 @@ pub enum ApiError {
         /// Configuration keys the platform said are missing (from a 400).
         missing_keys: Vec<String>,
     },
+    /// 429: the platform asks to slow down, for `retry_after` if it said.
+    #[error("{}", rate_limited_line(*retry_after_secs))]
+    RateLimited {
+        retry_after_secs: Option<u64>,
+        request_id: Option<String>,
+    },
+    /// No connection could be made: nothing reached the server.
     #[error("could not reach the server: {detail}")]
     Network { detail: String },
+    /// The connection broke after the request was sent, before the whole
+    /// answer arrived: the server may or may not have acted on it.
+    #[error("the connection closed before the server's answer was complete ({detail})")]
+    ConnectionClosed { detail: String },
+    /// No complete answer within the call's deadline.
     #[error("the server did not answer in time")]
     Timeout,
+    /// A web page came back where the API answers JSON.
+    #[error("the server answered {status} with a web page instead of the API's JSON")]
+    Html { status: u16 },
+    /// The answer claims to be JSON but does not parse.
+    #[error("the server's answer ({status}) is not valid JSON: {detail}")]
+    MalformedJson { status: u16, detail: String },
+    /// JSON of an unexpected shape.
     #[error("the server's answer could not be read: {detail}")]
     Decode { detail: String },
     #[error("the base URL is not usable: {detail}")]
     BadBaseUrl { detail: String },
+    /// `create_instance_safely`: the create failed without a clear answer,
+    /// and the instance list shows it was not created.
+    #[error("{cause}; the platform has no new instance named \"{name}\", so nothing was created and it is safe to try again")]
+    NothingCreated { cause: Box<ApiError>, name: String },
+    /// `create_instance_safely`: the create failed without a clear answer,
+    /// and the instance list could not be read to find out whether it was.
+    #[error("{cause}, and checking whether the instance was created failed too ({check})")]
+    OutcomeUnknown {
+        cause: Box<ApiError>,
+        check: Box<ApiError>,
+        name: String,
+    },
+}
+
+fn rate_limited_line(retry_after: Option<u64>) -> String {
+    match retry_after {
+        Some(s) => format!("the platform is limiting requests (HTTP 429) and asks to wait {s} s"),
+        None => "the platform is limiting requests (HTTP 429)".to_string(),
+    }
 }
 
 fn status_line(status: u16, message: &str) -> String {
@@ -73,7 +117,53 @@ impl ApiError {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::Status { status, .. } => Some(*status),
+            ApiError::Status { status, .. }
+            | ApiError::Html { status }
+            | ApiError::MalformedJson { status, .. } => Some(*status),
+            ApiError::RateLimited { .. } => Some(429),
+            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
+                cause.status()
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the same request may simply be sent again: nothing was done
+    /// by the failed one, or (for reads) doing it twice does no harm. A
+    /// refusal (4xx other than 429) is not: it would be refused again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Status { status, .. } => matches!(status, 429 | 502..=504),
+            ApiError::RateLimited { .. }
+            | ApiError::Network { .. }
+            | ApiError::ConnectionClosed { .. }
+            | ApiError::Timeout
+            | ApiError::NothingCreated { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether a create that failed this way may have created the instance
+    /// all the same: the request went out and no clear refusal came back
+    /// (a timeout, a dropped connection, a gateway error, or a 2xx whose
+    /// body could not be read).
+    pub fn create_outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Timeout | ApiError::ConnectionClosed { .. } => true,
+            ApiError::Status { status, .. } => matches!(status, 502 | 504),
+            ApiError::Html { status } | ApiError::MalformedJson { status, .. } => {
+                (200..300).contains(status)
+            }
+            _ => false,
+        }
+    }
+
+    /// The wait a 429 asked for, in seconds.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited {
+                retry_after_secs, ..
+            } => *retry_after_secs,
             _ => None,
         }
     }
@@ -87,7 +177,12 @@ impl ApiError {
 
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            ApiError::Status { request_id, .. } => request_id.as_deref(),
+            ApiError::Status { request_id, .. } | ApiError::RateLimited { request_id, .. } => {
+                request_id.as_deref()
+            }
+            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
+                cause.request_id()
+            }
             _ => None,
         }
     }
@@ -116,12 +211,22 @@ impl ApiError {
                 405 | 415 => "The server did not accept this kind of request: check that the base URL points at the Cloud Elements API (it ends in /elements/api-v2).".into(),
                 409 => "An instance like this one exists already. Pick another name, or use the existing instance.".into(),
                 429 => "Too many requests for now. Wait a minute and try again.".into(),
+                502 | 504 => "A gateway between you and the platform failed. Nothing is wrong with what you typed: try again in a minute. If you were creating an instance, check the platform for it first.".into(),
                 s if *s >= 500 => "The platform or the provider behind the element failed. Nothing is wrong with what you typed: try again in a minute, and quote the request ID to support if it keeps failing.".into(),
                 _ => "Check the values and try again.".into(),
             },
+            ApiError::RateLimited { retry_after_secs, .. } => match retry_after_secs {
+                Some(s) => format!("Wait {s} seconds, then try again; ce-wizard already retried what it safely could."),
+                None => "Wait a minute, then try again; ce-wizard already retried what it safely could.".into(),
+            },
             ApiError::Network { .. } => "Check your internet connection, the base URL, and any proxy (HTTPS_PROXY), then try again.".into(),
-            ApiError::Timeout => "The server is slow or unreachable. Try again; if you created an instance, check the platform for it before creating another.".into(),
+            ApiError::ConnectionClosed { .. } => "The network or a proxy cut the answer off. Try again; if you were creating an instance, check the platform for it before creating another.".into(),
+            ApiError::Timeout => "The server is slow or unreachable. Try again; if you were creating an instance, check the platform for it before creating another.".into(),
+            ApiError::Html { .. } => "Something other than the Cloud Elements API answered: check the base URL (it ends in /elements/api-v2), and sign in to any proxy, VPN or Wi-Fi portal that asks for it.".into(),
+            ApiError::MalformedJson { .. } => "The answer was cut short or garbled on its way. Try again; if it keeps happening, check the base URL and any proxy.".into(),
             ApiError::Decode { .. } => "The answer did not look like the Cloud Elements API: check the base URL.".into(),
+            ApiError::NothingCreated { .. } => "Run the same command again: it is safe, no instance was created.".into(),
+            ApiError::OutcomeUnknown { name, .. } => format!("Before trying again, look in the platform (Instances) for an instance named \"{name}\" created just now: it may exist. Delete or use it, then try again if it is not there."),
             ApiError::BadBaseUrl { .. } => "Give a base URL such as https://api.cloud-elements.com/elements/api-v2.".into(),
         }
     }

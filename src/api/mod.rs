@@ -1,11 +1,21 @@
 //! The Cloud Elements platform client.
+//!
+//! Every call has a deadline ([`REQUEST_TIMEOUT`] unless the client is built
+//! with others). Reads (`GET`) are retried on 429, 502, 503, 504, dropped
+//! connections and timeouts, with jittered exponential backoff and the
+//! server's `Retry-After` ([`RetryPolicy`]). `POST /instances` is never
+//! retried: [`Client::create_instance_safely`] instead finds out, after an
+//! answer that got lost, whether the instance was created, so a caller never
+//! makes it twice.
 
 mod catalog_calls;
 mod error;
+mod recover;
 mod types;
 
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
+pub use recover::{epoch_seconds, find_created, CLOCK_SKEW_ALLOWANCE};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
     OAuthUrlRequest,
@@ -14,11 +24,13 @@ pub use types::{
 use crate::secret::Secret;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 pub const PRODUCTION_URL: &str = "https://api.cloud-elements.com/elements/api-v2";
 pub const STAGING_URL: &str = "https://staging.cloud-elements.com/elements/api-v2";
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The deadline of one attempt of one call, from connecting to the last
+/// byte of the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
@@ -33,13 +45,166 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
+/// Bytes whose memory is zeroed when the last user (reqwest, hyper) drops
+/// them: for request bodies and headers that carry secrets.
+fn zeroized_bytes(buffer: Vec<u8>) -> bytes::Bytes {
+    bytes::Bytes::from_owner(zeroize::Zeroizing::new(buffer))
+}
+
+/// Serialises `value` into one buffer of exactly the right size, so no
+/// copy of a secret is left behind by a growing buffer's reallocations.
+fn to_json_zeroized(value: &impl serde::Serialize) -> Result<bytes::Bytes, serde_json::Error> {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value)?;
+    let mut buffer = Vec::with_capacity(count.0);
+    serde_json::to_writer(&mut buffer, value)?;
+    Ok(zeroized_bytes(buffer))
+}
+
 impl Credentials {
-    fn header(&self) -> String {
-        format!(
+    /// The `Authorization` header, marked sensitive (kept out of HTTP/2
+    /// header compression tables and `Debug`), in memory zeroed on drop.
+    fn header_value(&self) -> reqwest::header::HeaderValue {
+        let header = self.header();
+        let bytes = zeroized_bytes(header.as_bytes().to_vec());
+        // The secrets come from the environment or a config file and may in
+        // principle hold bytes a header cannot; the request then goes out
+        // without them and the platform answers 401, which names the fix.
+        let mut value = reqwest::header::HeaderValue::from_maybe_shared(bytes)
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
+    }
+
+    /// The header value, in zeroizing memory like the secrets it holds.
+    fn header(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(format!(
             "User {}, Organization {}",
             self.user.expose(),
             self.org.expose()
-        )
+        ))
+    }
+}
+
+/// How reads are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub tries: u32,
+    /// The first backoff; each next one doubles, up to `cap`.
+    pub base: Duration,
+    pub cap: Duration,
+    /// The longest `Retry-After` honoured by waiting; a server asking for
+    /// more gets its 429 reported at once, with the wait it asked for.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            tries: 3,
+            base: Duration::from_millis(250),
+            cap: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn none() -> RetryPolicy {
+        RetryPolicy {
+            tries: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait before attempt `failed + 1`, after `failed` attempts ended
+    /// in `error`; `None` when no retry should be made.
+    pub fn wait_after(&self, failed: u32, error: &ApiError) -> Option<Duration> {
+        if failed >= self.tries || !retryable_read(error) {
+            return None;
+        }
+        if let Some(secs) = error.retry_after_secs() {
+            let asked = Duration::from_secs(secs);
+            return (asked <= self.max_retry_after).then_some(asked);
+        }
+        Some(self.backoff(failed))
+    }
+
+    /// "Equal jitter": half the exponential step, plus a random part of
+    /// the other half, so clients that failed together do not retry together.
+    pub fn backoff(&self, failed: u32) -> Duration {
+        let step = self
+            .base
+            .saturating_mul(1u32 << failed.saturating_sub(1).min(16))
+            .min(self.cap);
+        let half = step / 2;
+        let mut r = [0u8; 4];
+        // Without randomness the retry still happens, just unjittered.
+        let _ = getrandom::fill(&mut r);
+        let fraction = f64::from(u32::from_le_bytes(r)) / f64::from(u32::MAX);
+        half + half.mul_f64(fraction)
+    }
+}
+
+/// What a read retry is worth trying on: the platform or a gateway being
+/// briefly unavailable, rate limiting, and transport failures.
+fn retryable_read(error: &ApiError) -> bool {
+    match error {
+        ApiError::Status { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+        ApiError::RateLimited { .. }
+        | ApiError::Network { .. }
+        | ApiError::ConnectionClosed { .. }
+        | ApiError::Timeout => true,
+        _ => false,
+    }
+}
+
+/// What [`Client::create_instance_safely`] made of one create.
+#[derive(Debug, Clone)]
+pub enum CreateOutcome {
+    /// The platform answered with the new instance.
+    Created(Instance),
+    /// The answer was lost (a timeout, a dropped connection, a gateway
+    /// error, an unreadable 2xx), but the instance list shows that this
+    /// create made this instance. It was not created twice.
+    Recovered {
+        instance: Instance,
+        /// What happened to the answer.
+        cause: ApiError,
+    },
+}
+
+impl CreateOutcome {
+    pub fn instance(&self) -> &Instance {
+        match self {
+            CreateOutcome::Created(i) | CreateOutcome::Recovered { instance: i, .. } => i,
+        }
+    }
+
+    pub fn into_instance(self) -> Instance {
+        match self {
+            CreateOutcome::Created(i) | CreateOutcome::Recovered { instance: i, .. } => i,
+        }
+    }
+
+    /// The lost answer, when the instance was recovered.
+    pub fn recovered_from(&self) -> Option<&ApiError> {
+        match self {
+            CreateOutcome::Recovered { cause, .. } => Some(cause),
+            CreateOutcome::Created(_) => None,
+        }
     }
 }
 
@@ -48,12 +213,14 @@ pub struct Client {
     http: reqwest::Client,
     base: String,
     creds: Credentials,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("base", &self.base)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -67,11 +234,21 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// One answer as it came off the wire.
+struct Answer {
+    status: u16,
+    retry_after_secs: Option<u64>,
+    /// Zeroed on drop: an instance's answer carries its token and
+    /// configuration.
+    body: zeroize::Zeroizing<String>,
+}
+
 impl Client {
     pub fn new(base_url: &str, creds: Credentials) -> Result<Client, ApiError> {
         Self::with_timeouts(base_url, creds, CONNECT_TIMEOUT, REQUEST_TIMEOUT)
     }
 
+    /// `request` is the deadline of each attempt of each call.
     pub fn with_timeouts(
         base_url: &str,
         creds: Credentials,
@@ -99,7 +276,20 @@ impl Client {
         let http = builder.build().map_err(|e| ApiError::Network {
             detail: e.without_url().to_string(),
         })?;
-        Ok(Client { http, base, creds })
+        crate::log::add_secret(creds.user.expose());
+        crate::log::add_secret(creds.org.expose());
+        Ok(Client {
+            http,
+            base,
+            creds,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// The same client with another retry policy for reads.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Client {
+        self.retry = retry;
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -110,36 +300,91 @@ impl Client {
         format!("{}{}", self.base, path)
     }
 
-    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, ApiError> {
+    /// Sends one request and reads the whole answer, whatever its status.
+    async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<Answer, ApiError> {
         let resp = req
-            .header("Authorization", self.creds.header())
+            .header(reqwest::header::AUTHORIZATION, self.creds.header_value())
             .header("Accept", "application/json")
             .send()
             .await
-            .map_err(map_reqwest_error)?;
+            .map_err(map_send_error)?;
         let status = resp.status().as_u16();
-        let body = resp.text().await.map_err(map_reqwest_error)?;
-        if !(200..300).contains(&status) {
-            return Err(ApiError::from_response(status, &body));
-        }
-        serde_json::from_str(&body).map_err(|e| ApiError::Decode {
-            detail: if body.trim_start().starts_with('<') {
-                "an HTML page came back instead of JSON".into()
-            } else {
-                e.to_string()
-            },
+        let retry_after_secs = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok());
+        let body = zeroize::Zeroizing::new(resp.text().await.map_err(map_body_error)?);
+        Ok(Answer {
+            status,
+            retry_after_secs,
+            body,
         })
+    }
+
+    /// One attempt, logged, with its answer turned into `T` or an error.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T, ApiError> {
+        let started = Instant::now();
+        let result = self.attempt(req).await;
+        let ms = started.elapsed().as_millis();
+        match &result {
+            Ok(a) => crate::log::event(
+                "request",
+                format!("{method} {path} -> {} ({ms} ms)", a.status),
+            ),
+            Err(e) => crate::log::event(
+                "request",
+                format!("{method} {path} -> failed after {ms} ms: {e}"),
+            ),
+        }
+        result.and_then(interpret)
+    }
+
+    /// A `GET`, retried as [`RetryPolicy`] says.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
+        let mut failed = 0;
+        loop {
+            let req = self.http.get(self.url(path)).query(query);
+            match self.call("GET", path, req).await {
+                Ok(v) => return Ok(v),
+                Err(e) => {
+                    failed += 1;
+                    let Some(wait) = self.retry.wait_after(failed, &e) else {
+                        return Err(e);
+                    };
+                    crate::log::event(
+                        "retry",
+                        format!(
+                            "GET {path}: attempt {} of {} in {} ms, after: {e}",
+                            failed + 1,
+                            self.retry.tries,
+                            wait.as_millis()
+                        ),
+                    );
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
     }
 
     /// `GET /elements`: the catalog.
     pub async fn list_elements(&self) -> Result<Vec<ElementSummary>, ApiError> {
-        self.send(self.http.get(self.url("/elements"))).await
+        self.get("/elements", &[]).await
     }
 
     /// `GET /elements/{key}/configuration`: the element's configuration metadata.
     pub async fn element_configuration(&self, key: &str) -> Result<Vec<ConfigEntry>, ApiError> {
         let path = format!("/elements/{}/configuration", encode_segment(key));
-        self.send(self.http.get(self.url(&path))).await
+        self.get(&path, &[]).await
     }
 
     /// `GET /elements/{key}/oauth/url`: where to send the person's browser.
@@ -148,6 +393,8 @@ impl Client {
         element_key: &str,
         req: &OAuthUrlRequest,
     ) -> Result<String, ApiError> {
+        crate::log::add_secret(req.api_secret.expose());
+        crate::log::add_secret(req.state.expose());
         let path = format!("/elements/{}/oauth/url", encode_segment(element_key));
         let query = [
             ("apiKey", req.api_key.as_str()),
@@ -155,9 +402,7 @@ impl Client {
             ("callbackUrl", req.callback_url.as_str()),
             ("state", req.state.expose()),
         ];
-        let v: Value = self
-            .send(self.http.get(self.url(&path)).query(&query))
-            .await?;
+        let v: Value = self.get(&path, &query).await?;
         v.get("oauthUrl")
             .and_then(Value::as_str)
             .map(str::to_string)
@@ -166,45 +411,201 @@ impl Client {
             })
     }
 
-    /// `POST /instances`. Never retried here: a retry could create a second
-    /// instance.
+    /// `POST /instances`, exactly once. A caller that may retry after a
+    /// failure wants [`Client::create_instance_safely`], which never makes a
+    /// second instance when the answer to the first got lost.
     pub async fn create_instance(&self, body: &CreateInstance) -> Result<Instance, ApiError> {
-        let v: Value = self
-            .send(self.http.post(self.url("/instances")).json(body))
-            .await?;
-        Instance::from_value(v).map_err(|detail| ApiError::Decode { detail })
+        register_body_secrets(body);
+        let json = to_json_zeroized(body).map_err(|e| ApiError::Decode {
+            detail: format!("the request could not be written as JSON: {e}"),
+        })?;
+        let req = self
+            .http
+            .post(self.url("/instances"))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json);
+        let v: Value = self.call("POST", "/instances", req).await?;
+        let instance = Instance::from_value(v).map_err(|detail| ApiError::Decode { detail })?;
+        crate::log::add_secret(instance.token.expose());
+        Ok(instance)
+    }
+
+    /// `POST /instances`, sent once, with what it takes to know the outcome.
+    ///
+    /// When the create fails without a clear answer (a timeout, a dropped
+    /// connection, a 502/504, an unreadable 2xx: see
+    /// [`ApiError::create_outcome_unknown`]), this lists `GET /instances`
+    /// and looks for an instance of this element and name created since the
+    /// attempt began ([`find_created`]):
+    /// - found: `Ok(CreateOutcome::Recovered { .. })`, the instance it made;
+    /// - not found: `Err(ApiError::NothingCreated { .. })`, for which
+    ///   [`ApiError::is_retryable`] is true: trying again is safe;
+    /// - the list cannot be read: `Err(ApiError::OutcomeUnknown { .. })`,
+    ///   whose advice tells the person to check before trying again.
+    ///
+    /// A clear refusal (400, 401, 409, 500, 503, …) is returned as it came:
+    /// nothing was created.
+    pub async fn create_instance_safely(
+        &self,
+        body: &CreateInstance,
+    ) -> Result<CreateOutcome, ApiError> {
+        let started = SystemTime::now();
+        let cause = match self.create_instance(body).await {
+            Ok(instance) => return Ok(CreateOutcome::Created(instance)),
+            Err(e) if e.create_outcome_unknown() => e,
+            Err(e) => return Err(e),
+        };
+        crate::log::event(
+            "recover",
+            format!("the create's answer was lost ({cause}); looking for the instance in GET /instances"),
+        );
+        let name = body.name.trim().to_string();
+        match self.list_instances().await {
+            Ok(list) => match find_created(list, &body.element.key, &name, started) {
+                Some(instance) => {
+                    crate::log::event(
+                        "recover",
+                        format!(
+                            "found instance {} \"{name}\": it was created once, not again",
+                            instance.id
+                        ),
+                    );
+                    Ok(CreateOutcome::Recovered { instance, cause })
+                }
+                None => {
+                    crate::log::event("recover", format!("no instance \"{name}\" was created"));
+                    Err(ApiError::NothingCreated {
+                        cause: Box::new(cause),
+                        name,
+                    })
+                }
+            },
+            Err(check) => {
+                crate::log::event("recover", format!("cannot list the instances: {check}"));
+                Err(ApiError::OutcomeUnknown {
+                    cause: Box::new(cause),
+                    check: Box::new(check),
+                    name,
+                })
+            }
+        }
     }
 
     /// `GET /instances`.
     pub async fn list_instances(&self) -> Result<Vec<Instance>, ApiError> {
-        let v: Vec<Value> = self.send(self.http.get(self.url("/instances"))).await?;
-        v.into_iter()
+        let v: Vec<Value> = self.get("/instances", &[]).await?;
+        let instances: Vec<Instance> = v
+            .into_iter()
             .map(|i| Instance::from_value(i).map_err(|detail| ApiError::Decode { detail }))
-            .collect()
+            .collect::<Result<_, _>>()?;
+        for i in &instances {
+            crate::log::add_secret(i.token.expose());
+        }
+        Ok(instances)
     }
+}
+
+/// The values of a create body that must stay out of the log: every
+/// configuration value that looks secret, and all provider data.
+fn register_body_secrets(body: &CreateInstance) {
+    if !crate::log::enabled() {
+        return;
+    }
+    for (k, v) in &body.configuration {
+        if crate::secret::key_looks_secret(k) {
+            crate::log::add_secret(v.expose());
+        }
+    }
+    for v in body.provider_data.iter().flat_map(|p| p.values()) {
+        crate::log::add_secret(v.expose());
+    }
+}
+
+/// Turns a complete answer into `T`, or into the error it means.
+fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
+    let Answer {
+        status,
+        retry_after_secs,
+        body,
+    } = answer;
+    if status == 429 {
+        let request_id = match ApiError::from_response(status, &body) {
+            ApiError::Status { request_id, .. } => request_id,
+            _ => None,
+        };
+        return Err(ApiError::RateLimited {
+            retry_after_secs,
+            request_id,
+        });
+    }
+    if !(200..300).contains(&status) {
+        return Err(ApiError::from_response(status, &body));
+    }
+    if body.trim_start().starts_with('<') {
+        return Err(ApiError::Html { status });
+    }
+    // Whether the text is JSON at all, then whether it has the shape asked
+    // for: the two failures mean different things to a person. Positions
+    // only, never serde_json's messages: those quote values, which can be
+    // secrets (an instance's token).
+    let value: Value = serde_json::from_str(&body).map_err(|e| {
+        let at = format!("line {}, column {}", e.line(), e.column());
+        ApiError::MalformedJson {
+            status,
+            detail: if e.classify() == serde_json::error::Category::Eof {
+                format!("it ends early, at {at}")
+            } else {
+                format!("syntax error at {at}")
+            },
+        }
+    })?;
+    serde_json::from_value(value).map_err(|_| ApiError::Decode {
+        detail: "its JSON does not have the shape the API documents".into(),
+    })
 }
 
 fn encode_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Maps transport errors, dropping the URL first: the OAuth URL request
-/// carries the API secret in its query string.
-fn map_reqwest_error(e: reqwest::Error) -> ApiError {
+/// The whole chain of an error's causes, without its URL: the OAuth URL
+/// request carries the API secret in its query string.
+fn describe(e: reqwest::Error) -> String {
     let e = e.without_url();
-    if e.is_timeout() {
-        return ApiError::Timeout;
-    }
     let mut detail = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         detail = format!("{detail}: {s}");
         source = s.source();
     }
-    if e.is_decode() {
-        ApiError::Decode { detail }
+    detail
+}
+
+/// A failure before any answer arrived. A connection that could not be made
+/// means nothing was sent; one that broke later may have delivered the request.
+fn map_send_error(e: reqwest::Error) -> ApiError {
+    if e.is_connect() {
+        ApiError::Network {
+            detail: describe(e),
+        }
+    } else if e.is_timeout() {
+        ApiError::Timeout
     } else {
-        ApiError::Network { detail }
+        ApiError::ConnectionClosed {
+            detail: describe(e),
+        }
+    }
+}
+
+/// A failure while reading the answer's body: the head arrived, the rest
+/// did not.
+fn map_body_error(e: reqwest::Error) -> ApiError {
+    if e.is_timeout() {
+        ApiError::Timeout
+    } else {
+        ApiError::ConnectionClosed {
+            detail: describe(e),
+        }
     }
 }
 
@@ -230,12 +631,31 @@ mod tests {
     }
 
     #[test]
+    fn bodies_are_serialised_exactly_once_into_a_right_sized_buffer() {
+        let v = serde_json::json!({"configuration": {"password": "pässwörd"}, "name": "x"});
+        let bytes = to_json_zeroized(&v).unwrap();
+        assert_eq!(&bytes[..], &serde_json::to_vec(&v).unwrap()[..]);
+    }
+
+    #[test]
+    fn the_authorization_header_is_sensitive() {
+        let creds = Credentials {
+            user: "abc".into(),
+            org: "def".into(),
+        };
+        let value = creds.header_value();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "User abc, Organization def");
+        assert!(!format!("{value:?}").contains("abc"));
+    }
+
+    #[test]
     fn the_authorization_header_has_the_documented_form() {
         let creds = Credentials {
             user: "abc".into(),
             org: "def".into(),
         };
-        assert_eq!(creds.header(), "User abc, Organization def");
+        assert_eq!(creds.header().as_str(), "User abc, Organization def");
         assert!(!format!("{creds:?}").contains("abc"));
     }
 }

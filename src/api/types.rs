@@ -125,6 +125,28 @@ impl fmt::Debug for Instance {
     }
 }
 
+/// The raw answer holds the token and the stored configuration (passwords,
+/// keys) as plain JSON strings; they are zeroed with the instance.
+impl Drop for Instance {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        fn wipe(v: &mut Value) {
+            match v {
+                Value::String(s) => s.zeroize(),
+                Value::Array(items) => items.iter_mut().for_each(wipe),
+                Value::Object(map) => map.values_mut().for_each(wipe),
+                _ => {}
+            }
+        }
+        if let Some(token) = self.raw.get_mut("token") {
+            wipe(token);
+        }
+        if let Some(configuration) = self.raw.get_mut("configuration") {
+            wipe(configuration);
+        }
+    }
+}
+
 impl Instance {
     pub fn from_value(raw: Value) -> Result<Instance, String> {
         let id = raw

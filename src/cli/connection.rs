@@ -7,6 +7,7 @@ use crate::config::{self, Environment, ORG_SECRET_ENV, USER_SECRET_ENV};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::secret::Secret;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub struct Connection {
     pub environment: Environment,
@@ -14,6 +15,8 @@ pub struct Connection {
     pub org_secret: Option<Secret>,
     /// The in-process sandbox, kept alive as long as the connection.
     pub sandbox: Option<Arc<Sandbox>>,
+    /// The deadline of each call (`--request-timeout`).
+    pub request_timeout: Duration,
 }
 
 impl Connection {
@@ -34,8 +37,13 @@ impl Connection {
                 "no Cloud Elements secrets: set {USER_SECRET_ENV} and {ORG_SECRET_ENV} (from your Cloud Elements profile), or run `ce-wizard` once and let it remember them"
             ))
         })?;
-        Client::new(&self.base_url(), creds)
-            .map_err(|e| Failure::invalid(format!("{e}. {}", e.advice())))
+        Client::with_timeouts(
+            &self.base_url(),
+            creds,
+            crate::api::CONNECT_TIMEOUT.min(self.request_timeout),
+            self.request_timeout,
+        )
+        .map_err(|e| Failure::invalid(format!("{e}. {}", e.advice())))
     }
 }
 
@@ -48,6 +56,7 @@ pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
             user_secret: Some(Secret::new(sandbox.user_secret())),
             org_secret: Some(Secret::new(sandbox.org_secret())),
             sandbox: Some(Arc::new(sandbox)),
+            request_timeout: g.request_timeout,
         });
     }
     // A broken config file must not stop someone who passes everything in
@@ -78,5 +87,6 @@ pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
         user_secret,
         org_secret,
         sandbox: None,
+        request_timeout: g.request_timeout,
     })
 }

@@ -4,7 +4,7 @@
 use super::inputs::{self, looks_like_placeholder, Draft};
 use super::oauth_flow::{self, OAuthSession};
 use super::{prompt, report, resolve_connection, Connection, CreateArgs, Failure, GlobalArgs};
-use crate::api::{CreateInstance, ElementRef};
+use crate::api::{CreateInstance, CreateOutcome, ElementRef};
 use crate::catalog::{self, bundled_spec, form_fields, Catalog, ElementSpec, FieldSpec, Lookup};
 use crate::exit;
 use crate::form::{self, DeriveContext, FormValues};
@@ -55,7 +55,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
         values.set(k.clone(), v.expose());
     }
     let given: Vec<String> = draft.configuration.iter().map(|(k, _)| k.clone()).collect();
-    warn_about_inputs(spec, &fields, &draft);
+    warn_about_inputs(spec, &draft);
 
     for label in form::trim_values(&fields, &mut values) {
         eprintln!("note: removed the spaces around {label}");
@@ -77,6 +77,18 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
         .clone()
         .unwrap_or_else(|| default_name(&spec.key));
     let tags = draft.tags.clone().unwrap_or_default();
+    for key in &draft.trimmed_keys {
+        eprintln!("note: removed the spaces around the setting name \"{key}\"");
+    }
+    let unknown = unknown_keys(spec, &fields, &draft);
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown.iter().map(|p| format!("  - {p}")).collect();
+        return Err(Failure::invalid(format!(
+            "cannot create the {} instance; nothing was sent. Fix these and run again:\n{}",
+            spec.name,
+            list.join("\n")
+        )));
+    }
     let mut problems = check(&fields, &values, &name, &tags);
     if !problems.is_empty() && interactive {
         eprintln!("{} needs a few more settings:", spec.name);
@@ -91,6 +103,21 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
             list.join("\n")
         )));
     }
+
+    for f in &fields {
+        if f.is_secret() {
+            crate::log::add_secret(values.get(&f.key));
+        }
+    }
+    for (k, v) in &draft.configuration {
+        if key_looks_secret(k) {
+            crate::log::add_secret(v.expose());
+        }
+    }
+    crate::log::event(
+        "create",
+        format!("element {}, instance name \"{}\"", spec.key, name.trim()),
+    );
 
     let conn = match early_connection {
         Some(conn) => conn,
@@ -126,13 +153,11 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     body.configuration = form::configuration(&fields, &values);
     loop {
         body.provider_data = Some(session.authorize(&client, spec, &values).await?);
-        match client.create_instance(&body).await {
-            Ok(instance) => {
+        match client.create_instance_safely(&body).await {
+            Ok(outcome) => {
                 // Waits (bounded) for the browser to fetch the result page.
                 let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-                println!("{}", instance.to_pretty_json());
-                eprintln!("{}", report::created(&instance));
-                return Ok(exit::CREATED);
+                return Ok(print_created(&outcome));
             }
             Err(e) => {
                 eprintln!("error: {}", report::api_error(&e, Some(spec)));
@@ -156,17 +181,25 @@ async fn create_once(
     body: &CreateInstance,
     spec: &ElementSpec,
 ) -> Result<i32, Failure> {
-    match client.create_instance(body).await {
-        Ok(instance) => {
-            println!("{}", instance.to_pretty_json());
-            eprintln!("{}", report::created(&instance));
-            Ok(exit::CREATED)
-        }
+    match client.create_instance_safely(body).await {
+        Ok(outcome) => Ok(print_created(&outcome)),
         Err(e) => Err(Failure {
             code: exit::API_FAILED,
             message: report::api_error(&e, Some(spec)),
         }),
     }
+}
+
+/// The instance JSON on stdout, the summary on stderr; a recovered instance
+/// is said to be one, so nobody goes looking for a duplicate.
+fn print_created(outcome: &CreateOutcome) -> i32 {
+    let instance = outcome.instance();
+    println!("{}", instance.to_pretty_json());
+    if let Some(cause) = outcome.recovered_from() {
+        eprintln!("{}", report::recovered(instance, cause));
+    }
+    eprintln!("{}", report::created(instance));
+    exit::CREATED
 }
 
 /// Every problem with the request, in form order, as sentences.
@@ -252,15 +285,62 @@ fn fill_interactively(
     Ok(())
 }
 
-fn warn_about_inputs(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) {
+/// Settings the element does not have: most likely a typo, which the
+/// platform would silently ignore (an optional setting) or report as missing
+/// (a required one), so they are refused with the closest known name.
+fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
+    let mut out = Vec::new();
     for (k, _) in &draft.configuration {
-        if !fields.iter().any(|f| &f.key == k) {
-            eprintln!(
-                "note: {k} is not one of {}'s settings that ce-wizard knows; it is sent as given",
+        if fields.iter().any(|f| &f.key == k) || out.iter().any(|o: &String| o.contains(k)) {
+            continue;
+        }
+        let shown = k.escape_debug().to_string();
+        let closest = fields
+            .iter()
+            .map(|f| {
+                (
+                    edit_distance(&f.key.to_lowercase(), &k.to_lowercase()),
+                    &f.key,
+                )
+            })
+            .filter(|(d, _)| *d <= 3)
+            .min_by_key(|(d, _)| *d);
+        out.push(match closest {
+            Some((_, known)) => format!(
+                "\"{shown}\" is not a setting of {}; did you mean \"{known}\"?",
                 spec.name
-            );
+            ),
+            None => format!(
+                "\"{shown}\" is not a setting of {}; its settings are {}",
+                spec.name,
+                fields
+                    .iter()
+                    .map(|f| f.key.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    out
+}
+
+/// Levenshtein distance, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
         }
     }
+    row[b.len()]
+}
+
+fn warn_about_inputs(spec: &ElementSpec, draft: &Draft) {
     for k in &draft.literal_keys {
         let secret = spec
             .field(k)
@@ -387,6 +467,25 @@ mod tests {
             "unknown element 'shopifyy': the catalog at http://h/api has no element with that key; did you mean shopify? (`ce-wizard elements` lists them all)"
         );
         assert!(!unknown_live_element("q", &[], "http://h").contains("did you mean"));
+    }
+
+    #[test]
+    fn typos_in_setting_names_get_the_closest_one() {
+        assert_eq!(edit_distance("store.url", "store.url"), 0);
+        assert_eq!(edit_distance("store.ur", "store.url"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        let spec = bundled_spec("bigcommerce").unwrap();
+        let fields = form_fields(spec);
+        let draft = Draft {
+            configuration: vec![
+                ("store.ur".into(), "x".into()),
+                ("zzzzzzzzzzzz".into(), "y".into()),
+            ],
+            ..Draft::default()
+        };
+        let p = unknown_keys(spec, &fields, &draft);
+        assert!(p[0].contains("did you mean \"store.url\""), "{p:?}");
+        assert!(p[1].contains("its settings are"), "{p:?}");
     }
 
     #[test]

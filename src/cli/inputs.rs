@@ -21,6 +21,8 @@ pub struct Draft {
     /// Configuration keys given literally on the command line, where `ps`
     /// shows them.
     pub literal_keys: Vec<String>,
+    /// Configuration keys that came with spaces around them (now removed).
+    pub trimmed_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +146,13 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
                         ))
                     }
                 };
-                draft.configuration.push((k.clone(), Secret::new(value)));
+                let key = k.trim();
+                if key != k {
+                    draft.trimmed_keys.push(key.to_string());
+                }
+                draft
+                    .configuration
+                    .push((key.to_string(), Secret::new(value)));
             }
         }
         Some(_) => {
@@ -180,9 +188,20 @@ pub enum ValueSource {
 /// standard input, `env:NAME` an environment variable, `@@x` the literal `@x`.
 pub fn parse_set(arg: &str) -> Result<(String, ValueSource), InputError> {
     let Some((key, value)) = arg.split_once('=') else {
+        // Named only when it looks like a setting name: without an `=`, the
+        // argument may as well be a value (a password) given alone.
+        let looks_like_key = arg.len() <= 64
+            && !arg.is_empty()
+            && arg
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        let shown = if looks_like_key {
+            format!("--set {arg}")
+        } else {
+            "a --set argument".to_string()
+        };
         return err(format!(
-            "--set {} needs the form key=value (or key=@file, key=@-, key=env:NAME)",
-            arg.split(['\n', '\r']).next().unwrap_or_default()
+            "{shown} needs the form key=value (or key=@file, key=@-, key=env:NAME)"
         ));
     };
     let key = key.trim();
@@ -223,6 +242,9 @@ pub fn apply_sets(
     let mut used_stdin = false;
     for arg in sets {
         let (key, source) = parse_set(arg)?;
+        if arg.split_once('=').is_some_and(|(k, _)| k != key) {
+            draft.trimmed_keys.push(key.clone());
+        }
         let value = match source {
             ValueSource::Literal(v) => {
                 draft.literal_keys.push(key.clone());
@@ -360,6 +382,11 @@ mod tests {
     #[test]
     fn bad_sets_are_refused() {
         assert!(parse_set("novalue").unwrap_err().0.contains("key=value"));
+        let e = parse_set("hunter2 with spaces!").unwrap_err().0;
+        assert!(
+            e.starts_with("a --set argument needs") && !e.contains("hunter2"),
+            "{e}"
+        );
         assert!(parse_set("=x").is_err());
         let mut d = Draft::default();
         let e = apply_sets(

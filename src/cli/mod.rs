@@ -70,6 +70,13 @@ pub struct GlobalArgs {
     /// Don't open a browser; print the authorization URL instead.
     #[arg(long, global = true)]
     pub no_browser: bool,
+    /// The deadline of each call to the platform: seconds, or with a unit (30s, 2m).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub request_timeout: Duration,
+    /// Write a diagnostic log here (created readable by you only): requests, timings, retries,
+    /// OAuth events. Secrets are masked.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -119,6 +126,12 @@ pub struct SandboxArgs {
     /// The loopback port to listen on (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// Misbehave on purpose, to see how a client copes; repeatable, the first match applies.
+    /// FAULT is KIND[,times=N][,method=M][,path=P], KIND one of 500, 502, 503, 504,
+    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create.
+    /// E.g. --fault 503,times=2 --fault drop-after-create
+    #[arg(long = "fault", value_name = "FAULT", verbatim_doc_comment)]
+    pub faults: Vec<crate::sandbox::Fault>,
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -161,10 +174,20 @@ impl Failure {
 /// Parses the arguments, runs the command and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    if let Some(path) = &cli.global.log_file {
+        if let Err(e) = crate::log::init(path) {
+            eprintln!(
+                "error: cannot write the log file {}: {e}; pick another --log-file path",
+                path.display()
+            );
+            return exit::INVALID_INPUT;
+        }
+    }
     if let Some(Command::Sandbox(a)) = &cli.command {
         return match crate::sandbox::serve_forever(crate::sandbox::SandboxOptions {
             port: a.port,
             log_requests: true,
+            faults: crate::sandbox::Faults(a.faults.clone()),
             ..Default::default()
         }) {
             Ok(()) => 0,
@@ -194,15 +217,18 @@ pub fn main() -> i32 {
     // Blocked reads of standard input (the paste prompt) must not keep the
     // process alive.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(f) => {
             if !f.message.is_empty() {
                 eprintln!("error: {}", f.message);
+                crate::log::event("error", &f.message);
             }
             f.code
         }
-    }
+    };
+    crate::log::event("exit", format!("exit code {code}"));
+    code
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {

@@ -97,6 +97,13 @@ impl OAuthSession {
             callback_url: self.callback_url.clone(),
             state: Secret::new(state.expose()),
         };
+        crate::log::event(
+            "oauth",
+            format!(
+                "asking for the authorization URL of {} with callback {}",
+                spec.key, self.callback_url
+            ),
+        );
         let cannot_start = |e: crate::api::ApiError| Failure {
             code: exit::API_FAILED,
             message: format!(
@@ -113,6 +120,9 @@ impl OAuthSession {
             ),
             _ => None,
         };
+        if let Some(rt) = &request_token {
+            crate::log::add_secret(rt.secret.expose());
+        }
         let url = match &request_token {
             Some(rt) => client.oauth1_url(&spec.key, &request, &rt.token).await,
             None => client.oauth_url(&spec.key, &request).await,
@@ -159,6 +169,7 @@ impl OAuthSession {
                 ev = next_listener_event(&mut self.handle) => match ev {
                     Some(ListenerEvent::Completed(outcome)) => outcome,
                     Some(ListenerEvent::Rejected { reason }) => {
+                        crate::log::event("oauth", format!("ignored a callback: {reason}"));
                         eprintln!("note: ignored a request to the callback address: {reason}");
                         continue;
                     }
@@ -182,6 +193,7 @@ impl OAuthSession {
                     }
                 },
                 _ = &mut deadline => {
+                    crate::log::event("oauth", "no authorization arrived before the timeout");
                     return Err(Failure {
                         code: exit::OAUTH_FAILED,
                         message: format!(
@@ -191,6 +203,20 @@ impl OAuthSession {
                     });
                 }
             };
+            match &outcome {
+                CallbackOutcome::Authorized(grant) => {
+                    if let Some(code) = &grant.code {
+                        crate::log::add_secret(code.expose());
+                    }
+                    if let Some(verifier) = &grant.oauth_verifier {
+                        crate::log::add_secret(verifier.expose());
+                    }
+                    crate::log::event("oauth", "authorization received");
+                }
+                CallbackOutcome::Denied { error, .. } => {
+                    crate::log::event("oauth", format!("authorization denied: {error}"));
+                }
+            }
             return match outcome {
                 CallbackOutcome::Authorized(grant) => provider_data(grant, request_token),
                 CallbackOutcome::Denied { error, description } => Err(Failure {

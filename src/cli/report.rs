@@ -40,3 +40,12 @@ pub fn created(instance: &Instance) -> String {
         instance.id, instance.name
     )
 }
+
+/// Said before [`created`] when the create's answer was lost and the
+/// instance was found in the platform's list instead.
+pub fn recovered(instance: &Instance, cause: &ApiError) -> String {
+    format!(
+        "note: the answer to the create was lost ({cause}), but the platform lists instance {} \"{}\" created just now: it was recovered, not created twice.",
+        instance.id, instance.name
+    )
+}

@@ -6,7 +6,7 @@ mod values;
 
 pub use validate::{
     is_active, is_http_url, template_keys, validate, validate_field, validate_name, validate_tags,
-    FieldError,
+    FieldError, MAX_VALUE_CHARS,
 };
 pub use values::FormValues;
 

@@ -19,6 +19,11 @@ pub fn is_active(field: &FieldSpec, values: &FormValues) -> bool {
     }
 }
 
+/// The longest value any field takes when its spec sets no limit: far above
+/// any real setting (a PEM certificate is a few KiB), low enough that a
+/// wrong file or a runaway paste is caught before it is sent.
+pub const MAX_VALUE_CHARS: usize = 16 * 1024;
+
 fn one_line_problem(value: &str) -> Option<&'static str> {
     if value.contains(['\n', '\r']) {
         Some("must be on one line (remove the line breaks)")
@@ -26,9 +31,27 @@ fn one_line_problem(value: &str) -> Option<&'static str> {
         Some("must not contain tabs")
     } else if value.chars().any(char::is_control) {
         Some("contains control characters (an escape sequence was probably pasted); retype it")
+    } else if value.chars().any(is_invisible_format) {
+        Some("contains invisible formatting characters (a right-to-left mark, zero-width space or similar, often copied along from web pages); retype it")
     } else {
         None
     }
+}
+
+/// Characters that change how text is shown without being seen themselves:
+/// bidirectional controls (which can make a value read differently from
+/// what it is), zero-width characters and the byte-order mark. Letters of
+/// right-to-left scripts are not among them.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    )
 }
 
 fn example_suffix(field: &FieldSpec) -> String {
@@ -48,13 +71,12 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
             .required
             .then(|| format!("{label} is required{}", example_suffix(field)));
     }
-    if let Some(max) = field.max_length {
-        let n = value.chars().count();
-        if n > max {
-            return Some(format!(
-                "{label} must be at most {max} characters (it has {n})"
-            ));
-        }
+    let max = field.max_length.unwrap_or(MAX_VALUE_CHARS);
+    let n = value.chars().count();
+    if n > max {
+        return Some(format!(
+            "{label} must be at most {max} characters (it has {n})"
+        ));
     }
     if field.kind != FieldKind::Textarea {
         if let Some(problem) = one_line_problem(v) {

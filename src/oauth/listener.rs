@@ -301,6 +301,11 @@ impl Shared {
         };
         match parsed {
             Ok(outcome) => {
+                if let CallbackOutcome::Authorized(grant) = &outcome {
+                    for secret in [&grant.code, &grant.oauth_verifier].into_iter().flatten() {
+                        crate::log::add_secret(secret.expose());
+                    }
+                }
                 let (page, result) = match &outcome {
                     CallbackOutcome::Authorized(_) => (Page::Success, "ok"),
                     CallbackOutcome::Denied { error, description } => (
@@ -406,9 +411,41 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
         _ => Response::page(404, &Page::NotFound),
     };
     let bytes = response.to_bytes(method == Method::Head);
+    if has_unread_body(&request) {
+        // Answering drops the request, and tiny_http then drains the body
+        // the client announced, for as long as the client takes to send it
+        // (or to hang up). That must not hold up the two handler threads,
+        // which the genuine callback needs, so it runs on a thread of its
+        // own. No real callback has a body.
+        // Should no thread be had, the request is dropped unanswered (and
+        // drained) here: the one case where a handler waits on a client.
+        let _ = std::thread::Builder::new()
+            .name("oauth-listener-drain".into())
+            .spawn(move || answer(request, &bytes));
+    } else {
+        answer(request, &bytes);
+    }
+}
+
+/// Whether tiny_http will read a body off the socket when this request is
+/// dropped: it reads bodies of up to 1 KiB before handing the request over,
+/// and leaves larger or chunked ones (or those behind `Expect`) for later.
+fn has_unread_body(request: &tiny_http::Request) -> bool {
+    let announced = |name: &str| {
+        request
+            .headers()
+            .iter()
+            .any(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+    };
+    request.body_length().is_some_and(|n| n > 1024)
+        || announced("transfer-encoding")
+        || (announced("expect") && request.body_length().is_some_and(|n| n > 0))
+}
+
+fn answer(request: tiny_http::Request, bytes: &[u8]) {
     let mut writer = request.into_writer();
     // A client that went away has nothing left to receive.
-    let _ = writer.write_all(&bytes).and_then(|()| writer.flush());
+    let _ = writer.write_all(bytes).and_then(|()| writer.flush());
 }
 
 /// Path and query of a request target, in origin form (`/callback?…`) or

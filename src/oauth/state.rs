@@ -31,7 +31,9 @@ impl OAuthState {
         let mut bytes = zeroize::Zeroizing::new([0u8; STATE_BYTES]);
         getrandom::fill(bytes.as_mut())
             .expect("the operating system's random source failed; cannot create an OAuth state");
-        OAuthState(Secret::new(URL_SAFE_NO_PAD.encode(bytes.as_ref())))
+        let state = OAuthState(Secret::new(URL_SAFE_NO_PAD.encode(bytes.as_ref())));
+        crate::log::add_secret(state.expose());
+        state
     }
 
     /// The value to put in the authorization URL.

@@ -140,15 +140,10 @@ pub enum ReadError {
 }
 
 /// Reads a body of at most `MAX_BODY_BYTES`, refusing early when the client
-/// announces a larger one.
-///
-/// Known limit, in tiny_http 0.12 rather than here: when a request is
-/// dropped, its unread body is drained into one buffer the size of what is
-/// left of the declared `Content-Length` (tiny-http issue 252, PR 290). A
-/// body that is really sent costs little (the pages are touched only as data
-/// arrives), but a client declaring an absurd length (more than RAM and swap)
-/// and hanging up makes that allocation fail, which aborts the process. Only
-/// a local process can do that, and it could as well kill us.
+/// announces a larger one. The rest of a refused body is drained by
+/// tiny_http when the request is dropped, through a fixed buffer (the
+/// vendored patch in `vendor/tiny_http/PATCHED.md`), whatever length the
+/// client declared.
 pub fn read_body(declared: Option<usize>, reader: &mut dyn Read) -> Result<Vec<u8>, ReadError> {
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(ReadError::TooLarge);
@@ -162,6 +157,20 @@ pub fn read_body(declared: Option<usize>, reader: &mut dyn Read) -> Result<Vec<u
         return Err(ReadError::TooLarge);
     }
     Ok(body)
+}
+
+/// The reason phrase of a status line, for answers written byte by byte.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
 }
 
 /// Splits a request target into its path and query string.

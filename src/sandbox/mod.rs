@@ -11,6 +11,7 @@
 //! read in full (bounded), handed to `routes::handle` and answered.
 
 mod catalog;
+mod faults;
 mod generate;
 mod http;
 mod instances;
@@ -18,6 +19,7 @@ mod provider;
 mod routes;
 mod store;
 
+pub use faults::{Fault, FaultKind, Faults, SYNTAX as FAULT_SYNTAX};
 pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
 
 use crate::secret::Secret;
@@ -50,6 +52,8 @@ pub struct SandboxOptions {
     /// One stderr line per request (method, path, status, time; never the
     /// query, headers or body).
     pub log_requests: bool,
+    /// Misbehaviour on purpose (see [`Fault`]); none by default.
+    pub faults: Faults,
 }
 
 impl Default for SandboxOptions {
@@ -59,6 +63,7 @@ impl Default for SandboxOptions {
             user_secret: DEMO_USER_SECRET.to_string(),
             org_secret: DEMO_ORG_SECRET.to_string(),
             log_requests: false,
+            faults: Faults::none(),
         }
     }
 }
@@ -71,6 +76,7 @@ impl fmt::Debug for SandboxOptions {
             .field("user_secret", &crate::secret::REDACTED)
             .field("org_secret", &crate::secret::REDACTED)
             .field("log_requests", &self.log_requests)
+            .field("faults", &self.faults)
             .finish()
     }
 }
@@ -92,6 +98,7 @@ struct State {
     store: Mutex<store::Store>,
     records: Mutex<Vec<RequestRecord>>,
     log_requests: bool,
+    faults: faults::Injector,
 }
 
 impl State {
@@ -138,6 +145,7 @@ impl Sandbox {
             store: Mutex::new(store::Store::default()),
             records: Mutex::new(Vec::new()),
             log_requests: opts.log_requests,
+            faults: faults::Injector::new(opts.faults),
         });
         let mut sandbox = Sandbox {
             state,
@@ -193,6 +201,16 @@ impl Sandbox {
             .count()
     }
 
+    /// Replaces the faults in force, effective from the next request.
+    pub fn set_faults(&self, faults: Faults) {
+        self.state.faults.set(faults);
+    }
+
+    /// The faults in force, with what is left of their counts.
+    pub fn faults(&self) -> Faults {
+        self.state.faults.current()
+    }
+
     pub fn shutdown(self) {
         drop(self);
     }
@@ -218,6 +236,8 @@ impl Sandbox {
 
     fn stop(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
+        // Requests held by a delay or hang fault end unanswered.
+        self.state.faults.stop();
         // Each unblock wakes one worker, after the requests already queued.
         for _ in 0..self.workers.len() {
             self.server.unblock();
@@ -254,12 +274,38 @@ fn work(state: &State, server: &tiny_http::Server, stopping: &AtomicBool) -> Opt
 }
 
 /// Reads one request, answers it, records it. Everything between a request
-/// and its response passes through here, so this is where faults (a 500, a
-/// delay, a dropped connection) can be injected.
+/// and its response passes through here, so this is where the injected
+/// faults (`faults.rs`) take effect.
 fn serve(state: &State, mut raw: tiny_http::Request) {
     let started = Instant::now();
     let method = raw.method().as_str().to_ascii_uppercase();
     let target = raw.url().to_string();
+    let (cut_after_handling, response) =
+        match state.faults.plan(&method, http::split_target(&target).0) {
+            faults::Plan::Handle => (false, handle(state, &method, &target, &mut raw)),
+            faults::Plan::HandleThenCut => (true, handle(state, &method, &target, &mut raw)),
+            faults::Plan::Answer(response) => (false, response),
+            faults::Plan::Cut(response) => {
+                record(state, &method, &target, response.status, started.elapsed());
+                let half = response.body.len() / 2;
+                faults::send_cut(raw, &response, half);
+                return;
+            }
+            faults::Plan::Abandon => return,
+        };
+    // Recorded before answering: a client that has its answer must find
+    // the request in `requests()`.
+    record(state, &method, &target, response.status, started.elapsed());
+    if cut_after_handling {
+        faults::send_cut(raw, &response, 0);
+    } else {
+        // A client that hung up needs no answer.
+        let _ = respond(raw, response);
+    }
+}
+
+/// Reads the body (bounded) and runs the route's handler.
+fn handle(state: &State, method: &str, target: &str, raw: &mut tiny_http::Request) -> Response {
     let headers = raw
         .headers()
         .iter()
@@ -270,9 +316,9 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
             )
         })
         .collect();
-    let response = match http::read_body(raw.body_length(), raw.as_reader()) {
+    match http::read_body(raw.body_length(), raw.as_reader()) {
         Ok(body) => {
-            let request = Request::new(&method, &target, headers, body);
+            let request = Request::new(method, target, headers, body);
             // A defect in one handler answers 500 instead of killing a worker
             // (four such panics would leave nobody to answer at all).
             panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &request)))
@@ -287,12 +333,7 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
         Err(ReadError::Io(e)) => {
             Response::error(400, format!("The request body could not be read: {e}"))
         }
-    };
-    // Recorded before answering: a client that has its answer must find
-    // the request in `requests()`.
-    record(state, &method, &target, response.status, started.elapsed());
-    // A client that hung up needs no answer.
-    let _ = respond(raw, response);
+    }
 }
 
 fn record(state: &State, method: &str, target: &str, status: u16, elapsed: Duration) {
@@ -379,6 +420,9 @@ pub fn serve_forever(opts: SandboxOptions) -> io::Result<()> {
         ..opts
     })?;
     eprintln!("{}", banner(&sandbox));
+    for fault in &sandbox.faults().0 {
+        eprintln!("Injected fault: {fault}");
+    }
     sandbox.wait()
 }
 
