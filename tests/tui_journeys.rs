@@ -538,3 +538,47 @@ fn print_token_puts_only_the_token_on_stdout() {
     let summary = value_after(&screen, "Created instance").unwrap();
     assert!(summary.contains("of Ecwid"), "{summary}");
 }
+
+#[test]
+fn create_on_a_terminal_puts_only_the_instance_json_on_stdout() {
+    // `ce-wizard create … > instance.json` (or `| jq -r .token`) with the
+    // terminal on stderr and stdin: the OAuth link, the waiting and the
+    // summary go to the terminal; stdout gets the instance and nothing else.
+    let sb = sandbox();
+    let home = Home::new();
+    let stdout = home.join("instance.json");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut pty = Wizard::new(&sb, &home)
+        .args(&["create", "--element", "infusionsoftecommerce"])
+        .args(&["--name", "scripted", "--set", "oauth.api.key=script-app"])
+        .args(&["--set", "oauth.api.secret=env:APP_SECRET"])
+        .env("APP_SECRET", "script-app-secret")
+        .size(300, 30)
+        .spawn_with_stdout_to(&stdout);
+    let link = pty.wait_value("the sign-in link", sign_in_link);
+    pty.wait_for("Waiting for the redirect to");
+    assert_eq!(rt.block_on(consent_and_return(&link, "allow")), 200);
+    assert_eq!(pty.finish(), 0, "{}", pty.screen());
+
+    let stored = sb.instances();
+    assert_eq!(stored.len(), 1);
+    let token = stored[0]["token"].as_str().unwrap();
+    let text = std::fs::read_to_string(&stdout).unwrap();
+    assert!(
+        text.starts_with('{') && text.ends_with("}\n"),
+        "one JSON object and a newline:\n{text}"
+    );
+    let printed: serde_json::Value = serde_json::from_str(&text).expect("stdout is one JSON value");
+    assert_eq!(printed["token"], token, "what `jq -r .token` would read");
+    assert_eq!(printed["name"], "scripted");
+    let screen = pty.screen();
+    assert!(screen.contains("Created instance"), "{screen}");
+    assert!(
+        !screen.contains(token),
+        "the token stays off the terminal:\n{screen}"
+    );
+    assert!(!screen.contains("script-app-secret"), "{screen}");
+}
