@@ -103,7 +103,16 @@ pub fn copy_native(text: &str) -> Result<&'static str, String> {
 }
 
 fn copy_with(program: &str, args: &[&str], text: &str) -> Result<(), String> {
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    // A process group of its own: when the process leading the terminal's
+    // session exits (ce-wizard itself in `tmux new-window ce-wizard` or
+    // `xterm -e ce-wizard`, or the `sh -c` that ran it), the kernel sends
+    // SIGHUP to the terminal's foreground process group. xclip, which
+    // serves the selection from a forked child, would be in that group and
+    // die with it, taking the copied token along.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

@@ -3,11 +3,11 @@
 //! the redirect into the loopback listener, and the instance is created
 //! with the callback's code.
 
-mod browser_support;
 mod cli_support;
+mod common;
 
-use browser_support::Browser;
 use cli_support::*;
+use common::browser::Browser;
 use serde_json::Value;
 
 fn infusionsoft(

@@ -1,10 +1,16 @@
 //! Driving the built binary in a real pseudo-terminal and reading its
 //! screen back through a terminal emulator (vt100), as a person would see
 //! it. Every wait has a deadline, and a failed wait prints the screen.
+//!
+//! Besides the screen, the raw byte stream the program wrote is kept (for
+//! escape sequences a screen does not show: OSC 52, the alternate screen,
+//! the cursor), and the terminal's settings can be read from this side of
+//! the pty after the program has exited.
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,11 +21,16 @@ pub mod keys {
     pub const ENTER: &str = "\r";
     pub const TAB: &str = "\t";
     pub const BACKTAB: &str = "\x1b[Z";
+    /// A lone Esc: wait for the screen to change before sending the next
+    /// key, or the terminal reads both as one Alt chord.
     pub const ESC: &str = "\x1b";
     pub const UP: &str = "\x1b[A";
     pub const DOWN: &str = "\x1b[B";
+    pub const RIGHT: &str = "\x1b[C";
+    pub const LEFT: &str = "\x1b[D";
     pub const BACKSPACE: &str = "\x7f";
     pub const F1: &str = "\x1bOP";
+    pub const CTRL_C: &str = "\x03";
 
     /// Ctrl plus a letter.
     pub fn ctrl(c: char) -> String {
@@ -34,9 +45,15 @@ pub mod keys {
 
 pub struct Pty {
     parser: Arc<Mutex<vt100::Parser>>,
+    /// Everything the program wrote to the terminal, byte for byte.
+    raw: Arc<Mutex<Vec<u8>>>,
+    /// Set when reading hit the end: every holder of the terminal is gone.
+    ended: Arc<AtomicBool>,
+    /// The terminal's settings before the program started.
+    initial: libc::termios,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 pub struct Spawn<'a> {
@@ -60,6 +77,7 @@ impl Pty {
                 pixel_height: 0,
             })
             .expect("open a pseudo-terminal");
+        let initial = tcgetattr(pty.master.as_ref());
         let mut cmd = CommandBuilder::new(s.program);
         cmd.env_clear();
         for (k, v) in &s.env {
@@ -75,21 +93,30 @@ impl Pty {
         let mut reader = pty.master.try_clone_reader().expect("pty reader");
         let writer = pty.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(s.rows, s.cols, 0)));
-        let feed = Arc::clone(&parser);
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let ended = Arc::new(AtomicBool::new(false));
+        let (feed, record, end) = (Arc::clone(&parser), Arc::clone(&raw), Arc::clone(&ended));
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // On Linux the read fails (EIO) once the last process holding
+            // the terminal has closed it and everything written was read.
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
+                record.lock().unwrap().extend_from_slice(&buf[..n]);
                 feed.lock().unwrap().process(&buf[..n]);
             }
+            end.store(true, Ordering::SeqCst);
         });
         Pty {
             parser,
+            raw,
+            ended,
+            initial,
             writer,
             child,
-            _master: pty.master,
+            master: pty.master,
         }
     }
 
@@ -110,6 +137,18 @@ impl Pty {
 
     pub fn screen(&self) -> String {
         self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Whether the emulator is showing the alternate screen, and whether
+    /// the cursor is hidden.
+    pub fn alternate_screen_and_hidden_cursor(&self) -> (bool, bool) {
+        let p = self.parser.lock().unwrap();
+        (p.screen().alternate_screen(), p.screen().hide_cursor())
+    }
+
+    /// Everything written to the terminal so far.
+    pub fn raw_output(&self) -> Vec<u8> {
+        self.raw.lock().unwrap().clone()
     }
 
     /// Waits until the screen shows `text`; returns the screen.
@@ -176,6 +215,91 @@ impl Pty {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+
+    /// Waits for the process to end and for everything it wrote to be
+    /// read; returns its exit code.
+    pub fn finish(&mut self) -> u32 {
+        let code = self.wait_exit();
+        let start = Instant::now();
+        while !self.ended.load(Ordering::SeqCst) {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "the terminal stayed open {DEADLINE:?} after the program exited \
+                 (a process it started still holds it); the screen:\n{}",
+                frame(&self.screen())
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        code
+    }
+
+    /// The terminal's settings now, read through the pty's master side
+    /// (on Linux the master's termios calls act on the terminal itself).
+    pub fn termios(&self) -> libc::termios {
+        tcgetattr(self.master.as_ref())
+    }
+
+    /// What a program left wrong with the terminal, in words: settings that
+    /// differ from before it started (echo, canonical mode, …), and modes
+    /// it switched on in the output stream and never off (the alternate
+    /// screen, a hidden cursor, bracketed paste). Call after `finish`.
+    pub fn restore_problems(&self) -> Vec<String> {
+        let mut problems = vec![];
+        let now = self.termios();
+        for (flag, name) in [
+            (libc::ECHO, "echo"),
+            (libc::ICANON, "canonical mode (icanon)"),
+            (libc::ISIG, "signal keys (isig)"),
+            (libc::IEXTEN, "extended input (iexten)"),
+        ] {
+            if self.initial.c_lflag & flag != 0 && now.c_lflag & flag == 0 {
+                problems.push(format!("{name} is off"));
+            }
+        }
+        if self.initial.c_iflag & libc::ICRNL != 0 && now.c_iflag & libc::ICRNL == 0 {
+            problems.push("Enter no longer sends a newline (icrnl is off)".into());
+        }
+        if self.initial.c_oflag & libc::OPOST != 0 && now.c_oflag & libc::OPOST == 0 {
+            problems.push("output processing (opost) is off".into());
+        }
+        let flags = |t: &libc::termios| (t.c_iflag, t.c_oflag, t.c_cflag, t.c_lflag);
+        if flags(&now) != flags(&self.initial) {
+            problems.push(format!(
+                "the terminal's settings (iflag, oflag, cflag, lflag) changed from {:x?} to {:x?}",
+                flags(&self.initial),
+                flags(&now)
+            ));
+        }
+        let raw = self.raw_output();
+        for (on, off, what) in [
+            (
+                "\x1b[?1049h",
+                "\x1b[?1049l",
+                "the alternate screen was never left",
+            ),
+            ("\x1b[?25l", "\x1b[?25h", "the cursor was left hidden"),
+            ("\x1b[?2004h", "\x1b[?2004l", "bracketed paste was left on"),
+        ] {
+            if let Some(set) = rfind(&raw, on.as_bytes()) {
+                if rfind(&raw, off.as_bytes()).is_none_or(|reset| reset < set) {
+                    problems.push(what.into());
+                }
+            }
+        }
+        let (alternate, hidden) = self.alternate_screen_and_hidden_cursor();
+        if alternate {
+            problems.push("the terminal emulator still shows the alternate screen".into());
+        }
+        if hidden {
+            problems.push("the terminal emulator still hides the cursor".into());
+        }
+        problems
+    }
+
+    /// The texts sent with OSC 52 (set the clipboard), decoded.
+    pub fn osc52_texts(&self) -> Vec<String> {
+        osc52_texts(&self.raw_output())
+    }
 }
 
 impl Drop for Pty {
@@ -184,6 +308,52 @@ impl Drop for Pty {
             let _ = self.child.kill();
         }
     }
+}
+
+fn tcgetattr(master: &dyn MasterPty) -> libc::termios {
+    let fd = master
+        .as_raw_fd()
+        .expect("the pty master has a file descriptor");
+    // SAFETY: `termios` is plain data; tcgetattr fills it and only reads
+    // the descriptor, which `master` keeps open for the duration.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(
+            libc::tcgetattr(fd, &mut t),
+            0,
+            "tcgetattr on the pty: {}",
+            std::io::Error::last_os_error()
+        );
+        t
+    }
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Decodes every `ESC ] 52 ; <selection> ; <base64> (BEL | ESC \)` in a
+/// byte stream.
+pub fn osc52_texts(raw: &[u8]) -> Vec<String> {
+    use base64::Engine;
+    let start = b"\x1b]52;";
+    let mut out = vec![];
+    let mut rest = raw;
+    while let Some(i) = rest.windows(start.len()).position(|w| w == start) {
+        rest = &rest[i + start.len()..];
+        let end = rest
+            .iter()
+            .position(|&b| b == 0x07 || b == 0x1b)
+            .expect("an OSC 52 sequence is terminated");
+        let body = std::str::from_utf8(&rest[..end]).expect("OSC 52 is ASCII");
+        let (_selection, payload) = body.split_once(';').expect("OSC 52 names a selection");
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(payload)
+            .expect("OSC 52 carries base64");
+        out.push(String::from_utf8(bytes).expect("the copied text is UTF-8"));
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// A screen dump with a border, so trailing spaces and empty lines show.

@@ -1,0 +1,73 @@
+//! Copying the token on Done (`c`) delivers it twice: to the terminal as
+//! OSC 52 (read back from the raw byte stream the wizard wrote) and to the
+//! system clipboard, which must still hold it after the wizard has exited
+//! (an X display of the test's own, read with `xclip -o`).
+
+mod common;
+
+use ce_wizard::sandbox::{Sandbox, SandboxOptions};
+use common::pty::{keys, Pty};
+use common::wizard::{token_on_done, Home, Wizard};
+use common::x11::{require_program, Xvfb};
+
+/// BigCommerce's form filled and the instance created; returns the token
+/// on the Done screen, after checking it is the one the sandbox issued.
+fn create_bigcommerce(pty: &mut Pty, sb: &Sandbox) -> String {
+    pty.wait_for("BigCommerce: configuration");
+    pty.type_text("https://store-clip.mybigcommerce.com");
+    pty.send(keys::ENTER);
+    pty.type_text("clipper");
+    pty.send(keys::ENTER);
+    pty.type_text("clip-token");
+    pty.send(&keys::ctrl('s'));
+    pty.wait_for("Review: a new BigCommerce instance");
+    pty.send(keys::ENTER);
+    let token = token_on_done(pty);
+    assert_eq!(sb.instances()[0]["token"], token.as_str());
+    token
+}
+
+#[test]
+fn the_token_goes_to_the_terminal_through_osc52() {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    // No DISPLAY: as over SSH, OSC 52 is the only way to a clipboard.
+    let mut pty = Wizard::new(&sb, &home)
+        .args(&["--element", "bigcommerce"])
+        .spawn();
+    let token = create_bigcommerce(&mut pty, &sb);
+    assert!(pty.osc52_texts().is_empty(), "nothing copied before `c`");
+
+    pty.send("c");
+    pty.wait_for("Token sent to the terminal (OSC 52) only");
+    assert_eq!(pty.osc52_texts(), vec![token.clone()]);
+    let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    assert!(
+        raw.contains("\x1b]52;c;"),
+        "the clipboard selection (c) is named"
+    );
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn the_token_stays_on_the_x_clipboard_after_the_wizard_exits() {
+    require_program("xclip", "xclip");
+    let x = Xvfb::start();
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .env("DISPLAY", x.display())
+        .args(&["--element", "bigcommerce"])
+        .spawn();
+    let token = create_bigcommerce(&mut pty, &sb);
+
+    pty.send("c");
+    pty.wait_for("Token copied to the clipboard (xclip) and sent to the terminal (OSC 52)");
+    assert_eq!(pty.osc52_texts(), vec![token.clone()]);
+    pty.send("q");
+    assert_eq!(pty.finish(), 0);
+
+    // The wizard is gone; the clipboard is served by the xclip it started.
+    assert_eq!(x.clipboard(), token);
+}
