@@ -57,8 +57,10 @@ fn bigcommerce_by_keystrokes() {
 
     // The secrets come from the environment, so the wizard opens on Element.
     pty.wait_for("Choose an element");
+    // The platform's catalog replaces the bundled list once fetched.
+    pty.wait_for("live catalog");
     pty.type_text("bigc");
-    pty.wait_for("1 of 5 elements");
+    pty.wait_for("› BigCommerce");
     pty.send(keys::ENTER);
     pty.wait_for("BigCommerce: configuration");
 
