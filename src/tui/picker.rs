@@ -2,6 +2,10 @@
 //! of elements: each element's searchable text is converted once per
 //! catalog, one matcher (and its scratch memory) serves every keystroke,
 //! and a query that only grows re-scores just the previous matches.
+//!
+//! Ranking: elements whose text starts with the query (a name typed from
+//! its start, "kestrel social") come first, then by fuzzy score, then in
+//! catalog (alphabetical) order.
 
 use crate::catalog::CatalogEntry;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -14,13 +18,15 @@ use std::fmt;
 #[derive(Clone)]
 pub struct Index {
     haystacks: Vec<Utf32String>,
+    /// The same texts in lower case, to tell a match from the start.
+    lower: Vec<String>,
     matcher: Matcher,
     pattern: Pattern,
     /// The (trimmed) query that `matches` answers.
     query: String,
     /// Indices into the catalog, best match first.
     matches: Vec<usize>,
-    scored: Vec<(Reverse<u32>, usize)>,
+    scored: Vec<(Reverse<bool>, Reverse<u32>, usize)>,
 }
 
 impl fmt::Debug for Index {
@@ -44,12 +50,15 @@ impl Index {
     pub fn new<I, S>(texts: I) -> Index
     where
         I: IntoIterator<Item = S>,
-        S: Into<Utf32String>,
+        S: Into<String>,
     {
+        let texts: Vec<String> = texts.into_iter().map(Into::into).collect();
+        let lower = texts.iter().map(|t| t.to_lowercase()).collect();
         let haystacks: Vec<Utf32String> = texts.into_iter().map(Into::into).collect();
         let matches = (0..haystacks.len()).collect();
         Index {
             haystacks,
+            lower,
             matcher: Matcher::new(Config::DEFAULT),
             pattern: Pattern::default(),
             query: String::new(),
@@ -93,10 +102,11 @@ impl Index {
             .reparse(query, CaseMatching::Ignore, Normalization::Smart);
         self.scored.clear();
         let (haystacks, pattern, matcher) = (&self.haystacks, &self.pattern, &mut self.matcher);
+        let (lower, start) = (&self.lower, query.to_lowercase());
         let mut score = |i: usize| {
             pattern
                 .score(haystacks[i].slice(..), matcher)
-                .map(|s| (Reverse(s), i))
+                .map(|s| (Reverse(lower[i].starts_with(&start)), Reverse(s), i))
         };
         if narrowing {
             // Only what matched the shorter query can match this one.
@@ -105,11 +115,12 @@ impl Index {
         } else {
             self.scored.extend((0..haystacks.len()).filter_map(score));
         }
-        // (score descending, catalog position): the same order whether the
-        // candidates came in catalog order or in the last ranking.
+        // (from the start, score descending, catalog position): the same
+        // order whether the candidates came in catalog order or in the last
+        // ranking.
         self.scored.sort_unstable();
         self.matches.clear();
-        self.matches.extend(self.scored.iter().map(|&(_, i)| i));
+        self.matches.extend(self.scored.iter().map(|&(_, _, i)| i));
         self.query.clear();
         self.query.push_str(query);
         &self.matches
@@ -244,5 +255,18 @@ mod tests {
         let pos = |i: usize| got.iter().position(|&g| g == i).unwrap();
         assert!(pos(0) < pos(1), "equal scores keep catalog order: {got:?}");
         assert!(index.search("shopif").len() == 1);
+    }
+
+    #[test]
+    fn a_name_typed_from_its_start_comes_first() {
+        let mut index = Index::new([
+            "Kestrel Posts kestrelposts social",
+            "Kestrel Social kestrelsocial social",
+            "Bright Commerce brightcommerce ecommerce",
+            "BigCommerce bigcommerce ecommerce",
+        ]);
+        assert_eq!(index.search("kestrel social")[0], 1);
+        assert_eq!(index.search("bigc")[0], 3);
+        assert_eq!(index.search("BigC")[0], 3, "whatever the case");
     }
 }
