@@ -495,6 +495,19 @@ pub fn edit_op(k: &KeyEvent) -> Option<EditOp> {
     })
 }
 
+/// Keys of the text input on this screen, for the help overlay. In the
+/// element filter Home and End move through the list instead.
+pub fn editing_keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut keys = EDITING_KEYS.to_vec();
+    if app.step == Step::Element {
+        keys[0] = (
+            "←/→ Ctrl-A/E",
+            "move the cursor (Home/End move through the list)",
+        );
+    }
+    keys
+}
+
 /// Keys of text inputs, for the help overlay.
 pub const EDITING_KEYS: &[(&str, &str)] = &[
     ("←/→ Home/End", "move the cursor (Ctrl-A/Ctrl-E too)"),
