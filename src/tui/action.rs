@@ -1,13 +1,14 @@
 //! Everything that can happen to the wizard: a key, a paste, a tick, or the
 //! result of work done outside `update`.
 
-use super::app::ErrorReport;
+use super::app::{CatalogProblem, ErrorReport};
 use crate::api::Instance;
+use crate::catalog::{CachedCatalog, Catalog, ElementSpec, Lookup};
 use crate::secret::Secret;
 use crossterm::event::KeyEvent;
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 /// What a key means on the current screen (see `keymap`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +30,12 @@ pub enum Command {
     ClearFilter,
     PageDown,
     PageUp,
+    First,
+    Last,
+    /// Fetch the catalog again now.
+    Refresh,
+    /// A line break in a multi-line field.
+    NewLine,
     OpenBrowser,
     CopyUrl,
     PasteUrl,
@@ -46,7 +53,13 @@ pub enum Command {
 
 /// What a callback (from the listener or pasted by hand) came to.
 pub enum CallbackResult {
+    /// OAuth 2: the authorization code.
     Code(Secret),
+    /// OAuth 1: the request token the provider authorized, and its verifier.
+    Oauth1 {
+        token: String,
+        verifier: Secret,
+    },
     Denied {
         error: String,
         description: Option<String>,
@@ -58,6 +71,7 @@ impl fmt::Debug for CallbackResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CallbackResult::Code(_) => f.write_str("Code(••••••)"),
+            CallbackResult::Oauth1 { token, .. } => write!(f, "Oauth1({token}, ••••••)"),
             CallbackResult::Denied { error, .. } => write!(f, "Denied({error})"),
             CallbackResult::Rejected(r) => write!(f, "Rejected({r})"),
         }
@@ -96,7 +110,38 @@ pub enum Action {
         result: Result<usize, ErrorReport>,
     },
     ConfigSaved(Result<PathBuf, String>),
+    /// The catalog cached on disk for `base_url`, if there is a usable one;
+    /// `now` is the wall clock when it was read, to tell its age.
+    CachedCatalog {
+        base_url: String,
+        cached: Option<Box<CachedCatalog>>,
+        now: SystemTime,
+    },
+    /// A refresh of the catalog (or a connection check, which fetches it)
+    /// came back.
+    CatalogRefreshed {
+        attempt: u64,
+        base_url: String,
+        result: Result<Box<Catalog>, CatalogProblem>,
+    },
+    /// `--element KEY` looked up in the platform's catalog.
+    ElementLookedUp {
+        attempt: u64,
+        key: String,
+        result: Result<Lookup, ErrorReport>,
+    },
+    /// The form of a chosen element, built from its metadata.
+    SpecLoaded {
+        attempt: u64,
+        result: Result<Box<ElementSpec>, ErrorReport>,
+    },
     ListenerBound(Result<String, (Option<u16>, String)>),
+    /// OAuth 1: step one, the request token (its secret goes back to the
+    /// platform with the verifier).
+    RequestTokenIssued {
+        attempt: u64,
+        result: Result<RequestTokenGrant, ErrorReport>,
+    },
     AuthUrlFetched {
         attempt: u64,
         result: Result<String, ErrorReport>,
@@ -125,6 +170,19 @@ pub enum Action {
     },
 }
 
+/// An OAuth 1 request token as the platform issued it for one attempt.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RequestTokenGrant {
+    pub token: String,
+    pub secret: Secret,
+}
+
+impl fmt::Debug for RequestTokenGrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RequestToken({}, ••••••)", self.token)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileSaveError {
     Exists,
@@ -142,6 +200,11 @@ impl fmt::Debug for Action {
             Action::Command(c) => return write!(f, "Command({c:?})"),
             Action::ConnectionChecked { .. } => "ConnectionChecked",
             Action::ConfigSaved(_) => "ConfigSaved",
+            Action::CachedCatalog { .. } => "CachedCatalog",
+            Action::CatalogRefreshed { .. } => "CatalogRefreshed",
+            Action::ElementLookedUp { .. } => "ElementLookedUp",
+            Action::SpecLoaded { .. } => "SpecLoaded",
+            Action::RequestTokenIssued { .. } => "RequestTokenIssued",
             Action::ListenerBound(_) => "ListenerBound",
             Action::AuthUrlFetched { .. } => "AuthUrlFetched",
             Action::BrowserOpened { .. } => "BrowserOpened",

@@ -4,12 +4,14 @@
 
 use super::connection::ConnectionForm;
 use super::form_state::FormState;
+use super::picker::Index;
 use super::theme::Theme;
 use super::widgets::TextField;
 use crate::api::Instance;
-use crate::catalog::ElementSpec;
+use crate::catalog::{bundled_spec, Catalog, CatalogEntry, ElementSpec};
 use crate::form::DeriveContext;
 use crate::secret::Secret;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -136,13 +138,75 @@ pub enum Overlay {
     ConfirmQuit,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ElementPicker {
     pub filter: TextField,
-    /// Indices into `App::specs` that match the filter, best first.
-    pub matches: Vec<usize>,
-    /// Position in `matches`.
+    /// The catalog's searchable texts; its matches are indices into the
+    /// catalog's entries, best first.
+    pub index: Index,
+    /// Position in the matches.
     pub selected: usize,
+    /// The first row of the list drawn last, so the list moves only when
+    /// the selection would leave it. Written by the renderer, which alone
+    /// knows the list's height (as ratatui's `ListState` is).
+    pub offset: Cell<usize>,
+    /// How many rows the list showed last: the size of a page.
+    pub page: Cell<usize>,
+    /// A chosen element whose form is still being fetched or looked up.
+    pub pending: Option<Pending>,
+}
+
+impl ElementPicker {
+    pub fn matches(&self) -> &[usize] {
+        self.index.matches()
+    }
+}
+
+/// Work between choosing an element and its form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// `--element KEY` names no bundled element: looking it up in the
+    /// platform's catalog.
+    Lookup { attempt: u64, key: String },
+    /// Building the form from the element's configuration metadata;
+    /// `failed` once the platform refused or could not be reached.
+    Spec {
+        attempt: u64,
+        entry: CatalogEntry,
+        failed: Option<Box<ErrorReport>>,
+    },
+}
+
+/// Why the last catalog refresh failed: the list on screen stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogProblem {
+    /// The platform could not be reached at all (as opposed to refusing).
+    pub offline: bool,
+    pub message: String,
+}
+
+/// The list of elements to pick from, where it came from, and its refresh.
+#[derive(Debug, Clone)]
+pub struct CatalogView {
+    pub catalog: Catalog,
+    /// How old the list was when it arrived, and when (in `App::now`) it
+    /// arrived; its age on screen grows from there with the ticks.
+    pub age: Option<(Duration, Instant)>,
+    /// The attempt of the refresh running now.
+    pub refreshing: Option<u64>,
+    pub problem: Option<CatalogProblem>,
+}
+
+impl CatalogView {
+    pub fn entries(&self) -> &[CatalogEntry] {
+        self.catalog.entries()
+    }
+
+    /// The list's age at `now`.
+    pub fn age_at(&self, now: Instant) -> Option<Duration> {
+        self.age
+            .map(|(age, at)| age + now.saturating_duration_since(at))
+    }
 }
 
 /// Why the authorization is not (or no longer) waiting.
@@ -153,6 +217,8 @@ pub enum AuthProblem {
         message: String,
     },
     UrlFailed(ErrorReport),
+    /// OAuth 1: the platform gave no request token.
+    RequestTokenFailed(ErrorReport),
     Denied {
         error: String,
         description: Option<String>,
@@ -192,9 +258,52 @@ pub struct AuthorizeState {
     /// Where a redirected URL can be pasted by hand.
     pub paste: TextField,
     pub paste_focused: bool,
-    /// The single-use code, and the form values it was obtained for: the
-    /// code is reused only while the form is unchanged.
-    pub code: Option<(Secret, crate::form::FormValues)>,
+    /// OAuth 1: the request token of the current attempt.
+    pub request_token: Option<super::action::RequestTokenGrant>,
+    /// The single-use grant, and the form values it was obtained for: it
+    /// is reused only while the form is unchanged.
+    pub grant: Option<(Grant, crate::form::FormValues)>,
+}
+
+/// What an approved authorization gives `POST /instances`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Grant {
+    /// OAuth 2: the authorization code.
+    Code(Secret),
+    /// OAuth 1: the authorized request token, its verifier, and the request
+    /// token's secret from step one.
+    Oauth1 {
+        token: String,
+        verifier: Secret,
+        secret: Secret,
+    },
+}
+
+impl fmt::Debug for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grant::Code(_) => f.write_str("Code(••••••)"),
+            Grant::Oauth1 { token, .. } => write!(f, "Oauth1({token}, ••••••)"),
+        }
+    }
+}
+
+impl Grant {
+    /// The request's `providerData`.
+    pub fn provider_data(&self) -> BTreeMap<String, Secret> {
+        match self {
+            Grant::Code(code) => BTreeMap::from([("code".to_string(), code.clone())]),
+            Grant::Oauth1 {
+                token,
+                verifier,
+                secret,
+            } => BTreeMap::from([
+                ("oauth_token".to_string(), Secret::new(token.as_str())),
+                ("oauth_verifier".to_string(), verifier.clone()),
+                ("secret".to_string(), secret.clone()),
+            ]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,9 +353,15 @@ pub struct App {
     pub step: Step,
     pub settings: Settings,
     pub theme: Theme,
-    pub specs: Vec<ElementSpec>,
+    pub catalog: CatalogView,
+    /// Forms known so far, by element key: bundled ones when chosen, and
+    /// those built from the platform's metadata once fetched.
+    pub specs: BTreeMap<String, ElementSpec>,
     pub connection: ConnectionForm,
     pub picker: ElementPicker,
+    /// `--element KEY` for an element that is not bundled: looked up once
+    /// the connection is known.
+    pub wanted_element: Option<String>,
     /// The chosen element's key.
     pub element: Option<String>,
     /// One form per element ever opened, so switching element and back
@@ -280,6 +395,11 @@ impl fmt::Debug for App {
         f.debug_struct("App")
             .field("step", &self.step)
             .field("element", &self.element)
+            .field(
+                "catalog",
+                &(self.catalog.catalog.len(), self.catalog.catalog.origin()),
+            )
+            .field("pending", &self.picker.pending)
             .field("connection", &self.connection)
             .field("forms", &self.forms)
             .field("authorize", &self.authorize)
@@ -298,21 +418,31 @@ impl App {
     pub fn new(
         settings: Settings,
         theme: Theme,
-        specs: Vec<ElementSpec>,
+        catalog: Catalog,
         connection: ConnectionForm,
     ) -> Self {
-        let matches = (0..specs.len()).collect();
+        let index = Index::for_entries(catalog.entries());
         App {
             step: Step::Connection,
             settings,
             theme,
-            specs,
+            catalog: CatalogView {
+                catalog,
+                age: None,
+                refreshing: None,
+                problem: None,
+            },
+            specs: BTreeMap::new(),
             connection,
             picker: ElementPicker {
                 filter: TextField::default(),
-                matches,
+                index,
                 selected: 0,
+                offset: Cell::new(0),
+                page: Cell::new(10),
+                pending: None,
             },
+            wanted_element: None,
             element: None,
             forms: BTreeMap::new(),
             authorize: AuthorizeState {
@@ -320,7 +450,8 @@ impl App {
                 phase: AuthPhase::Idle,
                 paste: TextField::default(),
                 paste_focused: false,
-                code: None,
+                request_token: None,
+                grant: None,
             },
             review: ReviewState {
                 reveal: false,
@@ -345,16 +476,21 @@ impl App {
     }
 
     pub fn spec(&self) -> Option<&ElementSpec> {
-        let key = self.element.as_deref()?;
-        self.specs.iter().find(|s| s.key == key)
+        self.specs.get(self.element.as_deref()?)
+    }
+
+    /// The form of a catalog element, when known without asking the
+    /// platform: bundled, or built from its metadata earlier in this run.
+    pub fn known_spec(&self, key: &str) -> Option<&ElementSpec> {
+        self.specs.get(key).or_else(|| bundled_spec(key))
     }
 
     /// The element highlighted in the picker.
-    pub fn highlighted(&self) -> Option<&ElementSpec> {
+    pub fn highlighted(&self) -> Option<&CatalogEntry> {
         self.picker
-            .matches
+            .matches()
             .get(self.picker.selected)
-            .map(|&i| &self.specs[i])
+            .and_then(|&i| self.catalog.entries().get(i))
     }
 
     pub fn form(&self) -> Option<&FormState> {

@@ -3,9 +3,10 @@
 //! `Runner`) carries each out in a tokio task and reports back with an
 //! `Action`.
 
-use super::action::{Action, CallbackResult, CopyTarget, FileSaveError};
-use super::app::ErrorReport;
-use crate::api::{Client, CreateInstance, Credentials, OAuthUrlRequest};
+use super::action::{Action, CallbackResult, CopyTarget, FileSaveError, RequestTokenGrant};
+use super::app::{CatalogProblem, ErrorReport};
+use crate::api::{ApiError, Client, CreateInstance, Credentials, OAuthUrlRequest};
+use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
 use crate::config::{self, Environment};
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerError, ListenerEvent, OAuthState};
@@ -17,10 +18,37 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 pub enum Effect {
+    /// Tries the secrets by fetching the catalog, which then replaces the
+    /// list on screen.
     CheckConnection {
         attempt: u64,
         base_url: String,
         creds: Credentials,
+    },
+    /// Reads the catalog cached for this base URL (a file read, off the
+    /// drawing path).
+    LoadCachedCatalog {
+        base_url: String,
+    },
+    /// Fetches the catalog again (conditionally, with the cache's ETag).
+    RefreshCatalog {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+    },
+    /// Finds `--element KEY` in the catalog (the cache first).
+    LookupElement {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        key: String,
+    },
+    /// Builds an element's form from its configuration metadata.
+    LoadSpec {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        entry: CatalogEntry,
     },
     SaveConfig {
         environment: Environment,
@@ -36,6 +64,8 @@ pub enum Effect {
         base_url: String,
         creds: Credentials,
         element_key: String,
+        /// OAuth 1 asks for a request token first.
+        auth: AuthKind,
         api_key: String,
         api_secret: Secret,
         callback_url: String,
@@ -73,6 +103,10 @@ impl fmt::Debug for Effect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
             Effect::CheckConnection { .. } => "CheckConnection",
+            Effect::LoadCachedCatalog { .. } => "LoadCachedCatalog",
+            Effect::RefreshCatalog { .. } => "RefreshCatalog",
+            Effect::LookupElement { key, .. } => return write!(f, "LookupElement({key})"),
+            Effect::LoadSpec { entry, .. } => return write!(f, "LoadSpec({})", entry.key),
             Effect::SaveConfig { .. } => "SaveConfig",
             Effect::BindListener { .. } => "BindListener",
             Effect::StartAuthorization { .. } => "StartAuthorization",
@@ -135,12 +169,98 @@ impl Runner {
                 creds,
             } => {
                 tokio::spawn(async move {
+                    let fetched = match Client::new(&base_url, creds) {
+                        Ok(client) => catalog::refresh(&client).await,
+                        Err(e) => Err(e),
+                    };
+                    let result = match fetched {
+                        Ok(catalog) => {
+                            let n = catalog.len();
+                            Self::send(
+                                &tx,
+                                Action::CatalogRefreshed {
+                                    attempt,
+                                    base_url,
+                                    result: Ok(Box::new(catalog)),
+                                },
+                            );
+                            Ok(n)
+                        }
+                        Err(e) => Err(ErrorReport::from(&e)),
+                    };
+                    Self::send(&tx, Action::ConnectionChecked { attempt, result });
+                });
+            }
+            Effect::LoadCachedCatalog { base_url } => {
+                tokio::task::spawn_blocking(move || {
+                    let cached = catalog::load_cached(&base_url).map(Box::new);
+                    let now = std::time::SystemTime::now();
+                    Self::send(
+                        &tx,
+                        Action::CachedCatalog {
+                            base_url,
+                            cached,
+                            now,
+                        },
+                    );
+                });
+            }
+            Effect::RefreshCatalog {
+                attempt,
+                base_url,
+                creds,
+            } => {
+                tokio::spawn(async move {
                     let result = match Client::new(&base_url, creds) {
-                        Ok(client) => client.list_elements().await.map(|l| l.len()),
+                        Ok(client) => catalog::refresh(&client).await,
+                        Err(e) => Err(e),
+                    };
+                    let result = result.map(Box::new).map_err(|e| catalog_problem(&e));
+                    Self::send(
+                        &tx,
+                        Action::CatalogRefreshed {
+                            attempt,
+                            base_url,
+                            result,
+                        },
+                    );
+                });
+            }
+            Effect::LookupElement {
+                attempt,
+                base_url,
+                creds,
+                key,
+            } => {
+                tokio::spawn(async move {
+                    let result = match Client::new(&base_url, creds) {
+                        Ok(client) => catalog::lookup(&client, &key).await,
                         Err(e) => Err(e),
                     };
                     let result = result.map_err(|e| ErrorReport::from(&e));
-                    Self::send(&tx, Action::ConnectionChecked { attempt, result });
+                    Self::send(
+                        &tx,
+                        Action::ElementLookedUp {
+                            attempt,
+                            key,
+                            result,
+                        },
+                    );
+                });
+            }
+            Effect::LoadSpec {
+                attempt,
+                base_url,
+                creds,
+                entry,
+            } => {
+                tokio::spawn(async move {
+                    let result = match Client::new(&base_url, creds) {
+                        Ok(client) => catalog::element_spec(&client, &entry).await,
+                        Err(e) => Err(e),
+                    };
+                    let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
+                    Self::send(&tx, Action::SpecLoaded { attempt, result });
                 });
             }
             Effect::SaveConfig {
@@ -183,6 +303,7 @@ impl Runner {
                 base_url,
                 creds,
                 element_key,
+                auth,
                 api_key,
                 api_secret,
                 callback_url,
@@ -197,9 +318,41 @@ impl Runner {
                         callback_url,
                         state: Secret::new(state.expose()),
                     };
-                    let result = match Client::new(&base_url, creds) {
-                        Ok(client) => client.oauth_url(&element_key, &req).await,
-                        Err(e) => Err(e),
+                    let client = match Client::new(&base_url, creds) {
+                        Ok(client) => client,
+                        Err(e) => {
+                            let result = Err(ErrorReport::from(&e));
+                            return Self::send(&tx, Action::AuthUrlFetched { attempt, result });
+                        }
+                    };
+                    let result = if auth == AuthKind::Oauth1 {
+                        // Step one: a request token, which the sign-in link
+                        // names and whose secret goes back with the verifier.
+                        let token = match client.oauth_request_token(&element_key, &req).await {
+                            Ok(t) => t,
+                            Err(e) => {
+                                let result = Err(ErrorReport::from(&e));
+                                return Self::send(
+                                    &tx,
+                                    Action::RequestTokenIssued { attempt, result },
+                                );
+                            }
+                        };
+                        let url = client.oauth1_url(&element_key, &req, &token.token).await;
+                        let grant = RequestTokenGrant {
+                            token: token.token,
+                            secret: token.secret,
+                        };
+                        Self::send(
+                            &tx,
+                            Action::RequestTokenIssued {
+                                attempt,
+                                result: Ok(grant),
+                            },
+                        );
+                        url
+                    } else {
+                        client.oauth_url(&element_key, &req).await
                     };
                     let result = result.map_err(|e| ErrorReport::from(&e));
                     Self::send(&tx, Action::AuthUrlFetched { attempt, result });
@@ -340,11 +493,26 @@ impl Runner {
     }
 }
 
+/// A failed refresh as the Element step tells it: offline, or refused.
+fn catalog_problem(e: &ApiError) -> CatalogProblem {
+    CatalogProblem {
+        offline: matches!(e, ApiError::Network { .. } | ApiError::Timeout),
+        message: e.to_string(),
+    }
+}
+
 fn callback_result(outcome: CallbackOutcome) -> CallbackResult {
     match outcome {
-        CallbackOutcome::Authorized(grant) => match grant.code {
-            Some(code) => CallbackResult::Code(code),
-            None => CallbackResult::Rejected(
+        CallbackOutcome::Authorized(grant) => match grant {
+            oauth::ProviderGrant {
+                code: Some(code), ..
+            } => CallbackResult::Code(code),
+            oauth::ProviderGrant {
+                oauth_token: Some(token),
+                oauth_verifier: Some(verifier),
+                ..
+            } => CallbackResult::Oauth1 { token, verifier },
+            _ => CallbackResult::Rejected(
                 "the provider's answer carried no authorization code".into(),
             ),
         },

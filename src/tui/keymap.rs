@@ -3,7 +3,7 @@
 //! screen are always the keys that work.
 
 use super::action::Command;
-use super::app::{App, AuthPhase, Overlay, Step};
+use super::app::{App, AuthPhase, Overlay, Pending, Step};
 use super::connection::ConnField;
 use super::form_state::FormItem;
 use super::widgets::EditOp;
@@ -122,7 +122,7 @@ pub fn text_focus(app: &App) -> bool {
 pub fn step_text_focus(app: &App) -> bool {
     match app.step {
         Step::Connection => app.connection.focus.is_text(),
-        Step::Element => true,
+        Step::Element => app.picker.pending.is_none(),
         Step::Configure => app.form().is_some_and(|f| f.focus_is_text()),
         Step::Authorize => app.authorize.paste_focused,
         Step::Done => app
@@ -243,6 +243,27 @@ fn connection(app: &App) -> Vec<Binding> {
 }
 
 fn element(app: &App) -> Vec<Binding> {
+    match &app.picker.pending {
+        Some(Pending::Spec {
+            failed: Some(_), ..
+        }) => {
+            return vec![
+                b(&[ENTER, ch('r')], "Enter", "try again", Command::Retry)
+                    .with_detail("ask the platform for the element's settings again"),
+                b(&[ESC], "Esc", "pick another", Command::Back)
+                    .with_detail("back to the list, to pick another element"),
+            ]
+        }
+        Some(Pending::Spec { .. }) => {
+            return vec![b(&[ESC], "Esc", "cancel", Command::Back)
+                .with_detail("stop loading the form and go back to the list")]
+        }
+        Some(Pending::Lookup { .. }) => {
+            return vec![b(&[ESC], "Esc", "cancel", Command::Back)
+                .with_detail("stop looking the element up and show the list")]
+        }
+        None => {}
+    }
     let mut list = vec![b(&[ENTER], "Enter", "choose", Command::Continue)];
     if app.picker.filter.is_empty() {
         list.push(b(&[ESC], "Esc", "back", Command::Back));
@@ -258,6 +279,13 @@ fn element(app: &App) -> Vec<Binding> {
             "previous element",
             Command::Prev,
         ),
+        b(
+            &[ctrl('r'), key(KeyCode::F(5))],
+            "Ctrl-R",
+            "refresh",
+            Command::Refresh,
+        )
+        .with_detail("fetch the platform's catalog again now (F5 too)"),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",
@@ -265,6 +293,18 @@ fn element(app: &App) -> Vec<Binding> {
             Command::PageDown,
         ),
         extra(&[key(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
+        extra(
+            &[key(KeyCode::Home)],
+            "Home",
+            "first element (Ctrl-A moves the cursor in the filter)",
+            Command::First,
+        ),
+        extra(
+            &[key(KeyCode::End)],
+            "End",
+            "last element (Ctrl-E moves the cursor in the filter)",
+            Command::Last,
+        ),
     ]);
     list
 }
@@ -310,6 +350,12 @@ fn configure(app: &App) -> Vec<Binding> {
     list.push(b(&[ESC], "Esc", "back", Command::Back));
     if kind == Some(FieldKind::Secret) {
         list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
+    }
+    if kind == Some(FieldKind::Textarea) {
+        list.push(
+            b(&[ctrl('j')], "Ctrl-J", "new line", Command::NewLine)
+                .with_detail("start a new line in this field (Alt-Enter too)"),
+        );
     }
     list.push(b(&[TAB, DOWN], "Tab/↓", "next", Command::Next));
     list.push(extra(
@@ -427,6 +473,8 @@ pub fn edit_op(k: &KeyEvent) -> Option<EditOp> {
     let alt = k.modifiers.contains(KeyModifiers::ALT);
     Some(match k.code {
         KeyCode::Char(c) if !ctrl && !alt => EditOp::Insert(c),
+        // Only multi-line fields take it (see `update::edit`).
+        KeyCode::Enter if alt => EditOp::Insert('\n'),
         KeyCode::Char('a') if ctrl => EditOp::Home,
         KeyCode::Char('e') if ctrl => EditOp::End,
         KeyCode::Char('w') if ctrl => EditOp::DeleteWordBack,
@@ -445,6 +493,19 @@ pub fn edit_op(k: &KeyEvent) -> Option<EditOp> {
         KeyCode::End => EditOp::End,
         _ => return None,
     })
+}
+
+/// Keys of the text input on this screen, for the help overlay. In the
+/// element filter Home and End move through the list instead.
+pub fn editing_keys(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut keys = EDITING_KEYS.to_vec();
+    if app.step == Step::Element {
+        keys[0] = (
+            "←/→ Ctrl-A/E",
+            "move the cursor (Home/End move through the list)",
+        );
+    }
+    keys
 }
 
 /// Keys of text inputs, for the help overlay.

@@ -70,26 +70,37 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
         ),
     };
     let conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
-    let mut app = App::new(settings, theme, crate::catalog::bundled().to_vec(), conn);
+    let mut app = App::new(settings, theme, crate::catalog::Catalog::bundled(), conn);
     match app.connection.check_all().first() {
         None => app.step = Step::Element,
         // Land where typing is needed: usually the first secret.
         Some((field, _)) => app.connection.focus = *field,
     }
-    if let Some(key) = &opts.element {
-        if let Some(spec) = app.specs.iter().find(|s| s.key.eq_ignore_ascii_case(key)) {
-            let key = spec.key.clone();
-            if let Some(pos) = app.specs.iter().position(|s| s.key == key) {
-                app.picker.selected = app
+    if let Some(key) = opts
+        .element
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        match crate::catalog::bundled_spec(key) {
+            Some(spec) => {
+                let key = spec.key.clone();
+                let entries = app.catalog.entries();
+                if let Some(pos) = app
                     .picker
-                    .matches
+                    .matches()
                     .iter()
-                    .position(|&i| i == pos)
-                    .unwrap_or(0);
+                    .position(|&i| entries[i].key == key)
+                {
+                    app.picker.selected = pos;
+                }
+                if app.step == Step::Element {
+                    update::choose_element(&mut app, &key);
+                }
             }
-            if app.step == Step::Element {
-                update::choose_element(&mut app, &key);
-            }
+            // Looked up in the platform's catalog once the connection is
+            // known (see `update::startup`).
+            None => app.wanted_element = Some(key.to_string()),
         }
     }
     app

@@ -1,54 +1,165 @@
-//! Fuzzy filtering of the element catalog.
+//! Fuzzy filtering of the element catalog, built for catalogs of thousands
+//! of elements: each element's searchable text is converted once per
+//! catalog, one matcher (and its scratch memory) serves every keystroke,
+//! and a query that only grows re-scores just the previous matches.
+//!
+//! Ranking: elements whose text starts with the query (a name typed from
+//! its start, "kestrel social") come first, then by fuzzy score, then in
+//! catalog (alphabetical) order.
 
-use crate::catalog::ElementSpec;
+use crate::catalog::CatalogEntry;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+use std::cmp::Reverse;
+use std::fmt;
 
-/// Indices into `specs` of the elements matching `query`, best match first;
-/// every element, in catalog order, for an empty query. The name, key and hub
-/// are all searched, so "woo", "magentov" and "ecommerce" each find something.
-pub fn filter(specs: &[ElementSpec], query: &str) -> Vec<usize> {
-    let query = query.trim();
-    if query.is_empty() {
-        return (0..specs.len()).collect();
+/// The searchable text of every element of one catalog, and the state that
+/// makes the next keystroke cheap.
+#[derive(Clone)]
+pub struct Index {
+    haystacks: Vec<Utf32String>,
+    /// The same texts in lower case, to tell a match from the start.
+    lower: Vec<String>,
+    matcher: Matcher,
+    pattern: Pattern,
+    /// The (trimmed) query that `matches` answers.
+    query: String,
+    /// Indices into the catalog, best match first.
+    matches: Vec<usize>,
+    scored: Vec<(Reverse<bool>, Reverse<u32>, usize)>,
+}
+
+impl fmt::Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Index")
+            .field("elements", &self.haystacks.len())
+            .field("matches", &self.matches.len())
+            .finish_non_exhaustive()
     }
-    let haystacks: Vec<(usize, String)> = specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (i, format!("{} {} {}", s.name, s.key, s.hub)))
-        .collect();
-    let pattern = Pattern::parse(query, CaseMatching::Ignore, Normalization::Smart);
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let mut scored: Vec<(usize, u32)> = haystacks
-        .iter()
-        .filter_map(|(i, h)| {
-            let mut buf = Vec::new();
+}
+
+/// What a person can type to find an element: its name, key and hub, so
+/// "woo", "magentov" and "ecommerce" each find something.
+pub fn haystack(entry: &CatalogEntry) -> String {
+    format!("{} {} {}", entry.name, entry.key, entry.hub)
+}
+
+impl Index {
+    /// An index over these texts (one per element, in catalog order), with
+    /// the empty query applied: every element matches.
+    pub fn new<I, S>(texts: I) -> Index
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let texts: Vec<String> = texts.into_iter().map(Into::into).collect();
+        let lower = texts.iter().map(|t| t.to_lowercase()).collect();
+        let haystacks: Vec<Utf32String> = texts.into_iter().map(Into::into).collect();
+        let matches = (0..haystacks.len()).collect();
+        Index {
+            haystacks,
+            lower,
+            matcher: Matcher::new(Config::DEFAULT),
+            pattern: Pattern::default(),
+            query: String::new(),
+            matches,
+            scored: Vec::new(),
+        }
+    }
+
+    pub fn for_entries(entries: &[CatalogEntry]) -> Index {
+        Index::new(entries.iter().map(haystack))
+    }
+
+    pub fn len(&self) -> usize {
+        self.haystacks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.haystacks.is_empty()
+    }
+
+    /// The matches of the last query, best first; equal scores keep catalog
+    /// (alphabetical) order. Every element, in order, for an empty query.
+    pub fn matches(&self) -> &[usize] {
+        &self.matches
+    }
+
+    /// Applies a query and returns its matches.
+    pub fn search(&mut self, query: &str) -> &[usize] {
+        let query = query.trim();
+        if query == self.query {
+            return &self.matches;
+        }
+        if query.is_empty() {
+            self.query.clear();
+            self.matches.clear();
+            self.matches.extend(0..self.haystacks.len());
+            return &self.matches;
+        }
+        let narrowing = narrows(&self.query, query);
+        self.pattern
+            .reparse(query, CaseMatching::Ignore, Normalization::Smart);
+        self.scored.clear();
+        let (haystacks, pattern, matcher) = (&self.haystacks, &self.pattern, &mut self.matcher);
+        let (lower, start) = (&self.lower, query.to_lowercase());
+        let mut score = |i: usize| {
             pattern
-                .score(nucleo_matcher::Utf32Str::new(h, &mut buf), &mut matcher)
-                .map(|score| (*i, score))
-        })
-        .collect();
-    // Stable: equal scores keep catalog (alphabetical) order.
-    scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
-    scored.into_iter().map(|(i, _)| i).collect()
+                .score(haystacks[i].slice(..), matcher)
+                .map(|s| (Reverse(lower[i].starts_with(&start)), Reverse(s), i))
+        };
+        if narrowing {
+            // Only what matched the shorter query can match this one.
+            self.scored
+                .extend(self.matches.iter().filter_map(|&i| score(i)));
+        } else {
+            self.scored.extend((0..haystacks.len()).filter_map(score));
+        }
+        // (from the start, score descending, catalog position): the same
+        // order whether the candidates came in catalog order or in the last
+        // ranking.
+        self.scored.sort_unstable();
+        self.matches.clear();
+        self.matches.extend(self.scored.iter().map(|&(_, _, i)| i));
+        self.query.clear();
+        self.query.push_str(query);
+        &self.matches
+    }
+}
+
+/// Whether every element matching `new` also matches `old`, so only the old
+/// matches need scoring. True when `new` only adds characters to a
+/// non-empty `old`, unless either uses the syntax that can widen a match
+/// set when extended: negation (`!`), a suffix anchor (`$`), or escapes.
+fn narrows(old: &str, new: &str) -> bool {
+    let special = |q: &str| q.contains(['!', '$', '\\']);
+    !old.is_empty() && new.starts_with(old) && !special(new)
+}
+
+/// Indices into `entries` of the elements matching `query`, best match
+/// first (a one-off search; the wizard keeps an [`Index`]).
+pub fn filter(entries: &[CatalogEntry], query: &str) -> Vec<usize> {
+    Index::for_entries(entries).search(query).to_vec()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::bundled;
+    use crate::catalog::Catalog;
 
-    fn names(query: &str) -> Vec<&'static str> {
-        filter(bundled(), query)
+    fn names(query: &str) -> Vec<String> {
+        let catalog = Catalog::bundled();
+        filter(catalog.entries(), query)
             .into_iter()
-            .map(|i| bundled()[i].name.as_str())
+            .map(|i| catalog.entries()[i].name.clone())
             .collect()
     }
 
     #[test]
     fn empty_query_lists_everything_in_order() {
-        assert_eq!(names("").len(), bundled().len());
-        assert_eq!(names("  ")[0], bundled()[0].name);
+        let catalog = Catalog::bundled();
+        assert_eq!(names("").len(), catalog.len());
+        assert_eq!(names("  ")[0], catalog.entries()[0].name);
     }
 
     #[test]
@@ -58,5 +169,104 @@ mod tests {
         assert_eq!(names("infsn")[0], "Infusionsoft eCommerce");
         assert_eq!(names("magentov20"), ["Magento 2.0"]);
         assert!(names("zzzz").is_empty());
+    }
+
+    /// Texts of a made-up catalog with many near-duplicates, so scores tie
+    /// and the order of ties matters.
+    fn texts(n: usize) -> Vec<String> {
+        const A: &[&str] = &[
+            "Acme", "Apex", "Nimbus", "Kestrel", "Cedar", "Sales", "Crest",
+        ];
+        const B: &[&str] = &["CRM", "Desk", "Social", "Shop", "Books", "Mail", "Data"];
+        (0..n)
+            .map(|i| {
+                let (a, b) = (A[i % A.len()], B[(i / A.len()) % B.len()]);
+                format!(
+                    "{a} {b} {i} {}{}{i} hub{}",
+                    a.to_lowercase(),
+                    b.to_lowercase(),
+                    i % 5
+                )
+            })
+            .collect()
+    }
+
+    /// Typing, deleting and retyping through the index gives exactly what a
+    /// fresh full search gives at every step, whatever syntax is typed.
+    #[test]
+    fn incremental_search_equals_a_fresh_search_at_every_keystroke() {
+        let texts = texts(600);
+        let mut index = Index::new(texts.clone());
+        let typed = [
+            "nimbus desk",
+            "nimbus",
+            "nim",
+            "",
+            "crm 1",
+            "crm 12",
+            "crm 1",
+            "!shop",
+            "!shop s",
+            "sal$",
+            "sal$ x",
+            "^kes",
+            "^kestrel so",
+            "'acme",
+            "'acme 4",
+            "a\\ b",
+            "a\\ bo",
+            "CRM",
+            "crm",
+            "zzz",
+            "zzzz",
+            "d",
+        ];
+        for query in typed {
+            // Every prefix, as keystrokes arrive.
+            for end in (0..=query.len()).filter(|&e| query.is_char_boundary(e)) {
+                let q = &query[..end];
+                let got = index.search(q).to_vec();
+                let fresh = Index::new(texts.clone()).search(q).to_vec();
+                assert_eq!(got, fresh, "query {q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn narrowing_is_only_assumed_when_it_holds() {
+        assert!(narrows("nim", "nimb"));
+        assert!(narrows("crm", "crm sa"));
+        assert!(narrows("^ke", "^kes"));
+        assert!(!narrows("", "a"), "nothing to narrow from");
+        assert!(!narrows("nimb", "nim"), "a deletion widens");
+        assert!(
+            !narrows("!sh", "!sho"),
+            "a longer negation lets more through"
+        );
+        assert!(!narrows("sal", "sal$"));
+        assert!(!narrows("a", "a\\ b"));
+    }
+
+    #[test]
+    fn ties_keep_catalog_order_and_better_matches_come_first() {
+        let mut index = Index::new(["b shop", "a shop", "shop", "Shopify"]);
+        let got = index.search("shop").to_vec();
+        assert_eq!(got.len(), 4);
+        let pos = |i: usize| got.iter().position(|&g| g == i).unwrap();
+        assert!(pos(0) < pos(1), "equal scores keep catalog order: {got:?}");
+        assert!(index.search("shopif").len() == 1);
+    }
+
+    #[test]
+    fn a_name_typed_from_its_start_comes_first() {
+        let mut index = Index::new([
+            "Kestrel Posts kestrelposts social",
+            "Kestrel Social kestrelsocial social",
+            "Bright Commerce brightcommerce ecommerce",
+            "BigCommerce bigcommerce ecommerce",
+        ]);
+        assert_eq!(index.search("kestrel social")[0], 1);
+        assert_eq!(index.search("bigc")[0], 3);
+        assert_eq!(index.search("BigC")[0], 3, "whatever the case");
     }
 }

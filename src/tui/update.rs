@@ -4,20 +4,23 @@
 
 use super::action::{Action, CallbackResult, Command, CopyTarget, FileSaveError};
 use super::app::{
-    App, AuthPhase, AuthProblem, BrowserStatus, CreatingState, DoneState, ErrorReport,
-    ListenerStatus, Notice, NoticeKind, Overlay, ReviewView, SavePrompt, Step,
+    App, AuthPhase, AuthProblem, BrowserStatus, CatalogProblem, CreatingState, DoneState,
+    ErrorReport, Grant, ListenerStatus, Notice, NoticeKind, Overlay, Pending, ReviewView,
+    SavePrompt, Step,
 };
 use super::connection::{CheckStatus, ConnField, EnvKind, Remember};
 use super::effect::Effect;
 use super::form_state::{FormItem, FormState};
 use super::keymap;
-use super::picker;
+use super::picker::Index;
 use super::widgets::{EditOp, TextField};
 use crate::api::{CreateInstance, Credentials, ElementRef};
-use crate::catalog::{form_fields, FieldKind};
+use crate::catalog::{
+    form_fields, AuthKind, CachedCatalog, Catalog, CatalogEntry, ElementSpec, FieldKind, Lookup,
+};
 use crate::secret::{key_looks_secret, Secret};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
@@ -61,7 +64,44 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             });
             vec![]
         }
+        Action::CachedCatalog {
+            base_url,
+            cached,
+            now,
+        } => {
+            cached_catalog(app, &base_url, cached, now);
+            vec![]
+        }
+        Action::CatalogRefreshed {
+            attempt,
+            base_url,
+            result,
+        } => {
+            catalog_refreshed(app, attempt, &base_url, result);
+            vec![]
+        }
+        Action::ElementLookedUp {
+            attempt,
+            key,
+            result,
+        } => element_looked_up(app, attempt, &key, result),
+        Action::SpecLoaded { attempt, result } => {
+            spec_loaded(app, attempt, result);
+            vec![]
+        }
         Action::ListenerBound(result) => listener_bound(app, result),
+        Action::RequestTokenIssued { attempt, result } => {
+            if attempt == app.authorize.attempt && app.authorize.phase == AuthPhase::FetchingUrl {
+                match result {
+                    Ok(token) => app.authorize.request_token = Some(token),
+                    Err(report) => {
+                        app.authorize.phase =
+                            AuthPhase::Failed(AuthProblem::RequestTokenFailed(report))
+                    }
+                }
+            }
+            vec![]
+        }
         Action::AuthUrlFetched { attempt, result } => auth_url_fetched(app, attempt, result),
         Action::BrowserOpened { attempt, result } => {
             if attempt == app.authorize.attempt {
@@ -92,15 +132,29 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// Effects to run when the wizard starts: the OAuth listener is bound early
-/// so its callback URL can be shown while choosing and filling the form.
+/// so its callback URL can be shown while choosing and filling the form;
+/// with a known connection the cached catalog is read and a fresh one
+/// fetched (or `--element KEY` looked up first, which fetches it when the
+/// cache lacks the key).
 pub fn startup(app: &mut App) -> Vec<Effect> {
-    if app.specs.iter().any(|s| s.auth.is_oauth()) && app.listener == ListenerStatus::NotBound {
+    let mut effects = vec![];
+    let oauth = app.catalog.entries().iter().any(|e| e.auth.is_oauth());
+    if oauth && app.listener == ListenerStatus::NotBound {
         app.listener = ListenerStatus::Binding;
-        return vec![Effect::BindListener {
+        effects.push(Effect::BindListener {
             port: app.settings.callback_port,
-        }];
+        });
     }
-    vec![]
+    if app.connection.is_complete() {
+        effects.push(Effect::LoadCachedCatalog {
+            base_url: app.connection.base_url(),
+        });
+        match app.wanted_element.clone() {
+            Some(key) if app.step == Step::Element => effects.extend(start_lookup(app, &key)),
+            _ => effects.extend(start_refresh(app)),
+        }
+    }
+    effects
 }
 
 fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
@@ -165,6 +219,10 @@ fn quit(app: &mut App, interrupted: bool) -> Vec<Effect> {
 }
 
 fn edit(app: &mut App, op: &EditOp) {
+    // A line break goes only into a multi-line field.
+    if *op == EditOp::Insert('\n') && !focus_is_textarea(app) {
+        return;
+    }
     let ctx = app.derive_context();
     let changed = match app.step {
         Step::Connection => {
@@ -223,11 +281,12 @@ fn paste(app: &mut App, text: &str) {
                 None => false,
             }
         }
-        Step::Element => {
+        Step::Element if app.picker.pending.is_none() => {
             app.picker.filter.insert_str(text.trim());
             refilter(app);
             true
         }
+        Step::Element => false,
         Step::Configure => app.form_mut().is_some_and(|f| f.paste(text, &ctx)),
         // A redirected URL can be pasted whatever has focus.
         Step::Authorize => {
@@ -372,39 +431,138 @@ fn connection_checked(
                     effects.extend(start_authorization(app));
                 }
                 Some(step) => app.step = step,
-                None => app.step = Step::Element,
+                None => {
+                    app.step = Step::Element;
+                    if let Some(key) = app.wanted_element.clone() {
+                        effects.extend(start_lookup(app, &key));
+                    }
+                }
             }
             effects
         }
     }
 }
 
+// ---- Catalog ----------------------------------------------------------
+
+fn start_refresh(app: &mut App) -> Vec<Effect> {
+    if app.catalog.refreshing.is_some() {
+        return vec![];
+    }
+    let attempt = app.new_attempt();
+    app.catalog.refreshing = Some(attempt);
+    vec![Effect::RefreshCatalog {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+    }]
+}
+
+/// Shows another catalog, keeping the filter and the highlighted element.
+fn set_catalog(app: &mut App, catalog: Catalog, age: Duration) {
+    let keep = app.highlighted().map(|e| e.key.clone());
+    let before = app.picker.selected;
+    app.picker.index = Index::for_entries(catalog.entries());
+    app.catalog.catalog = catalog;
+    app.catalog.age = Some((age, app.now));
+    let picker = &mut app.picker;
+    picker.index.search(picker.filter.value());
+    let entries = app.catalog.catalog.entries();
+    let found = keep.and_then(|k| picker.matches().iter().position(|&i| entries[i].key == k));
+    picker.selected = found.unwrap_or(before.min(picker.matches().len().saturating_sub(1)));
+}
+
+fn cached_catalog(
+    app: &mut App,
+    base_url: &str,
+    cached: Option<Box<CachedCatalog>>,
+    now: SystemTime,
+) {
+    // A list the platform gave in this run is newer than any cache.
+    if base_url != app.connection.base_url() || app.catalog.catalog.is_live() {
+        return;
+    }
+    if let Some(cached) = cached {
+        let age = now.duration_since(cached.fetched_at).unwrap_or_default();
+        set_catalog(app, cached.catalog, age);
+    }
+}
+
+fn catalog_refreshed(
+    app: &mut App,
+    attempt: u64,
+    base_url: &str,
+    result: Result<Box<Catalog>, CatalogProblem>,
+) {
+    let mine = app.catalog.refreshing == Some(attempt);
+    if mine {
+        app.catalog.refreshing = None;
+    }
+    // The connection changed since: this list belongs to another platform.
+    if base_url != app.connection.base_url() {
+        return;
+    }
+    match result {
+        Ok(catalog) => {
+            app.catalog.problem = None;
+            set_catalog(app, *catalog, Duration::ZERO);
+        }
+        // Only the refresh asked for speaks; the list on screen stays.
+        Err(problem) if mine => app.catalog.problem = Some(problem),
+        Err(_) => {}
+    }
+}
+
 // ---- Element ----------------------------------------------------------
 
 fn refilter(app: &mut App) {
-    app.picker.matches = picker::filter(&app.specs, app.picker.filter.value());
-    app.picker.selected = 0;
+    let picker = &mut app.picker;
+    picker.index.search(picker.filter.value());
+    picker.selected = 0;
+}
+
+/// Highlights an element if the filter shows it.
+fn select_key(app: &mut App, key: &str) {
+    let entries = app.catalog.entries();
+    if let Some(pos) = app
+        .picker
+        .matches()
+        .iter()
+        .position(|&i| entries[i].key.eq_ignore_ascii_case(key))
+    {
+        app.picker.selected = pos;
+    }
 }
 
 fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
-    let n = app.picker.matches.len();
+    if app.picker.pending.is_some() {
+        return pending_command(app, cmd);
+    }
+    let last = app.picker.matches().len().saturating_sub(1);
+    let page = app.picker.page.get().max(1);
     let sel = &mut app.picker.selected;
     match cmd {
-        Command::Next => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Command::Next => *sel = (*sel + 1).min(last),
         Command::Prev => *sel = sel.saturating_sub(1),
-        Command::PageDown => *sel = (*sel + 10).min(n.saturating_sub(1)),
-        Command::PageUp => *sel = sel.saturating_sub(10),
+        Command::PageDown => *sel = (*sel + page).min(last),
+        Command::PageUp => *sel = sel.saturating_sub(page),
+        Command::First => *sel = 0,
+        Command::Last => *sel = last,
         Command::ClearFilter => {
             app.picker.filter.set("");
             refilter(app);
         }
         Command::FocusFilter => {}
-        Command::Back => app.step = Step::Connection,
-        Command::Continue => match app.highlighted() {
-            Some(spec) => {
-                let key = spec.key.clone();
-                choose_element(app, &key);
+        Command::Refresh => {
+            let effects = start_refresh(app);
+            if !effects.is_empty() {
+                app.catalog.problem = None;
             }
+            return effects;
+        }
+        Command::Back => app.step = Step::Connection,
+        Command::Continue => match app.highlighted().cloned() {
+            Some(entry) => return choose_entry(app, entry),
             None => {
                 app.notice = Some(Notice::error(
                     "No element matches the filter; Esc clears it",
@@ -416,18 +574,152 @@ fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     vec![]
 }
 
-/// Opens the form of an element, creating it the first time.
-pub fn choose_element(app: &mut App, key: &str) {
-    let Some(spec) = app.specs.iter().find(|s| s.key == key) else {
+/// Keys while a chosen element's form is on its way: Esc gives up on it
+/// (the list is as it was); after a failure Enter tries again.
+fn pending_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    match (cmd, app.picker.pending.clone()) {
+        (Command::Back, Some(Pending::Lookup { key, .. })) => {
+            app.picker.pending = None;
+            app.wanted_element = None;
+            app.picker.filter.set(&key);
+            refilter(app);
+            app.notice = None;
+            start_refresh(app)
+        }
+        (Command::Back, Some(Pending::Spec { .. })) => {
+            app.picker.pending = None;
+            app.notice = None;
+            vec![]
+        }
+        (
+            Command::Continue | Command::Retry,
+            Some(Pending::Spec {
+                entry,
+                failed: Some(_),
+                ..
+            }),
+        ) => load_spec(app, entry),
+        _ => vec![],
+    }
+}
+
+/// Opens the form of a catalog element: at once when its spec is known,
+/// otherwise after fetching its configuration metadata.
+pub fn choose_entry(app: &mut App, entry: CatalogEntry) -> Vec<Effect> {
+    if app.known_spec(&entry.key).is_some() {
+        choose_element(app, &entry.key);
+        return vec![];
+    }
+    load_spec(app, entry)
+}
+
+fn load_spec(app: &mut App, entry: CatalogEntry) -> Vec<Effect> {
+    let attempt = app.new_attempt();
+    app.notice = None;
+    app.picker.pending = Some(Pending::Spec {
+        attempt,
+        entry: entry.clone(),
+        failed: None,
+    });
+    vec![Effect::LoadSpec {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+        entry,
+    }]
+}
+
+fn spec_loaded(app: &mut App, attempt: u64, result: Result<Box<ElementSpec>, ErrorReport>) {
+    let Some(Pending::Spec {
+        attempt: waiting,
+        failed,
+        ..
+    }) = &mut app.picker.pending
+    else {
         return;
     };
-    let fields = form_fields(spec);
-    let name = app.default_instance_name(key);
+    if *waiting != attempt || app.step != Step::Element {
+        return;
+    }
+    match result {
+        Ok(spec) => {
+            app.picker.pending = None;
+            let key = spec.key.clone();
+            app.specs.insert(key.clone(), *spec);
+            choose_element(app, &key);
+        }
+        Err(report) => *failed = Some(Box::new(report)),
+    }
+}
+
+fn start_lookup(app: &mut App, key: &str) -> Vec<Effect> {
+    let attempt = app.new_attempt();
+    app.picker.pending = Some(Pending::Lookup {
+        attempt,
+        key: key.to_string(),
+    });
+    vec![Effect::LookupElement {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+        key: key.to_string(),
+    }]
+}
+
+fn element_looked_up(
+    app: &mut App,
+    attempt: u64,
+    key: &str,
+    result: Result<Lookup, ErrorReport>,
+) -> Vec<Effect> {
+    match &app.picker.pending {
+        Some(Pending::Lookup { attempt: a, .. }) if *a == attempt => {}
+        _ => return vec![],
+    }
+    app.picker.pending = None;
+    app.wanted_element = None;
+    // The list itself, which the lookup may just have fetched (then this is
+    // a cheap "not modified").
+    let mut effects = start_refresh(app);
+    let unknown = match result {
+        Ok(Lookup::Found(entry)) => {
+            select_key(app, &entry.key);
+            effects.extend(choose_entry(app, entry));
+            return effects;
+        }
+        Ok(Lookup::Unknown { suggestions }) if suggestions.is_empty() => {
+            format!("The catalog has no element \"{key}\"; pick one from the list")
+        }
+        Ok(Lookup::Unknown { suggestions }) => format!(
+            "The catalog has no element \"{key}\"; did you mean {}?",
+            suggestions.join(", ")
+        ),
+        Err(report) => format!(
+            "Could not look up \"{key}\" in the catalog: {}",
+            report.message
+        ),
+    };
+    app.picker.filter.set(key);
+    refilter(app);
+    app.notice = Some(Notice::error(unknown));
+    effects
+}
+
+/// Opens the form of an element whose spec is known (bundled, or fetched
+/// earlier), creating the form the first time.
+pub fn choose_element(app: &mut App, key: &str) {
+    let Some(spec) = app.known_spec(key).cloned() else {
+        return;
+    };
+    let key = spec.key.clone();
+    let fields = form_fields(&spec);
+    app.specs.entry(key.clone()).or_insert(spec);
+    let name = app.default_instance_name(&key);
     let ctx = app.derive_context();
     app.forms
-        .entry(key.to_string())
-        .or_insert_with(|| FormState::new(key, fields, &name, &ctx));
-    app.element = Some(key.to_string());
+        .entry(key.clone())
+        .or_insert_with(|| FormState::new(&key, fields, &name, &ctx));
+    app.element = Some(key);
     app.step = Step::Configure;
     app.notice = None;
 }
@@ -499,6 +791,13 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::Submit => return submit_form(app),
+        Command::NewLine => {
+            let textarea = form
+                .focused_field()
+                .is_some_and(|f| f.kind == FieldKind::Textarea);
+            let changed = textarea && form.edit(&EditOp::Insert('\n'), &ctx);
+            app.typed |= changed;
+        }
         Command::Back => {
             app.step = Step::Element;
             app.notice = None;
@@ -506,6 +805,15 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// Whether the focused input takes several lines.
+fn focus_is_textarea(app: &App) -> bool {
+    app.step == Step::Configure
+        && app
+            .form()
+            .and_then(FormState::focused_field)
+            .is_some_and(|f| f.kind == FieldKind::Textarea)
 }
 
 /// Forward moves are refused while the focused value is invalid; the error
@@ -544,14 +852,14 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
         let values = app.form().map(FormState::values);
         if app
             .authorize
-            .code
+            .grant
             .as_ref()
             .is_some_and(|(_, v)| Some(v) == values.as_ref())
         {
             go_review(app);
             return vec![];
         }
-        app.authorize.code = None;
+        app.authorize.grant = None;
         app.step = Step::Authorize;
         return start_authorization(app);
     }
@@ -582,20 +890,23 @@ fn start_authorization(app: &mut App) -> Vec<Effect> {
             }];
         }
     };
-    let Some(form) = app.form() else {
+    let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
         return vec![];
     };
     let api_key = form.value("oauth.api.key").to_string();
     let api_secret = Secret::new(form.value("oauth.api.secret"));
     let element_key = form.element_key.clone();
+    let auth = spec.auth;
     let attempt = app.new_attempt();
     app.authorize.attempt = attempt;
     app.authorize.phase = AuthPhase::FetchingUrl;
+    app.authorize.request_token = None;
     vec![Effect::StartAuthorization {
         attempt,
         base_url: app.connection.base_url(),
         creds: credentials(app),
         element_key,
+        auth,
         api_key,
         api_secret,
         callback_url,
@@ -673,10 +984,36 @@ fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -
     {
         return vec![];
     }
-    match result {
-        CallbackResult::Code(code) => {
+    let oauth1 = app.spec().is_some_and(|s| s.auth == AuthKind::Oauth1);
+    let grant = match result {
+        CallbackResult::Code(code) if !oauth1 => Ok(Grant::Code(code)),
+        CallbackResult::Code(_) => Err(
+            "an OAuth 1 sign-in ends with oauth_token and oauth_verifier, not a code; use the whole address the browser landed on".to_string(),
+        ),
+        CallbackResult::Oauth1 { token, verifier } => match &app.authorize.request_token {
+            Some(rt) if oauth1 && rt.token == token => Ok(Grant::Oauth1 {
+                token,
+                verifier,
+                secret: rt.secret.clone(),
+            }),
+            // The provider echoes the request token it authorized; another
+            // one belongs to another attempt.
+            Some(_) if oauth1 => Err(
+                "it names another request token than this attempt's; finish the sign-in in the browser tab opened for this attempt".to_string(),
+            ),
+            None if oauth1 => Err("this attempt has no request token yet".to_string()),
+            _ => Err("the provider's answer carried no authorization code".to_string()),
+        },
+        CallbackResult::Rejected(reason) => Err(reason),
+        CallbackResult::Denied { error, description } => {
+            app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
+            return vec![];
+        }
+    };
+    match grant {
+        Ok(grant) => {
             let values = app.form().map(FormState::values).unwrap_or_default();
-            app.authorize.code = Some((code, values));
+            app.authorize.grant = Some((grant, values));
             app.authorize.paste.set("");
             app.authorize.paste_focused = false;
             app.authorize.phase = AuthPhase::Idle;
@@ -687,16 +1024,13 @@ fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -
         }
         // A stray or stale redirect does not end the attempt: the genuine
         // one may still come. Say why it was ignored.
-        CallbackResult::Rejected(reason) if pasted => {
+        Err(reason) if pasted => {
             app.notice = Some(Notice::error(format!(
                 "That address was not accepted: {reason}"
             )));
         }
-        CallbackResult::Rejected(reason) => {
+        Err(reason) => {
             app.notice = Some(Notice::error(format!("A redirect was ignored: {reason}")));
-        }
-        CallbackResult::Denied { error, description } => {
-            app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
         }
     }
     vec![]
@@ -764,11 +1098,11 @@ pub fn is_secret_key(form: &FormState, key: &str) -> bool {
 pub fn request(app: &App) -> Option<CreateInstance> {
     let form = app.form()?;
     let values = form.values();
-    let provider_data = app.authorize.code.as_ref().map(|(code, _)| {
-        let mut m = BTreeMap::new();
-        m.insert("code".to_string(), code.clone());
-        m
-    });
+    let provider_data = app
+        .authorize
+        .grant
+        .as_ref()
+        .map(|(grant, _)| grant.provider_data());
     Some(CreateInstance {
         element: ElementRef {
             key: form.element_key.clone(),
@@ -852,8 +1186,8 @@ fn created(
         return vec![];
     }
     app.creating = None;
-    // Whatever happened, a code sent with the request is spent.
-    let used_code = app.authorize.code.take().is_some();
+    // Whatever happened, a grant sent with the request is spent.
+    let used_code = app.authorize.grant.take().is_some();
     let report = match result {
         Ok(instance) => {
             app.created.push(instance.clone());
@@ -987,6 +1321,7 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
             app.done = None;
             app.authorize.phase = AuthPhase::Idle;
+            app.picker.pending = None;
             app.review.reveal = false;
             app.review.error = None;
             app.picker.filter.set("");

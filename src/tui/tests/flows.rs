@@ -415,8 +415,8 @@ fn authorize_keys_copy_reopen_and_paste() {
     );
     assert_eq!(app.step, Step::Review);
     assert_eq!(
-        app.authorize.code.as_ref().unwrap().0.expose(),
-        "pasted-code"
+        app.authorize.grant.as_ref().unwrap().0,
+        crate::tui::app::Grant::Code("pasted-code".into())
     );
     // Back to the form and forward again with nothing changed reuses the code.
     esc(&mut app);
@@ -558,13 +558,13 @@ fn custom_environment_needs_a_url_and_secrets_can_be_saved_on_request() {
 fn element_filter_and_escape() {
     let mut app = connected();
     type_text(&mut app, "zzz");
-    assert!(app.picker.matches.is_empty());
+    assert!(app.picker.matches().is_empty());
     enter(&mut app);
     assert_eq!(app.step, Step::Element);
     assert!(app.notice.is_some());
     esc(&mut app);
     assert!(app.picker.filter.is_empty(), "Esc clears the filter first");
-    assert_eq!(app.picker.matches.len(), app.specs.len());
+    assert_eq!(app.picker.matches().len(), app.catalog.catalog.len());
     key(&mut app, KeyCode::Down);
     assert_eq!(app.picker.selected, 1);
     key(&mut app, KeyCode::Char('/'));

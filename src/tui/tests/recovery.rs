@@ -216,7 +216,7 @@ fn create_failing_after_oauth_asks_for_a_new_code() {
         AuthPhase::Failed(AuthProblem::CreateFailed(_))
     ));
     assert!(
-        app.authorize.code.is_none(),
+        app.authorize.grant.is_none(),
         "a used code is never sent again"
     );
     let effects = enter(&mut app);
@@ -373,7 +373,10 @@ fn a_stray_redirect_is_explained_and_the_attempt_keeps_waiting() {
 fn port_in_use_is_named_and_binding_is_retried() {
     let mut app = initial_app_unbound();
     let effects = crate::tui::update::startup(&mut app);
-    assert!(matches!(effects.as_slice(), [Effect::BindListener { .. }]));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::BindListener { .. }, ..]
+    ));
     update(
         &mut app,
         Action::ListenerBound(Err((Some(48213), "port 48213 is already in use".into()))),

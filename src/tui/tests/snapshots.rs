@@ -3,17 +3,22 @@
 //! are fixed so the snapshots are stable.
 
 use super::support::*;
-use crate::tui::action::{Action, CallbackResult};
-use crate::tui::app::{App, AuthPhase, AuthProblem, ErrorReport, ListenerStatus, Overlay, Step};
+use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
+use crate::tui::app::{
+    App, AuthPhase, AuthProblem, CatalogProblem, ErrorReport, ListenerStatus, Overlay, Step,
+};
 use crate::tui::connection::CheckStatus;
 use crate::tui::effect::Effect;
+use crate::tui::form_state::FormItem;
 use crate::tui::theme::Theme;
 use crate::tui::ui::render;
+use crate::tui::update::startup;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use ratatui::Terminal;
+use std::time::Duration;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const ELEMENTS: [&str; 5] = [
@@ -196,8 +201,13 @@ fn connection_screens() {
 fn element_screens() {
     for key in ELEMENTS {
         let mut app = connected();
-        let pos = app.specs.iter().position(|s| s.key == key).unwrap();
-        app.picker.selected = app.picker.matches.iter().position(|&i| i == pos).unwrap();
+        let pos = app
+            .catalog
+            .entries()
+            .iter()
+            .position(|e| e.key == key)
+            .unwrap();
+        app.picker.selected = app.picker.matches().iter().position(|&i| i == pos).unwrap();
         snap(&format!("element_{key}"), &app);
     }
     // The sandbox is marked on every screen.
@@ -544,4 +554,159 @@ fn focused_text_field_places_the_cursor_after_the_text() {
     assert!(row.contains("https://a.b"), "{row}");
     let start = row[..row.find("https://a.b").unwrap()].chars().count() as u16;
     assert_eq!(pos.x, start + "https://a.b".len() as u16);
+}
+
+fn refreshed(app: &mut App, attempt: u64, result: Result<crate::catalog::Catalog, CatalogProblem>) {
+    update(
+        app,
+        Action::CatalogRefreshed {
+            attempt,
+            base_url: crate::api::PRODUCTION_URL.into(),
+            result: result.map(Box::new),
+        },
+    );
+}
+
+fn offline() -> CatalogProblem {
+    CatalogProblem {
+        offline: true,
+        message: "could not reach the server: connection refused".into(),
+    }
+}
+
+#[test]
+fn live_catalog_screens() {
+    // The platform's catalog, fetched three minutes ago, a beta element
+    // highlighted further down than the first page.
+    let mut app = connected_live(12);
+    let later = app.now + Duration::from_secs(185);
+    update(&mut app, Action::Tick(later));
+    while app.highlighted().unwrap().key != "kestrelsocial" {
+        key(&mut app, KeyCode::Down);
+    }
+    snap("element_live_catalog", &app);
+    ctrl(&mut app, 'r');
+    snap("element_live_refreshing", &app);
+    let attempt = app.catalog.refreshing.unwrap();
+    refreshed(&mut app, attempt, Err(offline()));
+    snap("element_live_offline", &app);
+
+    // Never fetched, and offline.
+    let mut app = connected();
+    let attempt = startup_refresh(&app);
+    refreshed(&mut app, attempt, Err(offline()));
+    snap("element_bundled_offline", &app);
+    // Refused rather than offline.
+    let mut app = connected();
+    let attempt = startup_refresh(&app);
+    refreshed(
+        &mut app,
+        attempt,
+        Err(CatalogProblem {
+            offline: false,
+            message:
+                "Invalid Organization or User secret, or invalid Element token provided. (HTTP 401)"
+                    .into(),
+        }),
+    );
+    snap("element_bundled_refused", &app);
+
+    // A form the platform describes, fetched, then failed.
+    let mut app = connected_live(12);
+    type_text(&mut app, "nimbus");
+    let [Effect::LoadSpec { attempt, .. }] = enter(&mut app)[..] else {
+        panic!()
+    };
+    snap("element_loading", &app);
+    update(
+        &mut app,
+        Action::SpecLoaded {
+            attempt,
+            result: Err(server_error()),
+        },
+    );
+    snap("element_load_failed", &app);
+
+    // `--element` with a key that is not bundled.
+    let mut app = with_element("kestrelsocial", Some(USER));
+    startup(&mut app);
+    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    snap("element_lookup", &app);
+}
+
+#[test]
+fn metadata_form_screens() {
+    let mut app = connected_live(0);
+    pick_metadata(&mut app, "nimbus", &nimbusdesk());
+    snap("configure_nimbusdesk_empty", &app);
+    let ctx = app.derive_context();
+    let form = app.form_mut().unwrap();
+    for (k, v) in [
+        ("nimbus.account.id", "acct-7"),
+        ("nimbus.subdomain", "acme"),
+        ("nimbus.api.key", "nk-0123456789"),
+        ("nimbus.region", "eu"),
+        ("nimbus.agent.email", "agent@acme.example"),
+        ("nimbus.sandbox", "true"),
+        (
+            "nimbus.signature",
+            "Thanks for writing,\nThe Acme support team\nhttps://help.acme.example",
+        ),
+    ] {
+        form.inputs.get_mut(k).unwrap().set(v);
+        form.edited.insert(k.to_string());
+    }
+    form.refresh_derived(&ctx);
+    form.focus = FormItem::Field("nimbus.signature".into());
+    snap("configure_nimbusdesk_filled", &app);
+    app.form_mut().unwrap().focus = FormItem::Field("nimbus.portal.url".into());
+    snap("configure_nimbusdesk_signature_folded", &app);
+    ctrl(&mut app, 's');
+    app.notice = None;
+    snap("review_nimbusdesk", &app);
+}
+
+#[test]
+fn oauth1_authorize_screens() {
+    let mut app = connected_live(0);
+    pick_metadata(&mut app, "kestrel", &kestrelsocial());
+    snap("configure_kestrelsocial_empty", &app);
+    fill(&mut app, "kestrel-app-key");
+    fill(&mut app, "kestrel-app-secret");
+    let [Effect::StartAuthorization { attempt, .. }] = ctrl(&mut app, 's')[..] else {
+        panic!()
+    };
+    snap("authorize_oauth1_request_token", &app);
+    update(
+        &mut app,
+        Action::RequestTokenIssued {
+            attempt,
+            result: Ok(RequestTokenGrant {
+                token: "rt-5Kq2".into(),
+                secret: "rt-secret".into(),
+            }),
+        },
+    );
+    update(
+        &mut app,
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok(
+                "http://127.0.0.1:8080/provider/oauth1/authorize?oauth_token=rt-5Kq2&state=3f9a"
+                    .into(),
+            ),
+        },
+    );
+    snap("authorize_oauth1_waiting", &app);
+    let [Effect::StartAuthorization { attempt, .. }] = key(&mut app, KeyCode::Char('r'))[..] else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Action::RequestTokenIssued {
+            attempt,
+            result: Err(server_error()),
+        },
+    );
+    snap("authorize_oauth1_token_failed", &app);
 }

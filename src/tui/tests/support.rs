@@ -53,7 +53,14 @@ pub fn connected() -> App {
     );
     let effects = startup(&mut app);
     assert!(
-        matches!(effects.as_slice(), [Effect::BindListener { port: 48213 }]),
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::BindListener { port: 48213 },
+                Effect::LoadCachedCatalog { .. },
+                Effect::RefreshCatalog { .. }
+            ]
+        ),
         "{effects:?}"
     );
     update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
@@ -174,4 +181,207 @@ pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
+}
+
+// ---- The live catalog --------------------------------------------------
+
+use crate::api::ConfigEntry;
+use crate::catalog::{spec_from_metadata, AuthKind, Catalog, CatalogEntry, ElementSpec};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// 2025-01-02 03:04:05 UTC: when the test catalogs were fetched.
+pub fn fetched_at() -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(1_735_787_045)
+}
+
+pub fn entry(key: &str, name: &str, hub: &str, auth: AuthKind, beta: bool) -> CatalogEntry {
+    CatalogEntry {
+        key: key.into(),
+        name: name.into(),
+        hub: hub.into(),
+        description: format!("{name}: a test element of the {hub} hub."),
+        auth,
+        beta,
+        bundled: false,
+    }
+}
+
+pub fn nimbusdesk() -> CatalogEntry {
+    entry(
+        "nimbusdesk",
+        "Nimbus Desk",
+        "helpdesk",
+        AuthKind::Custom,
+        false,
+    )
+}
+
+pub fn kestrelsocial() -> CatalogEntry {
+    entry(
+        "kestrelsocial",
+        "Kestrel Social",
+        "social",
+        AuthKind::Oauth1,
+        true,
+    )
+}
+
+pub fn auroracrm() -> CatalogEntry {
+    entry("auroracrm", "Aurora CRM", "crm", AuthKind::Oauth2, false)
+}
+
+/// The platform's elements: the bundled five, three known ones, and
+/// `extra` more made up, every seventh of them beta.
+pub fn platform_elements(extra: usize) -> Vec<CatalogEntry> {
+    let mut list: Vec<CatalogEntry> = crate::catalog::bundled()
+        .iter()
+        .map(|s| entry(&s.key, &s.name, &s.hub, s.auth, false))
+        .collect();
+    list.extend([nimbusdesk(), kestrelsocial(), auroracrm()]);
+    for i in 0..extra {
+        list.push(entry(
+            &format!("generated{i:04}"),
+            &format!("Generated {i:04}"),
+            "general",
+            AuthKind::Custom,
+            i % 7 == 0,
+        ));
+    }
+    list
+}
+
+pub fn live_catalog(extra: usize) -> Catalog {
+    Catalog::live(
+        crate::api::PRODUCTION_URL,
+        fetched_at(),
+        platform_elements(extra),
+    )
+}
+
+fn metadata(v: serde_json::Value) -> Vec<ConfigEntry> {
+    serde_json::from_value(v).unwrap()
+}
+
+/// Nimbus Desk's configuration as the platform describes it: every type,
+/// a hidden entry that is required without a default, one switched off,
+/// one internal, and display orders unlike the array's.
+pub fn nimbus_metadata() -> Vec<ConfigEntry> {
+    metadata(serde_json::json!([
+        {"key": "nimbus.subdomain", "name": "Subdomain", "type": "TEXTFIELD_32", "required": true,
+         "description": "The part before .nimbusdesk.example.com", "displayOrder": 2},
+        {"key": "nimbus.api.key", "name": "API Key", "type": "PASSWORD", "required": true, "displayOrder": 3},
+        {"key": "nimbus.region", "name": "Data Region", "type": "SELECTION", "required": true,
+         "defaultValue": "us", "displayOrder": 4,
+         "options": [{"value": "us", "label": "United States"}, {"value": "eu", "label": "Europe"},
+                     {"value": "ap", "label": "Asia Pacific"}]},
+        {"key": "nimbus.sandbox", "name": "Use the sandbox account", "type": "BOOLEAN",
+         "defaultValue": "false", "displayOrder": 6},
+        {"key": "nimbus.signature", "name": "Ticket Signature", "type": "TEXTAREA", "displayOrder": 7},
+        {"key": "nimbus.agent.email", "name": "Agent Email", "type": "TEXTFIELD_128", "displayOrder": 5},
+        {"key": "nimbus.portal.url", "name": "Help Portal URL", "type": "TEXTFIELD_1000"},
+        {"key": "nimbus.page.size", "name": "Page Size", "type": "NUMBER", "defaultValue": "50"},
+        {"key": "nimbus.account.id", "name": "Account ID", "type": "TEXTFIELD_64", "required": true,
+         "hideFromConsole": true, "displayOrder": 1},
+        {"key": "nimbus.legacy.mode", "name": "Legacy Mode", "type": "BOOLEAN", "active": false, "displayOrder": 8},
+        {"key": "nimbus.internal.id", "name": "Internal ID", "type": "TEXTFIELD_32", "required": true,
+         "internal": true, "displayOrder": 9},
+        {"key": "event.notification.enabled", "name": "Enable Event Notifications", "type": "BOOLEAN",
+         "defaultValue": "false"},
+    ]))
+}
+
+/// Kestrel Social (OAuth 1), shaped like the platform's Twitter example.
+pub fn kestrel_metadata() -> Vec<ConfigEntry> {
+    metadata(serde_json::json!([
+        {"key": "oauth.api.key", "name": "OAuth API Key", "type": "TEXTFIELD_128", "required": true,
+         "hideFromConsole": true, "defaultValue": "API_KEY"},
+        {"key": "oauth.api.secret", "name": "OAuth API Secret", "type": "TEXTFIELD_128", "required": true,
+         "hideFromConsole": true, "defaultValue": "API_SECRET"},
+        {"key": "oauth.callback.url", "name": "OAuth Callback URL", "type": "TEXTFIELD_1000",
+         "required": true, "hideFromConsole": true, "defaultValue": "https://www.example.com/oauth"},
+        {"key": "oauth.user.token", "name": "OAuth Access Token", "type": "TEXTFIELD_128", "internal": true},
+        {"key": "kestrel.include.replies", "name": "Include Replies", "type": "BOOLEAN", "defaultValue": "true"},
+    ]))
+}
+
+/// Aurora CRM (OAuth 2) with its own settings besides the app's.
+pub fn aurora_metadata() -> Vec<ConfigEntry> {
+    metadata(serde_json::json!([
+        {"key": "oauth.api.key", "name": "OAuth API Key", "type": "TEXTFIELD_128", "required": true},
+        {"key": "oauth.api.secret", "name": "OAuth API Secret", "type": "PASSWORD", "required": true},
+        {"key": "oauth.callback.url", "name": "OAuth Callback URL", "type": "TEXTFIELD_1000", "required": true},
+        {"key": "aurora.instance.url", "name": "Instance URL", "type": "TEXTFIELD_1000", "required": true},
+        {"key": "aurora.edition", "name": "Edition", "type": "SELECTION",
+         "options": ["team", "business", "enterprise"], "defaultValue": "business"},
+    ]))
+}
+
+pub fn spec_of(entry: &CatalogEntry) -> ElementSpec {
+    let metadata = match entry.key.as_str() {
+        "nimbusdesk" => nimbus_metadata(),
+        "kestrelsocial" => kestrel_metadata(),
+        "auroracrm" => aurora_metadata(),
+        other => panic!("no metadata for {other}"),
+    };
+    spec_from_metadata(entry, &metadata)
+}
+
+/// The attempt of the catalog refresh `startup` asked for.
+pub fn startup_refresh(app: &App) -> u64 {
+    app.catalog.refreshing.expect("a refresh is running")
+}
+
+/// `connected()`, with the platform's catalog (of `extra` made-up
+/// elements besides the known ones) just fetched.
+pub fn connected_live(extra: usize) -> App {
+    let mut app = connected();
+    let attempt = startup_refresh(&app);
+    update(
+        &mut app,
+        Action::CatalogRefreshed {
+            attempt,
+            base_url: crate::api::PRODUCTION_URL.into(),
+            result: Ok(Box::new(live_catalog(extra))),
+        },
+    );
+    app
+}
+
+/// Picks a metadata element from the live list and answers its LoadSpec
+/// with the spec built from its fixture metadata.
+pub fn pick_metadata(app: &mut App, filter: &str, entry: &CatalogEntry) {
+    type_text(app, filter);
+    assert_eq!(
+        app.highlighted().map(|e| e.key.as_str()),
+        Some(entry.key.as_str())
+    );
+    let attempt = match enter(app).as_slice() {
+        [Effect::LoadSpec {
+            attempt,
+            entry: asked,
+            ..
+        }] => {
+            assert_eq!(asked, entry);
+            *attempt
+        }
+        other => panic!("{other:?}"),
+    };
+    update(
+        app,
+        Action::SpecLoaded {
+            attempt,
+            result: Ok(Box::new(spec_of(entry))),
+        },
+    );
+}
+
+/// A wizard started with `--element KEY`.
+pub fn with_element(key: &str, user: Option<&str>) -> App {
+    let mut opts = options(
+        Some(crate::config::Environment::Production),
+        user,
+        Some(ORG),
+    );
+    opts.element = Some(key.into());
+    crate::tui::initial_app(&opts, settings(), crate::tui::theme::Theme::plain())
 }

@@ -1,6 +1,7 @@
 //! Step 4 (OAuth elements): the browser round trip.
 
 use super::widgets::input_spans;
+use crate::catalog::AuthKind;
 use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -37,10 +38,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.accent(),
         )),
         AuthPhase::FetchingUrl => lines.push(Line::styled(
-            format!(
-                "{} Asking the platform for the sign-in link…",
-                app.spinner()
-            ),
+            match (oauth1(app), &app.authorize.request_token) {
+                (true, None) => {
+                    format!("{} Asking the platform for a request token…", app.spinner())
+                }
+                _ => format!(
+                    "{} Asking the platform for the sign-in link…",
+                    app.spinner()
+                ),
+            },
             t.accent(),
         )),
         AuthPhase::Waiting {
@@ -142,6 +148,14 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
             v.push(report.advice.clone());
             v
         }
+        AuthProblem::RequestTokenFailed(report) => {
+            let mut v = vec![format!("✗ The platform did not give a request token: {}", report.message)];
+            if let Some(id) = &report.request_id {
+                v.push(format!("requestId {id}"));
+            }
+            v.push(report.advice.clone());
+            v
+        }
         AuthProblem::Denied { error, description } => vec![
             format!("✗ Access was not granted: the provider answered \"{error}\"{}.", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()),
             "If that was a mistake, start again and choose Allow.".into(),
@@ -159,8 +173,16 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
                 v.push(format!("requestId {id}"));
             }
             v.push(report.advice.clone());
-            v.push("The authorization code can be used only once, so a new sign-in is needed.".into());
+            v.push(if oauth1(app) {
+                "The request token can be used only once, so a new sign-in is needed.".into()
+            } else {
+                "The authorization code can be used only once, so a new sign-in is needed.".into()
+            });
             v
         }
     }
+}
+
+fn oauth1(app: &App) -> bool {
+    app.spec().is_some_and(|s| s.auth == AuthKind::Oauth1)
 }

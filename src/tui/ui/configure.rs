@@ -41,7 +41,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let mut rows: Vec<Line> = vec![];
     let mut focus_row = 0;
-    let mut cursor_col = None;
+    // Rows below the focused one that belong to it (more lines of a
+    // multi-line value, its error), kept in view with it.
+    let mut focus_after = 0;
+    let mut cursor: Option<(usize, u16)> = None;
     for item in form.items() {
         let focused = item == form.focus;
         if focused {
@@ -74,29 +77,44 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                     if required { " * " } else { "   " },
                     t.required(),
                 ));
-                let (value, cur) = value_spans(app, form, &item, value_width, focused);
-                cursor_col = cursor_col.or(cur);
-                spans.extend(value);
-                Line::from(spans)
+                match textarea(app, form, &item, value_width, focused) {
+                    Some((first, more, cur)) => {
+                        spans.push(first);
+                        let row = rows.len();
+                        if let Some((r, col)) = cur {
+                            cursor = Some((row + r, col));
+                        }
+                        rows.push(Line::from(spans));
+                        for l in more {
+                            rows.push(Line::from(vec![Span::raw(" ".repeat(value_x)), l]));
+                        }
+                        if focused {
+                            focus_after = rows.len() - row - 1;
+                        }
+                        push_error(app, form, &item, value_x, rows_area.width, &mut rows);
+                        continue;
+                    }
+                    None => {
+                        let (value, cur) = value_spans(app, form, &item, value_width, focused);
+                        if let Some(col) = cur {
+                            cursor = Some((rows.len(), col));
+                        }
+                        spans.extend(value);
+                        Line::from(spans)
+                    }
+                }
             }
         };
         rows.push(line);
-        if let Some(e) = form.errors.get(&item) {
-            rows.extend(indented(
-                &format!("✗ {e}"),
-                value_x,
-                rows_area.width as usize,
-                t.error(),
-            ));
-        }
+        push_error(app, form, &item, value_x, rows_area.width, &mut rows);
     }
 
     let height = rows_area.height as usize;
-    let start = scroll_start(rows.len(), height, focus_row, 1);
+    let start = scroll_start(rows.len(), height, focus_row, focus_after + 1);
     let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
     frame.render_widget(Paragraph::new(shown), rows_area);
-    if let Some(col) = cursor_col {
-        let y = rows_area.y + (focus_row - start) as u16;
+    if let Some((row, col)) = cursor.filter(|(row, _)| (start..start + height).contains(row)) {
+        let y = rows_area.y + (row - start) as u16;
         frame.set_cursor_position((rows_area.x + value_x as u16 + col, y));
     }
 
@@ -109,6 +127,67 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(help_lines(app, form)).wrap(Wrap { trim: true }),
         inner,
     );
+}
+
+/// Most lines of a multi-line value shown at once.
+const TEXTAREA_ROWS: usize = 4;
+
+fn push_error(
+    app: &App,
+    form: &FormState,
+    item: &FormItem,
+    value_x: usize,
+    width: u16,
+    rows: &mut Vec<Line<'static>>,
+) {
+    if let Some(e) = form.errors.get(item) {
+        rows.extend(indented(
+            &format!("✗ {e}"),
+            value_x,
+            width as usize,
+            app.theme.error(),
+        ));
+    }
+}
+
+/// A multi-line field's value: its first line, the lines below it, and
+/// where the cursor is (row from the first line, column). `None` for any
+/// other row.
+#[allow(clippy::type_complexity)]
+fn textarea(
+    app: &App,
+    form: &FormState,
+    item: &FormItem,
+    width: usize,
+    focused: bool,
+) -> Option<(Span<'static>, Vec<Span<'static>>, Option<(usize, u16)>)> {
+    let t = &app.theme;
+    let FormItem::Field(k) = item else {
+        return None;
+    };
+    let f = form.field(k)?;
+    let input = form.inputs.get(k)?;
+    if f.kind != FieldKind::Textarea || input.is_empty() {
+        return None;
+    }
+    // Unfocused, it takes two rows at most: the form stays readable.
+    let rows = if focused { TEXTAREA_ROWS } else { 2 };
+    let view = input.lines_view(width, rows, focused);
+    let mut lines = view.lines.into_iter();
+    let first = lines.next().unwrap_or_default();
+    let mut more: Vec<Span<'static>> = lines.map(|l| Span::styled(l, t.value())).collect();
+    if view.hidden.1 > 0 {
+        more.push(Span::styled(
+            format!(
+                "… {} more line{}",
+                view.hidden.1,
+                if view.hidden.1 == 1 { "" } else { "s" }
+            ),
+            t.dim(),
+        ));
+    }
+    let cursor = focused.then_some((view.cursor.0, view.cursor.1 as u16));
+    Some((Span::styled(first, t.value()), more, cursor))
 }
 
 fn value_spans(
@@ -195,6 +274,9 @@ fn field_help(form: &FormState, f: &FieldSpec) -> String {
     }
     if f.is_secret() {
         text.push_str(" Hidden; Ctrl-R shows it.");
+    }
+    if f.kind == FieldKind::Textarea {
+        text.push_str(" Several lines: Ctrl-J (or Alt-Enter) starts a new one.");
     }
     text
 }

@@ -1,48 +1,70 @@
-//! Step 2: the catalog, filtered by typing, with the highlighted element's
-//! details.
+//! Step 2: the catalog, filtered by typing, with where it comes from, the
+//! highlighted element's details, and the fetching of a form the platform
+//! describes.
 
-use super::widgets::{input_spans, pad, scroll_start, truncate};
-use crate::catalog::ElementSpec;
-use crate::tui::app::{App, ListenerStatus};
+use super::widgets::{input_spans, list_offset, pad, truncate};
+use crate::catalog::{CatalogEntry, Origin};
+use crate::tui::app::{App, ListenerStatus, Pending};
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+use std::time::Duration;
+
+const BETA: &str = " beta";
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let left_width = (area.width * 2 / 5).clamp(24, 40);
-    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)])
-        .spacing(1)
-        .areas(area);
-    let [title, filter, list] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(2),
-        Constraint::Min(1),
+    let [top, note, panes] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
     ])
-    .areas(left);
-
+    .areas(area);
     frame.render_widget(
         Paragraph::new(Line::styled("Choose an element", t.title())),
-        title,
+        top,
     );
+    let (origin, style) = origin_line(app);
+    let room = (top.width as usize).saturating_sub("Choose an element".len() + 2);
+    frame.render_widget(
+        Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
+        top,
+    );
+    if let Some(text) = note_line(app) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                truncate(&text, note.width as usize),
+                t.warning(),
+            )),
+            note,
+        );
+    }
+
+    let left_width = (panes.width * 2 / 5).clamp(24, 40);
+    let [left, right] = Layout::horizontal([Constraint::Length(left_width), Constraint::Min(20)])
+        .spacing(1)
+        .areas(panes);
+    let [filter, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(left);
 
     let label = "Filter: ";
+    let typing = app.picker.pending.is_none();
     let (spans, cursor) = input_spans(
         t,
         &app.picker.filter,
         (filter.width as usize).saturating_sub(label.len()),
         false,
         Some("type to filter"),
-        true,
+        typing,
     );
     let mut line = vec![Span::styled(label, t.accent())];
     line.extend(spans);
     let count = Line::styled(
         format!(
             "{} of {} elements",
-            app.picker.matches.len(),
-            app.specs.len()
+            app.picker.matches().len(),
+            app.catalog.catalog.len()
         ),
         t.dim(),
     );
@@ -51,74 +73,192 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((filter.x + label.len() as u16 + col, filter.y));
     }
 
-    let height = list.height as usize;
-    let start = scroll_start(app.picker.matches.len(), height, app.picker.selected, 0);
-    let width = list.width as usize;
-    let mut rows = vec![];
-    for (pos, &i) in app
-        .picker
-        .matches
-        .iter()
-        .enumerate()
-        .skip(start)
-        .take(height)
-    {
-        let spec = &app.specs[i];
-        let selected = pos == app.picker.selected;
-        let marker = if selected { "› " } else { "  " };
-        let text = pad(&spec.name, width.saturating_sub(2));
-        rows.push(Line::from(vec![
-            Span::styled(marker, t.accent()),
-            Span::styled(text, if selected { t.focused() } else { t.label() }),
-        ]));
-    }
-    if app.picker.matches.is_empty() {
-        rows.push(Line::styled("No match; Esc clears the filter", t.warning()));
-    }
-    frame.render_widget(Paragraph::new(rows), list);
+    render_list(app, frame, list);
 
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(t.border());
     let inner = block.inner(right);
     frame.render_widget(block, right);
-    if let Some(spec) = app.highlighted() {
-        frame.render_widget(
-            Paragraph::new(details(app, spec, inner.width as usize)).wrap(Wrap { trim: false }),
-            Rect {
-                x: inner.x + 1,
-                width: inner.width.saturating_sub(1),
-                ..inner
-            },
-        );
+    let inner = Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(1),
+        ..inner
+    };
+    let lines = match &app.picker.pending {
+        Some(Pending::Lookup { key, .. }) => vec![Line::styled(
+            format!(
+                "{} Looking up \"{key}\" in the platform's catalog…",
+                app.spinner()
+            ),
+            t.accent(),
+        )],
+        Some(Pending::Spec { entry, .. }) => details(app, entry, inner.width as usize),
+        None => match app.highlighted() {
+            Some(entry) => details(app, entry, inner.width as usize),
+            None => vec![],
+        },
+    };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn render_list(app: &App, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let matches = app.picker.matches();
+    let entries = app.catalog.entries();
+    let height = area.height as usize;
+    // The renderer alone knows the list's height: it keeps the page size
+    // and where the list starts for the next key (see `ElementPicker`).
+    app.picker.page.set(height.max(1));
+    let start = list_offset(
+        app.picker.offset.get(),
+        app.picker.selected,
+        height,
+        matches.len(),
+    );
+    app.picker.offset.set(start);
+    let width = (area.width as usize).saturating_sub(2);
+    let mut rows = vec![];
+    for (pos, &i) in matches.iter().enumerate().skip(start).take(height) {
+        let entry = &entries[i];
+        let selected = pos == app.picker.selected;
+        let marker = if selected { "› " } else { "  " };
+        let style = if selected { t.focused() } else { t.label() };
+        let mut spans = vec![Span::styled(marker, t.accent())];
+        if entry.beta {
+            let name = pad(&entry.name, width.saturating_sub(BETA.len()));
+            spans.push(Span::styled(name, style));
+            spans.push(Span::styled(BETA, t.warning()));
+        } else {
+            spans.push(Span::styled(pad(&entry.name, width), style));
+        }
+        rows.push(Line::from(spans));
+    }
+    if matches.is_empty() {
+        rows.push(Line::styled("No match; Esc clears the filter", t.warning()));
+    }
+    frame.render_widget(Paragraph::new(rows), area);
+}
+
+/// "3 min ago", "2 h ago", "5 days ago".
+pub fn ago(age: Duration) -> String {
+    let secs = age.as_secs();
+    match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..172_800 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
     }
 }
 
-fn details(app: &App, spec: &ElementSpec, width: usize) -> Vec<Line<'static>> {
+/// Where the list comes from, for the top line.
+fn origin_line(app: &App) -> (String, Style) {
     let t = &app.theme;
-    let mut lines = vec![
-        Line::styled(spec.name.clone(), t.title()),
-        Line::styled(spec.description.clone(), t.help()),
-        Line::raw(""),
-        Line::from(vec![
-            Span::styled("Key       ", t.dim()),
-            Span::raw(spec.key.clone()),
-        ]),
-        Line::from(vec![
-            Span::styled("Hub       ", t.dim()),
-            Span::raw(spec.hub.clone()),
-        ]),
-        Line::from(vec![
-            Span::styled("Sign-in   ", t.dim()),
-            Span::raw(spec.auth.label()),
-        ]),
-        Line::raw(""),
-        Line::styled("Have these ready:", t.label()),
-    ];
-    for need in spec.needs() {
-        lines.push(Line::raw(format!("  • {need}")));
+    let view = &app.catalog;
+    let n = view.catalog.len();
+    let spinner = |what: &str| format!("{} {what}  ", app.spinner());
+    match view.catalog.origin() {
+        Origin::Live { .. } => {
+            let age = view
+                .age_at(app.now)
+                .map_or_else(String::new, |a| format!(", updated {}", ago(a)));
+            let busy = if view.refreshing.is_some() {
+                spinner("refreshing…")
+            } else {
+                String::new()
+            };
+            let state = match &view.problem {
+                Some(p) if p.offline => " (offline)",
+                Some(_) => " (not refreshed)",
+                None => "",
+            };
+            (
+                format!("{busy}live catalog, {n} elements{age}{state}"),
+                t.dim(),
+            )
+        }
+        Origin::Bundled => {
+            let busy = if view.refreshing.is_some() {
+                spinner("fetching the catalog…")
+            } else {
+                String::new()
+            };
+            let state = match &view.problem {
+                Some(p) if p.offline => " (offline)",
+                Some(_) => " (the catalog could not be fetched)",
+                None => "",
+            };
+            (format!("{busy}bundled elements{state}"), t.dim())
+        }
     }
-    if spec.auth.is_oauth() {
+}
+
+/// The quiet note after a failed refresh: the list stays as it was.
+fn note_line(app: &App) -> Option<String> {
+    let view = &app.catalog;
+    let problem = view.problem.as_ref()?;
+    let n = view.catalog.len();
+    let showing = match view.catalog.origin() {
+        Origin::Bundled => format!("showing the {n} bundled elements"),
+        Origin::Live { .. } => match view.age_at(app.now) {
+            Some(age) => format!("showing the catalog as of {}", ago(age)),
+            None => "showing the catalog as cached".into(),
+        },
+    };
+    Some(if problem.offline {
+        format!("offline: {showing}; Ctrl-R tries again")
+    } else {
+        format!("Not refreshed: {}", problem.message)
+    })
+}
+
+fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    let mut title = vec![Span::styled(entry.name.clone(), t.title())];
+    if entry.beta {
+        title.push(Span::styled("  beta", t.warning()));
+    }
+    let mut lines = vec![Line::from(title)];
+    if !entry.description.trim().is_empty() {
+        lines.push(Line::styled(entry.description.clone(), t.help()));
+    }
+    lines.push(Line::raw(""));
+    if let Some(Pending::Spec {
+        entry: e, failed, ..
+    }) = &app.picker.pending
+    {
+        if e.key == entry.key {
+            pending_lines(app, failed.as_deref(), &mut lines);
+            lines.push(Line::raw(""));
+        }
+    }
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<10}"), t.dim()),
+            Span::raw(v),
+        ])
+    };
+    lines.push(kv("Key", entry.key.clone()));
+    lines.push(kv("Hub", entry.hub.clone()));
+    lines.push(kv("Sign-in", entry.auth.label().to_string()));
+    if entry.beta {
+        lines.push(kv("Status", "beta, says the platform".into()));
+    }
+    let spec = app.known_spec(&entry.key);
+    match spec {
+        Some(spec) => {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Have these ready:", t.label()));
+            for need in spec.needs() {
+                lines.push(Line::raw(format!("  • {need}")));
+            }
+        }
+        None => lines.push(kv(
+            "Form",
+            "from the platform's settings of this element, fetched when you choose it".into(),
+        )),
+    }
+    if entry.auth.is_oauth() {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "Register this callback URL with the provider:",
@@ -138,12 +278,46 @@ fn details(app: &App, spec: &ElementSpec, width: usize) -> Vec<Line<'static>> {
             _ => Line::styled("  (starting the listener…)", t.dim()),
         });
     }
-    if let Some(url) = &spec.docs_url {
+    if let Some(url) = spec.and_then(|s| s.docs_url.as_ref()) {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("Docs  ", t.dim()),
-            Span::raw(truncate(url, width.saturating_sub(7))),
+            Span::raw(truncate(url, width.saturating_sub(6))),
         ]));
     }
     lines
+}
+
+/// The fetching of a form, or why it failed.
+fn pending_lines(
+    app: &App,
+    failed: Option<&crate::tui::app::ErrorReport>,
+    lines: &mut Vec<Line<'static>>,
+) {
+    let t = &app.theme;
+    match failed {
+        None => lines.push(Line::styled(
+            format!(
+                "{} Fetching this element's settings from the platform…",
+                app.spinner()
+            ),
+            t.accent(),
+        )),
+        Some(report) => {
+            lines.push(Line::styled(
+                format!("✗ Its settings could not be fetched: {}", report.message),
+                t.error(),
+            ));
+            if let Some(id) = &report.request_id {
+                lines.push(Line::styled(format!("requestId {id}"), t.warning()));
+            }
+            if !report.advice.is_empty() {
+                lines.push(Line::styled(report.advice.clone(), t.warning()));
+            }
+            lines.push(Line::styled(
+                "Enter tries again; Esc goes back to pick another element.",
+                t.help(),
+            ));
+        }
+    }
 }

@@ -52,7 +52,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     if text_focus {
         lines.push(Line::raw(""));
         lines.push(Line::styled("In a text field", t.title()));
-        for (k, d) in keymap::EDITING_KEYS {
+        for (k, d) in keymap::editing_keys(app) {
             lines.extend(row(k, d));
         }
     }

@@ -153,9 +153,44 @@ pub fn scroll_start(total: usize, height: usize, focus: usize, after: usize) -> 
     want_end.saturating_sub(height).min(focus)
 }
 
+/// The first row of a list of `total` rows shown `height` at a time, moved
+/// from where it was (`previous`) only as far as needed to show `selected`,
+/// so the selection walks through a still page and the list scrolls one
+/// row at a time at its edges.
+pub fn list_offset(previous: usize, selected: usize, height: usize, total: usize) -> usize {
+    if total <= height || height == 0 {
+        return 0;
+    }
+    let mut start = previous.min(total - height);
+    if selected < start {
+        start = selected;
+    } else if selected >= start + height {
+        start = selected + 1 - height;
+    }
+    start
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_list_scrolls_only_when_the_selection_leaves_it() {
+        // Everything fits.
+        assert_eq!(list_offset(7, 3, 10, 8), 0);
+        // Moving down inside the page keeps it; past the end scrolls by one.
+        assert_eq!(list_offset(0, 9, 10, 100), 0);
+        assert_eq!(list_offset(0, 10, 10, 100), 1);
+        // Moving up inside the page keeps it; above it scrolls to it.
+        assert_eq!(list_offset(40, 45, 10, 100), 40);
+        assert_eq!(list_offset(40, 39, 10, 100), 39);
+        // A jump (End, PgDn, a new filter) shows the selection.
+        assert_eq!(list_offset(0, 99, 10, 100), 90);
+        assert_eq!(list_offset(90, 0, 10, 100), 0);
+        // A list that got shorter never leaves empty rows below it.
+        assert_eq!(list_offset(90, 5, 10, 12), 2);
+        assert_eq!(list_offset(3, 0, 0, 12), 0);
+    }
 
     #[test]
     fn truncation_marks_the_cut() {

@@ -222,6 +222,64 @@ impl TextField {
     }
 }
 
+/// What a multi-line value shows in a box `width` columns wide and at most
+/// `rows` lines high: the lines in view (the cursor's line scrolled to show
+/// the cursor, the others from their start) and the cursor's row and
+/// column within them.
+pub struct LinesView {
+    pub lines: Vec<String>,
+    pub cursor: (usize, usize),
+    /// Lines of the value above and below the ones in view.
+    pub hidden: (usize, usize),
+}
+
+impl TextField {
+    /// A view of a multi-line value (see [`LinesView`]); the first lines
+    /// unless `follow` asks for the cursor's.
+    pub fn lines_view(&self, width: usize, rows: usize, follow: bool) -> LinesView {
+        let rows = rows.max(1);
+        let text = self.value.expose();
+        let mut cursor = (0, 0);
+        let mut seen = 0;
+        let all: Vec<Vec<char>> = text
+            .split('\n')
+            .enumerate()
+            .map(|(i, line)| {
+                let chars: Vec<char> = line
+                    .chars()
+                    .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                    .collect();
+                if (seen..=seen + chars.len()).contains(&self.cursor) {
+                    cursor = (i, self.cursor - seen);
+                }
+                seen += chars.len() + 1;
+                chars
+            })
+            .collect();
+        let first = if follow {
+            cursor.0.saturating_sub(rows - 1)
+        } else {
+            0
+        };
+        let last = (first + rows).min(all.len());
+        let mut lines = vec![];
+        let mut col = 0;
+        for (i, chars) in all.iter().enumerate().take(last).skip(first) {
+            let at = if follow && i == cursor.0 { cursor.1 } else { 0 };
+            let (shown, c) = view_window(chars, at, width);
+            if i == cursor.0 {
+                col = c;
+            }
+            lines.push(shown);
+        }
+        LinesView {
+            lines,
+            cursor: (cursor.0.saturating_sub(first), col),
+            hidden: (first, all.len() - last),
+        }
+    }
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -259,6 +317,38 @@ fn view_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multi_line_values_show_the_cursor_line() {
+        let mut f = TextField::new("first\nsecond line\nthird");
+        let v = f.lines_view(20, 5, true);
+        assert_eq!(v.lines, ["first", "second line", "third"]);
+        assert_eq!(v.cursor, (2, 5));
+        assert_eq!(v.hidden, (0, 0));
+        // The cursor right after a line break is at the next line's start.
+        for _ in 0..5 {
+            f.apply(&EditOp::Left);
+        }
+        assert_eq!(f.lines_view(20, 5, true).cursor, (2, 0));
+        f.apply(&EditOp::Left);
+        assert_eq!(f.lines_view(20, 5, true).cursor, (1, 11));
+        // Two rows: the cursor's line is the last in view.
+        let v = f.lines_view(20, 2, true);
+        assert_eq!(v.lines, ["first", "second line"]);
+        f.apply(&EditOp::End);
+        let v = f.lines_view(4, 2, true);
+        assert_eq!(v.lines, ["seco", "ird"]);
+        assert_eq!(v.cursor, (1, 3));
+        assert_eq!(v.hidden, (1, 0));
+        // Not following the cursor: the first lines, from their start.
+        let v = f.lines_view(4, 2, false);
+        assert_eq!(
+            (v.lines, v.hidden),
+            (vec!["firs".into(), "seco".into()], (0, 1))
+        );
+        let empty = TextField::default().lines_view(10, 3, true);
+        assert_eq!((empty.lines, empty.cursor), (vec![String::new()], (0, 0)));
+    }
 
     fn typed(s: &str) -> TextField {
         let mut f = TextField::default();
