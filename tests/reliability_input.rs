@@ -369,7 +369,9 @@ fn each_bad_input_is_named_exits_2_and_sends_nothing() {
     // An unknown element key is looked up in the catalog (a read); nothing
     // is ever sent to be created.
     assert!(
-        sb.requests().iter().all(|r| r.method == "GET" && r.path.ends_with("/elements")),
+        sb.requests()
+            .iter()
+            .all(|r| r.method == "GET" && r.path.ends_with("/elements")),
         "only catalog reads reached the platform: {:?}",
         sb.requests()
     );
