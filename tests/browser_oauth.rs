@@ -3,11 +3,10 @@
 //! the redirect into the loopback listener, and the instance is created
 //! with the callback's code.
 
-mod cli_support;
 mod common;
 
-use cli_support::*;
 use common::browser::Browser;
+use common::cli::*;
 use serde_json::Value;
 
 fn infusionsoft(

@@ -3,10 +3,11 @@
 //! form built from metadata, OAuth 1 and OAuth 2 through the real listener,
 //! and the catalog cache.
 
-mod cli_support;
+mod common;
 
 use ce_wizard::sandbox::{Sandbox, SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
-use cli_support::*;
+use common::browser::consent;
+use common::cli::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,9 +1,10 @@
 //! `ce-wizard create` end to end: the built binary against the sandbox on
 //! loopback, for each of the five seed elements, and every way it can fail.
 
-mod cli_support;
+mod common;
 
-use cli_support::*;
+use common::browser::consent;
+use common::cli::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 

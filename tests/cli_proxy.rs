@@ -1,9 +1,9 @@
 //! The platform is reached through the proxy the environment names, while a
 //! loopback address (the sandbox) never is.
 
-mod cli_support;
+mod common;
 
-use cli_support::*;
+use common::cli::*;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 

@@ -2,10 +2,11 @@
 //! a sandbox with injected faults. The person must end with exactly one
 //! instance, or with a message that says whether trying again is safe.
 
-mod cli_support;
+mod common;
 
 use ce_wizard::sandbox::{Fault, FaultKind, Faults};
-use cli_support::*;
+use common::browser::consent;
+use common::cli::*;
 use serde_json::Value;
 
 const INSTANCES: &str = "/elements/api-v2/instances";

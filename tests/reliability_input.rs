@@ -4,10 +4,10 @@
 //! echoed to the terminal. Some odd but valid input (right-to-left and wide
 //! characters, spaces around values) must go through, saying what was fixed.
 
-mod cli_support;
+mod common;
 
 use ce_wizard::sandbox::Sandbox;
-use cli_support::*;
+use common::cli::*;
 use std::path::Path;
 
 /// What a case gives `create` besides the element's other settings.

@@ -4,10 +4,11 @@
 //! code, the element token. Checked for OAuth and plain elements, on success
 //! and on failure, by searching the log for every secret used.
 
-mod cli_support;
+mod common;
 
 use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
-use cli_support::*;
+use common::browser::consent;
+use common::cli::*;
 use serde_json::Value;
 use std::path::Path;
 

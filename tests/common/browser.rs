@@ -241,31 +241,31 @@ impl Page {
     }
 }
 
-/// Plays the browser with an HTTP client: loads the consent page at
-/// `authorize_url`, presses `decision` ("allow" or "deny"), and follows the
-/// provider's redirect into the wizard's listener. Returns the status of
-/// the result page the browser ends on.
-pub async fn consent_and_return(authorize_url: &str, decision: &str) -> u16 {
+/// Plays the person at the sandbox's consent page: loads it, checks the
+/// buttons are there, and presses one. Returns where the provider redirects.
+pub async fn consent(authorize_url: &str, decision: &str) -> String {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .build()
         .unwrap();
     let page = http.get(authorize_url).send().await.unwrap();
-    assert_eq!(page.status(), 200, "the consent page loads");
+    assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(
-        html.contains(&format!("id=\"{decision}\"")),
-        "the consent page has a {decision} button:\n{html}"
+        html.contains("id=\"allow\"") && html.contains("id=\"deny\""),
+        "consent page:\n{html}"
     );
-    let url = url::Url::parse(authorize_url).unwrap();
+    let q = url::Url::parse(authorize_url).unwrap();
+    let params: Vec<(String, String)> = q.query_pairs().into_owned().collect();
     let get = |k: &str| {
-        url.query_pairs()
+        params
+            .iter()
             .find(|(a, _)| a == k)
-            .map(|(_, b)| b.into_owned())
-            .unwrap_or_else(|| panic!("{k} in {authorize_url}"))
+            .map(|(_, b)| b.clone())
+            .unwrap()
     };
-    let mut decision_url = url.clone();
+    let mut decision_url = q.clone();
     decision_url.set_path("/provider/oauth/decision");
     decision_url
         .query_pairs_mut()
@@ -275,8 +275,15 @@ pub async fn consent_and_return(authorize_url: &str, decision: &str) -> u16 {
         .append_pair("state", &get("state"))
         .append_pair("decision", decision);
     let resp = http.get(decision_url).send().await.unwrap();
-    assert_eq!(resp.status(), 302, "the provider redirects");
-    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(resp.status(), 302);
+    resp.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// Plays the browser with an HTTP client: presses `decision` on the consent
+/// page and follows the provider's redirect into the wizard's listener.
+/// Returns the status of the result page the browser ends on.
+pub async fn consent_and_return(authorize_url: &str, decision: &str) -> u16 {
+    let location = consent(authorize_url, decision).await;
     // The listener answers with a redirect to its result page; follow it as
     // a browser does.
     let browser = reqwest::Client::builder().no_proxy().build().unwrap();

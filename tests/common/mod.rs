@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod cli;
 pub mod pty;
 pub mod wizard;
 pub mod x11;

@@ -1,6 +1,5 @@
-//! Running the built `ce-wizard` against an in-test sandbox, and playing the
-//! person's browser with an HTTP client.
-#![allow(dead_code)]
+//! Running the built `ce-wizard` command line (not the wizard) against an
+//! in-test sandbox, reading its output and stderr as it goes.
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -51,18 +50,25 @@ pub fn run(mut cmd: Command, stdin: &str) -> Output {
 }
 
 pub fn wait(mut child: Child) -> Output {
+    let stderr = child.stderr.take();
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut e) = stderr {
+            e.read_to_string(&mut s).unwrap();
+        }
+        s
+    });
+    let mut out = wait_for_exit(&mut child);
+    out.stderr = err.join().unwrap();
+    out
+}
+
+/// Waits (with a deadline) for the process to end, reading its stdout.
+fn wait_for_exit(child: &mut Child) -> Output {
     let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take();
     let out = std::thread::spawn(move || {
         let mut s = String::new();
         stdout.read_to_string(&mut s).unwrap();
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(e) = stderr.as_mut() {
-            e.read_to_string(&mut s).unwrap();
-        }
         s
     });
     let start = Instant::now();
@@ -79,7 +85,7 @@ pub fn wait(mut child: Child) -> Output {
     Output {
         code: status.code().unwrap_or(-1),
         stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
+        stderr: String::new(),
     }
 }
 
@@ -140,37 +146,12 @@ impl Running {
 
     pub fn finish(mut self) -> Output {
         drop(self.child.stdin.take());
-        let mut out = wait_stdout_only(&mut self.child);
+        let mut out = wait_for_exit(&mut self.child);
         for l in self.lines.iter() {
             self.seen.push(l);
         }
         out.stderr = self.seen.join("\n");
         out
-    }
-}
-
-fn wait_stdout_only(child: &mut Child) -> Output {
-    let mut stdout = child.stdout.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        stdout.read_to_string(&mut s).unwrap();
-        s
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > DEADLINE {
-            child.kill().ok();
-            panic!("ce-wizard did not finish within {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        code: status.code().unwrap_or(-1),
-        stdout: out.join().unwrap(),
-        stderr: String::new(),
     }
 }
 
@@ -180,44 +161,6 @@ pub fn authorize_url(line: &str) -> String {
         .find(|w| w.starts_with("http"))
         .expect("a URL on the line")
         .to_string()
-}
-
-/// Plays the person at the sandbox's consent page: loads it, checks the
-/// buttons are there, and presses one. Returns where the provider redirects.
-pub async fn consent(authorize_url: &str, decision: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .build()
-        .unwrap();
-    let page = http.get(authorize_url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
-    assert!(
-        html.contains("id=\"allow\"") && html.contains("id=\"deny\""),
-        "consent page:\n{html}"
-    );
-    let q = url::Url::parse(authorize_url).unwrap();
-    let params: Vec<(String, String)> = q.query_pairs().into_owned().collect();
-    let get = |k: &str| {
-        params
-            .iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, b)| b.clone())
-            .unwrap()
-    };
-    let mut decision_url = q.clone();
-    decision_url.set_path("/provider/oauth/decision");
-    decision_url
-        .query_pairs_mut()
-        .clear()
-        .append_pair("client_id", &get("client_id"))
-        .append_pair("redirect_uri", &get("redirect_uri"))
-        .append_pair("state", &get("state"))
-        .append_pair("decision", decision);
-    let resp = http.get(decision_url).send().await.unwrap();
-    assert_eq!(resp.status(), 302);
-    resp.headers()["location"].to_str().unwrap().to_string()
 }
 
 /// Follows a redirect into the wizard's listener as a browser would.
