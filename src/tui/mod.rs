@@ -41,6 +41,8 @@ pub struct WizardOptions {
     pub no_browser: bool,
     /// Preselect this element and open its form.
     pub element: Option<String>,
+    /// The deadline of each call to the platform (`--request-timeout`).
+    pub request_timeout: Duration,
 }
 
 pub struct WizardOutcome {
@@ -108,11 +110,12 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         save_dir: PathBuf::new(),
         sandbox: opts.sandbox.is_some(),
         config_path: crate::config::config_path(),
+        request_timeout: opts.request_timeout,
     };
     let mut app = initial_app(&opts, settings, theme::Theme::from_env());
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let mut runner = effect::Runner::new(tx);
+    let mut runner = effect::Runner::new(tx).with_request_timeout(opts.request_timeout);
     let (mut term, guard) = terminal::setup()?;
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
