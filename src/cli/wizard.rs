@@ -24,6 +24,7 @@ pub async fn run(
         oauth_timeout: g.oauth_timeout,
         no_browser: g.no_browser,
         element,
+        request_timeout: g.request_timeout,
     };
     let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
         code: 1,

@@ -1,7 +1,7 @@
 //! Everything that can happen to the wizard: a key, a paste, a tick, or the
 //! result of work done outside `update`.
 
-use super::app::{CatalogProblem, ErrorReport};
+use super::app::{CatalogProblem, CreatedCheck, ErrorReport, LostAnswer};
 use crate::api::Instance;
 use crate::catalog::{CachedCatalog, Catalog, ElementSpec, Lookup};
 use crate::secret::Secret;
@@ -156,9 +156,38 @@ pub enum Action {
         pasted: bool,
         result: CallbackResult,
     },
+    /// The platform answered the create: the instance, or a clear refusal
+    /// (nothing was created).
     Created {
         attempt: u64,
         result: Result<Instance, ErrorReport>,
+    },
+    /// The create's answer was lost, but the platform's instance list shows
+    /// the instance it made: created once.
+    CreateRecovered {
+        attempt: u64,
+        instance: Instance,
+        lost: LostAnswer,
+    },
+    /// The create's answer was lost and the platform has no new instance:
+    /// sending it again is safe.
+    NothingCreated {
+        attempt: u64,
+        report: ErrorReport,
+    },
+    /// The create's answer was lost and the instance list could not be read
+    /// either: the instance may exist.
+    CreateOutcomeUnknown {
+        attempt: u64,
+        report: ErrorReport,
+        check: CreatedCheck,
+        lost: LostAnswer,
+    },
+    /// The instance list read again after an unknown outcome: the instance
+    /// the create made, if any.
+    CreateChecked {
+        attempt: u64,
+        result: Result<Option<Instance>, ErrorReport>,
     },
     Copied {
         what: CopyTarget,
@@ -210,6 +239,10 @@ impl fmt::Debug for Action {
             Action::BrowserOpened { .. } => "BrowserOpened",
             Action::Callback { result, .. } => return write!(f, "Callback({result:?})"),
             Action::Created { .. } => "Created",
+            Action::CreateRecovered { .. } => "CreateRecovered",
+            Action::NothingCreated { .. } => "NothingCreated",
+            Action::CreateOutcomeUnknown { .. } => "CreateOutcomeUnknown",
+            Action::CreateChecked { .. } => "CreateChecked",
             Action::Copied { .. } => "Copied",
             Action::FileSaved { .. } => "FileSaved",
         };

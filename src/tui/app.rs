@@ -15,7 +15,7 @@ use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
@@ -87,6 +87,8 @@ pub struct Settings {
     pub save_dir: PathBuf,
     pub sandbox: bool,
     pub config_path: Option<PathBuf>,
+    /// The deadline of each call to the platform (`--request-timeout`).
+    pub request_timeout: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,8 +325,93 @@ pub struct ReviewState {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatingState {
+    /// The call in flight (the create, or a check of the instance list),
+    /// or the last one.
     pub attempt: u64,
+    /// When that call started.
     pub started: Instant,
+    pub phase: CreatePhase,
+}
+
+/// Where a create stands. Only a create whose answer was lost stays on the
+/// Creating step after it ends: a clear answer goes to Done or back to the
+/// step that can fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreatePhase {
+    /// The create request is in flight.
+    Sending,
+    /// The answer was lost and the platform has no new instance: sending
+    /// the request again is safe.
+    NothingCreated(ErrorReport),
+    /// The answer was lost and the instance list could not be read: the
+    /// instance may exist, so it is looked for before anything is sent again.
+    Unknown {
+        report: ErrorReport,
+        check: CreatedCheck,
+        lost: LostAnswer,
+    },
+    /// Listing the platform's instances again to find out.
+    Checking {
+        report: ErrorReport,
+        check: CreatedCheck,
+        lost: LostAnswer,
+    },
+}
+
+/// What identifies the instance a create may have made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedCheck {
+    pub element_key: String,
+    pub name: String,
+    /// When the create was sent (by this machine's clock).
+    pub since: SystemTime,
+}
+
+/// How the answer to a create got lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LostAnswer {
+    ConnectionDropped,
+    TimedOut,
+    /// A gateway's 502 or 504.
+    Gateway(u16),
+    /// A 2xx that was a web page or broken JSON.
+    Unreadable,
+}
+
+impl LostAnswer {
+    pub fn of(e: &crate::api::ApiError) -> LostAnswer {
+        use crate::api::ApiError;
+        match e {
+            ApiError::ConnectionClosed { .. } => LostAnswer::ConnectionDropped,
+            ApiError::Timeout => LostAnswer::TimedOut,
+            ApiError::Status { status, .. } => LostAnswer::Gateway(*status),
+            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
+                LostAnswer::of(cause)
+            }
+            _ => LostAnswer::Unreadable,
+        }
+    }
+
+    /// What the Done screen says about an instance found after its answer
+    /// was lost.
+    pub fn recovered_note(self) -> String {
+        let what = match self {
+            LostAnswer::ConnectionDropped => {
+                "The connection dropped after the platform created the instance".to_string()
+            }
+            LostAnswer::TimedOut => {
+                "The platform did not answer in time, but it had created the instance".to_string()
+            }
+            LostAnswer::Gateway(status) => {
+                format!("A gateway failed (HTTP {status}) after the platform created the instance")
+            }
+            LostAnswer::Unreadable => {
+                "The platform's answer could not be read, but it had created the instance"
+                    .to_string()
+            }
+        };
+        format!("{what}; ce-wizard found it, so nothing was created twice.")
+    }
 }
 
 pub struct SavePrompt {
@@ -337,6 +424,9 @@ pub struct DoneState {
     pub instance: Instance,
     pub prompt: Option<SavePrompt>,
     pub saved_to: Option<PathBuf>,
+    /// Set when the create's answer was lost and the instance was found in
+    /// the platform's list instead.
+    pub recovered: Option<LostAnswer>,
 }
 
 impl fmt::Debug for DoneState {
@@ -345,6 +435,7 @@ impl fmt::Debug for DoneState {
             .field("instance_id", &self.instance.id)
             .field("prompting", &self.prompt.is_some())
             .field("saved_to", &self.saved_to)
+            .field("recovered", &self.recovered)
             .finish()
     }
 }

@@ -4,8 +4,10 @@
 //! `Action`.
 
 use super::action::{Action, CallbackResult, CopyTarget, FileSaveError, RequestTokenGrant};
-use super::app::{CatalogProblem, ErrorReport};
-use crate::api::{ApiError, Client, CreateInstance, Credentials, OAuthUrlRequest};
+use super::app::{CatalogProblem, CreatedCheck, ErrorReport, LostAnswer};
+use crate::api::{
+    find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, OAuthUrlRequest,
+};
 use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
 use crate::config::{self, Environment};
@@ -14,8 +16,9 @@ use crate::secret::Secret;
 use std::fmt;
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinHandle};
 
 pub enum Effect {
     /// Tries the secrets by fetching the catalog, which then replaces the
@@ -79,13 +82,28 @@ pub enum Effect {
         attempt: u64,
         input: Secret,
     },
+    /// `POST /instances`, sent once; a lost answer is looked for in the
+    /// instance list (`Client::create_instance_safely`).
     Create {
         attempt: u64,
         base_url: String,
         creds: Credentials,
         body: Box<CreateInstance>,
     },
-    AbortCreate,
+    /// Reads the instance list again to learn whether a create whose
+    /// outcome was unknown made its instance.
+    CheckCreated {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        check: CreatedCheck,
+    },
+    /// Stops waiting for the call of this attempt (a connection check, a
+    /// sign-in link, a create, a check), dropping its connection; its
+    /// result never arrives.
+    Cancel {
+        attempt: u64,
+    },
     Copy {
         what: CopyTarget,
         text: Secret,
@@ -113,7 +131,8 @@ impl fmt::Debug for Effect {
             Effect::OpenBrowser { .. } => "OpenBrowser",
             Effect::ParsePasted { .. } => "ParsePasted",
             Effect::Create { .. } => "Create",
-            Effect::AbortCreate => "AbortCreate",
+            Effect::CheckCreated { .. } => "CheckCreated",
+            Effect::Cancel { attempt } => return write!(f, "Cancel({attempt})"),
             Effect::Copy { what, .. } => return write!(f, "Copy({what:?})"),
             Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
             Effect::Quit => "Quit",
@@ -122,11 +141,20 @@ impl fmt::Debug for Effect {
     }
 }
 
+/// A platform call in flight, which Esc may cancel.
+struct InFlight {
+    attempt: u64,
+    create: bool,
+    task: AbortHandle,
+}
+
 /// Carries effects out in tokio tasks and sends their results back as
 /// actions. It owns everything with a lifetime beyond one call: the OAuth
-/// listener and the create task that Esc may abort.
+/// listener and the platform calls in flight, which Esc may cancel.
 pub struct Runner {
     tx: mpsc::UnboundedSender<Action>,
+    /// The deadline of each attempt of each platform call.
+    request_timeout: Duration,
     tmux: bool,
     /// Bound but not started yet (the first attempt starts it).
     listener: Option<Listener>,
@@ -136,21 +164,56 @@ pub struct Runner {
     listener_task: Option<JoinHandle<()>>,
     /// The current attempt's state, for pasted redirects.
     current_state: Option<(u64, OAuthState)>,
-    create_task: Option<JoinHandle<()>>,
+    calls: Vec<InFlight>,
 }
 
 impl Runner {
     pub fn new(tx: mpsc::UnboundedSender<Action>) -> Self {
         Runner {
             tx,
+            request_timeout: crate::api::REQUEST_TIMEOUT,
             tmux: clipboard::inside_tmux(),
             listener: None,
             callback_url: None,
             listener_ctl: None,
             listener_task: None,
             current_state: None,
-            create_task: None,
+            calls: Vec::new(),
         }
+    }
+
+    /// Every platform call gives up after `timeout` (`--request-timeout`).
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    fn client(&self, base_url: &str, creds: Credentials) -> Result<Client, ApiError> {
+        Client::with_timeouts(
+            base_url,
+            creds,
+            crate::api::CONNECT_TIMEOUT.min(self.request_timeout),
+            self.request_timeout,
+        )
+    }
+
+    /// Remembers a call so that `Effect::Cancel` and shutting down can stop it.
+    fn track(&mut self, attempt: u64, create: bool, task: JoinHandle<()>) {
+        self.calls.retain(|c| !c.task.is_finished());
+        self.calls.push(InFlight {
+            attempt,
+            create,
+            task: task.abort_handle(),
+        });
+    }
+
+    fn cancel(&mut self, which: impl Fn(&InFlight) -> bool) {
+        self.calls.retain(|c| {
+            if which(c) {
+                c.task.abort();
+            }
+            !which(c)
+        });
     }
 
     fn send(tx: &mpsc::UnboundedSender<Action>, action: Action) {
@@ -168,8 +231,9 @@ impl Runner {
                 base_url,
                 creds,
             } => {
-                tokio::spawn(async move {
-                    let fetched = match Client::new(&base_url, creds) {
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
+                    let fetched = match client {
                         Ok(client) => catalog::refresh(&client).await,
                         Err(e) => Err(e),
                     };
@@ -190,6 +254,7 @@ impl Runner {
                     };
                     Self::send(&tx, Action::ConnectionChecked { attempt, result });
                 });
+                self.track(attempt, false, task);
             }
             Effect::LoadCachedCatalog { base_url } => {
                 tokio::task::spawn_blocking(move || {
@@ -210,8 +275,9 @@ impl Runner {
                 base_url,
                 creds,
             } => {
-                tokio::spawn(async move {
-                    let result = match Client::new(&base_url, creds) {
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
+                    let result = match client {
                         Ok(client) => catalog::refresh(&client).await,
                         Err(e) => Err(e),
                     };
@@ -225,6 +291,7 @@ impl Runner {
                         },
                     );
                 });
+                self.track(attempt, false, task);
             }
             Effect::LookupElement {
                 attempt,
@@ -232,8 +299,9 @@ impl Runner {
                 creds,
                 key,
             } => {
-                tokio::spawn(async move {
-                    let result = match Client::new(&base_url, creds) {
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
+                    let result = match client {
                         Ok(client) => catalog::lookup(&client, &key).await,
                         Err(e) => Err(e),
                     };
@@ -247,6 +315,7 @@ impl Runner {
                         },
                     );
                 });
+                self.track(attempt, false, task);
             }
             Effect::LoadSpec {
                 attempt,
@@ -254,14 +323,16 @@ impl Runner {
                 creds,
                 entry,
             } => {
-                tokio::spawn(async move {
-                    let result = match Client::new(&base_url, creds) {
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
+                    let result = match client {
                         Ok(client) => catalog::element_spec(&client, &entry).await,
                         Err(e) => Err(e),
                     };
                     let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
                     Self::send(&tx, Action::SpecLoaded { attempt, result });
                 });
+                self.track(attempt, false, task);
             }
             Effect::SaveConfig {
                 environment,
@@ -311,14 +382,15 @@ impl Runner {
                 let state = OAuthState::generate();
                 self.current_state = Some((attempt, state.clone()));
                 self.arm_listener(attempt, state.clone());
-                tokio::spawn(async move {
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
                     let req = OAuthUrlRequest {
                         api_key,
                         api_secret,
                         callback_url,
                         state: Secret::new(state.expose()),
                     };
-                    let client = match Client::new(&base_url, creds) {
+                    let client = match client {
                         Ok(client) => client,
                         Err(e) => {
                             let result = Err(ErrorReport::from(&e));
@@ -357,6 +429,7 @@ impl Runner {
                     let result = result.map_err(|e| ErrorReport::from(&e));
                     Self::send(&tx, Action::AuthUrlFetched { attempt, result });
                 });
+                self.track(attempt, false, task);
             }
             Effect::OpenBrowser { attempt, url } => {
                 tokio::task::spawn_blocking(move || {
@@ -389,17 +462,43 @@ impl Runner {
                 creds,
                 body,
             } => {
-                self.abort_create();
-                self.create_task = Some(tokio::spawn(async move {
-                    let result = match Client::new(&base_url, creds) {
-                        Ok(client) => client.create_instance(&body).await,
+                // One create at a time: two in flight could make two instances.
+                self.cancel(|c| c.create);
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
+                    let check = CreatedCheck {
+                        element_key: body.element.key.clone(),
+                        name: body.name.trim().to_string(),
+                        since: SystemTime::now(),
+                    };
+                    let outcome = match client {
+                        Ok(client) => client.create_instance_safely(&body).await,
+                        Err(e) => Err(e),
+                    };
+                    Self::send(&tx, create_action(attempt, outcome, check));
+                });
+                self.track(attempt, true, task);
+            }
+            Effect::CheckCreated {
+                attempt,
+                base_url,
+                creds,
+                check,
+            } => {
+                let client = self.client(&base_url, creds);
+                let task = tokio::spawn(async move {
+                    let result = match client {
+                        Ok(client) => client.list_instances().await.map(|list| {
+                            find_created(list, &check.element_key, &check.name, check.since)
+                        }),
                         Err(e) => Err(e),
                     };
                     let result = result.map_err(|e| ErrorReport::from(&e));
-                    Self::send(&tx, Action::Created { attempt, result });
-                }));
+                    Self::send(&tx, Action::CreateChecked { attempt, result });
+                });
+                self.track(attempt, false, task);
             }
-            Effect::AbortCreate => self.abort_create(),
+            Effect::Cancel { attempt } => self.cancel(|c| c.attempt == attempt),
             Effect::Copy { what, text } => {
                 let osc52 = terminal_out
                     .write_all(clipboard::osc52_sequence(text.expose(), self.tmux).as_bytes())
@@ -434,12 +533,6 @@ impl Runner {
                 });
             }
             Effect::Quit => {}
-        }
-    }
-
-    fn abort_create(&mut self) {
-        if let Some(task) = self.create_task.take() {
-            task.abort();
         }
     }
 
@@ -485,7 +578,7 @@ impl Runner {
 
     /// Stops background work before the wizard returns.
     pub async fn shutdown(mut self) {
-        self.abort_create();
+        self.cancel(|_| true);
         self.listener_ctl = None;
         if let Some(task) = self.listener_task.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(3), task).await;
@@ -498,6 +591,40 @@ fn catalog_problem(e: &ApiError) -> CatalogProblem {
     CatalogProblem {
         offline: matches!(e, ApiError::Network { .. } | ApiError::Timeout),
         message: e.to_string(),
+    }
+}
+
+/// The action that reports a create's outcome: found or not, and whether
+/// it is known.
+fn create_action(
+    attempt: u64,
+    outcome: Result<CreateOutcome, ApiError>,
+    check: CreatedCheck,
+) -> Action {
+    match outcome {
+        Ok(CreateOutcome::Created(instance)) => Action::Created {
+            attempt,
+            result: Ok(instance),
+        },
+        Ok(CreateOutcome::Recovered { instance, cause }) => Action::CreateRecovered {
+            attempt,
+            instance,
+            lost: LostAnswer::of(&cause),
+        },
+        Err(e @ ApiError::NothingCreated { .. }) => Action::NothingCreated {
+            attempt,
+            report: ErrorReport::from(&e),
+        },
+        Err(e @ ApiError::OutcomeUnknown { .. }) => Action::CreateOutcomeUnknown {
+            attempt,
+            report: ErrorReport::from(&e),
+            check,
+            lost: LostAnswer::of(&e),
+        },
+        Err(e) => Action::Created {
+            attempt,
+            result: Err(ErrorReport::from(&e)),
+        },
     }
 }
 

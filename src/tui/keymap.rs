@@ -3,7 +3,7 @@
 //! screen are always the keys that work.
 
 use super::action::Command;
-use super::app::{App, AuthPhase, Overlay, Pending, Step};
+use super::app::{App, AuthPhase, CreatePhase, Overlay, Pending, Step};
 use super::connection::ConnField;
 use super::form_state::FormItem;
 use super::widgets::EditOp;
@@ -169,12 +169,7 @@ pub fn step_bindings(app: &App) -> Vec<Binding> {
         Step::Configure => configure(app),
         Step::Authorize => authorize(app),
         Step::Review => review(),
-        Step::Creating => vec![b(
-            &[ESC],
-            "Esc",
-            "cancel and return to review",
-            Command::Back,
-        )],
+        Step::Creating => creating(app),
         Step::Done => done(app),
     };
     // In an element filter `?` is never part of a name, so it stays help.
@@ -428,6 +423,31 @@ fn review() -> Vec<Binding> {
             Command::PageUp,
         ),
     ]
+}
+
+fn creating(app: &App) -> Vec<Binding> {
+    match app.creating.as_ref().map(|c| &c.phase) {
+        Some(CreatePhase::NothingCreated(_)) => vec![
+            b(&[ENTER, ch('r')], "Enter", "create again", Command::Retry)
+                .with_detail("send the same request again: nothing was created, so it is safe"),
+            b(&[ESC], "Esc", "back to review", Command::Back),
+        ],
+        Some(CreatePhase::Unknown { .. }) => vec![
+            b(&[ch('r'), ENTER], "r", "check again", Command::Retry).with_detail(
+                "look among the platform's instances again for the one this create may have made",
+            ),
+            b(&[ESC], "Esc", "back to review", Command::Back),
+        ],
+        Some(CreatePhase::Checking { .. }) => {
+            vec![b(&[ESC], "Esc", "stop looking", Command::Back)]
+        }
+        Some(CreatePhase::Sending) | None => vec![b(
+            &[ESC],
+            "Esc",
+            "cancel and return to review",
+            Command::Back,
+        )],
+    }
 }
 
 fn done(app: &App) -> Vec<Binding> {

@@ -41,6 +41,8 @@ pub struct WizardOptions {
     pub no_browser: bool,
     /// Preselect this element and open its form.
     pub element: Option<String>,
+    /// The deadline of each call to the platform (`--request-timeout`).
+    pub request_timeout: Duration,
 }
 
 pub struct WizardOutcome {
@@ -119,14 +121,18 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         save_dir: PathBuf::new(),
         sandbox: opts.sandbox.is_some(),
         config_path: crate::config::config_path(),
+        request_timeout: opts.request_timeout,
     };
     let mut app = initial_app(&opts, settings, theme::Theme::from_env());
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let mut runner = effect::Runner::new(tx);
-    let (mut term, guard) = terminal::setup()?;
+    let mut runner = effect::Runner::new(tx).with_request_timeout(opts.request_timeout);
+    // Caught before the terminal changes mode, so that from the first frame
+    // on, these signals end the wizard through the loop below (which
+    // restores the terminal) instead of killing it in raw mode.
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    let (mut term, guard) = terminal::setup()?;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -136,6 +142,11 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
     }
     let result: anyhow::Result<()> = async {
         loop {
+            // A panic in an effect's task ran the panic hook, which gave the
+            // terminal back; drawing on would scribble over the message.
+            if !terminal::is_active() {
+                anyhow::bail!("an internal error stopped the wizard (its message is above)");
+            }
             term.draw(|f| ui::render(&app, f))?;
             let action = tokio::select! {
                 event = events.next() => match event {

@@ -3,7 +3,10 @@
 //! The UI draws on stderr so stdout stays free for results (`--print-token`
 //! pipes the token). Restoring is idempotent and happens from the guard's
 //! `Drop`, from the panic hook (before the panic message is printed, so it
-//! is readable), and on SIGTERM/SIGHUP through the event loop.
+//! is readable), and on SIGTERM/SIGHUP through the event loop (SIGINT, which
+//! a keyboard cannot send in raw mode, ends the command's future and so
+//! drops the guard). `examples/terminal_panic.rs` uses exactly this setup
+//! to show, in a test, that a panic leaves a usable terminal.
 
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
@@ -20,7 +23,7 @@ pub type Tui = Terminal<CrosstermBackend<Stderr>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
-/// Restores the terminal while alive; dropping it restores.
+/// Keeps the wizard's terminal mode while alive; dropping it restores.
 pub struct TerminalGuard(());
 
 impl Drop for TerminalGuard {
@@ -29,6 +32,8 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Raw mode, the alternate screen, bracketed paste and a hidden cursor,
+/// with the panic hook installed first so that no panic can leave them.
 pub fn setup() -> io::Result<(Tui, TerminalGuard)> {
     install_panic_hook();
     enable_raw_mode()?;
@@ -44,6 +49,12 @@ pub fn setup() -> io::Result<(Tui, TerminalGuard)> {
     Ok((terminal, guard))
 }
 
+/// Whether the wizard's terminal mode is on: false before `setup`, and
+/// after anything (the guard, the panic hook) restored the terminal.
+pub fn is_active() -> bool {
+    ACTIVE.load(Ordering::SeqCst)
+}
+
 /// Leaves the wizard's terminal mode; does nothing if it is not active.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
@@ -57,7 +68,14 @@ pub fn restore() {
     }
 }
 
-fn install_panic_hook() {
+/// Chains a hook that restores the terminal before the previous hook
+/// prints the panic message, so the message lands on the normal screen.
+/// Installed once, however often it is called.
+///
+/// The hook runs before unwinding starts, and also with `panic = "abort"`
+/// (where no guard's `Drop` would ever run): the abort comes only after the
+/// hooks, so the terminal is restored either way.
+pub fn install_panic_hook() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();

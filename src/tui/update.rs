@@ -4,9 +4,9 @@
 
 use super::action::{Action, CallbackResult, Command, CopyTarget, FileSaveError};
 use super::app::{
-    App, AuthPhase, AuthProblem, BrowserStatus, CatalogProblem, CreatingState, DoneState,
-    ErrorReport, Grant, ListenerStatus, Notice, NoticeKind, Overlay, Pending, ReviewView,
-    SavePrompt, Step,
+    App, AuthPhase, AuthProblem, BrowserStatus, CatalogProblem, CreatePhase, CreatingState,
+    DoneState, ErrorReport, Grant, ListenerStatus, LostAnswer, Notice, NoticeKind, Overlay,
+    Pending, ReviewView, SavePrompt, Step,
 };
 use super::connection::{CheckStatus, ConnField, EnvKind, Remember};
 use super::effect::Effect;
@@ -120,6 +120,44 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             result,
         } => callback(app, attempt, pasted, result),
         Action::Created { attempt, result } => created(app, attempt, result),
+        Action::CreateRecovered {
+            attempt,
+            instance,
+            lost,
+        } => {
+            if sending(app, attempt) {
+                app.authorize.grant = None;
+                finish_create(app, instance, Some(lost));
+            }
+            vec![]
+        }
+        Action::NothingCreated { attempt, report } => {
+            if sending(app, attempt) {
+                app.authorize.grant = None;
+                nothing_created(app, report);
+            }
+            vec![]
+        }
+        Action::CreateOutcomeUnknown {
+            attempt,
+            report,
+            check,
+            lost,
+        } => {
+            if sending(app, attempt) {
+                app.authorize.grant = None;
+                if let Some(c) = app.creating.as_mut() {
+                    c.phase = CreatePhase::Unknown {
+                        report,
+                        check,
+                        lost,
+                    };
+                }
+                app.notice = None;
+            }
+            vec![]
+        }
+        Action::CreateChecked { attempt, result } => create_checked(app, attempt, result),
         Action::Copied { what, report } => {
             app.notice = Some(match report {
                 Ok(how) => Notice::success(format!("{} {how}", what.label())),
@@ -189,17 +227,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Step::Configure => configure_command(app, cmd),
         Step::Authorize => authorize_command(app, cmd),
         Step::Review => review_command(app, cmd),
-        Step::Creating => {
-            if cmd == Command::Back {
-                app.creating = None;
-                app.step = Step::Review;
-                app.notice = Some(Notice::info(
-                    "Cancelled. If the platform had already received the request the instance may exist; check the console before trying again.",
-                ));
-                return vec![Effect::AbortCreate];
-            }
-            vec![]
-        }
+        Step::Creating => creating_command(app, cmd),
         Step::Done => done_command(app, cmd),
     }
 }
@@ -363,7 +391,17 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Reveal => conn.reveal = !conn.reveal,
         Command::TestConnection => return start_check(app, false),
         Command::Continue => return start_check(app, true),
-        Command::Back => return ask_quit(app),
+        // Esc first stops a check in flight, and stays on the form.
+        Command::Back => {
+            if let CheckStatus::Running { attempt, .. } = conn.check {
+                conn.check = CheckStatus::NotRun;
+                app.notice = Some(Notice::info(
+                    "Stopped testing the connection; Enter tests it again.",
+                ));
+                return vec![Effect::Cancel { attempt }];
+            }
+            return ask_quit(app);
+        }
         _ => {}
     }
     vec![]
@@ -1043,6 +1081,13 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Back => {
             app.step = Step::Configure;
             app.notice = None;
+            // A sign-in link still on its way is not wanted any more.
+            if auth.phase == AuthPhase::FetchingUrl {
+                auth.phase = AuthPhase::Idle;
+                return vec![Effect::Cancel {
+                    attempt: auth.attempt,
+                }];
+            }
         }
         Command::Continue if auth.paste_focused => {
             let input = auth.paste.value().trim();
@@ -1153,28 +1198,229 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.step = Step::Configure;
             app.notice = None;
         }
-        Command::Continue => {
-            let Some(body) = request(app) else {
-                return vec![];
-            };
+        Command::Continue => return start_create(app),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Sends the request the Review step shows.
+fn start_create(app: &mut App) -> Vec<Effect> {
+    let Some(body) = request(app) else {
+        return vec![];
+    };
+    let attempt = app.new_attempt();
+    app.creating = Some(CreatingState {
+        attempt,
+        started: app.now,
+        phase: CreatePhase::Sending,
+    });
+    app.review.error = None;
+    app.notice = None;
+    app.step = Step::Creating;
+    vec![Effect::Create {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+        body: Box::new(body),
+    }]
+}
+
+/// Whether `attempt` is the create in flight (a late answer to a cancelled
+/// one is ignored).
+fn sending(app: &App, attempt: u64) -> bool {
+    app.creating
+        .as_ref()
+        .is_some_and(|c| c.attempt == attempt && c.phase == CreatePhase::Sending)
+}
+
+/// Whether sending the request again needs a new OAuth code: the one sent
+/// is spent, whatever became of the create.
+fn needs_new_code(app: &App) -> bool {
+    app.is_oauth() && app.authorize.grant.is_none()
+}
+
+fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let Some(creating) = app.creating.as_mut() else {
+        return vec![];
+    };
+    match (&creating.phase, cmd) {
+        (CreatePhase::Sending, Command::Back) => {
+            let attempt = creating.attempt;
+            app.creating = None;
+            app.step = Step::Review;
+            app.notice = Some(Notice::info(
+                "Cancelled. The request may still have reached the platform, so the instance may exist: look for it among the platform's instances before creating it again.",
+            ));
+            vec![Effect::Cancel { attempt }]
+        }
+        (CreatePhase::NothingCreated(_), Command::Retry | Command::Continue) => {
+            if needs_new_code(app) {
+                app.creating = None;
+                app.step = Step::Authorize;
+                return start_authorization(app);
+            }
+            start_create(app)
+        }
+        (
+            CreatePhase::Unknown {
+                report,
+                check,
+                lost,
+            },
+            Command::Retry | Command::Continue,
+        ) => {
+            let (report, check, lost) = (report.clone(), check.clone(), *lost);
             let attempt = app.new_attempt();
             app.creating = Some(CreatingState {
                 attempt,
                 started: app.now,
+                phase: CreatePhase::Checking {
+                    report,
+                    check: check.clone(),
+                    lost,
+                },
             });
-            app.review.error = None;
             app.notice = None;
-            app.step = Step::Creating;
-            return vec![Effect::Create {
+            vec![Effect::CheckCreated {
                 attempt,
                 base_url: app.connection.base_url(),
                 creds: credentials(app),
-                body: Box::new(body),
-            }];
+                check,
+            }]
         }
-        _ => {}
+        // Stop looking; back to the question.
+        (
+            CreatePhase::Checking {
+                report,
+                check,
+                lost,
+            },
+            Command::Back,
+        ) => {
+            let attempt = creating.attempt;
+            creating.phase = CreatePhase::Unknown {
+                report: report.clone(),
+                check: check.clone(),
+                lost: *lost,
+            };
+            app.notice = Some(Notice::info("Stopped checking; r checks again."));
+            vec![Effect::Cancel { attempt }]
+        }
+        (CreatePhase::NothingCreated(report), Command::Back) => {
+            let report = report.clone();
+            app.creating = None;
+            create_failed_back(app, report);
+            vec![]
+        }
+        (CreatePhase::Unknown { report, check, .. }, Command::Back) => {
+            let (report, name) = (report.clone(), check.name.clone());
+            app.creating = None;
+            create_failed_back(app, report);
+            app.notice = Some(Notice::error(format!(
+                "The instance \"{name}\" may exist: look for it among the platform's instances before creating it again."
+            )));
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// Back from a create that failed to the step it can be tried again from,
+/// showing why: Review, or Authorize when a new code is needed.
+fn create_failed_back(app: &mut App, report: ErrorReport) {
+    if needs_new_code(app) {
+        app.authorize.phase = AuthPhase::Failed(AuthProblem::CreateFailed(report));
+        app.step = Step::Authorize;
+        app.notice = None;
+    } else {
+        app.notice = Some(Notice::error(format!(
+            "Creating failed: {}",
+            report.message
+        )));
+        app.review.error = Some(report);
+        app.step = Step::Review;
+    }
+}
+
+/// What the wizard advises when nothing was created (the library's advice
+/// speaks of running a command again).
+const NOTHING_CREATED_ADVICE: &str = "Trying again is safe, and everything you typed is kept.";
+
+fn nothing_created(app: &mut App, mut report: ErrorReport) {
+    report.advice = NOTHING_CREATED_ADVICE.to_string();
+    if needs_new_code(app) {
+        // The code was spent: trying again starts with a new sign-in.
+        app.creating = None;
+        create_failed_back(app, report);
+        return;
+    }
+    if let Some(c) = app.creating.as_mut() {
+        c.phase = CreatePhase::NothingCreated(report);
+    }
+    app.notice = None;
+}
+
+fn create_checked(
+    app: &mut App,
+    attempt: u64,
+    result: Result<Option<crate::api::Instance>, ErrorReport>,
+) -> Vec<Effect> {
+    let Some(creating) = app.creating.as_mut() else {
+        return vec![];
+    };
+    let CreatePhase::Checking {
+        report,
+        check,
+        lost,
+    } = &creating.phase
+    else {
+        return vec![];
+    };
+    if creating.attempt != attempt {
+        return vec![];
+    }
+    let (report, check, lost) = (report.clone(), check.clone(), *lost);
+    match result {
+        Ok(Some(instance)) => finish_create(app, instance, Some(lost)),
+        Ok(None) => nothing_created(
+            app,
+            ErrorReport {
+                message: format!(
+                    "the platform's instances, read again, include no new instance named \"{}\", so nothing was created and it is safe to try again",
+                    check.name
+                ),
+                ..report
+            },
+        ),
+        Err(e) => {
+            creating.phase = CreatePhase::Unknown {
+                report,
+                check,
+                lost,
+            };
+            app.notice = Some(Notice::error(format!(
+                "The instance list could not be read this time either: {}. r tries again.",
+                e.message
+            )));
+        }
     }
     vec![]
+}
+
+/// Done: the instance exists (`recovered` when its answer was lost and it
+/// was found in the instance list).
+fn finish_create(app: &mut App, instance: crate::api::Instance, recovered: Option<LostAnswer>) {
+    app.creating = None;
+    app.created.push(instance.clone());
+    app.done = Some(DoneState {
+        instance,
+        prompt: None,
+        saved_to: None,
+        recovered,
+    });
+    app.step = Step::Done;
+    app.notice = None;
 }
 
 fn created(
@@ -1182,7 +1428,7 @@ fn created(
     attempt: u64,
     result: Result<crate::api::Instance, ErrorReport>,
 ) -> Vec<Effect> {
-    if app.creating.as_ref().map(|c| c.attempt) != Some(attempt) {
+    if !sending(app, attempt) {
         return vec![];
     }
     app.creating = None;
@@ -1190,14 +1436,7 @@ fn created(
     let used_code = app.authorize.grant.take().is_some();
     let report = match result {
         Ok(instance) => {
-            app.created.push(instance.clone());
-            app.done = Some(DoneState {
-                instance,
-                prompt: None,
-                saved_to: None,
-            });
-            app.step = Step::Done;
-            app.notice = None;
+            finish_create(app, instance, None);
             return vec![];
         }
         Err(report) => report,

@@ -158,7 +158,17 @@ fn server_errors_stay_on_review_with_advice() {
 fn esc_while_creating_aborts_and_a_late_answer_is_ignored() {
     let mut app = bigcommerce_at_review();
     let (attempt, ..) = created_config(&enter(&mut app));
-    assert!(matches!(esc(&mut app).as_slice(), [Effect::AbortCreate]));
+    let effects = esc(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Cancel { attempt: a }] if *a == attempt),
+        "{effects:?}"
+    );
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("may still have reached the platform"));
     assert_eq!(app.step, Step::Review);
     update(
         &mut app,

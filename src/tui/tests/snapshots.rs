@@ -710,3 +710,55 @@ fn oauth1_authorize_screens() {
     );
     snap("authorize_oauth1_token_failed", &app);
 }
+
+#[test]
+fn lost_create_answers_and_quitting_mid_create() {
+    use crate::tui::app::{CreatedCheck, LostAnswer};
+    let name = "ecwid-20250102-0304";
+
+    let mut app = at_review("ecwid");
+    let (attempt, ..) = created_config(&enter(&mut app));
+    app.typed = true;
+    ctrl(&mut app, 'c');
+    snap("confirm_quit_creating", &app);
+    key(&mut app, KeyCode::Char('n'));
+    let mut report = server_error();
+    report.status = None;
+    report.request_id = None;
+    report.message = format!("the server did not answer in time; the platform has no new instance named \"{name}\", so nothing was created and it is safe to try again");
+    update(&mut app, Action::NothingCreated { attempt, report });
+    snap("creating_nothing_created", &app);
+
+    let mut app = at_review("ecwid");
+    let (attempt, ..) = created_config(&enter(&mut app));
+    let mut report = server_error();
+    report.message = "the connection closed before the server's answer was complete (error decoding response body), and checking whether the instance was created failed too (The sandbox answers 503 here (HTTP 503))".into();
+    update(
+        &mut app,
+        Action::CreateOutcomeUnknown {
+            attempt,
+            report,
+            check: CreatedCheck {
+                element_key: "ecwid".into(),
+                name: name.into(),
+                since: std::time::UNIX_EPOCH,
+            },
+            lost: LostAnswer::ConnectionDropped,
+        },
+    );
+    snap("creating_outcome_unknown", &app);
+    key(&mut app, KeyCode::Char('r'));
+    snap("creating_checking", &app);
+
+    let mut app = at_review("ecwid");
+    let (attempt, ..) = created_config(&enter(&mut app));
+    update(
+        &mut app,
+        Action::CreateRecovered {
+            attempt,
+            instance: instance(1234, name, "ecwid", "Ecwid", TOKEN),
+            lost: LostAnswer::ConnectionDropped,
+        },
+    );
+    snap("done_recovered", &app);
+}

@@ -27,6 +27,7 @@ pub fn settings() -> Settings {
         save_dir: PathBuf::new(),
         sandbox: false,
         config_path: Some(PathBuf::from("/home/ada/.config/ce-wizard/config.toml")),
+        request_timeout: Duration::from_secs(60),
     }
 }
 
@@ -40,6 +41,7 @@ pub fn options(env: Option<Environment>, user: Option<&str>, org: Option<&str>) 
         oauth_timeout: Duration::from_secs(300),
         no_browser: false,
         element: None,
+        request_timeout: Duration::from_secs(60),
     }
 }
 

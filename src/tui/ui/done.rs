@@ -14,6 +14,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines = vec![
         Line::styled(format!("✓ Instance {} created", i.id), t.success()),
         Line::raw(""),
+    ];
+    if let Some(lost) = done.recovered {
+        lines.push(Line::styled(lost.recovered_note(), t.warning()));
+        lines.push(Line::raw(""));
+    }
+    lines.extend([
         kv(t, "Name", 10, vec![Span::styled(i.name.clone(), t.value())]),
         kv(t, "ID", 10, vec![Span::raw(i.id.to_string())]),
         kv(t, "Element", 10, vec![Span::raw(format!("{} ({})", i.element_name, i.element_key))]),
@@ -27,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Line::styled("The element token, with your user and organization secrets, authorizes calls through this instance.", t.help()),
         Line::styled("Calls through the instance send the header", t.dim()),
         Line::styled("Authorization: User <user secret>, Organization <org secret>, Element <token>", t.dim()),
-    ];
+    ]);
     if let Some(path) = &done.saved_to {
         lines.push(Line::styled(
             format!("Saved to {}", path.display()),

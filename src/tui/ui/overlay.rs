@@ -1,7 +1,7 @@
 //! Windows drawn over a step: the key help and the quit confirmation.
 
 use super::widgets::{centered, pad, wrap};
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::{App, CreatePhase, Overlay, Step};
 use crate::tui::keymap;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -81,9 +81,26 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
 
 fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let lines = vec![
-        Line::styled("Quit ce-wizard?", t.title()),
-        Line::raw("What you typed is not saved anywhere."),
+    let mut lines = vec![Line::styled("Quit ce-wizard?", t.title())];
+    let creating = app.step == Step::Creating
+        && app
+            .creating
+            .as_ref()
+            .is_some_and(|c| c.phase == CreatePhase::Sending);
+    if creating {
+        // Quitting cannot call back a request the platform may have.
+        lines.extend(
+            wrap(
+                "The create is on its way: quitting stops waiting, but the platform may still create the instance.",
+                42,
+            )
+            .into_iter()
+            .map(|l| Line::styled(l, t.warning())),
+        );
+    } else {
+        lines.push(Line::raw("What you typed is not saved anywhere."));
+    }
+    lines.extend([
         Line::raw(""),
         Line::from(vec![
             Span::styled("y", t.key()),
@@ -93,8 +110,8 @@ fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
             Span::styled("Esc", t.key()),
             Span::raw(" keep going"),
         ]),
-    ];
-    let rect = centered(area, 44, 6);
+    ]);
+    let rect = centered(area, 44, lines.len() as u16 + 2);
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines).block(
