@@ -295,11 +295,18 @@ fn view_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
         return (String::new(), 0);
     }
     let cursor = cursor.min(chars.len());
-    let mut start = 0;
-    let cols_between =
-        |a: usize, b: usize| chars[a..b].iter().map(|c| col_width(*c)).sum::<usize>();
-    while start < cursor && cols_between(start, cursor) + 1 > width {
-        start += 1;
+    // Walk left from the cursor while the characters still fit beside it:
+    // the cost follows the width, not the value's length, so a pasted
+    // 100 KB value draws as fast as a short one.
+    let mut start = cursor;
+    let mut cursor_col = 0;
+    while start > 0 {
+        let w = col_width(chars[start - 1]);
+        if cursor_col + w + 1 > width {
+            break;
+        }
+        cursor_col += w;
+        start -= 1;
     }
     let mut out = String::new();
     let mut used = 0;
@@ -311,7 +318,7 @@ fn view_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
         out.push(c);
         used += w;
     }
-    (out, cols_between(start, cursor))
+    (out, cursor_col)
 }
 
 #[cfg(test)]
