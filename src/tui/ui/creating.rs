@@ -1,5 +1,6 @@
 //! Step 6: waiting for the platform to create the instance.
 
+use super::widgets::text;
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -28,5 +29,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.help(),
         ),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        area,
+    );
 }

@@ -1,7 +1,7 @@
 //! Step 2: the catalog, filtered by typing, with the highlighted element's
 //! details.
 
-use super::widgets::{input_spans, pad, scroll_start, truncate};
+use super::widgets::{input_spans, pad, scroll_start, text, truncate};
 use crate::catalog::ElementSpec;
 use crate::tui::app::{App, ListenerStatus};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -75,15 +75,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if app.picker.matches.is_empty() {
         rows.push(Line::styled("No match; Esc clears the filter", t.warning()));
     }
-    frame.render_widget(Paragraph::new(rows), list);
+    text(frame, Paragraph::new(rows), list);
 
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(t.border());
     let inner = block.inner(right);
-    frame.render_widget(block, right);
+    // Only the left edge is drawn: styling the whole pane would cost more
+    // than its text.
+    frame.render_widget(block, Rect { width: 1, ..right });
     if let Some(spec) = app.highlighted() {
-        frame.render_widget(
+        text(
+            frame,
             Paragraph::new(details(app, spec, inner.width as usize)).wrap(Wrap { trim: false }),
             Rect {
                 x: inner.x + 1,
