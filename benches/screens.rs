@@ -18,6 +18,7 @@
 use ce_wizard::api::Instance;
 use ce_wizard::catalog::parse_spec;
 use ce_wizard::config::Environment;
+use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use ce_wizard::secret::Secret;
 use ce_wizard::tui::action::Action;
 use ce_wizard::tui::app::{App, Settings, Step};
@@ -360,6 +361,11 @@ fn first_frame(c: &mut Criterion) {
                 black_box(parse_spec(name, text).unwrap());
             }
         })
+    });
+    // `--sandbox` starts the platform's emulator before the first frame:
+    // its catalog of a few hundred generated elements, and its threads.
+    group.bench_function("Sandbox::start (--sandbox, before the first frame)", |b| {
+        b.iter_with_large_drop(|| Sandbox::start(SandboxOptions::default()).unwrap())
     });
     for (w, h) in SIZES {
         group.bench_function(
