@@ -714,9 +714,11 @@ def print_first_frames(ff):
     for name, r in ff.items():
         ratio = f"  {r['median_ms'] / base:5.1f}x ce-wizard" if name in ("rclone config", "gh auth login") else ""
         line = f"  {name:44} median {r['median_ms']:7.2f} ms  (p10 {r['p10_ms']:6.2f}, p90 {r['p90_ms']:6.2f})"
+        # A program that has already ended (the floor) has no RSS to read.
         if r["cpu_median_ms"] is not None:
-            line += (f"  CPU {r['cpu_median_ms']:6.2f} ms  RSS {r['rss_at_first_frame_kb'] / 1024:5.1f} MiB"
-                     f"  threads {r['threads_at_first_frame']:g}")
+            line += f"  CPU {r['cpu_median_ms']:6.2f} ms"
+        if r["rss_at_first_frame_kb"] is not None:
+            line += f"  RSS {r['rss_at_first_frame_kb'] / 1024:5.1f} MiB  threads {r['threads_at_first_frame']:g}"
         print(line + ratio)
 
 
