@@ -15,11 +15,14 @@ use crossterm::terminal::{
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::io::{self, Stderr};
+use std::io::{self, BufWriter, Stderr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
-pub type Tui = Terminal<CrosstermBackend<Stderr>>;
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
+
+/// Room for a whole frame of a large terminal, so one frame is one write.
+const FRAME_BUFFER: usize = 64 * 1024;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -45,7 +48,14 @@ pub fn setup() -> io::Result<(Tui, TerminalGuard)> {
         EnableBracketedPaste,
         cursor::Hide
     )?;
-    let terminal = Terminal::new(CrosstermBackend::new(io::stderr()))?;
+    // Stderr is unbuffered, and ratatui writes a frame as many small
+    // commands (a cursor move, a colour, one cell): unbuffered, each is a
+    // write(2) to the terminal, over a thousand for the first 80x24 frame.
+    // Buffered, the frame leaves in one write when `draw` flushes.
+    let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        FRAME_BUFFER,
+        io::stderr(),
+    )))?;
     Ok((terminal, guard))
 }
 

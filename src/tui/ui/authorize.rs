@@ -1,6 +1,6 @@
 //! Step 4 (OAuth elements): the browser round trip.
 
-use super::widgets::input_spans;
+use super::widgets::{input_spans, text};
 use crate::catalog::AuthKind;
 use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -94,7 +94,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        body,
+    );
 
     let waiting = matches!(app.authorize.phase, AuthPhase::Waiting { .. });
     if waiting || !app.authorize.paste.is_empty() {

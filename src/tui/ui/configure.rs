@@ -1,6 +1,6 @@
 //! Step 3: the element's configuration form, then name and tags.
 
-use super::widgets::{indented, input_spans, pad, scroll_start};
+use super::widgets::{indented, input_spans, pad, scroll_start, text};
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::tui::app::App;
 use crate::tui::form_state::{FormItem, FormState};
@@ -112,7 +112,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let height = rows_area.height as usize;
     let start = scroll_start(rows.len(), height, focus_row, focus_after + 1);
     let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), rows_area);
+    text(frame, Paragraph::new(shown), rows_area);
     if let Some((row, col)) = cursor.filter(|(row, _)| (start..start + height).contains(row)) {
         let y = rows_area.y + (row - start) as u16;
         frame.set_cursor_position((rows_area.x + value_x as u16 + col, y));
@@ -122,8 +122,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .borders(Borders::TOP)
         .border_style(t.border());
     let inner = block.inner(help_area);
-    frame.render_widget(block, help_area);
+    // Only the top edge is drawn (see `text`).
     frame.render_widget(
+        block,
+        Rect {
+            height: help_area.height.min(1),
+            ..help_area
+        },
+    );
+    text(
+        frame,
         Paragraph::new(help_lines(app, form)).wrap(Wrap { trim: true }),
         inner,
     );

@@ -1,6 +1,6 @@
 //! Step 1: where to connect and with which account secrets.
 
-use super::widgets::{indented, input_spans, pad, truncate};
+use super::widgets::{indented, input_spans, pad, text, truncate};
 use crate::tui::app::App;
 use crate::tui::connection::{CheckStatus, ConnField, EnvKind};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,7 +21,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             t.help(),
         ),
     ];
-    frame.render_widget(
+    text(
+        frame,
         Paragraph::new(intro_lines).wrap(Wrap { trim: false }),
         intro,
     );
@@ -131,7 +132,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             lines.push(Line::styled(format!("  {}", report.advice), t.warning()));
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        area,
+    );
     if let Some(pos) = cursor {
         frame.set_cursor_position(pos);
     }

@@ -1,6 +1,6 @@
 //! The last step: the created instance and its token.
 
-use super::widgets::{input_spans, kv};
+use super::widgets::{input_spans, kv, text};
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -49,7 +49,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let prompt_height = if done.prompt.is_some() { 3 } else { 0 };
     let [body, prompt_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height)]).areas(area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), body);
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        body,
+    );
 
     if let Some(p) = &done.prompt {
         let block = Block::default()

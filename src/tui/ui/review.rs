@@ -140,11 +140,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // Never scroll past the end, however often PgDn is pressed.
     let max_scroll = lines.len().saturating_sub(inner_height) as u16;
     let scroll = app.review.scroll.min(max_scroll);
-    frame.render_widget(
+    // The box and its text apart, so the text is drawn in the rows it
+    // fills (see `text`).
+    let inner = block.inner(code);
+    frame.render_widget(block, code);
+    super::widgets::text(
+        frame,
         Paragraph::new(lines)
-            .block(block)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0)),
-        code,
+        inner,
     );
 }

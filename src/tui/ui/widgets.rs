@@ -4,6 +4,8 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::TextField;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 /// A text input as spans within `width` columns, and the cursor column when
@@ -31,6 +33,23 @@ pub fn input_spans(
         vec![Span::styled(shown, theme.value())],
         focused.then_some(cursor as u16),
     )
+}
+
+/// Draws a paragraph in the rows of `area` it fills. ratatui styles every
+/// cell of a paragraph's area, twice, blank rows included: on a 250x70
+/// terminal that was a third of the instructions of a keystroke
+/// (PERFORMANCE.md). The rows below the text are blank either way.
+pub fn text(frame: &mut Frame, paragraph: Paragraph, area: Rect) {
+    let rows = paragraph
+        .line_count(area.width)
+        .min(usize::from(area.height));
+    frame.render_widget(
+        paragraph,
+        Rect {
+            height: rows as u16,
+            ..area
+        },
+    );
 }
 
 /// Cuts a string to `width` columns, ending with `…` when cut.
