@@ -44,6 +44,7 @@ fn settings() -> Settings {
     Settings {
         callback_port: 48213,
         oauth_timeout: Duration::from_secs(300),
+        request_timeout: ce_wizard::api::REQUEST_TIMEOUT,
         no_browser: false,
         remote: false,
         name_stamp: "20250102-0304".into(),
@@ -61,6 +62,7 @@ fn options(user: Option<&str>, org: Option<&str>) -> WizardOptions {
         sandbox: None,
         callback_port: 48213,
         oauth_timeout: Duration::from_secs(300),
+        request_timeout: ce_wizard::api::REQUEST_TIMEOUT,
         no_browser: false,
         element: None,
     }
