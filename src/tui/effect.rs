@@ -216,6 +216,35 @@ impl Runner {
         });
     }
 
+    /// Runs one platform call in a task the runner tracks, so Esc can
+    /// cancel it. `call` gets a client with the run's deadline (a client
+    /// that cannot be built fails like the call would); `report` turns the
+    /// result into the actions to send back.
+    fn call<T, Fut>(
+        &mut self,
+        attempt: u64,
+        create: bool,
+        (base_url, creds): (&str, Credentials),
+        call: impl FnOnce(Client) -> Fut + Send + 'static,
+        report: impl FnOnce(Result<T, ApiError>) -> Vec<Action> + Send + 'static,
+    ) where
+        T: Send + 'static,
+        Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+    {
+        let client = self.client(base_url, creds);
+        let tx = self.tx.clone();
+        let task = tokio::spawn(async move {
+            let result = match client {
+                Ok(client) => call(client).await,
+                Err(e) => Err(e),
+            };
+            for action in report(result) {
+                Self::send(&tx, action);
+            }
+        });
+        self.track(attempt, create, task);
+    }
+
     fn send(tx: &mpsc::UnboundedSender<Action>, action: Action) {
         // The loop has ended if this fails; there is no one left to tell.
         let _ = tx.send(action);
@@ -231,30 +260,35 @@ impl Runner {
                 base_url,
                 creds,
             } => {
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let fetched = match client {
-                        Ok(client) => catalog::refresh(&client).await,
-                        Err(e) => Err(e),
-                    };
-                    let result = match fetched {
+                let url = base_url.clone();
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    |client| async move { catalog::refresh(&client).await },
+                    move |fetched| match fetched {
+                        // The catalog first, so the list is in place when
+                        // the check moves the person on.
                         Ok(catalog) => {
                             let n = catalog.len();
-                            Self::send(
-                                &tx,
+                            vec![
                                 Action::CatalogRefreshed {
                                     attempt,
-                                    base_url,
+                                    base_url: url,
                                     result: Ok(Box::new(catalog)),
                                 },
-                            );
-                            Ok(n)
+                                Action::ConnectionChecked {
+                                    attempt,
+                                    result: Ok(n),
+                                },
+                            ]
                         }
-                        Err(e) => Err(ErrorReport::from(&e)),
-                    };
-                    Self::send(&tx, Action::ConnectionChecked { attempt, result });
-                });
-                self.track(attempt, false, task);
+                        Err(e) => vec![Action::ConnectionChecked {
+                            attempt,
+                            result: Err(ErrorReport::from(&e)),
+                        }],
+                    },
+                );
             }
             Effect::LoadCachedCatalog { base_url } => {
                 tokio::task::spawn_blocking(move || {
@@ -275,23 +309,20 @@ impl Runner {
                 base_url,
                 creds,
             } => {
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let result = match client {
-                        Ok(client) => catalog::refresh(&client).await,
-                        Err(e) => Err(e),
-                    };
-                    let result = result.map(Box::new).map_err(|e| catalog_problem(&e));
-                    Self::send(
-                        &tx,
-                        Action::CatalogRefreshed {
+                let url = base_url.clone();
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    |client| async move { catalog::refresh(&client).await },
+                    move |result| {
+                        vec![Action::CatalogRefreshed {
                             attempt,
-                            base_url,
-                            result,
-                        },
-                    );
-                });
-                self.track(attempt, false, task);
+                            base_url: url,
+                            result: result.map(Box::new).map_err(|e| catalog_problem(&e)),
+                        }]
+                    },
+                );
             }
             Effect::LookupElement {
                 attempt,
@@ -299,23 +330,20 @@ impl Runner {
                 creds,
                 key,
             } => {
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let result = match client {
-                        Ok(client) => catalog::lookup(&client, &key).await,
-                        Err(e) => Err(e),
-                    };
-                    let result = result.map_err(|e| ErrorReport::from(&e));
-                    Self::send(
-                        &tx,
-                        Action::ElementLookedUp {
+                let wanted = key.clone();
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move { catalog::lookup(&client, &wanted).await },
+                    move |result| {
+                        vec![Action::ElementLookedUp {
                             attempt,
                             key,
-                            result,
-                        },
-                    );
-                });
-                self.track(attempt, false, task);
+                            result: result.map_err(|e| ErrorReport::from(&e)),
+                        }]
+                    },
+                );
             }
             Effect::LoadSpec {
                 attempt,
@@ -323,16 +351,16 @@ impl Runner {
                 creds,
                 entry,
             } => {
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let result = match client {
-                        Ok(client) => catalog::element_spec(&client, &entry).await,
-                        Err(e) => Err(e),
-                    };
-                    let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
-                    Self::send(&tx, Action::SpecLoaded { attempt, result });
-                });
-                self.track(attempt, false, task);
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move { catalog::element_spec(&client, &entry).await },
+                    move |result| {
+                        let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
+                        vec![Action::SpecLoaded { attempt, result }]
+                    },
+                );
             }
             Effect::SaveConfig {
                 environment,
@@ -464,20 +492,18 @@ impl Runner {
             } => {
                 // One create at a time: two in flight could make two instances.
                 self.cancel(|c| c.create);
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let check = CreatedCheck {
-                        element_key: body.element.key.clone(),
-                        name: body.name.trim().to_string(),
-                        since: SystemTime::now(),
-                    };
-                    let outcome = match client {
-                        Ok(client) => client.create_instance_safely(&body).await,
-                        Err(e) => Err(e),
-                    };
-                    Self::send(&tx, create_action(attempt, outcome, check));
-                });
-                self.track(attempt, true, task);
+                let check = CreatedCheck {
+                    element_key: body.element.key.clone(),
+                    name: body.name.trim().to_string(),
+                    since: SystemTime::now(),
+                };
+                self.call(
+                    attempt,
+                    true,
+                    (&base_url, creds),
+                    move |client| async move { client.create_instance_safely(&body).await },
+                    move |outcome| vec![create_action(attempt, outcome, check)],
+                );
             }
             Effect::CheckCreated {
                 attempt,
@@ -485,18 +511,24 @@ impl Runner {
                 creds,
                 check,
             } => {
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let result = match client {
-                        Ok(client) => client.list_instances().await.map(|list| {
-                            find_created(list, &check.element_key, &check.name, check.since)
-                        }),
-                        Err(e) => Err(e),
-                    };
-                    let result = result.map_err(|e| ErrorReport::from(&e));
-                    Self::send(&tx, Action::CreateChecked { attempt, result });
-                });
-                self.track(attempt, false, task);
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move {
+                        let list = client.list_instances().await?;
+                        Ok(find_created(
+                            list,
+                            &check.element_key,
+                            &check.name,
+                            check.since,
+                        ))
+                    },
+                    move |result| {
+                        let result = result.map_err(|e| ErrorReport::from(&e));
+                        vec![Action::CreateChecked { attempt, result }]
+                    },
+                );
             }
             Effect::Cancel { attempt } => self.cancel(|c| c.attempt == attempt),
             Effect::Copy { what, text } => {
