@@ -158,12 +158,9 @@ async fn a_corrupt_or_foreign_cache_is_ignored() {
 #[tokio::test]
 async fn offline_the_bundled_specs_are_the_catalog() {
     use_test_cache_dir();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}/elements/api-v2");
+    // Port 1: nothing listens there, and unlike a port bound and released
+    // here, no sandbox of a test running alongside can be handed it.
+    let base = "http://127.0.0.1:1/elements/api-v2".to_string();
     let offline = Client::with_timeouts(
         &base,
         Credentials {

@@ -341,13 +341,9 @@ fn elements_lists_the_live_catalog_cached_first() {
 #[test]
 fn offline_the_bundled_specs_are_the_catalog() {
     let dir = tempfile::tempdir().unwrap();
-    // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let base = format!("http://127.0.0.1:{port}/elements/api-v2");
+    // Port 1: nothing listens there, and unlike a port bound and released
+    // here, no sandbox of a test running alongside can be handed it.
+    let base = "http://127.0.0.1:1/elements/api-v2".to_string();
     let bin = |args: &[&str]| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ce-wizard"));
         c.env_clear()
