@@ -6,9 +6,10 @@
 //! the generated elements of [`super::generate`] (their metadata as
 //! generated); lookups are by hash map, not scans.
 
-use super::generate::Generated;
+use super::generate::{Generated, Recipe};
 use crate::catalog::{bundled, form_fields, ElementSpec, FieldKind, FieldSpec};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -34,10 +35,21 @@ pub struct Element {
     pub spec: ElementSpec,
     pub active: bool,
     pub deleted: bool,
-    /// The metadata array of `GET /elements/{k}/configuration`.
-    configuration: Value,
-    /// What `POST /instances` insists on, in metadata order.
-    required: Vec<String>,
+    metadata: Metadata,
+}
+
+enum Metadata {
+    /// A bundled spec's, derived once: there are only a handful.
+    Built {
+        /// The metadata array of `GET /elements/{k}/configuration`.
+        configuration: Value,
+        /// What `POST /instances` insists on, in metadata order.
+        required: Vec<String>,
+    },
+    /// A generated element's, built from its recipe each time it is asked
+    /// for: a few microseconds, against holding hundreds of arrays nobody
+    /// opens.
+    Generated(Recipe),
 }
 
 impl Element {
@@ -60,34 +72,40 @@ impl Element {
             spec,
             active: true,
             deleted: false,
-            configuration,
-            required,
+            metadata: Metadata::Built {
+                configuration,
+                required,
+            },
         }
     }
 
-    /// The platform fills in defaults and sets internal entries itself, so
-    /// only required entries without either must come with the request.
     fn generated(id: u64, g: Generated) -> Element {
-        let required = g
-            .configuration
-            .iter()
-            .filter(|e| e["required"] == true && e["internal"] != true)
-            .filter(|e| e["defaultValue"].as_str().is_none_or(str::is_empty))
-            .filter_map(|e| e["key"].as_str().map(str::to_string))
-            .collect();
         Element {
             id,
             spec: g.spec,
             active: g.active,
             deleted: g.deleted,
-            configuration: Value::Array(g.configuration),
-            required,
+            metadata: Metadata::Generated(g.recipe),
         }
     }
 
-    /// The configuration keys `POST /instances` refuses to go without.
-    pub fn required_keys(&self) -> &[String] {
-        &self.required
+    /// The configuration keys `POST /instances` refuses to go without. The
+    /// platform fills in defaults and sets internal entries itself, so only
+    /// required entries without either must come with the request.
+    pub fn required_keys(&self) -> Cow<'_, [String]> {
+        match &self.metadata {
+            Metadata::Built { required, .. } => Cow::Borrowed(required),
+            Metadata::Generated(_) => {
+                let configuration = self.configuration();
+                let entries = configuration.as_array().map(Vec::as_slice).unwrap_or(&[]);
+                entries
+                    .iter()
+                    .filter(|e| e["required"] == true && e["internal"] != true)
+                    .filter(|e| e["defaultValue"].as_str().is_none_or(str::is_empty))
+                    .filter_map(|e| e["key"].as_str().map(str::to_string))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -237,15 +255,20 @@ impl Element {
     pub fn detail(&self) -> Value {
         let mut value = self.summary();
         if let Value::Object(map) = &mut value {
-            map.insert("configuration".into(), self.configuration.clone());
+            map.insert("configuration".into(), self.configuration().into_owned());
         }
         value
     }
 
     /// The metadata array. For a bundled spec: its own fields, then the
     /// common ones it does not redeclare, numbered in that order.
-    pub fn configuration(&self) -> &Value {
-        &self.configuration
+    pub fn configuration(&self) -> Cow<'_, Value> {
+        match &self.metadata {
+            Metadata::Built { configuration, .. } => Cow::Borrowed(configuration),
+            Metadata::Generated(recipe) => {
+                Cow::Owned(Value::Array(recipe.configuration(&self.spec.key)))
+            }
+        }
     }
 
     /// The `element` block stored inside an instance.
@@ -387,6 +410,26 @@ mod tests {
         let catalog = Catalog::new([spec("dup"), again]);
         assert_eq!(catalog.elements().len(), 1);
         assert_eq!(catalog.find("dup").unwrap().spec.name, "DUP");
+    }
+
+    /// Clients cache the listing by its ETag and tests name generated
+    /// elements, so the sandbox's catalog must not drift between versions:
+    /// this digest covers the listing and every element's metadata and
+    /// required keys.
+    #[test]
+    fn the_sandbox_catalog_is_the_same_in_every_version() {
+        let catalog = Catalog::sandbox();
+        let (listing, etag) = catalog.listing();
+        let mut all = listing.to_vec();
+        for element in catalog.elements() {
+            all.extend(serde_json::to_vec(&element.configuration()).unwrap());
+            all.extend(element.required_keys().join(",").bytes());
+        }
+        assert_eq!(
+            (etag, format!("{:016x}", fnv1a(&all))),
+            ("\"e62854741e6154da\"", "5d2cebc6023e032e".to_string()),
+            "the sandbox catalog changed; if that is meant (a bundled spec changed), pin the new values"
+        );
     }
 
     #[test]

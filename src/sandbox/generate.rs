@@ -4,7 +4,11 @@
 //! shapes, and beta, inactive and deleted elements a client must filter out.
 //!
 //! Everything comes from a fixed seed, so the same sandbox serves the same
-//! catalog (and the same ETag) on every run. Three hand-written elements come
+//! catalog (and the same ETag) on every run. An element keeps only its
+//! [`Recipe`], the few draws that make it, and builds its metadata when
+//! asked: holding every element's metadata as JSON values cost the
+//! `--sandbox` wizard milliseconds before its first frame and megabytes of
+//! memory for elements nobody opens. Three hand-written elements come
 //! first, for tests that need to know exactly what they get:
 //! [`SHOWCASE_CUSTOM`], [`SHOWCASE_OAUTH1`] and [`SHOWCASE_OAUTH2`].
 
@@ -30,9 +34,51 @@ pub struct Generated {
     pub spec: ElementSpec,
     pub active: bool,
     pub deleted: bool,
+    pub recipe: Recipe,
+}
+
+/// What an element's configuration metadata is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Recipe {
+    Showcase(Showcase),
+    Drawn(Draws),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Showcase {
+    Custom,
+    Oauth1,
+    Oauth2,
+}
+
+/// The random choices of one made-up element, in the order they were drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    auth: AuthKind,
+    /// Custom authentication only.
+    subdomain_required: bool,
+    site_url: bool,
+    /// The shape of the region's options, when it has a region.
+    region: Option<u8>,
+    sandbox: bool,
+    notes: bool,
+    account_id: bool,
+    page_size: bool,
+    /// Display orders, one per entry; `None` leaves the entries unnumbered.
+    order: Option<Box<[u8]>>,
+}
+
+impl Recipe {
     /// The configuration metadata, as `GET /elements/{key}/configuration`
     /// answers it.
-    pub configuration: Vec<Value>,
+    pub fn configuration(&self, key: &str) -> Vec<Value> {
+        match self {
+            Recipe::Showcase(Showcase::Custom) => custom_showcase(),
+            Recipe::Showcase(Showcase::Oauth1) => oauth1_showcase(),
+            Recipe::Showcase(Showcase::Oauth2) => oauth2_showcase(),
+            Recipe::Drawn(draws) => draws.configuration(key),
+        }
+    }
 }
 
 /// The showcase elements, then the random ones. `taken` keys (the bundled
@@ -57,7 +103,7 @@ pub fn generate(taken: &[&str]) -> Vec<Generated> {
         if !keys.insert(key.clone()) {
             continue;
         }
-        out.push(random_element(&mut rng, key, name, hub.0));
+        out.push(random_element(&mut rng, &key, &name, hub.0));
     }
     out
 }
@@ -325,7 +371,7 @@ fn number(entries: &mut [Value], order: &[Option<u64>]) {
     }
 }
 
-fn showcases() -> Vec<Generated> {
+fn custom_showcase() -> Vec<Value> {
     let mut custom = vec![
         entry(
             "nimbus.subdomain",
@@ -414,7 +460,10 @@ fn showcases() -> Vec<Generated> {
         ],
     );
     custom.extend(platform_entries(SHOWCASE_CUSTOM));
+    custom
+}
 
+fn oauth1_showcase() -> Vec<Value> {
     let mut oauth1 = oauth1_entries(SHOWCASE_OAUTH1);
     oauth1.push(entry(
         "kestrel.include.replies",
@@ -424,7 +473,10 @@ fn showcases() -> Vec<Generated> {
         json!({"defaultValue": "true"}),
     ));
     oauth1.extend(platform_entries(SHOWCASE_OAUTH1));
+    oauth1
+}
 
+fn oauth2_showcase() -> Vec<Value> {
     let mut oauth2 = oauth2_entries(SHOWCASE_OAUTH2);
     oauth2.push(entry(
         "aurora.instance.url",
@@ -441,145 +493,193 @@ fn showcases() -> Vec<Generated> {
         json!({"options": ["team", "business", "enterprise"], "defaultValue": "business"}),
     ));
     oauth2.extend(platform_entries(SHOWCASE_OAUTH2));
+    oauth2
+}
 
+fn showcases() -> Vec<Generated> {
+    let showcase = |key, name, hub, auth, beta, which| Generated {
+        spec: spec(key, name, hub, auth, beta),
+        active: true,
+        deleted: false,
+        recipe: Recipe::Showcase(which),
+    };
     vec![
-        Generated {
-            spec: spec(
-                SHOWCASE_CUSTOM,
-                "Nimbus Desk",
-                "helpdesk",
-                AuthKind::Custom,
-                false,
-            ),
-            active: true,
-            deleted: false,
-            configuration: custom,
-        },
-        Generated {
-            spec: spec(
-                SHOWCASE_OAUTH1,
-                "Kestrel Social",
-                "social",
-                AuthKind::Oauth1,
-                false,
-            ),
-            active: true,
-            deleted: false,
-            configuration: oauth1,
-        },
-        Generated {
-            spec: spec(SHOWCASE_OAUTH2, "Aurora CRM", "crm", AuthKind::Oauth2, true),
-            active: true,
-            deleted: false,
-            configuration: oauth2,
-        },
+        showcase(
+            SHOWCASE_CUSTOM,
+            "Nimbus Desk",
+            "helpdesk",
+            AuthKind::Custom,
+            false,
+            Showcase::Custom,
+        ),
+        showcase(
+            SHOWCASE_OAUTH1,
+            "Kestrel Social",
+            "social",
+            AuthKind::Oauth1,
+            false,
+            Showcase::Oauth1,
+        ),
+        showcase(
+            SHOWCASE_OAUTH2,
+            "Aurora CRM",
+            "crm",
+            AuthKind::Oauth2,
+            true,
+            Showcase::Oauth2,
+        ),
     ]
 }
 
-fn random_element(rng: &mut Rng, key: String, name: String, hub: &str) -> Generated {
+/// The platform's entries every element has, before its own.
+const PLATFORM_ENTRIES: usize = 6;
+
+fn random_element(rng: &mut Rng, key: &str, name: &str, hub: &str) -> Generated {
     let auth = match rng.below(100) {
         0..=34 => AuthKind::Oauth2,
         35..=42 => AuthKind::Oauth1,
         43..=62 => AuthKind::Basic,
         _ => AuthKind::Custom,
     };
-    let mut own = match auth {
-        AuthKind::Oauth2 => oauth2_entries(&key),
-        AuthKind::Oauth1 => oauth1_entries(&key),
-        AuthKind::Basic => vec![
-            entry("username", "Username", "TEXTFIELD_64", true, json!({})),
-            entry("password", "Password", "PASSWORD", true, json!({})),
-        ],
-        AuthKind::Custom => vec![
-            entry(
-                &format!("{key}.api.key"),
-                "API Key",
-                "PASSWORD",
-                true,
-                json!({}),
-            ),
-            entry(
-                "subdomain",
-                "Subdomain",
-                "TEXTFIELD_32",
-                rng.chance(60),
-                json!({}),
-            ),
-        ],
+    let subdomain_required = auth == AuthKind::Custom && rng.chance(60);
+    let mut draws = Draws {
+        auth,
+        subdomain_required,
+        site_url: rng.chance(40),
+        region: rng.chance(30).then(|| rng.below(3) as u8),
+        sandbox: rng.chance(25),
+        notes: rng.chance(15),
+        account_id: rng.chance(15),
+        page_size: rng.chance(10),
+        order: None,
     };
-    if rng.chance(40) {
-        own.push(entry(
-            "site.url",
-            "Site URL",
-            "TEXTFIELD_1000",
-            true,
-            json!({}),
-        ));
-    }
-    if rng.chance(30) {
-        own.push(entry(
-            "region",
-            "Region",
-            "SELECTION",
-            false,
-            json!({"defaultValue": "us", "options": option_shape(rng)}),
-        ));
-    }
-    if rng.chance(25) {
-        own.push(entry(
-            "sandbox",
-            "Sandbox account",
-            "BOOLEAN",
-            false,
-            json!({"defaultValue": "false"}),
-        ));
-    }
-    if rng.chance(15) {
-        own.push(entry("notes", "Notes", "TEXTAREA", false, json!({})));
-    }
-    if rng.chance(15) {
-        own.push(entry(
-            "account.id",
-            "Account ID",
-            "TEXTFIELD_64",
-            true,
-            json!({"hideFromConsole": true}),
-        ));
-    }
-    if rng.chance(10) {
-        own.push(entry(
-            "page.size",
-            "Page Size",
-            "NUMBER",
-            false,
-            json!({"defaultValue": "50"}),
-        ));
-    }
-    let mut configuration = platform_entries(&key);
-    configuration.append(&mut own);
     // Most elements number their entries in a shuffled order; some leave
     // the numbers out.
     if !rng.chance(15) {
-        let n = configuration.len();
-        let mut order: Vec<u64> = (1..=n as u64).collect();
+        let n = draws.entry_count();
+        let mut order: Vec<u8> = (1..=n as u8).collect();
         for i in (1..n).rev() {
             order.swap(i, rng.below(i + 1));
         }
-        let order: Vec<Option<u64>> = order.into_iter().map(Some).collect();
-        number(&mut configuration, &order);
+        draws.order = Some(order.into_boxed_slice());
     }
     let state = rng.below(100);
     Generated {
-        spec: spec(&key, &name, hub, auth, rng.chance(8)),
+        spec: spec(key, name, hub, auth, rng.chance(8)),
         active: state >= 4,
         deleted: (4..7).contains(&state),
-        configuration,
+        recipe: Recipe::Drawn(draws),
+    }
+}
+
+impl Draws {
+    fn own_entries(&self) -> usize {
+        let by_auth = match self.auth {
+            AuthKind::Oauth2 => 7,
+            AuthKind::Oauth1 => 6,
+            AuthKind::Basic | AuthKind::Custom => 2,
+        };
+        let optional = [
+            self.site_url,
+            self.region.is_some(),
+            self.sandbox,
+            self.notes,
+            self.account_id,
+            self.page_size,
+        ];
+        by_auth + optional.iter().filter(|on| **on).count()
+    }
+
+    fn entry_count(&self) -> usize {
+        PLATFORM_ENTRIES + self.own_entries()
+    }
+
+    fn configuration(&self, key: &str) -> Vec<Value> {
+        let mut own = match self.auth {
+            AuthKind::Oauth2 => oauth2_entries(key),
+            AuthKind::Oauth1 => oauth1_entries(key),
+            AuthKind::Basic => vec![
+                entry("username", "Username", "TEXTFIELD_64", true, json!({})),
+                entry("password", "Password", "PASSWORD", true, json!({})),
+            ],
+            AuthKind::Custom => vec![
+                entry(
+                    &format!("{key}.api.key"),
+                    "API Key",
+                    "PASSWORD",
+                    true,
+                    json!({}),
+                ),
+                entry(
+                    "subdomain",
+                    "Subdomain",
+                    "TEXTFIELD_32",
+                    self.subdomain_required,
+                    json!({}),
+                ),
+            ],
+        };
+        if self.site_url {
+            own.push(entry(
+                "site.url",
+                "Site URL",
+                "TEXTFIELD_1000",
+                true,
+                json!({}),
+            ));
+        }
+        if let Some(shape) = self.region {
+            own.push(entry(
+                "region",
+                "Region",
+                "SELECTION",
+                false,
+                json!({"defaultValue": "us", "options": option_shape(shape)}),
+            ));
+        }
+        if self.sandbox {
+            own.push(entry(
+                "sandbox",
+                "Sandbox account",
+                "BOOLEAN",
+                false,
+                json!({"defaultValue": "false"}),
+            ));
+        }
+        if self.notes {
+            own.push(entry("notes", "Notes", "TEXTAREA", false, json!({})));
+        }
+        if self.account_id {
+            own.push(entry(
+                "account.id",
+                "Account ID",
+                "TEXTFIELD_64",
+                true,
+                json!({"hideFromConsole": true}),
+            ));
+        }
+        if self.page_size {
+            own.push(entry(
+                "page.size",
+                "Page Size",
+                "NUMBER",
+                false,
+                json!({"defaultValue": "50"}),
+            ));
+        }
+        let mut configuration = platform_entries(key);
+        configuration.append(&mut own);
+        if let Some(order) = &self.order {
+            let order: Vec<Option<u64>> = order.iter().map(|o| Some(u64::from(*o))).collect();
+            number(&mut configuration, &order);
+        }
+        configuration
     }
 }
 
 /// SELECTION options come in several shapes in the wild.
-fn option_shape(rng: &mut Rng) -> Value {
-    match rng.below(3) {
+fn option_shape(shape: u8) -> Value {
+    match shape {
         0 => json!(["us", "eu", "ap"]),
         1 => {
             json!([{"value": "us", "label": "US"}, {"value": "eu", "label": "EU"}, {"value": "ap", "label": "APAC"}])
@@ -599,11 +699,37 @@ mod tests {
         assert_eq!(a.len(), RANDOM_ELEMENTS + 3);
         for (x, y) in a.iter().zip(&b) {
             assert_eq!(x.spec, y.spec);
-            assert_eq!(x.configuration, y.configuration);
+            assert_eq!(x.recipe, y.recipe);
+            let key = &x.spec.key;
+            assert_eq!(x.recipe.configuration(key), y.recipe.configuration(key));
             assert_eq!((x.active, x.deleted), (y.active, y.deleted));
         }
         let keys: HashSet<&str> = a.iter().map(|g| g.spec.key.as_str()).collect();
         assert_eq!(keys.len(), a.len(), "keys are unique");
+    }
+
+    /// The display orders are drawn before the entries are built, so their
+    /// count must match the entries exactly.
+    #[test]
+    fn every_numbered_entry_gets_one_order() {
+        let mut numbered = 0;
+        for g in generate(&[]) {
+            let Recipe::Drawn(draws) = &g.recipe else {
+                continue;
+            };
+            let configuration = g.recipe.configuration(&g.spec.key);
+            assert_eq!(draws.entry_count(), configuration.len(), "{}", g.spec.key);
+            if let Some(order) = &draws.order {
+                numbered += 1;
+                let mut given: Vec<u64> = configuration
+                    .iter()
+                    .map(|e| e["displayOrder"].as_u64().unwrap())
+                    .collect();
+                given.sort_unstable();
+                assert_eq!(given, (1..=order.len() as u64).collect::<Vec<_>>());
+            }
+        }
+        assert!(numbered > 200, "{numbered}");
     }
 
     #[test]
@@ -622,9 +748,13 @@ mod tests {
         ] {
             assert!(count(&|g| g.spec.auth == auth) > 10, "{auth:?}");
         }
-        let types: HashSet<&str> = all
+        let configurations: Vec<Vec<Value>> = all
             .iter()
-            .flat_map(|g| g.configuration.iter())
+            .map(|g| g.recipe.configuration(&g.spec.key))
+            .collect();
+        let types: HashSet<&str> = configurations
+            .iter()
+            .flatten()
             .filter_map(|e| e["type"].as_str())
             .collect();
         for t in [

@@ -57,8 +57,8 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
     };
 
     let configuration = configuration(&body)?;
-    let missing: Vec<&str> = element
-        .required_keys()
+    let required = element.required_keys();
+    let missing: Vec<&str> = required
         .iter()
         .filter(|k| is_blank(configuration.get(k.as_str())))
         .map(String::as_str)

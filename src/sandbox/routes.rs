@@ -104,7 +104,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
             None => no_such_element(&key),
         },
         (Route::ElementConfiguration(key), _) => match state.catalog.find(&key) {
-            Some(element) => Response::json(200, element.configuration()),
+            Some(element) => Response::json(200, &element.configuration()),
             None => no_such_element(&key),
         },
         (Route::OauthUrl(key), _) => provider::oauth_url(state, &key, req),
