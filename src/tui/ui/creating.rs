@@ -2,6 +2,7 @@
 //! when its answer got lost: send again (nothing was created) or look
 //! again (the instance may exist).
 
+use super::widgets::text;
 use crate::tui::app::{App, CreatePhase, ErrorReport};
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
@@ -93,7 +94,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             lines
         }
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        area,
+    );
 }
 
 /// The failure, with its status and request ID (the advice, that trying

@@ -2,7 +2,7 @@
 //! highlighted element's details, and the fetching of a form the platform
 //! describes.
 
-use super::widgets::{input_spans, list_offset, pad, truncate};
+use super::widgets::{input_spans, list_offset, pad, text, truncate};
 use crate::catalog::{CatalogEntry, Origin};
 use crate::tui::app::{App, ListenerStatus, Pending};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -79,7 +79,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .borders(Borders::LEFT)
         .border_style(t.border());
     let inner = block.inner(right);
-    frame.render_widget(block, right);
+    // Only the left edge is drawn: styling the whole pane would cost more
+    // than its text.
+    frame.render_widget(block, Rect { width: 1, ..right });
     let inner = Rect {
         x: inner.x + 1,
         width: inner.width.saturating_sub(1),
@@ -99,7 +101,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             None => vec![],
         },
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        inner,
+    );
 }
 
 fn render_list(app: &App, frame: &mut Frame, area: Rect) {
@@ -137,7 +143,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
     if matches.is_empty() {
         rows.push(Line::styled("No match; Esc clears the filter", t.warning()));
     }
-    frame.render_widget(Paragraph::new(rows), area);
+    text(frame, Paragraph::new(rows), area);
 }
 
 /// "3 min ago", "2 h ago", "5 days ago".
