@@ -2,6 +2,7 @@
 //! It holds no handles, sockets or tasks, so tests build it, drive it with
 //! actions and read it back without a terminal.
 
+use super::clock::Clock;
 use super::connection::ConnectionForm;
 use super::form_state::FormState;
 use super::picker::Index;
@@ -470,8 +471,7 @@ pub struct App {
     pub notice: Option<Notice>,
     pub created: Vec<Instance>,
     pub saved_files: Vec<PathBuf>,
-    pub now: Instant,
-    pub ticks: u64,
+    pub clock: Clock,
     /// Whether the person typed anything (quitting then asks first).
     pub typed: bool,
     /// Set when the wizard should end; `true` means interrupted.
@@ -558,8 +558,7 @@ impl App {
             notice: None,
             created: Vec::new(),
             saved_files: Vec::new(),
-            now: Instant::now(),
-            ticks: 0,
+            clock: Clock::new(Instant::now()),
             typed: false,
             exit: None,
             next_attempt: 1,
@@ -643,8 +642,7 @@ impl App {
     }
 
     pub fn spinner(&self) -> char {
-        const FRAMES: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-        FRAMES[(self.ticks % FRAMES.len() as u64) as usize]
+        self.clock.spinner()
     }
 
     /// Default name of a new instance of this element.

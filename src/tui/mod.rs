@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod clock;
 pub mod connection;
 pub mod effect;
 pub mod form_state;
@@ -22,6 +23,7 @@ use crate::sandbox::Sandbox;
 use crate::secret::Secret;
 use action::Action;
 use app::{App, Settings, Step};
+use clock::Moves;
 use connection::ConnectionForm;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
@@ -141,13 +143,21 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         runner.run(e, term.backend_mut());
     }
     let result: anyhow::Result<()> = async {
+        let mut draw = true;
+        let mut moves = Moves::EveryTick;
+        let mut drawn_at = app.clock.now();
         loop {
             // A panic in an effect's task ran the panic hook, which gave the
             // terminal back; drawing on would scribble over the message.
             if !terminal::is_active() {
                 anyhow::bail!("an internal error stopped the wizard (its message is above)");
             }
-            term.draw(|f| ui::render(&app, f))?;
+            if draw {
+                app.clock.take_read();
+                term.draw(|f| ui::render(&app, f))?;
+                moves = app.clock.take_read();
+                drawn_at = app.clock.now();
+            }
             let action = tokio::select! {
                 event = events.next() => match event {
                     Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Action::Key(k),
@@ -162,6 +172,12 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                 Some(action) = rx.recv() => action,
                 _ = sigterm.recv() => { app.exit = Some(true); break }
                 _ = sighup.recv() => { app.exit = Some(true); break }
+            };
+            // After a tick, only a frame that showed time can look different
+            // (see `clock`); anything else may change the screen.
+            draw = match &action {
+                Action::Tick(now) => moves.redraw_at(drawn_at, *now),
+                _ => true,
             };
             for effect in update::update(&mut app, action) {
                 runner.run(effect, term.backend_mut());

@@ -40,8 +40,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Tick(now) => {
-            app.now = now;
-            app.ticks += 1;
+            app.clock.tick(now);
             if let AuthPhase::Waiting { deadline, .. } = &app.authorize.phase {
                 if now >= *deadline {
                     app.authorize.phase = AuthPhase::Failed(AuthProblem::TimedOut);
@@ -502,7 +501,7 @@ fn set_catalog(app: &mut App, catalog: Catalog, age: Duration) {
     let before = app.picker.selected;
     app.picker.index = Index::for_entries(catalog.entries());
     app.catalog.catalog = catalog;
-    app.catalog.age = Some((age, app.now));
+    app.catalog.age = Some((age, app.clock.now()));
     let picker = &mut app.picker;
     picker.index.search(picker.filter.value());
     let entries = app.catalog.catalog.entries();
@@ -990,7 +989,7 @@ fn auth_url_fetched(
             vec![]
         }
         Ok(url) => {
-            let deadline = app.now + app.settings.oauth_timeout;
+            let deadline = app.clock.now() + app.settings.oauth_timeout;
             let skipped = if app.settings.no_browser {
                 Some("--no-browser")
             } else if app.settings.remote {
@@ -1212,7 +1211,7 @@ fn start_create(app: &mut App) -> Vec<Effect> {
     let attempt = app.new_attempt();
     app.creating = Some(CreatingState {
         attempt,
-        started: app.now,
+        started: app.clock.now(),
         phase: CreatePhase::Sending,
     });
     app.review.error = None;
@@ -1274,7 +1273,7 @@ fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             let attempt = app.new_attempt();
             app.creating = Some(CreatingState {
                 attempt,
-                started: app.now,
+                started: app.clock.now(),
                 phase: CreatePhase::Checking {
                     report,
                     check: check.clone(),

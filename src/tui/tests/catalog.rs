@@ -73,7 +73,7 @@ fn a_stale_cache_shows_at_once_and_the_refresh_replaces_it_keeping_filter_and_se
     cached(&mut app, stale, 3 * DAY);
     assert!(app.catalog.catalog.is_live());
     assert_eq!(app.catalog.catalog.len(), 49);
-    assert_eq!(app.catalog.age_at(app.now), Some(3 * DAY));
+    assert_eq!(app.catalog.age_at(app.clock.now()), Some(3 * DAY));
     assert_eq!(app.picker.filter.value(), "e", "the filter is kept");
     assert_eq!(highlighted(&app), "magentov20", "the selection is kept");
     assert!(app
@@ -85,7 +85,7 @@ fn a_stale_cache_shows_at_once_and_the_refresh_replaces_it_keeping_filter_and_se
     // The refresh: another list, fresh.
     refreshed(&mut app, refresh, Ok(live_catalog(60)));
     assert_eq!(app.catalog.catalog.len(), 68);
-    assert_eq!(app.catalog.age_at(app.now), Some(Duration::ZERO));
+    assert_eq!(app.catalog.age_at(app.clock.now()), Some(Duration::ZERO));
     assert_eq!(app.catalog.refreshing, None);
     assert_eq!(app.picker.filter.value(), "e");
     assert_eq!(highlighted(&app), "magentov20");
@@ -104,9 +104,12 @@ fn a_stale_cache_shows_at_once_and_the_refresh_replaces_it_keeping_filter_and_se
 #[test]
 fn the_age_grows_with_the_ticks() {
     let mut app = connected_live(0);
-    let later = app.now + Duration::from_secs(180);
+    let later = app.clock.now() + Duration::from_secs(180);
     update(&mut app, Action::Tick(later));
-    assert_eq!(app.catalog.age_at(app.now), Some(Duration::from_secs(180)));
+    assert_eq!(
+        app.catalog.age_at(app.clock.now()),
+        Some(Duration::from_secs(180))
+    );
 }
 
 #[test]

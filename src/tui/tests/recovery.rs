@@ -335,7 +335,7 @@ fn denied_and_timed_out_attempts_can_be_retried() {
             result: Ok("https://signin.example/b".into()),
         },
     );
-    let start = app.now;
+    let start = app.clock.now();
     update(&mut app, Action::Tick(start + Duration::from_secs(299)));
     assert!(matches!(app.authorize.phase, AuthPhase::Waiting { .. }));
     update(&mut app, Action::Tick(start + Duration::from_secs(300)));

@@ -7,6 +7,7 @@ use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
 use crate::tui::app::{
     App, AuthPhase, AuthProblem, CatalogProblem, ErrorReport, ListenerStatus, Overlay, Step,
 };
+use crate::tui::clock::Moves;
 use crate::tui::connection::CheckStatus;
 use crate::tui::effect::Effect;
 use crate::tui::form_state::FormItem;
@@ -40,7 +41,31 @@ fn snap(name: &str, app: &App) {
     for (w, h) in SIZES {
         let terminal = draw(app, w, h);
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend().to_string());
+        a_frame_that_reads_no_time_stays_after_a_tick(name, app, w, h);
     }
+}
+
+/// The run loop redraws after a tick only a frame that read the clock, and
+/// one that read it only to the minute at most once a second. On every
+/// screen snapshotted here, check that the frame is the same a tick later
+/// (a minute later, if it read nothing).
+fn a_frame_that_reads_no_time_stays_after_a_tick(name: &str, app: &App, w: u16, h: u16) {
+    app.clock.take_read();
+    let before = draw(app, w, h).backend().to_string();
+    let later = match app.clock.take_read() {
+        Moves::EveryTick => return,
+        Moves::EverySecond => Duration::ZERO,
+        Moves::Never => Duration::from_secs(61),
+    };
+    let (now, ticks) = (app.clock.now(), app.clock.ticks());
+    app.clock.tick(now + later);
+    let after = draw(app, w, h).backend().to_string();
+    app.clock.set(now, ticks);
+    app.clock.take_read();
+    assert_eq!(
+        before, after,
+        "{name} at {w}x{h} changes with time more often than its reading of the clock says"
+    );
 }
 
 fn values(key: &str) -> &'static [(&'static str, &'static str)] {
@@ -296,6 +321,51 @@ fn configure_screens() {
         },
     );
     snap("configure_bigcommerce_missing_keys", &app);
+}
+
+/// A tick can end the sign-in (its deadline passed), and the run loop draws
+/// after a tick only a frame that read the clock: every screen that can
+/// show the waiting sign-in must read it, the help over it included.
+#[test]
+fn a_sign_in_timing_out_on_a_tick_is_drawn() {
+    let (mut app, attempt) = authorizing();
+    for action in [
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok(auth_url()),
+        },
+        Action::BrowserOpened {
+            attempt,
+            result: Ok(()),
+        },
+    ] {
+        update(&mut app, action);
+    }
+    let AuthPhase::Waiting { deadline, .. } = app.authorize.phase else {
+        panic!("not waiting: {:?}", app.authorize.phase)
+    };
+    for overlay in [false, true] {
+        if overlay {
+            key(&mut app, KeyCode::Char('?'));
+        }
+        app.clock.take_read();
+        draw(&app, 80, 24);
+        assert_eq!(
+            app.clock.take_read(),
+            Moves::EveryTick,
+            "help shown: {overlay}"
+        );
+    }
+    esc(&mut app);
+    update(&mut app, Action::Tick(deadline));
+    let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(
+        matches!(
+            app.authorize.phase,
+            AuthPhase::Failed(AuthProblem::TimedOut)
+        ),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -579,7 +649,7 @@ fn live_catalog_screens() {
     // The platform's catalog, fetched three minutes ago, a beta element
     // highlighted further down than the first page.
     let mut app = connected_live(12);
-    let later = app.now + Duration::from_secs(185);
+    let later = app.clock.now() + Duration::from_secs(185);
     update(&mut app, Action::Tick(later));
     while app.highlighted().unwrap().key != "kestrelsocial" {
         key(&mut app, KeyCode::Down);

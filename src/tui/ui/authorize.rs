@@ -54,7 +54,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             deadline,
             browser,
         } => {
-            let left = deadline.saturating_duration_since(app.now).as_secs();
+            let left = deadline
+                .saturating_duration_since(app.clock.now())
+                .as_secs();
             lines.push(Line::styled(
                 format!(
                     "{} Waiting for you to allow access in the browser… {}:{:02} left",

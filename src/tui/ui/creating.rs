@@ -20,7 +20,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let waited = app
-        .now
+        .clock
+        .now()
         .saturating_duration_since(creating.started)
         .as_secs();
     let deadline = humantime::format_duration(app.settings.request_timeout);

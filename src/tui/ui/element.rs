@@ -166,7 +166,7 @@ fn origin_line(app: &App) -> (String, Style) {
     match view.catalog.origin() {
         Origin::Live { .. } => {
             let age = view
-                .age_at(app.now)
+                .age_at(app.clock.now_for_minutes())
                 .map_or_else(String::new, |a| format!(", updated {}", ago(a)));
             let busy = if view.refreshing.is_some() {
                 spinner("refreshing…")
@@ -206,7 +206,7 @@ fn note_line(app: &App) -> Option<String> {
     let n = view.catalog.len();
     let showing = match view.catalog.origin() {
         Origin::Bundled => format!("showing the {n} bundled elements"),
-        Origin::Live { .. } => match view.age_at(app.now) {
+        Origin::Live { .. } => match view.age_at(app.clock.now_for_minutes()) {
             Some(age) => format!("showing the catalog as of {}", ago(age)),
             None => "showing the catalog as cached".into(),
         },
