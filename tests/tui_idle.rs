@@ -6,7 +6,7 @@ mod common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{frame, keys};
-use common::wizard::{pick_element, Home, Wizard};
+use common::wizard::{pick_element, Home, SilentPlatform, Wizard};
 use std::time::Duration;
 
 #[test]
@@ -42,23 +42,11 @@ fn a_still_screen_is_not_redrawn_while_the_person_reads() {
 
 #[test]
 fn a_spinner_keeps_turning_without_a_key() {
-    // A platform that takes connections and never answers keeps the wizard
-    // fetching the catalog, spinner shown, for as long as the test needs.
-    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}/elements/api-v2",
-        silent.local_addr().unwrap().port()
-    );
-    let held = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
-    let keep = held.clone();
-    std::thread::spawn(move || {
-        for conn in silent.incoming().flatten() {
-            keep.lock().unwrap().push(conn);
-        }
-    });
+    // The catalog's fetch never ends: its spinner stays on screen.
+    let silent = SilentPlatform::start();
     let sandbox = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
     let home = Home::new();
-    let mut pty = Wizard::new(&sandbox, &home).base_url(&url).spawn();
+    let mut pty = Wizard::new(&sandbox, &home).base_url(&silent.url).spawn();
     let first = pty.wait_for("fetching the catalog");
     let spinner_row = |screen: &str| {
         screen

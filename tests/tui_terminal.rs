@@ -7,7 +7,7 @@ mod common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{keys, Pty, Spawn};
-use common::wizard::{token_on_done, Home, Wizard};
+use common::wizard::{token_on_done, Home, SilentPlatform, Wizard};
 
 const INTERRUPTED: u32 = 130;
 
@@ -176,29 +176,18 @@ fn ctrl_c_on_review() {
 fn ctrl_c_while_creating() {
     // A platform that takes connections and never answers keeps the wizard
     // on Creating for as long as the test needs.
-    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "http://127.0.0.1:{}/elements/api-v2",
-        silent.local_addr().unwrap().port()
-    );
-    let held = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
-    let keep = held.clone();
-    std::thread::spawn(move || {
-        for conn in silent.incoming().flatten() {
-            keep.lock().unwrap().push(conn);
-        }
-    });
+    let silent = SilentPlatform::start();
     let sb = sandbox();
     let home = Home::new();
     let mut pty = Wizard::new(&sb, &home)
-        .base_url(&url)
+        .base_url(&silent.url)
         .args(&["--element", "bigcommerce"])
         .spawn();
     fill_bigcommerce(&mut pty);
     pty.send(keys::ENTER);
     pty.wait_for("Creating the BigCommerce instance");
     let start = std::time::Instant::now();
-    while held.lock().unwrap().is_empty() {
+    while silent.connections() == 0 {
         assert!(
             start.elapsed() < common::pty::DEADLINE,
             "the create request never reached the silent platform"

@@ -255,3 +255,33 @@ pub fn configuration(instance: &Value) -> BTreeMap<String, String> {
         })
         .collect()
 }
+
+/// A platform that takes connections and never answers: it keeps the
+/// wizard waiting (a spinner shown) for as long as a test needs.
+pub struct SilentPlatform {
+    pub url: String,
+    held: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl SilentPlatform {
+    pub fn start() -> SilentPlatform {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!(
+            "http://127.0.0.1:{}/elements/api-v2",
+            listener.local_addr().unwrap().port()
+        );
+        let held = std::sync::Arc::new(std::sync::Mutex::new(vec![]));
+        let keep = held.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                keep.lock().unwrap().push(conn);
+            }
+        });
+        SilentPlatform { url, held }
+    }
+
+    /// How many connections it holds.
+    pub fn connections(&self) -> usize {
+        self.held.lock().unwrap().len()
+    }
+}
