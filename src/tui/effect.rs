@@ -245,6 +245,22 @@ impl Runner {
         self.track(attempt, create, task);
     }
 
+    /// The platform's catalog: checking a connection fetches it too.
+    fn fetch_catalog(
+        &mut self,
+        attempt: u64,
+        connection: (&str, Credentials),
+        report: impl FnOnce(Result<catalog::Catalog, ApiError>) -> Vec<Action> + Send + 'static,
+    ) {
+        self.call(
+            attempt,
+            false,
+            connection,
+            |client| async move { catalog::refresh(&client).await },
+            report,
+        );
+    }
+
     fn send(tx: &mpsc::UnboundedSender<Action>, action: Action) {
         // The loop has ended if this fails; there is no one left to tell.
         let _ = tx.send(action);
@@ -261,34 +277,28 @@ impl Runner {
                 creds,
             } => {
                 let url = base_url.clone();
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    |client| async move { catalog::refresh(&client).await },
-                    move |fetched| match fetched {
-                        // The catalog first, so the list is in place when
-                        // the check moves the person on.
-                        Ok(catalog) => {
-                            let n = catalog.len();
-                            vec![
-                                Action::CatalogRefreshed {
-                                    attempt,
-                                    base_url: url,
-                                    result: Ok(Box::new(catalog)),
-                                },
-                                Action::ConnectionChecked {
-                                    attempt,
-                                    result: Ok(n),
-                                },
-                            ]
-                        }
-                        Err(e) => vec![Action::ConnectionChecked {
-                            attempt,
-                            result: Err(ErrorReport::from(&e)),
-                        }],
-                    },
-                );
+                self.fetch_catalog(attempt, (&base_url, creds), move |fetched| match fetched {
+                    // The catalog first, so the list is in place when
+                    // the check moves the person on.
+                    Ok(catalog) => {
+                        let n = catalog.len();
+                        vec![
+                            Action::CatalogRefreshed {
+                                attempt,
+                                base_url: url,
+                                result: Ok(Box::new(catalog)),
+                            },
+                            Action::ConnectionChecked {
+                                attempt,
+                                result: Ok(n),
+                            },
+                        ]
+                    }
+                    Err(e) => vec![Action::ConnectionChecked {
+                        attempt,
+                        result: Err(ErrorReport::from(&e)),
+                    }],
+                });
             }
             Effect::LoadCachedCatalog { base_url } => {
                 tokio::task::spawn_blocking(move || {
@@ -310,19 +320,13 @@ impl Runner {
                 creds,
             } => {
                 let url = base_url.clone();
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    |client| async move { catalog::refresh(&client).await },
-                    move |result| {
-                        vec![Action::CatalogRefreshed {
-                            attempt,
-                            base_url: url,
-                            result: result.map(Box::new).map_err(|e| catalog_problem(&e)),
-                        }]
-                    },
-                );
+                self.fetch_catalog(attempt, (&base_url, creds), move |result| {
+                    vec![Action::CatalogRefreshed {
+                        attempt,
+                        base_url: url,
+                        result: result.map(Box::new).map_err(|e| catalog_problem(&e)),
+                    }]
+                });
             }
             Effect::LookupElement {
                 attempt,
