@@ -51,6 +51,7 @@ fn settings() -> Settings {
         save_dir: PathBuf::new(),
         sandbox: false,
         config_path: Some(PathBuf::from("/home/ada/.config/ce-wizard/config.toml")),
+        started: (std::time::SystemTime::now(), std::time::Instant::now()),
     }
 }
 

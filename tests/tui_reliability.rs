@@ -548,8 +548,52 @@ fn esc_cancels_a_hung_create_keeps_the_form_and_a_retry_succeeds() {
     term.wait_for_all(&["Ecwid: configuration", "4242"]);
     term.send(&keys::ctrl('s'));
     term.wait_for(REVIEW);
+    // Enter looks for the cancelled create first; it made nothing.
+    term.send(keys::ENTER);
+    term.wait_for_all(&[
+        "include no new instance",
+        "The answer was lost, and nothing was created",
+    ]);
     let token = create_succeeds(&mut term);
     assert_one_instance(&sb, &token);
+}
+
+#[test]
+fn a_cancelled_create_that_arrived_is_found_not_made_twice() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut term = ecwid_at_review(&sb, dir.path(), &[]);
+
+    // The platform creates the instance, but only after the person has
+    // stopped waiting for it.
+    sb.set_faults(Faults::one(
+        on_create(FaultKind::Delay(Duration::from_millis(1500))).times(1),
+    ));
+    term.send(keys::ENTER);
+    term.wait_for("Creating the Ecwid instance");
+    term.send(keys::ESC);
+    term.wait_for_all(&["may still have reached the platform", REVIEW]);
+    let start = Instant::now();
+    while sb.instances().is_empty() {
+        assert!(
+            start.elapsed() < DEADLINE,
+            "the delayed create never landed"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    term.send(keys::ENTER);
+    term.wait_for_all(&[
+        DONE,
+        "You stopped waiting, but the create had reached the platform",
+    ]);
+    let token = token(&term);
+    assert_one_instance(&sb, &token);
+    assert_eq!(
+        sb.count("POST", "/elements/api-v2/instances"),
+        1,
+        "sent once"
+    );
 }
 
 /// Sends `signal` and checks that the wizard ends as interrupted (it caught

@@ -90,6 +90,21 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// The deadline of each call to the platform (`--request-timeout`).
     pub request_timeout: Duration,
+    /// One moment by the wall clock and by the monotonic one (the start),
+    /// so that the model, which keeps time as `Instant`s, can say when
+    /// something happened by the platform's clock.
+    pub started: (SystemTime, Instant),
+}
+
+impl Settings {
+    /// `at` by the wall clock.
+    pub fn wall_time(&self, at: Instant) -> SystemTime {
+        let (wall, instant) = self.started;
+        match at.checked_duration_since(instant) {
+            Some(after) => wall + after,
+            None => wall - instant.duration_since(at),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,6 +337,10 @@ pub struct ReviewState {
     pub scroll: u16,
     /// The last failed creation, shown until the next attempt.
     pub error: Option<ErrorReport>,
+    /// A create cancelled while in flight: it may still have reached the
+    /// platform, so the next Enter looks for its instance before anything
+    /// is sent again.
+    pub cancelled: Option<CreatedCheck>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -331,6 +350,9 @@ pub struct CreatingState {
     pub attempt: u64,
     /// When that call started.
     pub started: Instant,
+    /// What identifies the instance the create may make (`None` while
+    /// checking): kept for a cancel, which leaves the outcome unknown.
+    pub sent: Option<CreatedCheck>,
     pub phase: CreatePhase,
 }
 
@@ -377,6 +399,8 @@ pub enum LostAnswer {
     Gateway(u16),
     /// A 2xx that was a web page or broken JSON.
     Unreadable,
+    /// The person stopped waiting (Esc) before the answer came.
+    Cancelled,
 }
 
 impl LostAnswer {
@@ -409,6 +433,9 @@ impl LostAnswer {
             LostAnswer::Unreadable => {
                 "The platform's answer could not be read, but it had created the instance"
                     .to_string()
+            }
+            LostAnswer::Cancelled => {
+                "You stopped waiting, but the create had reached the platform".to_string()
             }
         };
         format!("{what}; ce-wizard found it, so nothing was created twice.")
@@ -549,6 +576,7 @@ impl App {
                 view: ReviewView::Body,
                 scroll: 0,
                 error: None,
+                cancelled: None,
             },
             creating: None,
             done: None,

@@ -168,7 +168,7 @@ pub fn step_bindings(app: &App) -> Vec<Binding> {
         Step::Element => element(app),
         Step::Configure => configure(app),
         Step::Authorize => authorize(app),
-        Step::Review => review(),
+        Step::Review => review(app),
         Step::Creating => creating(app),
         Step::Done => done(app),
     };
@@ -400,9 +400,16 @@ fn authorize(app: &App) -> Vec<Binding> {
     list
 }
 
-fn review() -> Vec<Binding> {
+fn review(app: &App) -> Vec<Binding> {
+    // After a cancelled create, Enter first looks for the instance it may
+    // have made.
+    let enter = if app.review.cancelled.is_some() {
+        "look for it, then create"
+    } else {
+        "create"
+    };
     vec![
-        b(&[ENTER], "Enter", "create", Command::Continue),
+        b(&[ENTER], "Enter", enter, Command::Continue),
         b(&[ESC], "Esc", "back", Command::Back),
         b(&[ch('c')], "c", "copy curl", Command::CopyCurl),
         b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal)

@@ -124,6 +124,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         sandbox: opts.sandbox.is_some(),
         config_path: crate::config::config_path(),
         request_timeout: opts.request_timeout,
+        started: (SystemTime::now(), Instant::now()),
     };
     let mut app = initial_app(&opts, settings, theme::Theme::from_env());
 

@@ -4,9 +4,9 @@
 
 use super::action::{Action, CallbackResult, Command, CopyTarget, FileSaveError};
 use super::app::{
-    App, AuthPhase, AuthProblem, BrowserStatus, CatalogProblem, CreatePhase, CreatingState,
-    DoneState, ErrorReport, Grant, ListenerStatus, LostAnswer, Notice, NoticeKind, Overlay,
-    Pending, ReviewView, SavePrompt, Step,
+    App, AuthPhase, AuthProblem, BrowserStatus, CatalogProblem, CreatePhase, CreatedCheck,
+    CreatingState, DoneState, ErrorReport, Grant, ListenerStatus, LostAnswer, Notice, NoticeKind,
+    Overlay, Pending, ReviewView, SavePrompt, Step,
 };
 use super::connection::{CheckStatus, ConnField, EnvKind, Remember};
 use super::effect::Effect;
@@ -1197,10 +1197,62 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.step = Step::Configure;
             app.notice = None;
         }
-        Command::Continue => return start_create(app),
+        Command::Continue => match app.review.cancelled.take() {
+            Some(check) => return check_cancelled_create(app, check),
+            None => return start_create(app),
+        },
         _ => {}
     }
     vec![]
+}
+
+/// Before a request is sent again after a cancelled create, the platform's
+/// instances are read for the one it may have made: found, it is the
+/// person's instance (sending again would make a second); not found, the
+/// request can go again.
+fn check_cancelled_create(app: &mut App, check: CreatedCheck) -> Vec<Effect> {
+    let report = ErrorReport {
+        status: None,
+        message: format!(
+            "the create of \"{}\" was cancelled before the platform answered",
+            check.name
+        ),
+        request_id: None,
+        provider_message: None,
+        advice: String::new(),
+        missing_keys: vec![],
+    };
+    look_for_created(app, report, check, LostAnswer::Cancelled)
+}
+
+/// Reads the platform's instances for the one a create may have made; the
+/// Creating step shows the look, and why, until the answer comes.
+fn look_for_created(
+    app: &mut App,
+    report: ErrorReport,
+    check: CreatedCheck,
+    lost: LostAnswer,
+) -> Vec<Effect> {
+    let attempt = app.new_attempt();
+    app.creating = Some(CreatingState {
+        attempt,
+        started: app.clock.now(),
+        sent: None,
+        phase: CreatePhase::Checking {
+            report,
+            check: check.clone(),
+            lost,
+        },
+    });
+    app.review.error = None;
+    app.notice = None;
+    app.step = Step::Creating;
+    vec![Effect::CheckCreated {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: credentials(app),
+        check,
+    }]
 }
 
 /// Sends the request the Review step shows.
@@ -1209,9 +1261,16 @@ fn start_create(app: &mut App) -> Vec<Effect> {
         return vec![];
     };
     let attempt = app.new_attempt();
+    let started = app.clock.now();
+    let sent = CreatedCheck {
+        element_key: body.element.key.clone(),
+        name: body.name.trim().to_string(),
+        since: app.settings.wall_time(started),
+    };
     app.creating = Some(CreatingState {
         attempt,
-        started: app.clock.now(),
+        started,
+        sent: Some(sent),
         phase: CreatePhase::Sending,
     });
     app.review.error = None;
@@ -1246,11 +1305,15 @@ fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match (&creating.phase, cmd) {
         (CreatePhase::Sending, Command::Back) => {
             let attempt = creating.attempt;
+            let sent = creating.sent.take();
             app.creating = None;
             app.step = Step::Review;
+            // The request may have reached the platform with the code.
+            app.authorize.grant = None;
             app.notice = Some(Notice::info(
-                "Cancelled. The request may still have reached the platform, so the instance may exist: look for it among the platform's instances before creating it again.",
+                "Cancelled. The request may still have reached the platform: Enter looks among its instances for this one before sending anything again.",
             ));
+            app.review.cancelled = sent;
             vec![Effect::Cancel { attempt }]
         }
         (CreatePhase::NothingCreated(_), Command::Retry | Command::Continue) => {
@@ -1270,23 +1333,7 @@ fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             Command::Retry | Command::Continue,
         ) => {
             let (report, check, lost) = (report.clone(), check.clone(), *lost);
-            let attempt = app.new_attempt();
-            app.creating = Some(CreatingState {
-                attempt,
-                started: app.clock.now(),
-                phase: CreatePhase::Checking {
-                    report,
-                    check: check.clone(),
-                    lost,
-                },
-            });
-            app.notice = None;
-            vec![Effect::CheckCreated {
-                attempt,
-                base_url: app.connection.base_url(),
-                creds: credentials(app),
-                check,
-            }]
+            look_for_created(app, report, check, lost)
         }
         // Stop looking; back to the question.
         (

@@ -221,18 +221,10 @@ fn a_look_that_finds_the_instance_ends_on_done() {
         },
     );
     let effects = key(&mut app, KeyCode::Char('r'));
-    let [Effect::CheckCreated {
-        attempt: looking, ..
-    }] = effects.as_slice()
-    else {
-        panic!("{effects:?}")
-    };
-    update(
+    answer_look(
         &mut app,
-        Action::CreateChecked {
-            attempt: *looking,
-            result: Ok(Some(instance(9, NAME, "ecwid", "Ecwid", "tok"))),
-        },
+        &effects,
+        Ok(Some(instance(9, NAME, "ecwid", "Ecwid", "tok"))),
     );
     assert_eq!(app.step, Step::Done);
     assert_eq!(app.created.len(), 1);
@@ -448,4 +440,139 @@ fn a_second_ctrl_c_while_creating_quits() {
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
     assert!(matches!(ctrl(&mut app, 'c').as_slice(), [Effect::Quit]));
     assert_eq!(app.exit, Some(true));
+}
+
+/// Answers the look at the platform's instances that `effects` started.
+fn answer_look(
+    app: &mut App,
+    effects: &[Effect],
+    result: Result<Option<crate::api::Instance>, crate::tui::app::ErrorReport>,
+) {
+    let [Effect::CheckCreated { attempt, .. }] = effects else {
+        panic!("no look started: {effects:?}")
+    };
+    update(
+        app,
+        Action::CreateChecked {
+            attempt: *attempt,
+            result,
+        },
+    );
+}
+
+/// Esc while the create is in flight, back on Review; then Enter.
+fn cancel_then_enter(app: &mut App) -> (CreatedCheck, Vec<Effect>) {
+    let (create, ..) = created_config(&enter(app));
+    let effects = esc(app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Cancel { attempt }] if *attempt == create),
+        "{effects:?}"
+    );
+    assert_eq!(app.step, Step::Review);
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("Enter looks among its instances"));
+    let effects = enter(app);
+    let [Effect::CheckCreated { check, .. }] = effects.as_slice() else {
+        panic!("Enter after a cancel sent something before looking: {effects:?}")
+    };
+    (check.clone(), effects)
+}
+
+#[test]
+fn after_a_cancelled_create_enter_looks_for_it_before_sending_again() {
+    let mut app = ecwid_at_review();
+    let (check, effects) = cancel_then_enter(&mut app);
+    assert_eq!(
+        (check.element_key.as_str(), check.name.as_str()),
+        ("ecwid", NAME)
+    );
+    // Sent a moment after the start (`settings().started`).
+    let after_start = check
+        .since
+        .duration_since(check_since_start())
+        .expect("since is after the start");
+    assert!(after_start < Duration::from_secs(5), "{after_start:?}");
+    assert_eq!(app.step, Step::Creating);
+    assert!(matches!(
+        phase(&app),
+        CreatePhase::Checking {
+            lost: LostAnswer::Cancelled,
+            ..
+        }
+    ));
+
+    // The cancelled create had arrived: that instance is the person's.
+    answer_look(
+        &mut app,
+        &effects,
+        Ok(Some(instance(5, NAME, "ecwid", "Ecwid", "tok"))),
+    );
+    assert_eq!(app.step, Step::Done);
+    assert_eq!(app.created.len(), 1);
+    assert_eq!(
+        app.done.as_ref().unwrap().recovered,
+        Some(LostAnswer::Cancelled)
+    );
+    assert_eq!(
+        LostAnswer::Cancelled.recovered_note(),
+        "You stopped waiting, but the create had reached the platform; ce-wizard found it, so nothing was created twice."
+    );
+}
+
+fn check_since_start() -> std::time::SystemTime {
+    settings().started.0
+}
+
+#[test]
+fn after_a_cancelled_create_that_made_nothing_the_same_request_goes_again() {
+    let mut app = ecwid_at_review();
+    let first_name = NAME.to_string();
+    let (_, effects) = cancel_then_enter(&mut app);
+    answer_look(&mut app, &effects, Ok(None));
+    assert!(
+        matches!(phase(&app), CreatePhase::NothingCreated(r) if r.message.contains("nothing was created"))
+    );
+    let (_, _, _, name, _) = created_config(&enter(&mut app));
+    assert_eq!(name, first_name);
+    // Looked up once, the cancel is settled.
+    assert!(app.review.cancelled.is_none());
+}
+
+#[test]
+fn a_cancelled_create_whose_check_fails_is_never_resent_blindly() {
+    let mut app = ecwid_at_review();
+    let (_, effects) = cancel_then_enter(&mut app);
+    answer_look(&mut app, &effects, Err(report(503, "unavailable")));
+    assert!(matches!(phase(&app), CreatePhase::Unknown { .. }));
+    // Enter looks again; it does not send.
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckCreated { .. }]),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn a_cancelled_oauth_create_never_sends_its_code_again() {
+    let (mut app, create) = infusionsoft_created_with_code();
+    esc(&mut app);
+    assert!(app.authorize.grant.is_none(), "the code may be spent");
+    let effects = enter(&mut app);
+    let [Effect::CheckCreated { attempt, check, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    assert_ne!(*attempt, create);
+    assert_eq!(check.element_key, "infusionsoftecommerce");
+    answer_look(&mut app, &effects, Ok(None));
+    // Nothing was made, and the code is gone: a new sign-in comes first.
+    assert_eq!(app.step, Step::Authorize);
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::StartAuthorization { .. }]),
+        "{effects:?}"
+    );
 }

@@ -831,4 +831,13 @@ fn lost_create_answers_and_quitting_mid_create() {
         },
     );
     snap("done_recovered", &app);
+
+    // Esc while the create is in flight: Review says Enter looks first,
+    // and Enter does.
+    let mut app = at_review("ecwid");
+    enter(&mut app);
+    esc(&mut app);
+    snap("review_after_cancelled_create", &app);
+    enter(&mut app);
+    snap("creating_checking_cancelled", &app);
 }

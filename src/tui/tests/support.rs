@@ -28,6 +28,11 @@ pub fn settings() -> Settings {
         sandbox: false,
         config_path: Some(PathBuf::from("/home/ada/.config/ce-wizard/config.toml")),
         request_timeout: Duration::from_secs(60),
+        // 2025-01-02 03:04:05 UTC, the moment of `name_stamp`.
+        started: (
+            std::time::UNIX_EPOCH + Duration::from_secs(1_735_787_045),
+            std::time::Instant::now(),
+        ),
     }
 }
 
