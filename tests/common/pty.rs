@@ -151,10 +151,24 @@ impl Pty {
         self.raw.lock().unwrap().clone()
     }
 
-    /// Waits until the screen shows `text`; returns the screen.
+    /// Waits until the screen shows `text`, wherever the terminal's width
+    /// wrapped it; returns the screen.
     pub fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("the screen to show {text:?}"), |s| {
-            s.contains(text)
+        self.wait_for_all(&[text])
+    }
+
+    /// Waits for one screen showing every one of `texts`, wherever they
+    /// wrap (a frame can be read half drawn, so a screen that shows one
+    /// need not show the rest yet); returns the screen.
+    pub fn wait_for_all(&self, texts: &[&str]) -> String {
+        let texts: Vec<String> = texts.iter().map(|t| flat(t)).collect();
+        let what = match texts.as_slice() {
+            [one] => format!("the screen to show {one:?}"),
+            all => format!("the screen to show all of {all:?}"),
+        };
+        self.wait_until(&what, |s| {
+            let s = flat(s);
+            texts.iter().all(|t| s.contains(t))
         })
     }
 
@@ -231,6 +245,25 @@ impl Pty {
             std::thread::sleep(Duration::from_millis(20));
         }
         code
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("the program's pid")
+    }
+
+    /// Sends the program a signal by name (`TERM`, `HUP`, …).
+    pub fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .args(["-s", name, &self.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s {name} failed");
+    }
+
+    /// Whether the terminal is in raw mode now: no echo, no line editing
+    /// (what the wizard sets while it runs).
+    pub fn is_raw(&self) -> bool {
+        self.termios().c_lflag & (libc::ECHO | libc::ICANON) == 0
     }
 
     /// The terminal's settings now, read through the pty's master side
@@ -328,7 +361,7 @@ fn tcgetattr(master: &dyn MasterPty) -> libc::termios {
     }
 }
 
-fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
@@ -354,6 +387,12 @@ pub fn osc52_texts(raw: &[u8]) -> Vec<String> {
         rest = &rest[end..];
     }
     out
+}
+
+/// The screen's words with one space between them, so that a sentence is
+/// found however the terminal's width wrapped it.
+pub fn flat(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A screen dump with a border, so trailing spaces and empty lines show.
