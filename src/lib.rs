@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod config;
 pub mod exit;
 pub mod form;
+pub mod html;
 pub mod log;
 pub mod oauth;
 pub mod sandbox;

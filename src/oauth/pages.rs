@@ -2,6 +2,8 @@
 //! `assets/pages/` and are compiled in, so the listener never reads a file
 //! and the pages load nothing from anywhere (no scripts, fonts or images).
 
+use crate::html::{escape, fill};
+
 const LAYOUT: &str = include_str!("../../assets/pages/layout.html");
 const SUCCESS: &str = include_str!("../../assets/pages/success.html");
 const DENIED: &str = include_str!("../../assets/pages/denied.html");
@@ -37,8 +39,8 @@ impl Page {
                 let content = fill(
                     DENIED,
                     &[
-                        ("error", &escape_html(error)),
-                        ("description", &escape_html(description)),
+                        ("error", &escape(error)),
+                        ("description", &escape(description)),
                     ],
                 );
                 ("Access not granted", "denied", "!", content)
@@ -46,10 +48,7 @@ impl Page {
             Page::Rejected { heading, reason } => {
                 let content = fill(
                     REJECTED,
-                    &[
-                        ("heading", &escape_html(heading)),
-                        ("reason", &escape_html(reason)),
-                    ],
+                    &[("heading", &escape(heading)), ("reason", &escape(reason))],
                 );
                 ("Callback not accepted", "rejected", "×", content)
             }
@@ -65,52 +64,6 @@ impl Page {
             ],
         )
     }
-}
-
-/// Replaces each `{{name}}` of `template` in a single pass, so text that is
-/// inserted is never scanned again: a provider's description that contains
-/// `{{error}}` stays literal.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find("}}").and_then(|end| {
-            let name = &after[..end];
-            values
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (v, end))
-        }) {
-            Some((value, end)) => {
-                out.push_str(value);
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str("{{");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -184,14 +137,5 @@ mod tests {
         .render();
         assert!(html.contains("doesn&#39;t belong to the current attempt"));
         assert!(html.contains("Nothing was created"));
-    }
-
-    #[test]
-    fn fill_replaces_known_names_once_and_keeps_unknown_ones() {
-        assert_eq!(
-            fill("a{{x}}b{{y}}c", &[("x", "{{y}}"), ("y", "2")]),
-            "a{{y}}b2c"
-        );
-        assert_eq!(fill("{{unknown}} {{", &[]), "{{unknown}} {{");
     }
 }

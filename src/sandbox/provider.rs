@@ -18,6 +18,7 @@ use super::http::{random_bytes, Request, Response};
 use super::store::RequestToken;
 use super::State;
 use crate::catalog::AuthKind;
+use crate::html::fill_escaped;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::json;
@@ -222,7 +223,7 @@ pub fn authorize_oauth1(state: &State, req: &Request) -> Response {
     };
     Response::html(
         200,
-        render(
+        fill_escaped(
             CONSENT_OAUTH1_PAGE,
             &[
                 ("client_id", &issued.client_id),
@@ -292,7 +293,7 @@ pub fn authorize(req: &Request) -> Response {
     };
     Response::html(
         200,
-        render(
+        fill_escaped(
             CONSENT_PAGE,
             &[
                 ("client_id", client_id),
@@ -363,49 +364,7 @@ fn check_redirect_uri(uri: &str) -> Result<(), &'static str> {
 }
 
 fn error_page(message: String) -> Response {
-    Response::html(400, render(ERROR_PAGE, &[("message", &message)]))
-}
-
-/// Fills `{{name}}` placeholders in one pass, HTML-escaping every value; a
-/// value that itself contains `{{...}}` is never expanded again.
-fn render(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find("}}") {
-            Some(end) => {
-                let name = &after[..end];
-                match vars.iter().find(|(k, _)| *k == name) {
-                    Some((_, value)) => out.push_str(&escape_html(value)),
-                    None => out.push_str(&rest[start..start + 2 + end + 2]),
-                }
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    Response::html(400, fill_escaped(ERROR_PAGE, &[("message", &message)]))
 }
 
 #[cfg(test)]
@@ -413,20 +372,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rendering_escapes_and_does_not_reexpand() {
-        let page = render(
-            "<p>{{a}}|{{b}}|{{unknown}}|{{open",
-            &[("a", "<script>\"x\" & 'y'</script>"), ("b", "{{a}}")],
-        );
-        assert_eq!(
-            page,
-            "<p>&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;|{{a}}|{{unknown}}|{{open"
-        );
-    }
-
-    #[test]
     fn templates_use_only_known_placeholders() {
-        let consent = render(
+        let consent = fill_escaped(
             CONSENT_PAGE,
             &[
                 ("client_id", "c"),
@@ -450,8 +397,8 @@ mod tests {
         ] {
             assert!(consent.contains(needle), "consent.html lacks {needle}");
         }
-        assert!(!render(ERROR_PAGE, &[("message", "m")]).contains("{{"));
-        let consent1 = render(
+        assert!(!fill_escaped(ERROR_PAGE, &[("message", "m")]).contains("{{"));
+        let consent1 = fill_escaped(
             CONSENT_OAUTH1_PAGE,
             &[
                 ("client_id", "c"),
