@@ -5,7 +5,6 @@
 use super::{encode_segment, map_body_error, map_send_error, ApiError, Client, OAuthUrlRequest};
 use crate::secret::Secret;
 use serde::Deserialize;
-use serde_json::Value;
 
 /// The answer to a conditional GET.
 #[derive(Debug)]
@@ -81,6 +80,7 @@ impl Client {
             token: Option<String>,
             secret: Option<Secret>,
         }
+        crate::log::add_secret(req.api_secret.expose());
         let path = format!("/elements/{}/oauth/token", encode_segment(element_key));
         let query = [
             ("apiKey", req.api_key.as_str()),
@@ -104,21 +104,8 @@ impl Client {
         req: &OAuthUrlRequest,
         request_token: &str,
     ) -> Result<String, ApiError> {
-        let path = format!("/elements/{}/oauth/url", encode_segment(element_key));
-        let query = [
-            ("apiKey", req.api_key.as_str()),
-            ("apiSecret", req.api_secret.expose()),
-            ("callbackUrl", req.callback_url.as_str()),
-            ("requestToken", request_token),
-            ("state", req.state.expose()),
-        ];
-        let v: Value = self.get(&path, &query).await?;
-        v.get("oauthUrl")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| ApiError::Decode {
-                detail: "the answer has no oauthUrl".into(),
-            })
+        self.oauth_url_with(element_key, req, Some(request_token))
+            .await
     }
 }
 

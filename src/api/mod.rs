@@ -393,15 +393,29 @@ impl Client {
         element_key: &str,
         req: &OAuthUrlRequest,
     ) -> Result<String, ApiError> {
+        self.oauth_url_with(element_key, req, None).await
+    }
+
+    /// `GET /elements/{key}/oauth/url`, with OAuth 1's request token when
+    /// there is one.
+    pub(crate) async fn oauth_url_with(
+        &self,
+        element_key: &str,
+        req: &OAuthUrlRequest,
+        request_token: Option<&str>,
+    ) -> Result<String, ApiError> {
         crate::log::add_secret(req.api_secret.expose());
         crate::log::add_secret(req.state.expose());
         let path = format!("/elements/{}/oauth/url", encode_segment(element_key));
-        let query = [
+        let mut query = vec![
             ("apiKey", req.api_key.as_str()),
             ("apiSecret", req.api_secret.expose()),
             ("callbackUrl", req.callback_url.as_str()),
-            ("state", req.state.expose()),
         ];
+        if let Some(token) = request_token {
+            query.push(("requestToken", token));
+        }
+        query.push(("state", req.state.expose()));
         let v: Value = self.get(&path, &query).await?;
         v.get("oauthUrl")
             .and_then(Value::as_str)
