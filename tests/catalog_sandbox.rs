@@ -2,47 +2,19 @@
 //! ETag, the metadata of every element against the form built from it, and
 //! the OAuth 1 provider played step by step.
 
+mod common;
+
 use ce_wizard::api::ConfigEntry;
 use ce_wizard::catalog::{
     check_spec, form_fields, parse_elements, spec_from_metadata, AuthKind, CatalogEntry,
 };
-use ce_wizard::sandbox::{Sandbox, SandboxOptions, SHOWCASE_CUSTOM, SHOWCASE_OAUTH1};
-use reqwest::{Client, Response, StatusCode};
+use ce_wizard::sandbox::{Sandbox, SHOWCASE_CUSTOM, SHOWCASE_OAUTH1};
+use common::platform::{auth, client, get, start};
+use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
-use std::time::Duration;
 use url::Url;
 
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
-
-fn start() -> Sandbox {
-    Sandbox::start(SandboxOptions::default()).expect("the sandbox starts")
-}
-
-fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .no_proxy()
-        .build()
-        .unwrap()
-}
-
-fn auth(sb: &Sandbox) -> String {
-    format!(
-        "User {}, Organization {}",
-        sb.user_secret(),
-        sb.org_secret()
-    )
-}
-
-async fn get(sb: &Sandbox, path: &str) -> Response {
-    client()
-        .get(format!("{}{path}", sb.base_url()))
-        .header("Authorization", auth(sb))
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn json_of(resp: Response) -> (StatusCode, Value) {
     let status = resp.status();

@@ -2,49 +2,20 @@
 //! test starts its own sandbox on a free loopback port and checks both the
 //! answers and what the sandbox stored.
 
+mod common;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use ce_wizard::catalog::{bundled, bundled_spec, form_fields, ElementSpec};
 use ce_wizard::sandbox::{Sandbox, SandboxOptions, MISSING_CONFIG_PREFIX};
+use common::platform::{auth, client, get, start};
 use reqwest::header::{HeaderMap, LOCATION};
-use reqwest::{Client, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
-use std::time::Duration;
 use url::Url;
 
 const INSTANCES: &str = "/elements/api-v2/instances";
 const CALLBACK: &str = "http://127.0.0.1:9/ce-wizard/callback";
-
-fn start() -> Sandbox {
-    Sandbox::start(SandboxOptions::default()).expect("the sandbox starts")
-}
-
-/// Redirects are not followed: the tests read the provider's `Location`.
-/// The timeout only keeps a broken sandbox from hanging the suite.
-fn client() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(30))
-        .build()
-        .unwrap()
-}
-
-fn auth(sb: &Sandbox) -> String {
-    format!(
-        "User {}, Organization {}",
-        sb.user_secret(),
-        sb.org_secret()
-    )
-}
-
-async fn get(sb: &Sandbox, path: &str) -> Response {
-    client()
-        .get(format!("{}{path}", sb.base_url()))
-        .header("Authorization", auth(sb))
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn create(sb: &Sandbox, body: &Value) -> Response {
     client()

@@ -6,6 +6,7 @@
 
 pub mod browser;
 pub mod cli;
+pub mod platform;
 pub mod pty;
 pub mod wizard;
 pub mod x11;
