@@ -170,14 +170,11 @@ fn oauth_field(key: &str, entry: Option<&ConfigEntry>) -> FieldSpec {
         help
     };
     FieldSpec {
-        key: key.to_string(),
-        label,
         help,
-        kind,
         required: true,
         max_length,
         derive,
-        ..blank_field()
+        ..FieldSpec::new(key, &label, kind)
     }
 }
 
@@ -203,12 +200,10 @@ fn field_from_entry(key: &str, entry: &ConfigEntry) -> FieldSpec {
         .trim()
         .to_ascii_uppercase();
     let mut field = FieldSpec {
-        key: key.to_string(),
-        label,
         help,
         required: entry.required,
         default: default_of(entry).map(str::to_string),
-        ..blank_field()
+        ..FieldSpec::new(key, &label, FieldKind::Text)
     };
     field.kind = match kind_name.as_str() {
         "TEXTAREA" => FieldKind::Textarea,
@@ -309,27 +304,6 @@ fn option_value(item: &Value) -> Option<String> {
             .iter()
             .find_map(|k| map.get(*k).and_then(option_value)),
         _ => None,
-    }
-}
-
-fn blank_field() -> FieldSpec {
-    FieldSpec {
-        key: String::new(),
-        label: String::new(),
-        help: String::new(),
-        kind: FieldKind::Text,
-        required: false,
-        default: None,
-        example: None,
-        max_length: None,
-        choices: vec![],
-        derive: None,
-        pattern: None,
-        pattern_hint: None,
-        min: None,
-        max: None,
-        when: None,
-        advanced: false,
     }
 }
 

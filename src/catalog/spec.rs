@@ -102,6 +102,29 @@ pub struct FieldSpec {
 }
 
 impl FieldSpec {
+    /// An optional field of this kind with nothing else set; the other
+    /// parts are filled in with struct update syntax.
+    pub fn new(key: &str, label: &str, kind: FieldKind) -> FieldSpec {
+        FieldSpec {
+            key: key.to_string(),
+            label: label.to_string(),
+            help: String::new(),
+            kind,
+            required: false,
+            default: None,
+            example: None,
+            max_length: None,
+            choices: vec![],
+            derive: None,
+            pattern: None,
+            pattern_hint: None,
+            min: None,
+            max: None,
+            when: None,
+            advanced: false,
+        }
+    }
+
     pub fn is_secret(&self) -> bool {
         self.kind == FieldKind::Secret
     }

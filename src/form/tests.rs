@@ -3,22 +3,8 @@ use crate::catalog::{bundled_spec, form_fields};
 
 fn field(kind: FieldKind) -> FieldSpec {
     FieldSpec {
-        key: "k".into(),
-        label: "Thing".into(),
-        help: String::new(),
-        kind,
         required: true,
-        default: None,
-        example: None,
-        max_length: None,
-        choices: vec![],
-        derive: None,
-        pattern: None,
-        pattern_hint: None,
-        min: None,
-        max: None,
-        when: None,
-        advanced: false,
+        ..FieldSpec::new("k", "Thing", kind)
     }
 }
 

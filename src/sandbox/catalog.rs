@@ -343,22 +343,8 @@ mod tests {
 
     fn text(max_length: Option<usize>) -> FieldSpec {
         FieldSpec {
-            key: "k".into(),
-            label: "K".into(),
-            help: String::new(),
-            kind: FieldKind::Text,
-            required: false,
-            default: None,
-            example: None,
             max_length,
-            choices: vec![],
-            derive: None,
-            pattern: None,
-            pattern_hint: None,
-            min: None,
-            max: None,
-            when: None,
-            advanced: false,
+            ..FieldSpec::new("k", "K", FieldKind::Text)
         }
     }
 
