@@ -227,14 +227,16 @@ fn connection(app: &App) -> Vec<Binding> {
         "test the connection only",
         Command::TestConnection,
     ));
-    list.push(b(&[TAB, DOWN], "Tab/↓", "next", Command::Next));
-    list.push(extra(
-        &[BACKTAB, UP],
-        "Shift-Tab/↑",
-        "previous",
-        Command::Prev,
-    ));
+    list.extend(field_moves());
     list
+}
+
+/// Moving between the fields of a form (Connection, Configure).
+fn field_moves() -> [Binding; 2] {
+    [
+        b(&[TAB, DOWN], "Tab/↓", "next", Command::Next),
+        extra(&[BACKTAB, UP], "Shift-Tab/↑", "previous", Command::Prev),
+    ]
 }
 
 fn element(app: &App) -> Vec<Binding> {
@@ -352,13 +354,7 @@ fn configure(app: &App) -> Vec<Binding> {
                 .with_detail("start a new line in this field (Alt-Enter too)"),
         );
     }
-    list.push(b(&[TAB, DOWN], "Tab/↓", "next", Command::Next));
-    list.push(extra(
-        &[BACKTAB, UP],
-        "Shift-Tab/↑",
-        "previous",
-        Command::Prev,
-    ));
+    list.extend(field_moves());
     list
 }
 
