@@ -281,22 +281,7 @@ fn esc_while_looking_stops_and_returns_to_the_question() {
 }
 
 fn infusionsoft_created_with_code() -> (App, u64) {
-    let mut app = connected();
-    pick(&mut app, "infus", "infusionsoftecommerce");
-    fill(&mut app, "id");
-    fill(&mut app, "secret");
-    let effects = ctrl(&mut app, 's');
-    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::AuthUrlFetched {
-            attempt,
-            result: Ok("https://signin.example/a".into()),
-        },
-    );
+    let (mut app, attempt) = infusionsoft_waiting();
     update(
         &mut app,
         Action::Callback {
@@ -407,14 +392,7 @@ fn esc_stops_a_connection_test_in_flight_and_stays_on_the_form() {
 #[test]
 fn esc_while_fetching_the_sign_in_link_cancels_it() {
     let mut app = connected();
-    pick(&mut app, "infus", "infusionsoftecommerce");
-    fill(&mut app, "id");
-    fill(&mut app, "secret");
-    let effects = ctrl(&mut app, 's');
-    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
-    let attempt = *attempt;
+    let attempt = infusionsoft_authorizing(&mut app);
     let effects = esc(&mut app);
     assert!(
         matches!(effects.as_slice(), [Effect::Cancel { attempt: a }] if *a == attempt),

@@ -348,22 +348,7 @@ fn infusionsoft_goes_through_the_browser() {
 
 #[test]
 fn authorize_keys_copy_reopen_and_paste() {
-    let mut app = connected();
-    pick(&mut app, "infus", "infusionsoftecommerce");
-    fill(&mut app, "id");
-    fill(&mut app, "secret");
-    let effects = ctrl(&mut app, 's');
-    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::AuthUrlFetched {
-            attempt,
-            result: Ok("https://signin.example/a".into()),
-        },
-    );
+    let (mut app, attempt) = infusionsoft_waiting();
     assert!(matches!(
         key(&mut app, KeyCode::Char('o')).as_slice(),
         [Effect::OpenBrowser { .. }]

@@ -181,26 +181,6 @@ fn esc_while_creating_aborts_and_a_late_answer_is_ignored() {
     assert!(app.created.is_empty());
 }
 
-fn infusionsoft_waiting() -> (App, u64) {
-    let mut app = connected();
-    pick(&mut app, "infus", "infusionsoftecommerce");
-    fill(&mut app, "id");
-    fill(&mut app, "secret");
-    let effects = ctrl(&mut app, 's');
-    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}")
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::AuthUrlFetched {
-            attempt,
-            result: Ok("https://signin.example/a".into()),
-        },
-    );
-    (app, attempt)
-}
-
 #[test]
 fn create_failing_after_oauth_asks_for_a_new_code() {
     let (mut app, attempt) = infusionsoft_waiting();
@@ -451,17 +431,11 @@ fn initial_app_unbound() -> App {
 fn no_browser_shows_the_link_instead() {
     let mut app = connected();
     app.settings.no_browser = true;
-    pick(&mut app, "infus", "infusionsoftecommerce");
-    fill(&mut app, "id");
-    fill(&mut app, "secret");
-    let effects = ctrl(&mut app, 's');
-    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
-        panic!()
-    };
+    let attempt = infusionsoft_authorizing(&mut app);
     let effects = update(
         &mut app,
         Action::AuthUrlFetched {
-            attempt: *attempt,
+            attempt,
             result: Ok("https://s/a".into()),
         },
     );

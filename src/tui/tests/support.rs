@@ -128,6 +128,33 @@ pub fn fill(app: &mut App, value: &str) {
     assert!(effects.is_empty(), "{effects:?}");
 }
 
+/// Infusionsoft's form filled and submitted: its authorization has
+/// started. Returns that attempt.
+pub fn infusionsoft_authorizing(app: &mut App) -> u64 {
+    pick(app, "infus", "infusionsoftecommerce");
+    fill(app, "id");
+    fill(app, "secret");
+    let effects = ctrl(app, 's');
+    let [Effect::StartAuthorization { attempt, .. }] = effects.as_slice() else {
+        panic!("no authorization started: {effects:?}")
+    };
+    *attempt
+}
+
+/// Infusionsoft waiting for the browser: the sign-in link is fetched.
+pub fn infusionsoft_waiting() -> (App, u64) {
+    let mut app = connected();
+    let attempt = infusionsoft_authorizing(&mut app);
+    update(
+        &mut app,
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok("https://signin.example/a".into()),
+        },
+    );
+    (app, attempt)
+}
+
 pub fn instance(id: i64, name: &str, key: &str, element_name: &str, token: &str) -> Instance {
     Instance::from_value(serde_json::json!({
         "id": id,
