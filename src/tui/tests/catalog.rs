@@ -5,7 +5,7 @@
 use super::support::*;
 use crate::catalog::{AuthKind, CachedCatalog, Catalog, FieldKind, Lookup};
 use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
-use crate::tui::app::{App, AuthPhase, AuthProblem, CatalogProblem, Grant, Pending, Step};
+use crate::tui::app::{App, AuthPhase, AuthProblem, Grant, Pending, Step};
 use crate::tui::effect::Effect;
 use crate::tui::form_state::FormItem;
 use crate::tui::update::{startup, update};
@@ -30,24 +30,6 @@ fn cached(app: &mut App, catalog: Catalog, age: Duration) {
             now: fetched_at() + age,
         },
     );
-}
-
-fn refreshed(app: &mut App, attempt: u64, result: Result<Catalog, CatalogProblem>) {
-    update(
-        app,
-        Action::CatalogRefreshed {
-            attempt,
-            base_url: crate::api::PRODUCTION_URL.into(),
-            result: result.map(Box::new),
-        },
-    );
-}
-
-fn offline() -> CatalogProblem {
-    CatalogProblem {
-        offline: true,
-        message: "could not reach the server: connection refused".into(),
-    }
 }
 
 #[test]

@@ -185,19 +185,7 @@ fn an_unknown_outcome_is_looked_up_again_never_resent() {
     }
 
     let effects = key(&mut app, KeyCode::Char('r'));
-    let [Effect::CheckCreated {
-        attempt: looking, ..
-    }] = effects.as_slice()
-    else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut app,
-        Action::CreateChecked {
-            attempt: *looking,
-            result: Ok(None),
-        },
-    );
+    answer_look(&mut app, &effects, Ok(None));
     let CreatePhase::NothingCreated(r) = phase(&app) else {
         panic!("{:?}", app.creating)
     };
@@ -333,19 +321,7 @@ fn after_oauth_an_unknown_outcome_is_looked_up_before_a_new_sign_in() {
     assert_eq!(app.step, Step::Creating);
     assert!(app.authorize.grant.is_none());
     let effects = enter(&mut app);
-    let [Effect::CheckCreated {
-        attempt: looking, ..
-    }] = effects.as_slice()
-    else {
-        panic!("{effects:?}")
-    };
-    update(
-        &mut app,
-        Action::CreateChecked {
-            attempt: *looking,
-            result: Ok(None),
-        },
-    );
+    answer_look(&mut app, &effects, Ok(None));
     assert_eq!(app.step, Step::Authorize, "a new code is needed");
     assert!(matches!(
         app.authorize.phase,

@@ -626,24 +626,6 @@ fn focused_text_field_places_the_cursor_after_the_text() {
     assert_eq!(pos.x, start + "https://a.b".len() as u16);
 }
 
-fn refreshed(app: &mut App, attempt: u64, result: Result<crate::catalog::Catalog, CatalogProblem>) {
-    update(
-        app,
-        Action::CatalogRefreshed {
-            attempt,
-            base_url: crate::api::PRODUCTION_URL.into(),
-            result: result.map(Box::new),
-        },
-    );
-}
-
-fn offline() -> CatalogProblem {
-    CatalogProblem {
-        offline: true,
-        message: "could not reach the server: connection refused".into(),
-    }
-}
-
 #[test]
 fn live_catalog_screens() {
     // The platform's catalog, fetched three minutes ago, a beta element

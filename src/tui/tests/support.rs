@@ -128,6 +128,30 @@ pub fn fill(app: &mut App, value: &str) {
     assert!(effects.is_empty(), "{effects:?}");
 }
 
+/// The platform's catalog (or why it could not be had) arrives for the
+/// refresh `attempt`.
+pub fn refreshed(
+    app: &mut App,
+    attempt: u64,
+    result: Result<crate::catalog::Catalog, crate::tui::app::CatalogProblem>,
+) {
+    update(
+        app,
+        Action::CatalogRefreshed {
+            attempt,
+            base_url: crate::api::PRODUCTION_URL.into(),
+            result: result.map(Box::new),
+        },
+    );
+}
+
+pub fn offline() -> crate::tui::app::CatalogProblem {
+    crate::tui::app::CatalogProblem {
+        offline: true,
+        message: "could not reach the server: connection refused".into(),
+    }
+}
+
 /// Infusionsoft's form filled and submitted: its authorization has
 /// started. Returns that attempt.
 pub fn infusionsoft_authorizing(app: &mut App) -> u64 {
