@@ -1,11 +1,12 @@
 //! The command line: the wizard (no subcommand), `create`, `elements` and
 //! `sandbox`.
 
+mod authorize;
 mod connection;
+pub mod console;
 mod create;
 mod elements;
 mod inputs;
-mod oauth_flow;
 mod prompt;
 mod report;
 mod wizard;
@@ -233,7 +234,9 @@ pub fn main() -> i32 {
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
-        Some(Command::Create(args)) => create::run(&cli.global, &args).await,
+        Some(Command::Create(args)) => {
+            create::run(&cli.global, &args, &mut console::Console::system()).await
+        }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
