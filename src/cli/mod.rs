@@ -5,6 +5,8 @@ mod authorize;
 mod connection;
 pub mod console;
 mod create;
+#[cfg(test)]
+mod create_tests;
 mod elements;
 mod inputs;
 mod prompt;
