@@ -11,6 +11,7 @@ use crate::exit;
 use crate::flow::{self, fields::form_fields};
 use crate::form::{self, DeriveContext, FormValues};
 use crate::secret::key_looks_secret;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -343,8 +344,9 @@ fn fill_interactively(
 /// (a required one), so they are refused with the closest known name.
 fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
     let mut out = Vec::new();
+    let mut listed: BTreeSet<&str> = BTreeSet::new();
     for (k, _) in &draft.configuration {
-        if fields.iter().any(|f| &f.key == k) || out.iter().any(|o: &String| o.contains(k)) {
+        if fields.iter().any(|f| &f.key == k) || !listed.insert(k) {
             continue;
         }
         let shown = k.escape_debug().to_string();
@@ -524,6 +526,26 @@ mod tests {
         let p = unknown_keys(spec, &fields, &draft);
         assert!(p[0].contains("did you mean \"store.url\""), "{p:?}");
         assert!(p[1].contains("its settings are"), "{p:?}");
+    }
+
+    #[test]
+    fn every_unknown_setting_is_listed_even_when_an_earlier_message_mentions_it() {
+        let spec = bundled_spec("bigcommerce").unwrap();
+        let fields = form_fields(spec);
+        let draft = Draft {
+            configuration: vec![("usr".into(), "a".into()), ("u".into(), "b".into())],
+            ..Draft::default()
+        };
+        let p = unknown_keys(spec, &fields, &draft);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("\"usr\""), "{p:?}");
+        assert!(p[1].starts_with("\"u\""), "{p:?}");
+        // A key given twice (surrounding spaces trimmed away) is listed once.
+        let twice = Draft {
+            configuration: vec![("usr".into(), "a".into()), ("usr".into(), "b".into())],
+            ..Draft::default()
+        };
+        assert_eq!(unknown_keys(spec, &fields, &twice).len(), 1);
     }
 
     #[test]
