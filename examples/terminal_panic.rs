@@ -5,7 +5,7 @@
 //! (`ce_wizard::tui::terminal::setup`: the panic hook, raw mode, the
 //! alternate screen, bracketed paste, a hidden cursor, and the guard that
 //! restores them), draws one frame, waits for a key and panics.
-//! `tests/tui_reliability.rs` runs it in a pseudo-terminal and checks the
+//! `tests/it/tui_reliability.rs` runs it in a pseudo-terminal and checks the
 //! terminal's modes and output before and after.
 //!
 //! ```sh

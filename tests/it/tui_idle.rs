@@ -2,7 +2,7 @@
 //! which nothing moves is not redrawn on the 100 ms tick (it used to be,
 //! ten writes a second), while a spinner keeps turning.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{frame, keys};

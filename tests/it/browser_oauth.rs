@@ -3,7 +3,7 @@
 //! the redirect into the loopback listener, and the instance is created
 //! with the callback's code.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::cli::*;

@@ -4,7 +4,7 @@
 //! code, the element token. Checked for OAuth and plain elements, on success
 //! and on failure, by searching the log for every secret used.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
 use common::browser::consent;

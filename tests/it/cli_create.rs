@@ -1,7 +1,7 @@
 //! `ce-wizard create` end to end: the built binary against the sandbox on
 //! loopback, for each of the five seed elements, and every way it can fail.
 
-mod common;
+use crate::common;
 
 use common::browser::consent;
 use common::cli::*;

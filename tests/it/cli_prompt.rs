@@ -1,7 +1,7 @@
 //! `create` on a terminal asks for what is missing instead of failing, and
 //! reads secrets without echoing them.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{keys, Pty, Spawn};

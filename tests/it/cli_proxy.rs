@@ -1,7 +1,7 @@
 //! The platform is reached through the proxy the environment names, while a
 //! loopback address (the sandbox) never is.
 
-mod common;
+use crate::common;
 
 use common::cli::*;
 use std::io::{BufRead, BufReader, Write};

@@ -4,7 +4,7 @@
 //! seed element, each ending with the token on screen and the instance the
 //! sandbox stored; then the ways a person goes wrong and recovers.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::browser::consent_and_return;

@@ -4,7 +4,7 @@
 //! echoed to the terminal. Some odd but valid input (right-to-left and wide
 //! characters, spaces around values) must go through, saying what was fixed.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::Sandbox;
 use common::cli::*;

@@ -2,7 +2,7 @@
 //! ETag, the metadata of every element against the form built from it, and
 //! the OAuth 1 provider played step by step.
 
-mod common;
+use crate::common;
 
 use ce_wizard::api::ConfigEntry;
 use ce_wizard::catalog::{

@@ -4,7 +4,7 @@
 //! page's buttons over the DevTools Protocol, and Chromium follows the
 //! provider's redirect into the wizard's loopback listener.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::browser::{get_status, Browser};

@@ -2,7 +2,7 @@
 //! test starts its own sandbox on a free loopback port and checks both the
 //! answers and what the sandbox stored.
 
-mod common;
+use crate::common;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

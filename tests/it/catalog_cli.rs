@@ -3,7 +3,7 @@
 //! form built from metadata, OAuth 1 and OAuth 2 through the real listener,
 //! and the catalog cache.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
 use common::browser::consent;

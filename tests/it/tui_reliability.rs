@@ -5,7 +5,7 @@
 //! signals and panics, the raw bytes the program wrote and the terminal's
 //! modes once it is gone.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
 use common::pty::{flat, frame, keys, rfind, value_after, Pty, Spawn, DEADLINE};
@@ -397,7 +397,7 @@ fn example(name: &str) -> PathBuf {
         .join(name);
     assert!(
         path.exists(),
-        "{} is missing: `cargo test` builds the examples, `cargo test --test tui_reliability` alone does not; run `cargo build --example {name}` first",
+        "{} is missing: `cargo test` builds the examples, `cargo test --test it tui_reliability` alone does not; run `cargo build --example {name}` first",
         path.display()
     );
     path

@@ -3,7 +3,7 @@
 //! system clipboard, which must still hold it after the wizard has exited
 //! (an X display of the test's own, read with `xclip -o`).
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{keys, Pty};

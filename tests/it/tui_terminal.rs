@@ -3,7 +3,7 @@
 //! the wizard has exited), the alternate screen left, the cursor shown and
 //! bracketed paste off (read from the raw byte stream it wrote).
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{keys, Pty, Spawn};

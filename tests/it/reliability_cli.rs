@@ -2,7 +2,7 @@
 //! a sandbox with injected faults. The person must end with exactly one
 //! instance, or with a message that says whether trying again is safe.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{Fault, FaultKind, Faults};
 use common::browser::consent;

@@ -4,7 +4,7 @@
 //! sandbox's provider (this test plays the browser), and the cached
 //! catalog shown when the platform cannot be reached.
 
-mod common;
+use crate::common;
 
 use ce_wizard::sandbox::{
     Sandbox, SandboxOptions, DEMO_ORG_SECRET, DEMO_USER_SECRET, SHOWCASE_CUSTOM, SHOWCASE_OAUTH1,

@@ -81,18 +81,43 @@ fn only_infusionsoft_uses_oauth() {
     }
 }
 
-/// The fixtures are copies of the pages' bodies; where the pages themselves
-/// are beside the repository (CI has them), check the copies still match.
+/// Where the seed pages sit: beside the repository, as CI has them.
+const SEED_PAGES: &str = "../shared/docs/seeds";
+
+/// The texts of the seed pages in `dir`, or what is missing and how to get
+/// it: a check that found no pages must not pass as if they had matched.
+fn read_seed_pages(dir: &Path) -> Result<Vec<String>, String> {
+    let how = format!(
+        "the fixtures in tests/fixtures/seeds are checked against the five original \
+         \"Create Instance\" pages; put the shared docs beside the repository so that \
+         {SEED_PAGES} (relative to the repository) holds those pages, then run the tests again"
+    );
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("the seed pages are missing: {} ({e}); {how}", dir.display()))?;
+    let mut pages = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("seed page {}: {e}", path.display()))?;
+        pages.push(text);
+    }
+    if pages.is_empty() {
+        return Err(format!(
+            "the seed pages are missing: {} holds no page; {how}",
+            dir.display()
+        ));
+    }
+    Ok(pages)
+}
+
+/// The fixtures are copies of the pages' bodies; check the copies still
+/// match the pages.
 #[test]
-fn fixtures_match_the_seed_pages_when_present() {
-    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/docs/seeds");
-    let Ok(dir) = std::fs::read_dir(&seeds) else {
-        eprintln!("{} not present; the fixtures stand alone", seeds.display());
-        return;
-    };
+fn fixtures_match_the_seed_pages() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join(SEED_PAGES);
+    let pages = read_seed_pages(&seeds).unwrap_or_else(|e| panic!("{e}"));
     let mut found = BTreeSet::new();
-    for entry in dir {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for text in pages {
         for block in text.split("```").skip(1).step_by(2) {
             let json = block
                 .trim_start_matches(|c: char| c.is_ascii_alphabetic())
@@ -108,4 +133,24 @@ fn fixtures_match_the_seed_pages_when_present() {
         }
     }
     assert_eq!(found.len(), 5, "found bodies for {found:?}");
+}
+
+#[test]
+fn missing_seed_pages_are_named_with_how_to_get_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let nowhere = tmp.path().join("docs/seeds");
+    let looked_at = nowhere.display().to_string();
+    let message = read_seed_pages(&nowhere).unwrap_err();
+    assert!(
+        message.starts_with("the seed pages are missing"),
+        "{message}"
+    );
+    assert!(message.contains(&looked_at), "{message}");
+    assert!(message.contains(SEED_PAGES), "{message}");
+
+    std::fs::create_dir_all(&nowhere).unwrap();
+    let message = read_seed_pages(&nowhere).unwrap_err();
+    assert!(message.contains("holds no page"), "{message}");
+    assert!(message.contains(&looked_at), "{message}");
+    assert!(message.contains(SEED_PAGES), "{message}");
 }

@@ -1,0 +1,30 @@
+//! The integration tests: one crate, so the library and the helpers are
+//! linked once instead of once per file. Each module is one layer of the
+//! suite (see the README's table); `common` holds what they share.
+//! `cargo test --test it MODULE::` runs one layer.
+
+mod common;
+
+mod browser_oauth;
+mod catalog_cache;
+mod catalog_cli;
+mod catalog_sandbox;
+mod cli_create;
+mod cli_prompt;
+mod cli_proxy;
+mod listener_attack;
+mod oauth_listener;
+mod reliability_cli;
+mod reliability_faults;
+mod reliability_input;
+mod reliability_props;
+mod reliability_secrets;
+mod sandbox_api;
+mod spec_seeds;
+mod tui_browser;
+mod tui_catalog;
+mod tui_clipboard;
+mod tui_idle;
+mod tui_journeys;
+mod tui_reliability;
+mod tui_terminal;
