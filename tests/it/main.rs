@@ -10,6 +10,7 @@ mod catalog_cache;
 mod catalog_cli;
 mod catalog_sandbox;
 mod cli_create;
+mod cli_flow;
 mod cli_prompt;
 mod cli_proxy;
 mod listener_attack;

@@ -1,7 +1,7 @@
 //! `create` against a platform that never answers: one deadline for the
 //! whole command, and a message that says so and whether retrying is safe.
 
-mod common;
+use crate::common;
 
 use common::cli::run;
 use common::wizard::SilentPlatform;
