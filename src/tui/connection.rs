@@ -190,6 +190,15 @@ impl ConnectionForm {
         }
     }
 
+    /// After a field's value changed, by typing or a paste: its error and
+    /// the last check's verdict were about the old value.
+    pub fn changed(&mut self, field: ConnField) {
+        self.errors.remove(&field);
+        if !matches!(self.check, CheckStatus::Running { .. }) {
+            self.check = CheckStatus::NotRun;
+        }
+    }
+
     /// Every error of the form, in field order.
     pub fn check_all(&self) -> Vec<(ConnField, String)> {
         self.fields()

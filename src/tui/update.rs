@@ -256,10 +256,7 @@ fn edit(app: &mut App, op: &EditOp) {
             let focus = app.connection.focus;
             let changed = app.connection.input_mut(focus).is_some_and(|i| i.apply(op));
             if changed {
-                app.connection.errors.remove(&focus);
-                if !matches!(app.connection.check, CheckStatus::Running { .. }) {
-                    app.connection.check = CheckStatus::NotRun;
-                }
+                app.connection.changed(focus);
             }
             changed
         }
@@ -280,14 +277,20 @@ fn edit(app: &mut App, op: &EditOp) {
         Step::Review | Step::Creating => false,
     };
     if changed {
-        app.typed = true;
-        if app
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.kind == NoticeKind::Error)
-        {
-            app.notice = None;
-        }
+        typed(app);
+    }
+}
+
+/// After the person changed a value: quitting asks first, and an error
+/// about what was there before goes.
+fn typed(app: &mut App) {
+    app.typed = true;
+    if app
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.kind == NoticeKind::Error)
+    {
+        app.notice = None;
     }
 }
 
@@ -302,7 +305,7 @@ fn paste(app: &mut App, text: &str) {
             match app.connection.input_mut(focus) {
                 Some(input) => {
                     input.insert_str(text);
-                    app.connection.errors.remove(&focus);
+                    app.connection.changed(focus);
                     true
                 }
                 None => false,
@@ -331,7 +334,7 @@ fn paste(app: &mut App, text: &str) {
         Step::Review | Step::Creating => false,
     };
     if pasted {
-        app.typed = true;
+        typed(app);
     }
 }
 
