@@ -104,7 +104,6 @@ pub enum Action {
     Paste(String),
     Tick(Instant),
     Resize,
-    Command(Command),
     ConnectionChecked {
         attempt: u64,
         result: Result<usize, ErrorReport>,
@@ -226,7 +225,6 @@ impl fmt::Debug for Action {
             Action::Paste(_) => "Paste",
             Action::Tick(_) => "Tick",
             Action::Resize => "Resize",
-            Action::Command(c) => return write!(f, "Command({c:?})"),
             Action::ConnectionChecked { .. } => "ConnectionChecked",
             Action::ConfigSaved(_) => "ConfigSaved",
             Action::CachedCatalog { .. } => "CachedCatalog",

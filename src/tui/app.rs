@@ -150,6 +150,15 @@ impl Notice {
     }
 }
 
+/// How the wizard ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// From the Done step: the run did what it was for.
+    Finished,
+    /// Quit before finishing, or ended by a signal or a lost terminal.
+    Interrupted,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
@@ -501,8 +510,8 @@ pub struct App {
     pub clock: Clock,
     /// Whether the person typed anything (quitting then asks first).
     pub typed: bool,
-    /// Set when the wizard should end; `true` means interrupted.
-    pub exit: Option<bool>,
+    /// Set when the wizard should end.
+    pub exit: Option<Exit>,
     pub(crate) next_attempt: u64,
 }
 

@@ -113,7 +113,6 @@ pub enum Effect {
         contents: Secret,
         overwrite: bool,
     },
-    Quit,
 }
 
 /// Names the variant only: effects carry secrets.
@@ -135,7 +134,6 @@ impl fmt::Debug for Effect {
             Effect::Cancel { attempt } => return write!(f, "Cancel({attempt})"),
             Effect::Copy { what, .. } => return write!(f, "Copy({what:?})"),
             Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
-            Effect::Quit => "Quit",
         };
         f.write_str(name)
     }
@@ -568,7 +566,6 @@ impl Runner {
                     Self::send(&tx, Action::FileSaved { path, result });
                 });
             }
-            Effect::Quit => {}
         }
     }
 

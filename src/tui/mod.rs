@@ -22,7 +22,7 @@ use crate::config::Environment;
 use crate::sandbox::Sandbox;
 use crate::secret::Secret;
 use action::Action;
-use app::{App, Settings, Step};
+use app::{App, Exit, Settings, Step};
 use clock::Moves;
 use connection::ConnectionForm;
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -167,12 +167,12 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => return Err(e.into()),
                     // The terminal went away: nothing can be asked any more.
-                    None => { app.exit = Some(true); break }
+                    None => { app.exit = Some(Exit::Interrupted); break }
                 },
                 _ = tick.tick() => Action::Tick(Instant::now()),
                 Some(action) = rx.recv() => action,
-                _ = sigterm.recv() => { app.exit = Some(true); break }
-                _ = sighup.recv() => { app.exit = Some(true); break }
+                _ = sigterm.recv() => { app.exit = Some(Exit::Interrupted); break }
+                _ = sighup.recv() => { app.exit = Some(Exit::Interrupted); break }
             };
             // After a tick, only a frame that showed time can look different
             // (see `clock`); anything else may change the screen.
@@ -196,7 +196,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
     Ok(WizardOutcome {
         created: app.created,
         saved_files: app.saved_files,
-        interrupted: app.exit.unwrap_or(true),
+        interrupted: app.exit != Some(Exit::Finished),
     })
 }
 

@@ -4,7 +4,7 @@
 
 use super::action::{Action, CallbackResult, Command, CopyTarget, FileSaveError};
 use super::app::{
-    App, AuthPhase, AuthProblem, BrowserStatus, CatalogProblem, CreatePhase, CreatedCheck,
+    App, AuthPhase, Exit, AuthProblem, BrowserStatus, CatalogProblem, CreatePhase, CreatedCheck,
     CreatingState, DoneState, ErrorReport, Grant, ListenerStatus, LostAnswer, Notice, NoticeKind,
     Overlay, Pending, ReviewView, SavePrompt, Step,
 };
@@ -49,7 +49,6 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::Resize => vec![],
-        Action::Command(c) => command(app, c),
         Action::ConnectionChecked { attempt, result } => connection_checked(app, attempt, result),
         Action::ConfigSaved(result) => {
             app.notice = Some(match result {
@@ -204,7 +203,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Some(Overlay::ConfirmQuit) => {
             match cmd {
-                Command::Yes => return quit(app, true),
+                Command::Yes => return quit(app, Exit::Interrupted),
                 Command::No => app.overlay = None,
                 _ => {}
             }
@@ -232,17 +231,20 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 fn ask_quit(app: &mut App) -> Vec<Effect> {
-    if app.step == Step::Done || !app.typed {
-        return quit(app, app.step != Step::Done);
+    if app.step == Step::Done {
+        return quit(app, Exit::Finished);
+    }
+    if !app.typed {
+        return quit(app, Exit::Interrupted);
     }
     app.overlay = Some(Overlay::ConfirmQuit);
     vec![]
 }
 
-fn quit(app: &mut App, interrupted: bool) -> Vec<Effect> {
+fn quit(app: &mut App, exit: Exit) -> Vec<Effect> {
     app.overlay = None;
-    app.exit = Some(interrupted);
-    vec![Effect::Quit]
+    app.exit = Some(exit);
+    vec![]
 }
 
 fn edit(app: &mut App, op: &EditOp) {
@@ -1620,7 +1622,7 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             ));
             vec![]
         }
-        Command::Quit => quit(app, false),
+        Command::Quit => quit(app, Exit::Finished),
         _ => vec![],
     }
 }
