@@ -6,6 +6,10 @@ use super::clock::Clock;
 use super::connection::ConnectionForm;
 use super::form_state::FormState;
 use super::picker::Index;
+use super::report::{
+    BrowserFailure, CatalogProblem, CreatedCheck, ErrorReport, ListenerProblem, LostAnswer,
+    LostCreate, RequestTokenGrant,
+};
 use super::theme::Theme;
 use super::widgets::TextField;
 use crate::api::Instance;
@@ -39,36 +43,6 @@ impl Step {
             Step::Review => "Review",
             Step::Creating => "Creating",
             Step::Done => "Done",
-        }
-    }
-}
-
-/// What a failed platform call said, in the terms the screens show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorReport {
-    pub status: Option<u16>,
-    pub message: String,
-    pub request_id: Option<String>,
-    pub provider_message: Option<String>,
-    pub advice: String,
-    pub missing_keys: Vec<String>,
-}
-
-impl From<&crate::api::ApiError> for ErrorReport {
-    fn from(e: &crate::api::ApiError) -> Self {
-        let provider_message = match e {
-            crate::api::ApiError::Status {
-                provider_message, ..
-            } => provider_message.clone(),
-            _ => None,
-        };
-        ErrorReport {
-            status: e.status(),
-            message: e.to_string(),
-            request_id: e.request_id().map(str::to_string),
-            provider_message,
-            advice: e.advice(),
-            missing_keys: e.missing_keys().to_vec(),
         }
     }
 }
@@ -112,7 +86,7 @@ pub enum ListenerStatus {
     NotBound,
     Binding,
     Ready { callback_url: String },
-    Failed { port: Option<u16>, message: String },
+    Failed(ListenerProblem),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,14 +178,6 @@ pub enum Pending {
     },
 }
 
-/// Why the last catalog refresh failed: the list on screen stays.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogProblem {
-    /// The platform could not be reached at all (as opposed to refusing).
-    pub offline: bool,
-    pub message: String,
-}
-
 /// The list of elements to pick from, where it came from, and its refresh.
 #[derive(Debug, Clone)]
 pub struct CatalogView {
@@ -239,10 +205,7 @@ impl CatalogView {
 /// Why the authorization is not (or no longer) waiting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthProblem {
-    Listener {
-        port: Option<u16>,
-        message: String,
-    },
+    Listener(ListenerProblem),
     UrlFailed(ErrorReport),
     /// OAuth 1: the platform gave no request token.
     RequestTokenFailed(ErrorReport),
@@ -260,7 +223,7 @@ pub enum AuthProblem {
 pub enum BrowserStatus {
     Opening,
     Opened,
-    Failed(String),
+    Failed(BrowserFailure),
     /// Not opened on purpose (`--no-browser`, or SSH without a display).
     Skipped(&'static str),
 }
@@ -286,7 +249,7 @@ pub struct AuthorizeState {
     pub paste: TextField,
     pub paste_focused: bool,
     /// OAuth 1: the request token of the current attempt.
-    pub request_token: Option<super::action::RequestTokenGrant>,
+    pub request_token: Option<RequestTokenGrant>,
     /// The single-use grant, and the form values it was obtained for: it
     /// is reused only while the form is unchanged.
     pub grant: Option<(Grant, crate::form::FormValues)>,
@@ -377,78 +340,9 @@ pub enum CreatePhase {
     NothingCreated(ErrorReport),
     /// The answer was lost and the instance list could not be read: the
     /// instance may exist, so it is looked for before anything is sent again.
-    Unknown {
-        report: ErrorReport,
-        check: CreatedCheck,
-        lost: LostAnswer,
-    },
+    Unknown(LostCreate),
     /// Listing the platform's instances again to find out.
-    Checking {
-        report: ErrorReport,
-        check: CreatedCheck,
-        lost: LostAnswer,
-    },
-}
-
-/// What identifies the instance a create may have made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedCheck {
-    pub element_key: String,
-    pub name: String,
-    /// When the create was sent (by this machine's clock).
-    pub since: SystemTime,
-}
-
-/// How the answer to a create got lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LostAnswer {
-    ConnectionDropped,
-    TimedOut,
-    /// A gateway's 502 or 504.
-    Gateway(u16),
-    /// A 2xx that was a web page or broken JSON.
-    Unreadable,
-    /// The person stopped waiting (Esc) before the answer came.
-    Cancelled,
-}
-
-impl LostAnswer {
-    pub fn of(e: &crate::api::ApiError) -> LostAnswer {
-        use crate::api::ApiError;
-        match e {
-            ApiError::ConnectionClosed { .. } => LostAnswer::ConnectionDropped,
-            ApiError::Timeout => LostAnswer::TimedOut,
-            ApiError::Status { status, .. } => LostAnswer::Gateway(*status),
-            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
-                LostAnswer::of(cause)
-            }
-            _ => LostAnswer::Unreadable,
-        }
-    }
-
-    /// What the Done screen says about an instance found after its answer
-    /// was lost.
-    pub fn recovered_note(self) -> String {
-        let what = match self {
-            LostAnswer::ConnectionDropped => {
-                "The connection dropped after the platform created the instance".to_string()
-            }
-            LostAnswer::TimedOut => {
-                "The platform did not answer in time, but it had created the instance".to_string()
-            }
-            LostAnswer::Gateway(status) => {
-                format!("A gateway failed (HTTP {status}) after the platform created the instance")
-            }
-            LostAnswer::Unreadable => {
-                "The platform's answer could not be read, but it had created the instance"
-                    .to_string()
-            }
-            LostAnswer::Cancelled => {
-                "You stopped waiting, but the create had reached the platform".to_string()
-            }
-        };
-        format!("{what}; ce-wizard found it, so nothing was created twice.")
-    }
+    Checking(LostCreate),
 }
 
 pub struct SavePrompt {

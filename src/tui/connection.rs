@@ -1,6 +1,6 @@
 //! The Connection step's form: which platform, and the account secrets.
 
-use super::app::ErrorReport;
+use super::report::ErrorReport;
 use super::widgets::TextField;
 use crate::config::Environment;
 use crate::form::is_http_url;

@@ -435,13 +435,13 @@ fn creating(app: &App) -> Vec<Binding> {
                 .with_detail("send the same request again: nothing was created, so it is safe"),
             b(&[ESC], "Esc", "back to review", Command::Back),
         ],
-        Some(CreatePhase::Unknown { .. }) => vec![
+        Some(CreatePhase::Unknown(_)) => vec![
             b(&[ch('r'), ENTER], "r", "check again", Command::Retry).with_detail(
                 "look among the platform's instances again for the one this create may have made",
             ),
             b(&[ESC], "Esc", "back to review", Command::Back),
         ],
-        Some(CreatePhase::Checking { .. }) => {
+        Some(CreatePhase::Checking(_)) => {
             vec![b(&[ESC], "Esc", "stop looking", Command::Back)]
         }
         Some(CreatePhase::Sending) | None => vec![b(

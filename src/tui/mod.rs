@@ -11,6 +11,7 @@ pub mod effect;
 pub mod form_state;
 pub mod keymap;
 pub mod picker;
+pub mod report;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

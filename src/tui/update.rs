@@ -4,15 +4,17 @@
 
 use super::action::{Action, CallbackResult, Command, CopyTarget, FileSaveError};
 use super::app::{
-    App, AuthPhase, Exit, AuthProblem, BrowserStatus, CatalogProblem, CreatePhase, CreatedCheck,
-    CreatingState, DoneState, ErrorReport, Grant, ListenerStatus, LostAnswer, Notice, NoticeKind,
-    Overlay, Pending, ReviewView, SavePrompt, Step,
+    App, AuthPhase, AuthProblem, BrowserStatus, CreatePhase, CreatingState, DoneState, Exit, Grant,
+    ListenerStatus, Notice, NoticeKind, Overlay, Pending, ReviewView, SavePrompt, Step,
 };
 use super::connection::{CheckStatus, ConnField, EnvKind, Remember};
 use super::effect::Effect;
 use super::form_state::{FormItem, FormState};
 use super::keymap;
 use super::picker::Index;
+use super::report::{
+    CatalogProblem, CreatedCheck, ErrorReport, ListenerProblem, LostAnswer, LostCreate,
+};
 use super::widgets::{EditOp, TextField};
 use crate::api::{CreateInstance, Credentials, ElementRef};
 use crate::catalog::{
@@ -136,20 +138,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::CreateOutcomeUnknown {
-            attempt,
-            report,
-            check,
-            lost,
-        } => {
+        Action::CreateOutcomeUnknown { attempt, lost } => {
             if sending(app, attempt) {
                 app.authorize.grant = None;
                 if let Some(c) = app.creating.as_mut() {
-                    c.phase = CreatePhase::Unknown {
-                        report,
-                        check,
-                        lost,
-                    };
+                    c.phase = CreatePhase::Unknown(lost);
                 }
                 app.notice = None;
             }
@@ -157,9 +150,14 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::CreateChecked { attempt, result } => create_checked(app, attempt, result),
         Action::Copied { what, report } => {
-            app.notice = Some(match report {
-                Ok(how) => Notice::success(format!("{} {how}", what.label())),
-                Err(e) => Notice::error(format!("{} could not be copied: {e}", what.label())),
+            app.notice = Some(if report.succeeded() {
+                Notice::success(format!("{} {}", what.label(), report.message()))
+            } else {
+                Notice::error(format!(
+                    "{} could not be copied: {}",
+                    what.label(),
+                    report.message()
+                ))
             });
             vec![]
         }
@@ -955,7 +953,7 @@ fn start_authorization(app: &mut App) -> Vec<Effect> {
     }]
 }
 
-fn listener_bound(app: &mut App, result: Result<String, (Option<u16>, String)>) -> Vec<Effect> {
+fn listener_bound(app: &mut App, result: Result<String, ListenerProblem>) -> Vec<Effect> {
     match result {
         Ok(callback_url) => {
             app.listener = ListenerStatus::Ready { callback_url };
@@ -967,13 +965,10 @@ fn listener_bound(app: &mut App, result: Result<String, (Option<u16>, String)>) 
                 return start_authorization(app);
             }
         }
-        Err((port, message)) => {
-            app.listener = ListenerStatus::Failed {
-                port,
-                message: message.clone(),
-            };
+        Err(problem) => {
+            app.listener = ListenerStatus::Failed(problem.clone());
             if app.step == Step::Authorize {
-                app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener { port, message });
+                app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener(problem));
             }
         }
     }
@@ -1227,27 +1222,26 @@ fn check_cancelled_create(app: &mut App, check: CreatedCheck) -> Vec<Effect> {
         advice: String::new(),
         missing_keys: vec![],
     };
-    look_for_created(app, report, check, LostAnswer::Cancelled)
+    look_for_created(
+        app,
+        LostCreate {
+            report,
+            check,
+            lost: LostAnswer::Cancelled,
+        },
+    )
 }
 
 /// Reads the platform's instances for the one a create may have made; the
 /// Creating step shows the look, and why, until the answer comes.
-fn look_for_created(
-    app: &mut App,
-    report: ErrorReport,
-    check: CreatedCheck,
-    lost: LostAnswer,
-) -> Vec<Effect> {
+fn look_for_created(app: &mut App, lost: LostCreate) -> Vec<Effect> {
     let attempt = app.new_attempt();
+    let check = lost.check.clone();
     app.creating = Some(CreatingState {
         attempt,
         started: app.clock.now(),
         sent: None,
-        phase: CreatePhase::Checking {
-            report,
-            check: check.clone(),
-            lost,
-        },
+        phase: CreatePhase::Checking(lost),
     });
     app.review.error = None;
     app.notice = None;
@@ -1329,32 +1323,14 @@ fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
             start_create(app)
         }
-        (
-            CreatePhase::Unknown {
-                report,
-                check,
-                lost,
-            },
-            Command::Retry | Command::Continue,
-        ) => {
-            let (report, check, lost) = (report.clone(), check.clone(), *lost);
-            look_for_created(app, report, check, lost)
+        (CreatePhase::Unknown(lost), Command::Retry | Command::Continue) => {
+            let lost = lost.clone();
+            look_for_created(app, lost)
         }
         // Stop looking; back to the question.
-        (
-            CreatePhase::Checking {
-                report,
-                check,
-                lost,
-            },
-            Command::Back,
-        ) => {
+        (CreatePhase::Checking(lost), Command::Back) => {
             let attempt = creating.attempt;
-            creating.phase = CreatePhase::Unknown {
-                report: report.clone(),
-                check: check.clone(),
-                lost: *lost,
-            };
+            creating.phase = CreatePhase::Unknown(lost.clone());
             app.notice = Some(Notice::info("Stopped checking; r checks again."));
             vec![Effect::Cancel { attempt }]
         }
@@ -1364,7 +1340,7 @@ fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             create_failed_back(app, report);
             vec![]
         }
-        (CreatePhase::Unknown { report, check, .. }, Command::Back) => {
+        (CreatePhase::Unknown(LostCreate { report, check, .. }), Command::Back) => {
             let (report, name) = (report.clone(), check.name.clone());
             app.creating = None;
             create_failed_back(app, report);
@@ -1420,18 +1396,17 @@ fn create_checked(
     let Some(creating) = app.creating.as_mut() else {
         return vec![];
     };
-    let CreatePhase::Checking {
-        report,
-        check,
-        lost,
-    } = &creating.phase
-    else {
+    let CreatePhase::Checking(lost) = &creating.phase else {
         return vec![];
     };
     if creating.attempt != attempt {
         return vec![];
     }
-    let (report, check, lost) = (report.clone(), check.clone(), *lost);
+    let LostCreate {
+        report,
+        check,
+        lost,
+    } = lost.clone();
     match result {
         Ok(Some(instance)) => finish_create(app, instance, Some(lost)),
         Ok(None) => nothing_created(
@@ -1445,11 +1420,11 @@ fn create_checked(
             },
         ),
         Err(e) => {
-            creating.phase = CreatePhase::Unknown {
+            creating.phase = CreatePhase::Unknown(LostCreate {
                 report,
                 check,
                 lost,
-            };
+            });
             app.notice = Some(Notice::error(format!(
                 "The instance list could not be read this time either: {}. r tries again.",
                 e.message

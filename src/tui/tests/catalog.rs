@@ -4,10 +4,11 @@
 
 use super::support::*;
 use crate::catalog::{AuthKind, CachedCatalog, Catalog, FieldKind, Lookup};
-use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
+use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, Grant, Pending, Step};
 use crate::tui::effect::Effect;
 use crate::tui::form_state::FormItem;
+use crate::tui::report::RequestTokenGrant;
 use crate::tui::update::{startup, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;

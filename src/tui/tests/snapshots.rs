@@ -3,14 +3,15 @@
 //! are fixed so the snapshots are stable.
 
 use super::support::*;
-use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
-use crate::tui::app::{
-    App, AuthPhase, AuthProblem, CatalogProblem, ErrorReport, ListenerStatus, Overlay, Step,
-};
+use crate::tui::action::{Action, CallbackResult};
+use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Overlay, Step};
 use crate::tui::clock::Moves;
 use crate::tui::connection::CheckStatus;
 use crate::tui::effect::Effect;
 use crate::tui::form_state::FormItem;
+use crate::tui::report::{
+    BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate, RequestTokenGrant,
+};
 use crate::tui::theme::Theme;
 use crate::tui::ui::render;
 use crate::tui::update::startup;
@@ -255,10 +256,7 @@ fn element_screens() {
     snap("element_no_match", &app);
     let mut app = connected();
     update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
-    app.listener = ListenerStatus::Failed {
-        port: Some(48213),
-        message: "port 48213 is already in use".into(),
-    };
+    app.listener = ListenerStatus::Failed(ListenerProblem::PortInUse(48213));
     type_text(&mut app, "infus");
     snap("element_infusionsoft_port_in_use", &app);
     key(&mut app, KeyCode::Char('?'));
@@ -434,7 +432,7 @@ fn authorize_screens() {
         &mut app,
         Action::BrowserOpened {
             attempt,
-            result: Err("no browser found (xdg-open failed)".into()),
+            result: Err(BrowserFailure("no browser found (xdg-open failed)".into())),
         },
     );
     snap("authorize_browser_failed", &app);
@@ -445,10 +443,8 @@ fn authorize_screens() {
         description: Some("The user denied the request".into()),
     });
     snap("authorize_denied", &app);
-    app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener {
-        port: Some(48213),
-        message: "port 48213 is already in use".into(),
-    });
+    app.authorize.phase =
+        AuthPhase::Failed(AuthProblem::Listener(ListenerProblem::PortInUse(48213)));
     snap("authorize_port_in_use", &app);
     app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report(
         404,
@@ -511,7 +507,10 @@ fn review_creating_and_done_screens() {
         &mut app,
         Action::Copied {
             what: crate::tui::action::CopyTarget::Token,
-            report: Ok("copied to the clipboard (xclip) and sent to the terminal (OSC 52)".into()),
+            report: crate::clipboard::CopyReport {
+                native: Ok("xclip"),
+                osc52: true,
+            },
         },
     );
     snap("done_copied", &app);
@@ -769,7 +768,7 @@ fn oauth1_authorize_screens() {
 
 #[test]
 fn lost_create_answers_and_quitting_mid_create() {
-    use crate::tui::app::{CreatedCheck, LostAnswer};
+    use crate::tui::report::{CreatedCheck, LostAnswer};
     let name = "ecwid-20250102-0304";
 
     let mut app = at_review("ecwid");
@@ -793,13 +792,15 @@ fn lost_create_answers_and_quitting_mid_create() {
         &mut app,
         Action::CreateOutcomeUnknown {
             attempt,
-            report,
-            check: CreatedCheck {
-                element_key: "ecwid".into(),
-                name: name.into(),
-                since: std::time::UNIX_EPOCH,
+            lost: LostCreate {
+                report,
+                check: CreatedCheck {
+                    element_key: "ecwid".into(),
+                    name: name.into(),
+                    since: std::time::UNIX_EPOCH,
+                },
+                lost: LostAnswer::ConnectionDropped,
             },
-            lost: LostAnswer::ConnectionDropped,
         },
     );
     snap("creating_outcome_unknown", &app);

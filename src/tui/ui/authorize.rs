@@ -3,6 +3,7 @@
 use super::widgets::{input_spans, text};
 use crate::catalog::AuthKind;
 use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
+use crate::tui::report::ListenerProblem;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -139,11 +140,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
     match problem {
-        AuthProblem::Listener { port: Some(port), .. } => vec![
+        AuthProblem::Listener(ListenerProblem::PortInUse(port)) => vec![
             format!("✗ Port {port} is in use, so the browser's redirect cannot be caught here."),
             format!("Close what uses port {port}, or run again with --callback-port <another port> (and register that callback URL)."),
         ],
-        AuthProblem::Listener { port: None, message } => {
+        AuthProblem::Listener(ListenerProblem::Failed(message)) => {
             vec![format!("✗ The callback listener could not start: {message}")]
         }
         AuthProblem::UrlFailed(report) => {

@@ -3,7 +3,8 @@
 //! again (the instance may exist).
 
 use super::widgets::text;
-use crate::tui::app::{App, CreatePhase, ErrorReport};
+use crate::tui::app::{App, CreatePhase};
+use crate::tui::report::{ErrorReport, LostCreate};
 use crate::tui::theme::Theme;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -56,7 +57,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
             lines
         }
-        CreatePhase::Unknown { report, .. } | CreatePhase::Checking { report, .. } => {
+        CreatePhase::Unknown(LostCreate { report, .. })
+        | CreatePhase::Checking(LostCreate { report, .. }) => {
             let mut lines = vec![
                 Line::styled(
                     format!("? The {element} instance \"{name}\" may have been created"),
@@ -72,7 +74,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 lines.push(Line::styled(format!("requestId {id}"), t.dim()));
             }
             lines.push(Line::raw(""));
-            if let CreatePhase::Checking { .. } = creating.phase {
+            if let CreatePhase::Checking(_) = creating.phase {
                 lines.push(Line::styled(
                     format!(
                         "{} Looking for \"{name}\" among the platform's instances … {waited}s",

@@ -274,10 +274,13 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
             ListenerStatus::Ready { callback_url } => {
                 Line::styled(format!("  {callback_url}"), t.copyable())
             }
-            ListenerStatus::Failed { port, message } => Line::styled(
+            ListenerStatus::Failed(problem) => Line::styled(
                 format!(
-                    "  ✗ {}: {message}",
-                    port.map_or("The listener".to_string(), |p| format!("Port {p}"))
+                    "  ✗ {}: {}",
+                    problem
+                        .port()
+                        .map_or("The listener".to_string(), |p| format!("Port {p}")),
+                    problem.message()
                 ),
                 t.error(),
             ),
@@ -297,7 +300,7 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
 /// The fetching of a form, or why it failed.
 fn pending_lines(
     app: &App,
-    failed: Option<&crate::tui::app::ErrorReport>,
+    failed: Option<&crate::tui::report::ErrorReport>,
     lines: &mut Vec<Line<'static>>,
 ) {
     let t = &app.theme;
