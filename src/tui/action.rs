@@ -15,47 +15,6 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-/// What a key means on the current screen (see `keymap`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    Quit,
-    Help,
-    Next,
-    Prev,
-    Continue,
-    Back,
-    /// Validate the whole form and go on, from any field.
-    Submit,
-    Toggle,
-    ChoiceNext,
-    ChoicePrev,
-    Reveal,
-    TestConnection,
-    FocusFilter,
-    ClearFilter,
-    PageDown,
-    PageUp,
-    First,
-    Last,
-    /// Fetch the catalog again now.
-    Refresh,
-    /// A line break in a multi-line field.
-    NewLine,
-    OpenBrowser,
-    CopyUrl,
-    PasteUrl,
-    Retry,
-    SwitchView,
-    CopyCurl,
-    CopyBody,
-    CopyToken,
-    CopyJson,
-    SaveFile,
-    Another,
-    Yes,
-    No,
-}
-
 /// What a callback (from the listener or pasted by hand) came to.
 pub enum CallbackResult {
     /// OAuth 2: the authorization code.

@@ -6,12 +6,11 @@
 pub mod action;
 pub mod app;
 pub mod clock;
-pub mod connection;
 pub mod effect;
-pub mod form_state;
 pub mod keymap;
 pub mod picker;
 pub mod report;
+pub mod steps;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -25,12 +24,12 @@ use crate::secret::Secret;
 use action::Action;
 use app::{App, Exit, Settings, Step};
 use clock::Moves;
-use connection::ConnectionForm;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use steps::connection::ConnectionForm;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
@@ -100,7 +99,7 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
                     app.picker.selected = pos;
                 }
                 if app.step == Step::Element {
-                    update::choose_element(&mut app, &key);
+                    steps::element::choose_element(&mut app, &key);
                 }
             }
             // Looked up in the platform's catalog once the connection is
@@ -156,7 +155,9 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
             }
             if draw {
                 app.clock.take_read();
-                term.draw(|f| ui::render(&app, f))?;
+                let mut drawn = steps::Drawn::default();
+                term.draw(|f| drawn = ui::render(&app, f))?;
+                drawn.keep(&mut app);
                 moves = app.clock.take_read();
                 drawn_at = app.clock.now();
             }

@@ -4,9 +4,9 @@
 use super::support::*;
 use crate::tui::action::Action;
 use crate::tui::app::{App, AuthPhase, AuthProblem, CreatePhase, Exit, Overlay, Step};
-use crate::tui::connection::CheckStatus;
 use crate::tui::effect::Effect;
 use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
+use crate::tui::steps::connection::CheckStatus;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use std::time::{Duration, UNIX_EPOCH};

@@ -6,7 +6,7 @@
 
 use super::support::*;
 use crate::tui::action::Action;
-use crate::tui::form_state::FormItem;
+use crate::tui::steps::configure::FormItem;
 use crate::tui::ui;
 use crossterm::event::KeyCode;
 use ratatui::{backend::TestBackend, Terminal};
@@ -32,7 +32,9 @@ fn paste_and_leave(text: &str) -> (crate::tui::app::App, String) {
     for (w, h) in [(80, 24), (120, 40), (60, 16)] {
         Terminal::new(TestBackend::new(w, h))
             .unwrap()
-            .draw(|f| ui::render(&app, f))
+            .draw(|f| {
+                ui::render(&app, f);
+            })
             .unwrap();
     }
     (app, error)
@@ -126,7 +128,11 @@ fn spaces_around_a_pasted_url_are_trimmed_and_said_so() {
 fn pasting_into_a_connection_field_clears_the_last_checks_verdict() {
     let screen = |app: &crate::tui::app::App| {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        terminal.draw(|f| ui::render(app, f)).unwrap();
+        terminal
+            .draw(|f| {
+                ui::render(app, f);
+            })
+            .unwrap();
         terminal.backend().to_string()
     };
     for (result, verdict) in [
@@ -153,7 +159,7 @@ fn pasting_into_a_connection_field_clears_the_last_checks_verdict() {
         update_paste(&mut app, "-pasted");
         assert_eq!(
             app.connection.check,
-            crate::tui::connection::CheckStatus::NotRun
+            crate::tui::steps::connection::CheckStatus::NotRun
         );
         let after = screen(&app);
         assert!(!after.contains(verdict), "{verdict} stays after a paste");

@@ -3,10 +3,10 @@
 use super::support::*;
 use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Step};
-use crate::tui::connection::{CheckStatus, ConnField};
 use crate::tui::effect::Effect;
-use crate::tui::form_state::FormItem;
 use crate::tui::report::ListenerProblem;
+use crate::tui::steps::configure::FormItem;
+use crate::tui::steps::connection::{CheckStatus, ConnField};
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use std::time::Duration;

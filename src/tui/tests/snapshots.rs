@@ -6,12 +6,12 @@ use super::support::*;
 use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Overlay, Step};
 use crate::tui::clock::Moves;
-use crate::tui::connection::CheckStatus;
 use crate::tui::effect::Effect;
-use crate::tui::form_state::FormItem;
 use crate::tui::report::{
     BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate, RequestTokenGrant,
 };
+use crate::tui::steps::configure::FormItem;
+use crate::tui::steps::connection::CheckStatus;
 use crate::tui::theme::Theme;
 use crate::tui::ui::render;
 use crate::tui::update::startup;
@@ -34,7 +34,11 @@ const TOKEN: &str = "mQuw4rrhnrMl1UeDj25v0xDU5TUx6WUw=";
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| render(app, f)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
     terminal
 }
 
@@ -113,7 +117,7 @@ fn element_name(key: &str) -> String {
 /// The form of `key`, opened, every required value filled in.
 fn filled(key: &str) -> App {
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, key);
+    crate::tui::steps::element::choose_element(&mut app, key);
     let ctx = app.derive_context();
     let form = app.form_mut().unwrap();
     for (k, v) in values(key) {
@@ -245,7 +249,7 @@ fn element_screens() {
     app.settings.sandbox = true;
     snap("element_sandbox", &app);
     app.element = Some("infusionsoftecommerce".into());
-    crate::tui::update::choose_element(&mut app, "infusionsoftecommerce");
+    crate::tui::steps::element::choose_element(&mut app, "infusionsoftecommerce");
     snap("configure_sandbox_oauth", &app);
 
     let mut app = connected();
@@ -267,14 +271,14 @@ fn element_screens() {
 fn configure_screens() {
     for key in ELEMENTS {
         let mut app = connected();
-        crate::tui::update::choose_element(&mut app, key);
+        crate::tui::steps::element::choose_element(&mut app, key);
         snap(&format!("configure_{key}_empty"), &app);
         let app = filled(key);
         snap(&format!("configure_{key}_filled"), &app);
     }
     // Validation errors beside the fields and in the footer.
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(&mut app, "store-abc123.mybigcommerce.com");
     tab(&mut app);
     snap("configure_bigcommerce_invalid_url", &app);
@@ -284,7 +288,7 @@ fn configure_screens() {
     snap("configure_bigcommerce_submit_errors", &app);
 
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "ecwid");
+    crate::tui::steps::element::choose_element(&mut app, "ecwid");
     type_text(&mut app, "10O3");
     enter(&mut app);
     snap("configure_ecwid_digits_only", &app);
@@ -293,7 +297,7 @@ fn configure_screens() {
     let mut app = filled("woocommerce");
     app.form_mut()
         .unwrap()
-        .focus_item(crate::tui::form_state::FormItem::Advanced);
+        .focus_item(crate::tui::steps::configure::FormItem::Advanced);
     enter(&mut app);
     tab(&mut app);
     key(&mut app, KeyCode::Char(' '));
@@ -304,7 +308,8 @@ fn configure_screens() {
 
     // A secret revealed, and the help overlay (F1 in a text field).
     let mut app = filled("magentov20");
-    app.form_mut().unwrap().focus = crate::tui::form_state::FormItem::Field("password".into());
+    app.form_mut().unwrap().focus =
+        crate::tui::steps::configure::FormItem::Field("password".into());
     ctrl(&mut app, 'r');
     snap("configure_magentov20_revealed", &app);
     key(&mut app, KeyCode::F(1));
@@ -564,7 +569,7 @@ fn overlays_and_small_terminals() {
 #[test]
 fn long_wide_and_right_to_left_values_render_without_panics() {
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(
         &mut app,
         &"https://store-abc123.mybigcommerce.com/api/v2/".repeat(5),
@@ -616,7 +621,7 @@ fn no_color_means_no_colour_at_all() {
 #[test]
 fn focused_text_field_places_the_cursor_after_the_text() {
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(&mut app, "https://a.b");
     let mut terminal = draw(&app, 80, 24);
     let pos = terminal.get_cursor_position().unwrap();

@@ -1,8 +1,8 @@
 //! Step 1: where to connect and with which account secrets.
 
-use super::widgets::{indented, input_spans, pad, text, truncate};
+use super::state::{CheckStatus, ConnField, EnvKind};
 use crate::tui::app::App;
-use crate::tui::connection::{CheckStatus, ConnField, EnvKind};
+use crate::tui::widgets::draw::{indented, input_spans, pad, text, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};

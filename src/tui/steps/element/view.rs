@@ -2,9 +2,10 @@
 //! highlighted element's details, and the fetching of a form the platform
 //! describes.
 
-use super::widgets::{input_spans, list_offset, pad, text, truncate};
+use super::state::{ListWindow, Pending};
 use crate::catalog::{CatalogEntry, Origin};
-use crate::tui::app::{App, ListenerStatus, Pending};
+use crate::tui::app::{App, ListenerStatus};
+use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -14,7 +15,8 @@ use std::time::Duration;
 
 const BETA: &str = " beta";
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the step; returns the rows the list showed.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<ListWindow> {
     let t = &app.theme;
     let [top, note, panes] = Layout::vertical([
         Constraint::Length(1),
@@ -73,7 +75,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((filter.x + label.len() as u16 + col, filter.y));
     }
 
-    render_list(app, frame, list);
+    let window = render_list(app, frame, list);
 
     let block = Block::default()
         .borders(Borders::LEFT)
@@ -106,23 +108,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
     );
+    Some(window)
 }
 
-fn render_list(app: &App, frame: &mut Frame, area: Rect) {
+fn render_list(app: &App, frame: &mut Frame, area: Rect) -> ListWindow {
     let t = &app.theme;
     let matches = app.picker.matches();
     let entries = app.catalog.entries();
     let height = area.height as usize;
-    // The renderer alone knows the list's height: it keeps the page size
-    // and where the list starts for the next key (see `ElementPicker`).
-    app.picker.page.set(height.max(1));
+    // The renderer alone knows the list's height: it returns the page size
+    // and where the list starts, for the next key (see `ElementPicker`).
     let start = list_offset(
-        app.picker.offset.get(),
+        app.picker.window.offset,
         app.picker.selected,
         height,
         matches.len(),
     );
-    app.picker.offset.set(start);
     let width = (area.width as usize).saturating_sub(2);
     let mut rows = vec![];
     for (pos, &i) in matches.iter().enumerate().skip(start).take(height) {
@@ -144,6 +145,10 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         rows.push(Line::styled("No match; Esc clears the filter", t.warning()));
     }
     text(frame, Paragraph::new(rows), area);
+    ListWindow {
+        offset: start,
+        page: height.max(1),
+    }
 }
 
 /// "3 min ago", "2 h ago", "5 days ago".

@@ -2,10 +2,10 @@
 //! when its answer got lost: send again (nothing was created) or look
 //! again (the instance may exist).
 
-use super::widgets::text;
 use crate::tui::app::{App, CreatePhase};
 use crate::tui::report::{ErrorReport, LostCreate};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::draw::text;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};

@@ -1,9 +1,9 @@
 //! The last step: the created instance and its token.
 
-use super::widgets::{input_spans, kv, text};
 use crate::api::Instance;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::draw::{input_spans, kv, text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};

@@ -1,9 +1,9 @@
 //! The Connection step's form: which platform, and the account secrets.
 
-use super::report::ErrorReport;
-use super::widgets::TextField;
 use crate::config::Environment;
 use crate::form::is_http_url;
+use crate::tui::report::ErrorReport;
+use crate::tui::widgets::TextField;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Step 4 (OAuth elements): the browser round trip.
 
-use super::widgets::{input_spans, text};
 use crate::catalog::AuthKind;
 use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
 use crate::tui::report::ListenerProblem;
+use crate::tui::widgets::draw::{input_spans, text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
