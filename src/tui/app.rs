@@ -7,9 +7,10 @@ use super::picker::Index;
 use super::report::ListenerProblem;
 use super::theme::Theme;
 use super::widgets::TextField;
-use crate::api::Instance;
+use crate::api::{Credentials, Instance};
 use crate::catalog::{bundled_spec, Catalog, CatalogEntry, ElementSpec};
 use crate::form::DeriveContext;
+use crate::secret::Secret;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -265,6 +266,14 @@ impl App {
             typed: false,
             exit: None,
             next_attempt: 1,
+        }
+    }
+
+    /// The account secrets as typed on the Connection step.
+    pub fn credentials(&self) -> Credentials {
+        Credentials {
+            user: Secret::new(self.connection.user.value().trim()),
+            org: Secret::new(self.connection.org.value().trim()),
         }
     }
 

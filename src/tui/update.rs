@@ -128,9 +128,9 @@ pub fn startup(app: &mut App) -> Vec<Effect> {
         });
         match app.wanted_element.clone() {
             Some(key) if app.step == Step::Element => {
-                effects.extend(element::start_lookup(app, &key))
+                effects.extend(element::start::start_lookup(app, &key))
             }
-            _ => effects.extend(element::start_refresh(app)),
+            _ => effects.extend(element::start::start_refresh(app)),
         }
     }
     effects

@@ -15,8 +15,6 @@ use super::app::{App, Step};
 use super::effect::Effect;
 use super::keymap::{Binding, Command};
 use super::widgets::EditOp;
-use crate::api::Credentials;
-use crate::secret::Secret;
 use element::ListWindow;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -92,12 +90,4 @@ pub fn screen(step: Step) -> &'static dyn Screen {
 /// keys, pastes, the footer and the help all ask here.
 pub fn focused_input(app: &App) -> Option<Input> {
     screen(app.step).input(app)
-}
-
-/// The account secrets as typed on the Connection step.
-pub fn credentials(app: &App) -> Credentials {
-    Credentials {
-        user: Secret::new(app.connection.user.value().trim()),
-        org: Secret::new(app.connection.org.value().trim()),
-    }
 }

@@ -1,21 +1,23 @@
 //! The Authorize step: an OAuth attempt, from the sign-in link to the
 //! grant the provider's redirect carries.
 
+pub mod start;
 pub mod state;
 mod view;
 
 pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant};
 
-use super::credentials;
-use super::{review, Drawn, Input, Screen};
+use self::start::start_authorization;
+use super::review::start::go_review;
+use super::{Drawn, Input, Screen};
 use crate::catalog::AuthKind;
 use crate::secret::Secret;
 use crate::tui::action::{CallbackResult, CopyTarget};
+use crate::tui::app::FormState;
 use crate::tui::app::{App, ListenerStatus, Notice, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
 use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem, RequestTokenGrant};
-use crate::tui::steps::configure::FormState;
 use crate::tui::widgets::EditOp;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -127,45 +129,6 @@ fn bindings(app: &App) -> Vec<Binding> {
     list
 }
 
-pub fn start_authorization(app: &mut App) -> Vec<Effect> {
-    app.authorize.paste_focused = false;
-    let callback_url = match &app.listener {
-        ListenerStatus::Ready { callback_url } => callback_url.clone(),
-        ListenerStatus::Binding => {
-            app.authorize.phase = AuthPhase::Idle;
-            return vec![];
-        }
-        ListenerStatus::NotBound | ListenerStatus::Failed { .. } => {
-            app.listener = ListenerStatus::Binding;
-            app.authorize.phase = AuthPhase::Idle;
-            return vec![Effect::BindListener {
-                port: app.settings.callback_port,
-            }];
-        }
-    };
-    let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
-        return vec![];
-    };
-    let api_key = form.value("oauth.api.key").to_string();
-    let api_secret = Secret::new(form.value("oauth.api.secret"));
-    let element_key = form.element_key.clone();
-    let auth = spec.auth;
-    let attempt = app.new_attempt();
-    app.authorize.attempt = attempt;
-    app.authorize.phase = AuthPhase::FetchingUrl;
-    app.authorize.request_token = None;
-    vec![Effect::StartAuthorization {
-        attempt,
-        base_url: app.connection.base_url(),
-        creds: credentials(app),
-        element_key,
-        auth,
-        api_key,
-        api_secret,
-        callback_url,
-    }]
-}
-
 pub fn listener_bound(app: &mut App, result: Result<String, ListenerProblem>) -> Vec<Effect> {
     match result {
         Ok(callback_url) => {
@@ -270,7 +233,7 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
             app.notice = Some(Notice::success(
                 "Authorized. Check what will be created, then press Enter.",
             ));
-            review::go_review(app);
+            go_review(app);
         }
         // A stray or stale redirect does not end the attempt: the genuine
         // one may still come. Say why it was ignored.

@@ -5,7 +5,9 @@ mod view;
 
 pub use form::{FormItem, FormState};
 
-use super::{authorize, review, Drawn, Input, Screen};
+use super::authorize::start::start_authorization;
+use super::review::start::go_review;
+use super::{Drawn, Input, Screen};
 use crate::catalog::FieldKind;
 use crate::tui::app::{App, Notice, Step};
 use crate::tui::effect::Effect;
@@ -229,13 +231,13 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
             .as_ref()
             .is_some_and(|(_, v)| Some(v) == values.as_ref())
         {
-            review::go_review(app);
+            go_review(app);
             return vec![];
         }
         app.authorize.grant = None;
         app.step = Step::Authorize;
-        return authorize::start_authorization(app);
+        return start_authorization(app);
     }
-    review::go_review(app);
+    go_review(app);
     vec![]
 }

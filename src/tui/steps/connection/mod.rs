@@ -6,8 +6,9 @@ mod view;
 
 pub use state::{CheckStatus, ConnField, ConnectionForm, EnvKind, Remember};
 
-use super::credentials;
-use super::{authorize, element, Drawn, Input, Screen};
+use super::authorize::start::start_authorization;
+use super::element::start::start_lookup;
+use super::{Drawn, Input, Screen};
 use crate::config::ConfigError;
 use crate::tui::app::{App, Notice, Step};
 use crate::tui::effect::Effect;
@@ -192,7 +193,7 @@ fn start_check(app: &mut App, proceed: bool) -> Vec<Effect> {
     vec![Effect::CheckConnection {
         attempt,
         base_url: app.connection.base_url(),
-        creds: credentials(app),
+        creds: app.credentials(),
     }]
 }
 
@@ -231,19 +232,19 @@ pub fn connection_checked(
                 effects.push(Effect::SaveConfig {
                     environment: conn.environment(),
                     secrets: (conn.remember == Remember::EnvironmentAndSecrets)
-                        .then(|| credentials(app)),
+                        .then(|| app.credentials()),
                 });
             }
             match app.resume.take() {
                 Some(Step::Authorize) => {
                     app.step = Step::Authorize;
-                    effects.extend(authorize::start_authorization(app));
+                    effects.extend(start_authorization(app));
                 }
                 Some(step) => app.step = step,
                 None => {
                     app.step = Step::Element;
                     if let Some(key) = app.wanted_element.clone() {
-                        effects.extend(element::start_lookup(app, &key));
+                        effects.extend(start_lookup(app, &key));
                     }
                 }
             }

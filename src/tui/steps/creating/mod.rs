@@ -2,21 +2,24 @@
 //! answer is lost (the instance is looked for before anything is sent
 //! again).
 
+pub mod start;
 pub mod state;
 mod view;
 
 pub use state::{CreatePhase, CreatingState};
 
-use super::credentials;
-use super::{authorize, review, Drawn, Screen};
+use self::start::look_for_created;
+use self::start::start_create;
+use super::authorize::start::start_authorization;
+use super::{Drawn, Screen};
 use crate::api::Instance;
+use crate::tui::app::DoneState;
 use crate::tui::app::{App, Notice, Step};
+use crate::tui::app::{AuthPhase, AuthProblem};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
-use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
-use crate::tui::steps::authorize::{AuthPhase, AuthProblem};
-use crate::tui::steps::connection::{CheckStatus, ConnField};
-use crate::tui::steps::done::DoneState;
+use crate::tui::report::{ErrorReport, LostAnswer, LostCreate};
+use crate::tui::steps::connection::state::{CheckStatus, ConnField};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -91,83 +94,6 @@ fn bindings(app: &App) -> Vec<Binding> {
     }
 }
 
-/// Before a request is sent again after a cancelled create, the platform's
-/// instances are read for the one it may have made: found, it is the
-/// person's instance (sending again would make a second); not found, the
-/// request can go again.
-pub fn check_cancelled_create(app: &mut App, check: CreatedCheck) -> Vec<Effect> {
-    let report = ErrorReport {
-        status: None,
-        message: format!(
-            "the create of \"{}\" was cancelled before the platform answered",
-            check.name
-        ),
-        request_id: None,
-        provider_message: None,
-        advice: String::new(),
-        missing_keys: vec![],
-    };
-    look_for_created(
-        app,
-        LostCreate {
-            report,
-            check,
-            lost: LostAnswer::Cancelled,
-        },
-    )
-}
-
-/// Reads the platform's instances for the one a create may have made; the
-/// Creating step shows the look, and why, until the answer comes.
-fn look_for_created(app: &mut App, lost: LostCreate) -> Vec<Effect> {
-    let attempt = app.new_attempt();
-    let check = lost.check.clone();
-    app.creating = Some(CreatingState {
-        attempt,
-        started: app.clock.now(),
-        sent: None,
-        phase: CreatePhase::Checking(lost),
-    });
-    app.review.error = None;
-    app.notice = None;
-    app.step = Step::Creating;
-    vec![Effect::CheckCreated {
-        attempt,
-        base_url: app.connection.base_url(),
-        creds: credentials(app),
-        check,
-    }]
-}
-
-/// Sends the request the Review step shows.
-pub fn start_create(app: &mut App) -> Vec<Effect> {
-    let Some(body) = review::request(app) else {
-        return vec![];
-    };
-    let attempt = app.new_attempt();
-    let started = app.clock.now();
-    let sent = CreatedCheck {
-        element_key: body.element.key.clone(),
-        name: body.name.trim().to_string(),
-        since: app.settings.wall_time(started),
-    };
-    app.creating = Some(CreatingState {
-        attempt,
-        started,
-        sent: Some(sent),
-        phase: CreatePhase::Sending,
-    });
-    app.review.error = None;
-    app.notice = None;
-    app.step = Step::Creating;
-    vec![Effect::Create {
-        attempt,
-        base_url: app.connection.base_url(),
-        creds: credentials(app),
-        body: Box::new(body),
-    }]
-}
-
 /// Whether `attempt` is the create in flight (a late answer to a cancelled
 /// one is ignored).
 fn sending(app: &App, attempt: u64) -> bool {
@@ -204,7 +130,7 @@ fn creating_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             if needs_new_code(app) {
                 app.creating = None;
                 app.step = Step::Authorize;
-                return authorize::start_authorization(app);
+                return start_authorization(app);
             }
             start_create(app)
         }

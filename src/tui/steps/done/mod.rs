@@ -5,13 +5,14 @@ mod view;
 
 pub use state::{DoneState, SavePrompt};
 
-use super::{element, Drawn, Input, Screen};
+use super::element::start::refilter;
+use super::{Drawn, Input, Screen};
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, FileSaveError};
+use crate::tui::app::AuthPhase;
 use crate::tui::app::{App, Exit, Notice, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
-use crate::tui::steps::authorize::AuthPhase;
 use crate::tui::widgets::{EditOp, TextField};
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -168,7 +169,7 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.review.reveal = false;
             app.review.error = None;
             app.picker.filter.set("");
-            element::refilter(app);
+            refilter(app);
             app.step = Step::Element;
             app.notice = Some(Notice::info(
                 "Choose the element of the next instance; the connection is kept",

@@ -1,16 +1,18 @@
 //! The Element step: the platform's catalog (or the bundled one), a
 //! filter, and fetching the chosen element's form.
 
+pub mod start;
 pub mod state;
 mod view;
 
 pub use state::{CatalogView, ElementPicker, ListWindow, Pending};
 pub use view::ago;
 
-use super::configure::FormState;
-use super::credentials;
+use self::start::refilter;
+use self::start::start_refresh;
 use super::{Drawn, Input, Screen};
 use crate::catalog::{form_fields, CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
+use crate::tui::app::FormState;
 use crate::tui::app::{App, Notice, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
@@ -130,19 +132,6 @@ fn bindings(app: &App) -> Vec<Binding> {
     list
 }
 
-pub fn start_refresh(app: &mut App) -> Vec<Effect> {
-    if app.catalog.refreshing.is_some() {
-        return vec![];
-    }
-    let attempt = app.new_attempt();
-    app.catalog.refreshing = Some(attempt);
-    vec![Effect::RefreshCatalog {
-        attempt,
-        base_url: app.connection.base_url(),
-        creds: credentials(app),
-    }]
-}
-
 /// Shows another catalog, keeping the filter and the highlighted element.
 fn set_catalog(app: &mut App, catalog: Catalog, age: Duration) {
     let keep = app.highlighted().map(|e| e.key.clone());
@@ -196,12 +185,6 @@ pub fn catalog_refreshed(
         Err(problem) if mine => app.catalog.problem = Some(problem),
         Err(_) => {}
     }
-}
-
-pub fn refilter(app: &mut App) {
-    let picker = &mut app.picker;
-    picker.index.search(picker.filter.value());
-    picker.selected = 0;
 }
 
 /// Highlights an element if the filter shows it.
@@ -306,7 +289,7 @@ fn load_spec(app: &mut App, entry: CatalogEntry) -> Vec<Effect> {
     vec![Effect::LoadSpec {
         attempt,
         base_url: app.connection.base_url(),
-        creds: credentials(app),
+        creds: app.credentials(),
         entry,
     }]
 }
@@ -332,20 +315,6 @@ pub fn spec_loaded(app: &mut App, attempt: u64, result: Result<Box<ElementSpec>,
         }
         Err(report) => *failed = Some(Box::new(report)),
     }
-}
-
-pub fn start_lookup(app: &mut App, key: &str) -> Vec<Effect> {
-    let attempt = app.new_attempt();
-    app.picker.pending = Some(Pending::Lookup {
-        attempt,
-        key: key.to_string(),
-    });
-    vec![Effect::LookupElement {
-        attempt,
-        base_url: app.connection.base_url(),
-        creds: credentials(app),
-        key: key.to_string(),
-    }]
 }
 
 pub fn element_looked_up(

@@ -1,20 +1,22 @@
 //! The Review step: the request that will be sent, as a body or a curl
 //! command, secrets masked until revealed.
 
+pub mod start;
 pub mod state;
 mod view;
 
 pub use state::{ReviewState, ReviewView};
 
-use super::{creating, Drawn, Screen};
-use crate::api::{CreateInstance, ElementRef};
-use crate::catalog::FieldKind;
-use crate::secret::{key_looks_secret, Secret};
+use self::start::is_secret_key;
+use self::start::request;
+use super::creating::start::check_cancelled_create;
+use super::creating::start::start_create;
+use super::{Drawn, Screen};
+use crate::secret::Secret;
 use crate::tui::action::CopyTarget;
 use crate::tui::app::{App, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, ctrl, extra, key, Binding, Command, DOWN, ENTER, ESC, TAB, UP};
-use crate::tui::steps::configure::FormState;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -68,33 +70,6 @@ fn bindings(app: &App) -> Vec<Binding> {
     ]
 }
 
-/// Whether a configuration key holds a secret: the spec says so, or, for a
-/// key it does not know, the name looks like one.
-pub fn is_secret_key(form: &FormState, key: &str) -> bool {
-    form.field(key)
-        .map_or_else(|| key_looks_secret(key), |f| f.kind == FieldKind::Secret)
-}
-
-/// The request the Review step shows and Creating sends.
-pub fn request(app: &App) -> Option<CreateInstance> {
-    let form = app.form()?;
-    let values = form.values();
-    let provider_data = app
-        .authorize
-        .grant
-        .as_ref()
-        .map(|(grant, _)| grant.provider_data());
-    Some(CreateInstance {
-        element: ElementRef {
-            key: form.element_key.clone(),
-        },
-        configuration: crate::form::configuration(&form.fields, &values),
-        tags: form.tag_list(),
-        name: form.name.value().trim().to_string(),
-        provider_data: if app.is_oauth() { provider_data } else { None },
-    })
-}
-
 fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let review = &mut app.review;
     match cmd {
@@ -135,15 +110,10 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.notice = None;
         }
         Command::Continue => match app.review.cancelled.take() {
-            Some(check) => return creating::check_cancelled_create(app, check),
-            None => return creating::start_create(app),
+            Some(check) => return check_cancelled_create(app, check),
+            None => return start_create(app),
         },
         _ => {}
     }
     vec![]
-}
-
-pub fn go_review(app: &mut App) {
-    app.step = Step::Review;
-    app.review.scroll = 0;
 }
