@@ -240,6 +240,19 @@ mod tests {
     }
 
     #[test]
+    fn a_hint_is_shown_but_never_answers_a_key() {
+        let list = [
+            hint("type", "filter"),
+            b(&[ch('x')], "x", "x", Command::Next),
+        ];
+        let k = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(resolve(&list, &k('/')), None);
+        assert_eq!(resolve(&list, &k('t')), None);
+        assert_eq!(resolve(&list, &k('x')), Some(Command::Next));
+        assert!(list[0].footer && list[0].keys.is_empty());
+    }
+
+    #[test]
     fn edit_ops_for_common_keys() {
         let k = |code, m| edit_op(&KeyEvent::new(code, m));
         assert_eq!(
