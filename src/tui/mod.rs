@@ -2,6 +2,11 @@
 //! [`update::update`] turning actions into model changes and effects,
 //! [`ui::render`] drawing the model, and an [`effect::Runner`] doing the
 //! effects' I/O in tokio tasks that report back with actions.
+//!
+//! Each step lives in one folder under [`steps`]: its model (`state.rs`),
+//! what other steps may start on it (`start.rs`), its keys and handlers
+//! (`mod.rs`) and its drawing (`view.rs`). `update` only routes: global
+//! keys first, then the step on screen.
 
 pub mod action;
 pub mod app;
