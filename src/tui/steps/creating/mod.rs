@@ -8,14 +8,11 @@ mod view;
 
 pub use state::{CreatePhase, CreatingState};
 
-use self::start::look_for_created;
-use self::start::start_create;
+use self::start::{look_for_created, start_create};
 use super::authorize::start::start_authorization;
 use super::{Drawn, Screen};
 use crate::api::Instance;
-use crate::tui::app::DoneState;
-use crate::tui::app::{App, Notice, Step};
-use crate::tui::app::{AuthPhase, AuthProblem};
+use crate::tui::app::{App, AuthPhase, AuthProblem, DoneState, Notice, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
 use crate::tui::report::{ErrorReport, LostAnswer, LostCreate};

@@ -9,8 +9,7 @@ use super::element::start::refilter;
 use super::{Drawn, Input, Screen};
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, FileSaveError};
-use crate::tui::app::AuthPhase;
-use crate::tui::app::{App, Exit, Notice, Step};
+use crate::tui::app::{App, AuthPhase, Notice, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
 use crate::tui::widgets::{EditOp, TextField};
@@ -176,10 +175,7 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             ));
             vec![]
         }
-        Command::Quit => {
-            app.quit(Exit::Finished);
-            vec![]
-        }
+        // q quits through the router, as Ctrl-C does (see `App::ask_quit`).
         _ => vec![],
     }
 }

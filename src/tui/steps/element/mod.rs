@@ -8,12 +8,10 @@ mod view;
 pub use state::{CatalogView, ElementPicker, ListWindow, Pending};
 pub use view::ago;
 
-use self::start::refilter;
-use self::start::start_refresh;
+use self::start::{refilter, start_refresh};
 use super::{Drawn, Input, Screen};
 use crate::catalog::{form_fields, CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
-use crate::tui::app::FormState;
-use crate::tui::app::{App, Notice, Step};
+use crate::tui::app::{App, FormState, Notice, Step};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ch, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,

@@ -7,10 +7,8 @@ mod view;
 
 pub use state::{ReviewState, ReviewView};
 
-use self::start::is_secret_key;
-use self::start::request;
-use super::creating::start::check_cancelled_create;
-use super::creating::start::start_create;
+use self::start::{is_secret_key, request};
+use super::creating::start::{check_cancelled_create, start_create};
 use super::{Drawn, Screen};
 use crate::secret::Secret;
 use crate::tui::action::CopyTarget;
