@@ -370,10 +370,6 @@ impl App {
         a
     }
 
-    pub fn spinner(&self) -> char {
-        self.clock.spinner()
-    }
-
     /// Default name of a new instance of this element.
     pub fn default_instance_name(&self, element_key: &str) -> String {
         format!("{element_key}-{}", self.settings.name_stamp)

@@ -159,11 +159,10 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                 anyhow::bail!("an internal error stopped the wizard (its message is above)");
             }
             if draw {
-                app.clock.take_read();
                 let mut drawn = steps::Drawn::default();
                 term.draw(|f| drawn = ui::render(&app, f))?;
+                moves = drawn.moves;
                 drawn.keep(&mut app);
-                moves = app.clock.take_read();
                 drawn_at = app.clock.now();
             }
             let action = tokio::select! {

@@ -12,6 +12,7 @@ pub mod element;
 pub mod review;
 
 use super::app::{App, Step};
+use super::clock::{Moves, Reading};
 use super::effect::Effect;
 use super::keymap::{Binding, Command};
 use super::widgets::EditOp;
@@ -36,6 +37,8 @@ pub enum Input {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Drawn {
     pub element_list: Option<ListWindow>,
+    /// How often the frame can change with time alone (what it read).
+    pub moves: Moves,
 }
 
 impl Drawn {
@@ -70,7 +73,8 @@ pub trait Screen: Sync {
     fn field_error<'a>(&self, _app: &'a App) -> Option<&'a str> {
         None
     }
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn;
+    /// Draws the step; time is read through `time`, never `app.clock`.
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn;
 }
 
 /// The module of a step.

@@ -5,7 +5,7 @@
 use super::support::*;
 use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Overlay, Step};
-use crate::tui::clock::Moves;
+use crate::tui::clock::{Clock, Moves};
 use crate::tui::effect::Effect;
 use crate::tui::report::{
     BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate, RequestTokenGrant,
@@ -13,7 +13,7 @@ use crate::tui::report::{
 use crate::tui::steps::configure::FormItem;
 use crate::tui::steps::connection::CheckStatus;
 use crate::tui::theme::Theme;
-use crate::tui::ui::render;
+use crate::tui::ui::render_at;
 use crate::tui::update::startup;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
@@ -33,13 +33,17 @@ const ELEMENTS: [&str; 5] = [
 const TOKEN: &str = "mQuw4rrhnrMl1UeDj25v0xDU5TUx6WUw=";
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_at(app, &app.clock, w, h).0
+}
+
+/// The screen as it looks at `clock`'s time, and how often it can change.
+fn draw_at(app: &App, clock: &Clock, w: u16, h: u16) -> (Terminal<TestBackend>, Moves) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut moves = Moves::Never;
     terminal
-        .draw(|f| {
-            render(app, f);
-        })
+        .draw(|f| moves = render_at(app, clock, f).moves)
         .unwrap();
-    terminal
+    (terminal, moves)
 }
 
 fn snap(name: &str, app: &App) {
@@ -50,29 +54,27 @@ fn snap(name: &str, app: &App) {
     }
 }
 
+/// The longest a frame that shows time to the minute goes undrawn.
+const ONCE_A_SECOND_AT_MOST: Duration = Duration::from_millis(999);
+
 /// The run loop redraws after a tick only a frame that read the clock, and
 /// one that read it only to the minute at most once a second. On every
 /// screen snapshotted here, check that the frame is the same as long after
 /// as the loop leaves it undrawn: just under a second, or a minute if it
 /// read nothing.
-/// The longest a frame that shows time to the minute goes undrawn.
-const ONCE_A_SECOND_AT_MOST: Duration = Duration::from_millis(999);
-
 fn a_frame_that_reads_no_time_stays_after_a_tick(name: &str, app: &App, w: u16, h: u16) {
-    app.clock.take_read();
-    let before = draw(app, w, h).backend().to_string();
-    let later = match app.clock.take_read() {
+    let (before, moves) = draw_at(app, &app.clock, w, h);
+    let later = match moves {
         Moves::EveryTick => return,
         Moves::EverySecond => ONCE_A_SECOND_AT_MOST,
         Moves::Never => Duration::from_secs(61),
     };
-    let (now, ticks) = (app.clock.now(), app.clock.ticks());
-    app.clock.tick(now + later);
-    let after = draw(app, w, h).backend().to_string();
-    app.clock.set(now, ticks);
-    app.clock.take_read();
+    let mut clock = app.clock.clone();
+    clock.tick(clock.now() + later);
+    let (after, _) = draw_at(app, &clock, w, h);
     assert_eq!(
-        before, after,
+        before.backend().to_string(),
+        after.backend().to_string(),
         "{name} at {w}x{h} changes with time more often than its reading of the clock says"
     );
 }
@@ -355,10 +357,8 @@ fn a_sign_in_timing_out_on_a_tick_is_drawn() {
         if overlay {
             key(&mut app, KeyCode::Char('?'));
         }
-        app.clock.take_read();
-        draw(&app, 80, 24);
         assert_eq!(
-            app.clock.take_read(),
+            draw_at(&app, &app.clock, 80, 24).1,
             Moves::EveryTick,
             "help shown: {overlay}"
         );

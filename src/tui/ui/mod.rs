@@ -5,6 +5,7 @@
 mod overlay;
 
 use super::app::{App, NoticeKind, Step};
+use super::clock::{Clock, Reading};
 use super::steps::{screen, Drawn};
 use super::update;
 use super::widgets::draw as widgets;
@@ -19,6 +20,20 @@ pub const MIN_HEIGHT: u16 = 16;
 
 /// Draws the model; returns what the frame measured (see `Drawn`).
 pub fn render(app: &App, frame: &mut Frame) -> Drawn {
+    render_at(app, &app.clock, frame)
+}
+
+/// Draws the model as it looks at `clock`'s time.
+pub fn render_at(app: &App, clock: &Clock, frame: &mut Frame) -> Drawn {
+    let time = Reading::new(clock);
+    let drawn = draw(app, &time, frame);
+    Drawn {
+        moves: time.moves(),
+        ..drawn
+    }
+}
+
+fn draw(app: &App, time: &Reading, frame: &mut Frame) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(app, frame, area);
@@ -39,7 +54,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Drawn {
         ..body
     };
     render_header(app, frame, header);
-    let drawn = screen(app.step).render(app, frame, body);
+    let drawn = screen(app.step).render(app, time, frame, body);
     frame.render_widget(Paragraph::new(message_lines), message);
     render_footer(app, frame, footer);
     overlay::render(app, frame, area);

@@ -14,6 +14,7 @@ use crate::catalog::AuthKind;
 use crate::secret::Secret;
 use crate::tui::action::{CallbackResult, CopyTarget};
 use crate::tui::app::{App, FormState, ListenerStatus, Notice, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
 use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem, RequestTokenGrant};
@@ -48,8 +49,8 @@ impl Screen for Authorize {
         true
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
-        view::render(app, frame, area);
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, time, frame, area);
         Drawn::default()
     }
 }

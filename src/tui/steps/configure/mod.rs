@@ -10,6 +10,7 @@ use super::review::start::go_review;
 use super::{Drawn, Input, Screen};
 use crate::catalog::FieldKind;
 use crate::tui::app::{App, Notice, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ctrl, extra, field_moves, Binding, Command, ENTER, ESC, LEFT, RIGHT, SPACE,
@@ -52,7 +53,7 @@ impl Screen for Configure {
         f.errors.get(&f.focus).map(String::as_str)
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
+    fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
         view::render(app, frame, area);
         Drawn::default()
     }

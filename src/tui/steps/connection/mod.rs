@@ -11,6 +11,7 @@ use super::element::start::start_lookup;
 use super::{Drawn, Input, Screen};
 use crate::config::ConfigError;
 use crate::tui::app::{App, Notice, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ctrl, extra, field_moves, Binding, Command, ENTER, ESC, LEFT, RIGHT, SPACE,
@@ -64,8 +65,8 @@ impl Screen for Connection {
             .map(String::as_str)
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
-        view::render(app, frame, area);
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, time, frame, area);
         Drawn::default()
     }
 }

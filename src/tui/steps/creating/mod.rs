@@ -13,6 +13,7 @@ use super::authorize::start::start_authorization;
 use super::{Drawn, Screen};
 use crate::api::Instance;
 use crate::tui::app::{App, AuthPhase, AuthProblem, DoneState, Notice, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
 use crate::tui::report::{ErrorReport, LostAnswer, LostCreate};
@@ -31,8 +32,8 @@ impl Screen for Creating {
         creating_command(app, cmd)
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
-        view::render(app, frame, area);
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, time, frame, area);
         Drawn::default()
     }
 }

@@ -3,6 +3,7 @@
 //! again (the instance may exist).
 
 use crate::tui::app::{App, CreatePhase};
+use crate::tui::clock::Reading;
 use crate::tui::report::{ErrorReport, LostCreate};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::text;
@@ -11,7 +12,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let name = app
         .form()
@@ -20,8 +21,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(creating) = &app.creating else {
         return;
     };
-    let waited = app
-        .clock
+    let waited = time
         .now()
         .saturating_duration_since(creating.started)
         .as_secs();
@@ -33,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Line::styled(
                 format!(
                     "{} Waiting for {} … {waited}s (each call gives up after {deadline})",
-                    app.spinner(),
+                    time.spinner(),
                     app.connection.base_url()
                 ),
                 t.accent(),
@@ -78,7 +78,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 lines.push(Line::styled(
                     format!(
                         "{} Looking for \"{name}\" among the platform's instances … {waited}s",
-                        app.spinner()
+                        time.spinner()
                     ),
                     t.accent(),
                 ));

@@ -10,6 +10,7 @@ use super::{Drawn, Input, Screen};
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, FileSaveError};
 use crate::tui::app::{App, AuthPhase, Notice, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
 use crate::tui::widgets::{EditOp, TextField};
@@ -50,7 +51,7 @@ impl Screen for Done {
         }
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
+    fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
         view::render(app, frame, area);
         Drawn::default()
     }

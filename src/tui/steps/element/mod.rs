@@ -12,6 +12,7 @@ use self::start::{refilter, start_refresh};
 use super::{Drawn, Input, Screen};
 use crate::catalog::{form_fields, CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
 use crate::tui::app::{App, FormState, Notice, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ch, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
@@ -56,9 +57,10 @@ impl Screen for Element {
         true
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
         Drawn {
-            element_list: view::render(app, frame, area),
+            element_list: view::render(app, time, frame, area),
+            ..Drawn::default()
         }
     }
 }

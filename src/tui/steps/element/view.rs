@@ -5,6 +5,7 @@
 use super::state::{ListWindow, Pending};
 use crate::catalog::{CatalogEntry, Origin};
 use crate::tui::app::{App, ListenerStatus};
+use crate::tui::clock::Reading;
 use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -16,7 +17,7 @@ use std::time::Duration;
 const BETA: &str = " beta";
 
 /// Draws the step; returns the rows the list showed.
-pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<ListWindow> {
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Option<ListWindow> {
     let t = &app.theme;
     let [top, note, panes] = Layout::vertical([
         Constraint::Length(1),
@@ -28,13 +29,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<ListWindow> {
         Paragraph::new(Line::styled("Choose an element", t.title())),
         top,
     );
-    let (origin, style) = origin_line(app);
+    let (origin, style) = origin_line(app, time);
     let room = (top.width as usize).saturating_sub("Choose an element".len() + 2);
     frame.render_widget(
         Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
         top,
     );
-    if let Some(text) = note_line(app) {
+    if let Some(text) = note_line(app, time) {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 truncate(&text, note.width as usize),
@@ -93,13 +94,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<ListWindow> {
         Some(Pending::Lookup { key, .. }) => vec![Line::styled(
             format!(
                 "{} Looking up \"{key}\" in the platform's catalog…",
-                app.spinner()
+                time.spinner()
             ),
             t.accent(),
         )],
-        Some(Pending::Spec { entry, .. }) => details(app, entry, inner.width as usize),
+        Some(Pending::Spec { entry, .. }) => details(app, time, entry, inner.width as usize),
         None => match app.highlighted() {
-            Some(entry) => details(app, entry, inner.width as usize),
+            Some(entry) => details(app, time, entry, inner.width as usize),
             None => vec![],
         },
     };
@@ -163,15 +164,15 @@ pub fn ago(age: Duration) -> String {
 }
 
 /// Where the list comes from, for the top line.
-fn origin_line(app: &App) -> (String, Style) {
+fn origin_line(app: &App, time: &Reading) -> (String, Style) {
     let t = &app.theme;
     let view = &app.catalog;
     let n = view.catalog.len();
-    let spinner = |what: &str| format!("{} {what}  ", app.spinner());
+    let spinner = |what: &str| format!("{} {what}  ", time.spinner());
     match view.catalog.origin() {
         Origin::Live { .. } => {
             let age = view
-                .age_at(app.clock.now_for_minutes())
+                .age_at(time.now_for_minutes())
                 .map_or_else(String::new, |a| format!(", updated {}", ago(a)));
             let busy = if view.refreshing.is_some() {
                 spinner("refreshing…")
@@ -205,13 +206,13 @@ fn origin_line(app: &App) -> (String, Style) {
 }
 
 /// The quiet note after a failed refresh: the list stays as it was.
-fn note_line(app: &App) -> Option<String> {
+fn note_line(app: &App, time: &Reading) -> Option<String> {
     let view = &app.catalog;
     let problem = view.problem.as_ref()?;
     let n = view.catalog.len();
     let showing = match view.catalog.origin() {
         Origin::Bundled => format!("showing the {n} bundled elements"),
-        Origin::Live { .. } => match view.age_at(app.clock.now_for_minutes()) {
+        Origin::Live { .. } => match view.age_at(time.now_for_minutes()) {
             Some(age) => format!("showing the catalog as of {}", ago(age)),
             None => "showing the catalog as cached".into(),
         },
@@ -223,7 +224,7 @@ fn note_line(app: &App) -> Option<String> {
     })
 }
 
-fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> {
+fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut title = vec![Span::styled(entry.name.clone(), t.title())];
     if entry.beta {
@@ -239,7 +240,7 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
     }) = &app.picker.pending
     {
         if e.key == entry.key {
-            pending_lines(app, failed.as_deref(), &mut lines);
+            pending_lines(app, time, failed.as_deref(), &mut lines);
             lines.push(Line::raw(""));
         }
     }
@@ -305,6 +306,7 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
 /// The fetching of a form, or why it failed.
 fn pending_lines(
     app: &App,
+    time: &Reading,
     failed: Option<&crate::tui::report::ErrorReport>,
     lines: &mut Vec<Line<'static>>,
 ) {
@@ -313,7 +315,7 @@ fn pending_lines(
         None => lines.push(Line::styled(
             format!(
                 "{} Fetching this element's settings from the platform…",
-                app.spinner()
+                time.spinner()
             ),
             t.accent(),
         )),

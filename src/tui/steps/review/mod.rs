@@ -13,6 +13,7 @@ use super::{Drawn, Screen};
 use crate::secret::Secret;
 use crate::tui::action::CopyTarget;
 use crate::tui::app::{App, Step};
+use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, ctrl, extra, key, Binding, Command, DOWN, ENTER, ESC, TAB, UP};
 use crossterm::event::KeyCode;
@@ -30,7 +31,7 @@ impl Screen for Review {
         review_command(app, cmd)
     }
 
-    fn render(&self, app: &App, frame: &mut Frame, area: Rect) -> Drawn {
+    fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
         view::render(app, frame, area);
         Drawn::default()
     }
