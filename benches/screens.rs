@@ -23,6 +23,7 @@ use ce_wizard::secret::Secret;
 use ce_wizard::tui::action::Action;
 use ce_wizard::tui::app::{App, Settings, Step};
 use ce_wizard::tui::effect::Effect;
+use ce_wizard::tui::steps::Drawn;
 use ce_wizard::tui::theme::Theme;
 use ce_wizard::tui::ui::render;
 use ce_wizard::tui::update::{startup, update};
@@ -277,14 +278,14 @@ fn bench_keys<B: Backend>(
         for (w, h) in SIZES {
             let mut app = (case.build)();
             let mut term = terminal(w, h);
-            term.draw(|f| render(&app, f)).unwrap();
+            frame(&mut term, &mut app);
             let mut n = 0usize;
             group.bench_function(BenchmarkId::new(case.name, format!("{w}x{h}")), |b| {
                 b.iter(|| {
                     let key = case.keys[n % 2];
                     n += 1;
                     let effects = update(&mut app, Action::Key(key));
-                    term.draw(|f| render(&app, f)).unwrap();
+                    frame(&mut term, &mut app);
                     black_box(effects)
                 })
             });
@@ -295,7 +296,7 @@ fn bench_keys<B: Backend>(
     for (w, h) in SIZES {
         let mut app = authorize();
         let mut term = terminal(w, h);
-        term.draw(|f| render(&app, f)).unwrap();
+        frame(&mut term, &mut app);
         let start = Instant::now();
         let mut ticks = 0u64;
         group.bench_function(
@@ -306,7 +307,7 @@ fn bench_keys<B: Backend>(
                     // Within the first 10 s: the 5 minutes never run out.
                     let now = start + Duration::from_millis(100 * (ticks % 100));
                     update(&mut app, Action::Tick(now));
-                    term.draw(|f| render(&app, f)).unwrap();
+                    frame(&mut term, &mut app);
                 })
             },
         );
@@ -375,9 +376,9 @@ fn first_frame(c: &mut Criterion) {
             BenchmarkId::new("initial_app + first draw (Element)", format!("{w}x{h}")),
             |b| {
                 b.iter(|| {
-                    let app = element();
+                    let mut app = element();
                     let mut term = crossterm_backend(w, h);
-                    term.draw(|f| render(&app, f)).unwrap();
+                    frame(&mut term, &mut app);
                     black_box(term)
                 })
             },
@@ -387,6 +388,13 @@ fn first_frame(c: &mut Criterion) {
 }
 
 criterion_group!(benches, keystrokes, first_frame);
+
+/// One frame, as the run loop draws it: what it measured is kept.
+fn frame<B: Backend>(term: &mut Terminal<B>, app: &mut App) {
+    let mut drawn = Drawn::default();
+    term.draw(|f| drawn = render(app, f)).unwrap();
+    drawn.keep(app);
+}
 
 /// `screens --keystrokes CASE WxH N`: builds the screen, draws it, then
 /// presses the case's keys N times (a frame each) and exits, so callgrind
@@ -412,10 +420,10 @@ fn keystrokes_only(args: &[String]) {
     let n: usize = n.parse().unwrap();
     let mut app = (case.build)();
     let mut term = crossterm_backend(w, h);
-    term.draw(|f| render(&app, f)).unwrap();
+    frame(&mut term, &mut app);
     for i in 0..n {
         black_box(update(&mut app, Action::Key(case.keys[i % 2])));
-        term.draw(|f| render(&app, f)).unwrap();
+        frame(&mut term, &mut app);
     }
 }
 

@@ -34,11 +34,58 @@ impl Secret {
         self.0.chars().count()
     }
 
-    /// Mutable access for editors that build a secret keystroke by keystroke;
-    /// the buffer stays inside the zeroizing wrapper.
-    pub fn as_mut_string(&mut self) -> &mut String {
-        &mut self.0
+    /// Replaces the value, in place while it fits.
+    pub fn set(&mut self, value: &str) {
+        self.0.clear();
+        self.reserve(value.len());
+        self.0.push_str(value);
     }
+
+    /// Inserts text at byte index `at`, for editors that build a secret
+    /// keystroke by keystroke.
+    pub fn insert_str(&mut self, at: usize, text: &str) {
+        self.reserve(text.len());
+        self.0.insert_str(at, text);
+    }
+
+    pub fn insert(&mut self, at: usize, c: char) {
+        self.reserve(c.len_utf8());
+        self.0.insert(at, c);
+    }
+
+    /// Removes the bytes in `range` (removing never moves the buffer).
+    pub fn remove_range(&mut self, range: std::ops::Range<usize>) {
+        self.0.replace_range(range, "");
+    }
+
+    /// Makes room for `more` bytes. A `String` that outgrows its buffer
+    /// reallocates and frees the old one with the secret still in it; here
+    /// the value is copied into a new buffer and the old one is zeroed as
+    /// it drops.
+    fn reserve(&mut self, more: usize) {
+        let needed = self.0.len() + more;
+        if needed <= self.0.capacity() {
+            return;
+        }
+        let capacity = needed.max(2 * self.0.capacity()).max(16);
+        let mut grown = Zeroizing::new(String::with_capacity(capacity));
+        grown.push_str(&self.0);
+        self.0 = grown;
+        #[cfg(test)]
+        WIPED_GROWTHS.with(|n| n.set(n.get() + 1));
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    static WIPED_GROWTHS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many times a secret's buffer moved through the wiping path on this
+/// thread.
+#[cfg(test)]
+fn wiped_growths() -> usize {
+    WIPED_GROWTHS.with(std::cell::Cell::get)
 }
 
 impl From<String> for Secret {
@@ -108,6 +155,31 @@ mod tests {
         assert!(!format!("{s:?}").contains("hunter2"));
         assert!(!format!("{s}").contains("hunter2"));
         assert_eq!(s.expose(), "hunter2-very-secret");
+    }
+
+    /// Every move of the buffer to a larger one goes through the path that
+    /// wipes the old one: a `String` growing by itself frees it unwiped.
+    #[test]
+    fn growing_moves_into_a_new_buffer_through_the_wiping_path() {
+        let mut s = Secret::default();
+        let wiped_before = wiped_growths();
+        let (mut moves, mut at) = (0, s.expose().as_ptr());
+        for _ in 0..1000 {
+            s.insert(s.expose().len(), 'x');
+            if s.expose().as_ptr() != at {
+                moves += 1;
+                at = s.expose().as_ptr();
+            }
+        }
+        assert!(moves > 1, "the buffer grew {moves} times");
+        assert_eq!(wiped_growths() - wiped_before, moves);
+        assert_eq!(s.expose(), "x".repeat(1000));
+        s.insert_str(0, &"y".repeat(5000));
+        assert_eq!(wiped_growths() - wiped_before, moves + 1);
+        s.set(&"z".repeat(10_000));
+        assert_eq!(wiped_growths() - wiped_before, moves + 2);
+        s.remove_range(0..9_999);
+        assert_eq!(s.expose(), "z");
     }
 
     #[test]

@@ -1,55 +1,19 @@
 //! Everything that can happen to the wizard: a key, a paste, a tick, or the
 //! result of work done outside `update`.
 
-use super::app::{CatalogProblem, CreatedCheck, ErrorReport, LostAnswer};
+use super::report::{
+    BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostAnswer, LostCreate,
+    RequestTokenGrant,
+};
 use crate::api::Instance;
 use crate::catalog::{CachedCatalog, Catalog, ElementSpec, Lookup};
+use crate::clipboard::CopyReport;
+use crate::config::ConfigError;
 use crate::secret::Secret;
 use crossterm::event::KeyEvent;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
-
-/// What a key means on the current screen (see `keymap`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    Quit,
-    Help,
-    Next,
-    Prev,
-    Continue,
-    Back,
-    /// Validate the whole form and go on, from any field.
-    Submit,
-    Toggle,
-    ChoiceNext,
-    ChoicePrev,
-    Reveal,
-    TestConnection,
-    FocusFilter,
-    ClearFilter,
-    PageDown,
-    PageUp,
-    First,
-    Last,
-    /// Fetch the catalog again now.
-    Refresh,
-    /// A line break in a multi-line field.
-    NewLine,
-    OpenBrowser,
-    CopyUrl,
-    PasteUrl,
-    Retry,
-    SwitchView,
-    CopyCurl,
-    CopyBody,
-    CopyToken,
-    CopyJson,
-    SaveFile,
-    Another,
-    Yes,
-    No,
-}
 
 /// What a callback (from the listener or pasted by hand) came to.
 pub enum CallbackResult {
@@ -104,12 +68,11 @@ pub enum Action {
     Paste(String),
     Tick(Instant),
     Resize,
-    Command(Command),
     ConnectionChecked {
         attempt: u64,
         result: Result<usize, ErrorReport>,
     },
-    ConfigSaved(Result<PathBuf, String>),
+    ConfigSaved(Result<PathBuf, ConfigError>),
     /// The catalog cached on disk for `base_url`, if there is a usable one;
     /// `now` is the wall clock when it was read, to tell its age.
     CachedCatalog {
@@ -135,7 +98,7 @@ pub enum Action {
         attempt: u64,
         result: Result<Box<ElementSpec>, ErrorReport>,
     },
-    ListenerBound(Result<String, (Option<u16>, String)>),
+    ListenerBound(Result<String, ListenerProblem>),
     /// OAuth 1: step one, the request token (its secret goes back to the
     /// platform with the verifier).
     RequestTokenIssued {
@@ -148,7 +111,7 @@ pub enum Action {
     },
     BrowserOpened {
         attempt: u64,
-        result: Result<(), String>,
+        result: Result<(), BrowserFailure>,
     },
     /// `pasted`: typed or pasted by hand rather than caught by the listener.
     Callback {
@@ -179,9 +142,7 @@ pub enum Action {
     /// either: the instance may exist.
     CreateOutcomeUnknown {
         attempt: u64,
-        report: ErrorReport,
-        check: CreatedCheck,
-        lost: LostAnswer,
+        lost: LostCreate,
     },
     /// The instance list read again after an unknown outcome: the instance
     /// the create made, if any.
@@ -191,25 +152,12 @@ pub enum Action {
     },
     Copied {
         what: CopyTarget,
-        report: Result<String, String>,
+        report: CopyReport,
     },
     FileSaved {
         path: PathBuf,
         result: Result<(), FileSaveError>,
     },
-}
-
-/// An OAuth 1 request token as the platform issued it for one attempt.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RequestTokenGrant {
-    pub token: String,
-    pub secret: Secret,
-}
-
-impl fmt::Debug for RequestTokenGrant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RequestToken({}, ••••••)", self.token)
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,7 +174,6 @@ impl fmt::Debug for Action {
             Action::Paste(_) => "Paste",
             Action::Tick(_) => "Tick",
             Action::Resize => "Resize",
-            Action::Command(c) => return write!(f, "Command({c:?})"),
             Action::ConnectionChecked { .. } => "ConnectionChecked",
             Action::ConfigSaved(_) => "ConfigSaved",
             Action::CachedCatalog { .. } => "CachedCatalog",

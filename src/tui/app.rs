@@ -3,20 +3,30 @@
 //! actions and read it back without a terminal.
 
 use super::clock::Clock;
-use super::connection::ConnectionForm;
-use super::form_state::FormState;
 use super::picker::Index;
+use super::report::ListenerProblem;
 use super::theme::Theme;
 use super::widgets::TextField;
-use crate::api::Instance;
+use crate::api::{Credentials, Instance};
 use crate::catalog::{bundled_spec, Catalog, CatalogEntry, ElementSpec};
 use crate::form::DeriveContext;
 use crate::secret::Secret;
-use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
+
+// The model's parts, each defined by the step that owns it (in its
+// `state` module, which knows nothing of `App`).
+pub use super::steps::authorize::state::{
+    AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant,
+};
+pub use super::steps::configure::form::FormState;
+pub use super::steps::connection::state::ConnectionForm;
+pub use super::steps::creating::state::{CreatePhase, CreatingState};
+pub use super::steps::done::state::{DoneState, SavePrompt};
+pub use super::steps::element::state::{CatalogView, ElementPicker, ListWindow, Pending};
+pub use super::steps::review::state::{ReviewState, ReviewView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
@@ -39,36 +49,6 @@ impl Step {
             Step::Review => "Review",
             Step::Creating => "Creating",
             Step::Done => "Done",
-        }
-    }
-}
-
-/// What a failed platform call said, in the terms the screens show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErrorReport {
-    pub status: Option<u16>,
-    pub message: String,
-    pub request_id: Option<String>,
-    pub provider_message: Option<String>,
-    pub advice: String,
-    pub missing_keys: Vec<String>,
-}
-
-impl From<&crate::api::ApiError> for ErrorReport {
-    fn from(e: &crate::api::ApiError) -> Self {
-        let provider_message = match e {
-            crate::api::ApiError::Status {
-                provider_message, ..
-            } => provider_message.clone(),
-            _ => None,
-        };
-        ErrorReport {
-            status: e.status(),
-            message: e.to_string(),
-            request_id: e.request_id().map(str::to_string),
-            provider_message,
-            advice: e.advice(),
-            missing_keys: e.missing_keys().to_vec(),
         }
     }
 }
@@ -112,7 +92,7 @@ pub enum ListenerStatus {
     NotBound,
     Binding,
     Ready { callback_url: String },
-    Failed { port: Option<u16>, message: String },
+    Failed(ListenerProblem),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,322 +130,19 @@ impl Notice {
     }
 }
 
+/// How the wizard ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// From the Done step: the run did what it was for.
+    Finished,
+    /// Quit before finishing, or ended by a signal or a lost terminal.
+    Interrupted,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     Help,
     ConfirmQuit,
-}
-
-#[derive(Debug, Clone)]
-pub struct ElementPicker {
-    pub filter: TextField,
-    /// The catalog's searchable texts; its matches are indices into the
-    /// catalog's entries, best first.
-    pub index: Index,
-    /// Position in the matches.
-    pub selected: usize,
-    /// The first row of the list drawn last, so the list moves only when
-    /// the selection would leave it. Written by the renderer, which alone
-    /// knows the list's height (as ratatui's `ListState` is).
-    pub offset: Cell<usize>,
-    /// How many rows the list showed last: the size of a page.
-    pub page: Cell<usize>,
-    /// A chosen element whose form is still being fetched or looked up.
-    pub pending: Option<Pending>,
-}
-
-impl ElementPicker {
-    pub fn matches(&self) -> &[usize] {
-        self.index.matches()
-    }
-}
-
-/// Work between choosing an element and its form.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pending {
-    /// `--element KEY` names no bundled element: looking it up in the
-    /// platform's catalog.
-    Lookup { attempt: u64, key: String },
-    /// Building the form from the element's configuration metadata;
-    /// `failed` once the platform refused or could not be reached.
-    Spec {
-        attempt: u64,
-        entry: CatalogEntry,
-        failed: Option<Box<ErrorReport>>,
-    },
-}
-
-/// Why the last catalog refresh failed: the list on screen stays.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogProblem {
-    /// The platform could not be reached at all (as opposed to refusing).
-    pub offline: bool,
-    pub message: String,
-}
-
-/// The list of elements to pick from, where it came from, and its refresh.
-#[derive(Debug, Clone)]
-pub struct CatalogView {
-    pub catalog: Catalog,
-    /// How old the list was when it arrived, and when (in `App::now`) it
-    /// arrived; its age on screen grows from there with the ticks.
-    pub age: Option<(Duration, Instant)>,
-    /// The attempt of the refresh running now.
-    pub refreshing: Option<u64>,
-    pub problem: Option<CatalogProblem>,
-}
-
-impl CatalogView {
-    pub fn entries(&self) -> &[CatalogEntry] {
-        self.catalog.entries()
-    }
-
-    /// The list's age at `now`.
-    pub fn age_at(&self, now: Instant) -> Option<Duration> {
-        self.age
-            .map(|(age, at)| age + now.saturating_duration_since(at))
-    }
-}
-
-/// Why the authorization is not (or no longer) waiting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthProblem {
-    Listener {
-        port: Option<u16>,
-        message: String,
-    },
-    UrlFailed(ErrorReport),
-    /// OAuth 1: the platform gave no request token.
-    RequestTokenFailed(ErrorReport),
-    Denied {
-        error: String,
-        description: Option<String>,
-    },
-    TimedOut,
-    /// Creating the instance failed after the code was used; codes are
-    /// single-use, so a new one is needed.
-    CreateFailed(ErrorReport),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BrowserStatus {
-    Opening,
-    Opened,
-    Failed(String),
-    /// Not opened on purpose (`--no-browser`, or SSH without a display).
-    Skipped(&'static str),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthPhase {
-    /// Nothing started yet (or the listener is still binding).
-    Idle,
-    FetchingUrl,
-    Waiting {
-        url: String,
-        deadline: Instant,
-        browser: BrowserStatus,
-    },
-    Failed(AuthProblem),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthorizeState {
-    pub attempt: u64,
-    pub phase: AuthPhase,
-    /// Where a redirected URL can be pasted by hand.
-    pub paste: TextField,
-    pub paste_focused: bool,
-    /// OAuth 1: the request token of the current attempt.
-    pub request_token: Option<super::action::RequestTokenGrant>,
-    /// The single-use grant, and the form values it was obtained for: it
-    /// is reused only while the form is unchanged.
-    pub grant: Option<(Grant, crate::form::FormValues)>,
-}
-
-/// What an approved authorization gives `POST /instances`.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Grant {
-    /// OAuth 2: the authorization code.
-    Code(Secret),
-    /// OAuth 1: the authorized request token, its verifier, and the request
-    /// token's secret from step one.
-    Oauth1 {
-        token: String,
-        verifier: Secret,
-        secret: Secret,
-    },
-}
-
-impl fmt::Debug for Grant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Grant::Code(_) => f.write_str("Code(••••••)"),
-            Grant::Oauth1 { token, .. } => write!(f, "Oauth1({token}, ••••••)"),
-        }
-    }
-}
-
-impl Grant {
-    /// The request's `providerData`.
-    pub fn provider_data(&self) -> BTreeMap<String, Secret> {
-        match self {
-            Grant::Code(code) => BTreeMap::from([("code".to_string(), code.clone())]),
-            Grant::Oauth1 {
-                token,
-                verifier,
-                secret,
-            } => BTreeMap::from([
-                ("oauth_token".to_string(), Secret::new(token.as_str())),
-                ("oauth_verifier".to_string(), verifier.clone()),
-                ("secret".to_string(), secret.clone()),
-            ]),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewView {
-    Body,
-    Curl,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewState {
-    pub reveal: bool,
-    pub view: ReviewView,
-    pub scroll: u16,
-    /// The last failed creation, shown until the next attempt.
-    pub error: Option<ErrorReport>,
-    /// A create cancelled while in flight: it may still have reached the
-    /// platform, so the next Enter looks for its instance before anything
-    /// is sent again.
-    pub cancelled: Option<CreatedCheck>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatingState {
-    /// The call in flight (the create, or a check of the instance list),
-    /// or the last one.
-    pub attempt: u64,
-    /// When that call started.
-    pub started: Instant,
-    /// What identifies the instance the create may make (`None` while
-    /// checking): kept for a cancel, which leaves the outcome unknown.
-    pub sent: Option<CreatedCheck>,
-    pub phase: CreatePhase,
-}
-
-/// Where a create stands. Only a create whose answer was lost stays on the
-/// Creating step after it ends: a clear answer goes to Done or back to the
-/// step that can fix it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CreatePhase {
-    /// The create request is in flight.
-    Sending,
-    /// The answer was lost and the platform has no new instance: sending
-    /// the request again is safe.
-    NothingCreated(ErrorReport),
-    /// The answer was lost and the instance list could not be read: the
-    /// instance may exist, so it is looked for before anything is sent again.
-    Unknown {
-        report: ErrorReport,
-        check: CreatedCheck,
-        lost: LostAnswer,
-    },
-    /// Listing the platform's instances again to find out.
-    Checking {
-        report: ErrorReport,
-        check: CreatedCheck,
-        lost: LostAnswer,
-    },
-}
-
-/// What identifies the instance a create may have made.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedCheck {
-    pub element_key: String,
-    pub name: String,
-    /// When the create was sent (by this machine's clock).
-    pub since: SystemTime,
-}
-
-/// How the answer to a create got lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LostAnswer {
-    ConnectionDropped,
-    TimedOut,
-    /// A gateway's 502 or 504.
-    Gateway(u16),
-    /// A 2xx that was a web page or broken JSON.
-    Unreadable,
-    /// The person stopped waiting (Esc) before the answer came.
-    Cancelled,
-}
-
-impl LostAnswer {
-    pub fn of(e: &crate::api::ApiError) -> LostAnswer {
-        use crate::api::ApiError;
-        match e {
-            ApiError::ConnectionClosed { .. } => LostAnswer::ConnectionDropped,
-            ApiError::Timeout => LostAnswer::TimedOut,
-            ApiError::Status { status, .. } => LostAnswer::Gateway(*status),
-            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
-                LostAnswer::of(cause)
-            }
-            _ => LostAnswer::Unreadable,
-        }
-    }
-
-    /// What the Done screen says about an instance found after its answer
-    /// was lost.
-    pub fn recovered_note(self) -> String {
-        let what = match self {
-            LostAnswer::ConnectionDropped => {
-                "The connection dropped after the platform created the instance".to_string()
-            }
-            LostAnswer::TimedOut => {
-                "The platform did not answer in time, but it had created the instance".to_string()
-            }
-            LostAnswer::Gateway(status) => {
-                format!("A gateway failed (HTTP {status}) after the platform created the instance")
-            }
-            LostAnswer::Unreadable => {
-                "The platform's answer could not be read, but it had created the instance"
-                    .to_string()
-            }
-            LostAnswer::Cancelled => {
-                "You stopped waiting, but the create had reached the platform".to_string()
-            }
-        };
-        format!("{what}; ce-wizard found it, so nothing was created twice.")
-    }
-}
-
-pub struct SavePrompt {
-    pub path: TextField,
-    /// The file exists and the person is asked whether to replace it.
-    pub confirm_overwrite: bool,
-}
-
-pub struct DoneState {
-    pub instance: Instance,
-    pub prompt: Option<SavePrompt>,
-    pub saved_to: Option<PathBuf>,
-    /// Set when the create's answer was lost and the instance was found in
-    /// the platform's list instead.
-    pub recovered: Option<LostAnswer>,
-}
-
-impl fmt::Debug for DoneState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DoneState")
-            .field("instance_id", &self.instance.id)
-            .field("prompting", &self.prompt.is_some())
-            .field("saved_to", &self.saved_to)
-            .field("recovered", &self.recovered)
-            .finish()
-    }
 }
 
 pub struct App {
@@ -501,8 +178,8 @@ pub struct App {
     pub clock: Clock,
     /// Whether the person typed anything (quitting then asks first).
     pub typed: bool,
-    /// Set when the wizard should end; `true` means interrupted.
-    pub exit: Option<bool>,
+    /// Set when the wizard should end.
+    pub exit: Option<Exit>,
     pub(crate) next_attempt: u64,
 }
 
@@ -556,8 +233,7 @@ impl App {
                 filter: TextField::default(),
                 index,
                 selected: 0,
-                offset: Cell::new(0),
-                page: Cell::new(10),
+                window: ListWindow::default(),
                 pending: None,
             },
             wanted_element: None,
@@ -590,6 +266,14 @@ impl App {
             typed: false,
             exit: None,
             next_attempt: 1,
+        }
+    }
+
+    /// The account secrets as typed on the Connection step.
+    pub fn credentials(&self) -> Credentials {
+        Credentials {
+            user: Secret::new(self.connection.user.value().trim()),
+            org: Secret::new(self.connection.org.value().trim()),
         }
     }
 
@@ -663,14 +347,27 @@ impl App {
         (pos, steps.len())
     }
 
+    /// Ctrl-C or Esc where there is nothing to go back to: asks first
+    /// when something typed would be lost.
+    pub fn ask_quit(&mut self) {
+        if self.step == Step::Done {
+            self.quit(Exit::Finished);
+        } else if !self.typed {
+            self.quit(Exit::Interrupted);
+        } else {
+            self.overlay = Some(Overlay::ConfirmQuit);
+        }
+    }
+
+    pub fn quit(&mut self, exit: Exit) {
+        self.overlay = None;
+        self.exit = Some(exit);
+    }
+
     pub(crate) fn new_attempt(&mut self) -> u64 {
         let a = self.next_attempt;
         self.next_attempt += 1;
         a
-    }
-
-    pub fn spinner(&self) -> char {
-        self.clock.spinner()
     }
 
     /// Default name of a new instance of this element.

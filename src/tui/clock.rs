@@ -5,16 +5,17 @@
 //! left to sign in. Most screens show none of that, and redrawing them on
 //! every tick cost a frame's work and a write to the terminal ten times a
 //! second while the person reads. Everything the screen shows of time is
-//! read through here, which notes the reading, so the run loop redraws after
+//! read through a [`Reading`], which notes it, so the run loop redraws after
 //! a tick only a frame that can have changed.
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
 /// How often a frame's look can change with time alone, by what it read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Moves {
     /// It read nothing of the clock: it looks the same after any tick.
+    #[default]
     Never,
     /// It shows time to the minute ("updated 3 min ago"): redrawing it once
     /// a second is plenty.
@@ -23,22 +24,48 @@ pub enum Moves {
     EveryTick,
 }
 
-/// Interior mutability lets the renderer, which only borrows the model,
-/// note what it read.
-#[derive(Debug)]
+/// The wizard's time: that of the last tick, and how many ticks there were.
+#[derive(Debug, Clone)]
 pub struct Clock {
-    now: Cell<Instant>,
-    ticks: Cell<u64>,
-    read: Cell<Moves>,
+    now: Instant,
+    ticks: u64,
 }
 
 const SPINNER: [char; 10] = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 impl Clock {
     pub fn new(now: Instant) -> Clock {
-        Clock {
-            now: Cell::new(now),
-            ticks: Cell::new(0),
+        Clock { now, ticks: 0 }
+    }
+
+    /// The time of the last tick.
+    pub fn now(&self) -> Instant {
+        self.now
+    }
+
+    pub fn ticks(&self) -> u64 {
+        self.ticks
+    }
+
+    pub fn tick(&mut self, now: Instant) {
+        self.now = now;
+        self.ticks += 1;
+    }
+}
+
+/// The clock as one frame reads it. It notes how much of time the frame
+/// showed, so the run loop knows how often that frame can change; it lives
+/// for the frame, outside the model, which drawing never writes.
+#[derive(Debug)]
+pub struct Reading<'a> {
+    clock: &'a Clock,
+    read: Cell<Moves>,
+}
+
+impl<'a> Reading<'a> {
+    pub fn new(clock: &'a Clock) -> Self {
+        Reading {
+            clock,
             read: Cell::new(Moves::Never),
         }
     }
@@ -46,47 +73,28 @@ impl Clock {
     /// The time of the last tick.
     pub fn now(&self) -> Instant {
         self.note(Moves::EveryTick);
-        self.now.get()
+        self.clock.now
     }
 
     /// The time of the last tick, for what is shown to the minute.
     pub fn now_for_minutes(&self) -> Instant {
         self.note(Moves::EverySecond);
-        self.now.get()
+        self.clock.now
     }
 
     /// The spinner's frame: it turns once a tick.
     pub fn spinner(&self) -> char {
         self.note(Moves::EveryTick);
-        SPINNER[(self.ticks.get() % SPINNER.len() as u64) as usize]
+        SPINNER[(self.clock.ticks % SPINNER.len() as u64) as usize]
     }
 
-    pub fn tick(&self, now: Instant) {
-        self.now.set(now);
-        self.ticks.set(self.ticks.get() + 1);
-    }
-
-    /// What was read since the last call: called before and after a frame
-    /// is drawn, how often that frame can change.
-    pub fn take_read(&self) -> Moves {
-        self.read.replace(Moves::Never)
+    /// How often the frame read so far can change with time alone.
+    pub fn moves(&self) -> Moves {
+        self.read.get()
     }
 
     fn note(&self, moves: Moves) {
         self.read.set(self.read.get().max(moves));
-    }
-
-    /// Puts the clock back where it was, for tests that look at a screen a
-    /// moment later and then go on.
-    #[cfg(test)]
-    pub fn set(&self, now: Instant, ticks: u64) {
-        self.now.set(now);
-        self.ticks.set(ticks);
-    }
-
-    #[cfg(test)]
-    pub fn ticks(&self) -> u64 {
-        self.ticks.get()
     }
 }
 
@@ -109,22 +117,19 @@ mod tests {
     #[test]
     fn readings_are_noted_by_how_often_they_change() {
         let start = Instant::now();
-        let clock = Clock::new(start);
-        assert_eq!(clock.take_read(), Moves::Never);
-        assert_eq!(clock.now_for_minutes(), start);
-        assert_eq!(clock.take_read(), Moves::EverySecond);
-        assert_eq!(clock.take_read(), Moves::Never, "taking the note clears it");
-        let first = clock.spinner();
-        clock.now_for_minutes();
-        assert_eq!(
-            clock.take_read(),
-            Moves::EveryTick,
-            "the most frequent wins"
-        );
+        let mut clock = Clock::new(start);
+        let frame = Reading::new(&clock);
+        assert_eq!(frame.moves(), Moves::Never);
+        assert_eq!(frame.now_for_minutes(), start);
+        assert_eq!(frame.moves(), Moves::EverySecond);
+        let first = frame.spinner();
+        frame.now_for_minutes();
+        assert_eq!(frame.moves(), Moves::EveryTick, "the most frequent wins");
         clock.tick(start + Duration::from_millis(100));
-        assert_eq!(clock.take_read(), Moves::Never, "a tick is not a reading");
-        assert_ne!(clock.spinner(), first, "the spinner turns each tick");
-        assert_eq!(clock.now(), start + Duration::from_millis(100));
+        let frame = Reading::new(&clock);
+        assert_eq!(frame.moves(), Moves::Never, "each frame notes its own");
+        assert_ne!(frame.spinner(), first, "the spinner turns each tick");
+        assert_eq!(frame.now(), start + Duration::from_millis(100));
     }
 
     #[test]

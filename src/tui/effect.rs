@@ -3,15 +3,18 @@
 //! `Runner`) carries each out in a tokio task and reports back with an
 //! `Action`.
 
-use super::action::{Action, CallbackResult, CopyTarget, FileSaveError, RequestTokenGrant};
-use super::app::{CatalogProblem, CreatedCheck, ErrorReport, LostAnswer};
+use super::action::{Action, CallbackResult, CopyTarget, FileSaveError};
+use super::report::{
+    BrowserFailure, CatalogProblem, CreatedCheck, ErrorReport, ListenerProblem, LostAnswer,
+    LostCreate, RequestTokenGrant,
+};
 use crate::api::{
     find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, OAuthUrlRequest,
 };
 use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
 use crate::config::{self, Environment};
-use crate::oauth::{self, CallbackOutcome, Listener, ListenerError, ListenerEvent, OAuthState};
+use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
 use std::fmt;
 use std::io::Write;
@@ -113,7 +116,6 @@ pub enum Effect {
         contents: Secret,
         overwrite: bool,
     },
-    Quit,
 }
 
 /// Names the variant only: effects carry secrets.
@@ -135,7 +137,6 @@ impl fmt::Debug for Effect {
             Effect::Cancel { attempt } => return write!(f, "Cancel({attempt})"),
             Effect::Copy { what, .. } => return write!(f, "Copy({what:?})"),
             Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
-            Effect::Quit => "Quit",
         };
         f.write_str(name)
     }
@@ -378,7 +379,7 @@ impl Runner {
                         cfg.user_secret = Some(c.user);
                         cfg.org_secret = Some(c.org);
                     }
-                    let result = config::save(&cfg).map_err(|e| e.to_string());
+                    let result = config::save(&cfg);
                     Self::send(&tx, Action::ConfigSaved(result));
                 });
             }
@@ -393,10 +394,7 @@ impl Runner {
                             self.listener = Some(l);
                             Ok(url)
                         }
-                        Err(ListenerError::PortInUse { port }) => {
-                            Err((Some(port), format!("port {port} is already in use")))
-                        }
-                        Err(e) => Err((None, e.to_string())),
+                        Err(e) => Err(ListenerProblem::of(&e)),
                     }
                 };
                 Self::send(&tx, Action::ListenerBound(result));
@@ -465,7 +463,7 @@ impl Runner {
             }
             Effect::OpenBrowser { attempt, url } => {
                 tokio::task::spawn_blocking(move || {
-                    let result = oauth::open_browser(&url);
+                    let result = oauth::open_browser(&url).map_err(BrowserFailure);
                     Self::send(&tx, Action::BrowserOpened { attempt, result });
                 });
             }
@@ -545,11 +543,6 @@ impl Runner {
                         native: clipboard::copy_native(text.expose()),
                         osc52,
                     };
-                    let report = if report.succeeded() {
-                        Ok(report.message())
-                    } else {
-                        Err(report.message())
-                    };
                     Self::send(&tx, Action::Copied { what, report });
                 });
             }
@@ -568,7 +561,6 @@ impl Runner {
                     Self::send(&tx, Action::FileSaved { path, result });
                 });
             }
-            Effect::Quit => {}
         }
     }
 
@@ -653,9 +645,11 @@ fn create_action(
         },
         Err(e @ ApiError::OutcomeUnknown { .. }) => Action::CreateOutcomeUnknown {
             attempt,
-            report: ErrorReport::from(&e),
-            check,
-            lost: LostAnswer::of(&e),
+            lost: LostCreate {
+                report: ErrorReport::from(&e),
+                check,
+                lost: LostAnswer::of(&e),
+            },
         },
         Err(e) => Action::Created {
             attempt,

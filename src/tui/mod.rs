@@ -2,15 +2,20 @@
 //! [`update::update`] turning actions into model changes and effects,
 //! [`ui::render`] drawing the model, and an [`effect::Runner`] doing the
 //! effects' I/O in tokio tasks that report back with actions.
+//!
+//! Each step lives in one folder under [`steps`]: its model (`state.rs`),
+//! what other steps may start on it (`start.rs`), its keys and handlers
+//! (`mod.rs`) and its drawing (`view.rs`). `update` only routes: global
+//! keys first, then the step on screen.
 
 pub mod action;
 pub mod app;
 pub mod clock;
-pub mod connection;
 pub mod effect;
-pub mod form_state;
 pub mod keymap;
 pub mod picker;
+pub mod report;
+pub mod steps;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
@@ -22,14 +27,14 @@ use crate::config::Environment;
 use crate::sandbox::Sandbox;
 use crate::secret::Secret;
 use action::Action;
-use app::{App, Settings, Step};
+use app::{App, Exit, Settings, Step};
 use clock::Moves;
-use connection::ConnectionForm;
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::StreamExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use steps::connection::ConnectionForm;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
@@ -99,7 +104,7 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
                     app.picker.selected = pos;
                 }
                 if app.step == Step::Element {
-                    update::choose_element(&mut app, &key);
+                    steps::element::choose_element(&mut app, &key);
                 }
             }
             // Looked up in the platform's catalog once the connection is
@@ -154,9 +159,10 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                 anyhow::bail!("an internal error stopped the wizard (its message is above)");
             }
             if draw {
-                app.clock.take_read();
-                term.draw(|f| ui::render(&app, f))?;
-                moves = app.clock.take_read();
+                let mut drawn = steps::Drawn::default();
+                term.draw(|f| drawn = ui::render(&app, f))?;
+                moves = drawn.moves;
+                drawn.keep(&mut app);
                 drawn_at = app.clock.now();
             }
             let action = tokio::select! {
@@ -167,12 +173,12 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => return Err(e.into()),
                     // The terminal went away: nothing can be asked any more.
-                    None => { app.exit = Some(true); break }
+                    None => { app.exit = Some(Exit::Interrupted); break }
                 },
                 _ = tick.tick() => Action::Tick(Instant::now()),
                 Some(action) = rx.recv() => action,
-                _ = sigterm.recv() => { app.exit = Some(true); break }
-                _ = sighup.recv() => { app.exit = Some(true); break }
+                _ = sigterm.recv() => { app.exit = Some(Exit::Interrupted); break }
+                _ = sighup.recv() => { app.exit = Some(Exit::Interrupted); break }
             };
             // After a tick, only a frame that showed time can look different
             // (see `clock`); anything else may change the screen.
@@ -196,7 +202,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
     Ok(WizardOutcome {
         created: app.created,
         saved_files: app.saved_files,
-        interrupted: app.exit.unwrap_or(true),
+        interrupted: app.exit != Some(Exit::Finished),
     })
 }
 

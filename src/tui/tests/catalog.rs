@@ -4,10 +4,11 @@
 
 use super::support::*;
 use crate::catalog::{AuthKind, CachedCatalog, Catalog, FieldKind, Lookup};
-use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
+use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, Grant, Pending, Step};
 use crate::tui::effect::Effect;
-use crate::tui::form_state::FormItem;
+use crate::tui::report::RequestTokenGrant;
+use crate::tui::steps::configure::FormItem;
 use crate::tui::update::{startup, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::time::Duration;
@@ -790,15 +791,20 @@ fn a_long_list_pages_and_jumps() {
     let mut app = connected_live(1000);
     let n = app.catalog.catalog.len();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    let mut draw = |app: &App| {
-        terminal.draw(|f| crate::tui::ui::render(app, f)).unwrap();
+    // As the run loop does: the frame measures the list, the model keeps it.
+    let mut draw = |app: &mut App| {
+        let mut drawn = crate::tui::steps::Drawn::default();
+        terminal
+            .draw(|f| drawn = crate::tui::ui::render(app, f))
+            .unwrap();
+        drawn.keep(app);
         terminal.backend().to_string()
     };
     // The swap kept BigCommerce highlighted; start from the top.
     assert_eq!(highlighted(&app), "bigcommerce");
     key(&mut app, KeyCode::Home);
-    let screen = draw(&app);
-    let page = app.picker.page.get();
+    let screen = draw(&mut app);
+    let page = app.picker.window.page;
     assert!(page > 5 && page < 20, "{page}");
     key(&mut app, KeyCode::PageDown);
     assert_eq!(app.picker.selected, page);
@@ -808,30 +814,30 @@ fn a_long_list_pages_and_jumps() {
     assert_eq!(app.picker.selected, page);
     key(&mut app, KeyCode::End);
     assert_eq!(app.picker.selected, n - 1);
-    let bottom = draw(&app);
+    let bottom = draw(&mut app);
     assert!(bottom.contains(&format!("› {}", app.highlighted().unwrap().name)));
-    assert_eq!(app.picker.offset.get(), n - page);
+    assert_eq!(app.picker.window.offset, n - page);
     key(&mut app, KeyCode::Home);
     assert_eq!(app.picker.selected, 0);
-    assert_eq!(draw(&app), screen);
+    assert_eq!(draw(&mut app), screen);
 
     // Moving down inside the page leaves the list still; one past its end
     // scrolls it by one row.
     for _ in 0..page - 1 {
         key(&mut app, KeyCode::Down);
     }
-    draw(&app);
-    assert_eq!(app.picker.offset.get(), 0);
+    draw(&mut app);
+    assert_eq!(app.picker.window.offset, 0);
     key(&mut app, KeyCode::Down);
-    draw(&app);
-    assert_eq!(app.picker.offset.get(), 1);
+    draw(&mut app);
+    assert_eq!(app.picker.window.offset, 1);
     // And back up: the list stays until the selection reaches its top.
     key(&mut app, KeyCode::Up);
-    draw(&app);
-    assert_eq!(app.picker.offset.get(), 1);
+    draw(&mut app);
+    assert_eq!(app.picker.window.offset, 1);
     key(&mut app, KeyCode::Home);
-    draw(&app);
-    assert_eq!(app.picker.offset.get(), 0);
+    draw(&mut app);
+    assert_eq!(app.picker.window.offset, 0);
     // Home and End move through the list, not the filter's cursor.
     type_text(&mut app, "gen");
     key(&mut app, KeyCode::End);

@@ -3,11 +3,10 @@
 
 use super::support::*;
 use crate::tui::action::Action;
-use crate::tui::app::{
-    App, AuthPhase, AuthProblem, CreatePhase, CreatedCheck, LostAnswer, Overlay, Step,
-};
-use crate::tui::connection::CheckStatus;
+use crate::tui::app::{App, AuthPhase, AuthProblem, CreatePhase, Exit, Overlay, Step};
 use crate::tui::effect::Effect;
+use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
+use crate::tui::steps::connection::CheckStatus;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use std::time::{Duration, UNIX_EPOCH};
@@ -33,13 +32,13 @@ fn check() -> CreatedCheck {
     }
 }
 
-fn nothing_created_report() -> crate::tui::app::ErrorReport {
+fn nothing_created_report() -> ErrorReport {
     let mut r = report(504, "");
     r.message = format!("the server did not answer in time; the platform has no new instance named \"{NAME}\", so nothing was created and it is safe to try again");
     r
 }
 
-fn unknown_report() -> crate::tui::app::ErrorReport {
+fn unknown_report() -> ErrorReport {
     let mut r = report(503, "");
     r.message = "the connection closed before the server's answer was complete (x), and checking whether the instance was created failed too (HTTP 503)".into();
     r
@@ -147,13 +146,15 @@ fn an_unknown_outcome_is_looked_up_again_never_resent() {
         &mut app,
         Action::CreateOutcomeUnknown {
             attempt,
-            report: unknown_report(),
-            check: check(),
-            lost: LostAnswer::ConnectionDropped,
+            lost: LostCreate {
+                report: unknown_report(),
+                check: check(),
+                lost: LostAnswer::ConnectionDropped,
+            },
         },
     );
     assert_eq!(app.step, Step::Creating);
-    assert!(matches!(phase(&app), CreatePhase::Unknown { .. }));
+    assert!(matches!(phase(&app), CreatePhase::Unknown(_)));
 
     // Enter and r both look again; neither sends the create.
     for k in [KeyCode::Enter, KeyCode::Char('r')] {
@@ -167,7 +168,7 @@ fn an_unknown_outcome_is_looked_up_again_never_resent() {
             panic!("{effects:?}")
         };
         assert_eq!(*c, check());
-        assert!(matches!(phase(&app), CreatePhase::Checking { .. }));
+        assert!(matches!(phase(&app), CreatePhase::Checking(_)));
         update(
             &mut app,
             Action::CreateChecked {
@@ -175,7 +176,7 @@ fn an_unknown_outcome_is_looked_up_again_never_resent() {
                 result: Err(report(503, "Service unavailable")),
             },
         );
-        assert!(matches!(phase(&app), CreatePhase::Unknown { .. }));
+        assert!(matches!(phase(&app), CreatePhase::Unknown(_)));
         assert!(app
             .notice
             .as_ref()
@@ -203,9 +204,11 @@ fn a_look_that_finds_the_instance_ends_on_done() {
         &mut app,
         Action::CreateOutcomeUnknown {
             attempt,
-            report: unknown_report(),
-            check: check(),
-            lost: LostAnswer::Gateway(502),
+            lost: LostCreate {
+                report: unknown_report(),
+                check: check(),
+                lost: LostAnswer::Gateway(502),
+            },
         },
     );
     let effects = key(&mut app, KeyCode::Char('r'));
@@ -230,9 +233,11 @@ fn esc_while_looking_stops_and_returns_to_the_question() {
         &mut app,
         Action::CreateOutcomeUnknown {
             attempt,
-            report: unknown_report(),
-            check: check(),
-            lost: LostAnswer::TimedOut,
+            lost: LostCreate {
+                report: unknown_report(),
+                check: check(),
+                lost: LostAnswer::TimedOut,
+            },
         },
     );
     let effects = key(&mut app, KeyCode::Char('r'));
@@ -248,7 +253,7 @@ fn esc_while_looking_stops_and_returns_to_the_question() {
         matches!(effects.as_slice(), [Effect::Cancel { attempt }] if *attempt == looking),
         "{effects:?}"
     );
-    assert!(matches!(phase(&app), CreatePhase::Unknown { .. }));
+    assert!(matches!(phase(&app), CreatePhase::Unknown(_)));
     update(
         &mut app,
         Action::CreateChecked {
@@ -313,9 +318,11 @@ fn after_oauth_an_unknown_outcome_is_looked_up_before_a_new_sign_in() {
         &mut app,
         Action::CreateOutcomeUnknown {
             attempt: create,
-            report: unknown_report(),
-            check: check(),
-            lost: LostAnswer::TimedOut,
+            lost: LostCreate {
+                report: unknown_report(),
+                check: check(),
+                lost: LostAnswer::TimedOut,
+            },
         },
     );
     assert_eq!(app.step, Step::Creating);
@@ -392,15 +399,15 @@ fn a_second_ctrl_c_while_creating_quits() {
     created_config(&enter(&mut app));
     assert!(ctrl(&mut app, 'c').is_empty());
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
-    assert!(matches!(ctrl(&mut app, 'c').as_slice(), [Effect::Quit]));
-    assert_eq!(app.exit, Some(true));
+    assert!(ctrl(&mut app, 'c').is_empty());
+    assert_eq!(app.exit, Some(Exit::Interrupted));
 }
 
 /// Answers the look at the platform's instances that `effects` started.
 fn answer_look(
     app: &mut App,
     effects: &[Effect],
-    result: Result<Option<crate::api::Instance>, crate::tui::app::ErrorReport>,
+    result: Result<Option<crate::api::Instance>, ErrorReport>,
 ) {
     let [Effect::CheckCreated { attempt, .. }] = effects else {
         panic!("no look started: {effects:?}")
@@ -453,10 +460,10 @@ fn after_a_cancelled_create_enter_looks_for_it_before_sending_again() {
     assert_eq!(app.step, Step::Creating);
     assert!(matches!(
         phase(&app),
-        CreatePhase::Checking {
+        CreatePhase::Checking(LostCreate {
             lost: LostAnswer::Cancelled,
             ..
-        }
+        })
     ));
 
     // The cancelled create had arrived: that instance is the person's.
@@ -501,7 +508,7 @@ fn a_cancelled_create_whose_check_fails_is_never_resent_blindly() {
     let mut app = ecwid_at_review();
     let (_, effects) = cancel_then_enter(&mut app);
     answer_look(&mut app, &effects, Err(report(503, "unavailable")));
-    assert!(matches!(phase(&app), CreatePhase::Unknown { .. }));
+    assert!(matches!(phase(&app), CreatePhase::Unknown(_)));
     // Enter looks again; it does not send.
     let effects = enter(&mut app);
     assert!(

@@ -2,11 +2,11 @@
 //! person would press.
 
 use super::support::*;
-use crate::tui::action::{Action, Command, CopyTarget, FileSaveError};
-use crate::tui::app::{AuthPhase, BrowserStatus, Overlay, Step};
-use crate::tui::connection::{CheckStatus, ConnField, Remember};
+use crate::tui::action::{Action, CopyTarget, FileSaveError};
+use crate::tui::app::{AuthPhase, BrowserStatus, Exit, Overlay, Step};
 use crate::tui::effect::Effect;
-use crate::tui::form_state::FormItem;
+use crate::tui::steps::configure::FormItem;
+use crate::tui::steps::connection::{CheckStatus, ConnField, Remember};
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use std::path::PathBuf;
@@ -87,11 +87,8 @@ fn bigcommerce_from_filter_to_token() {
             ..
         }]
     ));
-    assert!(matches!(
-        key(&mut app, KeyCode::Char('q')).as_slice(),
-        [Effect::Quit]
-    ));
-    assert_eq!(app.exit, Some(false));
+    assert!(key(&mut app, KeyCode::Char('q')).is_empty());
+    assert_eq!(app.exit, Some(Exit::Finished));
 }
 
 #[test]
@@ -552,11 +549,12 @@ fn element_filter_and_escape() {
     assert_eq!(app.picker.matches().len(), app.catalog.catalog.len());
     key(&mut app, KeyCode::Down);
     assert_eq!(app.picker.selected, 1);
+    // The footer's "type filter" is a hint, not a key: `/` is typed like
+    // any other character, and Esc clears it.
     key(&mut app, KeyCode::Char('/'));
-    assert!(
-        app.picker.filter.is_empty(),
-        "/ is the filter key, not text"
-    );
+    assert_eq!(app.picker.filter.value(), "/");
+    esc(&mut app);
+    assert!(app.picker.filter.is_empty());
     esc(&mut app);
     assert_eq!(app.step, Step::Connection, "then Esc goes back");
     assert_eq!(app.connection.user.value(), USER);
@@ -588,8 +586,8 @@ fn help_overlay_and_question_marks_in_text() {
 #[test]
 fn ctrl_c_asks_only_when_something_was_typed() {
     let mut app = connected();
-    assert!(matches!(ctrl(&mut app, 'c').as_slice(), [Effect::Quit]));
-    assert_eq!(app.exit, Some(true));
+    assert!(ctrl(&mut app, 'c').is_empty());
+    assert_eq!(app.exit, Some(Exit::Interrupted));
 
     let mut app = connected();
     pick(&mut app, "big", "bigcommerce");
@@ -598,11 +596,8 @@ fn ctrl_c_asks_only_when_something_was_typed() {
     key(&mut app, KeyCode::Char('n'));
     assert_eq!((app.overlay.clone(), app.exit), (None, None));
     ctrl(&mut app, 'c');
-    assert!(matches!(
-        key(&mut app, KeyCode::Char('y')).as_slice(),
-        [Effect::Quit]
-    ));
-    assert_eq!(app.exit, Some(true));
+    assert!(key(&mut app, KeyCode::Char('y')).is_empty());
+    assert_eq!(app.exit, Some(Exit::Interrupted));
 }
 
 #[test]
@@ -714,7 +709,7 @@ fn review_toggles_and_copies_redacted_unless_revealed() {
         }] => assert!(text.expose().contains("hunter2")),
         other => panic!("{other:?}"),
     }
-    update(&mut app, Action::Command(Command::SwitchView));
+    key(&mut app, KeyCode::Tab);
     assert_eq!(app.review.view, crate::tui::app::ReviewView::Curl);
 }
 

@@ -6,7 +6,7 @@
 
 use super::support::*;
 use crate::tui::action::Action;
-use crate::tui::form_state::FormItem;
+use crate::tui::steps::configure::FormItem;
 use crate::tui::ui;
 use crossterm::event::KeyCode;
 use ratatui::{backend::TestBackend, Terminal};
@@ -32,7 +32,9 @@ fn paste_and_leave(text: &str) -> (crate::tui::app::App, String) {
     for (w, h) in [(80, 24), (120, 40), (60, 16)] {
         Terminal::new(TestBackend::new(w, h))
             .unwrap()
-            .draw(|f| ui::render(&app, f))
+            .draw(|f| {
+                ui::render(&app, f);
+            })
             .unwrap();
     }
     (app, error)
@@ -118,4 +120,50 @@ fn spaces_around_a_pasted_url_are_trimmed_and_said_so() {
         notice.contains("Store API URL"),
         "the trim is said: {notice:?}"
     );
+}
+
+/// A paste changes a Connection field as typing does: the last check's
+/// verdict, which was about the old value, leaves the screen with it.
+#[test]
+fn pasting_into_a_connection_field_clears_the_last_checks_verdict() {
+    let screen = |app: &crate::tui::app::App| {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|f| {
+                ui::render(app, f);
+            })
+            .unwrap();
+        terminal.backend().to_string()
+    };
+    for (result, verdict) in [
+        (Ok(12), "✓ Connected"),
+        (Err(report(401, "bad secrets")), "The connection failed"),
+    ] {
+        let mut app = fresh();
+        type_text(&mut app, USER);
+        tab(&mut app);
+        type_text(&mut app, ORG);
+        let effects = ctrl(&mut app, 't');
+        let [crate::tui::effect::Effect::CheckConnection { attempt, .. }] = effects.as_slice()
+        else {
+            panic!("{effects:?}")
+        };
+        crate::tui::update::update(
+            &mut app,
+            Action::ConnectionChecked {
+                attempt: *attempt,
+                result,
+            },
+        );
+        assert!(screen(&app).contains(verdict), "{verdict} is shown first");
+        update_paste(&mut app, "-pasted");
+        assert_eq!(
+            app.connection.check,
+            crate::tui::steps::connection::CheckStatus::NotRun
+        );
+        let after = screen(&app);
+        assert!(!after.contains(verdict), "{verdict} stays after a paste");
+        // Typing clears the same.
+        assert!(!after.contains("The connection failed"), "{after}");
+    }
 }

@@ -3,9 +3,10 @@
 use super::support::*;
 use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Step};
-use crate::tui::connection::{CheckStatus, ConnField};
 use crate::tui::effect::Effect;
-use crate::tui::form_state::FormItem;
+use crate::tui::report::ListenerProblem;
+use crate::tui::steps::configure::FormItem;
+use crate::tui::steps::connection::{CheckStatus, ConnField};
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use std::time::Duration;
@@ -369,14 +370,11 @@ fn port_in_use_is_named_and_binding_is_retried() {
     ));
     update(
         &mut app,
-        Action::ListenerBound(Err((Some(48213), "port 48213 is already in use".into()))),
+        Action::ListenerBound(Err(ListenerProblem::PortInUse(48213))),
     );
     assert!(matches!(
         app.listener,
-        ListenerStatus::Failed {
-            port: Some(48213),
-            ..
-        }
+        ListenerStatus::Failed(ListenerProblem::PortInUse(48213))
     ));
     pick(&mut app, "infus", "infusionsoftecommerce");
     assert_eq!(
@@ -397,14 +395,11 @@ fn port_in_use_is_named_and_binding_is_retried() {
     );
     update(
         &mut app,
-        Action::ListenerBound(Err((Some(48213), "port 48213 is already in use".into()))),
+        Action::ListenerBound(Err(ListenerProblem::PortInUse(48213))),
     );
     assert!(matches!(
         app.authorize.phase,
-        AuthPhase::Failed(AuthProblem::Listener {
-            port: Some(48213),
-            ..
-        })
+        AuthPhase::Failed(AuthProblem::Listener(ListenerProblem::PortInUse(48213)))
     ));
     let effects = enter(&mut app);
     assert!(matches!(effects.as_slice(), [Effect::BindListener { .. }]));

@@ -3,16 +3,17 @@
 //! are fixed so the snapshots are stable.
 
 use super::support::*;
-use crate::tui::action::{Action, CallbackResult, RequestTokenGrant};
-use crate::tui::app::{
-    App, AuthPhase, AuthProblem, CatalogProblem, ErrorReport, ListenerStatus, Overlay, Step,
-};
-use crate::tui::clock::Moves;
-use crate::tui::connection::CheckStatus;
+use crate::tui::action::{Action, CallbackResult};
+use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Overlay, Step};
+use crate::tui::clock::{Clock, Moves};
 use crate::tui::effect::Effect;
-use crate::tui::form_state::FormItem;
+use crate::tui::report::{
+    BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate, RequestTokenGrant,
+};
+use crate::tui::steps::configure::FormItem;
+use crate::tui::steps::connection::CheckStatus;
 use crate::tui::theme::Theme;
-use crate::tui::ui::render;
+use crate::tui::ui::render_at;
 use crate::tui::update::startup;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
@@ -32,9 +33,17 @@ const ELEMENTS: [&str; 5] = [
 const TOKEN: &str = "mQuw4rrhnrMl1UeDj25v0xDU5TUx6WUw=";
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    draw_at(app, &app.clock, w, h).0
+}
+
+/// The screen as it looks at `clock`'s time, and how often it can change.
+fn draw_at(app: &App, clock: &Clock, w: u16, h: u16) -> (Terminal<TestBackend>, Moves) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| render(app, f)).unwrap();
+    let mut moves = Moves::Never;
     terminal
+        .draw(|f| moves = render_at(app, clock, f).moves)
+        .unwrap();
+    (terminal, moves)
 }
 
 fn snap(name: &str, app: &App) {
@@ -45,25 +54,27 @@ fn snap(name: &str, app: &App) {
     }
 }
 
+/// The longest a frame that shows time to the minute goes undrawn.
+const ONCE_A_SECOND_AT_MOST: Duration = Duration::from_millis(999);
+
 /// The run loop redraws after a tick only a frame that read the clock, and
 /// one that read it only to the minute at most once a second. On every
-/// screen snapshotted here, check that the frame is the same a tick later
-/// (a minute later, if it read nothing).
+/// screen snapshotted here, check that the frame is the same as long after
+/// as the loop leaves it undrawn: just under a second, or a minute if it
+/// read nothing.
 fn a_frame_that_reads_no_time_stays_after_a_tick(name: &str, app: &App, w: u16, h: u16) {
-    app.clock.take_read();
-    let before = draw(app, w, h).backend().to_string();
-    let later = match app.clock.take_read() {
+    let (before, moves) = draw_at(app, &app.clock, w, h);
+    let later = match moves {
         Moves::EveryTick => return,
-        Moves::EverySecond => Duration::ZERO,
+        Moves::EverySecond => ONCE_A_SECOND_AT_MOST,
         Moves::Never => Duration::from_secs(61),
     };
-    let (now, ticks) = (app.clock.now(), app.clock.ticks());
-    app.clock.tick(now + later);
-    let after = draw(app, w, h).backend().to_string();
-    app.clock.set(now, ticks);
-    app.clock.take_read();
+    let mut clock = app.clock.clone();
+    clock.tick(clock.now() + later);
+    let (after, _) = draw_at(app, &clock, w, h);
     assert_eq!(
-        before, after,
+        before.backend().to_string(),
+        after.backend().to_string(),
         "{name} at {w}x{h} changes with time more often than its reading of the clock says"
     );
 }
@@ -108,7 +119,7 @@ fn element_name(key: &str) -> String {
 /// The form of `key`, opened, every required value filled in.
 fn filled(key: &str) -> App {
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, key);
+    crate::tui::steps::element::choose_element(&mut app, key);
     let ctx = app.derive_context();
     let form = app.form_mut().unwrap();
     for (k, v) in values(key) {
@@ -240,7 +251,7 @@ fn element_screens() {
     app.settings.sandbox = true;
     snap("element_sandbox", &app);
     app.element = Some("infusionsoftecommerce".into());
-    crate::tui::update::choose_element(&mut app, "infusionsoftecommerce");
+    crate::tui::steps::element::choose_element(&mut app, "infusionsoftecommerce");
     snap("configure_sandbox_oauth", &app);
 
     let mut app = connected();
@@ -251,10 +262,7 @@ fn element_screens() {
     snap("element_no_match", &app);
     let mut app = connected();
     update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
-    app.listener = ListenerStatus::Failed {
-        port: Some(48213),
-        message: "port 48213 is already in use".into(),
-    };
+    app.listener = ListenerStatus::Failed(ListenerProblem::PortInUse(48213));
     type_text(&mut app, "infus");
     snap("element_infusionsoft_port_in_use", &app);
     key(&mut app, KeyCode::Char('?'));
@@ -265,14 +273,14 @@ fn element_screens() {
 fn configure_screens() {
     for key in ELEMENTS {
         let mut app = connected();
-        crate::tui::update::choose_element(&mut app, key);
+        crate::tui::steps::element::choose_element(&mut app, key);
         snap(&format!("configure_{key}_empty"), &app);
         let app = filled(key);
         snap(&format!("configure_{key}_filled"), &app);
     }
     // Validation errors beside the fields and in the footer.
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(&mut app, "store-abc123.mybigcommerce.com");
     tab(&mut app);
     snap("configure_bigcommerce_invalid_url", &app);
@@ -282,7 +290,7 @@ fn configure_screens() {
     snap("configure_bigcommerce_submit_errors", &app);
 
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "ecwid");
+    crate::tui::steps::element::choose_element(&mut app, "ecwid");
     type_text(&mut app, "10O3");
     enter(&mut app);
     snap("configure_ecwid_digits_only", &app);
@@ -291,7 +299,7 @@ fn configure_screens() {
     let mut app = filled("woocommerce");
     app.form_mut()
         .unwrap()
-        .focus_item(crate::tui::form_state::FormItem::Advanced);
+        .focus_item(crate::tui::steps::configure::FormItem::Advanced);
     enter(&mut app);
     tab(&mut app);
     key(&mut app, KeyCode::Char(' '));
@@ -302,7 +310,8 @@ fn configure_screens() {
 
     // A secret revealed, and the help overlay (F1 in a text field).
     let mut app = filled("magentov20");
-    app.form_mut().unwrap().focus = crate::tui::form_state::FormItem::Field("password".into());
+    app.form_mut().unwrap().focus =
+        crate::tui::steps::configure::FormItem::Field("password".into());
     ctrl(&mut app, 'r');
     snap("configure_magentov20_revealed", &app);
     key(&mut app, KeyCode::F(1));
@@ -348,10 +357,8 @@ fn a_sign_in_timing_out_on_a_tick_is_drawn() {
         if overlay {
             key(&mut app, KeyCode::Char('?'));
         }
-        app.clock.take_read();
-        draw(&app, 80, 24);
         assert_eq!(
-            app.clock.take_read(),
+            draw_at(&app, &app.clock, 80, 24).1,
             Moves::EveryTick,
             "help shown: {overlay}"
         );
@@ -430,7 +437,7 @@ fn authorize_screens() {
         &mut app,
         Action::BrowserOpened {
             attempt,
-            result: Err("no browser found (xdg-open failed)".into()),
+            result: Err(BrowserFailure("no browser found (xdg-open failed)".into())),
         },
     );
     snap("authorize_browser_failed", &app);
@@ -441,10 +448,8 @@ fn authorize_screens() {
         description: Some("The user denied the request".into()),
     });
     snap("authorize_denied", &app);
-    app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener {
-        port: Some(48213),
-        message: "port 48213 is already in use".into(),
-    });
+    app.authorize.phase =
+        AuthPhase::Failed(AuthProblem::Listener(ListenerProblem::PortInUse(48213)));
     snap("authorize_port_in_use", &app);
     app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report(
         404,
@@ -507,7 +512,10 @@ fn review_creating_and_done_screens() {
         &mut app,
         Action::Copied {
             what: crate::tui::action::CopyTarget::Token,
-            report: Ok("copied to the clipboard (xclip) and sent to the terminal (OSC 52)".into()),
+            report: crate::clipboard::CopyReport {
+                native: Ok("xclip"),
+                osc52: true,
+            },
         },
     );
     snap("done_copied", &app);
@@ -561,7 +569,7 @@ fn overlays_and_small_terminals() {
 #[test]
 fn long_wide_and_right_to_left_values_render_without_panics() {
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(
         &mut app,
         &"https://store-abc123.mybigcommerce.com/api/v2/".repeat(5),
@@ -613,7 +621,7 @@ fn no_color_means_no_colour_at_all() {
 #[test]
 fn focused_text_field_places_the_cursor_after_the_text() {
     let mut app = connected();
-    crate::tui::update::choose_element(&mut app, "bigcommerce");
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(&mut app, "https://a.b");
     let mut terminal = draw(&app, 80, 24);
     let pos = terminal.get_cursor_position().unwrap();
@@ -765,7 +773,7 @@ fn oauth1_authorize_screens() {
 
 #[test]
 fn lost_create_answers_and_quitting_mid_create() {
-    use crate::tui::app::{CreatedCheck, LostAnswer};
+    use crate::tui::report::{CreatedCheck, LostAnswer};
     let name = "ecwid-20250102-0304";
 
     let mut app = at_review("ecwid");
@@ -789,13 +797,15 @@ fn lost_create_answers_and_quitting_mid_create() {
         &mut app,
         Action::CreateOutcomeUnknown {
             attempt,
-            report,
-            check: CreatedCheck {
-                element_key: "ecwid".into(),
-                name: name.into(),
-                since: std::time::UNIX_EPOCH,
+            lost: LostCreate {
+                report,
+                check: CreatedCheck {
+                    element_key: "ecwid".into(),
+                    name: name.into(),
+                    since: std::time::UNIX_EPOCH,
+                },
+                lost: LostAnswer::ConnectionDropped,
             },
-            lost: LostAnswer::ConnectionDropped,
         },
     );
     snap("creating_outcome_unknown", &app);

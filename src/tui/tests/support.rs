@@ -4,8 +4,9 @@ use crate::api::Instance;
 use crate::config::Environment;
 use crate::secret::Secret;
 use crate::tui::action::{Action, CallbackResult};
-use crate::tui::app::{App, ErrorReport, Settings};
+use crate::tui::app::{App, Settings};
 use crate::tui::effect::Effect;
+use crate::tui::report::ErrorReport;
 use crate::tui::theme::Theme;
 use crate::tui::update::{startup, update};
 use crate::tui::{initial_app, WizardOptions};
@@ -133,7 +134,7 @@ pub fn fill(app: &mut App, value: &str) {
 pub fn refreshed(
     app: &mut App,
     attempt: u64,
-    result: Result<crate::catalog::Catalog, crate::tui::app::CatalogProblem>,
+    result: Result<crate::catalog::Catalog, crate::tui::report::CatalogProblem>,
 ) {
     update(
         app,
@@ -145,8 +146,8 @@ pub fn refreshed(
     );
 }
 
-pub fn offline() -> crate::tui::app::CatalogProblem {
-    crate::tui::app::CatalogProblem {
+pub fn offline() -> crate::tui::report::CatalogProblem {
+    crate::tui::report::CatalogProblem {
         offline: true,
         message: "could not reach the server: connection refused".into(),
     }

@@ -2,18 +2,13 @@
 //! step indicator, the current step's body, a message line and the key
 //! hints, which come from the keymap.
 
-mod authorize;
-mod configure;
-mod connection;
-mod creating;
-mod done;
-mod element;
 mod overlay;
-mod review;
-pub mod widgets;
 
 use super::app::{App, NoticeKind, Step};
-use super::keymap;
+use super::clock::{Clock, Reading};
+use super::steps::{screen, Drawn};
+use super::update;
+use super::widgets::draw as widgets;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -23,11 +18,26 @@ use ratatui::Frame;
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 16;
 
-pub fn render(app: &App, frame: &mut Frame) {
+/// Draws the model; returns what the frame measured (see `Drawn`).
+pub fn render(app: &App, frame: &mut Frame) -> Drawn {
+    render_at(app, &app.clock, frame)
+}
+
+/// Draws the model as it looks at `clock`'s time.
+pub fn render_at(app: &App, clock: &Clock, frame: &mut Frame) -> Drawn {
+    let time = Reading::new(clock);
+    let drawn = draw(app, &time, frame);
+    Drawn {
+        moves: time.moves(),
+        ..drawn
+    }
+}
+
+fn draw(app: &App, time: &Reading, frame: &mut Frame) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(app, frame, area);
-        return;
+        return Drawn::default();
     }
     let message_lines = message_lines(app, area.width as usize);
     let [header, _, body, message, footer] = Layout::vertical([
@@ -44,18 +54,11 @@ pub fn render(app: &App, frame: &mut Frame) {
         ..body
     };
     render_header(app, frame, header);
-    match app.step {
-        Step::Connection => connection::render(app, frame, body),
-        Step::Element => element::render(app, frame, body),
-        Step::Configure => configure::render(app, frame, body),
-        Step::Authorize => authorize::render(app, frame, body),
-        Step::Review => review::render(app, frame, body),
-        Step::Creating => creating::render(app, frame, body),
-        Step::Done => done::render(app, frame, body),
-    }
+    let drawn = screen(app.step).render(app, time, frame, body);
     frame.render_widget(Paragraph::new(message_lines), message);
     render_footer(app, frame, footer);
     overlay::render(app, frame, area);
+    drawn
 }
 
 fn too_small(app: &App, frame: &mut Frame, area: Rect) {
@@ -153,7 +156,8 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
 /// a second row rather than cut a message; longer ones end with `…`.
 fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
-    let (text, style) = match (&app.notice, field_error(app)) {
+    let field_error = screen(app.step).field_error(app);
+    let (text, style) = match (&app.notice, field_error) {
         (Some(n), _) => {
             let (mark, style) = match n.kind {
                 NoticeKind::Info => ("", t.accent()),
@@ -176,25 +180,9 @@ fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The focused field's error, for the message line.
-fn field_error(app: &App) -> Option<&str> {
-    match app.step {
-        Step::Connection => app
-            .connection
-            .errors
-            .get(&app.connection.focus)
-            .map(String::as_str),
-        Step::Configure => {
-            let f = app.form()?;
-            f.errors.get(&f.focus).map(String::as_str)
-        }
-        _ => None,
-    }
-}
-
 fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let hints: Vec<(&str, &str)> = keymap::bindings(app)
+    let hints: Vec<(&str, &str)> = update::bindings(app)
         .into_iter()
         .filter(|b| b.footer)
         .map(|b| (b.label, b.description))

@@ -1,8 +1,9 @@
 //! Windows drawn over a step: the key help and the quit confirmation.
 
-use super::widgets::{centered, pad, wrap};
 use crate::tui::app::{App, CreatePhase, Overlay, Step};
-use crate::tui::keymap;
+use crate::tui::steps::focused_input;
+use crate::tui::update;
+use crate::tui::widgets::draw::{centered, pad, wrap};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -19,8 +20,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 fn help(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     // The keys of the step under the overlay, not of the overlay itself.
-    let under = keymap::step_bindings(app);
-    let text_focus = keymap::step_text_focus(app);
+    let under = update::step_bindings(app);
+    let text_focus = focused_input(app).is_some();
     let width = 76.min(area.width);
     let inner = (width as usize).saturating_sub(2);
     const KEYS: usize = 16;
@@ -52,7 +53,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     if text_focus {
         lines.push(Line::raw(""));
         lines.push(Line::styled("In a text field", t.title()));
-        for (k, d) in keymap::editing_keys(app) {
+        for (k, d) in update::editing_keys(app) {
             lines.extend(row(k, d));
         }
     }

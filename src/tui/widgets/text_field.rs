@@ -75,9 +75,7 @@ impl TextField {
 
     /// Replaces the value and puts the cursor at its end.
     pub fn set(&mut self, value: &str) {
-        let buf = self.value.as_mut_string();
-        buf.clear();
-        buf.push_str(value);
+        self.value.set(value);
         self.cursor = self.len();
     }
 
@@ -90,7 +88,7 @@ impl TextField {
             .or_else(|| text.strip_suffix('\n'))
             .unwrap_or(text);
         let at = byte_index(self.value.expose(), self.cursor);
-        self.value.as_mut_string().insert_str(at, text);
+        self.value.insert_str(at, text);
         self.cursor += text.chars().count();
     }
 
@@ -100,7 +98,7 @@ impl TextField {
         match op {
             EditOp::Insert(c) => {
                 let at = byte_index(self.value.expose(), self.cursor);
-                self.value.as_mut_string().insert(at, *c);
+                self.value.insert(at, *c);
                 self.cursor += 1;
                 true
             }
@@ -173,7 +171,7 @@ impl TextField {
     fn remove_range(&mut self, from: usize, to: usize) {
         let s = self.value.expose();
         let (a, b) = (byte_index(s, from), byte_index(s, to));
-        self.value.as_mut_string().replace_range(a..b, "");
+        self.value.remove_range(a..b);
     }
 
     fn chars(&self) -> Vec<char> {

@@ -2,9 +2,11 @@
 //! highlighted element's details, and the fetching of a form the platform
 //! describes.
 
-use super::widgets::{input_spans, list_offset, pad, text, truncate};
+use super::state::{ListWindow, Pending};
 use crate::catalog::{CatalogEntry, Origin};
-use crate::tui::app::{App, ListenerStatus, Pending};
+use crate::tui::app::{App, ListenerStatus};
+use crate::tui::clock::Reading;
+use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -14,7 +16,8 @@ use std::time::Duration;
 
 const BETA: &str = " beta";
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the step; returns the rows the list showed.
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Option<ListWindow> {
     let t = &app.theme;
     let [top, note, panes] = Layout::vertical([
         Constraint::Length(1),
@@ -26,13 +29,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(Line::styled("Choose an element", t.title())),
         top,
     );
-    let (origin, style) = origin_line(app);
+    let (origin, style) = origin_line(app, time);
     let room = (top.width as usize).saturating_sub("Choose an element".len() + 2);
     frame.render_widget(
         Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
         top,
     );
-    if let Some(text) = note_line(app) {
+    if let Some(text) = note_line(app, time) {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 truncate(&text, note.width as usize),
@@ -73,7 +76,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((filter.x + label.len() as u16 + col, filter.y));
     }
 
-    render_list(app, frame, list);
+    let window = render_list(app, frame, list);
 
     let block = Block::default()
         .borders(Borders::LEFT)
@@ -91,13 +94,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Some(Pending::Lookup { key, .. }) => vec![Line::styled(
             format!(
                 "{} Looking up \"{key}\" in the platform's catalog…",
-                app.spinner()
+                time.spinner()
             ),
             t.accent(),
         )],
-        Some(Pending::Spec { entry, .. }) => details(app, entry, inner.width as usize),
+        Some(Pending::Spec { entry, .. }) => details(app, time, entry, inner.width as usize),
         None => match app.highlighted() {
-            Some(entry) => details(app, entry, inner.width as usize),
+            Some(entry) => details(app, time, entry, inner.width as usize),
             None => vec![],
         },
     };
@@ -106,23 +109,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
     );
+    Some(window)
 }
 
-fn render_list(app: &App, frame: &mut Frame, area: Rect) {
+fn render_list(app: &App, frame: &mut Frame, area: Rect) -> ListWindow {
     let t = &app.theme;
     let matches = app.picker.matches();
     let entries = app.catalog.entries();
     let height = area.height as usize;
-    // The renderer alone knows the list's height: it keeps the page size
-    // and where the list starts for the next key (see `ElementPicker`).
-    app.picker.page.set(height.max(1));
+    // The renderer alone knows the list's height: it returns the page size
+    // and where the list starts, for the next key (see `ElementPicker`).
     let start = list_offset(
-        app.picker.offset.get(),
+        app.picker.window.offset,
         app.picker.selected,
         height,
         matches.len(),
     );
-    app.picker.offset.set(start);
     let width = (area.width as usize).saturating_sub(2);
     let mut rows = vec![];
     for (pos, &i) in matches.iter().enumerate().skip(start).take(height) {
@@ -144,6 +146,10 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         rows.push(Line::styled("No match; Esc clears the filter", t.warning()));
     }
     text(frame, Paragraph::new(rows), area);
+    ListWindow {
+        offset: start,
+        page: height.max(1),
+    }
 }
 
 /// "3 min ago", "2 h ago", "5 days ago".
@@ -158,15 +164,15 @@ pub fn ago(age: Duration) -> String {
 }
 
 /// Where the list comes from, for the top line.
-fn origin_line(app: &App) -> (String, Style) {
+fn origin_line(app: &App, time: &Reading) -> (String, Style) {
     let t = &app.theme;
     let view = &app.catalog;
     let n = view.catalog.len();
-    let spinner = |what: &str| format!("{} {what}  ", app.spinner());
+    let spinner = |what: &str| format!("{} {what}  ", time.spinner());
     match view.catalog.origin() {
         Origin::Live { .. } => {
             let age = view
-                .age_at(app.clock.now_for_minutes())
+                .age_at(time.now_for_minutes())
                 .map_or_else(String::new, |a| format!(", updated {}", ago(a)));
             let busy = if view.refreshing.is_some() {
                 spinner("refreshing…")
@@ -200,13 +206,13 @@ fn origin_line(app: &App) -> (String, Style) {
 }
 
 /// The quiet note after a failed refresh: the list stays as it was.
-fn note_line(app: &App) -> Option<String> {
+fn note_line(app: &App, time: &Reading) -> Option<String> {
     let view = &app.catalog;
     let problem = view.problem.as_ref()?;
     let n = view.catalog.len();
     let showing = match view.catalog.origin() {
         Origin::Bundled => format!("showing the {n} bundled elements"),
-        Origin::Live { .. } => match view.age_at(app.clock.now_for_minutes()) {
+        Origin::Live { .. } => match view.age_at(time.now_for_minutes()) {
             Some(age) => format!("showing the catalog as of {}", ago(age)),
             None => "showing the catalog as cached".into(),
         },
@@ -218,7 +224,7 @@ fn note_line(app: &App) -> Option<String> {
     })
 }
 
-fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> {
+fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let mut title = vec![Span::styled(entry.name.clone(), t.title())];
     if entry.beta {
@@ -234,7 +240,7 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
     }) = &app.picker.pending
     {
         if e.key == entry.key {
-            pending_lines(app, failed.as_deref(), &mut lines);
+            pending_lines(app, time, failed.as_deref(), &mut lines);
             lines.push(Line::raw(""));
         }
     }
@@ -274,10 +280,13 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
             ListenerStatus::Ready { callback_url } => {
                 Line::styled(format!("  {callback_url}"), t.copyable())
             }
-            ListenerStatus::Failed { port, message } => Line::styled(
+            ListenerStatus::Failed(problem) => Line::styled(
                 format!(
-                    "  ✗ {}: {message}",
-                    port.map_or("The listener".to_string(), |p| format!("Port {p}"))
+                    "  ✗ {}: {}",
+                    problem
+                        .port()
+                        .map_or("The listener".to_string(), |p| format!("Port {p}")),
+                    problem.message()
                 ),
                 t.error(),
             ),
@@ -297,7 +306,8 @@ fn details(app: &App, entry: &CatalogEntry, width: usize) -> Vec<Line<'static>> 
 /// The fetching of a form, or why it failed.
 fn pending_lines(
     app: &App,
-    failed: Option<&crate::tui::app::ErrorReport>,
+    time: &Reading,
+    failed: Option<&crate::tui::report::ErrorReport>,
     lines: &mut Vec<Line<'static>>,
 ) {
     let t = &app.theme;
@@ -305,7 +315,7 @@ fn pending_lines(
         None => lines.push(Line::styled(
             format!(
                 "{} Fetching this element's settings from the platform…",
-                app.spinner()
+                time.spinner()
             ),
             t.accent(),
         )),

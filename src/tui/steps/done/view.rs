@@ -1,11 +1,23 @@
 //! The last step: the created instance and its token.
 
-use super::widgets::{input_spans, kv, text};
+use crate::api::Instance;
 use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::draw::{input_spans, kv, text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
+
+const COPY_NOW: &str = "Copy it (c) or save it (s) now: the screen is cleared when you quit.";
+const WHAT_THE_TOKEN_DOES: &str = "The element token, with your user and organization secrets, \
+     authorizes calls through this instance.";
+const HEADER: &str =
+    "Authorization: User <user secret>, Organization <org secret>, Element <token>";
+
+fn token(t: &Theme, i: &Instance) -> Span<'static> {
+    Span::styled(i.token.expose().to_string(), t.copyable())
+}
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(done) = &app.done else { return };
@@ -19,20 +31,22 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(lost.recovered_note(), t.warning()));
         lines.push(Line::raw(""));
     }
+    let created = i.created_date.clone().unwrap_or_else(|| "just now".into());
+    let element = format!("{} ({})", i.element_name, i.element_key);
     lines.extend([
         kv(t, "Name", 10, vec![Span::styled(i.name.clone(), t.value())]),
         kv(t, "ID", 10, vec![Span::raw(i.id.to_string())]),
-        kv(t, "Element", 10, vec![Span::raw(format!("{} ({})", i.element_name, i.element_key))]),
-        kv(t, "Created", 10, vec![Span::raw(i.created_date.clone().unwrap_or_else(|| "just now".into()))]),
+        kv(t, "Element", 10, vec![Span::raw(element)]),
+        kv(t, "Created", 10, vec![Span::raw(created)]),
         // The token is the one value this whole run is for: shown in full,
         // once, with nothing after it on the line so a double-click or a
         // triple-click selects exactly it.
-        kv(t, "Token", 10, vec![Span::styled(i.token.expose().to_string(), t.copyable())]),
+        kv(t, "Token", 10, vec![token(t, i)]),
         Line::raw(""),
-        Line::styled("Copy it (c) or save it (s) now: the screen is cleared when you quit.", t.warning()),
-        Line::styled("The element token, with your user and organization secrets, authorizes calls through this instance.", t.help()),
+        Line::styled(COPY_NOW, t.warning()),
+        Line::styled(WHAT_THE_TOKEN_DOES, t.help()),
         Line::styled("Calls through the instance send the header", t.dim()),
-        Line::styled("Authorization: User <user secret>, Organization <org secret>, Element <token>", t.dim()),
+        Line::styled(HEADER, t.dim()),
     ]);
     if let Some(path) = &done.saved_to {
         lines.push(Line::styled(

@@ -2,15 +2,17 @@
 //! when its answer got lost: send again (nothing was created) or look
 //! again (the instance may exist).
 
-use super::widgets::text;
-use crate::tui::app::{App, CreatePhase, ErrorReport};
+use crate::tui::app::{App, CreatePhase};
+use crate::tui::clock::Reading;
+use crate::tui::report::{ErrorReport, LostCreate};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::draw::text;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let name = app
         .form()
@@ -19,8 +21,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(creating) = &app.creating else {
         return;
     };
-    let waited = app
-        .clock
+    let waited = time
         .now()
         .saturating_duration_since(creating.started)
         .as_secs();
@@ -32,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Line::styled(
                 format!(
                     "{} Waiting for {} … {waited}s (each call gives up after {deadline})",
-                    app.spinner(),
+                    time.spinner(),
                     app.connection.base_url()
                 ),
                 t.accent(),
@@ -56,7 +57,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ));
             lines
         }
-        CreatePhase::Unknown { report, .. } | CreatePhase::Checking { report, .. } => {
+        CreatePhase::Unknown(LostCreate { report, .. })
+        | CreatePhase::Checking(LostCreate { report, .. }) => {
             let mut lines = vec![
                 Line::styled(
                     format!("? The {element} instance \"{name}\" may have been created"),
@@ -72,11 +74,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 lines.push(Line::styled(format!("requestId {id}"), t.dim()));
             }
             lines.push(Line::raw(""));
-            if let CreatePhase::Checking { .. } = creating.phase {
+            if let CreatePhase::Checking(_) = creating.phase {
                 lines.push(Line::styled(
                     format!(
                         "{} Looking for \"{name}\" among the platform's instances … {waited}s",
-                        app.spinner()
+                        time.spinner()
                     ),
                     t.accent(),
                 ));

@@ -1,7 +1,7 @@
 //! Drawing helpers shared by the step screens.
 
+use super::TextField;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::TextField;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

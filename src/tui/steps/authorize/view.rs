@@ -1,14 +1,16 @@
 //! Step 4 (OAuth elements): the browser round trip.
 
-use super::widgets::{input_spans, text};
 use crate::catalog::AuthKind;
 use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
+use crate::tui::clock::Reading;
+use crate::tui::report::ListenerProblem;
+use crate::tui::widgets::draw::{input_spans, text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let name = app.spec().map_or("the element", |s| s.name.as_str());
     let [body, paste] = Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(area);
@@ -31,20 +33,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         AuthPhase::Idle => lines.push(Line::styled(
             match app.listener {
                 ListenerStatus::Binding => {
-                    format!("{} Starting the callback listener…", app.spinner())
+                    format!("{} Starting the callback listener…", time.spinner())
                 }
-                _ => format!("{} Preparing…", app.spinner()),
+                _ => format!("{} Preparing…", time.spinner()),
             },
             t.accent(),
         )),
         AuthPhase::FetchingUrl => lines.push(Line::styled(
             match (oauth1(app), &app.authorize.request_token) {
                 (true, None) => {
-                    format!("{} Asking the platform for a request token…", app.spinner())
+                    format!(
+                        "{} Asking the platform for a request token…",
+                        time.spinner()
+                    )
                 }
                 _ => format!(
                     "{} Asking the platform for the sign-in link…",
-                    app.spinner()
+                    time.spinner()
                 ),
             },
             t.accent(),
@@ -54,13 +59,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             deadline,
             browser,
         } => {
-            let left = deadline
-                .saturating_duration_since(app.clock.now())
-                .as_secs();
+            let left = deadline.saturating_duration_since(time.now()).as_secs();
             lines.push(Line::styled(
                 format!(
                     "{} Waiting for you to allow access in the browser… {}:{:02} left",
-                    app.spinner(),
+                    time.spinner(),
                     left / 60,
                     left % 60
                 ),
@@ -139,11 +142,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
     match problem {
-        AuthProblem::Listener { port: Some(port), .. } => vec![
+        AuthProblem::Listener(ListenerProblem::PortInUse(port)) => vec![
             format!("✗ Port {port} is in use, so the browser's redirect cannot be caught here."),
             format!("Close what uses port {port}, or run again with --callback-port <another port> (and register that callback URL)."),
         ],
-        AuthProblem::Listener { port: None, message } => {
+        AuthProblem::Listener(ListenerProblem::Failed(message)) => {
             vec![format!("✗ The callback listener could not start: {message}")]
         }
         AuthProblem::UrlFailed(report) => {

@@ -1,9 +1,9 @@
 //! Step 3: the element's configuration form, then name and tags.
 
-use super::widgets::{indented, input_spans, pad, scroll_start, text};
+use super::form::{FormItem, FormState};
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::tui::app::App;
-use crate::tui::form_state::{FormItem, FormState};
+use crate::tui::widgets::draw::{indented, input_spans, pad, scroll_start, text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};

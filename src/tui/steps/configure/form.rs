@@ -1,9 +1,9 @@
 //! The Configure step's form for one element: its inputs, focus, the
 //! advanced fold, derived values and errors.
 
-use super::widgets::{EditOp, TextField};
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::form::{self, DeriveContext, FormValues};
+use crate::tui::widgets::{EditOp, TextField};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A focusable row of the form.

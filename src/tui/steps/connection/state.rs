@@ -1,9 +1,9 @@
 //! The Connection step's form: which platform, and the account secrets.
 
-use super::app::ErrorReport;
-use super::widgets::TextField;
 use crate::config::Environment;
 use crate::form::is_http_url;
+use crate::tui::report::ErrorReport;
+use crate::tui::widgets::TextField;
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +187,15 @@ impl ConnectionForm {
                 Some("Organization secret is required: copy it from your profile in the Cloud Elements console".into())
             }
             _ => None,
+        }
+    }
+
+    /// After a field's value changed, by typing or a paste: its error and
+    /// the last check's verdict were about the old value.
+    pub fn changed(&mut self, field: ConnField) {
+        self.errors.remove(&field);
+        if !matches!(self.check, CheckStatus::Running { .. }) {
+            self.check = CheckStatus::NotRun;
         }
     }
 

@@ -1,9 +1,9 @@
 //! Step 5: what will be created, as a summary, the request body and the
 //! equivalent curl command.
 
-use super::widgets::{indented, kv, truncate};
+use super::{is_secret_key, request};
 use crate::tui::app::{App, ReviewView};
-use crate::tui::update::{is_secret_key, request};
+use crate::tui::widgets::draw::{indented, kv, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -144,7 +144,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // fills (see `text`).
     let inner = block.inner(code);
     frame.render_widget(block, code);
-    super::widgets::text(
+    crate::tui::widgets::draw::text(
         frame,
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })

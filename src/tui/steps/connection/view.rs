@@ -1,8 +1,9 @@
 //! Step 1: where to connect and with which account secrets.
 
-use super::widgets::{indented, input_spans, pad, text, truncate};
+use super::state::{CheckStatus, ConnField, EnvKind};
 use crate::tui::app::App;
-use crate::tui::connection::{CheckStatus, ConnField, EnvKind};
+use crate::tui::clock::Reading;
+use crate::tui::widgets::draw::{indented, input_spans, pad, text, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -10,7 +11,7 @@ use ratatui::Frame;
 
 const LABEL: usize = 22;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let c = &app.connection;
     let [intro, rows] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
@@ -112,7 +113,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         CheckStatus::Running { .. } => lines.push(Line::styled(
             format!(
                 "{} Testing the connection to {}…",
-                app.spinner(),
+                time.spinner(),
                 c.base_url()
             ),
             t.accent(),

@@ -1,0 +1,306 @@
+//! The Authorize step: an OAuth attempt, from the sign-in link to the
+//! grant the provider's redirect carries.
+
+pub mod start;
+pub mod state;
+mod view;
+
+pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant};
+
+use self::start::start_authorization;
+use super::review::start::go_review;
+use super::{Drawn, Input, Screen};
+use crate::catalog::AuthKind;
+use crate::secret::Secret;
+use crate::tui::action::{CallbackResult, CopyTarget};
+use crate::tui::app::{App, FormState, ListenerStatus, Notice, Step};
+use crate::tui::clock::Reading;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
+use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem, RequestTokenGrant};
+use crate::tui::widgets::EditOp;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+use std::time::Instant;
+
+pub struct Authorize;
+
+impl Screen for Authorize {
+    fn bindings(&self, app: &App) -> Vec<Binding> {
+        bindings(app)
+    }
+
+    fn command(&self, app: &mut App, cmd: Command) -> Vec<Effect> {
+        authorize_command(app, cmd)
+    }
+
+    fn input(&self, app: &App) -> Option<Input> {
+        app.authorize.paste_focused.then_some(Input::Line)
+    }
+
+    fn edit(&self, app: &mut App, op: &EditOp) -> bool {
+        app.authorize.paste.apply(op)
+    }
+
+    /// A redirected URL can be pasted whatever has focus.
+    fn paste(&self, app: &mut App, text: &str) -> bool {
+        app.authorize.paste.insert_str(text.trim());
+        app.authorize.paste_focused = true;
+        true
+    }
+
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, time, frame, area);
+        Drawn::default()
+    }
+}
+
+/// The sign-in ends when its time is up.
+pub fn tick(app: &mut App, now: Instant) {
+    if let AuthPhase::Waiting { deadline, .. } = &app.authorize.phase {
+        if now >= *deadline {
+            app.authorize.phase = AuthPhase::Failed(AuthProblem::TimedOut);
+        }
+    }
+}
+
+/// OAuth 1: the request token of this attempt, or why there is none.
+pub fn request_token_issued(
+    app: &mut App,
+    attempt: u64,
+    result: Result<RequestTokenGrant, ErrorReport>,
+) {
+    if attempt == app.authorize.attempt && app.authorize.phase == AuthPhase::FetchingUrl {
+        match result {
+            Ok(token) => app.authorize.request_token = Some(token),
+            Err(report) => {
+                app.authorize.phase = AuthPhase::Failed(AuthProblem::RequestTokenFailed(report))
+            }
+        }
+    }
+}
+
+pub fn browser_opened(app: &mut App, attempt: u64, result: Result<(), BrowserFailure>) {
+    if attempt == app.authorize.attempt {
+        if let AuthPhase::Waiting { browser, .. } = &mut app.authorize.phase {
+            *browser = match result {
+                Ok(()) => BrowserStatus::Opened,
+                Err(e) => BrowserStatus::Failed(e),
+            };
+        }
+    }
+}
+
+fn bindings(app: &App) -> Vec<Binding> {
+    if app.authorize.paste_focused {
+        return vec![
+            b(
+                &[ENTER],
+                "Enter",
+                "use the pasted address",
+                Command::Continue,
+            ),
+            b(&[ESC], "Esc", "leave the field", Command::Back),
+        ];
+    }
+    let mut list = vec![];
+    match &app.authorize.phase {
+        AuthPhase::Failed(_) => {
+            list.push(b(&[ENTER, ch('r')], "Enter", "try again", Command::Retry))
+        }
+        AuthPhase::Waiting { .. } => {
+            list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
+            list.push(b(&[ch('c')], "c", "copy URL", Command::CopyUrl));
+            list.push(
+                b(&[ch('p')], "p", "paste redirect", Command::PasteUrl).with_detail(
+                    "type or paste the address the browser ended on (a paste works anytime)",
+                ),
+            );
+            list.push(extra(
+                &[ch('r')],
+                "r",
+                "start over with a new link",
+                Command::Retry,
+            ));
+        }
+        AuthPhase::Idle | AuthPhase::FetchingUrl => {}
+    }
+    list.push(b(&[ESC], "Esc", "back to the form", Command::Back));
+    list
+}
+
+pub fn listener_bound(app: &mut App, result: Result<String, ListenerProblem>) -> Vec<Effect> {
+    match result {
+        Ok(callback_url) => {
+            app.listener = ListenerStatus::Ready { callback_url };
+            let ctx = app.derive_context();
+            for form in app.forms.values_mut() {
+                form.refresh_derived(&ctx);
+            }
+            if app.step == Step::Authorize && app.authorize.phase == AuthPhase::Idle {
+                return start_authorization(app);
+            }
+        }
+        Err(problem) => {
+            app.listener = ListenerStatus::Failed(problem.clone());
+            if app.step == Step::Authorize {
+                app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener(problem));
+            }
+        }
+    }
+    vec![]
+}
+
+pub fn auth_url_fetched(
+    app: &mut App,
+    attempt: u64,
+    result: Result<String, ErrorReport>,
+) -> Vec<Effect> {
+    if attempt != app.authorize.attempt || app.authorize.phase != AuthPhase::FetchingUrl {
+        return vec![];
+    }
+    match result {
+        Err(report) => {
+            app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report));
+            vec![]
+        }
+        Ok(url) => {
+            let deadline = app.clock.now() + app.settings.oauth_timeout;
+            let skipped = if app.settings.no_browser {
+                Some("--no-browser")
+            } else if app.settings.remote {
+                Some("this SSH session has no display")
+            } else {
+                None
+            };
+            let browser = skipped.map_or(BrowserStatus::Opening, BrowserStatus::Skipped);
+            let effects = if skipped.is_none() {
+                vec![Effect::OpenBrowser {
+                    attempt,
+                    url: url.clone(),
+                }]
+            } else {
+                vec![]
+            };
+            app.authorize.phase = AuthPhase::Waiting {
+                url,
+                deadline,
+                browser,
+            };
+            effects
+        }
+    }
+}
+
+pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -> Vec<Effect> {
+    if attempt != app.authorize.attempt || !matches!(app.authorize.phase, AuthPhase::Waiting { .. })
+    {
+        return vec![];
+    }
+    let oauth1 = app.spec().is_some_and(|s| s.auth == AuthKind::Oauth1);
+    let grant = match result {
+        CallbackResult::Code(code) if !oauth1 => Ok(Grant::Code(code)),
+        CallbackResult::Code(_) => Err(
+            "an OAuth 1 sign-in ends with oauth_token and oauth_verifier, not a code; use the whole address the browser landed on".to_string(),
+        ),
+        CallbackResult::Oauth1 { token, verifier } => match &app.authorize.request_token {
+            Some(rt) if oauth1 && rt.token == token => Ok(Grant::Oauth1 {
+                token,
+                verifier,
+                secret: rt.secret.clone(),
+            }),
+            // The provider echoes the request token it authorized; another
+            // one belongs to another attempt.
+            Some(_) if oauth1 => Err(
+                "it names another request token than this attempt's; finish the sign-in in the browser tab opened for this attempt".to_string(),
+            ),
+            None if oauth1 => Err("this attempt has no request token yet".to_string()),
+            _ => Err("the provider's answer carried no authorization code".to_string()),
+        },
+        CallbackResult::Rejected(reason) => Err(reason),
+        CallbackResult::Denied { error, description } => {
+            app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
+            return vec![];
+        }
+    };
+    match grant {
+        Ok(grant) => {
+            let values = app.form().map(FormState::values).unwrap_or_default();
+            app.authorize.grant = Some((grant, values));
+            app.authorize.paste.set("");
+            app.authorize.paste_focused = false;
+            app.authorize.phase = AuthPhase::Idle;
+            app.notice = Some(Notice::success(
+                "Authorized. Check what will be created, then press Enter.",
+            ));
+            go_review(app);
+        }
+        // A stray or stale redirect does not end the attempt: the genuine
+        // one may still come. Say why it was ignored.
+        Err(reason) if pasted => {
+            app.notice = Some(Notice::error(format!(
+                "That address was not accepted: {reason}"
+            )));
+        }
+        Err(reason) => {
+            app.notice = Some(Notice::error(format!("A redirect was ignored: {reason}")));
+        }
+    }
+    vec![]
+}
+
+fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let auth = &mut app.authorize;
+    match cmd {
+        Command::Back if auth.paste_focused => auth.paste_focused = false,
+        Command::Back => {
+            app.step = Step::Configure;
+            app.notice = None;
+            // A sign-in link still on its way is not wanted any more.
+            if auth.phase == AuthPhase::FetchingUrl {
+                auth.phase = AuthPhase::Idle;
+                return vec![Effect::Cancel {
+                    attempt: auth.attempt,
+                }];
+            }
+        }
+        Command::Continue if auth.paste_focused => {
+            let input = auth.paste.value().trim();
+            if input.is_empty() {
+                app.notice = Some(Notice::error(
+                    "Paste the address the browser was sent to after you allowed access",
+                ));
+            } else if !matches!(auth.phase, AuthPhase::Waiting { .. }) {
+                app.notice = Some(Notice::error(
+                    "This attempt is over; press Esc, then Enter for a new link",
+                ));
+            } else {
+                return vec![Effect::ParsePasted {
+                    attempt: auth.attempt,
+                    input: Secret::new(input),
+                }];
+            }
+        }
+        Command::PasteUrl => auth.paste_focused = true,
+        Command::Retry => return start_authorization(app),
+        Command::OpenBrowser => {
+            if let AuthPhase::Waiting { url, browser, .. } = &mut auth.phase {
+                *browser = BrowserStatus::Opening;
+                return vec![Effect::OpenBrowser {
+                    attempt: auth.attempt,
+                    url: url.clone(),
+                }];
+            }
+        }
+        Command::CopyUrl => {
+            if let AuthPhase::Waiting { url, .. } = &auth.phase {
+                return vec![Effect::Copy {
+                    what: CopyTarget::AuthUrl,
+                    text: Secret::new(url.as_str()),
+                }];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}

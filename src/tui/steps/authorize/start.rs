@@ -1,0 +1,45 @@
+//! Starting an OAuth attempt: where the Authorize step begins, from
+//! whichever step leads to it.
+
+use crate::secret::Secret;
+use crate::tui::app::{App, AuthPhase, ListenerStatus};
+use crate::tui::effect::Effect;
+
+pub fn start_authorization(app: &mut App) -> Vec<Effect> {
+    app.authorize.paste_focused = false;
+    let callback_url = match &app.listener {
+        ListenerStatus::Ready { callback_url } => callback_url.clone(),
+        ListenerStatus::Binding => {
+            app.authorize.phase = AuthPhase::Idle;
+            return vec![];
+        }
+        ListenerStatus::NotBound | ListenerStatus::Failed { .. } => {
+            app.listener = ListenerStatus::Binding;
+            app.authorize.phase = AuthPhase::Idle;
+            return vec![Effect::BindListener {
+                port: app.settings.callback_port,
+            }];
+        }
+    };
+    let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
+        return vec![];
+    };
+    let api_key = form.value("oauth.api.key").to_string();
+    let api_secret = Secret::new(form.value("oauth.api.secret"));
+    let element_key = form.element_key.clone();
+    let auth = spec.auth;
+    let attempt = app.new_attempt();
+    app.authorize.attempt = attempt;
+    app.authorize.phase = AuthPhase::FetchingUrl;
+    app.authorize.request_token = None;
+    vec![Effect::StartAuthorization {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: app.credentials(),
+        element_key,
+        auth,
+        api_key,
+        api_secret,
+        callback_url,
+    }]
+}

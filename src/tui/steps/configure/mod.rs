@@ -1,0 +1,244 @@
+//! The Configure step: the chosen element's form, walked field by field.
+
+pub mod form;
+mod view;
+
+pub use form::{FormItem, FormState};
+
+use super::authorize::start::start_authorization;
+use super::review::start::go_review;
+use super::{Drawn, Input, Screen};
+use crate::catalog::FieldKind;
+use crate::tui::app::{App, Notice, Step};
+use crate::tui::clock::Reading;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{
+    b, ctrl, extra, field_moves, Binding, Command, ENTER, ESC, LEFT, RIGHT, SPACE,
+};
+use crate::tui::widgets::EditOp;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub struct Configure;
+
+impl Screen for Configure {
+    fn bindings(&self, app: &App) -> Vec<Binding> {
+        bindings(app)
+    }
+
+    fn command(&self, app: &mut App, cmd: Command) -> Vec<Effect> {
+        configure_command(app, cmd)
+    }
+
+    fn input(&self, app: &App) -> Option<Input> {
+        let form = app.form().filter(|f| f.focus_is_text())?;
+        let lines = form
+            .focused_field()
+            .is_some_and(|f| f.kind == FieldKind::Textarea);
+        Some(if lines { Input::Lines } else { Input::Line })
+    }
+
+    fn edit(&self, app: &mut App, op: &EditOp) -> bool {
+        let ctx = app.derive_context();
+        app.form_mut().is_some_and(|f| f.edit(op, &ctx))
+    }
+
+    fn paste(&self, app: &mut App, text: &str) -> bool {
+        let ctx = app.derive_context();
+        app.form_mut().is_some_and(|f| f.paste(text, &ctx))
+    }
+
+    fn field_error<'a>(&self, app: &'a App) -> Option<&'a str> {
+        let f = app.form()?;
+        f.errors.get(&f.focus).map(String::as_str)
+    }
+
+    fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, frame, area);
+        Drawn::default()
+    }
+}
+
+fn bindings(app: &App) -> Vec<Binding> {
+    let Some(form) = app.form() else {
+        return vec![];
+    };
+    let mut list = vec![];
+    let kind = form.focused_field().map(|f| f.kind);
+    match (&form.focus, kind) {
+        (FormItem::Advanced, _) => {
+            let verb = if form.advanced_open {
+                "fold advanced"
+            } else {
+                "show advanced"
+            };
+            list.push(b(&[ENTER, SPACE], "Enter", verb, Command::Toggle));
+        }
+        (_, Some(FieldKind::Boolean)) => {
+            list.push(b(&[SPACE], "Space", "toggle", Command::Toggle));
+            list.push(extra(&[LEFT, RIGHT], "←/→", "toggle", Command::Toggle));
+        }
+        (_, Some(FieldKind::Choice)) => {
+            list.push(b(&[RIGHT, SPACE], "←/→", "choose", Command::ChoiceNext));
+            list.push(extra(&[LEFT], "←", "previous choice", Command::ChoicePrev));
+        }
+        _ => {}
+    }
+    let last = form.is_last(&form.focus);
+    if form.focus != FormItem::Advanced {
+        list.push(b(
+            &[ENTER],
+            "Enter",
+            if last { "review" } else { "next" },
+            Command::Continue,
+        ));
+    }
+    list.push(
+        b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
+            .with_detail("check every field and continue (from any field)"),
+    );
+    list.push(b(&[ESC], "Esc", "back", Command::Back));
+    if kind == Some(FieldKind::Secret) {
+        list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
+    }
+    if kind == Some(FieldKind::Textarea) {
+        list.push(
+            b(&[ctrl('j')], "Ctrl-J", "new line", Command::NewLine)
+                .with_detail("start a new line in this field (Alt-Enter too)"),
+        );
+    }
+    list.extend(field_moves());
+    list
+}
+
+fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let ctx = app.derive_context();
+    let Some(form) = app.form_mut() else {
+        return vec![];
+    };
+    let items = form.items();
+    let pos = items.iter().position(|i| *i == form.focus).unwrap_or(0);
+    match cmd {
+        Command::Next => move_forward(form, &items, pos),
+        Command::Prev => {
+            let typed = form.input(&form.focus).is_some_and(|i| !i.is_empty());
+            if let Some(e) = form.check_item(&form.focus).filter(|_| typed) {
+                form.errors.insert(form.focus.clone(), e);
+            }
+            form.focus = items[pos.saturating_sub(1)].clone();
+        }
+        Command::Continue => {
+            if form.focus == FormItem::Advanced {
+                form.advanced_open = !form.advanced_open;
+            } else if pos + 1 == items.len() {
+                return submit_form(app);
+            } else {
+                move_forward(form, &items, pos);
+            }
+        }
+        Command::Toggle | Command::ChoiceNext | Command::ChoicePrev => {
+            if form.focus == FormItem::Advanced {
+                form.advanced_open = !form.advanced_open;
+            } else if let Some(f) = form.focused_field().cloned() {
+                let current = form.value(&f.key).to_string();
+                let next = match f.kind {
+                    FieldKind::Boolean => {
+                        Some(if current == "true" { "false" } else { "true" }.to_string())
+                    }
+                    FieldKind::Choice if !f.choices.is_empty() => {
+                        let n = f.choices.len();
+                        let i = f.choices.iter().position(|c| *c == current);
+                        let j = match (i, cmd == Command::ChoicePrev) {
+                            (None, _) => 0,
+                            (Some(i), false) => (i + 1) % n,
+                            (Some(i), true) => (i + n - 1) % n,
+                        };
+                        Some(f.choices[j].clone())
+                    }
+                    _ => None,
+                };
+                if let Some(v) = next {
+                    form.set_choice(&f.key, &v, &ctx);
+                    form.settle_focus();
+                    app.typed = true;
+                }
+            }
+        }
+        Command::Reveal => {
+            if let Some(key) = form
+                .focused_field()
+                .filter(|f| f.is_secret())
+                .map(|f| f.key.clone())
+            {
+                if !form.revealed.remove(&key) {
+                    form.revealed.insert(key);
+                }
+            }
+        }
+        Command::Submit => return submit_form(app),
+        Command::NewLine => {
+            let textarea = form
+                .focused_field()
+                .is_some_and(|f| f.kind == FieldKind::Textarea);
+            let changed = textarea && form.edit(&EditOp::Insert('\n'), &ctx);
+            app.typed |= changed;
+        }
+        Command::Back => {
+            app.step = Step::Element;
+            app.notice = None;
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// Forward moves are refused while the focused value is invalid; the error
+/// shows beside the field and in the footer.
+fn move_forward(form: &mut FormState, items: &[FormItem], pos: usize) {
+    if let Some(e) = form.check_item(&form.focus) {
+        form.errors.insert(form.focus.clone(), e);
+        return;
+    }
+    if let Some(next) = items.get(pos + 1) {
+        form.focus = next.clone();
+    }
+}
+
+fn submit_form(app: &mut App) -> Vec<Effect> {
+    let Some(form) = app.form_mut() else {
+        return vec![];
+    };
+    let trimmed = form.trim();
+    let errors = form.check_all();
+    if let Some((first, msg)) = errors.first().cloned() {
+        let n = errors.len();
+        form.errors = errors.into_iter().collect();
+        form.focus_item(first);
+        let more = if n > 1 {
+            format!(" ({} more below)", n - 1)
+        } else {
+            String::new()
+        };
+        app.notice = Some(Notice::error(format!("{msg}{more}")));
+        return vec![];
+    }
+    app.notice = (!trimmed.is_empty())
+        .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", "))));
+    if app.is_oauth() {
+        let values = app.form().map(FormState::values);
+        if app
+            .authorize
+            .grant
+            .as_ref()
+            .is_some_and(|(_, v)| Some(v) == values.as_ref())
+        {
+            go_review(app);
+            return vec![];
+        }
+        app.authorize.grant = None;
+        app.step = Step::Authorize;
+        return start_authorization(app);
+    }
+    go_review(app);
+    vec![]
+}

@@ -1,0 +1,84 @@
+//! Sending the create, or first looking for the instance a lost one may
+//! have made: where the Creating step begins.
+
+use super::super::review::start::request;
+use crate::tui::app::{App, CreatePhase, CreatingState, Step};
+use crate::tui::effect::Effect;
+use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
+
+/// Before a request is sent again after a cancelled create, the platform's
+/// instances are read for the one it may have made: found, it is the
+/// person's instance (sending again would make a second); not found, the
+/// request can go again.
+pub fn check_cancelled_create(app: &mut App, check: CreatedCheck) -> Vec<Effect> {
+    let report = ErrorReport {
+        status: None,
+        message: format!(
+            "the create of \"{}\" was cancelled before the platform answered",
+            check.name
+        ),
+        request_id: None,
+        provider_message: None,
+        advice: String::new(),
+        missing_keys: vec![],
+    };
+    look_for_created(
+        app,
+        LostCreate {
+            report,
+            check,
+            lost: LostAnswer::Cancelled,
+        },
+    )
+}
+
+/// Reads the platform's instances for the one a create may have made; the
+/// Creating step shows the look, and why, until the answer comes.
+pub fn look_for_created(app: &mut App, lost: LostCreate) -> Vec<Effect> {
+    let attempt = app.new_attempt();
+    let check = lost.check.clone();
+    app.creating = Some(CreatingState {
+        attempt,
+        started: app.clock.now(),
+        sent: None,
+        phase: CreatePhase::Checking(lost),
+    });
+    app.review.error = None;
+    app.notice = None;
+    app.step = Step::Creating;
+    vec![Effect::CheckCreated {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: app.credentials(),
+        check,
+    }]
+}
+
+/// Sends the request the Review step shows.
+pub fn start_create(app: &mut App) -> Vec<Effect> {
+    let Some(body) = request(app) else {
+        return vec![];
+    };
+    let attempt = app.new_attempt();
+    let started = app.clock.now();
+    let sent = CreatedCheck {
+        element_key: body.element.key.clone(),
+        name: body.name.trim().to_string(),
+        since: app.settings.wall_time(started),
+    };
+    app.creating = Some(CreatingState {
+        attempt,
+        started,
+        sent: Some(sent),
+        phase: CreatePhase::Sending,
+    });
+    app.review.error = None;
+    app.notice = None;
+    app.step = Step::Creating;
+    vec![Effect::Create {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: app.credentials(),
+        body: Box::new(body),
+    }]
+}

@@ -1,0 +1,33 @@
+//! The Done step's model: the created instance and saving it to a file.
+
+use crate::api::Instance;
+use crate::tui::report::LostAnswer;
+use crate::tui::widgets::TextField;
+use std::fmt;
+use std::path::PathBuf;
+
+pub struct SavePrompt {
+    pub path: TextField,
+    /// The file exists and the person is asked whether to replace it.
+    pub confirm_overwrite: bool,
+}
+
+pub struct DoneState {
+    pub instance: Instance,
+    pub prompt: Option<SavePrompt>,
+    pub saved_to: Option<PathBuf>,
+    /// Set when the create's answer was lost and the instance was found in
+    /// the platform's list instead.
+    pub recovered: Option<LostAnswer>,
+}
+
+impl fmt::Debug for DoneState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DoneState")
+            .field("instance_id", &self.instance.id)
+            .field("prompting", &self.prompt.is_some())
+            .field("saved_to", &self.saved_to)
+            .field("recovered", &self.recovered)
+            .finish()
+    }
+}

@@ -1,0 +1,22 @@
+//! The Review step's model: what is shown of the request.
+
+use crate::tui::report::{CreatedCheck, ErrorReport};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewView {
+    Body,
+    Curl,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewState {
+    pub reveal: bool,
+    pub view: ReviewView,
+    pub scroll: u16,
+    /// The last failed creation, shown until the next attempt.
+    pub error: Option<ErrorReport>,
+    /// A create cancelled while in flight: it may still have reached the
+    /// platform, so the next Enter looks for its instance before anything
+    /// is sent again.
+    pub cancelled: Option<CreatedCheck>,
+}
