@@ -105,7 +105,10 @@ impl OAuthSession {
             ),
         );
         let cannot_start = |e: crate::api::ApiError| Failure {
-            code: exit::API_FAILED,
+            code: match e {
+                crate::api::ApiError::UnsafeOAuthUrl { .. } => exit::OAUTH_FAILED,
+                _ => exit::API_FAILED,
+            },
             message: format!(
                 "cannot start the authorization: {}",
                 report::api_error(&e, Some(spec))
