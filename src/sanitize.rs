@@ -149,16 +149,19 @@ pub fn escaped(text: &str) -> String {
     out
 }
 
-/// `text` cut to at most `max` characters; whether it was cut.
+/// `text` cut to at most `max` characters, the last of them `…` when it
+/// was cut; whether it was.
 pub fn truncate_chars(text: &mut String, max: usize) -> bool {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => {
-            text.truncate(at);
-            text.push('…');
-            true
-        }
-        None => false,
+    if text.char_indices().nth(max).is_none() {
+        return false;
     }
+    let at = text
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    text.truncate(at);
+    text.push('…');
+    true
 }
 
 /// `text` cut to at most `max` bytes, on a character boundary; whether it
@@ -221,7 +224,7 @@ mod tests {
     fn truncation_keeps_character_boundaries() {
         let mut s = "ééééé".to_string();
         assert!(truncate_chars(&mut s, 3));
-        assert_eq!(s, "ééé…");
+        assert_eq!(s, "éé…");
         let mut s = "ééééé".to_string();
         assert!(truncate_bytes(&mut s, 6));
         assert!(s.len() <= 6 && s.ends_with('…'), "{s}");
