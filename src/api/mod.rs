@@ -534,12 +534,10 @@ impl Client {
     }
 }
 
-/// The values of a create body that must stay out of the log: every
-/// configuration value that looks secret, and all provider data.
+/// The values of a create body that must stay out of the log and off the
+/// terminal (a platform may echo them in an error): every configuration
+/// value that looks secret, and all provider data.
 fn register_body_secrets(body: &CreateInstance) {
-    if !crate::log::enabled() {
-        return;
-    }
     for (k, v) in &body.configuration {
         if crate::secret::key_looks_secret(k) {
             crate::log::add_secret(v.expose());
