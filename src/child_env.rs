@@ -27,10 +27,7 @@ pub fn scrub(command: &mut Command) {
         command.env_remove(name);
     }
     for (name, value) in std::env::vars_os() {
-        if value
-            .to_str()
-            .is_some_and(crate::log::holds_secret)
-        {
+        if value.to_str().is_some_and(crate::log::holds_secret) {
             command.env_remove(name);
         }
     }
@@ -53,7 +50,10 @@ mod tests {
         scrub(&mut command);
         let out = command.output().unwrap();
         let env = String::from_utf8_lossy(&out.stdout);
-        assert!(!env.contains("u-secret") && !env.contains("o-secret"), "{env}");
+        assert!(
+            !env.contains("u-secret") && !env.contains("o-secret"),
+            "{env}"
+        );
         assert!(!env.contains("from-set"), "{env}");
         assert!(env.contains("CE_WIZARD_TEST_KEPT_VAR=kept"), "{env}");
     }

@@ -201,7 +201,13 @@ mod tests {
 
     #[test]
     fn values_with_controls_are_refused_on_every_way() {
-        for bad in ["tok\x1b]52;c;ZWNobw==\x07en", "tok\u{202e}en", "a\x00b", "a\u{9b}b", ""] {
+        for bad in [
+            "tok\x1b]52;c;ZWNobw==\x07en",
+            "tok\u{202e}en",
+            "a\x00b",
+            "a\u{9b}b",
+            "",
+        ] {
             assert_eq!(osc52_sequence(bad, false), "", "{bad:?}");
             assert_eq!(osc52_sequence(bad, true), "", "{bad:?}");
             let report = CopyReport {
@@ -209,7 +215,11 @@ mod tests {
                 osc52: true,
             };
             assert!(!report.succeeded(), "{bad:?}");
-            assert!(report.message().starts_with("not copied: refused"), "{}", report.message());
+            assert!(
+                report.message().starts_with("not copied: refused"),
+                "{}",
+                report.message()
+            );
         }
         assert!(check_copyable("{\n\t\"a\": 1\n}").is_ok());
     }

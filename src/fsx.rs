@@ -52,10 +52,7 @@ fn open_private(path: &Path, overwrite: bool) -> io::Result<File> {
     }
     let file = match opts.open(path) {
         Ok(f) => f,
-        Err(e) if is_symlink(path) => {
-            let _ = e;
-            return Err(link_refused(path));
-        }
+        Err(_) if is_symlink(path) => return Err(link_refused(path)),
         Err(e) => return Err(e),
     };
     if !file.metadata()?.is_file() {
@@ -191,7 +188,10 @@ mod tests {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o666)).unwrap();
         write_private(&p, b"new", true).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"new");
-        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         assert_eq!(
             write_private(&p, b"x", false).unwrap_err().kind(),
             io::ErrorKind::AlreadyExists

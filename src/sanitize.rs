@@ -195,7 +195,10 @@ mod tests {
 
     #[test]
     fn texts_keep_their_line_breaks_only() {
-        assert_eq!(text("one\r\ntwo\rthree\n\u{1b}[2Jfour\t5"), "one\ntwo\nthree\n[2Jfour 5");
+        assert_eq!(
+            text("one\r\ntwo\rthree\n\u{1b}[2Jfour\t5"),
+            "one\ntwo\nthree\n[2Jfour 5"
+        );
         assert!(!has_unsafe(&text(HOSTILE).replace('\n', "")));
     }
 

@@ -19,7 +19,10 @@ fn victim(dir: &Path) -> std::path::PathBuf {
 }
 
 fn assert_untouched(victim: &Path) {
-    assert_eq!(std::fs::read_to_string(victim).unwrap(), "the person's own file");
+    assert_eq!(
+        std::fs::read_to_string(victim).unwrap(),
+        "the person's own file"
+    );
     let mode = std::fs::metadata(victim).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644, "the link's target was chmodded");
 }
@@ -103,7 +106,12 @@ fn config_and_cache_directories_are_private_under_umask_000() {
     // this process's umask stays as it is.
     let config = dir.path().join("xdg/config/ce-wizard/config.toml");
     let child = Command::new(std::env::current_exe().unwrap())
-        .args(["save_config_child", "--exact", "--quiet", "--test-threads=1"])
+        .args([
+            "save_config_child",
+            "--exact",
+            "--quiet",
+            "--test-threads=1",
+        ])
         .env(CHILD, &config)
         .status()
         .unwrap();
@@ -147,7 +155,12 @@ fn cached_file(server: &Server, dir: &Path) -> std::path::PathBuf {
     let file = std::fs::read_dir(dir.join("cache"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("catalog-"))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("catalog-")
+        })
         .unwrap();
     file
 }
@@ -168,7 +181,11 @@ fn a_fifo_or_a_link_to_dev_zero_in_place_of_the_cache_neither_hangs_nor_floods()
         c
     });
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("zeta"), "fetched instead: {}", out.stdout);
+    assert!(
+        out.stdout.contains("zeta"),
+        "fetched instead: {}",
+        out.stdout
+    );
     assert!(started.elapsed() < DEADLINE);
 
     std::fs::remove_file(&file).unwrap();
@@ -255,6 +272,14 @@ fn the_process_leaves_no_core_and_is_not_dumpable() {
         .unwrap();
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
-    assert!(status.lines().any(|l| l.starts_with("Uid:") && l.contains(&uid.to_string())), "{status}");
-    assert_eq!(environ_owner, 0, "/proc/{pid}/environ belongs to the process's own user: it is dumpable");
+    assert!(
+        status
+            .lines()
+            .any(|l| l.starts_with("Uid:") && l.contains(&uid.to_string())),
+        "{status}"
+    );
+    assert_eq!(
+        environ_owner, 0,
+        "/proc/{pid}/environ belongs to the process's own user: it is dumpable"
+    );
 }

@@ -65,7 +65,11 @@ fn the_elements_table_json_and_cache_carry_no_escape_sequences() {
         p if p == format!("{API}/elements") => Reply::Json(200, catalog.clone()),
         _ => Reply::Json(404, "{}".into()),
     });
-    for args in [&["elements", "--refresh"][..], &["elements", "--json", "--refresh"], &["elements"]] {
+    for args in [
+        &["elements", "--refresh"][..],
+        &["elements", "--json", "--refresh"],
+        &["elements"],
+    ] {
         let out = run({
             let mut c = command(&server.base_url(), dir.path());
             c.args(args);
@@ -74,21 +78,37 @@ fn the_elements_table_json_and_cache_carry_no_escape_sequences() {
         assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
         assert_terminal_safe(&format!("{args:?}"), &out.both());
         assert!(out.stdout.contains("Evil"), "{args:?}: {}", out.stdout);
-        assert!(!out.stdout.contains("Bad key"), "a key with escapes is left out: {}", out.stdout);
+        assert!(
+            !out.stdout.contains("Bad key"),
+            "a key with escapes is left out: {}",
+            out.stdout
+        );
         assert!(
             out.stdout.lines().all(|l| l.chars().count() < 20_000),
             "names and descriptions are bounded"
         );
     }
-    let cache = std::fs::read_dir(dir.path().join("cache")).unwrap().next().unwrap().unwrap();
+    let cache = std::fs::read_dir(dir.path().join("cache"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
     let text = std::fs::read_to_string(cache.path()).unwrap();
-    assert!(unsafe_chars(&text).is_empty() && !text.contains("\\u001b"), "{text:.300}");
-    assert!(text.len() < 100_000, "the cache is bounded too: {} bytes", text.len());
+    assert!(
+        unsafe_chars(&text).is_empty() && !text.contains("\\u001b"),
+        "{text:.300}"
+    );
+    assert!(
+        text.len() < 100_000,
+        "the cache is bounded too: {} bytes",
+        text.len()
+    );
 }
 
 #[test]
 fn create_s_labels_and_descriptions_are_clean() {
-    let server = Server::start(|r| match r.path.as_str() {
+    let server = Server::start(|r| {
+        match r.path.as_str() {
         p if p == format!("{API}/elements") => Reply::Json(
             200,
             json!([{"key": "evil", "name": format!("Evil{HOSTILE}"), "authentication": {"type": "custom"}}])
@@ -104,6 +124,7 @@ fn create_s_labels_and_descriptions_are_clean() {
             .to_string(),
         ),
         _ => Reply::Json(404, "{}".into()),
+    }
     });
     let dir = tempfile::tempdir().unwrap();
     let out = run({
@@ -136,7 +157,9 @@ fn error_lines_are_clean_and_echoed_secrets_masked_on_stderr_and_in_the_log() {
     c.arg("--log-file").arg(&log);
     let out = run(c);
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(server.requests.lock().unwrap()[0].authorization.contains(USER_SECRET));
+    assert!(server.requests.lock().unwrap()[0]
+        .authorization
+        .contains(USER_SECRET));
     assert!(out.stderr.contains("Refused"), "{}", out.stderr);
     assert_terminal_safe("the error lines", &out.both());
     for secret in [USER_SECRET, ORG_SECRET] {
@@ -144,7 +167,10 @@ fn error_lines_are_clean_and_echoed_secrets_masked_on_stderr_and_in_the_log() {
     }
     let log = std::fs::read_to_string(&log).unwrap();
     assert_terminal_safe("the log", &log);
-    assert!(!log.contains(USER_SECRET) && !log.contains(ORG_SECRET), "{log}");
+    assert!(
+        !log.contains(USER_SECRET) && !log.contains(ORG_SECRET),
+        "{log}"
+    );
 }
 
 #[test]
@@ -190,7 +216,11 @@ fn oauth_create(base_url: &str, dir: &Path, bin: &Path) -> Command {
     let mut c = command(base_url, dir);
     c.env(
         "PATH",
-        format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()),
+        format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
     )
     .env("APP_SECRET_FROM_ENV", "app-secret-from-env-77")
     .args([
@@ -259,7 +289,10 @@ fn the_browser_launcher_inherits_no_secret() {
         "CE_ORG_SECRET",
         "APP_SECRET_FROM_ENV",
     ] {
-        assert!(!env.contains(leaked), "{leaked} reached the browser:\n{env}");
+        assert!(
+            !env.contains(leaked),
+            "{leaked} reached the browser:\n{env}"
+        );
     }
 }
 

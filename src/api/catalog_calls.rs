@@ -99,7 +99,10 @@ impl Client {
         let a: Answer = self.get(&path, &query).await?;
         // The token goes into the next request's query and the log; one
         // with control characters is refused here.
-        match (a.token.filter(|t| crate::sanitize::is_clean_token(t)), a.secret) {
+        match (
+            a.token.filter(|t| crate::sanitize::is_clean_token(t)),
+            a.secret,
+        ) {
             (Some(token), Some(secret)) => Ok(RequestToken { token, secret }),
             _ => Err(ApiError::Decode {
                 detail: "the answer has no request token and secret".into(),

@@ -53,9 +53,7 @@ pub enum ApiError {
     TooLarge { status: u16, limit: usize },
     /// The platform gave an authorization URL no browser is sent to.
     #[error("{refused}")]
-    UnsafeOAuthUrl {
-        refused: crate::oauth::RefusedUrl,
-    },
+    UnsafeOAuthUrl { refused: crate::oauth::RefusedUrl },
     /// `create_instance_safely`: the create failed without a clear answer,
     /// and the instance list shows it was not created.
     #[error("{cause}; the platform has no new instance named \"{name}\", so nothing was created and it is safe to try again")]

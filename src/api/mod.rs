@@ -394,7 +394,10 @@ impl Client {
     pub async fn element_configuration(&self, key: &str) -> Result<Vec<ConfigEntry>, ApiError> {
         let path = format!("/elements/{}/configuration", encode_segment(key));
         let entries: Vec<ConfigEntry> = self.get(&path, &[]).await?;
-        Ok(entries.into_iter().filter_map(ConfigEntry::cleaned).collect())
+        Ok(entries
+            .into_iter()
+            .filter_map(ConfigEntry::cleaned)
+            .collect())
     }
 
     /// `GET /elements/{key}/oauth/url`: where to send the person's browser.

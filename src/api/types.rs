@@ -188,7 +188,9 @@ impl Instance {
     /// (serde_json escapes only C0 controls), so the text is safe on a
     /// terminal and means the same JSON.
     pub fn to_pretty_json(&self) -> String {
-        crate::sanitize::escape_json_text(serde_json::to_string_pretty(&self.raw).unwrap_or_default())
+        crate::sanitize::escape_json_text(
+            serde_json::to_string_pretty(&self.raw).unwrap_or_default(),
+        )
     }
 
     /// The token, when it can be printed or copied as it is: a token with
@@ -391,7 +393,10 @@ mod tests {
         assert_eq!(i.created_date.as_deref(), Some("2024 "));
         assert!(i.printable_token().unwrap_err().contains("instance 7"));
         let json = i.to_pretty_json();
-        assert!(!crate::sanitize::has_unsafe(&json.replace('\n', "")), "{json:?}");
+        assert!(
+            !crate::sanitize::has_unsafe(&json.replace('\n', "")),
+            "{json:?}"
+        );
         let back: Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["note"], "\u{9d}52;c;x\u{9c}\u{202e}");
         let clean = Instance::from_value(json!({"id": 1, "token": "abc+/="})).unwrap();

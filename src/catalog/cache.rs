@@ -138,7 +138,11 @@ fn read_from(path: &Path, base_url: &str, now: SystemTime) -> Option<CacheFile> 
         .into_iter()
         .filter_map(CatalogEntry::cleaned)
         .collect();
-    if file.etag.as_deref().is_some_and(crate::sanitize::has_unsafe) {
+    if file
+        .etag
+        .as_deref()
+        .is_some_and(crate::sanitize::has_unsafe)
+    {
         file.etag = None;
     }
     Some(file)
@@ -299,7 +303,11 @@ mod tests {
         }
         std::fs::write(dir.path().join("other.json"), "{}").unwrap();
         // A person's own files beside the cache, older than every catalog.
-        for own in ["catalog-report-2024.json", "catalog-1.json", "catalog-000000000000000g.json"] {
+        for own in [
+            "catalog-report-2024.json",
+            "catalog-1.json",
+            "catalog-000000000000000g.json",
+        ] {
             let p = dir.path().join(own);
             std::fs::write(&p, "{}").unwrap();
             let f = std::fs::File::options().write(true).open(&p).unwrap();
@@ -333,7 +341,11 @@ mod tests {
         hostile.name = "A\u{1b}]52;c;ZWNobw==\u{7}\u{202e}".into();
         let mut bad_key = entry("b");
         bad_key.key = "b\u{1b}[2J".into();
-        write_to(&path, &CacheFile::new("http://h", at, None, vec![hostile, bad_key])).unwrap();
+        write_to(
+            &path,
+            &CacheFile::new("http://h", at, None, vec![hostile, bad_key]),
+        )
+        .unwrap();
         let back = read_from(&path, "http://h", at).unwrap();
         assert_eq!(back.elements.len(), 1);
         assert_eq!(back.elements[0].name, "A]52;c;ZWNobw==");
@@ -353,7 +365,11 @@ mod tests {
         assert!(read_from(&fifo, "http://h", at).is_none());
         // A link to a good cache file is not followed either.
         let real = dir.path().join("real.json");
-        write_to(&real, &CacheFile::new("http://h", at, None, vec![entry("a")])).unwrap();
+        write_to(
+            &real,
+            &CacheFile::new("http://h", at, None, vec![entry("a")]),
+        )
+        .unwrap();
         let link = dir.path().join("link.json");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         assert!(read_from(&real, "http://h", at).is_some());

@@ -122,7 +122,9 @@ pub async fn refresh(client: &Client) -> Result<Catalog, ApiError> {
 
 /// Runs blocking file work on tokio's blocking pool; `None` when it could
 /// not run there (the runtime is shutting down).
-async fn off_the_runtime<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
     tokio::task::spawn_blocking(work).await.ok()
 }
 

@@ -632,13 +632,22 @@ mod tests {
             .collect();
         let spec = spec_from_metadata(&info(AuthKind::Basic), &entries(Value::Array(many)));
         assert_eq!(spec.fields.len(), MAX_FIELDS);
-        assert!(spec.fields.iter().all(|f| f.label.chars().count() <= MAX_LABEL_CHARS));
+        assert!(spec
+            .fields
+            .iter()
+            .all(|f| f.label.chars().count() <= MAX_LABEL_CHARS));
         assert!(spec.fields.iter().all(|f| f.help.len() <= MAX_HELP_BYTES));
         let note = spec.cut_note().unwrap();
-        assert!(note.contains("100000 settings") && note.contains("cut"), "{note}");
+        assert!(
+            note.contains("100000 settings") && note.contains("cut"),
+            "{note}"
+        );
         assert!(crate::catalog::check_spec(&spec).is_ok());
 
-        let small = spec_from_metadata(&info(AuthKind::Basic), &entries(json!([entry("a", "TEXTFIELD_32")])));
+        let small = spec_from_metadata(
+            &info(AuthKind::Basic),
+            &entries(json!([entry("a", "TEXTFIELD_32")])),
+        );
         assert_eq!(small.cut_note(), None);
         assert_eq!(small.description, "Tickets");
     }

@@ -374,7 +374,10 @@ mod tests {
         match parse_callback_query(&q, &s).unwrap() {
             CallbackOutcome::Denied { error, description } => {
                 assert!(!error.contains('\u{1b}'), "escape removed");
-                assert!(!error.contains('\u{202e}') && !error.contains('\u{9b}'), "{error:?}");
+                assert!(
+                    !error.contains('\u{202e}') && !error.contains('\u{9b}'),
+                    "{error:?}"
+                );
                 assert!(error.starts_with("bad"));
                 let d = description.unwrap();
                 assert!(d.chars().count() <= MAX_PROVIDER_TEXT + 1);

@@ -46,7 +46,10 @@ pub fn check_authorization_url(url: &str) -> Result<url::Url, RefusedUrl> {
     if url.len() > MAX_URL_LEN {
         return Err(refuse("it is too long"));
     }
-    if url.chars().any(|c| sanitize::is_unsafe(c) || c.is_whitespace()) {
+    if url
+        .chars()
+        .any(|c| sanitize::is_unsafe(c) || c.is_whitespace())
+    {
         return Err(refuse("it contains control, invisible or space characters"));
     }
     let parsed = url::Url::parse(url).map_err(|_| refuse("it is not a valid URL"))?;
@@ -115,6 +118,9 @@ mod tests {
     #[test]
     fn a_refusal_shows_the_url_escaped() {
         let refused = check_authorization_url("javascript:x\u{1b}[2J").unwrap_err();
-        assert!(refused.to_string().contains("javascript:x\\u{1b}[2J"), "{refused}");
+        assert!(
+            refused.to_string().contains("javascript:x\\u{1b}[2J"),
+            "{refused}"
+        );
     }
 }
