@@ -73,27 +73,44 @@ pub fn add_secret(value: &str) {
     }
 }
 
+/// The shortest registered value masked on the terminal ([`mask`]) and
+/// kept out of children's environments ([`holds_secret`]). Shorter ones (a
+/// test account's "u") would mangle every message containing the letter;
+/// the log masks them all the same.
+pub const MIN_TERMINAL_SECRET_LEN: usize = 6;
+
 /// `text` with every registered secret and every value after a known
 /// marker masked: for anything from outside that is shown on the terminal
 /// (a platform's error message can echo the `Authorization` header).
+/// Secrets shorter than [`MIN_TERMINAL_SECRET_LEN`] are left to the marker
+/// rules.
 pub fn mask(text: &str) -> String {
     let secrets = secrets();
-    let list: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+    let list: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.as_str())
+        .filter(|s| s.chars().count() >= MIN_TERMINAL_SECRET_LEN)
+        .collect();
     redact(text, &list)
 }
 
-/// Whether `value` holds a registered secret.
+/// Whether `value` holds a registered secret of at least
+/// [`MIN_TERMINAL_SECRET_LEN`] characters.
 pub fn holds_secret(value: &str) -> bool {
     secrets()
         .iter()
-        .any(|s| !s.is_empty() && value.contains(s.as_str()))
+        .any(|s| s.chars().count() >= MIN_TERMINAL_SECRET_LEN && value.contains(s.as_str()))
 }
 
 /// Writes one line: the time since start, a kind (`request`, `retry`,
 /// `oauth`, …) and the message, redacted.
 pub fn event(kind: &str, message: impl AsRef<str>) {
     if let Some(mut sink) = sink() {
-        let line = mask(message.as_ref());
+        let line = {
+            let secrets = secrets();
+            let list: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+            redact(message.as_ref(), &list)
+        };
         let line = format!(
             "+{:.3}s {kind} {}\n",
             sink.started.elapsed().as_secs_f64(),
@@ -263,6 +280,16 @@ mod tests {
         ] {
             assert_eq!(redact(text, &[]), text);
         }
+    }
+
+    #[test]
+    fn terminal_masking_skips_only_very_short_secrets() {
+        add_secret("q");
+        add_secret("terminal-mask-secret");
+        let shown = mask("q and terminal-mask-secret");
+        assert_eq!(shown, format!("q and {REDACTED}"));
+        assert!(holds_secret("x terminal-mask-secret y"));
+        assert!(!holds_secret("q"));
     }
 
     #[test]
