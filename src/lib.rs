@@ -2,15 +2,19 @@
 
 pub mod api;
 pub mod catalog;
+pub mod child_env;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod exit;
 pub mod flow;
 pub mod form;
+pub mod fsx;
+pub mod harden;
 pub mod html;
 pub mod log;
 pub mod oauth;
 pub mod sandbox;
+pub mod sanitize;
 pub mod secret;
 pub mod tui;

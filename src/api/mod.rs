@@ -32,6 +32,11 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The deadline of one attempt of one call, from connecting to the last
 /// byte of the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest answer read from any call but the catalog's.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The largest catalog (`GET /elements`) read; the cache holds at most as
+/// much.
+pub const MAX_CATALOG_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Credentials {
@@ -314,7 +319,7 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let body = zeroize::Zeroizing::new(resp.text().await.map_err(map_body_error)?);
+        let body = read_bounded(resp, MAX_BODY_BYTES).await?;
         Ok(Answer {
             status,
             retry_after_secs,
@@ -376,15 +381,23 @@ impl Client {
         }
     }
 
-    /// `GET /elements`: the catalog.
+    /// `GET /elements`: the catalog, its texts cleaned.
     pub async fn list_elements(&self) -> Result<Vec<ElementSummary>, ApiError> {
-        self.get("/elements", &[]).await
+        let mut list: Vec<ElementSummary> = self.get("/elements", &[]).await?;
+        list.iter_mut().for_each(ElementSummary::clean);
+        Ok(list)
     }
 
-    /// `GET /elements/{key}/configuration`: the element's configuration metadata.
+    /// `GET /elements/{key}/configuration`: the element's configuration
+    /// metadata, its texts cleaned; an entry whose key holds control
+    /// characters or spaces is left out (a key is sent back as it is).
     pub async fn element_configuration(&self, key: &str) -> Result<Vec<ConfigEntry>, ApiError> {
         let path = format!("/elements/{}/configuration", encode_segment(key));
-        self.get(&path, &[]).await
+        let entries: Vec<ConfigEntry> = self.get(&path, &[]).await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(ConfigEntry::cleaned)
+            .collect())
     }
 
     /// `GET /elements/{key}/oauth/url`: where to send the person's browser.
@@ -417,12 +430,17 @@ impl Client {
         }
         query.push(("state", req.state.expose()));
         let v: Value = self.get(&path, &query).await?;
-        v.get("oauthUrl")
+        let url = v
+            .get("oauthUrl")
             .and_then(Value::as_str)
-            .map(str::to_string)
             .ok_or_else(|| ApiError::Decode {
                 detail: "the answer has no oauthUrl".into(),
-            })
+            })?;
+        // Checked where it enters, so no caller prints, copies or opens a
+        // URL a browser must not see.
+        crate::oauth::check_authorization_url(url)
+            .map(|_| url.to_string())
+            .map_err(|refused| ApiError::UnsafeOAuthUrl { refused })
     }
 
     /// `POST /instances`, exactly once. A caller that may retry after a
@@ -480,12 +498,10 @@ impl Client {
     }
 }
 
-/// The values of a create body that must stay out of the log: every
-/// configuration value that looks secret, and all provider data.
+/// The values of a create body that must stay out of the log and off the
+/// terminal (a platform may echo them in an error): every configuration
+/// value that looks secret, and all provider data.
 fn register_body_secrets(body: &CreateInstance) {
-    if !crate::log::enabled() {
-        return;
-    }
     for (k, v) in &body.configuration {
         if crate::secret::key_looks_secret(k) {
             crate::log::add_secret(v.expose());
@@ -541,6 +557,48 @@ fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
 
 fn encode_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Reads an answer's body as it streams in, up to `limit` bytes; past it,
+/// [`ApiError::TooLarge`] (an endless body would otherwise grow until the
+/// deadline). The buffer is zeroed when dropped, and on every growth the
+/// old one is zeroed too: an instance's answer carries its token.
+pub(crate) async fn read_bounded(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<zeroize::Zeroizing<String>, ApiError> {
+    use zeroize::Zeroizing;
+    let status = resp.status().as_u16();
+    let too_large = || ApiError::TooLarge { status, limit };
+    let announced = resp.content_length();
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(
+        announced.map_or(16 * 1024, |n| n as usize).min(limit),
+    ));
+    while let Some(chunk) = resp.chunk().await.map_err(map_body_error)? {
+        let needed = body.len() + chunk.len();
+        if needed > limit {
+            return Err(too_large());
+        }
+        if needed > body.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                needed.max(body.capacity() * 2).min(limit),
+            ));
+            bigger.extend_from_slice(&body);
+            body = bigger;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let bytes = std::mem::take(&mut *body);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            let bytes = Zeroizing::new(e.into_bytes());
+            Ok(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    }
 }
 
 /// The whole chain of an error's causes, without its URL: the OAuth URL

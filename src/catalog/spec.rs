@@ -170,6 +170,15 @@ impl ElementSpec {
         self.fields.iter().find(|f| f.key == key)
     }
 
+    /// What ce-wizard cut from a form built from metadata of absurd size
+    /// (too many fields, too long labels or descriptions), for the screen
+    /// to show; it also ends the description.
+    pub fn cut_note(&self) -> Option<&str> {
+        let marker = super::metadata::FORM_CUT_NOTE;
+        let at = self.description.rfind(marker)?;
+        Some(self.description[at + marker.len()..].trim())
+    }
+
     /// Labels of what a person must have ready before starting.
     pub fn needs(&self) -> Vec<&str> {
         self.fields

@@ -4,6 +4,7 @@
 //! `cargo test --test it MODULE::` runs one layer.
 
 mod common;
+mod hostile;
 
 mod browser_oauth;
 mod catalog_cache;
@@ -13,6 +14,8 @@ mod cli_create;
 mod cli_flow;
 mod cli_prompt;
 mod cli_proxy;
+mod hostile_machine;
+mod hostile_platform;
 mod listener_attack;
 mod oauth_listener;
 mod reliability_cli;
