@@ -2,11 +2,12 @@
 //! platform shows it.
 
 use serde_json::{json, Map, Value};
+use std::fmt;
 
 /// What a masked configuration value reads as.
 pub const MASK: &str = "********";
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Instance {
     pub id: u64,
     pub name: String,
@@ -21,6 +22,26 @@ pub struct Instance {
     pub disabled: bool,
     /// RFC 3339, UTC.
     pub created: String,
+}
+
+/// The token and the configuration's values stay out of `{:?}`: they are
+/// the account's secrets.
+impl fmt::Debug for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Instance")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("element_key", &self.element_key)
+            .field(
+                "configuration_keys",
+                &self.configuration.keys().collect::<Vec<_>>(),
+            )
+            .field("tags", &self.tags)
+            .field("valid", &self.valid)
+            .field("disabled", &self.disabled)
+            .field("created", &self.created)
+            .finish()
+    }
 }
 
 impl Instance {
@@ -95,5 +116,11 @@ mod tests {
         assert_eq!(masked["configuration"]["empty"], "");
         assert_eq!(masked["configuration"]["none"], Value::Null);
         assert_eq!(masked["token"], "tok");
+        let shown = format!("{instance:?}");
+        assert!(
+            !shown.contains("tok") && !shown.contains("\"p\""),
+            "{shown}"
+        );
+        assert!(shown.contains("password"), "{shown}");
     }
 }
