@@ -500,3 +500,79 @@ fn instances_go_invalid_and_disabled_as_faults() {
     );
     assert_eq!(get(&sb, "/instances/1001").json()["disabled"], true);
 }
+
+/// An OAuth 1 grant, as `create` gets one: a request token, the person's
+/// consent, the verifier on the redirect.
+fn oauth1_grant(sb: &Sandbox, client_id: &str) -> Value {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("apiKey", client_id)
+        .append_pair("apiSecret", "app-secret")
+        .append_pair("callbackUrl", CALLBACK)
+        .finish();
+    let issued = get(sb, &format!("/elements/kestrelsocial/oauth/token?{query}")).json();
+    let token = issued["token"].as_str().unwrap().to_string();
+    let decision = call(
+        sb,
+        "GET",
+        &format!("/provider/oauth1/decision?oauth_token={token}&decision=allow"),
+        None,
+        None,
+    );
+    assert_eq!(decision.status, 302);
+    let location = url::Url::parse(decision.header("location").unwrap()).unwrap();
+    let verifier = location
+        .query_pairs()
+        .find(|(k, _)| k == "oauth_verifier")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    json!({ "oauth_token": token, "oauth_verifier": verifier, "secret": issued["secret"] })
+}
+
+#[test]
+fn oauth1_instances_reauthenticate_with_a_fresh_grant() {
+    let sb = seeded(0);
+    let configuration = json!({
+        "oauth.api.key": "kestrel-app",
+        "oauth.api.secret": "app-secret",
+        "oauth.callback.url": CALLBACK,
+    });
+    let created = send(
+        &sb,
+        "POST",
+        "/instances",
+        &json!({
+            "element": { "key": "kestrelsocial" },
+            "configuration": configuration,
+            "providerData": oauth1_grant(&sb, "kestrel-app"),
+        }),
+    );
+    assert_eq!(created.status, 200, "{}", created.message());
+    let id = created.json()["id"].as_u64().unwrap();
+    let old_token = created.json()["token"].as_str().unwrap().to_string();
+    let path = format!("/instances/{id}?reAuthenticate=true");
+
+    let grant = oauth1_grant(&sb, "kestrel-app");
+    let answer = send(&sb, "PUT", &path, &json!({ "providerData": grant }));
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_ne!(answer.json()["token"].as_str().unwrap(), old_token);
+    // A request token is spent once; one for another app is refused.
+    let again = send(&sb, "PUT", &path, &json!({ "providerData": grant }));
+    assert_eq!(again.status, 400);
+    assert!(
+        again.message().contains("already used"),
+        "{}",
+        again.message()
+    );
+    let foreign = send(
+        &sb,
+        "PUT",
+        &path,
+        &json!({ "providerData": oauth1_grant(&sb, "other-app") }),
+    );
+    assert_eq!(foreign.status, 400);
+    assert!(
+        foreign.message().contains("different app"),
+        "{}",
+        foreign.message()
+    );
+}
