@@ -128,8 +128,9 @@ pub struct SandboxArgs {
     pub port: u16,
     /// Misbehave on purpose, to see how a client copes; repeatable, the first match applies.
     /// FAULT is KIND[,times=N][,method=M][,path=P], KIND one of 500, 502, 503, 504,
-    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create.
-    /// E.g. --fault 503,times=2 --fault drop-after-create
+    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create,
+    /// invalidate, disable (the instance a call through /hubs names by its token breaks).
+    /// E.g. --fault 503,times=2 --fault drop-after-create --fault invalidate,times=1
     #[arg(long = "fault", value_name = "FAULT", verbatim_doc_comment)]
     pub faults: Vec<crate::sandbox::Fault>,
     /// Start with N instances over the five seed elements, a few of them invalid and a few
