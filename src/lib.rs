@@ -14,7 +14,10 @@ pub mod harden;
 pub mod html;
 pub mod log;
 pub mod oauth;
-pub mod sandbox;
 pub mod sanitize;
 pub mod secret;
 pub mod tui;
+
+/// The platform emulator behind `--sandbox` and `ce-wizard sandbox`, a crate
+/// of its own (`crates/sandbox`).
+pub use ce_sandbox as sandbox;

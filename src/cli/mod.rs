@@ -121,10 +121,15 @@ pub struct SandboxArgs {
     pub port: u16,
     /// Misbehave on purpose, to see how a client copes; repeatable, the first match applies.
     /// FAULT is KIND[,times=N][,method=M][,path=P], KIND one of 500, 502, 503, 504,
-    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create.
-    /// E.g. --fault 503,times=2 --fault drop-after-create
+    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create,
+    /// invalidate, disable (the instance a call through /hubs names by its token breaks).
+    /// E.g. --fault 503,times=2 --fault drop-after-create --fault invalidate,times=1
     #[arg(long = "fault", value_name = "FAULT", verbatim_doc_comment)]
     pub faults: Vec<crate::sandbox::Fault>,
+    /// Start with N instances over the five seed elements, a few of them invalid and a few
+    /// disabled: the same account on every start.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub instances: usize,
 }
 
 /// Credentials, then the exit codes of [`exit::CODES`].
@@ -191,6 +196,7 @@ pub fn main() -> i32 {
             port: a.port,
             log_requests: true,
             faults: crate::sandbox::Faults(a.faults.clone()),
+            instances: a.instances,
             ..Default::default()
         }) {
             Ok(()) => 0,

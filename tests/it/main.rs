@@ -24,6 +24,7 @@ mod reliability_input;
 mod reliability_props;
 mod reliability_secrets;
 mod sandbox_api;
+mod sandbox_judges_specs;
 mod spec_seeds;
 mod tui_browser;
 mod tui_catalog;
