@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod exit;
+pub mod flow;
 pub mod form;
 pub mod html;
 pub mod log;

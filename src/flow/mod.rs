@@ -1,0 +1,10 @@
+//! What the two front ends, `ce-wizard create` and the wizard, do the same
+//! way: one OAuth attempt from its authorization URL to the grant, the
+//! create request built from a form, the default instance name, the walk
+//! over an element's fields and the moves between them. Each front end keeps
+//! only its own way of asking, showing and waiting.
+
+pub mod fields;
+pub mod names;
+pub mod oauth;
+pub mod request;

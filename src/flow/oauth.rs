@@ -1,0 +1,373 @@
+//! One OAuth attempt, the same in `create` and the wizard: the callback
+//! address, the authorization URL the platform hands out for a fresh state
+//! (after a request token, for OAuth 1), and the provider's answer (caught
+//! by the loopback listener or pasted by hand) turned into the grant that
+//! `POST /instances` carries as `providerData`.
+//!
+//! How the front end waits (a listener task, a paste prompt, a deadline) and
+//! what it does with a refusal is its own business.
+
+use crate::api::{ApiError, Client, OAuthUrlRequest, RequestToken};
+use crate::catalog::AuthKind;
+use crate::form::FormValues;
+use crate::oauth::{self, CallbackOutcome, CallbackRejection, OAuthState};
+use crate::secret::Secret;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The callback URL a listener on `port` will have (port 0: one to be picked).
+pub fn predicted_callback_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}{}", oauth::CALLBACK_PATH)
+}
+
+/// The loopback port a callback URL points at, when the listener can serve it.
+pub fn loopback_port(callback_url: &str) -> Option<u16> {
+    let u = url::Url::parse(callback_url).ok()?;
+    let loopback = matches!(u.host_str(), Some("127.0.0.1") | Some("localhost"));
+    (u.scheme() == "http" && loopback && u.path() == oauth::CALLBACK_PATH)
+        .then(|| u.port_or_known_default())?
+}
+
+/// What the platform needs to hand out an authorization URL: the app's key
+/// and secret from the form, the callback and this attempt's state.
+pub fn url_request(values: &FormValues, callback_url: &str, state: &OAuthState) -> OAuthUrlRequest {
+    OAuthUrlRequest {
+        api_key: values.get("oauth.api.key").to_string(),
+        api_secret: Secret::new(values.get("oauth.api.secret")),
+        callback_url: callback_url.to_string(),
+        state: Secret::new(state.expose()),
+    }
+}
+
+/// Where to send the person for one attempt.
+#[derive(Debug)]
+pub struct Authorization {
+    pub url: String,
+    /// OAuth 1: the request token the URL names; its secret goes back with
+    /// the verifier.
+    pub request_token: Option<RequestToken>,
+}
+
+/// Which call of [`authorization`] failed.
+#[derive(Debug)]
+pub enum StartError {
+    /// OAuth 1's first step: the request token.
+    RequestToken(ApiError),
+    /// The authorization URL.
+    Url(ApiError),
+}
+
+impl StartError {
+    pub fn api_error(&self) -> &ApiError {
+        match self {
+            StartError::RequestToken(e) | StartError::Url(e) => e,
+        }
+    }
+}
+
+/// Asks the platform for the provider's authorization URL; for OAuth 1, a
+/// request token first, which the URL then names.
+pub async fn authorization(
+    client: &Client,
+    element_key: &str,
+    auth: AuthKind,
+    request: &OAuthUrlRequest,
+) -> Result<Authorization, StartError> {
+    crate::log::event(
+        "oauth",
+        format!(
+            "asking for the authorization URL of {element_key} with callback {}",
+            request.callback_url
+        ),
+    );
+    if auth != AuthKind::Oauth1 {
+        let url = client
+            .oauth_url(element_key, request)
+            .await
+            .map_err(StartError::Url)?;
+        return Ok(Authorization {
+            url,
+            request_token: None,
+        });
+    }
+    let token = client
+        .oauth_request_token(element_key, request)
+        .await
+        .map_err(StartError::RequestToken)?;
+    crate::log::add_secret(token.secret.expose());
+    let url = client
+        .oauth1_url(element_key, request, &token.token)
+        .await
+        .map_err(StartError::Url)?;
+    Ok(Authorization {
+        url,
+        request_token: Some(token),
+    })
+}
+
+/// What an approved authorization gives `POST /instances`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Grant {
+    /// OAuth 2: the authorization code.
+    Code(Secret),
+    /// OAuth 1: the authorized request token, its verifier, and the request
+    /// token's secret from step one.
+    Oauth1 {
+        token: String,
+        verifier: Secret,
+        secret: Secret,
+    },
+}
+
+impl fmt::Debug for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grant::Code(_) => f.write_str("Code(••••••)"),
+            Grant::Oauth1 { token, .. } => write!(f, "Oauth1({token}, ••••••)"),
+        }
+    }
+}
+
+impl Grant {
+    /// The request's `providerData`.
+    pub fn provider_data(&self) -> BTreeMap<String, Secret> {
+        match self {
+            Grant::Code(code) => BTreeMap::from([("code".to_string(), code.clone())]),
+            Grant::Oauth1 {
+                token,
+                verifier,
+                secret,
+            } => BTreeMap::from([
+                ("oauth_token".to_string(), Secret::new(token.as_str())),
+                ("oauth_verifier".to_string(), verifier.clone()),
+                ("secret".to_string(), secret.clone()),
+            ]),
+        }
+    }
+}
+
+/// Why an answer did not become a grant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The person (or the provider) said no. Both texts come from the
+    /// provider, already cleaned by the callback parser.
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
+    /// A pasted text that is not this attempt's redirect.
+    NotTheRedirect(CallbackRejection),
+    /// OAuth 2 without a code.
+    NoCode,
+    /// OAuth 1 answered with a code only.
+    CodeForOauth1,
+    /// OAuth 1 without `oauth_token` and `oauth_verifier`.
+    NoOauth1Answer,
+    /// OAuth 1 before this attempt's request token arrived.
+    NoRequestToken,
+    /// OAuth 1 naming another request token: another attempt's answer.
+    OtherRequestToken,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Denied { error, description } => write!(
+                f,
+                "authorization was denied at the provider ({error}{})",
+                description
+                    .as_deref()
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default()
+            ),
+            Refusal::NotTheRedirect(r) => write!(f, "{r}"),
+            Refusal::NoCode => f.write_str("the provider's answer carried no authorization code"),
+            Refusal::CodeForOauth1 => f.write_str(
+                "an OAuth 1 sign-in ends with oauth_token and oauth_verifier, not a code; use the whole address the browser landed on",
+            ),
+            Refusal::NoOauth1Answer => f.write_str(
+                "the provider's answer carried no oauth_token and oauth_verifier (an OAuth 1 element)",
+            ),
+            Refusal::NoRequestToken => f.write_str("this attempt has no request token yet"),
+            Refusal::OtherRequestToken => f.write_str(
+                "it names another request token than this attempt's; finish the sign-in in the browser tab opened for this attempt",
+            ),
+        }
+    }
+}
+
+/// The grant in the provider's answer to this attempt. OAuth 2 takes the
+/// code; OAuth 1 the token and verifier, with the secret of the request
+/// token it must name.
+pub fn grant(
+    outcome: CallbackOutcome,
+    auth: AuthKind,
+    request_token: Option<&RequestToken>,
+) -> Result<Grant, Refusal> {
+    let g = match outcome {
+        CallbackOutcome::Authorized(g) => g,
+        CallbackOutcome::Denied { error, description } => {
+            crate::log::event("oauth", format!("authorization denied: {error}"));
+            return Err(Refusal::Denied { error, description });
+        }
+    };
+    for s in g.code.iter().chain(&g.oauth_verifier) {
+        crate::log::add_secret(s.expose());
+    }
+    let grant = if auth != AuthKind::Oauth1 {
+        Grant::Code(g.code.ok_or(Refusal::NoCode)?)
+    } else {
+        let (Some(token), Some(verifier)) = (g.oauth_token, g.oauth_verifier) else {
+            return Err(if g.code.is_some() {
+                Refusal::CodeForOauth1
+            } else {
+                Refusal::NoOauth1Answer
+            });
+        };
+        // The provider echoes the request token it authorized; another one
+        // belongs to another attempt.
+        match request_token {
+            None => return Err(Refusal::NoRequestToken),
+            Some(rt) if rt.token != token => return Err(Refusal::OtherRequestToken),
+            Some(rt) => Grant::Oauth1 {
+                token,
+                verifier,
+                secret: rt.secret.clone(),
+            },
+        }
+    };
+    crate::log::event("oauth", "authorization received");
+    Ok(grant)
+}
+
+/// The grant in a redirected address (or bare code) pasted by hand.
+pub fn pasted_grant(
+    input: &str,
+    state: &OAuthState,
+    auth: AuthKind,
+    request_token: Option<&RequestToken>,
+) -> Result<Grant, Refusal> {
+    let outcome = oauth::parse_pasted(input, state).map_err(Refusal::NotTheRedirect)?;
+    grant(outcome, auth, request_token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::ProviderGrant;
+
+    #[test]
+    fn only_loopback_callbacks_get_a_listener() {
+        assert_eq!(
+            loopback_port("http://127.0.0.1:48213/callback"),
+            Some(48213)
+        );
+        assert_eq!(loopback_port("http://localhost:9000/callback"), Some(9000));
+        assert_eq!(loopback_port("https://app.example.com/callback"), None);
+        assert_eq!(loopback_port("http://127.0.0.1:9000/other"), None);
+        assert_eq!(predicted_callback_url(0), "http://127.0.0.1:0/callback");
+    }
+
+    fn answer(code: Option<&str>, token: Option<&str>, verifier: Option<&str>) -> CallbackOutcome {
+        CallbackOutcome::Authorized(ProviderGrant {
+            code: code.map(Secret::new),
+            oauth_token: token.map(str::to_string),
+            oauth_verifier: verifier.map(Secret::new),
+        })
+    }
+
+    fn request_token() -> RequestToken {
+        RequestToken {
+            token: "rt".into(),
+            secret: Secret::new("rt-secret"),
+        }
+    }
+
+    fn shown(m: BTreeMap<String, Secret>) -> Vec<(String, String)> {
+        m.into_iter()
+            .map(|(k, v)| (k, v.expose().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn grants_become_provider_data() {
+        let rt = request_token();
+        let oauth2 = grant(answer(Some("c0de"), None, None), AuthKind::Oauth2, None).unwrap();
+        assert_eq!(
+            shown(oauth2.provider_data()),
+            [("code".to_string(), "c0de".to_string())]
+        );
+        let oauth1 = grant(
+            answer(None, Some("rt"), Some("v")),
+            AuthKind::Oauth1,
+            Some(&rt),
+        )
+        .unwrap();
+        assert_eq!(
+            shown(oauth1.provider_data()),
+            [
+                ("oauth_token".to_string(), "rt".to_string()),
+                ("oauth_verifier".to_string(), "v".to_string()),
+                ("secret".to_string(), "rt-secret".to_string()),
+            ]
+        );
+        assert_eq!(format!("{oauth1:?}"), "Oauth1(rt, ••••••)");
+    }
+
+    #[test]
+    fn answers_that_do_not_fit_the_attempt_are_refused() {
+        let rt = request_token();
+        let oauth1 = |a| grant(a, AuthKind::Oauth1, Some(&rt));
+        assert_eq!(
+            oauth1(answer(None, Some("other"), Some("v"))),
+            Err(Refusal::OtherRequestToken)
+        );
+        assert_eq!(
+            oauth1(answer(Some("c"), None, None)),
+            Err(Refusal::CodeForOauth1)
+        );
+        assert_eq!(
+            oauth1(answer(None, None, None)),
+            Err(Refusal::NoOauth1Answer)
+        );
+        assert_eq!(
+            grant(answer(None, Some("rt"), Some("v")), AuthKind::Oauth1, None),
+            Err(Refusal::NoRequestToken)
+        );
+        assert_eq!(
+            grant(answer(None, Some("rt"), Some("v")), AuthKind::Oauth2, None),
+            Err(Refusal::NoCode)
+        );
+        let denied = grant(
+            CallbackOutcome::Denied {
+                error: "access_denied".into(),
+                description: Some("no".into()),
+            },
+            AuthKind::Oauth2,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            denied.to_string(),
+            "authorization was denied at the provider (access_denied: no)"
+        );
+    }
+
+    #[test]
+    fn a_pasted_address_must_carry_this_attempts_state() {
+        let state = OAuthState::generate();
+        let good = format!(
+            "http://127.0.0.1:1/callback?code=abc&state={}",
+            state.expose()
+        );
+        assert_eq!(
+            pasted_grant(&good, &state, AuthKind::Oauth2, None),
+            Ok(Grant::Code(Secret::new("abc")))
+        );
+        let stale = "http://127.0.0.1:1/callback?code=abc&state=other";
+        assert!(matches!(
+            pasted_grant(stale, &state, AuthKind::Oauth2, None),
+            Err(Refusal::NotTheRedirect(CallbackRejection::WrongState))
+        ));
+    }
+}
