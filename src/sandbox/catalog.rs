@@ -336,6 +336,7 @@ mod tests {
             docs_url: None,
             beta: false,
             fields: vec![],
+            check_read: None,
             bundled: false,
             unasked: vec![],
         }

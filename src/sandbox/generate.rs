@@ -177,6 +177,7 @@ fn spec(key: &str, name: &str, hub: &str, auth: AuthKind, beta: bool) -> Element
         docs_url: None,
         beta,
         fields: vec![],
+        check_read: None,
         bundled: false,
         unasked: vec![],
     }
