@@ -140,7 +140,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
 
     if !oauth {
         body.configuration = form::configuration(&fields, &values);
-        return create_once(&client, &body, spec).await;
+        return create_once(&client, &body, spec, !args.no_verify).await;
     }
 
     let mut session = OAuthSession::start(g, &values, !stdin_used)?;
@@ -157,7 +157,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
             Ok(outcome) => {
                 // Waits (bounded) for the browser to fetch the result page.
                 let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-                return Ok(print_created(&outcome));
+                return Ok(print_created(&client, &outcome, !args.no_verify).await);
             }
             Err(e) => {
                 eprintln!("error: {}", report::api_error(&e, Some(spec)));
@@ -180,9 +180,10 @@ async fn create_once(
     client: &crate::api::Client,
     body: &CreateInstance,
     spec: &ElementSpec,
+    verify: bool,
 ) -> Result<i32, Failure> {
     match client.create_instance_safely(body).await {
-        Ok(outcome) => Ok(print_created(&outcome)),
+        Ok(outcome) => Ok(print_created(client, &outcome, verify).await),
         Err(e) => Err(Failure {
             code: exit::API_FAILED,
             message: report::api_error(&e, Some(spec)),
@@ -191,15 +192,39 @@ async fn create_once(
 }
 
 /// The instance JSON on stdout, the summary on stderr; a recovered instance
-/// is said to be one, so nobody goes looking for a duplicate.
-fn print_created(outcome: &CreateOutcome) -> i32 {
+/// is said to be one, so nobody goes looking for a duplicate. Then, unless
+/// `verify` is off, the check that it works: exit 5 when it does not.
+async fn print_created(client: &crate::api::Client, outcome: &CreateOutcome, verify: bool) -> i32 {
     let instance = outcome.instance();
     println!("{}", instance.to_pretty_json());
     if let Some(cause) = outcome.recovered_from() {
         eprintln!("{}", report::recovered(instance, cause));
     }
     eprintln!("{}", report::created(instance));
-    exit::CREATED
+    if !verify {
+        return exit::CREATED;
+    }
+    match crate::flow::check::check_instance(client, instance.id).await {
+        Ok(checked) => {
+            eprintln!(
+                "{}",
+                super::instances::tell(&checked.outcome, &checked.instance)
+            );
+            if checked.outcome.is_failure() {
+                exit::CHECK_FAILED
+            } else {
+                exit::CREATED
+            }
+        }
+        Err(e) => {
+            eprintln!(
+                "The instance was created, but checking that it works failed: {}\n  Check it later with: ce-wizard instances test {}",
+                report::api_error(&e, None),
+                instance.id
+            );
+            exit::CHECK_FAILED
+        }
+    }
 }
 
 /// Every problem with the request, in form order, as sentences.
@@ -325,7 +350,7 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
 }
 
 /// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

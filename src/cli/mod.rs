@@ -1,10 +1,11 @@
-//! The command line: the wizard (no subcommand), `create`, `elements` and
-//! `sandbox`.
+//! The command line: the wizard (no subcommand), `create`, `elements`,
+//! `instances` and `sandbox`.
 
 mod connection;
 mod create;
 mod elements;
 mod inputs;
+mod instances;
 mod oauth_flow;
 mod prompt;
 mod report;
@@ -34,6 +35,7 @@ use std::time::Duration;
         "  2    invalid input: nothing was sent\n",
         "  3    the API refused the request or failed (message and requestId shown)\n",
         "  4    OAuth denied, mismatched or timed out, or the callback port is taken\n",
+        "  5    the instance exists but its check failed: broken or disabled (what to do is shown)\n",
         "  130  interrupted"
     )
 )]
@@ -88,6 +90,8 @@ pub enum Command {
     Create(CreateArgs),
     /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
     Elements(ElementsArgs),
+    /// Find, check, change, re-authorize and delete the account's instances.
+    Instances(instances::InstancesArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
 }
@@ -109,6 +113,9 @@ pub struct CreateArgs {
     /// A setting: key=value, key=@file, key=@- (standard input) or key=env:NAME. Repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// Don't check the new instance with a read through it (exit 5 when that check fails).
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +242,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
         Some(Command::Create(args)) => create::run(&cli.global, &args).await,
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
+        Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
     }
