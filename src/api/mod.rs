@@ -19,7 +19,7 @@ mod types;
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
 pub use instances::{InstanceChanges, Listed, Page, Paging, NEXT_PAGE_HEADER};
-pub use recover::{epoch_seconds, find_created, CLOCK_SKEW_ALLOWANCE};
+pub use recover::{create_within, epoch_seconds, find_created, CreateStage, CLOCK_SKEW_ALLOWANCE};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
     OAuthUrlRequest,
@@ -28,7 +28,7 @@ pub use types::{
 use crate::secret::Secret;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 pub const PRODUCTION_URL: &str = "https://api.cloud-elements.com/elements/api-v2";
 pub const STAGING_URL: &str = "https://staging.cloud-elements.com/elements/api-v2";
@@ -512,46 +512,7 @@ impl Client {
         &self,
         body: &CreateInstance,
     ) -> Result<CreateOutcome, ApiError> {
-        let started = SystemTime::now();
-        let cause = match self.create_instance(body).await {
-            Ok(instance) => return Ok(CreateOutcome::Created(instance)),
-            Err(e) if e.create_outcome_unknown() => e,
-            Err(e) => return Err(e),
-        };
-        crate::log::event(
-            "recover",
-            format!("the create's answer was lost ({cause}); looking for the instance in GET /instances"),
-        );
-        let name = body.name.trim().to_string();
-        match self.list_instances().await {
-            Ok(list) => match find_created(list, &body.element.key, &name, started) {
-                Some(instance) => {
-                    crate::log::event(
-                        "recover",
-                        format!(
-                            "found instance {} \"{name}\": it was created once, not again",
-                            instance.id
-                        ),
-                    );
-                    Ok(CreateOutcome::Recovered { instance, cause })
-                }
-                None => {
-                    crate::log::event("recover", format!("no instance \"{name}\" was created"));
-                    Err(ApiError::NothingCreated {
-                        cause: Box::new(cause),
-                        name,
-                    })
-                }
-            },
-            Err(check) => {
-                crate::log::event("recover", format!("cannot list the instances: {check}"));
-                Err(ApiError::OutcomeUnknown {
-                    cause: Box::new(cause),
-                    check: Box::new(check),
-                    name,
-                })
-            }
-        }
+        recover::create_within(self, body, None, |_| {}).await
     }
 }
 

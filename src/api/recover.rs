@@ -1,12 +1,95 @@
 //! Finding the instance a create made when its answer was lost: the one
 //! with the requested name and element, created since the attempt started.
 
-use super::Instance;
+use super::{ApiError, Client, CreateInstance, CreateOutcome, Instance};
+use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
 
 /// How far the platform's clock may be behind ours and an instance still
 /// count as created by this attempt.
 pub const CLOCK_SKEW_ALLOWANCE: Duration = Duration::from_secs(120);
+
+/// What a create under way is waiting for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateStage {
+    /// The answer to `POST /instances`.
+    Sending,
+    /// The instance list, to learn whether a create whose answer was lost
+    /// made its instance.
+    Checking,
+}
+
+/// `POST /instances`, sent once, and when its answer is lost the check of
+/// the instance list for what it made, as
+/// [`Client::create_instance_safely`] describes; with a `budget`, both share
+/// it: the check gets what the create left, and a budget spent counts as
+/// no answer ([`ApiError::Timeout`]). `on_stage` hears when the check starts.
+pub async fn create_within(
+    client: &Client,
+    body: &CreateInstance,
+    budget: Option<Duration>,
+    on_stage: impl Fn(CreateStage),
+) -> Result<CreateOutcome, ApiError> {
+    let deadline = budget.map(|b| Instant::now() + b);
+    let started = SystemTime::now();
+    on_stage(CreateStage::Sending);
+    let cause = match within(deadline, client.create_instance(body)).await {
+        Ok(instance) => return Ok(CreateOutcome::Created(instance)),
+        Err(e) if e.create_outcome_unknown() => e,
+        Err(e) => return Err(e),
+    };
+    crate::log::event(
+        "recover",
+        format!(
+            "the create's answer was lost ({cause}); looking for the instance in GET /instances"
+        ),
+    );
+    on_stage(CreateStage::Checking);
+    let name = body.name.trim().to_string();
+    match within(deadline, client.list_instances()).await {
+        Ok(list) => match find_created(list, &body.element.key, &name, started) {
+            Some(instance) => {
+                crate::log::event(
+                    "recover",
+                    format!(
+                        "found instance {} \"{name}\": it was created once, not again",
+                        instance.id
+                    ),
+                );
+                Ok(CreateOutcome::Recovered { instance, cause })
+            }
+            None => {
+                crate::log::event("recover", format!("no instance \"{name}\" was created"));
+                Err(ApiError::NothingCreated {
+                    cause: Box::new(cause),
+                    name,
+                })
+            }
+        },
+        Err(check) => {
+            crate::log::event("recover", format!("cannot list the instances: {check}"));
+            Err(ApiError::OutcomeUnknown {
+                cause: Box::new(cause),
+                check: Box::new(check),
+                name,
+            })
+        }
+    }
+}
+
+/// A call cut off at the deadline, if there is one.
+async fn within<T>(
+    deadline: Option<Instant>,
+    call: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    match deadline {
+        None => call.await,
+        Some(d) => tokio::time::timeout_at(d, call)
+            .await
+            .unwrap_or(Err(ApiError::Timeout)),
+    }
+}
 
 /// The instance among `instances` that the create started at `since` most
 /// likely made: same element key and name (surrounding spaces ignored),

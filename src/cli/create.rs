@@ -1,22 +1,32 @@
 //! `ce-wizard create`: one instance from flags or an `instance.json`,
 //! without the wizard. Stdout gets the instance JSON; stderr the rest.
 
+use super::authorize::OAuthSession;
+use super::console::Console;
 use super::inputs::{self, looks_like_placeholder, Draft};
-use super::oauth_flow::{self, OAuthSession};
-use super::{prompt, report, resolve_connection, Connection, CreateArgs, Failure, GlobalArgs};
-use crate::api::{CreateInstance, CreateOutcome, ElementRef};
-use crate::catalog::{self, bundled_spec, form_fields, Catalog, ElementSpec, FieldSpec, Lookup};
+use super::{report, resolve_connection, Connection, CreateArgs, Failure, GlobalArgs};
+use crate::api::{create_within, ApiError, Client, CreateInstance, CreateOutcome, CreateStage};
+use crate::catalog::{self, bundled_spec, Catalog, ElementSpec, FieldSpec, Lookup};
 use crate::exit;
+use crate::flow::{self, fields::form_fields};
 use crate::form::{self, DeriveContext, FormValues};
 use crate::secret::key_looks_secret;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::time::Duration;
+use tokio::sync::watch;
 
-pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
+/// The whole of a create, the `POST` and the check of the instance list
+/// after a lost answer, takes at most this many `--request-timeout`s: the
+/// create gets one, the check what is left, one retry included.
+pub const CREATE_BUDGET_TIMEOUTS: f64 = 2.5;
+
+pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result<i32, Failure> {
     let mut stdin_used = false;
     let mut draft = match args.from.as_deref() {
         Some("-") => {
             stdin_used = true;
-            let text = inputs::read_limited(std::io::stdin(), "standard input")
+            let text = inputs::read_limited(&mut con.input, "standard input")
                 .map_err(|e| Failure::invalid(e.0))?;
             inputs::parse_instance_json(&text, "standard input")
         }
@@ -38,10 +48,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
             "standard input is already read by --from -, so no --set can use @-",
         ));
     }
-    let stdin_used = inputs::apply_sets(&mut draft, &args.sets, &mut std::io::stdin())
+    let stdin_used = inputs::apply_sets(&mut draft, &args.sets, con.input.as_mut())
         .map_err(|e| Failure::invalid(e.0))?
         || stdin_used;
-    let interactive = !stdin_used && prompt::stdin_is_terminal();
+    let interactive = !stdin_used && con.input_is_terminal;
 
     let key = draft.element.clone().ok_or_else(|| {
         Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")
@@ -55,13 +65,13 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
         values.set(k.clone(), v.expose());
     }
     let given: Vec<String> = draft.configuration.iter().map(|(k, _)| k.clone()).collect();
-    warn_about_inputs(spec, &draft);
+    warn_about_inputs(con, spec, &draft);
 
     for label in form::trim_values(&fields, &mut values) {
-        eprintln!("note: removed the spaces around {label}");
+        con.say(format!("note: removed the spaces around {label}"));
     }
     let oauth = spec.auth.is_oauth();
-    let predicted_callback = oauth.then(|| oauth_flow::predicted_callback_url(g.callback_port));
+    let predicted_callback = oauth.then(|| flow::oauth::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
     };
@@ -75,33 +85,25 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     let mut name = draft
         .name
         .clone()
-        .unwrap_or_else(|| default_name(&spec.key));
+        .unwrap_or_else(|| flow::names::default_name(&spec.key, &flow::names::stamp_now()));
     let tags = draft.tags.clone().unwrap_or_default();
     for key in &draft.trimmed_keys {
-        eprintln!("note: removed the spaces around the setting name \"{key}\"");
+        con.say(format!(
+            "note: removed the spaces around the setting name \"{key}\""
+        ));
     }
     let unknown = unknown_keys(spec, &fields, &draft);
     if !unknown.is_empty() {
-        let list: Vec<String> = unknown.iter().map(|p| format!("  - {p}")).collect();
-        return Err(Failure::invalid(format!(
-            "cannot create the {} instance; nothing was sent. Fix these and run again:\n{}",
-            spec.name,
-            list.join("\n")
-        )));
+        return Err(not_sent(spec, &unknown));
     }
     let mut problems = check(&fields, &values, &name, &tags);
     if !problems.is_empty() && interactive {
-        eprintln!("{} needs a few more settings:", spec.name);
-        fill_interactively(&fields, &mut values, &mut name, &given, &ctx)?;
+        con.say(format!("{} needs a few more settings:", spec.name));
+        fill_interactively(con, &fields, &mut values, &mut name, &given, &ctx)?;
         problems = check(&fields, &values, &name, &tags);
     }
     if !problems.is_empty() {
-        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-        return Err(Failure::invalid(format!(
-            "cannot create the {} instance; nothing was sent. Fix these and run again:\n{}",
-            spec.name,
-            list.join("\n")
-        )));
+        return Err(not_sent(spec, &problems));
     }
 
     for f in &fields {
@@ -124,47 +126,51 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
         None => resolve_connection(g)?,
     };
     if conn.sandbox.is_some() {
-        eprintln!("Using the built-in sandbox: nothing leaves this machine.");
+        con.say("Using the built-in sandbox: nothing leaves this machine.");
     }
     let client = conn.client()?;
-
-    let mut body = CreateInstance {
-        element: ElementRef {
-            key: spec.key.clone(),
-        },
-        configuration: BTreeMap::new(),
-        tags,
-        name: name.trim().to_string(),
-        provider_data: None,
-    };
+    let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
     if !oauth {
-        body.configuration = form::configuration(&fields, &values);
-        return create_once(&client, &body, spec, !args.no_verify).await;
+        let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        return match create_once(con, &client, &body, budget).await {
+            Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
+            Err(e) => Err(Failure {
+                code: exit::API_FAILED,
+                message: report::create_failed(&e, spec, budget),
+            }),
+        };
     }
 
-    let mut session = OAuthSession::start(g, &values, !stdin_used)?;
+    let mut session = OAuthSession::start(g, con, &values, !stdin_used)?;
     if let Some(url) = session.listener_callback_url() {
         // The listener's real address replaces the prediction (port 0 picks one).
         if !given.iter().any(|k| k == "oauth.callback.url") {
             values.set("oauth.callback.url", url);
         }
     }
-    body.configuration = form::configuration(&fields, &values);
+    let mut body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
     loop {
-        body.provider_data = Some(session.authorize(&client, spec, &values).await?);
-        match client.create_instance_safely(&body).await {
+        body.provider_data = Some(session.authorize(con, &client, spec, &values).await?);
+        match create_once(con, &client, &body, budget).await {
             Ok(outcome) => {
                 // Waits (bounded) for the browser to fetch the result page.
                 let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-                return Ok(print_created(&client, &outcome, !args.no_verify).await);
+                return Ok(print_created(con, &client, &outcome, !args.no_verify).await);
             }
             Err(e) => {
-                eprintln!("error: {}", report::api_error(&e, Some(spec)));
+                con.say(format!(
+                    "error: {}",
+                    report::create_failed(&e, spec, budget)
+                ));
                 // The code (or request token) is spent whatever the
                 // platform did with it.
-                eprintln!("An authorization can be used only once.");
-                if interactive && prompt::confirm("Authorize again in the browser?", true) {
+                con.say("An authorization can be used only once.");
+                if interactive
+                    && con
+                        .prompter
+                        .confirm("Authorize again in the browser?", true)
+                {
                     continue;
                 }
                 return Err(Failure {
@@ -176,40 +182,89 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs) -> Result<i32, Failure> {
     }
 }
 
+/// Nothing was sent: every problem, one per line.
+fn not_sent(spec: &ElementSpec, problems: &[String]) -> Failure {
+    let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+    Failure::invalid(format!(
+        "cannot create the {} instance; nothing was sent. Fix these and run again:\n{}",
+        spec.name,
+        list.join("\n")
+    ))
+}
+
+/// The create and, after a lost answer, the check, within `budget`. On a
+/// terminal, a wait longer than [`Console::quiet_wait`] is explained, and
+/// so is each later stage.
 async fn create_once(
-    client: &crate::api::Client,
+    con: &mut Console,
+    client: &Client,
     body: &CreateInstance,
-    spec: &ElementSpec,
-    verify: bool,
-) -> Result<i32, Failure> {
-    match client.create_instance_safely(body).await {
-        Ok(outcome) => Ok(print_created(client, &outcome, verify).await),
-        Err(e) => Err(Failure {
-            code: exit::API_FAILED,
-            message: report::api_error(&e, Some(spec)),
-        }),
+    budget: Duration,
+) -> Result<CreateOutcome, ApiError> {
+    let (stage_tx, mut stage_rx) = watch::channel(CreateStage::Sending);
+    let work = create_within(client, body, Some(budget), move |s| {
+        stage_tx.send_replace(s);
+    });
+    tokio::pin!(work);
+    let quiet = tokio::time::sleep(con.quiet_wait);
+    tokio::pin!(quiet);
+    let started = tokio::time::Instant::now();
+    let mut telling = false;
+    let mut stages_open = true;
+    loop {
+        tokio::select! {
+            result = &mut work => return result,
+            _ = &mut quiet, if con.errors_is_terminal && !telling => {
+                telling = true;
+                let stage = *stage_rx.borrow_and_update();
+                con.say(waiting_line(stage, budget.saturating_sub(started.elapsed())));
+            }
+            changed = stage_rx.changed(), if telling && stages_open => match changed {
+                Ok(()) => {
+                    let stage = *stage_rx.borrow_and_update();
+                    con.say(waiting_line(stage, budget.saturating_sub(started.elapsed())));
+                }
+                Err(_) => stages_open = false,
+            },
+        }
+    }
+}
+
+/// What a create is waiting for, said once it has taken a while.
+fn waiting_line(stage: CreateStage, left: Duration) -> String {
+    let left = humantime::format_duration(Duration::from_secs(left.as_secs().max(1)));
+    match stage {
+        CreateStage::Sending => format!(
+            "Waiting for the platform to answer the create (giving up in {left} at most)…"
+        ),
+        CreateStage::Checking => format!(
+            "The platform has not answered the create; looking in its instance list for whether it made the instance (giving up in {left} at most)…"
+        ),
     }
 }
 
 /// The instance JSON on stdout, the summary on stderr; a recovered instance
 /// is said to be one, so nobody goes looking for a duplicate. Then, unless
 /// `verify` is off, the check that it works: exit 5 when it does not.
-async fn print_created(client: &crate::api::Client, outcome: &CreateOutcome, verify: bool) -> i32 {
+async fn print_created(
+    con: &mut Console,
+    client: &Client,
+    outcome: &CreateOutcome,
+    verify: bool,
+) -> i32 {
     let instance = outcome.instance();
-    println!("{}", instance.to_pretty_json());
+    let _ = writeln!(con.output, "{}", instance.to_pretty_json());
+    let _ = con.output.flush();
     if let Some(cause) = outcome.recovered_from() {
-        eprintln!("{}", report::recovered(instance, cause));
+        con.say(report::recovered(instance, cause));
     }
-    eprintln!("{}", report::created(instance));
+    con.say(report::created(instance));
     if !verify {
         return exit::CREATED;
     }
-    match crate::flow::check::check_instance(client, instance.id).await {
+    match flow::check::check_instance(client, instance.id).await {
         Ok(checked) => {
-            eprintln!(
-                "{}",
-                super::instances::tell(&checked.outcome, &checked.instance)
-            );
+            con.say(super::instances::tell(&checked.outcome, &checked.instance));
             if checked.outcome.is_failure() {
                 exit::CHECK_FAILED
             } else {
@@ -217,11 +272,11 @@ async fn print_created(client: &crate::api::Client, outcome: &CreateOutcome, ver
             }
         }
         Err(e) => {
-            eprintln!(
+            con.say(format!(
                 "The instance was created, but checking that it works failed: {}\n  Check it later with: ce-wizard instances test {}",
                 report::api_error(&e, None),
                 instance.id
-            );
+            ));
             exit::CHECK_FAILED
         }
     }
@@ -231,7 +286,7 @@ async fn print_created(client: &crate::api::Client, outcome: &CreateOutcome, ver
 fn check(fields: &[FieldSpec], values: &FormValues, name: &str, tags: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let errors = form::validate(fields, values);
-    for f in fields.iter().filter(|f| form::is_active(f, values)) {
+    for f in flow::fields::active_fields(fields, values) {
         if looks_like_placeholder(values.get(&f.key)) {
             out.push(format!(
                 "{} ({}) still holds a placeholder from the docs; put your real value",
@@ -255,6 +310,7 @@ fn check(fields: &[FieldSpec], values: &FormValues, name: &str, tags: &[String])
 }
 
 fn fill_interactively(
+    con: &mut Console,
     fields: &[FieldSpec],
     values: &mut FormValues,
     name: &mut String,
@@ -266,7 +322,9 @@ fn fill_interactively(
     };
     // Derived fields follow their sources until the person types into them.
     let mut edited: Vec<String> = given.to_vec();
-    for f in fields {
+    // Whether a field is in force is asked again after every answer: an
+    // answer can switch a condition on.
+    for f in flow::fields::in_screen_order(fields) {
         loop {
             form::apply_defaults_and_derived(
                 fields,
@@ -287,15 +345,8 @@ fn fill_interactively(
                 form::validate_field(f, &v)
             };
             let Some(problem) = problem else { break };
-            let answer = prompt::ask_field(
-                f,
-                if v.trim().is_empty() {
-                    None
-                } else {
-                    Some(&problem)
-                },
-            )
-            .map_err(io_fail)?;
+            let shown = (!v.trim().is_empty()).then_some(problem.as_str());
+            let answer = con.prompter.ask_field(f, shown).map_err(io_fail)?;
             values.set(f.key.clone(), answer.trim());
             edited.push(f.key.clone());
         }
@@ -303,9 +354,13 @@ fn fill_interactively(
     while let Some(m) = form::validate_name(name).or_else(|| {
         looks_like_placeholder(name).then(|| "Instance name still holds a placeholder".to_string())
     }) {
-        eprintln!("  {m}");
-        eprint!("Instance name: ");
-        *name = prompt::read_line().map_err(io_fail)?.trim().to_string();
+        con.say(format!("  {m}"));
+        *name = con
+            .prompter
+            .ask_line("Instance name: ")
+            .map_err(io_fail)?
+            .trim()
+            .to_string();
     }
     Ok(())
 }
@@ -315,8 +370,9 @@ fn fill_interactively(
 /// (a required one), so they are refused with the closest known name.
 fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
     let mut out = Vec::new();
+    let mut listed: BTreeSet<&str> = BTreeSet::new();
     for (k, _) in &draft.configuration {
-        if fields.iter().any(|f| &f.key == k) || out.iter().any(|o: &String| o.contains(k)) {
+        if fields.iter().any(|f| &f.key == k) || !listed.insert(k) {
             continue;
         }
         let shown = k.escape_debug().to_string();
@@ -365,16 +421,16 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn warn_about_inputs(spec: &ElementSpec, draft: &Draft) {
+fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
     for k in &draft.literal_keys {
         let secret = spec
             .field(k)
             .map(FieldSpec::is_secret)
             .unwrap_or_else(|| key_looks_secret(k));
         if secret {
-            eprintln!(
+            con.say(format!(
                 "note: {k} was given on the command line, where other users of this machine can see it; next time use --set {k}=@FILE or --set {k}=env:NAME"
-            );
+            ));
         }
     }
 }
@@ -461,24 +517,9 @@ fn unknown_live_element(key: &str, suggestions: &[String], base_url: &str) -> St
     msg
 }
 
-/// `<element key>-<yyyymmdd-hhmm>` in UTC: unique enough to find later.
-pub fn default_name(key: &str) -> String {
-    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
-    // 2026-11-23T18:13:56Z
-    let digits: String = now.chars().filter(char::is_ascii_digit).collect();
-    format!("{key}-{}-{}", &digits[..8], &digits[8..12])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn default_names_carry_the_key_and_time() {
-        let n = default_name("ecwid");
-        assert!(n.starts_with("ecwid-"), "{n}");
-        assert_eq!(n.len(), "ecwid-20261123-1813".len());
-    }
 
     #[test]
     fn unknown_elements_suggest_close_ones() {
@@ -511,6 +552,26 @@ mod tests {
         let p = unknown_keys(spec, &fields, &draft);
         assert!(p[0].contains("did you mean \"store.url\""), "{p:?}");
         assert!(p[1].contains("its settings are"), "{p:?}");
+    }
+
+    #[test]
+    fn every_unknown_setting_is_listed_even_when_an_earlier_message_mentions_it() {
+        let spec = bundled_spec("bigcommerce").unwrap();
+        let fields = form_fields(spec);
+        let draft = Draft {
+            configuration: vec![("usr".into(), "a".into()), ("u".into(), "b".into())],
+            ..Draft::default()
+        };
+        let p = unknown_keys(spec, &fields, &draft);
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("\"usr\""), "{p:?}");
+        assert!(p[1].starts_with("\"u\""), "{p:?}");
+        // A key given twice (surrounding spaces trimmed away) is listed once.
+        let twice = Draft {
+            configuration: vec![("usr".into(), "a".into()), ("usr".into(), "b".into())],
+            ..Draft::default()
+        };
+        assert_eq!(unknown_keys(spec, &fields, &twice).len(), 1);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! Stdout gets the results (the list, the instance, the check); stderr the
 //! rest.
 
+use super::authorize::OAuthSession;
+use super::console::Console;
 use super::inputs::{self, Draft};
-use super::oauth_flow::{self, OAuthSession};
 use super::{prompt, report, resolve_connection, Failure, GlobalArgs};
 use crate::api::{ApiError, Client, CreateInstance, ElementRef, Instance, InstanceChanges, Paging};
 use crate::catalog::{bundled_spec, form_fields, AuthKind, ElementSpec};
@@ -735,7 +736,7 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         // A stored secret comes back masked, or not at all.
         values.remove("oauth.api.secret");
     }
-    let interactive = !stdin_used && prompt::stdin_is_terminal();
+    let interactive = !stdin_used && std::io::IsTerminal::is_terminal(&std::io::stdin());
     for key in ["oauth.api.key", "oauth.api.secret"] {
         if values.get(key).trim().is_empty() {
             let field = spec.field(key).cloned().unwrap_or_else(|| {
@@ -765,14 +766,15 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
     if values.get("oauth.callback.url").trim().is_empty() {
         values.set(
             "oauth.callback.url",
-            oauth_flow::predicted_callback_url(g.callback_port),
+            crate::flow::oauth::predicted_callback_url(g.callback_port),
         );
     }
-    let mut session = OAuthSession::start(g, &values, !stdin_used)?;
+    let mut con = Console::system();
+    let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?;
     if let Some(url) = session.listener_callback_url() {
         values.set("oauth.callback.url", url);
     }
-    let provider_data = session.authorize(&client, &spec, &values).await?;
+    let provider_data = session.authorize(&mut con, &client, &spec, &values).await?;
     let configuration: BTreeMap<String, Secret> = values
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -840,7 +842,7 @@ fn reauth_spec(i: &Instance, auth: AuthKind) -> ElementSpec {
 
 async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
     let t = target(&args.instance)?;
-    let interactive = prompt::stdin_is_terminal();
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     if !args.yes && !interactive {
         return Err(Failure::invalid(
             "deleting needs a confirmation: pass --yes (standard input is not a terminal to ask on); nothing was deleted",

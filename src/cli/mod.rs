@@ -1,12 +1,15 @@
 //! The command line: the wizard (no subcommand), `create`, `elements`,
 //! `instances` and `sandbox`.
 
+mod authorize;
 mod connection;
+pub mod console;
 mod create;
+#[cfg(test)]
+mod create_tests;
 mod elements;
 mod inputs;
 mod instances;
-mod oauth_flow;
 mod prompt;
 mod report;
 mod wizard;
@@ -240,7 +243,9 @@ pub fn main() -> i32 {
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
-        Some(Command::Create(args)) => create::run(&cli.global, &args).await,
+        Some(Command::Create(args)) => {
+            create::run(&cli.global, &args, &mut console::Console::system()).await
+        }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),

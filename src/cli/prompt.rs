@@ -2,11 +2,7 @@
 //! to stderr so stdout stays clean for the instance JSON.
 
 use crate::catalog::FieldSpec;
-use std::io::{BufRead, IsTerminal, Write};
-
-pub fn stdin_is_terminal() -> bool {
-    std::io::stdin().is_terminal()
-}
+use std::io::{BufRead, Write};
 
 /// Asks for one field's value; secrets are read without echo.
 pub fn ask_field(field: &FieldSpec, problem: Option<&str>) -> std::io::Result<String> {

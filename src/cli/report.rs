@@ -49,3 +49,21 @@ pub fn recovered(instance: &Instance, cause: &ApiError) -> String {
         instance.id, instance.name
     )
 }
+
+/// A create that failed. When the platform answered neither the create nor
+/// the check of its instance list within the create's budget, that comes
+/// first, with whether trying again is safe (it is not known to be).
+pub fn create_failed(e: &ApiError, spec: &ElementSpec, budget: std::time::Duration) -> String {
+    let detail = api_error(e, Some(spec));
+    match e {
+        ApiError::OutcomeUnknown { cause, check, .. }
+            if matches!(**cause, ApiError::Timeout) && matches!(**check, ApiError::Timeout) =>
+        {
+            format!(
+                "the platform did not answer within {}: not the create, nor the check of its instance list. The instance may or may not have been made, so trying again is not known to be safe.\n  {detail}",
+                humantime::format_duration(budget)
+            )
+        }
+        _ => detail,
+    }
+}

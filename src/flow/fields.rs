@@ -50,15 +50,18 @@ pub fn items(fields: &[FieldSpec], values: &FormValues, advanced_open: bool) -> 
     items
 }
 
+/// Every field in screen order with the fold open, in force or not: the
+/// element's own fields, then the advanced ones.
+pub fn in_screen_order(fields: &[FieldSpec]) -> impl Iterator<Item = &FieldSpec> {
+    let own = fields.iter().filter(|f| !f.advanced);
+    own.chain(fields.iter().filter(|f| f.advanced))
+}
+
 /// The fields in force, in screen order with the fold open: the order in
 /// which `create` checks and asks for them.
 pub fn active_fields<'a>(fields: &'a [FieldSpec], values: &FormValues) -> Vec<&'a FieldSpec> {
-    items(fields, values, true)
-        .iter()
-        .filter_map(|i| match i {
-            FormItem::Field(k) => fields.iter().find(|f| f.key == *k),
-            _ => None,
-        })
+    in_screen_order(fields)
+        .filter(|f| form::is_active(f, values))
         .collect()
 }
 

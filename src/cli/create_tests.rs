@@ -1,0 +1,336 @@
+//! `create` run in-process, the way gh tests its login flow: a fake
+//! prompter, a fake browser and captured streams, against the built-in
+//! sandbox (`--sandbox`), with the real loopback listener.
+
+use super::console::{BrowserLauncher, Console, Prompter};
+use super::{create, CreateArgs, Failure, GlobalArgs};
+use crate::catalog::FieldSpec;
+use crate::exit;
+use serde_json::Value;
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+
+/// A stream the test reads while `create` writes it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Standard input fed line by line by the test; ends when the sender goes.
+struct Typed {
+    lines: mpsc::Receiver<String>,
+    pending: VecDeque<u8>,
+}
+
+impl Read for Typed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            match self.lines.recv() {
+                Ok(line) => self.pending.extend(format!("{line}\n").into_bytes()),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.pending.len());
+        for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
+            *slot = byte;
+        }
+        Ok(n)
+    }
+}
+
+/// Answers from a script, and remembers which fields it was asked for.
+struct Scripted {
+    answers: VecDeque<String>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl Prompter for Scripted {
+    fn ask_field(&mut self, field: &FieldSpec, _problem: Option<&str>) -> std::io::Result<String> {
+        self.asked.lock().unwrap().push(field.key.clone());
+        self.answers
+            .pop_front()
+            .ok_or_else(|| std::io::Error::other("no answer scripted"))
+    }
+    fn ask_line(&mut self, prompt: &str) -> std::io::Result<String> {
+        self.asked.lock().unwrap().push(prompt.to_string());
+        self.answers
+            .pop_front()
+            .ok_or_else(|| std::io::Error::other("no answer scripted"))
+    }
+    fn confirm(&mut self, _question: &str, _default_yes: bool) -> bool {
+        false
+    }
+}
+
+/// What the fake browser does with the authorization URL it is given.
+#[derive(Clone, Copy)]
+enum Person {
+    /// Allows, and the browser follows the redirect into the listener.
+    Allows,
+    /// Denies, and the browser follows the redirect into the listener.
+    Denies,
+    /// Allows, but the redirect page does not load: the address is pasted
+    /// on standard input instead (after a wrong paste).
+    AllowsAndPastes,
+}
+
+struct FakeBrowser {
+    person: Person,
+    opened: Arc<Mutex<Vec<String>>>,
+    paste: Mutex<Option<mpsc::Sender<String>>>,
+}
+
+impl BrowserLauncher for FakeBrowser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.opened.lock().unwrap().push(url.to_string());
+        let url = url.to_string();
+        let person = self.person;
+        let paste = self.paste.lock().unwrap().take();
+        tokio::spawn(async move {
+            let decision = match person {
+                Person::Denies => "deny",
+                _ => "allow",
+            };
+            let redirect = consent(&url, decision).await;
+            match (person, paste) {
+                (Person::AllowsAndPastes, Some(tx)) => {
+                    tx.send("not an address".into()).unwrap();
+                    tx.send(redirect).unwrap();
+                }
+                _ => {
+                    let status = http().get(&redirect).send().await.unwrap().status();
+                    assert_eq!(status, 302, "the listener takes the redirect");
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// Plays the person at the sandbox's consent page; returns where the
+/// provider redirects.
+async fn consent(authorize_url: &str, decision: &str) -> String {
+    let page = http().get(authorize_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let q = url::Url::parse(authorize_url).unwrap();
+    let get = |k: &str| {
+        q.query_pairs()
+            .find(|(a, _)| a == k)
+            .map(|(_, b)| b.into_owned())
+            .unwrap()
+    };
+    let mut decision_url = q.clone();
+    decision_url.set_path("/provider/oauth/decision");
+    decision_url
+        .query_pairs_mut()
+        .clear()
+        .append_pair("client_id", &get("client_id"))
+        .append_pair("redirect_uri", &get("redirect_uri"))
+        .append_pair("state", &get("state"))
+        .append_pair("decision", decision);
+    let resp = http().get(decision_url).send().await.unwrap();
+    assert_eq!(resp.status(), 302);
+    resp.headers()["location"].to_str().unwrap().to_string()
+}
+
+struct Run {
+    result: Result<i32, Failure>,
+    stdout: String,
+    stderr: String,
+    asked: Vec<String>,
+    opened: Vec<String>,
+}
+
+fn globals() -> GlobalArgs {
+    GlobalArgs {
+        sandbox: true,
+        base_url: None,
+        env: None,
+        callback_port: 0,
+        oauth_timeout: Duration::from_secs(60),
+        no_browser: false,
+        request_timeout: Duration::from_secs(30),
+        log_file: None,
+    }
+}
+
+async fn run(args: CreateArgs, terminal: bool, answers: &[&str], person: Person) -> Run {
+    let (paste_tx, paste_rx) = mpsc::channel();
+    let out = Captured::default();
+    let err = Captured::default();
+    let asked = Arc::new(Mutex::new(vec![]));
+    let opened = Arc::new(Mutex::new(vec![]));
+    let mut con = Console {
+        input: Box::new(Typed {
+            lines: paste_rx,
+            pending: VecDeque::new(),
+        }),
+        output: Box::new(out.clone()),
+        errors: Box::new(err.clone()),
+        input_is_terminal: terminal,
+        errors_is_terminal: terminal,
+        remote: false,
+        quiet_wait: Duration::from_secs(5),
+        prompter: Box::new(Scripted {
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            asked: asked.clone(),
+        }),
+        browser: Box::new(FakeBrowser {
+            person,
+            opened: opened.clone(),
+            paste: Mutex::new(Some(paste_tx)),
+        }),
+    };
+    let result = create::run(&globals(), &args, &mut con).await;
+    let asked = asked.lock().unwrap().clone();
+    let opened = opened.lock().unwrap().clone();
+    Run {
+        result,
+        stdout: out.text(),
+        stderr: err.text(),
+        asked,
+        opened,
+    }
+}
+
+fn created(run: &Run) -> Value {
+    assert_eq!(
+        run.result.as_ref().map_err(|f| &f.message).copied(),
+        Ok(exit::CREATED),
+        "stderr:\n{}",
+        run.stderr
+    );
+    let instance: Value = serde_json::from_str(&run.stdout).expect("stdout is the instance JSON");
+    assert!(instance["token"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(run.stderr.contains("Created instance"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains(instance["token"].as_str().unwrap()),
+        "the token stays off stderr"
+    );
+    instance
+}
+
+fn oauth2_args() -> CreateArgs {
+    CreateArgs {
+        element: Some("infusionsoftecommerce".into()),
+        name: Some("keap".into()),
+        sets: vec![
+            "oauth.api.key=client-id".into(),
+            "oauth.api.secret=@@client-secret".into(),
+        ],
+        ..CreateArgs::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_required_secret_is_asked_for_on_a_terminal() {
+    let args = CreateArgs {
+        element: Some("bigcommerce".into()),
+        name: Some("prompted".into()),
+        sets: vec![
+            "store.url=https://store-abc.mybigcommerce.com/api/v2/".into(),
+            "username=u".into(),
+        ],
+        ..CreateArgs::default()
+    };
+    let run = run(args, true, &["bc-api-token"], Person::Allows).await;
+    let instance = created(&run);
+    assert_eq!(run.asked, ["password"], "only the missing field is asked");
+    assert!(
+        run.stderr.contains("BigCommerce needs a few more settings"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("bc-api-token"), "{}", run.stderr);
+    assert_eq!(instance["name"], "prompted");
+    assert!(run.opened.is_empty(), "no browser for a basic element");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_terminal_a_missing_secret_fails_with_exit_2() {
+    let args = CreateArgs {
+        element: Some("bigcommerce".into()),
+        sets: vec![
+            "store.url=https://store-abc.mybigcommerce.com/api/v2/".into(),
+            "username=u".into(),
+        ],
+        ..CreateArgs::default()
+    };
+    let run = run(args, false, &[], Person::Allows).await;
+    let failure = run.result.unwrap_err();
+    assert_eq!(failure.code, exit::INVALID_INPUT);
+    assert!(
+        failure.message.contains("--set password="),
+        "{}",
+        failure.message
+    );
+    assert!(run.asked.is_empty());
+    assert!(run.stdout.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oauth2_through_the_browser_and_the_real_listener() {
+    let run = run(oauth2_args(), false, &[], Person::Allows).await;
+    let instance = created(&run);
+    assert_eq!(run.opened.len(), 1, "one browser launch");
+    assert!(
+        run.opened[0].contains("/provider/oauth/authorize"),
+        "{:?}",
+        run.opened
+    );
+    assert!(
+        run.stderr
+            .contains("Waiting for the redirect to http://127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(instance["name"], "keap");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pasted_redirect_address_is_taken_after_a_wrong_one() {
+    let run = run(oauth2_args(), false, &[], Person::AllowsAndPastes).await;
+    created(&run);
+    assert!(
+        run.stderr.contains("That is not the redirected address"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denial_exits_4_and_creates_nothing() {
+    let run = run(oauth2_args(), false, &[], Person::Denies).await;
+    let failure = run.result.unwrap_err();
+    assert_eq!(failure.code, exit::OAUTH_FAILED);
+    assert!(
+        failure.message.contains("denied") && failure.message.contains("nothing was created"),
+        "{}",
+        failure.message
+    );
+    assert!(run.stdout.is_empty());
+}
