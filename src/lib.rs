@@ -11,6 +11,9 @@ pub mod form;
 pub mod html;
 pub mod log;
 pub mod oauth;
-pub mod sandbox;
 pub mod secret;
 pub mod tui;
+
+/// The platform emulator behind `--sandbox` and `ce-wizard sandbox`, a crate
+/// of its own (`crates/sandbox`).
+pub use ce_sandbox as sandbox;

@@ -1,11 +1,10 @@
 //! Routing: which endpoint a path names, which methods it takes, whether it
 //! needs the account secrets, and the small read-only handlers.
 
-use super::http::{parse_authorization, percent_decode, secrets_match, Request, Response};
-use super::{instances, provider, State};
+use crate::http::{parse_authorization, percent_decode, secrets_match, Request, Response};
+use crate::state::State;
+use crate::{instances, provider};
 use serde_json::Value;
-
-pub const BASE_PATH: &str = "/elements/api-v2";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Route {
@@ -99,13 +98,13 @@ pub fn handle(state: &State, req: &Request) -> Response {
     }
     match (route, req.method.as_str()) {
         (Route::Elements, _) => elements(state, req),
-        (Route::Element(key), _) => match state.catalog.find(&key) {
-            Some(element) => Response::json(200, &element.detail()),
-            None => no_such_element(&key),
+        (Route::Element(key), _) => match state.element(&key) {
+            Ok(element) => Response::json(200, &element.detail()),
+            Err(refusal) => refusal,
         },
-        (Route::ElementConfiguration(key), _) => match state.catalog.find(&key) {
-            Some(element) => Response::json(200, &element.configuration()),
-            None => no_such_element(&key),
+        (Route::ElementConfiguration(key), _) => match state.element(&key) {
+            Ok(element) => Response::json(200, &element.configuration()),
+            Err(refusal) => refusal,
         },
         (Route::OauthUrl(key), _) => provider::oauth_url(state, &key, req),
         (Route::OauthToken(key), _) => provider::oauth_token(state, &key, req),
@@ -134,7 +133,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
 /// `GET /elements`, with an `ETag`; a client that already holds this list
 /// (`If-None-Match`) gets a bodiless 304.
 fn elements(state: &State, req: &Request) -> Response {
-    let (body, etag) = state.catalog.listing();
+    let (body, etag) = state.catalog().listing();
     let headers = vec![("ETag", etag.to_string())];
     if req
         .header("if-none-match")
@@ -161,13 +160,6 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
     if_none_match
         .split(',')
         .any(|t| t.trim() == "*" || bare(t) == bare(etag))
-}
-
-pub fn no_such_element(key_or_id: &str) -> Response {
-    Response::error(
-        404,
-        format!("No element found with key or id '{key_or_id}'"),
-    )
 }
 
 fn check_secrets(state: &State, req: &Request) -> Result<(), Response> {

@@ -3,7 +3,7 @@
 //!
 //! Handlers work on these types rather than on `tiny_http` ones so that the
 //! routing can be unit-tested without a socket, and so that the one place
-//! that turns a socket request into a response (`super::serve`) is the only
+//! that turns a socket request into a response (`crate::serve`) is the only
 //! place that knows about `tiny_http`.
 
 use serde_json::{json, Value};
@@ -11,6 +11,9 @@ use std::io::Read;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
 use url::form_urlencoded;
+
+/// Where the platform API lives on the sandbox's port.
+pub const BASE_PATH: &str = "/elements/api-v2";
 
 /// Largest request body accepted. The biggest legitimate body (an instance
 /// with a few dozen configuration entries) is a few KiB; the bound keeps a

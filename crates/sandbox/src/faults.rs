@@ -5,11 +5,12 @@
 //! A [`Fault`] is a kind of misbehaviour, optionally scoped to a method and a
 //! path, for the next N matching calls or for all of them. The first fault
 //! that matches a request is used (and its count spent); requests no fault
-//! matches are answered normally. `super::serve` asks [`Injector::plan`] what
+//! matches are answered normally. `crate::serve` asks [`Injector::plan`] what
 //! to do before handling a request and calls [`send_cut`] instead of
 //! answering when the plan says so.
 
-use super::http::{self, Response};
+use crate::http::{self, Response};
+use crate::sync::lock;
 use serde_json::json;
 use std::fmt;
 use std::io::Write;
@@ -87,7 +88,7 @@ impl Fault {
         let path_ok = self.path.as_deref().is_none_or(|p| {
             let p = p.trim_end_matches('/');
             let path = path.trim_end_matches('/');
-            path == p || path.strip_prefix(super::routes::BASE_PATH) == Some(p)
+            path == p || path.strip_prefix(http::BASE_PATH) == Some(p)
         });
         method_ok && path_ok && self.times != Some(0)
     }
@@ -230,7 +231,7 @@ impl Faults {
 }
 
 /// What `serve` does with one request.
-pub(super) enum Plan {
+pub(crate) enum Plan {
     /// Handle it and answer normally.
     Handle,
     /// Handle it, then send only the head of the answer and break it off.
@@ -246,7 +247,7 @@ pub(super) enum Plan {
 /// The live faults of one sandbox, and the wake-up for requests held by a
 /// delay or a hang when the sandbox stops.
 #[derive(Default)]
-pub(super) struct Injector {
+pub(crate) struct Injector {
     faults: Mutex<Vec<Fault>>,
     stopping: Mutex<bool>,
     wake: Condvar,
@@ -261,16 +262,16 @@ impl Injector {
     }
 
     pub fn set(&self, faults: Faults) {
-        *super::lock(&self.faults) = faults.0;
+        *lock(&self.faults) = faults.0;
     }
 
     pub fn current(&self) -> Faults {
-        Faults(super::lock(&self.faults).clone())
+        Faults(lock(&self.faults).clone())
     }
 
     /// Wakes every held request; from now on none is held.
     pub fn stop(&self) {
-        *super::lock(&self.stopping) = true;
+        *lock(&self.stopping) = true;
         self.wake.notify_all();
     }
 
@@ -278,7 +279,7 @@ impl Injector {
     /// delay, a hang) until the fault's time is up or the sandbox stops.
     pub fn plan(&self, method: &str, path: &str) -> Plan {
         let kind = {
-            let mut faults = super::lock(&self.faults);
+            let mut faults = lock(&self.faults);
             let Some(fault) = faults.iter_mut().find(|f| f.matches(method, path)) else {
                 return Plan::Handle;
             };
@@ -332,7 +333,7 @@ impl Injector {
     /// when the wait ran its course.
     fn hold(&self, limit: Option<Duration>) -> bool {
         let deadline = limit.map(|d| Instant::now() + d);
-        let mut stopping = super::lock(&self.stopping);
+        let mut stopping = lock(&self.stopping);
         while !*stopping {
             match deadline {
                 Some(at) => {
@@ -363,7 +364,7 @@ impl Injector {
 /// the client has the head, reads what came of the body, and then fails the
 /// read, exactly where a dropped connection would make it fail, and closes
 /// the connection itself.
-pub(super) fn send_cut(raw: tiny_http::Request, response: &Response, body_part: usize) {
+pub(crate) fn send_cut(raw: tiny_http::Request, response: &Response, body_part: usize) {
     let part = &response.body[..body_part.min(response.body.len())];
     let mut wire = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nTransfer-Encoding: chunked\r\n",

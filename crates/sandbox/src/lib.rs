@@ -1,6 +1,8 @@
-//! The embedded Cloud Elements sandbox: a local emulator of the platform API
-//! (`docs/cloud-elements-api.md`) for the bundled elements, with a fake
-//! OAuth 2 provider, on 127.0.0.1 only.
+//! The Cloud Elements sandbox: a local emulator of the platform API
+//! (`docs/cloud-elements-api.md`) with a fake OAuth provider, on 127.0.0.1
+//! only. It knows the platform and nothing of any client: its five seed
+//! elements are defined the way the platform defines them (`elements/`), so
+//! its answers can judge a client's own element specs.
 //!
 //! It serves three uses: `ce-wizard sandbox` (a standalone server, see
 //! [`serve_forever`]), `--sandbox` runs of the wizard (started in-process on
@@ -11,34 +13,40 @@
 //! read in full (bounded), handed to `routes::handle` and answered.
 
 mod catalog;
+mod element;
 mod faults;
 mod generate;
+mod html;
 mod http;
 mod instances;
 mod provider;
 mod routes;
+mod secret;
+mod seeds;
+mod state;
 mod store;
+mod sync;
 
 pub use faults::{Fault, FaultKind, Faults, SYNTAX as FAULT_SYNTAX};
 pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
+pub use instances::MISSING_CONFIG_PREFIX;
+pub use state::RequestRecord;
 
-use crate::secret::Secret;
 use http::{ReadError, Request, Response, MAX_BODY_BYTES};
+use secret::Secret;
+use state::State;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use sync::lock;
 
 pub const DEMO_USER_SECRET: &str = "sandbox-user-secret";
 pub const DEMO_ORG_SECRET: &str = "sandbox-org-secret";
-/// How the message of a 400 for missing configuration starts; the missing
-/// keys follow, joined by ", ", in the order of the element's spec.
-pub const MISSING_CONFIG_PREFIX: &str =
-    "The following required configuration entries are missing: ";
 
 /// Enough for a browser, the wizard and a test talking at once.
 const WORKERS: usize = 4;
@@ -73,47 +81,12 @@ impl fmt::Debug for SandboxOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SandboxOptions")
             .field("port", &self.port)
-            .field("user_secret", &crate::secret::REDACTED)
-            .field("org_secret", &crate::secret::REDACTED)
+            .field("user_secret", &secret::REDACTED)
+            .field("org_secret", &secret::REDACTED)
             .field("log_requests", &self.log_requests)
             .field("faults", &self.faults)
             .finish()
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct RequestRecord {
-    pub method: String,
-    /// Without the query string.
-    pub path: String,
-    pub status: u16,
-}
-
-/// What the handlers share.
-struct State {
-    port: u16,
-    user_secret: Secret,
-    org_secret: Secret,
-    catalog: catalog::Catalog,
-    store: Mutex<store::Store>,
-    records: Mutex<Vec<RequestRecord>>,
-    log_requests: bool,
-    faults: faults::Injector,
-}
-
-impl State {
-    fn store(&self) -> MutexGuard<'_, store::Store> {
-        lock(&self.store)
-    }
-}
-
-/// A panicking handler must not take the whole sandbox down with a
-/// poisoned lock; the data behind it stays consistent because every update
-/// is a single push, insert or remove.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A running sandbox. Dropping it stops the server threads.
@@ -137,16 +110,14 @@ impl Sandbox {
         let server = tiny_http::Server::from_listener(listener, None).map_err(|e| {
             io::Error::other(format!("the sandbox cannot start on port {port}: {e}"))
         })?;
-        let state = Arc::new(State {
+        let state = Arc::new(State::new(
             port,
-            user_secret: Secret::new(opts.user_secret),
-            org_secret: Secret::new(opts.org_secret),
-            catalog: catalog::Catalog::sandbox(),
-            store: Mutex::new(store::Store::default()),
-            records: Mutex::new(Vec::new()),
-            log_requests: opts.log_requests,
-            faults: faults::Injector::new(opts.faults),
-        });
+            Secret::new(opts.user_secret),
+            Secret::new(opts.org_secret),
+            store::Store::default(),
+            opts.log_requests,
+            faults::Injector::new(opts.faults),
+        ));
         let mut sandbox = Sandbox {
             state,
             server: Arc::new(server),
@@ -171,7 +142,7 @@ impl Sandbox {
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}{}", self.port(), routes::BASE_PATH)
+        format!("http://127.0.0.1:{}{}", self.port(), http::BASE_PATH)
     }
 
     pub fn user_secret(&self) -> &str {
@@ -382,11 +353,11 @@ fn banner(sandbox: &Sandbox) -> String {
             "<the organization secret you set>",
         )
     };
-    let all = sandbox.state.catalog.elements();
+    let all = sandbox.state.catalog().elements();
     let elements: Vec<&str> = all
         .iter()
-        .filter(|e| e.spec.bundled)
-        .map(|e| e.spec.key.as_str())
+        .filter(|e| e.is_seed())
+        .map(|e| e.facts.key.as_str())
         .collect();
     let elements = format!(
         "{} and {} generated ones (ce-wizard elements lists them)",

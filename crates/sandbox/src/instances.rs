@@ -1,16 +1,21 @@
 //! `POST /instances`: checks a create request the way the platform does and
 //! stores the instance it answers with.
 
-use super::catalog::Element;
-use super::http::secrets_match;
-use super::http::{is_json_content_type, random_bytes, Request, Response};
-use super::store::{rfc3339, IssuedCode, RequestToken};
-use super::{State, MISSING_CONFIG_PREFIX};
-use crate::catalog::AuthKind;
+use crate::catalog::Element;
+use crate::element::Auth;
+use crate::http::secrets_match;
+use crate::http::{is_json_content_type, random_bytes, Request, Response};
+use crate::state::State;
+use crate::store::{rfc3339, IssuedCode, RequestToken};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::time::{Instant, SystemTime};
+
+/// How the message of a 400 for missing configuration starts; the missing
+/// keys follow, joined by ", ", in the order of the element's metadata.
+pub const MISSING_CONFIG_PREFIX: &str =
+    "The following required configuration entries are missing: ";
 
 pub fn create(state: &State, req: &Request) -> Response {
     match try_create(state, req) {
@@ -35,14 +40,14 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
     if !element.active {
         return Err(bad(format!(
             "Element '{}' is not active: instances of it cannot be created",
-            element.spec.key
+            element.facts.key
         )));
     }
 
     // The code is spent as soon as it is presented, whatever goes wrong
     // below, as a provider's token endpoint would spend it.
     let presented = match provider_code(&body)? {
-        Some(code) if element.spec.auth == AuthKind::Oauth2 => {
+        Some(code) if element.facts.auth == Auth::Oauth2 => {
             match state.store().redeem_code(code, Instant::now()) {
                 Some(issued) => Code::Issued(issued),
                 None => Code::Refused,
@@ -51,8 +56,8 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         _ => Code::Absent,
     };
     // So is an OAuth 1 request token.
-    let oauth1 = match element.spec.auth {
-        AuthKind::Oauth1 => oauth1_grant(state, &body)?,
+    let oauth1 = match element.facts.auth {
+        Auth::Oauth1 => oauth1_grant(state, &body)?,
         _ => None,
     };
 
@@ -70,14 +75,14 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         )));
     }
 
-    match element.spec.auth {
-        AuthKind::Oauth2 => check_code(&element.spec.key, presented, &configuration)?,
-        AuthKind::Oauth1 => check_oauth1(&element.spec.key, oauth1, &configuration)?,
-        AuthKind::Basic | AuthKind::Custom => {}
+    match element.facts.auth {
+        Auth::Oauth2 => check_code(&element.facts.key, presented, &configuration)?,
+        Auth::Oauth1 => check_oauth1(&element.facts.key, oauth1, &configuration)?,
+        Auth::Basic | Auth::Custom => {}
     }
 
     let name = match body.get("name") {
-        None | Some(Value::Null) => element.spec.name.clone(),
+        None | Some(Value::Null) => element.facts.name.clone(),
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         Some(_) => return Err(bad("name must be a non-empty string")),
     };
@@ -137,10 +142,7 @@ fn find_element<'s>(state: &'s State, body: &Map<String, Value>) -> Result<&'s E
         Some(Value::String(k)) if !k.trim().is_empty() => k,
         Some(_) => return Err(bad("element.key must be a non-empty string")),
     };
-    state
-        .catalog
-        .find(key)
-        .ok_or_else(|| super::routes::no_such_element(key))
+    state.element(key)
 }
 
 /// What an OAuth 1 create request presents: the request token as the
