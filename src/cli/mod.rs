@@ -142,6 +142,10 @@ pub struct SandboxArgs {
     /// E.g. --fault 503,times=2 --fault drop-after-create
     #[arg(long = "fault", value_name = "FAULT", verbatim_doc_comment)]
     pub faults: Vec<crate::sandbox::Fault>,
+    /// Start with N instances over the five seed elements, a few of them invalid and a few
+    /// disabled: the same account on every start.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub instances: usize,
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -198,6 +202,7 @@ pub fn main() -> i32 {
             port: a.port,
             log_requests: true,
             faults: crate::sandbox::Faults(a.faults.clone()),
+            instances: a.instances,
             ..Default::default()
         }) {
             Ok(()) => 0,

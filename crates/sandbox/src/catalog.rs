@@ -241,6 +241,19 @@ impl Element {
         }
     }
 
+    /// The keys of its secret (`PASSWORD`) entries.
+    pub fn secret_keys(&self) -> Vec<String> {
+        let configuration = self.configuration();
+        configuration
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|e| e["type"] == "PASSWORD")
+            .filter_map(|e| e["key"].as_str().map(str::to_string))
+            .collect()
+    }
+
     /// The `element` block stored inside an instance.
     pub fn instance_block(&self) -> Value {
         let f = &self.facts;

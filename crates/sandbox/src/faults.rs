@@ -41,6 +41,22 @@ pub enum FaultKind {
     /// Handles the request (so `POST /instances` stores the instance), sends
     /// the head of its answer, and breaks the answer off before the body.
     DropAfterHandling,
+    /// The instance the call goes through (by its `Element` token) turns
+    /// invalid, its provider refusing its credentials from now on (a
+    /// revoked or expired grant), then the call is handled.
+    Invalidate,
+    /// The instance the call goes through is disabled, then the call is
+    /// handled.
+    Disable,
+}
+
+impl FaultKind {
+    /// Whether it changes the instance a call goes through rather than the
+    /// answer; unscoped, such a fault applies to calls through an instance
+    /// (`/hubs/...`) only.
+    fn marks_instance(&self) -> bool {
+        matches!(self, FaultKind::Invalidate | FaultKind::Disable)
+    }
 }
 
 /// One fault and where it applies.
@@ -85,20 +101,30 @@ impl Fault {
             .method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method));
-        let path_ok = self.path.as_deref().is_none_or(|p| {
-            let p = p.trim_end_matches('/');
-            let path = path.trim_end_matches('/');
-            path == p || path.strip_prefix(http::BASE_PATH) == Some(p)
-        });
+        let path_ok = match self.path.as_deref() {
+            Some(p) => {
+                let p = p.trim_end_matches('/');
+                let path = path.trim_end_matches('/');
+                path == p || path.strip_prefix(http::BASE_PATH) == Some(p)
+            }
+            None => {
+                !self.kind.marks_instance()
+                    || path
+                        .strip_prefix(http::BASE_PATH)
+                        .is_some_and(|rest| rest.starts_with("/hubs/"))
+            }
+        };
         method_ok && path_ok && self.times != Some(0)
     }
 }
 
 /// The command-line form, e.g. `503,times=2`, `429:5`, `delay:1500`,
-/// `hang,method=POST,path=/instances`, `drop-after-create`.
+/// `hang,method=POST,path=/instances`, `drop-after-create`, `invalidate,times=1`.
 pub const SYNTAX: &str = "KIND[,times=N][,method=M][,path=P] where KIND is 500, 502, 503, 504 \
-     (any 5xx), 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS] or \
-     drop-after-create (POST /instances unless a method or path is given)";
+     (any 5xx), 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], \
+     drop-after-create (POST /instances unless a method or path is given), invalidate or \
+     disable (the instance a call through it names by its token; calls under /hubs unless a \
+     path is given)";
 
 impl FromStr for Fault {
     type Err = String;
@@ -144,6 +170,8 @@ impl FromStr for Fault {
                 200
             }),
             "drop-after-create" => no_arg(FaultKind::DropAfterHandling)?,
+            "invalidate" => no_arg(FaultKind::Invalidate)?,
+            "disable" => no_arg(FaultKind::Disable)?,
             _ => return Err(format!("unknown fault '{kind_text}'; expected {SYNTAX}")),
         };
         let mut fault = Fault::new(kind);
@@ -190,8 +218,13 @@ impl fmt::Display for Fault {
             FaultKind::DropAfterHandling => {
                 f.write_str("handle, then break the answer off before its body")?
             }
+            FaultKind::Invalidate => f.write_str("make the calling instance invalid")?,
+            FaultKind::Disable => f.write_str("disable the calling instance")?,
         }
         match (&self.method, &self.path) {
+            (None, None) if self.kind.marks_instance() => {
+                f.write_str(" on every call through an instance")?
+            }
             (None, None) => f.write_str(" on every call")?,
             (m, p) => write!(
                 f,
@@ -242,6 +275,15 @@ pub(crate) enum Plan {
     Cut(Response),
     /// Send nothing: the sandbox stopped while the fault held the request.
     Abandon,
+    /// Change the instance the call goes through, then handle it.
+    Mark(Mark),
+}
+
+/// What happens to the instance behind a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Invalid,
+    Disabled,
 }
 
 /// The live faults of one sandbox, and the wake-up for requests held by a
@@ -326,6 +368,8 @@ impl Injector {
                     .to_string(),
             )),
             FaultKind::DropAfterHandling => Plan::HandleThenCut,
+            FaultKind::Invalidate => Plan::Mark(Mark::Invalid),
+            FaultKind::Disable => Plan::Mark(Mark::Disabled),
         }
     }
 
@@ -429,9 +473,36 @@ mod tests {
             "503,path=x",
             "503,color=red",
             "html:99",
+            "invalidate:1",
+            "disable:x",
         ] {
             assert!(bad.parse::<Fault>().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn instance_faults_apply_to_calls_through_an_instance() {
+        let f: Fault = "invalidate,times=1".parse().unwrap();
+        assert_eq!(f, Fault::new(FaultKind::Invalidate).times(1));
+        assert!(f.matches("GET", "/elements/api-v2/hubs/ecommerce/orders"));
+        assert!(!f.matches("GET", "/elements/api-v2/instances"));
+        assert!(!f.matches("POST", "/elements/api-v2/instances"));
+        let g: Fault = "disable,path=/instances/enabled".parse().unwrap();
+        assert!(g.matches("PUT", "/elements/api-v2/instances/enabled"));
+        assert!(!g.matches("GET", "/elements/api-v2/hubs/ecommerce/orders"));
+        assert_eq!(
+            Fault::new(FaultKind::Invalidate).to_string(),
+            "make the calling instance invalid on every call through an instance"
+        );
+        let injector = Injector::new(Faults::one(f));
+        assert!(matches!(
+            injector.plan("GET", "/elements/api-v2/hubs/ecommerce/orders"),
+            Plan::Mark(Mark::Invalid)
+        ));
+        assert!(matches!(
+            injector.plan("GET", "/elements/api-v2/hubs/ecommerce/orders"),
+            Plan::Handle
+        ));
     }
 
     #[test]

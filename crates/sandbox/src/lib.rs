@@ -12,13 +12,17 @@
 //! A few worker threads take requests from `tiny_http`; each request is
 //! read in full (bounded), handed to `routes::handle` and answered.
 
+mod account;
 mod catalog;
 mod element;
 mod faults;
 mod generate;
 mod html;
 mod http;
+mod hubs;
+mod instance;
 mod instances;
+mod lifecycle;
 mod provider;
 mod routes;
 mod secret;
@@ -27,6 +31,7 @@ mod state;
 mod store;
 mod sync;
 
+pub use account::{SEEDED_DISABLED_EVERY, SEEDED_INVALID_EVERY};
 pub use faults::{Fault, FaultKind, Faults, SYNTAX as FAULT_SYNTAX};
 pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
 pub use instances::MISSING_CONFIG_PREFIX;
@@ -62,6 +67,10 @@ pub struct SandboxOptions {
     pub log_requests: bool,
     /// Misbehaviour on purpose (see [`Fault`]); none by default.
     pub faults: Faults,
+    /// Instances the account starts with, spread over the seed elements, a
+    /// few of them invalid and a few disabled (see [`SEEDED_INVALID_EVERY`]);
+    /// the same ones on every start.
+    pub instances: usize,
 }
 
 impl Default for SandboxOptions {
@@ -72,6 +81,7 @@ impl Default for SandboxOptions {
             org_secret: DEMO_ORG_SECRET.to_string(),
             log_requests: false,
             faults: Faults::none(),
+            instances: 0,
         }
     }
 }
@@ -85,6 +95,7 @@ impl fmt::Debug for SandboxOptions {
             .field("org_secret", &secret::REDACTED)
             .field("log_requests", &self.log_requests)
             .field("faults", &self.faults)
+            .field("instances", &self.instances)
             .finish()
     }
 }
@@ -114,7 +125,7 @@ impl Sandbox {
             port,
             Secret::new(opts.user_secret),
             Secret::new(opts.org_secret),
-            store::Store::default(),
+            account::seeded(opts.instances),
             opts.log_requests,
             faults::Injector::new(opts.faults),
         ));
@@ -156,7 +167,11 @@ impl Sandbox {
     /// The stored instances, oldest first, exactly as `GET /instances`
     /// answers them.
     pub fn instances(&self) -> Vec<serde_json::Value> {
-        self.state.store().instances().to_vec()
+        let store = self.state.store();
+        store
+            .instances()
+            .map(|i| self.state.render(i, false))
+            .collect()
     }
 
     /// Every request answered so far, in order.
@@ -263,6 +278,10 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
                 return;
             }
             faults::Plan::Abandon => return,
+            faults::Plan::Mark(mark) => {
+                mark_caller(state, &raw, mark);
+                (false, handle(state, &method, &target, &mut raw))
+            }
         };
     // Recorded before answering: a client that has its answer must find
     // the request in `requests()`.
@@ -272,6 +291,29 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
     } else {
         // A client that hung up needs no answer.
         let _ = respond(raw, response);
+    }
+}
+
+/// Applies an instance fault to the instance whose `Element` token the
+/// call carries; a call without one (or with an unknown one) is left alone
+/// and answered as usual.
+fn mark_caller(state: &State, raw: &tiny_http::Request, mark: faults::Mark) {
+    let Some(header) = raw
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("authorization"))
+    else {
+        return;
+    };
+    let Some(token) = http::parse_authorization(header.value.as_str()).and_then(|c| c.element)
+    else {
+        return;
+    };
+    if let Some(instance) = state.store().by_token(token) {
+        match mark {
+            faults::Mark::Invalid => instance.valid = false,
+            faults::Mark::Disabled => instance.disabled = true,
+        }
     }
 }
 
@@ -364,11 +406,16 @@ fn banner(sandbox: &Sandbox) -> String {
         elements.join(", "),
         all.len() - elements.len()
     );
+    let instances = match sandbox.state.store().instances().count() {
+        0 => "none yet".to_string(),
+        n => format!("{n} seeded, a few of them invalid or disabled (GET /instances lists them)"),
+    };
     format!(
         "Cloud Elements sandbox listening on {base}\n\
          \x20 user secret:          {user}\n\
          \x20 organization secret:  {org}\n\
          \x20 elements:             {}\n\
+         \x20 instances:            {}\n\
          \x20 fake OAuth provider:  http://127.0.0.1:{}{}\n\
          \n\
          Point ce-wizard at it from another terminal:\n\
@@ -377,6 +424,7 @@ fn banner(sandbox: &Sandbox) -> String {
          \n\
          Requests are logged below. Press Ctrl-C to stop.",
         elements,
+        instances,
         sandbox.port(),
         provider::AUTHORIZE_PATH,
     )
@@ -411,6 +459,13 @@ mod tests {
         )));
         assert!(text.contains(&format!("ce-wizard create --base-url {}", demo.base_url())));
         assert!(text.contains("infusionsoftecommerce"));
+        assert!(text.contains("instances:            none yet"));
+        let seeded = Sandbox::start(SandboxOptions {
+            instances: 30,
+            ..SandboxOptions::default()
+        })
+        .unwrap();
+        assert!(banner(&seeded).contains("instances:            30 seeded"));
 
         let custom = Sandbox::start(SandboxOptions {
             user_secret: "my-own-user-secret".into(),

@@ -3,8 +3,7 @@
 
 use crate::http::{parse_authorization, percent_decode, secrets_match, Request, Response};
 use crate::state::State;
-use crate::{instances, provider};
-use serde_json::Value;
+use crate::{hubs, instances, lifecycle, provider};
 
 #[derive(Debug, PartialEq, Eq)]
 enum Route {
@@ -14,7 +13,9 @@ enum Route {
     OauthUrl(String),
     OauthToken(String),
     Instances,
+    InstancesEnabled,
     Instance(String),
+    Hub(String, String),
     Authorize,
     Decision,
     AuthorizeOauth1,
@@ -38,7 +39,9 @@ impl Route {
                 ["elements", key, "oauth", "url"] => Route::OauthUrl(key.to_string()),
                 ["elements", key, "oauth", "token"] => Route::OauthToken(key.to_string()),
                 ["instances"] => Route::Instances,
+                ["instances", "enabled"] => Route::InstancesEnabled,
                 ["instances", id] => Route::Instance(id.to_string()),
+                ["hubs", hub, resource] => Route::Hub(hub.to_string(), resource.to_string()),
                 _ => return None,
             },
             ["provider", "oauth", "authorize"] => Route::Authorize,
@@ -52,7 +55,8 @@ impl Route {
     fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::Instances => &["GET", "POST"],
-            Route::Instance(_) => &["GET", "DELETE"],
+            Route::Instance(_) => &["GET", "PATCH", "PUT", "DELETE"],
+            Route::InstancesEnabled => &["PUT", "DELETE"],
             _ => &["GET"],
         }
     }
@@ -109,20 +113,13 @@ pub fn handle(state: &State, req: &Request) -> Response {
         (Route::OauthUrl(key), _) => provider::oauth_url(state, &key, req),
         (Route::OauthToken(key), _) => provider::oauth_token(state, &key, req),
         (Route::Instances, "POST") => instances::create(state, req),
-        (Route::Instances, _) => {
-            Response::json(200, &Value::Array(state.store().instances().to_vec()))
-        }
-        (Route::Instance(id), method) => {
-            let found = match id.parse::<u64>() {
-                Ok(n) if method == "DELETE" => state.store().remove_instance(n),
-                Ok(n) => state.store().instance(n).cloned(),
-                Err(_) => None,
-            };
-            match found {
-                Some(instance) => Response::json(200, &instance),
-                None => Response::error(404, format!("No instance found with id '{id}'")),
-            }
-        }
+        (Route::Instances, _) => lifecycle::list(state, req),
+        (Route::InstancesEnabled, method) => lifecycle::set_enabled(state, req, method == "PUT"),
+        (Route::Instance(id), "PATCH") => lifecycle::patch(state, &id, req),
+        (Route::Instance(id), "PUT") => lifecycle::put(state, &id, req),
+        (Route::Instance(id), "DELETE") => lifecycle::delete(state, &id),
+        (Route::Instance(id), _) => lifecycle::get(state, &id),
+        (Route::Hub(hub, resource), _) => hubs::read(state, req, &hub, &resource),
         (Route::Authorize, _) => provider::authorize(req),
         (Route::Decision, _) => provider::decision(state, req),
         (Route::AuthorizeOauth1, _) => provider::authorize_oauth1(state, req),
@@ -217,6 +214,14 @@ mod tests {
             r("/elements/api-v2/instances/1000"),
             Some(Route::Instance("1000".into()))
         );
+        assert_eq!(
+            r("/elements/api-v2/instances/enabled"),
+            Some(Route::InstancesEnabled)
+        );
+        assert_eq!(
+            r("/elements/api-v2/hubs/ecommerce/orders"),
+            Some(Route::Hub("ecommerce".into(), "orders".into()))
+        );
         assert_eq!(r("/provider/oauth/authorize"), Some(Route::Authorize));
         assert_eq!(r("/provider/oauth/decision"), Some(Route::Decision));
         assert_eq!(
@@ -244,6 +249,8 @@ mod tests {
         assert!(Route::Elements.needs_secrets());
         assert!(Route::Instances.needs_secrets());
         assert!(Route::Instance("1".into()).needs_secrets());
+        assert!(Route::InstancesEnabled.needs_secrets());
+        assert!(Route::Hub("ecommerce".into(), "orders".into()).needs_secrets());
         assert!(!Route::OauthUrl("x".into()).needs_secrets());
         assert!(!Route::Authorize.needs_secrets());
         assert!(!Route::Decision.needs_secrets());

@@ -5,9 +5,11 @@
 use crate::catalog::{Catalog, Element};
 use crate::faults::Injector;
 use crate::http::Response;
+use crate::instance::Instance;
 use crate::secret::Secret;
 use crate::store::Store;
 use crate::sync::lock;
+use serde_json::{json, Value};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 #[derive(Debug, Clone)]
@@ -69,5 +71,21 @@ impl State {
                 format!("No element found with key or id '{key_or_id}'"),
             )
         })
+    }
+
+    /// An instance's JSON, with its element's block; with `masked`, the
+    /// values of the element's `PASSWORD` entries are hidden.
+    pub fn render(&self, instance: &Instance, masked: bool) -> Value {
+        match self.catalog().find(&instance.element_key) {
+            Some(element) => {
+                let secret = if masked {
+                    element.secret_keys()
+                } else {
+                    Vec::new()
+                };
+                instance.to_json(element.instance_block(), &|k| secret.iter().any(|s| s == k))
+            }
+            None => instance.to_json(json!({ "key": instance.element_key }), &|_| masked),
+        }
     }
 }
