@@ -5,8 +5,9 @@
 mod common;
 
 use ce_wizard::api::{Client, CreateInstance, Credentials, ElementRef};
-use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
+use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
 use ce_wizard::secret::Secret;
+use common::browser::consent;
 use common::cli::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -326,4 +327,199 @@ fn help_lists_exit_code_5() {
     for sub in ["list", "show", "test", "update", "reauth", "delete"] {
         assert!(out.stdout.contains(sub), "{sub}: {}", out.stdout);
     }
+}
+
+/// A sandbox whose account holds `n` seeded instances: the third (an
+/// Infusionsoft one) invalid, the fifth (WooCommerce) disabled.
+fn seeded(n: usize) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        instances: n,
+        ..SandboxOptions::default()
+    })
+    .unwrap()
+}
+
+fn id_named(sb: &Sandbox, name: &str) -> i64 {
+    sb.instances()
+        .into_iter()
+        .find(|i| i["name"] == name)
+        .and_then(|i| i["id"].as_i64())
+        .unwrap_or_else(|| panic!("no instance {name}"))
+}
+
+#[test]
+fn every_page_is_listed_and_a_name_is_found_on_the_last() {
+    let sb = seeded(450);
+    let out = instances(&sb, &["list", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listed: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 450);
+    assert_eq!(sb.count("GET", INSTANCES), 3, "three pages of 200");
+    assert!(out.stderr.contains("450 instances."), "{}", out.stderr);
+
+    let out = instances(&sb, &["show", "WooCommerce store 00450"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("WooCommerce store 00450"));
+}
+
+#[test]
+fn test_says_works_broken_or_disabled_with_what_to_do() {
+    let sb = seeded(5);
+    let works = id_named(&sb, "Ecwid store 00002");
+    let out = instances(&sb, &["test", &works.to_string()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("works"), "{}", out.stdout);
+    assert_eq!(sb.count("GET", "/elements/api-v2/hubs/ecommerce/orders"), 1);
+
+    let broken = id_named(&sb, "Infusionsoft store 00003");
+    let token = stored(&sb, broken).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = instances(&sb, &["test", "Infusionsoft store 00003"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stdout.contains("broken"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("invalid_grant"),
+        "the provider's words: {}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("ce-wizard instances reauth {broken}")),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains(&token) && !out.stderr.contains(&token));
+
+    let out = instances(&sb, &["test", "WooCommerce store 00005"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stdout.contains("disabled"), "{}", out.stdout);
+}
+
+#[test]
+fn create_exits_5_when_the_new_instance_is_refused_and_says_what_to_do() {
+    let sb = sandbox();
+    // The provider refuses the instance from its first call on.
+    sb.set_faults(Faults::one(Fault::new(FaultKind::Invalidate)));
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--element", "ecwid", "--name", "refused"])
+        .args([
+            "--set",
+            "ecwid.store.id=1003",
+            "--set",
+            "ecwid.order.key=ok",
+        ])
+        .args(["--set", "ecwid.product.key=pk"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let printed: Value = serde_json::from_str(&out.stdout).expect("the instance JSON, still");
+    let id = printed["id"].as_i64().unwrap();
+    assert!(out.stderr.contains("broken"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("ce-wizard instances update {id}")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(printed["token"].as_str().unwrap()));
+}
+
+#[test]
+fn update_replaces_the_name_and_the_whole_tag_list_and_settings() {
+    let sb = sandbox();
+    let id = seed(&sb, "ecwid", "shop", &["old", "older"]);
+    let out = instances(
+        &sb,
+        &[
+            "update", "shop", "--name", "shop eu", "--tag", "eu", "--tag", "prod",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s = stored(&sb, id).unwrap();
+    assert_eq!(s["name"], "shop eu");
+    assert_eq!(s["tags"], serde_json::json!(["eu", "prod"]));
+
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, "new-order-key\n").unwrap();
+    let out = instances(
+        &sb,
+        &[
+            "update",
+            &id.to_string(),
+            "--no-tags",
+            "--set",
+            &format!("ecwid.order.key=@{}", key_file.display()),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s = stored(&sb, id).unwrap();
+    assert_eq!(s["tags"], serde_json::json!([]));
+    assert_eq!(s["configuration"]["ecwid.order.key"], "new-order-key");
+    assert!(!out.stderr.contains("new-order-key"), "{}", out.stderr);
+
+    let out = instances(
+        &sb,
+        &["update", &id.to_string(), "--set", "ecwid.ordr.key=x"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a setting of Ecwid"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        sb.count("PATCH", &format!("{INSTANCES}/{id}")),
+        2,
+        "the typo was not sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reauth_signs_in_again_through_the_listener_and_the_instance_works() {
+    let sb = seeded(5);
+    let id = id_named(&sb, "Infusionsoft store 00003");
+    let before = stored(&sb, id).unwrap();
+    assert_eq!(before["valid"], false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["instances", "reauth", &id.to_string()])
+        .args(["--no-browser", "--oauth-timeout", "60"])
+        .args(["--set", "oauth.api.secret=env:APP_SECRET"])
+        .args(["--set", "oauth.callback.url=http://127.0.0.1:0/callback"])
+        .env("APP_SECRET", "client-secret-00003");
+    let mut running = Running::spawn(cmd);
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "allow").await;
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
+    browser_get(&redirect).await;
+    let out = running.finish();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("Re-authorized instance {id}")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("works"), "{}", out.stdout);
+    let after = stored(&sb, id).unwrap();
+    assert_eq!(after["valid"], true);
+    assert_ne!(after["token"], before["token"], "a new token");
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 1);
+    assert!(!out.stderr.contains("client-secret-00003"));
+}
+
+#[test]
+fn reauth_off_a_terminal_without_the_apps_secret_names_the_flag() {
+    let sb = seeded(5);
+    let id = id_named(&sb, "Infusionsoft store 00003");
+    let out = instances(&sb, &["reauth", &id.to_string(), "--no-browser"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--set oauth.api.secret="),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
 }
