@@ -386,22 +386,32 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
     let mut closed = false;
     let result = if args.json {
         // Whole or nothing: a script never reads half a list as the list.
-        let mut kept: Vec<serde_json::Value> = Vec::new();
+        // Each page is written into the buffer as it arrives, one instance
+        // a line, so the pages' instances need not be kept.
+        let mut buffer: Vec<u8> = b"[".to_vec();
+        let mut unwritable: Option<serde_json::Error> = None;
         let r = client
             .for_each_instance_page(Paging::default(), |page| {
-                kept.extend(
-                    page.instances
-                        .iter()
-                        .filter(|i| matches_filters(i, args))
-                        .map(Instance::without_token),
-                );
+                for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
+                    buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
+                    shown += 1;
+                    if let Err(e) = i.write_without_token(&mut buffer) {
+                        unwritable = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
                 ControlFlow::Continue(())
             })
             .await;
+        buffer.extend_from_slice(if shown == 0 { b"]\n" } else { b"\n]\n" });
         if r.is_ok() {
-            shown = kept.len();
-            closed =
-                serde_json::to_writer_pretty(&mut out, &kept).is_err() || writeln!(out).is_err();
+            if let Some(e) = unwritable {
+                return Err(Failure {
+                    code: exit::API_FAILED,
+                    message: format!("cannot write the list as JSON: {e}"),
+                });
+            }
+            closed = out.write_all(&buffer).is_err();
         }
         r
     } else {
