@@ -1,12 +1,16 @@
-//! Process exit codes, the same for `create` and the wizard; documented in
-//! `--help` and the README.
+//! Process exit codes, the same for every command. [`CODES`] is the one
+//! list of them: `--help` prints it ([`help`]) and the README's "Exit codes"
+//! table is checked against it.
 
 pub const CREATED: i32 = 0;
+/// Something other than the input, the platform or OAuth stopped the
+/// program: its runtime, the terminal or the sandbox's port.
+pub const FAILED: i32 = 1;
 /// The input was invalid; nothing was sent.
 pub const INVALID_INPUT: i32 = 2;
 /// The API refused the request or could not be reached.
 pub const API_FAILED: i32 = 3;
-/// OAuth was denied, mismatched or timed out.
+/// OAuth was denied, mismatched or timed out, or its port is taken.
 pub const OAUTH_FAILED: i32 = 4;
 /// The instance was created (or re-authorized) but does not work: it is
 /// broken or disabled (`instances test`, `create`'s check).
@@ -14,10 +18,78 @@ pub const CHECK_FAILED: i32 = 5;
 /// Interrupted (Ctrl-C).
 pub const INTERRUPTED: i32 = 130;
 
-pub const HELP: &str = "Exit codes:
-  0    created (or nothing to do)
-  2    invalid input: nothing was sent
-  3    the API refused the request or failed (message and requestId shown)
-  4    OAuth denied, mismatched or timed out
-  5    the instance exists but its check failed: broken or disabled (what to do is shown)
-  130  interrupted";
+/// Every exit code and what it means, in the words `--help` and the
+/// README use.
+pub const CODES: [(i32, &str); 7] = [
+    (CREATED, "created (or nothing to do)"),
+    (
+        FAILED,
+        "something else failed: the runtime, terminal or sandbox (message shown)",
+    ),
+    (INVALID_INPUT, "invalid input: nothing was sent"),
+    (
+        API_FAILED,
+        "the API refused the request or failed (message and requestId shown)",
+    ),
+    (
+        OAUTH_FAILED,
+        "OAuth denied, mismatched or timed out, or the callback port is taken",
+    ),
+    (
+        CHECK_FAILED,
+        "the instance exists but its check failed: broken or disabled (what to do is shown)",
+    ),
+    (INTERRUPTED, "interrupted"),
+];
+
+/// The "Exit codes" block of `--help`.
+pub fn help() -> String {
+    let mut out = String::from("Exit codes:");
+    for (code, meaning) in CODES {
+        out.push_str(&format!("\n  {code:<5}{meaning}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of the README's "Exit codes" table.
+    fn readme_rows() -> Vec<(i32, String)> {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("### Exit codes")
+            .nth(1)
+            .expect("README has an Exit codes section");
+        section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| {
+                let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+                Some((cells[0].parse().ok()?, cells.get(1)?.to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_table_is_this_list() {
+        let expected: Vec<(i32, String)> = CODES.iter().map(|(c, m)| (*c, m.to_string())).collect();
+        assert_eq!(readme_rows(), expected);
+    }
+
+    #[test]
+    fn the_help_block_lists_every_code_once() {
+        let help = help();
+        assert!(help.starts_with("Exit codes:\n"));
+        assert!(
+            help.contains("\n  0    created (or nothing to do)"),
+            "{help}"
+        );
+        assert!(help.contains("\n  130  interrupted"), "{help}");
+        assert_eq!(help.lines().count(), CODES.len() + 1);
+        // Short enough that clap never wraps a line of it.
+        assert!(help.lines().all(|l| l.chars().count() <= 80), "{help}");
+    }
+}

@@ -8,9 +8,9 @@ use super::{report, Failure, GlobalArgs};
 use crate::api::Client;
 use crate::catalog::ElementSpec;
 use crate::exit;
-use crate::flow::oauth::{self as attempt, Refusal};
+use crate::flow::oauth::{self as attempt, Grant, OAuthApp, Refusal};
 use crate::form::FormValues;
-use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, ListenerHandle, OAuthState};
+use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState};
 use crate::secret::Secret;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -87,7 +87,7 @@ impl OAuthSession {
         } else if let Some(h) = &self.handle {
             h.rearm(state.clone());
         }
-        let request = attempt::url_request(values, &self.callback_url, &state);
+        let request = OAuthApp::from_values(values).url_request(&self.callback_url, &state);
         let authorization = attempt::authorization(client, &spec.key, spec.auth, &request)
             .await
             .map_err(|e| Failure {
@@ -136,10 +136,13 @@ impl OAuthSession {
         let deadline = tokio::time::sleep(self.timeout);
         tokio::pin!(deadline);
         let request_token = authorization.request_token.as_ref();
-        let grant = loop {
-            let outcome: CallbackOutcome = tokio::select! {
+        let grant: Result<Grant, Refusal> = loop {
+            break tokio::select! {
                 ev = next_listener_event(&mut self.handle) => match ev {
-                    Some(ListenerEvent::Completed(outcome)) => outcome,
+                    Some(ListenerEvent::Completed(outcome)) => {
+                        attempt::log_answer(&outcome);
+                        attempt::grant(outcome, spec.auth, request_token)
+                    }
                     Some(ListenerEvent::Rejected { reason }) => {
                         crate::log::event("oauth", format!("ignored a callback: {reason}"));
                         con.say(format!("note: ignored a request to the callback address: {reason}"));
@@ -152,12 +155,12 @@ impl OAuthSession {
                 },
                 line = next_paste(&mut self.pastes) => match line {
                     Some(line) if line.trim().is_empty() => continue,
-                    Some(line) => match oauth::parse_pasted(&line, &state) {
-                        Ok(outcome) => outcome,
-                        Err(rejection) => {
+                    Some(line) => match attempt::pasted_grant(&line, &state, spec.auth, request_token) {
+                        Err(Refusal::NotTheRedirect(rejection)) => {
                             con.say(format!("That is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."));
                             continue;
                         }
+                        answer => answer,
                     },
                     None => {
                         self.pastes = None;
@@ -175,7 +178,6 @@ impl OAuthSession {
                     });
                 }
             };
-            break attempt::grant(outcome, spec.auth, request_token);
         };
         match grant {
             Ok(grant) => Ok(grant.provider_data()),

@@ -195,7 +195,7 @@ fn not_sent(spec: &ElementSpec, problems: &[String]) -> Failure {
 /// The create and, after a lost answer, the check, within `budget`. On a
 /// terminal, a wait longer than [`Console::quiet_wait`] is explained, and
 /// so is each later stage.
-async fn create_once(
+pub(super) async fn create_once(
     con: &mut Console,
     client: &Client,
     body: &CreateInstance,

@@ -334,3 +334,121 @@ async fn a_denial_exits_4_and_creates_nothing() {
     );
     assert!(run.stdout.is_empty());
 }
+
+/// A platform that takes connections and never answers.
+fn silent_platform() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/elements/api-v2",
+        listener.local_addr().unwrap().port()
+    );
+    std::thread::spawn(move || {
+        let mut held = vec![];
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    url
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_silent_platform_gets_one_budget_for_the_create_and_the_check() {
+    use crate::api::{ApiError, Client, Credentials};
+    let timeout = Duration::from_secs(1);
+    let client = Client::with_timeouts(
+        &silent_platform(),
+        Credentials {
+            user: "u".into(),
+            org: "o".into(),
+        },
+        timeout,
+        timeout,
+    )
+    .unwrap();
+    let spec = crate::catalog::bundled_spec("bigcommerce").unwrap();
+    let fields = crate::flow::fields::form_fields(spec);
+    let body = crate::flow::request::create_request(
+        "bigcommerce",
+        &fields,
+        &crate::form::FormValues::new(),
+        "shop",
+        vec![],
+        None,
+    );
+    let err = Captured::default();
+    let (_keep, nothing) = mpsc::channel();
+    let mut con = Console {
+        input: Box::new(Typed {
+            lines: nothing,
+            pending: VecDeque::new(),
+        }),
+        output: Box::new(Captured::default()),
+        errors: Box::new(err.clone()),
+        input_is_terminal: false,
+        errors_is_terminal: true,
+        remote: false,
+        quiet_wait: Duration::from_millis(300),
+        prompter: Box::new(Scripted {
+            answers: VecDeque::new(),
+            asked: Arc::default(),
+        }),
+        browser: Box::new(FakeBrowser {
+            person: Person::Allows,
+            opened: Arc::default(),
+            paste: Mutex::new(None),
+        }),
+    };
+    let budget = timeout.mul_f64(create::CREATE_BUDGET_TIMEOUTS);
+    let started = std::time::Instant::now();
+    let e = create::create_once(&mut con, &client, &body, budget)
+        .await
+        .unwrap_err();
+    let took = started.elapsed();
+    // Unbounded, the check alone would take three timeouts and two backoffs
+    // after the create's one: over four seconds.
+    assert!(
+        took < budget + Duration::from_millis(1200),
+        "took {took:?} for a budget of {budget:?}"
+    );
+    assert!(
+        matches!(&e, ApiError::OutcomeUnknown { cause, check, .. }
+            if matches!(**cause, ApiError::Timeout) && matches!(**check, ApiError::Timeout)),
+        "{e:?}"
+    );
+    let told = crate::cli::report::create_failed(&e, spec, budget);
+    assert!(
+        told.starts_with("the platform did not answer within 2s 500ms")
+            && told.contains("trying again is not known to be safe"),
+        "{told}"
+    );
+    let said = err.text();
+    let lines: Vec<&str> = said.lines().collect();
+    assert!(
+        lines.len() == 2
+            && lines[0].starts_with("Waiting for the platform to answer the create")
+            && lines[1].starts_with(
+                "The platform has not answered the create; looking in its instance list"
+            ),
+        "{said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quick_create_says_nothing_about_waiting() {
+    let run = run(
+        CreateArgs {
+            element: Some("ecwid".into()),
+            ..CreateArgs::default()
+        },
+        true,
+        &["1234", "public_abc", "secret_abc"],
+        Person::Allows,
+    )
+    .await;
+    created(&run);
+    assert!(
+        !run.stderr.contains("Waiting for the platform"),
+        "{}",
+        run.stderr
+    );
+}

@@ -29,18 +29,7 @@ use std::time::Duration;
     args_override_self = true,
     about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.",
     long_about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.\n\nWithout a subcommand, opens the interactive wizard. Try it with no account at all:\n  ce-wizard --sandbox",
-    after_help = concat!(
-        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or the config file the wizard offers to save\n",
-        "($XDG_CONFIG_HOME/ce-wizard/config.toml, mode 0600; CE_WIZARD_CONFIG overrides the path).\n",
-        "Secrets are never taken as command-line arguments, where other users could see them.\n\n",
-        "Exit codes:\n",
-        "  0    created (or nothing to do)\n",
-        "  2    invalid input: nothing was sent\n",
-        "  3    the API refused the request or failed (message and requestId shown)\n",
-        "  4    OAuth denied, mismatched or timed out, or the callback port is taken\n",
-        "  5    the instance exists but its check failed: broken or disabled (what to do is shown)\n",
-        "  130  interrupted"
-    )
+    after_help = after_help()
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -148,6 +137,16 @@ pub struct SandboxArgs {
     pub instances: usize,
 }
 
+/// Credentials, then the exit codes of [`exit::CODES`].
+fn after_help() -> String {
+    format!(
+        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or the config file the wizard offers to save\n\
+         ($XDG_CONFIG_HOME/ce-wizard/config.toml, mode 0600; CE_WIZARD_CONFIG overrides the path).\n\
+         Secrets are never taken as command-line arguments, where other users could see them.\n\n{}",
+        exit::help()
+    )
+}
+
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
@@ -208,7 +207,7 @@ pub fn main() -> i32 {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("error: {e}");
-                1
+                exit::FAILED
             }
         };
     }
@@ -220,7 +219,7 @@ pub fn main() -> i32 {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start: {e}");
-            return 1;
+            return exit::FAILED;
         }
     };
     let result = runtime.block_on(async {
@@ -266,6 +265,16 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_the_exit_codes_of_the_exit_module() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains(&exit::help()), "{help}");
+        for (code, meaning) in exit::CODES {
+            assert!(help.contains(&format!("  {code:<5}{meaning}")), "{code}");
+        }
+        assert!(help.contains("Credentials: CE_USER_SECRET"));
     }
 
     #[test]

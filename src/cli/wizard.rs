@@ -27,7 +27,7 @@ pub async fn run(
         request_timeout: g.request_timeout,
     };
     let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
-        code: 1,
+        code: exit::FAILED,
         message: format!("the wizard stopped: {e}"),
     })?;
     for instance in &outcome.created {

@@ -28,14 +28,31 @@ pub fn loopback_port(callback_url: &str) -> Option<u16> {
         .then(|| u.port_or_known_default())?
 }
 
-/// What the platform needs to hand out an authorization URL: the app's key
-/// and secret from the form, the callback and this attempt's state.
-pub fn url_request(values: &FormValues, callback_url: &str, state: &OAuthState) -> OAuthUrlRequest {
-    OAuthUrlRequest {
-        api_key: values.get("oauth.api.key").to_string(),
-        api_secret: Secret::new(values.get("oauth.api.secret")),
-        callback_url: callback_url.to_string(),
-        state: Secret::new(state.expose()),
+/// The app registered at the provider, as the form names it: its client
+/// key and secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthApp {
+    pub api_key: String,
+    pub api_secret: Secret,
+}
+
+impl OAuthApp {
+    pub fn from_values(values: &FormValues) -> OAuthApp {
+        OAuthApp {
+            api_key: values.get("oauth.api.key").to_string(),
+            api_secret: Secret::new(values.get("oauth.api.secret")),
+        }
+    }
+
+    /// What the platform needs to hand out an authorization URL: this app,
+    /// the callback and the attempt's state.
+    pub fn url_request(&self, callback_url: &str, state: &OAuthState) -> OAuthUrlRequest {
+        OAuthUrlRequest {
+            api_key: self.api_key.clone(),
+            api_secret: self.api_secret.clone(),
+            callback_url: callback_url.to_string(),
+            state: Secret::new(state.expose()),
+        }
     }
 }
 
@@ -196,6 +213,23 @@ impl fmt::Display for Refusal {
     }
 }
 
+/// Tells the diagnostic log that an answer came (masking what it carries
+/// from then on). Called where the answer arrives, so [`grant`] stays free
+/// of side effects for the wizard's `update`.
+pub fn log_answer(outcome: &CallbackOutcome) {
+    match outcome {
+        CallbackOutcome::Authorized(g) => {
+            for s in g.code.iter().chain(&g.oauth_verifier) {
+                crate::log::add_secret(s.expose());
+            }
+            crate::log::event("oauth", "authorization received");
+        }
+        CallbackOutcome::Denied { error, .. } => {
+            crate::log::event("oauth", format!("authorization denied: {error}"));
+        }
+    }
+}
+
 /// The grant in the provider's answer to this attempt. OAuth 2 takes the
 /// code; OAuth 1 the token and verifier, with the secret of the request
 /// token it must name.
@@ -207,15 +241,11 @@ pub fn grant(
     let g = match outcome {
         CallbackOutcome::Authorized(g) => g,
         CallbackOutcome::Denied { error, description } => {
-            crate::log::event("oauth", format!("authorization denied: {error}"));
             return Err(Refusal::Denied { error, description });
         }
     };
-    for s in g.code.iter().chain(&g.oauth_verifier) {
-        crate::log::add_secret(s.expose());
-    }
-    let grant = if auth != AuthKind::Oauth1 {
-        Grant::Code(g.code.ok_or(Refusal::NoCode)?)
+    if auth != AuthKind::Oauth1 {
+        Ok(Grant::Code(g.code.ok_or(Refusal::NoCode)?))
     } else {
         let (Some(token), Some(verifier)) = (g.oauth_token, g.oauth_verifier) else {
             return Err(if g.code.is_some() {
@@ -227,17 +257,15 @@ pub fn grant(
         // The provider echoes the request token it authorized; another one
         // belongs to another attempt.
         match request_token {
-            None => return Err(Refusal::NoRequestToken),
-            Some(rt) if rt.token != token => return Err(Refusal::OtherRequestToken),
-            Some(rt) => Grant::Oauth1 {
+            None => Err(Refusal::NoRequestToken),
+            Some(rt) if rt.token != token => Err(Refusal::OtherRequestToken),
+            Some(rt) => Ok(Grant::Oauth1 {
                 token,
                 verifier,
                 secret: rt.secret.clone(),
-            },
+            }),
         }
-    };
-    crate::log::event("oauth", "authorization received");
-    Ok(grant)
+    }
 }
 
 /// The grant in a redirected address (or bare code) pasted by hand.
@@ -248,6 +276,7 @@ pub fn pasted_grant(
     request_token: Option<&RequestToken>,
 ) -> Result<Grant, Refusal> {
     let outcome = oauth::parse_pasted(input, state).map_err(Refusal::NotTheRedirect)?;
+    log_answer(&outcome);
     grant(outcome, auth, request_token)
 }
 
@@ -351,6 +380,21 @@ mod tests {
             denied.to_string(),
             "authorization was denied at the provider (access_denied: no)"
         );
+    }
+
+    #[test]
+    fn the_url_request_carries_the_app_the_callback_and_the_state() {
+        let mut values = FormValues::new();
+        values.set("oauth.api.key", "client-id");
+        values.set("oauth.api.secret", "client-secret");
+        let app = OAuthApp::from_values(&values);
+        assert!(!format!("{app:?}").contains("client-secret"));
+        let state = OAuthState::generate();
+        let req = app.url_request("http://127.0.0.1:5/callback", &state);
+        assert_eq!(req.api_key, "client-id");
+        assert_eq!(req.api_secret.expose(), "client-secret");
+        assert_eq!(req.callback_url, "http://127.0.0.1:5/callback");
+        assert_eq!(req.state.expose(), state.expose());
     }
 
     #[test]
