@@ -37,7 +37,7 @@ pub const CODES: [(i32, &str); 7] = [
     ),
     (
         CHECK_FAILED,
-        "the instance exists but its check failed: broken or disabled (what to do is shown)",
+        "created, but its check failed: broken or disabled (what to do is shown)",
     ),
     (INTERRUPTED, "interrupted"),
 ];
