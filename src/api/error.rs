@@ -66,6 +66,33 @@ pub enum ApiError {
         check: Box<ApiError>,
         name: String,
     },
+    /// A paged list failed after its first page: what was read is only part
+    /// of it.
+    #[error("{cause} (reading page {page} of the instance list, after {listed} instances; the list is incomplete)")]
+    ListIncomplete {
+        page: usize,
+        listed: usize,
+        cause: Box<ApiError>,
+    },
+    /// A paged list did not end: more pages than the bound, or a cursor
+    /// handed out twice.
+    #[error("{}", too_many_pages_line(*pages, *listed, *repeated))]
+    TooManyPages {
+        pages: usize,
+        listed: usize,
+        repeated: bool,
+    },
+    /// A 404 on `/instances/{id}`.
+    #[error("no instance {id} exists in this account (HTTP 404)")]
+    NoSuchInstance { id: i64, request_id: Option<String> },
+}
+
+fn too_many_pages_line(pages: usize, listed: usize, repeated: bool) -> String {
+    if repeated {
+        format!("the instance list went round in a circle: page {} pointed back to an earlier page, after {listed} instances; the list is incomplete", pages + 1)
+    } else {
+        format!("the instance list did not end after {pages} pages ({listed} instances); stopped reading, so the list is incomplete")
+    }
 }
 
 fn rate_limited_line(retry_after: Option<u64>) -> String {
@@ -150,9 +177,10 @@ impl ApiError {
             | ApiError::MalformedJson { status, .. }
             | ApiError::TooLarge { status, .. } => Some(*status),
             ApiError::RateLimited { .. } => Some(429),
-            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
-                cause.status()
-            }
+            ApiError::NothingCreated { cause, .. }
+            | ApiError::OutcomeUnknown { cause, .. }
+            | ApiError::ListIncomplete { cause, .. } => cause.status(),
+            ApiError::NoSuchInstance { .. } => Some(404),
             _ => None,
         }
     }
@@ -168,6 +196,7 @@ impl ApiError {
             | ApiError::ConnectionClosed { .. }
             | ApiError::Timeout
             | ApiError::NothingCreated { .. } => true,
+            ApiError::ListIncomplete { cause, .. } => cause.is_retryable(),
             _ => false,
         }
     }
@@ -209,9 +238,10 @@ impl ApiError {
             ApiError::Status { request_id, .. } | ApiError::RateLimited { request_id, .. } => {
                 request_id.as_deref()
             }
-            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
-                cause.request_id()
-            }
+            ApiError::NothingCreated { cause, .. }
+            | ApiError::OutcomeUnknown { cause, .. }
+            | ApiError::ListIncomplete { cause, .. } => cause.request_id(),
+            ApiError::NoSuchInstance { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -255,10 +285,13 @@ impl ApiError {
             ApiError::MalformedJson { .. } => "The answer was cut short or garbled on its way. Try again; if it keeps happening, check the base URL and any proxy.".into(),
             ApiError::Decode { .. } => "The answer did not look like the Cloud Elements API: check the base URL.".into(),
             ApiError::NothingCreated { .. } => "Run the same command again: it is safe, no instance was created.".into(),
-            ApiError::OutcomeUnknown { name, .. } => format!("Before trying again, look in the platform (Instances) for an instance named \"{name}\" created just now: it may exist. Delete or use it, then try again if it is not there."),
+            ApiError::OutcomeUnknown { name, .. } => format!("Check first, before trying again: look in the platform (`ce-wizard instances list`, or Instances in the console) for an instance named \"{name}\" created just now: it may exist. Delete or use it, then try again if it is not there."),
             ApiError::BadBaseUrl { .. } => "Give a base URL such as https://api.cloud-elements.com/elements/api-v2.".into(),
             ApiError::TooLarge { .. } => "Something other than the Cloud Elements API may be answering, or a proxy is looping: check the base URL and any proxy.".into(),
             ApiError::UnsafeOAuthUrl { .. } => "Nothing was opened or created. The platform (or something posing as it) answered with an address a browser must not be sent to: check the base URL, and tell your Cloud Elements admin.".into(),
+            ApiError::ListIncomplete { cause, .. } => cause.advice(),
+            ApiError::TooManyPages { .. } => "The platform (or a proxy in between) kept handing out more pages. Try again later; if it keeps happening, quote this to Cloud Elements support.".into(),
+            ApiError::NoSuchInstance { .. } => "Check the ID (`ce-wizard instances list` shows them): it may have been deleted, or belong to another account or environment.".into(),
         }
     }
 }

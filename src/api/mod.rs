@@ -10,11 +10,15 @@
 
 mod catalog_calls;
 mod error;
+#[cfg(test)]
+pub(crate) mod fake_platform;
+mod instances;
 mod recover;
 mod types;
 
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
+pub use instances::{InstanceChanges, Listed, Page, Paging, NEXT_PAGE_HEADER};
 pub use recover::{create_within, epoch_seconds, find_created, CreateStage, CLOCK_SKEW_ALLOWANCE};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
@@ -243,6 +247,8 @@ fn is_loopback(url: &url::Url) -> bool {
 struct Answer {
     status: u16,
     retry_after_secs: Option<u64>,
+    /// The cursor of the next page of a paged list (`GET /instances`).
+    next_page_token: Option<String>,
     /// Zeroed on drop: an instance's answer carries its token and
     /// configuration.
     body: zeroize::Zeroizing<String>,
@@ -306,9 +312,15 @@ impl Client {
     }
 
     /// Sends one request and reads the whole answer, whatever its status.
-    async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<Answer, ApiError> {
+    /// `authorization` is the account's header, or the three-part one of a
+    /// call through an instance.
+    async fn attempt(
+        &self,
+        req: reqwest::RequestBuilder,
+        authorization: reqwest::header::HeaderValue,
+    ) -> Result<Answer, ApiError> {
         let resp = req
-            .header(reqwest::header::AUTHORIZATION, self.creds.header_value())
+            .header(reqwest::header::AUTHORIZATION, authorization)
             .header("Accept", "application/json")
             .send()
             .await
@@ -319,10 +331,12 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
+        let next_page_token = instances::next_page_token(resp.headers());
         let body = read_bounded(resp, MAX_BODY_BYTES).await?;
         Ok(Answer {
             status,
             retry_after_secs,
+            next_page_token,
             body,
         })
     }
@@ -334,8 +348,21 @@ impl Client {
         path: &str,
         req: reqwest::RequestBuilder,
     ) -> Result<T, ApiError> {
+        self.exchange(method, path, req, self.creds.header_value())
+            .await
+            .and_then(interpret)
+    }
+
+    /// One attempt, logged, its answer as it came.
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        req: reqwest::RequestBuilder,
+        authorization: reqwest::header::HeaderValue,
+    ) -> Result<Answer, ApiError> {
         let started = Instant::now();
-        let result = self.attempt(req).await;
+        let result = self.attempt(req, authorization).await;
         let ms = started.elapsed().as_millis();
         match &result {
             Ok(a) => crate::log::event(
@@ -347,7 +374,7 @@ impl Client {
                 format!("{method} {path} -> failed after {ms} ms: {e}"),
             ),
         }
-        result.and_then(interpret)
+        result
     }
 
     /// A `GET`, retried as [`RetryPolicy`] says.
@@ -356,10 +383,31 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, ApiError> {
+        self.get_with(path, query, None).await.map(|(v, _)| v)
+    }
+
+    /// A `GET`, retried as [`RetryPolicy`] says, made through the instance
+    /// whose token is `element` if one is given; with the answer's next-page
+    /// cursor.
+    async fn get_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        element: Option<&Secret>,
+    ) -> Result<(T, Option<String>), ApiError> {
         let mut failed = 0;
         loop {
             let req = self.http.get(self.url(path)).query(query);
-            match self.call("GET", path, req).await {
+            let authorization = match element {
+                Some(token) => self.creds.element_header_value(token),
+                None => self.creds.header_value(),
+            };
+            let answer = self.exchange("GET", path, req, authorization).await;
+            let result = answer.and_then(|mut a| {
+                let next = a.next_page_token.take();
+                interpret(a).map(|v| (v, next))
+            });
+            match result {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     failed += 1;
@@ -466,13 +514,14 @@ impl Client {
     ///
     /// When the create fails without a clear answer (a timeout, a dropped
     /// connection, a 502/504, an unreadable 2xx: see
-    /// [`ApiError::create_outcome_unknown`]), this lists `GET /instances`
-    /// and looks for an instance of this element and name created since the
-    /// attempt began ([`find_created`]):
+    /// [`ApiError::create_outcome_unknown`]), this reads every page of
+    /// `GET /instances` and looks for an instance of this element and name
+    /// created since the attempt began ([`find_created`]):
     /// - found: `Ok(CreateOutcome::Recovered { .. })`, the instance it made;
     /// - not found: `Err(ApiError::NothingCreated { .. })`, for which
     ///   [`ApiError::is_retryable`] is true: trying again is safe;
-    /// - the list cannot be read: `Err(ApiError::OutcomeUnknown { .. })`,
+    /// - the list cannot be read whole (any page failing):
+    ///   `Err(ApiError::OutcomeUnknown { .. })`,
     ///   whose advice tells the person to check before trying again.
     ///
     /// A clear refusal (400, 401, 409, 500, 503, …) is returned as it came:
@@ -482,19 +531,6 @@ impl Client {
         body: &CreateInstance,
     ) -> Result<CreateOutcome, ApiError> {
         recover::create_within(self, body, None, |_| {}).await
-    }
-
-    /// `GET /instances`.
-    pub async fn list_instances(&self) -> Result<Vec<Instance>, ApiError> {
-        let v: Vec<Value> = self.get("/instances", &[]).await?;
-        let instances: Vec<Instance> = v
-            .into_iter()
-            .map(|i| Instance::from_value(i).map_err(|detail| ApiError::Decode { detail }))
-            .collect::<Result<_, _>>()?;
-        for i in &instances {
-            crate::log::add_secret(i.token.expose());
-        }
-        Ok(instances)
     }
 }
 
@@ -518,6 +554,7 @@ fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
         status,
         retry_after_secs,
         body,
+        ..
     } = answer;
     if status == 429 {
         let request_id = match ApiError::from_response(status, &body) {

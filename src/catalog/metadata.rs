@@ -85,6 +85,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         docs_url: None,
         beta: info.beta,
         fields,
+        check_read: None,
         bundled: false,
         unasked,
     }

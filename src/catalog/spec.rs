@@ -155,6 +155,11 @@ pub struct ElementSpec {
     pub beta: bool,
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// The cheap read that shows an instance works: a `GET` through it,
+    /// path and query under the base URL (`/hubs/ecommerce/orders?pageSize=1`).
+    /// None: the hub's default, if it has one.
+    #[serde(default)]
+    pub check_read: Option<String>,
     /// True for specs that ship with the binary; false for ones built from
     /// the live catalog's metadata.
     #[serde(skip, default)]

@@ -1,5 +1,5 @@
-//! The command line: the wizard (no subcommand), `create`, `elements` and
-//! `sandbox`.
+//! The command line: the wizard (no subcommand), `create`, `elements`,
+//! `instances` and `sandbox`.
 
 mod authorize;
 mod connection;
@@ -9,6 +9,7 @@ mod create;
 mod create_tests;
 mod elements;
 mod inputs;
+mod instances;
 mod prompt;
 mod report;
 mod wizard;
@@ -81,6 +82,8 @@ pub enum Command {
     Create(CreateArgs),
     /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
     Elements(ElementsArgs),
+    /// Find, check, change, re-authorize and delete the account's instances.
+    Instances(instances::InstancesArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
 }
@@ -102,6 +105,9 @@ pub struct CreateArgs {
     /// A setting: key=value, key=@file, key=@- (standard input) or key=env:NAME. Repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// Don't check the new instance with a read through it (exit 5 when that check fails).
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 #[derive(Args, Debug)]
@@ -246,6 +252,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             create::run(&cli.global, &args, &mut console::Console::system()).await
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
+        Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
     }
