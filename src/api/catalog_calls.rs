@@ -17,6 +17,7 @@ pub enum Fetched {
 
 /// Step 1 of an OAuth 1 flow: the request token and its secret. The secret
 /// goes back to the platform in `providerData.secret`, nowhere else.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RequestToken {
     pub token: String,
     pub secret: Secret,
