@@ -12,6 +12,7 @@ mod catalog_cli;
 mod catalog_sandbox;
 mod cli_create;
 mod cli_flow;
+mod cli_instances;
 mod cli_prompt;
 mod cli_proxy;
 mod hostile_machine;

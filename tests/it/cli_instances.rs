@@ -2,7 +2,7 @@
 //! loopback, every command, exit code and refusal, and `create`'s check of
 //! what it made.
 
-mod common;
+use crate::common;
 
 use ce_wizard::api::{Client, CreateInstance, Credentials, ElementRef};
 use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
