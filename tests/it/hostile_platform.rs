@@ -175,7 +175,8 @@ fn error_lines_are_clean_and_echoed_secrets_masked_on_stderr_and_in_the_log() {
 
 #[test]
 fn created_instance_lines_and_json_are_clean() {
-    let server = Server::start(|r| match (r.method.as_str(), r.path.as_str()) {
+    let server = Server::start(|r| {
+        match (r.method.as_str(), r.path.as_str()) {
         ("POST", p) if p == format!("{API}/instances") => Reply::Json(
             200,
             json!({
@@ -185,7 +186,20 @@ fn created_instance_lines_and_json_are_clean() {
             })
             .to_string(),
         ),
+        // The check that follows a create reads the instance and one order
+        // through it: hostile there too.
+        ("GET", p) if p == format!("{API}/instances/41") => Reply::Json(
+            200,
+            json!({
+                "id": 41, "name": format!("shop{HOSTILE}"), "token": "tok-abc",
+                "element": {"key": "bigcommerce", "name": format!("BigCommerce{HOSTILE}"), "hub": "ecommerce"},
+                "valid": true, "disabled": false,
+            })
+            .to_string(),
+        ),
+        ("GET", p) if p == format!("{API}/hubs/ecommerce/orders") => Reply::Json(200, "[]".into()),
         _ => Reply::Json(404, "{}".into()),
+    }
     });
     let dir = tempfile::tempdir().unwrap();
     let out = run(bigcommerce_create(&server.base_url(), dir.path()));
