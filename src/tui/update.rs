@@ -4,8 +4,8 @@
 //! go to the step that asked for it. It does no I/O and reads no clock
 //! (time arrives with `Action::Tick`), so every path is unit-testable.
 
-use super::action::Action;
-use super::app::{App, Exit, ListenerStatus, Notice, NoticeKind, Overlay, Step};
+use super::action::{Action, CopyTarget};
+use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
 use super::effect::Effect;
 use super::keymap::{self, b, ch, ctrl, key, Binding, Command, ENTER, ESC};
 use super::steps::{authorize, connection, creating, done, element, focused_input, screen, Input};
@@ -93,6 +93,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::CreateChecked { attempt, result } => creating::create_checked(app, attempt, result),
         Action::Copied { what, report } => {
+            if report.succeeded() && matches!(what, CopyTarget::Token | CopyTarget::InstanceJson) {
+                if let Some(done) = app.done.as_mut() {
+                    done.copied = true;
+                }
+            }
             app.notice = Some(if report.succeeded() {
                 Notice::success(format!("{} {}", what.label(), report.message()))
             } else {
@@ -167,7 +172,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Some(Overlay::ConfirmQuit) => {
             match cmd {
-                Command::Yes => app.quit(Exit::Interrupted),
+                Command::Yes => app.quit(app.quit_exit()),
                 Command::No => app.overlay = None,
                 _ => {}
             }
@@ -223,7 +228,11 @@ pub fn bindings(app: &App) -> Vec<Binding> {
             b(
                 &[ch('y'), ctrl('c')],
                 "y",
-                "quit, losing what was typed",
+                if app.step == Step::Done {
+                    "quit; the token is not shown again"
+                } else {
+                    "quit, losing what was typed"
+                },
                 Command::Yes,
             ),
             b(&[ch('n'), ESC], "n/Esc", "keep going", Command::No),

@@ -88,7 +88,16 @@ fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
             .creating
             .as_ref()
             .is_some_and(|c| c.phase == CreatePhase::Sending);
-    if creating {
+    if app.step == Step::Done {
+        lines.extend(
+            wrap(
+                "The token was neither copied nor saved, and it is not shown again. Press n, then c to copy it or s to save it.",
+                42,
+            )
+            .into_iter()
+            .map(|l| Line::styled(l, t.warning())),
+        );
+    } else if creating {
         // Quitting cannot call back a request the platform may have.
         lines.extend(
             wrap(

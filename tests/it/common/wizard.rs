@@ -285,3 +285,11 @@ impl SilentPlatform {
         self.held.lock().unwrap().len()
     }
 }
+
+/// Quits from Done with the token neither copied nor saved: `q`, then yes
+/// to the question that asks first.
+pub fn quit_keeping_nothing(pty: &mut Pty) {
+    pty.send("q");
+    pty.wait_for("neither copied nor saved");
+    pty.send("y");
+}

@@ -1,0 +1,156 @@
+//! What a first-time user runs into: the token kept until it is safe,
+//! Enter going on everywhere, help and wording that explain.
+
+use super::support::*;
+use crate::clipboard::CopyReport;
+use crate::tui::action::{Action, CopyTarget};
+use crate::tui::app::{App, Exit, Overlay, Step};
+use crate::tui::effect::Effect;
+use crate::tui::steps::configure::FormItem;
+use crate::tui::update::update;
+use crossterm::event::KeyCode;
+
+/// A BigCommerce instance created, on Done.
+fn on_done() -> App {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "p");
+    ctrl(&mut app, 's');
+    let (attempt, ..) = created_config(&enter(&mut app));
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Ok(instance(9, "shop", "bigcommerce", "BigCommerce", "tok")),
+        },
+    );
+    assert_eq!(app.step, Step::Done);
+    app
+}
+
+fn copied(app: &mut App, what: CopyTarget, native: Result<&'static str, String>, osc52: bool) {
+    update(
+        app,
+        Action::Copied {
+            what,
+            report: CopyReport { native, osc52 },
+        },
+    );
+}
+
+#[test]
+fn esc_on_done_never_quits() {
+    let mut app = on_done();
+    assert!(esc(&mut app).is_empty());
+    assert_eq!((app.exit, app.overlay.clone()), (None, None));
+    assert_eq!(app.step, Step::Done);
+    assert!(app.notice.as_ref().unwrap().text.contains("press q"));
+}
+
+#[test]
+fn quitting_done_asks_until_the_token_is_copied() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    assert_eq!(app.exit, None);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!((app.overlay.clone(), app.exit), (None, None));
+    ctrl(&mut app, 'c');
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    key(&mut app, KeyCode::Esc);
+
+    // A copy that failed keeps nothing; copying the curl is not the token.
+    copied(
+        &mut app,
+        CopyTarget::Token,
+        Err("no clipboard".into()),
+        false,
+    );
+    copied(&mut app, CopyTarget::AuthUrl, Ok("xclip"), true);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    key(&mut app, KeyCode::Char('n'));
+
+    copied(&mut app, CopyTarget::Token, Ok("xclip"), true);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn confirming_the_quit_on_done_still_finishes_the_run() {
+    let mut app = on_done();
+    ctrl(&mut app, 'c');
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn a_saved_token_quits_at_once_and_the_file_is_named_in_full() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('u')); // any edit: the prompt is a text field
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "shop.instance.json");
+    let full = std::env::current_dir().unwrap().join("shop.instance.json");
+    let path = match enter(&mut app).as_slice() {
+        [Effect::SaveFile { path, .. }] => path.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(path, full);
+    update(
+        &mut app,
+        Action::FileSaved {
+            path,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(app.saved_files, [full.clone()]);
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains(&full.display().to_string()));
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn enter_on_the_advanced_fold_opens_it_and_moves_in() {
+    let mut app = connected();
+    pick(&mut app, "woo", "woocommerce");
+    fill(&mut app, "https://shop.example.com");
+    enter(&mut app); // the derived API URL, kept
+    fill(&mut app, "ck_1");
+    fill(&mut app, "cs_1");
+    let form = |app: &App| {
+        let f = app.form().unwrap();
+        (f.focus.clone(), f.advanced_open)
+    };
+    assert_eq!(form(&app), (FormItem::Advanced, false));
+    // Space and →/← fold and unfold in place.
+    key(&mut app, KeyCode::Right);
+    assert_eq!(form(&app), (FormItem::Advanced, true));
+    key(&mut app, KeyCode::Left);
+    assert_eq!(form(&app), (FormItem::Advanced, false));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(form(&app), (FormItem::Advanced, true));
+    key(&mut app, KeyCode::Char(' '));
+    // Enter goes on, into the group.
+    enter(&mut app);
+    assert_eq!(
+        form(&app),
+        (FormItem::Field("event.notification.enabled".into()), true)
+    );
+    // Open already, Enter on the fold goes on too.
+    key(&mut app, KeyCode::Up);
+    assert_eq!(form(&app), (FormItem::Advanced, true));
+    enter(&mut app);
+    assert_eq!(
+        form(&app),
+        (FormItem::Field("event.notification.enabled".into()), true)
+    );
+}
