@@ -163,3 +163,72 @@ fn done_keeps_the_token_until_it_is_saved_and_names_the_file_in_full() {
         "{after}"
     );
 }
+
+#[test]
+fn the_sandbox_address_is_never_saved_as_the_environment() {
+    let sb = sandbox();
+    let home = Home::new();
+    let config = home.join("config/ce-wizard.toml");
+    let mut pty = Wizard::new(&sb, &home).built_in_sandbox().spawn();
+    pty.wait_for("Choose an element");
+    pty.send(keys::ESC);
+    let screen = pty.wait_for("Connect to Cloud Elements");
+    assert!(
+        !screen.contains("--sandbox tries everything"),
+        "no need to suggest the sandbox inside it:\n{screen}"
+    );
+    // Every field in turn; → on the last (Remember, were it offered) and
+    // Enter goes on to the test.
+    for _ in 0..4 {
+        pty.send(keys::TAB);
+    }
+    pty.send(keys::RIGHT);
+    let screen = pty.screen();
+    assert!(!screen.contains("Remember"), "{screen}");
+    assert!(!screen.contains("Saved in"), "{screen}");
+    pty.send(keys::ENTER);
+    pty.wait_for("Choose an element");
+    pty.send(&keys::ctrl('c'));
+    pty.finish();
+    let saved = std::fs::read_to_string(&config).unwrap_or_default();
+    assert!(!saved.contains("127.0.0.1"), "{saved}");
+}
+
+#[test]
+fn the_connection_says_where_the_secrets_are_and_enter_moves_on_until_all_is_filled() {
+    let sb = sandbox();
+    let home = Home::new();
+    let config = home.join("config/ce-wizard.toml");
+    let mut pty = Wizard::new(&sb, &home)
+        .without_env("CE_USER_SECRET")
+        .without_env("CE_ORG_SECRET")
+        .spawn();
+    let screen = pty.wait_for("Connect to Cloud Elements");
+    let flat = common::pty::flat(&screen);
+    assert!(flat.contains("profile → Settings → Account"), "{screen}");
+    assert!(
+        flat.contains("ce-wizard --sandbox tries everything"),
+        "{screen}"
+    );
+    pty.type_text(sb.user_secret());
+    pty.send(keys::ENTER);
+    pty.wait_for("› Organization secret");
+    pty.type_text(sb.org_secret());
+    pty.send(keys::TAB);
+    let screen = pty.wait_for("› Remember");
+    assert!(
+        !screen.contains("Saved in"),
+        "nothing will be saved:\n{screen}"
+    );
+    pty.send(keys::RIGHT);
+    pty.wait_for("Saved in");
+    pty.send(keys::LEFT);
+    pty.wait_until("no save promised", |s| !s.contains("Saved in"));
+    pty.send(keys::ENTER);
+    pty.wait_for("Choose an element");
+    pty.send(&keys::ctrl('c'));
+    pty.wait_for("Quit ce-wizard?");
+    pty.send("y");
+    pty.finish();
+    assert!(!config.exists(), "nothing chosen, nothing saved");
+}

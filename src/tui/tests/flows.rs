@@ -9,7 +9,6 @@ use crate::tui::steps::configure::FormItem;
 use crate::tui::steps::connection::{CheckStatus, ConnField, Remember};
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
-use std::path::PathBuf;
 
 fn finish_with_name_and_tags(app: &mut crate::tui::app::App, tags: &str) {
     // From the Advanced fold: Tab to the name (keeping its default), then tags.

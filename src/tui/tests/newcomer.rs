@@ -154,3 +154,42 @@ fn enter_on_the_advanced_fold_opens_it_and_moves_in() {
         (FormItem::Field("event.notification.enabled".into()), true)
     );
 }
+
+#[test]
+fn under_the_sandbox_nothing_is_offered_for_saving_nor_saved() {
+    let mut app = fresh();
+    app.settings.sandbox = true;
+    app.connection.remember = crate::tui::steps::connection::Remember::Environment;
+    app.connection.sandbox = true;
+    assert!(!app
+        .connection
+        .fields()
+        .contains(&crate::tui::steps::connection::ConnField::Remember));
+    type_text(&mut app, USER);
+    // Enter moves on while a field is empty…
+    assert!(enter(&mut app).is_empty());
+    assert_eq!(
+        app.connection.focus,
+        crate::tui::steps::connection::ConnField::OrgSecret
+    );
+    type_text(&mut app, ORG);
+    // …and tests once all is filled.
+    let effects = enter(&mut app);
+    let [Effect::CheckConnection { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let effects = update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Ok(3),
+        },
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveConfig { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(app.step, Step::Element);
+}
