@@ -253,6 +253,7 @@ impl App {
                 scroll: 0,
                 error: None,
                 cancelled: None,
+                copy_note: None,
             },
             creating: None,
             done: None,

@@ -10,6 +10,7 @@ use super::effect::Effect;
 use super::keymap::{self, b, ch, ctrl, key, Binding, Command, ENTER, ESC};
 use super::steps::{authorize, connection, creating, done, element, focused_input, screen, Input};
 use super::widgets::EditOp;
+use crate::clipboard::CopyReport;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -98,18 +99,32 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     done.copied = true;
                 }
             }
-            app.notice = Some(if report.succeeded() {
-                Notice::success(format!("{} {}", what.label(), report.message()))
-            } else {
-                Notice::error(format!(
-                    "{} could not be copied: {}",
-                    what.label(),
-                    report.message()
-                ))
-            });
+            let mut notice = copy_notice(app.step, what, &report);
+            if what == CopyTarget::Curl {
+                if let Some(note) = app.review.copy_note.take() {
+                    notice.text = format!("{}; {note}", notice.text);
+                }
+            }
+            app.notice = Some(notice);
             vec![]
         }
         Action::FileSaved { path, result } => done::file_saved(app, path, result),
+    }
+}
+
+/// What a copy's outcome says, in plain words: a ✓ only when a clipboard
+/// took the value; what went only to the terminal cannot be confirmed.
+fn copy_notice(step: Step, what: CopyTarget, report: &CopyReport) -> Notice {
+    let label = what.label();
+    match (&report.native, report.osc52) {
+        (Ok(_), _) => Notice::success(format!("{label}: Copied to the clipboard")),
+        (Err(_), true) if step == Step::Done => Notice::info(format!(
+            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
+        )),
+        (Err(_), true) => Notice::info(format!(
+            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, select it on the screen)"
+        )),
+        (Err(why), false) => Notice::error(format!("{label} could not be copied: {why}")),
     }
 }
 

@@ -193,3 +193,69 @@ fn under_the_sandbox_nothing_is_offered_for_saving_nor_saved() {
     );
     assert_eq!(app.step, Step::Element);
 }
+
+#[test]
+fn copy_feedback_is_plain_and_claims_only_what_is_known() {
+    let mut app = on_done();
+    copied(&mut app, CopyTarget::Token, Ok("xclip"), true);
+    let n = app.notice.clone().unwrap();
+    assert_eq!(n.text, "Token: Copied to the clipboard");
+    assert_eq!(n.kind, crate::tui::app::NoticeKind::Success);
+    copied(
+        &mut app,
+        CopyTarget::Token,
+        Err("no clipboard".into()),
+        true,
+    );
+    let n = app.notice.clone().unwrap();
+    assert_eq!(
+        n.text,
+        "Token: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
+    );
+    assert_eq!(n.kind, crate::tui::app::NoticeKind::Info, "no ✓ for it");
+    copied(
+        &mut app,
+        CopyTarget::Token,
+        Err("no clipboard".into()),
+        false,
+    );
+    assert_eq!(
+        app.notice.clone().unwrap().kind,
+        crate::tui::app::NoticeKind::Error
+    );
+}
+
+#[test]
+fn the_copied_curl_names_the_variables_or_warns_when_revealed() {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "hunter2");
+    ctrl(&mut app, 's');
+    let text = match key(&mut app, KeyCode::Char('c')).as_slice() {
+        [Effect::Copy { text, .. }] => text.expose().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(text.contains("'\"$BIGCOMMERCE_PASSWORD\"'"), "{text}");
+    assert!(!text.contains('•') && !text.contains("hunter2"), "{text}");
+    copied(&mut app, CopyTarget::Curl, Ok("xclip"), true);
+    assert_eq!(
+        app.notice.clone().unwrap().text,
+        "curl command: Copied to the clipboard; set CE_USER_SECRET, CE_ORG_SECRET, BIGCOMMERCE_PASSWORD before running it"
+    );
+
+    key(&mut app, KeyCode::Char('r'));
+    let text = match key(&mut app, KeyCode::Char('c')).as_slice() {
+        [Effect::Copy { text, .. }] => text.expose().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(text.contains("hunter2"), "{text}");
+    copied(&mut app, CopyTarget::Curl, Ok("xclip"), true);
+    assert!(app
+        .notice
+        .clone()
+        .unwrap()
+        .text
+        .contains("it holds your secrets in plain text"));
+}

@@ -72,7 +72,7 @@ fn bindings(app: &App) -> Vec<Binding> {
     }
     vec![
         b(&[ch('c')], "c", "copy token", Command::CopyToken)
-            .with_detail("copy the token (system clipboard and OSC 52)"),
+            .with_detail("copy the token to the clipboard"),
         b(&[ch('j')], "j", "copy JSON", Command::CopyJson)
             .with_detail("copy the whole instance as JSON"),
         b(&[ch('s')], "s", "save", Command::SaveFile)
