@@ -259,3 +259,46 @@ fn the_copied_curl_names_the_variables_or_warns_when_revealed() {
         .text
         .contains("it holds your secrets in plain text"));
 }
+
+fn first_line(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render_at(app, &app.clock, f);
+        })
+        .unwrap();
+    let buf = terminal.backend().buffer().clone();
+    (0..w).map(|x| buf[(x, 0)].symbol().to_string()).collect()
+}
+
+#[test]
+fn the_header_keeps_the_oauth_steps_at_80_columns_under_the_sandbox() {
+    let mut app = connected();
+    app.settings.sandbox = true;
+    crate::tui::steps::element::choose_element(&mut app, "infusionsoftecommerce");
+    assert_eq!(app.step, Step::Configure);
+    let line = first_line(&app, 80, 24);
+    assert!(line.contains("sandbox"), "{line}");
+    assert!(line.contains("Authorize"), "the step list stays: {line}");
+    assert!(
+        line.contains("Done   "),
+        "the list is set apart from the counter: {line}"
+    );
+    assert!(line.trim_end().ends_with("3/6 Configure"), "{line}");
+}
+
+#[test]
+fn the_environment_reads_sandbox_under_the_sandbox() {
+    let mut app = fresh();
+    app.connection.env = crate::tui::steps::connection::EnvKind::Custom;
+    app.connection.sandbox = true;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render_at(&app, &app.clock, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("‹ sandbox ›"), "{screen}");
+    assert!(!screen.contains("‹ custom ›"), "{screen}");
+}

@@ -53,10 +53,17 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                     EnvKind::Custom => String::new(),
                     _ => c.base_url(),
                 };
-                spans.push(Span::styled(format!("‹ {} ›", c.env.label()), t.value()));
+                // The built-in sandbox is a custom address to the model,
+                // but not to the person who asked for --sandbox.
+                let env = if c.sandbox && c.env == EnvKind::Custom {
+                    "sandbox"
+                } else {
+                    c.env.label()
+                };
+                spans.push(Span::styled(format!("‹ {env} ›"), t.value()));
                 // Shown whole beside the choice when it fits, else whole on
                 // the line below: a cut address reads as a wrong one.
-                let room = value_width.saturating_sub(c.env.label().len() + 6);
+                let room = value_width.saturating_sub(env.len() + 6);
                 if url.chars().count() <= room {
                     spans.push(Span::styled(format!("  {url}"), t.dim()));
                 } else {
