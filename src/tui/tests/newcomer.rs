@@ -302,3 +302,26 @@ fn the_environment_reads_sandbox_under_the_sandbox() {
     assert!(screen.contains("‹ sandbox ›"), "{screen}");
     assert!(!screen.contains("‹ custom ›"), "{screen}");
 }
+
+#[test]
+fn the_element_search_reads_descriptions_too() {
+    let mut app = connected();
+    type_text(&mut app, "keap");
+    assert_eq!(
+        app.highlighted().map(|e| e.key.as_str()),
+        Some("infusionsoftecommerce")
+    );
+}
+
+#[test]
+fn a_required_checkbox_says_why_and_every_ecwid_field_has_an_example() {
+    let magento = crate::catalog::bundled_spec("magentov20").unwrap();
+    let admin = magento.fields.iter().find(|f| f.key == "user").unwrap();
+    assert!(admin.required && admin.help.starts_with("Required, because"));
+    let ecwid = crate::catalog::bundled_spec("ecwid").unwrap();
+    assert!(ecwid
+        .fields
+        .iter()
+        .filter(|f| !f.advanced)
+        .all(|f| f.example.is_some()));
+}
