@@ -325,3 +325,40 @@ fn a_required_checkbox_says_why_and_every_ecwid_field_has_an_example() {
         .filter(|f| !f.advanced)
         .all(|f| f.example.is_some()));
 }
+
+fn screen_of(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render_at(app, &app.clock, f);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn help_says_what_things_are_and_done_promises_nothing_it_cannot_keep() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('?'));
+    let screen = screen_of(&app, 120, 40);
+    assert!(screen.contains("An element is"), "{screen}");
+    assert!(screen.contains("An instance is"), "{screen}");
+    assert!(!screen.contains("Nothing you type is lost"), "{screen}");
+}
+
+#[test]
+fn nothing_of_the_screen_under_the_help_shows_at_its_edge() {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    key(&mut app, KeyCode::F(1));
+    let screen = screen_of(&app, 80, 24);
+    for line in screen.lines().filter(|l| l.contains('│')) {
+        let first = line.find('│').unwrap();
+        let last = line.rfind('│').unwrap();
+        let outside = format!("{}{}", &line[..first], &line[last + '│'.len_utf8()..]);
+        assert!(
+            outside.trim_matches(|c| c == ' ' || c == '"').is_empty(),
+            "{line}"
+        );
+    }
+}
