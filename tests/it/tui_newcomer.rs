@@ -32,10 +32,13 @@ const TAIL: [(&str, &str); 5] = [
     ("Tags", "first"),
 ];
 
+/// An element's filter, its name, and the rows of its own form.
+type Form<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
 #[test]
 fn every_seed_form_reaches_review_with_enter_alone() {
     let sb = sandbox();
-    let forms: [(&str, &str, &[(&str, &str)]); 4] = [
+    let forms: [Form; 4] = [
         (
             "woo",
             "WooCommerce",

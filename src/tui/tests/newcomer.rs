@@ -107,7 +107,7 @@ fn a_saved_token_quits_at_once_and_the_file_is_named_in_full() {
             result: Ok(()),
         },
     );
-    assert_eq!(app.saved_files, [full.clone()]);
+    assert_eq!(app.saved_files, std::slice::from_ref(&full));
     assert!(app
         .notice
         .as_ref()
