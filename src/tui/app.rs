@@ -253,6 +253,7 @@ impl App {
                 scroll: 0,
                 error: None,
                 cancelled: None,
+                copy_note: None,
             },
             creating: None,
             done: None,
@@ -348,14 +349,28 @@ impl App {
     }
 
     /// Ctrl-C or Esc where there is nothing to go back to: asks first
-    /// when something typed would be lost.
+    /// when something typed would be lost, or on Done while the token is
+    /// kept nowhere but on the screen that quitting clears.
     pub fn ask_quit(&mut self) {
         if self.step == Step::Done {
-            self.quit(Exit::Finished);
+            if self.done.as_ref().is_some_and(|d| !d.token_kept()) {
+                self.overlay = Some(Overlay::ConfirmQuit);
+            } else {
+                self.quit(Exit::Finished);
+            }
         } else if !self.typed {
             self.quit(Exit::Interrupted);
         } else {
             self.overlay = Some(Overlay::ConfirmQuit);
+        }
+    }
+
+    /// How quitting now ends the run: from Done it did what it was for.
+    pub fn quit_exit(&self) -> Exit {
+        if self.step == Step::Done {
+            Exit::Finished
+        } else {
+            Exit::Interrupted
         }
     }
 

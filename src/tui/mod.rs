@@ -78,7 +78,8 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
             opts.org_secret.as_ref().map(|s| s.expose().to_string()),
         ),
     };
-    let conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
+    let mut conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
+    conn.sandbox = opts.sandbox.is_some();
     let mut app = App::new(settings, theme, crate::catalog::Catalog::bundled(), conn);
     match app.connection.check_all().first() {
         None => app.step = Step::Element,

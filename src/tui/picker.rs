@@ -39,9 +39,13 @@ impl fmt::Debug for Index {
 }
 
 /// What a person can type to find an element: its name, key and hub, so
-/// "woo", "magentov" and "ecommerce" each find something.
+/// "woo", "magentov" and "ecommerce" each find something, then its
+/// description, where other names of it live ("keap" finds Infusionsoft).
 pub fn haystack(entry: &CatalogEntry) -> String {
-    format!("{} {} {}", entry.name, entry.key, entry.hub)
+    format!(
+        "{} {} {} {}",
+        entry.name, entry.key, entry.hub, entry.description
+    )
 }
 
 impl Index {

@@ -4,12 +4,13 @@
 //! go to the step that asked for it. It does no I/O and reads no clock
 //! (time arrives with `Action::Tick`), so every path is unit-testable.
 
-use super::action::Action;
-use super::app::{App, Exit, ListenerStatus, Notice, NoticeKind, Overlay, Step};
+use super::action::{Action, CopyTarget};
+use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
 use super::effect::Effect;
 use super::keymap::{self, b, ch, ctrl, key, Binding, Command, ENTER, ESC};
 use super::steps::{authorize, connection, creating, done, element, focused_input, screen, Input};
 use super::widgets::EditOp;
+use crate::clipboard::CopyReport;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
@@ -93,18 +94,37 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::CreateChecked { attempt, result } => creating::create_checked(app, attempt, result),
         Action::Copied { what, report } => {
-            app.notice = Some(if report.succeeded() {
-                Notice::success(format!("{} {}", what.label(), report.message()))
-            } else {
-                Notice::error(format!(
-                    "{} could not be copied: {}",
-                    what.label(),
-                    report.message()
-                ))
-            });
+            if report.succeeded() && matches!(what, CopyTarget::Token | CopyTarget::InstanceJson) {
+                if let Some(done) = app.done.as_mut() {
+                    done.copied = true;
+                }
+            }
+            let mut notice = copy_notice(app.step, what, &report);
+            if what == CopyTarget::Curl {
+                if let Some(note) = app.review.copy_note.take() {
+                    notice.text = format!("{}; {note}", notice.text);
+                }
+            }
+            app.notice = Some(notice);
             vec![]
         }
         Action::FileSaved { path, result } => done::file_saved(app, path, result),
+    }
+}
+
+/// What a copy's outcome says, in plain words: a ✓ only when a clipboard
+/// took the value; what went only to the terminal cannot be confirmed.
+fn copy_notice(step: Step, what: CopyTarget, report: &CopyReport) -> Notice {
+    let label = what.label();
+    match (&report.native, report.osc52) {
+        (Ok(_), _) => Notice::success(format!("{label}: Copied to the clipboard")),
+        (Err(_), true) if step == Step::Done => Notice::info(format!(
+            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
+        )),
+        (Err(_), true) => Notice::info(format!(
+            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, select it on the screen)"
+        )),
+        (Err(why), false) => Notice::error(format!("{label} could not be copied: {why}")),
     }
 }
 
@@ -167,7 +187,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Some(Overlay::ConfirmQuit) => {
             match cmd {
-                Command::Yes => app.quit(Exit::Interrupted),
+                Command::Yes => app.quit(app.quit_exit()),
                 Command::No => app.overlay = None,
                 _ => {}
             }
@@ -223,7 +243,11 @@ pub fn bindings(app: &App) -> Vec<Binding> {
             b(
                 &[ch('y'), ctrl('c')],
                 "y",
-                "quit, losing what was typed",
+                if app.step == Step::Done {
+                    "quit; the token is not shown again"
+                } else {
+                    "quit, losing what was typed"
+                },
                 Command::Yes,
             ),
             b(&[ch('n'), ESC], "n/Esc", "keep going", Command::No),

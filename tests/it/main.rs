@@ -32,5 +32,6 @@ mod tui_catalog;
 mod tui_clipboard;
 mod tui_idle;
 mod tui_journeys;
+mod tui_newcomer;
 mod tui_reliability;
 mod tui_terminal;

@@ -9,7 +9,9 @@ use crate::common;
 use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::browser::{get_status, Browser};
 use common::pty::{keys, value_after, Pty};
-use common::wizard::{assert_stored, form_value, token_on_done, Expected, Home, Wizard};
+use common::wizard::{
+    assert_stored, form_value, quit_keeping_nothing, token_on_done, Expected, Home, Wizard,
+};
 
 fn sandbox() -> Sandbox {
     Sandbox::start(SandboxOptions::default()).expect("sandbox starts")
@@ -61,7 +63,7 @@ fn create_and_check(pty: &mut Pty, sb: &Sandbox, callback: &str) {
             ],
         },
     );
-    pty.send("q");
+    quit_keeping_nothing(pty);
     assert_eq!(pty.finish(), 0);
 }
 

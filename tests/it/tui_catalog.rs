@@ -10,6 +10,7 @@ use ce_wizard::sandbox::{
     Sandbox, SandboxOptions, DEMO_ORG_SECRET, DEMO_USER_SECRET, SHOWCASE_CUSTOM, SHOWCASE_OAUTH1,
 };
 use common::pty::{keys, value_after, Pty, Spawn};
+use common::wizard::quit_keeping_nothing;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
@@ -159,7 +160,7 @@ fn a_metadata_element_by_keystrokes() {
     }
     assert!(!config.contains_key("nimbus.internal.id"));
 
-    pty.send("q");
+    quit_keeping_nothing(&mut pty);
     assert_eq!(pty.wait_exit(), 0);
     // The catalog was cached for the next start.
     let cached = std::fs::read_dir(dir.path().join("cache"))
@@ -280,7 +281,7 @@ fn an_oauth1_element_denied_then_allowed() {
         "one request token per attempt"
     );
 
-    pty.send("q");
+    quit_keeping_nothing(&mut pty);
     assert_eq!(pty.wait_exit(), 0);
     let after = pty.wait_for("Created instance");
     assert!(after.lines().any(|l| l.trim() == token), "{after}");

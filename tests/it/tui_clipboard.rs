@@ -39,7 +39,12 @@ fn the_token_goes_to_the_terminal_through_osc52() {
     assert!(pty.osc52_texts().is_empty(), "nothing copied before `c`");
 
     pty.send("c");
-    pty.wait_for("Token sent to the terminal (OSC 52) only");
+    let screen = pty.wait_for("Token: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)");
+    assert!(!screen.contains("OSC 52"), "{screen}");
+    assert!(
+        !screen.lines().any(|l| l.contains("✓ Token")),
+        "an unconfirmed copy gets no ✓:\n{screen}"
+    );
     assert_eq!(pty.osc52_texts(), vec![token.clone()]);
     let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
     assert!(
@@ -63,7 +68,8 @@ fn the_token_stays_on_the_x_clipboard_after_the_wizard_exits() {
     let token = create_bigcommerce(&mut pty, &sb);
 
     pty.send("c");
-    pty.wait_for("Token copied to the clipboard (xclip) and sent to the terminal (OSC 52)");
+    let screen = pty.wait_for("✓ Token: Copied to the clipboard");
+    assert!(!screen.contains("OSC 52"), "{screen}");
     assert_eq!(pty.osc52_texts(), vec![token.clone()]);
     pty.send("q");
     assert_eq!(pty.finish(), 0);

@@ -10,7 +10,8 @@ use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::browser::consent_and_return;
 use common::pty::{keys, value_after, Pty};
 use common::wizard::{
-    assert_stored, form_value, pick_element, sign_in_link, token_on_done, Expected, Home, Wizard,
+    assert_stored, form_value, pick_element, quit_keeping_nothing, sign_in_link, token_on_done,
+    Expected, Home, Wizard,
 };
 
 fn sandbox() -> Sandbox {
@@ -32,7 +33,7 @@ fn review_and_create(pty: &mut Pty, element: &str, secrets: &[&str]) -> String {
 
 /// Quits from Done with `q` and checks the wizard ended well.
 fn quit_from_done(pty: &mut Pty, token: &str) {
-    pty.send("q");
+    quit_keeping_nothing(pty);
     assert_eq!(pty.finish(), 0, "the wizard exits 0 after creating");
     let after = pty.screen();
     assert!(after.contains("Created instance"), "{after}");
@@ -62,7 +63,7 @@ fn woocommerce_with_the_derived_api_url() {
     pty.send(keys::ENTER);
     pty.type_text("cs_live_9b1c77");
     pty.send(keys::ENTER);
-    // The Advanced fold is next: Tab passes it (Enter would open it).
+    // The Advanced fold is next: Tab passes it (Enter would open it and move in).
     pty.wait_until("the focus on the Advanced fold", |s| {
         s.contains("› ▸ Advanced settings")
     });
@@ -205,7 +206,7 @@ fn magento_with_events_from_the_advanced_settings() {
     // Back up to the fold with Shift-Tab, open it, and turn events on.
     pty.send(keys::BACKTAB);
     pty.wait_for("› ▸ Advanced settings");
-    pty.send(keys::ENTER);
+    pty.send(" ");
     pty.wait_for("› ▾ Advanced settings");
     pty.send(keys::DOWN);
     pty.wait_for("› Receive events");
@@ -520,7 +521,7 @@ fn print_token_puts_only_the_token_on_stdout() {
         "",
         "nothing on stdout while the wizard runs"
     );
-    pty.send("q");
+    quit_keeping_nothing(&mut pty);
     assert_eq!(pty.finish(), 0);
     assert_eq!(
         std::fs::read_to_string(&stdout).unwrap(),

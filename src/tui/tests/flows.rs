@@ -10,7 +10,6 @@ use crate::tui::steps::configure::FormItem;
 use crate::tui::steps::connection::{CheckStatus, ConnField, Remember};
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
-use std::path::PathBuf;
 
 fn finish_with_name_and_tags(app: &mut crate::tui::app::App, tags: &str) {
     // From the Advanced fold: Tab to the name (keeping its default), then tags.
@@ -88,6 +87,16 @@ fn bigcommerce_from_filter_to_token() {
             ..
         }]
     ));
+    update(
+        &mut app,
+        Action::Copied {
+            what: CopyTarget::Token,
+            report: crate::clipboard::CopyReport {
+                native: Ok("xclip"),
+                osc52: true,
+            },
+        },
+    );
     assert!(key(&mut app, KeyCode::Char('q')).is_empty());
     assert_eq!(app.exit, Some(Exit::Finished));
 }
@@ -669,7 +678,12 @@ fn saving_the_instance_never_overwrites_without_asking() {
             result: Ok(()),
         },
     );
-    assert_eq!(app.saved_files, [PathBuf::from("my_shop_1.instance.json")]);
+    assert_eq!(
+        app.saved_files,
+        [std::env::current_dir()
+            .unwrap()
+            .join("my_shop_1.instance.json")]
+    );
     assert!(app.done.as_ref().unwrap().prompt.is_none());
 
     // Another instance: back to Element, connection kept.

@@ -4,6 +4,7 @@
 mod catalog;
 mod creating;
 mod flows;
+mod newcomer;
 mod pasted;
 mod recovery;
 mod snapshots;

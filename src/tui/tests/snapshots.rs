@@ -300,8 +300,8 @@ fn configure_screens() {
     app.form_mut()
         .unwrap()
         .focus_item(crate::tui::steps::configure::FormItem::Advanced);
+    // Enter unfolds and moves into the group, on its first field.
     enter(&mut app);
-    tab(&mut app);
     key(&mut app, KeyCode::Char(' '));
     snap("configure_woocommerce_advanced_events", &app);
     tab(&mut app);

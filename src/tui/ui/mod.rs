@@ -109,16 +109,23 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     };
     let brand = " ce-wizard ";
     let steps = app.visible_steps();
-    let crumbs: usize =
-        steps.iter().map(|s| s.title().len()).sum::<usize>() + 3 * (steps.len() - 1) + 1;
+    let crumbs_with = |sep: usize| -> usize {
+        steps.iter().map(|s| s.title().len()).sum::<usize>() + sep * (steps.len() - 1) + 1
+    };
     let width = area.width as usize;
-    let fixed = counter.len() + sandbox.len() + 1;
-    let (show_brand, show_crumbs) = if fixed + brand.len() + crumbs <= width {
-        (true, true)
-    } else if fixed + crumbs <= width {
-        (false, true)
+    // Three columns at least between the breadcrumb and the counter, so
+    // the last step's name never runs into it.
+    let fixed = counter.len() + sandbox.len() + 3;
+    let wide = crumbs_with(3);
+    // Before giving up the breadcrumb, its separators lose their spaces.
+    let (show_brand, sep) = if fixed + brand.len() + wide <= width {
+        (true, Some(" › "))
+    } else if fixed + wide <= width {
+        (false, Some(" › "))
+    } else if fixed + crumbs_with(1) <= width {
+        (false, Some("›"))
     } else {
-        (fixed + brand.len() <= width, false)
+        (fixed + brand.len() <= width, None)
     };
     let mut spans = vec![];
     if show_brand {
@@ -130,10 +137,10 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(sandbox, t.focused()));
         spans.push(Span::raw(" "));
     }
-    if show_crumbs {
+    if let Some(sep) = sep {
         for (i, s) in steps.iter().enumerate() {
             if i > 0 {
-                spans.push(Span::styled(" › ", t.dim()));
+                spans.push(Span::styled(sep, t.dim()));
             }
             let style = if *s == current {
                 t.step_current()

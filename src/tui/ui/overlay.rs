@@ -9,6 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
+/// What the words on these screens mean, for someone new to the platform.
+const WORDS: &str = "An element is Cloud Elements' connector to one service (a store, a CRM). \
+An instance is your account at that service, connected through the element. \
+Its token, with your user and organization secrets, authorizes calls through it.";
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match app.overlay {
         Some(Overlay::Help) => help(app, frame, area),
@@ -58,17 +63,33 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
+    let closing = if app.step == Step::Done {
+        "Esc closes this help."
+    } else {
+        "Nothing you type is lost by going back. Esc closes this help."
+    };
     lines.extend(
-        wrap(
-            "Nothing you type is lost by going back. Esc closes this help.",
-            inner,
-        )
-        .into_iter()
-        .map(|l| Line::styled(l, t.dim())),
+        wrap(closing, inner)
+            .into_iter()
+            .map(|l| Line::styled(l, t.dim())),
     );
+    // What the words mean comes last, and only whole: the keys matter more
+    // on a short screen.
+    let words = wrap(WORDS, inner);
+    if lines.len() + words.len() + 3 <= area.height as usize {
+        lines.push(Line::raw(""));
+        lines.extend(words.into_iter().map(|l| Line::styled(l, t.help())));
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, width, height);
-    frame.render_widget(Clear, rect);
+    // The columns beside the window are cleared too: a glyph of the screen
+    // under it, cut at the window's edge, reads as part of the help.
+    let margin = Rect {
+        x: rect.x.saturating_sub(2).max(area.x),
+        width: (rect.width + 4).min(area.width),
+        ..rect
+    };
+    frame.render_widget(Clear, margin);
     frame.render_widget(
         Paragraph::new(lines).block(
             Block::default()
@@ -88,7 +109,16 @@ fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
             .creating
             .as_ref()
             .is_some_and(|c| c.phase == CreatePhase::Sending);
-    if creating {
+    if app.step == Step::Done {
+        lines.extend(
+            wrap(
+                "The token was neither copied nor saved, and it is not shown again. Press n, then c to copy it or s to save it.",
+                42,
+            )
+            .into_iter()
+            .map(|l| Line::styled(l, t.warning())),
+        );
+    } else if creating {
         // Quitting cannot call back a request the platform may have.
         lines.extend(
             wrap(

@@ -131,6 +131,16 @@ impl Wizard {
         self.env("PATH", &browser.path_env())
     }
 
+    /// `--sandbox` (the wizard's own, in its process) instead of the
+    /// test's sandbox.
+    pub fn built_in_sandbox(mut self) -> Self {
+        let i = self.args.iter().position(|a| a == "--base-url").unwrap();
+        self.args.drain(i..i + 2);
+        self.args.push("--sandbox".into());
+        self.without_env("CE_USER_SECRET")
+            .without_env("CE_ORG_SECRET")
+    }
+
     pub fn size(mut self, cols: u16, rows: u16) -> Self {
         self.cols = cols;
         self.rows = rows;
@@ -284,4 +294,12 @@ impl SilentPlatform {
     pub fn connections(&self) -> usize {
         self.held.lock().unwrap().len()
     }
+}
+
+/// Quits from Done with the token neither copied nor saved: `q`, then yes
+/// to the question that asks first.
+pub fn quit_keeping_nothing(pty: &mut Pty) {
+    pty.send("q");
+    pty.wait_for("neither copied nor saved");
+    pty.send("y");
 }

@@ -73,7 +73,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                 match browser {
                     BrowserStatus::Opening => "Opening your browser…".to_string(),
                     BrowserStatus::Opened => "Your browser was opened. If nothing appeared, press o again or open this link:".to_string(),
-                    BrowserStatus::Failed(e) => format!("The browser could not be opened ({e}). Open this link yourself:"),
+                    BrowserStatus::Failed(e) => format!("No browser opened: {}. Open this link yourself:", e.to_string().trim_end_matches('.')),
                     BrowserStatus::Skipped(why) => format!("Not opening a browser ({why}). Open this link where you can sign in:"),
                 },
                 t.help(),
@@ -107,7 +107,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
 
     let waiting = matches!(app.authorize.phase, AuthPhase::Waiting { .. });
     if waiting || !app.authorize.paste.is_empty() {
-        let label = "Redirected to: ";
+        let label = "Address after sign-in: ";
         let focused = app.authorize.paste_focused;
         let (spans, cursor) = input_spans(
             t,
@@ -117,7 +117,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             Some(if focused {
                 "paste the address here"
             } else {
-                "p or paste: the address the browser ended on"
+                "press p, then paste the address your browser ended on"
             }),
             focused,
         );
@@ -171,10 +171,10 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
         ],
         AuthProblem::TimedOut => vec![
             format!(
-                "✗ No answer from the browser within {} minutes.",
-                app.settings.oauth_timeout.as_secs().div_ceil(60)
+                "✗ No answer from the browser within {}.",
+                spoken_duration(app.settings.oauth_timeout)
             ),
-            "Start again, or paste the redirected address by hand.".into(),
+            "Each sign-in link is good for one try: a new one is needed.".into(),
         ],
         AuthProblem::CreateFailed(report) => {
             let mut v = vec![format!("✗ Creating the instance failed: {}", report.message)];
@@ -194,4 +194,37 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
 
 fn oauth1(app: &App) -> bool {
     app.spec().is_some_and(|s| s.auth == AuthKind::Oauth1)
+}
+
+/// "5 seconds", "1 minute", "2 minutes 30 seconds": how long, in words.
+pub fn spoken_duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    let unit = |n: u64, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    match (secs / 60, secs % 60) {
+        (0, s) => unit(s, "second"),
+        (m, 0) => unit(m, "minute"),
+        (m, s) => format!("{} {}", unit(m, "minute"), unit(s, "second")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spoken_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn durations_in_words() {
+        let w = |s| spoken_duration(Duration::from_secs(s));
+        assert_eq!(w(5), "5 seconds");
+        assert_eq!(w(1), "1 second");
+        assert_eq!(w(60), "1 minute");
+        assert_eq!(w(300), "5 minutes");
+        assert_eq!(w(150), "2 minutes 30 seconds");
+    }
 }

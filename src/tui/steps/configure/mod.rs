@@ -73,7 +73,7 @@ fn bindings(app: &App) -> Vec<Binding> {
             } else {
                 "show advanced"
             };
-            list.push(b(&[ENTER, SPACE], "Enter", verb, Command::Toggle));
+            list.push(b(&[SPACE, LEFT, RIGHT], "Space", verb, Command::Toggle));
         }
         (_, Some(FieldKind::Boolean)) => {
             list.push(b(&[SPACE], "Space", "toggle", Command::Toggle));
@@ -86,14 +86,12 @@ fn bindings(app: &App) -> Vec<Binding> {
         _ => {}
     }
     let last = form.is_last(&form.focus);
-    if form.focus != FormItem::Advanced {
-        list.push(b(
-            &[ENTER],
-            "Enter",
-            if last { "review" } else { "next" },
-            Command::Continue,
-        ));
-    }
+    list.push(b(
+        &[ENTER],
+        "Enter",
+        if last { "review" } else { "next" },
+        Command::Continue,
+    ));
     list.push(
         b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
             .with_detail("check every field and continue (from any field)"),
@@ -129,7 +127,11 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::Continue => {
             if form.focus == FormItem::Advanced {
-                form.advanced_open = !form.advanced_open;
+                // A person pressing Enter to go on goes on: into the
+                // settings it unfolds, the first of them focused.
+                form.advanced_open = true;
+                let items = form.items();
+                move_forward(form, &items);
             } else if fields::is_last(&items, &form.focus) {
                 return submit_form(app);
             } else {

@@ -86,8 +86,18 @@ pub fn config_saved(app: &mut App, result: Result<PathBuf, ConfigError>) {
 
 fn bindings(app: &App) -> Vec<Binding> {
     let mut list = vec![
-        b(&[ENTER], "Enter", "test and continue", Command::Continue)
-            .with_detail("test the secrets (lists the catalog) and go on when they work"),
+        if app.connection.is_complete() {
+            b(&[ENTER], "Enter", "test and continue", Command::Continue)
+                .with_detail("test the secrets (lists the catalog) and go on when they work")
+        } else {
+            b(&[ENTER], "Enter", "next", Command::Continue)
+        },
+        extra(
+            &[ctrl('s')],
+            "Ctrl-S",
+            "test the secrets and go on, from any field",
+            Command::Submit,
+        ),
         b(&[ESC], "Esc", "quit", Command::Back),
     ];
     if matches!(
@@ -162,7 +172,16 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::Reveal => conn.reveal = !conn.reveal,
         Command::TestConnection => return start_check(app, false),
-        Command::Continue => return start_check(app, true),
+        // Enter goes on field by field, as in Configure, until every field
+        // is filled; then (or with Ctrl-S from any field) it tests them.
+        Command::Continue if !conn.is_complete() => {
+            if let Some(e) = conn.check_field(conn.focus) {
+                conn.errors.insert(conn.focus, e);
+            } else {
+                conn.focus = fields[pos + 1];
+            }
+        }
+        Command::Continue | Command::Submit => return start_check(app, true),
         // Esc first stops a check in flight, and stays on the form.
         Command::Back => {
             if let CheckStatus::Running { attempt, .. } = conn.check {
@@ -229,7 +248,9 @@ pub fn connection_checked(
             }
             let mut effects = vec![];
             let conn = &app.connection;
-            if conn.remember != Remember::Nothing {
+            // The sandbox's address lives only as long as this run: saved,
+            // it would send the next normal run to a closed port.
+            if conn.remember != Remember::Nothing && !app.settings.sandbox {
                 effects.push(Effect::SaveConfig {
                     environment: conn.environment(),
                     secrets: (conn.remember == Remember::EnvironmentAndSecrets)

@@ -102,6 +102,9 @@ pub struct ConnectionForm {
     pub focus: ConnField,
     pub errors: BTreeMap<ConnField, String>,
     pub check: CheckStatus,
+    /// Connected to the built-in sandbox: nothing of it is offered for
+    /// saving.
+    pub sandbox: bool,
 }
 
 impl ConnectionForm {
@@ -121,6 +124,7 @@ impl ConnectionForm {
             focus: ConnField::Environment,
             errors: BTreeMap::new(),
             check: CheckStatus::NotRun,
+            sandbox: false,
         }
     }
 
@@ -142,11 +146,10 @@ impl ConnectionForm {
         if self.env == EnvKind::Custom {
             f.push(ConnField::CustomUrl);
         }
-        f.extend([
-            ConnField::UserSecret,
-            ConnField::OrgSecret,
-            ConnField::Remember,
-        ]);
+        f.extend([ConnField::UserSecret, ConnField::OrgSecret]);
+        if !self.sandbox {
+            f.push(ConnField::Remember);
+        }
         f
     }
 

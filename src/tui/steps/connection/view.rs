@@ -1,27 +1,31 @@
 //! Step 1: where to connect and with which account secrets.
 
-use super::state::{CheckStatus, ConnField, EnvKind};
+use super::state::{CheckStatus, ConnField, EnvKind, Remember};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{indented, input_spans, pad, text, truncate};
+use crate::tui::widgets::draw::{indented, input_spans, pad, text};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 const LABEL: usize = 22;
+const WHERE_THE_SECRETS_ARE: &str =
+    "Your user and organization secrets are in the Cloud Elements console: \
+     your profile → Settings → Account. They stay on this machine.";
+const NO_ACCOUNT: &str = "No account yet? ce-wizard --sandbox tries everything without one.";
 
 pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let c = &app.connection;
-    let [intro, rows] = Layout::vertical([Constraint::Length(4), Constraint::Min(1)]).areas(area);
-    let intro_lines = vec![
+    let [intro, rows] = Layout::vertical([Constraint::Length(5), Constraint::Min(1)]).areas(area);
+    let mut intro_lines = vec![
         Line::styled("Connect to Cloud Elements", t.title()),
-        Line::styled(
-            "Your user and organization secrets are in the Cloud Elements console, under your profile. They stay on this machine.",
-            t.help(),
-        ),
+        Line::styled(WHERE_THE_SECRETS_ARE, t.help()),
     ];
+    if !c.sandbox {
+        intro_lines.push(Line::styled(NO_ACCOUNT, t.help()));
+    }
     text(
         frame,
         Paragraph::new(intro_lines).wrap(Wrap { trim: false }),
@@ -49,14 +53,23 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                     EnvKind::Custom => String::new(),
                     _ => c.base_url(),
                 };
-                spans.push(Span::styled(format!("‹ {} ›", c.env.label()), t.value()));
-                spans.push(Span::styled(
-                    format!(
-                        "  {}",
-                        truncate(&url, value_width.saturating_sub(c.env.label().len() + 6))
-                    ),
-                    t.dim(),
-                ));
+                // The built-in sandbox is a custom address to the model,
+                // but not to the person who asked for --sandbox.
+                let env = if c.sandbox && c.env == EnvKind::Custom {
+                    "sandbox"
+                } else {
+                    c.env.label()
+                };
+                spans.push(Span::styled(format!("‹ {env} ›"), t.value()));
+                // Shown whole beside the choice when it fits, else whole on
+                // the line below: a cut address reads as a wrong one.
+                let room = value_width.saturating_sub(env.len() + 6);
+                if url.chars().count() <= room {
+                    spans.push(Span::styled(format!("  {url}"), t.dim()));
+                } else {
+                    lines.push(Line::from(spans));
+                    spans = vec![Span::raw(" ".repeat(LABEL + 3)), Span::styled(url, t.dim())];
+                }
             }
             ConnField::Remember => {
                 spans.push(Span::styled(
@@ -92,7 +105,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
-    if c.focus == ConnField::Remember {
+    if c.focus == ConnField::Remember && c.remember != Remember::Nothing {
         let path = app
             .settings
             .config_path

@@ -252,6 +252,7 @@ fn finish_create(app: &mut App, instance: crate::api::Instance, recovered: Optio
         instance,
         prompt: None,
         saved_to: None,
+        copied: false,
         recovered,
     });
     app.step = Step::Done;

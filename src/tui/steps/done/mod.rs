@@ -12,7 +12,7 @@ use crate::tui::action::{CopyTarget, FileSaveError};
 use crate::tui::app::{App, AuthPhase, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
-use crate::tui::keymap::{b, ch, Binding, Command, ENTER, ESC};
+use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
 use crate::tui::widgets::{EditOp, TextField};
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -72,14 +72,17 @@ fn bindings(app: &App) -> Vec<Binding> {
     }
     vec![
         b(&[ch('c')], "c", "copy token", Command::CopyToken)
-            .with_detail("copy the token (system clipboard and OSC 52)"),
+            .with_detail("copy the token to the clipboard"),
         b(&[ch('j')], "j", "copy JSON", Command::CopyJson)
             .with_detail("copy the whole instance as JSON"),
         b(&[ch('s')], "s", "save", Command::SaveFile)
             .with_detail("save the instance JSON to a file readable only by you"),
         b(&[ch('n')], "n", "another", Command::Another)
             .with_detail("create another instance with the same connection"),
-        b(&[ch('q'), ESC], "q", "quit", Command::Quit),
+        b(&[ch('q')], "q", "quit", Command::Quit),
+        // Esc goes back everywhere else; here there is nothing to go back
+        // to, and quitting would clear the token from the screen.
+        extra(&[ESC], "Esc", "stays here (q quits)", Command::Back),
     ]
 }
 
@@ -109,7 +112,10 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return vec![];
     };
     if let Some(prompt) = done.prompt.as_mut() {
-        let path = PathBuf::from(prompt.path.value().trim());
+        // Named in full from here on, so that what the screen and, after
+        // the wizard ends, stderr say is where the file is.
+        let typed = PathBuf::from(prompt.path.value().trim());
+        let path = std::path::absolute(&typed).unwrap_or(typed);
         let contents = Secret::new(done.instance.to_pretty_json());
         match cmd {
             Command::Continue if prompt.path.value().trim().is_empty() => {
@@ -173,6 +179,12 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.step = Step::Element;
             app.notice = Some(Notice::info(
                 "Choose the element of the next instance; the connection is kept",
+            ));
+            vec![]
+        }
+        Command::Back => {
+            app.notice = Some(Notice::info(
+                "Esc does not quit here: press q when you are done with the token",
             ));
             vec![]
         }

@@ -16,9 +16,19 @@ pub struct DoneState {
     pub instance: Instance,
     pub prompt: Option<SavePrompt>,
     pub saved_to: Option<PathBuf>,
+    /// The token (alone or in the JSON) went to a clipboard.
+    pub copied: bool,
     /// Set when the create's answer was lost and the instance was found in
     /// the platform's list instead.
     pub recovered: Option<LostAnswer>,
+}
+
+impl DoneState {
+    /// Whether the token is kept somewhere once the screen is cleared:
+    /// until then, quitting asks first.
+    pub fn token_kept(&self) -> bool {
+        self.copied || self.saved_to.is_some()
+    }
 }
 
 impl fmt::Debug for DoneState {
@@ -27,6 +37,7 @@ impl fmt::Debug for DoneState {
             .field("instance_id", &self.instance.id)
             .field("prompting", &self.prompt.is_some())
             .field("saved_to", &self.saved_to)
+            .field("copied", &self.copied)
             .field("recovered", &self.recovered)
             .finish()
     }

@@ -1,6 +1,7 @@
 //! The Review step: the request that will be sent, as a body or a curl
 //! command, secrets masked until revealed.
 
+mod curl;
 pub mod start;
 pub mod state;
 mod view;
@@ -92,10 +93,14 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             let secret = |k: &str| is_secret_key(form, k);
             let reveal = app.review.reveal;
             let (what, text) = if cmd == Command::CopyCurl {
-                (
-                    CopyTarget::Curl,
-                    req.curl_command(&app.connection.base_url(), reveal, &secret),
-                )
+                let c = curl::copied_curl(&req, &app.connection.base_url(), reveal, &secret);
+                app.review.copy_note = Some(if reveal {
+                    "it holds your secrets in plain text: paste it only where no one else reads it"
+                        .to_string()
+                } else {
+                    format!("set {} before running it", c.variables.join(", "))
+                });
+                (CopyTarget::Curl, c.text)
             } else {
                 (CopyTarget::Body, req.to_json(reveal, &secret))
             };

@@ -19,4 +19,7 @@ pub struct ReviewState {
     /// platform, so the next Enter looks for its instance before anything
     /// is sent again.
     pub cancelled: Option<CreatedCheck>,
+    /// What to know about the curl command just copied (the variables to
+    /// set, or that it holds the secrets), said with the copy's outcome.
+    pub copy_note: Option<String>,
 }

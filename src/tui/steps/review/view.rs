@@ -130,16 +130,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ReviewView::Body => " Tab: curl ",
         ReviewView::Curl => " Tab: body ",
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(t.border())
-        .title(Line::styled(title, t.accent()))
-        .title(Line::styled(other, t.dim()).right_aligned());
     let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
     let inner_height = code.height.saturating_sub(2) as usize;
     // Never scroll past the end, however often PgDn is pressed.
     let max_scroll = lines.len().saturating_sub(inner_height) as u16;
     let scroll = app.review.scroll.min(max_scroll);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border())
+        .title(Line::styled(title, t.accent()))
+        .title(Line::styled(other, t.dim()).right_aligned());
+    // A box cut at its bottom edge looks complete: say that it scrolls.
+    if max_scroll > 0 {
+        let first = scroll as usize + 1;
+        let last = (scroll as usize + inner_height).min(lines.len());
+        block = block.title_bottom(
+            Line::styled(
+                format!(" ↑/↓ scroll · lines {first}–{last} of {} ", lines.len()),
+                t.dim(),
+            )
+            .right_aligned(),
+        );
+    }
     // The box and its text apart, so the text is drawn in the rows it
     // fills (see `text`).
     let inner = block.inner(code);

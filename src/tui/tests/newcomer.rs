@@ -1,0 +1,364 @@
+//! What a first-time user runs into: the token kept until it is safe,
+//! Enter going on everywhere, help and wording that explain.
+
+use super::support::*;
+use crate::clipboard::CopyReport;
+use crate::tui::action::{Action, CopyTarget};
+use crate::tui::app::{App, Exit, Overlay, Step};
+use crate::tui::effect::Effect;
+use crate::tui::steps::configure::FormItem;
+use crate::tui::update::update;
+use crossterm::event::KeyCode;
+
+/// A BigCommerce instance created, on Done.
+fn on_done() -> App {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "p");
+    ctrl(&mut app, 's');
+    let (attempt, ..) = created_config(&enter(&mut app));
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Ok(instance(9, "shop", "bigcommerce", "BigCommerce", "tok")),
+        },
+    );
+    assert_eq!(app.step, Step::Done);
+    app
+}
+
+fn copied(app: &mut App, what: CopyTarget, native: Result<&'static str, String>, osc52: bool) {
+    update(
+        app,
+        Action::Copied {
+            what,
+            report: CopyReport { native, osc52 },
+        },
+    );
+}
+
+#[test]
+fn esc_on_done_never_quits() {
+    let mut app = on_done();
+    assert!(esc(&mut app).is_empty());
+    assert_eq!((app.exit, app.overlay.clone()), (None, None));
+    assert_eq!(app.step, Step::Done);
+    assert!(app.notice.as_ref().unwrap().text.contains("press q"));
+}
+
+#[test]
+fn quitting_done_asks_until_the_token_is_copied() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    assert_eq!(app.exit, None);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!((app.overlay.clone(), app.exit), (None, None));
+    ctrl(&mut app, 'c');
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    key(&mut app, KeyCode::Esc);
+
+    // A copy that failed keeps nothing; copying the curl is not the token.
+    copied(
+        &mut app,
+        CopyTarget::Token,
+        Err("no clipboard".into()),
+        false,
+    );
+    copied(&mut app, CopyTarget::AuthUrl, Ok("xclip"), true);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    key(&mut app, KeyCode::Char('n'));
+
+    copied(&mut app, CopyTarget::Token, Ok("xclip"), true);
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn confirming_the_quit_on_done_still_finishes_the_run() {
+    let mut app = on_done();
+    ctrl(&mut app, 'c');
+    key(&mut app, KeyCode::Char('y'));
+    assert_eq!(app.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn a_saved_token_quits_at_once_and_the_file_is_named_in_full() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Char('u')); // any edit: the prompt is a text field
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "shop.instance.json");
+    let full = std::env::current_dir().unwrap().join("shop.instance.json");
+    let path = match enter(&mut app).as_slice() {
+        [Effect::SaveFile { path, .. }] => path.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(path, full);
+    update(
+        &mut app,
+        Action::FileSaved {
+            path,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(app.saved_files, std::slice::from_ref(&full));
+    assert!(app
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .contains(&full.display().to_string()));
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.exit, Some(Exit::Finished));
+}
+
+#[test]
+fn enter_on_the_advanced_fold_opens_it_and_moves_in() {
+    let mut app = connected();
+    pick(&mut app, "woo", "woocommerce");
+    fill(&mut app, "https://shop.example.com");
+    enter(&mut app); // the derived API URL, kept
+    fill(&mut app, "ck_1");
+    fill(&mut app, "cs_1");
+    let form = |app: &App| {
+        let f = app.form().unwrap();
+        (f.focus.clone(), f.advanced_open)
+    };
+    assert_eq!(form(&app), (FormItem::Advanced, false));
+    // Space and →/← fold and unfold in place.
+    key(&mut app, KeyCode::Right);
+    assert_eq!(form(&app), (FormItem::Advanced, true));
+    key(&mut app, KeyCode::Left);
+    assert_eq!(form(&app), (FormItem::Advanced, false));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(form(&app), (FormItem::Advanced, true));
+    key(&mut app, KeyCode::Char(' '));
+    // Enter goes on, into the group.
+    enter(&mut app);
+    assert_eq!(
+        form(&app),
+        (FormItem::Field("event.notification.enabled".into()), true)
+    );
+    // Open already, Enter on the fold goes on too.
+    key(&mut app, KeyCode::Up);
+    assert_eq!(form(&app), (FormItem::Advanced, true));
+    enter(&mut app);
+    assert_eq!(
+        form(&app),
+        (FormItem::Field("event.notification.enabled".into()), true)
+    );
+}
+
+#[test]
+fn under_the_sandbox_nothing_is_offered_for_saving_nor_saved() {
+    let mut app = fresh();
+    app.settings.sandbox = true;
+    app.connection.remember = crate::tui::steps::connection::Remember::Environment;
+    app.connection.sandbox = true;
+    assert!(!app
+        .connection
+        .fields()
+        .contains(&crate::tui::steps::connection::ConnField::Remember));
+    type_text(&mut app, USER);
+    // Enter moves on while a field is empty…
+    assert!(enter(&mut app).is_empty());
+    assert_eq!(
+        app.connection.focus,
+        crate::tui::steps::connection::ConnField::OrgSecret
+    );
+    type_text(&mut app, ORG);
+    // …and tests once all is filled.
+    let effects = enter(&mut app);
+    let [Effect::CheckConnection { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let effects = update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Ok(3),
+        },
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveConfig { .. })),
+        "{effects:?}"
+    );
+    assert_eq!(app.step, Step::Element);
+}
+
+#[test]
+fn copy_feedback_is_plain_and_claims_only_what_is_known() {
+    let mut app = on_done();
+    copied(&mut app, CopyTarget::Token, Ok("xclip"), true);
+    let n = app.notice.clone().unwrap();
+    assert_eq!(n.text, "Token: Copied to the clipboard");
+    assert_eq!(n.kind, crate::tui::app::NoticeKind::Success);
+    copied(
+        &mut app,
+        CopyTarget::Token,
+        Err("no clipboard".into()),
+        true,
+    );
+    let n = app.notice.clone().unwrap();
+    assert_eq!(
+        n.text,
+        "Token: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
+    );
+    assert_eq!(n.kind, crate::tui::app::NoticeKind::Info, "no ✓ for it");
+    copied(
+        &mut app,
+        CopyTarget::Token,
+        Err("no clipboard".into()),
+        false,
+    );
+    assert_eq!(
+        app.notice.clone().unwrap().kind,
+        crate::tui::app::NoticeKind::Error
+    );
+}
+
+#[test]
+fn the_copied_curl_names_the_variables_or_warns_when_revealed() {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "hunter2");
+    ctrl(&mut app, 's');
+    let text = match key(&mut app, KeyCode::Char('c')).as_slice() {
+        [Effect::Copy { text, .. }] => text.expose().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(text.contains("'\"$BIGCOMMERCE_PASSWORD\"'"), "{text}");
+    assert!(!text.contains('•') && !text.contains("hunter2"), "{text}");
+    copied(&mut app, CopyTarget::Curl, Ok("xclip"), true);
+    assert_eq!(
+        app.notice.clone().unwrap().text,
+        "curl command: Copied to the clipboard; set CE_USER_SECRET, CE_ORG_SECRET, BIGCOMMERCE_PASSWORD before running it"
+    );
+
+    key(&mut app, KeyCode::Char('r'));
+    let text = match key(&mut app, KeyCode::Char('c')).as_slice() {
+        [Effect::Copy { text, .. }] => text.expose().to_string(),
+        other => panic!("{other:?}"),
+    };
+    assert!(text.contains("hunter2"), "{text}");
+    copied(&mut app, CopyTarget::Curl, Ok("xclip"), true);
+    assert!(app
+        .notice
+        .clone()
+        .unwrap()
+        .text
+        .contains("it holds your secrets in plain text"));
+}
+
+fn first_line(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render_at(app, &app.clock, f);
+        })
+        .unwrap();
+    let buf = terminal.backend().buffer().clone();
+    (0..w).map(|x| buf[(x, 0)].symbol().to_string()).collect()
+}
+
+#[test]
+fn the_header_keeps_the_oauth_steps_at_80_columns_under_the_sandbox() {
+    let mut app = connected();
+    app.settings.sandbox = true;
+    crate::tui::steps::element::choose_element(&mut app, "infusionsoftecommerce");
+    assert_eq!(app.step, Step::Configure);
+    let line = first_line(&app, 80, 24);
+    assert!(line.contains("sandbox"), "{line}");
+    assert!(line.contains("Authorize"), "the step list stays: {line}");
+    assert!(
+        line.contains("Done   "),
+        "the list is set apart from the counter: {line}"
+    );
+    assert!(line.trim_end().ends_with("3/6 Configure"), "{line}");
+}
+
+#[test]
+fn the_environment_reads_sandbox_under_the_sandbox() {
+    let mut app = fresh();
+    app.connection.env = crate::tui::steps::connection::EnvKind::Custom;
+    app.connection.sandbox = true;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render_at(&app, &app.clock, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("‹ sandbox ›"), "{screen}");
+    assert!(!screen.contains("‹ custom ›"), "{screen}");
+}
+
+#[test]
+fn the_element_search_reads_descriptions_too() {
+    let mut app = connected();
+    type_text(&mut app, "keap");
+    assert_eq!(
+        app.highlighted().map(|e| e.key.as_str()),
+        Some("infusionsoftecommerce")
+    );
+}
+
+#[test]
+fn a_required_checkbox_says_why_and_every_ecwid_field_has_an_example() {
+    let magento = crate::catalog::bundled_spec("magentov20").unwrap();
+    let admin = magento.fields.iter().find(|f| f.key == "user").unwrap();
+    assert!(admin.required && admin.help.starts_with("Required, because"));
+    let ecwid = crate::catalog::bundled_spec("ecwid").unwrap();
+    assert!(ecwid
+        .fields
+        .iter()
+        .filter(|f| !f.advanced)
+        .all(|f| f.example.is_some()));
+}
+
+fn screen_of(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render_at(app, &app.clock, f);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn help_says_what_things_are_and_done_promises_nothing_it_cannot_keep() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('?'));
+    let screen = screen_of(&app, 120, 40);
+    assert!(screen.contains("An element is"), "{screen}");
+    assert!(screen.contains("An instance is"), "{screen}");
+    assert!(!screen.contains("Nothing you type is lost"), "{screen}");
+}
+
+#[test]
+fn nothing_of_the_screen_under_the_help_shows_at_its_edge() {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    key(&mut app, KeyCode::F(1));
+    let screen = screen_of(&app, 80, 24);
+    for line in screen.lines().filter(|l| l.contains('│')) {
+        let first = line.find('│').unwrap();
+        let last = line.rfind('│').unwrap();
+        let outside = format!("{}{}", &line[..first], &line[last + '│'.len_utf8()..]);
+        assert!(
+            outside.trim_matches(|c| c == ' ' || c == '"').is_empty(),
+            "{line}"
+        );
+    }
+}
