@@ -5,6 +5,7 @@
 
 mod common;
 
+mod accessible;
 mod browser_oauth;
 mod catalog_cache;
 mod catalog_cli;
