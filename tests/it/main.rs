@@ -23,6 +23,7 @@ mod reliability_props;
 mod reliability_secrets;
 mod sandbox_api;
 mod spec_seeds;
+mod terminals;
 mod tui_browser;
 mod tui_catalog;
 mod tui_clipboard;
