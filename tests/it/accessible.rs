@@ -143,7 +143,7 @@ fn ecwid_with_a_validation_error_fixed_as_a_plain_transcript() {
     answer(&mut pty, "Tags, separated by commas", "docs");
     let review = pty.wait_for("Create this instance now? [Y/n]:");
     assert!(
-        review.contains("Review: a Ecwid instance named \"ecwid-shop\"."),
+        review.contains("Review: a new Ecwid instance named \"ecwid-shop\"."),
         "{review}"
     );
     assert!(review.contains("Order API key: (hidden)"), "{review}");

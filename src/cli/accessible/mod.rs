@@ -677,7 +677,7 @@ async fn next_event(handle: &mut Option<ListenerHandle>) -> Option<ListenerEvent
 /// The Review step: what will be sent, secrets hidden.
 fn review(t: &mut Transcript, spec: &ElementSpec, fields: &[FieldSpec], form: &Form) {
     t.say(format!(
-        "Review: a {} instance named \"{}\".",
+        "Review: a new {} instance named \"{}\".",
         spec.name,
         form.name.trim()
     ));
