@@ -20,6 +20,12 @@ what a terminal would show. Figures:
   OAuth         Infusionsoft: the browser's request to the loopback callback
                 to the Review screen on the terminal (and to the browser's
                 answer), with a standalone sandbox as platform and provider.
+  instances     `ce-wizard instances list --json` of --instances instances
+                (default 10,000) from a standalone sandbox seeded with them
+                (`ce-wizard sandbox --instances N`): wall time, spawn to exit,
+                median of --list-runs runs, its CPU time (user + system, the
+                figure load does not move), and its peak RSS. Every
+                page is read (200 a page), so this is 50 round trips.
   size          the release binary.
   keystrokes    instructions per keystroke (update + a whole frame, escapes
                 included) on each screen at 80x24 and 250x70, counted by
@@ -376,9 +382,9 @@ def base_env(home):
 class StandaloneSandbox:
     """`ce-wizard sandbox --port 0`: a platform and OAuth provider on loopback."""
 
-    def __init__(self, binary, home):
+    def __init__(self, binary, home, extra_args=()):
         self.proc = subprocess.Popen(
-            [binary, "sandbox", "--port", "0"],
+            [binary, "sandbox", "--port", "0", *extra_args],
             env=base_env(home),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -769,6 +775,68 @@ def measure_processes(a, parts, binary, report):
             sandbox.stop()
 
 
+def vm_hwm_kb(pid):
+    """A running process's peak RSS so far; None once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def instances_list(binary, count, runs):
+    """`instances list --json` against a sandbox seeded with `count` instances."""
+    with tempfile.TemporaryDirectory(prefix="ce-perf-") as home:
+        sandbox = StandaloneSandbox(binary, os.path.join(home, "sandbox"), ["--instances", str(count)])
+        try:
+            env = wizard_env(home, sandbox)
+            env["CE_BASE_URL"] = sandbox.base_url
+            times, cpus, peaks = [], [], []
+            for _ in range(runs):
+                with tempfile.NamedTemporaryFile() as out:
+                    start = time.perf_counter()
+                    proc = subprocess.Popen([binary, "instances", "list", "--json"], env=env,
+                                            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
+                    # The peak from /proc while it runs (VmHWM starts anew at
+                    # exec; the rusage's maxrss would count this Python's
+                    # forked copy).
+                    peak = [0]
+
+                    def watch():
+                        while True:
+                            kb = vm_hwm_kb(proc.pid)
+                            if kb is None:
+                                return
+                            peak[0] = max(peak[0], kb)
+                            time.sleep(0.002)
+
+                    watcher = threading.Thread(target=watch, daemon=True)
+                    watcher.start()
+                    _, status, usage = os.wait4(proc.pid, 0)
+                    elapsed = time.perf_counter() - start
+                    watcher.join()
+                    proc.returncode = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+                    err = proc.stderr.read().decode(errors="replace")
+                    if proc.returncode != 0:
+                        raise RuntimeError(f"instances list failed ({proc.returncode}): {err}")
+                    # Parsed elsewhere, so this process stays small.
+                    listed = int(subprocess.run(
+                        [sys.executable, "-c", "import json,sys; print(len(json.load(open(sys.argv[1]))))", out.name],
+                        check=True, capture_output=True, text=True).stdout)
+                    if listed != count:
+                        raise RuntimeError(f"listed {listed} instances, expected {count}")
+                peaks.append(peak[0])
+                times.append(elapsed * 1000)
+                cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
+            return {"instances": count, "runs": runs, "wall_ms": {"median": median(times), "max": max(times)},
+                    "cpu_ms": {"median": median(cpus)}, "peak_rss_kb": max(peaks)}
+        finally:
+            sandbox.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ce-wizard"), help="the binary to measure")
@@ -776,19 +844,21 @@ def main():
     ap.add_argument("--runs", type=int, default=50, help="first-frame runs per program (default 50)")
     ap.add_argument("--oauth-runs", type=int, default=15, help="OAuth callback runs (default 15)")
     ap.add_argument("--journeys", type=int, default=3, help="BigCommerce journeys per mode (default 3)")
-    ap.add_argument("--only", default="size,first-frame,journey,oauth",
-                    help="comma-separated parts: size, first-frame, journey, oauth, keystrokes")
+    ap.add_argument("--instances", type=int, default=10000, help="instances listed by the instances part (default 10000)")
+    ap.add_argument("--list-runs", type=int, default=5, help="instances list runs (default 5)")
+    ap.add_argument("--only", default="size,first-frame,journey,oauth,instances",
+                    help="comma-separated parts: size, first-frame, journey, oauth, instances, keystrokes")
     ap.add_argument("--bench-bin", help="the `screens` bench binary, for keystrokes")
     ap.add_argument("--presses", type=int, default=200, help="keystrokes counted per case (default 200)")
     ap.add_argument("--json", help="also write the figures to this file")
     a = ap.parse_args()
     parts = set(a.only.split(","))
-    unknown = parts - {"size", "first-frame", "journey", "oauth", "keystrokes"}
+    unknown = parts - {"size", "first-frame", "journey", "oauth", "instances", "keystrokes"}
     if unknown:
         ap.error(f"unknown parts: {', '.join(sorted(unknown))}")
 
     binary = os.path.abspath(a.bin)
-    wizard_parts = parts & {"size", "first-frame", "journey", "oauth"}
+    wizard_parts = parts & {"size", "first-frame", "journey", "oauth", "instances"}
     if wizard_parts and not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--bin", "ce-wizard"], cwd=ROOT, check=True)
     report = {"machine": machine(), "binary": binary}
@@ -814,6 +884,13 @@ def main():
 
     if parts & {"first-frame", "journey", "oauth"}:
         measure_processes(a, parts, binary, report)
+
+    if "instances" in parts:
+        print(f"\n`instances list --json` of {a.instances} from a standalone sandbox ({a.list_runs} runs):")
+        report["instances_list"] = r = instances_list(binary, a.instances, a.list_runs)
+        print(f"  wall time, spawn to exit: median {r['wall_ms']['median']:7.1f} ms  (max {r['wall_ms']['max']:.1f})")
+        print(f"  CPU time of the list:     median {r['cpu_ms']['median']:7.1f} ms  (load-proof)")
+        print(f"  peak RSS:                 {r['peak_rss_kb'] / 1024:7.1f} MiB")
 
     report["machine"]["load_average_at_end"] = os.getloadavg()
     print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in report['machine']['load_average_at_end'])}")

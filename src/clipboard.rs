@@ -16,10 +16,34 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The start of the message for a value that is not copied at all.
+pub const REFUSED: &str = "refused";
+
+/// `Ok` when `text` may go to a clipboard: a value pasted into a shell or
+/// a form runs or hides what is in it, so control characters (other than
+/// the line breaks and tabs of a multi-line value) and bidirectional
+/// formatting are refused, never copied.
+pub fn check_copyable(text: &str) -> Result<(), String> {
+    let unsafe_char = text
+        .chars()
+        .any(|c| !matches!(c, '\n' | '\t') && crate::sanitize::is_unsafe(c));
+    if text.is_empty() || unsafe_char {
+        Err(format!(
+            "{REFUSED}: the value is empty or holds control or invisible formatting characters, so it was not copied; check it with the platform"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// The OSC 52 sequence that sets the clipboard to `text`. Inside tmux the
 /// sequence is wrapped in tmux's passthrough (`ESC P tmux; … ESC \`, with
-/// every ESC inside doubled) so it reaches the outer terminal.
+/// every ESC inside doubled) so it reaches the outer terminal. Empty when
+/// `text` is refused ([`check_copyable`]): nothing is sent.
 pub fn osc52_sequence(text: &str, tmux: bool) -> String {
+    if check_copyable(text).is_err() {
+        return String::new();
+    }
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let seq = format!("\x1b]52;c;{encoded}\x07");
     if tmux {
@@ -45,6 +69,11 @@ pub struct CopyReport {
 
 impl CopyReport {
     pub fn message(&self) -> String {
+        if self.refused() {
+            if let Err(why) = &self.native {
+                return format!("not copied: {why}");
+            }
+        }
         match (&self.native, self.osc52) {
             (Ok(tool), true) => {
                 format!("copied to the clipboard ({tool}) and sent to the terminal (OSC 52)")
@@ -56,7 +85,14 @@ impl CopyReport {
     }
 
     pub fn succeeded(&self) -> bool {
-        self.native.is_ok() || self.osc52
+        !self.refused() && (self.native.is_ok() || self.osc52)
+    }
+
+    /// The value was refused ([`check_copyable`]): neither way copied it.
+    fn refused(&self) -> bool {
+        self.native
+            .as_ref()
+            .is_err_and(|why| why.starts_with(REFUSED))
     }
 }
 
@@ -79,6 +115,7 @@ fn helpers() -> Vec<(&'static str, &'static [&'static str])> {
 /// Copies to the system clipboard; blocks for at most a few seconds, so
 /// call it off the UI thread.
 pub fn copy_native(text: &str) -> Result<&'static str, String> {
+    check_copyable(text)?;
     let mut tried = vec![];
     for (program, args) in helpers() {
         match copy_with(program, args, text) {
@@ -112,6 +149,8 @@ fn copy_with(program: &str, args: &[&str], text: &str) -> Result<(), String> {
     // die with it, taking the copied token along.
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    // The helper serves the selection long after ce-wizard exits.
+    crate::child_env::scrub(&mut command);
     let mut child = command
         .args(args)
         .stdin(Stdio::piped())
@@ -161,8 +200,37 @@ mod tests {
     }
 
     #[test]
+    fn values_with_controls_are_refused_on_every_way() {
+        for bad in [
+            "tok\x1b]52;c;ZWNobw==\x07en",
+            "tok\u{202e}en",
+            "a\x00b",
+            "a\u{9b}b",
+            "",
+        ] {
+            assert_eq!(osc52_sequence(bad, false), "", "{bad:?}");
+            assert_eq!(osc52_sequence(bad, true), "", "{bad:?}");
+            let report = CopyReport {
+                native: copy_native(bad).map(|_| "x"),
+                osc52: true,
+            };
+            assert!(!report.succeeded(), "{bad:?}");
+            assert!(
+                report.message().starts_with("not copied: refused"),
+                "{}",
+                report.message()
+            );
+        }
+        assert!(check_copyable("{\n\t\"a\": 1\n}").is_ok());
+    }
+
+    #[test]
     fn osc52_payload_is_pure_base64_whatever_the_text() {
-        let s = osc52_sequence("a\x07b\x1b]c\nü", false);
+        // Controls are refused before encoding (see above); what is let
+        // through, shell metacharacters, quotes and line breaks included,
+        // is carried as pure base64.
+        let text = "a\tb]c\nü'$(x)\"";
+        let s = osc52_sequence(text, false);
         let payload = s
             .strip_prefix("\x1b]52;c;")
             .unwrap()
@@ -174,7 +242,7 @@ mod tests {
         let back = base64::engine::general_purpose::STANDARD
             .decode(payload)
             .unwrap();
-        assert_eq!(back, "a\x07b\x1b]c\nü".as_bytes());
+        assert_eq!(back, text.as_bytes());
     }
 
     #[test]

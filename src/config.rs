@@ -5,8 +5,6 @@
 use crate::api::{PRODUCTION_URL, STAGING_URL};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub const USER_SECRET_ENV: &str = "CE_USER_SECRET";
@@ -157,8 +155,8 @@ pub fn save_to(path: &Path, cfg: &StoredConfig) -> Result<(), ConfigError> {
         path: path.into(),
         source: std::io::Error::other(e.to_string()),
     })?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| ConfigError::Write {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::fsx::create_private_dir_all(dir).map_err(|source| ConfigError::Write {
             path: path.into(),
             source,
         })?;
@@ -171,31 +169,10 @@ pub fn save_to(path: &Path, cfg: &StoredConfig) -> Result<(), ConfigError> {
 
 /// Writes a file readable by its owner only (0600 from its creation, so it is
 /// never briefly world-readable). Without `overwrite`, an existing file is an
-/// `AlreadyExists` error.
+/// `AlreadyExists` error. A symbolic link at `path` is refused, with an
+/// error naming it, and never followed ([`crate::fsx::write_private`]).
 pub fn write_private_file(path: &Path, contents: &[u8], overwrite: bool) -> std::io::Result<()> {
-    let mut opts = OpenOptions::new();
-    opts.write(true);
-    if overwrite {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        opts.mode(0o600);
-        let mut f = opts.open(path)?;
-        // An existing file keeps its old mode through open(); tighten it.
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        f.write_all(contents)?;
-        f.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let mut f = opts.open(path)?;
-        f.write_all(contents)?;
-        f.sync_all()
-    }
+    crate::fsx::write_private(path, contents, overwrite)
 }
 
 /// A secret from the environment; empty counts as unset.

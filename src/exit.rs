@@ -12,12 +12,15 @@ pub const INVALID_INPUT: i32 = 2;
 pub const API_FAILED: i32 = 3;
 /// OAuth was denied, mismatched or timed out, or its port is taken.
 pub const OAUTH_FAILED: i32 = 4;
+/// The instance was created (or re-authorized) but does not work: it is
+/// broken or disabled (`instances test`, `create`'s check).
+pub const CHECK_FAILED: i32 = 5;
 /// Interrupted (Ctrl-C).
 pub const INTERRUPTED: i32 = 130;
 
 /// Every exit code and what it means, in the words `--help` and the
 /// README use.
-pub const CODES: [(i32, &str); 6] = [
+pub const CODES: [(i32, &str); 7] = [
     (CREATED, "created (or nothing to do)"),
     (
         FAILED,
@@ -31,6 +34,10 @@ pub const CODES: [(i32, &str); 6] = [
     (
         OAUTH_FAILED,
         "OAuth denied, mismatched or timed out, or the callback port is taken",
+    ),
+    (
+        CHECK_FAILED,
+        "created, but its check failed: broken or disabled (what to do is shown)",
     ),
     (INTERRUPTED, "interrupted"),
 ];

@@ -1,6 +1,5 @@
 //! The two things the wizard's HTML pages need: filling `{{name}}`
-//! placeholders, and escaping text. The OAuth listener's result pages and
-//! the sandbox's consent pages both use them.
+//! placeholders, and escaping text, for the OAuth listener's result pages.
 
 /// Replaces each `{{name}}` of `template` in a single pass, so text that is
 /// inserted is never scanned again: a provider's description that contains

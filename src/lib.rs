@@ -2,15 +2,22 @@
 
 pub mod api;
 pub mod catalog;
+pub mod child_env;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
 pub mod exit;
 pub mod flow;
 pub mod form;
+pub mod fsx;
+pub mod harden;
 pub mod html;
 pub mod log;
 pub mod oauth;
-pub mod sandbox;
+pub mod sanitize;
 pub mod secret;
 pub mod tui;
+
+/// The platform emulator behind `--sandbox` and `ce-wizard sandbox`, a crate
+/// of its own (`crates/sandbox`).
+pub use ce_sandbox as sandbox;

@@ -23,13 +23,19 @@ use zeroize::Zeroizing;
 
 struct Sink {
     file: File,
-    /// Values to mask, longest first so that a secret containing another is
-    /// masked whole.
-    secrets: Vec<Zeroizing<String>>,
     started: Instant,
 }
 
 static LOG: OnceLock<Mutex<Sink>> = OnceLock::new();
+
+/// Values to mask, longest first so that a secret containing another is
+/// masked whole. Kept whether or not a log is open: terminal output is
+/// masked with the same list ([`mask`]).
+static SECRETS: Mutex<Vec<Zeroizing<String>>> = Mutex::new(Vec::new());
+
+fn secrets() -> std::sync::MutexGuard<'static, Vec<Zeroizing<String>>> {
+    SECRETS.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn sink() -> Option<std::sync::MutexGuard<'static, Sink>> {
     LOG.get()
@@ -44,10 +50,9 @@ pub fn enabled() -> bool {
 /// Opens (creates or truncates) the log file, readable by its owner only,
 /// and starts logging. A second call is refused: one run, one log.
 pub fn init(path: &Path) -> io::Result<()> {
-    let file = open_private(path)?;
+    let file = crate::fsx::open_private_truncated(path)?;
     LOG.set(Mutex::new(Sink {
         file,
-        secrets: Vec::new(),
         started: Instant::now(),
     }))
     .map_err(|_| io::Error::other("the diagnostic log is already open"))?;
@@ -55,54 +60,61 @@ pub fn init(path: &Path) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(unix)]
-fn open_private(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    // `mode` applies only to a file this call creates: an existing file
-    // keeps its permissions unless they are narrowed here.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(file)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> io::Result<File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(path)
-}
-
-/// Registers a value that must never appear in the log. Cheap when no log
-/// is open; empty values are ignored.
+/// Registers a value that must never appear in the log nor on the
+/// terminal ([`mask`]); empty values are ignored.
 pub fn add_secret(value: &str) {
     if value.trim().is_empty() {
         return;
     }
-    if let Some(mut sink) = sink() {
-        if !sink.secrets.iter().any(|s| s.as_str() == value) {
-            sink.secrets.push(Zeroizing::new(value.to_string()));
-            sink.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        }
+    let mut secrets = secrets();
+    if !secrets.iter().any(|s| s.as_str() == value) {
+        secrets.push(Zeroizing::new(value.to_string()));
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
+}
+
+/// The shortest registered value masked on the terminal ([`mask`]) and
+/// kept out of children's environments ([`holds_secret`]). Shorter ones (a
+/// test account's "u") would mangle every message containing the letter;
+/// the log masks them all the same.
+pub const MIN_TERMINAL_SECRET_LEN: usize = 6;
+
+/// `text` with every registered secret and every value after a known
+/// marker masked: for anything from outside that is shown on the terminal
+/// (a platform's error message can echo the `Authorization` header).
+/// Secrets shorter than [`MIN_TERMINAL_SECRET_LEN`] are left to the marker
+/// rules.
+pub fn mask(text: &str) -> String {
+    let secrets = secrets();
+    let list: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.as_str())
+        .filter(|s| s.chars().count() >= MIN_TERMINAL_SECRET_LEN)
+        .collect();
+    redact(text, &list)
+}
+
+/// Whether `value` holds a registered secret of at least
+/// [`MIN_TERMINAL_SECRET_LEN`] characters.
+pub fn holds_secret(value: &str) -> bool {
+    secrets()
+        .iter()
+        .any(|s| s.chars().count() >= MIN_TERMINAL_SECRET_LEN && value.contains(s.as_str()))
 }
 
 /// Writes one line: the time since start, a kind (`request`, `retry`,
 /// `oauth`, …) and the message, redacted.
 pub fn event(kind: &str, message: impl AsRef<str>) {
     if let Some(mut sink) = sink() {
-        let secrets: Vec<&str> = sink.secrets.iter().map(|s| s.as_str()).collect();
-        let line = redact(message.as_ref(), &secrets);
+        let line = {
+            let secrets = secrets();
+            let list: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+            redact(message.as_ref(), &list)
+        };
         let line = format!(
             "+{:.3}s {kind} {}\n",
             sink.started.elapsed().as_secs_f64(),
-            line.replace(['\n', '\r'], " ")
+            crate::sanitize::line(&line)
         );
         // A log that cannot be written must not stop the run.
         let _ = sink.file.write_all(line.as_bytes());
@@ -268,6 +280,16 @@ mod tests {
         ] {
             assert_eq!(redact(text, &[]), text);
         }
+    }
+
+    #[test]
+    fn terminal_masking_skips_only_very_short_secrets() {
+        add_secret("q");
+        add_secret("terminal-mask-secret");
+        let shown = mask("q and terminal-mask-secret");
+        assert_eq!(shown, format!("q and {REDACTED}"));
+        assert!(holds_secret("x terminal-mask-secret y"));
+        assert!(!holds_secret("q"));
     }
 
     #[test]

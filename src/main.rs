@@ -1,3 +1,4 @@
 fn main() {
+    ce_wizard::harden::process();
     std::process::exit(ce_wizard::cli::main());
 }

@@ -2,7 +2,7 @@
 //! OAuth 1 request token. Kept apart from the core client so the two can
 //! change independently.
 
-use super::{encode_segment, map_body_error, map_send_error, ApiError, Client, OAuthUrlRequest};
+use super::{encode_segment, map_send_error, ApiError, Client, OAuthUrlRequest};
 use crate::secret::Secret;
 use serde::Deserialize;
 
@@ -17,6 +17,7 @@ pub enum Fetched {
 
 /// Step 1 of an OAuth 1 flow: the request token and its secret. The secret
 /// goes back to the platform in `providerData.secret`, nowhere else.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RequestToken {
     pub token: String,
     pub secret: Secret,
@@ -54,8 +55,14 @@ impl Client {
             .headers()
             .get("etag")
             .and_then(|v| v.to_str().ok())
+            .filter(|v| !crate::sanitize::has_unsafe(v))
             .map(str::to_string);
-        let text = resp.text().await.map_err(map_body_error)?;
+        let limit = if (200..300).contains(&status) {
+            super::MAX_CATALOG_BYTES
+        } else {
+            super::MAX_BODY_BYTES
+        };
+        let text = super::read_bounded(resp, limit).await?;
         crate::log::event(
             "request",
             format!(
@@ -66,7 +73,10 @@ impl Client {
         if !(200..300).contains(&status) {
             return Err(ApiError::from_response(status, &text));
         }
-        Ok(Fetched::Body { text, etag })
+        Ok(Fetched::Body {
+            text: text.to_string(),
+            etag,
+        })
     }
 
     /// `GET /elements/{key}/oauth/token`: an OAuth 1 request token.
@@ -88,7 +98,12 @@ impl Client {
             ("callbackUrl", req.callback_url.as_str()),
         ];
         let a: Answer = self.get(&path, &query).await?;
-        match (a.token.filter(|t| !t.is_empty()), a.secret) {
+        // The token goes into the next request's query and the log; one
+        // with control characters is refused here.
+        match (
+            a.token.filter(|t| crate::sanitize::is_clean_token(t)),
+            a.secret,
+        ) {
             (Some(token), Some(secret)) => Ok(RequestToken { token, secret }),
             _ => Err(ApiError::Decode {
                 detail: "the answer has no request token and secret".into(),

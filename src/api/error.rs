@@ -47,6 +47,13 @@ pub enum ApiError {
     Decode { detail: String },
     #[error("the base URL is not usable: {detail}")]
     BadBaseUrl { detail: String },
+    /// The answer's body went past the cap for its call; the rest was not
+    /// read.
+    #[error("the server's answer ({status}) is larger than {} MiB; ce-wizard stopped reading it", limit / (1024 * 1024))]
+    TooLarge { status: u16, limit: usize },
+    /// The platform gave an authorization URL no browser is sent to.
+    #[error("{refused}")]
+    UnsafeOAuthUrl { refused: crate::oauth::RefusedUrl },
     /// `create_instance_safely`: the create failed without a clear answer,
     /// and the instance list shows it was not created.
     #[error("{cause}; the platform has no new instance named \"{name}\", so nothing was created and it is safe to try again")]
@@ -59,6 +66,33 @@ pub enum ApiError {
         check: Box<ApiError>,
         name: String,
     },
+    /// A paged list failed after its first page: what was read is only part
+    /// of it.
+    #[error("{cause} (reading page {page} of the instance list, after {listed} instances; the list is incomplete)")]
+    ListIncomplete {
+        page: usize,
+        listed: usize,
+        cause: Box<ApiError>,
+    },
+    /// A paged list did not end: more pages than the bound, or a cursor
+    /// handed out twice.
+    #[error("{}", too_many_pages_line(*pages, *listed, *repeated))]
+    TooManyPages {
+        pages: usize,
+        listed: usize,
+        repeated: bool,
+    },
+    /// A 404 on `/instances/{id}`.
+    #[error("no instance {id} exists in this account (HTTP 404)")]
+    NoSuchInstance { id: i64, request_id: Option<String> },
+}
+
+fn too_many_pages_line(pages: usize, listed: usize, repeated: bool) -> String {
+    if repeated {
+        format!("the instance list went round in a circle: page {} pointed back to an earlier page, after {listed} instances; the list is incomplete", pages + 1)
+    } else {
+        format!("the instance list did not end after {pages} pages ({listed} instances); stopped reading, so the list is incomplete")
+    }
 }
 
 fn rate_limited_line(retry_after: Option<u64>) -> String {
@@ -87,10 +121,24 @@ struct ErrorBody {
     provider_message: Option<String>,
 }
 
+/// The longest message, request ID or provider message kept.
+const MAX_FIELD_CHARS: usize = 1000;
+
+/// A platform string as it may be shown: one line, no control or bidi
+/// characters, bounded, and with every registered secret (and whatever
+/// follows `Authorization:`, `token=` and the like) masked: a platform
+/// can echo the request's `Authorization` header into its error.
+fn shown(text: &str) -> String {
+    let mut line = crate::sanitize::line(text);
+    crate::sanitize::truncate_chars(&mut line, MAX_FIELD_CHARS);
+    crate::log::mask(&line)
+}
+
 impl ApiError {
     /// Builds the error for a non-2xx answer from its status and body. A body
     /// that is not the platform's JSON (a proxy's HTML page, say) still gives
-    /// a readable message.
+    /// a readable message. Every text from the body is cleaned and masked
+    /// here, where it enters ([`shown`]).
     pub fn from_response(status: u16, body: &str) -> ApiError {
         let parsed: Option<ErrorBody> = serde_json::from_str(body).ok();
         let (message, request_id, provider_message) = match parsed {
@@ -101,11 +149,18 @@ impl ApiError {
             ),
             None => (summarise_non_json(body), None, None),
         };
+        let message = crate::sanitize::line(&message);
         let missing_keys = if status == 400 {
             parse_missing_keys(&message)
+                .into_iter()
+                .filter(|k| !crate::log::holds_secret(k) && crate::log::mask(k) == *k)
+                .collect()
         } else {
             vec![]
         };
+        let message = shown(&message);
+        let request_id = request_id.map(|r| shown(&r));
+        let provider_message = provider_message.map(|p| shown(&p));
         ApiError::Status {
             status,
             message,
@@ -119,11 +174,13 @@ impl ApiError {
         match self {
             ApiError::Status { status, .. }
             | ApiError::Html { status }
-            | ApiError::MalformedJson { status, .. } => Some(*status),
+            | ApiError::MalformedJson { status, .. }
+            | ApiError::TooLarge { status, .. } => Some(*status),
             ApiError::RateLimited { .. } => Some(429),
-            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
-                cause.status()
-            }
+            ApiError::NothingCreated { cause, .. }
+            | ApiError::OutcomeUnknown { cause, .. }
+            | ApiError::ListIncomplete { cause, .. } => cause.status(),
+            ApiError::NoSuchInstance { .. } => Some(404),
             _ => None,
         }
     }
@@ -139,6 +196,7 @@ impl ApiError {
             | ApiError::ConnectionClosed { .. }
             | ApiError::Timeout
             | ApiError::NothingCreated { .. } => true,
+            ApiError::ListIncomplete { cause, .. } => cause.is_retryable(),
             _ => false,
         }
     }
@@ -151,9 +209,9 @@ impl ApiError {
         match self {
             ApiError::Timeout | ApiError::ConnectionClosed { .. } => true,
             ApiError::Status { status, .. } => matches!(status, 502 | 504),
-            ApiError::Html { status } | ApiError::MalformedJson { status, .. } => {
-                (200..300).contains(status)
-            }
+            ApiError::Html { status }
+            | ApiError::MalformedJson { status, .. }
+            | ApiError::TooLarge { status, .. } => (200..300).contains(status),
             _ => false,
         }
     }
@@ -180,9 +238,10 @@ impl ApiError {
             ApiError::Status { request_id, .. } | ApiError::RateLimited { request_id, .. } => {
                 request_id.as_deref()
             }
-            ApiError::NothingCreated { cause, .. } | ApiError::OutcomeUnknown { cause, .. } => {
-                cause.request_id()
-            }
+            ApiError::NothingCreated { cause, .. }
+            | ApiError::OutcomeUnknown { cause, .. }
+            | ApiError::ListIncomplete { cause, .. } => cause.request_id(),
+            ApiError::NoSuchInstance { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -226,8 +285,13 @@ impl ApiError {
             ApiError::MalformedJson { .. } => "The answer was cut short or garbled on its way. Try again; if it keeps happening, check the base URL and any proxy.".into(),
             ApiError::Decode { .. } => "The answer did not look like the Cloud Elements API: check the base URL.".into(),
             ApiError::NothingCreated { .. } => "Run the same command again: it is safe, no instance was created.".into(),
-            ApiError::OutcomeUnknown { name, .. } => format!("Before trying again, look in the platform (Instances) for an instance named \"{name}\" created just now: it may exist. Delete or use it, then try again if it is not there."),
+            ApiError::OutcomeUnknown { name, .. } => format!("Check first, before trying again: look in the platform (`ce-wizard instances list`, or Instances in the console) for an instance named \"{name}\" created just now: it may exist. Delete or use it, then try again if it is not there."),
             ApiError::BadBaseUrl { .. } => "Give a base URL such as https://api.cloud-elements.com/elements/api-v2.".into(),
+            ApiError::TooLarge { .. } => "Something other than the Cloud Elements API may be answering, or a proxy is looping: check the base URL and any proxy.".into(),
+            ApiError::UnsafeOAuthUrl { .. } => "Nothing was opened or created. The platform (or something posing as it) answered with an address a browser must not be sent to: check the base URL, and tell your Cloud Elements admin.".into(),
+            ApiError::ListIncomplete { cause, .. } => cause.advice(),
+            ApiError::TooManyPages { .. } => "The platform (or a proxy in between) kept handing out more pages. Try again later; if it keeps happening, quote this to Cloud Elements support.".into(),
+            ApiError::NoSuchInstance { .. } => "Check the ID (`ce-wizard instances list` shows them): it may have been deleted, or belong to another account or environment.".into(),
         }
     }
 }
@@ -240,12 +304,7 @@ fn summarise_non_json(body: &str) -> String {
     if text.starts_with('<') {
         return "the server answered with a web page instead of the API's JSON".into();
     }
-    let one_line: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(200)
-        .collect();
-    one_line
+    crate::sanitize::line(text).chars().take(200).collect()
 }
 
 /// Reads the keys out of a "missing configuration" message. The platform's
@@ -302,6 +361,32 @@ mod tests {
             ["oauth.api.key"]
         );
         assert!(parse_missing_keys("Invalid JSON: line 1").is_empty());
+    }
+
+    #[test]
+    fn hostile_error_fields_are_cleaned_and_echoed_secrets_masked() {
+        crate::log::add_secret("error-test-user-secret");
+        let body = serde_json::json!({
+            "message": "bad \u{1b}]52;c;ZWNobw==\u{7}request\u{202e} from User error-test-user-secret",
+            "requestId": "r\u{9b}2J-1",
+            "providerMessage": "Authorization: User error-test-user-secret, Organization o\nnext",
+        })
+        .to_string();
+        let e = ApiError::from_response(400, &body);
+        for shown in [
+            e.to_string(),
+            e.request_id().unwrap().to_string(),
+            e.provider_message().unwrap().to_string(),
+        ] {
+            assert!(!crate::sanitize::has_unsafe(&shown), "{shown:?}");
+            assert!(!shown.contains("error-test-user-secret"), "{shown:?}");
+        }
+        assert_eq!(e.request_id(), Some("r2J-1"));
+        let e = ApiError::from_response(
+            400,
+            r#"{"message":"missing required entries: error-test-user-secret, store.url"}"#,
+        );
+        assert_eq!(e.missing_keys(), ["store.url"]);
     }
 
     #[test]

@@ -10,11 +10,15 @@
 
 mod catalog_calls;
 mod error;
+#[cfg(test)]
+pub(crate) mod fake_platform;
+mod instances;
 mod recover;
 mod types;
 
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
+pub use instances::{InstanceChanges, Listed, Page, Paging, NEXT_PAGE_HEADER};
 pub use recover::{create_within, epoch_seconds, find_created, CreateStage, CLOCK_SKEW_ALLOWANCE};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
@@ -32,6 +36,11 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The deadline of one attempt of one call, from connecting to the last
 /// byte of the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest answer read from any call but the catalog's.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// The largest catalog (`GET /elements`) read; the cache holds at most as
+/// much.
+pub const MAX_CATALOG_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct Credentials {
@@ -238,6 +247,8 @@ fn is_loopback(url: &url::Url) -> bool {
 struct Answer {
     status: u16,
     retry_after_secs: Option<u64>,
+    /// The cursor of the next page of a paged list (`GET /instances`).
+    next_page_token: Option<String>,
     /// Zeroed on drop: an instance's answer carries its token and
     /// configuration.
     body: zeroize::Zeroizing<String>,
@@ -301,9 +312,15 @@ impl Client {
     }
 
     /// Sends one request and reads the whole answer, whatever its status.
-    async fn attempt(&self, req: reqwest::RequestBuilder) -> Result<Answer, ApiError> {
+    /// `authorization` is the account's header, or the three-part one of a
+    /// call through an instance.
+    async fn attempt(
+        &self,
+        req: reqwest::RequestBuilder,
+        authorization: reqwest::header::HeaderValue,
+    ) -> Result<Answer, ApiError> {
         let resp = req
-            .header(reqwest::header::AUTHORIZATION, self.creds.header_value())
+            .header(reqwest::header::AUTHORIZATION, authorization)
             .header("Accept", "application/json")
             .send()
             .await
@@ -314,10 +331,12 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let body = zeroize::Zeroizing::new(resp.text().await.map_err(map_body_error)?);
+        let next_page_token = instances::next_page_token(resp.headers());
+        let body = read_bounded(resp, MAX_BODY_BYTES).await?;
         Ok(Answer {
             status,
             retry_after_secs,
+            next_page_token,
             body,
         })
     }
@@ -329,8 +348,21 @@ impl Client {
         path: &str,
         req: reqwest::RequestBuilder,
     ) -> Result<T, ApiError> {
+        self.exchange(method, path, req, self.creds.header_value())
+            .await
+            .and_then(interpret)
+    }
+
+    /// One attempt, logged, its answer as it came.
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        req: reqwest::RequestBuilder,
+        authorization: reqwest::header::HeaderValue,
+    ) -> Result<Answer, ApiError> {
         let started = Instant::now();
-        let result = self.attempt(req).await;
+        let result = self.attempt(req, authorization).await;
         let ms = started.elapsed().as_millis();
         match &result {
             Ok(a) => crate::log::event(
@@ -342,7 +374,7 @@ impl Client {
                 format!("{method} {path} -> failed after {ms} ms: {e}"),
             ),
         }
-        result.and_then(interpret)
+        result
     }
 
     /// A `GET`, retried as [`RetryPolicy`] says.
@@ -351,10 +383,31 @@ impl Client {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, ApiError> {
+        self.get_with(path, query, None).await.map(|(v, _)| v)
+    }
+
+    /// A `GET`, retried as [`RetryPolicy`] says, made through the instance
+    /// whose token is `element` if one is given; with the answer's next-page
+    /// cursor.
+    async fn get_with<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+        element: Option<&Secret>,
+    ) -> Result<(T, Option<String>), ApiError> {
         let mut failed = 0;
         loop {
             let req = self.http.get(self.url(path)).query(query);
-            match self.call("GET", path, req).await {
+            let authorization = match element {
+                Some(token) => self.creds.element_header_value(token),
+                None => self.creds.header_value(),
+            };
+            let answer = self.exchange("GET", path, req, authorization).await;
+            let result = answer.and_then(|mut a| {
+                let next = a.next_page_token.take();
+                interpret(a).map(|v| (v, next))
+            });
+            match result {
                 Ok(v) => return Ok(v),
                 Err(e) => {
                     failed += 1;
@@ -376,15 +429,23 @@ impl Client {
         }
     }
 
-    /// `GET /elements`: the catalog.
+    /// `GET /elements`: the catalog, its texts cleaned.
     pub async fn list_elements(&self) -> Result<Vec<ElementSummary>, ApiError> {
-        self.get("/elements", &[]).await
+        let mut list: Vec<ElementSummary> = self.get("/elements", &[]).await?;
+        list.iter_mut().for_each(ElementSummary::clean);
+        Ok(list)
     }
 
-    /// `GET /elements/{key}/configuration`: the element's configuration metadata.
+    /// `GET /elements/{key}/configuration`: the element's configuration
+    /// metadata, its texts cleaned; an entry whose key holds control
+    /// characters or spaces is left out (a key is sent back as it is).
     pub async fn element_configuration(&self, key: &str) -> Result<Vec<ConfigEntry>, ApiError> {
         let path = format!("/elements/{}/configuration", encode_segment(key));
-        self.get(&path, &[]).await
+        let entries: Vec<ConfigEntry> = self.get(&path, &[]).await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(ConfigEntry::cleaned)
+            .collect())
     }
 
     /// `GET /elements/{key}/oauth/url`: where to send the person's browser.
@@ -417,12 +478,17 @@ impl Client {
         }
         query.push(("state", req.state.expose()));
         let v: Value = self.get(&path, &query).await?;
-        v.get("oauthUrl")
+        let url = v
+            .get("oauthUrl")
             .and_then(Value::as_str)
-            .map(str::to_string)
             .ok_or_else(|| ApiError::Decode {
                 detail: "the answer has no oauthUrl".into(),
-            })
+            })?;
+        // Checked where it enters, so no caller prints, copies or opens a
+        // URL a browser must not see.
+        crate::oauth::check_authorization_url(url)
+            .map(|_| url.to_string())
+            .map_err(|refused| ApiError::UnsafeOAuthUrl { refused })
     }
 
     /// `POST /instances`, exactly once. A caller that may retry after a
@@ -448,13 +514,14 @@ impl Client {
     ///
     /// When the create fails without a clear answer (a timeout, a dropped
     /// connection, a 502/504, an unreadable 2xx: see
-    /// [`ApiError::create_outcome_unknown`]), this lists `GET /instances`
-    /// and looks for an instance of this element and name created since the
-    /// attempt began ([`find_created`]):
+    /// [`ApiError::create_outcome_unknown`]), this reads every page of
+    /// `GET /instances` and looks for an instance of this element and name
+    /// created since the attempt began ([`find_created`]):
     /// - found: `Ok(CreateOutcome::Recovered { .. })`, the instance it made;
     /// - not found: `Err(ApiError::NothingCreated { .. })`, for which
     ///   [`ApiError::is_retryable`] is true: trying again is safe;
-    /// - the list cannot be read: `Err(ApiError::OutcomeUnknown { .. })`,
+    /// - the list cannot be read whole (any page failing):
+    ///   `Err(ApiError::OutcomeUnknown { .. })`,
     ///   whose advice tells the person to check before trying again.
     ///
     /// A clear refusal (400, 401, 409, 500, 503, …) is returned as it came:
@@ -465,27 +532,12 @@ impl Client {
     ) -> Result<CreateOutcome, ApiError> {
         recover::create_within(self, body, None, |_| {}).await
     }
-
-    /// `GET /instances`.
-    pub async fn list_instances(&self) -> Result<Vec<Instance>, ApiError> {
-        let v: Vec<Value> = self.get("/instances", &[]).await?;
-        let instances: Vec<Instance> = v
-            .into_iter()
-            .map(|i| Instance::from_value(i).map_err(|detail| ApiError::Decode { detail }))
-            .collect::<Result<_, _>>()?;
-        for i in &instances {
-            crate::log::add_secret(i.token.expose());
-        }
-        Ok(instances)
-    }
 }
 
-/// The values of a create body that must stay out of the log: every
-/// configuration value that looks secret, and all provider data.
+/// The values of a create body that must stay out of the log and off the
+/// terminal (a platform may echo them in an error): every configuration
+/// value that looks secret, and all provider data.
 fn register_body_secrets(body: &CreateInstance) {
-    if !crate::log::enabled() {
-        return;
-    }
     for (k, v) in &body.configuration {
         if crate::secret::key_looks_secret(k) {
             crate::log::add_secret(v.expose());
@@ -502,6 +554,7 @@ fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
         status,
         retry_after_secs,
         body,
+        ..
     } = answer;
     if status == 429 {
         let request_id = match ApiError::from_response(status, &body) {
@@ -541,6 +594,48 @@ fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
 
 fn encode_segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Reads an answer's body as it streams in, up to `limit` bytes; past it,
+/// [`ApiError::TooLarge`] (an endless body would otherwise grow until the
+/// deadline). The buffer is zeroed when dropped, and on every growth the
+/// old one is zeroed too: an instance's answer carries its token.
+pub(crate) async fn read_bounded(
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<zeroize::Zeroizing<String>, ApiError> {
+    use zeroize::Zeroizing;
+    let status = resp.status().as_u16();
+    let too_large = || ApiError::TooLarge { status, limit };
+    let announced = resp.content_length();
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(
+        announced.map_or(16 * 1024, |n| n as usize).min(limit),
+    ));
+    while let Some(chunk) = resp.chunk().await.map_err(map_body_error)? {
+        let needed = body.len() + chunk.len();
+        if needed > limit {
+            return Err(too_large());
+        }
+        if needed > body.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                needed.max(body.capacity() * 2).min(limit),
+            ));
+            bigger.extend_from_slice(&body);
+            body = bigger;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let bytes = std::mem::take(&mut *body);
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            let bytes = Zeroizing::new(e.into_bytes());
+            Ok(Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+    }
 }
 
 /// The whole chain of an error's causes, without its URL: the OAuth URL

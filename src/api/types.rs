@@ -156,16 +156,26 @@ impl Instance {
                     .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
             })
             .ok_or("the instance has no numeric id")?;
-        let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+        // Cleaned here, where the platform's answer enters: these are
+        // printed ("Created instance …") and shown in the wizard. `raw` is
+        // printed only as JSON ([`Instance::to_pretty_json`]).
+        let s = |v: Option<&Value>| {
+            crate::sanitize::line(v.and_then(Value::as_str).unwrap_or_default())
+        };
         let element = raw.get("element");
         Ok(Instance {
             id,
             name: s(raw.get("name")),
-            token: Secret::new(s(raw.get("token"))),
+            token: Secret::new(
+                raw.get("token")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
             element_key: s(element.and_then(|e| e.get("key"))),
             element_name: s(element.and_then(|e| e.get("name"))),
             created_date: raw.get("createdDate").map(|v| match v {
-                Value::String(s) => s.clone(),
+                Value::String(s) => crate::sanitize::line(s),
                 other => other.to_string(),
             }),
             raw,
@@ -173,9 +183,28 @@ impl Instance {
     }
 
     /// The whole answer as the platform gave it, token included: for the
-    /// person's own stdout or a 0600 file, never a log.
+    /// person's own stdout or a 0600 file, never a log. Every control and
+    /// bidi character inside a string is written as a `\uXXXX` escape
+    /// (serde_json escapes only C0 controls), so the text is safe on a
+    /// terminal and means the same JSON.
     pub fn to_pretty_json(&self) -> String {
-        serde_json::to_string_pretty(&self.raw).unwrap_or_default()
+        crate::sanitize::escape_json_text(
+            serde_json::to_string_pretty(&self.raw).unwrap_or_default(),
+        )
+    }
+
+    /// The token, when it can be printed or copied as it is: a token with
+    /// control characters or spaces is refused, with a message.
+    pub fn printable_token(&self) -> Result<&str, String> {
+        let token = self.token.expose();
+        if crate::sanitize::is_clean_token(token) {
+            Ok(token)
+        } else {
+            Err(format!(
+                "the platform's token for instance {} is empty or holds control characters or spaces, so it is not printed; read it from the platform",
+                self.id
+            ))
+        }
     }
 }
 
@@ -217,6 +246,24 @@ pub struct Authentication {
 }
 
 impl ElementSummary {
+    /// Its texts made safe to show.
+    pub fn clean(&mut self) {
+        use crate::sanitize;
+        sanitize::clean_line(&mut self.name);
+        sanitize::truncate_chars(&mut self.name, crate::catalog::MAX_NAME_CHARS);
+        if let Some(d) = &mut self.description {
+            sanitize::clean_text(d);
+            sanitize::truncate_bytes(d, crate::catalog::MAX_DESCRIPTION_BYTES);
+        }
+        if let Some(h) = &mut self.hub {
+            sanitize::clean_line(h);
+        }
+        if let Some(kind) = self.authentication.as_mut().and_then(|a| a.kind.as_mut()) {
+            sanitize::clean_line(kind);
+        }
+        self.extra.values_mut().for_each(sanitize::clean_json);
+    }
+
     pub fn auth_type(&self) -> &str {
         self.authentication
             .as_ref()
@@ -248,6 +295,31 @@ pub struct ConfigEntry {
     pub display_order: Option<i64>,
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl ConfigEntry {
+    /// The entry made safe to show, or `None` when its key holds control
+    /// characters or spaces (a key is sent back to the platform as it is,
+    /// so it cannot be cleaned). Names and defaults keep one line,
+    /// descriptions their line breaks; lengths are bounded when the form
+    /// is built.
+    pub fn cleaned(mut self) -> Option<ConfigEntry> {
+        use crate::sanitize;
+        if !sanitize::is_clean_token(&self.key) {
+            return None;
+        }
+        for one_line in [&mut self.name, &mut self.default_value, &mut self.kind]
+            .into_iter()
+            .flatten()
+        {
+            sanitize::clean_line(one_line);
+        }
+        if let Some(d) = &mut self.description {
+            sanitize::clean_text(d);
+        }
+        self.extra.values_mut().for_each(sanitize::clean_json);
+        Some(self)
+    }
 }
 
 /// The query of `GET /elements/{key}/oauth/url`.
@@ -308,6 +380,27 @@ mod tests {
         assert!(c.contains(r"tok'\''en"), "{c}");
         assert!(c.ends_with("'http://h/elements/api-v2/instances'"));
         assert!(c.contains("$CE_USER_SECRET"));
+    }
+
+    #[test]
+    fn instance_texts_are_cleaned_and_its_json_escaped() {
+        let raw = json!({"id": 7, "name": "n\u{1b}]0;title\u{7}\u{9b}x\u{202e}",
+            "token": "t\u{1b}[2J", "element": {"key": "e", "name": "E\u{2066}"},
+            "createdDate": "2024\u{85}", "note": "\u{9d}52;c;x\u{9c}\u{202e}"});
+        let i = Instance::from_value(raw).unwrap();
+        assert_eq!(i.name, "n]0;titlex");
+        assert_eq!(i.element_name, "E");
+        assert_eq!(i.created_date.as_deref(), Some("2024 "));
+        assert!(i.printable_token().unwrap_err().contains("instance 7"));
+        let json = i.to_pretty_json();
+        assert!(
+            !crate::sanitize::has_unsafe(&json.replace('\n', "")),
+            "{json:?}"
+        );
+        let back: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["note"], "\u{9d}52;c;x\u{9c}\u{202e}");
+        let clean = Instance::from_value(json!({"id": 1, "token": "abc+/="})).unwrap();
+        assert_eq!(clean.printable_token(), Ok("abc+/="));
     }
 
     #[test]

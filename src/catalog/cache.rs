@@ -9,7 +9,7 @@
 //! a reader never sees half a file. Anything unreadable, of another format,
 //! for another URL or older than [`MAX_AGE`] is ignored as if absent.
 
-use super::live::{Catalog, CatalogEntry};
+use super::model::{Catalog, CatalogEntry};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -121,16 +121,31 @@ pub(crate) fn read(base_url: &str) -> Option<CacheFile> {
     read_from(&cache_path(base_url)?, base_url, SystemTime::now())
 }
 
+/// Only a regular file is read (a link is not followed, a FIFO is not
+/// waited on), at most [`MAX_FILE_BYTES`] of it whatever its size claims,
+/// and its entries are cleaned as the platform's are: the file may have
+/// been written by someone else.
 fn read_from(path: &Path, base_url: &str, now: SystemTime) -> Option<CacheFile> {
-    if std::fs::metadata(path).ok()?.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    let file: CacheFile = serde_json::from_str(&text).ok()?;
+    let bytes = crate::fsx::read_regular_bounded(path, MAX_FILE_BYTES).ok()?;
+    let mut file: CacheFile = serde_json::from_slice(&bytes).ok()?;
     let too_old = now
         .duration_since(file.fetched_at())
         .is_ok_and(|age| age > MAX_AGE);
-    (file.format == FORMAT && file.base_url == normalize(base_url) && !too_old).then_some(file)
+    if file.format != FORMAT || file.base_url != normalize(base_url) || too_old {
+        return None;
+    }
+    file.elements = std::mem::take(&mut file.elements)
+        .into_iter()
+        .filter_map(CatalogEntry::cleaned)
+        .collect();
+    if file
+        .etag
+        .as_deref()
+        .is_some_and(crate::sanitize::has_unsafe)
+    {
+        file.etag = None;
+    }
+    Some(file)
 }
 
 /// Writes the file atomically: a private temporary file beside it, renamed
@@ -146,8 +161,12 @@ fn write_to(path: &Path, file: &CacheFile) -> std::io::Result<()> {
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("the cache path has no directory"))?;
-    std::fs::create_dir_all(dir)?;
+    crate::fsx::create_private_dir_all(dir)?;
     let text = serde_json::to_vec(file).map_err(std::io::Error::other)?;
+    // A file the reader would refuse is not worth writing.
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other("the catalog is too large to cache"));
+    }
     let mut nonce = [0u8; 8];
     getrandom::fill(&mut nonce).map_err(|e| std::io::Error::other(e.to_string()))?;
     let tmp = dir.join(format!(
@@ -168,6 +187,14 @@ fn write_to(path: &Path, file: &CacheFile) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Whether `name` is one of this cache's files (`catalog-` and 16 hex
+/// digits): nothing else in the directory is ever removed.
+fn is_cache_file_name(name: &str) -> bool {
+    name.strip_prefix("catalog-")
+        .and_then(|rest| rest.strip_suffix(".json"))
+        .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Removes all but the `keep` most recently written catalog files.
 fn prune(dir: &Path, keep: usize) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -175,11 +202,8 @@ fn prune(dir: &Path, keep: usize) {
     };
     let mut files: Vec<(SystemTime, PathBuf)> = entries
         .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("catalog-") && name.ends_with(".json")
-        })
+        .filter(|e| e.file_name().to_str().is_some_and(is_cache_file_name))
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
     if files.len() <= keep {
@@ -272,19 +296,84 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = SystemTime::now() - Duration::from_secs(1000);
         for i in 0..5u64 {
-            let p = dir.path().join(format!("catalog-{i}.json"));
+            let p = dir.path().join(format!("catalog-{i:016x}.json"));
             std::fs::write(&p, "{}").unwrap();
             let f = std::fs::File::options().write(true).open(&p).unwrap();
             f.set_modified(base + Duration::from_secs(i * 10)).unwrap();
         }
         std::fs::write(dir.path().join("other.json"), "{}").unwrap();
+        // A person's own files beside the cache, older than every catalog.
+        for own in [
+            "catalog-report-2024.json",
+            "catalog-1.json",
+            "catalog-000000000000000g.json",
+        ] {
+            let p = dir.path().join(own);
+            std::fs::write(&p, "{}").unwrap();
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(base - Duration::from_secs(100)).unwrap();
+        }
         prune(dir.path(), 2);
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, ["catalog-3.json", "catalog-4.json", "other.json"]);
+        assert_eq!(
+            left,
+            [
+                "catalog-0000000000000003.json",
+                "catalog-0000000000000004.json",
+                "catalog-000000000000000g.json",
+                "catalog-1.json",
+                "catalog-report-2024.json",
+                "other.json"
+            ]
+        );
+    }
+
+    #[test]
+    fn entries_from_the_file_are_cleaned_like_the_platform_s() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.json");
+        let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut hostile = entry("a");
+        hostile.name = "A\u{1b}]52;c;ZWNobw==\u{7}\u{202e}".into();
+        let mut bad_key = entry("b");
+        bad_key.key = "b\u{1b}[2J".into();
+        write_to(
+            &path,
+            &CacheFile::new("http://h", at, None, vec![hostile, bad_key]),
+        )
+        .unwrap();
+        let back = read_from(&path, "http://h", at).unwrap();
+        assert_eq!(back.elements.len(), 1);
+        assert_eq!(back.elements[0].name, "A]52;c;ZWNobw==");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_fifos_and_endless_files_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let zero = dir.path().join("zero.json");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert!(read_from(&zero, "http://h", at).is_none());
+        let fifo = dir.path().join("fifo.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(read_from(&fifo, "http://h", at).is_none());
+        // A link to a good cache file is not followed either.
+        let real = dir.path().join("real.json");
+        write_to(
+            &real,
+            &CacheFile::new("http://h", at, None, vec![entry("a")]),
+        )
+        .unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(read_from(&real, "http://h", at).is_some());
+        assert!(read_from(&link, "http://h", at).is_none());
     }
 
     #[test]

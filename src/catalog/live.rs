@@ -9,176 +9,11 @@
 
 use super::cache::{self, CacheFile};
 use super::metadata::spec_from_metadata;
-use super::{bundled, bundled_spec, AuthKind, ElementSpec};
+use super::model::{Catalog, CatalogEntry};
+use super::{bundled_spec, AuthKind, ElementSpec};
 use crate::api::{ApiError, Client, Fetched};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::time::SystemTime;
-
-/// One element a person can pick.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CatalogEntry {
-    pub key: String,
-    pub name: String,
-    #[serde(default)]
-    pub hub: String,
-    #[serde(default)]
-    pub description: String,
-    pub auth: AuthKind,
-    /// The platform marks it beta: show it, flagged.
-    #[serde(default)]
-    pub beta: bool,
-    /// A bundled spec exists: its curated form needs no metadata call.
-    #[serde(default)]
-    pub bundled: bool,
-}
-
-impl CatalogEntry {
-    fn from_spec(spec: &ElementSpec) -> CatalogEntry {
-        CatalogEntry {
-            key: spec.key.clone(),
-            name: spec.name.clone(),
-            hub: spec.hub.clone(),
-            description: spec.description.clone(),
-            auth: spec.auth,
-            beta: spec.beta,
-            bundled: true,
-        }
-    }
-}
-
-/// Where a catalog's list comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// The specs shipped in the binary.
-    Bundled,
-    /// The platform at `base_url`, as it answered at `fetched_at`.
-    Live {
-        base_url: String,
-        fetched_at: SystemTime,
-    },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Catalog {
-    entries: Vec<CatalogEntry>,
-    origin: Origin,
-}
-
-impl Catalog {
-    /// The bundled specs: the catalog offline or before secrets are given.
-    pub fn bundled() -> Catalog {
-        Catalog {
-            entries: bundled().iter().map(CatalogEntry::from_spec).collect(),
-            origin: Origin::Bundled,
-        }
-    }
-
-    /// The platform's elements (already filtered to active, not deleted),
-    /// merged with the bundled specs: where one exists its name, hub,
-    /// description and authentication win. Sorted by name; a key listed
-    /// twice is kept once.
-    pub fn live(base_url: &str, fetched_at: SystemTime, elements: Vec<CatalogEntry>) -> Catalog {
-        let mut seen = std::collections::HashSet::new();
-        let mut entries: Vec<CatalogEntry> = elements
-            .into_iter()
-            .filter(|e| seen.insert(e.key.to_ascii_lowercase()))
-            .map(|e| match bundled_spec(&e.key) {
-                Some(spec) => CatalogEntry {
-                    beta: e.beta,
-                    ..CatalogEntry::from_spec(spec)
-                },
-                None => CatalogEntry {
-                    bundled: false,
-                    ..e
-                },
-            })
-            .collect();
-        entries.sort_by_cached_key(|e| (e.name.to_lowercase(), e.key.to_lowercase()));
-        Catalog {
-            entries,
-            origin: Origin::Live {
-                base_url: base_url.trim_end_matches('/').to_string(),
-                fetched_at,
-            },
-        }
-    }
-
-    pub fn entries(&self) -> &[CatalogEntry] {
-        &self.entries
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    pub fn origin(&self) -> &Origin {
-        &self.origin
-    }
-
-    pub fn is_live(&self) -> bool {
-        matches!(self.origin, Origin::Live { .. })
-    }
-
-    /// By key, ignoring case.
-    pub fn find(&self, key: &str) -> Option<&CatalogEntry> {
-        let key = key.trim();
-        self.entries
-            .iter()
-            .find(|e| e.key.eq_ignore_ascii_case(key))
-    }
-
-    /// Up to five keys close to a mistyped one, closest first: keys and
-    /// names containing it (or contained in it), and keys a few typos away.
-    pub fn suggestions(&self, key: &str) -> Vec<&str> {
-        let wanted = key.trim().to_lowercase();
-        if wanted.is_empty() {
-            return vec![];
-        }
-        let budget = (wanted.chars().count() / 3).max(1);
-        let mut scored: Vec<(usize, &str)> = self
-            .entries
-            .iter()
-            .filter_map(|e| {
-                let k = e.key.to_lowercase();
-                let contains = k.contains(&wanted)
-                    || wanted.contains(&k)
-                    || e.name.to_lowercase().contains(&wanted);
-                let distance = edit_distance(&wanted, &k);
-                if distance <= budget {
-                    Some((distance, e.key.as_str()))
-                } else if contains {
-                    Some((budget + 1 + k.len().abs_diff(wanted.len()), e.key.as_str()))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        scored.sort();
-        scored.into_iter().take(5).map(|(_, k)| k).collect()
-    }
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
 
 /// The fields of `GET /elements` the catalog keeps; everything else in the
 /// (large) answer is skipped while parsing.
@@ -203,13 +38,21 @@ struct WireAuthentication {
 }
 
 /// Parses a `GET /elements` answer into the entries a person may pick:
-/// active, not deleted, with a key. Beta elements stay, marked.
+/// active, not deleted, with a key. Beta elements stay, marked. Every text
+/// is cleaned and bounded ([`CatalogEntry::cleaned`]); an entry whose key
+/// holds control characters or spaces is left out.
 pub fn parse_elements(text: &str) -> Result<Vec<CatalogEntry>, ApiError> {
+    // Positions only, never serde_json's message: it quotes the offending
+    // value, which is the platform's and may hold escape sequences.
     let wire: Vec<WireElement> = serde_json::from_str(text).map_err(|e| ApiError::Decode {
         detail: if text.trim_start().starts_with('<') {
             "an HTML page came back instead of the element list".into()
         } else {
-            format!("the element list: {e}")
+            format!(
+                "the element list is not what the API documents (line {}, column {})",
+                e.line(),
+                e.column()
+            )
         },
     })?;
     Ok(wire
@@ -225,10 +68,10 @@ pub fn parse_elements(text: &str) -> Result<Vec<CatalogEntry>, ApiError> {
                 None if w.type_oauth == Some(true) => AuthKind::Oauth2,
                 None => AuthKind::Custom,
             };
-            Some(CatalogEntry {
+            CatalogEntry {
                 name: w
                     .name
-                    .map(|n| n.trim().to_string())
+                    .map(|n| crate::sanitize::line(&n).trim().to_string())
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| key.clone()),
                 key,
@@ -237,7 +80,8 @@ pub fn parse_elements(text: &str) -> Result<Vec<CatalogEntry>, ApiError> {
                 auth,
                 beta: w.beta.unwrap_or(false),
                 bundled: false,
-            })
+            }
+            .cleaned()
         })
         .collect())
 }
@@ -247,7 +91,14 @@ pub fn parse_elements(text: &str) -> Result<Vec<CatalogEntry>, ApiError> {
 /// its fetch time), and writes the result to the cache.
 pub async fn refresh(client: &Client) -> Result<Catalog, ApiError> {
     let base_url = client.base_url();
-    let cached = cache::read(base_url);
+    // The cache's file calls block: they run on tokio's blocking pool, not
+    // on the worker that drives the UI's other tasks.
+    let cached = off_the_runtime({
+        let base_url = base_url.to_string();
+        move || cache::read(&base_url)
+    })
+    .await
+    .flatten();
     let etag = cached.as_ref().and_then(|c| c.etag.clone());
     let fetched_at = SystemTime::now();
     let (elements, etag) = match client.list_elements_if_changed(etag.as_deref()).await? {
@@ -264,13 +115,17 @@ pub async fn refresh(client: &Client) -> Result<Catalog, ApiError> {
     };
     // A cache that cannot be written costs one fetch on the next start; it
     // must not cost this run its catalog.
-    let _ = cache::write(&CacheFile::new(
-        base_url,
-        fetched_at,
-        etag,
-        elements.clone(),
-    ));
+    let file = CacheFile::new(base_url, fetched_at, etag, elements.clone());
+    let _ = off_the_runtime(move || cache::write(&file)).await;
     Ok(Catalog::live(base_url, fetched_at, elements))
+}
+
+/// Runs blocking file work on tokio's blocking pool; `None` when it could
+/// not run there (the runtime is shutting down).
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    tokio::task::spawn_blocking(work).await.ok()
 }
 
 /// The form of a catalog element: its bundled spec when there is one (no
@@ -296,7 +151,11 @@ pub enum Lookup {
 /// Finds an element by key in the cached catalog, or, when the cache lacks
 /// it (or there is none), in a freshly fetched one.
 pub async fn lookup(client: &Client, key: &str) -> Result<Lookup, ApiError> {
-    if let Some(cached) = super::load_cached(client.base_url()) {
+    let base_url = client.base_url().to_string();
+    if let Some(cached) = off_the_runtime(move || super::load_cached(&base_url))
+        .await
+        .flatten()
+    {
         if let Some(entry) = cached.catalog.find(key) {
             return Ok(Lookup::Found(entry.clone()));
         }
@@ -361,38 +220,6 @@ mod tests {
         assert!(parse_elements("{}").is_err());
     }
 
-    #[test]
-    fn bundled_specs_win_in_the_merge() {
-        let mut platform = entry("BigCommerce", "bigcommerce (platform name)");
-        platform.beta = true;
-        platform.auth = AuthKind::Custom;
-        let catalog = Catalog::live(
-            "http://h/x/",
-            SystemTime::UNIX_EPOCH,
-            vec![
-                entry("zeta", "Zeta"),
-                platform,
-                entry("alpha", "alpha"),
-                entry("ZETA", "dup"),
-            ],
-        );
-        let keys: Vec<&str> = catalog.entries().iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, ["alpha", "bigcommerce", "zeta"]);
-        let bc = catalog.find("BIGCOMMERCE").unwrap();
-        assert_eq!(
-            (bc.name.as_str(), bc.auth, bc.bundled, bc.beta),
-            ("BigCommerce", AuthKind::Basic, true, true)
-        );
-        assert!(!catalog.find("zeta").unwrap().bundled);
-        assert_eq!(
-            catalog.origin(),
-            &Origin::Live {
-                base_url: "http://h/x".into(),
-                fetched_at: SystemTime::UNIX_EPOCH
-            }
-        );
-    }
-
     /// The UI runs these in tokio tasks, which need `Send` futures.
     #[test]
     fn the_async_calls_can_run_in_a_spawned_task() {
@@ -411,34 +238,5 @@ mod tests {
         let c = client.clone();
         spawnable(async move { lookup(&c, "a").await });
         spawnable(async move { element_spec(&client, &entry).await });
-    }
-
-    #[test]
-    fn the_bundled_catalog_is_the_bundled_specs() {
-        let c = Catalog::bundled();
-        assert_eq!(c.len(), bundled().len());
-        assert!(!c.is_live());
-        assert!(c.entries().iter().all(|e| e.bundled));
-    }
-
-    #[test]
-    fn suggestions_rank_typos_and_substrings() {
-        let catalog = Catalog::live(
-            "http://h",
-            SystemTime::UNIX_EPOCH,
-            vec![
-                entry("shopify", "Shopify"),
-                entry("shopware", "Shopware"),
-                entry("hubspotcrm", "HubSpot CRM"),
-                entry("zendesk", "Zendesk"),
-            ],
-        );
-        assert_eq!(catalog.suggestions("shopifyy"), ["shopify"]);
-        assert_eq!(catalog.suggestions("shop"), ["shopify", "shopware"]);
-        assert_eq!(catalog.suggestions("hubspot"), ["hubspotcrm"]);
-        assert!(catalog.suggestions("qqqqqq").is_empty());
-        assert!(catalog.suggestions(" ").is_empty());
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "ab"), 2);
     }
 }

@@ -62,6 +62,16 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
             .collect();
         fields.splice(0..0, missing);
     }
+    let cut = bound_fields(&mut fields);
+    let mut description = info.description.clone();
+    if let Some(note) = cut {
+        if !description.is_empty() {
+            description.push_str("\n\n");
+        }
+        description.push_str(FORM_CUT_NOTE);
+        description.push(' ');
+        description.push_str(&note);
+    }
     ElementSpec {
         key: info.key.clone(),
         name: if info.name.trim().is_empty() {
@@ -71,13 +81,63 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         },
         hub: info.hub.clone(),
         auth: info.auth,
-        description: info.description.clone(),
+        description,
         docs_url: None,
         beta: info.beta,
         fields,
+        check_read: None,
         bundled: false,
         unasked,
     }
+}
+
+/// The most fields a form built from metadata holds; a real element has a
+/// few dozen, and every keypress walks them all.
+pub const MAX_FIELDS: usize = 500;
+/// The longest label, in characters.
+pub const MAX_LABEL_CHARS: usize = super::MAX_NAME_CHARS;
+/// The longest help text or default value, in bytes.
+pub const MAX_HELP_BYTES: usize = super::MAX_DESCRIPTION_BYTES;
+/// The most choices of one field.
+pub const MAX_CHOICES: usize = 500;
+/// Starts the sentence appended to a spec's description when its form was
+/// cut ([`ElementSpec::cut_note`](super::ElementSpec::cut_note)).
+pub const FORM_CUT_NOTE: &str = "Note from ce-wizard:";
+
+/// Cuts a form of absurd size down to [`MAX_FIELDS`] fields and each text
+/// to its bound; says what was cut, for the person to see.
+fn bound_fields(fields: &mut Vec<FieldSpec>) -> Option<String> {
+    use crate::sanitize::{truncate_bytes, truncate_chars};
+    let mut said = Vec::new();
+    if fields.len() > MAX_FIELDS {
+        said.push(format!(
+            "the platform describes {} settings; only the first {MAX_FIELDS} are shown",
+            fields.len()
+        ));
+        fields.truncate(MAX_FIELDS);
+    }
+    let mut texts_cut = false;
+    for f in fields.iter_mut() {
+        texts_cut |= truncate_chars(&mut f.label, MAX_LABEL_CHARS);
+        texts_cut |= truncate_bytes(&mut f.help, MAX_HELP_BYTES);
+        if let Some(d) = &mut f.default {
+            texts_cut |= truncate_bytes(d, MAX_HELP_BYTES);
+        }
+        if f.choices.len() > MAX_CHOICES {
+            f.choices.truncate(MAX_CHOICES);
+            texts_cut = true;
+        }
+        for c in &mut f.choices {
+            texts_cut |= truncate_chars(c, MAX_LABEL_CHARS);
+        }
+    }
+    if texts_cut {
+        said.push(format!(
+            "labels longer than {MAX_LABEL_CHARS} characters and descriptions longer than {} KiB were cut",
+            MAX_HELP_BYTES / 1024
+        ));
+    }
+    (!said.is_empty()).then(|| format!("{}.", said.join("; ")))
 }
 
 /// A bundled spec completed by the metadata: the bundled fields as they are
@@ -563,6 +623,34 @@ mod tests {
         assert_eq!(merged.field("extra.thing").unwrap().label, "Extra");
         assert_eq!(merged.fields.len(), bundled.fields.len() + 1);
         assert!(merged.bundled);
+    }
+
+    #[test]
+    fn absurd_forms_are_cut_with_a_note() {
+        let many: Vec<Value> = (0..100_000)
+            .map(|i| json!({"key": format!("k{i}"), "name": "L".repeat(if i == 0 { 100_000 } else { 3 }),
+                "description": "d".repeat(if i == 1 { 1_000_000 } else { 3 }), "type": "TEXTFIELD_32"}))
+            .collect();
+        let spec = spec_from_metadata(&info(AuthKind::Basic), &entries(Value::Array(many)));
+        assert_eq!(spec.fields.len(), MAX_FIELDS);
+        assert!(spec
+            .fields
+            .iter()
+            .all(|f| f.label.chars().count() <= MAX_LABEL_CHARS));
+        assert!(spec.fields.iter().all(|f| f.help.len() <= MAX_HELP_BYTES));
+        let note = spec.cut_note().unwrap();
+        assert!(
+            note.contains("100000 settings") && note.contains("cut"),
+            "{note}"
+        );
+        assert!(crate::catalog::check_spec(&spec).is_ok());
+
+        let small = spec_from_metadata(
+            &info(AuthKind::Basic),
+            &entries(json!([entry("a", "TEXTFIELD_32")])),
+        );
+        assert_eq!(small.cut_note(), None);
+        assert_eq!(small.description, "Tickets");
     }
 
     #[test]

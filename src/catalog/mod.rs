@@ -6,15 +6,15 @@
 mod cache;
 mod live;
 pub mod metadata;
+mod model;
 mod spec;
 
 pub use cache::{
     cache_dir, cache_path, load_cached, CachedCatalog, CACHE_DIR_ENV, FRESH_FOR, MAX_AGE,
 };
-pub use live::{
-    element_spec, lookup, parse_elements, refresh, Catalog, CatalogEntry, Lookup, Origin,
-};
+pub use live::{element_spec, lookup, parse_elements, refresh, Lookup};
 pub use metadata::{merge_with_bundled, spec_from_metadata};
+pub use model::{Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS};
 pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
 
 use include_dir::{include_dir, Dir};

@@ -155,6 +155,11 @@ pub struct ElementSpec {
     pub beta: bool,
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
+    /// The cheap read that shows an instance works: a `GET` through it,
+    /// path and query under the base URL (`/hubs/ecommerce/orders?pageSize=1`).
+    /// None: the hub's default, if it has one.
+    #[serde(default)]
+    pub check_read: Option<String>,
     /// True for specs that ship with the binary; false for ones built from
     /// the live catalog's metadata.
     #[serde(skip, default)]
@@ -168,6 +173,15 @@ pub struct ElementSpec {
 impl ElementSpec {
     pub fn field(&self, key: &str) -> Option<&FieldSpec> {
         self.fields.iter().find(|f| f.key == key)
+    }
+
+    /// What ce-wizard cut from a form built from metadata of absurd size
+    /// (too many fields, too long labels or descriptions), for the screen
+    /// to show; it also ends the description.
+    pub fn cut_note(&self) -> Option<&str> {
+        let marker = super::metadata::FORM_CUT_NOTE;
+        let at = self.description.rfind(marker)?;
+        Some(self.description[at + marker.len()..].trim())
     }
 
     /// Labels of what a person must have ready before starting.

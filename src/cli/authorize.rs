@@ -91,7 +91,12 @@ impl OAuthSession {
         let authorization = attempt::authorization(client, &spec.key, spec.auth, &request)
             .await
             .map_err(|e| Failure {
-                code: exit::API_FAILED,
+                // A URL the browser must never see is an OAuth failure, not
+                // the platform refusing a call.
+                code: match e.api_error() {
+                    crate::api::ApiError::UnsafeOAuthUrl { .. } => exit::OAUTH_FAILED,
+                    _ => exit::API_FAILED,
+                },
                 message: format!(
                     "cannot start the authorization: {}",
                     report::api_error(e.api_error(), Some(spec))

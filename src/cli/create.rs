@@ -134,7 +134,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     if !oauth {
         let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
         return match create_once(con, &client, &body, budget).await {
-            Ok(outcome) => Ok(print_created(con, &outcome)),
+            Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
             Err(e) => Err(Failure {
                 code: exit::API_FAILED,
                 message: report::create_failed(&e, spec, budget),
@@ -156,7 +156,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             Ok(outcome) => {
                 // Waits (bounded) for the browser to fetch the result page.
                 let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-                return Ok(print_created(con, &outcome));
+                return Ok(print_created(con, &client, &outcome, !args.no_verify).await);
             }
             Err(e) => {
                 con.say(format!(
@@ -244,8 +244,14 @@ fn waiting_line(stage: CreateStage, left: Duration) -> String {
 }
 
 /// The instance JSON on stdout, the summary on stderr; a recovered instance
-/// is said to be one, so nobody goes looking for a duplicate.
-fn print_created(con: &mut Console, outcome: &CreateOutcome) -> i32 {
+/// is said to be one, so nobody goes looking for a duplicate. Then, unless
+/// `verify` is off, the check that it works: exit 5 when it does not.
+async fn print_created(
+    con: &mut Console,
+    client: &Client,
+    outcome: &CreateOutcome,
+    verify: bool,
+) -> i32 {
     let instance = outcome.instance();
     let _ = writeln!(con.output, "{}", instance.to_pretty_json());
     let _ = con.output.flush();
@@ -253,7 +259,27 @@ fn print_created(con: &mut Console, outcome: &CreateOutcome) -> i32 {
         con.say(report::recovered(instance, cause));
     }
     con.say(report::created(instance));
-    exit::CREATED
+    if !verify {
+        return exit::CREATED;
+    }
+    match flow::check::check_instance(client, instance.id).await {
+        Ok(checked) => {
+            con.say(super::instances::tell(&checked.outcome, &checked.instance));
+            if checked.outcome.is_failure() {
+                exit::CHECK_FAILED
+            } else {
+                exit::CREATED
+            }
+        }
+        Err(e) => {
+            con.say(format!(
+                "The instance was created, but checking that it works failed: {}\n  Check it later with: ce-wizard instances test {}",
+                report::api_error(&e, None),
+                instance.id
+            ));
+            exit::CHECK_FAILED
+        }
+    }
 }
 
 /// Every problem with the request, in form order, as sentences.
@@ -380,7 +406,7 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
 }
 
 /// Levenshtein distance, in characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -260,7 +260,11 @@ pub fn apply_sets(
                 used_stdin = true;
                 strip_final_newline(read_limited(&mut *stdin, "standard input")?)
             }
-            ValueSource::Env(name) => std::env::var(&name).map_err(|_| {
+            ValueSource::Env(name) => {
+                crate::child_env::hide_var(&name);
+                std::env::var(&name)
+            }
+            .map_err(|_| {
                 InputError(format!(
                     "--set {key}=env:{name}: the environment variable {name} is not set"
                 ))

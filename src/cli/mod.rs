@@ -1,5 +1,5 @@
-//! The command line: the wizard (no subcommand), `create`, `elements` and
-//! `sandbox`.
+//! The command line: the wizard (no subcommand), `create`, `elements`,
+//! `instances` and `sandbox`.
 
 mod accessible;
 mod authorize;
@@ -10,6 +10,7 @@ mod create;
 mod create_tests;
 mod elements;
 mod inputs;
+mod instances;
 mod prompt;
 mod report;
 mod wizard;
@@ -86,6 +87,8 @@ pub enum Command {
     Create(CreateArgs),
     /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
     Elements(ElementsArgs),
+    /// Find, check, change, re-authorize and delete the account's instances.
+    Instances(instances::InstancesArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
 }
@@ -107,6 +110,9 @@ pub struct CreateArgs {
     /// A setting: key=value, key=@file, key=@- (standard input) or key=env:NAME. Repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
+    /// Don't check the new instance with a read through it (exit 5 when that check fails).
+    #[arg(long)]
+    pub no_verify: bool,
 }
 
 #[derive(Args, Debug)]
@@ -126,10 +132,15 @@ pub struct SandboxArgs {
     pub port: u16,
     /// Misbehave on purpose, to see how a client copes; repeatable, the first match applies.
     /// FAULT is KIND[,times=N][,method=M][,path=P], KIND one of 500, 502, 503, 504,
-    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create.
-    /// E.g. --fault 503,times=2 --fault drop-after-create
+    /// 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], drop-after-create,
+    /// invalidate, disable (the instance a call through /hubs names by its token breaks).
+    /// E.g. --fault 503,times=2 --fault drop-after-create --fault invalidate,times=1
     #[arg(long = "fault", value_name = "FAULT", verbatim_doc_comment)]
     pub faults: Vec<crate::sandbox::Fault>,
+    /// Start with N instances over the five seed elements, a few of them invalid and a few
+    /// disabled: the same account on every start.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub instances: usize,
 }
 
 /// Credentials, then the exit codes of [`exit::CODES`].
@@ -196,6 +207,7 @@ pub fn main() -> i32 {
             port: a.port,
             log_requests: true,
             faults: crate::sandbox::Faults(a.faults.clone()),
+            instances: a.instances,
             ..Default::default()
         }) {
             Ok(()) => 0,
@@ -245,6 +257,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
             create::run(&cli.global, &args, &mut console::Console::system()).await
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
+        Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
         None if accessible::wanted(cli.accessible, std::env::var("TERM").ok().as_deref()) => {
             accessible::run(&cli.global, cli.print_token, cli.element).await

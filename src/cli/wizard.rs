@@ -41,7 +41,10 @@ pub async fn run(
             instance.id, instance.name, instance.element_name
         );
         if print_token {
-            println!("{}", instance.token.expose());
+            match instance.printable_token() {
+                Ok(token) => println!("{token}"),
+                Err(why) => eprintln!("error: {why}"),
+            }
         }
     }
     for path in &outcome.saved_files {

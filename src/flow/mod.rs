@@ -1,9 +1,11 @@
 //! What the two front ends, `ce-wizard create` and the wizard, do the same
 //! way: one OAuth attempt from its authorization URL to the grant, the
 //! create request built from a form, the default instance name, the walk
-//! over an element's fields and the moves between them. Each front end keeps
+//! over an element's fields and the moves between them, and the check that
+//! an instance works. Each front end keeps
 //! only its own way of asking, showing and waiting.
 
+pub mod check;
 pub mod fields;
 pub mod names;
 pub mod oauth;

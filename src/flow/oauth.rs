@@ -359,6 +359,13 @@ mod tests {
             oauth1(answer(None, None, None)),
             Err(Refusal::NoOauth1Answer)
         );
+        // OAuth 1 is judged by its token and verifier alone (the platform's
+        // contract names no code): a code beside them changes nothing.
+        assert_eq!(
+            oauth1(answer(Some("c"), Some("rt"), Some("v"))),
+            oauth1(answer(None, Some("rt"), Some("v")))
+        );
+        assert!(oauth1(answer(Some("c"), Some("rt"), Some("v"))).is_ok());
         assert_eq!(
             grant(answer(None, Some("rt"), Some("v")), AuthKind::Oauth1, None),
             Err(Refusal::NoRequestToken)

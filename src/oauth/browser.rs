@@ -1,8 +1,11 @@
 //! Opening the authorization URL in the person's browser, and knowing when
 //! not to try.
 
+use super::url_check::check_authorization_url;
 use std::ffi::OsString;
 use std::io;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 /// Whether this is an SSH session with no graphical display: a browser
 /// opened here would start on the remote machine (or fail), not in front of
@@ -27,8 +30,15 @@ pub fn port_forward_hint(port: u16) -> String {
 /// Opens `url` in the default browser without waiting for the browser. The
 /// URL is never logged or put into the error, because it carries the state.
 ///
-/// What runs, with `open` 5.4 (`open::that_detached`) on Linux and the other
-/// Unix-likes it treats alike:
+/// The URL is checked first ([`check_authorization_url`]): anything but
+/// `https://`, or `http://` to this machine, is refused and never opened.
+/// The launcher runs without the account secrets in its environment
+/// ([`crate::child_env::scrub`]): it is detached and outlives ce-wizard, and
+/// so does the browser it may start.
+///
+/// What runs is `open`'s (5.4) list of launchers for this system
+/// (`open::commands`), tried in order as `open::that_detached` tries them.
+/// On Linux and the other Unix-likes it treats alike:
 ///
 /// 1. Under WSL only (`/proc/sys/kernel/osrelease` or `/proc/version`
 ///    mentions "microsoft", outside Docker): `powershell.exe -NoProfile
@@ -44,7 +54,7 @@ pub fn port_forward_hint(port: u16) -> String {
 /// running after 250 ms, counts as success and nothing else is tried; a
 /// non-zero exit within 250 ms, or a missing program, moves on to the next
 /// launcher. So a stand-in must exit 0 (or keep running): failing quickly
-/// makes `open` try gio and the others too.
+/// makes the next launcher run too.
 ///
 /// `open` itself ignores `$BROWSER`. The real `xdg-open` (xdg-utils 1.1)
 /// honours it only when it recognises no desktop environment (its "generic"
@@ -57,7 +67,60 @@ pub fn port_forward_hint(port: u16) -> String {
 /// To drive a test browser (headless Chromium), put an executable named
 /// `xdg-open` first on `PATH`: it receives the URL as `$1`.
 pub fn open_browser(url: &str) -> Result<(), String> {
-    open::that_detached(url).map_err(|e| browser_failure(&e))
+    let checked = check_authorization_url(url).map_err(|refused| refused.to_string())?;
+    launch(checked.as_str()).map_err(|e| browser_failure(&e))
+}
+
+/// How long a launcher is watched for a quick failure.
+const LAUNCH_WATCH: Duration = Duration::from_millis(250);
+
+fn launch(url: &str) -> io::Result<()> {
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "no launcher");
+    for mut command in open::commands(url) {
+        crate::child_env::scrub(&mut command);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setsid is async-signal-safe and touches nothing of
+            // the parent's memory.
+            unsafe {
+                command.pre_exec(|| {
+                    if libc::setsid() == -1 {
+                        return Err(io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(e) => {
+                last = e;
+                continue;
+            }
+        };
+        let deadline = Instant::now() + LAUNCH_WATCH;
+        loop {
+            match child.try_wait()? {
+                Some(status) if status.success() => return Ok(()),
+                Some(_) => {
+                    last = io::Error::other("the launcher failed");
+                    break;
+                }
+                None if Instant::now() >= deadline => {
+                    // Handed off: reap it whenever it ends.
+                    std::thread::spawn(move || child.wait());
+                    return Ok(());
+                }
+                None => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    }
+    Err(last)
 }
 
 /// A message for a failed launch. `open`'s own error text quotes the whole

@@ -280,12 +280,12 @@ fn set_once<T>(slot: &mut Option<T>, value: T, name: &str) -> Result<(), Callbac
     Ok(())
 }
 
-/// Provider text without control characters (an escape sequence would reach
-/// the terminal) and of bounded length.
+/// Provider text without control or bidi characters (an escape sequence
+/// would reach the terminal, an override reorder the line) and of bounded
+/// length.
 fn terminal_safe(text: &str) -> String {
-    let mut out: String = text
+    let mut out: String = crate::sanitize::line(text)
         .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
         .take(MAX_PROVIDER_TEXT)
         .collect();
     if text.chars().count() > MAX_PROVIDER_TEXT {
@@ -368,12 +368,16 @@ mod tests {
         let s = state();
         let long = "x".repeat(5000);
         let q = format!(
-            "error=bad%1B%5B2J&error_description={long}&state={}",
+            "error=bad%1B%5B2J%E2%80%AE%C2%9B&error_description={long}&state={}",
             s.expose()
         );
         match parse_callback_query(&q, &s).unwrap() {
             CallbackOutcome::Denied { error, description } => {
                 assert!(!error.contains('\u{1b}'), "escape removed");
+                assert!(
+                    !error.contains('\u{202e}') && !error.contains('\u{9b}'),
+                    "{error:?}"
+                );
                 assert!(error.starts_with("bad"));
                 let d = description.unwrap();
                 assert!(d.chars().count() <= MAX_PROVIDER_TEXT + 1);

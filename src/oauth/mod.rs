@@ -16,6 +16,7 @@ mod listener;
 mod pages;
 mod response;
 mod state;
+mod url_check;
 
 pub use browser::{open_browser, port_forward_hint, ssh_session_without_display};
 pub use callback::{
@@ -25,3 +26,4 @@ pub use listener::{
     Listener, ListenerError, ListenerEvent, ListenerHandle, CALLBACK_PATH, DEFAULT_CALLBACK_PORT,
 };
 pub use state::OAuthState;
+pub use url_check::{check_authorization_url, RefusedUrl};

@@ -3,13 +3,12 @@
 
 use super::report::{
     BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostAnswer, LostCreate,
-    RequestTokenGrant,
 };
-use crate::api::Instance;
+use crate::api::{Instance, RequestToken};
 use crate::catalog::{CachedCatalog, Catalog, ElementSpec, Lookup};
 use crate::clipboard::CopyReport;
 use crate::config::ConfigError;
-use crate::secret::Secret;
+use crate::oauth::CallbackOutcome;
 use crossterm::event::KeyEvent;
 use std::fmt;
 use std::path::PathBuf;
@@ -17,26 +16,23 @@ use std::time::{Instant, SystemTime};
 
 /// What a callback (from the listener or pasted by hand) came to.
 pub enum CallbackResult {
-    /// OAuth 2: the authorization code.
-    Code(Secret),
-    /// OAuth 1: the request token the provider authorized, and its verifier.
-    Oauth1 {
-        token: String,
-        verifier: Secret,
-    },
-    Denied {
-        error: String,
-        description: Option<String>,
-    },
+    /// The provider's answer to this attempt; `update` turns it into a
+    /// grant (or a refusal) with [`crate::flow::oauth::grant`].
+    Answered(CallbackOutcome),
+    /// Not this attempt's redirect, and why.
     Rejected(String),
 }
 
 impl fmt::Debug for CallbackResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CallbackResult::Code(_) => f.write_str("Code(••••••)"),
-            CallbackResult::Oauth1 { token, .. } => write!(f, "Oauth1({token}, ••••••)"),
-            CallbackResult::Denied { error, .. } => write!(f, "Denied({error})"),
+            CallbackResult::Answered(CallbackOutcome::Authorized(g)) => match &g.oauth_token {
+                Some(token) => write!(f, "Authorized({token}, ••••••)"),
+                None => f.write_str("Authorized(••••••)"),
+            },
+            CallbackResult::Answered(CallbackOutcome::Denied { error, .. }) => {
+                write!(f, "Denied({error})")
+            }
             CallbackResult::Rejected(r) => write!(f, "Rejected({r})"),
         }
     }
@@ -103,7 +99,7 @@ pub enum Action {
     /// platform with the verifier).
     RequestTokenIssued {
         attempt: u64,
-        result: Result<RequestTokenGrant, ErrorReport>,
+        result: Result<RequestToken, ErrorReport>,
     },
     AuthUrlFetched {
         attempt: u64,

@@ -6,14 +6,16 @@
 use super::action::{Action, CallbackResult, CopyTarget, FileSaveError};
 use super::report::{
     BrowserFailure, CatalogProblem, CreatedCheck, ErrorReport, ListenerProblem, LostAnswer,
-    LostCreate, RequestTokenGrant,
+    LostCreate,
 };
-use crate::api::{
-    find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, OAuthUrlRequest,
-};
+use crate::api::{find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials};
 use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
 use crate::config::{self, Environment};
+use crate::flow::{
+    self,
+    oauth::{Authorization, OAuthApp, StartError},
+};
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
 use std::fmt;
@@ -72,8 +74,8 @@ pub enum Effect {
         element_key: String,
         /// OAuth 1 asks for a request token first.
         auth: AuthKind,
-        api_key: String,
-        api_secret: Secret,
+        /// The app registered at the provider, as the form names it.
+        app: OAuthApp,
         callback_url: String,
     },
     OpenBrowser {
@@ -405,61 +407,22 @@ impl Runner {
                 creds,
                 element_key,
                 auth,
-                api_key,
-                api_secret,
+                app,
                 callback_url,
             } => {
                 let state = OAuthState::generate();
                 self.current_state = Some((attempt, state.clone()));
                 self.arm_listener(attempt, state.clone());
-                let client = self.client(&base_url, creds);
-                let task = tokio::spawn(async move {
-                    let req = OAuthUrlRequest {
-                        api_key,
-                        api_secret,
-                        callback_url,
-                        state: Secret::new(state.expose()),
-                    };
-                    let client = match client {
-                        Ok(client) => client,
-                        Err(e) => {
-                            let result = Err(ErrorReport::from(&e));
-                            return Self::send(&tx, Action::AuthUrlFetched { attempt, result });
-                        }
-                    };
-                    let result = if auth == AuthKind::Oauth1 {
-                        // Step one: a request token, which the sign-in link
-                        // names and whose secret goes back with the verifier.
-                        let token = match client.oauth_request_token(&element_key, &req).await {
-                            Ok(t) => t,
-                            Err(e) => {
-                                let result = Err(ErrorReport::from(&e));
-                                return Self::send(
-                                    &tx,
-                                    Action::RequestTokenIssued { attempt, result },
-                                );
-                            }
-                        };
-                        let url = client.oauth1_url(&element_key, &req, &token.token).await;
-                        let grant = RequestTokenGrant {
-                            token: token.token,
-                            secret: token.secret,
-                        };
-                        Self::send(
-                            &tx,
-                            Action::RequestTokenIssued {
-                                attempt,
-                                result: Ok(grant),
-                            },
-                        );
-                        url
-                    } else {
-                        client.oauth_url(&element_key, &req).await
-                    };
-                    let result = result.map_err(|e| ErrorReport::from(&e));
-                    Self::send(&tx, Action::AuthUrlFetched { attempt, result });
-                });
-                self.track(attempt, false, task);
+                let request = app.url_request(&callback_url, &state);
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move {
+                        Ok(flow::oauth::authorization(&client, &element_key, auth, &request).await)
+                    },
+                    move |result| authorization_actions(attempt, result),
+                );
             }
             Effect::OpenBrowser { attempt, url } => {
                 tokio::task::spawn_blocking(move || {
@@ -471,7 +434,7 @@ impl Runner {
                 let result = match &self.current_state {
                     Some((a, state)) if *a == attempt => {
                         match oauth::parse_pasted(input.expose(), state) {
-                            Ok(outcome) => callback_result(outcome),
+                            Ok(outcome) => answered(outcome),
                             Err(rejection) => CallbackResult::Rejected(rejection.to_string()),
                         }
                     }
@@ -586,7 +549,7 @@ impl Runner {
                 tokio::select! {
                     event = handle.next_event() => match event {
                         Some(ListenerEvent::Completed(outcome)) => {
-                            Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: callback_result(outcome) });
+                            Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: answered(outcome) });
                         }
                         Some(ListenerEvent::Rejected { reason }) => {
                             Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: CallbackResult::Rejected(reason) });
@@ -658,23 +621,38 @@ fn create_action(
     }
 }
 
-fn callback_result(outcome: CallbackOutcome) -> CallbackResult {
-    match outcome {
-        CallbackOutcome::Authorized(grant) => match grant {
-            oauth::ProviderGrant {
-                code: Some(code), ..
-            } => CallbackResult::Code(code),
-            oauth::ProviderGrant {
-                oauth_token: Some(token),
-                oauth_verifier: Some(verifier),
-                ..
-            } => CallbackResult::Oauth1 { token, verifier },
-            _ => CallbackResult::Rejected(
-                "the provider's answer carried no authorization code".into(),
-            ),
-        },
-        CallbackOutcome::Denied { error, description } => {
-            CallbackResult::Denied { error, description }
+/// An answer that came for an attempt, logged where it arrives.
+fn answered(outcome: CallbackOutcome) -> CallbackResult {
+    flow::oauth::log_answer(&outcome);
+    CallbackResult::Answered(outcome)
+}
+
+/// The actions that report a started attempt: the request token (OAuth 1)
+/// and the sign-in link, or the call that failed.
+fn authorization_actions(
+    attempt: u64,
+    result: Result<Result<Authorization, StartError>, ApiError>,
+) -> Vec<Action> {
+    match result {
+        Ok(Ok(Authorization { url, request_token })) => {
+            let token = request_token.map(|t| Action::RequestTokenIssued {
+                attempt,
+                result: Ok(t),
+            });
+            let url = Action::AuthUrlFetched {
+                attempt,
+                result: Ok(url),
+            };
+            token.into_iter().chain([url]).collect()
         }
+        Ok(Err(StartError::RequestToken(e))) => vec![Action::RequestTokenIssued {
+            attempt,
+            result: Err(ErrorReport::from(&e)),
+        }],
+        // A client that cannot be built fails like the URL call would.
+        Ok(Err(StartError::Url(e))) | Err(e) => vec![Action::AuthUrlFetched {
+            attempt,
+            result: Err(ErrorReport::from(&e)),
+        }],
     }
 }

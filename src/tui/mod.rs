@@ -124,7 +124,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         oauth_timeout: opts.oauth_timeout,
         no_browser: opts.no_browser,
         remote: crate::oauth::ssh_session_without_display(),
-        name_stamp: app::name_stamp(since_epoch),
+        name_stamp: crate::flow::names::name_stamp(since_epoch),
         save_dir: PathBuf::new(),
         sandbox: opts.sandbox.is_some(),
         config_path: crate::config::config_path(),

@@ -3,7 +3,6 @@
 //! identifies a create whose answer was lost. Shared by every part of the
 //! wizard, it depends on none of them.
 
-use crate::secret::Secret;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -153,18 +152,5 @@ impl LostAnswer {
             }
         };
         format!("{what}; ce-wizard found it, so nothing was created twice.")
-    }
-}
-
-/// An OAuth 1 request token as the platform issued it for one attempt.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RequestTokenGrant {
-    pub token: String,
-    pub secret: Secret,
-}
-
-impl fmt::Debug for RequestTokenGrant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RequestToken({}, ••••••)", self.token)
     }
 }

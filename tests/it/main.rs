@@ -4,6 +4,7 @@
 //! `cargo test --test it MODULE::` runs one layer.
 
 mod common;
+mod hostile;
 
 mod accessible;
 mod browser_oauth;
@@ -12,8 +13,11 @@ mod catalog_cli;
 mod catalog_sandbox;
 mod cli_create;
 mod cli_flow;
+mod cli_instances;
 mod cli_prompt;
 mod cli_proxy;
+mod hostile_machine;
+mod hostile_platform;
 mod listener_attack;
 mod oauth_listener;
 mod reliability_cli;
@@ -22,6 +26,7 @@ mod reliability_input;
 mod reliability_props;
 mod reliability_secrets;
 mod sandbox_api;
+mod sandbox_judges_specs;
 mod spec_seeds;
 mod terminals;
 mod tui_browser;

@@ -3,11 +3,13 @@
 //! `--element` for any catalog key, and a long list moved through.
 
 use super::support::*;
+use crate::api::RequestToken;
 use crate::catalog::{AuthKind, CachedCatalog, Catalog, FieldKind, Lookup};
+use crate::flow::oauth::OAuthApp;
+use crate::oauth::{CallbackOutcome, ProviderGrant};
 use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, AuthPhase, AuthProblem, Grant, Pending, Step};
 use crate::tui::effect::Effect;
-use crate::tui::report::RequestTokenGrant;
 use crate::tui::steps::configure::FormItem;
 use crate::tui::update::{startup, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -431,8 +433,10 @@ fn kestrel_authorizing(app: &mut App) -> u64 {
             attempt,
             element_key,
             auth,
-            api_key,
-            api_secret,
+            app: OAuthApp {
+                api_key,
+                api_secret,
+            },
             callback_url,
             ..
         }] => {
@@ -451,7 +455,7 @@ fn kestrel_authorizing(app: &mut App) -> u64 {
 fn request_token(attempt: u64) -> Action {
     Action::RequestTokenIssued {
         attempt,
-        result: Ok(RequestTokenGrant {
+        result: Ok(RequestToken {
             token: "req-token-1".into(),
             secret: "req-token-secret".into(),
         }),
@@ -462,11 +466,51 @@ fn oauth1_callback(attempt: u64, token: &str) -> Action {
     Action::Callback {
         attempt,
         pasted: false,
-        result: CallbackResult::Oauth1 {
-            token: token.into(),
-            verifier: "verifier-9".into(),
-        },
+        result: oauth1_answer(token, "verifier-9"),
     }
+}
+
+/// The platform's OAuth 1 contract asks for the token, the verifier and the
+/// request token's secret; a `code` beside them is not part of it and does
+/// not stop the sign-in (as in `create`: both use `flow::oauth::grant`).
+#[test]
+fn an_oauth1_answer_with_a_stray_code_still_signs_in() {
+    let mut app = connected_live(0);
+    let attempt = kestrel_authorizing(&mut app);
+    update(&mut app, request_token(attempt));
+    update(
+        &mut app,
+        Action::AuthUrlFetched {
+            attempt,
+            result: Ok(
+                "http://127.0.0.1:9/provider/oauth1/authorize?oauth_token=req-token-1".into(),
+            ),
+        },
+    );
+    let answer = CallbackOutcome::Authorized(ProviderGrant {
+        code: Some("stray-code".into()),
+        oauth_token: Some("req-token-1".into()),
+        oauth_verifier: Some("verifier-9".into()),
+    });
+    update(
+        &mut app,
+        Action::Callback {
+            attempt,
+            pasted: false,
+            result: CallbackResult::Answered(answer),
+        },
+    );
+    assert_eq!(app.step, Step::Review, "{:?}", app.notice);
+    let effects = enter(&mut app);
+    let [Effect::Create { body, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let provider = body.provider_data.as_ref().unwrap();
+    assert_eq!(
+        provider.keys().collect::<Vec<_>>(),
+        ["oauth_token", "oauth_verifier", "secret"]
+    );
+    assert_eq!(provider["oauth_verifier"].expose(), "verifier-9");
 }
 
 #[test]
@@ -595,10 +639,7 @@ fn oauth1_failures_deny_and_retry_like_oauth2() {
         Action::Callback {
             attempt: second,
             pasted: false,
-            result: CallbackResult::Denied {
-                error: "access_denied".into(),
-                description: None,
-            },
+            result: denied("access_denied", None),
         },
     );
     assert!(matches!(
@@ -624,10 +665,7 @@ fn oauth1_failures_deny_and_retry_like_oauth2() {
         Action::Callback {
             attempt: third,
             pasted: true,
-            result: CallbackResult::Oauth1 {
-                token: "req-token-1".into(),
-                verifier: "v".into(),
-            },
+            result: oauth1_answer("req-token-1", "v"),
         },
     );
     assert_eq!(app.step, Step::Review);

@@ -2,6 +2,7 @@
 //! person would press.
 
 use super::support::*;
+use crate::flow::oauth::OAuthApp;
 use crate::tui::action::{Action, CopyTarget, FileSaveError};
 use crate::tui::app::{AuthPhase, BrowserStatus, Exit, Overlay, Step};
 use crate::tui::effect::Effect;
@@ -265,8 +266,10 @@ fn infusionsoft_goes_through_the_browser() {
         [Effect::StartAuthorization {
             attempt,
             element_key,
-            api_key,
-            api_secret,
+            app: OAuthApp {
+                api_key,
+                api_secret,
+            },
             callback_url,
             ..
         }] => {

@@ -291,10 +291,7 @@ fn denied_and_timed_out_attempts_can_be_retried() {
         Action::Callback {
             attempt,
             pasted: false,
-            result: CallbackResult::Denied {
-                error: "access_denied".into(),
-                description: Some("User said no".into()),
-            },
+            result: denied("access_denied", Some("User said no")),
         },
     );
     assert!(matches!(

@@ -8,7 +8,7 @@ use crate::tui::app::{App, AuthPhase, AuthProblem, ListenerStatus, Overlay, Step
 use crate::tui::clock::{Clock, Moves};
 use crate::tui::effect::Effect;
 use crate::tui::report::{
-    BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate, RequestTokenGrant,
+    BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate,
 };
 use crate::tui::steps::configure::FormItem;
 use crate::tui::steps::connection::CheckStatus;
@@ -148,7 +148,7 @@ fn at_review(key: &str) -> App {
             Action::Callback {
                 attempt,
                 pasted: false,
-                result: CallbackResult::Code("provider-code".into()),
+                result: code("provider-code"),
             },
         );
     }
@@ -741,7 +741,7 @@ fn oauth1_authorize_screens() {
         &mut app,
         Action::RequestTokenIssued {
             attempt,
-            result: Ok(RequestTokenGrant {
+            result: Ok(crate::api::RequestToken {
                 token: "rt-5Kq2".into(),
                 secret: "rt-secret".into(),
             }),

@@ -2,6 +2,7 @@
 
 use crate::api::Instance;
 use crate::config::Environment;
+use crate::oauth::{CallbackOutcome, ProviderGrant};
 use crate::secret::Secret;
 use crate::tui::action::{Action, CallbackResult};
 use crate::tui::app::{App, Settings};
@@ -232,8 +233,29 @@ pub fn created_config(effects: &[Effect]) -> Sent {
     }
 }
 
+/// An OAuth 2 provider's approval.
 pub fn code(value: &str) -> CallbackResult {
-    CallbackResult::Code(Secret::new(value))
+    CallbackResult::Answered(CallbackOutcome::Authorized(ProviderGrant {
+        code: Some(Secret::new(value)),
+        ..ProviderGrant::default()
+    }))
+}
+
+/// An OAuth 1 provider's approval of request token `token`.
+pub fn oauth1_answer(token: &str, verifier: &str) -> CallbackResult {
+    CallbackResult::Answered(CallbackOutcome::Authorized(ProviderGrant {
+        code: None,
+        oauth_token: Some(token.to_string()),
+        oauth_verifier: Some(Secret::new(verifier)),
+    }))
+}
+
+/// The provider's refusal.
+pub fn denied(error: &str, description: Option<&str>) -> CallbackResult {
+    CallbackResult::Answered(CallbackOutcome::Denied {
+        error: error.to_string(),
+        description: description.map(str::to_string),
+    })
 }
 
 pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {

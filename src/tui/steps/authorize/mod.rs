@@ -10,14 +10,16 @@ pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant};
 use self::start::start_authorization;
 use super::review::start::go_review;
 use super::{Drawn, Input, Screen};
-use crate::catalog::AuthKind;
+use crate::api::RequestToken;
+use crate::flow::oauth;
+use crate::oauth::CallbackOutcome;
 use crate::secret::Secret;
 use crate::tui::action::{CallbackResult, CopyTarget};
 use crate::tui::app::{App, FormState, ListenerStatus, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
-use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem, RequestTokenGrant};
+use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem};
 use crate::tui::widgets::EditOp;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -68,7 +70,7 @@ pub fn tick(app: &mut App, now: Instant) {
 pub fn request_token_issued(
     app: &mut App,
     attempt: u64,
-    result: Result<RequestTokenGrant, ErrorReport>,
+    result: Result<RequestToken, ErrorReport>,
 ) {
     if attempt == app.authorize.attempt && app.authorize.phase == AuthPhase::FetchingUrl {
         match result {
@@ -197,31 +199,19 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
     {
         return vec![];
     }
-    let oauth1 = app.spec().is_some_and(|s| s.auth == AuthKind::Oauth1);
+    let Some(auth) = app.spec().map(|s| s.auth) else {
+        return vec![];
+    };
     let grant = match result {
-        CallbackResult::Code(code) if !oauth1 => Ok(Grant::Code(code)),
-        CallbackResult::Code(_) => Err(
-            "an OAuth 1 sign-in ends with oauth_token and oauth_verifier, not a code; use the whole address the browser landed on".to_string(),
-        ),
-        CallbackResult::Oauth1 { token, verifier } => match &app.authorize.request_token {
-            Some(rt) if oauth1 && rt.token == token => Ok(Grant::Oauth1 {
-                token,
-                verifier,
-                secret: rt.secret.clone(),
-            }),
-            // The provider echoes the request token it authorized; another
-            // one belongs to another attempt.
-            Some(_) if oauth1 => Err(
-                "it names another request token than this attempt's; finish the sign-in in the browser tab opened for this attempt".to_string(),
-            ),
-            None if oauth1 => Err("this attempt has no request token yet".to_string()),
-            _ => Err("the provider's answer carried no authorization code".to_string()),
-        },
-        CallbackResult::Rejected(reason) => Err(reason),
-        CallbackResult::Denied { error, description } => {
+        CallbackResult::Answered(CallbackOutcome::Denied { error, description }) => {
             app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
             return vec![];
         }
+        CallbackResult::Answered(outcome) => {
+            oauth::grant(outcome, auth, app.authorize.request_token.as_ref())
+                .map_err(|refusal| refusal.to_string())
+        }
+        CallbackResult::Rejected(reason) => Err(reason),
     };
     match grant {
         Ok(grant) => {

@@ -1,7 +1,7 @@
 //! Starting an OAuth attempt: where the Authorize step begins, from
 //! whichever step leads to it.
 
-use crate::secret::Secret;
+use crate::flow::oauth::OAuthApp;
 use crate::tui::app::{App, AuthPhase, ListenerStatus};
 use crate::tui::effect::Effect;
 
@@ -24,8 +24,7 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
     let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
         return vec![];
     };
-    let api_key = form.value("oauth.api.key").to_string();
-    let api_secret = Secret::new(form.value("oauth.api.secret"));
+    let app_keys = OAuthApp::from_values(&form.values());
     let element_key = form.element_key.clone();
     let auth = spec.auth;
     let attempt = app.new_attempt();
@@ -38,8 +37,7 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
         creds: app.credentials(),
         element_key,
         auth,
-        api_key,
-        api_secret,
+        app: app_keys,
         callback_url,
     }]
 }

@@ -2,19 +2,12 @@
 //! advanced fold, derived values and errors.
 
 use crate::catalog::{FieldKind, FieldSpec};
+use crate::flow::{fields, request};
 use crate::form::{self, DeriveContext, FormValues};
 use crate::tui::widgets::{EditOp, TextField};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A focusable row of the form.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum FormItem {
-    Field(String),
-    /// The fold that shows or hides the advanced settings.
-    Advanced,
-    Name,
-    Tags,
-}
+pub use crate::flow::fields::FormItem;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormState {
@@ -49,10 +42,7 @@ impl FormState {
                 )
             })
             .collect();
-        let first = fields
-            .iter()
-            .find(|f| !f.advanced)
-            .map_or(FormItem::Name, |f| FormItem::Field(f.key.clone()));
+        let first = fields::first_focus(&fields);
         let mut s = FormState {
             element_key: element_key.to_string(),
             fields,
@@ -87,13 +77,7 @@ impl FormState {
 
     /// Tags as sent: comma separated, trimmed, empty ones dropped.
     pub fn tag_list(&self) -> Vec<String> {
-        self.tags
-            .value()
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect()
+        request::tag_list(self.tags.value())
     }
 
     /// Re-applies derived values after any change (every key is present in
@@ -112,40 +96,12 @@ impl FormState {
     }
 
     pub fn advanced_count(&self) -> usize {
-        let values = self.values();
-        self.fields
-            .iter()
-            .filter(|f| f.advanced && form::is_active(f, &values))
-            .count()
+        fields::advanced_count(&self.fields, &self.values())
     }
 
-    /// Focusable rows in screen order: the element's own fields, the fold,
-    /// the advanced fields when unfolded, then name and tags. Fields whose
-    /// `when` condition is off are left out.
+    /// Focusable rows in screen order (see [`fields::items`]).
     pub fn items(&self) -> Vec<FormItem> {
-        let values = self.values();
-        let active = |f: &&FieldSpec| form::is_active(f, &values);
-        let mut items: Vec<FormItem> = self
-            .fields
-            .iter()
-            .filter(|f| !f.advanced)
-            .filter(active)
-            .map(|f| FormItem::Field(f.key.clone()))
-            .collect();
-        if self.fields.iter().any(|f| f.advanced) {
-            items.push(FormItem::Advanced);
-            if self.advanced_open {
-                items.extend(
-                    self.fields
-                        .iter()
-                        .filter(|f| f.advanced)
-                        .filter(active)
-                        .map(|f| FormItem::Field(f.key.clone())),
-                );
-            }
-        }
-        items.extend([FormItem::Name, FormItem::Tags]);
-        items
+        fields::items(&self.fields, &self.values(), self.advanced_open)
     }
 
     pub fn focused_field(&self) -> Option<&FieldSpec> {
@@ -316,16 +272,10 @@ impl FormState {
     /// Keeps focus on a row that still exists (a `when` condition may have
     /// hidden the focused one).
     pub fn settle_focus(&mut self) {
-        let items = self.items();
-        if !items.contains(&self.focus) {
-            self.focus = FormItem::Advanced;
-            if !items.contains(&self.focus) {
-                self.focus = items[0].clone();
-            }
-        }
+        self.focus = fields::settle(&self.items(), &self.focus);
     }
 
     pub fn is_last(&self, item: &FormItem) -> bool {
-        self.items().last() == Some(item)
+        fields::is_last(&self.items(), item)
     }
 }

@@ -9,6 +9,7 @@ use super::authorize::start::start_authorization;
 use super::review::start::go_review;
 use super::{Drawn, Input, Screen};
 use crate::catalog::FieldKind;
+use crate::flow::fields;
 use crate::tui::app::{App, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
@@ -117,23 +118,22 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return vec![];
     };
     let items = form.items();
-    let pos = items.iter().position(|i| *i == form.focus).unwrap_or(0);
     match cmd {
-        Command::Next => move_forward(form, &items, pos),
+        Command::Next => move_forward(form, &items),
         Command::Prev => {
             let typed = form.input(&form.focus).is_some_and(|i| !i.is_empty());
             if let Some(e) = form.check_item(&form.focus).filter(|_| typed) {
                 form.errors.insert(form.focus.clone(), e);
             }
-            form.focus = items[pos.saturating_sub(1)].clone();
+            form.focus = fields::previous(&items, &form.focus).clone();
         }
         Command::Continue => {
             if form.focus == FormItem::Advanced {
                 form.advanced_open = !form.advanced_open;
-            } else if pos + 1 == items.len() {
+            } else if fields::is_last(&items, &form.focus) {
                 return submit_form(app);
             } else {
-                move_forward(form, &items, pos);
+                move_forward(form, &items);
             }
         }
         Command::Toggle | Command::ChoiceNext | Command::ChoicePrev => {
@@ -194,12 +194,12 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
 
 /// Forward moves are refused while the focused value is invalid; the error
 /// shows beside the field and in the footer.
-fn move_forward(form: &mut FormState, items: &[FormItem], pos: usize) {
+fn move_forward(form: &mut FormState, items: &[FormItem]) {
     if let Some(e) = form.check_item(&form.focus) {
         form.errors.insert(form.focus.clone(), e);
         return;
     }
-    if let Some(next) = items.get(pos + 1) {
+    if let Some(next) = fields::next(items, &form.focus) {
         form.focus = next.clone();
     }
 }

@@ -10,7 +10,8 @@ pub use view::ago;
 
 use self::start::{refilter, start_refresh};
 use super::{Drawn, Input, Screen};
-use crate::catalog::{form_fields, CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
+use crate::catalog::{CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
+use crate::flow::fields::form_fields;
 use crate::tui::app::{App, FormState, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
@@ -365,7 +366,7 @@ pub fn choose_element(app: &mut App, key: &str) {
     let key = spec.key.clone();
     let fields = form_fields(&spec);
     app.specs.entry(key.clone()).or_insert(spec);
-    let name = app.default_instance_name(&key);
+    let name = crate::flow::names::default_name(&key, &app.settings.name_stamp);
     let ctx = app.derive_context();
     app.forms
         .entry(key.clone())

@@ -1,8 +1,9 @@
 //! The request the Review step shows and Creating sends, and going to
 //! Review.
 
-use crate::api::{CreateInstance, ElementRef};
+use crate::api::CreateInstance;
 use crate::catalog::FieldKind;
+use crate::flow::request::create_request;
 use crate::secret::key_looks_secret;
 use crate::tui::app::{App, FormState, Step};
 
@@ -22,15 +23,14 @@ pub fn request(app: &App) -> Option<CreateInstance> {
         .grant
         .as_ref()
         .map(|(grant, _)| grant.provider_data());
-    Some(CreateInstance {
-        element: ElementRef {
-            key: form.element_key.clone(),
-        },
-        configuration: crate::form::configuration(&form.fields, &values),
-        tags: form.tag_list(),
-        name: form.name.value().trim().to_string(),
-        provider_data: if app.is_oauth() { provider_data } else { None },
-    })
+    Some(create_request(
+        &form.element_key,
+        &form.fields,
+        &values,
+        form.name.value(),
+        form.tag_list(),
+        provider_data.filter(|_| app.is_oauth()),
+    ))
 }
 
 pub fn go_review(app: &mut App) {

@@ -5,11 +5,12 @@
 //! A [`Fault`] is a kind of misbehaviour, optionally scoped to a method and a
 //! path, for the next N matching calls or for all of them. The first fault
 //! that matches a request is used (and its count spent); requests no fault
-//! matches are answered normally. `super::serve` asks [`Injector::plan`] what
+//! matches are answered normally. `crate::serve` asks [`Injector::plan`] what
 //! to do before handling a request and calls [`send_cut`] instead of
 //! answering when the plan says so.
 
-use super::http::{self, Response};
+use crate::http::{self, Response};
+use crate::sync::lock;
 use serde_json::json;
 use std::fmt;
 use std::io::Write;
@@ -40,6 +41,22 @@ pub enum FaultKind {
     /// Handles the request (so `POST /instances` stores the instance), sends
     /// the head of its answer, and breaks the answer off before the body.
     DropAfterHandling,
+    /// The instance the call goes through (by its `Element` token) turns
+    /// invalid, its provider refusing its credentials from now on (a
+    /// revoked or expired grant), then the call is handled.
+    Invalidate,
+    /// The instance the call goes through is disabled, then the call is
+    /// handled.
+    Disable,
+}
+
+impl FaultKind {
+    /// Whether it changes the instance a call goes through rather than the
+    /// answer; unscoped, such a fault applies to calls through an instance
+    /// (`/hubs/...`) only.
+    fn marks_instance(&self) -> bool {
+        matches!(self, FaultKind::Invalidate | FaultKind::Disable)
+    }
 }
 
 /// One fault and where it applies.
@@ -84,20 +101,30 @@ impl Fault {
             .method
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method));
-        let path_ok = self.path.as_deref().is_none_or(|p| {
-            let p = p.trim_end_matches('/');
-            let path = path.trim_end_matches('/');
-            path == p || path.strip_prefix(super::routes::BASE_PATH) == Some(p)
-        });
+        let path_ok = match self.path.as_deref() {
+            Some(p) => {
+                let p = p.trim_end_matches('/');
+                let path = path.trim_end_matches('/');
+                path == p || path.strip_prefix(http::BASE_PATH) == Some(p)
+            }
+            None => {
+                !self.kind.marks_instance()
+                    || path
+                        .strip_prefix(http::BASE_PATH)
+                        .is_some_and(|rest| rest.starts_with("/hubs/"))
+            }
+        };
         method_ok && path_ok && self.times != Some(0)
     }
 }
 
 /// The command-line form, e.g. `503,times=2`, `429:5`, `delay:1500`,
-/// `hang,method=POST,path=/instances`, `drop-after-create`.
+/// `hang,method=POST,path=/instances`, `drop-after-create`, `invalidate,times=1`.
 pub const SYNTAX: &str = "KIND[,times=N][,method=M][,path=P] where KIND is 500, 502, 503, 504 \
-     (any 5xx), 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS] or \
-     drop-after-create (POST /instances unless a method or path is given)";
+     (any 5xx), 429[:RETRY_AFTER_SECS], delay:MS, hang, close, malformed, html[:STATUS], \
+     drop-after-create (POST /instances unless a method or path is given), invalidate or \
+     disable (the instance a call through it names by its token; calls under /hubs unless a \
+     path is given)";
 
 impl FromStr for Fault {
     type Err = String;
@@ -143,6 +170,8 @@ impl FromStr for Fault {
                 200
             }),
             "drop-after-create" => no_arg(FaultKind::DropAfterHandling)?,
+            "invalidate" => no_arg(FaultKind::Invalidate)?,
+            "disable" => no_arg(FaultKind::Disable)?,
             _ => return Err(format!("unknown fault '{kind_text}'; expected {SYNTAX}")),
         };
         let mut fault = Fault::new(kind);
@@ -189,8 +218,13 @@ impl fmt::Display for Fault {
             FaultKind::DropAfterHandling => {
                 f.write_str("handle, then break the answer off before its body")?
             }
+            FaultKind::Invalidate => f.write_str("make the calling instance invalid")?,
+            FaultKind::Disable => f.write_str("disable the calling instance")?,
         }
         match (&self.method, &self.path) {
+            (None, None) if self.kind.marks_instance() => {
+                f.write_str(" on every call through an instance")?
+            }
             (None, None) => f.write_str(" on every call")?,
             (m, p) => write!(
                 f,
@@ -230,7 +264,7 @@ impl Faults {
 }
 
 /// What `serve` does with one request.
-pub(super) enum Plan {
+pub(crate) enum Plan {
     /// Handle it and answer normally.
     Handle,
     /// Handle it, then send only the head of the answer and break it off.
@@ -241,12 +275,21 @@ pub(super) enum Plan {
     Cut(Response),
     /// Send nothing: the sandbox stopped while the fault held the request.
     Abandon,
+    /// Change the instance the call goes through, then handle it.
+    Mark(Mark),
+}
+
+/// What happens to the instance behind a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Invalid,
+    Disabled,
 }
 
 /// The live faults of one sandbox, and the wake-up for requests held by a
 /// delay or a hang when the sandbox stops.
 #[derive(Default)]
-pub(super) struct Injector {
+pub(crate) struct Injector {
     faults: Mutex<Vec<Fault>>,
     stopping: Mutex<bool>,
     wake: Condvar,
@@ -261,16 +304,16 @@ impl Injector {
     }
 
     pub fn set(&self, faults: Faults) {
-        *super::lock(&self.faults) = faults.0;
+        *lock(&self.faults) = faults.0;
     }
 
     pub fn current(&self) -> Faults {
-        Faults(super::lock(&self.faults).clone())
+        Faults(lock(&self.faults).clone())
     }
 
     /// Wakes every held request; from now on none is held.
     pub fn stop(&self) {
-        *super::lock(&self.stopping) = true;
+        *lock(&self.stopping) = true;
         self.wake.notify_all();
     }
 
@@ -278,7 +321,7 @@ impl Injector {
     /// delay, a hang) until the fault's time is up or the sandbox stops.
     pub fn plan(&self, method: &str, path: &str) -> Plan {
         let kind = {
-            let mut faults = super::lock(&self.faults);
+            let mut faults = lock(&self.faults);
             let Some(fault) = faults.iter_mut().find(|f| f.matches(method, path)) else {
                 return Plan::Handle;
             };
@@ -325,6 +368,8 @@ impl Injector {
                     .to_string(),
             )),
             FaultKind::DropAfterHandling => Plan::HandleThenCut,
+            FaultKind::Invalidate => Plan::Mark(Mark::Invalid),
+            FaultKind::Disable => Plan::Mark(Mark::Disabled),
         }
     }
 
@@ -332,7 +377,7 @@ impl Injector {
     /// when the wait ran its course.
     fn hold(&self, limit: Option<Duration>) -> bool {
         let deadline = limit.map(|d| Instant::now() + d);
-        let mut stopping = super::lock(&self.stopping);
+        let mut stopping = lock(&self.stopping);
         while !*stopping {
             match deadline {
                 Some(at) => {
@@ -363,7 +408,7 @@ impl Injector {
 /// the client has the head, reads what came of the body, and then fails the
 /// read, exactly where a dropped connection would make it fail, and closes
 /// the connection itself.
-pub(super) fn send_cut(raw: tiny_http::Request, response: &Response, body_part: usize) {
+pub(crate) fn send_cut(raw: tiny_http::Request, response: &Response, body_part: usize) {
     let part = &response.body[..body_part.min(response.body.len())];
     let mut wire = format!(
         "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nTransfer-Encoding: chunked\r\n",
@@ -428,9 +473,36 @@ mod tests {
             "503,path=x",
             "503,color=red",
             "html:99",
+            "invalidate:1",
+            "disable:x",
         ] {
             assert!(bad.parse::<Fault>().is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn instance_faults_apply_to_calls_through_an_instance() {
+        let f: Fault = "invalidate,times=1".parse().unwrap();
+        assert_eq!(f, Fault::new(FaultKind::Invalidate).times(1));
+        assert!(f.matches("GET", "/elements/api-v2/hubs/ecommerce/orders"));
+        assert!(!f.matches("GET", "/elements/api-v2/instances"));
+        assert!(!f.matches("POST", "/elements/api-v2/instances"));
+        let g: Fault = "disable,path=/instances/enabled".parse().unwrap();
+        assert!(g.matches("PUT", "/elements/api-v2/instances/enabled"));
+        assert!(!g.matches("GET", "/elements/api-v2/hubs/ecommerce/orders"));
+        assert_eq!(
+            Fault::new(FaultKind::Invalidate).to_string(),
+            "make the calling instance invalid on every call through an instance"
+        );
+        let injector = Injector::new(Faults::one(f));
+        assert!(matches!(
+            injector.plan("GET", "/elements/api-v2/hubs/ecommerce/orders"),
+            Plan::Mark(Mark::Invalid)
+        ));
+        assert!(matches!(
+            injector.plan("GET", "/elements/api-v2/hubs/ecommerce/orders"),
+            Plan::Handle
+        ));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! first, for tests that need to know exactly what they get:
 //! [`SHOWCASE_CUSTOM`], [`SHOWCASE_OAUTH1`] and [`SHOWCASE_OAUTH2`].
 
-use crate::catalog::{AuthKind, ElementSpec};
+use crate::element::{Auth, Facts};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 
@@ -31,7 +31,7 @@ const RANDOM_ELEMENTS: usize = 340;
 
 /// One element of the generated catalog.
 pub struct Generated {
-    pub spec: ElementSpec,
+    pub facts: Facts,
     pub active: bool,
     pub deleted: bool,
     pub recipe: Recipe,
@@ -54,7 +54,7 @@ pub enum Showcase {
 /// The random choices of one made-up element, in the order they were drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draws {
-    auth: AuthKind,
+    auth: Auth,
     /// Custom authentication only.
     subdomain_required: bool,
     site_url: bool,
@@ -87,7 +87,7 @@ pub fn generate(taken: &[&str]) -> Vec<Generated> {
     let mut rng = Rng(SEED);
     let mut keys: HashSet<String> = taken.iter().map(|k| k.to_ascii_lowercase()).collect();
     let mut out = showcases();
-    keys.extend(out.iter().map(|g| g.spec.key.clone()));
+    keys.extend(out.iter().map(|g| g.facts.key.clone()));
     while out.len() < RANDOM_ELEMENTS + 3 {
         let hub = HUBS[rng.below(HUBS.len())];
         let name = format!(
@@ -164,8 +164,8 @@ impl Rng {
     }
 }
 
-fn spec(key: &str, name: &str, hub: &str, auth: AuthKind, beta: bool) -> ElementSpec {
-    ElementSpec {
+fn facts(key: &str, name: &str, hub: &str, auth: Auth, beta: bool) -> Facts {
+    Facts {
         key: key.to_string(),
         name: name.to_string(),
         hub: hub.to_string(),
@@ -174,11 +174,7 @@ fn spec(key: &str, name: &str, hub: &str, auth: AuthKind, beta: bool) -> Element
             "Connect a {name} account to read and update its {} data.",
             hub_phrase(hub)
         ),
-        docs_url: None,
         beta,
-        fields: vec![],
-        bundled: false,
-        unasked: vec![],
     }
 }
 
@@ -498,7 +494,7 @@ fn oauth2_showcase() -> Vec<Value> {
 
 fn showcases() -> Vec<Generated> {
     let showcase = |key, name, hub, auth, beta, which| Generated {
-        spec: spec(key, name, hub, auth, beta),
+        facts: facts(key, name, hub, auth, beta),
         active: true,
         deleted: false,
         recipe: Recipe::Showcase(which),
@@ -508,7 +504,7 @@ fn showcases() -> Vec<Generated> {
             SHOWCASE_CUSTOM,
             "Nimbus Desk",
             "helpdesk",
-            AuthKind::Custom,
+            Auth::Custom,
             false,
             Showcase::Custom,
         ),
@@ -516,7 +512,7 @@ fn showcases() -> Vec<Generated> {
             SHOWCASE_OAUTH1,
             "Kestrel Social",
             "social",
-            AuthKind::Oauth1,
+            Auth::Oauth1,
             false,
             Showcase::Oauth1,
         ),
@@ -524,7 +520,7 @@ fn showcases() -> Vec<Generated> {
             SHOWCASE_OAUTH2,
             "Aurora CRM",
             "crm",
-            AuthKind::Oauth2,
+            Auth::Oauth2,
             true,
             Showcase::Oauth2,
         ),
@@ -536,12 +532,12 @@ const PLATFORM_ENTRIES: usize = 6;
 
 fn random_element(rng: &mut Rng, key: &str, name: &str, hub: &str) -> Generated {
     let auth = match rng.below(100) {
-        0..=34 => AuthKind::Oauth2,
-        35..=42 => AuthKind::Oauth1,
-        43..=62 => AuthKind::Basic,
-        _ => AuthKind::Custom,
+        0..=34 => Auth::Oauth2,
+        35..=42 => Auth::Oauth1,
+        43..=62 => Auth::Basic,
+        _ => Auth::Custom,
     };
-    let subdomain_required = auth == AuthKind::Custom && rng.chance(60);
+    let subdomain_required = auth == Auth::Custom && rng.chance(60);
     let mut draws = Draws {
         auth,
         subdomain_required,
@@ -565,7 +561,7 @@ fn random_element(rng: &mut Rng, key: &str, name: &str, hub: &str) -> Generated 
     }
     let state = rng.below(100);
     Generated {
-        spec: spec(key, name, hub, auth, rng.chance(8)),
+        facts: facts(key, name, hub, auth, rng.chance(8)),
         active: state >= 4,
         deleted: (4..7).contains(&state),
         recipe: Recipe::Drawn(draws),
@@ -575,9 +571,9 @@ fn random_element(rng: &mut Rng, key: &str, name: &str, hub: &str) -> Generated 
 impl Draws {
     fn own_entries(&self) -> usize {
         let by_auth = match self.auth {
-            AuthKind::Oauth2 => 7,
-            AuthKind::Oauth1 => 6,
-            AuthKind::Basic | AuthKind::Custom => 2,
+            Auth::Oauth2 => 7,
+            Auth::Oauth1 => 6,
+            Auth::Basic | Auth::Custom => 2,
         };
         let optional = [
             self.site_url,
@@ -596,13 +592,13 @@ impl Draws {
 
     fn configuration(&self, key: &str) -> Vec<Value> {
         let mut own = match self.auth {
-            AuthKind::Oauth2 => oauth2_entries(key),
-            AuthKind::Oauth1 => oauth1_entries(key),
-            AuthKind::Basic => vec![
+            Auth::Oauth2 => oauth2_entries(key),
+            Auth::Oauth1 => oauth1_entries(key),
+            Auth::Basic => vec![
                 entry("username", "Username", "TEXTFIELD_64", true, json!({})),
                 entry("password", "Password", "PASSWORD", true, json!({})),
             ],
-            AuthKind::Custom => vec![
+            Auth::Custom => vec![
                 entry(
                     &format!("{key}.api.key"),
                     "API Key",
@@ -698,13 +694,13 @@ mod tests {
         let b = generate(&["bigcommerce"]);
         assert_eq!(a.len(), RANDOM_ELEMENTS + 3);
         for (x, y) in a.iter().zip(&b) {
-            assert_eq!(x.spec, y.spec);
+            assert_eq!(x.facts, y.facts);
             assert_eq!(x.recipe, y.recipe);
-            let key = &x.spec.key;
+            let key = &x.facts.key;
             assert_eq!(x.recipe.configuration(key), y.recipe.configuration(key));
             assert_eq!((x.active, x.deleted), (y.active, y.deleted));
         }
-        let keys: HashSet<&str> = a.iter().map(|g| g.spec.key.as_str()).collect();
+        let keys: HashSet<&str> = a.iter().map(|g| g.facts.key.as_str()).collect();
         assert_eq!(keys.len(), a.len(), "keys are unique");
     }
 
@@ -717,8 +713,8 @@ mod tests {
             let Recipe::Drawn(draws) = &g.recipe else {
                 continue;
             };
-            let configuration = g.recipe.configuration(&g.spec.key);
-            assert_eq!(draws.entry_count(), configuration.len(), "{}", g.spec.key);
+            let configuration = g.recipe.configuration(&g.facts.key);
+            assert_eq!(draws.entry_count(), configuration.len(), "{}", g.facts.key);
             if let Some(order) = &draws.order {
                 numbered += 1;
                 let mut given: Vec<u64> = configuration
@@ -739,18 +735,13 @@ mod tests {
         let listed = count(&|g| g.active && !g.deleted);
         assert!(listed >= 300, "{listed} usable elements");
         assert!(count(&|g| !g.active) > 0 && count(&|g| g.deleted) > 0);
-        assert!(count(&|g| g.spec.beta) > 0);
-        for auth in [
-            AuthKind::Oauth1,
-            AuthKind::Oauth2,
-            AuthKind::Basic,
-            AuthKind::Custom,
-        ] {
-            assert!(count(&|g| g.spec.auth == auth) > 10, "{auth:?}");
+        assert!(count(&|g| g.facts.beta) > 0);
+        for auth in [Auth::Oauth1, Auth::Oauth2, Auth::Basic, Auth::Custom] {
+            assert!(count(&|g| g.facts.auth == auth) > 10, "{auth:?}");
         }
         let configurations: Vec<Vec<Value>> = all
             .iter()
-            .map(|g| g.recipe.configuration(&g.spec.key))
+            .map(|g| g.recipe.configuration(&g.facts.key))
             .collect();
         let types: HashSet<&str> = configurations
             .iter()

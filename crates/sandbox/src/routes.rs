@@ -1,11 +1,9 @@
 //! Routing: which endpoint a path names, which methods it takes, whether it
 //! needs the account secrets, and the small read-only handlers.
 
-use super::http::{parse_authorization, percent_decode, secrets_match, Request, Response};
-use super::{instances, provider, State};
-use serde_json::Value;
-
-pub const BASE_PATH: &str = "/elements/api-v2";
+use crate::http::{parse_authorization, percent_decode, secrets_match, Request, Response};
+use crate::state::State;
+use crate::{hubs, instances, lifecycle, provider};
 
 #[derive(Debug, PartialEq, Eq)]
 enum Route {
@@ -15,7 +13,9 @@ enum Route {
     OauthUrl(String),
     OauthToken(String),
     Instances,
+    InstancesEnabled,
     Instance(String),
+    Hub(String, String),
     Authorize,
     Decision,
     AuthorizeOauth1,
@@ -39,7 +39,9 @@ impl Route {
                 ["elements", key, "oauth", "url"] => Route::OauthUrl(key.to_string()),
                 ["elements", key, "oauth", "token"] => Route::OauthToken(key.to_string()),
                 ["instances"] => Route::Instances,
+                ["instances", "enabled"] => Route::InstancesEnabled,
                 ["instances", id] => Route::Instance(id.to_string()),
+                ["hubs", hub, resource] => Route::Hub(hub.to_string(), resource.to_string()),
                 _ => return None,
             },
             ["provider", "oauth", "authorize"] => Route::Authorize,
@@ -53,7 +55,8 @@ impl Route {
     fn methods(&self) -> &'static [&'static str] {
         match self {
             Route::Instances => &["GET", "POST"],
-            Route::Instance(_) => &["GET", "DELETE"],
+            Route::Instance(_) => &["GET", "PATCH", "PUT", "DELETE"],
+            Route::InstancesEnabled => &["PUT", "DELETE"],
             _ => &["GET"],
         }
     }
@@ -99,31 +102,24 @@ pub fn handle(state: &State, req: &Request) -> Response {
     }
     match (route, req.method.as_str()) {
         (Route::Elements, _) => elements(state, req),
-        (Route::Element(key), _) => match state.catalog.find(&key) {
-            Some(element) => Response::json(200, &element.detail()),
-            None => no_such_element(&key),
+        (Route::Element(key), _) => match state.element(&key) {
+            Ok(element) => Response::json(200, &element.detail()),
+            Err(refusal) => refusal,
         },
-        (Route::ElementConfiguration(key), _) => match state.catalog.find(&key) {
-            Some(element) => Response::json(200, &element.configuration()),
-            None => no_such_element(&key),
+        (Route::ElementConfiguration(key), _) => match state.element(&key) {
+            Ok(element) => Response::json(200, &element.configuration()),
+            Err(refusal) => refusal,
         },
         (Route::OauthUrl(key), _) => provider::oauth_url(state, &key, req),
         (Route::OauthToken(key), _) => provider::oauth_token(state, &key, req),
         (Route::Instances, "POST") => instances::create(state, req),
-        (Route::Instances, _) => {
-            Response::json(200, &Value::Array(state.store().instances().to_vec()))
-        }
-        (Route::Instance(id), method) => {
-            let found = match id.parse::<u64>() {
-                Ok(n) if method == "DELETE" => state.store().remove_instance(n),
-                Ok(n) => state.store().instance(n).cloned(),
-                Err(_) => None,
-            };
-            match found {
-                Some(instance) => Response::json(200, &instance),
-                None => Response::error(404, format!("No instance found with id '{id}'")),
-            }
-        }
+        (Route::Instances, _) => lifecycle::list(state, req),
+        (Route::InstancesEnabled, method) => lifecycle::set_enabled(state, req, method == "PUT"),
+        (Route::Instance(id), "PATCH") => lifecycle::patch(state, &id, req),
+        (Route::Instance(id), "PUT") => lifecycle::put(state, &id, req),
+        (Route::Instance(id), "DELETE") => lifecycle::delete(state, &id),
+        (Route::Instance(id), _) => lifecycle::get(state, &id),
+        (Route::Hub(hub, resource), _) => hubs::read(state, req, &hub, &resource),
         (Route::Authorize, _) => provider::authorize(req),
         (Route::Decision, _) => provider::decision(state, req),
         (Route::AuthorizeOauth1, _) => provider::authorize_oauth1(state, req),
@@ -134,7 +130,7 @@ pub fn handle(state: &State, req: &Request) -> Response {
 /// `GET /elements`, with an `ETag`; a client that already holds this list
 /// (`If-None-Match`) gets a bodiless 304.
 fn elements(state: &State, req: &Request) -> Response {
-    let (body, etag) = state.catalog.listing();
+    let (body, etag) = state.catalog().listing();
     let headers = vec![("ETag", etag.to_string())];
     if req
         .header("if-none-match")
@@ -161,13 +157,6 @@ fn etag_matches(if_none_match: &str, etag: &str) -> bool {
     if_none_match
         .split(',')
         .any(|t| t.trim() == "*" || bare(t) == bare(etag))
-}
-
-pub fn no_such_element(key_or_id: &str) -> Response {
-    Response::error(
-        404,
-        format!("No element found with key or id '{key_or_id}'"),
-    )
 }
 
 fn check_secrets(state: &State, req: &Request) -> Result<(), Response> {
@@ -225,6 +214,14 @@ mod tests {
             r("/elements/api-v2/instances/1000"),
             Some(Route::Instance("1000".into()))
         );
+        assert_eq!(
+            r("/elements/api-v2/instances/enabled"),
+            Some(Route::InstancesEnabled)
+        );
+        assert_eq!(
+            r("/elements/api-v2/hubs/ecommerce/orders"),
+            Some(Route::Hub("ecommerce".into(), "orders".into()))
+        );
         assert_eq!(r("/provider/oauth/authorize"), Some(Route::Authorize));
         assert_eq!(r("/provider/oauth/decision"), Some(Route::Decision));
         assert_eq!(
@@ -252,6 +249,8 @@ mod tests {
         assert!(Route::Elements.needs_secrets());
         assert!(Route::Instances.needs_secrets());
         assert!(Route::Instance("1".into()).needs_secrets());
+        assert!(Route::InstancesEnabled.needs_secrets());
+        assert!(Route::Hub("ecommerce".into(), "orders".into()).needs_secrets());
         assert!(!Route::OauthUrl("x".into()).needs_secrets());
         assert!(!Route::Authorize.needs_secrets());
         assert!(!Route::Decision.needs_secrets());

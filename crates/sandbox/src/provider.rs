@@ -13,21 +13,21 @@
 //! token so `POST /instances` can check both and the secret; Deny redirects
 //! with `denied=<token>`, as OAuth 1 providers do.
 
-use super::catalog::Element;
-use super::http::{random_bytes, Request, Response};
-use super::store::RequestToken;
-use super::State;
-use crate::catalog::AuthKind;
+use crate::catalog::Element;
+use crate::element::Auth;
 use crate::html::fill_escaped;
+use crate::http::{random_bytes, Request, Response};
+use crate::state::State;
+use crate::store::RequestToken;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::json;
 use std::time::Instant;
 use url::form_urlencoded;
 
-const CONSENT_PAGE: &str = include_str!("../../assets/sandbox/consent.html");
-const CONSENT_OAUTH1_PAGE: &str = include_str!("../../assets/sandbox/consent_oauth1.html");
-const ERROR_PAGE: &str = include_str!("../../assets/sandbox/error.html");
+const CONSENT_PAGE: &str = include_str!("../assets/consent.html");
+const CONSENT_OAUTH1_PAGE: &str = include_str!("../assets/consent_oauth1.html");
+const ERROR_PAGE: &str = include_str!("../assets/error.html");
 
 pub const AUTHORIZE_PATH: &str = "/provider/oauth/authorize";
 pub const AUTHORIZE_OAUTH1_PATH: &str = "/provider/oauth1/authorize";
@@ -39,31 +39,28 @@ fn oauth_element<'s>(
     key_or_id: &str,
     endpoint: &str,
 ) -> Result<&'s Element, Response> {
-    let element = state
-        .catalog
-        .find(key_or_id)
-        .ok_or_else(|| super::routes::no_such_element(key_or_id))?;
-    let spec = &element.spec;
+    let element = state.element(key_or_id)?;
+    let facts = &element.facts;
     if !element.active {
         return Err(Response::error(
             400,
-            format!("Element '{}' is not active", spec.key),
+            format!("Element '{}' is not active", facts.key),
         ));
     }
-    match (spec.auth, endpoint) {
-        (AuthKind::Oauth2, "url") | (AuthKind::Oauth1, "url" | "token") => Ok(element),
-        (AuthKind::Oauth2, _) => Err(Response::error(
+    match (facts.auth, endpoint) {
+        (Auth::Oauth2, "url") | (Auth::Oauth1, "url" | "token") => Ok(element),
+        (Auth::Oauth2, _) => Err(Response::error(
             400,
             format!(
                 "Element '{}' uses OAuth 2, which has no request token: ask GET /elements/{}/oauth/url directly",
-                spec.key, spec.key
+                facts.key, facts.key
             ),
         )),
         (other, _) => Err(Response::error(
             400,
             format!(
                 "Element '{}' does not use OAuth (its authentication type is {}): create its instance with its configuration alone",
-                spec.key,
+                facts.key,
                 other.platform_name()
             ),
         )),
@@ -96,7 +93,7 @@ pub fn oauth_token(state: &State, key_or_id: &str, req: &Request) -> Response {
         Ok(e) => e,
         Err(refusal) => return refusal,
     };
-    let key = &element.spec.key;
+    let key = &element.facts.key;
     if let Err(refusal) = require_params(
         req,
         &["apiKey", "apiSecret", "callbackUrl"],
@@ -127,16 +124,16 @@ pub fn oauth_url(state: &State, key_or_id: &str, req: &Request) -> Response {
         Ok(e) => e,
         Err(refusal) => return refusal,
     };
-    let spec = &element.spec;
-    if spec.auth == AuthKind::Oauth1 {
-        return oauth1_url(state, &spec.key, req);
+    let facts = &element.facts;
+    if facts.auth == Auth::Oauth1 {
+        return oauth1_url(state, &facts.key, req);
     }
     if let Err(refusal) = require_params(
         req,
         &["apiKey", "apiSecret", "callbackUrl"],
         format!(
             "GET /elements/{}/oauth/url needs apiKey, apiSecret and callbackUrl (state is optional)",
-            spec.key
+            facts.key
         ),
     ) {
         return refusal;
@@ -162,7 +159,7 @@ pub fn oauth_url(state: &State, key_or_id: &str, req: &Request) -> Response {
         state.port,
         query.finish()
     );
-    Response::json(200, &json!({ "element": spec.key, "oauthUrl": oauth_url }))
+    Response::json(200, &json!({ "element": facts.key, "oauthUrl": oauth_url }))
 }
 
 /// `oauth/url` of an OAuth 1 element: the request token must be one issued

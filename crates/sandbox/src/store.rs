@@ -1,15 +1,19 @@
 //! What the sandbox remembers: the instances created, the OAuth 2 codes and
-//! OAuth 1 request tokens its provider issued. Times are passed in, so expiry
-//! is testable without waiting.
+//! OAuth 1 request tokens its provider issued, and the page tokens of
+//! `GET /instances`. Times are passed in, so expiry is testable without
+//! waiting.
 
+use crate::instance::Instance;
 use crate::secret::Secret;
-use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long an issued code can be exchanged, as with real providers.
 pub const CODE_LIFETIME: Duration = Duration::from_secs(10 * 60);
-const FIRST_INSTANCE_ID: u64 = 1000;
+pub const FIRST_INSTANCE_ID: u64 = 1000;
+/// Page tokens kept for `GET /instances`; the oldest go first. Enough for
+/// dozens of clients walking an account of 10,000 at once.
+const MAX_PAGE_TOKENS: usize = 4096;
 
 /// Who a code was issued to. It does not hold the code itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,19 +59,29 @@ impl RequestToken {
 }
 
 pub struct Store {
-    instances: Vec<Value>,
+    /// By id, so the oldest come first and a page starts anywhere in
+    /// O(log n).
+    instances: BTreeMap<u64, Instance>,
+    /// Element token to instance id, for calls through an instance.
+    by_token: HashMap<String, u64>,
     next_id: u64,
     codes: HashMap<String, IssuedCode>,
     request_tokens: HashMap<String, RequestToken>,
+    /// Page token to the last id of the page it follows.
+    pages: HashMap<String, u64>,
+    page_order: VecDeque<String>,
 }
 
 impl Default for Store {
     fn default() -> Self {
         Store {
-            instances: Vec::new(),
+            instances: BTreeMap::new(),
+            by_token: HashMap::new(),
             next_id: FIRST_INSTANCE_ID,
             codes: HashMap::new(),
             request_tokens: HashMap::new(),
+            pages: HashMap::new(),
+            page_order: VecDeque::new(),
         }
     }
 }
@@ -126,37 +140,79 @@ impl Store {
     }
 
     /// Stores an instance built around the next id and returns it.
-    pub fn add_instance(&mut self, build: impl FnOnce(u64) -> Value) -> Value {
-        let instance = build(self.next_id);
+    pub fn add_instance(&mut self, build: impl FnOnce(u64) -> Instance) -> &Instance {
+        let id = self.next_id;
+        let instance = build(id);
         self.next_id += 1;
-        self.instances.push(instance.clone());
-        instance
+        self.by_token.insert(instance.token.clone(), id);
+        self.instances.entry(id).or_insert(instance)
     }
 
     /// Oldest first.
-    pub fn instances(&self) -> &[Value] {
-        &self.instances
+    pub fn instances(&self) -> impl Iterator<Item = &Instance> {
+        self.instances.values()
     }
 
-    pub fn instance(&self, id: u64) -> Option<&Value> {
-        self.instances.iter().find(|i| instance_id(i) == Some(id))
+    pub fn instance(&self, id: u64) -> Option<&Instance> {
+        self.instances.get(&id)
     }
 
-    pub fn remove_instance(&mut self, id: u64) -> Option<Value> {
-        let index = self
-            .instances
-            .iter()
-            .position(|i| instance_id(i) == Some(id))?;
-        Some(self.instances.remove(index))
+    pub fn instance_mut(&mut self, id: u64) -> Option<&mut Instance> {
+        self.instances.get_mut(&id)
+    }
+
+    /// The instance a call through it names by its element token.
+    pub fn by_token(&mut self, token: &str) -> Option<&mut Instance> {
+        let id = self.by_token.get(token)?;
+        self.instances.get_mut(id)
+    }
+
+    /// Gives an instance a new element token; the old one stops working.
+    pub fn rotate_token(&mut self, id: u64, token: String) -> bool {
+        let Some(instance) = self.instances.get_mut(&id) else {
+            return false;
+        };
+        self.by_token.remove(&instance.token);
+        self.by_token.insert(token.clone(), id);
+        instance.token = token;
+        true
+    }
+
+    pub fn remove_instance(&mut self, id: u64) -> Option<Instance> {
+        let instance = self.instances.remove(&id)?;
+        self.by_token.remove(&instance.token);
+        Some(instance)
+    }
+
+    /// Up to `size` instances with ids above `after` (from the first when
+    /// `None`), and whether any come after them.
+    pub fn page(&self, after: Option<u64>, size: usize) -> (Vec<&Instance>, bool) {
+        let start = after.map_or(0, |id| id.saturating_add(1));
+        let mut rest = self.instances.range(start..).map(|(_, i)| i);
+        let page: Vec<&Instance> = rest.by_ref().take(size).collect();
+        (page, rest.next().is_some())
+    }
+
+    /// Remembers `token` as the cursor after the instance `last_id`.
+    pub fn issue_page_token(&mut self, token: String, last_id: u64) {
+        if self.page_order.len() >= MAX_PAGE_TOKENS {
+            if let Some(oldest) = self.page_order.pop_front() {
+                self.pages.remove(&oldest);
+            }
+        }
+        self.page_order.push_back(token.clone());
+        self.pages.insert(token, last_id);
+    }
+
+    /// The cursor a page token stands for; `None` for a token never issued
+    /// (or long forgotten).
+    pub fn page_cursor(&self, token: &str) -> Option<u64> {
+        self.pages.get(token).copied()
     }
 }
 
 fn expired(code: &IssuedCode, now: Instant) -> bool {
     now.saturating_duration_since(code.issued_at) >= CODE_LIFETIME
-}
-
-fn instance_id(instance: &Value) -> Option<u64> {
-    instance.get("id").and_then(Value::as_u64)
 }
 
 /// `2024-05-01T12:34:56Z`: RFC 3339 in UTC, whole seconds, as the platform
@@ -194,7 +250,6 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn dates_format_as_rfc3339_utc() {
@@ -264,21 +319,76 @@ mod tests {
         );
     }
 
+    fn instance(id: u64, name: &str) -> Instance {
+        Instance {
+            id,
+            name: name.into(),
+            token: format!("token-{name}"),
+            element_key: "ecwid".into(),
+            configuration: Default::default(),
+            tags: vec![],
+            valid: true,
+            disabled: false,
+            created: "2024-01-01T00:00:00Z".into(),
+        }
+    }
+
     #[test]
     fn instances_get_increasing_ids_and_can_be_removed() {
         let mut store = Store::default();
-        let a = store.add_instance(|id| json!({ "id": id, "name": "a" }));
-        let b = store.add_instance(|id| json!({ "id": id, "name": "b" }));
-        assert_eq!(
-            (a["id"].as_u64(), b["id"].as_u64()),
-            (Some(1000), Some(1001))
-        );
-        assert_eq!(store.instance(1001).unwrap()["name"], "b");
-        assert_eq!(store.remove_instance(1000).unwrap()["name"], "a");
+        let a = store.add_instance(|id| instance(id, "a")).id;
+        let b = store.add_instance(|id| instance(id, "b")).id;
+        assert_eq!((a, b), (1000, 1001));
+        assert_eq!(store.instance(1001).unwrap().name, "b");
+        assert_eq!(store.by_token("token-b").unwrap().id, 1001);
+        assert_eq!(store.remove_instance(1000).unwrap().name, "a");
         assert!(store.instance(1000).is_none());
+        assert!(store.by_token("token-a").is_none());
         assert!(store.remove_instance(1000).is_none());
-        let c = store.add_instance(|id| json!({ "id": id }));
-        assert_eq!(c["id"], 1002, "ids are never reused");
-        assert_eq!(store.instances().len(), 2);
+        let c = store.add_instance(|id| instance(id, "c")).id;
+        assert_eq!(c, 1002, "ids are never reused");
+        assert_eq!(store.instances().count(), 2);
+    }
+
+    #[test]
+    fn rotating_a_token_retires_the_old_one() {
+        let mut store = Store::default();
+        store.add_instance(|id| instance(id, "a"));
+        assert!(store.rotate_token(1000, "fresh".into()));
+        assert!(store.by_token("token-a").is_none());
+        assert_eq!(store.by_token("fresh").unwrap().token, "fresh");
+        assert!(!store.rotate_token(4242, "x".into()));
+    }
+
+    #[test]
+    fn pages_follow_the_ids_and_survive_removals() {
+        let mut store = Store::default();
+        for i in 0..5 {
+            store.add_instance(|id| instance(id, &format!("i{i}")));
+        }
+        let ids = |page: &[&Instance]| page.iter().map(|i| i.id).collect::<Vec<_>>();
+        let (first, more) = store.page(None, 2);
+        assert_eq!((ids(&first), more), (vec![1000, 1001], true));
+        store.remove_instance(1002);
+        let (second, more) = store.page(Some(1001), 2);
+        assert_eq!((ids(&second), more), (vec![1003, 1004], false));
+        let (exact, more) = store.page(None, 4);
+        assert_eq!((exact.len(), more), (4, false));
+        assert!(store.page(Some(1004), 2).0.is_empty());
+        assert!(store.page(Some(u64::MAX), 2).0.is_empty());
+    }
+
+    #[test]
+    fn page_tokens_are_remembered_within_a_bound() {
+        let mut store = Store::default();
+        store.issue_page_token("t0".into(), 1001);
+        assert_eq!(store.page_cursor("t0"), Some(1001));
+        assert_eq!(store.page_cursor("never"), None);
+        for i in 1..=MAX_PAGE_TOKENS {
+            store.issue_page_token(format!("t{i}"), i as u64);
+        }
+        assert_eq!(store.page_cursor("t0"), None, "the oldest went first");
+        assert_eq!(store.page_cursor("t1"), Some(1));
+        assert_eq!(store.pages.len(), MAX_PAGE_TOKENS);
     }
 }

@@ -1,16 +1,22 @@
 //! `POST /instances`: checks a create request the way the platform does and
 //! stores the instance it answers with.
 
-use super::catalog::Element;
-use super::http::secrets_match;
-use super::http::{is_json_content_type, random_bytes, Request, Response};
-use super::store::{rfc3339, IssuedCode, RequestToken};
-use super::{State, MISSING_CONFIG_PREFIX};
-use crate::catalog::AuthKind;
+use crate::catalog::Element;
+use crate::element::Auth;
+use crate::http::secrets_match;
+use crate::http::{is_json_content_type, random_bytes, Request, Response};
+use crate::instance::Instance;
+use crate::state::State;
+use crate::store::{rfc3339, IssuedCode, RequestToken};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::time::{Instant, SystemTime};
+
+/// How the message of a 400 for missing configuration starts; the missing
+/// keys follow, joined by ", ", in the order of the element's metadata.
+pub const MISSING_CONFIG_PREFIX: &str =
+    "The following required configuration entries are missing: ";
 
 pub fn create(state: &State, req: &Request) -> Response {
     match try_create(state, req) {
@@ -20,110 +26,143 @@ pub fn create(state: &State, req: &Request) -> Response {
 }
 
 fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
-    if !is_json_content_type(req.header("content-type")) {
-        return Err(Response::error(
-            415,
-            "POST /instances takes a JSON body: send it with Content-Type: application/json",
-        ));
-    }
-    let body: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| Response::error(400, format!("The request body is not valid JSON: {e}")))?;
-    let Value::Object(body) = body else {
-        return Err(bad("The request body must be a JSON object"));
-    };
+    let body = json_object(req, "POST /instances")?;
     let element = find_element(state, &body)?;
     if !element.active {
         return Err(bad(format!(
             "Element '{}' is not active: instances of it cannot be created",
-            element.spec.key
+            element.facts.key
         )));
     }
 
     // The code is spent as soon as it is presented, whatever goes wrong
     // below, as a provider's token endpoint would spend it.
-    let presented = match provider_code(&body)? {
-        Some(code) if element.spec.auth == AuthKind::Oauth2 => {
-            match state.store().redeem_code(code, Instant::now()) {
-                Some(issued) => Code::Issued(issued),
-                None => Code::Refused,
-            }
-        }
-        _ => Code::Absent,
-    };
+    let presented = present_code(state, element, &body)?;
     // So is an OAuth 1 request token.
-    let oauth1 = match element.spec.auth {
-        AuthKind::Oauth1 => oauth1_grant(state, &body)?,
+    let oauth1 = match element.facts.auth {
+        Auth::Oauth1 => oauth1_grant(state, &body)?,
         _ => None,
     };
 
     let configuration = configuration(&body)?;
+    check_required(element, &configuration)?;
+
+    match element.facts.auth {
+        Auth::Oauth2 => check_code(&element.facts.key, presented, &configuration)?,
+        Auth::Oauth1 => check_oauth1(&element.facts.key, oauth1, &configuration)?,
+        Auth::Basic | Auth::Custom => {}
+    }
+
+    let name = name(&body)?.unwrap_or_else(|| element.facts.name.clone());
+    let tags = tags(&body)?.unwrap_or_default();
+    let created = rfc3339(SystemTime::now());
+    let mut store = state.store();
+    let instance = store.add_instance(|id| Instance {
+        id,
+        name,
+        token: new_element_token(),
+        element_key: element.facts.key.clone(),
+        configuration,
+        tags,
+        valid: true,
+        disabled: false,
+        created,
+    });
+    Ok(instance.to_json(element.instance_block(), &|_| false))
+}
+
+/// A fresh element token: 32 random bytes, as the platform's are long.
+pub fn new_element_token() -> String {
+    STANDARD.encode(random_bytes::<32>())
+}
+
+/// The body of a call that takes a JSON object.
+pub fn json_object(req: &Request, call: &str) -> Result<Map<String, Value>, Response> {
+    if !is_json_content_type(req.header("content-type")) {
+        return Err(Response::error(
+            415,
+            format!("{call} takes a JSON body: send it with Content-Type: application/json"),
+        ));
+    }
+    let body: Value = serde_json::from_slice(&req.body)
+        .map_err(|e| Response::error(400, format!("The request body is not valid JSON: {e}")))?;
+    match body {
+        Value::Object(body) => Ok(body),
+        _ => Err(bad("The request body must be a JSON object")),
+    }
+}
+
+/// `name`, when given.
+pub fn name(body: &Map<String, Value>) -> Result<Option<String>, Response> {
+    match body.get("name") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+        Some(_) => Err(bad("name must be a non-empty string")),
+    }
+}
+
+/// `tags`, when given: the whole new list.
+pub fn tags(body: &Map<String, Value>) -> Result<Option<Vec<String>>, Response> {
+    match body.get("tags") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| t.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(Some)
+            .ok_or_else(|| bad("tags must be an array of strings")),
+        Some(_) => Err(bad("tags must be an array of strings")),
+    }
+}
+
+/// Refuses a configuration without every entry the element requires,
+/// naming all that are missing.
+pub fn check_required(
+    element: &Element,
+    configuration: &Map<String, Value>,
+) -> Result<(), Response> {
     let required = element.required_keys();
     let missing: Vec<&str> = required
         .iter()
         .filter(|k| is_blank(configuration.get(k.as_str())))
         .map(String::as_str)
         .collect();
-    if !missing.is_empty() {
-        return Err(bad(format!(
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(bad(format!(
             "{MISSING_CONFIG_PREFIX}{}",
             missing.join(", ")
-        )));
+        )))
     }
+}
 
-    match element.spec.auth {
-        AuthKind::Oauth2 => check_code(&element.spec.key, presented, &configuration)?,
-        AuthKind::Oauth1 => check_oauth1(&element.spec.key, oauth1, &configuration)?,
-        AuthKind::Basic | AuthKind::Custom => {}
-    }
-
-    let name = match body.get("name") {
-        None | Some(Value::Null) => element.spec.name.clone(),
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(_) => return Err(bad("name must be a non-empty string")),
-    };
-    let tags = match body.get("tags") {
-        None | Some(Value::Null) => Value::Array(vec![]),
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-            Value::Array(items.clone())
+/// Spends the OAuth 2 code a body presents, for an OAuth 2 element.
+pub fn present_code(
+    state: &State,
+    element: &Element,
+    body: &Map<String, Value>,
+) -> Result<Code, Response> {
+    Ok(match provider_code(body)? {
+        Some(code) if element.facts.auth == Auth::Oauth2 => {
+            match state.store().redeem_code(code, Instant::now()) {
+                Some(issued) => Code::Issued(issued),
+                None => Code::Refused,
+            }
         }
-        Some(_) => return Err(bad("tags must be an array of strings")),
-    };
-    let events_enabled = configuration
-        .get("event.notification.enabled")
-        .and_then(Value::as_str)
-        == Some("true");
-    let token = STANDARD.encode(random_bytes::<32>());
-    let created = rfc3339(SystemTime::now());
-
-    Ok(state.store().add_instance(|id| {
-        json!({
-            "id": id,
-            "name": name,
-            "token": token,
-            "element": element.instance_block(),
-            "configuration": configuration,
-            "tags": tags,
-            "provisionInteractions": [],
-            "valid": true,
-            "disabled": false,
-            "maxCacheSize": 0,
-            "cacheTimeToLive": 0,
-            "eventsEnabled": events_enabled,
-            "cachingEnabled": false,
-            "createdDate": created,
-        })
-    }))
+        _ => Code::Absent,
+    })
 }
 
 /// The OAuth code of a create request, after the provider has seen it.
-enum Code {
+pub enum Code {
     Absent,
     /// Never issued, already used or expired.
     Refused,
     Issued(IssuedCode),
 }
 
-fn bad(message: impl Into<String>) -> Response {
+pub fn bad(message: impl Into<String>) -> Response {
     Response::error(400, message)
 }
 
@@ -137,15 +176,12 @@ fn find_element<'s>(state: &'s State, body: &Map<String, Value>) -> Result<&'s E
         Some(Value::String(k)) if !k.trim().is_empty() => k,
         Some(_) => return Err(bad("element.key must be a non-empty string")),
     };
-    state
-        .catalog
-        .find(key)
-        .ok_or_else(|| super::routes::no_such_element(key))
+    state.element(key)
 }
 
 /// What an OAuth 1 create request presents: the request token as the
 /// provider knows it (already spent), and the verifier and secret given.
-struct Oauth1Grant {
+pub struct Oauth1Grant {
     issued: Option<RequestToken>,
     verifier: String,
     secret: String,
@@ -154,7 +190,10 @@ struct Oauth1Grant {
 /// Reads `providerData.oauth_token`, `oauth_verifier` and `secret`, and
 /// spends the request token when one is presented. `None` when any of the
 /// three is missing: that is reported after the configuration.
-fn oauth1_grant(state: &State, body: &Map<String, Value>) -> Result<Option<Oauth1Grant>, Response> {
+pub fn oauth1_grant(
+    state: &State,
+    body: &Map<String, Value>,
+) -> Result<Option<Oauth1Grant>, Response> {
     let field = |name: &str| -> Result<Option<String>, Response> {
         match body.get("providerData").and_then(|p| p.get(name)) {
             Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
@@ -179,7 +218,7 @@ fn oauth1_grant(state: &State, body: &Map<String, Value>) -> Result<Option<Oauth
 
 /// What the provider's access-token endpoint would check when the platform
 /// exchanges the request token.
-fn check_oauth1(
+pub fn check_oauth1(
     key: &str,
     grant: Option<Oauth1Grant>,
     configuration: &Map<String, Value>,
@@ -223,7 +262,7 @@ fn check_oauth1(
 }
 
 /// `providerData.code`, if any; refuses a code that is not a string.
-fn provider_code(body: &Map<String, Value>) -> Result<Option<&str>, Response> {
+pub fn provider_code(body: &Map<String, Value>) -> Result<Option<&str>, Response> {
     match body.get("providerData").and_then(|p| p.get("code")) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(code)) if code.trim().is_empty() => Ok(None),
@@ -234,7 +273,7 @@ fn provider_code(body: &Map<String, Value>) -> Result<Option<&str>, Response> {
 
 /// The configuration as sent, every value as a string: the platform stores
 /// `true` and `15` as `"true"` and `"15"`. `null` stays `null`.
-fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Response> {
+pub fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Response> {
     let entries = match body.get("configuration") {
         None | Some(Value::Null) => return Ok(Map::new()),
         Some(Value::Object(entries)) => entries,
@@ -272,7 +311,7 @@ fn is_blank(value: Option<&Value>) -> bool {
 
 /// What the provider's token endpoint would check when the platform
 /// exchanges the code.
-fn check_code(
+pub fn check_code(
     key: &str,
     presented: Code,
     configuration: &Map<String, Value>,

@@ -3,7 +3,7 @@
 //!
 //! Handlers work on these types rather than on `tiny_http` ones so that the
 //! routing can be unit-tested without a socket, and so that the one place
-//! that turns a socket request into a response (`super::serve`) is the only
+//! that turns a socket request into a response (`crate::serve`) is the only
 //! place that knows about `tiny_http`.
 
 use serde_json::{json, Value};
@@ -11,6 +11,9 @@ use std::io::Read;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
 use url::form_urlencoded;
+
+/// Where the platform API lives on the sandbox's port.
+pub const BASE_PATH: &str = "/elements/api-v2";
 
 /// Largest request body accepted. The biggest legitimate body (an instance
 /// with a few dozen configuration entries) is a few KiB; the bound keeps a
@@ -222,10 +225,12 @@ pub fn percent_decode(segment: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The two account secrets an `Authorization` header carries.
+/// The account secrets an `Authorization` header carries, and the element
+/// token of a call through an instance.
 pub struct Credentials<'a> {
     pub user: &'a str,
     pub organization: &'a str,
+    pub element: Option<&'a str>,
 }
 
 /// Parses `User <secret>, Organization <secret>[, Element <token>]`, spaces
@@ -253,6 +258,7 @@ pub fn parse_authorization(value: &str) -> Option<Credentials<'_>> {
     Some(Credentials {
         user: user?,
         organization: organization?,
+        element,
     })
 }
 
@@ -310,8 +316,12 @@ mod tests {
     fn authorization_header_shapes() {
         let c = parse_authorization("User abc, Organization def").unwrap();
         assert_eq!((c.user, c.organization), ("abc", "def"));
+        assert_eq!(c.element, None);
         let c = parse_authorization("  User   abc ,Organization  def ,  Element tok ").unwrap();
-        assert_eq!((c.user, c.organization), ("abc", "def"));
+        assert_eq!(
+            (c.user, c.organization, c.element),
+            ("abc", "def", Some("tok"))
+        );
         let c = parse_authorization("organization def, user abc").unwrap();
         assert_eq!((c.user, c.organization), ("abc", "def"));
         for bad in [
@@ -321,6 +331,8 @@ mod tests {
             "User abc, Organization",
             "User abc, Organization def, User xyz",
             "User abc, Organization def, Bearer x",
+            "User abc, Organization def, Element a, Element b",
+            "User abc, Organization def, Element",
             "Bearer abc",
         ] {
             assert!(parse_authorization(bad).is_none(), "{bad:?}");

@@ -1,6 +1,8 @@
-//! The embedded Cloud Elements sandbox: a local emulator of the platform API
-//! (`docs/cloud-elements-api.md`) for the bundled elements, with a fake
-//! OAuth 2 provider, on 127.0.0.1 only.
+//! The Cloud Elements sandbox: a local emulator of the platform API
+//! (`docs/cloud-elements-api.md`) with a fake OAuth provider, on 127.0.0.1
+//! only. It knows the platform and nothing of any client: its five seed
+//! elements are defined the way the platform defines them (`elements/`), so
+//! its answers can judge a client's own element specs.
 //!
 //! It serves three uses: `ce-wizard sandbox` (a standalone server, see
 //! [`serve_forever`]), `--sandbox` runs of the wizard (started in-process on
@@ -10,35 +12,46 @@
 //! A few worker threads take requests from `tiny_http`; each request is
 //! read in full (bounded), handed to `routes::handle` and answered.
 
+mod account;
 mod catalog;
+mod element;
 mod faults;
 mod generate;
+mod html;
 mod http;
+mod hubs;
+mod instance;
 mod instances;
+mod lifecycle;
 mod provider;
 mod routes;
+mod secret;
+mod seeds;
+mod state;
 mod store;
+mod sync;
 
+pub use account::{SEEDED_DISABLED_EVERY, SEEDED_INVALID_EVERY};
 pub use faults::{Fault, FaultKind, Faults, SYNTAX as FAULT_SYNTAX};
 pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
+pub use instances::MISSING_CONFIG_PREFIX;
+pub use state::RequestRecord;
 
-use crate::secret::Secret;
 use http::{ReadError, Request, Response, MAX_BODY_BYTES};
+use secret::Secret;
+use state::State;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, TcpListener};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use sync::lock;
 
 pub const DEMO_USER_SECRET: &str = "sandbox-user-secret";
 pub const DEMO_ORG_SECRET: &str = "sandbox-org-secret";
-/// How the message of a 400 for missing configuration starts; the missing
-/// keys follow, joined by ", ", in the order of the element's spec.
-pub const MISSING_CONFIG_PREFIX: &str =
-    "The following required configuration entries are missing: ";
 
 /// Enough for a browser, the wizard and a test talking at once.
 const WORKERS: usize = 4;
@@ -54,6 +67,10 @@ pub struct SandboxOptions {
     pub log_requests: bool,
     /// Misbehaviour on purpose (see [`Fault`]); none by default.
     pub faults: Faults,
+    /// Instances the account starts with, spread over the seed elements, a
+    /// few of them invalid and a few disabled (see [`SEEDED_INVALID_EVERY`]);
+    /// the same ones on every start.
+    pub instances: usize,
 }
 
 impl Default for SandboxOptions {
@@ -64,6 +81,7 @@ impl Default for SandboxOptions {
             org_secret: DEMO_ORG_SECRET.to_string(),
             log_requests: false,
             faults: Faults::none(),
+            instances: 0,
         }
     }
 }
@@ -73,47 +91,13 @@ impl fmt::Debug for SandboxOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SandboxOptions")
             .field("port", &self.port)
-            .field("user_secret", &crate::secret::REDACTED)
-            .field("org_secret", &crate::secret::REDACTED)
+            .field("user_secret", &secret::REDACTED)
+            .field("org_secret", &secret::REDACTED)
             .field("log_requests", &self.log_requests)
             .field("faults", &self.faults)
+            .field("instances", &self.instances)
             .finish()
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct RequestRecord {
-    pub method: String,
-    /// Without the query string.
-    pub path: String,
-    pub status: u16,
-}
-
-/// What the handlers share.
-struct State {
-    port: u16,
-    user_secret: Secret,
-    org_secret: Secret,
-    catalog: catalog::Catalog,
-    store: Mutex<store::Store>,
-    records: Mutex<Vec<RequestRecord>>,
-    log_requests: bool,
-    faults: faults::Injector,
-}
-
-impl State {
-    fn store(&self) -> MutexGuard<'_, store::Store> {
-        lock(&self.store)
-    }
-}
-
-/// A panicking handler must not take the whole sandbox down with a
-/// poisoned lock; the data behind it stays consistent because every update
-/// is a single push, insert or remove.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A running sandbox. Dropping it stops the server threads.
@@ -137,16 +121,14 @@ impl Sandbox {
         let server = tiny_http::Server::from_listener(listener, None).map_err(|e| {
             io::Error::other(format!("the sandbox cannot start on port {port}: {e}"))
         })?;
-        let state = Arc::new(State {
+        let state = Arc::new(State::new(
             port,
-            user_secret: Secret::new(opts.user_secret),
-            org_secret: Secret::new(opts.org_secret),
-            catalog: catalog::Catalog::sandbox(),
-            store: Mutex::new(store::Store::default()),
-            records: Mutex::new(Vec::new()),
-            log_requests: opts.log_requests,
-            faults: faults::Injector::new(opts.faults),
-        });
+            Secret::new(opts.user_secret),
+            Secret::new(opts.org_secret),
+            account::seeded(opts.instances),
+            opts.log_requests,
+            faults::Injector::new(opts.faults),
+        ));
         let mut sandbox = Sandbox {
             state,
             server: Arc::new(server),
@@ -171,7 +153,7 @@ impl Sandbox {
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}{}", self.port(), routes::BASE_PATH)
+        format!("http://127.0.0.1:{}{}", self.port(), http::BASE_PATH)
     }
 
     pub fn user_secret(&self) -> &str {
@@ -185,7 +167,11 @@ impl Sandbox {
     /// The stored instances, oldest first, exactly as `GET /instances`
     /// answers them.
     pub fn instances(&self) -> Vec<serde_json::Value> {
-        self.state.store().instances().to_vec()
+        let store = self.state.store();
+        store
+            .instances()
+            .map(|i| self.state.render(i, false))
+            .collect()
     }
 
     /// Every request answered so far, in order.
@@ -292,6 +278,10 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
                 return;
             }
             faults::Plan::Abandon => return,
+            faults::Plan::Mark(mark) => {
+                mark_caller(state, &raw, mark);
+                (false, handle(state, &method, &target, &mut raw))
+            }
         };
     // Recorded before answering: a client that has its answer must find
     // the request in `requests()`.
@@ -301,6 +291,29 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
     } else {
         // A client that hung up needs no answer.
         let _ = respond(raw, response);
+    }
+}
+
+/// Applies an instance fault to the instance whose `Element` token the
+/// call carries; a call without one (or with an unknown one) is left alone
+/// and answered as usual.
+fn mark_caller(state: &State, raw: &tiny_http::Request, mark: faults::Mark) {
+    let Some(header) = raw
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("authorization"))
+    else {
+        return;
+    };
+    let Some(token) = http::parse_authorization(header.value.as_str()).and_then(|c| c.element)
+    else {
+        return;
+    };
+    if let Some(instance) = state.store().by_token(token) {
+        match mark {
+            faults::Mark::Invalid => instance.valid = false,
+            faults::Mark::Disabled => instance.disabled = true,
+        }
     }
 }
 
@@ -382,22 +395,27 @@ fn banner(sandbox: &Sandbox) -> String {
             "<the organization secret you set>",
         )
     };
-    let all = sandbox.state.catalog.elements();
+    let all = sandbox.state.catalog().elements();
     let elements: Vec<&str> = all
         .iter()
-        .filter(|e| e.spec.bundled)
-        .map(|e| e.spec.key.as_str())
+        .filter(|e| e.is_seed())
+        .map(|e| e.facts.key.as_str())
         .collect();
     let elements = format!(
         "{} and {} generated ones (ce-wizard elements lists them)",
         elements.join(", "),
         all.len() - elements.len()
     );
+    let instances = match sandbox.state.store().instances().count() {
+        0 => "none yet".to_string(),
+        n => format!("{n} seeded, a few of them invalid or disabled (GET /instances lists them)"),
+    };
     format!(
         "Cloud Elements sandbox listening on {base}\n\
          \x20 user secret:          {user}\n\
          \x20 organization secret:  {org}\n\
          \x20 elements:             {}\n\
+         \x20 instances:            {}\n\
          \x20 fake OAuth provider:  http://127.0.0.1:{}{}\n\
          \n\
          Point ce-wizard at it from another terminal:\n\
@@ -406,6 +424,7 @@ fn banner(sandbox: &Sandbox) -> String {
          \n\
          Requests are logged below. Press Ctrl-C to stop.",
         elements,
+        instances,
         sandbox.port(),
         provider::AUTHORIZE_PATH,
     )
@@ -440,6 +459,13 @@ mod tests {
         )));
         assert!(text.contains(&format!("ce-wizard create --base-url {}", demo.base_url())));
         assert!(text.contains("infusionsoftecommerce"));
+        assert!(text.contains("instances:            none yet"));
+        let seeded = Sandbox::start(SandboxOptions {
+            instances: 30,
+            ..SandboxOptions::default()
+        })
+        .unwrap();
+        assert!(banner(&seeded).contains("instances:            30 seeded"));
 
         let custom = Sandbox::start(SandboxOptions {
             user_secret: "my-own-user-secret".into(),

@@ -1,0 +1,91 @@
+//! What every handler shares: the account secrets, the catalog, the store
+//! and the request log. A leaf below the handlers, so that they depend on it
+//! and never on one another.
+
+use crate::catalog::{Catalog, Element};
+use crate::faults::Injector;
+use crate::http::Response;
+use crate::instance::Instance;
+use crate::secret::Secret;
+use crate::store::Store;
+use crate::sync::lock;
+use serde_json::{json, Value};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+#[derive(Debug, Clone)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Without the query string.
+    pub path: String,
+    pub status: u16,
+}
+
+pub struct State {
+    pub port: u16,
+    pub user_secret: Secret,
+    pub org_secret: Secret,
+    /// Built by the first request that needs it, on a sandbox worker: the
+    /// few hundred generated elements cost a `--sandbox` wizard nothing
+    /// before its first frame.
+    catalog: OnceLock<Catalog>,
+    store: Mutex<Store>,
+    pub records: Mutex<Vec<RequestRecord>>,
+    pub log_requests: bool,
+    pub faults: Injector,
+}
+
+impl State {
+    pub fn new(
+        port: u16,
+        user_secret: Secret,
+        org_secret: Secret,
+        store: Store,
+        log_requests: bool,
+        faults: Injector,
+    ) -> State {
+        State {
+            port,
+            user_secret,
+            org_secret,
+            catalog: OnceLock::new(),
+            store: Mutex::new(store),
+            records: Mutex::new(Vec::new()),
+            log_requests,
+            faults,
+        }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog.get_or_init(Catalog::sandbox)
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.store)
+    }
+
+    /// An element that can be found (not deleted), or the platform's 404.
+    pub fn element(&self, key_or_id: &str) -> Result<&Element, Response> {
+        self.catalog().find(key_or_id).ok_or_else(|| {
+            Response::error(
+                404,
+                format!("No element found with key or id '{key_or_id}'"),
+            )
+        })
+    }
+
+    /// An instance's JSON, with its element's block; with `masked`, the
+    /// values of the element's `PASSWORD` entries are hidden.
+    pub fn render(&self, instance: &Instance, masked: bool) -> Value {
+        match self.catalog().find(&instance.element_key) {
+            Some(element) => {
+                let secret = if masked {
+                    element.secret_keys()
+                } else {
+                    Vec::new()
+                };
+                instance.to_json(element.instance_block(), &|k| secret.iter().any(|s| s == k))
+            }
+            None => instance.to_json(json!({ "key": instance.element_key }), &|_| masked),
+        }
+    }
+}

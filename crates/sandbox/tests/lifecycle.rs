@@ -1,0 +1,578 @@
+//! The instance's life on the sandbox, over real HTTP: the paged listing,
+//! one instance, its changes, its re-authorization, its removal, calls
+//! through it, and instances that go invalid or disabled.
+
+mod support;
+
+use ce_sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use support::*;
+
+const CALLBACK: &str = "http://127.0.0.1:8765/ce-wizard/callback";
+
+fn seeded(n: usize) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        instances: n,
+        ..SandboxOptions::default()
+    })
+    .unwrap()
+}
+
+fn ids(page: &Value) -> Vec<u64> {
+    page.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// Every instance, page by page, and how many pages it took.
+fn list_all(sb: &Sandbox, query: &str) -> (Vec<u64>, usize) {
+    let (mut all, mut pages) = (Vec::new(), 0);
+    let mut next: Option<String> = None;
+    loop {
+        let path = match &next {
+            Some(token) => format!("/instances?{query}&nextPage={token}"),
+            None => format!("/instances?{query}"),
+        };
+        let answer = get(sb, &path);
+        assert_eq!(answer.status, 200, "{}", answer.message());
+        all.extend(ids(&answer.json()));
+        pages += 1;
+        match answer.header("elements-next-page-token") {
+            Some(token) => next = Some(token.to_string()),
+            None => return (all, pages),
+        }
+    }
+}
+
+#[test]
+fn the_listing_is_paged_with_a_token_in_the_header() {
+    let sb = seeded(450);
+    let first = get(&sb, "/instances");
+    assert_eq!(first.status, 200);
+    assert_eq!(ids(&first.json()).len(), 200, "200 a page by default");
+    assert!(first.header("elements-next-page-token").is_some());
+
+    let (all, pages) = list_all(&sb, "pageSize=200");
+    assert_eq!(pages, 3);
+    assert_eq!(all.len(), 450);
+    assert_eq!(
+        all,
+        (1000..1450).collect::<Vec<u64>>(),
+        "oldest first, none twice"
+    );
+
+    let (all, pages) = list_all(&sb, "pageSize=7");
+    assert_eq!((all.len(), pages), (450, 65));
+
+    // An account that fills its last page exactly has no token on it.
+    let exact = seeded(200);
+    let answer = get(&exact, "/instances");
+    assert_eq!(ids(&answer.json()).len(), 200);
+    assert_eq!(answer.header("elements-next-page-token"), None);
+    let empty = seeded(0);
+    let answer = get(&empty, "/instances");
+    assert_eq!(
+        (answer.json(), answer.header("elements-next-page-token")),
+        (json!([]), None)
+    );
+}
+
+#[test]
+fn bad_page_sizes_and_unknown_tokens_are_refused() {
+    let sb = seeded(30);
+    for size in ["0", "201", "-1", "abc", "1.5", "99999999999999999999999"] {
+        let answer = get(&sb, &format!("/instances?pageSize={size}"));
+        assert_eq!(answer.status, 400, "pageSize={size}");
+        assert!(
+            answer.message().contains("pageSize"),
+            "{}",
+            answer.message()
+        );
+    }
+    let answer = get(&sb, "/instances?nextPage=not-a-token");
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.message().contains("nextPage"),
+        "{}",
+        answer.message()
+    );
+    // Tokens are opaque: nothing of the cursor shows in them.
+    let first = get(&sb, "/instances?pageSize=10");
+    let token = first
+        .header("elements-next-page-token")
+        .unwrap()
+        .to_string();
+    assert!(!token.contains("1009") && token.len() >= 16, "{token}");
+    // The same token gives the same page again (a retried call).
+    let again = |t: &str| ids(&get(&sb, &format!("/instances?pageSize=10&nextPage={t}")).json());
+    assert_eq!(again(&token), again(&token));
+    assert_eq!(again(&token)[0], 1010);
+}
+
+/// 10,000 instances page by page: each page costs the same, whatever its
+/// place (the listing keeps the instances by id and starts each page with
+/// one lookup, so walking them all is linear).
+#[test]
+fn ten_thousand_instances_list_to_the_end() {
+    let sb = seeded(10_000);
+    let (all, pages) = list_all(&sb, "pageSize=200");
+    assert_eq!(pages, 50);
+    assert_eq!(all.len(), 10_000);
+    assert_eq!(all.iter().collect::<HashSet<_>>().len(), 10_000);
+}
+
+#[test]
+fn one_instance_shows_its_secrets_masked() {
+    let sb = seeded(5);
+    let answer = get(&sb, "/instances/1000");
+    assert_eq!(answer.status, 200);
+    let one = answer.json();
+    assert_eq!(one["element"]["key"], "bigcommerce");
+    assert_eq!(one["configuration"]["password"], "********");
+    assert_eq!(one["configuration"]["username"], "integration");
+    assert_eq!(one["valid"], true);
+    assert!(one["token"].as_str().is_some_and(|t| !t.is_empty()));
+    // The seeded account's broken ones say so.
+    assert_eq!(get(&sb, "/instances/1002").json()["valid"], false);
+    assert_eq!(get(&sb, "/instances/1004").json()["disabled"], true);
+    for unknown in ["/instances/4242", "/instances/abc", "/instances/-1"] {
+        let answer = get(&sb, unknown);
+        assert_eq!(answer.status, 404, "{unknown}");
+        assert!(answer.message().starts_with("No instance found with id"));
+    }
+}
+
+#[test]
+fn patch_changes_name_tags_and_configuration() {
+    let sb = seeded(3);
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1001",
+        &json!({ "name": "Renamed", "tags": ["only"], "configuration": { "ecwid.store.id": "777", "event.notification.enabled": true } }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    let changed = answer.json();
+    assert_eq!(changed["name"], "Renamed");
+    assert_eq!(changed["tags"], json!(["only"]), "tags are replaced whole");
+    assert_eq!(changed["configuration"]["ecwid.store.id"], "777");
+    assert_eq!(
+        changed["configuration"]["ecwid.order.key"], "********",
+        "kept, masked"
+    );
+    assert_eq!(changed["eventsEnabled"], true);
+    let stored = &sb.instances()[1];
+    assert_eq!(
+        stored["configuration"]["ecwid.order.key"],
+        "order-key-00002"
+    );
+    assert_eq!(
+        stored["configuration"]["event.notification.enabled"],
+        "true"
+    );
+
+    let empty_tags = send(&sb, "PATCH", "/instances/1001", &json!({ "tags": [] }));
+    assert_eq!(empty_tags.json()["tags"], json!([]));
+
+    // A required entry cannot be blanked; nothing changes.
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1001",
+        &json!({ "name": "Not taken", "configuration": { "ecwid.order.key": "" } }),
+    );
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.message(),
+        format!("{}ecwid.order.key", ce_sandbox::MISSING_CONFIG_PREFIX)
+    );
+    assert_eq!(sb.instances()[1]["name"], "Renamed");
+
+    for (body, field) in [
+        (json!({ "element": { "key": "bigcommerce" } }), "element"),
+        (json!({ "token": "mine" }), "token"),
+        (json!({ "tags": "a,b" }), "tags"),
+        (json!({ "name": "" }), "name"),
+        (json!({ "configuration": ["x"] }), "configuration"),
+    ] {
+        let answer = send(&sb, "PATCH", "/instances/1001", &body);
+        assert_eq!(answer.status, 400, "{body}");
+        assert!(answer.message().contains(field), "{}", answer.message());
+    }
+    assert_eq!(
+        send(&sb, "PATCH", "/instances/4242", &json!({ "name": "x" })).status,
+        404
+    );
+}
+
+#[test]
+fn delete_removes_one_instance() {
+    let sb = seeded(3);
+    let token = sb.instances()[1]["token"].as_str().unwrap().to_string();
+    let answer = call(
+        &sb,
+        "DELETE",
+        &format!("{API}/instances/1001"),
+        Some(&account(&sb)),
+        None,
+    );
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.json()["id"], 1001);
+    assert_eq!(get(&sb, "/instances/1001").status, 404);
+    assert_eq!(ids(&get(&sb, "/instances").json()), [1000, 1002]);
+    // Its token is gone with it.
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/orders").status,
+        401
+    );
+    let again = call(
+        &sb,
+        "DELETE",
+        &format!("{API}/instances/1001"),
+        Some(&account(&sb)),
+        None,
+    );
+    assert_eq!(again.status, 404);
+}
+
+#[test]
+fn reads_through_an_instance_check_its_token_and_state() {
+    let sb = seeded(5);
+    let token = |i: usize| sb.instances()[i]["token"].as_str().unwrap().to_string();
+
+    let answer = read_through(&sb, &token(0), "/hubs/ecommerce/orders?pageSize=1");
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    let orders = answer.json();
+    assert_eq!(orders.as_array().unwrap().len(), 1);
+    assert_eq!(orders[0]["id"], 100_001);
+    for resource in ["orders", "products", "customers"] {
+        let answer = read_through(&sb, &token(3), &format!("/hubs/ecommerce/{resource}"));
+        assert_eq!(answer.status, 200, "{resource}");
+        assert!(!answer.json().as_array().unwrap().is_empty());
+    }
+
+    // No element token, a wrong one, wrong account secrets.
+    let missing = get(&sb, "/hubs/ecommerce/orders");
+    assert_eq!(missing.status, 401);
+    assert!(
+        missing.message().contains("Element <token>"),
+        "{}",
+        missing.message()
+    );
+    let wrong = read_through(&sb, "not-a-token", "/hubs/ecommerce/orders");
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.message().contains("Invalid Element token"));
+    let bad_account = call(
+        &sb,
+        "GET",
+        &format!("{API}/hubs/ecommerce/orders"),
+        Some(&format!(
+            "User nope, Organization nope, Element {}",
+            token(0)
+        )),
+        None,
+    );
+    assert_eq!(bad_account.status, 401);
+
+    // The seeded account's invalid instance: the provider refuses it.
+    let refused = read_through(&sb, &token(2), "/hubs/ecommerce/orders?pageSize=1");
+    assert_eq!(refused.status, 401);
+    let body = refused.json();
+    assert!(body["providerMessage"]
+        .as_str()
+        .unwrap()
+        .contains("invalid_grant"));
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("refused the credentials"));
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("reAuthenticate=true"));
+
+    // The disabled one says so.
+    let disabled = read_through(&sb, &token(4), "/hubs/ecommerce/orders");
+    assert_eq!(disabled.status, 403);
+    assert!(
+        disabled.message().contains("is disabled"),
+        "{}",
+        disabled.message()
+    );
+
+    // Unknown resources and hubs, bad page sizes.
+    assert_eq!(
+        read_through(&sb, &token(0), "/hubs/ecommerce/invoices").status,
+        404
+    );
+    assert_eq!(
+        read_through(&sb, &token(0), "/hubs/crm/contacts").status,
+        404
+    );
+    assert_eq!(
+        read_through(&sb, &token(0), "/hubs/ecommerce/orders?pageSize=0").status,
+        400
+    );
+}
+
+#[test]
+fn instances_are_disabled_and_enabled_by_their_token() {
+    let sb = seeded(1);
+    let token = sb.instances()[0]["token"].as_str().unwrap().to_string();
+    let enabled = format!("{API}/instances/enabled");
+    let off = call(&sb, "DELETE", &enabled, Some(&through(&sb, &token)), None);
+    assert_eq!(off.status, 200);
+    assert_eq!(off.json()["disabled"], true);
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/orders").status,
+        403
+    );
+    let on = call(&sb, "PUT", &enabled, Some(&through(&sb, &token)), None);
+    assert_eq!(on.json()["disabled"], false);
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/orders").status,
+        200
+    );
+    assert_eq!(
+        call(&sb, "PUT", &enabled, Some(&account(&sb)), None).status,
+        401
+    );
+}
+
+#[test]
+fn reauthentication_takes_a_fresh_code_once() {
+    let sb = seeded(5);
+    // Seeded instance 1002 is an Infusionsoft one whose grant was refused.
+    let before = sb.instances()[2].clone();
+    assert_eq!(
+        (before["element"]["key"].as_str(), before["valid"].as_bool()),
+        (Some("infusionsoftecommerce"), Some(false))
+    );
+    let old_token = before["token"].as_str().unwrap().to_string();
+    let client_id = before["configuration"]["oauth.api.key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let reauth = "/instances/1002?reAuthenticate=true";
+
+    let code = fresh_code(&sb, &client_id, CALLBACK);
+    let answer = send(
+        &sb,
+        "PUT",
+        reauth,
+        &json!({ "providerData": { "code": code } }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    let after = answer.json();
+    assert_eq!(after["valid"], true);
+    assert_eq!(after["configuration"]["oauth.api.secret"], "********");
+    let new_token = after["token"].as_str().unwrap().to_string();
+    assert_ne!(new_token, old_token, "a re-authorization gives a new token");
+    assert_eq!(
+        read_through(&sb, &new_token, "/hubs/ecommerce/orders").status,
+        200
+    );
+    assert_eq!(
+        read_through(&sb, &old_token, "/hubs/ecommerce/orders").status,
+        401
+    );
+
+    // The same code again, one never issued, none at all.
+    for (body, needle) in [
+        (json!({ "providerData": { "code": code } }), "already used"),
+        (
+            json!({ "providerData": { "code": "made-up" } }),
+            "already used",
+        ),
+        (json!({}), "providerData.code is required"),
+    ] {
+        let answer = send(&sb, "PUT", reauth, &body);
+        assert_eq!(answer.status, 400, "{body}");
+        assert!(answer.message().contains(needle), "{}", answer.message());
+    }
+    // A code issued to another app.
+    let foreign = fresh_code(&sb, "someone-else", CALLBACK);
+    let answer = send(
+        &sb,
+        "PUT",
+        reauth,
+        &json!({ "providerData": { "code": foreign } }),
+    );
+    assert_eq!(answer.status, 400);
+    assert!(answer.json()["providerMessage"] == "invalid_grant");
+
+    // A non-OAuth element has nothing to re-authenticate.
+    let answer = send(
+        &sb,
+        "PUT",
+        "/instances/1000?reAuthenticate=true",
+        &json!({}),
+    );
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.message().contains("does not use OAuth"),
+        "{}",
+        answer.message()
+    );
+    assert_eq!(
+        send(
+            &sb,
+            "PUT",
+            "/instances/4242?reAuthenticate=true",
+            &json!({})
+        )
+        .status,
+        404
+    );
+    assert_eq!(
+        send(
+            &sb,
+            "PUT",
+            "/instances/1002?reAuthenticate=maybe",
+            &json!({})
+        )
+        .status,
+        400
+    );
+}
+
+#[test]
+fn put_replaces_the_configuration_and_keeps_the_element() {
+    let sb = seeded(1);
+    let full = json!({
+        "name": "Replaced",
+        "configuration": {
+            "store.url": "https://store-new.mybigcommerce.com/api/v2/",
+            "username": "other",
+            "password": "new-token",
+        },
+    });
+    let answer = send(&sb, "PUT", "/instances/1000", &full);
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_eq!(answer.json()["name"], "Replaced");
+    assert_eq!(sb.instances()[0]["configuration"]["password"], "new-token");
+    assert_eq!(
+        answer.json()["tags"],
+        json!(["seeded", "production"]),
+        "tags not given stay"
+    );
+
+    let partial = json!({ "configuration": { "username": "only-this" } });
+    let answer = send(&sb, "PUT", "/instances/1000", &partial);
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.message(),
+        format!("{}store.url, password", ce_sandbox::MISSING_CONFIG_PREFIX)
+    );
+    let other = json!({ "element": { "key": "ecwid" } });
+    let answer = send(&sb, "PUT", "/instances/1000", &other);
+    assert_eq!(answer.status, 400);
+    assert!(answer.message().contains("keeps its element"));
+}
+
+#[test]
+fn instances_go_invalid_and_disabled_as_faults() {
+    let sb = seeded(2);
+    let token = |i: usize| sb.instances()[i]["token"].as_str().unwrap().to_string();
+    sb.set_faults(Faults::one(Fault::new(FaultKind::Invalidate).times(1)));
+    // Calls that do not go through an instance leave the fault alone.
+    assert_eq!(get(&sb, "/instances").status, 200);
+    let refused = read_through(&sb, &token(0), "/hubs/ecommerce/orders");
+    assert_eq!(refused.status, 401);
+    assert_eq!(get(&sb, "/instances/1000").json()["valid"], false);
+    // The grant stays refused after the fault is spent.
+    assert_eq!(
+        read_through(&sb, &token(0), "/hubs/ecommerce/orders").status,
+        401
+    );
+    assert_eq!(
+        read_through(&sb, &token(1), "/hubs/ecommerce/orders").status,
+        200
+    );
+
+    sb.set_faults(Faults::one("disable,times=1".parse().unwrap()));
+    assert_eq!(
+        read_through(&sb, &token(1), "/hubs/ecommerce/orders").status,
+        403
+    );
+    assert_eq!(get(&sb, "/instances/1001").json()["disabled"], true);
+}
+
+/// An OAuth 1 grant, as `create` gets one: a request token, the person's
+/// consent, the verifier on the redirect.
+fn oauth1_grant(sb: &Sandbox, client_id: &str) -> Value {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("apiKey", client_id)
+        .append_pair("apiSecret", "app-secret")
+        .append_pair("callbackUrl", CALLBACK)
+        .finish();
+    let issued = get(sb, &format!("/elements/kestrelsocial/oauth/token?{query}")).json();
+    let token = issued["token"].as_str().unwrap().to_string();
+    let decision = call(
+        sb,
+        "GET",
+        &format!("/provider/oauth1/decision?oauth_token={token}&decision=allow"),
+        None,
+        None,
+    );
+    assert_eq!(decision.status, 302);
+    let location = url::Url::parse(decision.header("location").unwrap()).unwrap();
+    let verifier = location
+        .query_pairs()
+        .find(|(k, _)| k == "oauth_verifier")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    json!({ "oauth_token": token, "oauth_verifier": verifier, "secret": issued["secret"] })
+}
+
+#[test]
+fn oauth1_instances_reauthenticate_with_a_fresh_grant() {
+    let sb = seeded(0);
+    let configuration = json!({
+        "oauth.api.key": "kestrel-app",
+        "oauth.api.secret": "app-secret",
+        "oauth.callback.url": CALLBACK,
+    });
+    let created = send(
+        &sb,
+        "POST",
+        "/instances",
+        &json!({
+            "element": { "key": "kestrelsocial" },
+            "configuration": configuration,
+            "providerData": oauth1_grant(&sb, "kestrel-app"),
+        }),
+    );
+    assert_eq!(created.status, 200, "{}", created.message());
+    let id = created.json()["id"].as_u64().unwrap();
+    let old_token = created.json()["token"].as_str().unwrap().to_string();
+    let path = format!("/instances/{id}?reAuthenticate=true");
+
+    let grant = oauth1_grant(&sb, "kestrel-app");
+    let answer = send(&sb, "PUT", &path, &json!({ "providerData": grant }));
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_ne!(answer.json()["token"].as_str().unwrap(), old_token);
+    // A request token is spent once; one for another app is refused.
+    let again = send(&sb, "PUT", &path, &json!({ "providerData": grant }));
+    assert_eq!(again.status, 400);
+    assert!(
+        again.message().contains("already used"),
+        "{}",
+        again.message()
+    );
+    let foreign = send(
+        &sb,
+        "PUT",
+        &path,
+        &json!({ "providerData": oauth1_grant(&sb, "other-app") }),
+    );
+    assert_eq!(foreign.status, 400);
+    assert!(
+        foreign.message().contains("different app"),
+        "{}",
+        foreign.message()
+    );
+}

@@ -1,0 +1,415 @@
+//! The account's instances after their create: the paged list, one
+//! instance, its changes (`PATCH`, `PUT ?reAuthenticate=true`), its removal,
+//! and reads made through it with its element token.
+//!
+//! `GET /instances` is paged: at most 200 a page, the cursor of the next
+//! page in the `elements-next-page-token` header, absent on the last one.
+//! A list is whole only when that header stopped coming; a failure on any
+//! later page, or pages that never end, is an error, never a shorter list.
+
+use super::{
+    interpret, to_json_zeroized, zeroized_bytes, ApiError, Client, CreateInstance, Credentials,
+    Instance,
+};
+use crate::secret::Secret;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::ControlFlow;
+
+/// The response header that carries the next page's cursor.
+pub const NEXT_PAGE_HEADER: &str = "elements-next-page-token";
+/// A cursor longer than this is not the platform's: it is refused rather
+/// than sent back.
+const MAX_TOKEN_LEN: usize = 4096;
+
+/// How a list is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// Entries asked for per page; the platform allows at most 200.
+    pub page_size: usize,
+    /// The most pages read before giving up: a platform (or proxy) that
+    /// keeps handing out cursors must not keep the client reading forever.
+    pub max_pages: usize,
+}
+
+impl Default for Paging {
+    /// 200 a page, up to 1,000 pages (200,000 instances).
+    fn default() -> Paging {
+        Paging {
+            page_size: 200,
+            max_pages: 1000,
+        }
+    }
+}
+
+/// One page of the list, as it arrived.
+#[derive(Debug)]
+pub struct Page {
+    /// 1 for the first page.
+    pub number: usize,
+    pub instances: Vec<Instance>,
+    /// No page follows.
+    pub last: bool,
+}
+
+/// What a listing read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed {
+    pub pages: usize,
+    pub instances: usize,
+    /// Every page was read (false only when the caller stopped early).
+    pub complete: bool,
+}
+
+/// The body of `PATCH /instances/{id}`: only what is given changes. `tags`
+/// replaces the whole list.
+#[derive(Clone, Default, Serialize)]
+pub struct InstanceChanges {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub configuration: BTreeMap<String, Secret>,
+}
+
+impl std::fmt::Debug for InstanceChanges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InstanceChanges")
+            .field("name", &self.name)
+            .field("tags", &self.tags)
+            .field(
+                "configuration_keys",
+                &self.configuration.keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl InstanceChanges {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.tags.is_none() && self.configuration.is_empty()
+    }
+}
+
+/// The cursor in a response's headers, when it is one that can be sent back.
+pub(super) fn next_page_token(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let v = headers.get(NEXT_PAGE_HEADER)?.to_str().ok()?.trim();
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+impl Credentials {
+    /// `User …, Organization …, Element …`: for calls through an instance.
+    /// Sensitive, in memory zeroed on drop.
+    pub(super) fn element_header_value(&self, token: &Secret) -> reqwest::header::HeaderValue {
+        let header = zeroize::Zeroizing::new(format!(
+            "User {}, Organization {}, Element {}",
+            self.user.expose(),
+            self.org.expose(),
+            token.expose()
+        ));
+        let bytes = zeroized_bytes(header.as_bytes().to_vec());
+        let mut value = reqwest::header::HeaderValue::from_maybe_shared(bytes)
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
+    }
+}
+
+/// What a platform instance says of itself beyond [`Instance`]'s fields.
+impl Instance {
+    /// `valid: false` marks an instance whose provider credentials stopped
+    /// working; absent means valid.
+    pub fn valid(&self) -> bool {
+        self.raw
+            .get("valid")
+            .and_then(Value::as_bool)
+            .unwrap_or(true)
+    }
+
+    pub fn disabled(&self) -> bool {
+        self.raw
+            .get("disabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    pub fn tags(&self) -> Vec<String> {
+        self.raw
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|t| {
+                t.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The element's hub (`ecommerce`, `crm`, …), when the answer names it.
+    pub fn hub(&self) -> Option<&str> {
+        self.raw
+            .get("element")
+            .and_then(|e| e.get("hub"))
+            .and_then(Value::as_str)
+            .filter(|h| !h.is_empty())
+    }
+
+    /// One stored configuration value, when it is text (secrets come back
+    /// masked).
+    pub fn configuration_value(&self, key: &str) -> Option<&str> {
+        self.raw
+            .get("configuration")
+            .and_then(|c| c.get(key))
+            .and_then(Value::as_str)
+    }
+
+    /// The instance without its token: for lists, where a token nobody
+    /// asked for has no business.
+    pub fn without_token(&self) -> Value {
+        let mut v = self.raw.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("token");
+        }
+        v
+    }
+
+    /// [`Instance::without_token`] written as compact JSON, without copying
+    /// the instance first: a list of thousands is written as it arrives.
+    pub fn write_without_token(&self, out: &mut impl std::io::Write) -> serde_json::Result<()> {
+        use serde::ser::{SerializeMap, Serializer};
+        let Some(fields) = self.raw.as_object() else {
+            return serde_json::to_writer(out, &self.raw);
+        };
+        let mut ser = serde_json::Serializer::new(out);
+        let mut map = ser.serialize_map(None)?;
+        for (k, v) in fields.iter().filter(|(k, _)| k.as_str() != "token") {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+fn decode_instance(v: Value) -> Result<Instance, ApiError> {
+    let instance = Instance::from_value(v).map_err(|detail| ApiError::Decode { detail })?;
+    crate::log::add_secret(instance.token.expose());
+    Ok(instance)
+}
+
+fn no_such_instance(id: i64) -> impl Fn(ApiError) -> ApiError {
+    move |e| match e {
+        ApiError::Status {
+            status: 404,
+            request_id,
+            ..
+        } => ApiError::NoSuchInstance { id, request_id },
+        other => other,
+    }
+}
+
+impl Client {
+    /// `GET /instances`, every page, each handed to `on_page` as it
+    /// arrives; `on_page` may stop the reading early.
+    ///
+    /// A failure on the first page is returned as it came. One on a later
+    /// page is [`ApiError::ListIncomplete`], and more pages than
+    /// `paging.max_pages` (or a cursor handed out twice) is
+    /// [`ApiError::TooManyPages`]: a caller that must know the whole list
+    /// (was this instance created?) never mistakes a part for it.
+    pub async fn for_each_instance_page<F>(
+        &self,
+        paging: Paging,
+        mut on_page: F,
+    ) -> Result<Listed, ApiError>
+    where
+        F: FnMut(Page) -> ControlFlow<()>,
+    {
+        let size = paging.page_size.clamp(1, 200).to_string();
+        let mut cursor: Option<String> = None;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut listed = 0;
+        for number in 1..=paging.max_pages.max(1) {
+            let mut query = vec![("pageSize", size.as_str())];
+            if let Some(c) = &cursor {
+                query.push(("nextPage", c.as_str()));
+            }
+            let incomplete = |cause: ApiError| {
+                if number == 1 {
+                    cause
+                } else {
+                    ApiError::ListIncomplete {
+                        page: number,
+                        listed,
+                        cause: Box::new(cause),
+                    }
+                }
+            };
+            let (values, next): (Vec<Value>, Option<String>) = self
+                .get_with("/instances", &query, None)
+                .await
+                .map_err(incomplete)?;
+            let instances = values
+                .into_iter()
+                .map(decode_instance)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(incomplete)?;
+            listed += instances.len();
+            if next.as_ref().is_some_and(|n| n.len() > MAX_TOKEN_LEN) {
+                return Err(ApiError::ListIncomplete {
+                    page: number + 1,
+                    listed,
+                    cause: Box::new(ApiError::Decode {
+                        detail: format!(
+                            "the next-page cursor is longer than {MAX_TOKEN_LEN} characters"
+                        ),
+                    }),
+                });
+            }
+            let last = next.is_none();
+            let page = Page {
+                number,
+                instances,
+                last,
+            };
+            if on_page(page).is_break() {
+                return Ok(Listed {
+                    pages: number,
+                    instances: listed,
+                    complete: last,
+                });
+            }
+            let Some(next) = next else {
+                return Ok(Listed {
+                    pages: number,
+                    instances: listed,
+                    complete: true,
+                });
+            };
+            if !seen.insert(next.clone()) {
+                return Err(ApiError::TooManyPages {
+                    pages: number,
+                    listed,
+                    repeated: true,
+                });
+            }
+            cursor = Some(next);
+        }
+        Err(ApiError::TooManyPages {
+            pages: paging.max_pages.max(1),
+            listed,
+            repeated: false,
+        })
+    }
+
+    /// `GET /instances`, every page, collected: the account's whole list, or
+    /// an error (see [`Client::for_each_instance_page`]).
+    pub async fn list_instances(&self) -> Result<Vec<Instance>, ApiError> {
+        self.list_instances_with(Paging::default()).await
+    }
+
+    pub async fn list_instances_with(&self, paging: Paging) -> Result<Vec<Instance>, ApiError> {
+        let mut all = Vec::new();
+        self.for_each_instance_page(paging, |page| {
+            all.extend(page.instances);
+            ControlFlow::Continue(())
+        })
+        .await?;
+        Ok(all)
+    }
+
+    /// `GET /instances/{id}`; a 404 is [`ApiError::NoSuchInstance`].
+    pub async fn get_instance(&self, id: i64) -> Result<Instance, ApiError> {
+        let v: Value = self
+            .get(&format!("/instances/{id}"), &[])
+            .await
+            .map_err(no_such_instance(id))?;
+        decode_instance(v)
+    }
+
+    /// `PATCH /instances/{id}`: changes the name, the tags (the list given
+    /// replaces the old one) or configuration entries. Not retried.
+    pub async fn update_instance(
+        &self,
+        id: i64,
+        changes: &InstanceChanges,
+    ) -> Result<Instance, ApiError> {
+        for v in changes.configuration.values() {
+            crate::log::add_secret(v.expose());
+        }
+        let path = format!("/instances/{id}");
+        let json = to_json_zeroized(changes).map_err(|e| ApiError::Decode {
+            detail: format!("the request could not be written as JSON: {e}"),
+        })?;
+        let req = self
+            .http
+            .patch(self.url(&path))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json);
+        let v: Value = self
+            .call("PATCH", &path, req)
+            .await
+            .map_err(no_such_instance(id))?;
+        decode_instance(v)
+    }
+
+    /// `PUT /instances/{id}?reAuthenticate=true`: the instance again, with
+    /// a fresh OAuth grant in `providerData`. Not retried: the grant is
+    /// single-use.
+    pub async fn reauthenticate_instance(
+        &self,
+        id: i64,
+        body: &CreateInstance,
+    ) -> Result<Instance, ApiError> {
+        super::register_body_secrets(body);
+        let path = format!("/instances/{id}");
+        let json = to_json_zeroized(body).map_err(|e| ApiError::Decode {
+            detail: format!("the request could not be written as JSON: {e}"),
+        })?;
+        let req = self
+            .http
+            .put(self.url(&path))
+            .query(&[("reAuthenticate", "true")])
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json);
+        let v: Value = self
+            .call("PUT", &path, req)
+            .await
+            .map_err(no_such_instance(id))?;
+        decode_instance(v)
+    }
+
+    /// `DELETE /instances/{id}`, sent once. Whatever the body of a 2xx, the
+    /// instance is gone.
+    pub async fn delete_instance(&self, id: i64) -> Result<(), ApiError> {
+        let path = format!("/instances/{id}");
+        let req = self.http.delete(self.url(&path));
+        let answer = self
+            .exchange("DELETE", &path, req, self.creds.header_value())
+            .await?;
+        if (200..300).contains(&answer.status) {
+            return Ok(());
+        }
+        interpret::<Value>(answer)
+            .map(|_| ())
+            .map_err(no_such_instance(id))
+    }
+
+    /// A `GET` through an instance, with its element token: `path` and
+    /// `query` as the element's check names them. Retried like any read.
+    pub async fn read_through(
+        &self,
+        token: &Secret,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<Value, ApiError> {
+        crate::log::add_secret(token.expose());
+        self.get_with(path, query, Some(token))
+            .await
+            .map(|(v, _)| v)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1013 @@
+//! `ce-wizard instances`: find, check, change, re-authorize and remove the
+//! account's instances. An instance is named by its ID or its exact name;
+//! a name that fits several, or none, is refused with the candidates.
+//!
+//! Everything given on the command line is checked before anything is sent.
+//! Stdout gets the results (the list, the instance, the check); stderr the
+//! rest.
+
+use super::authorize::OAuthSession;
+use super::console::Console;
+use super::inputs::{self, Draft};
+use super::{prompt, report, resolve_connection, Failure, GlobalArgs};
+use crate::api::{ApiError, Client, CreateInstance, ElementRef, Instance, InstanceChanges, Paging};
+use crate::catalog::{bundled_spec, form_fields, AuthKind, ElementSpec};
+use crate::exit;
+use crate::flow::check::{self, Outcome, Remedy};
+use crate::form::{self, FormValues};
+use crate::secret::{key_looks_secret, Secret, REDACTED};
+use clap::{Args, Subcommand};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::ops::ControlFlow;
+
+#[derive(Args, Debug)]
+#[command(
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list` shows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+)]
+pub struct InstancesArgs {
+    #[command(subcommand)]
+    pub command: Option<InstancesCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum InstancesCommand {
+    /// List the account's instances (every page of them).
+    List(ListArgs),
+    /// Show one instance; --json prints it whole, token included.
+    Show(ShowArgs),
+    /// Check that an instance works: its state, then one read through it (exit 0 works, 5 broken or disabled).
+    Test(TargetArgs),
+    /// Change an instance's name, tags or settings.
+    Update(UpdateArgs),
+    /// Sign in again for an OAuth instance whose grant expired or was revoked.
+    Reauth(ReauthArgs),
+    /// Delete one instance.
+    Delete(DeleteArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ListArgs {
+    /// Print the instances as a JSON array (without their tokens).
+    #[arg(long)]
+    pub json: bool,
+    /// Only instances of this element (its key, e.g. bigcommerce).
+    #[arg(long, value_name = "KEY")]
+    pub element: Option<String>,
+    /// Only instances with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TargetArgs {
+    /// The instance's ID or exact name.
+    #[arg(value_name = "ID|NAME")]
+    pub instance: String,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// The instance's ID or exact name.
+    #[arg(value_name = "ID|NAME")]
+    pub instance: String,
+    /// Print the instance as the platform gives it, token included.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    /// The instance's ID or exact name.
+    #[arg(value_name = "ID|NAME")]
+    pub instance: String,
+    /// The new name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The new tags, all of them (the platform replaces the list whole); repeat for more.
+    #[arg(long = "tag", value_name = "TAG", conflicts_with = "no_tags")]
+    pub tags: Vec<String>,
+    /// Remove every tag.
+    #[arg(long)]
+    pub no_tags: bool,
+    /// A setting: key=value, key=@file, key=@- (standard input) or key=env:NAME. Repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReauthArgs {
+    /// The instance's ID or exact name.
+    #[arg(value_name = "ID|NAME")]
+    pub instance: String,
+    /// The app's credentials with the provider, e.g. oauth.api.key=ID, oauth.api.secret=@FILE.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DeleteArgs {
+    /// The instance's ID or exact name.
+    #[arg(value_name = "ID|NAME")]
+    pub instance: String,
+    /// Delete without asking for the instance's name.
+    #[arg(long)]
+    pub yes: bool,
+}
+
+pub async fn run(g: &GlobalArgs, args: InstancesArgs) -> Result<i32, Failure> {
+    match args.command {
+        None => list(g, &ListArgs::default()).await,
+        Some(InstancesCommand::List(a)) => list(g, &a).await,
+        Some(InstancesCommand::Show(a)) => show(g, &a).await,
+        Some(InstancesCommand::Test(a)) => test(g, &a).await,
+        Some(InstancesCommand::Update(a)) => update(g, &a).await,
+        Some(InstancesCommand::Reauth(a)) => reauth(g, &a).await,
+        Some(InstancesCommand::Delete(a)) => delete(g, &a).await,
+    }
+}
+
+/// How a person named an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Id(i64),
+    Name(String),
+}
+
+/// An ID (digits) or a name (one line of visible text); anything else is
+/// refused before anything is sent.
+pub fn parse_target(text: &str) -> Result<Target, String> {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return match t.parse::<i64>() {
+            Ok(0) => Err("instance ID 0 does not exist: IDs start at 1".into()),
+            Ok(id) => Ok(Target::Id(id)),
+            Err(_) => Err(format!("instance ID {t} is too large to be an ID")),
+        };
+    }
+    if t.is_empty() {
+        return Err("ID|NAME is empty: give the instance's ID or exact name (`ce-wizard instances list` shows both)".into());
+    }
+    match form::validate_name(t) {
+        Some(problem) => Err(format!(
+            "ID|NAME is neither an ID (digits) nor a usable name: {}",
+            problem.replacen("Instance name", "the name", 1)
+        )),
+        None => Ok(Target::Name(t.to_string())),
+    }
+}
+
+/// A tag as `--tag` may give it: one line, no commas (the console and the
+/// wizard separate tags with them).
+pub fn check_tag(tag: &str) -> Result<(), String> {
+    if tag.trim().is_empty() {
+        return Err("--tag: a tag cannot be empty".into());
+    }
+    if tag.contains(',') {
+        return Err(format!(
+            "--tag \"{}\" contains a comma: give each tag its own --tag",
+            tag.escape_debug()
+        ));
+    }
+    match form::validate_tags(&[tag.to_string()]) {
+        Some(problem) => Err(format!("--tag: {problem}")),
+        None => Ok(()),
+    }
+}
+
+/// A platform string made safe to print: control characters and invisible
+/// formatting (which could rewrite the terminal or reorder the line) become
+/// U+FFFD.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || is_invisible_format(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Bidirectional controls, zero-width characters and the byte-order mark.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    )
+}
+
+fn api_failed(what: &str, e: &ApiError) -> Failure {
+    Failure {
+        code: exit::API_FAILED,
+        message: format!("{what}: {}", report::api_error(e, None)),
+    }
+}
+
+/// A 404 on an ID is the person's mistake (exit 2); the rest, the platform's.
+fn read_failed(what: &str, e: &ApiError) -> Failure {
+    match e {
+        ApiError::NoSuchInstance { .. } => Failure::invalid(format!("{e}. {}", e.advice())),
+        _ => api_failed(what, e),
+    }
+}
+
+async fn connect(g: &GlobalArgs) -> Result<(super::Connection, Client), Failure> {
+    let conn = resolve_connection(g)?;
+    let client = conn.client()?;
+    Ok((conn, client))
+}
+
+/// The instance a person named: by ID, read directly; by name, found in the
+/// whole list, exactly one.
+pub async fn resolve(client: &Client, target: &Target) -> Result<Instance, Failure> {
+    match target {
+        Target::Id(id) => client
+            .get_instance(*id)
+            .await
+            .map_err(|e| read_failed(&format!("cannot read instance {id}"), &e)),
+        Target::Name(name) => {
+            let all = client
+                .list_instances()
+                .await
+                .map_err(|e| api_failed("cannot list the instances to find it by name", &e))?;
+            let id = pick_by_name(&all, name)?;
+            client
+                .get_instance(id)
+                .await
+                .map_err(|e| read_failed(&format!("cannot read instance {id}"), &e))
+        }
+    }
+}
+
+/// The ID of the one instance named exactly `name`; exit 2 with the
+/// candidates otherwise.
+pub fn pick_by_name(all: &[Instance], name: &str) -> Result<i64, Failure> {
+    let exact: Vec<&Instance> = all.iter().filter(|i| i.name.trim() == name).collect();
+    match exact.as_slice() {
+        [one] => Ok(one.id),
+        [] => {
+            let close = closest_names(all, name);
+            let shown = printable(name);
+            Err(Failure::invalid(if close.is_empty() {
+                format!(
+                    "no instance is named \"{shown}\" (`ce-wizard instances list` shows them all)"
+                )
+            } else {
+                format!(
+                    "no instance is named \"{shown}\"; did you mean {}?",
+                    close
+                        .iter()
+                        .map(|i| format!("\"{}\" ({})", printable(&i.name), i.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }))
+        }
+        several => {
+            let lines: Vec<String> = several
+                .iter()
+                .map(|i| {
+                    format!(
+                        "  {}  {}  created {}",
+                        i.id,
+                        printable(&i.element_key),
+                        printable(i.created_date.as_deref().unwrap_or("?"))
+                    )
+                })
+                .collect();
+            Err(Failure::invalid(format!(
+                "{} instances are named \"{}\"; give the ID of the one you mean:\n{}",
+                several.len(),
+                printable(name),
+                lines.join("\n")
+            )))
+        }
+    }
+}
+
+/// Up to five names close to `wanted`: the same but for case or spaces,
+/// then containing it, then within a few typos.
+fn closest_names<'a>(all: &'a [Instance], wanted: &str) -> Vec<&'a Instance> {
+    let w = wanted.trim().to_lowercase();
+    let budget = (w.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &Instance)> = all
+        .iter()
+        .filter_map(|i| {
+            let n = i.name.trim().to_lowercase();
+            if n == w {
+                Some((0, i))
+            } else if n.contains(&w) || (!n.is_empty() && w.contains(&n)) {
+                Some((1 + n.len().abs_diff(w.len()).min(budget), i))
+            } else {
+                let d = super::create::edit_distance(&n, &w);
+                (d <= budget).then_some((budget + 1 + d, i))
+            }
+        })
+        .collect();
+    scored.sort_by_key(|(score, i)| (*score, i.id));
+    scored.into_iter().take(5).map(|(_, i)| i).collect()
+}
+
+fn target(text: &str) -> Result<Target, Failure> {
+    parse_target(text).map_err(Failure::invalid)
+}
+
+// ---- list ----
+
+fn status_word(i: &Instance) -> &'static str {
+    if i.disabled() {
+        "disabled"
+    } else if !i.valid() {
+        "invalid"
+    } else {
+        "valid"
+    }
+}
+
+fn matches_filters(i: &Instance, args: &ListArgs) -> bool {
+    args.element
+        .as_deref()
+        .is_none_or(|k| i.element_key.eq_ignore_ascii_case(k.trim()))
+        && args
+            .tag
+            .as_deref()
+            .is_none_or(|t| i.tags().iter().any(|have| have == t.trim()))
+}
+
+/// Cuts to `width` characters, marking the cut.
+fn fit(s: &str, width: usize) -> String {
+    let s = printable(s);
+    if s.chars().count() <= width {
+        format!("{s:width$}")
+    } else {
+        let cut: String = s.chars().take(width - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn row(i: &Instance) -> String {
+    let created = i
+        .created_date
+        .as_deref()
+        .map(|d| d.chars().take(16).collect::<String>().replace('T', " "))
+        .unwrap_or_default();
+    format!(
+        "{:>8}  {}  {}  {}  {}",
+        i.id,
+        fit(&i.name, 32),
+        fit(&i.element_key, 22),
+        fit(&created, 16),
+        status_word(i)
+    )
+}
+
+async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
+    if let Some(t) = &args.tag {
+        check_tag(t).map_err(Failure::invalid)?;
+    }
+    if let Some(k) = &args.element {
+        if k.trim().is_empty() || k.chars().any(char::is_control) {
+            return Err(Failure::invalid(
+                "--element needs an element key, e.g. bigcommerce",
+            ));
+        }
+    }
+    let (_conn, client) = connect(g).await?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut shown = 0usize;
+    let mut closed = false;
+    let result = if args.json {
+        // Whole or nothing: a script never reads half a list as the list.
+        // Each page is written into the buffer as it arrives, one instance
+        // a line, so the pages' instances need not be kept.
+        let mut buffer: Vec<u8> = b"[".to_vec();
+        let mut unwritable: Option<serde_json::Error> = None;
+        let r = client
+            .for_each_instance_page(Paging::default(), |page| {
+                for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
+                    buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
+                    shown += 1;
+                    if let Err(e) = i.write_without_token(&mut buffer) {
+                        unwritable = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            })
+            .await;
+        buffer.extend_from_slice(if shown == 0 { b"]\n" } else { b"\n]\n" });
+        if r.is_ok() {
+            if let Some(e) = unwritable {
+                return Err(Failure {
+                    code: exit::API_FAILED,
+                    message: format!("cannot write the list as JSON: {e}"),
+                });
+            }
+            closed = out.write_all(&buffer).is_err();
+        }
+        r
+    } else {
+        closed = writeln!(
+            out,
+            "{:>8}  {:32}  {:22}  {:16}  STATUS",
+            "ID", "NAME", "ELEMENT", "CREATED"
+        )
+        .is_err();
+        // Rows appear page by page, as the platform sends them.
+        client
+            .for_each_instance_page(Paging::default(), |page| {
+                for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
+                    shown += 1;
+                    if !closed && writeln!(out, "{}", row(i)).is_err() {
+                        closed = true;
+                    }
+                }
+                if !closed && out.flush().is_err() {
+                    closed = true;
+                }
+                if closed {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+            .await
+    };
+    let _ = out.flush();
+    drop(out);
+    let listed = result.map_err(|e| api_failed("cannot list the instances", &e))?;
+    if closed {
+        // The reader went away (`| head`): not a failure.
+        return Ok(exit::CREATED);
+    }
+    let filtered = args.element.is_some() || args.tag.is_some();
+    if filtered {
+        eprintln!("{shown} of {} instances match.", listed.instances);
+    } else {
+        eprintln!(
+            "{} instance{}.",
+            listed.instances,
+            if listed.instances == 1 { "" } else { "s" }
+        );
+    }
+    Ok(exit::CREATED)
+}
+
+// ---- show ----
+
+async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
+    let t = target(&args.instance)?;
+    let (_conn, client) = connect(g).await?;
+    let i = resolve(&client, &t).await?;
+    if args.json {
+        println!("{}", i.to_pretty_json());
+    } else {
+        println!("{}", describe(&i));
+    }
+    Ok(exit::CREATED)
+}
+
+/// The instance for people, its token left out.
+fn describe(i: &Instance) -> String {
+    let spec = bundled_spec(&i.element_key);
+    let element = if i.element_name.is_empty() {
+        printable(&i.element_key)
+    } else {
+        format!(
+            "{} ({})",
+            printable(&i.element_name),
+            printable(&i.element_key)
+        )
+    };
+    let mut lines = vec![
+        format!("Instance {} \"{}\"", i.id, printable(&i.name)),
+        format!("  element:  {element}"),
+        format!(
+            "  created:  {}",
+            printable(i.created_date.as_deref().unwrap_or("unknown"))
+        ),
+        format!("  status:   {}", status_word(i)),
+    ];
+    let tags = i.tags();
+    if !tags.is_empty() {
+        lines.push(format!(
+            "  tags:     {}",
+            tags.iter()
+                .map(|t| printable(t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(config) = i.raw.get("configuration").and_then(|c| c.as_object()) {
+        if !config.is_empty() {
+            lines.push("  settings:".into());
+        }
+        for (k, v) in config {
+            let secret = spec
+                .and_then(|s| s.field(k))
+                .map(|f| f.is_secret())
+                .unwrap_or_else(|| key_looks_secret(k));
+            let value = match v {
+                serde_json::Value::String(s) if secret && !s.is_empty() => REDACTED.to_string(),
+                serde_json::Value::String(s) => printable(s),
+                other => printable(&other.to_string()),
+            };
+            lines.push(format!("    {}  {value}", printable(k)));
+        }
+    }
+    lines.push(format!(
+        "  token:    not shown here; `ce-wizard instances show {} --json` prints it",
+        i.id
+    ));
+    lines.join("\n")
+}
+
+// ---- test ----
+
+/// What to do about an outcome, in commands.
+pub fn what_to_do(outcome: &Outcome, id: i64) -> Option<String> {
+    let delete =
+        format!("or, if it is no longer needed, delete it: ce-wizard instances delete {id}");
+    match outcome {
+        Outcome::Broken {
+            remedy: Remedy::Reauthorize,
+            ..
+        } => Some(format!(
+            "sign in again: ce-wizard instances reauth {id}\n  {delete}"
+        )),
+        Outcome::Broken {
+            remedy: Remedy::Update,
+            ..
+        } => Some(format!(
+            "give it working credentials: ce-wizard instances update {id} --set KEY=VALUE\n  {delete}"
+        )),
+        Outcome::Disabled => Some(format!(
+            "enable it again in the Cloud Elements console (Instances), {delete}"
+        )),
+        Outcome::Works { .. } | Outcome::NotChecked { .. } => None,
+    }
+}
+
+/// The outcome for people: one line, the request ID and what to do.
+pub fn tell(outcome: &Outcome, instance: &Instance) -> String {
+    let mut s = format!(
+        "Instance {} \"{}\": {}",
+        instance.id,
+        printable(&instance.name),
+        printable(&outcome.summary())
+    );
+    if let Outcome::Broken {
+        request_id: Some(r),
+        ..
+    } = outcome
+    {
+        s.push_str(&format!(
+            "\n  request ID: {} (quote it to Cloud Elements support)",
+            printable(r)
+        ));
+    }
+    if let Some(todo) = what_to_do(outcome, instance.id) {
+        s.push_str(&format!("\n  what to do: {todo}"));
+    }
+    s
+}
+
+fn exit_for(outcome: &Outcome) -> i32 {
+    if outcome.is_failure() {
+        exit::CHECK_FAILED
+    } else {
+        exit::CREATED
+    }
+}
+
+async fn test(g: &GlobalArgs, args: &TargetArgs) -> Result<i32, Failure> {
+    let t = target(&args.instance)?;
+    let (_conn, client) = connect(g).await?;
+    let found = resolve(&client, &t).await?;
+    let outcome = check::check_fetched(&client, &found)
+        .await
+        .map_err(|e| api_failed(&format!("cannot check instance {}", found.id), &e))?;
+    println!("{}", tell(&outcome, &found));
+    Ok(exit_for(&outcome))
+}
+
+// ---- update ----
+
+async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
+    let t = target(&args.instance)?;
+    let mut changes = InstanceChanges::default();
+    if let Some(n) = &args.name {
+        if let Some(problem) = form::validate_name(n) {
+            return Err(Failure::invalid(format!(
+                "--name: {problem}; nothing was sent"
+            )));
+        }
+        changes.name = Some(n.trim().to_string());
+    }
+    if args.no_tags {
+        changes.tags = Some(vec![]);
+    } else if !args.tags.is_empty() {
+        for tag in &args.tags {
+            check_tag(tag).map_err(|m| Failure::invalid(format!("{m}; nothing was sent")))?;
+        }
+        changes.tags = Some(args.tags.iter().map(|t| t.trim().to_string()).collect());
+    }
+    let mut draft = Draft::default();
+    inputs::apply_sets(&mut draft, &args.sets, &mut std::io::stdin())
+        .map_err(|e| Failure::invalid(format!("{}; nothing was sent", e.0)))?;
+    for (k, v) in &draft.configuration {
+        if k.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(Failure::invalid(format!(
+                "--set \"{}\": a setting name is one word; nothing was sent",
+                k.escape_debug()
+            )));
+        }
+        if key_looks_secret(k) {
+            crate::log::add_secret(v.expose());
+        }
+        changes.configuration.insert(k.clone(), v.clone());
+    }
+    for k in &draft.literal_keys {
+        if key_looks_secret(k) {
+            eprintln!("note: {k} was given on the command line, where other users of this machine can see it; next time use --set {k}=@FILE or --set {k}=env:NAME");
+        }
+    }
+    if changes.is_empty() {
+        return Err(Failure::invalid(
+            "nothing to change: give --name, --tag (or --no-tags) or --set",
+        ));
+    }
+    let (_conn, client) = connect(g).await?;
+    let found = resolve(&client, &t).await?;
+    if let Some(spec) = bundled_spec(&found.element_key) {
+        let fields = form_fields(spec);
+        let unknown: Vec<&String> = changes
+            .configuration
+            .keys()
+            .filter(|k| !fields.iter().any(|f| &f.key == *k))
+            .collect();
+        if !unknown.is_empty() {
+            let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+            return Err(Failure::invalid(format!(
+                "{} is not a setting of {}; its settings are {}. Nothing was sent",
+                unknown
+                    .iter()
+                    .map(|k| format!("\"{}\"", k.escape_debug()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                spec.name,
+                known.join(", ")
+            )));
+        }
+    }
+    let updated = client
+        .update_instance(found.id, &changes)
+        .await
+        .map_err(|e| read_failed(&format!("cannot update instance {}", found.id), &e))?;
+    let mut what = vec![];
+    if changes.name.is_some() {
+        what.push(format!("name \"{}\"", printable(&updated.name)));
+    }
+    if changes.tags.is_some() {
+        let tags = updated.tags();
+        what.push(if tags.is_empty() {
+            "no tags".to_string()
+        } else {
+            format!(
+                "tags {}",
+                tags.iter()
+                    .map(|t| printable(t))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+    }
+    if !changes.configuration.is_empty() {
+        what.push(format!(
+            "settings {}",
+            changes
+                .configuration
+                .keys()
+                .map(|k| printable(k))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    eprintln!("Updated instance {}: {}.", updated.id, what.join("; "));
+    Ok(exit::CREATED)
+}
+
+// ---- reauth ----
+
+/// A stored value the platform masked (`********`), which cannot be sent back.
+fn looks_masked(v: &str) -> bool {
+    !v.is_empty() && v.chars().all(|c| matches!(c, '*' | '•' | 'x' | 'X'))
+}
+
+async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
+    let t = target(&args.instance)?;
+    let mut draft = Draft::default();
+    let stdin_used = inputs::apply_sets(&mut draft, &args.sets, &mut std::io::stdin())
+        .map_err(|e| Failure::invalid(format!("{}; nothing was sent", e.0)))?;
+    let (_conn, client) = connect(g).await?;
+    let found = resolve(&client, &t).await?;
+    let auth = check::auth_of(&found);
+    if !auth.is_some_and(AuthKind::is_oauth) {
+        return Err(Failure::invalid(format!(
+            "instance {} is of {}, which does not sign in through the browser: change its credentials with `ce-wizard instances update {} --set KEY=VALUE`",
+            found.id,
+            printable(&found.element_key),
+            found.id
+        )));
+    }
+    let spec = reauth_spec(&found, auth.unwrap_or(AuthKind::Oauth2));
+    // The stored settings, as far as they can be sent back, then the new ones.
+    let mut values = FormValues::new();
+    if let Some(config) = found.raw.get("configuration").and_then(|c| c.as_object()) {
+        for (k, v) in config {
+            if let Some(s) = v.as_str().filter(|s| !looks_masked(s)) {
+                values.set(k.clone(), s);
+            }
+        }
+    }
+    let given: Vec<String> = draft.configuration.iter().map(|(k, _)| k.clone()).collect();
+    for (k, v) in &draft.configuration {
+        values.set(k.clone(), v.expose());
+    }
+    if !given.iter().any(|k| k == "oauth.api.secret") {
+        // A stored secret comes back masked, or not at all.
+        values.remove("oauth.api.secret");
+    }
+    let interactive = !stdin_used && std::io::IsTerminal::is_terminal(&std::io::stdin());
+    for key in ["oauth.api.key", "oauth.api.secret"] {
+        if values.get(key).trim().is_empty() {
+            let field = spec.field(key).cloned().unwrap_or_else(|| {
+                crate::catalog::FieldSpec::new(
+                    key,
+                    key,
+                    if key.ends_with("secret") {
+                        crate::catalog::FieldKind::Secret
+                    } else {
+                        crate::catalog::FieldKind::Text
+                    },
+                )
+            });
+            if !interactive {
+                return Err(Failure::invalid(format!(
+                    "re-authorizing needs the app's {} ({key}): pass --set {key}=@FILE (or env:NAME); nothing was sent",
+                    field.label
+                )));
+            }
+            let answer = prompt::ask_field(&field, None).map_err(|e| {
+                Failure::invalid(format!("cannot read the answer: {e}; nothing was sent"))
+            })?;
+            values.set(key, answer.trim());
+        }
+    }
+    crate::log::add_secret(values.get("oauth.api.secret"));
+    if values.get("oauth.callback.url").trim().is_empty() {
+        values.set(
+            "oauth.callback.url",
+            crate::flow::oauth::predicted_callback_url(g.callback_port),
+        );
+    }
+    let mut con = Console::system();
+    let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?;
+    if let Some(url) = session.listener_callback_url() {
+        values.set("oauth.callback.url", url);
+    }
+    let provider_data = session.authorize(&mut con, &client, &spec, &values).await?;
+    let configuration: BTreeMap<String, Secret> = values
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let body = CreateInstance {
+        element: ElementRef {
+            key: found.element_key.clone(),
+        },
+        configuration,
+        tags: found.tags(),
+        name: found.name.clone(),
+        provider_data: Some(provider_data),
+    };
+    let result = client.reauthenticate_instance(found.id, &body).await;
+    let _ = tokio::task::spawn_blocking(move || session.finish()).await;
+    let updated = result.map_err(|e| Failure {
+        code: exit::API_FAILED,
+        message: format!(
+            "cannot re-authorize instance {}: {}\n  An authorization can be used only once: run the command again to sign in anew.",
+            found.id,
+            report::api_error(&e, Some(&spec))
+        ),
+    })?;
+    eprintln!(
+        "Re-authorized instance {} \"{}\".",
+        updated.id,
+        printable(&updated.name)
+    );
+    let outcome = check::check_fetched(&client, &updated).await.map_err(|e| {
+        api_failed(
+            &format!("re-authorized, but cannot check instance {}", updated.id),
+            &e,
+        )
+    })?;
+    println!("{}", tell(&outcome, &updated));
+    Ok(exit_for(&outcome))
+}
+
+/// The spec the OAuth flow needs: the bundled one, else the least that
+/// describes the element (its key, name and OAuth kind).
+fn reauth_spec(i: &Instance, auth: AuthKind) -> ElementSpec {
+    if let Some(s) = bundled_spec(&i.element_key) {
+        return s.clone();
+    }
+    ElementSpec {
+        key: i.element_key.clone(),
+        name: if i.element_name.is_empty() {
+            i.element_key.clone()
+        } else {
+            i.element_name.clone()
+        },
+        hub: i.hub().unwrap_or_default().to_string(),
+        auth,
+        description: String::new(),
+        docs_url: None,
+        beta: false,
+        fields: vec![],
+        check_read: None,
+        bundled: false,
+        unasked: vec![],
+    }
+}
+
+// ---- delete ----
+
+async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
+    let t = target(&args.instance)?;
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if !args.yes && !interactive {
+        return Err(Failure::invalid(
+            "deleting needs a confirmation: pass --yes (standard input is not a terminal to ask on); nothing was deleted",
+        ));
+    }
+    let (_conn, client) = connect(g).await?;
+    let found = resolve(&client, &t).await?;
+    if !args.yes {
+        eprint!(
+            "This deletes instance {} \"{}\" of {} for good. Type its name to confirm: ",
+            found.id,
+            printable(&found.name),
+            printable(&found.element_key)
+        );
+        let _ = std::io::stderr().flush();
+        let typed = prompt::read_line().map_err(|e| {
+            Failure::invalid(format!("cannot read the answer: {e}; nothing was deleted"))
+        })?;
+        if typed.trim() != found.name.trim() {
+            return Err(Failure::invalid(
+                "that is not the instance's name; nothing was deleted",
+            ));
+        }
+    }
+    match client.delete_instance(found.id).await {
+        Ok(()) => {
+            eprintln!(
+                "Deleted instance {} \"{}\".",
+                found.id,
+                printable(&found.name)
+            );
+            Ok(exit::CREATED)
+        }
+        Err(e) if e.create_outcome_unknown() => after_lost_delete(&client, &found, &e).await,
+        Err(e) => Err(read_failed(
+            &format!("cannot delete instance {}", found.id),
+            &e,
+        )),
+    }
+}
+
+/// The delete's answer was lost: read the instance again to say what
+/// happened.
+async fn after_lost_delete(
+    client: &Client,
+    found: &Instance,
+    cause: &ApiError,
+) -> Result<i32, Failure> {
+    match client.get_instance(found.id).await {
+        Err(ApiError::NoSuchInstance { .. }) => {
+            eprintln!(
+                "The answer to the delete was lost ({cause}), but instance {} is gone: it was deleted.",
+                found.id
+            );
+            Ok(exit::CREATED)
+        }
+        Ok(_) => Err(Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "the answer to the delete was lost ({cause}), and instance {} \"{}\" still exists: it was not deleted. Run the command again.",
+                found.id,
+                printable(&found.name)
+            ),
+        }),
+        Err(check) => Err(Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "the answer to the delete was lost ({cause}), and reading instance {} again failed too ({check}): it may or may not be deleted. Check first with `ce-wizard instances show {}`.",
+                found.id, found.id
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn inst(id: i64, name: &str) -> Instance {
+        Instance::from_value(
+            json!({"id": id, "name": name, "token": "t", "element": {"key": "ecwid"}}),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn targets_are_ids_or_usable_names() {
+        assert_eq!(parse_target(" 42 "), Ok(Target::Id(42)));
+        assert_eq!(parse_target("my shop"), Ok(Target::Name("my shop".into())));
+        assert_eq!(parse_target("12abc"), Ok(Target::Name("12abc".into())));
+        for bad in [
+            "",
+            "  ",
+            "0",
+            "99999999999999999999",
+            "a\u{1b}[2Jb",
+            "x\ny",
+            "a\u{202e}b",
+        ] {
+            let e = parse_target(bad).unwrap_err();
+            assert!(e.contains("ID"), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn tags_are_one_line_without_commas() {
+        assert!(check_tag("prod").is_ok());
+        for bad in ["a,b", "", "a\tb", "x\u{7}"] {
+            let e = check_tag(bad).unwrap_err();
+            assert!(e.starts_with("--tag"), "{bad:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn names_pick_exactly_one() {
+        let all = vec![
+            inst(1, "shop"),
+            inst(2, "Shop EU"),
+            inst(3, "dup"),
+            inst(4, "dup"),
+        ];
+        assert_eq!(pick_by_name(&all, "shop").unwrap(), 1);
+        let e = pick_by_name(&all, "dup").unwrap_err();
+        assert_eq!(e.code, exit::INVALID_INPUT);
+        assert!(
+            e.message.contains("2 instances are named \"dup\""),
+            "{}",
+            e.message
+        );
+        assert!(e.message.contains("  3  ecwid") && e.message.contains("  4  ecwid"));
+        let e = pick_by_name(&all, "shopp").unwrap_err();
+        assert_eq!(e.code, exit::INVALID_INPUT);
+        assert!(
+            e.message.contains("did you mean \"shop\" (1)"),
+            "{}",
+            e.message
+        );
+        let e = pick_by_name(&all, "zzzzzzzzzz").unwrap_err();
+        assert!(e.message.contains("instances list"), "{}", e.message);
+    }
+
+    #[test]
+    fn platform_strings_cannot_rewrite_the_terminal() {
+        assert_eq!(printable("a\u{1b}[2Jb\u{202e}c"), "a\u{FFFD}[2Jb\u{FFFD}c");
+        let i = inst(5, "evil\u{1b}]52;c;AAAA\u{7}");
+        assert!(!row(&i).contains('\u{1b}'));
+        assert!(!describe(&i).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn masked_values_are_not_sent_back() {
+        assert!(looks_masked("********"));
+        assert!(looks_masked("••••"));
+        assert!(!looks_masked("abc"));
+        assert!(!looks_masked(""));
+    }
+}

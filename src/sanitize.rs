@@ -1,0 +1,237 @@
+//! Text from outside (the platform, the cache, files) made safe to show.
+//!
+//! A terminal acts on what it is sent: an escape sequence in an element's
+//! name can set the clipboard (OSC 52), retitle the window or move the
+//! cursor, and a right-to-left override can make a line read other than it
+//! is. Every platform string is cleaned once, where it enters: no C0 or C1
+//! control characters (ESC among them), no DEL, no bidirectional overrides,
+//! isolates or marks. Names keep one line; descriptions may keep their
+//! line breaks.
+//!
+//! Values that are used as they are (tokens, URLs) are not cleaned, which
+//! would change them, but checked: [`is_clean_token`], [`has_unsafe`].
+
+use serde_json::Value;
+
+/// Bidirectional formatting: the marks (U+061C, U+200E, U+200F), the
+/// embeddings and overrides (U+202A–U+202E) and the isolates (U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What a terminal may act on or reorder: C0 and C1 controls, DEL, the
+/// line and paragraph separators, and bidirectional formatting.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
+}
+
+/// Whether `text` holds anything [`is_unsafe`].
+pub fn has_unsafe(text: &str) -> bool {
+    text.chars().any(is_unsafe)
+}
+
+/// One line: line breaks and tabs become spaces, every other unsafe
+/// character is dropped. For names, keys, identifiers and messages.
+pub fn line(text: &str) -> String {
+    if !has_unsafe(text) {
+        return text.to_string();
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{85}' => Some(' '),
+            c if is_unsafe(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+/// Text that may run over several lines (descriptions): line breaks are
+/// kept (`\r\n` and a lone `\r` become `\n`), tabs become spaces, every
+/// other unsafe character is dropped.
+pub fn text(text: &str) -> String {
+    if !has_unsafe(text) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\n' | '\u{2028}' | '\u{2029}' | '\u{85}' => out.push('\n'),
+            '\t' => out.push(' '),
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// [`line`], in place.
+pub fn clean_line(value: &mut String) {
+    if has_unsafe(value) {
+        *value = line(value);
+    }
+}
+
+/// [`text`], in place.
+pub fn clean_text(value: &mut String) {
+    if has_unsafe(value) {
+        *value = text(value);
+    }
+}
+
+/// Every string inside a JSON value, object keys included, cleaned to one
+/// line.
+pub fn clean_json(value: &mut Value) {
+    match value {
+        Value::String(s) => clean_line(s),
+        Value::Array(items) => items.iter_mut().for_each(clean_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| has_unsafe(k)) {
+                let old = std::mem::take(map);
+                for (k, v) in old {
+                    map.insert(line(&k), v);
+                }
+            }
+            map.values_mut().for_each(clean_json);
+        }
+        _ => {}
+    }
+}
+
+/// JSON text with every unsafe character that serde_json leaves as it is
+/// (C1 controls, DEL, the line separators, bidi formatting) written as a
+/// `\uXXXX` escape. Such characters can only stand inside strings (the
+/// rest of JSON is ASCII), where the escape means the same character.
+pub fn escape_json_text(json: String) -> String {
+    // Below DEL, serde_json has escaped every control already, and the
+    // line breaks of pretty output must stay.
+    let needs_escape = |c: char| u32::from(c) >= 0x7f && is_unsafe(c);
+    if !json.chars().any(needs_escape) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether a token (an element token, a key) can be printed or copied as it
+/// is: not empty, and nothing unsafe and no white space in it.
+pub fn is_clean_token(token: &str) -> bool {
+    !token.is_empty() && !token.chars().any(|c| is_unsafe(c) || c.is_whitespace())
+}
+
+/// `text` with every unsafe character written as `\u{…}`, for showing a
+/// refused value without letting the terminal act on it.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_unsafe(c) || c == '\\' {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `text` cut to at most `max` characters, the last of them `…` when it
+/// was cut; whether it was.
+pub fn truncate_chars(text: &mut String, max: usize) -> bool {
+    if text.char_indices().nth(max).is_none() {
+        return false;
+    }
+    let at = text
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    text.truncate(at);
+    text.push('…');
+    true
+}
+
+/// `text` cut to at most `max` bytes, on a character boundary; whether it
+/// was cut.
+pub fn truncate_bytes(text: &mut String, max: usize) -> bool {
+    if text.len() <= max {
+        return false;
+    }
+    let mut at = max.saturating_sub('…'.len_utf8());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text.truncate(at);
+    text.push('…');
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOSTILE: &str = "a\u{1b}]52;c;ZWNobyBoaQ==\u{7}b\u{9b}2Jc\u{202e}d\u{2067}e\u{0}f\u{7f}g";
+
+    #[test]
+    fn lines_lose_every_control_and_bidi_character() {
+        assert_eq!(line(HOSTILE), "a]52;c;ZWNobyBoaQ==b2Jcdefg");
+        assert_eq!(line("two\nlines\r\tand tab"), "two lines  and tab");
+        assert_eq!(line("plain ünïcode 名前"), "plain ünïcode 名前");
+        assert!(!has_unsafe(&line(HOSTILE)));
+    }
+
+    #[test]
+    fn texts_keep_their_line_breaks_only() {
+        assert_eq!(
+            text("one\r\ntwo\rthree\n\u{1b}[2Jfour\t5"),
+            "one\ntwo\nthree\n[2Jfour 5"
+        );
+        assert!(!has_unsafe(&text(HOSTILE).replace('\n', "")));
+    }
+
+    #[test]
+    fn json_strings_and_keys_are_cleaned() {
+        let mut v = serde_json::json!({"k\u{1b}": ["x\u{9b}y", {"z": "\u{202e}w"}], "n": 1});
+        clean_json(&mut v);
+        assert_eq!(v, serde_json::json!({"k": ["xy", {"z": "w"}], "n": 1}));
+    }
+
+    #[test]
+    fn tokens_with_controls_or_spaces_are_not_clean() {
+        assert!(is_clean_token("abcDEF123+/=_-.~"));
+        for bad in ["", "a b", "a\nb", "a\u{1b}b", "a\u{202e}b", "a\u{85}b"] {
+            assert!(!is_clean_token(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn escaped_text_shows_controls_as_codes() {
+        assert_eq!(escaped("java\u{1b}script:\\x"), "java\\u{1b}script:\\\\x");
+        assert!(!has_unsafe(&escaped(HOSTILE)));
+    }
+
+    #[test]
+    fn truncation_keeps_character_boundaries() {
+        let mut s = "ééééé".to_string();
+        assert!(truncate_chars(&mut s, 3));
+        assert_eq!(s, "éé…");
+        let mut s = "ééééé".to_string();
+        assert!(truncate_bytes(&mut s, 6));
+        assert!(s.len() <= 6 && s.ends_with('…'), "{s}");
+        let mut s = "short".to_string();
+        assert!(!truncate_bytes(&mut s, 10) && !truncate_chars(&mut s, 5));
+    }
+}

@@ -1,0 +1,525 @@
+//! `ce-wizard instances` end to end: the built binary against the sandbox on
+//! loopback, every command, exit code and refusal, and `create`'s check of
+//! what it made.
+
+use crate::common;
+
+use ce_wizard::api::{Client, CreateInstance, Credentials, ElementRef};
+use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
+use ce_wizard::secret::Secret;
+use common::browser::consent;
+use common::cli::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+const INSTANCES: &str = "/elements/api-v2/instances";
+
+fn client(sb: &Sandbox) -> Client {
+    Client::new(
+        &sb.base_url(),
+        Credentials {
+            user: sb.user_secret().into(),
+            org: sb.org_secret().into(),
+        },
+    )
+    .unwrap()
+}
+
+/// An instance made directly through the API, as another tool would.
+fn seed(sb: &Sandbox, key: &str, name: &str, tags: &[&str]) -> i64 {
+    let configuration: BTreeMap<String, Secret> = match key {
+        "ecwid" => [
+            ("ecwid.store.id", "1003"),
+            ("ecwid.order.key", "ok"),
+            ("ecwid.product.key", "pk"),
+        ]
+        .as_slice(),
+        "bigcommerce" => [
+            ("store.url", "https://store-abc.mybigcommerce.com/api/v2/"),
+            ("username", "u"),
+            ("password", "bc-secret-password"),
+        ]
+        .as_slice(),
+        other => panic!("no seed for {other}"),
+    }
+    .iter()
+    .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+    .collect();
+    let body = CreateInstance {
+        element: ElementRef { key: key.into() },
+        configuration,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        name: name.into(),
+        provider_data: None,
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(client(sb).create_instance(&body)).unwrap().id
+}
+
+fn instances(sb: &Sandbox, args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(sb, dir.path());
+    cmd.arg("instances").args(args);
+    run(cmd, "")
+}
+
+fn stored(sb: &Sandbox, id: i64) -> Option<Value> {
+    sb.instances()
+        .into_iter()
+        .find(|i| i["id"].as_i64() == Some(id))
+}
+
+#[test]
+fn list_prints_every_instance_and_filters_by_element_and_tag() {
+    let sb = sandbox();
+    let a = seed(&sb, "ecwid", "shop one", &["eu"]);
+    let b = seed(&sb, "ecwid", "shop two", &[]);
+    let c = seed(&sb, "bigcommerce", "big", &["eu", "prod"]);
+
+    let out = instances(&sb, &["list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().skip(1).collect();
+    assert_eq!(rows.len(), 3, "{}", out.stdout);
+    for (id, name) in [(a, "shop one"), (b, "shop two"), (c, "big")] {
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&id.to_string()) && r.contains(name)),
+            "{id} {name}: {}",
+            out.stdout
+        );
+    }
+    assert!(out.stderr.contains("3 instances."), "{}", out.stderr);
+
+    let out = instances(&sb, &["list", "--element", "bigcommerce"]);
+    assert_eq!(out.stdout.lines().skip(1).count(), 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("1 of 3 instances match"),
+        "{}",
+        out.stderr
+    );
+
+    let out = instances(&sb, &["list", "--tag", "eu", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listed: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    let ids: Vec<i64> = listed.iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [a, c]);
+    assert!(
+        listed.iter().all(|i| i.get("token").is_none()),
+        "a list carries no tokens"
+    );
+}
+
+#[test]
+fn instances_alone_prints_the_list() {
+    let sb = sandbox();
+    seed(&sb, "ecwid", "lonely", &[]);
+    let out = instances(&sb, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("lonely"), "{}", out.stdout);
+}
+
+#[test]
+fn show_by_id_or_name_masks_secrets_unless_json() {
+    let sb = sandbox();
+    let id = seed(&sb, "bigcommerce", "big shop", &["docs"]);
+    let token = stored(&sb, id).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let out = instances(&sb, &["show", "big shop"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains(&format!("Instance {id} \"big shop\"")));
+    assert!(out.stdout.contains("docs"));
+    assert!(!out.stdout.contains("bc-secret-password"), "{}", out.stdout);
+    assert!(!out.stdout.contains(&token), "no token without --json");
+
+    let out = instances(&sb, &["show", &id.to_string(), "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["id"].as_i64(), Some(id));
+    assert_eq!(v["token"].as_str(), Some(token.as_str()));
+}
+
+#[test]
+fn a_shared_name_lists_the_candidates_and_an_unknown_one_the_closest() {
+    let sb = sandbox();
+    let a = seed(&sb, "ecwid", "twin", &[]);
+    let b = seed(&sb, "ecwid", "twin", &[]);
+    seed(&sb, "ecwid", "winter sale", &[]);
+
+    let out = instances(&sb, &["delete", "twin", "--yes"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("2 instances are named \"twin\""),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains(&a.to_string()) && out.stderr.contains(&b.to_string()));
+    assert_eq!(sb.instances().len(), 3, "nothing was deleted");
+    assert_eq!(sb.count("DELETE", &format!("{INSTANCES}/{a}")), 0);
+
+    let out = instances(&sb, &["show", "winter sael"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean \"winter sale\""),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_unknown_id_says_no_such_instance_exists() {
+    let sb = sandbox();
+    for args in [
+        vec!["show", "999"],
+        vec!["test", "999"],
+        vec!["delete", "999", "--yes"],
+    ] {
+        let out = instances(&sb, &args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("no instance 999 exists"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_the_field_named_and_nothing_sent() {
+    let sb = sandbox();
+    let cases: [(&[&str], &str); 7] = [
+        (&["show", "shop\u{1b}[2J"], "ID|NAME"),
+        (&["show", "   "], "ID|NAME"),
+        (&["show", "0"], "ID"),
+        (&["update", "7", "--tag", "a,b"], "--tag"),
+        (&["update", "7", "--tag", "a\u{7}"], "--tag"),
+        (&["update", "7", "--name", "two\nlines"], "--name"),
+        (&["update", "7"], "nothing to change"),
+    ];
+    for (args, named) in cases {
+        let out = instances(&sb, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(named), "{args:?}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains('\u{1b}'),
+            "the input is not echoed raw: {args:?}"
+        );
+    }
+    assert!(sb.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn delete_asks_for_yes_off_a_terminal_and_removes_exactly_one() {
+    let sb = sandbox();
+    let keep = seed(&sb, "ecwid", "keep me", &[]);
+    let gone = seed(&sb, "ecwid", "remove me", &[]);
+    let seeded = sb.requests().len();
+
+    let out = instances(&sb, &["delete", "remove me"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("--yes"), "{}", out.stderr);
+    assert_eq!(
+        sb.requests().len(),
+        seeded,
+        "asked before anything was sent"
+    );
+
+    let out = instances(&sb, &["delete", "remove me", "--yes"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains(&format!("Deleted instance {gone}")));
+    assert!(stored(&sb, gone).is_none());
+    assert!(stored(&sb, keep).is_some(), "only the one named");
+    assert_eq!(sb.count("DELETE", &format!("{INSTANCES}/{gone}")), 1);
+}
+
+#[test]
+fn a_delete_whose_answer_is_lost_reads_the_instance_again() {
+    let sb = sandbox();
+    let id = seed(&sb, "ecwid", "flaky", &[]);
+    let path = format!("{INSTANCES}/{id}");
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::DropAfterHandling)
+            .on("DELETE", &path)
+            .times(1),
+    ));
+    let out = instances(&sb, &["delete", &id.to_string(), "--yes"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("was lost"), "{}", out.stderr);
+    assert!(out.stderr.contains("it was deleted"), "{}", out.stderr);
+    assert!(stored(&sb, id).is_none());
+    // Read once to resolve the ID, once more after the lost answer.
+    assert_eq!(sb.count("GET", &path), 2);
+    assert_eq!(sb.count("DELETE", &path), 1, "never sent twice");
+}
+
+#[test]
+fn a_delete_refused_by_the_platform_is_exit_3_and_leaves_the_instance() {
+    let sb = sandbox();
+    let id = seed(&sb, "ecwid", "stays", &[]);
+    let path = format!("{INSTANCES}/{id}");
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::Status(500)).on("DELETE", &path),
+    ));
+    let out = instances(&sb, &["delete", "stays", "--yes"]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(stored(&sb, id).is_some());
+}
+
+#[test]
+fn a_non_oauth_instance_is_not_reauthorized_but_pointed_at_update() {
+    let sb = sandbox();
+    let id = seed(&sb, "ecwid", "plain", &[]);
+    let out = instances(&sb, &["reauth", &id.to_string()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("instances update"), "{}", out.stderr);
+}
+
+#[test]
+fn create_checks_what_it_made_unless_told_not_to() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let create = |extra: &[&str]| {
+        let mut cmd = command(&sb, dir.path());
+        cmd.args(["create", "--element", "ecwid"])
+            .args(extra)
+            .args([
+                "--set",
+                "ecwid.store.id=1003",
+                "--set",
+                "ecwid.order.key=ok",
+            ])
+            .args(["--set", "ecwid.product.key=pk"]);
+        run(cmd, "")
+    };
+    let out = create(&["--name", "unchecked", "--no-verify"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let id = serde_json::from_str::<Value>(&out.stdout).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(sb.count("GET", &format!("{INSTANCES}/{id}")), 0, "no check");
+
+    let out = create(&["--name", "checked"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let id = serde_json::from_str::<Value>(&out.stdout).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(sb.count("GET", &format!("{INSTANCES}/{id}")), 1, "checked");
+    assert!(
+        out.stderr.contains(&format!("Instance {id} \"checked\"")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn help_lists_exit_code_5() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.arg("--help");
+    let out = run(cmd, "");
+    assert!(out.stdout.contains("  5 "), "{}", out.stdout);
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["instances", "--help"]);
+    let out = run(cmd, "");
+    for sub in ["list", "show", "test", "update", "reauth", "delete"] {
+        assert!(out.stdout.contains(sub), "{sub}: {}", out.stdout);
+    }
+}
+
+/// A sandbox whose account holds `n` seeded instances: the third (an
+/// Infusionsoft one) invalid, the fifth (WooCommerce) disabled.
+fn seeded(n: usize) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        instances: n,
+        ..SandboxOptions::default()
+    })
+    .unwrap()
+}
+
+fn id_named(sb: &Sandbox, name: &str) -> i64 {
+    sb.instances()
+        .into_iter()
+        .find(|i| i["name"] == name)
+        .and_then(|i| i["id"].as_i64())
+        .unwrap_or_else(|| panic!("no instance {name}"))
+}
+
+#[test]
+fn every_page_is_listed_and_a_name_is_found_on_the_last() {
+    let sb = seeded(450);
+    let out = instances(&sb, &["list", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let listed: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(listed.len(), 450);
+    assert_eq!(sb.count("GET", INSTANCES), 3, "three pages of 200");
+    assert!(out.stderr.contains("450 instances."), "{}", out.stderr);
+
+    let out = instances(&sb, &["show", "WooCommerce store 00450"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("WooCommerce store 00450"));
+}
+
+#[test]
+fn test_says_works_broken_or_disabled_with_what_to_do() {
+    let sb = seeded(5);
+    let works = id_named(&sb, "Ecwid store 00002");
+    let out = instances(&sb, &["test", &works.to_string()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("works"), "{}", out.stdout);
+    assert_eq!(sb.count("GET", "/elements/api-v2/hubs/ecommerce/orders"), 1);
+
+    let broken = id_named(&sb, "Infusionsoft store 00003");
+    let token = stored(&sb, broken).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = instances(&sb, &["test", "Infusionsoft store 00003"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stdout.contains("broken"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("invalid_grant"),
+        "the provider's words: {}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("ce-wizard instances reauth {broken}")),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains(&token) && !out.stderr.contains(&token));
+
+    let out = instances(&sb, &["test", "WooCommerce store 00005"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    assert!(out.stdout.contains("disabled"), "{}", out.stdout);
+}
+
+#[test]
+fn create_exits_5_when_the_new_instance_is_refused_and_says_what_to_do() {
+    let sb = sandbox();
+    // The provider refuses the instance from its first call on.
+    sb.set_faults(Faults::one(Fault::new(FaultKind::Invalidate)));
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--element", "ecwid", "--name", "refused"])
+        .args([
+            "--set",
+            "ecwid.store.id=1003",
+            "--set",
+            "ecwid.order.key=ok",
+        ])
+        .args(["--set", "ecwid.product.key=pk"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let printed: Value = serde_json::from_str(&out.stdout).expect("the instance JSON, still");
+    let id = printed["id"].as_i64().unwrap();
+    assert!(out.stderr.contains("broken"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("ce-wizard instances update {id}")),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(printed["token"].as_str().unwrap()));
+}
+
+#[test]
+fn update_replaces_the_name_and_the_whole_tag_list_and_settings() {
+    let sb = sandbox();
+    let id = seed(&sb, "ecwid", "shop", &["old", "older"]);
+    let out = instances(
+        &sb,
+        &[
+            "update", "shop", "--name", "shop eu", "--tag", "eu", "--tag", "prod",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s = stored(&sb, id).unwrap();
+    assert_eq!(s["name"], "shop eu");
+    assert_eq!(s["tags"], serde_json::json!(["eu", "prod"]));
+
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, "new-order-key\n").unwrap();
+    let out = instances(
+        &sb,
+        &[
+            "update",
+            &id.to_string(),
+            "--no-tags",
+            "--set",
+            &format!("ecwid.order.key=@{}", key_file.display()),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let s = stored(&sb, id).unwrap();
+    assert_eq!(s["tags"], serde_json::json!([]));
+    assert_eq!(s["configuration"]["ecwid.order.key"], "new-order-key");
+    assert!(!out.stderr.contains("new-order-key"), "{}", out.stderr);
+
+    let out = instances(
+        &sb,
+        &["update", &id.to_string(), "--set", "ecwid.ordr.key=x"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not a setting of Ecwid"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        sb.count("PATCH", &format!("{INSTANCES}/{id}")),
+        2,
+        "the typo was not sent"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn reauth_signs_in_again_through_the_listener_and_the_instance_works() {
+    let sb = seeded(5);
+    let id = id_named(&sb, "Infusionsoft store 00003");
+    let before = stored(&sb, id).unwrap();
+    assert_eq!(before["valid"], false);
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["instances", "reauth", &id.to_string()])
+        .args(["--no-browser", "--oauth-timeout", "60"])
+        .args(["--set", "oauth.api.secret=env:APP_SECRET"])
+        .args(["--set", "oauth.callback.url=http://127.0.0.1:0/callback"])
+        .env("APP_SECRET", "client-secret-00003");
+    let mut running = Running::spawn(cmd);
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    let redirect = consent(&url, "allow").await;
+    assert!(redirect.starts_with("http://127.0.0.1:"), "{redirect}");
+    browser_get(&redirect).await;
+    let out = running.finish();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!("Re-authorized instance {id}")),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("works"), "{}", out.stdout);
+    let after = stored(&sb, id).unwrap();
+    assert_eq!(after["valid"], true);
+    assert_ne!(after["token"], before["token"], "a new token");
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 1);
+    assert!(!out.stderr.contains("client-secret-00003"));
+}
+
+#[test]
+fn reauth_off_a_terminal_without_the_apps_secret_names_the_flag() {
+    let sb = seeded(5);
+    let id = id_named(&sb, "Infusionsoft store 00003");
+    let out = instances(&sb, &["reauth", &id.to_string(), "--no-browser"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--set oauth.api.secret="),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
+}
