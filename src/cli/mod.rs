@@ -1,6 +1,7 @@
 //! The command line: the wizard (no subcommand), `create`, `elements`,
 //! `instances` and `sandbox`.
 
+mod accessible;
 mod authorize;
 mod connection;
 pub mod console;
@@ -40,6 +41,10 @@ pub struct Cli {
     /// With the wizard: start with this element selected.
     #[arg(long, value_name = "KEY")]
     pub element: Option<String>,
+    /// The wizard as a plain line-by-line transcript for screen readers (also ACCESSIBLE=1, and
+    /// whenever TERM=dumb).
+    #[arg(long, env = "ACCESSIBLE")]
+    pub accessible: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -254,6 +259,9 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
+        None if accessible::wanted(cli.accessible, std::env::var("TERM").ok().as_deref()) => {
+            accessible::run(&cli.global, cli.print_token, cli.element).await
+        }
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
     }
 }

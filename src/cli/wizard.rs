@@ -9,7 +9,12 @@ pub async fn run(
     print_token: bool,
     element: Option<String>,
 ) -> Result<i32, Failure> {
-    if !std::io::stderr().is_terminal() || !std::io::stdin().is_terminal() {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::invalid(
+            "standard input is not a terminal, and the wizard reads your keys from it; in scripts use `ce-wizard create` (see `ce-wizard create --help`)",
+        ));
+    }
+    if !std::io::stderr().is_terminal() {
         return Err(Failure::invalid(
             "the wizard needs a terminal (it draws on stderr); in scripts use `ce-wizard create`",
         ));

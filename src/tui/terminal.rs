@@ -8,6 +8,7 @@
 //! drops the guard). `examples/terminal_panic.rs` uses exactly this setup
 //! to show, in a test, that a panic leaves a usable terminal.
 
+use super::theme::{BasicColors, ColorDepth};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -19,7 +20,7 @@ use std::io::{self, BufWriter, Stderr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stderr>>>;
+pub type Tui = Terminal<CrosstermBackend<BufWriter<BasicColors<Stderr>>>>;
 
 /// Room for a whole frame of a large terminal, so one frame is one write.
 const FRAME_BUFFER: usize = 64 * 1024;
@@ -52,9 +53,11 @@ pub fn setup() -> io::Result<(Tui, TerminalGuard)> {
     // commands (a cursor move, a colour, one cell): unbuffered, each is a
     // write(2) to the terminal, over a thousand for the first 80x24 frame.
     // Buffered, the frame leaves in one write when `draw` flushes.
+    // Colours are cut down to the 16 basic codes where the terminal
+    // promises no more (see `BasicColors`).
     let terminal = Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
         FRAME_BUFFER,
-        io::stderr(),
+        BasicColors::new(io::stderr(), ColorDepth::from_env()),
     )))?;
     Ok((terminal, guard))
 }

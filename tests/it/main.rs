@@ -6,6 +6,7 @@
 mod common;
 mod hostile;
 
+mod accessible;
 mod browser_oauth;
 mod catalog_cache;
 mod catalog_cli;
@@ -27,6 +28,7 @@ mod reliability_secrets;
 mod sandbox_api;
 mod sandbox_judges_specs;
 mod spec_seeds;
+mod terminals;
 mod tui_browser;
 mod tui_catalog;
 mod tui_clipboard;

@@ -86,6 +86,7 @@ impl TextField {
         let text = text
             .strip_suffix("\r\n")
             .or_else(|| text.strip_suffix('\n'))
+            .or_else(|| text.strip_suffix('\r'))
             .unwrap_or(text);
         let at = byte_index(self.value.expose(), self.cursor);
         self.value.insert_str(at, text);
@@ -204,17 +205,16 @@ impl TextField {
 
     /// The part of the value that fits in `width` columns with the cursor in
     /// view, and the cursor's column within it. Masked values show one
-    /// [`MASK`] per character; control characters show as `�` so a pasted
-    /// escape sequence is never sent to the terminal.
+    /// [`MASK`] per character; each line-break character (`\n`, `\r`) shows
+    /// as [`LINE_BREAK`] and a tab as a space, so a pasted line break reads
+    /// as one (the value keeps it, for validation to report); other control
+    /// characters show as `�` so a pasted escape sequence is never sent to
+    /// the terminal.
     pub fn view(&self, width: usize, masked: bool) -> (String, usize) {
         let chars: Vec<char> = if masked {
             vec![MASK; self.len()]
         } else {
-            self.value
-                .expose()
-                .chars()
-                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-                .collect()
+            self.value.expose().chars().map(one_line_glyph).collect()
         };
         view_window(&chars, self.cursor, width)
     }
@@ -275,6 +275,18 @@ impl TextField {
             cursor: (cursor.0.saturating_sub(first), col),
             hidden: (first, all.len() - last),
         }
+    }
+}
+
+/// How a one-line view shows a line break inside the value.
+pub const LINE_BREAK: char = '⏎';
+
+fn one_line_glyph(c: char) -> char {
+    match c {
+        '\n' | '\r' => LINE_BREAK,
+        '\t' => ' ',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
     }
 }
 
@@ -446,6 +458,25 @@ mod tests {
         let f = typed("hunter2");
         assert_eq!(f.view(20, true).0, "•••••••");
         assert!(!format!("{f:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_pasted_line_break_shows_as_one_and_never_as_a_junk_glyph() {
+        for (pasted, view) in [
+            ("one\ntwo", "one⏎two"),
+            ("one\r\ntwo", "one⏎⏎two"),
+            ("one\rtwo", "one⏎two"),
+        ] {
+            let mut f = TextField::default();
+            f.insert_str(pasted);
+            assert_eq!(f.value(), pasted, "the value keeps what was pasted");
+            let (shown, _) = f.view(20, false);
+            assert_eq!(shown, view, "{pasted:?}");
+            assert!(!shown.contains('\u{FFFD}'));
+        }
+        let mut f = TextField::default();
+        f.insert_str("a\tb\r");
+        assert_eq!((f.value(), f.view(20, false).0.as_str()), ("a\tb", "a b"));
     }
 
     #[test]

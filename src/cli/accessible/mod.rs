@@ -1,0 +1,807 @@
+//! The accessible mode: the wizard's steps (connection when the secrets are
+//! missing, element, configure, authorize for OAuth elements, review,
+//! create, done) as a plain transcript a screen reader can follow. Nothing
+//! is drawn: no alternate screen, no cursor movement, no redraws, no
+//! spinners; each question is one line on stderr and each answer one line
+//! on standard input.
+//!
+//! The steps share their substance with the wizard and `create`: the
+//! catalog, the element's form and its validation ([`crate::form`]), the
+//! walk over its fields and the create request ([`crate::flow`]), the OAuth
+//! attempt ([`crate::flow::oauth`]), and `create`'s bounded create with its
+//! waiting lines. What is its own is how it asks and waits.
+
+mod choice;
+mod transcript;
+
+use super::create::create_once;
+use super::{report, resolve_connection, Connection, Failure, GlobalArgs};
+use crate::api::Client;
+use crate::catalog::{self, Catalog, ElementSpec, FieldKind, FieldSpec};
+use crate::config::{ORG_SECRET_ENV, USER_SECRET_ENV};
+use crate::exit;
+use crate::flow::oauth::{self as attempt, Grant, OAuthApp, Refusal};
+use crate::flow::{self, fields::form_fields};
+use crate::form::{self, DeriveContext, FormValues};
+use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState};
+use crate::secret::Secret;
+use crate::tui::steps::connection::{ConnField, ConnectionForm};
+use choice::{Answer, Choice, Pick};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use transcript::Transcript;
+
+/// How many elements a list shows at once; typing part of a name narrows it.
+const LIST_LENGTH: usize = 15;
+
+/// Whether the accessible mode is asked for: `--accessible` (or
+/// `ACCESSIBLE`, which clap reads into the flag), or a terminal that
+/// cannot move its cursor (`TERM=dumb`).
+pub fn wanted(flag: bool, term: Option<&str>) -> bool {
+    flag || term == Some("dumb")
+}
+
+pub async fn run(
+    g: &GlobalArgs,
+    print_token: bool,
+    element: Option<String>,
+) -> Result<i32, Failure> {
+    let mut t = Transcript::new();
+    t.say("ce-wizard, accessible mode: one question a line. Type the answer and press Enter; Ctrl-C quits.");
+    let mut conn = resolve_connection(g)?;
+    if conn.sandbox.is_some() {
+        t.say("Using the built-in sandbox: nothing leaves this machine.");
+    }
+    let (client, catalog) = connect(&mut t, &mut conn).await?;
+
+    let entry = choose_element(&mut t, &catalog, element.as_deref()).await?;
+    let spec = catalog::element_spec(&client, &entry)
+        .await
+        .map_err(|e| Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "cannot read the settings {} takes: {}",
+                entry.name,
+                report::api_error(&e, None)
+            ),
+        })?;
+    t.say(format!(
+        "Element: {} ({}), {}.",
+        spec.name,
+        spec.key,
+        spec.auth.label()
+    ));
+
+    // Bound before the form, so the Callback URL field holds the
+    // listener's real address (port 0 picks one).
+    let oauth_element = spec.auth.is_oauth();
+    let mut listener = if oauth_element {
+        Some(Listener::bind(g.callback_port).map_err(|e| Failure {
+            code: exit::OAUTH_FAILED,
+            message: format!("{e}; close the program using it, or pick another --callback-port"),
+        })?)
+    } else {
+        None
+    };
+    let ctx = DeriveContext {
+        callback_url: listener.as_ref().map(Listener::callback_url),
+    };
+    let fields = form_fields(&spec);
+    let mut form = Form {
+        values: FormValues::new(),
+        edited: Vec::new(),
+        name: flow::names::default_name(&spec.key, &flow::names::stamp_now()),
+        tags: Vec::new(),
+    };
+    let mut handle: Option<ListenerHandle> = None;
+    let budget = g
+        .request_timeout
+        .mul_f64(super::create::CREATE_BUDGET_TIMEOUTS);
+    let mut con = super::console::Console::system();
+    loop {
+        t.say(format!("Settings of {}:", spec.name));
+        configure(&mut t, &fields, &mut form, &ctx).await?;
+        for f in &fields {
+            if f.is_secret() {
+                crate::log::add_secret(form.values.get(&f.key));
+            }
+        }
+        let provider_data = if oauth_element {
+            let callback_url = form.values.get("oauth.callback.url").to_string();
+            Some(
+                authorize(
+                    &mut t,
+                    g,
+                    &client,
+                    &spec,
+                    &form.values,
+                    &callback_url,
+                    &mut listener,
+                    &mut handle,
+                )
+                .await?,
+            )
+        } else {
+            None
+        };
+        review(&mut t, &spec, &fields, &form);
+        if !ask_yes_no(&mut t, "Create this instance now? [Y/n]: ", true).await? {
+            if ask_yes_no(&mut t, "Change the settings? [Y/n]: ", true).await? {
+                continue;
+            }
+            t.say("Nothing was created.");
+            return Ok(exit::INTERRUPTED);
+        }
+        let body = flow::request::create_request(
+            &spec.key,
+            &fields,
+            &form.values,
+            &form.name,
+            form.tags.clone(),
+            provider_data,
+        );
+        t.say("Creating the instance…");
+        let outcome = create_once(&mut con, &client, &body, budget).await;
+        if let Some(h) = handle.take() {
+            // Lets the browser fetch its result page, then frees the port.
+            let _ = tokio::task::spawn_blocking(move || h.shutdown()).await;
+        }
+        let outcome = outcome.map_err(|e| Failure {
+            code: exit::API_FAILED,
+            message: report::create_failed(&e, &spec, budget),
+        })?;
+        if let Some(cause) = outcome.recovered_from() {
+            t.say(report::recovered(outcome.instance(), cause));
+        }
+        done(&mut t, outcome.instance(), print_token).await;
+        return Ok(exit::CREATED);
+    }
+}
+
+/// What the configure step gathers.
+struct Form {
+    values: FormValues,
+    /// Fields the person answered: derived values no longer follow their
+    /// sources there.
+    edited: Vec<String>,
+    name: String,
+    tags: Vec<String>,
+}
+
+/// The client and the catalog. Without secrets, the Connection step: both
+/// secrets asked without echo, checked as the wizard checks them, then
+/// tried by fetching the catalog.
+async fn connect(t: &mut Transcript, conn: &mut Connection) -> Result<(Client, Catalog), Failure> {
+    let mut asked = false;
+    loop {
+        if conn.credentials().is_none() {
+            if !asked {
+                t.say(format!(
+                    "No Cloud Elements secrets yet ({USER_SECRET_ENV} and {ORG_SECRET_ENV}). Find them in the Cloud Elements console: your profile, Settings, Account. To try everything without an account, run ce-wizard --sandbox."
+                ));
+            }
+            asked = true;
+            ask_secrets(t, conn).await?;
+        }
+        let client = conn.client()?;
+        let base = conn.base_url();
+        if let Some(cached) =
+            catalog::load_cached(&base).filter(|c| !c.is_stale(std::time::SystemTime::now()))
+        {
+            t.say(format!(
+                "Connected to {base}: {} elements (cached).",
+                cached.catalog.len()
+            ));
+            return Ok((client, cached.catalog));
+        }
+        t.say(format!("Connecting to {base}…"));
+        match catalog::refresh(&client).await {
+            Ok(c) => {
+                t.say(format!("Connected: {} elements.", c.len()));
+                return Ok((client, c));
+            }
+            Err(e) if asked => {
+                t.say(format!(
+                    "Error: the connection failed: {}",
+                    report::api_error(&e, None)
+                ));
+                conn.user_secret = None;
+                conn.org_secret = None;
+            }
+            Err(e) => {
+                let c = Catalog::bundled();
+                t.say(format!(
+                    "Could not fetch the catalog ({e}); showing the {} bundled elements.",
+                    c.len()
+                ));
+                return Ok((client, c));
+            }
+        }
+    }
+}
+
+async fn ask_secrets(t: &mut Transcript, conn: &mut Connection) -> Result<(), Failure> {
+    let mut form = ConnectionForm::new(Some(&conn.environment), None, None);
+    for field in [ConnField::UserSecret, ConnField::OrgSecret] {
+        loop {
+            let answer = t
+                .ask_secret(&format!(
+                    "{} (required, not shown as you type): ",
+                    field.label()
+                ))
+                .await
+                .map_err(io_failure)?;
+            if let Some(input) = form.input_mut(field) {
+                *input = crate::tui::widgets::TextField::new(answer.trim());
+            }
+            match form.check_field(field) {
+                Some(problem) => t.say(error_line(field.label(), &problem)),
+                None => break,
+            }
+        }
+    }
+    conn.user_secret = Some(Secret::new(form.user.value().trim()));
+    conn.org_secret = Some(Secret::new(form.org.value().trim()));
+    Ok(())
+}
+
+/// The Element step: a numbered list; a number, a key or a name chooses,
+/// other text narrows the list.
+async fn choose_element(
+    t: &mut Transcript,
+    catalog: &Catalog,
+    wanted: Option<&str>,
+) -> Result<catalog::CatalogEntry, Failure> {
+    let entries = catalog.entries();
+    if let Some(key) = wanted.map(str::trim).filter(|k| !k.is_empty()) {
+        match catalog.find(key) {
+            Some(e) => return Ok(e.clone()),
+            None => t.say(format!(
+                "Error: Element: there is no element with the key \"{}\"; choose one below.",
+                key.escape_debug()
+            )),
+        }
+    }
+    let all: Vec<Choice> = entries
+        .iter()
+        .map(|e| Choice {
+            key: e.key.clone(),
+            name: e.name.clone(),
+        })
+        .collect();
+    let mut shown: Vec<usize> = (0..entries.len()).collect();
+    let mut list = true;
+    loop {
+        if list {
+            say_list(t, catalog, &shown);
+        }
+        list = false;
+        let line = t
+            .ask("Element (number, key or part of a name): ")
+            .await
+            .map_err(io_failure)?;
+        match choice::pick(&line, &shown[..shown.len().min(LIST_LENGTH)], &all, |q| {
+            crate::tui::picker::filter(entries, q)
+        }) {
+            Pick::Chosen(i) => return Ok(entries[i].clone()),
+            Pick::Narrowed(matches) => {
+                shown = matches;
+                list = true;
+            }
+            Pick::OutOfRange(n) => t.say(format!(
+                "Error: Element: there is no number {n} in the list; type a number from 1 to {}.",
+                shown.len().min(LIST_LENGTH)
+            )),
+            Pick::NoMatch => t.say(format!(
+                "Error: Element: no element matches \"{}\"; type part of another name.",
+                line.trim().escape_debug()
+            )),
+            Pick::Empty => {
+                t.say("Error: Element: type a number, a key or part of a name.");
+                shown = (0..entries.len()).collect();
+                list = true;
+            }
+        }
+    }
+}
+
+fn say_list(t: &mut Transcript, catalog: &Catalog, shown: &[usize]) {
+    let entries = catalog.entries();
+    t.say(format!("{} elements:", shown.len()));
+    for (n, &i) in shown.iter().take(LIST_LENGTH).enumerate() {
+        let e = &entries[i];
+        t.say(format!(
+            "{}. {} ({}), {}",
+            n + 1,
+            e.name,
+            e.key,
+            e.auth.label()
+        ));
+    }
+    if shown.len() > LIST_LENGTH {
+        t.say(format!(
+            "and {} more: type part of a name to narrow the list.",
+            shown.len() - LIST_LENGTH
+        ));
+    }
+}
+
+/// The Configure step: the element's fields in the wizard's order (the
+/// advanced ones only when asked for), then the name and the tags, each
+/// checked by the same validation as the wizard's form.
+async fn configure(
+    t: &mut Transcript,
+    fields: &[FieldSpec],
+    form: &mut Form,
+    ctx: &DeriveContext,
+) -> Result<(), Failure> {
+    let own: Vec<&FieldSpec> = fields.iter().filter(|f| !f.advanced).collect();
+    for f in own {
+        ask_field(t, fields, f, form, ctx).await?;
+    }
+    let advanced: Vec<&FieldSpec> = fields.iter().filter(|f| f.advanced).collect();
+    if !advanced.is_empty() {
+        let names: Vec<&str> = advanced
+            .iter()
+            .filter(|f| f.when.is_none())
+            .map(|f| f.label.as_str())
+            .collect();
+        t.say(format!("Advanced settings: {}.", names.join(", ")));
+        if ask_yes_no(t, "Change the advanced settings? [y/N]: ", false).await? {
+            for f in advanced {
+                ask_field(t, fields, f, form, ctx).await?;
+            }
+        }
+    }
+    loop {
+        let line = t
+            .ask(&format!(
+                "Instance name (Enter keeps {}): ",
+                form.name.trim()
+            ))
+            .await
+            .map_err(io_failure)?;
+        let candidate = if line.trim().is_empty() {
+            form.name.clone()
+        } else {
+            line.trim().to_string()
+        };
+        match form::validate_name(&candidate) {
+            Some(problem) => t.say(error_line("Instance name", &problem)),
+            None => {
+                form.name = candidate;
+                break;
+            }
+        }
+    }
+    loop {
+        let shown = if form.tags.is_empty() {
+            "optional".to_string()
+        } else {
+            format!("Enter keeps {}", form.tags.join(", "))
+        };
+        let line = t
+            .ask(&format!("Tags, separated by commas ({shown}): "))
+            .await
+            .map_err(io_failure)?;
+        let tags = if line.trim().is_empty() {
+            form.tags.clone()
+        } else {
+            flow::request::tag_list(&line)
+        };
+        match form::validate_tags(&tags) {
+            Some(problem) => t.say(error_line("Tags", &problem)),
+            None => {
+                form.tags = tags;
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One field, asked until its value passes; a field that a `when`
+/// condition switches off is skipped. Enter keeps the value it has.
+async fn ask_field(
+    t: &mut Transcript,
+    fields: &[FieldSpec],
+    f: &FieldSpec,
+    form: &mut Form,
+    ctx: &DeriveContext,
+) -> Result<(), Failure> {
+    let mut first = true;
+    loop {
+        let edited = form.edited.clone();
+        form::apply_defaults_and_derived(
+            fields,
+            &mut form.values,
+            &|k| edited.iter().any(|e| e == k),
+            ctx,
+        );
+        if !form::is_active(f, &form.values) {
+            return Ok(());
+        }
+        if first && !f.help.is_empty() {
+            t.say(format!("{}: {}", f.label, f.help));
+        }
+        first = false;
+        let current = form.values.get(&f.key).to_string();
+        let prompt = field_prompt(f, &current);
+        let line = if f.is_secret() {
+            t.ask_secret(&prompt).await
+        } else {
+            t.ask(&prompt).await
+        }
+        .map_err(io_failure)?;
+        let typed = line.trim();
+        let value = if typed.is_empty() {
+            Ok(current.trim().to_string())
+        } else {
+            typed_value(f, typed)
+        };
+        let problem = match &value {
+            Err(problem) => Some(problem.clone()),
+            Ok(v) if super::inputs::looks_like_placeholder(v) => Some(format!(
+                "{} still holds a placeholder from the docs; put your real value",
+                f.label
+            )),
+            Ok(v) => form::validate_field(f, v),
+        };
+        match (problem, value) {
+            (Some(problem), _) => t.say(error_line(&f.label, &problem)),
+            (None, Ok(v)) => {
+                form.values.set(f.key.clone(), v);
+                if !typed.is_empty() {
+                    form.edited.push(f.key.clone());
+                }
+                return Ok(());
+            }
+            (None, Err(_)) => unreachable!("an unreadable answer is a problem"),
+        }
+    }
+}
+
+/// The question for a field, on one line: its label, whether it is
+/// required, an example or the choices, and what Enter keeps.
+fn field_prompt(f: &FieldSpec, current: &str) -> String {
+    let mut parts: Vec<String> = vec![if f.required { "required" } else { "optional" }.into()];
+    match f.kind {
+        FieldKind::Boolean => parts.push("y or n".into()),
+        FieldKind::Choice => parts.push(
+            f.choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!("{} {c}", i + 1))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        FieldKind::Secret => parts.push("not shown as you type".into()),
+        _ => {
+            if let Some(e) = &f.example {
+                parts.push(format!("e.g. {e}"));
+            }
+        }
+    }
+    if !current.trim().is_empty() {
+        parts.push(match f.kind {
+            FieldKind::Secret => "Enter keeps the one given".into(),
+            FieldKind::Boolean => format!(
+                "Enter keeps {}",
+                if current == "true" { "yes" } else { "no" }
+            ),
+            _ => format!("Enter keeps {current}"),
+        });
+    }
+    format!("{} ({}): ", f.label, parts.join("; "))
+}
+
+/// The value a typed answer stands for: yes/no for a checkbox, a number or
+/// a name for a choice, the text itself otherwise.
+fn typed_value(f: &FieldSpec, typed: &str) -> Result<String, String> {
+    match f.kind {
+        FieldKind::Boolean => choice::yes_no(typed, false)
+            .map(|b| b.to_string())
+            .ok_or_else(|| format!("{} takes y (yes) or n (no)", f.label)),
+        FieldKind::Choice => {
+            let options: Vec<Choice> = f
+                .choices
+                .iter()
+                .map(|c| Choice {
+                    key: c.clone(),
+                    name: c.clone(),
+                })
+                .collect();
+            match choice::parse(typed, &options) {
+                Answer::Chosen(i) => Ok(f.choices[i].clone()),
+                _ => Err(format!(
+                    "{} must be one of: {} (or its number)",
+                    f.label,
+                    f.choices.join(", ")
+                )),
+            }
+        }
+        _ => Ok(typed.to_string()),
+    }
+}
+
+/// An error as one line that names the field.
+fn error_line(label: &str, problem: &str) -> String {
+    if problem.starts_with(label) {
+        format!("Error: {problem}.")
+    } else {
+        format!("Error: {label}: {problem}.")
+    }
+    .replace("..", ".")
+}
+
+async fn ask_yes_no(t: &mut Transcript, prompt: &str, default: bool) -> Result<bool, Failure> {
+    loop {
+        let line = t.ask(prompt).await.map_err(io_failure)?;
+        match choice::yes_no(&line, default) {
+            Some(answer) => return Ok(answer),
+            None => t.say("Error: answer y (yes) or n (no)."),
+        }
+    }
+}
+
+/// The Authorize step: the link whole on a line of its own, the browser
+/// (unless --no-browser or a remote session), and the wait for the
+/// listener's redirect or a pasted address. Returns the grant's
+/// `providerData`.
+#[allow(clippy::too_many_arguments)]
+async fn authorize(
+    t: &mut Transcript,
+    g: &GlobalArgs,
+    client: &Client,
+    spec: &ElementSpec,
+    values: &FormValues,
+    callback_url: &str,
+    listener: &mut Option<Listener>,
+    handle: &mut Option<ListenerHandle>,
+) -> Result<BTreeMap<String, Secret>, Failure> {
+    let state = OAuthState::generate();
+    // The listener serves only the callback address it is bound to.
+    let listening = listener
+        .as_ref()
+        .map(Listener::callback_url)
+        .or_else(|| handle.as_ref().map(ListenerHandle::callback_url))
+        .is_some_and(|own| own == callback_url);
+    if listening {
+        if let Some(l) = listener.take() {
+            *handle = Some(l.start(state.clone()));
+        } else if let Some(h) = handle.as_ref() {
+            h.rearm(state.clone());
+        }
+    }
+    let request = OAuthApp::from_values(values).url_request(callback_url, &state);
+    let authorization = attempt::authorization(client, &spec.key, spec.auth, &request)
+        .await
+        .map_err(|e| Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "cannot start the authorization: {}",
+                report::api_error(e.api_error(), Some(spec))
+            ),
+        })?;
+    let url = &authorization.url;
+    t.say(format!(
+        "Authorize: sign in to {} and allow ce-wizard. The sign-in address:",
+        spec.name
+    ));
+    t.say(url);
+    let remote = oauth::ssh_session_without_display();
+    if g.no_browser {
+        t.say("Open that address in your browser (--no-browser).");
+    } else if remote {
+        let port = handle.as_ref().map(ListenerHandle::port);
+        t.say("This is an SSH session without a display, so no browser was opened: open the address in your own browser.");
+        if let Some(port) = port {
+            t.say(format!(
+                "First forward the port so your browser can come back here: {}",
+                oauth::port_forward_hint(port)
+            ));
+        }
+    } else if let Err(e) = oauth::open_browser(url) {
+        t.say(format!(
+            "Could not open a browser ({e}); open the address yourself."
+        ));
+    } else {
+        t.say("Opened it in your browser.");
+    }
+    let timeout: Duration = g.oauth_timeout;
+    t.say(format!(
+        "Waiting up to {} for the browser to come back. If it ends on a page that does not load, copy that page's whole address, paste it here and press Enter.",
+        humantime::format_duration(timeout)
+    ));
+    let deadline = tokio::time::sleep(timeout);
+    tokio::pin!(deadline);
+    let request_token = authorization.request_token.as_ref();
+    let mut listening = handle.is_some() && listening;
+    let grant: Result<Grant, Refusal> = loop {
+        break tokio::select! {
+            ev = next_event(handle), if listening => match ev {
+                Some(ListenerEvent::Completed(outcome)) => {
+                    attempt::log_answer(&outcome);
+                    attempt::grant(outcome, spec.auth, request_token)
+                }
+                Some(ListenerEvent::Rejected { reason }) => {
+                    t.say(format!("Note: ignored a request to the callback address: {reason}."));
+                    continue;
+                }
+                None => {
+                    listening = false;
+                    continue;
+                }
+            },
+            line = t.next_line() => match line {
+                Ok(line) if line.trim().is_empty() => continue,
+                Ok(line) => match attempt::pasted_grant(&line, &state, spec.auth, request_token) {
+                    Err(Refusal::NotTheRedirect(rejection)) => {
+                        t.say(format!("Error: Pasted address: that is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."));
+                        continue;
+                    }
+                    answer => answer,
+                },
+                Err(e) => return Err(io_failure(e)),
+            },
+            _ = &mut deadline => {
+                return Err(Failure {
+                    code: exit::OAUTH_FAILED,
+                    message: format!(
+                        "no authorization arrived within {}; nothing was created. Run ce-wizard again (--oauth-timeout gives more time).",
+                        humantime::format_duration(timeout)
+                    ),
+                });
+            }
+        };
+    };
+    match grant {
+        Ok(grant) => {
+            t.say("Authorized.");
+            Ok(grant.provider_data())
+        }
+        Err(refusal) => Err(Failure {
+            code: exit::OAUTH_FAILED,
+            message: format!("{refusal}; nothing was created. Run ce-wizard again to retry."),
+        }),
+    }
+}
+
+async fn next_event(handle: &mut Option<ListenerHandle>) -> Option<ListenerEvent> {
+    match handle {
+        Some(h) => h.next_event().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The Review step: what will be sent, secrets hidden.
+fn review(t: &mut Transcript, spec: &ElementSpec, fields: &[FieldSpec], form: &Form) {
+    t.say(format!(
+        "Review: a new {} instance named \"{}\".",
+        spec.name,
+        form.name.trim()
+    ));
+    for f in flow::fields::active_fields(fields, &form.values) {
+        let v = form.values.get(&f.key);
+        if v.trim().is_empty() || (f.advanced && f.default.as_deref() == Some(v)) {
+            continue;
+        }
+        let shown = match f.kind {
+            FieldKind::Secret => "(hidden)".to_string(),
+            FieldKind::Boolean if v == "true" => "yes".into(),
+            FieldKind::Boolean => "no".into(),
+            _ => v.to_string(),
+        };
+        t.say(format!("  {}: {shown}", f.label));
+    }
+    if !form.tags.is_empty() {
+        t.say(format!("  Tags: {}", form.tags.join(", ")));
+    }
+}
+
+/// The Done step: the instance, its token (on stdout with
+/// `--print-token`), and the offer to copy it.
+async fn done(t: &mut Transcript, instance: &crate::api::Instance, print_token: bool) {
+    t.say(format!(
+        "Created instance {} \"{}\" of {}.",
+        instance.id,
+        instance.name,
+        if instance.element_name.is_empty() {
+            &instance.element_key
+        } else {
+            &instance.element_name
+        }
+    ));
+    let token = instance.token.expose().to_string();
+    if print_token {
+        println!("{token}");
+        t.say("Its token is on standard output.");
+    } else {
+        t.say("Its token, on the next line:");
+        t.say(&token);
+    }
+    let copy = matches!(
+        ask_yes_no(t, "Copy the token to the clipboard? [y/N]: ", false).await,
+        Ok(true)
+    );
+    if copy {
+        let native = {
+            let token = token.clone();
+            tokio::task::spawn_blocking(move || crate::clipboard::copy_native(&token))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()))
+        };
+        match native {
+            Ok(_) => t.say("Copied to the clipboard."),
+            Err(_) => {
+                let seq = crate::clipboard::osc52_sequence(&token, crate::clipboard::inside_tmux());
+                use std::io::Write;
+                let mut err = std::io::stderr().lock();
+                let _ = err.write_all(seq.as_bytes());
+                let _ = err.flush();
+                drop(err);
+                t.say("Sent to your terminal's clipboard (works in most terminals; if nothing pastes, copy the token from the line above).");
+            }
+        }
+    }
+    t.say("Done.");
+}
+
+fn io_failure(e: std::io::Error) -> Failure {
+    Failure {
+        code: exit::INTERRUPTED,
+        message: format!("cannot read the answer ({e}); nothing was created"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::bundled_spec;
+
+    #[test]
+    fn the_mode_is_on_by_flag_or_for_a_dumb_terminal() {
+        assert!(wanted(true, Some("xterm-256color")));
+        assert!(wanted(false, Some("dumb")));
+        assert!(!wanted(false, Some("xterm")));
+        assert!(!wanted(false, None));
+    }
+
+    #[test]
+    fn prompts_are_one_line_and_say_what_enter_keeps() {
+        let fields = form_fields(bundled_spec("ecwid").unwrap());
+        let store = fields.iter().find(|f| f.key == "ecwid.store.id").unwrap();
+        let p = field_prompt(store, "");
+        assert!(p.starts_with("Store ID (required"), "{p}");
+        assert!(!p.contains('\n'));
+        let secret = fields.iter().find(|f| f.is_secret()).unwrap();
+        let p = field_prompt(secret, "s3cret");
+        assert!(p.contains("not shown") && p.contains("Enter keeps the one given"));
+        assert!(!p.contains("s3cret"), "{p}");
+    }
+
+    #[test]
+    fn checkboxes_and_choices_take_words_or_numbers() {
+        let mut choice = FieldSpec::new("event.vendor.type", "Event source", FieldKind::Choice);
+        choice.choices = vec!["polling".into(), "webhook".into()];
+        assert_eq!(typed_value(&choice, "2").unwrap(), "webhook");
+        assert_eq!(typed_value(&choice, "Polling").unwrap(), "polling");
+        assert!(typed_value(&choice, "push").unwrap_err().contains("one of"));
+        let check = FieldSpec::new("x", "Receive events", FieldKind::Boolean);
+        assert_eq!(typed_value(&check, "y").unwrap(), "true");
+        assert_eq!(typed_value(&check, "no").unwrap(), "false");
+        assert!(typed_value(&check, "maybe").is_err());
+    }
+
+    #[test]
+    fn errors_name_the_field_once() {
+        assert_eq!(
+            error_line("Store ID", "Store ID must be digits only"),
+            "Error: Store ID must be digits only."
+        );
+        assert_eq!(
+            error_line("Tags", "a tag may not be empty."),
+            "Error: Tags: a tag may not be empty."
+        );
+    }
+}
