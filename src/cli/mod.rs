@@ -1,5 +1,5 @@
 //! The command line: the wizard (no subcommand), `create`, `elements`,
-//! `instances` and `sandbox`.
+//! `instances`, `sandbox`, `completions` and `man`.
 
 mod authorize;
 mod connection;
@@ -12,6 +12,7 @@ mod inputs;
 mod instances;
 mod prompt;
 mod report;
+pub mod shells;
 mod wizard;
 
 pub use connection::{resolve_connection, Connection};
@@ -86,6 +87,13 @@ pub enum Command {
     Instances(instances::InstancesArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    #[command(
+        after_help = "Install, e.g.:\n  ce-wizard completions bash > ~/.local/share/bash-completion/completions/ce-wizard\n  ce-wizard completions zsh > ~/.zfunc/_ce-wizard   # with fpath+=(~/.zfunc) before compinit\n  ce-wizard completions fish > ~/.config/fish/completions/ce-wizard.fish"
+    )]
+    Completions(shells::CompletionsArgs),
+    /// Print the man page (roff), e.g. ce-wizard man > ~/.local/share/man/man1/ce-wizard.1
+    Man,
 }
 
 #[derive(Args, Debug, Default)]
@@ -197,6 +205,23 @@ pub fn main() -> i32 {
             return exit::INVALID_INPUT;
         }
     }
+    // Generated text only: no log, no runtime, no network.
+    match &cli.command {
+        Some(Command::Completions(a)) => {
+            shells::completions(a.shell, &mut std::io::stdout());
+            return 0;
+        }
+        Some(Command::Man) => {
+            return match shells::man(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("error: cannot write the man page: {e}");
+                    exit::FAILED
+                }
+            };
+        }
+        _ => {}
+    }
     if let Some(Command::Sandbox(a)) = &cli.command {
         return match crate::sandbox::serve_forever(crate::sandbox::SandboxOptions {
             port: a.port,
@@ -253,7 +278,9 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
-        Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
+        Some(Command::Sandbox(_) | Command::Completions(_) | Command::Man) => {
+            unreachable!("handled before the runtime starts")
+        }
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
     }
 }

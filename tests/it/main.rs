@@ -15,6 +15,7 @@ mod cli_flow;
 mod cli_instances;
 mod cli_prompt;
 mod cli_proxy;
+mod cli_shells;
 mod hostile_machine;
 mod hostile_platform;
 mod listener_attack;
