@@ -116,6 +116,9 @@ pub struct CreateArgs {
     /// Don't check the new instance with a read through it (exit 5 when that check fails).
     #[arg(long)]
     pub no_verify: bool,
+    /// Check everything and print the request and its curl command (secrets as $VARIABLES), but send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Args, Debug)]

@@ -32,7 +32,10 @@ fn subcommand_names(cmd: &clap::Command, names: &mut Vec<String>) {
 fn all_subcommands() -> Vec<String> {
     let mut names = Vec::new();
     subcommand_names(&Cli::command(), &mut names);
-    assert!(names.len() > 5, "the definition has its subcommands: {names:?}");
+    assert!(
+        names.len() > 5,
+        "the definition has its subcommands: {names:?}"
+    );
     names
 }
 
@@ -75,7 +78,10 @@ fn the_bash_script_parses() {
     // Sourcing it registers the completion for the command's name.
     let source = Command::new("bash")
         .arg("-c")
-        .arg(format!("source '{}' && complete -p ce-wizard", path.display()))
+        .arg(format!(
+            "source '{}' && complete -p ce-wizard",
+            path.display()
+        ))
         .output()
         .unwrap();
     assert!(
