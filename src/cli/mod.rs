@@ -254,7 +254,7 @@ pub fn main() -> i32 {
     let result = runtime.block_on(async {
         tokio::select! {
             r = dispatch(cli) => r,
-            _ = tokio::signal::ctrl_c() => Err(Failure { code: exit::INTERRUPTED, message: "interrupted".into() }),
+            _ = interrupted() => Err(Failure { code: exit::INTERRUPTED, message: "interrupted".into() }),
         }
     });
     // Blocked reads of standard input (the paste prompt) must not keep the
@@ -272,6 +272,19 @@ pub fn main() -> i32 {
     };
     crate::log::event("exit", format!("exit code {code}"));
     code
+}
+
+/// Ctrl-C, and on Windows Ctrl-Break too, which tokio's `ctrl_c` leaves out.
+async fn interrupted() {
+    #[cfg(windows)]
+    if let Ok(mut ctrl_break) = tokio::signal::windows::ctrl_break() {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = ctrl_break.recv() => {}
+        }
+        return;
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {

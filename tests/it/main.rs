@@ -21,6 +21,7 @@ mod hostile_machine;
 mod hostile_platform;
 mod listener_attack;
 mod oauth_listener;
+mod portable_source;
 mod reliability_cli;
 mod reliability_faults;
 mod reliability_input;
