@@ -211,17 +211,11 @@ pub fn main() -> i32 {
     // Generated text only: no log, no runtime, no network.
     match &cli.command {
         Some(Command::Completions(a)) => {
-            shells::completions(a.shell, &mut std::io::stdout());
-            return 0;
+            let out = shells::completions(a.shell, &mut std::io::stdout());
+            return shells::printed(out, "completion script");
         }
         Some(Command::Man) => {
-            return match shells::man(&mut std::io::stdout()) {
-                Ok(()) => 0,
-                Err(e) => {
-                    eprintln!("error: cannot write the man page: {e}");
-                    exit::FAILED
-                }
-            };
+            return shells::printed(shells::man(&mut std::io::stdout()), "man page");
         }
         _ => {}
     }

@@ -190,3 +190,25 @@ fn the_man_page_names_every_subcommand_and_option_of_help() {
         assert!(help.contains(sub.get_name()), "{help}");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    for args in [["completions", "bash"], ["man", ""]] {
+        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ce-wizard"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closing the pipe unread: every write after it fails.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            !err.contains("panicked") && !err.contains("error"),
+            "{args:?}: {err}"
+        );
+    }
+}
