@@ -147,8 +147,7 @@ fn rendered_man_page(roff: &str) -> String {
 
 fn strip_overstrike(s: &str) -> String {
     let mut out: Vec<char> = Vec::new();
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in s.chars() {
         if c == '\u{8}' {
             out.pop();
             continue;
