@@ -129,6 +129,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
         con.say("Using the built-in sandbox: nothing leaves this machine.");
     }
     let client = conn.client()?;
+    if args.dry_run {
+        let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        return Ok(dry_run(con, spec, &fields, &body, client.base_url()));
+    }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
     if !oauth {
@@ -180,6 +184,43 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             }
         }
     }
+}
+
+/// `--dry-run`: the request on stdout, secrets as variables, and nothing
+/// sent. An OAuth element's sign-in is where a real create starts acting
+/// (a listener, a browser, a spent code), so the dry run stops before it.
+fn dry_run(
+    con: &mut Console,
+    spec: &ElementSpec,
+    fields: &[FieldSpec],
+    body: &CreateInstance,
+    base_url: &str,
+) -> i32 {
+    let is_secret =
+        |k: &str| fields.iter().any(|f| f.key == k && f.is_secret()) || key_looks_secret(k);
+    let planned = flow::curl::plan(body, base_url, &is_secret);
+    let _ = writeln!(
+        con.output,
+        "{} {}\n{}\n\n{}",
+        planned.method, planned.url, planned.body, planned.curl
+    );
+    let _ = con.output.flush();
+    if spec.auth.is_oauth() {
+        con.say(format!(
+            "Dry run: {} signs in with OAuth, and the dry run stops before the sign-in; a real create adds the grant (providerData) from it.",
+            spec.name
+        ));
+    }
+    con.say(format!(
+        "Dry run: nothing was sent. The curl command reads {} from the environment.",
+        planned
+            .variables
+            .iter()
+            .map(|v| format!("${v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    exit::CREATED
 }
 
 /// Nothing was sent: every problem, one per line.

@@ -1,5 +1,5 @@
 //! The command line: the wizard (no subcommand), `create`, `elements`,
-//! `instances` and `sandbox`.
+//! `instances`, `sandbox`, `completions` and `man`.
 
 mod accessible;
 mod authorize;
@@ -13,6 +13,7 @@ mod inputs;
 mod instances;
 mod prompt;
 mod report;
+pub mod shells;
 mod wizard;
 
 pub use connection::{resolve_connection, Connection};
@@ -91,6 +92,13 @@ pub enum Command {
     Instances(instances::InstancesArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    #[command(
+        after_help = "Install, e.g.:\n  ce-wizard completions bash > ~/.local/share/bash-completion/completions/ce-wizard\n  ce-wizard completions zsh > ~/.zfunc/_ce-wizard   # with fpath+=(~/.zfunc) before compinit\n  ce-wizard completions fish > ~/.config/fish/completions/ce-wizard.fish"
+    )]
+    Completions(shells::CompletionsArgs),
+    /// Print the man page (roff), e.g. ce-wizard man > ~/.local/share/man/man1/ce-wizard.1
+    Man,
 }
 
 #[derive(Args, Debug, Default)]
@@ -113,6 +121,9 @@ pub struct CreateArgs {
     /// Don't check the new instance with a read through it (exit 5 when that check fails).
     #[arg(long)]
     pub no_verify: bool,
+    /// Check everything and print the request and its curl command (secrets as $VARIABLES), but send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Args, Debug)]
@@ -202,6 +213,17 @@ pub fn main() -> i32 {
             return exit::INVALID_INPUT;
         }
     }
+    // Generated text only: no log, no runtime, no network.
+    match &cli.command {
+        Some(Command::Completions(a)) => {
+            let out = shells::completions(a.shell, &mut std::io::stdout());
+            return shells::printed(out, "completion script");
+        }
+        Some(Command::Man) => {
+            return shells::printed(shells::man(&mut std::io::stdout()), "man page");
+        }
+        _ => {}
+    }
     if let Some(Command::Sandbox(a)) = &cli.command {
         return match crate::sandbox::serve_forever(crate::sandbox::SandboxOptions {
             port: a.port,
@@ -231,7 +253,7 @@ pub fn main() -> i32 {
     let result = runtime.block_on(async {
         tokio::select! {
             r = dispatch(cli) => r,
-            _ = tokio::signal::ctrl_c() => Err(Failure { code: exit::INTERRUPTED, message: "interrupted".into() }),
+            _ = interrupted() => Err(Failure { code: exit::INTERRUPTED, message: "interrupted".into() }),
         }
     });
     // Blocked reads of standard input (the paste prompt) must not keep the
@@ -251,6 +273,19 @@ pub fn main() -> i32 {
     code
 }
 
+/// Ctrl-C, and on Windows Ctrl-Break too, which tokio's `ctrl_c` leaves out.
+async fn interrupted() {
+    #[cfg(windows)]
+    if let Ok(mut ctrl_break) = tokio::signal::windows::ctrl_break() {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = ctrl_break.recv() => {}
+        }
+        return;
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
 async fn dispatch(cli: Cli) -> Result<i32, Failure> {
     match cli.command {
         Some(Command::Create(args)) => {
@@ -258,7 +293,9 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
-        Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
+        Some(Command::Sandbox(_) | Command::Completions(_) | Command::Man) => {
+            unreachable!("handled before the runtime starts")
+        }
         None if accessible::wanted(cli.accessible, std::env::var("TERM").ok().as_deref()) => {
             accessible::run(&cli.global, cli.print_token, cli.element).await
         }

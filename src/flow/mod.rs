@@ -6,6 +6,7 @@
 //! only its own way of asking, showing and waiting.
 
 pub mod check;
+pub mod curl;
 pub mod fields;
 pub mod names;
 pub mod oauth;

@@ -141,7 +141,8 @@ fn browser_failure(error: &io::Error) -> String {
     }
 }
 
-#[cfg(test)]
+// The tests drive shell scripts standing in for browsers.
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
     use std::collections::HashMap;

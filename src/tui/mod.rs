@@ -35,7 +35,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use steps::connection::ConnectionForm;
-use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 
 pub struct WizardOptions {
@@ -139,8 +138,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
     // Caught before the terminal changes mode, so that from the first frame
     // on, these signals end the wizard through the loop below (which
     // restores the terminal) instead of killing it in raw mode.
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
+    let mut stop = StopSignals::new()?;
     let (mut term, guard) = terminal::setup()?;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
@@ -178,8 +176,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                 },
                 _ = tick.tick() => Action::Tick(Instant::now()),
                 Some(action) = rx.recv() => action,
-                _ = sigterm.recv() => { app.exit = Some(Exit::Interrupted); break }
-                _ = sighup.recv() => { app.exit = Some(Exit::Interrupted); break }
+                _ = stop.recv() => { app.exit = Some(Exit::Interrupted); break }
             };
             // After a tick, only a frame that showed time can look different
             // (see `clock`); anything else may change the screen.
@@ -205,6 +202,53 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         saved_files: app.saved_files,
         interrupted: app.exit != Some(Exit::Finished),
     })
+}
+
+/// The signals that end the wizard through its loop, which restores the
+/// terminal. Ctrl-C is not among them: in raw mode it arrives as a key, on
+/// every platform.
+struct StopSignals {
+    /// `kill`, and the terminal closing.
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+    /// Ctrl-Break, which the console sends even in raw mode, and the
+    /// console window closing.
+    #[cfg(windows)]
+    ctrl_break: tokio::signal::windows::CtrlBreak,
+    #[cfg(windows)]
+    close: tokio::signal::windows::CtrlClose,
+}
+
+impl StopSignals {
+    fn new() -> std::io::Result<StopSignals> {
+        Ok(StopSignals {
+            #[cfg(unix)]
+            term: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?,
+            #[cfg(unix)]
+            hup: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?,
+            #[cfg(windows)]
+            ctrl_break: tokio::signal::windows::ctrl_break()?,
+            #[cfg(windows)]
+            close: tokio::signal::windows::ctrl_close()?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.hup.recv() => {}
+        }
+        #[cfg(windows)]
+        tokio::select! {
+            _ = self.ctrl_break.recv() => {}
+            _ = self.close.recv() => {}
+        }
+        #[cfg(not(any(unix, windows)))]
+        std::future::pending::<()>().await
+    }
 }
 
 #[cfg(test)]
