@@ -3,21 +3,7 @@
 //! person revealed them.
 
 use crate::api::CreateInstance;
-use crate::secret::Secret;
-
-/// The shell variable for one secret value of `element`'s form.
-pub fn variable(element: &str, key: &str) -> String {
-    format!("{element}_{key}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+use crate::flow::curl;
 
 /// What the copy holds, and the variables to set before running it.
 pub struct CopiedCurl {
@@ -25,13 +11,7 @@ pub struct CopiedCurl {
     pub variables: Vec<String>,
 }
 
-/// Marks a value's place in the single-quoted body; `curl_command` quotes
-/// the body whole, and each mark is then swapped for the variable, outside
-/// the single quotes so the shell expands it.
-fn mark(name: &str) -> String {
-    format!("@@ce-wizard-variable:{name}@@")
-}
-
+/// Hidden, the copy is `create --dry-run`'s curl: every secret a variable.
 pub fn copied_curl(
     req: &CreateInstance,
     base_url: &str,
@@ -44,32 +24,10 @@ pub fn copied_curl(
             variables: vec![],
         };
     }
-    let element = &req.element.key;
-    let mut req = req.clone();
-    let mut variables = vec![];
-    for (key, value) in req.configuration.iter_mut() {
-        if is_secret(key) {
-            let name = variable(element, key);
-            *value = Secret::new(mark(&name));
-            variables.push(name);
-        }
-    }
-    if let Some(pd) = req.provider_data.as_mut() {
-        for (key, value) in pd.iter_mut() {
-            let name = variable(element, key);
-            *value = Secret::new(mark(&name));
-            variables.push(name);
-        }
-    }
-    let mut text = req.curl_command(base_url, true, &|_| false);
-    for name in &variables {
-        text = text.replace(&mark(name), &format!("'\"${name}\"'"));
-    }
-    let mut all = vec!["CE_USER_SECRET".to_string(), "CE_ORG_SECRET".to_string()];
-    all.extend(variables);
+    let plan = curl::plan(req, base_url, is_secret);
     CopiedCurl {
-        text,
-        variables: all,
+        text: plan.curl,
+        variables: plan.variables,
     }
 }
 
@@ -77,6 +35,7 @@ pub fn copied_curl(
 mod tests {
     use super::*;
     use crate::api::ElementRef;
+    use crate::secret::Secret;
     use std::collections::BTreeMap;
 
     fn req() -> CreateInstance {
@@ -118,13 +77,9 @@ mod tests {
         assert!(!c.text.contains('•'), "{}", c.text);
         assert_eq!(
             c.variables,
-            [
-                "CE_USER_SECRET",
-                "CE_ORG_SECRET",
-                "WOOCOMMERCE_OAUTH_API_SECRET"
-            ]
+            ["CE_USER_SECRET", "CE_ORG_SECRET", "OAUTH_API_SECRET"]
         );
-        let body = body_through_sh(&c.text, &[("WOOCOMMERCE_OAUTH_API_SECRET", "from-the-env")]);
+        let body = body_through_sh(&c.text, &[("OAUTH_API_SECRET", "from-the-env")]);
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["configuration"]["oauth.api.secret"], "from-the-env");
         assert_eq!(v["configuration"]["oauth.api.key"], "ck_1");
