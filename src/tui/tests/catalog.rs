@@ -910,3 +910,50 @@ fn line_breaks_go_only_into_multi_line_fields() {
         "a\nb\nc\nd\ne"
     );
 }
+
+/// A form built from metadata of absurd size opens cut, and says so on the
+/// Configure screen.
+#[test]
+fn a_cut_form_says_so_on_configure() {
+    use crate::api::ConfigEntry;
+    use crate::catalog::spec_from_metadata;
+    use ratatui::{backend::TestBackend, Terminal};
+    let many: Vec<ConfigEntry> = serde_json::from_value(serde_json::Value::Array(
+        (0..600)
+            .map(|i| serde_json::json!({"key": format!("k{i}"), "name": format!("Setting {i}"), "type": "TEXTFIELD_32"}))
+            .collect(),
+    ))
+    .unwrap();
+    let mut app = connected_live(10);
+    type_text(&mut app, "nimbus");
+    let attempt = match enter(&mut app).as_slice() {
+        [Effect::LoadSpec { attempt, .. }] => *attempt,
+        other => panic!("{other:?}"),
+    };
+    let spec = spec_from_metadata(&nimbusdesk(), &many);
+    update(
+        &mut app,
+        Action::SpecLoaded {
+            attempt,
+            result: Ok(Box::new(spec)),
+        },
+    );
+    assert_eq!(app.step, Step::Configure);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        screen.contains("Note: the platform describes 600 settings"),
+        "{screen}"
+    );
+}

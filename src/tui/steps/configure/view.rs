@@ -26,7 +26,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!("{}: configuration", spec.name), t.title()),
         Span::styled("   * required", t.dim()),
     ]);
-    frame.render_widget(Paragraph::new(title_line), title);
+    // A form cut down from absurd metadata says so where the form starts.
+    let mut title_lines = vec![title_line];
+    if let Some(note) = spec.cut_note() {
+        title_lines.push(Line::styled(format!("Note: {note}"), t.warning()));
+    }
+    frame.render_widget(Paragraph::new(title_lines), title);
 
     let label_width = form
         .fields
