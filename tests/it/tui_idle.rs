@@ -19,6 +19,9 @@ fn a_still_screen_is_not_redrawn_while_the_person_reads() {
         s.contains("live catalog") && !s.contains("refreshing")
     });
     pick_element(&mut pty, "bigc", "BigCommerce");
+    // The whole Configure frame is out (its footer is written last), so
+    // what follows is only what the wizard writes while nothing happens.
+    pty.wait_for("F1 help");
 
     let before = pty.raw_output().len();
     std::thread::sleep(Duration::from_millis(1500));
