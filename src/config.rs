@@ -13,9 +13,17 @@ pub const BASE_URL_ENV: &str = "CE_BASE_URL";
 /// Overrides the config file's location (tests, several accounts).
 pub const CONFIG_PATH_ENV: &str = "CE_WIZARD_CONFIG";
 
+/// The EU production platform (console at my.cloudelements.co.uk).
+pub const EU_URL: &str = "https://api.cloud-elements.co.uk/elements/api-v2";
+/// Chooses the environment by name when no base URL is given.
+pub const ENV_ENV: &str = "CE_ENV";
+/// The names `--env` and `CE_ENV` take.
+pub const ENV_NAMES: [&str; 3] = ["production", "eu", "staging"];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
     Production,
+    Eu,
     Staging,
     Custom(String),
 }
@@ -24,6 +32,7 @@ impl Environment {
     pub fn base_url(&self) -> String {
         match self {
             Environment::Production => PRODUCTION_URL.into(),
+            Environment::Eu => EU_URL.into(),
             Environment::Staging => STAGING_URL.into(),
             Environment::Custom(u) => u.trim_end_matches('/').to_string(),
         }
@@ -32,18 +41,21 @@ impl Environment {
     pub fn label(&self) -> String {
         match self {
             Environment::Production => "production".into(),
+            Environment::Eu => "EU production".into(),
             Environment::Staging => "staging".into(),
             Environment::Custom(u) => format!("custom ({u})"),
         }
     }
 
-    /// `production`, `staging`, or a base URL.
+    /// `production`, `eu`, `staging`, or a base URL.
     pub fn parse(s: &str) -> Environment {
         let t = s.trim();
         match t.to_ascii_lowercase().as_str() {
             "production" | "prod" | "" => Environment::Production,
+            "eu" => Environment::Eu,
             "staging" => Environment::Staging,
             _ if t.trim_end_matches('/') == PRODUCTION_URL => Environment::Production,
+            _ if t.trim_end_matches('/') == EU_URL => Environment::Eu,
             _ if t.trim_end_matches('/') == STAGING_URL => Environment::Staging,
             _ => Environment::Custom(t.trim_end_matches('/').to_string()),
         }
@@ -52,6 +64,7 @@ impl Environment {
     fn as_config_str(&self) -> String {
         match self {
             Environment::Production => "production".into(),
+            Environment::Eu => "eu".into(),
             Environment::Staging => "staging".into(),
             Environment::Custom(u) => u.clone(),
         }
@@ -190,6 +203,11 @@ mod tests {
     #[test]
     fn environments_parse_and_give_base_urls() {
         assert_eq!(Environment::parse("staging"), Environment::Staging);
+        assert_eq!(Environment::parse("EU").base_url(), EU_URL);
+        assert_eq!(Environment::parse(&format!("{EU_URL}/")), Environment::Eu);
+        for name in ENV_NAMES {
+            assert_eq!(Environment::parse(name).as_config_str(), name);
+        }
         assert_eq!(Environment::parse(PRODUCTION_URL), Environment::Production);
         assert_eq!(
             Environment::parse("http://127.0.0.1:9/elements/api-v2/").base_url(),

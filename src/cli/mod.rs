@@ -49,11 +49,12 @@ pub struct GlobalArgs {
     /// Use the built-in sandbox (an emulator of the platform in this process, with demo secrets).
     #[arg(long, global = true, conflicts_with_all = ["base_url", "env"])]
     pub sandbox: bool,
-    /// The platform's API base URL (a proxy, a self-hosted platform, a standalone sandbox).
+    /// The platform's API base URL: an SAP Open Connectors tenant, a proxy, a self-hosted
+    /// platform, a standalone sandbox. Wins over --env.
     #[arg(long, global = true, env = "CE_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// The environment: production (default) or staging.
-    #[arg(long = "env", global = true, value_name = "ENV", value_parser = ["production", "staging"])]
+    /// The environment: production (default, US), eu (EU production) or staging.
+    #[arg(long = "env", global = true, env = "CE_ENV", value_name = "ENV", value_parser = crate::config::ENV_NAMES)]
     pub env: Option<String>,
     /// The loopback port for the OAuth redirect (register http://127.0.0.1:PORT/callback with the provider); 0 picks a free one.
     #[arg(long, global = true, value_name = "PORT", default_value_t = crate::oauth::DEFAULT_CALLBACK_PORT)]

@@ -11,6 +11,7 @@ mod catalog_cache;
 mod catalog_cli;
 mod catalog_sandbox;
 mod cli_create;
+mod cli_environments;
 mod cli_flow;
 mod cli_instances;
 mod cli_prompt;

@@ -139,14 +139,16 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             conn.focus = fields[pos.saturating_sub(1)];
         }
         Command::ChoiceNext | Command::ChoicePrev => {
-            let step = if cmd == Command::ChoiceNext { 1 } else { 2 };
+            let forward = cmd == Command::ChoiceNext;
+            // One step back is n-1 steps forward.
+            let step = |n: usize| if forward { 1 } else { n - 1 };
             match conn.focus {
                 ConnField::Environment => {
                     let i = EnvKind::ALL
                         .iter()
                         .position(|e| *e == conn.env)
                         .unwrap_or(0);
-                    conn.env = EnvKind::ALL[(i + step) % 3];
+                    conn.env = EnvKind::ALL[(i + step(EnvKind::ALL.len())) % EnvKind::ALL.len()];
                     conn.errors.remove(&ConnField::CustomUrl);
                     conn.check = CheckStatus::NotRun;
                 }
@@ -155,7 +157,8 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                         .iter()
                         .position(|e| *e == conn.remember)
                         .unwrap_or(0);
-                    conn.remember = Remember::ALL[(i + step) % 3];
+                    conn.remember =
+                        Remember::ALL[(i + step(Remember::ALL.len())) % Remember::ALL.len()];
                 }
                 _ => {}
             }
