@@ -12,6 +12,7 @@ mod inputs;
 mod instances;
 mod prompt;
 mod report;
+mod secrets;
 mod wizard;
 
 pub use connection::{resolve_connection, Connection};
@@ -68,6 +69,9 @@ pub struct GlobalArgs {
     /// The deadline of each call to the platform: seconds, or with a unit (30s, 2m).
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    /// Remember secrets in the config file (mode 0600) instead of the OS keyring.
+    #[arg(long, global = true)]
+    pub insecure_storage: bool,
     /// Write a diagnostic log here (created readable by you only): requests, timings, retries,
     /// OAuth events. Secrets are masked.
     #[arg(long, global = true, value_name = "PATH")]
@@ -85,6 +89,8 @@ pub enum Command {
     Elements(ElementsArgs),
     /// Find, check, change, re-authorize and delete the account's instances.
     Instances(instances::InstancesArgs),
+    /// Keep the remembered secrets in the OS keyring.
+    Secrets(secrets::SecretsArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
 }
@@ -254,6 +260,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
+        Some(Command::Secrets(args)) => secrets::run(&args),
         Some(Command::Sandbox(_)) => unreachable!("handled before the runtime starts"),
         None => wizard::run(&cli.global, cli.print_token, cli.element).await,
     }

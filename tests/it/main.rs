@@ -18,6 +18,7 @@ mod cli_prompt;
 mod cli_proxy;
 mod hostile_machine;
 mod hostile_platform;
+mod keyring_secret_service;
 mod listener_attack;
 mod oauth_listener;
 mod reliability_cli;
