@@ -65,6 +65,7 @@ fn options(user: Option<&str>, org: Option<&str>) -> WizardOptions {
         callback_port: 48213,
         oauth_timeout: Duration::from_secs(300),
         request_timeout: ce_wizard::api::REQUEST_TIMEOUT,
+        insecure_storage: false,
         no_browser: false,
         element: None,
     }

@@ -16,6 +16,7 @@ pub mod log;
 pub mod oauth;
 pub mod sanitize;
 pub mod secret;
+pub mod secret_store;
 pub mod tui;
 
 /// The platform emulator behind `--sandbox` and `ce-wizard sandbox`, a crate

@@ -73,8 +73,27 @@ pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
             .clone()
             .unwrap_or(Environment::Production)
     };
-    let user_secret = config::secret_from_env(USER_SECRET_ENV).or(stored_ok.user_secret);
-    let org_secret = config::secret_from_env(ORG_SECRET_ENV).or(stored_ok.org_secret);
+    let mut user_secret = config::secret_from_env(USER_SECRET_ENV);
+    let mut org_secret = config::secret_from_env(ORG_SECRET_ENV);
+    if user_secret.is_none() || org_secret.is_none() {
+        match stored_ok.secrets() {
+            Ok(Some((user, org))) => {
+                if !stored_ok.secrets_in_keyring {
+                    eprintln!(
+                        "note: your secrets are in the plain config file; `ce-wizard secrets move` puts them in the OS keyring"
+                    );
+                }
+                user_secret = user_secret.or(Some(user));
+                org_secret = org_secret.or(Some(org));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                return Err(Failure::invalid(format!(
+                    "the config file says the secrets are in the OS keyring, but {e}; set {USER_SECRET_ENV} and {ORG_SECRET_ENV}, or run the wizard again to remember them"
+                )))
+            }
+        }
+    }
     if user_secret.is_none() || org_secret.is_none() {
         if let Err(e) = stored {
             return Err(Failure::invalid(format!(

@@ -175,6 +175,7 @@ fn globals() -> GlobalArgs {
         no_browser: false,
         request_timeout: Duration::from_secs(30),
         log_file: None,
+        insecure_storage: false,
     }
 }
 

@@ -13,6 +13,7 @@ mod inputs;
 mod instances;
 mod prompt;
 mod report;
+mod secrets;
 pub mod shells;
 mod wizard;
 
@@ -55,11 +56,12 @@ pub struct GlobalArgs {
     /// Use the built-in sandbox (an emulator of the platform in this process, with demo secrets).
     #[arg(long, global = true, conflicts_with_all = ["base_url", "env"])]
     pub sandbox: bool,
-    /// The platform's API base URL (a proxy, a self-hosted platform, a standalone sandbox).
+    /// The platform's API base URL: an SAP Open Connectors tenant, a proxy, a self-hosted
+    /// platform, a standalone sandbox. Wins over --env.
     #[arg(long, global = true, env = "CE_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
-    /// The environment: production (default) or staging.
-    #[arg(long = "env", global = true, value_name = "ENV", value_parser = ["production", "staging"])]
+    /// The environment: production (default, US), eu (EU production) or staging.
+    #[arg(long = "env", global = true, env = "CE_ENV", value_name = "ENV", value_parser = crate::config::ENV_NAMES)]
     pub env: Option<String>,
     /// The loopback port for the OAuth redirect (register http://127.0.0.1:PORT/callback with the provider); 0 picks a free one.
     #[arg(long, global = true, value_name = "PORT", default_value_t = crate::oauth::DEFAULT_CALLBACK_PORT)]
@@ -73,6 +75,9 @@ pub struct GlobalArgs {
     /// The deadline of each call to the platform: seconds, or with a unit (30s, 2m).
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    /// Remember secrets in the config file (mode 0600) instead of the OS keyring.
+    #[arg(long, global = true)]
+    pub insecure_storage: bool,
     /// Write a diagnostic log here (created readable by you only): requests, timings, retries,
     /// OAuth events. Secrets are masked.
     #[arg(long, global = true, value_name = "PATH")]
@@ -90,6 +95,8 @@ pub enum Command {
     Elements(ElementsArgs),
     /// Find, check, change, re-authorize and delete the account's instances.
     Instances(instances::InstancesArgs),
+    /// Keep the remembered secrets in the OS keyring.
+    Secrets(secrets::SecretsArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
@@ -293,6 +300,7 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
+        Some(Command::Secrets(args)) => secrets::run(&args),
         Some(Command::Sandbox(_) | Command::Completions(_) | Command::Man) => {
             unreachable!("handled before the runtime starts")
         }

@@ -30,6 +30,7 @@ pub async fn run(
         no_browser: g.no_browser,
         element,
         request_timeout: g.request_timeout,
+        insecure_storage: g.insecure_storage,
     };
     let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
         code: exit::FAILED,

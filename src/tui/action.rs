@@ -68,7 +68,7 @@ pub enum Action {
         attempt: u64,
         result: Result<usize, ErrorReport>,
     },
-    ConfigSaved(Result<PathBuf, ConfigError>),
+    ConfigSaved(Result<crate::config::Saved, ConfigError>),
     /// The catalog cached on disk for `base_url`, if there is a usable one;
     /// `now` is the wall clock when it was read, to tell its age.
     CachedCatalog {

@@ -168,6 +168,8 @@ pub struct Runner {
     /// The current attempt's state, for pasted redirects.
     current_state: Option<(u64, OAuthState)>,
     calls: Vec<InFlight>,
+    /// Remembered secrets go to the config file, not the OS keyring.
+    insecure_storage: bool,
 }
 
 impl Runner {
@@ -182,7 +184,14 @@ impl Runner {
             listener_task: None,
             current_state: None,
             calls: Vec::new(),
+            insecure_storage: false,
         }
+    }
+
+    /// Remembered secrets go to the config file on purpose (`--insecure-storage`).
+    pub fn with_insecure_storage(mut self, insecure: bool) -> Self {
+        self.insecure_storage = insecure;
+        self
     }
 
     /// Every platform call gives up after `timeout` (`--request-timeout`).
@@ -373,15 +382,10 @@ impl Runner {
                 environment,
                 secrets,
             } => {
+                let insecure = self.insecure_storage;
                 tokio::task::spawn_blocking(move || {
-                    // Keep what the file already holds unless replaced.
-                    let mut cfg = config::load().unwrap_or_default();
-                    cfg.environment = Some(environment);
-                    if let Some(c) = secrets {
-                        cfg.user_secret = Some(c.user);
-                        cfg.org_secret = Some(c.org);
-                    }
-                    let result = config::save(&cfg);
+                    let secrets = secrets.map(|c| (c.user, c.org));
+                    let result = config::remember(environment, secrets, insecure);
                     Self::send(&tx, Action::ConfigSaved(result));
                 });
             }

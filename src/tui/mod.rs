@@ -49,6 +49,8 @@ pub struct WizardOptions {
     pub element: Option<String>,
     /// The deadline of each call to the platform (`--request-timeout`).
     pub request_timeout: Duration,
+    /// Remembered secrets go to the config file, not the OS keyring.
+    pub insecure_storage: bool,
 }
 
 pub struct WizardOutcome {
@@ -134,7 +136,9 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
     let mut app = initial_app(&opts, settings, theme::Theme::from_env());
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
-    let mut runner = effect::Runner::new(tx).with_request_timeout(opts.request_timeout);
+    let mut runner = effect::Runner::new(tx)
+        .with_request_timeout(opts.request_timeout)
+        .with_insecure_storage(opts.insecure_storage);
     // Caught before the terminal changes mode, so that from the first frame
     // on, these signals end the wizard through the loop below (which
     // restores the terminal) instead of killing it in raw mode.

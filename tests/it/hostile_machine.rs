@@ -72,6 +72,7 @@ fn saved_instances_and_the_config_file_are_never_written_through_a_link() {
         environment: Some(ce_wizard::config::Environment::Staging),
         user_secret: Some("u".into()),
         org_secret: Some("o".into()),
+        secrets_in_keyring: false,
     };
     let e = ce_wizard::config::save_to(&config, &cfg).unwrap_err();
     assert!(e.to_string().contains("config.toml"), "{e}");
@@ -139,6 +140,7 @@ fn save_config_child() {
             environment: Some(ce_wizard::config::Environment::Staging),
             user_secret: Some("u".into()),
             org_secret: Some("o".into()),
+            secrets_in_keyring: false,
         },
     )
     .unwrap();

@@ -505,6 +505,8 @@ fn custom_environment_needs_a_url_and_secrets_can_be_saved_on_request() {
         app.connection.errors.is_empty(),
         "an untouched field is not flagged on the way back"
     );
+    // production → EU → staging → other (base URL)
+    key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     tab(&mut app);
@@ -772,4 +774,38 @@ fn preselected_element_opens_its_form() {
     assert_eq!(app.step, Step::Configure);
     assert_eq!(app.element.as_deref(), Some("bigcommerce"));
     assert_eq!(app.connection.base_url(), crate::api::STAGING_URL);
+}
+
+#[test]
+fn the_environment_choices_cycle_both_ways_through_every_region() {
+    use crate::config::{Environment, EU_URL};
+    let mut app = fresh();
+    app.connection.focus = ConnField::Environment;
+    let mut forward = vec![app.connection.environment()];
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Right);
+        forward.push(app.connection.environment());
+    }
+    let other = Environment::Custom(String::new());
+    assert_eq!(
+        forward,
+        [
+            Environment::Production,
+            Environment::Eu,
+            Environment::Staging,
+            other.clone(),
+            Environment::Production
+        ]
+    );
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.connection.environment(), other);
+    assert!(app.connection.fields().contains(&ConnField::CustomUrl));
+    key(&mut app, KeyCode::Left);
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.connection.base_url(), EU_URL);
+    assert!(!app.connection.fields().contains(&ConnField::CustomUrl));
+    // An EU account given on the command line lands on the EU choice.
+    let opts = options(Some(Environment::Eu), None, None);
+    let app = crate::tui::initial_app(&opts, settings(), crate::tui::theme::Theme::plain());
+    assert_eq!(app.connection.base_url(), EU_URL);
 }

@@ -11,7 +11,7 @@ use crate::tui::report::{
     BrowserFailure, CatalogProblem, ErrorReport, ListenerProblem, LostCreate,
 };
 use crate::tui::steps::configure::FormItem;
-use crate::tui::steps::connection::CheckStatus;
+use crate::tui::steps::connection::{CheckStatus, ConnField};
 use crate::tui::theme::Theme;
 use crate::tui::ui::render_at;
 use crate::tui::update::startup;
@@ -231,6 +231,18 @@ fn connection_screens() {
     snap("connection_revealed_remember", &app);
     app.overlay = Some(Overlay::Help);
     snap("connection_help", &app);
+}
+
+/// The environment choices `--env` knows, then "other" with its base URL field.
+#[test]
+fn connection_environment_choices() {
+    let mut app = fresh();
+    app.connection.focus = ConnField::Environment;
+    key(&mut app, KeyCode::Right);
+    snap("connection_env_eu", &app);
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    snap("connection_env_other", &app);
 }
 
 #[test]

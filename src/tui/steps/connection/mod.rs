@@ -9,7 +9,7 @@ pub use state::{CheckStatus, ConnField, ConnectionForm, EnvKind, Remember};
 use super::authorize::start::start_authorization;
 use super::element::start::start_lookup;
 use super::{Drawn, Input, Screen};
-use crate::config::ConfigError;
+use crate::config::{ConfigError, Saved, SecretsKept};
 use crate::tui::app::{App, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
@@ -20,7 +20,6 @@ use crate::tui::report::ErrorReport;
 use crate::tui::widgets::EditOp;
 use ratatui::layout::Rect;
 use ratatui::Frame;
-use std::path::PathBuf;
 
 pub struct Connection;
 
@@ -72,12 +71,20 @@ impl Screen for Connection {
 }
 
 /// The config file was written (or not) after a connection that worked.
-pub fn config_saved(app: &mut App, result: Result<PathBuf, ConfigError>) {
+pub fn config_saved(app: &mut App, result: Result<Saved, ConfigError>) {
     app.notice = Some(match result {
-        Ok(path) => Notice::success(format!(
-            "Saved to {} (readable only by you)",
-            path.display()
-        )),
+        Ok(Saved { path, secrets }) => {
+            let mut text = format!("Saved to {} (readable only by you)", path.display());
+            if let Some(kept) = &secrets {
+                text.push_str("; ");
+                text.push_str(&kept.describe());
+            }
+            // A fallback to the file is worth a second look, not a ✓.
+            match secrets {
+                Some(SecretsKept::File { fallback: Some(_) }) => Notice::info(text),
+                _ => Notice::success(text),
+            }
+        }
         Err(e) => Notice::error(format!(
             "Could not save the config file: {e}. The connection works for this run."
         )),
@@ -149,14 +156,16 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             conn.focus = fields[pos.saturating_sub(1)];
         }
         Command::ChoiceNext | Command::ChoicePrev => {
-            let step = if cmd == Command::ChoiceNext { 1 } else { 2 };
+            let forward = cmd == Command::ChoiceNext;
+            // One step back is n-1 steps forward.
+            let step = |n: usize| if forward { 1 } else { n - 1 };
             match conn.focus {
                 ConnField::Environment => {
                     let i = EnvKind::ALL
                         .iter()
                         .position(|e| *e == conn.env)
                         .unwrap_or(0);
-                    conn.env = EnvKind::ALL[(i + step) % 3];
+                    conn.env = EnvKind::ALL[(i + step(EnvKind::ALL.len())) % EnvKind::ALL.len()];
                     conn.errors.remove(&ConnField::CustomUrl);
                     conn.check = CheckStatus::NotRun;
                 }
@@ -165,7 +174,8 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                         .iter()
                         .position(|e| *e == conn.remember)
                         .unwrap_or(0);
-                    conn.remember = Remember::ALL[(i + step) % 3];
+                    conn.remember =
+                        Remember::ALL[(i + step(Remember::ALL.len())) % Remember::ALL.len()];
                 }
                 _ => {}
             }

@@ -9,18 +9,27 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvKind {
     Production,
+    Eu,
     Staging,
     Custom,
 }
 
 impl EnvKind {
-    pub const ALL: [EnvKind; 3] = [EnvKind::Production, EnvKind::Staging, EnvKind::Custom];
+    /// The choices, in the order `--env` lists them, then any base URL
+    /// (an SAP Open Connectors tenant, a proxy, a sandbox).
+    pub const ALL: [EnvKind; 4] = [
+        EnvKind::Production,
+        EnvKind::Eu,
+        EnvKind::Staging,
+        EnvKind::Custom,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
-            EnvKind::Production => "production",
+            EnvKind::Production => "production (US)",
+            EnvKind::Eu => "EU production",
             EnvKind::Staging => "staging",
-            EnvKind::Custom => "custom URL",
+            EnvKind::Custom => "other (base URL)",
         }
     }
 }
@@ -111,6 +120,7 @@ impl ConnectionForm {
     pub fn new(env: Option<&Environment>, user: Option<&str>, org: Option<&str>) -> Self {
         let (kind, custom) = match env {
             None | Some(Environment::Production) => (EnvKind::Production, ""),
+            Some(Environment::Eu) => (EnvKind::Eu, ""),
             Some(Environment::Staging) => (EnvKind::Staging, ""),
             Some(Environment::Custom(url)) => (EnvKind::Custom, url.as_str()),
         };
@@ -131,6 +141,7 @@ impl ConnectionForm {
     pub fn environment(&self) -> Environment {
         match self.env {
             EnvKind::Production => Environment::Production,
+            EnvKind::Eu => Environment::Eu,
             EnvKind::Staging => Environment::Staging,
             EnvKind::Custom => Environment::Custom(self.custom_url.value().trim().to_string()),
         }

@@ -1,0 +1,132 @@
+//! The account secrets in the OS keyring: the Secret Service on Linux and
+//! the BSDs, the Keychain on macOS, the Credential Manager on Windows.
+//!
+//! Each account (profile) keeps two entries under the service `ce-wizard`:
+//! `<profile>/user_secret` and `<profile>/org_secret`. A keyring that does
+//! not answer within [`TIMEOUT`] (no session bus, a locked collection
+//! waiting on a prompt nobody sees) counts as absent, so the caller can fall
+//! back to the 0600 file and say so.
+
+use crate::secret::Secret;
+use std::time::Duration;
+
+pub const SERVICE: &str = "ce-wizard";
+/// The account of a config file without profiles.
+pub const DEFAULT_ACCOUNT: &str = "default";
+/// How long a keyring call may take before it counts as no keyring.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyringError {
+    /// No keyring answered: the caller may fall back to the file.
+    #[error("no OS keyring answered ({0})")]
+    Unavailable(String),
+    /// The keyring answered but holds no secrets for this account.
+    #[error("the OS keyring holds no secrets for the account \"{0}\"")]
+    Missing(String),
+    #[error("the OS keyring failed: {0}")]
+    Failed(String),
+}
+
+/// Both secrets of `account`, written to the keyring.
+pub fn store(account: &str, user: &Secret, org: &Secret) -> Result<(), KeyringError> {
+    let account = account.to_string();
+    let (user, org) = (user.clone(), org.clone());
+    with_timeout(move || {
+        entry(&account, "user_secret")?
+            .set_password(user.expose())
+            .map_err(describe)?;
+        entry(&account, "org_secret")?
+            .set_password(org.expose())
+            .map_err(describe)
+    })
+}
+
+/// Both secrets of `account`, read from the keyring.
+pub fn load(account: &str) -> Result<(Secret, Secret), KeyringError> {
+    let account = account.to_string();
+    with_timeout(move || {
+        let read = |name: &str| -> Result<Secret, KeyringError> {
+            match entry(&account, name)?.get_password() {
+                Ok(v) => Ok(Secret::new(v)),
+                Err(keyring::Error::NoEntry) => Err(KeyringError::Missing(account.clone())),
+                Err(e) => Err(describe(e)),
+            }
+        };
+        Ok((read("user_secret")?, read("org_secret")?))
+    })
+}
+
+/// Forgets `account`'s secrets; absent ones are not an error.
+pub fn delete(account: &str) -> Result<(), KeyringError> {
+    let account = account.to_string();
+    with_timeout(move || {
+        for name in ["user_secret", "org_secret"] {
+            match entry(&account, name)?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(describe(e)),
+            }
+        }
+        Ok(())
+    })
+}
+
+fn entry(account: &str, name: &str) -> Result<keyring::Entry, KeyringError> {
+    if !HAS_KEYRING {
+        return Err(KeyringError::Unavailable(
+            "this system has no keyring ce-wizard can use".into(),
+        ));
+    }
+    keyring::Entry::new(SERVICE, &format!("{account}/{name}")).map_err(describe)
+}
+
+/// Elsewhere the crate would keep secrets in memory only, which is no
+/// keyring at all.
+const HAS_KEYRING: bool = cfg!(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    windows
+));
+
+/// The keyring's errors, named without their payloads: `BadEncoding` holds
+/// the stored bytes, which may be a secret.
+fn describe(e: keyring::Error) -> KeyringError {
+    match e {
+        keyring::Error::NoStorageAccess(inner) => KeyringError::Unavailable(inner.to_string()),
+        keyring::Error::PlatformFailure(inner) => KeyringError::Unavailable(inner.to_string()),
+        keyring::Error::BadEncoding(_) => {
+            KeyringError::Failed("a stored secret is not valid UTF-8".into())
+        }
+        keyring::Error::Ambiguous(_) => KeyringError::Failed(
+            "several keyring entries match; remove the extra ones in the keyring's manager".into(),
+        ),
+        keyring::Error::NoEntry => KeyringError::Failed("no such entry".into()),
+        keyring::Error::TooLong(what, limit) => {
+            KeyringError::Failed(format!("the {what} is longer than {limit}"))
+        }
+        keyring::Error::Invalid(what, why) => KeyringError::Failed(format!("{what}: {why}")),
+        _ => KeyringError::Failed("an unknown keyring error".into()),
+    }
+}
+
+/// Runs a keyring call on its own thread and gives up after [`TIMEOUT`]: a
+/// keyring waiting on an unlock prompt must not hang the wizard.
+fn with_timeout<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, KeyringError> + Send + 'static,
+) -> Result<T, KeyringError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("keyring".into())
+        .spawn(move || {
+            let _ = tx.send(call());
+        })
+        .map_err(|e| KeyringError::Unavailable(format!("cannot start a thread: {e}")))?;
+    rx.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
+        Err(KeyringError::Unavailable(format!(
+            "it did not answer within {} seconds",
+            TIMEOUT.as_secs()
+        )))
+    })
+}
