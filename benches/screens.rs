@@ -67,6 +67,7 @@ fn options(user: Option<&str>, org: Option<&str>) -> WizardOptions {
         request_timeout: ce_wizard::api::REQUEST_TIMEOUT,
         no_browser: false,
         element: None,
+        instances: false,
     }
 }
 

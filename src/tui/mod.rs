@@ -50,6 +50,9 @@ pub struct WizardOptions {
     pub element: Option<String>,
     /// The deadline of each call to the platform (`--request-timeout`).
     pub request_timeout: Duration,
+    /// Open on the Instances view (`ce-wizard instances`), which is then
+    /// the whole run.
+    pub instances: bool,
 }
 
 pub struct WizardOutcome {
@@ -81,6 +84,10 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
     let conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
     let mut app = App::new(settings, theme, crate::catalog::Catalog::bundled(), conn);
     match app.connection.check_all().first() {
+        None if opts.instances => {
+            app.instances = Some(steps::instances::InstancesState::new(None));
+            app.step = Step::Instances;
+        }
         None => app.step = Step::Element,
         // Land where typing is needed: usually the first secret.
         Some((field, _)) => app.connection.focus = *field,

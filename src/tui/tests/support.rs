@@ -49,6 +49,7 @@ pub fn options(env: Option<Environment>, user: Option<&str>, org: Option<&str>) 
         no_browser: false,
         element: None,
         request_timeout: Duration::from_secs(60),
+        instances: false,
     }
 }
 

@@ -253,6 +253,7 @@ fn finish_create(app: &mut App, instance: crate::api::Instance, recovered: Optio
         prompt: None,
         saved_to: None,
         recovered,
+        check: None,
     });
     app.step = Step::Done;
     app.notice = None;

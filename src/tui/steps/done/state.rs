@@ -1,6 +1,7 @@
 //! The Done step's model: the created instance and saving it to a file.
 
 use crate::api::Instance;
+use crate::tui::steps::instances::Check;
 use crate::tui::report::LostAnswer;
 use crate::tui::widgets::TextField;
 use std::fmt;
@@ -19,6 +20,8 @@ pub struct DoneState {
     /// Set when the create's answer was lost and the instance was found in
     /// the platform's list instead.
     pub recovered: Option<LostAnswer>,
+    /// Whether the new instance works: checked as soon as Done opens.
+    pub check: Option<Check>,
 }
 
 impl fmt::Debug for DoneState {
@@ -28,6 +31,7 @@ impl fmt::Debug for DoneState {
             .field("prompting", &self.prompt.is_some())
             .field("saved_to", &self.saved_to)
             .field("recovered", &self.recovered)
+            .field("check", &self.check)
             .finish()
     }
 }
