@@ -31,6 +31,7 @@ mod tui_browser;
 mod tui_catalog;
 mod tui_clipboard;
 mod tui_idle;
+mod tui_instances;
 mod tui_journeys;
 mod tui_reliability;
 mod tui_terminal;

@@ -15,7 +15,7 @@ use crate::api::Instance;
 use crate::flow::check::Outcome;
 use crate::secret::Secret;
 use crate::tui::action::CopyTarget;
-use crate::tui::app::{App, Notice, Step};
+use crate::tui::app::{App, Exit, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ctrl, extra, hint, key, Binding, Command, DOWN, ENTER, ESC, UP};
@@ -224,7 +224,8 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                     return vec![Effect::Cancel { attempt }];
                 }
             }
-            None => app.ask_quit(),
+            // The view is the whole run: nothing typed here is lost.
+            None => app.quit(Exit::Finished),
         },
         Command::ClearFilter => {
             view.filter.set("");
