@@ -50,7 +50,11 @@ fn find_a_broken_instance_by_typing_test_it_and_delete_it() {
     pty.type_text("Infusionsoft store");
     pty.send(keys::ENTER);
     pty.wait_for("Type the instance's name exactly");
-    assert_eq!(sb.instances().len(), 60, "a part of the name deletes nothing");
+    assert_eq!(
+        sb.instances().len(),
+        60,
+        "a part of the name deletes nothing"
+    );
     pty.type_text(" 00003");
     pty.send(keys::ENTER);
     let s = pty.wait_for(&format!("Deleted instance {id}"));

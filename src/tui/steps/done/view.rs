@@ -2,8 +2,8 @@
 
 use crate::api::Instance;
 use crate::flow::check::{Outcome, Remedy};
-use crate::tui::steps::instances::Check;
 use crate::tui::app::App;
+use crate::tui::steps::instances::Check;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, text};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,9 +25,10 @@ fn token(t: &Theme, i: &Instance) -> Span<'static> {
 fn check_line(t: &Theme, check: Option<&Check>, id: i64) -> Option<Line<'static>> {
     Some(match check? {
         Check::Running { .. } => Line::styled("… checking that it works", t.dim()),
-        Check::Found(Outcome::Works { read }) => {
-            Line::styled(format!("✓ works: the provider answered {read}"), t.success())
-        }
+        Check::Found(Outcome::Works { read }) => Line::styled(
+            format!("✓ works: the provider answered {read}"),
+            t.success(),
+        ),
         Check::Found(o @ Outcome::Broken { remedy, .. }) => {
             let fix = match remedy {
                 Remedy::Reauthorize => format!("re-authorize it: ce-wizard instances reauth {id}"),

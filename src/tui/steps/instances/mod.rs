@@ -113,7 +113,12 @@ fn bindings(app: &App) -> Vec<Binding> {
             .with_detail("delete the instance, after its name is typed to confirm"),
         b(&[ctrl('y')], "Ctrl-Y", "copy token", Command::CopyToken)
             .with_detail("copy the instance's token (system clipboard and OSC 52)"),
-        extra(&[ctrl('o')], "Ctrl-O", "copy the instance as JSON", Command::CopyJson),
+        extra(
+            &[ctrl('o')],
+            "Ctrl-O",
+            "copy the instance as JSON",
+            Command::CopyJson,
+        ),
         b(
             &[ctrl('r'), key(KeyCode::F(5))],
             "Ctrl-R",
@@ -128,7 +133,12 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::PageDown,
         ),
         extra(&[key(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
-        extra(&[key(KeyCode::Home)], "Home", "first instance", Command::First),
+        extra(
+            &[key(KeyCode::Home)],
+            "Home",
+            "first instance",
+            Command::First,
+        ),
         extra(&[key(KeyCode::End)], "End", "last instance", Command::Last),
     ]);
     list
@@ -264,7 +274,9 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::CopyToken => {
             if let Some(i) = view.selected() {
                 if i.token.is_empty() {
-                    app.notice = Some(Notice::error("The platform gave no token for this instance"));
+                    app.notice = Some(Notice::error(
+                        "The platform gave no token for this instance",
+                    ));
                     return vec![];
                 }
                 return vec![Effect::Copy {
@@ -360,9 +372,7 @@ pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<(), ErrorRep
     match result {
         Ok(()) => {
             view.remove(id);
-            app.notice = Some(Notice::success(format!(
-                "Deleted instance {id} \"{name}\""
-            )));
+            app.notice = Some(Notice::success(format!("Deleted instance {id} \"{name}\"")));
         }
         Err(e) => {
             app.notice = Some(Notice::error(format!(

@@ -24,7 +24,9 @@ pub enum Loading {
 /// The check of one instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
-    Running { attempt: u64 },
+    Running {
+        attempt: u64,
+    },
     Found(Outcome),
     /// The platform could not be asked.
     Failed(String),

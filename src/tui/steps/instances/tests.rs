@@ -68,15 +68,19 @@ fn view(app: &App) -> &InstancesState {
 
 fn names(app: &App) -> Vec<String> {
     let v = view(app);
-    v.matches().iter().map(|&i| v.items[i].name.clone()).collect()
+    v.matches()
+        .iter()
+        .map(|&i| v.items[i].name.clone())
+        .collect()
 }
 
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| {
-        render(app, f);
-    })
-    .unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
     terminal.backend().to_string()
 }
 
@@ -202,7 +206,10 @@ fn test_reports_a_broken_instance() {
     let mut app = listed_app();
     type_text(&mut app, "winter");
     let effects = ctrl(&mut app, 't');
-    let [Effect::CheckInstance { attempt, id: 12, .. }] = effects.as_slice() else {
+    let [Effect::CheckInstance {
+        attempt, id: 12, ..
+    }] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
     let attempt = *attempt;
@@ -244,10 +251,16 @@ fn delete_asks_for_the_name_and_the_count_drops() {
     assert!(ctrl(&mut app, 'd').is_empty());
     assert!(screen(&app, 80, 24).contains("Type its name"));
     type_text(&mut app, "winter");
-    assert!(enter(&mut app).is_empty(), "a part of the name deletes nothing");
+    assert!(
+        enter(&mut app).is_empty(),
+        "a part of the name deletes nothing"
+    );
     type_text(&mut app, " sale");
     let effects = enter(&mut app);
-    let [Effect::DeleteInstance { attempt, id: 12, .. }] = effects.as_slice() else {
+    let [Effect::DeleteInstance {
+        attempt, id: 12, ..
+    }] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
     let attempt = *attempt;
@@ -378,10 +391,16 @@ fn done_checks_the_new_instance_by_itself() {
     });
     app.step = Step::Done;
     let effects = crate::tui::steps::done::start_check(&mut app);
-    let [Effect::CheckInstance { attempt, id: 77, .. }] = effects.as_slice() else {
+    let [Effect::CheckInstance {
+        attempt, id: 77, ..
+    }] = effects.as_slice()
+    else {
         panic!("{effects:?}");
     };
-    assert!(crate::tui::steps::done::start_check(&mut app).is_empty(), "once");
+    assert!(
+        crate::tui::steps::done::start_check(&mut app).is_empty(),
+        "once"
+    );
     assert!(screen(&app, 80, 24).contains("checking that it works"));
     update(
         &mut app,

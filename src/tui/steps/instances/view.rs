@@ -86,7 +86,9 @@ fn status_style(t: &Theme, s: Status) -> Style {
 fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
     let (element_w, created_w, status_w) = (14, 10, 9);
-    let name_w = width.saturating_sub(2 + element_w + created_w + status_w + 3).max(8);
+    let name_w = width
+        .saturating_sub(2 + element_w + created_w + status_w + 3)
+        .max(8);
     let head = format!(
         "  {} {} {} {}",
         pad("NAME", name_w),
@@ -117,7 +119,11 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
             pad(&truncate(&inst.element_key, element_w), element_w),
             pad(&created(inst), created_w),
         );
-        let style = if selected { t.focused() } else { Style::default() };
+        let style = if selected {
+            t.focused()
+        } else {
+            Style::default()
+        };
         lines.push(Line::from(vec![
             Span::styled(row, style),
             Span::styled(status.label(), status_style(t, status)),
@@ -185,7 +191,9 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
             t,
             "Created",
             w,
-            vec![Span::raw(i.created_date.clone().unwrap_or_else(|| "—".into()))],
+            vec![Span::raw(
+                i.created_date.clone().unwrap_or_else(|| "—".into()),
+            )],
         ),
         kv(
             t,
@@ -203,7 +211,11 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
     let check = match view.checks.get(&i.id) {
         Some(Check::Found(o)) => Some((
             format!("{} {}", if o.is_failure() { "✗" } else { "✓" }, o.summary()),
-            if o.is_failure() { t.error() } else { t.success() },
+            if o.is_failure() {
+                t.error()
+            } else {
+                t.success()
+            },
         )),
         Some(Check::Failed(e)) => Some((format!("✗ could not check: {e}"), t.error())),
         Some(Check::Running { .. }) => Some(("checking…".to_string(), t.dim())),
