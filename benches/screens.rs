@@ -68,6 +68,7 @@ fn options(user: Option<&str>, org: Option<&str>) -> WizardOptions {
         insecure_storage: false,
         no_browser: false,
         element: None,
+        instances: false,
     }
 }
 

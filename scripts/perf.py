@@ -26,6 +26,12 @@ what a terminal would show. Figures:
                 median of --list-runs runs, its CPU time (user + system, the
                 figure load does not move), and its peak RSS. Every
                 page is read (200 a page), so this is 50 round trips.
+  instances-view  the wizard's Instances view (`ce-wizard instances` on a
+                terminal, 120x40) listing --instances instances from a
+                standalone sandbox: spawn to the first page on screen, spawn
+                to every page listed, and peak RSS (VmHWM) once all are
+                listed and one filter typed. Not run by default
+                (`--only instances-view`).
   size          the release binary.
   keystrokes    instructions per keystroke (update + a whole frame, escapes
                 included) on each screen at 80x24 and 250x70, counted by
@@ -837,6 +843,36 @@ def instances_list(binary, count, runs):
             sandbox.stop()
 
 
+def instances_view(binary, count):
+    """The Instances view listing `count` instances; VmHWM after a filter."""
+    with tempfile.TemporaryDirectory(prefix="ce-perf-") as home:
+        sandbox = StandaloneSandbox(binary, os.path.join(home, "sandbox"), ["--instances", str(count)])
+        try:
+            env = wizard_env(home, sandbox)
+            env["CE_BASE_URL"] = sandbox.base_url
+            start = time.perf_counter()
+            p = PtyProgram([binary, "instances"], env, 120, 40, cwd=home)
+            try:
+                p.wait_until("the first page", lambda s: "store 00001" in s.text())
+                first = (time.perf_counter() - start) * 1000
+                p.wait_until("every page", lambda s: f"{count} instances" in s.text() and "loading" not in s.text())
+                whole = (time.perf_counter() - start) * 1000
+                p.type_text("store 0999")
+                p.wait_until("the filter", lambda s: "store 0999" in s.text() and " of " in s.text())
+                p.settle()
+                st = p.status()
+                p.send("\x1b")
+                p.settle()
+                p.send("\x1b")
+                p.wait_exit()
+                return {"instances": count, "first_page_ms": first, "all_listed_ms": whole,
+                        "peak_rss_kb": st["VmHWM"], "rss_kb": st["VmRSS"]}
+            finally:
+                p.kill()
+        finally:
+            sandbox.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ce-wizard"), help="the binary to measure")
@@ -853,12 +889,12 @@ def main():
     ap.add_argument("--json", help="also write the figures to this file")
     a = ap.parse_args()
     parts = set(a.only.split(","))
-    unknown = parts - {"size", "first-frame", "journey", "oauth", "instances", "keystrokes"}
+    unknown = parts - {"size", "first-frame", "journey", "oauth", "instances", "instances-view", "keystrokes"}
     if unknown:
         ap.error(f"unknown parts: {', '.join(sorted(unknown))}")
 
     binary = os.path.abspath(a.bin)
-    wizard_parts = parts & {"size", "first-frame", "journey", "oauth", "instances"}
+    wizard_parts = parts & {"size", "first-frame", "journey", "oauth", "instances", "instances-view"}
     if wizard_parts and not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--bin", "ce-wizard"], cwd=ROOT, check=True)
     report = {"machine": machine(), "binary": binary}
@@ -891,6 +927,13 @@ def main():
         print(f"  wall time, spawn to exit: median {r['wall_ms']['median']:7.1f} ms  (max {r['wall_ms']['max']:.1f})")
         print(f"  CPU time of the list:     median {r['cpu_ms']['median']:7.1f} ms  (load-proof)")
         print(f"  peak RSS:                 {r['peak_rss_kb'] / 1024:7.1f} MiB")
+
+    if "instances-view" in parts:
+        print(f"\nthe Instances view listing {a.instances} from a standalone sandbox:")
+        report["instances_view"] = r = instances_view(binary, a.instances)
+        print(f"  spawn to the first page on screen: {r['first_page_ms']:7.1f} ms")
+        print(f"  spawn to every page listed:        {r['all_listed_ms']:7.1f} ms")
+        print(f"  peak RSS (listed, filtered):       {r['peak_rss_kb'] / 1024:7.1f} MiB")
 
     report["machine"]["load_average_at_end"] = os.getloadavg()
     print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in report['machine']['load_average_at_end'])}")

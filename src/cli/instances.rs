@@ -117,6 +117,10 @@ pub struct DeleteArgs {
 
 pub async fn run(g: &GlobalArgs, args: InstancesArgs) -> Result<i32, Failure> {
     match args.command {
+        // On a terminal, the list to browse and act on; elsewhere, printed.
+        None if super::wizard::on_terminal() && complete_connection(g) => {
+            super::wizard::run_instances(g).await
+        }
         None => list(g, &ListArgs::default()).await,
         Some(InstancesCommand::List(a)) => list(g, &a).await,
         Some(InstancesCommand::Show(a)) => show(g, &a).await,
@@ -125,6 +129,13 @@ pub async fn run(g: &GlobalArgs, args: InstancesArgs) -> Result<i32, Failure> {
         Some(InstancesCommand::Reauth(a)) => reauth(g, &a).await,
         Some(InstancesCommand::Delete(a)) => delete(g, &a).await,
     }
+}
+
+/// Whether the secrets are known without asking: the Instances view has no
+/// Connection step to ask for them (the printed list names what is missing).
+fn complete_connection(g: &GlobalArgs) -> bool {
+    g.sandbox
+        || resolve_connection(g).is_ok_and(|c| c.user_secret.is_some() && c.org_secret.is_some())
 }
 
 /// How a person named an instance.

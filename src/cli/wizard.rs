@@ -19,6 +19,25 @@ pub async fn run(
             "the wizard needs a terminal (it draws on stderr); in scripts use `ce-wizard create`",
         ));
     }
+    run_with(g, print_token, element, false).await
+}
+
+/// Whether the wizard can draw here: standard input and error are a terminal.
+pub fn on_terminal() -> bool {
+    std::io::stderr().is_terminal() && std::io::stdin().is_terminal()
+}
+
+/// `ce-wizard instances` on a terminal: the wizard's Instances view alone.
+pub async fn run_instances(g: &GlobalArgs) -> Result<i32, Failure> {
+    run_with(g, false, None, true).await
+}
+
+async fn run_with(
+    g: &GlobalArgs,
+    print_token: bool,
+    element: Option<String>,
+    instances: bool,
+) -> Result<i32, Failure> {
     let conn = resolve_connection(g)?;
     let opts = crate::tui::WizardOptions {
         environment: Some(conn.environment.clone()),
@@ -31,6 +50,7 @@ pub async fn run(
         element,
         request_timeout: g.request_timeout,
         insecure_storage: g.insecure_storage,
+        instances,
     };
     let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
         code: exit::FAILED,
@@ -50,6 +70,9 @@ pub async fn run(
     }
     for path in &outcome.saved_files {
         eprintln!("Saved {} (readable only by you).", path.display());
+    }
+    if instances {
+        return Ok(exit::CREATED);
     }
     Ok(if outcome.created.is_empty() && outcome.interrupted {
         exit::INTERRUPTED

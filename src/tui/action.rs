@@ -8,6 +8,7 @@ use crate::api::{Instance, RequestToken};
 use crate::catalog::{CachedCatalog, Catalog, ElementSpec, Lookup};
 use crate::clipboard::CopyReport;
 use crate::config::ConfigError;
+use crate::flow::check::Outcome;
 use crate::oauth::CallbackOutcome;
 use crossterm::event::KeyEvent;
 use std::fmt;
@@ -154,6 +155,26 @@ pub enum Action {
         path: PathBuf,
         result: Result<(), FileSaveError>,
     },
+    /// One page of the account's instances, as it arrived.
+    InstancesPage {
+        attempt: u64,
+        instances: Vec<Instance>,
+    },
+    /// The listing ended: every page read, or one failed.
+    InstancesListed {
+        attempt: u64,
+        result: Result<(), ErrorReport>,
+    },
+    InstanceChecked {
+        attempt: u64,
+        id: i64,
+        result: Result<Outcome, ErrorReport>,
+    },
+    InstanceDeleted {
+        attempt: u64,
+        id: i64,
+        result: Result<(), ErrorReport>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +209,10 @@ impl fmt::Debug for Action {
             Action::CreateChecked { .. } => "CreateChecked",
             Action::Copied { .. } => "Copied",
             Action::FileSaved { .. } => "FileSaved",
+            Action::InstancesPage { .. } => "InstancesPage",
+            Action::InstancesListed { .. } => "InstancesListed",
+            Action::InstanceChecked { .. } => "InstanceChecked",
+            Action::InstanceDeleted { .. } => "InstanceDeleted",
         };
         f.write_str(name)
     }

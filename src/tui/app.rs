@@ -26,6 +26,7 @@ pub use super::steps::connection::state::ConnectionForm;
 pub use super::steps::creating::state::{CreatePhase, CreatingState};
 pub use super::steps::done::state::{DoneState, SavePrompt};
 pub use super::steps::element::state::{CatalogView, ElementPicker, ListWindow, Pending};
+pub use super::steps::instances::state::InstancesState;
 pub use super::steps::review::state::{ReviewState, ReviewView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -37,6 +38,9 @@ pub enum Step {
     Review,
     Creating,
     Done,
+    /// The account's instances: opened from the Element step, or the whole
+    /// run with `ce-wizard instances`.
+    Instances,
 }
 
 impl Step {
@@ -49,6 +53,7 @@ impl Step {
             Step::Review => "Review",
             Step::Creating => "Creating",
             Step::Done => "Done",
+            Step::Instances => "Instances",
         }
     }
 }
@@ -167,6 +172,9 @@ pub struct App {
     pub review: ReviewState,
     pub creating: Option<CreatingState>,
     pub done: Option<DoneState>,
+    /// The Instances view, once opened (kept when left, so coming back
+    /// loses nothing).
+    pub instances: Option<InstancesState>,
     pub listener: ListenerStatus,
     pub overlay: Option<Overlay>,
     /// Where to return once the connection is fixed (after a 401 while
@@ -257,6 +265,7 @@ impl App {
             },
             creating: None,
             done: None,
+            instances: None,
             listener: ListenerStatus::NotBound,
             overlay: None,
             resume: None,
@@ -336,10 +345,11 @@ impl App {
     /// 1-based position of the current step and the number of steps.
     pub fn step_position(&self) -> (usize, usize) {
         let steps = self.visible_steps();
-        let current = if self.step == Step::Creating {
-            Step::Done
-        } else {
-            self.step
+        let current = match self.step {
+            Step::Creating => Step::Done,
+            // A side trip from the Element step, counted there.
+            Step::Instances => Step::Element,
+            step => step,
         };
         let pos = steps
             .iter()

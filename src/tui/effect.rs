@@ -8,7 +8,9 @@ use super::report::{
     BrowserFailure, CatalogProblem, CreatedCheck, ErrorReport, ListenerProblem, LostAnswer,
     LostCreate,
 };
-use crate::api::{find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials};
+use crate::api::{
+    find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, Paging,
+};
 use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
 use crate::config::{self, Environment};
@@ -20,6 +22,7 @@ use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
 use std::fmt;
 use std::io::Write;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 use tokio::sync::mpsc;
@@ -118,6 +121,26 @@ pub enum Effect {
         contents: Secret,
         overwrite: bool,
     },
+    /// `GET /instances`, every page, each sent back as it arrives.
+    ListInstances {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+    },
+    /// `flow::check::check_instance`: is the instance valid, and does a
+    /// read through it answer.
+    CheckInstance {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        id: i64,
+    },
+    DeleteInstance {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        id: i64,
+    },
 }
 
 /// Names the variant only: effects carry secrets.
@@ -139,6 +162,9 @@ impl fmt::Debug for Effect {
             Effect::Cancel { attempt } => return write!(f, "Cancel({attempt})"),
             Effect::Copy { what, .. } => return write!(f, "Copy({what:?})"),
             Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
+            Effect::ListInstances { .. } => "ListInstances",
+            Effect::CheckInstance { id, .. } => return write!(f, "CheckInstance({id})"),
+            Effect::DeleteInstance { id, .. } => return write!(f, "DeleteInstance({id})"),
         };
         f.write_str(name)
     }
@@ -500,6 +526,80 @@ impl Runner {
                 );
             }
             Effect::Cancel { attempt } => self.cancel(|c| c.attempt == attempt),
+            Effect::ListInstances {
+                attempt,
+                base_url,
+                creds,
+            } => {
+                let pages = tx.clone();
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    // Each page goes to the screen as it arrives, so the
+                    // first is drawn after one round trip.
+                    move |client| async move {
+                        client
+                            .for_each_instance_page(Paging::default(), |page| {
+                                Self::send(
+                                    &pages,
+                                    Action::InstancesPage {
+                                        attempt,
+                                        instances: page.instances,
+                                    },
+                                );
+                                ControlFlow::Continue(())
+                            })
+                            .await
+                    },
+                    move |result| {
+                        vec![Action::InstancesListed {
+                            attempt,
+                            result: result.map(|_| ()).map_err(|e| ErrorReport::from(&e)),
+                        }]
+                    },
+                );
+            }
+            Effect::CheckInstance {
+                attempt,
+                base_url,
+                creds,
+                id,
+            } => {
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move { flow::check::check_instance(&client, id).await },
+                    move |result| {
+                        vec![Action::InstanceChecked {
+                            attempt,
+                            id,
+                            result: result.map(|c| c.outcome).map_err(|e| ErrorReport::from(&e)),
+                        }]
+                    },
+                );
+            }
+            Effect::DeleteInstance {
+                attempt,
+                base_url,
+                creds,
+                id,
+            } => {
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move { client.delete_instance(id).await },
+                    move |result| {
+                        vec![Action::InstanceDeleted {
+                            attempt,
+                            id,
+                            result: result.map_err(|e| ErrorReport::from(&e)),
+                        }]
+                    },
+                );
+            }
             Effect::Copy { what, text } => {
                 let osc52 = terminal_out
                     .write_all(clipboard::osc52_sequence(text.expose(), self.tmux).as_bytes())

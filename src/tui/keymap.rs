@@ -44,6 +44,11 @@ pub enum Command {
     Another,
     Yes,
     No,
+    /// Open the account's instances.
+    OpenInstances,
+    /// Check that the selected instance works.
+    TestInstance,
+    DeleteInstance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -51,6 +51,9 @@ pub struct WizardOptions {
     pub request_timeout: Duration,
     /// Remembered secrets go to the config file, not the OS keyring.
     pub insecure_storage: bool,
+    /// Open on the Instances view (`ce-wizard instances`), which is then
+    /// the whole run.
+    pub instances: bool,
 }
 
 pub struct WizardOutcome {
@@ -83,6 +86,10 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
     conn.sandbox = opts.sandbox.is_some();
     let mut app = App::new(settings, theme, crate::catalog::Catalog::bundled(), conn);
     match app.connection.check_all().first() {
+        None if opts.instances => {
+            app.instances = Some(steps::instances::InstancesState::new(None));
+            app.step = Step::Instances;
+        }
         None => app.step = Step::Element,
         // Land where typing is needed: usually the first secret.
         Some((field, _)) => app.connection.focus = *field,

@@ -89,6 +89,28 @@ impl Index {
         &self.matches
     }
 
+    /// Adds texts at the end (a list that arrives page by page) and applies
+    /// the current query to them, so the matches stay those of a fresh index.
+    pub fn extend<I, S>(&mut self, texts: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let start = self.haystacks.len();
+        for t in texts {
+            let t: String = t.into();
+            self.lower.push(t.to_lowercase());
+            self.haystacks.push(t.into());
+        }
+        if self.query.is_empty() {
+            self.matches.extend(start..self.haystacks.len());
+        } else {
+            let query = std::mem::take(&mut self.query);
+            // Not narrowing: every text is scored again, new ones included.
+            self.search(&query);
+        }
+    }
+
     /// Applies a query and returns its matches.
     pub fn search(&mut self, query: &str) -> &[usize] {
         let query = query.trim();
@@ -259,6 +281,19 @@ mod tests {
         let pos = |i: usize| got.iter().position(|&g| g == i).unwrap();
         assert!(pos(0) < pos(1), "equal scores keep catalog order: {got:?}");
         assert!(index.search("shopif").len() == 1);
+    }
+
+    #[test]
+    fn extending_keeps_the_matches_of_a_fresh_index() {
+        let all = texts(300);
+        for query in ["", "ab", "x"] {
+            let mut grown = Index::new(all[..100].to_vec());
+            grown.search(query);
+            grown.extend(all[100..].to_vec());
+            let mut fresh = Index::new(all.clone());
+            assert_eq!(grown.matches(), fresh.search(query), "{query:?}");
+            assert_eq!(grown.len(), 300);
+        }
     }
 
     #[test]

@@ -8,7 +8,9 @@ use super::action::{Action, CopyTarget};
 use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
 use super::effect::Effect;
 use super::keymap::{self, b, ch, ctrl, key, Binding, Command, ENTER, ESC};
-use super::steps::{authorize, connection, creating, done, element, focused_input, screen, Input};
+use super::steps::{
+    authorize, connection, creating, done, element, focused_input, instances, screen, Input,
+};
 use super::widgets::EditOp;
 use crate::clipboard::CopyReport;
 use crossterm::event::{KeyCode, KeyEvent};
@@ -75,14 +77,18 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             pasted,
             result,
         } => authorize::callback(app, attempt, pasted, result),
-        Action::Created { attempt, result } => creating::created(app, attempt, result),
+        Action::Created { attempt, result } => {
+            let mut effects = creating::created(app, attempt, result);
+            effects.extend(done::start_check(app));
+            effects
+        }
         Action::CreateRecovered {
             attempt,
             instance,
             lost,
         } => {
             creating::recovered(app, attempt, instance, lost);
-            vec![]
+            done::start_check(app)
         }
         Action::NothingCreated { attempt, report } => {
             creating::nothing_created_answer(app, attempt, report);
@@ -92,7 +98,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             creating::outcome_unknown(app, attempt, lost);
             vec![]
         }
-        Action::CreateChecked { attempt, result } => creating::create_checked(app, attempt, result),
+        Action::CreateChecked { attempt, result } => {
+            let mut effects = creating::create_checked(app, attempt, result);
+            effects.extend(done::start_check(app));
+            effects
+        }
         Action::Copied { what, report } => {
             if report.succeeded() && matches!(what, CopyTarget::Token | CopyTarget::InstanceJson) {
                 if let Some(done) = app.done.as_mut() {
@@ -109,6 +119,30 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::FileSaved { path, result } => done::file_saved(app, path, result),
+        Action::InstancesPage { attempt, instances } => {
+            instances::page(app, attempt, instances);
+            vec![]
+        }
+        Action::InstancesListed { attempt, result } => {
+            instances::listed(app, attempt, result);
+            vec![]
+        }
+        Action::InstanceChecked {
+            attempt,
+            id,
+            result,
+        } => {
+            instances::checked(app, attempt, id, result);
+            vec![]
+        }
+        Action::InstanceDeleted {
+            attempt,
+            id,
+            result,
+        } => {
+            instances::deleted(app, attempt, id, result);
+            vec![]
+        }
     }
 }
 
@@ -141,6 +175,10 @@ pub fn startup(app: &mut App) -> Vec<Effect> {
         effects.push(Effect::BindListener {
             port: app.settings.callback_port,
         });
+    }
+    if app.step == Step::Instances {
+        effects.extend(instances::open(app, None));
+        return effects;
     }
     if app.connection.is_complete() {
         effects.push(Effect::LoadCachedCatalog {

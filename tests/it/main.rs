@@ -38,6 +38,7 @@ mod tui_browser;
 mod tui_catalog;
 mod tui_clipboard;
 mod tui_idle;
+mod tui_instances;
 mod tui_journeys;
 mod tui_newcomer;
 mod tui_reliability;

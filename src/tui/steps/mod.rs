@@ -9,6 +9,7 @@ pub mod connection;
 pub mod creating;
 pub mod done;
 pub mod element;
+pub mod instances;
 pub mod review;
 
 use super::app::{App, Step};
@@ -87,6 +88,7 @@ pub fn screen(step: Step) -> &'static dyn Screen {
         Step::Review => &review::Review,
         Step::Creating => &creating::Creating,
         Step::Done => &done::Done,
+        Step::Instances => &instances::Instances,
     }
 }
 

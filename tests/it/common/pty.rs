@@ -30,6 +30,7 @@ pub mod keys {
     pub const LEFT: &str = "\x1b[D";
     pub const BACKSPACE: &str = "\x7f";
     pub const F1: &str = "\x1bOP";
+    pub const F2: &str = "\x1bOQ";
     pub const CTRL_C: &str = "\x03";
 
     /// Ctrl plus a letter.

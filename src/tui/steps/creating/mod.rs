@@ -254,6 +254,7 @@ fn finish_create(app: &mut App, instance: crate::api::Instance, recovered: Optio
         saved_to: None,
         copied: false,
         recovered,
+        check: None,
     });
     app.step = Step::Done;
     app.notice = None;

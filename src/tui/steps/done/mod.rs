@@ -6,6 +6,7 @@ mod view;
 pub use state::{DoneState, SavePrompt};
 
 use super::element::start::refilter;
+use super::instances::{self, Check};
 use super::{Drawn, Input, Screen};
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, FileSaveError};
@@ -191,6 +192,22 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         // q quits through the router, as Ctrl-C does (see `App::ask_quit`).
         _ => vec![],
     }
+}
+
+/// Checks the new instance as soon as Done opens: "created" is not yet
+/// "works".
+pub fn start_check(app: &mut App) -> Vec<Effect> {
+    if app.step != Step::Done || app.done.as_ref().is_none_or(|d| d.check.is_some()) {
+        return vec![];
+    }
+    let Some(id) = app.done.as_ref().map(|d| d.instance.id) else {
+        return vec![];
+    };
+    let (attempt, effect) = instances::check_effect(app, id);
+    if let Some(done) = app.done.as_mut() {
+        done.check = Some(Check::Running { attempt });
+    }
+    vec![effect]
 }
 
 pub fn file_saved(app: &mut App, path: PathBuf, result: Result<(), FileSaveError>) -> Vec<Effect> {

@@ -2,6 +2,7 @@
 
 use crate::api::Instance;
 use crate::tui::report::LostAnswer;
+use crate::tui::steps::instances::Check;
 use crate::tui::widgets::TextField;
 use std::fmt;
 use std::path::PathBuf;
@@ -21,6 +22,8 @@ pub struct DoneState {
     /// Set when the create's answer was lost and the instance was found in
     /// the platform's list instead.
     pub recovered: Option<LostAnswer>,
+    /// Whether the new instance works: checked as soon as Done opens.
+    pub check: Option<Check>,
 }
 
 impl DoneState {
@@ -39,6 +42,7 @@ impl fmt::Debug for DoneState {
             .field("saved_to", &self.saved_to)
             .field("copied", &self.copied)
             .field("recovered", &self.recovered)
+            .field("check", &self.check)
             .finish()
     }
 }

@@ -1,7 +1,9 @@
 //! The last step: the created instance and its token.
 
 use crate::api::Instance;
+use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
+use crate::tui::steps::instances::Check;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, text};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -19,6 +21,26 @@ fn token(t: &Theme, i: &Instance) -> Span<'static> {
     Span::styled(i.token.expose().to_string(), t.copyable())
 }
 
+/// What checking the new instance found, and what to do when it failed.
+fn check_line(t: &Theme, check: Option<&Check>, id: i64) -> Option<Line<'static>> {
+    Some(match check? {
+        Check::Running { .. } => Line::styled("… checking that it works", t.dim()),
+        Check::Found(Outcome::Works { read }) => Line::styled(
+            format!("✓ works: the provider answered {read}"),
+            t.success(),
+        ),
+        Check::Found(o @ Outcome::Broken { remedy, .. }) => {
+            let fix = match remedy {
+                Remedy::Reauthorize => format!("re-authorize it: ce-wizard instances reauth {id}"),
+                Remedy::Update => format!("update it: ce-wizard instances update {id} --set …"),
+            };
+            Line::styled(format!("✗ {}; {fix}", o.summary()), t.error())
+        }
+        Check::Found(o) => Line::styled(format!("! {}", o.summary()), t.warning()),
+        Check::Failed(e) => Line::styled(format!("! could not check it: {e}"), t.warning()),
+    })
+}
+
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let Some(done) = &app.done else { return };
     let t = &app.theme;
@@ -27,6 +49,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Line::styled(format!("✓ Instance {} created", i.id), t.success()),
         Line::raw(""),
     ];
+    if let Some(line) = check_line(t, done.check.as_ref(), i.id) {
+        lines.push(line);
+        lines.push(Line::raw(""));
+    }
     if let Some(lost) = done.recovered {
         lines.push(Line::styled(lost.recovered_note(), t.warning()));
         lines.push(Line::raw(""));

@@ -110,6 +110,13 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::Refresh,
         )
         .with_detail("fetch the platform's catalog again now (F5 too)"),
+        b(
+            &[key(KeyCode::F(2))],
+            "F2",
+            "instances",
+            Command::OpenInstances,
+        )
+        .with_detail("the account's instances: find, test, copy, delete"),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",
@@ -204,6 +211,9 @@ fn select_key(app: &mut App, key: &str) {
 fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     if app.picker.pending.is_some() {
         return pending_command(app, cmd);
+    }
+    if cmd == Command::OpenInstances {
+        return super::instances::open(app, Some(Step::Element));
     }
     let last = app.picker.matches().len().saturating_sub(1);
     let page = app.picker.window.page.max(1);

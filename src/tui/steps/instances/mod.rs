@@ -1,0 +1,387 @@
+//! The Instances view: the account's instances, listed while their pages
+//! arrive, filtered as the person types, with a detail pane and actions on
+//! the selected one (check it, copy its token or JSON, delete it).
+//!
+//! The filter takes every letter, so the actions are on keys typing never
+//! makes: Ctrl chords and function keys.
+
+pub mod state;
+mod view;
+
+pub use state::{Check, DeletePrompt, InstancesState, Loading, Status};
+
+use super::{Drawn, Input, Screen};
+use crate::api::Instance;
+use crate::flow::check::Outcome;
+use crate::secret::Secret;
+use crate::tui::action::CopyTarget;
+use crate::tui::app::{App, Exit, Notice, Step};
+use crate::tui::clock::Reading;
+use crate::tui::effect::Effect;
+use crate::tui::keymap::{b, ctrl, extra, hint, key, Binding, Command, DOWN, ENTER, ESC, UP};
+use crate::tui::report::ErrorReport;
+use crate::tui::widgets::{EditOp, TextField};
+use crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+pub struct Instances;
+
+impl Screen for Instances {
+    fn bindings(&self, app: &App) -> Vec<Binding> {
+        bindings(app)
+    }
+
+    fn command(&self, app: &mut App, cmd: Command) -> Vec<Effect> {
+        instances_command(app, cmd)
+    }
+
+    fn input(&self, app: &App) -> Option<Input> {
+        let view = app.instances.as_ref()?;
+        Some(match &view.delete {
+            Some(d) if d.sent.is_none() => Input::Line,
+            Some(_) => return None,
+            None => Input::Filter,
+        })
+    }
+
+    fn edit(&self, app: &mut App, op: &EditOp) -> bool {
+        let Some(view) = app.instances.as_mut() else {
+            return false;
+        };
+        if let Some(d) = view.delete.as_mut() {
+            return d.sent.is_none() && d.typed.apply(op);
+        }
+        let changed = view.filter.apply(op);
+        if changed {
+            view.refilter();
+        }
+        changed
+    }
+
+    fn paste(&self, app: &mut App, text: &str) -> bool {
+        let Some(view) = app.instances.as_mut() else {
+            return false;
+        };
+        match view.delete.as_mut() {
+            Some(d) if d.sent.is_none() => d.typed.insert_str(text.trim()),
+            Some(_) => return false,
+            None => {
+                view.filter.insert_str(text.trim());
+                view.refilter();
+            }
+        }
+        true
+    }
+
+    fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, frame, area);
+        Drawn::default()
+    }
+}
+
+fn bindings(app: &App) -> Vec<Binding> {
+    let Some(view) = app.instances.as_ref() else {
+        return vec![];
+    };
+    if let Some(d) = &view.delete {
+        if d.sent.is_some() {
+            return vec![];
+        }
+        return vec![
+            b(&[ENTER], "Enter", "delete", Command::Continue)
+                .with_detail("delete the instance once its exact name is typed"),
+            b(&[ESC], "Esc", "keep it", Command::Back),
+        ];
+    }
+    let mut list = vec![];
+    if view.filter.is_empty() {
+        list.push(
+            b(&[ESC], "Esc", "back", Command::Back)
+                .with_detail("leave the list (it is kept for when you come back)"),
+        );
+    } else {
+        list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
+    }
+    list.extend([
+        hint("type", "filter"),
+        b(&[DOWN], "↑/↓", "move", Command::Next),
+        extra(&[UP], "↑", "previous instance", Command::Prev),
+        b(&[ctrl('t')], "Ctrl-T", "test", Command::TestInstance)
+            .with_detail("check that the instance works: a read through it to the provider"),
+        b(&[ctrl('d')], "Ctrl-D", "delete", Command::DeleteInstance)
+            .with_detail("delete the instance, after its name is typed to confirm"),
+        b(&[ctrl('y')], "Ctrl-Y", "copy token", Command::CopyToken)
+            .with_detail("copy the instance's token (system clipboard and OSC 52)"),
+        extra(
+            &[ctrl('o')],
+            "Ctrl-O",
+            "copy the instance as JSON",
+            Command::CopyJson,
+        ),
+        b(
+            &[ctrl('r'), key(KeyCode::F(5))],
+            "Ctrl-R",
+            "reload",
+            Command::Refresh,
+        )
+        .with_detail("read the account's instances again (F5 too)"),
+        extra(
+            &[key(KeyCode::PageDown)],
+            "PgDn",
+            "page down",
+            Command::PageDown,
+        ),
+        extra(&[key(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
+        extra(
+            &[key(KeyCode::Home)],
+            "Home",
+            "first instance",
+            Command::First,
+        ),
+        extra(&[key(KeyCode::End)], "End", "last instance", Command::Last),
+    ]);
+    list
+}
+
+/// Opens the view from `back_to` (or as the whole run, with `None`): the
+/// list is read again each time it opens, the filter is kept.
+pub fn open(app: &mut App, back_to: Option<Step>) -> Vec<Effect> {
+    let view = app
+        .instances
+        .get_or_insert_with(|| InstancesState::new(back_to));
+    view.back_to = back_to;
+    app.step = Step::Instances;
+    app.notice = None;
+    start_listing(app)
+}
+
+fn start_listing(app: &mut App) -> Vec<Effect> {
+    let attempt = app.new_attempt();
+    let base_url = app.connection.base_url();
+    let creds = app.credentials();
+    let Some(view) = app.instances.as_mut() else {
+        return vec![];
+    };
+    let mut effects = vec![];
+    if let Loading::Pages { attempt } = view.loading {
+        effects.push(Effect::Cancel { attempt });
+    }
+    view.clear();
+    view.loading = Loading::Pages { attempt };
+    effects.push(Effect::ListInstances {
+        attempt,
+        base_url,
+        creds,
+    });
+    effects
+}
+
+/// Starts checking instance `id`; its outcome comes back as
+/// `Action::InstanceChecked`.
+pub fn check_effect(app: &mut App, id: i64) -> (u64, Effect) {
+    let attempt = app.new_attempt();
+    let effect = Effect::CheckInstance {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: app.credentials(),
+        id,
+    };
+    (attempt, effect)
+}
+
+fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    let Some(view) = app.instances.as_mut() else {
+        return vec![];
+    };
+    if let Some(d) = view.delete.as_mut() {
+        match cmd {
+            Command::Continue if d.typed.value().trim() == d.name => {
+                let attempt = app.next_attempt;
+                app.next_attempt += 1;
+                d.sent = Some(attempt);
+                let id = d.id;
+                app.notice = Some(Notice::info(format!("Deleting instance {id}…")));
+                return vec![Effect::DeleteInstance {
+                    attempt,
+                    base_url: app.connection.base_url(),
+                    creds: app.credentials(),
+                    id,
+                }];
+            }
+            Command::Continue => {
+                app.notice = Some(Notice::error(
+                    "Type the instance's name exactly as shown to delete it",
+                ));
+            }
+            Command::Back => {
+                view.delete = None;
+                app.notice = Some(Notice::info("Nothing was deleted"));
+            }
+            _ => {}
+        }
+        return vec![];
+    }
+    let len = view.matches().len();
+    let page = 10;
+    match cmd {
+        Command::Back => match view.back_to {
+            Some(step) => {
+                app.step = step;
+                app.notice = None;
+                if let Loading::Pages { attempt } = view.loading {
+                    view.loading = Loading::Done;
+                    return vec![Effect::Cancel { attempt }];
+                }
+            }
+            // The view is the whole run: nothing typed here is lost.
+            None => app.quit(Exit::Finished),
+        },
+        Command::ClearFilter => {
+            view.filter.set("");
+            view.refilter();
+        }
+        Command::Next => view.selected = (view.selected + 1).min(len.saturating_sub(1)),
+        Command::Prev => view.selected = view.selected.saturating_sub(1),
+        Command::PageDown => view.selected = (view.selected + page).min(len.saturating_sub(1)),
+        Command::PageUp => view.selected = view.selected.saturating_sub(page),
+        Command::First => view.selected = 0,
+        Command::Last => view.selected = len.saturating_sub(1),
+        Command::Refresh => return start_listing(app),
+        Command::TestInstance => {
+            let Some(id) = view.selected().map(|i| i.id) else {
+                return vec![];
+            };
+            let (attempt, effect) = check_effect(app, id);
+            if let Some(view) = app.instances.as_mut() {
+                view.checks.insert(id, Check::Running { attempt });
+            }
+            app.notice = Some(Notice::info(format!("Checking instance {id}…")));
+            return vec![effect];
+        }
+        Command::DeleteInstance => {
+            if let Some(i) = view.selected() {
+                let (id, name) = (i.id, i.name.clone());
+                view.delete = Some(DeletePrompt {
+                    id,
+                    name,
+                    typed: TextField::default(),
+                    sent: None,
+                });
+                app.notice = None;
+            }
+        }
+        Command::CopyToken => {
+            if let Some(i) = view.selected() {
+                if i.token.is_empty() {
+                    app.notice = Some(Notice::error(
+                        "The platform gave no token for this instance",
+                    ));
+                    return vec![];
+                }
+                return vec![Effect::Copy {
+                    what: CopyTarget::Token,
+                    text: i.token.clone(),
+                }];
+            }
+        }
+        Command::CopyJson => {
+            if let Some(i) = view.selected() {
+                return vec![Effect::Copy {
+                    what: CopyTarget::InstanceJson,
+                    text: Secret::new(i.to_pretty_json()),
+                }];
+            }
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+/// A page of the list arrived.
+pub fn page(app: &mut App, attempt: u64, instances: Vec<Instance>) {
+    let Some(view) = app.instances.as_mut() else {
+        return;
+    };
+    if view.loading == (Loading::Pages { attempt }) {
+        view.add_page(instances);
+    }
+}
+
+/// The listing ended: every page read, or one failed.
+pub fn listed(app: &mut App, attempt: u64, result: Result<(), ErrorReport>) {
+    let Some(view) = app.instances.as_mut() else {
+        return;
+    };
+    if view.loading != (Loading::Pages { attempt }) {
+        return;
+    }
+    view.loading = match result {
+        Ok(()) => Loading::Done,
+        Err(e) => {
+            app.notice = Some(Notice::error(format!(
+                "The instances could not all be read: {}. Ctrl-R tries again.",
+                e.message
+            )));
+            Loading::Failed(e.message)
+        }
+    };
+}
+
+/// A check came back: for the list, and for Done when it is its instance.
+pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, ErrorReport>) {
+    let check = match result {
+        Ok(outcome) => Check::Found(outcome),
+        Err(e) => Check::Failed(e.message),
+    };
+    if let Some(done) = app.done.as_mut() {
+        if done.instance.id == id && done.check == Some(Check::Running { attempt }) {
+            done.check = Some(check.clone());
+        }
+    }
+    let Some(view) = app.instances.as_mut() else {
+        return;
+    };
+    if view.checks.get(&id) != Some(&Check::Running { attempt }) {
+        return;
+    }
+    if app.step == Step::Instances {
+        app.notice = Some(match &check {
+            Check::Found(o) if o.is_failure() => {
+                Notice::error(format!("Instance {id} is {}", o.summary()))
+            }
+            Check::Found(o) => Notice::success(format!("Instance {id} {}", o.summary())),
+            Check::Failed(e) => Notice::error(format!("Instance {id} could not be checked: {e}")),
+            Check::Running { .. } => Notice::info(""),
+        });
+    }
+    view.checks.insert(id, check);
+}
+
+/// The platform answered a delete.
+pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<(), ErrorReport>) {
+    let Some(view) = app.instances.as_mut() else {
+        return;
+    };
+    let Some(d) = &view.delete else { return };
+    if d.sent != Some(attempt) || d.id != id {
+        return;
+    }
+    let name = d.name.clone();
+    view.delete = None;
+    match result {
+        Ok(()) => {
+            view.remove(id);
+            app.notice = Some(Notice::success(format!("Deleted instance {id} \"{name}\"")));
+        }
+        Err(e) => {
+            app.notice = Some(Notice::error(format!(
+                "Instance {id} was not deleted: {}",
+                e.message
+            )));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! The Instances view's model: the account's instances as their pages
+//! arrive, the filter over them, what checking each one found, and a delete
+//! waiting for its name to be typed.
+
+use crate::api::Instance;
+use crate::flow::check::Outcome;
+use crate::tui::app::Step;
+use crate::tui::picker::Index;
+use crate::tui::widgets::TextField;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Where the list stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loading {
+    /// Pages are arriving for this attempt.
+    Pages { attempt: u64 },
+    /// Every page arrived.
+    Done,
+    /// A page failed: the list on screen is only part of the account's.
+    Failed(String),
+}
+
+/// The check of one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    Running {
+        attempt: u64,
+    },
+    Found(Outcome),
+    /// The platform could not be asked.
+    Failed(String),
+}
+
+/// A delete that waits for the instance's name, or for the platform.
+pub struct DeletePrompt {
+    pub id: i64,
+    pub name: String,
+    pub typed: TextField,
+    /// Sent, waiting for the answer.
+    pub sent: Option<u64>,
+}
+
+pub struct InstancesState {
+    pub items: Vec<Instance>,
+    /// The searchable text of each item (name, element, tags), in the
+    /// items' order; its matches index `items`.
+    pub index: Index,
+    pub filter: TextField,
+    /// Position in the matches.
+    pub selected: usize,
+    pub loading: Loading,
+    pub checks: HashMap<i64, Check>,
+    pub delete: Option<DeletePrompt>,
+    /// Where Esc returns to; `None` when the view is the whole run
+    /// (`ce-wizard instances`), where Esc quits.
+    pub back_to: Option<Step>,
+}
+
+impl fmt::Debug for InstancesState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InstancesState")
+            .field("items", &self.items.len())
+            .field("matches", &self.index.matches().len())
+            .field("selected", &self.selected)
+            .field("loading", &self.loading)
+            .field("checks", &self.checks.len())
+            .field("deleting", &self.delete.as_ref().map(|d| d.id))
+            .finish_non_exhaustive()
+    }
+}
+
+/// What typing in the filter finds an instance by.
+pub fn haystack(i: &Instance) -> String {
+    format!(
+        "{} {} {} {}",
+        i.name,
+        i.element_key,
+        i.element_name,
+        i.tags().join(" ")
+    )
+}
+
+impl InstancesState {
+    pub fn new(back_to: Option<Step>) -> InstancesState {
+        InstancesState {
+            items: Vec::new(),
+            index: Index::new(Vec::<String>::new()),
+            filter: TextField::default(),
+            selected: 0,
+            loading: Loading::Done,
+            checks: HashMap::new(),
+            delete: None,
+            back_to,
+        }
+    }
+
+    pub fn matches(&self) -> &[usize] {
+        self.index.matches()
+    }
+
+    /// The instance under the cursor.
+    pub fn selected(&self) -> Option<&Instance> {
+        self.matches()
+            .get(self.selected)
+            .and_then(|&i| self.items.get(i))
+    }
+
+    /// Appends a page that arrived.
+    pub fn add_page(&mut self, page: Vec<Instance>) {
+        self.index.extend(page.iter().map(haystack));
+        self.items.extend(page);
+    }
+
+    /// Applies the filter as typed now; the cursor goes back to the best match.
+    pub fn refilter(&mut self) {
+        self.index.search(self.filter.value());
+        self.selected = 0;
+    }
+
+    /// Starts again with an empty list (a fresh listing).
+    pub fn clear(&mut self) {
+        self.items.clear();
+        self.index = Index::new(Vec::<String>::new());
+        self.index.search(self.filter.value());
+        self.selected = 0;
+    }
+
+    /// Takes an instance off the list (after its delete).
+    pub fn remove(&mut self, id: i64) {
+        let keep: Vec<Instance> = std::mem::take(&mut self.items)
+            .into_iter()
+            .filter(|i| i.id != id)
+            .collect();
+        let selected = self.selected;
+        self.clear();
+        self.add_page(keep);
+        self.selected = selected.min(self.matches().len().saturating_sub(1));
+        self.checks.remove(&id);
+    }
+
+    /// The status shown in the list: what a check found, else what the
+    /// platform's flags say.
+    pub fn status(&self, i: &Instance) -> Status {
+        match self.checks.get(&i.id) {
+            Some(Check::Running { .. }) => Status::Checking,
+            Some(Check::Found(Outcome::Works { .. })) => Status::Works,
+            Some(Check::Found(Outcome::Broken { .. })) => Status::Broken,
+            Some(Check::Found(Outcome::Disabled)) => Status::Disabled,
+            Some(Check::Found(Outcome::NotChecked { .. })) | Some(Check::Failed(_)) | None => {
+                if i.disabled() {
+                    Status::Disabled
+                } else if !i.valid() {
+                    Status::Invalid
+                } else {
+                    Status::Valid
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Not checked; the platform does not mark it invalid.
+    Valid,
+    Invalid,
+    Disabled,
+    Checking,
+    Works,
+    Broken,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::Invalid => "invalid",
+            Status::Disabled => "disabled",
+            Status::Checking => "checking…",
+            Status::Works => "works",
+            Status::Broken => "broken",
+        }
+    }
+}

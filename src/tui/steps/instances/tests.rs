@@ -1,0 +1,422 @@
+use super::*;
+use crate::tui::action::Action;
+use crate::tui::tests::support::{connected, ctrl, enter, esc, key, report, type_text};
+use crate::tui::ui::render;
+use crate::tui::update::update;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+const TOKEN: &str = "tok-SECRET-4rrhnrMl1UeDj25v0x=";
+
+fn inst(id: i64, name: &str, key: &str, tags: &[&str], valid: bool, disabled: bool) -> Instance {
+    Instance::from_value(serde_json::json!({
+        "id": id,
+        "name": name,
+        "token": TOKEN,
+        "element": { "key": key, "name": key, "hub": "ecommerce" },
+        "createdDate": "2025-01-02T03:04:05Z",
+        "configuration": {},
+        "tags": tags,
+        "valid": valid,
+        "disabled": disabled,
+    }))
+    .unwrap()
+}
+
+fn page_one() -> Vec<Instance> {
+    vec![
+        inst(11, "big shop", "bigcommerce", &["prod"], true, false),
+        inst(12, "winter sale", "woocommerce", &["eu"], false, false),
+        inst(13, "old magento", "magentov20", &[], true, true),
+    ]
+}
+
+/// The view opened from the Element step, and the attempt of its listing.
+fn opened() -> (App, u64) {
+    let mut app = connected();
+    let effects = key(&mut app, KeyCode::F(2));
+    assert_eq!(app.step, Step::Instances);
+    let [Effect::ListInstances { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    (app, attempt)
+}
+
+fn listed_app() -> App {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: page_one(),
+        },
+    );
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    app
+}
+
+fn view(app: &App) -> &InstancesState {
+    app.instances.as_ref().unwrap()
+}
+
+fn names(app: &App) -> Vec<String> {
+    let v = view(app);
+    v.matches()
+        .iter()
+        .map(|&i| v.items[i].name.clone())
+        .collect()
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn pages_show_as_they_arrive_with_the_count() {
+    let (mut app, attempt) = opened();
+    assert!(screen(&app, 80, 24).contains("0 instances … loading"));
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: page_one(),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("3 instances … loading"), "{s}");
+    assert!(s.contains("big shop") && s.contains("winter sale"), "{s}");
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: vec![inst(14, "fourth", "ecwid", &[], true, false)],
+        },
+    );
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("4 instances "), "{s}");
+    assert!(!s.contains("loading"), "{s}");
+}
+
+#[test]
+fn a_page_of_an_older_listing_is_ignored() {
+    let (mut app, first) = opened();
+    let effects = ctrl(&mut app, 'r');
+    assert!(
+        matches!(effects.as_slice(), [Effect::Cancel { attempt }, Effect::ListInstances { .. }] if *attempt == first),
+        "{effects:?}"
+    );
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt: first,
+            instances: page_one(),
+        },
+    );
+    assert!(view(&app).items.is_empty());
+}
+
+#[test]
+fn a_failed_page_says_the_list_is_partial() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: page_one(),
+        },
+    );
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Err(report(500, "page 2 failed")),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("not all: the listing failed"), "{s}");
+    assert!(s.contains("page 2 failed"), "{s}");
+}
+
+#[test]
+fn typing_filters_by_name_element_and_tag() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    assert_eq!(names(&app), ["winter sale"]);
+    assert!(screen(&app, 80, 24).contains("1 of 3 instances"));
+    esc(&mut app);
+    assert_eq!(names(&app).len(), 3, "Esc clears the filter first");
+    type_text(&mut app, "magento");
+    assert_eq!(names(&app), ["old magento"]);
+    esc(&mut app);
+    type_text(&mut app, "prod");
+    assert_eq!(names(&app), ["big shop"]);
+}
+
+#[test]
+fn the_status_column_tells_invalid_and_disabled() {
+    let app = listed_app();
+    let v = view(&app);
+    let status: Vec<_> = v.items.iter().map(|i| v.status(i)).collect();
+    assert_eq!(status, [Status::Valid, Status::Invalid, Status::Disabled]);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("invalid") && s.contains("disabled"), "{s}");
+}
+
+#[test]
+fn the_token_is_never_drawn() {
+    let mut app = listed_app();
+    for (w, h) in [(80, 24), (120, 40)] {
+        assert!(!screen(&app, w, h).contains(TOKEN));
+    }
+    // Copying hands it to the clipboard path only.
+    let effects = ctrl(&mut app, 'y');
+    assert!(
+        matches!(&effects[..], [Effect::Copy { what: CopyTarget::Token, text }] if text.expose() == TOKEN),
+        "{effects:?}"
+    );
+    let effects = ctrl(&mut app, 'o');
+    assert!(
+        matches!(&effects[..], [Effect::Copy { what: CopyTarget::InstanceJson, text }] if text.expose().contains("\"big shop\"")),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn test_reports_a_broken_instance() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    let effects = ctrl(&mut app, 't');
+    let [Effect::CheckInstance {
+        attempt, id: 12, ..
+    }] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    assert_eq!(view(&app).status(&view(&app).items[1]), Status::Checking);
+    let outcome = Outcome::Broken {
+        problem: "the provider refused the instance's credentials".into(),
+        provider_message: Some("token revoked".into()),
+        request_id: None,
+        remedy: crate::flow::check::Remedy::Reauthorize,
+    };
+    update(
+        &mut app,
+        Action::InstanceChecked {
+            attempt,
+            id: 12,
+            result: Ok(outcome),
+        },
+    );
+    assert_eq!(view(&app).status(&view(&app).items[1]), Status::Broken);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("broken"), "{s}");
+    assert!(s.contains("token revoked"), "{s}");
+    // An answer for another attempt changes nothing.
+    update(
+        &mut app,
+        Action::InstanceChecked {
+            attempt: attempt + 100,
+            id: 12,
+            result: Ok(Outcome::Works { read: "x".into() }),
+        },
+    );
+    assert_eq!(view(&app).status(&view(&app).items[1]), Status::Broken);
+}
+
+#[test]
+fn delete_asks_for_the_name_and_the_count_drops() {
+    let mut app = listed_app();
+    key(&mut app, KeyCode::Down);
+    assert!(ctrl(&mut app, 'd').is_empty());
+    assert!(screen(&app, 80, 24).contains("Type its name"));
+    type_text(&mut app, "winter");
+    assert!(
+        enter(&mut app).is_empty(),
+        "a part of the name deletes nothing"
+    );
+    type_text(&mut app, " sale");
+    let effects = enter(&mut app);
+    let [Effect::DeleteInstance {
+        attempt, id: 12, ..
+    }] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    update(
+        &mut app,
+        Action::InstanceDeleted {
+            attempt,
+            id: 12,
+            result: Ok(()),
+        },
+    );
+    assert_eq!(names(&app), ["big shop", "old magento"]);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("2 instances"), "{s}");
+    assert!(s.contains("Deleted instance 12"), "{s}");
+}
+
+#[test]
+fn esc_cancels_a_delete_and_a_refused_one_keeps_the_instance() {
+    let mut app = listed_app();
+    ctrl(&mut app, 'd');
+    type_text(&mut app, "big");
+    esc(&mut app);
+    assert!(view(&app).delete.is_none());
+    assert_eq!(app.step, Step::Instances);
+    ctrl(&mut app, 'd');
+    type_text(&mut app, "big shop");
+    let effects = enter(&mut app);
+    let [Effect::DeleteInstance { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    update(
+        &mut app,
+        Action::InstanceDeleted {
+            attempt,
+            id: 11,
+            result: Err(report(403, "not yours")),
+        },
+    );
+    assert_eq!(names(&app).len(), 3);
+    assert!(screen(&app, 80, 24).contains("was not deleted"));
+}
+
+#[test]
+fn esc_goes_back_to_element_and_f2_returns_to_the_same_filter() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    esc(&mut app);
+    type_text(&mut app, "big");
+    esc(&mut app);
+    esc(&mut app);
+    assert_eq!(app.step, Step::Element);
+    let effects = key(&mut app, KeyCode::F(2));
+    assert!(matches!(effects.as_slice(), [Effect::ListInstances { .. }]));
+    assert_eq!(view(&app).filter.value(), "");
+    assert_eq!(app.step, Step::Instances);
+}
+
+#[test]
+fn the_element_footer_names_the_key() {
+    let app = connected();
+    assert!(screen(&app, 120, 40).contains("F2 instances"));
+}
+
+#[test]
+fn snapshots() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: page_one(),
+        },
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("instances_loading_{w}x{h}"), screen(&app, w, h));
+    }
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    type_text(&mut app, "winter");
+    let effects = ctrl(&mut app, 't');
+    let [Effect::CheckInstance { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Action::InstanceChecked {
+            attempt: *attempt,
+            id: 12,
+            result: Ok(Outcome::Broken {
+                problem: "the platform marks this instance invalid".into(),
+                provider_message: Some("token revoked".into()),
+                request_id: None,
+                remedy: crate::flow::check::Remedy::Reauthorize,
+            }),
+        },
+    );
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("instances_checked_{w}x{h}"), screen(&app, w, h));
+    }
+    esc(&mut app);
+    ctrl(&mut app, 'd');
+    type_text(&mut app, "big");
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("instances_delete_{w}x{h}"), screen(&app, w, h));
+    }
+}
+
+#[test]
+fn done_checks_the_new_instance_by_itself() {
+    let mut app = connected();
+    let i = inst(77, "new shop", "bigcommerce", &[], true, false);
+    app.done = None;
+    // As the create's answer leaves it.
+    app.created.push(i.clone());
+    app.done = Some(crate::tui::app::DoneState {
+        instance: i,
+        prompt: None,
+        saved_to: None,
+        recovered: None,
+        check: None,
+        copied: false,
+    });
+    app.step = Step::Done;
+    let effects = crate::tui::steps::done::start_check(&mut app);
+    let [Effect::CheckInstance {
+        attempt, id: 77, ..
+    }] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    assert!(
+        crate::tui::steps::done::start_check(&mut app).is_empty(),
+        "once"
+    );
+    assert!(screen(&app, 80, 24).contains("checking that it works"));
+    update(
+        &mut app,
+        Action::InstanceChecked {
+            attempt: *attempt,
+            id: 77,
+            result: Ok(Outcome::Broken {
+                problem: "the provider refused the instance's credentials".into(),
+                provider_message: None,
+                request_id: None,
+                remedy: crate::flow::check::Remedy::Reauthorize,
+            }),
+        },
+    );
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("✗ broken: the provider refused"), "{s}");
+    assert!(s.contains("ce-wizard instances reauth 77"), "{s}");
+}

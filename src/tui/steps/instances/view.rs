@@ -1,0 +1,250 @@
+//! Drawing the Instances view: the filter and count, the list with its
+//! columns, and the detail pane of the selected instance (beside the list
+//! when the terminal is wide, below it otherwise). The token is only ever
+//! shown masked.
+
+use super::state::{Check, InstancesState, Loading, Status};
+use crate::api::Instance;
+use crate::tui::app::App;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::draw::{input_spans, kv, pad, scroll_start, text, truncate};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Wide enough for the detail pane beside the list.
+const SIDE_BY_SIDE: u16 = 110;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let Some(view) = &app.instances else { return };
+    let t = &app.theme;
+    let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
+    render_filter(t, view, frame, top);
+    let (list, detail) = if area.width >= SIDE_BY_SIDE {
+        let [l, d] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .areas(rest);
+        (l, d)
+    } else {
+        let [l, d] = Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(rest);
+        (l, d)
+    };
+    render_list(t, view, frame, list);
+    render_detail(t, view, frame, detail);
+}
+
+fn count_text(view: &InstancesState) -> String {
+    let n = view.items.len();
+    let noun = if n == 1 { "instance" } else { "instances" };
+    let total = match &view.loading {
+        Loading::Pages { .. } => format!("{n} {noun} … loading"),
+        Loading::Done => format!("{n} {noun}"),
+        Loading::Failed(_) => format!("{n} {noun} (not all: the listing failed)"),
+    };
+    if view.filter.is_empty() {
+        total
+    } else {
+        format!("{} of {total}", view.matches().len())
+    }
+}
+
+fn render_filter(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
+    let label = "Filter: ";
+    let count = count_text(view);
+    let width = (area.width as usize).saturating_sub(label.len() + count.len() + 2);
+    let focused = view.delete.is_none();
+    let (spans, cursor) = input_spans(
+        t,
+        &view.filter,
+        width,
+        false,
+        Some("name, element or tag"),
+        focused,
+    );
+    let mut line = vec![Span::styled(label, t.label())];
+    let typed: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    line.extend(spans);
+    line.push(Span::raw(" ".repeat(width.saturating_sub(typed) + 2)));
+    line.push(Span::styled(count, t.dim()));
+    frame.render_widget(Paragraph::new(Line::from(line)), area);
+    if let Some(col) = cursor {
+        frame.set_cursor_position((area.x + label.len() as u16 + col, area.y));
+    }
+}
+
+fn status_style(t: &Theme, s: Status) -> Style {
+    match s {
+        Status::Works => t.success(),
+        Status::Invalid | Status::Broken => t.error(),
+        Status::Disabled => t.warning(),
+        Status::Valid | Status::Checking => t.dim(),
+    }
+}
+
+/// Columns: name, element, created, status; the name takes what is left.
+fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
+    let width = area.width as usize;
+    let (element_w, created_w, status_w) = (14, 10, 9);
+    let name_w = width
+        .saturating_sub(2 + element_w + created_w + status_w + 3)
+        .max(8);
+    let head = format!(
+        "  {} {} {} {}",
+        pad("NAME", name_w),
+        pad("ELEMENT", element_w),
+        pad("CREATED", created_w),
+        "STATUS"
+    );
+    let mut lines = vec![Line::styled(truncate(&head, width), t.dim())];
+    let rows = (area.height as usize).saturating_sub(1);
+    let matches = view.matches();
+    if matches.is_empty() {
+        let why = match (&view.loading, view.items.is_empty()) {
+            (Loading::Pages { .. }, true) => "Reading the account's instances…",
+            (_, true) => "The account has no instances.",
+            (_, false) => "No instance matches the filter (Esc clears it).",
+        };
+        lines.push(Line::styled(format!("  {why}"), t.dim()));
+    }
+    let start = scroll_start(matches.len(), rows, view.selected, 0);
+    for (pos, &i) in matches.iter().enumerate().skip(start).take(rows) {
+        let inst = &view.items[i];
+        let status = view.status(inst);
+        let selected = pos == view.selected;
+        let mark = if selected { "› " } else { "  " };
+        let row = format!(
+            "{mark}{} {} {} ",
+            pad(&truncate(&inst.name, name_w), name_w),
+            pad(&truncate(&inst.element_key, element_w), element_w),
+            pad(&created(inst), created_w),
+        );
+        let style = if selected {
+            t.focused()
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(row, style),
+            Span::styled(status.label(), status_style(t, status)),
+        ]));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The day it was created: the platform's timestamp up to its date.
+fn created(i: &Instance) -> String {
+    i.created_date
+        .as_deref()
+        .map(|d| d.chars().take(10).collect())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::TOP | Borders::LEFT)
+        .border_style(t.border());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if let Some(d) = &view.delete {
+        let label = "Type its name: ";
+        let mut lines = vec![
+            Line::styled(
+                format!("Delete instance {} \"{}\"?", d.id, d.name),
+                t.warning(),
+            ),
+            Line::raw("Deleting cannot be undone. Enter deletes once the name matches."),
+        ];
+        let (spans, cursor) = input_spans(
+            t,
+            &d.typed,
+            (inner.width as usize).saturating_sub(label.len() + 1),
+            false,
+            None,
+            d.sent.is_none(),
+        );
+        let mut input = vec![Span::styled(label, t.focused())];
+        input.extend(spans);
+        lines.push(Line::from(input));
+        if d.sent.is_some() {
+            lines.push(Line::styled("Deleting…", t.dim()));
+        }
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        if let Some(col) = cursor {
+            frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + 2));
+        }
+        return;
+    }
+    let Some(i) = view.selected() else { return };
+    let w = 9;
+    let tags = i.tags();
+    let mut lines = vec![
+        kv(t, "Name", w, vec![Span::styled(i.name.clone(), t.value())]),
+        kv(t, "ID", w, vec![Span::raw(i.id.to_string())]),
+        kv(
+            t,
+            "Element",
+            w,
+            vec![Span::raw(format!("{} ({})", i.element_name, i.element_key))],
+        ),
+        kv(
+            t,
+            "Created",
+            w,
+            vec![Span::raw(
+                i.created_date.clone().unwrap_or_else(|| "—".into()),
+            )],
+        ),
+        kv(
+            t,
+            "Tags",
+            w,
+            vec![Span::raw(if tags.is_empty() {
+                "—".to_string()
+            } else {
+                tags.join(", ")
+            })],
+        ),
+        kv(t, "Token", w, vec![Span::styled(masked(i), t.dim())]),
+    ];
+    let status = view.status(i);
+    let check = match view.checks.get(&i.id) {
+        Some(Check::Found(o)) => Some((
+            format!("{} {}", if o.is_failure() { "✗" } else { "✓" }, o.summary()),
+            if o.is_failure() {
+                t.error()
+            } else {
+                t.success()
+            },
+        )),
+        Some(Check::Failed(e)) => Some((format!("✗ could not check: {e}"), t.error())),
+        Some(Check::Running { .. }) => Some(("checking…".to_string(), t.dim())),
+        None => None,
+    };
+    lines.push(kv(
+        t,
+        "Status",
+        w,
+        vec![Span::styled(status.label(), status_style(t, status))],
+    ));
+    if let Some((text_, style)) = check {
+        lines.push(Line::styled(text_, style));
+    } else {
+        lines.push(Line::styled("Ctrl-T checks that it works.", t.dim()));
+    }
+    text(
+        frame,
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+/// The token as the list shows it: never its characters, only that there
+/// is one.
+fn masked(i: &Instance) -> String {
+    if i.token.is_empty() {
+        "—".into()
+    } else {
+        "•••••••• (Ctrl-Y copies it)".into()
+    }
+}

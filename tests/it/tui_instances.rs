@@ -1,0 +1,84 @@
+//! The wizard's Instances view end to end: the built binary in a real
+//! pseudo-terminal against a sandbox seeded with instances, some of them
+//! invalid. A person finds a broken one by typing, tests it, deletes one
+//! after typing its name, and the list says so.
+
+use crate::common;
+
+use ce_wizard::sandbox::{Sandbox, SandboxOptions};
+use common::pty::keys;
+use common::wizard::{Home, Wizard};
+
+/// 60 seeded instances; the third, "Infusionsoft store 00003", is invalid.
+fn seeded() -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        instances: 60,
+        ..Default::default()
+    })
+    .expect("sandbox starts")
+}
+
+#[test]
+fn find_a_broken_instance_by_typing_test_it_and_delete_it() {
+    let sb = seeded();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .arg("instances")
+        .size(120, 40)
+        .spawn();
+    let id = sb
+        .instances()
+        .iter()
+        .find(|i| i["name"] == "Infusionsoft store 00003")
+        .and_then(|i| i["id"].as_i64())
+        .unwrap();
+    let s = pty.wait_for("60 instances");
+    assert!(s.contains("BigCommerce store 00001"), "{s}");
+
+    pty.type_text("store 00003");
+    let s = pty.wait_until("the invalid instance alone under the filter", |s| {
+        s.contains("1 of 60 instances") && s.contains("› Infusionsoft store 00003")
+    });
+    assert!(s.contains("invalid"), "{s}");
+
+    pty.send(&keys::ctrl('t'));
+    let s = pty.wait_for(&format!("Instance {id} is broken"));
+    assert!(s.contains("marks this instance invalid"), "{s}");
+
+    pty.send(&keys::ctrl('d'));
+    pty.wait_for("Type its name");
+    pty.type_text("Infusionsoft store");
+    pty.send(keys::ENTER);
+    pty.wait_for("Type the instance's name exactly");
+    assert_eq!(
+        sb.instances().len(),
+        60,
+        "a part of the name deletes nothing"
+    );
+    pty.type_text(" 00003");
+    pty.send(keys::ENTER);
+    let s = pty.wait_for(&format!("Deleted instance {id}"));
+    assert!(s.contains("0 of 59 instances"), "{s}");
+    assert_eq!(sb.instances().len(), 59);
+    assert!(sb.instances().iter().all(|i| i["id"].as_i64() != Some(id)));
+
+    // Esc clears the filter, then ends the run.
+    pty.send(keys::ESC);
+    pty.wait_for("59 instances");
+    pty.send(keys::ESC);
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn f2_opens_the_list_from_the_element_step_and_esc_returns() {
+    let sb = seeded();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home).size(120, 40).spawn();
+    pty.wait_for("F2 instances");
+    pty.send(keys::F2);
+    pty.wait_for("60 instances");
+    pty.send(keys::ESC);
+    pty.wait_for("F2 instances");
+    pty.send(&keys::ctrl('c'));
+    pty.finish();
+}
