@@ -14,7 +14,9 @@ pub use cache::{
 };
 pub use live::{element_spec, lookup, parse_elements, refresh, Lookup};
 pub use metadata::{merge_with_bundled, spec_from_metadata};
-pub use model::{Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS};
+pub use model::{
+    edit_distance, Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS,
+};
 pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
 
 use include_dir::{include_dir, Dir};

@@ -421,7 +421,7 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
             .iter()
             .map(|f| {
                 (
-                    edit_distance(&f.key.to_lowercase(), &k.to_lowercase()),
+                    catalog::edit_distance(&f.key.to_lowercase(), &k.to_lowercase()),
                     &f.key,
                 )
             })
@@ -444,22 +444,6 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
         });
     }
     out
-}
-
-/// Levenshtein distance, in characters.
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
@@ -578,9 +562,9 @@ mod tests {
 
     #[test]
     fn typos_in_setting_names_get_the_closest_one() {
-        assert_eq!(edit_distance("store.url", "store.url"), 0);
-        assert_eq!(edit_distance("store.ur", "store.url"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(catalog::edit_distance("store.url", "store.url"), 0);
+        assert_eq!(catalog::edit_distance("store.ur", "store.url"), 1);
+        assert_eq!(catalog::edit_distance("", "abc"), 3);
         let spec = bundled_spec("bigcommerce").unwrap();
         let fields = form_fields(spec);
         let draft = Draft {

@@ -317,7 +317,7 @@ fn closest_names<'a>(all: &'a [Instance], wanted: &str) -> Vec<&'a Instance> {
             } else if n.contains(&w) || (!n.is_empty() && w.contains(&n)) {
                 Some((1 + n.len().abs_diff(w.len()).min(budget), i))
             } else {
-                let d = super::create::edit_distance(&n, &w);
+                let d = crate::catalog::edit_distance(&n, &w);
                 (d <= budget).then_some((budget + 1 + d, i))
             }
         })
