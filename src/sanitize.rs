@@ -25,6 +25,22 @@ pub fn is_unsafe(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
 }
 
+/// Characters that change how text is shown without being seen themselves:
+/// bidirectional controls (which can make a value read differently from
+/// what it is), zero-width characters and the byte-order mark. Letters of
+/// right-to-left scripts are not among them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    )
+}
+
 /// Whether `text` holds anything [`is_unsafe`].
 pub fn has_unsafe(text: &str) -> bool {
     text.chars().any(is_unsafe)

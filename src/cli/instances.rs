@@ -192,26 +192,13 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
 pub fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || is_invisible_format(c) {
+            if c.is_control() || crate::sanitize::is_invisible_format(c) {
                 '\u{FFFD}'
             } else {
                 c
             }
         })
         .collect()
-}
-
-/// Bidirectional controls, zero-width characters and the byte-order mark.
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
-    )
 }
 
 fn api_failed(what: &str, e: &ApiError) -> Failure {

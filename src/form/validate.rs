@@ -31,27 +31,11 @@ fn one_line_problem(value: &str) -> Option<&'static str> {
         Some("must not contain tabs")
     } else if value.chars().any(char::is_control) {
         Some("contains control characters (an escape sequence was probably pasted); retype it")
-    } else if value.chars().any(is_invisible_format) {
+    } else if value.chars().any(crate::sanitize::is_invisible_format) {
         Some("contains invisible formatting characters (a right-to-left mark, zero-width space or similar, often copied along from web pages); retype it")
     } else {
         None
     }
-}
-
-/// Characters that change how text is shown without being seen themselves:
-/// bidirectional controls (which can make a value read differently from
-/// what it is), zero-width characters and the byte-order mark. Letters of
-/// right-to-left scripts are not among them.
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
-    )
 }
 
 fn example_suffix(field: &FieldSpec) -> String {
