@@ -4,7 +4,7 @@
 //! URL, grant) is the shared one of [`crate::flow::oauth`].
 
 use super::console::Console;
-use super::{report, Failure, GlobalArgs};
+use super::{prompt, report, Failure, GlobalArgs};
 use crate::api::Client;
 use crate::catalog::ElementSpec;
 use crate::exit;
@@ -13,7 +13,7 @@ use crate::form::FormValues;
 use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState};
 use crate::secret::Secret;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -65,6 +65,26 @@ impl OAuthSession {
             timeout: g.oauth_timeout,
             no_browser: g.no_browser,
         })
+    }
+
+    /// A yes/no question while the session reads standard input: the
+    /// answer is the next line from the session's reader (a second reader
+    /// would race it for the line, and the answer would be taken for a
+    /// pasted address). Without that reader, the console's prompter asks.
+    pub async fn confirm(&mut self, con: &mut Console, question: &str, default_yes: bool) -> bool {
+        if self.pastes.is_none() {
+            return con.prompter.confirm(question, default_yes);
+        }
+        let _ = write!(
+            con.errors,
+            "{question} {} ",
+            prompt::yes_no_hint(default_yes)
+        );
+        let _ = con.errors.flush();
+        match next_paste(&mut self.pastes).await {
+            Some(answer) => prompt::yes_no(&answer, default_yes),
+            None => false,
+        }
     }
 
     pub fn listener_callback_url(&self) -> Option<String> {

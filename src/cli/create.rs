@@ -171,9 +171,9 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
                 // platform did with it.
                 con.say("An authorization can be used only once.");
                 if interactive
-                    && con
-                        .prompter
-                        .confirm("Authorize again in the browser?", true)
+                    && session
+                        .confirm(con, "Authorize again in the browser?", true)
+                        .await
                 {
                     continue;
                 }

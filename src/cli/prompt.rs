@@ -42,15 +42,28 @@ pub fn read_line() -> std::io::Result<String> {
 
 /// A yes/no question; Enter takes the default.
 pub fn confirm(question: &str, default_yes: bool) -> bool {
-    let hint = if default_yes { "[Y/n]" } else { "[y/N]" };
-    eprint!("{question} {hint} ");
+    eprint!("{question} {} ", yes_no_hint(default_yes));
     let _ = std::io::stderr().flush();
     match read_line() {
-        Ok(a) => match a.trim().to_ascii_lowercase().as_str() {
-            "" => default_yes,
-            "y" | "yes" => true,
-            _ => false,
-        },
+        Ok(a) => yes_no(&a, default_yes),
         Err(_) => false,
+    }
+}
+
+pub fn yes_no_hint(default_yes: bool) -> &'static str {
+    if default_yes {
+        "[Y/n]"
+    } else {
+        "[y/N]"
+    }
+}
+
+/// An answer to a yes/no question: an empty line takes the default,
+/// anything but yes is no.
+pub fn yes_no(answer: &str, default_yes: bool) -> bool {
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "" => default_yes,
+        "y" | "yes" => true,
+        _ => false,
     }
 }

@@ -603,3 +603,54 @@ async fn a_failed_create_after_oauth_never_resends_the_code() {
     );
     assert!(sb.instances().is_empty());
 }
+
+/// The authorization links `create` has printed so far, in order.
+fn printed_authorize_urls(pty: &common::pty::Pty) -> Vec<String> {
+    String::from_utf8_lossy(&pty.raw_output())
+        .split_whitespace()
+        .filter(|w| w.starts_with("http") && w.contains("/provider/oauth/authorize"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_the_answer_to_authorize_again_is_not_taken_for_a_paste() {
+    use ce_wizard::sandbox::{Fault, FaultKind, Faults};
+    use common::wizard::{Home, Wizard};
+    let sb = sandbox();
+    // The platform refuses the first create: the grant is spent, and
+    // `create` asks whether to sign in again.
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::Status(400))
+            .on("POST", "/instances")
+            .times(1),
+    ));
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .size(400, 40)
+        .args(&[
+            "create",
+            "--element",
+            "infusionsoftecommerce",
+            "--name",
+            "keap",
+        ])
+        .args(&["--set", "oauth.api.key=client-id"])
+        .args(&["--set", "oauth.api.secret=@@client-secret"])
+        .spawn();
+    pty.wait_for("/provider/oauth/authorize");
+    let first = printed_authorize_urls(&pty).remove(0);
+    let redirect = consent(&first, "allow").await;
+    assert_eq!(browser_get(&redirect).await.status(), 302);
+    pty.wait_for("Authorize again in the browser?");
+    pty.send("y\r");
+    let second = pty.wait_value("a second authorization link", |_| {
+        printed_authorize_urls(&pty).get(1).cloned()
+    });
+    let redirect = consent(&second, "allow").await;
+    assert_eq!(browser_get(&redirect).await.status(), 302);
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+    assert_eq!(sb.count("POST", INSTANCES), 2, "one refused, one made");
+    assert_eq!(sb.instances().len(), 1);
+    assert!(!pty.screen().contains("not the redirected address"));
+}
