@@ -41,8 +41,8 @@ impl fmt::Display for NoBrowser {
             ),
             NoBrowser::ConsoleBrowser(name) => write!(
                 f,
-                "$BROWSER is {name}, a browser that runs in this terminal and would cover this \
-                 screen; open the address yourself in another window or a graphical browser"
+                "$BROWSER is {name}, which runs in this terminal and would cover this screen; \
+                 open the address yourself in a graphical browser"
             ),
         }
     }

@@ -20,6 +20,7 @@ mod state;
 mod url_check;
 
 pub use browser::{open_browser, open_docs, port_forward_hint, ssh_session_without_display};
+pub use browser_choice::NoBrowser;
 pub use callback::{
     parse_callback_query, parse_pasted, CallbackOutcome, CallbackRejection, ProviderGrant,
 };

@@ -1,6 +1,7 @@
 //! Tests of the wizard without a terminal: `update` driven by keys and
 //! results, and the screens rendered into a `TestBackend`.
 
+mod authorize_screen;
 mod catalog;
 mod creating;
 mod flows;
