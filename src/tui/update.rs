@@ -72,6 +72,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             authorize::browser_opened(app, attempt, result);
             vec![]
         }
+        Action::DocsOpened { url, result } => {
+            element::docs_opened(app, &url, result);
+            vec![]
+        }
         Action::Callback {
             attempt,
             pasted,

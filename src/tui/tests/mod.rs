@@ -4,6 +4,7 @@
 mod authorize_screen;
 mod catalog;
 mod creating;
+mod element_screen;
 mod flows;
 mod newcomer;
 mod pasted;
