@@ -305,7 +305,12 @@ pub fn step_bindings(app: &App) -> Vec<Binding> {
     // In a text field `?` is typed; in the element filter it is never part
     // of a name, so it stays help.
     if matches!(focused_input(app), Some(Input::Line | Input::Lines)) {
-        list.push(b(&[key(KeyCode::F(1))], "F1", "help", Command::Help));
+        list.push(b(
+            &[key(KeyCode::F(1))],
+            "F1",
+            "help (? is typed)",
+            Command::Help,
+        ));
     } else {
         list.push(b(
             &[ch('?'), key(KeyCode::F(1))],

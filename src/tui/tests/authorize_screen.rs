@@ -263,3 +263,29 @@ fn a_short_timeout_is_said_in_seconds() {
         "{shown}"
     );
 }
+
+#[test]
+fn in_a_text_field_the_footer_says_f1_is_help_and_question_marks_are_typed() {
+    let (mut app, _) = waiting();
+    key(&mut app, KeyCode::Char('p'));
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.authorize.paste.value(), "?", "? is typed");
+    assert_eq!(app.overlay, None);
+    for (w, h) in SIZES {
+        let footer = screen(&app, w, h).lines().last().unwrap().to_string();
+        assert!(footer.contains("F1 help (? is typed)"), "{w}x{h}: {footer}");
+        assert!(
+            footer.contains("Enter use the address"),
+            "{w}x{h}: {footer}"
+        );
+    }
+    // The same in a form's field.
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("F1 help (? is typed)"), "{footer}");
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.form().unwrap().value("store.url"), "?");
+    key(&mut app, KeyCode::F(1));
+    assert_eq!(app.overlay, Some(crate::tui::app::Overlay::Help));
+}

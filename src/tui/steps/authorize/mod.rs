@@ -96,12 +96,8 @@ pub fn browser_opened(app: &mut App, attempt: u64, result: Result<(), BrowserFai
 fn bindings(app: &App) -> Vec<Binding> {
     if app.authorize.paste_focused {
         return vec![
-            b(
-                &[ENTER],
-                "Enter",
-                "use the pasted address",
-                Command::Continue,
-            ),
+            b(&[ENTER], "Enter", "use the address", Command::Continue)
+                .with_detail("use the address pasted or typed here"),
             b(&[ESC], "Esc", "leave the field", Command::Back),
         ];
     }
