@@ -239,3 +239,38 @@ fn after_the_wait_times_out_p_takes_the_address_the_browser_ended_on() {
     quit_keeping_nothing(&mut pty);
     assert_eq!(pty.finish(), 0);
 }
+
+#[test]
+fn over_ssh_without_a_display_the_link_and_the_port_forward_are_shown() {
+    let sb = sandbox();
+    let home = Home::new();
+    let stand_ins = StandIns::new();
+    stand_ins.recorder("xdg-open");
+    // Port 0: the listener takes any free port, which the command must name.
+    let mut pty = Wizard::new(&sb, &home)
+        .opening_browsers_through(&stand_ins.path_env())
+        .env("SSH_CONNECTION", "10.0.0.2 50022 10.0.0.1 22")
+        .args(&["--element", "infusionsoftecommerce"])
+        .size(300, 30)
+        .spawn();
+    authorize(&mut pty);
+    let screen = pty.wait_for("No browser was started: this SSH session has no display.");
+    assert!(sign_in_link(&screen).is_some(), "{screen}");
+    let callback = common::pty::value_after(&screen, "Callback URL").unwrap();
+    let port = url::Url::parse(&callback).unwrap().port().unwrap();
+    assert_ne!(port, 0);
+    assert!(
+        screen.contains(&format!(
+            "ssh -L {port}:127.0.0.1:{port} <you>@<this machine>"
+        )),
+        "{screen}"
+    );
+    // o starts nothing either, and says why.
+    pty.send("o");
+    pty.wait_for("No browser was opened: this SSH session has no display");
+    assert!(!stand_ins.ran("xdg-open").exists());
+    pty.send(&keys::ctrl('c'));
+    pty.wait_for("Quit ce-wizard?");
+    pty.send("y");
+    pty.wait_exit();
+}

@@ -143,7 +143,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                 rows.push(
                     Line::styled(
                         shorten_middle(
-                            &crate::oauth::port_forward_hint(app.settings.callback_port),
+                            &crate::oauth::port_forward_hint(listening_port(app)),
                             width,
                         ),
                         t.copyable(),
@@ -221,6 +221,15 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             ));
         }
     }
+}
+
+/// The port the listener is bound to: the one asked for, unless that was 0
+/// (any free port), when only the bound callback URL says which.
+fn listening_port(app: &App) -> u16 {
+    app.callback_url()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.port())
+        .unwrap_or(app.settings.callback_port)
 }
 
 const CALLBACK_LABEL: &str = "Callback URL  ";
