@@ -137,9 +137,7 @@ impl OAuthSession {
                 ));
             }
         } else if let Err(e) = con.browser.open(url) {
-            con.say(format!(
-                "Could not open a browser ({e}); open the address yourself."
-            ));
+            con.say(format!("No browser was opened: {e}."));
         }
         let waiting_on = if self.handle.is_some() {
             format!(

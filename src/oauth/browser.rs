@@ -1,10 +1,11 @@
 //! Opening the authorization URL in the person's browser, and knowing when
 //! not to try.
 
+use super::browser_choice::{self, Launch, Surroundings};
 use super::url_check::check_authorization_url;
 use std::ffi::OsString;
 use std::io;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Whether this is an SSH session with no graphical display: a browser
@@ -16,8 +17,11 @@ pub fn ssh_session_without_display() -> bool {
 }
 
 fn ssh_without_display(var: impl Fn(&str) -> Option<OsString>) -> bool {
-    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
-    (set("SSH_CONNECTION") || set("SSH_TTY")) && !set("DISPLAY") && !set("WAYLAND_DISPLAY")
+    browser_choice::ssh_without_display(&Surroundings {
+        var: &var,
+        os_release: None,
+        find: &|_| None,
+    })
 }
 
 /// The command that makes the listener on this machine reachable from the
@@ -36,7 +40,13 @@ pub fn port_forward_hint(port: u16) -> String {
 /// ([`crate::child_env::scrub`]): it is detached and outlives ce-wizard, and
 /// so does the browser it may start.
 ///
-/// What runs is `open`'s (5.4) list of launchers for this system
+/// Where a browser would not be in front of the person, nothing is started
+/// and the error says why ([`browser_choice::choose`]): an SSH session
+/// without a display, or `$BROWSER` naming a browser that runs in the
+/// terminal (w3m, lynx, links, elinks and the like), which would take over
+/// the screen. Under WSL, `wslview URL` is tried first when it is on `PATH`.
+///
+/// Otherwise what runs is `open`'s (5.4) list of launchers for this system
 /// (`open::commands`), tried in order as `open::that_detached` tries them.
 /// On Linux and the other Unix-likes it treats alike:
 ///
@@ -68,15 +78,39 @@ pub fn port_forward_hint(port: u16) -> String {
 /// `xdg-open` first on `PATH`: it receives the URL as `$1`.
 pub fn open_browser(url: &str) -> Result<(), String> {
     let checked = check_authorization_url(url).map_err(|refused| refused.to_string())?;
-    launch(checked.as_str()).map_err(|e| browser_failure(&e))
+    open_checked(checked.as_str())
+}
+
+/// Opens an element's documentation page, as [`open_browser`] opens a
+/// sign-in link: only `https://` (or `http://` to this machine), and only
+/// where a browser can reach the person.
+pub fn open_docs(url: &str) -> Result<(), String> {
+    let checked = check_authorization_url(url)
+        .map_err(|refused| format!("the address was refused: {}", refused.why))?;
+    open_checked(checked.as_str())
+}
+
+fn open_checked(url: &str) -> Result<(), String> {
+    let launchers = match browser_choice::choose_here() {
+        Launch::ShowLink(why) => return Err(why.to_string()),
+        Launch::Wslview(wslview) => {
+            let mut command = Command::new(wslview);
+            command.arg(url);
+            std::iter::once(command)
+                .chain(open::commands(url))
+                .collect()
+        }
+        Launch::Desktop => open::commands(url),
+    };
+    launch(launchers).map_err(|e| browser_failure(&e))
 }
 
 /// How long a launcher is watched for a quick failure.
 const LAUNCH_WATCH: Duration = Duration::from_millis(250);
 
-fn launch(url: &str) -> io::Result<()> {
+fn launch(launchers: Vec<Command>) -> io::Result<()> {
     let mut last = io::Error::new(io::ErrorKind::NotFound, "no launcher");
-    for mut command in open::commands(url) {
+    for mut command in launchers {
         crate::child_env::scrub(&mut command);
         command
             .stdin(Stdio::null())
@@ -127,15 +161,15 @@ fn launch(url: &str) -> io::Result<()> {
 /// command line, URL included, so only the kind of failure is used.
 fn browser_failure(error: &io::Error) -> String {
     match error.kind() {
-        io::ErrorKind::NotFound => "no program to open a browser was found (tried xdg-open, \
-             gio, gnome-open and kde-open); install xdg-utils, or open the address shown here \
-             in a browser yourself"
+        io::ErrorKind::NotFound => "no program to open a browser was found: xdg-open, gio, \
+             gnome-open and kde-open are all missing; install xdg-utils, or open the address \
+             shown here in a browser yourself"
             .to_owned(),
-        io::ErrorKind::PermissionDenied => "the program that opens the browser (xdg-open or \
-             a fallback) could not be run: permission denied; open the address shown here in \
+        io::ErrorKind::PermissionDenied => "the program that opens the browser, xdg-open or \
+             a fallback, could not be run: permission denied; open the address shown here in \
              a browser yourself"
             .to_owned(),
-        _ => "the program that opens the browser (xdg-open or a fallback) reported a failure; \
+        _ => "the program that opens the browser, xdg-open or a fallback, reported a failure; \
              open the address shown here in a browser yourself"
             .to_owned(),
     }
@@ -222,15 +256,31 @@ mod tests {
     const URL: &str = "http://127.0.0.1:48213/authorize?client_id=a&state=b%2Bc";
 
     fn run_child(test: &str, dir: &Path) -> bool {
+        run_child_with(test, dir, &[])
+    }
+
+    /// Runs the child with `PATH` set to `dir` and `vars` set; none of the
+    /// variables that steer the choice of browser is inherited.
+    fn run_child_with(test: &str, dir: &Path, vars: &[(&str, &str)]) -> bool {
         let done = dir.join("done");
-        let output = Command::new(std::env::current_exe().unwrap())
+        let mut command = Command::new(std::env::current_exe().unwrap());
+        command
             .args([test, "--exact", "--test-threads=1", "--quiet"])
             .env(CHILD, "1")
             .env("PATH", dir)
             .env(OPENED_FILE, dir.join("opened.txt"))
-            .env(DONE_FILE, &done)
-            .output()
-            .unwrap();
+            .env(DONE_FILE, &done);
+        for name in [
+            "SSH_CONNECTION",
+            "SSH_TTY",
+            "BROWSER",
+            "WSL_DISTRO_NAME",
+            crate::config::USER_SECRET_ENV,
+        ] {
+            command.env_remove(name);
+        }
+        command.envs(vars.iter().copied());
+        let output = command.output().unwrap();
         if !output.status.success() {
             eprintln!("{}", String::from_utf8_lossy(&output.stdout));
         }
@@ -287,5 +337,91 @@ mod tests {
             dir.path()
         ));
         assert!(!opened.exists());
+    }
+
+    /// A stand-in that writes its arguments, and whether it saw the user
+    /// secret in its environment, to the file the test names.
+    const RECORDER: &str = "#!/bin/sh\n{ printf '%s\\n' \"$0\" \"$@\"; \
+        echo \"${CE_USER_SECRET:+secret}${CE_USER_SECRET:-none}\"; } \
+        > \"$CE_WIZARD_BROWSER_TEST_OPENED\"\n";
+
+    #[test]
+    fn under_wsl_wslview_gets_the_url_and_no_secret() {
+        if std::env::var_os(CHILD).is_some() {
+            open_browser(URL).expect("the stand-in wslview succeeds");
+            child_done();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write_executable(&dir.path().join("wslview"), RECORDER);
+        write_executable(&dir.path().join("xdg-open"), RECORDER);
+        assert!(run_child_with(
+            "oauth::browser::tests::under_wsl_wslview_gets_the_url_and_no_secret",
+            dir.path(),
+            &[
+                ("WSL_DISTRO_NAME", "Ubuntu"),
+                (crate::config::USER_SECRET_ENV, "u-secret-for-the-test"),
+            ]
+        ));
+        let recorded = std::fs::read_to_string(dir.path().join("opened.txt")).unwrap();
+        let lines: Vec<&str> = recorded.lines().collect();
+        assert_eq!(
+            lines,
+            [dir.path().join("wslview").to_str().unwrap(), URL, "none"],
+            "wslview alone ran, with the URL, without the secret"
+        );
+    }
+
+    #[test]
+    fn a_console_browser_is_not_started_and_the_error_says_why() {
+        if std::env::var_os(CHILD).is_some() {
+            let message = open_browser(URL).expect_err("w3m is not started");
+            assert!(message.starts_with("$BROWSER is w3m, "), "{message}");
+            assert!(!message.contains("state=b"), "{message}");
+            child_done();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write_executable(&dir.path().join("w3m"), RECORDER);
+        write_executable(&dir.path().join("xdg-open"), RECORDER);
+        let w3m = dir.path().join("w3m");
+        assert!(run_child_with(
+            "oauth::browser::tests::a_console_browser_is_not_started_and_the_error_says_why",
+            dir.path(),
+            &[("BROWSER", &format!("{} %s", w3m.display()))]
+        ));
+        assert!(!dir.path().join("opened.txt").exists(), "nothing ran");
+    }
+
+    #[test]
+    fn docs_open_like_a_sign_in_link_and_other_schemes_never_do() {
+        if std::env::var_os(CHILD).is_some() {
+            let docs = "https://developers.cloud-elements.com/docs/elements/woocommerce/";
+            open_docs(docs).expect("the stand-in xdg-open succeeds");
+            for refused in [
+                "file:///etc/passwd",
+                "javascript:alert(1)",
+                "http://example.com/",
+            ] {
+                let message = open_docs(refused).expect_err(refused);
+                assert!(message.starts_with("the address was refused"), "{message}");
+            }
+            child_done();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write_executable(
+            &dir.path().join("xdg-open"),
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$CE_WIZARD_BROWSER_TEST_OPENED\"\n",
+        );
+        assert!(run_child(
+            "oauth::browser::tests::docs_open_like_a_sign_in_link_and_other_schemes_never_do",
+            dir.path()
+        ));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("opened.txt")).unwrap(),
+            "https://developers.cloud-elements.com/docs/elements/woocommerce/\n",
+            "only the https page was opened"
+        );
     }
 }

@@ -11,6 +11,7 @@
 //! [`parse_pasted`].
 
 mod browser;
+mod browser_choice;
 mod callback;
 mod listener;
 mod pages;
@@ -18,7 +19,8 @@ mod response;
 mod state;
 mod url_check;
 
-pub use browser::{open_browser, port_forward_hint, ssh_session_without_display};
+pub use browser::{open_browser, open_docs, port_forward_hint, ssh_session_without_display};
+pub use browser_choice::NoBrowser;
 pub use callback::{
     parse_callback_query, parse_pasted, CallbackOutcome, CallbackRejection, ProviderGrant,
 };

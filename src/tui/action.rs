@@ -110,6 +110,11 @@ pub enum Action {
         attempt: u64,
         result: Result<(), BrowserFailure>,
     },
+    /// An element's documentation page was handed to the browser, or why not.
+    DocsOpened {
+        url: String,
+        result: Result<(), BrowserFailure>,
+    },
     /// `pasted`: typed or pasted by hand rather than caught by the listener.
     Callback {
         attempt: u64,
@@ -201,6 +206,7 @@ impl fmt::Debug for Action {
             Action::ListenerBound(_) => "ListenerBound",
             Action::AuthUrlFetched { .. } => "AuthUrlFetched",
             Action::BrowserOpened { .. } => "BrowserOpened",
+            Action::DocsOpened { .. } => "DocsOpened",
             Action::Callback { result, .. } => return write!(f, "Callback({result:?})"),
             Action::Created { .. } => "Created",
             Action::CreateRecovered { .. } => "CreateRecovered",

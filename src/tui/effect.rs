@@ -85,6 +85,10 @@ pub enum Effect {
         attempt: u64,
         url: String,
     },
+    /// An element's documentation page, through the same checked opener.
+    OpenDocs {
+        url: String,
+    },
     /// A redirected URL pasted by hand, checked against the attempt's state.
     ParsePasted {
         attempt: u64,
@@ -156,6 +160,7 @@ impl fmt::Debug for Effect {
             Effect::BindListener { .. } => "BindListener",
             Effect::StartAuthorization { .. } => "StartAuthorization",
             Effect::OpenBrowser { .. } => "OpenBrowser",
+            Effect::OpenDocs { .. } => "OpenDocs",
             Effect::ParsePasted { .. } => "ParsePasted",
             Effect::Create { .. } => "Create",
             Effect::CheckCreated { .. } => "CheckCreated",
@@ -458,6 +463,12 @@ impl Runner {
                 tokio::task::spawn_blocking(move || {
                     let result = oauth::open_browser(&url).map_err(BrowserFailure);
                     Self::send(&tx, Action::BrowserOpened { attempt, result });
+                });
+            }
+            Effect::OpenDocs { url } => {
+                tokio::task::spawn_blocking(move || {
+                    let result = oauth::open_docs(&url).map_err(BrowserFailure);
+                    Self::send(&tx, Action::DocsOpened { url, result });
                 });
             }
             Effect::ParsePasted { attempt, input } => {

@@ -32,6 +32,8 @@ pub enum Command {
     /// A line break in a multi-line field.
     NewLine,
     OpenBrowser,
+    /// Open the highlighted element's documentation in the browser.
+    OpenDocs,
     CopyUrl,
     PasteUrl,
     Retry,

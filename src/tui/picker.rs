@@ -5,7 +5,9 @@
 //!
 //! Ranking: elements whose text starts with the query (a name typed from
 //! its start, "kestrel social") come first, then by fuzzy score, then in
-//! catalog (alphabetical) order.
+//! catalog (alphabetical) order. With no query, the elements bundled with
+//! ce-wizard (complete forms, with their documentation) come first, then
+//! the others in catalog order.
 
 use crate::catalog::CatalogEntry;
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
@@ -26,6 +28,8 @@ pub struct Index {
     query: String,
     /// Indices into the catalog, best match first.
     matches: Vec<usize>,
+    /// Listed first when there is no query.
+    pinned: Vec<bool>,
     scored: Vec<(Reverse<bool>, Reverse<u32>, usize)>,
 }
 
@@ -60,6 +64,7 @@ impl Index {
         let lower = texts.iter().map(|t| t.to_lowercase()).collect();
         let haystacks: Vec<Utf32String> = texts.into_iter().map(Into::into).collect();
         let matches = (0..haystacks.len()).collect();
+        let pinned = vec![false; haystacks.len()];
         Index {
             haystacks,
             lower,
@@ -67,12 +72,29 @@ impl Index {
             pattern: Pattern::default(),
             query: String::new(),
             matches,
+            pinned,
             scored: Vec::new(),
         }
     }
 
+    /// An index over a catalog's elements; with no query the bundled ones
+    /// come first.
     pub fn for_entries(entries: &[CatalogEntry]) -> Index {
-        Index::new(entries.iter().map(haystack))
+        let mut index = Index::new(entries.iter().map(haystack));
+        index.pinned = entries.iter().map(|e| e.bundled).collect();
+        index.list_all();
+        index
+    }
+
+    /// The matches of the empty query: the pinned texts, then the others,
+    /// each in catalog order.
+    fn list_all(&mut self) {
+        let pinned = &self.pinned;
+        self.matches.clear();
+        self.matches
+            .extend((0..pinned.len()).filter(|&i| pinned[i]));
+        self.matches
+            .extend((0..pinned.len()).filter(|&i| !pinned[i]));
     }
 
     pub fn len(&self) -> usize {
@@ -84,7 +106,8 @@ impl Index {
     }
 
     /// The matches of the last query, best first; equal scores keep catalog
-    /// (alphabetical) order. Every element, in order, for an empty query.
+    /// (alphabetical) order. Every element for an empty query, the pinned
+    /// ones first.
     pub fn matches(&self) -> &[usize] {
         &self.matches
     }
@@ -101,6 +124,7 @@ impl Index {
             let t: String = t.into();
             self.lower.push(t.to_lowercase());
             self.haystacks.push(t.into());
+            self.pinned.push(false);
         }
         if self.query.is_empty() {
             self.matches.extend(start..self.haystacks.len());
@@ -119,8 +143,7 @@ impl Index {
         }
         if query.is_empty() {
             self.query.clear();
-            self.matches.clear();
-            self.matches.extend(0..self.haystacks.len());
+            self.list_all();
             return &self.matches;
         }
         let narrowing = narrows(&self.query, query);
@@ -307,5 +330,31 @@ mod tests {
         assert_eq!(index.search("kestrel social")[0], 1);
         assert_eq!(index.search("bigc")[0], 3);
         assert_eq!(index.search("BigC")[0], 3, "whatever the case");
+    }
+
+    #[test]
+    fn with_no_query_the_bundled_elements_come_first() {
+        let live = crate::tui::tests::support::live_catalog(12);
+        let mut index = Index::for_entries(live.entries());
+        let order = |index: &Index| -> Vec<bool> {
+            index
+                .matches()
+                .iter()
+                .map(|&i| live.entries()[i].bundled)
+                .collect()
+        };
+        let bundled = live.entries().iter().filter(|e| e.bundled).count();
+        assert_eq!(bundled, 5);
+        let expected: Vec<bool> = (0..live.len()).map(|i| i < bundled).collect();
+        assert_eq!(order(&index), expected);
+        assert_eq!(live.entries()[index.matches()[0]].key, "bigcommerce");
+        // A query ranks by match alone; clearing it lists them so again.
+        assert_eq!(
+            live.entries()[index.search("kestrel")[0]].key,
+            "kestrelsocial"
+        );
+        index.search("");
+        assert_eq!(order(&index), expected);
+        assert_eq!(index.matches().len(), live.len());
     }
 }

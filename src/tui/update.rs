@@ -72,6 +72,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             authorize::browser_opened(app, attempt, result);
             vec![]
         }
+        Action::DocsOpened { url, result } => {
+            element::docs_opened(app, &url, result);
+            vec![]
+        }
         Action::Callback {
             attempt,
             pasted,
@@ -301,7 +305,12 @@ pub fn step_bindings(app: &App) -> Vec<Binding> {
     // In a text field `?` is typed; in the element filter it is never part
     // of a name, so it stays help.
     if matches!(focused_input(app), Some(Input::Line | Input::Lines)) {
-        list.push(b(&[key(KeyCode::F(1))], "F1", "help", Command::Help));
+        list.push(b(
+            &[key(KeyCode::F(1))],
+            "F1",
+            "help (? is typed)",
+            Command::Help,
+        ));
     } else {
         list.push(b(
             &[ch('?'), key(KeyCode::F(1))],

@@ -35,6 +35,7 @@ mod sandbox_judges_specs;
 mod spec_seeds;
 mod terminals;
 mod tui_browser;
+mod tui_browser_choice;
 mod tui_catalog;
 mod tui_clipboard;
 mod tui_idle;

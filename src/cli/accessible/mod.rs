@@ -602,9 +602,7 @@ async fn authorize(
             ));
         }
     } else if let Err(e) = oauth::open_browser(url) {
-        t.say(format!(
-            "Could not open a browser ({e}); open the address yourself."
-        ));
+        t.say(format!("No browser was opened: {e}."));
     } else {
         t.say("Opened it in your browser.");
     }

@@ -1,8 +1,10 @@
 //! Tests of the wizard without a terminal: `update` driven by keys and
 //! results, and the screens rendered into a `TestBackend`.
 
+mod authorize_screen;
 mod catalog;
 mod creating;
+mod element_screen;
 mod flows;
 mod newcomer;
 mod pasted;

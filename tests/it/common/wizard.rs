@@ -126,9 +126,15 @@ impl Wizard {
     /// `xdg-open` stand-in first on `PATH`. (No `DISPLAY` is needed: the
     /// environment is cleared, so no `SSH_*` variable makes the wizard think
     /// it runs remotely.)
-    pub fn browser(mut self, browser: &Browser) -> Self {
+    pub fn browser(self, browser: &Browser) -> Self {
+        self.opening_browsers_through(&browser.path_env())
+    }
+
+    /// Lets the wizard open a browser with whatever this `PATH` finds
+    /// (stand-ins for `xdg-open`, `wslview`, a console browser).
+    pub fn opening_browsers_through(mut self, path: &str) -> Self {
         self.args.retain(|a| a != "--no-browser");
-        self.env("PATH", &browser.path_env())
+        self.env("PATH", path)
     }
 
     /// `--sandbox` (the wizard's own, in its process) instead of the

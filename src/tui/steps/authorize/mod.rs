@@ -96,28 +96,32 @@ pub fn browser_opened(app: &mut App, attempt: u64, result: Result<(), BrowserFai
 fn bindings(app: &App) -> Vec<Binding> {
     if app.authorize.paste_focused {
         return vec![
-            b(
-                &[ENTER],
-                "Enter",
-                "use the pasted address",
-                Command::Continue,
-            ),
+            b(&[ENTER], "Enter", "use the address", Command::Continue)
+                .with_detail("use the address pasted or typed here"),
             b(&[ESC], "Esc", "leave the field", Command::Back),
         ];
     }
+    let paste = || {
+        b(&[ch('p')], "p", "paste address", Command::PasteUrl)
+            .with_detail("type or paste the address the browser ended on; a paste works anytime")
+    };
+    // The footer drops hints from its middle when it is narrow: the link's
+    // keys come first so that they stay.
     let mut list = vec![];
     match &app.authorize.phase {
-        AuthPhase::Failed(_) => {
-            list.push(b(&[ENTER, ch('r')], "Enter", "try again", Command::Retry))
+        AuthPhase::Failed(problem) => {
+            list.push(b(&[ENTER, ch('r')], "Enter", "try again", Command::Retry));
+            if *problem == AuthProblem::TimedOut {
+                list.push(paste());
+            }
         }
         AuthPhase::Waiting { .. } => {
-            list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
-            list.push(b(&[ch('c')], "c", "copy URL", Command::CopyUrl));
             list.push(
-                b(&[ch('p')], "p", "paste redirect", Command::PasteUrl).with_detail(
-                    "type or paste the address the browser ended on (a paste works anytime)",
-                ),
+                b(&[ch('c')], "c", "copy link", Command::CopyUrl)
+                    .with_detail("copy the whole sign-in link, to open it in a browser yourself"),
             );
+            list.push(paste());
+            list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
             list.push(extra(
                 &[ch('r')],
                 "r",
@@ -169,7 +173,7 @@ pub fn auth_url_fetched(
         Ok(url) => {
             let deadline = app.clock.now() + app.settings.oauth_timeout;
             let skipped = if app.settings.no_browser {
-                Some("--no-browser")
+                Some("--no-browser was given")
             } else if app.settings.remote {
                 Some("this SSH session has no display")
             } else {
@@ -195,8 +199,7 @@ pub fn auth_url_fetched(
 }
 
 pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -> Vec<Effect> {
-    if attempt != app.authorize.attempt || !matches!(app.authorize.phase, AuthPhase::Waiting { .. })
-    {
+    if attempt != app.authorize.attempt || !takes_answers(&app.authorize.phase, pasted) {
         return vec![];
     }
     let Some(auth) = app.spec().map(|s| s.auth) else {
@@ -239,6 +242,18 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
     vec![]
 }
 
+/// Whether an answer to the current attempt still counts: while waiting,
+/// and, pasted by hand, after the wait timed out. The person may have
+/// allowed access just too late; the address their browser ended on still
+/// carries this attempt's state, which is checked as before.
+fn takes_answers(phase: &AuthPhase, pasted: bool) -> bool {
+    match phase {
+        AuthPhase::Waiting { .. } => true,
+        AuthPhase::Failed(AuthProblem::TimedOut) => pasted,
+        _ => false,
+    }
+}
+
 fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let auth = &mut app.authorize;
     match cmd {
@@ -260,7 +275,7 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                 app.notice = Some(Notice::error(
                     "Paste the address the browser was sent to after you allowed access",
                 ));
-            } else if !matches!(auth.phase, AuthPhase::Waiting { .. }) {
+            } else if !takes_answers(&auth.phase, true) {
                 app.notice = Some(Notice::error(
                     "This attempt is over; press Esc, then Enter for a new link",
                 ));

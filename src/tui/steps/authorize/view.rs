@@ -5,139 +5,359 @@ use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus
 use crate::tui::clock::Reading;
 use crate::tui::report::ListenerProblem;
 use crate::tui::widgets::draw::{input_spans, text};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// How much a row of this screen matters when the terminal is short: the
+/// rows that matter least go first, from the bottom up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// The state, the link and the field to paste into: always shown.
+    Always,
+    Useful,
+    Note,
+    Spacing,
+}
+
+/// The screen's rows, in order, each with how many terminal rows it fills
+/// at this width and how much it matters.
+struct Rows {
+    width: u16,
+    rows: Vec<(Line<'static>, usize, Keep)>,
+    /// Which row is the paste field, to put the cursor on it.
+    paste_at: Option<usize>,
+}
+
+impl Rows {
+    fn push(&mut self, line: Line<'static>, keep: Keep) {
+        let height = Paragraph::new(line.clone())
+            .wrap(Wrap { trim: false })
+            .line_count(self.width)
+            .max(1);
+        self.rows.push((line, height, keep));
+    }
+
+    fn blank(&mut self) {
+        self.push(Line::raw(""), Keep::Spacing);
+    }
+
+    fn height(&self) -> usize {
+        self.rows.iter().map(|r| r.1).sum()
+    }
+
+    /// Drops the rows that matter least until the rest fit in `height`.
+    fn fit(&mut self, height: usize) {
+        for level in [Keep::Spacing, Keep::Note, Keep::Useful] {
+            while self.height() > height {
+                let Some(i) = self.rows.iter().rposition(|r| r.2 == level) else {
+                    break;
+                };
+                self.rows.remove(i);
+                if let Some(p) = self.paste_at.as_mut() {
+                    if *p > i {
+                        *p -= 1;
+                    }
+                }
+            }
+        }
+    }
+}
 
 pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let name = app.spec().map_or("the element", |s| s.name.as_str());
-    let [body, paste] = Layout::vertical([Constraint::Min(4), Constraint::Length(3)]).areas(area);
-    let mut lines = vec![
+    let width = area.width as usize;
+    let mut rows = Rows {
+        width: area.width,
+        rows: vec![],
+        paste_at: None,
+    };
+    rows.push(
         Line::styled(format!("Authorize {name} in your browser"), t.title()),
-        Line::raw(""),
-    ];
-    if let Some(url) = app.callback_url() {
-        lines.push(Line::from(vec![
-            Span::styled("Callback URL  ", t.dim()),
-            Span::styled(url.to_string(), t.copyable()),
-        ]));
-        lines.push(Line::styled(
-            "(it must be registered as a redirect URI of your app)",
-            t.dim(),
-        ));
-        lines.push(Line::raw(""));
-    }
+        Keep::Useful,
+    );
+    rows.blank();
     match &app.authorize.phase {
-        AuthPhase::Idle => lines.push(Line::styled(
-            match app.listener {
-                ListenerStatus::Binding => {
-                    format!("{} Starting the callback listener…", time.spinner())
-                }
-                _ => format!("{} Preparing…", time.spinner()),
-            },
-            t.accent(),
-        )),
-        AuthPhase::FetchingUrl => lines.push(Line::styled(
-            match (oauth1(app), &app.authorize.request_token) {
-                (true, None) => {
-                    format!(
-                        "{} Asking the platform for a request token…",
+        AuthPhase::Idle => rows.push(
+            Line::styled(
+                match app.listener {
+                    ListenerStatus::Binding => {
+                        format!("{} Starting the callback listener…", time.spinner())
+                    }
+                    _ => format!("{} Preparing…", time.spinner()),
+                },
+                t.accent(),
+            ),
+            Keep::Always,
+        ),
+        AuthPhase::FetchingUrl => rows.push(
+            Line::styled(
+                match (oauth1(app), &app.authorize.request_token) {
+                    (true, None) => {
+                        format!(
+                            "{} Asking the platform for a request token…",
+                            time.spinner()
+                        )
+                    }
+                    _ => format!(
+                        "{} Asking the platform for the sign-in link…",
                         time.spinner()
-                    )
-                }
-                _ => format!(
-                    "{} Asking the platform for the sign-in link…",
-                    time.spinner()
-                ),
-            },
-            t.accent(),
-        )),
+                    ),
+                },
+                t.accent(),
+            ),
+            Keep::Always,
+        ),
         AuthPhase::Waiting {
             url,
             deadline,
             browser,
         } => {
             let left = deadline.saturating_duration_since(time.now()).as_secs();
-            lines.push(Line::styled(
-                format!(
-                    "{} Waiting for you to allow access in the browser… {}:{:02} left",
-                    time.spinner(),
-                    left / 60,
-                    left % 60
+            rows.push(
+                Line::styled(
+                    format!(
+                        "{} Waiting for you to allow access… {}:{:02} left",
+                        time.spinner(),
+                        left / 60,
+                        left % 60
+                    ),
+                    t.accent(),
                 ),
-                t.accent(),
-            ));
-            lines.push(Line::styled(
-                match browser {
-                    BrowserStatus::Opening => "Opening your browser…".to_string(),
-                    BrowserStatus::Opened => "Your browser was opened. If nothing appeared, press o again or open this link:".to_string(),
-                    BrowserStatus::Failed(e) => format!("No browser opened: {}. Open this link yourself:", e.to_string().trim_end_matches('.')),
-                    BrowserStatus::Skipped(why) => format!("Not opening a browser ({why}). Open this link where you can sign in:"),
-                },
-                t.help(),
-            ));
-            lines.push(Line::styled(url.clone(), t.copyable()));
+                Keep::Always,
+            );
+            rows.push(Line::styled(browser_text(browser), t.help()), Keep::Always);
+            rows.push(link_line(app, url, width), Keep::Always);
             if matches!(browser, BrowserStatus::Skipped(_)) && app.settings.remote {
-                lines.push(Line::styled(
-                    crate::oauth::port_forward_hint(app.settings.callback_port),
-                    t.warning(),
-                ));
+                rows.push(
+                    Line::styled(
+                        "So that the browser's redirect reaches this machine, run first:",
+                        t.warning(),
+                    ),
+                    Keep::Useful,
+                );
+                // A command on a row of its own, never broken over two.
+                rows.push(
+                    Line::styled(
+                        shorten_middle(
+                            &crate::oauth::port_forward_hint(listening_port(app)),
+                            width,
+                        ),
+                        t.copyable(),
+                    ),
+                    Keep::Always,
+                );
             }
         }
         AuthPhase::Failed(problem) => {
             for (i, text) in problem_text(app, problem).into_iter().enumerate() {
-                lines.push(Line::styled(
-                    text,
-                    if i == 0 { t.error() } else { t.warning() },
-                ));
+                rows.push(
+                    Line::styled(text, if i == 0 { t.error() } else { t.warning() }),
+                    if i == 0 { Keep::Always } else { Keep::Useful },
+                );
             }
-            lines.push(Line::styled(
-                "Enter starts again with a new link; nothing you typed is lost.",
-                t.help(),
-            ));
+            rows.push(
+                Line::styled(
+                    "Enter starts again with a new link; nothing you typed is lost.",
+                    t.help(),
+                ),
+                Keep::Always,
+            );
         }
     }
+
+    if paste_shown(app) {
+        rows.blank();
+        rows.paste_at = Some(rows.rows.len());
+        rows.push(paste_line(app, width), Keep::Always);
+        rows.push(
+            Line::styled(
+                "No redirect reaching this machine (SSH, container)? Paste the address from the browser's address bar.",
+                t.dim(),
+            ),
+            Keep::Note,
+        );
+    }
+
+    if let Some(url) = app.callback_url() {
+        rows.blank();
+        rows.push(
+            Line::from(vec![
+                Span::styled(CALLBACK_LABEL, t.dim()),
+                Span::styled(
+                    shorten_middle(url, width.saturating_sub(CALLBACK_LABEL.len())),
+                    t.copyable(),
+                ),
+            ]),
+            Keep::Useful,
+        );
+        rows.push(
+            Line::styled(
+                "It must be registered as a redirect URI of your app.",
+                t.dim(),
+            ),
+            Keep::Note,
+        );
+    }
+
+    rows.fit(area.height as usize);
+    let cursor_row = rows
+        .paste_at
+        .map(|p| rows.rows[..p].iter().map(|r| r.1).sum::<usize>());
+    let lines: Vec<Line> = rows.rows.into_iter().map(|r| r.0).collect();
     text(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
-        body,
+        area,
     );
-
-    let waiting = matches!(app.authorize.phase, AuthPhase::Waiting { .. });
-    if waiting || !app.authorize.paste.is_empty() {
-        let label = "Address after sign-in: ";
-        let focused = app.authorize.paste_focused;
-        let (spans, cursor) = input_spans(
-            t,
-            &app.authorize.paste,
-            (paste.width as usize).saturating_sub(label.len()),
-            false,
-            Some(if focused {
-                "paste the address here"
-            } else {
-                "press p, then paste the address your browser ended on"
-            }),
-            focused,
-        );
-        let mut line = vec![Span::styled(
-            label,
-            if focused { t.focused() } else { t.label() },
-        )];
-        line.extend(spans);
-        let hint = Line::styled(
-            "No redirect reaching this machine (SSH, container)? Paste the address from the browser's address bar.",
-            t.dim(),
-        );
-        frame.render_widget(
-            Paragraph::new(vec![Line::from(line), hint]).wrap(Wrap { trim: false }),
-            paste,
-        );
-        if let Some(col) = cursor {
-            frame.set_cursor_position((paste.x + label.len() as u16 + col, paste.y));
+    if let (Some(row), Some(col)) = (cursor_row, paste_cursor(app, width)) {
+        if row < area.height as usize {
+            frame.set_cursor_position((
+                area.x + PASTE_LABEL.len() as u16 + col,
+                area.y + row as u16,
+            ));
         }
     }
+}
+
+/// The port the listener is bound to: the one asked for, unless that was 0
+/// (any free port), when only the bound callback URL says which.
+fn listening_port(app: &App) -> u16 {
+    app.callback_url()
+        .and_then(|u| url::Url::parse(u).ok())
+        .and_then(|u| u.port())
+        .unwrap_or(app.settings.callback_port)
+}
+
+const CALLBACK_LABEL: &str = "Callback URL  ";
+const PASTE_LABEL: &str = "Address after sign-in: ";
+
+/// The paste field is there while an answer can still be taken: while
+/// waiting, and after a timeout (the address the browser ended on may
+/// still come late).
+fn paste_shown(app: &App) -> bool {
+    matches!(
+        app.authorize.phase,
+        AuthPhase::Waiting { .. } | AuthPhase::Failed(AuthProblem::TimedOut)
+    ) || !app.authorize.paste.is_empty()
+}
+
+fn browser_text(browser: &BrowserStatus) -> String {
+    match browser {
+        BrowserStatus::Opening => "Opening your browser…".to_string(),
+        BrowserStatus::Opened => {
+            "Your browser was opened. If nothing appeared, press o again, or open this link:"
+                .to_string()
+        }
+        BrowserStatus::Failed(e) => format!(
+            "No browser was opened: {}. The link:",
+            e.to_string().trim_end_matches('.')
+        ),
+        BrowserStatus::Skipped(why) => {
+            format!("No browser was started: {why}. Open this link where you can sign in:")
+        }
+    }
+}
+
+/// The sign-in link on one row: whole when it fits, otherwise cut in the
+/// middle, so its start (where it goes) and its end stay readable. `c`
+/// copies it whole; a link wrapped over rows could not be selected whole.
+fn link_line(app: &App, url: &str, width: usize) -> Line<'static> {
+    let t = &app.theme;
+    if url.width() <= width {
+        return Line::styled(url.to_string(), t.copyable());
+    }
+    // The footer says what c does; here it is said only where it leaves
+    // room enough for the link.
+    let hint = "  c copies it whole";
+    if width < hint.len() + 50 {
+        return Line::styled(shorten_middle(url, width), t.copyable());
+    }
+    Line::from(vec![
+        Span::styled(shorten_middle(url, width - hint.len()), t.copyable()),
+        Span::styled(hint, t.dim()),
+    ])
+}
+
+/// `text` within `width` columns: whole when it fits, otherwise its start
+/// and its end around a `…`.
+pub fn shorten_middle(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_string();
+    }
+    if width <= 1 {
+        return "…".repeat(width);
+    }
+    let room = width - 1;
+    let head_room = room - room * 2 / 5;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > head_room {
+            break;
+        }
+        head.push(c);
+        used += w;
+    }
+    let tail_room = room - used;
+    let mut tail: Vec<char> = vec![];
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w > tail_room {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
+fn paste_line(app: &App, width: usize) -> Line<'static> {
+    let t = &app.theme;
+    let focused = app.authorize.paste_focused;
+    let room = width.saturating_sub(PASTE_LABEL.len());
+    let placeholder = if focused {
+        "paste the address here"
+    } else if room > PLACEHOLDER.len() {
+        PLACEHOLDER
+    } else {
+        "press p, then paste it"
+    };
+    let (spans, _) = input_spans(
+        t,
+        &app.authorize.paste,
+        room,
+        false,
+        Some(placeholder),
+        focused,
+    );
+    let mut line = vec![Span::styled(
+        PASTE_LABEL,
+        if focused { t.focused() } else { t.label() },
+    )];
+    line.extend(spans);
+    Line::from(line)
+}
+
+const PLACEHOLDER: &str = "press p, then paste the address your browser ended on";
+
+fn paste_cursor(app: &App, width: usize) -> Option<u16> {
+    let focused = app.authorize.paste_focused;
+    input_spans(
+        &app.theme,
+        &app.authorize.paste,
+        width.saturating_sub(PASTE_LABEL.len()),
+        false,
+        None,
+        focused,
+    )
+    .1
 }
 
 fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
@@ -171,10 +391,10 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
         ],
         AuthProblem::TimedOut => vec![
             format!(
-                "✗ No answer from the browser within {}.",
+                "✗ No answer came from the browser within {}.",
                 spoken_duration(app.settings.oauth_timeout)
             ),
-            "Each sign-in link is good for one try: a new one is needed.".into(),
+            "Allowed access after all? Press p and paste the address the browser ended on.".into(),
         ],
         AuthProblem::CreateFailed(report) => {
             let mut v = vec![format!("✗ Creating the instance failed: {}", report.message)];
@@ -215,8 +435,28 @@ pub fn spoken_duration(d: std::time::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::spoken_duration;
+    use super::{shorten_middle, spoken_duration};
     use std::time::Duration;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn shortened_in_the_middle_to_the_exact_width() {
+        let url = "https://provider.example/authorize?client_id=abc&state=xyz";
+        assert_eq!(shorten_middle(url, 200), url);
+        assert_eq!(shorten_middle(url, url.len()), url);
+        let cut = shorten_middle(url, 30);
+        assert_eq!(cut.width(), 30);
+        let (head, tail) = cut.split_once('…').unwrap();
+        assert!(url.starts_with(head) && url.ends_with(tail), "{cut}");
+        assert!(head.len() > tail.len(), "where it goes matters most: {cut}");
+        assert_eq!(shorten_middle(url, 1), "…");
+        assert_eq!(shorten_middle(url, 0), "");
+        // Wide characters are counted by their columns.
+        let wide = "https://例え.jp/認可?状態=ありがとう";
+        for w in 5..wide.width() {
+            assert!(shorten_middle(wide, w).width() <= w, "{w}");
+        }
+    }
 
     #[test]
     fn durations_in_words() {

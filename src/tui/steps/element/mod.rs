@@ -19,7 +19,7 @@ use crate::tui::keymap::{
     b, ch, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
 };
 use crate::tui::picker::Index;
-use crate::tui::report::{CatalogProblem, ErrorReport};
+use crate::tui::report::{BrowserFailure, CatalogProblem, ErrorReport};
 use crate::tui::widgets::EditOp;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -103,6 +103,14 @@ fn bindings(app: &App) -> Vec<Binding> {
             "previous element",
             Command::Prev,
         ),
+    ]);
+    if docs_url(app).is_some() {
+        list.push(
+            b(&[ctrl('o')], "Ctrl-O", "docs", Command::OpenDocs)
+                .with_detail("open the highlighted element's documentation in your browser"),
+        );
+    }
+    list.extend([
         b(
             &[ctrl('r'), key(KeyCode::F(5))],
             "Ctrl-R",
@@ -195,6 +203,27 @@ pub fn catalog_refreshed(
     }
 }
 
+/// The documentation page of the highlighted element, when one is known
+/// (the bundled elements name theirs).
+pub fn docs_url(app: &App) -> Option<&str> {
+    let entry = app.highlighted()?;
+    app.known_spec(&entry.key)?.docs_url.as_deref()
+}
+
+/// The browser was asked to show an element's documentation, or could not
+/// be: either way the address is on screen to open by hand.
+pub fn docs_opened(app: &mut App, url: &str, result: Result<(), BrowserFailure>) {
+    let shown = crate::sanitize::escaped(url);
+    app.notice = Some(match result {
+        Ok(()) => Notice::info(format!(
+            "The documentation was sent to your browser: {shown}"
+        )),
+        Err(e) => Notice::error(format!(
+            "No browser was opened: {e}. The documentation: {shown}"
+        )),
+    });
+}
+
 /// Highlights an element if the filter shows it.
 fn select_key(app: &mut App, key: &str) {
     let entries = app.catalog.entries();
@@ -214,6 +243,14 @@ fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     }
     if cmd == Command::OpenInstances {
         return super::instances::open(app, Some(Step::Element));
+    }
+    if cmd == Command::OpenDocs {
+        return match docs_url(app) {
+            Some(url) => vec![Effect::OpenDocs {
+                url: url.to_string(),
+            }],
+            None => vec![],
+        };
     }
     let last = app.picker.matches().len().saturating_sub(1);
     let page = app.picker.window.page.max(1);

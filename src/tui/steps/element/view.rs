@@ -299,6 +299,13 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
             Span::styled("Docs  ", t.dim()),
             Span::raw(truncate(url, width.saturating_sub(6))),
         ]));
+        // Only the highlighted element's page opens, not one being fetched.
+        if app.picker.pending.is_none() {
+            lines.push(Line::styled(
+                "      Ctrl-O opens it in your browser",
+                t.dim(),
+            ));
+        }
     }
     lines
 }

@@ -1,0 +1,166 @@
+//! The Element step for a newcomer: the bundled elements first, the
+//! highlight at the top when the step opens and when `n` on Done comes
+//! back to it, and the highlighted element's documentation a key away.
+
+use super::support::*;
+use crate::tui::action::Action;
+use crate::tui::app::{App, Overlay, Step};
+use crate::tui::effect::Effect;
+use crate::tui::report::BrowserFailure;
+use crate::tui::update::update;
+use crossterm::event::KeyCode;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// Draws the screen and keeps what it measured, as the run loop does.
+fn draw(app: &mut App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut drawn = Default::default();
+    terminal
+        .draw(|f| drawn = crate::tui::ui::render(app, f))
+        .unwrap();
+    drawn.keep(app);
+    terminal.backend().to_string()
+}
+
+/// The first row of the element list on screen.
+fn first_listed(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let count = lines
+        .iter()
+        .position(|l| l.contains(" of ") && l.contains(" elements"))
+        .expect("the list's count");
+    let row = lines[count + 1].trim_matches('"');
+    row.split('│').next().unwrap().trim().to_string()
+}
+
+fn highlighted(app: &App) -> Option<&str> {
+    app.highlighted().map(|e| e.key.as_str())
+}
+
+#[test]
+fn the_highlight_starts_on_the_first_bundled_element_at_the_top() {
+    // 40 made-up elements, most of them before "BigCommerce" in the
+    // alphabet: the bundled ones still come first.
+    let mut app = connected_live(40);
+    assert_eq!(highlighted(&app), Some("bigcommerce"));
+    let screen = draw(&mut app, 80, 24);
+    assert_eq!(first_listed(&screen), "› BigCommerce", "{screen}");
+    let listed: Vec<String> = app
+        .picker
+        .matches()
+        .iter()
+        .take(5)
+        .map(|&i| app.catalog.entries()[i].key.clone())
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "bigcommerce",
+            "ecwid",
+            "infusionsoftecommerce",
+            "magentov20",
+            "woocommerce"
+        ]
+    );
+}
+
+#[test]
+fn after_n_on_done_the_highlight_is_back_on_the_first_element_at_the_top() {
+    let mut app = connected_live(40);
+    // Far down the list first, so the list has scrolled.
+    key(&mut app, KeyCode::End);
+    draw(&mut app, 80, 24);
+    assert!(app.picker.window.offset > 0);
+    key(&mut app, KeyCode::Home);
+    pick(&mut app, "big", "bigcommerce");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "p");
+    ctrl(&mut app, 's');
+    let (attempt, ..) = created_config(&enter(&mut app));
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Ok(instance(9, "shop", "bigcommerce", "BigCommerce", "tok")),
+        },
+    );
+    assert_eq!(app.step, Step::Done);
+    key(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.step, Step::Element);
+    assert_eq!(highlighted(&app), Some("bigcommerce"));
+    let screen = draw(&mut app, 80, 24);
+    assert_eq!(first_listed(&screen), "› BigCommerce", "{screen}");
+    assert_eq!(app.picker.window.offset, 0);
+}
+
+#[test]
+fn ctrl_o_opens_the_highlighted_elements_documentation() {
+    let mut app = connected_live(3);
+    type_text(&mut app, "woo");
+    assert_eq!(highlighted(&app), Some("woocommerce"));
+    let docs = crate::catalog::bundled_spec("woocommerce")
+        .unwrap()
+        .docs_url
+        .clone()
+        .expect("WooCommerce names its documentation");
+    let screen = draw(&mut app, 120, 40);
+    assert!(
+        screen.contains("Ctrl-O opens it in your browser"),
+        "{screen}"
+    );
+    assert!(screen.contains("Ctrl-O docs"), "the footer: {screen}");
+    match ctrl(&mut app, 'o').as_slice() {
+        [Effect::OpenDocs { url }] => assert_eq!(*url, docs),
+        other => panic!("{other:?}"),
+    }
+    // The filter was not typed into.
+    assert_eq!(app.picker.filter.value(), "woo");
+
+    update(
+        &mut app,
+        Action::DocsOpened {
+            url: docs.clone(),
+            result: Err(BrowserFailure(
+                crate::oauth::NoBrowser::ConsoleBrowser("lynx").to_string(),
+            )),
+        },
+    );
+    let notice = app.notice.clone().unwrap();
+    assert!(notice
+        .text
+        .starts_with("No browser was opened: $BROWSER is lynx"));
+    assert!(notice.text.ends_with(&docs), "{}", notice.text);
+    update(
+        &mut app,
+        Action::DocsOpened {
+            url: docs.clone(),
+            result: Ok(()),
+        },
+    );
+    assert!(app
+        .notice
+        .clone()
+        .unwrap()
+        .text
+        .contains("sent to your browser"));
+
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.overlay, Some(Overlay::Help));
+    let help = draw(&mut app, 120, 40);
+    assert!(
+        help.contains("Ctrl-O          open the highlighted element's documentation"),
+        "{help}"
+    );
+}
+
+#[test]
+fn an_element_without_documentation_offers_no_key() {
+    let mut app = connected_live(3);
+    type_text(&mut app, "kestrel");
+    assert_eq!(highlighted(&app), Some("kestrelsocial"));
+    assert!(ctrl(&mut app, 'o').is_empty());
+    let screen = draw(&mut app, 120, 40);
+    assert!(!screen.contains("Ctrl-O"), "{screen}");
+}
