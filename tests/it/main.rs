@@ -16,6 +16,7 @@ mod cli_dry_run;
 mod cli_environments;
 mod cli_flow;
 mod cli_instances;
+mod cli_profiles;
 mod cli_prompt;
 mod cli_proxy;
 mod cli_shells;

@@ -2,6 +2,8 @@
 //! listing the platform's catalog.
 
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{
