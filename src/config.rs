@@ -347,6 +347,23 @@ pub struct Saved {
     pub secrets: Option<SecretsKept>,
 }
 
+impl Saved {
+    /// What to tell the person: the profile, the file, where the secrets
+    /// went.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "Saved the profile '{}' to {} (readable only by you)",
+            self.profile,
+            self.path.display()
+        );
+        if let Some(kept) = &self.secrets {
+            text.push_str("; ");
+            text.push_str(&kept.describe());
+        }
+        text
+    }
+}
+
 pub fn config_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(CONFIG_PATH_ENV).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));

@@ -7,6 +7,7 @@ mod common;
 mod hostile;
 
 mod accessible;
+mod accessible_profiles;
 mod browser_oauth;
 mod catalog_cache;
 mod catalog_cli;

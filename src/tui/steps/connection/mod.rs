@@ -77,21 +77,10 @@ impl Screen for Connection {
 /// The config file was written (or not) after a connection that worked.
 pub fn config_saved(app: &mut App, result: Result<Saved, ConfigError>) {
     app.notice = Some(match result {
-        Ok(Saved {
-            path,
-            profile,
-            secrets,
-        }) => {
-            let mut text = format!(
-                "Saved the profile '{profile}' to {} (readable only by you)",
-                path.display()
-            );
-            if let Some(kept) = &secrets {
-                text.push_str("; ");
-                text.push_str(&kept.describe());
-            }
+        Ok(saved) => {
+            let text = saved.describe();
             // A fallback to the file is worth a second look, not a ✓.
-            match secrets {
+            match saved.secrets {
                 Some(SecretsKept::File { fallback: Some(_) }) => Notice::info(text),
                 _ => Notice::success(text),
             }
