@@ -79,6 +79,8 @@ pub fn config_saved(app: &mut App, result: Result<Saved, ConfigError>) {
     app.notice = Some(match result {
         Ok(saved) => {
             let text = saved.describe();
+            app.connection
+                .saved_as(&saved.profile, saved.secrets.is_some());
             // A fallback to the file is worth a second look, not a ✓.
             match saved.secrets {
                 Some(SecretsKept::File { fallback: Some(_) }) => Notice::info(text),

@@ -264,6 +264,32 @@ impl ConnectionForm {
         self.check = CheckStatus::NotRun;
     }
 
+    /// After the form was saved as the profile `name`: it is offered from
+    /// now on (or refreshed), and picked, so going back shows it.
+    pub fn saved_as(&mut self, name: &str, with_secrets: bool) {
+        let entry = SavedProfile {
+            name: name.to_string(),
+            environment: self.environment(),
+            secrets: with_secrets.then(|| (self.user.secret(), self.org.secret())),
+            problem: None,
+        };
+        let i = match self.profiles.iter().position(|p| p.name == name) {
+            Some(i) => {
+                self.profiles[i] = entry;
+                i
+            }
+            None => {
+                self.profiles.push(entry);
+                self.profiles.len() - 1
+            }
+        };
+        if self.profile != Some(i) {
+            self.drafts.insert(self.profile, self.draft());
+            self.drafts.remove(&Some(i));
+            self.profile = Some(i);
+        }
+    }
+
     /// Whether saving under the name would replace a saved profile other
     /// than the one picked.
     pub fn name_replaces_another(&self) -> bool {

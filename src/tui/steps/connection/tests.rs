@@ -169,6 +169,23 @@ fn remember_asks_for_a_profile_name_and_saves_under_it() {
         }
         other => panic!("{other:?}"),
     }
+
+    // Once saved, going back offers it, picked.
+    super::config_saved(
+        &mut app,
+        Ok(crate::config::Saved {
+            path: "/home/ada/.config/ce-wizard/config.toml".into(),
+            profile: "newco".into(),
+            secrets: Some(crate::config::SecretsKept::Keyring),
+        }),
+    );
+    let notice = format!("{:?}", app.notice);
+    assert!(notice.contains("Saved the profile 'newco'"), "{notice}");
+    assert!(notice.contains("OS keyring"), "{notice}");
+    let picked = app.connection.picked().unwrap();
+    assert_eq!(picked.name, "newco");
+    assert!(picked.secrets.is_some());
+    assert_eq!(app.connection.profiles.len(), 3);
 }
 
 #[test]
