@@ -9,7 +9,7 @@ use serde::Serialize;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "A profile is saved by the wizard: choose Remember on its Connection step (ce-wizard --profile NAME\nproposes NAME). Use one with --profile NAME or CE_PROFILE=NAME; flags and CE_USER_SECRET/CE_ORG_SECRET\nwin over what it saved.\n\nExamples:\n  ce-wizard profiles list --json\n  ce-wizard profiles default acme\n  ce-wizard profiles remove old-client --yes"
+    after_help = "A profile is saved by the wizard: set Remember on its Connection step\n(ce-wizard --profile NAME proposes NAME). Use one with --profile NAME or\nCE_PROFILE=NAME; flags and CE_USER_SECRET/CE_ORG_SECRET win over it.\n\nExamples:\n  ce-wizard profiles list --json\n  ce-wizard profiles default acme\n  ce-wizard profiles remove old-client --yes"
 )]
 pub struct ProfilesArgs {
     #[command(subcommand)]

@@ -111,3 +111,42 @@ fn remember_saves_a_new_profile_under_the_name_given() {
         0o600
     );
 }
+
+#[test]
+fn profiles_remove_asks_on_a_terminal_and_no_keeps_the_profile() {
+    let home = Home::new();
+    let config = home.join("config/ce-wizard.toml");
+    let text =
+        "[profiles.acme]\nenvironment = \"eu\"\n\n[profiles.globex]\nenvironment = \"staging\"\n";
+    std::fs::write(&config, text).unwrap();
+    let remove = || {
+        common::pty::Pty::spawn(common::pty::Spawn {
+            program: common::wizard::BIN,
+            args: vec!["profiles".into(), "remove".into(), "acme".into()],
+            env: vec![
+                ("HOME".into(), home.path().display().to_string()),
+                ("CE_WIZARD_CONFIG".into(), config.display().to_string()),
+            ],
+            cwd: home.path(),
+            cols: 120,
+            rows: 10,
+        })
+    };
+    let mut pty = remove();
+    pty.wait_for("Remove the profile 'acme' (EU production)? [y/N]");
+    pty.send("\r");
+    pty.wait_for("Nothing was removed.");
+    assert_eq!(pty.finish(), 130);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), text);
+
+    let mut pty = remove();
+    pty.wait_for("[y/N]");
+    pty.send("y\r");
+    pty.wait_for("Removed the profile 'acme'");
+    assert_eq!(pty.finish(), 0);
+    let after = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        !after.contains("acme") && after.contains("[profiles.globex]"),
+        "{after}"
+    );
+}
