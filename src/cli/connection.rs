@@ -176,10 +176,12 @@ fn in_use(
     g: &GlobalArgs,
     from_env: &(Option<Secret>, Option<Secret>),
 ) -> String {
-    let mut line = format!(
-        "Using profile '{name}' ({})",
-        crate::sanitize::line(&environment.label())
-    );
+    // A base URL reads better bare than as "custom (URL)" in parentheses.
+    let place = |env: &Environment| match env {
+        Environment::Custom(url) => crate::sanitize::line(url),
+        other => other.label(),
+    };
+    let mut line = format!("Using profile '{name}' ({})", place(environment));
     let overriders: Vec<&str> = [
         from_env.0.as_ref().map(|_| USER_SECRET_ENV),
         from_env.1.as_ref().map(|_| ORG_SECRET_ENV),
@@ -210,7 +212,7 @@ fn in_use(
         if saved != environment {
             line.push_str(&format!(
                 "; {flag} overrides its environment, {}",
-                crate::sanitize::line(&saved.label())
+                place(saved)
             ));
         }
     }

@@ -93,10 +93,8 @@ fn profile_flag_and_ce_profile_choose_the_account_and_the_flag_wins() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(out.stdout.trim(), "[]");
     assert!(
-        out.stderr.contains(&format!(
-            "Using profile 'acme' (custom ({}))",
-            sb.base_url()
-        )),
+        out.stderr
+            .contains(&format!("Using profile 'acme' ({}).", sb.base_url())),
         "{}",
         out.stderr
     );
