@@ -110,3 +110,55 @@ fn each_profile_keeps_its_own_keyring_entries() {
         out.stderr
     );
 }
+
+/// The wizard reads every profile's secrets from the keyring for its
+/// Connection step: picking one whose secrets are only there connects.
+#[test]
+fn the_wizard_picks_a_profile_whose_secrets_are_in_the_keyring() {
+    use common::pty::keys;
+    use common::wizard::{Home, Wizard};
+    let keyring = start_keyring();
+    let bus = keyring.address.as_str();
+    let sb = sandbox();
+    let home = Home::new();
+    let config = home.join("config/ce-wizard.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"globex\"\n\n\
+             [profiles.acme]\nenvironment = \"{}\"\nsecrets = \"file\"\nuser_secret = \"{}\"\norg_secret = \"{}\"\n\n\
+             [profiles.globex]\nenvironment = \"eu\"\n",
+            sb.base_url(),
+            sb.user_secret(),
+            sb.org_secret()
+        ),
+    )
+    .unwrap();
+    let mut mv = with_bus(home.path(), bus);
+    mv.env("CE_WIZARD_CONFIG", &config)
+        .args(["--profile", "acme", "secrets", "move"]);
+    let out = run(mv, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(!text.contains(sb.user_secret()), "{text}");
+
+    let mut pty = Wizard::new(&sb, &home)
+        .without_env("CE_USER_SECRET")
+        .without_env("CE_ORG_SECRET")
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .base_url("http://127.0.0.1:9/elements/api-v2")
+        .spawn();
+    pty.wait_for("‹ globex ›");
+    for _ in 0..3 {
+        pty.send(keys::BACKTAB);
+    }
+    pty.wait_for("› Profile");
+    pty.send(keys::LEFT);
+    let screen = pty.wait_for("‹ acme ›");
+    assert!(screen.contains("secrets saved"), "{screen}");
+    pty.send(keys::ENTER);
+    pty.wait_for("Choose an element");
+    // Nothing typed, nothing to lose: Ctrl-C quits at once.
+    pty.send(&keys::ctrl('c'));
+    assert_eq!(pty.finish(), 130);
+}
