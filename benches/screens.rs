@@ -69,6 +69,7 @@ fn options(user: Option<&str>, org: Option<&str>) -> WizardOptions {
         no_browser: false,
         element: None,
         instances: false,
+        profiles: Default::default(),
     }
 }
 

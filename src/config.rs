@@ -1,14 +1,18 @@
 //! Environments and where credentials come from: the environment variables
-//! `CE_USER_SECRET`/`CE_ORG_SECRET`, or what was remembered: the config file
+//! `CE_USER_SECRET`/`CE_ORG_SECRET`, or what was remembered. The config file
 //! under the XDG config directory (`$XDG_CONFIG_HOME/ce-wizard/config.toml`,
-//! mode 0600) names the environment and says whether the secrets are in the
+//! mode 0600) holds named accounts, profiles: one `[profiles.NAME]` table
+//! each, naming the environment and saying whether the secrets are in the
 //! OS keyring (`secrets = "keyring"`) or, by choice or when no keyring
-//! answered, in the file itself.
+//! answered, in the file itself (`secrets = "file"`). `default_profile`
+//! names the one used when none is asked for. A file of the older
+//! single-account layout reads as the profile `default`.
 
 use crate::api::{PRODUCTION_URL, STAGING_URL};
 use crate::secret::Secret;
 use crate::secret_store::{self, KeyringError, DEFAULT_ACCOUNT};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub const USER_SECRET_ENV: &str = "CE_USER_SECRET";
@@ -65,6 +69,12 @@ impl Environment {
         }
     }
 
+    /// `production`, `eu`, `staging`, or the base URL: as `--env` and the
+    /// config file name it.
+    pub fn config_name(&self) -> String {
+        self.as_config_str()
+    }
+
     fn as_config_str(&self) -> String {
         match self {
             Environment::Production => "production".into(),
@@ -75,6 +85,8 @@ impl Environment {
     }
 }
 
+/// One saved account (a profile): its environment and its secrets, or
+/// where they are.
 #[derive(Debug, Default, Clone)]
 pub struct StoredConfig {
     pub environment: Option<Environment>,
@@ -84,20 +96,198 @@ pub struct StoredConfig {
     pub secrets_in_keyring: bool,
 }
 
-const IN_KEYRING: &str = "keyring";
+/// The profile of a config file written before profiles existed, and the
+/// name offered when saving the first one.
+pub const DEFAULT_PROFILE: &str = DEFAULT_ACCOUNT;
+/// Chooses the profile when `--profile` is not given.
+pub const PROFILE_ENV: &str = "CE_PROFILE";
+const MAX_PROFILE_NAME: usize = 64;
 
+/// A profile name: it names a table of the config file and the keyring
+/// entries `<name>/user_secret`, so it is kept to characters that are safe
+/// in both and on a terminal.
+pub fn check_profile_name(name: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let printable = crate::sanitize::escaped(name);
+    if name.is_empty() {
+        return Err("a profile name cannot be empty".into());
+    }
+    if name.chars().count() > MAX_PROFILE_NAME {
+        return Err(format!(
+            "the profile name \"{printable}\" is longer than {MAX_PROFILE_NAME} characters"
+        ));
+    }
+    if !name.chars().all(ok_char) || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!(
+            "\"{printable}\" is not a profile name: use letters, digits, '-', '_' and '.', starting with a letter or digit (e.g. acme-eu)"
+        ));
+    }
+    Ok(())
+}
+
+/// Every saved profile, and which one is used when none is named.
+#[derive(Debug, Default, Clone)]
+pub struct Profiles {
+    /// The profile named as the default (`default_profile`).
+    pub default: Option<String>,
+    pub profiles: BTreeMap<String, StoredConfig>,
+    /// Read from the single-account layout; written in the profile layout
+    /// only when something is saved.
+    pub legacy: bool,
+}
+
+impl Profiles {
+    /// The profile used without `--profile`: the one named as the default,
+    /// else `default`, else the only one.
+    pub fn default_name(&self) -> Option<&str> {
+        if let Some(name) = self.default.as_deref() {
+            if self.profiles.contains_key(name) {
+                return Some(name);
+            }
+        }
+        if self.profiles.contains_key(DEFAULT_PROFILE) {
+            return Some(DEFAULT_PROFILE);
+        }
+        match self.profiles.keys().collect::<Vec<_>>().as_slice() {
+            [only] => Some(only.as_str()),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&StoredConfig> {
+        self.profiles.get(name)
+    }
+
+    /// Up to three saved names close to `wanted`, nearest first.
+    pub fn closest(&self, wanted: &str) -> Vec<&str> {
+        let w = wanted.to_lowercase();
+        let budget = (w.chars().count() / 3).max(2);
+        let mut scored: Vec<(usize, &str)> = self
+            .profiles
+            .keys()
+            .filter_map(|name| {
+                let n = name.to_lowercase();
+                if n.contains(&w) || w.contains(&n) {
+                    Some((n.len().abs_diff(w.len()).min(budget), name.as_str()))
+                } else {
+                    let d = crate::catalog::edit_distance(&n, &w);
+                    (d <= budget).then_some((budget + d, name.as_str()))
+                }
+            })
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, n)| n).collect()
+    }
+
+    /// "no saved profile named X", with the closest names or the saved ones.
+    pub fn unknown(&self, wanted: &str) -> String {
+        let printable = crate::sanitize::escaped(wanted);
+        let quote = |names: Vec<&str>| {
+            names
+                .iter()
+                .map(|n| format!("'{n}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let close = self.closest(wanted);
+        if !close.is_empty() {
+            format!(
+                "no saved profile is named '{printable}'; did you mean {}?",
+                quote(close)
+            )
+        } else if self.profiles.is_empty() {
+            format!("no saved profile is named '{printable}', and none is saved yet: run `ce-wizard --profile {printable}` and choose Remember to save one")
+        } else {
+            format!(
+                "no saved profile is named '{printable}'; the saved ones are {} (see `ce-wizard profiles list`)",
+                quote(self.profiles.keys().map(String::as_str).collect())
+            )
+        }
+    }
+
+    /// Adds or replaces `name`; the first profile saved becomes the
+    /// default, and a default that was only implied stays the default.
+    fn put(&mut self, name: &str, profile: StoredConfig) {
+        if self.default.is_none() {
+            self.default = Some(self.default_name().unwrap_or(name).to_string());
+        }
+        self.profiles.insert(name.to_string(), profile);
+    }
+}
+
+const IN_KEYRING: &str = "keyring";
+const IN_FILE: &str = "file";
+
+/// The config file: `default_profile` and one `[profiles.NAME]` table per
+/// profile. The single-account layout (the profile's keys at the top) is
+/// still read, as the profile `default`.
 #[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct ConfigFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    default_profile: Option<String>,
+    #[serde(default, skip_serializing)]
     environment: Option<String>,
-    /// `keyring` when the secrets are in the OS keyring.
+    #[serde(default, skip_serializing)]
+    secrets: Option<String>,
+    #[serde(default, skip_serializing)]
+    user_secret: Option<Secret>,
+    #[serde(default, skip_serializing)]
+    org_secret: Option<Secret>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    profiles: BTreeMap<String, ProfileTable>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ProfileTable {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    environment: Option<String>,
+    /// `keyring` or `file`: where the secrets are; absent when none are
+    /// remembered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     secrets: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     user_secret: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     org_secret: Option<Secret>,
+}
+
+impl ProfileTable {
+    fn read(self) -> Result<StoredConfig, String> {
+        let secrets_in_keyring = match self.secrets.as_deref() {
+            Some(IN_KEYRING) => true,
+            None | Some(IN_FILE) => false,
+            Some(other) => {
+                return Err(format!(
+                    "secrets = \"{}\" must be \"keyring\" or \"file\"",
+                    crate::sanitize::escaped(other)
+                ))
+            }
+        };
+        Ok(StoredConfig {
+            environment: self.environment.as_deref().map(Environment::parse),
+            user_secret: self.user_secret.filter(|s| !s.is_empty()),
+            org_secret: self.org_secret.filter(|s| !s.is_empty()),
+            secrets_in_keyring,
+        })
+    }
+
+    fn write(cfg: &StoredConfig) -> ProfileTable {
+        let in_file = cfg.has_file_secrets() && !cfg.secrets_in_keyring;
+        ProfileTable {
+            environment: cfg.environment.as_ref().map(Environment::as_config_str),
+            secrets: if cfg.secrets_in_keyring {
+                Some(IN_KEYRING.into())
+            } else if in_file {
+                Some(IN_FILE.into())
+            } else {
+                None
+            },
+            user_secret: cfg.user_secret.clone().filter(|_| in_file),
+            org_secret: cfg.org_secret.clone().filter(|_| in_file),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +308,8 @@ pub enum ConfigError {
     },
     #[error("{0}")]
     Keyring(KeyringError),
+    #[error("{0}")]
+    ProfileName(String),
 }
 
 /// Where remembered secrets went.
@@ -150,7 +342,26 @@ impl SecretsKept {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
     pub path: PathBuf,
+    /// The profile it was saved as.
+    pub profile: String,
     pub secrets: Option<SecretsKept>,
+}
+
+impl Saved {
+    /// What to tell the person: the profile, the file, where the secrets
+    /// went.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "Saved the profile '{}' to {} (readable only by you)",
+            self.profile,
+            self.path.display()
+        );
+        if let Some(kept) = &self.secrets {
+            text.push_str("; ");
+            text.push_str(&kept.describe());
+        }
+        text
+    }
 }
 
 pub fn config_path() -> Option<PathBuf> {
@@ -160,18 +371,18 @@ pub fn config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "ce-wizard").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// The config file's contents; an absent file is an empty config.
-pub fn load() -> Result<StoredConfig, ConfigError> {
+/// The config file's profiles; an absent file has none.
+pub fn load() -> Result<Profiles, ConfigError> {
     let Some(path) = config_path() else {
-        return Ok(StoredConfig::default());
+        return Ok(Profiles::default());
     };
     load_from(&path)
 }
 
-pub fn load_from(path: &Path) -> Result<StoredConfig, ConfigError> {
+pub fn load_from(path: &Path) -> Result<Profiles, ConfigError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(StoredConfig::default()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Profiles::default()),
         Err(source) => {
             return Err(ConfigError::Read {
                 path: path.into(),
@@ -179,32 +390,65 @@ pub fn load_from(path: &Path) -> Result<StoredConfig, ConfigError> {
             })
         }
     };
+    let invalid = |message: String| ConfigError::Parse {
+        path: path.into(),
+        message,
+    };
     // toml's error text quotes the offending line, which may hold a secret;
     // only its position is kept.
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
-        path: path.into(),
-        message: match e.span() {
+    let file: ConfigFile = toml::from_str(&text).map_err(|e| {
+        invalid(match e.span() {
             Some(span) => format!(
                 "syntax error near line {}",
                 text[..span.start].matches('\n').count() + 1
             ),
             None => "syntax error".into(),
-        },
+        })
     })?;
-    Ok(StoredConfig {
-        environment: file.environment.as_deref().map(Environment::parse),
-        user_secret: file.user_secret.filter(|s| !s.is_empty()),
-        org_secret: file.org_secret.filter(|s| !s.is_empty()),
-        secrets_in_keyring: file.secrets.as_deref() == Some(IN_KEYRING),
+    let legacy = ProfileTable {
+        environment: file.environment,
+        secrets: file.secrets,
+        user_secret: file.user_secret,
+        org_secret: file.org_secret,
+    };
+    let has_legacy = legacy.environment.is_some()
+        || legacy.secrets.is_some()
+        || legacy.user_secret.is_some()
+        || legacy.org_secret.is_some();
+    let mut profiles = BTreeMap::new();
+    if has_legacy {
+        if file.profiles.contains_key(DEFAULT_PROFILE) {
+            return Err(invalid(format!(
+                "it holds both top-level account keys and [profiles.{DEFAULT_PROFILE}]; keep one of them"
+            )));
+        }
+        let cfg = legacy.read().map_err(invalid)?;
+        profiles.insert(DEFAULT_PROFILE.to_string(), cfg);
+    }
+    for (name, table) in file.profiles {
+        check_profile_name(&name).map_err(invalid)?;
+        let cfg = table
+            .read()
+            .map_err(|e| invalid(format!("[profiles.{name}]: {e}")))?;
+        profiles.insert(name, cfg);
+    }
+    if let Some(name) = &file.default_profile {
+        check_profile_name(name).map_err(|e| invalid(format!("default_profile: {e}")))?;
+    }
+    Ok(Profiles {
+        default: file.default_profile,
+        profiles,
+        legacy: has_legacy,
     })
 }
 
 impl StoredConfig {
-    /// The remembered secrets: from the keyring when the file says they are
-    /// there, else from the file. `Ok(None)` when none were remembered.
-    pub fn secrets(&self) -> Result<Option<(Secret, Secret)>, KeyringError> {
+    /// The remembered secrets of the profile `name`: from the keyring when
+    /// the file says they are there, else from the file. `Ok(None)` when
+    /// none were remembered.
+    pub fn secrets(&self, name: &str) -> Result<Option<(Secret, Secret)>, KeyringError> {
         if self.secrets_in_keyring {
-            return secret_store::load(DEFAULT_ACCOUNT).map(Some);
+            return secret_store::load(name).map(Some);
         }
         Ok(self.user_secret.clone().zip(self.org_secret.clone()))
     }
@@ -214,11 +458,28 @@ impl StoredConfig {
         self.user_secret.is_some() || self.org_secret.is_some()
     }
 
-    /// Puts the secrets in the keyring, or in the file when `insecure` or
-    /// when no keyring answers. A keyring that answers with an error is an
-    /// error: the file is no place to hide that.
+    /// Whether any secrets are remembered, in the file or the keyring.
+    pub fn has_secrets(&self) -> bool {
+        self.secrets_in_keyring || self.has_file_secrets()
+    }
+
+    /// `keyring`, `file` or `none`: where the secrets are.
+    pub fn secrets_place(&self) -> &'static str {
+        if self.secrets_in_keyring {
+            IN_KEYRING
+        } else if self.has_file_secrets() {
+            IN_FILE
+        } else {
+            "none"
+        }
+    }
+
+    /// Puts the secrets of the profile `name` in the keyring, or in the
+    /// file when `insecure` or when no keyring answers. A keyring that
+    /// answers with an error is an error: the file is no place to hide that.
     pub fn keep_secrets(
         &mut self,
+        name: &str,
         user: Secret,
         org: Secret,
         insecure: bool,
@@ -226,7 +487,7 @@ impl StoredConfig {
         let fallback = if insecure {
             None
         } else {
-            match secret_store::store(DEFAULT_ACCOUNT, &user, &org) {
+            match secret_store::store(name, &user, &org) {
                 Ok(()) => {
                     self.secrets_in_keyring = true;
                     self.user_secret = None;
@@ -240,7 +501,7 @@ impl StoredConfig {
         if self.secrets_in_keyring {
             // Stale keyring entries would outlive the choice of the file;
             // failing to delete them leaves them unused.
-            let _ = secret_store::delete(DEFAULT_ACCOUNT);
+            let _ = secret_store::delete(name);
         }
         self.secrets_in_keyring = false;
         self.user_secret = Some(user);
@@ -249,58 +510,115 @@ impl StoredConfig {
     }
 }
 
-/// Remembers the environment and, when given, the secrets (see
-/// [`StoredConfig::keep_secrets`]), keeping what the file holds otherwise.
+/// Remembers the environment of the profile `profile` and, when given, its
+/// secrets (see [`StoredConfig::keep_secrets`]), keeping what the file
+/// holds otherwise.
 pub fn remember(
+    profile: &str,
     environment: Environment,
     secrets: Option<(Secret, Secret)>,
     insecure: bool,
 ) -> Result<Saved, ConfigError> {
+    check_profile_name(profile).map_err(ConfigError::ProfileName)?;
     let path = config_path().ok_or(ConfigError::NoConfigDir)?;
-    let mut cfg = load_from(&path).unwrap_or_default();
+    // A file that cannot be read is not overwritten: it may hold other
+    // profiles.
+    let mut all = load_from(&path)?;
+    let mut cfg = all.profiles.get(profile).cloned().unwrap_or_default();
     cfg.environment = Some(environment);
     let kept = match secrets {
         Some((user, org)) => Some(
-            cfg.keep_secrets(user, org, insecure)
+            cfg.keep_secrets(profile, user, org, insecure)
                 .map_err(ConfigError::Keyring)?,
         ),
         None => None,
     };
-    save_to(&path, &cfg)?;
+    all.put(profile, cfg);
+    write_to(&path, &all)?;
     Ok(Saved {
         path,
+        profile: profile.to_string(),
         secrets: kept,
     })
 }
 
-/// Moves the secrets a config file holds into the OS keyring. `Ok(None)`:
-/// the file held none.
-pub fn move_secrets_to_keyring() -> Result<Option<PathBuf>, ConfigError> {
+/// Moves the secrets the config file holds for `profile` into the OS
+/// keyring. `Ok(None)`: the file held none for it.
+pub fn move_secrets_to_keyring(profile: &str) -> Result<Option<PathBuf>, ConfigError> {
     let path = config_path().ok_or(ConfigError::NoConfigDir)?;
-    let mut cfg = load_from(&path)?;
+    let mut all = load_from(&path)?;
+    let Some(cfg) = all.profiles.get_mut(profile) else {
+        return Ok(None);
+    };
     let (Some(user), Some(org)) = (cfg.user_secret.clone(), cfg.org_secret.clone()) else {
         return Ok(None);
     };
-    secret_store::store(DEFAULT_ACCOUNT, &user, &org).map_err(ConfigError::Keyring)?;
+    secret_store::store(profile, &user, &org).map_err(ConfigError::Keyring)?;
     cfg.secrets_in_keyring = true;
     cfg.user_secret = None;
     cfg.org_secret = None;
-    save_to(&path, &cfg)?;
+    write_to(&path, &all)?;
     Ok(Some(path))
 }
 
-pub fn save(cfg: &StoredConfig) -> Result<PathBuf, ConfigError> {
-    let path = config_path().ok_or(ConfigError::NoConfigDir)?;
-    save_to(&path, cfg)?;
-    Ok(path)
+/// What [`remove_profile`] did.
+#[derive(Debug)]
+pub struct Removed {
+    pub path: PathBuf,
+    /// The keyring entries could not be deleted (they stay, unused).
+    pub keyring: Option<KeyringError>,
 }
 
+/// Removes the profile `name` from the config file, and its keyring
+/// entries when its secrets were there. `Ok(None)`: no such profile.
+pub fn remove_profile(name: &str) -> Result<Option<Removed>, ConfigError> {
+    let path = config_path().ok_or(ConfigError::NoConfigDir)?;
+    let mut all = load_from(&path)?;
+    let Some(cfg) = all.profiles.remove(name) else {
+        return Ok(None);
+    };
+    if all.default.as_deref() == Some(name) {
+        all.default = None;
+    }
+    let keyring = if cfg.secrets_in_keyring {
+        secret_store::delete(name).err()
+    } else {
+        None
+    };
+    write_to(&path, &all)?;
+    Ok(Some(Removed { path, keyring }))
+}
+
+/// Makes `name` the profile used when none is named. `Ok(None)`: no such
+/// profile.
+pub fn set_default_profile(name: &str) -> Result<Option<PathBuf>, ConfigError> {
+    let path = config_path().ok_or(ConfigError::NoConfigDir)?;
+    let mut all = load_from(&path)?;
+    if !all.profiles.contains_key(name) {
+        return Ok(None);
+    }
+    all.default = Some(name.to_string());
+    write_to(&path, &all)?;
+    Ok(Some(path))
+}
+
+/// Writes a config file whose only profile is `cfg`, as `default`.
 pub fn save_to(path: &Path, cfg: &StoredConfig) -> Result<(), ConfigError> {
+    let mut all = Profiles::default();
+    all.put(DEFAULT_PROFILE, cfg.clone());
+    write_to(path, &all)
+}
+
+/// Writes every profile, in the profile layout, to a 0600 file.
+pub fn write_to(path: &Path, all: &Profiles) -> Result<(), ConfigError> {
     let file = ConfigFile {
-        environment: cfg.environment.as_ref().map(Environment::as_config_str),
-        secrets: cfg.secrets_in_keyring.then(|| IN_KEYRING.to_string()),
-        user_secret: cfg.user_secret.clone(),
-        org_secret: cfg.org_secret.clone(),
+        default_profile: all.default.clone().filter(|d| all.profiles.contains_key(d)),
+        profiles: all
+            .profiles
+            .iter()
+            .map(|(name, cfg)| (name.clone(), ProfileTable::write(cfg)))
+            .collect(),
+        ..Default::default()
     };
     let text = toml::to_string(&file).map_err(|e| ConfigError::Write {
         path: path.into(),
@@ -368,7 +686,9 @@ mod tests {
         save_to(&path, &cfg).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let back = load_from(&path).unwrap();
+        let all = load_from(&path).unwrap();
+        assert_eq!(all.default_name(), Some(DEFAULT_PROFILE));
+        let back = all.get(DEFAULT_PROFILE).unwrap().clone();
         assert_eq!(back.environment, Some(Environment::Staging));
         assert_eq!(back.user_secret.unwrap().expose(), "us");
         assert!(!back.secrets_in_keyring);
@@ -377,10 +697,12 @@ mod tests {
     #[test]
     fn insecure_storage_keeps_the_secrets_in_the_file_and_says_it_was_asked() {
         let mut cfg = StoredConfig::default();
-        let kept = cfg.keep_secrets("us".into(), "os".into(), true).unwrap();
+        let kept = cfg
+            .keep_secrets("acme", "us".into(), "os".into(), true)
+            .unwrap();
         assert_eq!(kept, SecretsKept::File { fallback: None });
         assert!(kept.describe().contains("--insecure-storage"));
-        let (u, o) = cfg.secrets().unwrap().unwrap();
+        let (u, o) = cfg.secrets("acme").unwrap().unwrap();
         assert_eq!((u.expose(), o.expose()), ("us", "os"));
     }
 
@@ -397,7 +719,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("secrets = \"keyring\""), "{text}");
         assert!(!text.contains("user_secret"), "{text}");
-        let back = load_from(&path).unwrap();
+        let back = load_from(&path).unwrap().profiles[DEFAULT_PROFILE].clone();
         assert!(back.secrets_in_keyring);
         assert_eq!(back.environment, Some(Environment::Eu));
     }
@@ -429,5 +751,98 @@ mod tests {
         let e = load_from(&p).unwrap_err().to_string();
         assert!(e.contains("line 2"), "{e}");
         assert!(!e.contains("topsecret"), "{e}");
+    }
+
+    #[test]
+    fn profile_names_are_checked_with_a_clear_message() {
+        for good in ["default", "acme", "acme-eu", "Team_2.prod"] {
+            assert_eq!(check_profile_name(good), Ok(()), "{good}");
+        }
+        for bad in ["", "a/b", "-x", ".hidden", "white space", "é", "a\u{1b}[2J"] {
+            let e = check_profile_name(bad).unwrap_err();
+            assert!(e.contains("profile name"), "{bad:?}: {e}");
+            assert!(!e.contains('\u{1b}'), "{e}");
+        }
+        assert!(check_profile_name(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn a_single_account_file_reads_as_the_default_profile_and_is_rewritten_only_on_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        let old = "environment = \"eu\"\nuser_secret = \"us\"\norg_secret = \"os\"\n";
+        std::fs::write(&path, old).unwrap();
+        let all = load_from(&path).unwrap();
+        assert!(all.legacy);
+        assert_eq!(all.default_name(), Some(DEFAULT_PROFILE));
+        let cfg = &all.profiles[DEFAULT_PROFILE];
+        assert_eq!(cfg.environment, Some(Environment::Eu));
+        let (u, o) = cfg.secrets(DEFAULT_PROFILE).unwrap().unwrap();
+        assert_eq!((u.expose(), o.expose()), ("us", "os"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), old);
+
+        let mut all = all;
+        all.put(
+            "acme",
+            StoredConfig {
+                environment: Some(Environment::Staging),
+                ..Default::default()
+            },
+        );
+        write_to(&path, &all).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("default_profile = \"default\""), "{text}");
+        assert!(text.contains("[profiles.default]"), "{text}");
+        assert!(text.contains("secrets = \"file\""), "{text}");
+        assert!(text.contains("[profiles.acme]"), "{text}");
+        let back = load_from(&path).unwrap();
+        assert!(!back.legacy);
+        assert_eq!(back.profiles.len(), 2);
+        assert_eq!(back.default_name(), Some(DEFAULT_PROFILE));
+        assert_eq!(back.profiles["acme"].secrets_place(), "none");
+        assert_eq!(back.profiles[DEFAULT_PROFILE].secrets_place(), "file");
+    }
+
+    #[test]
+    fn the_first_profile_saved_becomes_the_default() {
+        let mut all = Profiles::default();
+        assert_eq!(all.default_name(), None);
+        all.put("acme", StoredConfig::default());
+        all.put("beta", StoredConfig::default());
+        assert_eq!(all.default_name(), Some("acme"));
+        all.default = Some("beta".into());
+        assert_eq!(all.default_name(), Some("beta"));
+    }
+
+    #[test]
+    fn unknown_profiles_are_named_with_the_closest_saved_ones() {
+        let mut all = Profiles::default();
+        for n in ["acme", "acme-eu", "globex"] {
+            all.put(n, StoredConfig::default());
+        }
+        assert_eq!(all.closest("acm"), vec!["acme", "acme-eu"]);
+        assert_eq!(all.closest("globx"), vec!["globex"]);
+        let e = all.unknown("initech");
+        assert!(e.contains("'acme', 'acme-eu', 'globex'"), "{e}");
+        assert!(all.unknown("acmee").contains("did you mean 'acme'"));
+    }
+
+    #[test]
+    fn a_file_with_a_bad_profile_table_is_refused_without_quoting_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, "[profiles.\"a/b\"]\nuser_secret = \"topsecret\"\n").unwrap();
+        let e = load_from(&p).unwrap_err().to_string();
+        assert!(e.contains("a/b"), "{e}");
+        assert!(!e.contains("topsecret"), "{e}");
+        std::fs::write(&p, "[profiles.x]\nsecrets = \"vault\"\n").unwrap();
+        let e = load_from(&p).unwrap_err().to_string();
+        assert!(e.contains("keyring"), "{e}");
+        std::fs::write(
+            &p,
+            "environment = \"eu\"\n[profiles.default]\nenvironment = \"staging\"\n",
+        )
+        .unwrap();
+        assert!(load_from(&p).is_err());
     }
 }

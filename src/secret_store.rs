@@ -11,7 +11,7 @@ use crate::secret::Secret;
 use std::time::Duration;
 
 pub const SERVICE: &str = "ce-wizard";
-/// The account of a config file without profiles.
+/// The account (profile) of a config file written before profiles existed.
 pub const DEFAULT_ACCOUNT: &str = "default";
 /// How long a keyring call may take before it counts as no keyring.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -45,16 +45,28 @@ pub fn store(account: &str, user: &Secret, org: &Secret) -> Result<(), KeyringEr
 /// Both secrets of `account`, read from the keyring.
 pub fn load(account: &str) -> Result<(Secret, Secret), KeyringError> {
     let account = account.to_string();
-    with_timeout(move || {
-        let read = |name: &str| -> Result<Secret, KeyringError> {
-            match entry(&account, name)?.get_password() {
-                Ok(v) => Ok(Secret::new(v)),
-                Err(keyring::Error::NoEntry) => Err(KeyringError::Missing(account.clone())),
-                Err(e) => Err(describe(e)),
-            }
-        };
-        Ok((read("user_secret")?, read("org_secret")?))
-    })
+    with_timeout(move || read_both(&account))
+}
+
+/// The secrets of each account, read on one thread within one [`TIMEOUT`]:
+/// a keyring that hangs costs the wait once, not once per account.
+pub fn load_each(accounts: &[String]) -> Vec<Result<(Secret, Secret), KeyringError>> {
+    let owned = accounts.to_vec();
+    match with_timeout(move || Ok(owned.iter().map(|a| read_both(a)).collect::<Vec<_>>())) {
+        Ok(all) => all,
+        Err(e) => accounts.iter().map(|_| Err(e.clone())).collect(),
+    }
+}
+
+fn read_both(account: &str) -> Result<(Secret, Secret), KeyringError> {
+    let read = |name: &str| -> Result<Secret, KeyringError> {
+        match entry(account, name)?.get_password() {
+            Ok(v) => Ok(Secret::new(v)),
+            Err(keyring::Error::NoEntry) => Err(KeyringError::Missing(account.to_string())),
+            Err(e) => Err(describe(e)),
+        }
+    };
+    Ok((read("user_secret")?, read("org_secret")?))
 }
 
 /// Forgets `account`'s secrets; absent ones are not an error.

@@ -17,6 +17,8 @@ pub struct Connection {
     pub sandbox: Option<Arc<Sandbox>>,
     /// The deadline of each call (`--request-timeout`).
     pub request_timeout: Duration,
+    /// The saved profile in use, if any.
+    pub profile: Option<String>,
 }
 
 impl Connection {
@@ -47,7 +49,36 @@ impl Connection {
     }
 }
 
+/// What to do with a `--profile` that names no saved profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnknownProfile {
+    /// A command: exit 2, naming the closest saved profiles.
+    Refuse,
+    /// The wizard: it connects as usual and offers the name when saving.
+    Allow,
+}
+
+/// The connection of a command: an unknown `--profile` is an error.
 pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
+    resolve(g, UnknownProfile::Refuse)
+}
+
+/// The profile to use: `--profile`/`CE_PROFILE`, else the default one.
+/// `Ok(None)` when none is saved (or, with `Allow`, the named one is not).
+pub fn chosen_profile(
+    g: &GlobalArgs,
+    all: &config::Profiles,
+    unknown: UnknownProfile,
+) -> Result<Option<String>, Failure> {
+    match &g.profile {
+        Some(name) if all.get(name).is_some() => Ok(Some(name.clone())),
+        Some(name) if unknown == UnknownProfile::Refuse => Err(Failure::invalid(all.unknown(name))),
+        Some(_) => Ok(None),
+        None => Ok(all.default_name().map(str::to_string)),
+    }
+}
+
+pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Failure> {
     if g.sandbox {
         let sandbox = Sandbox::start(SandboxOptions::default())
             .map_err(|e| Failure::invalid(format!("cannot start the built-in sandbox: {e}")))?;
@@ -57,30 +88,55 @@ pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
             org_secret: Some(Secret::new(sandbox.org_secret())),
             sandbox: Some(Arc::new(sandbox)),
             request_timeout: g.request_timeout,
+            profile: None,
         });
     }
     // A broken config file must not stop someone who passes everything in
     // the environment; it is reported when it would have been used.
     let stored = config::load();
-    let stored_ok = stored.as_ref().ok().cloned().unwrap_or_default();
+    let all = stored.as_ref().ok().cloned().unwrap_or_default();
+    if let (Some(_), Err(e)) = (&g.profile, &stored) {
+        return Err(Failure::invalid(format!(
+            "{e}; fix or delete it to use --profile"
+        )));
+    }
+    let name = chosen_profile(g, &all, unknown)?;
+    let profile = name
+        .as_deref()
+        .and_then(|n| all.get(n))
+        .cloned()
+        .unwrap_or_default();
     let environment = if let Some(url) = &g.base_url {
         Environment::parse(url)
     } else if let Some(env) = &g.env {
         Environment::parse(env)
     } else {
-        stored_ok
+        profile
             .environment
             .clone()
             .unwrap_or(Environment::Production)
     };
-    let mut user_secret = config::secret_from_env(USER_SECRET_ENV);
-    let mut org_secret = config::secret_from_env(ORG_SECRET_ENV);
+    let from_env = (
+        config::secret_from_env(USER_SECRET_ENV),
+        config::secret_from_env(ORG_SECRET_ENV),
+    );
+    let mut user_secret = from_env.0.clone();
+    let mut org_secret = from_env.1.clone();
+    if let Some(name) = &name {
+        say_profile_once(&in_use(name, &profile, &environment, g, &from_env));
+    }
     if user_secret.is_none() || org_secret.is_none() {
-        match stored_ok.secrets() {
+        let name = name.as_deref().unwrap_or(config::DEFAULT_PROFILE);
+        match profile.secrets(name) {
             Ok(Some((user, org))) => {
-                if !stored_ok.secrets_in_keyring {
+                if !profile.secrets_in_keyring {
+                    let flag = if g.profile.is_some() {
+                        format!(" --profile {name}")
+                    } else {
+                        String::new()
+                    };
                     eprintln!(
-                        "note: your secrets are in the plain config file; `ce-wizard secrets move` puts them in the OS keyring"
+                        "note: your secrets are in the plain config file; `ce-wizard{flag} secrets move` puts them in the OS keyring"
                     );
                 }
                 user_secret = user_secret.or(Some(user));
@@ -89,7 +145,7 @@ pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
             Ok(None) => {}
             Err(e) => {
                 return Err(Failure::invalid(format!(
-                    "the config file says the secrets are in the OS keyring, but {e}; set {USER_SECRET_ENV} and {ORG_SECRET_ENV}, or run the wizard again to remember them"
+                    "the profile '{name}' keeps its secrets in the OS keyring, but {e}; set {USER_SECRET_ENV} and {ORG_SECRET_ENV}, or run the wizard again to remember them"
                 )))
             }
         }
@@ -107,5 +163,68 @@ pub fn resolve_connection(g: &GlobalArgs) -> Result<Connection, Failure> {
         org_secret,
         sandbox: None,
         request_timeout: g.request_timeout,
+        profile: name,
     })
+}
+
+/// The line saying which profile is in use and what overrides it. Names
+/// the variables, never their values.
+fn in_use(
+    name: &str,
+    profile: &config::StoredConfig,
+    environment: &Environment,
+    g: &GlobalArgs,
+    from_env: &(Option<Secret>, Option<Secret>),
+) -> String {
+    // A base URL reads better bare than as "custom (URL)" in parentheses.
+    let place = |env: &Environment| match env {
+        Environment::Custom(url) => crate::sanitize::line(url),
+        other => other.label(),
+    };
+    let mut line = format!("Using profile '{name}' ({})", place(environment));
+    let overriders: Vec<&str> = [
+        from_env.0.as_ref().map(|_| USER_SECRET_ENV),
+        from_env.1.as_ref().map(|_| ORG_SECRET_ENV),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !overriders.is_empty() {
+        let (names, verb) = match overriders.as_slice() {
+            [one] => (one.to_string(), "overrides"),
+            _ => (overriders.join(" and "), "override"),
+        };
+        let what = if profile.has_secrets() {
+            "its saved secrets"
+        } else {
+            "its secrets (it saves none)"
+        };
+        line.push_str(&format!(" — {names} from the environment {verb} {what}"));
+    }
+    let flag = if g.base_url.is_some() {
+        Some("--base-url (or CE_BASE_URL)")
+    } else if g.env.is_some() {
+        Some("--env (or CE_ENV)")
+    } else {
+        None
+    };
+    if let (Some(flag), Some(saved)) = (flag, &profile.environment) {
+        if saved != environment {
+            line.push_str(&format!(
+                "; {flag} overrides its environment, {}",
+                place(saved)
+            ));
+        }
+    }
+    line.push('.');
+    line
+}
+
+/// Commands may resolve the connection twice (a check, then the run); the
+/// person is told once.
+fn say_profile_once(line: &str) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
+    }
 }

@@ -176,6 +176,7 @@ fn globals() -> GlobalArgs {
         request_timeout: Duration::from_secs(30),
         log_file: None,
         insecure_storage: false,
+        profile: None,
     }
 }
 

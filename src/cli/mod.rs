@@ -11,6 +11,7 @@ mod create_tests;
 mod elements;
 mod inputs;
 mod instances;
+mod profiles;
 mod prompt;
 mod report;
 mod secrets;
@@ -75,6 +76,9 @@ pub struct GlobalArgs {
     /// The deadline of each call to the platform: seconds, or with a unit (30s, 2m).
     #[arg(long, global = true, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
     pub request_timeout: Duration,
+    /// The saved account to use: its environment and secrets (see `ce-wizard profiles list`).
+    #[arg(long, global = true, env = "CE_PROFILE", value_name = "NAME", value_parser = parse_profile_name)]
+    pub profile: Option<String>,
     /// Remember secrets in the config file (mode 0600) instead of the OS keyring.
     #[arg(long, global = true)]
     pub insecure_storage: bool,
@@ -97,6 +101,8 @@ pub enum Command {
     Instances(instances::InstancesArgs),
     /// Keep the remembered secrets in the OS keyring.
     Secrets(secrets::SecretsArgs),
+    /// List, remove or choose the default of the saved accounts (profiles).
+    Profiles(profiles::ProfilesArgs),
     /// Run a local emulator of the platform (no account needed).
     Sandbox(SandboxArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
@@ -164,11 +170,16 @@ pub struct SandboxArgs {
 /// Credentials, then the exit codes of [`exit::CODES`].
 fn after_help() -> String {
     format!(
-        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or the config file the wizard offers to save\n\
+        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or a profile the wizard offers to save (--profile NAME)\n\
          ($XDG_CONFIG_HOME/ce-wizard/config.toml, mode 0600; CE_WIZARD_CONFIG overrides the path).\n\
          Secrets are never taken as command-line arguments, where other users could see them.\n\n{}",
         exit::help()
     )
+}
+
+/// A profile name as `--profile`, `CE_PROFILE` and `profiles` take it.
+pub fn parse_profile_name(s: &str) -> Result<String, String> {
+    crate::config::check_profile_name(s).map(|()| s.to_string())
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -300,7 +311,8 @@ async fn dispatch(cli: Cli) -> Result<i32, Failure> {
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
         Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
-        Some(Command::Secrets(args)) => secrets::run(&args),
+        Some(Command::Secrets(args)) => secrets::run(&cli.global, &args),
+        Some(Command::Profiles(args)) => profiles::run(&args),
         Some(Command::Sandbox(_) | Command::Completions(_) | Command::Man) => {
             unreachable!("handled before the runtime starts")
         }

@@ -1,7 +1,9 @@
 //! The interactive wizard's entry from the command line.
 
-use super::{resolve_connection, Failure, GlobalArgs};
+use super::connection::{resolve, UnknownProfile};
+use super::{Failure, GlobalArgs};
 use crate::exit;
+use crate::tui::steps::connection::{ProfileOffer, SavedProfile};
 use std::io::IsTerminal;
 
 pub async fn run(
@@ -38,7 +40,18 @@ async fn run_with(
     element: Option<String>,
     instances: bool,
 ) -> Result<i32, Failure> {
-    let conn = resolve_connection(g)?;
+    // A profile not saved yet is the name the Connection step offers to
+    // save it under.
+    let conn = if instances {
+        resolve(g, UnknownProfile::Refuse)?
+    } else {
+        resolve(g, UnknownProfile::Allow)?
+    };
+    let profiles = if conn.sandbox.is_some() {
+        ProfileOffer::default()
+    } else {
+        profile_offer(g, conn.profile.clone())
+    };
     let opts = crate::tui::WizardOptions {
         environment: Some(conn.environment.clone()),
         user_secret: conn.user_secret.clone(),
@@ -51,6 +64,7 @@ async fn run_with(
         request_timeout: g.request_timeout,
         insecure_storage: g.insecure_storage,
         instances,
+        profiles,
     };
     let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
         code: exit::FAILED,
@@ -79,4 +93,52 @@ async fn run_with(
     } else {
         exit::CREATED
     })
+}
+
+/// The saved profiles with their secrets, read from the keyring at once
+/// (one wait at most when it does not answer).
+pub fn profile_offer(g: &GlobalArgs, in_use: Option<String>) -> ProfileOffer {
+    let all = crate::config::load().unwrap_or_default();
+    let names: Vec<String> = all
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.secrets_in_keyring)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut from_keyring: std::collections::BTreeMap<String, _> = if names.is_empty() {
+        Default::default()
+    } else {
+        names
+            .iter()
+            .cloned()
+            .zip(crate::secret_store::load_each(&names))
+            .collect()
+    };
+    let saved = all
+        .profiles
+        .into_iter()
+        .map(|(name, p)| {
+            let (secrets, problem) = match from_keyring.remove(&name) {
+                Some(Ok(both)) => (Some(both), None),
+                Some(Err(e)) => (None, Some(e.to_string())),
+                None => (p.user_secret.clone().zip(p.org_secret.clone()), None),
+            };
+            SavedProfile {
+                name,
+                environment: p
+                    .environment
+                    .unwrap_or(crate::config::Environment::Production),
+                secrets,
+                problem,
+            }
+        })
+        .collect();
+    ProfileOffer {
+        saved,
+        save_as: match &in_use {
+            Some(_) => String::new(),
+            None => g.profile.clone().unwrap_or_default(),
+        },
+        in_use,
+    }
 }

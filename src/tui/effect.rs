@@ -61,7 +61,9 @@ pub enum Effect {
         creds: Credentials,
         entry: CatalogEntry,
     },
+    /// Saves the profile `profile`.
     SaveConfig {
+        profile: String,
         environment: Environment,
         secrets: Option<Credentials>,
     },
@@ -410,13 +412,14 @@ impl Runner {
                 );
             }
             Effect::SaveConfig {
+                profile,
                 environment,
                 secrets,
             } => {
                 let insecure = self.insecure_storage;
                 tokio::task::spawn_blocking(move || {
                     let secrets = secrets.map(|c| (c.user, c.org));
-                    let result = config::remember(environment, secrets, insecure);
+                    let result = config::remember(&profile, environment, secrets, insecure);
                     Self::send(&tx, Action::ConfigSaved(result));
                 });
             }

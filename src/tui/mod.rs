@@ -54,6 +54,8 @@ pub struct WizardOptions {
     /// Open on the Instances view (`ce-wizard instances`), which is then
     /// the whole run.
     pub instances: bool,
+    /// The saved profiles the Connection step offers.
+    pub profiles: steps::connection::ProfileOffer,
 }
 
 pub struct WizardOutcome {
@@ -84,6 +86,14 @@ pub fn initial_app(opts: &WizardOptions, settings: Settings, theme: theme::Theme
     };
     let mut conn = ConnectionForm::new(env.as_ref(), user.as_deref(), org.as_deref());
     conn.sandbox = opts.sandbox.is_some();
+    if !conn.sandbox {
+        let p = &opts.profiles;
+        let save_as = match p.save_as.trim() {
+            "" => crate::config::DEFAULT_PROFILE,
+            name => name,
+        };
+        conn.offer_profiles(p.saved.clone(), p.in_use.as_deref(), save_as);
+    }
     let mut app = App::new(settings, theme, crate::catalog::Catalog::bundled(), conn);
     match app.connection.check_all().first() {
         None if opts.instances => {

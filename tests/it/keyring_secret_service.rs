@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 const INSTALL: &str = "the keyring tests need a Secret Service: install gnome-keyring and the D-Bus daemon (Debian: apt-get install gnome-keyring dbus-daemon dbus-bin; .ci/run does)";
 
 /// A session bus with an unlocked gnome-keyring on it, both killed on drop.
-struct PrivateKeyring {
+pub(crate) struct PrivateKeyring {
     bus: Child,
     keyring: Child,
-    address: String,
+    pub(crate) address: String,
     _home: tempfile::TempDir,
 }
 
@@ -37,7 +37,7 @@ fn tool(name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("{name} is missing: {INSTALL}"))
 }
 
-fn start_keyring() -> PrivateKeyring {
+pub(crate) fn start_keyring() -> PrivateKeyring {
     let home = tempfile::tempdir().unwrap();
     let mut bus = Command::new(tool("dbus-daemon"))
         .args(["--session", "--nofork", "--print-address=1"])

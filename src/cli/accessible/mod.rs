@@ -15,7 +15,7 @@ mod choice;
 mod transcript;
 
 use super::create::create_once;
-use super::{report, resolve_connection, Connection, Failure, GlobalArgs};
+use super::{report, Connection, Failure, GlobalArgs};
 use crate::api::Client;
 use crate::catalog::{self, Catalog, ElementSpec, FieldKind, FieldSpec};
 use crate::config::{ORG_SECRET_ENV, USER_SECRET_ENV};
@@ -48,11 +48,11 @@ pub async fn run(
 ) -> Result<i32, Failure> {
     let mut t = Transcript::new();
     t.say("ce-wizard, accessible mode: one question a line. Type the answer and press Enter; Ctrl-C quits.");
-    let mut conn = resolve_connection(g)?;
+    let mut conn = super::connection::resolve(g, super::connection::UnknownProfile::Allow)?;
     if conn.sandbox.is_some() {
         t.say("Using the built-in sandbox: nothing leaves this machine.");
     }
-    let (client, catalog) = connect(&mut t, &mut conn).await?;
+    let (client, catalog) = connect(&mut t, g, &mut conn).await?;
 
     let entry = choose_element(&mut t, &catalog, element.as_deref()).await?;
     let spec = catalog::element_spec(&client, &entry)
@@ -168,20 +168,38 @@ struct Form {
     tags: Vec<String>,
 }
 
-/// The client and the catalog. Without secrets, the Connection step: both
-/// secrets asked without echo, checked as the wizard checks them, then
-/// tried by fetching the catalog.
-async fn connect(t: &mut Transcript, conn: &mut Connection) -> Result<(Client, Catalog), Failure> {
+/// The client and the catalog. Without secrets, the Connection step: a
+/// saved profile to pick when there are some, else both secrets asked
+/// without echo, checked as the wizard checks them, then tried by fetching
+/// the catalog; typed secrets that work may be remembered under a profile
+/// name.
+async fn connect(
+    t: &mut Transcript,
+    g: &GlobalArgs,
+    conn: &mut Connection,
+) -> Result<(Client, Catalog), Failure> {
     let mut asked = false;
+    let mut typed = false;
+    // The name offered when remembering: the picked profile's, else the
+    // one --profile gave.
+    let mut save_as = conn.profile.clone().or_else(|| g.profile.clone());
     loop {
         if conn.credentials().is_none() {
             if !asked {
                 t.say(format!(
                     "No Cloud Elements secrets yet ({USER_SECRET_ENV} and {ORG_SECRET_ENV}). Find them in the Cloud Elements console: your profile, Settings, Account. To try everything without an account, run ce-wizard --sandbox."
                 ));
+                if conn.sandbox.is_none() {
+                    if let Some(picked) = pick_profile(t, g, conn).await? {
+                        save_as = Some(picked);
+                    }
+                }
             }
             asked = true;
-            ask_secrets(t, conn).await?;
+            if conn.credentials().is_none() {
+                ask_secrets(t, conn).await?;
+                typed = true;
+            }
         }
         let client = conn.client()?;
         let base = conn.base_url();
@@ -192,12 +210,18 @@ async fn connect(t: &mut Transcript, conn: &mut Connection) -> Result<(Client, C
                 "Connected to {base}: {} elements (cached).",
                 cached.catalog.len()
             ));
+            if typed {
+                offer_to_remember(t, g, conn, save_as.as_deref()).await?;
+            }
             return Ok((client, cached.catalog));
         }
         t.say(format!("Connecting to {base}…"));
         match catalog::refresh(&client).await {
             Ok(c) => {
                 t.say(format!("Connected: {} elements.", c.len()));
+                if typed {
+                    offer_to_remember(t, g, conn, save_as.as_deref()).await?;
+                }
                 return Ok((client, c));
             }
             Err(e) if asked => {
@@ -218,6 +242,125 @@ async fn connect(t: &mut Transcript, conn: &mut Connection) -> Result<(Client, C
             }
         }
     }
+}
+
+/// The saved profiles, numbered; a number or a name picks one, whose
+/// environment and secrets (when it saved them) the connection takes;
+/// Enter alone types the secrets instead. Returns the picked name.
+async fn pick_profile(
+    t: &mut Transcript,
+    g: &GlobalArgs,
+    conn: &mut Connection,
+) -> Result<Option<String>, Failure> {
+    let offer = super::wizard::profile_offer(g, conn.profile.clone());
+    if offer.saved.is_empty() {
+        return Ok(None);
+    }
+    t.say(format!("{} saved profiles:", offer.saved.len()));
+    let options: Vec<Choice> = offer
+        .saved
+        .iter()
+        .map(|p| Choice {
+            key: p.name.clone(),
+            name: p.name.clone(),
+        })
+        .collect();
+    for (n, p) in offer.saved.iter().enumerate() {
+        let secrets = match (&p.secrets, &p.problem) {
+            (Some(_), _) => "secrets saved".to_string(),
+            (None, Some(problem)) => format!("secrets unreadable: {problem}"),
+            (None, None) => "no secrets saved".to_string(),
+        };
+        t.say(format!(
+            "{}. {}: {}, {secrets}",
+            n + 1,
+            p.name,
+            crate::sanitize::line(&p.environment.label())
+        ));
+    }
+    loop {
+        let line = t
+            .ask("Profile (number or name; Enter alone to type the secrets instead): ")
+            .await
+            .map_err(io_failure)?;
+        match choice::parse(&line, &options) {
+            Answer::Chosen(i) => {
+                let p = &offer.saved[i];
+                conn.environment = p.environment.clone();
+                conn.profile = Some(p.name.clone());
+                if let Some((user, org)) = &p.secrets {
+                    conn.user_secret = Some(user.clone());
+                    conn.org_secret = Some(org.clone());
+                }
+                t.say(format!("Profile: {}.", p.name));
+                return Ok(Some(p.name.clone()));
+            }
+            Answer::Empty => return Ok(None),
+            Answer::OutOfRange(n) => t.say(format!(
+                "Error: Profile: there is no number {n} in the list; type a number from 1 to {}.",
+                options.len()
+            )),
+            Answer::Unknown => t.say(format!(
+                "Error: Profile: no saved profile is named \"{}\"; type a number or a name from the list.",
+                crate::sanitize::escaped(line.trim())
+            )),
+        }
+    }
+}
+
+/// After typed secrets worked: whether to remember them and the
+/// environment under a profile name, saved as the wizard saves them.
+async fn offer_to_remember(
+    t: &mut Transcript,
+    g: &GlobalArgs,
+    conn: &Connection,
+    save_as: Option<&str>,
+) -> Result<(), Failure> {
+    let Some(creds) = conn.credentials() else {
+        return Ok(());
+    };
+    if conn.sandbox.is_some()
+        || !ask_yes_no(
+            t,
+            "Remember the environment and these secrets under a profile name? [y/N]: ",
+            false,
+        )
+        .await?
+    {
+        return Ok(());
+    }
+    let offered = save_as.unwrap_or(crate::config::DEFAULT_PROFILE);
+    let name = loop {
+        let line = t
+            .ask(&format!("Profile name (Enter for {offered}): "))
+            .await
+            .map_err(io_failure)?;
+        let name = match line.trim() {
+            "" => offered.to_string(),
+            typed => typed.to_string(),
+        };
+        match crate::config::check_profile_name(&name) {
+            Ok(()) => break name,
+            Err(e) => t.say(format!("Error: Profile name: {e}.")),
+        }
+    };
+    let environment = conn.environment.clone();
+    let insecure = g.insecure_storage;
+    let saved = tokio::task::spawn_blocking(move || {
+        crate::config::remember(&name, environment, Some((creds.user, creds.org)), insecure)
+    })
+    .await
+    .map_err(|e| Failure {
+        code: exit::FAILED,
+        message: e.to_string(),
+    })?;
+    match saved {
+        Ok(saved) => t.say(format!("{}.", saved.describe())),
+        Err(e) => t.say(format!(
+            "Error: could not save the profile: {e}. The connection works for this run."
+        )),
+    }
+    Ok(())
 }
 
 async fn ask_secrets(t: &mut Transcript, conn: &mut Connection) -> Result<(), Failure> {

@@ -486,6 +486,7 @@ fn connection_step_validates_tests_and_remembers() {
         [Effect::SaveConfig {
             environment,
             secrets: None,
+            ..
         }] => assert_eq!(*environment, crate::config::Environment::Production),
         other => panic!("secrets are saved only when asked: {other:?}"),
     }

@@ -50,6 +50,7 @@ pub fn options(env: Option<Environment>, user: Option<&str>, org: Option<&str>) 
         element: None,
         request_timeout: Duration::from_secs(60),
         insecure_storage: false,
+        profiles: Default::default(),
         instances: false,
     }
 }

@@ -2,9 +2,13 @@
 //! listing the platform's catalog.
 
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
-pub use state::{CheckStatus, ConnField, ConnectionForm, EnvKind, Remember};
+pub use state::{
+    CheckStatus, ConnField, ConnectionForm, EnvKind, ProfileOffer, Remember, SavedProfile,
+};
 
 use super::authorize::start::start_authorization;
 use super::element::start::start_lookup;
@@ -73,14 +77,12 @@ impl Screen for Connection {
 /// The config file was written (or not) after a connection that worked.
 pub fn config_saved(app: &mut App, result: Result<Saved, ConfigError>) {
     app.notice = Some(match result {
-        Ok(Saved { path, secrets }) => {
-            let mut text = format!("Saved to {} (readable only by you)", path.display());
-            if let Some(kept) = &secrets {
-                text.push_str("; ");
-                text.push_str(&kept.describe());
-            }
+        Ok(saved) => {
+            let text = saved.describe();
+            app.connection
+                .saved_as(&saved.profile, saved.secrets.is_some());
             // A fallback to the file is worth a second look, not a ✓.
-            match secrets {
+            match saved.secrets {
                 Some(SecretsKept::File { fallback: Some(_) }) => Notice::info(text),
                 _ => Notice::success(text),
             }
@@ -109,7 +111,7 @@ fn bindings(app: &App) -> Vec<Binding> {
     ];
     if matches!(
         app.connection.focus,
-        ConnField::Environment | ConnField::Remember
+        ConnField::Profile | ConnField::Environment | ConnField::Remember
     ) {
         list.push(b(&[RIGHT, SPACE], "←/→", "choose", Command::ChoiceNext));
         list.push(extra(&[LEFT], "←", "previous choice", Command::ChoicePrev));
@@ -160,6 +162,16 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             // One step back is n-1 steps forward.
             let step = |n: usize| if forward { 1 } else { n - 1 };
             match conn.focus {
+                ConnField::Profile => {
+                    let choices = conn.profile_choices();
+                    let i = choices.iter().position(|c| *c == conn.profile).unwrap_or(0);
+                    conn.pick_profile(choices[(i + step(choices.len())) % choices.len()]);
+                    if let Some(problem) = conn.picked().and_then(|p| p.problem.clone()) {
+                        app.notice = Some(Notice::info(format!(
+                            "The secrets of this profile could not be read ({problem}); type them."
+                        )));
+                    }
+                }
                 ConnField::Environment => {
                     let i = EnvKind::ALL
                         .iter()
@@ -262,6 +274,7 @@ pub fn connection_checked(
             // it would send the next normal run to a closed port.
             if conn.remember != Remember::Nothing && !app.settings.sandbox {
                 effects.push(Effect::SaveConfig {
+                    profile: conn.profile_name.value().trim().to_string(),
                     environment: conn.environment(),
                     secrets: (conn.remember == Remember::EnvironmentAndSecrets)
                         .then(|| app.credentials()),

@@ -1,7 +1,8 @@
 //! The Connection step's form: which platform, and the account secrets.
 
-use crate::config::Environment;
+use crate::config::{check_profile_name, Environment, DEFAULT_PROFILE};
 use crate::form::is_http_url;
+use crate::secret::Secret;
 use crate::tui::report::ErrorReport;
 use crate::tui::widgets::TextField;
 use std::collections::BTreeMap;
@@ -58,18 +59,56 @@ impl Remember {
     }
 }
 
+/// A saved profile the step offers to pick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedProfile {
+    pub name: String,
+    pub environment: Environment,
+    /// Its user and organization secrets, when it saved them and they
+    /// could be read.
+    pub secrets: Option<(Secret, Secret)>,
+    /// Why saved secrets could not be read (the keyring did not answer).
+    pub problem: Option<String>,
+}
+
+/// What the Connection step offers of the saved profiles.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileOffer {
+    pub saved: Vec<SavedProfile>,
+    /// The profile in use (`--profile`, else the default one).
+    pub in_use: Option<String>,
+    /// The name a new profile is offered to be saved under (empty: `default`).
+    pub save_as: String,
+}
+
+/// What the form holds for one choice of profile, kept when another is
+/// picked so that nothing typed is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Draft {
+    env: EnvKind,
+    custom_url: TextField,
+    user: TextField,
+    org: TextField,
+    profile_name: TextField,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ConnField {
+    Profile,
     Environment,
     CustomUrl,
     UserSecret,
     OrgSecret,
     Remember,
+    /// The name to save under, when something is remembered.
+    ProfileName,
 }
 
 impl ConnField {
     pub fn label(self) -> &'static str {
         match self {
+            ConnField::Profile => "Profile",
+            ConnField::ProfileName => "Save as profile",
             ConnField::Environment => "Environment",
             ConnField::CustomUrl => "Base URL",
             ConnField::UserSecret => "User secret",
@@ -81,7 +120,10 @@ impl ConnField {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            ConnField::CustomUrl | ConnField::UserSecret | ConnField::OrgSecret
+            ConnField::CustomUrl
+                | ConnField::UserSecret
+                | ConnField::OrgSecret
+                | ConnField::ProfileName
         )
     }
 }
@@ -114,16 +156,19 @@ pub struct ConnectionForm {
     /// Connected to the built-in sandbox: nothing of it is offered for
     /// saving.
     pub sandbox: bool,
+    /// The saved profiles to pick from.
+    pub profiles: Vec<SavedProfile>,
+    /// The picked one (an index into `profiles`); `None`: typed here.
+    pub profile: Option<usize>,
+    /// The name to save under when Remember is on.
+    pub profile_name: TextField,
+    /// What each other choice of profile held when it was left.
+    drafts: BTreeMap<Option<usize>, Draft>,
 }
 
 impl ConnectionForm {
     pub fn new(env: Option<&Environment>, user: Option<&str>, org: Option<&str>) -> Self {
-        let (kind, custom) = match env {
-            None | Some(Environment::Production) => (EnvKind::Production, ""),
-            Some(Environment::Eu) => (EnvKind::Eu, ""),
-            Some(Environment::Staging) => (EnvKind::Staging, ""),
-            Some(Environment::Custom(url)) => (EnvKind::Custom, url.as_str()),
-        };
+        let (kind, custom) = kind_of(env);
         ConnectionForm {
             env: kind,
             custom_url: TextField::new(custom),
@@ -135,7 +180,124 @@ impl ConnectionForm {
             errors: BTreeMap::new(),
             check: CheckStatus::NotRun,
             sandbox: false,
+            profiles: Vec::new(),
+            profile: None,
+            profile_name: TextField::new(DEFAULT_PROFILE),
+            drafts: BTreeMap::new(),
         }
+    }
+
+    /// Offers `profiles`, with `in_use` (a name among them) as the current
+    /// choice; `save_as` is the name a new profile is offered to be saved
+    /// under.
+    pub fn offer_profiles(
+        &mut self,
+        profiles: Vec<SavedProfile>,
+        in_use: Option<&str>,
+        save_as: &str,
+    ) {
+        self.profile = in_use.and_then(|n| profiles.iter().position(|p| p.name == n));
+        self.profile_name = TextField::new(match self.profile {
+            Some(i) => &profiles[i].name,
+            None => save_as,
+        });
+        self.profiles = profiles;
+        if self.profile.is_some() {
+            // What a new profile starts from: the name it would be saved as.
+            let mut fresh = self.draft();
+            fresh.profile_name = TextField::new(save_as);
+            self.drafts.insert(None, fresh);
+        }
+    }
+
+    /// The choices of the Profile field: each saved profile, then a new one.
+    pub fn profile_choices(&self) -> Vec<Option<usize>> {
+        (0..self.profiles.len()).map(Some).chain([None]).collect()
+    }
+
+    /// The profile picked, if it is a saved one.
+    pub fn picked(&self) -> Option<&SavedProfile> {
+        self.profile.and_then(|i| self.profiles.get(i))
+    }
+
+    fn draft(&self) -> Draft {
+        Draft {
+            env: self.env,
+            custom_url: self.custom_url.clone(),
+            user: self.user.clone(),
+            org: self.org.clone(),
+            profile_name: self.profile_name.clone(),
+        }
+    }
+
+    fn restore(&mut self, d: Draft) {
+        self.env = d.env;
+        self.custom_url = d.custom_url;
+        self.user = d.user;
+        self.org = d.org;
+        self.profile_name = d.profile_name;
+    }
+
+    /// Picks another profile: what the form held is kept for when the
+    /// previous choice is picked again, and the new one fills the form with
+    /// what it was left with, else with its saved environment and secrets
+    /// (secrets it did not save stay as typed).
+    pub fn pick_profile(&mut self, to: Option<usize>) {
+        if to == self.profile {
+            return;
+        }
+        self.drafts.insert(self.profile, self.draft());
+        self.profile = to;
+        if let Some(d) = self.drafts.get(&to).cloned() {
+            self.restore(d);
+        } else if let Some(saved) = to.and_then(|i| self.profiles.get(i)).cloned() {
+            let (env, url) = kind_of(Some(&saved.environment));
+            self.env = env;
+            self.custom_url = TextField::new(url);
+            if let Some((user, org)) = &saved.secrets {
+                self.user = TextField::new(user.expose());
+                self.org = TextField::new(org.expose());
+            }
+            self.profile_name = TextField::new(&saved.name);
+        }
+        self.errors.clear();
+        self.check = CheckStatus::NotRun;
+    }
+
+    /// After the form was saved as the profile `name`: it is offered from
+    /// now on (or refreshed), and picked, so going back shows it.
+    pub fn saved_as(&mut self, name: &str, with_secrets: bool) {
+        let entry = SavedProfile {
+            name: name.to_string(),
+            environment: self.environment(),
+            secrets: with_secrets.then(|| (self.user.secret(), self.org.secret())),
+            problem: None,
+        };
+        let i = match self.profiles.iter().position(|p| p.name == name) {
+            Some(i) => {
+                self.profiles[i] = entry;
+                i
+            }
+            None => {
+                self.profiles.push(entry);
+                self.profiles.len() - 1
+            }
+        };
+        if self.profile != Some(i) {
+            self.drafts.insert(self.profile, self.draft());
+            self.drafts.remove(&Some(i));
+            self.profile = Some(i);
+        }
+    }
+
+    /// Whether saving under the name would replace a saved profile other
+    /// than the one picked.
+    pub fn name_replaces_another(&self) -> bool {
+        let name = self.profile_name.value().trim();
+        self.profiles
+            .iter()
+            .enumerate()
+            .any(|(i, p)| p.name == name && Some(i) != self.profile)
     }
 
     pub fn environment(&self) -> Environment {
@@ -151,15 +313,24 @@ impl ConnectionForm {
         self.environment().base_url()
     }
 
-    /// The fields on screen, in order: the base URL only for a custom one.
+    /// The fields on screen, in order: the profile choice when profiles
+    /// are saved, the base URL only for a custom one, the name to save
+    /// under only when something is remembered.
     pub fn fields(&self) -> Vec<ConnField> {
-        let mut f = vec![ConnField::Environment];
+        let mut f = vec![];
+        if !self.profiles.is_empty() && !self.sandbox {
+            f.push(ConnField::Profile);
+        }
+        f.push(ConnField::Environment);
         if self.env == EnvKind::Custom {
             f.push(ConnField::CustomUrl);
         }
         f.extend([ConnField::UserSecret, ConnField::OrgSecret]);
         if !self.sandbox {
             f.push(ConnField::Remember);
+            if self.remember != Remember::Nothing {
+                f.push(ConnField::ProfileName);
+            }
         }
         f
     }
@@ -169,6 +340,7 @@ impl ConnectionForm {
             ConnField::CustomUrl => Some(&self.custom_url),
             ConnField::UserSecret => Some(&self.user),
             ConnField::OrgSecret => Some(&self.org),
+            ConnField::ProfileName => Some(&self.profile_name),
             _ => None,
         }
     }
@@ -178,6 +350,7 @@ impl ConnectionForm {
             ConnField::CustomUrl => Some(&mut self.custom_url),
             ConnField::UserSecret => Some(&mut self.user),
             ConnField::OrgSecret => Some(&mut self.org),
+            ConnField::ProfileName => Some(&mut self.profile_name),
             _ => None,
         }
     }
@@ -199,6 +372,11 @@ impl ConnectionForm {
             }
             ConnField::OrgSecret if self.org.value().trim().is_empty() => {
                 Some("Organization secret is required: copy it from your profile in the Cloud Elements console".into())
+            }
+            ConnField::ProfileName if self.remember != Remember::Nothing => {
+                check_profile_name(self.profile_name.value().trim())
+                    .err()
+                    .map(|e| format!("Save as profile: {e}"))
             }
             _ => None,
         }
@@ -224,5 +402,15 @@ impl ConnectionForm {
     /// Whether it can be used as is, so the step can be skipped.
     pub fn is_complete(&self) -> bool {
         self.check_all().is_empty()
+    }
+}
+
+/// The environment choice and the base URL for an environment.
+fn kind_of(env: Option<&Environment>) -> (EnvKind, &str) {
+    match env {
+        None | Some(Environment::Production) => (EnvKind::Production, ""),
+        Some(Environment::Eu) => (EnvKind::Eu, ""),
+        Some(Environment::Staging) => (EnvKind::Staging, ""),
+        Some(Environment::Custom(url)) => (EnvKind::Custom, url.as_str()),
     }
 }

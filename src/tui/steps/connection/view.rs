@@ -48,6 +48,25 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             Span::raw(" "),
         ];
         match field {
+            ConnField::Profile => {
+                let (name, about) = match c.picked() {
+                    Some(p) => (
+                        p.name.clone(),
+                        format!(
+                            "{}{}",
+                            crate::sanitize::line(&p.environment.label()),
+                            match (&p.secrets, &p.problem) {
+                                (Some(_), _) => ", secrets saved",
+                                (None, Some(_)) => ", secrets unreadable",
+                                (None, None) => ", no secrets saved",
+                            }
+                        ),
+                    ),
+                    None => ("new".to_string(), "typed below".to_string()),
+                };
+                spans.push(Span::styled(format!("‹ {name} ›"), t.value()));
+                spans.push(Span::styled(format!("  {about}"), t.dim()));
+            }
             ConnField::Environment => {
                 let url = match c.env {
                     EnvKind::Custom => String::new(),
@@ -79,9 +98,11 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             }
             _ => {
                 let input = c.input(field).expect("text fields have inputs");
-                let masked = field != ConnField::CustomUrl && !c.reveal;
+                let masked =
+                    matches!(field, ConnField::UserSecret | ConnField::OrgSecret) && !c.reveal;
                 let placeholder = match field {
                     ConnField::CustomUrl => Some("e.g. https://ce.example.com/elements/api-v2"),
+                    ConnField::ProfileName => Some("e.g. acme-eu"),
                     _ => Some("paste it here"),
                 };
                 let (s, cur) = input_spans(t, input, value_width, masked, placeholder, focused);
@@ -105,7 +126,15 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
-    if c.focus == ConnField::Remember && c.remember != Remember::Nothing {
+    if c.focus == ConnField::Profile {
+        lines.push(Line::styled(
+            "←/→ picks a saved profile: its environment and secrets fill the fields below.",
+            t.help(),
+        ));
+    }
+    if matches!(c.focus, ConnField::Remember | ConnField::ProfileName)
+        && c.remember != Remember::Nothing
+    {
         let path = app
             .settings
             .config_path
@@ -117,6 +146,15 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             ),
             t.help(),
         ));
+        if c.name_replaces_another() {
+            lines.push(Line::styled(
+                format!(
+                    "This replaces the saved profile '{}'.",
+                    c.profile_name.value().trim()
+                ),
+                t.warning(),
+            ));
+        }
     }
     match &c.check {
         CheckStatus::NotRun => lines.push(Line::styled(

@@ -1,0 +1,206 @@
+//! Picking a saved profile and saving one under a name, through the keys.
+
+use super::state::{ConnField, EnvKind, ProfileOffer, Remember, SavedProfile};
+use crate::config::Environment;
+use crate::secret::Secret;
+use crate::tui::action::Action;
+use crate::tui::app::Step;
+use crate::tui::effect::Effect;
+use crate::tui::initial_app;
+use crate::tui::tests::support::{enter, key, options, settings, tab, type_text};
+use crate::tui::theme::Theme;
+use crate::tui::update::update;
+use crossterm::event::KeyCode;
+
+fn saved(name: &str, env: Environment, secrets: Option<(&str, &str)>) -> SavedProfile {
+    SavedProfile {
+        name: name.into(),
+        environment: env,
+        secrets: secrets.map(|(u, o)| (Secret::new(u), Secret::new(o))),
+        problem: None,
+    }
+}
+
+fn offered(in_use: Option<&str>, save_as: &str) -> crate::tui::app::App {
+    let mut opts = options(None, None, None);
+    opts.profiles = ProfileOffer {
+        saved: vec![
+            saved("acme", Environment::Eu, Some(("acme-user", "acme-org"))),
+            saved("globex", Environment::Staging, None),
+        ],
+        in_use: in_use.map(str::to_string),
+        save_as: save_as.into(),
+    };
+    initial_app(&opts, settings(), Theme::plain())
+}
+
+#[test]
+fn picking_a_saved_profile_fills_the_form_and_nothing_typed_is_lost() {
+    let mut app = offered(None, "");
+    assert_eq!(app.step, Step::Connection);
+    assert_eq!(app.connection.fields()[0], ConnField::Profile);
+    assert_eq!(app.connection.profile, None);
+    // Typed as a new account first.
+    app.connection.focus = ConnField::UserSecret;
+    type_text(&mut app, "typed-user");
+    app.connection.focus = ConnField::Profile;
+
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.connection.picked().unwrap().name, "acme");
+    assert_eq!(app.connection.env, EnvKind::Eu);
+    assert_eq!(app.connection.user.value(), "acme-user");
+    assert_eq!(app.connection.org.value(), "acme-org");
+    assert_eq!(app.connection.profile_name.value(), "acme");
+
+    // A profile without saved secrets keeps what is in the fields.
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.connection.picked().unwrap().name, "globex");
+    assert_eq!(app.connection.env, EnvKind::Staging);
+    assert_eq!(app.connection.user.value(), "acme-user");
+
+    // Back to the new account: what was typed there is back.
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.connection.profile, None);
+    assert_eq!(app.connection.env, EnvKind::Production);
+    assert_eq!(app.connection.user.value(), "typed-user");
+    assert_eq!(app.connection.org.value(), "");
+    assert_eq!(app.connection.profile_name.value(), "default");
+
+    // ← goes the other way round, to the last saved profile.
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.connection.picked().unwrap().name, "globex");
+}
+
+#[test]
+fn enter_on_a_picked_profile_tests_its_secrets_and_goes_on() {
+    let mut app = offered(Some("globex"), "");
+    assert_eq!(app.connection.picked().unwrap().name, "globex");
+    app.connection.focus = ConnField::Profile;
+    key(&mut app, KeyCode::Left);
+    assert_eq!(app.connection.picked().unwrap().name, "acme");
+    let effects = enter(&mut app);
+    let [Effect::CheckConnection {
+        attempt,
+        creds,
+        base_url,
+    }] = effects.as_slice()
+    else {
+        panic!("{effects:?}")
+    };
+    assert_eq!(
+        (creds.user.expose(), base_url.as_str()),
+        ("acme-user", crate::config::EU_URL)
+    );
+    let effects = update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Ok(3),
+        },
+    );
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveConfig { .. })),
+        "nothing to remember: {effects:?}"
+    );
+    assert_eq!(app.step, Step::Element);
+}
+
+#[test]
+fn remember_asks_for_a_profile_name_and_saves_under_it() {
+    let mut app = offered(None, "newco");
+    app.connection.focus = ConnField::UserSecret;
+    type_text(&mut app, "u1");
+    tab(&mut app);
+    type_text(&mut app, "o1");
+    tab(&mut app);
+    assert_eq!(app.connection.focus, ConnField::Remember);
+    assert!(!app.connection.fields().contains(&ConnField::ProfileName));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.connection.remember, Remember::EnvironmentAndSecrets);
+    tab(&mut app);
+    assert_eq!(app.connection.focus, ConnField::ProfileName);
+    assert_eq!(app.connection.profile_name.value(), "newco");
+
+    // A bad name is refused with the rule, and nothing is tested.
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "new/co");
+    let effects = enter(&mut app);
+    assert!(effects.is_empty(), "{effects:?}");
+    let e = &app.connection.errors[&ConnField::ProfileName];
+    assert!(e.contains("letters, digits"), "{e}");
+
+    // The name of a saved profile says it replaces it.
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "acme");
+    assert!(app.connection.name_replaces_another());
+    for _ in 0..4 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    type_text(&mut app, "newco");
+    assert!(!app.connection.name_replaces_another());
+
+    let effects = enter(&mut app);
+    let [Effect::CheckConnection { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let effects = update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Ok(3),
+        },
+    );
+    match effects.as_slice() {
+        [Effect::SaveConfig {
+            profile,
+            environment,
+            secrets: Some(c),
+        }, ..] => {
+            assert_eq!(profile, "newco");
+            assert_eq!(*environment, Environment::Production);
+            assert_eq!(c.user.expose(), "u1");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Once saved, going back offers it, picked.
+    super::config_saved(
+        &mut app,
+        Ok(crate::config::Saved {
+            path: "/home/ada/.config/ce-wizard/config.toml".into(),
+            profile: "newco".into(),
+            secrets: Some(crate::config::SecretsKept::Keyring),
+        }),
+    );
+    let notice = format!("{:?}", app.notice);
+    assert!(notice.contains("Saved the profile 'newco'"), "{notice}");
+    assert!(notice.contains("OS keyring"), "{notice}");
+    let picked = app.connection.picked().unwrap();
+    assert_eq!(picked.name, "newco");
+    assert!(picked.secrets.is_some());
+    assert_eq!(app.connection.profiles.len(), 3);
+}
+
+#[test]
+fn the_built_in_sandbox_offers_no_profiles() {
+    let mut opts = options(None, None, None);
+    opts.profiles = ProfileOffer {
+        saved: vec![saved("acme", Environment::Eu, None)],
+        ..Default::default()
+    };
+    let app = initial_app(&opts, settings(), Theme::plain());
+    assert!(app.connection.fields().contains(&ConnField::Profile));
+    let sandbox = crate::sandbox::Sandbox::start(Default::default()).unwrap();
+    opts.sandbox = Some(std::sync::Arc::new(sandbox));
+    let app = initial_app(&opts, settings(), Theme::plain());
+    assert!(app.connection.profiles.is_empty());
+    assert!(!app.connection.fields().contains(&ConnField::Profile));
+    assert!(!app.connection.fields().contains(&ConnField::Remember));
+}
