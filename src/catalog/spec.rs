@@ -99,6 +99,14 @@ pub struct FieldSpec {
     /// Part of the folded "Advanced" group; sent only when changed.
     #[serde(default)]
     pub advanced: bool,
+    /// The documented shape of a well-formed value: what it starts with
+    /// (WooCommerce's `ck_`) and ends with (BigCommerce's `/api/v2/`). A
+    /// value of another shape gets a warning, never an error: the docs
+    /// describe the usual case, and the platform is the judge.
+    #[serde(default)]
+    pub usual_prefix: Option<String>,
+    #[serde(default)]
+    pub usual_suffix: Option<String>,
 }
 
 impl FieldSpec {
@@ -122,6 +130,8 @@ impl FieldSpec {
             max: None,
             when: None,
             advanced: false,
+            usual_prefix: None,
+            usual_suffix: None,
         }
     }
 
