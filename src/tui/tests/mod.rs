@@ -2,6 +2,7 @@
 //! results, and the screens rendered into a `TestBackend`.
 
 mod catalog;
+mod configure_form;
 mod creating;
 mod flows;
 mod newcomer;

@@ -86,12 +86,14 @@ fn bindings(app: &App) -> Vec<Binding> {
         _ => {}
     }
     let last = form.is_last(&form.focus);
-    list.push(b(
-        &[ENTER],
-        "Enter",
-        if last { "review" } else { "next" },
-        Command::Continue,
-    ));
+    let enter = if form.suggestion().is_some() {
+        "accept"
+    } else if last {
+        "review"
+    } else {
+        "next"
+    };
+    list.push(b(&[ENTER], "Enter", enter, Command::Continue));
     list.push(
         b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
             .with_detail("check every field and continue (from any field)"),
@@ -123,9 +125,18 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             if let Some(e) = form.check_item(&form.focus).filter(|_| typed) {
                 form.errors.insert(form.focus.clone(), e);
             }
+            form.note_warning(&form.focus.clone());
             form.focus = fields::previous(&items, &form.focus).clone();
         }
         Command::Continue => {
+            // A URL typed without its scheme: Enter takes the address
+            // offered beside it, then goes on as Enter always does.
+            if form.accept_suggestion(&ctx) {
+                app.typed = true;
+            }
+            let Some(form) = app.form_mut() else {
+                return vec![];
+            };
             if form.focus == FormItem::Advanced {
                 // A person pressing Enter to go on goes on: into the
                 // settings it unfolds, the first of them focused.
@@ -201,6 +212,7 @@ fn move_forward(form: &mut FormState, items: &[FormItem]) {
         form.errors.insert(form.focus.clone(), e);
         return;
     }
+    form.note_warning(&form.focus.clone());
     if let Some(next) = fields::next(items, &form.focus) {
         form.focus = next.clone();
     }
@@ -224,8 +236,18 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
         app.notice = Some(Notice::error(format!("{msg}{more}")));
         return vec![];
     }
-    app.notice = (!trimmed.is_empty())
-        .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", "))));
+    let warnings = form.note_all_warnings();
+    // Warnings never block: they go along to the review, where the notice
+    // line still shows the first one.
+    app.notice = match warnings.first() {
+        Some(w) if warnings.len() > 1 => Some(Notice::warning(format!(
+            "{w} ({} more warnings on the form)",
+            warnings.len() - 1
+        ))),
+        Some(w) => Some(Notice::warning(w.clone())),
+        None => (!trimmed.is_empty())
+            .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", ")))),
+    };
     if app.is_oauth() {
         let values = app.form().map(FormState::values);
         if app

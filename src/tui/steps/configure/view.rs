@@ -93,10 +93,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         for l in more {
                             rows.push(Line::from(vec![Span::raw(" ".repeat(value_x)), l]));
                         }
+                        push_notes(app, form, &item, value_x, rows_area.width, &mut rows);
                         if focused {
                             focus_after = rows.len() - row - 1;
                         }
-                        push_error(app, form, &item, value_x, rows_area.width, &mut rows);
                         continue;
                     }
                     None => {
@@ -111,11 +111,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         };
         rows.push(line);
-        push_error(app, form, &item, value_x, rows_area.width, &mut rows);
+        push_notes(app, form, &item, value_x, rows_area.width, &mut rows);
+        if focused {
+            focus_after = rows.len() - focus_row - 1;
+        }
     }
 
     let height = rows_area.height as usize;
-    let start = scroll_start(rows.len(), height, focus_row, focus_after + 1);
+    // The focused row and what belongs to it (its error, the offer, a
+    // warning) stay in view together, as far as the height allows.
+    let start = scroll_start(rows.len(), height, focus_row, focus_after);
     let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
     text(frame, Paragraph::new(shown), rows_area);
     if let Some((row, col)) = cursor.filter(|(row, _)| (start..start + height).contains(row)) {
@@ -145,7 +150,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// Most lines of a multi-line value shown at once.
 const TEXTAREA_ROWS: usize = 4;
 
-fn push_error(
+/// The lines under a row: for the focused URL typed without its scheme,
+/// the address it most likely means (Enter takes it) in place of the
+/// error that says so; else its error; then its warning, which looks
+/// different from an error because it does not block.
+fn push_notes(
     app: &App,
     form: &FormState,
     item: &FormItem,
@@ -153,13 +162,28 @@ fn push_error(
     width: u16,
     rows: &mut Vec<Line<'static>>,
 ) {
-    if let Some(e) = form.errors.get(item) {
+    let t = &app.theme;
+    let width = width as usize;
+    let offer = (*item == form.focus).then(|| form.suggestion()).flatten();
+    if let Some(s) = offer {
+        // The arrow only where it fits on the address's line: alone on a
+        // line of its own it would point at nothing.
+        let arrow = if s.width() + 3 <= width.saturating_sub(value_x) {
+            "→ "
+        } else {
+            ""
+        };
         rows.extend(indented(
-            &format!("✗ {e}"),
+            &format!("{arrow}{s}? Enter accepts"),
             value_x,
-            width as usize,
-            app.theme.error(),
+            width,
+            t.accent(),
         ));
+    } else if let Some(e) = form.errors.get(item) {
+        rows.extend(indented(&format!("✗ {e}"), value_x, width, t.error()));
+    }
+    if let Some(w) = form.warnings.get(item) {
+        rows.extend(indented(&format!("! {w}"), value_x, width, t.warning()));
     }
 }
 
