@@ -17,12 +17,13 @@ impl AuthKind {
         matches!(self, AuthKind::Oauth2 | AuthKind::Oauth1)
     }
 
+    /// How it signs in, in the words of someone who has never heard
+    /// "basic" or "custom" used of authentication.
     pub fn label(self) -> &'static str {
         match self {
-            AuthKind::Basic => "basic (username and token)",
-            AuthKind::Custom => "API keys",
-            AuthKind::Oauth2 => "OAuth 2 (sign in through your browser)",
-            AuthKind::Oauth1 => "OAuth 1 (sign in through your browser)",
+            AuthKind::Basic => "a username and a password or key",
+            AuthKind::Custom => "keys or a password",
+            AuthKind::Oauth2 | AuthKind::Oauth1 => "you allow access in your browser",
         }
     }
 

@@ -105,6 +105,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     if !problems.is_empty() {
         return Err(not_sent(spec, &problems));
     }
+    // Shapes the element's docs describe: said on stderr, never refused.
+    for w in form::shape_warnings(&fields, &values) {
+        con.say(format!("warning: {} (--set {}=…)", w.message, w.key));
+    }
 
     for f in &fields {
         if f.is_secret() {
@@ -334,7 +338,10 @@ fn check(fields: &[FieldSpec], values: &FormValues, name: &str, tags: &[String])
                 f.label, f.key
             ));
         } else if let Some(e) = errors.iter().find(|e| e.key == f.key) {
-            out.push(format!("{} (--set {}=…)", e.message, f.key));
+            // A URL without its scheme is refused, not repaired: a script
+            // should send what it says. The fix is spelled out in full.
+            let fix = form::suggested_url(f, values.get(&f.key)).unwrap_or_else(|| "…".into());
+            out.push(format!("{} (--set {}={fix})", e.message, f.key));
         }
     }
     if let Some(m) = form::validate_name(name) {

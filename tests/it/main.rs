@@ -32,6 +32,7 @@ mod reliability_props;
 mod reliability_secrets;
 mod sandbox_api;
 mod sandbox_judges_specs;
+mod soft_formats;
 mod spec_seeds;
 mod terminals;
 mod tui_browser;
