@@ -28,11 +28,12 @@ pub fn input_spans(
         };
         return (spans, focused.then_some(0));
     }
+    if !focused {
+        let shown = field.view_from_start(width, masked);
+        return (vec![Span::styled(shown, theme.value())], None);
+    }
     let (shown, cursor) = field.view(width, masked);
-    (
-        vec![Span::styled(shown, theme.value())],
-        focused.then_some(cursor as u16),
-    )
+    (vec![Span::styled(shown, theme.value())], Some(cursor as u16))
 }
 
 /// Draws a paragraph in the rows of `area` it fills. ratatui styles every

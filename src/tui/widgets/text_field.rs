@@ -211,12 +211,22 @@ impl TextField {
     /// characters show as `�` so a pasted escape sequence is never sent to
     /// the terminal.
     pub fn view(&self, width: usize, masked: bool) -> (String, usize) {
+        self.view_around(self.cursor, width, masked)
+    }
+
+    /// The value as an unfocused field shows it: from its start, where an
+    /// address or a name is recognised, cut with … on the right.
+    pub fn view_from_start(&self, width: usize, masked: bool) -> String {
+        self.view_around(0, width, masked).0
+    }
+
+    fn view_around(&self, cursor: usize, width: usize, masked: bool) -> (String, usize) {
         let chars: Vec<char> = if masked {
             vec![MASK; self.len()]
         } else {
             self.value.expose().chars().map(one_line_glyph).collect()
         };
-        view_window(&chars, self.cursor, width)
+        view_window(&chars, cursor, width)
     }
 }
 
@@ -545,6 +555,8 @@ mod tests {
                 assert_eq!(shown.ends_with(CUT), !url.ends_with(inner));
             }
         }
+        // Unfocused, from the start.
+        assert_eq!(typed(url).view_from_start(20, false), "https://store-abc12…");
         // Whole when it fits: no mark.
         assert_eq!(typed("short").view(20, false).0, "short");
     }
