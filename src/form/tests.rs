@@ -283,7 +283,10 @@ fn documented_shapes_warn_and_never_fail() {
     assert!(w.starts_with("Consumer key usually starts with ck_"), "{w}");
     assert_eq!(validate_field(key, "abc"), None, "a warning never blocks");
     let w = shape_warning(secret, "ck_swapped").unwrap();
-    assert!(w.starts_with("Consumer secret usually starts with cs_"), "{w}");
+    assert!(
+        w.starts_with("Consumer secret usually starts with cs_"),
+        "{w}"
+    );
     assert!(!w.contains("ck_swapped"), "a secret is never repeated: {w}");
     // An empty or invalid value has its error, not a warning.
     assert_eq!(shape_warning(key, ""), None);
@@ -295,7 +298,10 @@ fn documented_shapes_warn_and_never_fail() {
         None
     );
     let w = shape_warning(url, "https://store-a.mybigcommerce.com").unwrap();
-    assert!(w.starts_with("Store API URL usually ends in /api/v2/"), "{w}");
+    assert!(
+        w.starts_with("Store API URL usually ends in /api/v2/"),
+        "{w}"
+    );
     assert_eq!(shape_warning(url, "store-a.mybigcommerce.com"), None);
 
     let mut values = FormValues::new();

@@ -38,8 +38,9 @@ fn create_refuses_a_url_without_its_scheme_and_spells_out_the_fix() {
     let out = run(cmd, "");
     assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
     assert!(
-        out.stderr
-            .contains("did you mean https://shop.example.com? (--set store.url=https://shop.example.com)"),
+        out.stderr.contains(
+            "did you mean https://shop.example.com? (--set store.url=https://shop.example.com)"
+        ),
         "{}",
         out.stderr
     );
@@ -61,7 +62,10 @@ fn create_warns_about_shapes_on_stderr_and_still_creates() {
         "{}",
         out.stderr
     );
-    assert!(!out.stdout.contains("warning"), "stdout is the instance JSON only");
+    assert!(
+        !out.stdout.contains("warning"),
+        "stdout is the instance JSON only"
+    );
     assert_eq!(sb.instances().len(), 1);
 
     // The BigCommerce path, and no warning for a value of the usual shape.
@@ -129,7 +133,10 @@ fn the_accessible_mode_offers_the_scheme_and_says_warnings_as_lines() {
     answer(&mut pty, "Instance name (Enter keeps", "shop");
     answer(&mut pty, "Tags, separated by commas", "");
     let review = pty.wait_for("Create this instance now? [Y/n]:");
-    assert!(review.contains("  Store URL: https://shop.example.com"), "{review}");
+    assert!(
+        review.contains("  Store URL: https://shop.example.com"),
+        "{review}"
+    );
     assert!(review.contains("  Consumer key: 1234abcd"), "{review}");
     pty.send(&keys::ctrl('c'));
     pty.wait_exit();
@@ -154,7 +161,10 @@ fn the_wizard_takes_the_offered_scheme_on_enter() {
     pty.wait_for("› Consumer key");
     pty.type_text("1234abcd");
     pty.send(keys::ENTER);
-    pty.wait_for_all(&["› Consumer secret", "! Consumer key usually starts with ck_"]);
+    pty.wait_for_all(&[
+        "› Consumer secret",
+        "! Consumer key usually starts with ck_",
+    ]);
     pty.send(&keys::ctrl('c'));
     pty.wait_for("Quit ce-wizard?");
     pty.send("y");

@@ -830,9 +830,15 @@ mod tests {
             "Element: Magento 2.0 (magentov20). Sign-in: keys or a password. Have ready: Store URL, Admin username, Admin password."
         );
         let bc = element_line(bundled_spec("bigcommerce").unwrap());
-        assert!(bc.contains("Sign-in: a username and a password or key."), "{bc}");
+        assert!(
+            bc.contains("Sign-in: a username and a password or key."),
+            "{bc}"
+        );
         let keap = element_line(bundled_spec("infusionsoftecommerce").unwrap());
-        assert!(keap.contains("Sign-in: you allow access in your browser."), "{keap}");
+        assert!(
+            keap.contains("Sign-in: you allow access in your browser."),
+            "{keap}"
+        );
         for line in [magento, bc, keap] {
             for jargon in ["API keys", "basic", "custom", "OAuth"] {
                 assert!(!line.contains(jargon), "{line}");

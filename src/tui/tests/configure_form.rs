@@ -44,7 +44,10 @@ fn enter_accepts_the_offered_scheme_and_moves_on() {
         screen.contains("→ https://shop.example.com? Enter accepts"),
         "{screen}"
     );
-    assert!(screen.contains("Enter accept"), "the footer says so: {screen}");
+    assert!(
+        screen.contains("Enter accept"),
+        "the footer says so: {screen}"
+    );
     enter(&mut app);
     let form = app.form().unwrap();
     assert_eq!(form.value("store.url"), "https://shop.example.com");
@@ -73,14 +76,20 @@ fn any_other_key_keeps_what_was_typed() {
     assert_eq!(form.value("store.url"), "shop.example.com/x");
     assert_eq!(focus(&app), field("store.url"));
     let e = form.errors.get(&field("store.url")).unwrap();
-    assert!(e.ends_with("did you mean https://shop.example.com/x?"), "{e}");
+    assert!(
+        e.ends_with("did you mean https://shop.example.com/x?"),
+        "{e}"
+    );
     // A value with its scheme is offered nothing.
     key(&mut app, KeyCode::Home);
     type_text(&mut app, "http://");
     let screen = screen_of(&app, 80, 24);
     assert!(!screen.contains("Enter accepts"), "{screen}");
     enter(&mut app);
-    assert_eq!(app.form().unwrap().value("store.url"), "http://shop.example.com/x");
+    assert_eq!(
+        app.form().unwrap().value("store.url"),
+        "http://shop.example.com/x"
+    );
 }
 
 #[test]
@@ -96,7 +105,10 @@ fn shape_warnings_show_beside_the_field_and_never_block() {
     let w = form.warnings.get(&field("oauth.api.key")).unwrap();
     assert!(w.starts_with("Consumer key usually starts with ck_"), "{w}");
     let screen = screen_of(&app, 80, 24);
-    assert!(screen.contains("! Consumer key usually starts with ck_"), "{screen}");
+    assert!(
+        screen.contains("! Consumer key usually starts with ck_"),
+        "{screen}"
+    );
     assert!(!screen.contains("✗"), "a warning is not an error: {screen}");
     // Drawn in the warning colour, not the error's.
     app.theme = crate::tui::theme::Theme { color: true };
@@ -109,7 +121,9 @@ fn shape_warnings_show_beside_the_field_and_never_block() {
     let buf = terminal.backend().buffer().clone();
     let (x, y) = (0..24u16)
         .find_map(|y| {
-            let row: String = (0..80u16).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            let row: String = (0..80u16)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
             row.find("! Consumer")
                 .map(|i| (row[..i].chars().count() as u16, y))
         })
@@ -124,7 +138,11 @@ fn shape_warnings_show_beside_the_field_and_never_block() {
     assert_eq!(app.step, Step::Review);
     let n = app.notice.clone().unwrap();
     assert_eq!(n.kind, NoticeKind::Warning);
-    assert!(n.text.starts_with("Consumer key usually starts with ck_"), "{}", n.text);
+    assert!(
+        n.text.starts_with("Consumer key usually starts with ck_"),
+        "{}",
+        n.text
+    );
     let screen = screen_of(&app, 80, 24);
     assert!(screen.contains("! Consumer key usually"), "{screen}");
 
@@ -145,6 +163,137 @@ fn bigcommerce_warns_about_a_path_without_api_v2() {
     pick(&mut app, "bigc", "bigcommerce");
     fill(&mut app, "https://store-a.mybigcommerce.com");
     assert_eq!(focus(&app), field("username"));
-    let w = app.form().unwrap().warnings.get(&field("store.url")).cloned().unwrap();
-    assert!(w.starts_with("Store API URL usually ends in /api/v2/"), "{w}");
+    let w = app
+        .form()
+        .unwrap()
+        .warnings
+        .get(&field("store.url"))
+        .cloned()
+        .unwrap();
+    assert!(
+        w.starts_with("Store API URL usually ends in /api/v2/"),
+        "{w}"
+    );
+}
+
+/// The form's rows on screen: from the title to the help's rule, each
+/// trimmed.
+fn form_rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    rows_of(app, w, h)
+        .into_iter()
+        .skip(2)
+        .take_while(|r| !r.trim_start().starts_with('─'))
+        .map(|r| r.trim().to_string())
+        .collect()
+}
+
+/// BigCommerce with the events unfolded and a bad event callback URL
+/// focused: a field low in the form with an error of three lines.
+fn bigcommerce_event_error() -> App {
+    let mut app = connected();
+    pick(&mut app, "bigc", "bigcommerce");
+    fill(&mut app, "https://store-abc123.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "p");
+    enter(&mut app); // into the fold
+    key(&mut app, KeyCode::Char(' ')); // receive events
+    tab(&mut app);
+    tab(&mut app);
+    type_text(&mut app, "nope");
+    tab(&mut app);
+    assert_eq!(focus(&app), field("event.notification.callback.url"));
+    app
+}
+
+#[test]
+fn the_focused_field_and_its_whole_error_stay_in_view() {
+    let woo_submitted = {
+        let mut app = connected();
+        pick(&mut app, "woo", "woocommerce");
+        ctrl(&mut app, 's');
+        app
+    };
+    let name_cleared = {
+        let mut app = connected();
+        pick(&mut app, "magen", "magentov20");
+        app.form_mut().unwrap().focus = FormItem::Name;
+        ctrl(&mut app, 'u');
+        tab(&mut app);
+        app
+    };
+    for (app, label) in [
+        (woo_submitted, "Store URL"),
+        (bigcommerce_event_error(), "Event callback URL"),
+        (name_cleared, "Instance name"),
+    ] {
+        let form = app.form().unwrap();
+        let error = form.errors.get(&form.focus).unwrap().clone();
+        for (w, h) in [(80, 24), (60, 16)] {
+            let rows = form_rows(&app, w, h);
+            assert!(
+                rows.iter().any(|r| r.starts_with(&format!("› {label}"))),
+                "{label} at {w}x{h}:\n{}",
+                rows.join("\n")
+            );
+            // Every line of the error, under the field.
+            let at = rows.iter().position(|r| r.starts_with("› ")).unwrap();
+            let below = rows[at + 1..].join(" ");
+            assert!(
+                below.starts_with(&format!("✗ {error}")),
+                "{label} at {w}x{h}: {error:?} in\n{}",
+                rows.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn a_link_in_an_error_is_never_split_over_lines() {
+    let app = bigcommerce_event_error();
+    for (w, h) in [(60, 16), (80, 24)] {
+        let rows = rows_of(&app, w, h);
+        let whole = rows
+            .iter()
+            .filter(|r| r.contains("https://app.example.com/ce-events"))
+            .count();
+        // Beside the field and in the message line.
+        assert_eq!(whole, 2, "{w}x{h}:\n{}", rows.join("\n"));
+        assert!(!rows
+            .iter()
+            .any(|r| r.trim_end().ends_with("https://app.example.com/ce-")));
+    }
+}
+
+#[test]
+fn wide_the_help_sits_beside_the_focused_field() {
+    let app = bigcommerce_event_error();
+    let rows = rows_of(&app, 200, 60);
+    let row = rows
+        .iter()
+        .find(|r| r.contains("› Event callback URL"))
+        .unwrap();
+    assert!(
+        row.contains("│ Where Cloud Elements posts events for your app."),
+        "{}",
+        rows.join("\n")
+    );
+    assert!(
+        !rows.iter().any(|r| r.trim().starts_with("────")),
+        "no help under the form"
+    );
+    // Beside the values, not at the far edge.
+    let help_at = row.find('│').unwrap();
+    assert!(row[..help_at].chars().count() <= 110, "{row}");
+    // Moving the focus moves the help with it.
+    let mut app = app;
+    key(&mut app, KeyCode::Up);
+    let rows = rows_of(&app, 200, 60);
+    let row = rows.iter().find(|r| r.contains("› Event source")).unwrap();
+    assert!(
+        row.contains("│ webhook: the provider pushes changes"),
+        "{row}"
+    );
+    // At 120 columns it stays under the form, as before.
+    let rows = rows_of(&app, 120, 40);
+    assert!(rows.iter().any(|r| r.trim().starts_with("────")));
 }

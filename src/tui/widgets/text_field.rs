@@ -556,7 +556,10 @@ mod tests {
             }
         }
         // Unfocused, from the start.
-        assert_eq!(typed(url).view_from_start(20, false), "https://store-abc12…");
+        assert_eq!(
+            typed(url).view_from_start(20, false),
+            "https://store-abc12…"
+        );
         // Whole when it fits: no mark.
         assert_eq!(typed("short").view(20, false).0, "short");
     }
