@@ -42,5 +42,6 @@ mod tui_idle;
 mod tui_instances;
 mod tui_journeys;
 mod tui_newcomer;
+mod tui_port_taken;
 mod tui_reliability;
 mod tui_terminal;

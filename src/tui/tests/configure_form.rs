@@ -297,3 +297,106 @@ fn wide_the_help_sits_beside_the_focused_field() {
     let rows = rows_of(&app, 120, 40);
     assert!(rows.iter().any(|r| r.trim().starts_with("────")));
 }
+
+/// Infusionsoft's form with the listener's port taken, the Callback URL
+/// focused; under the sandbox or not.
+fn port_taken(sandbox: bool) -> App {
+    use crate::tui::action::Action;
+    use crate::tui::app::ListenerStatus;
+    use crate::tui::report::ListenerProblem;
+    let mut app = connected();
+    app.settings.sandbox = sandbox;
+    crate::tui::update::update(
+        &mut app,
+        Action::ListenerBound(Err(ListenerProblem::PortInUse(48213))),
+    );
+    assert_eq!(
+        app.listener,
+        ListenerStatus::Failed(ListenerProblem::PortInUse(48213))
+    );
+    pick(&mut app, "infus", "infusionsoftecommerce");
+    fill(&mut app, "keap-client-id");
+    fill(&mut app, "keap-client-secret");
+    assert_eq!(focus(&app), field("oauth.callback.url"));
+    app
+}
+
+#[test]
+fn a_taken_port_is_named_beside_the_callback_url_with_what_to_do() {
+    use crate::tui::effect::Effect;
+    let mut app = port_taken(false);
+    let screen = screen_of(&app, 80, 24);
+    let flat: String = rows_of(&app, 80, 24)
+        .iter()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("✗ Port 48213 is taken by another program"),
+        "{screen}"
+    );
+    assert!(
+        flat.contains("Close that program and press Enter to try again"),
+        "{screen}"
+    );
+    assert!(flat.contains("--callback-port N"), "{screen}");
+    assert!(!flat.contains("Callback URL is required"), "{screen}");
+    assert!(screen.contains("Enter try again"), "{screen}");
+    // Tab says the same in the footer, not "is required".
+    tab(&mut app);
+    let e = app
+        .form()
+        .unwrap()
+        .errors
+        .get(&field("oauth.callback.url"))
+        .unwrap();
+    assert!(e.starts_with("Port 48213 is taken"), "{e}");
+    // Enter tries the same port again.
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::BindListener { port }] if *port == app.settings.callback_port),
+        "{effects:?}"
+    );
+    assert!(screen_of(&app, 80, 24).contains("Starting the listener…"));
+    // Ctrl-S names the port too.
+    let mut app = port_taken(false);
+    ctrl(&mut app, 's');
+    let n = app.notice.clone().unwrap();
+    assert!(n.text.starts_with("Port 48213 is taken"), "{}", n.text);
+}
+
+#[test]
+fn under_the_sandbox_enter_takes_a_free_port_and_the_field_follows() {
+    use crate::tui::action::Action;
+    use crate::tui::effect::Effect;
+    let mut app = port_taken(true);
+    let flat: String = rows_of(&app, 80, 24)
+        .iter()
+        .map(|r| r.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("The sandbox takes any port: press Enter to use a free one."),
+        "{flat}"
+    );
+    assert!(screen_of(&app, 80, 24).contains("Enter use a free port"));
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::BindListener { port: 0 }]),
+        "{effects:?}"
+    );
+    crate::tui::update::update(
+        &mut app,
+        Action::ListenerBound(Ok("http://127.0.0.1:50123/callback".into())),
+    );
+    let form = app.form().unwrap();
+    assert_eq!(
+        form.value("oauth.callback.url"),
+        "http://127.0.0.1:50123/callback"
+    );
+    assert_eq!(focus(&app), field("oauth.callback.url"));
+    assert!(!screen_of(&app, 80, 24).contains("is taken"));
+    // Enter now goes on, as everywhere.
+    enter(&mut app);
+    assert_eq!(focus(&app), field("document.tagging"));
+}

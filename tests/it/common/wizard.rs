@@ -141,6 +141,17 @@ impl Wizard {
             .without_env("CE_ORG_SECRET")
     }
 
+    /// Replaces `--callback-port` (0, any free port, by default).
+    pub fn callback_port(mut self, port: u16) -> Self {
+        let i = self
+            .args
+            .iter()
+            .position(|a| a == "--callback-port")
+            .unwrap();
+        self.args[i + 1] = port.to_string();
+        self
+    }
+
     pub fn size(mut self, cols: u16, rows: u16) -> Self {
         self.cols = cols;
         self.rows = rows;

@@ -1,6 +1,7 @@
 //! The Configure step: the chosen element's form, walked field by field.
 
 pub mod form;
+mod listener;
 mod view;
 
 pub use form::{FormItem, FormState};
@@ -88,6 +89,8 @@ fn bindings(app: &App) -> Vec<Binding> {
     let last = form.is_last(&form.focus);
     let enter = if form.suggestion().is_some() {
         "accept"
+    } else if let Some(label) = listener::enter_label(app, &form.focus) {
+        label
     } else if last {
         "review"
     } else {
@@ -113,6 +116,15 @@ fn bindings(app: &App) -> Vec<Binding> {
 }
 
 fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    if cmd == Command::Continue && listener::retry_on_enter(app) {
+        return listener::retry(app);
+    }
+    let effects = form_command(app, cmd);
+    listener::explain_errors(app);
+    effects
+}
+
+fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let ctx = app.derive_context();
     let Some(form) = app.form_mut() else {
         return vec![];
@@ -224,10 +236,15 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
     };
     let trimmed = form.trim();
     let errors = form.check_all();
-    if let Some((first, msg)) = errors.first().cloned() {
+    if let Some((first, _)) = errors.first().cloned() {
         let n = errors.len();
         form.errors = errors.into_iter().collect();
-        form.focus_item(first);
+        form.focus_item(first.clone());
+        listener::explain_errors(app);
+        let Some(form) = app.form() else {
+            return vec![];
+        };
+        let msg = form.errors.get(&first).cloned().unwrap_or_default();
         let more = if n > 1 {
             format!(" ({} more below)", n - 1)
         } else {

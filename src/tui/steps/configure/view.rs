@@ -251,7 +251,16 @@ fn push_notes(
         indented(text, at, width, style)
     };
     let offer = (*item == form.focus).then(|| form.suggestion()).flatten();
-    if let Some(s) = offer {
+    if let Some(note) = super::listener::note(app, item) {
+        match note {
+            super::listener::Note::Problem(text) => {
+                rows.extend(indented(&format!("✗ {text}"), t.error()));
+            }
+            super::listener::Note::Starting => {
+                rows.extend(indented("Starting the listener…", t.dim()));
+            }
+        }
+    } else if let Some(s) = offer {
         // The arrow only where it fits on the address's line: alone on a
         // line of its own it would point at nothing.
         let arrow = if s.width() + 3 <= width.saturating_sub(value_x) {
