@@ -98,3 +98,33 @@ fn on_a_real_platform_it_says_to_close_the_program_or_pick_a_port() {
     pty.send("y");
     pty.wait_exit();
 }
+
+#[test]
+fn the_accessible_mode_under_the_sandbox_says_it_uses_a_free_port() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let sb = common::cli::sandbox();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .built_in_sandbox()
+        .callback_port(port)
+        .args(&["--accessible", "--element", "infusionsoftecommerce"])
+        .size(400, 100)
+        .spawn();
+    let screen = pty.wait_for(&format!(
+        "Port {port} is taken by another program; the sandbox takes any port, so the wizard listens on free port"
+    ));
+    pty.wait_for("Client ID (required");
+    let free: u16 = screen
+        .split("listens on free port ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_ne!(free, port);
+    assert!(std::net::TcpStream::connect(("127.0.0.1", free)).is_ok());
+    pty.send(&keys::ctrl('c'));
+    pty.wait_exit();
+    drop(taken);
+}

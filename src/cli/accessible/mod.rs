@@ -71,10 +71,11 @@ pub async fn run(
     // listener's real address (port 0 picks one).
     let oauth_element = spec.auth.is_oauth();
     let mut listener = if oauth_element {
-        Some(Listener::bind(g.callback_port).map_err(|e| Failure {
-            code: exit::OAUTH_FAILED,
-            message: format!("{e}; close the program using it, or pick another --callback-port"),
-        })?)
+        Some(bind_listener(
+            &mut t,
+            g.callback_port,
+            conn.sandbox.is_some(),
+        )?)
     } else {
         None
     };
@@ -150,6 +151,27 @@ pub async fn run(
         }
         done(&mut t, outcome.instance(), print_token).await;
         return Ok(exit::CREATED);
+    }
+}
+
+/// The OAuth listener on `port`. Taken by another program, under the
+/// sandbox (where any port works) a free one is used and said; otherwise
+/// the run ends saying what to do.
+fn bind_listener(t: &mut Transcript, port: u16, sandbox: bool) -> Result<Listener, Failure> {
+    let failure = |e: oauth::ListenerError| Failure {
+        code: exit::OAUTH_FAILED,
+        message: format!("{e}; close the program using it, or pick another --callback-port"),
+    };
+    match Listener::bind(port) {
+        Err(oauth::ListenerError::PortInUse { port }) if sandbox => {
+            let l = Listener::bind(0).map_err(failure)?;
+            t.say(format!(
+                "Port {port} is taken by another program; the sandbox takes any port, so the wizard listens on free port {} instead.",
+                l.port()
+            ));
+            Ok(l)
+        }
+        other => other.map_err(failure),
     }
 }
 
