@@ -216,9 +216,10 @@ pub fn token_on_done(pty: &Pty) -> String {
 }
 
 /// The value on the row of `label` in a form (the text after the label and
-/// the required mark).
+/// the required mark, up to the help column a wide form has beside it).
 pub fn form_value(screen: &str, label: &str) -> Option<String> {
     screen.lines().find_map(|l| {
+        let l = l.split(" │ ").next().unwrap_or(l);
         let rest = l.trim_start_matches([' ', '›']).strip_prefix(label)?;
         Some(rest.trim_start().trim_start_matches('*').trim().to_string())
     })
