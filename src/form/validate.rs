@@ -172,7 +172,7 @@ pub fn shape_warning(field: &FieldSpec, value: &str) -> Option<String> {
         return None;
     };
     Some(format!(
-        "{label} usually {shape}{}; check that it is the right value (it will be sent as it is)",
+        "{label} usually {shape}{}; it will be sent as it is, so check it",
         example_suffix(field)
     ))
 }

@@ -57,7 +57,7 @@ fn create_warns_about_shapes_on_stderr_and_still_creates() {
     assert_eq!(out.code, 0, "stderr:\n{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "warning: Consumer key usually starts with ck_, e.g. ck_0123456789abcdef; check that it is the right value"
+            "warning: Consumer key usually starts with ck_, e.g. ck_0123456789abcdef; it will be sent as it is, so check it (--set oauth.api.key=…)"
         ),
         "{}",
         out.stderr
