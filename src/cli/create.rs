@@ -393,6 +393,18 @@ fn fill_interactively(
                 form::validate_field(f, &v)
             };
             let Some(problem) = problem else { break };
+            // A URL without its scheme: one key takes the address it most
+            // likely means, as in the wizard.
+            if let Some(s) = form::suggested_url(f, &v) {
+                if con
+                    .prompter
+                    .confirm(&format!("  {}: use {s}?", f.label), true)
+                {
+                    values.set(f.key.clone(), s);
+                    edited.push(f.key.clone());
+                    continue;
+                }
+            }
             let shown = (!v.trim().is_empty()).then_some(problem.as_str());
             let answer = con.prompter.ask_field(f, shown).map_err(io_fail)?;
             values.set(f.key.clone(), answer.trim());
