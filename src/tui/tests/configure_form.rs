@@ -400,3 +400,21 @@ fn under_the_sandbox_enter_takes_a_free_port_and_the_field_follows() {
     enter(&mut app);
     assert_eq!(focus(&app), field("document.tagging"));
 }
+
+#[test]
+fn help_cut_short_on_a_short_terminal_says_so() {
+    let mut app = connected();
+    pick(&mut app, "infus", "infusionsoftecommerce");
+    app.form_mut().unwrap().focus = field("oauth.callback.url");
+    let rows = rows_of(&app, 60, 16);
+    let rule = rows.iter().position(|r| r.trim().starts_with('─')).unwrap();
+    let help: Vec<&str> = rows[rule + 1..rule + 3].iter().map(|r| r.trim()).collect();
+    assert!(
+        help[0].starts_with("The redirect URI registered"),
+        "{help:?}"
+    );
+    assert!(help[1].ends_with('…'), "{help:?}");
+    // With room, the whole of it and no mark.
+    let rows = rows_of(&app, 80, 24);
+    assert!(rows.iter().any(|r| r.contains("register it as is.")));
+}

@@ -3,7 +3,7 @@
 use super::form::{FormItem, FormState};
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::tui::app::App;
-use crate::tui::widgets::draw::{indented, input_spans, pad, scroll_start, text, wrap};
+use crate::tui::widgets::draw::{indented, input_spans, pad, scroll_start, text, truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -185,11 +185,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ..help_area
         },
     );
-    text(
-        frame,
-        Paragraph::new(help_lines(app, form, inner.width as usize)),
-        inner,
-    );
+    let mut lines = help_lines(app, form, inner.width as usize);
+    // Cut short (a short terminal): the last line shown says so.
+    let room = inner.height as usize;
+    if lines.len() > room && room > 0 {
+        lines.truncate(room);
+        if let Some(last) = lines.last_mut() {
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let cut = truncate(&format!("{text} …"), inner.width as usize);
+            *last = Line::styled(cut, t.help());
+        }
+    }
+    text(frame, Paragraph::new(lines), inner);
 }
 
 /// Where a note too long to sit under the value starts.
