@@ -17,12 +17,13 @@ impl AuthKind {
         matches!(self, AuthKind::Oauth2 | AuthKind::Oauth1)
     }
 
+    /// How it signs in, in the words of someone who has never heard
+    /// "basic" or "custom" used of authentication.
     pub fn label(self) -> &'static str {
         match self {
-            AuthKind::Basic => "basic (username and token)",
-            AuthKind::Custom => "API keys",
-            AuthKind::Oauth2 => "OAuth 2 (sign in through your browser)",
-            AuthKind::Oauth1 => "OAuth 1 (sign in through your browser)",
+            AuthKind::Basic => "a username and a password or key",
+            AuthKind::Custom => "keys or a password",
+            AuthKind::Oauth2 | AuthKind::Oauth1 => "you allow access in your browser",
         }
     }
 
@@ -99,6 +100,14 @@ pub struct FieldSpec {
     /// Part of the folded "Advanced" group; sent only when changed.
     #[serde(default)]
     pub advanced: bool,
+    /// The documented shape of a well-formed value: what it starts with
+    /// (WooCommerce's `ck_`) and ends with (BigCommerce's `/api/v2/`). A
+    /// value of another shape gets a warning, never an error: the docs
+    /// describe the usual case, and the platform is the judge.
+    #[serde(default)]
+    pub usual_prefix: Option<String>,
+    #[serde(default)]
+    pub usual_suffix: Option<String>,
 }
 
 impl FieldSpec {
@@ -122,6 +131,8 @@ impl FieldSpec {
             max: None,
             when: None,
             advanced: false,
+            usual_prefix: None,
+            usual_suffix: None,
         }
     }
 

@@ -105,6 +105,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     if !problems.is_empty() {
         return Err(not_sent(spec, &problems));
     }
+    // Shapes the element's docs describe: said on stderr, never refused.
+    for w in form::shape_warnings(&fields, &values) {
+        con.say(format!("warning: {} (--set {}=…)", w.message, w.key));
+    }
 
     for f in &fields {
         if f.is_secret() {
@@ -334,7 +338,10 @@ fn check(fields: &[FieldSpec], values: &FormValues, name: &str, tags: &[String])
                 f.label, f.key
             ));
         } else if let Some(e) = errors.iter().find(|e| e.key == f.key) {
-            out.push(format!("{} (--set {}=…)", e.message, f.key));
+            // A URL without its scheme is refused, not repaired: a script
+            // should send what it says. The fix is spelled out in full.
+            let fix = form::suggested_url(f, values.get(&f.key)).unwrap_or_else(|| "…".into());
+            out.push(format!("{} (--set {}={fix})", e.message, f.key));
         }
     }
     if let Some(m) = form::validate_name(name) {
@@ -386,6 +393,18 @@ fn fill_interactively(
                 form::validate_field(f, &v)
             };
             let Some(problem) = problem else { break };
+            // A URL without its scheme: one key takes the address it most
+            // likely means, as in the wizard.
+            if let Some(s) = form::suggested_url(f, &v) {
+                if con
+                    .prompter
+                    .confirm(&format!("  {}: use {s}?", f.label), true)
+                {
+                    values.set(f.key.clone(), s);
+                    edited.push(f.key.clone());
+                    continue;
+                }
+            }
             let shown = (!v.trim().is_empty()).then_some(problem.as_str());
             let answer = con.prompter.ask_field(f, shown).map_err(io_fail)?;
             values.set(f.key.clone(), answer.trim());

@@ -73,8 +73,14 @@ impl Prompter for Scripted {
             .pop_front()
             .ok_or_else(|| std::io::Error::other("no answer scripted"))
     }
+    /// No, unless the script's next answer is `confirm:y`.
     fn confirm(&mut self, _question: &str, _default_yes: bool) -> bool {
-        false
+        match self.answers.front().map(String::as_str) {
+            Some(a) if a.starts_with("confirm:") => {
+                self.answers.pop_front().as_deref() == Some("confirm:y")
+            }
+            _ => false,
+        }
     }
 }
 
@@ -270,6 +276,47 @@ async fn a_missing_required_secret_is_asked_for_on_a_terminal() {
     assert!(!run.stderr.contains("bc-api-token"), "{}", run.stderr);
     assert_eq!(instance["name"], "prompted");
     assert!(run.opened.is_empty(), "no browser for a basic element");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn on_a_terminal_a_url_without_its_scheme_is_offered_with_one() {
+    let args = |url: &str| CreateArgs {
+        element: Some("bigcommerce".into()),
+        sets: vec![
+            format!("store.url={url}"),
+            "username=u".into(),
+            "password=p".into(),
+        ],
+        ..CreateArgs::default()
+    };
+    // Yes: the offered address is sent, nothing else asked.
+    let r = run(
+        args("store-abc.mybigcommerce.com/api/v2/"),
+        true,
+        &["confirm:y"],
+        Person::Allows,
+    )
+    .await;
+    let instance = created(&r);
+    assert!(r.asked.is_empty(), "{:?}", r.asked);
+    assert_eq!(
+        instance["configuration"]["store.url"],
+        "https://store-abc.mybigcommerce.com/api/v2/"
+    );
+    // No: the field is asked again.
+    let r = run(
+        args("store-abc.mybigcommerce.com/api/v2/"),
+        true,
+        &["confirm:n", "https://store-xyz.mybigcommerce.com/api/v2/"],
+        Person::Allows,
+    )
+    .await;
+    let instance = created(&r);
+    assert_eq!(r.asked, ["store.url"]);
+    assert_eq!(
+        instance["configuration"]["store.url"],
+        "https://store-xyz.mybigcommerce.com/api/v2/"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -229,3 +229,90 @@ fn a_derived_field_is_not_blamed_for_its_source() {
     let keys: Vec<_> = validate(&fields, &v).into_iter().map(|e| e.key).collect();
     assert_eq!(keys, ["base.url"]);
 }
+
+#[test]
+fn a_url_without_its_scheme_is_offered_with_one() {
+    let f = field(FieldKind::Url);
+    assert_eq!(
+        suggested_url(&f, " shop.example.com "),
+        Some("https://shop.example.com".into())
+    );
+    assert_eq!(
+        suggested_url(&f, "store-a.mybigcommerce.com/api/v2/"),
+        Some("https://store-a.mybigcommerce.com/api/v2/".into())
+    );
+    assert_eq!(
+        suggested_url(&f, "localhost:8080/shop"),
+        Some("http://localhost:8080/shop".into())
+    );
+    assert_eq!(
+        suggested_url(&f, "127.0.0.1:9000"),
+        Some("http://127.0.0.1:9000".into())
+    );
+    // Nothing to offer: a scheme already, a half-typed name, no host at all.
+    for none in [
+        "https://shop.example.com",
+        "ftp://x.com",
+        "shop",
+        "/wc-api/v2",
+        "a b.com",
+        "",
+    ] {
+        assert_eq!(suggested_url(&f, none), None, "{none}");
+    }
+    // Only URL fields get the offer.
+    assert_eq!(
+        suggested_url(&field(FieldKind::Text), "shop.example.com"),
+        None
+    );
+    // The error names the fix.
+    let msg = validate_field(&f, "shop.example.com").unwrap();
+    assert!(
+        msg.ends_with("; did you mean https://shop.example.com?"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn documented_shapes_warn_and_never_fail() {
+    let woo = form_fields(bundled_spec("woocommerce").unwrap());
+    let key = woo.iter().find(|f| f.key == "oauth.api.key").unwrap();
+    let secret = woo.iter().find(|f| f.key == "oauth.api.secret").unwrap();
+    assert_eq!(shape_warning(key, "ck_abc"), None);
+    let w = shape_warning(key, "abc").unwrap();
+    assert!(w.starts_with("Consumer key usually starts with ck_"), "{w}");
+    assert_eq!(validate_field(key, "abc"), None, "a warning never blocks");
+    let w = shape_warning(secret, "ck_swapped").unwrap();
+    assert!(
+        w.starts_with("Consumer secret usually starts with cs_"),
+        "{w}"
+    );
+    assert!(!w.contains("ck_swapped"), "a secret is never repeated: {w}");
+    // An empty or invalid value has its error, not a warning.
+    assert_eq!(shape_warning(key, ""), None);
+
+    let bc = form_fields(bundled_spec("bigcommerce").unwrap());
+    let url = bc.iter().find(|f| f.key == "store.url").unwrap();
+    assert_eq!(
+        shape_warning(url, "https://store-a.mybigcommerce.com/api/v2/"),
+        None
+    );
+    let w = shape_warning(url, "https://store-a.mybigcommerce.com").unwrap();
+    assert!(
+        w.starts_with("Store API URL usually ends in /api/v2/"),
+        "{w}"
+    );
+    assert_eq!(shape_warning(url, "store-a.mybigcommerce.com"), None);
+
+    let mut values = FormValues::new();
+    values.set("store.url", "https://s.example.com");
+    values.set("oauth.api.key", "key");
+    values.set("oauth.api.secret", "cs_1");
+    apply_defaults_and_derived(&woo, &mut values, &|_| false, &DeriveContext::default());
+    let all = shape_warnings(&woo, &values);
+    assert_eq!(
+        all.iter().map(|w| w.key.as_str()).collect::<Vec<_>>(),
+        ["oauth.api.key"]
+    );
+    assert!(validate(&woo, &values).is_empty());
+}

@@ -70,9 +70,12 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
     match field.kind {
         FieldKind::Url => {
             if !is_http_url(v) {
+                let hint = match suggested_url(field, v) {
+                    Some(s) => format!("; did you mean {s}?"),
+                    None => example_suffix(field),
+                };
                 return Some(format!(
-                    "{label} must be an https:// or http:// URL with a host{}",
-                    example_suffix(field)
+                    "{label} must be an https:// or http:// URL with a host{hint}"
                 ));
             }
         }
@@ -110,6 +113,83 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
         return Some(format!("{label} must be {hint}{}", example_suffix(field)));
     }
     None
+}
+
+/// The address a URL typed without its scheme most likely means:
+/// `shop.example.com` gives `https://shop.example.com` (`http://` for this
+/// machine, where a local server rarely has a certificate). `None` when the
+/// value has a scheme already, or is not a host name even with one (a
+/// half-typed `shop` has no dot yet, so nothing is offered for it).
+pub fn suggested_url(field: &FieldSpec, value: &str) -> Option<String> {
+    let v = value.trim();
+    if field.kind != FieldKind::Url
+        || v.is_empty()
+        || v.contains("://")
+        || v.starts_with('/')
+        || v.contains(char::is_whitespace)
+        || one_line_problem(v).is_some()
+    {
+        return None;
+    }
+    let local = |u: &url::Url| match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    let parsed = url::Url::parse(&format!("https://{v}")).ok()?;
+    let named = match parsed.host()? {
+        url::Host::Domain(d) => {
+            let d = d.trim_end_matches('.');
+            d.eq_ignore_ascii_case("localhost")
+                || d.split('.').filter(|label| !label.is_empty()).count() >= 2
+        }
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => true,
+    };
+    if !named {
+        return None;
+    }
+    let scheme = if local(&parsed) { "http" } else { "https" };
+    let suggestion = format!("{scheme}://{v}");
+    is_http_url(&suggestion).then_some(suggestion)
+}
+
+/// A value that passes validation but not of the shape the element's docs
+/// describe (`usual_prefix`, `usual_suffix` in its spec): what to check.
+/// Never an error: the docs describe the usual case, and the value is
+/// sent as it is.
+pub fn shape_warning(field: &FieldSpec, value: &str) -> Option<String> {
+    let v = value.trim();
+    if v.is_empty() || validate_field(field, value).is_some() {
+        return None;
+    }
+    let label = &field.label;
+    let shape = if let Some(p) = field.usual_prefix.as_deref().filter(|p| !v.starts_with(p)) {
+        format!("starts with {p}")
+    } else if let Some(s) = field.usual_suffix.as_deref().filter(|s| !v.ends_with(s)) {
+        format!("ends in {s}")
+    } else {
+        return None;
+    };
+    Some(format!(
+        "{label} usually {shape}{}; it will be sent as it is, so check it",
+        example_suffix(field)
+    ))
+}
+
+/// Every shape warning of the form, in field order, for the fields in force.
+pub fn shape_warnings(fields: &[FieldSpec], values: &FormValues) -> Vec<FieldError> {
+    fields
+        .iter()
+        .filter(|f| is_active(f, values))
+        .filter_map(|f| {
+            shape_warning(f, values.get(&f.key)).map(|message| FieldError {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                message,
+            })
+        })
+        .collect()
 }
 
 pub fn is_http_url(v: &str) -> bool {

@@ -104,6 +104,8 @@ pub enum ListenerStatus {
 pub enum NoticeKind {
     Info,
     Success,
+    /// Worth checking, never blocking.
+    Warning,
     Error,
 }
 
@@ -124,6 +126,12 @@ impl Notice {
     pub fn success(text: impl Into<String>) -> Self {
         Notice {
             kind: NoticeKind::Success,
+            text: text.into(),
+        }
+    }
+    pub fn warning(text: impl Into<String>) -> Self {
+        Notice {
+            kind: NoticeKind::Warning,
             text: text.into(),
         }
     }

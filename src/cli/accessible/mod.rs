@@ -65,21 +65,17 @@ pub async fn run(
                 report::api_error(&e, None)
             ),
         })?;
-    t.say(format!(
-        "Element: {} ({}), {}.",
-        spec.name,
-        spec.key,
-        spec.auth.label()
-    ));
+    t.say(element_line(&spec));
 
     // Bound before the form, so the Callback URL field holds the
     // listener's real address (port 0 picks one).
     let oauth_element = spec.auth.is_oauth();
     let mut listener = if oauth_element {
-        Some(Listener::bind(g.callback_port).map_err(|e| Failure {
-            code: exit::OAUTH_FAILED,
-            message: format!("{e}; close the program using it, or pick another --callback-port"),
-        })?)
+        Some(bind_listener(
+            &mut t,
+            g.callback_port,
+            conn.sandbox.is_some(),
+        )?)
     } else {
         None
     };
@@ -156,6 +152,44 @@ pub async fn run(
         done(&mut t, outcome.instance(), print_token).await;
         return Ok(exit::CREATED);
     }
+}
+
+/// The OAuth listener on `port`. Taken by another program, under the
+/// sandbox (where any port works) a free one is used and said; otherwise
+/// the run ends saying what to do.
+fn bind_listener(t: &mut Transcript, port: u16, sandbox: bool) -> Result<Listener, Failure> {
+    let failure = |e: oauth::ListenerError| Failure {
+        code: exit::OAUTH_FAILED,
+        message: format!("{e}; close the program using it, or pick another --callback-port"),
+    };
+    match Listener::bind(port) {
+        Err(oauth::ListenerError::PortInUse { port }) if sandbox => {
+            let l = Listener::bind(0).map_err(failure)?;
+            t.say(format!(
+                "Port {port} is taken by another program; the sandbox takes any port, so the wizard listens on free port {} instead.",
+                l.port()
+            ));
+            Ok(l)
+        }
+        other => other.map_err(failure),
+    }
+}
+
+/// The chosen element, how it signs in and what to have ready, in plain
+/// words ("Have ready: Store URL, Admin username, Admin password").
+fn element_line(spec: &ElementSpec) -> String {
+    let needs = spec.needs();
+    let ready = if needs.is_empty() {
+        String::new()
+    } else {
+        format!(" Have ready: {}.", needs.join(", "))
+    };
+    format!(
+        "Element: {} ({}). Sign-in: {}.{ready}",
+        spec.name,
+        spec.key,
+        spec.auth.label()
+    )
 }
 
 /// What the configure step gathers.
@@ -454,7 +488,7 @@ fn say_list(t: &mut Transcript, catalog: &Catalog, shown: &[usize]) {
     for (n, &i) in shown.iter().take(LIST_LENGTH).enumerate() {
         let e = &entries[i];
         t.say(format!(
-            "{}. {} ({}), {}",
+            "{}. {} ({}), sign-in: {}",
             n + 1,
             e.name,
             e.key,
@@ -553,6 +587,9 @@ async fn ask_field(
     ctx: &DeriveContext,
 ) -> Result<(), Failure> {
     let mut first = true;
+    // The address offered for a URL typed without its scheme: Enter at
+    // the next question takes it.
+    let mut offered: Option<String> = None;
     loop {
         let edited = form.edited.clone();
         form::apply_defaults_and_derived(
@@ -569,7 +606,13 @@ async fn ask_field(
         }
         first = false;
         let current = form.values.get(&f.key).to_string();
-        let prompt = field_prompt(f, &current);
+        let prompt = match &offered {
+            Some(s) => format!(
+                "{}: did you mean {s}? Press Enter to accept it, or type the value again: ",
+                f.label
+            ),
+            None => field_prompt(f, &current),
+        };
         let line = if f.is_secret() {
             t.ask_secret(&prompt).await
         } else {
@@ -577,10 +620,11 @@ async fn ask_field(
         }
         .map_err(io_failure)?;
         let typed = line.trim();
-        let value = if typed.is_empty() {
-            Ok(current.trim().to_string())
-        } else {
-            typed_value(f, typed)
+        let accepted = offered.take().filter(|_| typed.is_empty());
+        let value = match &accepted {
+            Some(s) => Ok(s.clone()),
+            None if typed.is_empty() => Ok(current.trim().to_string()),
+            None => typed_value(f, typed),
         };
         let problem = match &value {
             Err(problem) => Some(problem.clone()),
@@ -591,10 +635,17 @@ async fn ask_field(
             Ok(v) => form::validate_field(f, v),
         };
         match (problem, value) {
-            (Some(problem), _) => t.say(error_line(&f.label, &problem)),
+            (Some(problem), value) => {
+                offered = value.ok().and_then(|v| form::suggested_url(f, &v));
+                t.say(error_line(&f.label, &problem));
+            }
             (None, Ok(v)) => {
+                // A shape the docs do not describe is said, never refused.
+                if let Some(w) = form::shape_warning(f, &v) {
+                    t.say(format!("Warning: {w}."));
+                }
                 form.values.set(f.key.clone(), v);
-                if !typed.is_empty() {
+                if !typed.is_empty() || accepted.is_some() {
                     form.edited.push(f.key.clone());
                 }
                 return Ok(());
@@ -932,6 +983,30 @@ mod tests {
         assert_eq!(typed_value(&check, "y").unwrap(), "true");
         assert_eq!(typed_value(&check, "no").unwrap(), "false");
         assert!(typed_value(&check, "maybe").is_err());
+    }
+
+    #[test]
+    fn the_element_says_how_it_signs_in_in_plain_words() {
+        let magento = element_line(bundled_spec("magentov20").unwrap());
+        assert_eq!(
+            magento,
+            "Element: Magento 2.0 (magentov20). Sign-in: keys or a password. Have ready: Store URL, Admin username, Admin password."
+        );
+        let bc = element_line(bundled_spec("bigcommerce").unwrap());
+        assert!(
+            bc.contains("Sign-in: a username and a password or key."),
+            "{bc}"
+        );
+        let keap = element_line(bundled_spec("infusionsoftecommerce").unwrap());
+        assert!(
+            keap.contains("Sign-in: you allow access in your browser."),
+            "{keap}"
+        );
+        for line in [magento, bc, keap] {
+            for jargon in ["API keys", "basic", "custom", "OAuth"] {
+                assert!(!line.contains(jargon), "{line}");
+            }
+        }
     }
 
     #[test]

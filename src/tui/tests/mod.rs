@@ -3,6 +3,7 @@
 
 mod authorize_screen;
 mod catalog;
+mod configure_form;
 mod creating;
 mod element_screen;
 mod flows;

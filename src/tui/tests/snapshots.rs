@@ -293,9 +293,14 @@ fn configure_screens() {
     // Validation errors beside the fields and in the footer.
     let mut app = connected();
     crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
-    type_text(&mut app, "store-abc123.mybigcommerce.com");
+    type_text(&mut app, "ftp://store-abc123.mybigcommerce.com");
     tab(&mut app);
     snap("configure_bigcommerce_invalid_url", &app);
+    // Without its scheme, the address it most likely means is offered.
+    let mut app = connected();
+    crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
+    type_text(&mut app, "store-abc123.mybigcommerce.com/api/v2/");
+    snap("configure_bigcommerce_url_offer", &app);
     ctrl(&mut app, 'u');
     type_text(&mut app, "https://store-abc123.mybigcommerce.com/api/v2/");
     ctrl(&mut app, 's');

@@ -169,6 +169,7 @@ fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
             let (mark, style) = match n.kind {
                 NoticeKind::Info => ("", t.accent()),
                 NoticeKind::Success => ("✓ ", t.success()),
+                NoticeKind::Warning => ("! ", t.warning()),
                 NoticeKind::Error => ("✗ ", t.error()),
             };
             (format!("{mark}{}", n.text), style)

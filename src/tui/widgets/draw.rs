@@ -28,10 +28,14 @@ pub fn input_spans(
         };
         return (spans, focused.then_some(0));
     }
+    if !focused {
+        let shown = field.view_from_start(width, masked);
+        return (vec![Span::styled(shown, theme.value())], None);
+    }
     let (shown, cursor) = field.view(width, masked);
     (
         vec![Span::styled(shown, theme.value())],
-        focused.then_some(cursor as u16),
+        Some(cursor as u16),
     )
 }
 
@@ -71,13 +75,61 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
-/// Greedy word wrap to `width` columns; words longer than a line are cut.
+/// Whether a word is a link a terminal would let someone click or copy:
+/// split over two lines, neither half works.
+pub fn is_link(word: &str) -> bool {
+    word.contains("://") || word.starts_with("www.")
+}
+
+/// A string cut to `width` columns in its middle, `…` where it was cut,
+/// so both ends (a link's host and its last path segment) stay readable.
+pub fn shorten_middle(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    if width < 3 {
+        return truncate(s, width);
+    }
+    let keep = width - 1;
+    let head_w = keep.div_ceil(2);
+    let tail_w = keep - head_w;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > head_w {
+            break;
+        }
+        head.push(c);
+        used += w;
+    }
+    let mut tail: Vec<char> = vec![];
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > tail_w {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.into_iter().collect::<String>())
+}
+
+/// Greedy word wrap to `width` columns; words longer than a line are cut,
+/// except links, which are never split over lines: one longer than a line
+/// is shortened in its middle instead.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = vec![];
     let mut line = String::new();
     for word in text.split(' ') {
-        let mut word = word.to_string();
+        let mut word = if is_link(word) {
+            shorten_middle(word, width)
+        } else {
+            word.to_string()
+        };
         loop {
             let sep = usize::from(!line.is_empty());
             if line.width() + sep + word.width() <= width {
@@ -229,6 +281,21 @@ mod tests {
                 .iter()
                 .all(|l| l.width() <= w));
         }
+    }
+
+    #[test]
+    fn links_are_never_split_over_lines() {
+        let link = "https://app.example.com/ce-events";
+        let lines = wrap(&format!("Must be a URL, e.g. {link} or so"), 40);
+        assert!(lines.iter().any(|l| l.contains(link)), "{lines:?}");
+        // Longer than a line: shortened in the middle, on one line.
+        let lines = wrap(&format!("e.g. {link}"), 20);
+        assert_eq!(lines, ["e.g.", "https://ap…ce-events"]);
+        assert!(lines.iter().all(|l| l.width() <= 20));
+        assert_eq!(shorten_middle("abcdefgh", 5), "ab…gh");
+        assert_eq!(shorten_middle("abc", 5), "abc");
+        // Other long words are still cut to fit.
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
     }
 
     #[test]

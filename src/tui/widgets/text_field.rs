@@ -211,12 +211,22 @@ impl TextField {
     /// characters show as `�` so a pasted escape sequence is never sent to
     /// the terminal.
     pub fn view(&self, width: usize, masked: bool) -> (String, usize) {
+        self.view_around(self.cursor, width, masked)
+    }
+
+    /// The value as an unfocused field shows it: from its start, where an
+    /// address or a name is recognised, cut with … on the right.
+    pub fn view_from_start(&self, width: usize, masked: bool) -> String {
+        self.view_around(0, width, masked).0
+    }
+
+    fn view_around(&self, cursor: usize, width: usize, masked: bool) -> (String, usize) {
         let chars: Vec<char> = if masked {
             vec![MASK; self.len()]
         } else {
             self.value.expose().chars().map(one_line_glyph).collect()
         };
-        view_window(&chars, self.cursor, width)
+        view_window(&chars, cursor, width)
     }
 }
 
@@ -298,16 +308,96 @@ fn col_width(c: char) -> usize {
     c.width().unwrap_or(0)
 }
 
+/// Where a value is cut to fit, this stands for what is not shown.
+pub const CUT: char = '…';
+
 /// Scrolls horizontally so the cursor stays visible, leaving one column for
-/// the cursor at the end of the text.
+/// the cursor at the end of the text. A value cut on either side shows
+/// [`CUT`] where it was cut, so `https://` scrolled off the left never
+/// leaves an address that looks complete and wrong.
 fn view_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
     if width == 0 {
         return (String::new(), 0);
     }
     let cursor = cursor.min(chars.len());
-    // Walk left from the cursor while the characters still fit beside it:
-    // the cost follows the width, not the value's length, so a pasted
-    // 100 KB value draws as fast as a short one.
+    if let Some(col) = whole_fits(chars, cursor, width) {
+        return (chars.iter().collect(), col);
+    }
+    if width < 4 {
+        return bare_window(chars, cursor, width);
+    }
+    // Columns left of the cursor: the width less the cursor's own cell and,
+    // with text after the cursor, the right-hand mark. The walk follows the
+    // width, not the value's length, so a pasted 100 KB value draws as
+    // fast as a short one.
+    let right_mark = usize::from(cursor < chars.len());
+    let cursor_cell = chars.get(cursor).map_or(1, |&c| col_width(c).max(1));
+    let budget = width - right_mark - cursor_cell;
+    let mut start = cursor;
+    let mut col = 0;
+    while start > 0 && col + col_width(chars[start - 1]) <= budget {
+        col += col_width(chars[start - 1]);
+        start -= 1;
+    }
+    if start > 0 {
+        // Room for the left-hand mark.
+        while col + 1 > budget && start < cursor {
+            col -= col_width(chars[start]);
+            start += 1;
+        }
+    }
+    let left = usize::from(start > 0);
+    let room = width - left;
+    let mut end = start;
+    let mut used = 0;
+    while end < chars.len() && used + col_width(chars[end]) <= room {
+        used += col_width(chars[end]);
+        end += 1;
+    }
+    let cut_right = end < chars.len();
+    if cut_right {
+        while used + 1 > room && end > start {
+            end -= 1;
+            used -= col_width(chars[end]);
+        }
+    }
+    let mut out = String::new();
+    if left == 1 {
+        out.push(CUT);
+    }
+    out.extend(&chars[start..end]);
+    if cut_right {
+        out.push(CUT);
+    }
+    (out, left + col)
+}
+
+/// The cursor's column when the whole value fits (with a column for the
+/// cursor after it when it is at the end); `None` when it does not. Stops
+/// as soon as the width is passed.
+fn whole_fits(chars: &[char], cursor: usize, width: usize) -> Option<usize> {
+    let mut used = 0;
+    let mut col = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        if i == cursor {
+            col = used;
+        }
+        used += col_width(c);
+        if used > width {
+            return None;
+        }
+    }
+    if cursor == chars.len() {
+        col = used;
+        if used + 1 > width {
+            return None;
+        }
+    }
+    Some(col)
+}
+
+/// Too narrow for marks: the plain window around the cursor.
+fn bare_window(chars: &[char], cursor: usize, width: usize) -> (String, usize) {
     let mut start = cursor;
     let mut cursor_col = 0;
     while start > 0 {
@@ -354,14 +444,14 @@ mod tests {
         assert_eq!(v.lines, ["first", "second line"]);
         f.apply(&EditOp::End);
         let v = f.lines_view(4, 2, true);
-        assert_eq!(v.lines, ["seco", "ird"]);
+        assert_eq!(v.lines, ["sec…", "…rd"], "lines cut where they were cut");
         assert_eq!(v.cursor, (1, 3));
         assert_eq!(v.hidden, (1, 0));
         // Not following the cursor: the first lines, from their start.
         let v = f.lines_view(4, 2, false);
         assert_eq!(
             (v.lines, v.hidden),
-            (vec!["firs".into(), "seco".into()], (0, 1))
+            (vec!["fir…".into(), "sec…".into()], (0, 1))
         );
         let empty = TextField::default().lines_view(10, 3, true);
         assert_eq!((empty.lines, empty.cursor), (vec![String::new()], (0, 0)));
@@ -423,11 +513,55 @@ mod tests {
     fn long_values_scroll_to_keep_the_cursor_visible() {
         let f = typed("abcdefghijklmnopqrstuvwxyz");
         let (shown, col) = f.view(10, false);
-        assert_eq!(shown, "rstuvwxyz");
+        assert_eq!(shown, "…stuvwxyz");
         assert_eq!(col, 9);
         let mut g = f.clone();
         g.apply(&EditOp::Home);
-        assert_eq!(g.view(10, false), ("abcdefghij".to_string(), 0));
+        assert_eq!(g.view(10, false), ("abcdefghi…".to_string(), 0));
+    }
+
+    #[test]
+    fn a_cut_value_shows_where_it_was_cut_and_keeps_the_cursor_in_view() {
+        let url = "https://store-abc123.mybigcommerce.com/api/v2/";
+        let mut f = typed(url);
+        // Typing at the end: cut on the left, marked there.
+        let (shown, col) = f.view(20, false);
+        assert_eq!((shown.as_str(), col), ("…mmerce.com/api/v2/", 19));
+        // At the start: cut on the right.
+        f.apply(&EditOp::Home);
+        assert_eq!(f.view(20, false), ("https://store-abc12…".to_string(), 0));
+        // In the middle: cut on both sides, the cursor's character shown.
+        for _ in 0..25 {
+            f.apply(&EditOp::Right);
+        }
+        let (shown, col) = f.view(20, false);
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert_eq!(shown.chars().nth(col), url.chars().nth(25), "{shown} {col}");
+        // Every width and cursor: never wider than the box, the cursor
+        // inside it, and a mark wherever something is hidden.
+        for width in 4..50 {
+            for at in 0..=url.chars().count() {
+                let mut g = typed(url);
+                g.apply(&EditOp::Home);
+                for _ in 0..at {
+                    g.apply(&EditOp::Right);
+                }
+                let (shown, col) = g.view(width, false);
+                let cols: usize = shown.chars().map(col_width).sum();
+                assert!(cols <= width && col < width, "{width} {at}: {shown}");
+                let inner = shown.trim_matches(CUT);
+                assert!(url.contains(inner), "{width} {at}: {shown}");
+                assert_eq!(shown.starts_with(CUT), !url.starts_with(inner));
+                assert_eq!(shown.ends_with(CUT), !url.ends_with(inner));
+            }
+        }
+        // Unfocused, from the start.
+        assert_eq!(
+            typed(url).view_from_start(20, false),
+            "https://store-abc12…"
+        );
+        // Whole when it fits: no mark.
+        assert_eq!(typed("short").view(20, false).0, "short");
     }
 
     #[test]
@@ -440,7 +574,7 @@ mod tests {
             assert!(col <= width);
         }
         let (shown, col) = f.view(7, false);
-        assert_eq!((shown.as_str(), col), ("キスト", 6));
+        assert_eq!((shown.as_str(), col), ("…スト", 5));
     }
 
     #[test]

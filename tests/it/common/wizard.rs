@@ -147,6 +147,17 @@ impl Wizard {
             .without_env("CE_ORG_SECRET")
     }
 
+    /// Replaces `--callback-port` (0, any free port, by default).
+    pub fn callback_port(mut self, port: u16) -> Self {
+        let i = self
+            .args
+            .iter()
+            .position(|a| a == "--callback-port")
+            .unwrap();
+        self.args[i + 1] = port.to_string();
+        self
+    }
+
     pub fn size(mut self, cols: u16, rows: u16) -> Self {
         self.cols = cols;
         self.rows = rows;
@@ -211,9 +222,10 @@ pub fn token_on_done(pty: &Pty) -> String {
 }
 
 /// The value on the row of `label` in a form (the text after the label and
-/// the required mark).
+/// the required mark, up to the help column a wide form has beside it).
 pub fn form_value(screen: &str, label: &str) -> Option<String> {
     screen.lines().find_map(|l| {
+        let l = l.split(" │ ").next().unwrap_or(l);
         let rest = l.trim_start_matches([' ', '›']).strip_prefix(label)?;
         Some(rest.trim_start().trim_start_matches('*').trim().to_string())
     })

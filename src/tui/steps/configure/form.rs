@@ -23,6 +23,10 @@ pub struct FormState {
     pub advanced_open: bool,
     pub focus: FormItem,
     pub errors: BTreeMap<FormItem, String>,
+    /// Values that pass but are not of the shape the element's docs
+    /// describe: shown beside the field, never blocking. Found when the
+    /// person leaves a field, cleared when they edit it.
+    pub warnings: BTreeMap<FormItem, String>,
     /// Keys the platform said were missing on the last attempt.
     pub platform_missing: BTreeSet<String>,
     /// Secret fields shown in clear.
@@ -53,6 +57,7 @@ impl FormState {
             advanced_open: false,
             focus: first,
             errors: BTreeMap::new(),
+            warnings: BTreeMap::new(),
             platform_missing: BTreeSet::new(),
             revealed: BTreeSet::new(),
         };
@@ -171,6 +176,7 @@ impl FormState {
 
     fn after_change(&mut self, item: &FormItem, ctx: &DeriveContext) {
         self.errors.remove(item);
+        self.warnings.remove(item);
         if let FormItem::Field(k) = item {
             self.platform_missing.remove(k);
             // Clearing a derived field hands it back to its template.
@@ -198,6 +204,54 @@ impl FormState {
             FormItem::Tags => form::validate_tags(&self.tag_list()),
             FormItem::Advanced => None,
         }
+    }
+
+    /// The address the focused URL field most likely means when it was
+    /// typed without its scheme (`https://shop.example.com`).
+    pub fn suggestion(&self) -> Option<String> {
+        let f = self.focused_field()?;
+        form::suggested_url(f, self.value(&f.key))
+    }
+
+    /// Takes the focused field's suggestion as its value; whether there
+    /// was one.
+    pub fn accept_suggestion(&mut self, ctx: &DeriveContext) -> bool {
+        let (Some(s), FormItem::Field(k)) = (self.suggestion(), self.focus.clone()) else {
+            return false;
+        };
+        if let Some(i) = self.inputs.get_mut(&k) {
+            i.set(&s);
+        }
+        self.after_change(&FormItem::Field(k), ctx);
+        true
+    }
+
+    /// Notes (or forgets) the shape warning of one row, as it is left.
+    pub fn note_warning(&mut self, item: &FormItem) {
+        let warning = match item {
+            FormItem::Field(k) => self.field(k).and_then(|f| {
+                let values = self.values();
+                form::is_active(f, &values)
+                    .then(|| form::shape_warning(f, values.get(k)))
+                    .flatten()
+            }),
+            _ => None,
+        };
+        match warning {
+            Some(w) => self.warnings.insert(item.clone(), w),
+            None => self.warnings.remove(item),
+        };
+    }
+
+    /// Every shape warning of the form, noted beside its field; returned in
+    /// screen order.
+    pub fn note_all_warnings(&mut self) -> Vec<String> {
+        let found = form::shape_warnings(&self.fields, &self.values());
+        self.warnings = found
+            .iter()
+            .map(|w| (FormItem::Field(w.key.clone()), w.message.clone()))
+            .collect();
+        found.into_iter().map(|w| w.message).collect()
     }
 
     /// Every error, in screen order (advanced ones included even when folded).

@@ -1,6 +1,7 @@
 //! The Configure step: the chosen element's form, walked field by field.
 
 pub mod form;
+mod listener;
 mod view;
 
 pub use form::{FormItem, FormState};
@@ -86,12 +87,16 @@ fn bindings(app: &App) -> Vec<Binding> {
         _ => {}
     }
     let last = form.is_last(&form.focus);
-    list.push(b(
-        &[ENTER],
-        "Enter",
-        if last { "review" } else { "next" },
-        Command::Continue,
-    ));
+    let enter = if form.suggestion().is_some() {
+        "accept"
+    } else if let Some(label) = listener::enter_label(app, &form.focus) {
+        label
+    } else if last {
+        "review"
+    } else {
+        "next"
+    };
+    list.push(b(&[ENTER], "Enter", enter, Command::Continue));
     list.push(
         b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
             .with_detail("check every field and continue (from any field)"),
@@ -111,6 +116,15 @@ fn bindings(app: &App) -> Vec<Binding> {
 }
 
 fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    if cmd == Command::Continue && listener::retry_on_enter(app) {
+        return listener::retry(app);
+    }
+    let effects = form_command(app, cmd);
+    listener::explain_errors(app);
+    effects
+}
+
+fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let ctx = app.derive_context();
     let Some(form) = app.form_mut() else {
         return vec![];
@@ -123,9 +137,18 @@ fn configure_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             if let Some(e) = form.check_item(&form.focus).filter(|_| typed) {
                 form.errors.insert(form.focus.clone(), e);
             }
+            form.note_warning(&form.focus.clone());
             form.focus = fields::previous(&items, &form.focus).clone();
         }
         Command::Continue => {
+            // A URL typed without its scheme: Enter takes the address
+            // offered beside it, then goes on as Enter always does.
+            if form.accept_suggestion(&ctx) {
+                app.typed = true;
+            }
+            let Some(form) = app.form_mut() else {
+                return vec![];
+            };
             if form.focus == FormItem::Advanced {
                 // A person pressing Enter to go on goes on: into the
                 // settings it unfolds, the first of them focused.
@@ -201,6 +224,7 @@ fn move_forward(form: &mut FormState, items: &[FormItem]) {
         form.errors.insert(form.focus.clone(), e);
         return;
     }
+    form.note_warning(&form.focus.clone());
     if let Some(next) = fields::next(items, &form.focus) {
         form.focus = next.clone();
     }
@@ -212,10 +236,15 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
     };
     let trimmed = form.trim();
     let errors = form.check_all();
-    if let Some((first, msg)) = errors.first().cloned() {
+    if let Some((first, _)) = errors.first().cloned() {
         let n = errors.len();
         form.errors = errors.into_iter().collect();
-        form.focus_item(first);
+        form.focus_item(first.clone());
+        listener::explain_errors(app);
+        let Some(form) = app.form() else {
+            return vec![];
+        };
+        let msg = form.errors.get(&first).cloned().unwrap_or_default();
         let more = if n > 1 {
             format!(" ({} more below)", n - 1)
         } else {
@@ -224,8 +253,18 @@ fn submit_form(app: &mut App) -> Vec<Effect> {
         app.notice = Some(Notice::error(format!("{msg}{more}")));
         return vec![];
     }
-    app.notice = (!trimmed.is_empty())
-        .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", "))));
+    let warnings = form.note_all_warnings();
+    // Warnings never block: they go along to the review, where the notice
+    // line still shows the first one.
+    app.notice = match warnings.first() {
+        Some(w) if warnings.len() > 1 => Some(Notice::warning(format!(
+            "{w} ({} more warnings on the form)",
+            warnings.len() - 1
+        ))),
+        Some(w) => Some(Notice::warning(w.clone())),
+        None => (!trimmed.is_empty())
+            .then(|| Notice::info(format!("Removed spaces around: {}", trimmed.join(", ")))),
+    };
     if app.is_oauth() {
         let values = app.form().map(FormState::values);
         if app

@@ -3,10 +3,10 @@
 use super::form::{FormItem, FormState};
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::tui::app::App;
-use crate::tui::widgets::draw::{indented, input_spans, pad, scroll_start, text};
+use crate::tui::widgets::draw::{indented, input_spans, pad, scroll_start, text, truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
@@ -15,12 +15,40 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let t = &app.theme;
-    let [title, rows_area, help_area] = Layout::vertical([
-        Constraint::Length(2),
+    let cut_note = spec.cut_note();
+    // On a short terminal the form gets the rows: the title loses its blank
+    // line and the help its third.
+    let short = area.height < SHORT_BODY;
+    let title_height = if short && cut_note.is_none() { 1 } else { 2 };
+    // Wide enough, the help sits in a column beside the form, level with
+    // the focused field, instead of under the whole form.
+    let side = area.width >= SIDE_HELP_MIN_WIDTH;
+    let help_height = if side {
+        0
+    } else if short {
+        3
+    } else {
+        4
+    };
+    let [title, body, help_area] = Layout::vertical([
+        Constraint::Length(title_height),
         Constraint::Min(3),
-        Constraint::Length(4),
+        Constraint::Length(help_height),
     ])
     .areas(area);
+    let (rows_area, side_area) = if side {
+        let help_width = (area.width / 3).min(SIDE_HELP_MAX_WIDTH);
+        let [rows, _, help, _] = Layout::horizontal([
+            Constraint::Max(SIDE_FORM_MAX_WIDTH),
+            Constraint::Length(3),
+            Constraint::Length(help_width),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        (rows, Some(help))
+    } else {
+        (body, None)
+    };
 
     let title_line = Line::from(vec![
         Span::styled(format!("{}: configuration", spec.name), t.title()),
@@ -28,7 +56,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ]);
     // A form cut down from absurd metadata says so where the form starts.
     let mut title_lines = vec![title_line];
-    if let Some(note) = spec.cut_note() {
+    if let Some(note) = cut_note {
         title_lines.push(Line::styled(format!("Note: {note}"), t.warning()));
     }
     frame.render_widget(Paragraph::new(title_lines), title);
@@ -93,10 +121,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                         for l in more {
                             rows.push(Line::from(vec![Span::raw(" ".repeat(value_x)), l]));
                         }
+                        push_notes(app, form, &item, value_x, rows_area.width, &mut rows);
                         if focused {
                             focus_after = rows.len() - row - 1;
                         }
-                        push_error(app, form, &item, value_x, rows_area.width, &mut rows);
                         continue;
                     }
                     None => {
@@ -111,11 +139,16 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             }
         };
         rows.push(line);
-        push_error(app, form, &item, value_x, rows_area.width, &mut rows);
+        push_notes(app, form, &item, value_x, rows_area.width, &mut rows);
+        if focused {
+            focus_after = rows.len() - focus_row - 1;
+        }
     }
 
     let height = rows_area.height as usize;
-    let start = scroll_start(rows.len(), height, focus_row, focus_after + 1);
+    // The focused row and what belongs to it (its error, the offer, a
+    // warning) stay in view together, as far as the height allows.
+    let start = scroll_start(rows.len(), height, focus_row, focus_after);
     let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
     text(frame, Paragraph::new(shown), rows_area);
     if let Some((row, col)) = cursor.filter(|(row, _)| (start..start + height).contains(row)) {
@@ -123,6 +156,23 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.set_cursor_position((rows_area.x + value_x as u16 + col, y));
     }
 
+    if let Some(side_area) = side_area {
+        let lines = help_column(app, form, side_area.width as usize);
+        // Level with the focused row, as far down as the column allows.
+        let level = focus_row.saturating_sub(start) as u16;
+        let height = (lines.len() as u16).min(side_area.height);
+        let y = side_area.y + level.min(side_area.height - height);
+        text(
+            frame,
+            Paragraph::new(lines),
+            Rect {
+                y,
+                height,
+                ..side_area
+            },
+        );
+        return;
+    }
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(t.border());
@@ -135,17 +185,58 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ..help_area
         },
     );
-    text(
-        frame,
-        Paragraph::new(help_lines(app, form)).wrap(Wrap { trim: true }),
-        inner,
-    );
+    let mut lines = help_lines(app, form, inner.width as usize);
+    // Cut short (a short terminal): the last line shown says so.
+    let room = inner.height as usize;
+    if lines.len() > room && room > 0 {
+        lines.truncate(room);
+        if let Some(last) = lines.last_mut() {
+            let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+            let cut = truncate(&format!("{text} …"), inner.width as usize);
+            *last = Line::styled(cut, t.help());
+        }
+    }
+    text(frame, Paragraph::new(lines), inner);
+}
+
+/// Where a note too long to sit under the value starts.
+const NOTE_INDENT: usize = 4;
+/// Fewer columns than this under the value is narrow for a note.
+const NARROW_NOTE: usize = 40;
+
+/// Below this many rows, the title and the help give rows to the form.
+const SHORT_BODY: u16 = 16;
+/// From this many columns, the help is a column beside the form.
+const SIDE_HELP_MIN_WIDTH: u16 = 140;
+const SIDE_HELP_MAX_WIDTH: u16 = 60;
+/// Beside the help, the form is no wider than this: the help stays near
+/// the values it explains.
+const SIDE_FORM_MAX_WIDTH: u16 = 100;
+
+/// The help as a side column: a rule on its left, wrapped to its width
+/// by words (a link is never split over lines).
+fn help_column(app: &App, form: &FormState, width: usize) -> Vec<Line<'static>> {
+    let t = &app.theme;
+    help_text(form)
+        .into_iter()
+        .flat_map(|p| wrap(&p, width.saturating_sub(2)))
+        .map(|l| {
+            Line::from(vec![
+                Span::styled("│ ", t.border()),
+                Span::styled(l, t.help()),
+            ])
+        })
+        .collect()
 }
 
 /// Most lines of a multi-line value shown at once.
 const TEXTAREA_ROWS: usize = 4;
 
-fn push_error(
+/// The lines under a row: for the focused URL typed without its scheme,
+/// the address it most likely means (Enter takes it) in place of the
+/// error that says so; else its error; then its warning, which looks
+/// different from an error because it does not block.
+fn push_notes(
     app: &App,
     form: &FormState,
     item: &FormItem,
@@ -153,13 +244,43 @@ fn push_error(
     width: u16,
     rows: &mut Vec<Line<'static>>,
 ) {
-    if let Some(e) = form.errors.get(item) {
-        rows.extend(indented(
-            &format!("✗ {e}"),
-            value_x,
-            width as usize,
-            app.theme.error(),
-        ));
+    let t = &app.theme;
+    let width = width as usize;
+    // Under the value; on a narrow terminal, a note of more than a line
+    // starts near the left edge instead, so it is not stacked a word a line.
+    let narrow = width.saturating_sub(value_x) < NARROW_NOTE;
+    let indented = |text: &str, style| {
+        let at = if narrow && wrap(text, width.saturating_sub(value_x)).len() > 1 {
+            NOTE_INDENT
+        } else {
+            value_x
+        };
+        indented(text, at, width, style)
+    };
+    let offer = (*item == form.focus).then(|| form.suggestion()).flatten();
+    if let Some(note) = super::listener::note(app, item) {
+        match note {
+            super::listener::Note::Problem(text) => {
+                rows.extend(indented(&format!("✗ {text}"), t.error()));
+            }
+            super::listener::Note::Starting => {
+                rows.extend(indented("Starting the listener…", t.dim()));
+            }
+        }
+    } else if let Some(s) = offer {
+        // The arrow only where it fits on the address's line: alone on a
+        // line of its own it would point at nothing.
+        let arrow = if s.width() + 3 <= width.saturating_sub(value_x) {
+            "→ "
+        } else {
+            ""
+        };
+        rows.extend(indented(&format!("{arrow}{s}? Enter accepts"), t.accent()));
+    } else if let Some(e) = form.errors.get(item) {
+        rows.extend(indented(&format!("✗ {e}"), t.error()));
+    }
+    if let Some(w) = form.warnings.get(item) {
+        rows.extend(indented(&format!("! {w}"), t.warning()));
     }
 }
 
@@ -248,8 +369,16 @@ fn value_spans(
     }
 }
 
-fn help_lines(app: &App, form: &FormState) -> Vec<Line<'static>> {
+fn help_lines(app: &App, form: &FormState, width: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
+    help_text(form)
+        .into_iter()
+        .flat_map(|p| wrap(&p, width))
+        .map(|l| Line::styled(l, t.help()))
+        .collect()
+}
+
+fn help_text(form: &FormState) -> Vec<String> {
     let text = match &form.focus {
         FormItem::Field(k) => {
             let f = form.field(k).expect("focus is on a field");
@@ -262,7 +391,7 @@ fn help_lines(app: &App, form: &FormState) -> Vec<Line<'static>> {
         FormItem::Name => "A name that tells this instance apart in the console and in `ce-wizard` output.".into(),
         FormItem::Tags => "Optional labels for finding the instance later, separated by commas. Enter on this last field goes to the review.".into(),
     };
-    vec![Line::styled(text, t.help())]
+    vec![text]
 }
 
 fn field_help(form: &FormState, f: &FieldSpec) -> String {
