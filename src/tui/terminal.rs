@@ -5,7 +5,7 @@
 //! `Drop`, from the panic hook (before the panic message is printed, so it
 //! is readable), and on SIGTERM/SIGHUP through the event loop (SIGINT, which
 //! a keyboard cannot send in raw mode, ends the command's future and so
-//! drops the guard). `examples/terminal_panic.rs` uses exactly this setup
+//! drops the guard). `tests/it/programs/terminal_panic.rs` uses exactly this setup
 //! to show, in a test, that a panic leaves a usable terminal.
 
 use super::theme::{BasicColors, ColorDepth};
