@@ -83,31 +83,32 @@ pub fn is_link(word: &str) -> bool {
 
 /// A string cut to `width` columns in its middle, `…` where it was cut,
 /// so both ends (a link's host and its last path segment) stay readable.
+/// The start gets the larger share: it says where a link goes.
 pub fn shorten_middle(s: &str, width: usize) -> String {
     if s.width() <= width {
         return s.to_string();
     }
-    if width < 3 {
-        return truncate(s, width);
+    if width <= 1 {
+        return "…".repeat(width);
     }
-    let keep = width - 1;
-    let head_w = keep.div_ceil(2);
-    let tail_w = keep - head_w;
+    let room = width - 1;
+    let head_room = room - room * 2 / 5;
     let mut head = String::new();
     let mut used = 0;
     for c in s.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > head_w {
+        if used + w > head_room {
             break;
         }
         head.push(c);
         used += w;
     }
+    let tail_room = room - used;
     let mut tail: Vec<char> = vec![];
     let mut used = 0;
     for c in s.chars().rev() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > tail_w {
+        if used + w > tail_room {
             break;
         }
         tail.push(c);
@@ -290,9 +291,9 @@ mod tests {
         assert!(lines.iter().any(|l| l.contains(link)), "{lines:?}");
         // Longer than a line: shortened in the middle, on one line.
         let lines = wrap(&format!("e.g. {link}"), 20);
-        assert_eq!(lines, ["e.g.", "https://ap…ce-events"]);
+        assert_eq!(lines, ["e.g.", "https://app.…-events"]);
         assert!(lines.iter().all(|l| l.width() <= 20));
-        assert_eq!(shorten_middle("abcdefgh", 5), "ab…gh");
+        assert_eq!(shorten_middle("abcdefgh", 5), "abc…h");
         assert_eq!(shorten_middle("abc", 5), "abc");
         // Other long words are still cut to fit.
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);

@@ -4,12 +4,12 @@ use crate::catalog::AuthKind;
 use crate::tui::app::{App, AuthPhase, AuthProblem, BrowserStatus, ListenerStatus};
 use crate::tui::clock::Reading;
 use crate::tui::report::ListenerProblem;
-use crate::tui::widgets::draw::{input_spans, text};
+use crate::tui::widgets::draw::{input_spans, shorten_middle, text};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// How much a row of this screen matters when the terminal is short: the
 /// rows that matter least go first, from the bottom up.
@@ -280,42 +280,6 @@ fn link_line(app: &App, url: &str, width: usize) -> Line<'static> {
         Span::styled(shorten_middle(url, width - hint.len()), t.copyable()),
         Span::styled(hint, t.dim()),
     ])
-}
-
-/// `text` within `width` columns: whole when it fits, otherwise its start
-/// and its end around a `…`.
-pub fn shorten_middle(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    if width <= 1 {
-        return "…".repeat(width);
-    }
-    let room = width - 1;
-    let head_room = room - room * 2 / 5;
-    let mut head = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > head_room {
-            break;
-        }
-        head.push(c);
-        used += w;
-    }
-    let tail_room = room - used;
-    let mut tail: Vec<char> = vec![];
-    let mut used = 0;
-    for c in text.chars().rev() {
-        let w = c.width().unwrap_or(0);
-        if used + w > tail_room {
-            break;
-        }
-        tail.push(c);
-        used += w;
-    }
-    tail.reverse();
-    format!("{head}…{}", tail.into_iter().collect::<String>())
 }
 
 fn paste_line(app: &App, width: usize) -> Line<'static> {
