@@ -252,7 +252,7 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
     };
     lines.push(kv("Key", entry.key.clone()));
     lines.push(kv("Hub", entry.hub.clone()));
-    lines.push(kv("Sign-in", plain_sign_in(entry.auth).to_string()));
+    lines.push(kv("Sign-in", entry.auth.label().to_string()));
     if entry.beta {
         lines.push(kv("Status", "beta, says the platform".into()));
     }
@@ -345,13 +345,3 @@ fn pending_lines(
     }
 }
 
-/// How an element signs in, in the words of someone who has never heard
-/// "basic" or "custom" used of authentication.
-fn plain_sign_in(auth: crate::catalog::AuthKind) -> &'static str {
-    use crate::catalog::AuthKind;
-    match auth {
-        AuthKind::Basic => "a username and a password or key",
-        AuthKind::Custom => "keys or a password",
-        AuthKind::Oauth2 | AuthKind::Oauth1 => "you allow access in your browser",
-    }
-}
