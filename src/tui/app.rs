@@ -254,6 +254,7 @@ impl App {
                 paste_focused: false,
                 request_token: None,
                 grant: None,
+                reauth: None,
             },
             review: ReviewState {
                 reveal: false,

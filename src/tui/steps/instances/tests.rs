@@ -269,7 +269,7 @@ fn delete_asks_for_the_name_and_the_count_drops() {
         Action::InstanceDeleted {
             attempt,
             id: 12,
-            result: Ok(()),
+            result: Ok(DeleteAnswer::Deleted),
         },
     );
     assert_eq!(names(&app), ["big shop", "old magento"]);
@@ -419,4 +419,5 @@ fn done_checks_the_new_instance_by_itself() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("✗ broken: the provider refused"), "{s}");
     assert!(s.contains("ce-wizard instances reauth 77"), "{s}");
+    assert!(s.contains("Press r to re-authorize it"), "{s}");
 }
