@@ -14,7 +14,7 @@
 
 use crate::common;
 
-use ce_wizard::sandbox::{Sandbox, SandboxOptions};
+use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
 use common::browser::Browser;
 use common::pty::{keys, Pty};
 use common::wizard::{Home, Wizard};
@@ -153,6 +153,62 @@ fn name_and_tags_are_edited_in_place_and_the_platform_holds_them() {
     pty.send(keys::ESC);
     pty.wait_until("the filter cleared", |s| {
         s.contains("60 instances") && !s.contains("of 60")
+    });
+    pty.send(keys::ESC);
+    assert_eq!(pty.finish(), 0);
+}
+
+/// Deletes the selected instance once its name is typed.
+fn delete_selected(pty: &mut Pty, name: &str) {
+    pty.send(&keys::ctrl('d'));
+    pty.wait_for("Type its name");
+    pty.type_text(name);
+    pty.wait_for(&format!("Type its name: {name}"));
+    pty.send(keys::ENTER);
+}
+
+#[test]
+fn a_delete_whose_answer_is_lost_is_told_by_reading_the_instance_again() {
+    let sb = seeded();
+    let home = Home::new();
+    let name = "Magento store 00004";
+    let id = stored(&sb, name)["id"].as_i64().unwrap();
+    let path = format!("/elements/api-v2/instances/{id}");
+    let mut pty = Wizard::new(&sb, &home)
+        .arg("instances")
+        .size(120, 40)
+        .spawn();
+    pty.wait_for("60 instances");
+    find(&mut pty, "store 00004", name);
+
+    // A gateway error, the delete never handled: reading it again finds it.
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::Status(502))
+            .on("DELETE", &path)
+            .times(1),
+    ));
+    delete_selected(&mut pty, name);
+    let s = pty.wait_for(&format!("Instance {id} was not deleted"));
+    assert!(s.contains("still there"), "{s}");
+    assert_eq!(sb.instances().len(), 60);
+
+    // Handled, but the answer broken off: reading it again finds it gone.
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::DropAfterHandling)
+            .on("DELETE", &path)
+            .times(1),
+    ));
+    delete_selected(&mut pty, name);
+    let s = pty.wait_for(&format!("Deleted instance {id}"));
+    assert!(s.contains("found it gone"), "{s}");
+    assert!(s.contains("0 of 59 instances"), "{s}");
+    assert_eq!(sb.instances().len(), 59);
+    assert_eq!(sb.count("DELETE", &path), 2, "each delete sent once");
+    assert_eq!(sb.count("GET", &path), 2, "one read after each lost answer");
+
+    pty.send(keys::ESC);
+    pty.wait_until("the filter cleared", |s| {
+        s.contains("59 instances") && !s.contains("of 59")
     });
     pty.send(keys::ESC);
     assert_eq!(pty.finish(), 0);

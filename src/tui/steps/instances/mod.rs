@@ -483,14 +483,14 @@ pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<DeleteAnswer
         Ok(DeleteAnswer::LostButGone(cause)) => {
             view.remove(id);
             Notice::success(format!(
-                "Deleted instance {id} \"{name}\": the answer was lost ({cause}), but reading it again found it gone"
+                "Deleted instance {id} \"{name}\": reading it again found it gone (the answer to the delete was lost: {cause})"
             ))
         }
         Ok(DeleteAnswer::LostStillThere(cause)) => Notice::error(format!(
-            "Instance {id} was not deleted: the answer was lost ({cause}) and reading it again found it still there. Ctrl-D tries again."
+            "Instance {id} was not deleted: reading it again found it still there (the answer to the delete was lost: {cause}). ^D tries again."
         )),
         Ok(DeleteAnswer::Unknown(cause, reread)) => Notice::error(format!(
-            "Instance {id} may or may not be deleted: the answer was lost ({cause}) and reading it again failed too ({reread}). Ctrl-R reloads the list to see."
+            "Instance {id} may or may not be deleted: reading it again failed ({reread}) after the answer to the delete was lost ({cause}). ^R reloads the list to see."
         )),
         Err(e) => Notice::error(format!("Instance {id} was not deleted: {}", e.message)),
     });
