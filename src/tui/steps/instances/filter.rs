@@ -8,7 +8,10 @@
 //! and ranks them by noise; a word is what a person means. It is cheaper
 //! too: the lower-case text of every instance is kept once, in one buffer,
 //! and each word is looked for with one SIMD substring search over it.
-//! A query that only grows looks only at the previous matches.
+//! A query that only grows looks for its new word only, and only in the
+//! previous matches; the instances holding each word recently searched
+//! in full are kept, so a backspace or a reordered query mostly intersects
+//! lists it already has.
 
 use memchr::memmem;
 
@@ -26,9 +29,13 @@ pub struct InstanceFilter {
     query: String,
     /// Positions of the matching instances, ascending.
     matches: Vec<usize>,
-    /// Scratch for one word's hits, kept between keys.
-    hits: Vec<usize>,
+    /// The instances holding each of the last words searched for in the
+    /// whole list, most recent last (at most [`CACHED_WORDS`]).
+    cache: Vec<(String, Vec<u32>)>,
 }
+
+/// Words whose instances are kept: a query's words and a few before.
+const CACHED_WORDS: usize = 8;
 
 impl std::fmt::Debug for InstanceFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -87,6 +94,7 @@ impl InstanceFilter {
             self.starts.push(self.text.len());
         }
         let added = first..self.len();
+        self.cache.clear();
         if self.query.is_empty() {
             self.matches.extend(added);
             return;
@@ -111,58 +119,91 @@ impl InstanceFilter {
         if query == self.query {
             return &self.matches;
         }
-        // Every word of a query that extends the last one contains a word
-        // of the last one: only the last matches can match it.
+        // A query that extends the last one keeps its words but the last
+        // (which may have grown) and adds more: only the last matches can
+        // match it, and only the words from the last one on need looking.
         let narrowing = !self.query.is_empty() && query.starts_with(self.query.as_str());
-        if !narrowing {
-            self.matches.clear();
-            self.matches.extend(0..self.len());
-        }
-        for word in query.split_whitespace() {
-            let finder = memmem::Finder::new(word.as_bytes());
-            if self.matches.len() * 4 < self.len() {
-                // Few candidates: look in each of them.
+        let old_words = self.query.split_whitespace().count();
+        let first_new = if !narrowing {
+            0
+        } else if query[self.query.len()..].starts_with(char::is_whitespace) {
+            old_words
+        } else {
+            old_words - 1
+        };
+        let mut every = !narrowing;
+        let mut words: Vec<&str> = query.split_whitespace().skip(first_new).collect();
+        // Longer words first: they tend to leave fewer candidates to look in.
+        words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+        for word in words {
+            let few = !every && self.matches.len() * 4 < self.len();
+            if few && !self.cache.iter().any(|(w, _)| w == word) {
+                let finder = memmem::Finder::new(word.as_bytes());
                 let (text, starts) = (self.text.as_bytes(), &self.starts);
                 self.matches
                     .retain(|&i| finder.find(&text[starts[i]..starts[i + 1]]).is_some());
-            } else {
-                self.hits_of(&finder);
-                intersect(&mut self.matches, &self.hits);
+                continue;
             }
+            self.hits_of(word);
+            let hits = self.cache.last().map_or(&[][..], |(_, h)| h.as_slice());
+            if every {
+                self.matches.clear();
+                self.matches.extend(hits.iter().map(|&i| i as usize));
+                every = false;
+            } else {
+                intersect(&mut self.matches, hits);
+            }
+        }
+        if every {
+            self.matches.clear();
+            self.matches.extend(0..self.len());
         }
         self.query = query;
         &self.matches
     }
 
-    /// Every instance whose text holds `finder`'s word, ascending: one
-    /// search over the whole buffer, which jumps to the next instance's
-    /// text after each hit.
-    fn hits_of(&mut self, finder: &memmem::Finder<'_>) {
-        self.hits.clear();
-        let text = self.text.as_bytes();
-        let mut at = 0;
-        while let Some(found) = finder.find(&text[at..]) {
-            let pos = at + found;
-            // The instance whose text holds `pos`: the last start at or
-            // before it.
-            let i = self.starts.partition_point(|&s| s <= pos) - 1;
-            self.hits.push(i);
-            at = self.starts[i + 1];
-            if at >= text.len() {
-                break;
+    /// Puts last in the cache every instance whose text holds `word`,
+    /// ascending: already there, or found by one search over the whole
+    /// buffer, which jumps to the next instance's text after each hit.
+    fn hits_of(&mut self, word: &str) {
+        if let Some(at) = self.cache.iter().position(|(w, _)| w == word) {
+            let entry = self.cache.remove(at);
+            self.cache.push(entry);
+        } else {
+            let mut hits = match self.cache.len() {
+                n if n >= CACHED_WORDS => self.cache.remove(0).1,
+                _ => Vec::new(),
+            };
+            hits.clear();
+            let finder = memmem::Finder::new(word.as_bytes());
+            let (text, starts) = (self.text.as_bytes(), &self.starts);
+            let (mut at, mut row) = (0, 0);
+            while let Some(found) = finder.find(&text[at..]) {
+                let pos = at + found;
+                // Hits come in order: the instance holding this one is at
+                // or after the last.
+                while starts[row + 1] <= pos {
+                    row += 1;
+                }
+                hits.push(row as u32);
+                at = starts[row + 1];
+                if at >= text.len() {
+                    break;
+                }
             }
+            self.cache.push((word.to_string(), hits));
         }
     }
 }
 
 /// Keeps in `a` what is also in `b`; both ascending.
-fn intersect(a: &mut Vec<usize>, b: &[usize]) {
+fn intersect(a: &mut Vec<usize>, b: &[u32]) {
     let mut j = 0;
     a.retain(|&x| {
-        while j < b.len() && b[j] < x {
+        while j < b.len() && (b[j] as usize) < x {
             j += 1;
         }
-        j < b.len() && b[j] == x
+        j < b.len() && b[j] as usize == x
     });
 }
 
@@ -284,7 +325,37 @@ mod tests {
             "tag1 element2",
             "01 tag12",
             "9 9",
+            "shop 01",
+            "shop 0",
+            "01 shop",
+            "tag1",
+            "tag1 element2",
+            "tag1",
+            "element2 tag1",
+            "shop 01",
+            "shop 01 t",
+            "shop 01 ta",
+            "shop 01 tag1",
+            "shop 01 tag",
+            "s",
+            "",
         ] {
+            assert_eq!(f.search(q), fresh(&refs, q).as_slice(), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn words_remembered_from_before_a_page_are_not_trusted_after_it() {
+        let texts: Vec<String> = (0..400)
+            .map(|i| format!("Shop {i:05} tag{}", i % 3))
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let mut f = filter(&refs[..200]);
+        let first = fresh(&refs[..200], "shop tag1");
+        assert_eq!(f.search("shop tag1"), first.as_slice());
+        assert_eq!(f.search("shop").len(), 200);
+        f.extend(refs[200..].iter().map(|t| [*t]));
+        for q in ["shop tag1", "tag1 shop", "shop", "tag1"] {
             assert_eq!(f.search(q), fresh(&refs, q).as_slice(), "{q:?}");
         }
     }
