@@ -7,7 +7,7 @@
 //! at again). `cargo bench --bench instances`.
 
 use ce_wizard::api::Instance;
-use ce_wizard::tui::steps::instances::InstancesState;
+use ce_wizard::tui::steps::instances::{InstancesState, Listed};
 use ce_wizard::tui::widgets::EditOp;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 
@@ -39,7 +39,7 @@ fn listed(n: usize) -> InstancesState {
         })
         .collect();
     for page in all.chunks(200) {
-        view.add_page(page.to_vec());
+        view.add_page(page.iter().map(Listed::of).collect());
     }
     view
 }

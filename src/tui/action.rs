@@ -158,7 +158,7 @@ pub enum Action {
     /// One page of the account's instances, as it arrived.
     InstancesPage {
         attempt: u64,
-        instances: Vec<Instance>,
+        instances: Vec<crate::tui::steps::instances::Listed>,
     },
     /// The listing ended: every page read, or one failed.
     InstancesListed {

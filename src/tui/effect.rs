@@ -23,6 +23,7 @@ use crate::flow::{
 };
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
+use crate::tui::steps::instances::Listed;
 use std::fmt;
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -571,7 +572,9 @@ impl Runner {
                                     &pages,
                                     Action::InstancesPage {
                                         attempt,
-                                        instances: page.instances,
+                                        // Kept as the list needs them: the
+                                        // parsed answers go with the page.
+                                        instances: page.instances.iter().map(Listed::of).collect(),
                                     },
                                 );
                                 ControlFlow::Continue(())

@@ -2,9 +2,9 @@
 //! as they are typed, sent as one `PATCH` (the tags given replace the old
 //! list whole), and a refusal shown where they were typed.
 
+use super::listed::Listed;
 use super::state::EditPrompt;
-use crate::api::Instance;
-use crate::api::InstanceChanges;
+use crate::api::{Instance, InstanceChanges};
 use crate::tui::app::{App, Notice};
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
@@ -21,7 +21,7 @@ pub fn open(app: &mut App) {
 }
 
 /// What the prompt changes, compared with the instance as listed.
-fn changes(p: &EditPrompt, current: &Instance) -> InstanceChanges {
+fn changes(p: &EditPrompt, current: &Listed) -> InstanceChanges {
     let name = p.name.value().trim();
     let tags = p.tag_list();
     InstanceChanges {

@@ -4,6 +4,7 @@
 //! the footers show at 80 columns.
 
 use super::*;
+use crate::api::Instance;
 use crate::tui::action::{Action, Reauthorized};
 use crate::tui::tests::support::{code, connected, ctrl, enter, esc, key, report, type_text};
 use crate::tui::ui::render;
@@ -67,7 +68,7 @@ fn listed(items: Vec<Instance>) -> App {
         &mut app,
         Action::InstancesPage {
             attempt,
-            instances: items,
+            instances: items.into_iter().map(Listed::from).collect(),
         },
     );
     update(

@@ -9,17 +9,18 @@
 
 mod edit;
 pub mod filter;
+pub mod listed;
 pub mod new_from;
 pub mod reauth;
 pub mod state;
 mod view;
 
 pub use edit::updated;
+pub use listed::Listed;
 pub use reauth::reauthorized;
 pub use state::{Check, DeletePrompt, EditPrompt, InstancesState, Loading, ReauthPrompt, Status};
 
 use super::{Drawn, Input, Screen};
-use crate::api::Instance;
 use crate::flow::check::Outcome;
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, DeleteAnswer};
@@ -391,7 +392,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::CopyJson => {
-            if let Some(i) = view.selected() {
+            if let Some(i) = view.selected().and_then(Listed::instance) {
                 return vec![Effect::Copy {
                     what: CopyTarget::InstanceJson,
                     text: Secret::new(i.to_pretty_json()),
@@ -404,7 +405,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 /// A page of the list arrived.
-pub fn page(app: &mut App, attempt: u64, instances: Vec<Instance>) {
+pub fn page(app: &mut App, attempt: u64, instances: Vec<Listed>) {
     let Some(view) = app.instances.as_mut() else {
         return;
     };

@@ -64,7 +64,12 @@ fn fresh_name(app: &App, i: &Instance) -> String {
 
 /// Ctrl-B in the list.
 pub fn open(app: &mut App) {
-    let Some(i) = app.instances.as_ref().and_then(|v| v.selected()).cloned() else {
+    let Some(i) = app
+        .instances
+        .as_ref()
+        .and_then(|v| v.selected())
+        .and_then(super::Listed::instance)
+    else {
         return;
     };
     let Some(spec) = app.known_spec(&i.element_key).cloned() else {

@@ -3,6 +3,7 @@
 //! waiting for its name to be typed.
 
 use super::filter::InstanceFilter;
+use super::listed::Listed;
 use crate::api::Instance;
 use crate::flow::check::Outcome;
 use crate::tui::app::Step;
@@ -62,7 +63,7 @@ pub struct EditPrompt {
 }
 
 impl EditPrompt {
-    pub fn new(i: &Instance) -> EditPrompt {
+    pub fn new(i: &Listed) -> EditPrompt {
         EditPrompt {
             id: i.id,
             name: TextField::new(&i.name),
@@ -113,7 +114,7 @@ impl ReauthPrompt {
 }
 
 pub struct InstancesState {
-    pub items: Vec<Instance>,
+    pub items: Vec<Listed>,
     /// The searchable text of each item (name, element, tags), in the
     /// items' order; its matches index `items`.
     pub index: InstanceFilter,
@@ -145,11 +146,9 @@ impl fmt::Debug for InstancesState {
 
 /// What typing in the filter finds an instance by: its name, element and
 /// tags.
-pub fn haystack(i: &Instance) -> Vec<&str> {
+pub fn haystack(i: &Listed) -> Vec<&str> {
     let mut parts = vec![i.name.as_str(), &i.element_key, &i.element_name];
-    if let Some(tags) = i.raw.get("tags").and_then(serde_json::Value::as_array) {
-        parts.extend(tags.iter().filter_map(serde_json::Value::as_str));
-    }
+    parts.extend(i.tags().iter().map(String::as_str));
     parts
 }
 
@@ -174,14 +173,14 @@ impl InstancesState {
     }
 
     /// The instance under the cursor.
-    pub fn selected(&self) -> Option<&Instance> {
+    pub fn selected(&self) -> Option<&Listed> {
         self.matches()
             .get(self.selected)
             .and_then(|&i| self.items.get(i))
     }
 
     /// Appends a page that arrived.
-    pub fn add_page(&mut self, page: Vec<Instance>) {
+    pub fn add_page(&mut self, page: Vec<Listed>) {
         self.index.extend(page.iter().map(haystack));
         self.items.extend(page);
     }
@@ -206,7 +205,7 @@ impl InstancesState {
         let Some(pos) = self.items.iter().position(|i| i.id == instance.id) else {
             return;
         };
-        self.items[pos] = instance;
+        self.items[pos] = Listed::from(instance);
         let items = std::mem::take(&mut self.items);
         self.clear();
         self.add_page(items);
@@ -222,7 +221,7 @@ impl InstancesState {
 
     /// Takes an instance off the list (after its delete).
     pub fn remove(&mut self, id: i64) {
-        let keep: Vec<Instance> = std::mem::take(&mut self.items)
+        let keep: Vec<Listed> = std::mem::take(&mut self.items)
             .into_iter()
             .filter(|i| i.id != id)
             .collect();
@@ -235,7 +234,7 @@ impl InstancesState {
 
     /// The status shown in the list: what a check found, else what the
     /// platform's flags say.
-    pub fn status(&self, i: &Instance) -> Status {
+    pub fn status(&self, i: &Listed) -> Status {
         match self.checks.get(&i.id) {
             Some(Check::Running { .. }) => Status::Checking,
             Some(Check::Reauthorizing { .. }) => Status::Reauthorizing,

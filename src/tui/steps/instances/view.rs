@@ -3,8 +3,8 @@
 //! when the terminal is wide, below it otherwise). The token is only ever
 //! shown masked.
 
+use super::listed::Listed;
 use super::state::{Check, EditPrompt, InstancesState, Loading, ReauthPrompt, Status};
-use crate::api::Instance;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, pad, scroll_start, text, truncate};
@@ -134,7 +134,7 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
 }
 
 /// The day it was created: the platform's timestamp up to its date.
-fn created(i: &Instance) -> String {
+fn created(i: &Listed) -> String {
     i.created_date
         .as_deref()
         .map(|d| d.chars().take(10).collect())
@@ -354,7 +354,7 @@ fn render_reauth(t: &Theme, r: &ReauthPrompt, frame: &mut Frame, area: Rect) {
 
 /// The token as the list shows it: never its characters, only that there
 /// is one.
-fn masked(i: &Instance) -> String {
+fn masked(i: &Listed) -> String {
     if i.token.is_empty() {
         "—".into()
     } else {
