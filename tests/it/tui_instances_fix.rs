@@ -17,7 +17,7 @@ use crate::common;
 use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
 use common::browser::Browser;
 use common::pty::{keys, Pty};
-use common::wizard::{Home, Wizard};
+use common::wizard::{form_value, quit_keeping_nothing, token_on_done, Home, Wizard};
 use serde_json::Value;
 
 /// 60 seeded instances; "Infusionsoft store 00003" (OAuth 2) is invalid.
@@ -211,5 +211,61 @@ fn a_delete_whose_answer_is_lost_is_told_by_reading_the_instance_again() {
         s.contains("59 instances") && !s.contains("of 59")
     });
     pty.send(keys::ESC);
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn new_from_this_opens_the_form_filled_but_for_the_secret_and_creates_a_second() {
+    let sb = seeded();
+    let home = Home::new();
+    let model = stored(&sb, "BigCommerce store 00001");
+    let mut pty = Wizard::new(&sb, &home)
+        .arg("instances")
+        .size(120, 40)
+        .spawn();
+    pty.wait_for("60 instances");
+    find(&mut pty, "store 00001", "BigCommerce store 00001");
+    pty.wait_for("^B new from this");
+
+    pty.send(&keys::ctrl('b'));
+    let form = pty.wait_for("BigCommerce: configuration");
+    assert!(form.contains("secrets left empty"), "{form}");
+    assert_eq!(
+        form_value(&form, "Store API URL").as_deref(),
+        Some("https://store-s00001.mybigcommerce.com/api/v2/"),
+        "{form}"
+    );
+    assert_eq!(
+        form_value(&form, "API username").as_deref(),
+        Some("integration")
+    );
+    assert!(!form.contains("bc-token-00001"), "the secret is not copied");
+    let name = form_value(&form, "Instance name").expect("a name on the form");
+    assert!(name.starts_with("bigcommerce-"), "a fresh name: {name}");
+
+    // The secret is the one thing left to give.
+    pty.send(&keys::ctrl('s'));
+    pty.wait_for("› API token");
+    pty.type_text("bc-token-second");
+    pty.send(&keys::ctrl('s'));
+    pty.wait_for("Review: a new BigCommerce instance");
+    pty.send(keys::ENTER);
+    let token = token_on_done(&pty);
+
+    assert_eq!(sb.instances().len(), 61);
+    let made = sb
+        .instances()
+        .into_iter()
+        .find(|i| i["token"] == token.as_str())
+        .expect("the new instance");
+    assert_eq!(made["name"], name.as_str());
+    assert_eq!(made["tags"], model["tags"], "the tags come along");
+    assert_eq!(
+        made["configuration"]["store.url"],
+        model["configuration"]["store.url"]
+    );
+    assert_eq!(made["configuration"]["username"], "integration");
+    assert_eq!(made["configuration"]["password"], "bc-token-second");
+    quit_keeping_nothing(&mut pty);
     assert_eq!(pty.finish(), 0);
 }
