@@ -134,7 +134,9 @@ fn sign_in(app: &mut App, start: Vec<Effect>) -> Vec<Effect> {
             result: Ok("https://signin.example/a".into()),
         },
     );
-    assert!(screen(app, 80, 24).contains("Authorize"));
+    let s = screen(app, 80, 24);
+    assert!(s.contains("Authorize"), "{s}");
+    assert!(!s.contains("1/5"), "counted where it was started from: {s}");
     update(
         app,
         Action::Callback {
@@ -605,5 +607,25 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
         "^R              read the account's instances again",
     ] {
         assert!(s.contains(hint), "{hint} in the help:\n{s}");
+    }
+}
+
+#[test]
+fn snapshots_of_the_prompts() {
+    let mut app = listed(vec![shop(), keap(false)]);
+    type_text(&mut app, "keap");
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "sec");
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("instances_reauth_{w}x{h}"), screen(&app, w, h));
+    }
+    esc(&mut app);
+    esc(&mut app);
+    type_text(&mut app, "big");
+    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, ", new\u{1}");
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(format!("instances_edit_{w}x{h}"), screen(&app, w, h));
     }
 }
