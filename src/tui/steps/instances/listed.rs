@@ -50,7 +50,9 @@ impl Listed {
             element_name: i.element_name.clone(),
             created_date: i.created_date.clone(),
             token: i.token.clone(),
-            tags: i.tags(),
+            // Cleaned where they enter, as the instance's name is: the
+            // list, the detail pane and the edit prompt show them.
+            tags: i.tags().iter().map(|t| crate::sanitize::line(t)).collect(),
             valid: i.valid(),
             disabled: i.disabled(),
             json: Secret::new(serde_json::to_string(&i.raw).unwrap_or_default()),
@@ -88,7 +90,7 @@ mod tests {
             "id": 5, "name": "shop", "token": "tok-5",
             "element": { "key": "ecwid", "name": "Ecwid", "hub": "ecommerce" },
             "configuration": { "ecwid.store.id": "1001" },
-            "tags": ["eu"], "valid": false, "disabled": true,
+            "tags": ["eu", "bad\u{1b}[2Jtag"], "valid": false, "disabled": true,
             "createdDate": "2024-01-01T00:00:00Z", "extra": { "kept": [1, 2] },
         });
         let i = Instance::from_value(raw.clone()).unwrap();
@@ -97,7 +99,12 @@ mod tests {
             (l.id, l.name.as_str(), l.element_key.as_str()),
             (5, "shop", "ecwid")
         );
-        assert_eq!(l.tags(), ["eu"]);
+        assert_eq!(l.tags()[0], "eu");
+        assert!(
+            !l.tags()[1].contains('\u{1b}'),
+            "a tag cannot drive the terminal: {:?}",
+            l.tags()
+        );
         assert!(!l.valid() && l.disabled());
         assert_eq!(l.token.expose(), "tok-5");
         let back = l.instance().unwrap();
