@@ -1,11 +1,13 @@
 //! What one keystroke in the Instances view's filter costs with 10,000
 //! instances listed: the model's whole edit (the field, then the filter
 //! over every instance's name, element and tags), for the first key (every
-//! instance scored), the next key of a growing query, and a backspace.
-//! `cargo bench --bench instances`.
+//! instance looked at), the next key of a growing query (one word, two
+//! words matching every instance, three words), a key that starts a new
+//! word, a key that matches nothing, and a backspace (the whole list looked
+//! at again). `cargo bench --bench instances`.
 
 use ce_wizard::api::Instance;
-use ce_wizard::tui::steps::instances::InstancesState;
+use ce_wizard::tui::steps::instances::{InstancesState, Listed};
 use ce_wizard::tui::widgets::EditOp;
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 
@@ -37,7 +39,7 @@ fn listed(n: usize) -> InstancesState {
         })
         .collect();
     for page in all.chunks(200) {
-        view.add_page(page.to_vec());
+        view.add_page(page.iter().map(Listed::of).collect());
     }
     view
 }
@@ -61,11 +63,19 @@ fn key(view: &mut InstancesState, op: EditOp) {
 fn keystrokes(c: &mut Criterion) {
     let base = listed(10_000);
     let mut g = c.benchmark_group("instances_filter_10000");
-    let cases: [(&str, &str, EditOp); 4] = [
+    let cases: [(&str, &str, EditOp); 8] = [
         ("first_key", "", EditOp::Insert('s')),
         ("next_key", "store 0", EditOp::Insert('1')),
         ("tag_key", "stagin", EditOp::Insert('g')),
         ("backspace", "store 01", EditOp::Backspace),
+        ("new_word", "store", EditOp::Insert(' ')),
+        ("third_word", "seeded store 0", EditOp::Insert('9')),
+        ("no_match", "store 0", EditOp::Insert('x')),
+        (
+            "backspace_three_words",
+            "seeded store 09",
+            EditOp::Backspace,
+        ),
     ];
     for (name, before, op) in cases {
         let start = typed(&base, before);

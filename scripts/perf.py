@@ -883,7 +883,7 @@ def main():
     ap.add_argument("--instances", type=int, default=10000, help="instances listed by the instances part (default 10000)")
     ap.add_argument("--list-runs", type=int, default=5, help="instances list runs (default 5)")
     ap.add_argument("--only", default="size,first-frame,journey,oauth,instances",
-                    help="comma-separated parts: size, first-frame, journey, oauth, instances, keystrokes")
+                    help="comma-separated parts: size, first-frame, journey, oauth, instances, instances-view, keystrokes")
     ap.add_argument("--bench-bin", help="the `screens` bench binary, for keystrokes")
     ap.add_argument("--presses", type=int, default=200, help="keystrokes counted per case (default 200)")
     ap.add_argument("--json", help="also write the figures to this file")

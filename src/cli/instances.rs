@@ -10,14 +10,15 @@ use super::authorize::OAuthSession;
 use super::console::Console;
 use super::inputs::{self, Draft};
 use super::{prompt, report, resolve_connection, Failure, GlobalArgs};
-use crate::api::{ApiError, Client, CreateInstance, ElementRef, Instance, InstanceChanges, Paging};
-use crate::catalog::{bundled_spec, form_fields, AuthKind, ElementSpec};
+use crate::api::{ApiError, Client, Instance, InstanceChanges, Paging};
+use crate::catalog::{bundled_spec, form_fields};
 use crate::exit;
 use crate::flow::check::{self, Outcome, Remedy};
-use crate::form::{self, FormValues};
-use crate::secret::{key_looks_secret, Secret, REDACTED};
+use crate::flow::delete::{self, Deleted};
+use crate::flow::reauth;
+use crate::form;
+use crate::secret::{key_looks_secret, REDACTED};
 use clap::{Args, Subcommand};
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::ControlFlow;
 
@@ -705,11 +706,6 @@ async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
 
 // ---- reauth ----
 
-/// A stored value the platform masked (`********`), which cannot be sent back.
-fn looks_masked(v: &str) -> bool {
-    !v.is_empty() && v.chars().all(|c| matches!(c, '*' | '•' | 'x' | 'X'))
-}
-
 async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
     let t = target(&args.instance)?;
     let mut draft = Draft::default();
@@ -717,32 +713,13 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         .map_err(|e| Failure::invalid(format!("{}; nothing was sent", e.0)))?;
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
-    let auth = check::auth_of(&found);
-    if !auth.is_some_and(AuthKind::is_oauth) {
-        return Err(Failure::invalid(format!(
-            "instance {} is of {}, which does not sign in through the browser: change its credentials with `ce-wizard instances update {} --set KEY=VALUE`",
-            found.id,
-            printable(&found.element_key),
-            found.id
-        )));
-    }
-    let spec = reauth_spec(&found, auth.unwrap_or(AuthKind::Oauth2));
+    let auth = reauth::oauth_kind(&found)
+        .map_err(|m| Failure::invalid(format!("{m}; nothing was sent")))?;
+    let spec = reauth::spec_for(&found, auth);
     // The stored settings, as far as they can be sent back, then the new ones.
-    let mut values = FormValues::new();
-    if let Some(config) = found.raw.get("configuration").and_then(|c| c.as_object()) {
-        for (k, v) in config {
-            if let Some(s) = v.as_str().filter(|s| !looks_masked(s)) {
-                values.set(k.clone(), s);
-            }
-        }
-    }
-    let given: Vec<String> = draft.configuration.iter().map(|(k, _)| k.clone()).collect();
+    let mut values = reauth::stored_values(&found);
     for (k, v) in &draft.configuration {
         values.set(k.clone(), v.expose());
-    }
-    if !given.iter().any(|k| k == "oauth.api.secret") {
-        // A stored secret comes back masked, or not at all.
-        values.remove("oauth.api.secret");
     }
     let interactive = !stdin_used && std::io::IsTerminal::is_terminal(&std::io::stdin());
     for key in ["oauth.api.key", "oauth.api.secret"] {
@@ -783,22 +760,13 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         values.set("oauth.callback.url", url);
     }
     let provider_data = session.authorize(&mut con, &client, &spec, &values).await?;
-    let configuration: BTreeMap<String, Secret> = values
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    let body = CreateInstance {
-        element: ElementRef {
-            key: found.element_key.clone(),
-        },
-        configuration,
-        tags: found.tags(),
-        name: found.name.clone(),
-        provider_data: Some(provider_data),
-    };
-    let result = client.reauthenticate_instance(found.id, &body).await;
+    let body = reauth::body(&found, &values, provider_data);
+    let result = reauth::reauthorize(&client, found.id, &body).await;
     let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-    let updated = result.map_err(|e| Failure {
+    let reauth::Reauthorized {
+        instance: updated,
+        check,
+    } = result.map_err(|e| Failure {
         code: exit::API_FAILED,
         message: format!(
             "cannot re-authorize instance {}: {}\n  An authorization can be used only once: run the command again to sign in anew.",
@@ -811,7 +779,7 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         updated.id,
         printable(&updated.name)
     );
-    let outcome = check::check_fetched(&client, &updated).await.map_err(|e| {
+    let outcome = check.map_err(|e| {
         api_failed(
             &format!("re-authorized, but cannot check instance {}", updated.id),
             &e,
@@ -819,31 +787,6 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
     })?;
     println!("{}", tell(&outcome, &updated));
     Ok(exit_for(&outcome))
-}
-
-/// The spec the OAuth flow needs: the bundled one, else the least that
-/// describes the element (its key, name and OAuth kind).
-fn reauth_spec(i: &Instance, auth: AuthKind) -> ElementSpec {
-    if let Some(s) = bundled_spec(&i.element_key) {
-        return s.clone();
-    }
-    ElementSpec {
-        key: i.element_key.clone(),
-        name: if i.element_name.is_empty() {
-            i.element_key.clone()
-        } else {
-            i.element_name.clone()
-        },
-        hub: i.hub().unwrap_or_default().to_string(),
-        auth,
-        description: String::new(),
-        docs_url: None,
-        beta: false,
-        fields: vec![],
-        check_read: None,
-        bundled: false,
-        unasked: vec![],
-    }
 }
 
 // ---- delete ----
@@ -875,8 +818,8 @@ async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
             ));
         }
     }
-    match client.delete_instance(found.id).await {
-        Ok(()) => {
+    match delete::delete(&client, found.id).await {
+        Ok(Deleted::Yes) => {
             eprintln!(
                 "Deleted instance {} \"{}\".",
                 found.id,
@@ -884,30 +827,14 @@ async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
             );
             Ok(exit::CREATED)
         }
-        Err(e) if e.create_outcome_unknown() => after_lost_delete(&client, &found, &e).await,
-        Err(e) => Err(read_failed(
-            &format!("cannot delete instance {}", found.id),
-            &e,
-        )),
-    }
-}
-
-/// The delete's answer was lost: read the instance again to say what
-/// happened.
-async fn after_lost_delete(
-    client: &Client,
-    found: &Instance,
-    cause: &ApiError,
-) -> Result<i32, Failure> {
-    match client.get_instance(found.id).await {
-        Err(ApiError::NoSuchInstance { .. }) => {
+        Ok(Deleted::AnswerLostButGone { cause }) => {
             eprintln!(
                 "The answer to the delete was lost ({cause}), but instance {} is gone: it was deleted.",
                 found.id
             );
             Ok(exit::CREATED)
         }
-        Ok(_) => Err(Failure {
+        Ok(Deleted::AnswerLostStillThere { cause }) => Err(Failure {
             code: exit::API_FAILED,
             message: format!(
                 "the answer to the delete was lost ({cause}), and instance {} \"{}\" still exists: it was not deleted. Run the command again.",
@@ -915,13 +842,17 @@ async fn after_lost_delete(
                 printable(&found.name)
             ),
         }),
-        Err(check) => Err(Failure {
+        Ok(Deleted::Unknown { cause, reread }) => Err(Failure {
             code: exit::API_FAILED,
             message: format!(
-                "the answer to the delete was lost ({cause}), and reading instance {} again failed too ({check}): it may or may not be deleted. Check first with `ce-wizard instances show {}`.",
+                "the answer to the delete was lost ({cause}), and reading instance {} again failed too ({reread}): it may or may not be deleted. Check first with `ce-wizard instances show {}`.",
                 found.id, found.id
             ),
         }),
+        Err(e) => Err(read_failed(
+            &format!("cannot delete instance {}", found.id),
+            &e,
+        )),
     }
 }
 
@@ -1003,6 +934,7 @@ mod tests {
 
     #[test]
     fn masked_values_are_not_sent_back() {
+        use crate::flow::reauth::looks_masked;
         assert!(looks_masked("********"));
         assert!(looks_masked("••••"));
         assert!(!looks_masked("abc"));

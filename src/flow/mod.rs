@@ -7,7 +7,9 @@
 
 pub mod check;
 pub mod curl;
+pub mod delete;
 pub mod fields;
 pub mod names;
 pub mod oauth;
+pub mod reauth;
 pub mod request;

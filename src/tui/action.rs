@@ -163,7 +163,7 @@ pub enum Action {
     /// One page of the account's instances, as it arrived.
     InstancesPage {
         attempt: u64,
-        instances: Vec<Instance>,
+        instances: Vec<crate::tui::steps::instances::Listed>,
     },
     /// The listing ended: every page read, or one failed.
     InstancesListed {
@@ -178,8 +178,41 @@ pub enum Action {
     InstanceDeleted {
         attempt: u64,
         id: i64,
-        result: Result<(), ErrorReport>,
+        result: Result<DeleteAnswer, ErrorReport>,
     },
+    /// The name or tags changed (`PATCH`): the instance as it is now.
+    InstanceUpdated {
+        attempt: u64,
+        id: i64,
+        result: Result<Instance, ErrorReport>,
+    },
+    /// The re-authorizing `PUT` answered; `Err` when it failed (the grant
+    /// is spent).
+    InstanceReauthorized {
+        attempt: u64,
+        id: i64,
+        result: Result<Box<Reauthorized>, ErrorReport>,
+    },
+}
+
+/// What became of a delete that was sent: when its answer was lost, the
+/// instance was read again to tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteAnswer {
+    Deleted,
+    /// The answer was lost (why), but the instance is gone.
+    LostButGone(String),
+    /// The answer was lost (why), and the instance is still there.
+    LostStillThere(String),
+    /// The answer was lost (why), and reading it again failed too (why).
+    Unknown(String, String),
+}
+
+/// An instance signed in again, and what checking it found.
+pub struct Reauthorized {
+    pub instance: Instance,
+    /// `Err` when the check could not ask the platform.
+    pub check: Result<Outcome, ErrorReport>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,6 +252,8 @@ impl fmt::Debug for Action {
             Action::InstancesListed { .. } => "InstancesListed",
             Action::InstanceChecked { .. } => "InstanceChecked",
             Action::InstanceDeleted { .. } => "InstanceDeleted",
+            Action::InstanceUpdated { .. } => "InstanceUpdated",
+            Action::InstanceReauthorized { .. } => "InstanceReauthorized",
         };
         f.write_str(name)
     }

@@ -262,6 +262,7 @@ impl App {
                 paste_focused: false,
                 request_token: None,
                 grant: None,
+                reauth: None,
             },
             review: ReviewState {
                 reveal: false,
@@ -357,6 +358,12 @@ impl App {
             Step::Creating => Step::Done,
             // A side trip from the Element step, counted there.
             Step::Instances => Step::Element,
+            // Re-authorizing an instance counts where it was started from.
+            Step::Authorize => match self.authorize.reauth.as_ref().map(|t| t.back_to) {
+                Some(Step::Instances) => Step::Element,
+                Some(step) => step,
+                None => Step::Authorize,
+            },
             step => step,
         };
         let pos = steps

@@ -3,13 +3,16 @@
 //! `Runner`) carries each out in a tokio task and reports back with an
 //! `Action`.
 
-use super::action::{Action, CallbackResult, CopyTarget, FileSaveError};
+use super::action::{
+    Action, CallbackResult, CopyTarget, DeleteAnswer, FileSaveError, Reauthorized,
+};
 use super::report::{
     BrowserFailure, CatalogProblem, CreatedCheck, ErrorReport, ListenerProblem, LostAnswer,
     LostCreate,
 };
 use crate::api::{
-    find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, Paging,
+    find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, InstanceChanges,
+    Paging,
 };
 use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
@@ -20,6 +23,7 @@ use crate::flow::{
 };
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
+use crate::tui::steps::instances::Listed;
 use std::fmt;
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -141,11 +145,30 @@ pub enum Effect {
         creds: Credentials,
         id: i64,
     },
+    /// `flow::delete::delete`: a lost answer is followed by a read of the
+    /// instance.
     DeleteInstance {
         attempt: u64,
         base_url: String,
         creds: Credentials,
         id: i64,
+    },
+    /// `PATCH /instances/{id}`: a new name, new tags.
+    UpdateInstance {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        id: i64,
+        changes: InstanceChanges,
+    },
+    /// `flow::reauth::reauthorize`: the `PUT` with the fresh grant, then
+    /// the check.
+    ReauthorizeInstance {
+        attempt: u64,
+        base_url: String,
+        creds: Credentials,
+        id: i64,
+        body: Box<CreateInstance>,
     },
 }
 
@@ -172,6 +195,10 @@ impl fmt::Debug for Effect {
             Effect::ListInstances { .. } => "ListInstances",
             Effect::CheckInstance { id, .. } => return write!(f, "CheckInstance({id})"),
             Effect::DeleteInstance { id, .. } => return write!(f, "DeleteInstance({id})"),
+            Effect::UpdateInstance { id, .. } => return write!(f, "UpdateInstance({id})"),
+            Effect::ReauthorizeInstance { id, .. } => {
+                return write!(f, "ReauthorizeInstance({id})")
+            }
         };
         f.write_str(name)
     }
@@ -559,7 +586,9 @@ impl Runner {
                                     &pages,
                                     Action::InstancesPage {
                                         attempt,
-                                        instances: page.instances,
+                                        // Kept as the list needs them: the
+                                        // parsed answers go with the page.
+                                        instances: page.instances.iter().map(Listed::of).collect(),
                                     },
                                 );
                                 ControlFlow::Continue(())
@@ -604,12 +633,62 @@ impl Runner {
                     attempt,
                     false,
                     (&base_url, creds),
-                    move |client| async move { client.delete_instance(id).await },
+                    move |client| async move { flow::delete::delete(&client, id).await },
                     move |result| {
                         vec![Action::InstanceDeleted {
                             attempt,
                             id,
+                            result: result.map(delete_answer).map_err(|e| ErrorReport::from(&e)),
+                        }]
+                    },
+                );
+            }
+            Effect::UpdateInstance {
+                attempt,
+                base_url,
+                creds,
+                id,
+                changes,
+            } => {
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move { client.update_instance(id, &changes).await },
+                    move |result| {
+                        vec![Action::InstanceUpdated {
+                            attempt,
+                            id,
                             result: result.map_err(|e| ErrorReport::from(&e)),
+                        }]
+                    },
+                );
+            }
+            Effect::ReauthorizeInstance {
+                attempt,
+                base_url,
+                creds,
+                id,
+                body,
+            } => {
+                self.call(
+                    attempt,
+                    false,
+                    (&base_url, creds),
+                    move |client| async move { flow::reauth::reauthorize(&client, id, &body).await },
+                    move |result| {
+                        let result = result
+                            .map(|r| {
+                                Box::new(Reauthorized {
+                                    instance: r.instance,
+                                    check: r.check.map_err(|e| ErrorReport::from(&e)),
+                                })
+                            })
+                            .map_err(|e| ErrorReport::from(&e));
+                        vec![Action::InstanceReauthorized {
+                            attempt,
+                            id,
+                            result,
                         }]
                     },
                 );
@@ -691,6 +770,19 @@ impl Runner {
         self.listener_ctl = None;
         if let Some(task) = self.listener_task.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(3), task).await;
+        }
+    }
+}
+
+/// A delete's outcome as the Instances view tells it.
+fn delete_answer(d: flow::delete::Deleted) -> DeleteAnswer {
+    use flow::delete::Deleted;
+    match d {
+        Deleted::Yes => DeleteAnswer::Deleted,
+        Deleted::AnswerLostButGone { cause } => DeleteAnswer::LostButGone(cause.to_string()),
+        Deleted::AnswerLostStillThere { cause } => DeleteAnswer::LostStillThere(cause.to_string()),
+        Deleted::Unknown { cause, reread } => {
+            DeleteAnswer::Unknown(cause.to_string(), reread.to_string())
         }
     }
 }

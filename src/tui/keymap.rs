@@ -51,6 +51,12 @@ pub enum Command {
     /// Check that the selected instance works.
     TestInstance,
     DeleteInstance,
+    /// Sign the instance in again (OAuth), through the Authorize step.
+    ReauthorizeInstance,
+    /// Change the instance's name and tags.
+    EditInstance,
+    /// Open Configure with a new form prefilled from the instance.
+    NewFromInstance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -147,6 +147,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             instances::deleted(app, attempt, id, result);
             vec![]
         }
+        Action::InstanceUpdated {
+            attempt,
+            id,
+            result,
+        } => {
+            instances::updated(app, attempt, id, result);
+            vec![]
+        }
+        Action::InstanceReauthorized {
+            attempt,
+            id,
+            result,
+        } => {
+            instances::reauthorized(app, attempt, id, result);
+            vec![]
+        }
     }
 }
 

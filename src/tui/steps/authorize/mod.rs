@@ -5,7 +5,7 @@ pub mod start;
 pub mod state;
 mod view;
 
-pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant};
+pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant, ReauthTarget};
 
 use self::start::start_authorization;
 use super::review::start::go_review;
@@ -131,8 +131,22 @@ fn bindings(app: &App) -> Vec<Binding> {
         }
         AuthPhase::Idle | AuthPhase::FetchingUrl => {}
     }
-    list.push(b(&[ESC], "Esc", "back to the form", Command::Back));
+    let back = if app.authorize.reauth.is_some() {
+        "back"
+    } else {
+        "back to the form"
+    };
+    list.push(b(&[ESC], "Esc", back, Command::Back));
     list
+}
+
+/// How the attempt's element signs in: the re-authorized instance's, else
+/// the chosen element's.
+pub fn auth_kind(app: &App) -> Option<crate::catalog::AuthKind> {
+    match &app.authorize.reauth {
+        Some(t) => Some(t.auth),
+        None => app.spec().map(|s| s.auth),
+    }
 }
 
 pub fn listener_bound(app: &mut App, result: Result<String, ListenerProblem>) -> Vec<Effect> {
@@ -202,7 +216,7 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
     if attempt != app.authorize.attempt || !takes_answers(&app.authorize.phase, pasted) {
         return vec![];
     }
-    let Some(auth) = app.spec().map(|s| s.auth) else {
+    let Some(auth) = auth_kind(app) else {
         return vec![];
     };
     let grant = match result {
@@ -217,6 +231,13 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
         CallbackResult::Rejected(reason) => Err(reason),
     };
     match grant {
+        // The grant goes to the instance being re-authorized.
+        Ok(grant) if app.authorize.reauth.is_some() => {
+            app.authorize.paste.set("");
+            app.authorize.paste_focused = false;
+            app.authorize.phase = AuthPhase::Idle;
+            return super::instances::reauth::granted(app, grant);
+        }
         Ok(grant) => {
             let values = app.form().map(FormState::values).unwrap_or_default();
             app.authorize.grant = Some((grant, values));
@@ -259,7 +280,10 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Back if auth.paste_focused => auth.paste_focused = false,
         Command::Back => {
-            app.step = Step::Configure;
+            app.step = match auth.reauth.take() {
+                Some(t) => t.back_to,
+                None => Step::Configure,
+            };
             app.notice = None;
             // A sign-in link still on its way is not wanted any more.
             if auth.phase == AuthPhase::FetchingUrl {

@@ -21,12 +21,23 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
             }];
         }
     };
-    let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
-        return vec![];
+    let (app_keys, element_key, auth) = match &app.authorize.reauth {
+        Some(t) => (
+            OAuthApp::from_values(&t.values),
+            t.instance.element_key.clone(),
+            t.auth,
+        ),
+        None => {
+            let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
+                return vec![];
+            };
+            (
+                OAuthApp::from_values(&form.values()),
+                form.element_key.clone(),
+                spec.auth,
+            )
+        }
     };
-    let app_keys = OAuthApp::from_values(&form.values());
-    let element_key = form.element_key.clone();
-    let auth = spec.auth;
     let attempt = app.new_attempt();
     app.authorize.attempt = attempt;
     app.authorize.phase = AuthPhase::FetchingUrl;

@@ -1,7 +1,10 @@
 //! The Authorize step's model: the OAuth attempt, its sign-in link, the
 //! pasted redirect and the grant it came to.
 
-use crate::api::RequestToken;
+use crate::api::{Instance, RequestToken};
+use crate::catalog::AuthKind;
+use crate::form::FormValues;
+use crate::tui::app::Step;
 use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem};
 use crate::tui::widgets::TextField;
 use std::time::Instant;
@@ -59,4 +62,29 @@ pub struct AuthorizeState {
     /// The single-use grant, and the form values it was obtained for: it
     /// is reused only while the form is unchanged.
     pub grant: Option<(Grant, crate::form::FormValues)>,
+    /// Set while an existing instance is signed in again: the attempt is
+    /// for its element and app, and its grant goes to that instance.
+    pub reauth: Option<ReauthTarget>,
 }
+
+/// An existing instance being re-authorized, and where to return.
+#[derive(Debug, Clone)]
+pub struct ReauthTarget {
+    pub instance: Instance,
+    pub auth: AuthKind,
+    /// Its settings as sent back with the grant: what the platform stored
+    /// (as far as it can be sent again) and the app's key and secret.
+    pub values: FormValues,
+    pub back_to: Step,
+}
+
+impl PartialEq for ReauthTarget {
+    fn eq(&self, other: &Self) -> bool {
+        self.instance.id == other.instance.id
+            && self.auth == other.auth
+            && self.values == other.values
+            && self.back_to == other.back_to
+    }
+}
+
+impl Eq for ReauthTarget {}

@@ -68,7 +68,10 @@ impl Rows {
 
 pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
-    let name = app.spec().map_or("the element", |s| s.name.as_str());
+    let name = match &app.authorize.reauth {
+        Some(t) => t.instance.element_name.as_str(),
+        None => app.spec().map_or("the element", |s| s.name.as_str()),
+    };
     let width = area.width as usize;
     let mut rows = Rows {
         width: area.width,
@@ -377,7 +380,7 @@ fn problem_text(app: &App, problem: &AuthProblem) -> Vec<String> {
 }
 
 fn oauth1(app: &App) -> bool {
-    app.spec().is_some_and(|s| s.auth == AuthKind::Oauth1)
+    super::auth_kind(app) == Some(AuthKind::Oauth1)
 }
 
 /// "5 seconds", "1 minute", "2 minutes 30 seconds": how long, in words.

@@ -71,7 +71,22 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ESC], "Esc", "cancel", Command::Back),
         ];
     }
-    vec![
+    let mut list = vec![];
+    if app.done.as_ref().is_some_and(|d| refused(d.check.as_ref())) {
+        list.push(
+            b(
+                &[ch(instances::reauth::DONE_KEY
+                    .chars()
+                    .next()
+                    .unwrap_or('r'))],
+                instances::reauth::DONE_KEY,
+                "re-authorize",
+                Command::ReauthorizeInstance,
+            )
+            .with_detail("sign in to the provider again for this instance, then check it"),
+        );
+    }
+    list.extend([
         b(&[ch('c')], "c", "copy token", Command::CopyToken)
             .with_detail("copy the token to the clipboard"),
         b(&[ch('j')], "j", "copy JSON", Command::CopyJson)
@@ -84,7 +99,20 @@ fn bindings(app: &App) -> Vec<Binding> {
         // Esc goes back everywhere else; here there is nothing to go back
         // to, and quitting would clear the token from the screen.
         extra(&[ESC], "Esc", "stays here (q quits)", Command::Back),
-    ]
+    ]);
+    list
+}
+
+/// Whether the check found the instance refused in a way a new sign-in
+/// fixes.
+pub fn refused(check: Option<&Check>) -> bool {
+    matches!(
+        check,
+        Some(Check::Found(crate::flow::check::Outcome::Broken {
+            remedy: crate::flow::check::Remedy::Reauthorize,
+            ..
+        }))
+    )
 }
 
 /// `<name>.instance.json`, with characters that do not belong in a file
@@ -150,6 +178,9 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return vec![];
     }
     match cmd {
+        Command::ReauthorizeInstance if refused(done.check.as_ref()) => {
+            instances::reauth::from_done(app)
+        }
         Command::CopyToken => vec![Effect::Copy {
             what: CopyTarget::Token,
             text: done.instance.token.clone(),

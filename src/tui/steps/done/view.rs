@@ -21,24 +21,35 @@ fn token(t: &Theme, i: &Instance) -> Span<'static> {
     Span::styled(i.token.expose().to_string(), t.copyable())
 }
 
-/// What checking the new instance found, and what to do when it failed.
-fn check_line(t: &Theme, check: Option<&Check>, id: i64) -> Option<Line<'static>> {
-    Some(match check? {
+/// What checking the new instance found, and what to do when it failed
+/// (on a line of its own, so the key is never lost in a wrapped message).
+fn check_lines(t: &Theme, check: Option<&Check>, id: i64) -> Vec<Line<'static>> {
+    let Some(check) = check else { return vec![] };
+    vec![match check {
         Check::Running { .. } => Line::styled("… checking that it works", t.dim()),
+        Check::Reauthorizing { .. } => {
+            Line::styled("… re-authorizing it, then checking it again", t.dim())
+        }
         Check::Found(Outcome::Works { read }) => Line::styled(
             format!("✓ works: the provider answered {read}"),
             t.success(),
         ),
         Check::Found(o @ Outcome::Broken { remedy, .. }) => {
             let fix = match remedy {
-                Remedy::Reauthorize => format!("re-authorize it: ce-wizard instances reauth {id}"),
-                Remedy::Update => format!("update it: ce-wizard instances update {id} --set …"),
+                Remedy::Reauthorize => format!(
+                    "Press {} to re-authorize it (or run: ce-wizard instances reauth {id})",
+                    crate::tui::steps::instances::reauth::DONE_KEY
+                ),
+                Remedy::Update => format!("Update it: ce-wizard instances update {id} --set …"),
             };
-            Line::styled(format!("✗ {}; {fix}", o.summary()), t.error())
+            return vec![
+                Line::styled(format!("✗ {}", o.summary()), t.error()),
+                Line::styled(fix, t.focused()),
+            ];
         }
         Check::Found(o) => Line::styled(format!("! {}", o.summary()), t.warning()),
         Check::Failed(e) => Line::styled(format!("! could not check it: {e}"), t.warning()),
-    })
+    }]
 }
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -49,8 +60,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Line::styled(format!("✓ Instance {} created", i.id), t.success()),
         Line::raw(""),
     ];
-    if let Some(line) = check_line(t, done.check.as_ref(), i.id) {
-        lines.push(line);
+    let check = check_lines(t, done.check.as_ref(), i.id);
+    if !check.is_empty() {
+        lines.extend(check);
         lines.push(Line::raw(""));
     }
     if let Some(lost) = done.recovered {

@@ -95,6 +95,14 @@ fn bindings(app: &App) -> Vec<Binding> {
         list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
     }
     list.extend([
+        // Before the others: the footer keeps it at 80 columns.
+        b(
+            &[key(KeyCode::F(2))],
+            "F2",
+            "instances",
+            Command::OpenInstances,
+        )
+        .with_detail("the account's instances: find, test, re-authorize, edit, delete"),
         hint("type", "filter"),
         b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next),
         extra(
@@ -118,13 +126,6 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::Refresh,
         )
         .with_detail("fetch the platform's catalog again now (F5 too)"),
-        b(
-            &[key(KeyCode::F(2))],
-            "F2",
-            "instances",
-            Command::OpenInstances,
-        )
-        .with_detail("the account's instances: find, test, copy, delete"),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",

@@ -1,24 +1,35 @@
 //! The Instances view: the account's instances, listed while their pages
 //! arrive, filtered as the person types, with a detail pane and actions on
-//! the selected one (check it, copy its token or JSON, delete it).
+//! the selected one (check it, re-authorize it, edit its name and tags,
+//! start a new one like it, copy its token or JSON, delete it).
 //!
 //! The filter takes every letter, so the actions are on keys typing never
-//! makes: Ctrl chords and function keys.
+//! makes: Ctrl chords and function keys. Their footer labels are written
+//! `^T` (as nano does) so that the main ones fit 80 columns.
 
+mod edit;
+pub mod filter;
+pub mod listed;
+pub mod new_from;
+pub mod reauth;
 pub mod state;
 mod view;
 
-pub use state::{Check, DeletePrompt, InstancesState, Loading, Status};
+pub use edit::updated;
+pub use listed::Listed;
+pub use reauth::reauthorized;
+pub use state::{Check, DeletePrompt, EditPrompt, InstancesState, Loading, ReauthPrompt, Status};
 
 use super::{Drawn, Input, Screen};
-use crate::api::Instance;
 use crate::flow::check::Outcome;
 use crate::secret::Secret;
-use crate::tui::action::CopyTarget;
+use crate::tui::action::{CopyTarget, DeleteAnswer};
 use crate::tui::app::{App, Exit, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
-use crate::tui::keymap::{b, ctrl, extra, hint, key, Binding, Command, DOWN, ENTER, ESC, UP};
+use crate::tui::keymap::{
+    b, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
+};
 use crate::tui::report::ErrorReport;
 use crate::tui::widgets::{EditOp, TextField};
 use crossterm::event::KeyCode;
@@ -38,6 +49,12 @@ impl Screen for Instances {
 
     fn input(&self, app: &App) -> Option<Input> {
         let view = app.instances.as_ref()?;
+        if let Some(e) = &view.edit {
+            return e.sent.is_none().then_some(Input::Line);
+        }
+        if view.reauth.is_some() {
+            return Some(Input::Line);
+        }
         Some(match &view.delete {
             Some(d) if d.sent.is_none() => Input::Line,
             Some(_) => return None,
@@ -49,6 +66,16 @@ impl Screen for Instances {
         let Some(view) = app.instances.as_mut() else {
             return false;
         };
+        if let Some(e) = view.edit.as_mut() {
+            let changed = e.sent.is_none() && e.focused_mut().apply(op);
+            if changed {
+                e.refused = None;
+            }
+            return changed;
+        }
+        if let Some(r) = view.reauth.as_mut() {
+            return r.focused_mut().apply(op);
+        }
         if let Some(d) = view.delete.as_mut() {
             return d.sent.is_none() && d.typed.apply(op);
         }
@@ -63,6 +90,18 @@ impl Screen for Instances {
         let Some(view) = app.instances.as_mut() else {
             return false;
         };
+        if let Some(e) = view.edit.as_mut() {
+            if e.sent.is_some() {
+                return false;
+            }
+            e.focused_mut().insert_str(text.trim());
+            e.refused = None;
+            return true;
+        }
+        if let Some(r) = view.reauth.as_mut() {
+            r.focused_mut().insert_str(text.trim());
+            return true;
+        }
         match view.delete.as_mut() {
             Some(d) if d.sent.is_none() => d.typed.insert_str(text.trim()),
             Some(_) => return false,
@@ -84,6 +123,31 @@ fn bindings(app: &App) -> Vec<Binding> {
     let Some(view) = app.instances.as_ref() else {
         return vec![];
     };
+    if let Some(e) = &view.edit {
+        if e.sent.is_some() {
+            return vec![];
+        }
+        return vec![
+            b(&[ENTER], "Enter", "save", Command::Continue)
+                .with_detail("send the new name and tags (the tags given replace the old ones)"),
+            b(&[TAB, BACKTAB, DOWN, UP], "Tab", "name/tags", Command::Next),
+            b(&[ESC], "Esc", "cancel", Command::Back),
+        ];
+    }
+    if view.reauth.is_some() {
+        return vec![
+            b(&[ENTER], "Enter", "sign in", Command::Continue).with_detail(
+                "open the provider's sign-in for this instance (the next field first)",
+            ),
+            b(
+                &[TAB, BACKTAB, DOWN, UP],
+                "Tab",
+                "key/secret",
+                Command::Next,
+            ),
+            b(&[ESC], "Esc", "cancel", Command::Back),
+        ];
+    }
     if let Some(d) = &view.delete {
         if d.sent.is_some() {
             return vec![];
@@ -94,7 +158,19 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ESC], "Esc", "keep it", Command::Back),
         ];
     }
-    let mut list = vec![];
+    // Most important first: at 80 columns the footer keeps the first
+    // ones (then help and quit); the rest are under `?`.
+    let mut list = vec![
+        b(&[ctrl('t')], "^T", "test", Command::TestInstance)
+            .with_detail("check that the instance works: a read through it to the provider"),
+        b(&[ctrl('g')], "^G", "re-auth", Command::ReauthorizeInstance).with_detail(
+            "re-authorize the instance: sign in to the provider again (OAuth elements)",
+        ),
+        b(&[key(KeyCode::F(2))], "F2", "edit", Command::EditInstance)
+            .with_detail("change the instance's name and tags"),
+        b(&[ctrl('d')], "^D", "delete", Command::DeleteInstance)
+            .with_detail("delete the instance, after its name is typed to confirm"),
+    ];
     if view.filter.is_empty() {
         list.push(
             b(&[ESC], "Esc", "back", Command::Back)
@@ -104,24 +180,27 @@ fn bindings(app: &App) -> Vec<Binding> {
         list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
     }
     list.extend([
-        hint("type", "filter"),
-        b(&[DOWN], "↑/↓", "move", Command::Next),
-        extra(&[UP], "↑", "previous instance", Command::Prev),
-        b(&[ctrl('t')], "Ctrl-T", "test", Command::TestInstance)
-            .with_detail("check that the instance works: a read through it to the provider"),
-        b(&[ctrl('d')], "Ctrl-D", "delete", Command::DeleteInstance)
-            .with_detail("delete the instance, after its name is typed to confirm"),
-        b(&[ctrl('y')], "Ctrl-Y", "copy token", Command::CopyToken)
+        b(
+            &[ctrl('b')],
+            "^B",
+            "new from this",
+            Command::NewFromInstance,
+        )
+        .with_detail("a new instance like this one: its settings filled in, secrets left empty"),
+        b(&[ctrl('y')], "^Y", "copy token", Command::CopyToken)
             .with_detail("copy the instance's token (system clipboard and OSC 52)"),
+        hint("type", "filter"),
+        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next),
+        extra(&[UP, ctrl('p')], "↑", "previous instance", Command::Prev),
         extra(
             &[ctrl('o')],
-            "Ctrl-O",
+            "^O",
             "copy the instance as JSON",
             Command::CopyJson,
         ),
         b(
             &[ctrl('r'), key(KeyCode::F(5))],
-            "Ctrl-R",
+            "^R",
             "reload",
             Command::Refresh,
         )
@@ -194,6 +273,30 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let Some(view) = app.instances.as_mut() else {
         return vec![];
     };
+    if let Some(e) = view.edit.as_mut() {
+        match cmd {
+            Command::Continue => return edit::save(app),
+            Command::Next | Command::Prev => e.on_tags = !e.on_tags,
+            Command::Back => {
+                view.edit = None;
+                app.notice = Some(Notice::info("Nothing was changed"));
+            }
+            _ => {}
+        }
+        return vec![];
+    }
+    if let Some(r) = view.reauth.as_mut() {
+        match cmd {
+            Command::Continue => return reauth::confirm(app),
+            Command::Next | Command::Prev => r.on_secret = !r.on_secret,
+            Command::Back => {
+                view.reauth = None;
+                app.notice = None;
+            }
+            _ => {}
+        }
+        return vec![];
+    }
     if let Some(d) = view.delete.as_mut() {
         match cmd {
             Command::Continue if d.typed.value().trim() == d.name => {
@@ -259,6 +362,9 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.notice = Some(Notice::info(format!("Checking instance {id}…")));
             return vec![effect];
         }
+        Command::ReauthorizeInstance => reauth::ask(app),
+        Command::EditInstance => edit::open(app),
+        Command::NewFromInstance => new_from::open(app),
         Command::DeleteInstance => {
             if let Some(i) = view.selected() {
                 let (id, name) = (i.id, i.name.clone());
@@ -286,7 +392,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             }
         }
         Command::CopyJson => {
-            if let Some(i) = view.selected() {
+            if let Some(i) = view.selected().and_then(Listed::instance) {
                 return vec![Effect::Copy {
                     what: CopyTarget::InstanceJson,
                     text: Secret::new(i.to_pretty_json()),
@@ -299,7 +405,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
 }
 
 /// A page of the list arrived.
-pub fn page(app: &mut App, attempt: u64, instances: Vec<Instance>) {
+pub fn page(app: &mut App, attempt: u64, instances: Vec<Listed>) {
     let Some(view) = app.instances.as_mut() else {
         return;
     };
@@ -352,14 +458,15 @@ pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, Err
             }
             Check::Found(o) => Notice::success(format!("Instance {id} {}", o.summary())),
             Check::Failed(e) => Notice::error(format!("Instance {id} could not be checked: {e}")),
-            Check::Running { .. } => Notice::info(""),
+            Check::Running { .. } | Check::Reauthorizing { .. } => Notice::info(""),
         });
     }
     view.checks.insert(id, check);
 }
 
-/// The platform answered a delete.
-pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<(), ErrorReport>) {
+/// The platform answered a delete (or, its answer lost, a read of the
+/// instance told what became of it).
+pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<DeleteAnswer, ErrorReport>) {
     let Some(view) = app.instances.as_mut() else {
         return;
     };
@@ -369,19 +476,28 @@ pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<(), ErrorRep
     }
     let name = d.name.clone();
     view.delete = None;
-    match result {
-        Ok(()) => {
+    app.notice = Some(match result {
+        Ok(DeleteAnswer::Deleted) => {
             view.remove(id);
-            app.notice = Some(Notice::success(format!("Deleted instance {id} \"{name}\"")));
+            Notice::success(format!("Deleted instance {id} \"{name}\""))
         }
-        Err(e) => {
-            app.notice = Some(Notice::error(format!(
-                "Instance {id} was not deleted: {}",
-                e.message
-            )));
+        Ok(DeleteAnswer::LostButGone(cause)) => {
+            view.remove(id);
+            Notice::success(format!(
+                "Deleted instance {id} \"{name}\": reading it again found it gone (the answer to the delete was lost: {cause})"
+            ))
         }
-    }
+        Ok(DeleteAnswer::LostStillThere(cause)) => Notice::error(format!(
+            "Instance {id} was not deleted: reading it again found it still there (the answer to the delete was lost: {cause}). ^D tries again."
+        )),
+        Ok(DeleteAnswer::Unknown(cause, reread)) => Notice::error(format!(
+            "Instance {id} may or may not be deleted: reading it again failed ({reread}) after the answer to the delete was lost ({cause}). ^R reloads the list to see."
+        )),
+        Err(e) => Notice::error(format!("Instance {id} was not deleted: {}", e.message)),
+    });
 }
 
+#[cfg(test)]
+mod lifecycle_tests;
 #[cfg(test)]
 mod tests;

@@ -2,10 +2,11 @@
 //! arrive, the filter over them, what checking each one found, and a delete
 //! waiting for its name to be typed.
 
+use super::filter::InstanceFilter;
+use super::listed::Listed;
 use crate::api::Instance;
 use crate::flow::check::Outcome;
 use crate::tui::app::Step;
-use crate::tui::picker::Index;
 use crate::tui::widgets::TextField;
 use std::collections::HashMap;
 use std::fmt;
@@ -27,6 +28,12 @@ pub enum Check {
     Running {
         attempt: u64,
     },
+    /// Signed in again, the `PUT` (then a check) under way; what was known
+    /// before comes back if it fails.
+    Reauthorizing {
+        attempt: u64,
+        before: Option<Box<Check>>,
+    },
     Found(Outcome),
     /// The platform could not be asked.
     Failed(String),
@@ -41,17 +48,84 @@ pub struct DeletePrompt {
     pub sent: Option<u64>,
 }
 
+/// The name and tags being edited, checked as they are typed.
+pub struct EditPrompt {
+    pub id: i64,
+    pub name: TextField,
+    /// Comma separated, as the Configure step takes them.
+    pub tags: TextField,
+    /// Which field has the cursor.
+    pub on_tags: bool,
+    /// Sent, waiting for the answer.
+    pub sent: Option<u64>,
+    /// What the platform said to the last attempt, until the next edit.
+    pub refused: Option<String>,
+}
+
+impl EditPrompt {
+    pub fn new(i: &Listed) -> EditPrompt {
+        EditPrompt {
+            id: i.id,
+            name: TextField::new(&i.name),
+            tags: TextField::new(&i.tags().join(", ")),
+            on_tags: false,
+            sent: None,
+            refused: None,
+        }
+    }
+
+    pub fn focused_mut(&mut self) -> &mut TextField {
+        if self.on_tags {
+            &mut self.tags
+        } else {
+            &mut self.name
+        }
+    }
+
+    pub fn tag_list(&self) -> Vec<String> {
+        crate::flow::request::tag_list(self.tags.value())
+    }
+
+    /// What is wrong with the name or the tags as typed now.
+    pub fn problem(&self) -> Option<String> {
+        crate::form::validate_name(self.name.value())
+            .or_else(|| crate::form::validate_tags(&self.tag_list()))
+    }
+}
+
+/// The app's key and secret asked before signing an instance in again:
+/// the platform never gives the secret back.
+pub struct ReauthPrompt {
+    pub instance: Instance,
+    pub auth: crate::catalog::AuthKind,
+    pub key: TextField,
+    pub secret: TextField,
+    pub on_secret: bool,
+}
+
+impl ReauthPrompt {
+    pub fn focused_mut(&mut self) -> &mut TextField {
+        if self.on_secret {
+            &mut self.secret
+        } else {
+            &mut self.key
+        }
+    }
+}
+
 pub struct InstancesState {
-    pub items: Vec<Instance>,
+    pub items: Vec<Listed>,
     /// The searchable text of each item (name, element, tags), in the
     /// items' order; its matches index `items`.
-    pub index: Index,
+    pub index: InstanceFilter,
     pub filter: TextField,
     /// Position in the matches.
     pub selected: usize,
     pub loading: Loading,
     pub checks: HashMap<i64, Check>,
     pub delete: Option<DeletePrompt>,
+    pub edit: Option<EditPrompt>,
+    pub reauth: Option<ReauthPrompt>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
     pub back_to: Option<Step>,
@@ -70,27 +144,26 @@ impl fmt::Debug for InstancesState {
     }
 }
 
-/// What typing in the filter finds an instance by.
-pub fn haystack(i: &Instance) -> String {
-    format!(
-        "{} {} {} {}",
-        i.name,
-        i.element_key,
-        i.element_name,
-        i.tags().join(" ")
-    )
+/// What typing in the filter finds an instance by: its name, element and
+/// tags.
+pub fn haystack(i: &Listed) -> Vec<&str> {
+    let mut parts = vec![i.name.as_str(), &i.element_key, &i.element_name];
+    parts.extend(i.tags().iter().map(String::as_str));
+    parts
 }
 
 impl InstancesState {
     pub fn new(back_to: Option<Step>) -> InstancesState {
         InstancesState {
             items: Vec::new(),
-            index: Index::new(Vec::<String>::new()),
+            index: InstanceFilter::new(),
             filter: TextField::default(),
             selected: 0,
             loading: Loading::Done,
             checks: HashMap::new(),
             delete: None,
+            edit: None,
+            reauth: None,
             back_to,
         }
     }
@@ -100,14 +173,14 @@ impl InstancesState {
     }
 
     /// The instance under the cursor.
-    pub fn selected(&self) -> Option<&Instance> {
+    pub fn selected(&self) -> Option<&Listed> {
         self.matches()
             .get(self.selected)
             .and_then(|&i| self.items.get(i))
     }
 
     /// Appends a page that arrived.
-    pub fn add_page(&mut self, page: Vec<Instance>) {
+    pub fn add_page(&mut self, page: Vec<Listed>) {
         self.index.extend(page.iter().map(haystack));
         self.items.extend(page);
     }
@@ -121,14 +194,34 @@ impl InstancesState {
     /// Starts again with an empty list (a fresh listing).
     pub fn clear(&mut self) {
         self.items.clear();
-        self.index = Index::new(Vec::<String>::new());
+        self.index = InstanceFilter::new();
         self.index.search(self.filter.value());
         self.selected = 0;
     }
 
+    /// Puts the instance as the platform now has it in place of its old
+    /// self (after an edit or a re-authorization); the cursor stays on it.
+    pub fn replace(&mut self, instance: Instance) {
+        let Some(pos) = self.items.iter().position(|i| i.id == instance.id) else {
+            return;
+        };
+        self.items[pos] = Listed::from(instance);
+        let items = std::mem::take(&mut self.items);
+        self.clear();
+        self.add_page(items);
+        if let Some(at) = self.matches().iter().position(|&i| i == pos) {
+            self.selected = at;
+        }
+    }
+
+    /// Whether a prompt (delete, edit, re-authorize) has the keys.
+    pub fn prompting(&self) -> bool {
+        self.delete.is_some() || self.edit.is_some() || self.reauth.is_some()
+    }
+
     /// Takes an instance off the list (after its delete).
     pub fn remove(&mut self, id: i64) {
-        let keep: Vec<Instance> = std::mem::take(&mut self.items)
+        let keep: Vec<Listed> = std::mem::take(&mut self.items)
             .into_iter()
             .filter(|i| i.id != id)
             .collect();
@@ -141,9 +234,10 @@ impl InstancesState {
 
     /// The status shown in the list: what a check found, else what the
     /// platform's flags say.
-    pub fn status(&self, i: &Instance) -> Status {
+    pub fn status(&self, i: &Listed) -> Status {
         match self.checks.get(&i.id) {
             Some(Check::Running { .. }) => Status::Checking,
+            Some(Check::Reauthorizing { .. }) => Status::Reauthorizing,
             Some(Check::Found(Outcome::Works { .. })) => Status::Works,
             Some(Check::Found(Outcome::Broken { .. })) => Status::Broken,
             Some(Check::Found(Outcome::Disabled)) => Status::Disabled,
@@ -167,6 +261,7 @@ pub enum Status {
     Invalid,
     Disabled,
     Checking,
+    Reauthorizing,
     Works,
     Broken,
 }
@@ -178,6 +273,7 @@ impl Status {
             Status::Invalid => "invalid",
             Status::Disabled => "disabled",
             Status::Checking => "checking…",
+            Status::Reauthorizing => "signing in…",
             Status::Works => "works",
             Status::Broken => "broken",
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::api::Instance;
 use crate::tui::action::Action;
 use crate::tui::tests::support::{connected, ctrl, enter, esc, key, report, type_text};
 use crate::tui::ui::render;
@@ -23,12 +24,15 @@ fn inst(id: i64, name: &str, key: &str, tags: &[&str], valid: bool, disabled: bo
     .unwrap()
 }
 
-fn page_one() -> Vec<Instance> {
-    vec![
+fn page_one() -> Vec<Listed> {
+    [
         inst(11, "big shop", "bigcommerce", &["prod"], true, false),
         inst(12, "winter sale", "woocommerce", &["eu"], false, false),
         inst(13, "old magento", "magentov20", &[], true, true),
     ]
+    .into_iter()
+    .map(Listed::from)
+    .collect()
 }
 
 /// The view opened from the Element step, and the attempt of its listing.
@@ -102,7 +106,7 @@ fn pages_show_as_they_arrive_with_the_count() {
         &mut app,
         Action::InstancesPage {
             attempt,
-            instances: vec![inst(14, "fourth", "ecwid", &[], true, false)],
+            instances: vec![inst(14, "fourth", "ecwid", &[], true, false).into()],
         },
     );
     update(
@@ -269,7 +273,7 @@ fn delete_asks_for_the_name_and_the_count_drops() {
         Action::InstanceDeleted {
             attempt,
             id: 12,
-            result: Ok(()),
+            result: Ok(DeleteAnswer::Deleted),
         },
     );
     assert_eq!(names(&app), ["big shop", "old magento"]);
@@ -419,4 +423,5 @@ fn done_checks_the_new_instance_by_itself() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("✗ broken: the provider refused"), "{s}");
     assert!(s.contains("ce-wizard instances reauth 77"), "{s}");
+    assert!(s.contains("Press r to re-authorize it"), "{s}");
 }

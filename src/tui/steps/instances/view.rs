@@ -3,11 +3,12 @@
 //! when the terminal is wide, below it otherwise). The token is only ever
 //! shown masked.
 
-use super::state::{Check, InstancesState, Loading, Status};
-use crate::api::Instance;
+use super::listed::Listed;
+use super::state::{Check, EditPrompt, InstancesState, Loading, ReauthPrompt, Status};
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, pad, scroll_start, text, truncate};
+use crate::tui::widgets::TextField;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -53,7 +54,7 @@ fn render_filter(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
     let label = "Filter: ";
     let count = count_text(view);
     let width = (area.width as usize).saturating_sub(label.len() + count.len() + 2);
-    let focused = view.delete.is_none();
+    let focused = !view.prompting();
     let (spans, cursor) = input_spans(
         t,
         &view.filter,
@@ -78,7 +79,7 @@ fn status_style(t: &Theme, s: Status) -> Style {
         Status::Works => t.success(),
         Status::Invalid | Status::Broken => t.error(),
         Status::Disabled => t.warning(),
-        Status::Valid | Status::Checking => t.dim(),
+        Status::Valid | Status::Checking | Status::Reauthorizing => t.dim(),
     }
 }
 
@@ -133,7 +134,7 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
 }
 
 /// The day it was created: the platform's timestamp up to its date.
-fn created(i: &Instance) -> String {
+fn created(i: &Listed) -> String {
     i.created_date
         .as_deref()
         .map(|d| d.chars().take(10).collect())
@@ -146,6 +147,14 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
         .border_style(t.border());
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    if let Some(e) = &view.edit {
+        render_edit(t, view, e, frame, inner);
+        return;
+    }
+    if let Some(r) = &view.reauth {
+        render_reauth(t, r, frame, inner);
+        return;
+    }
     if let Some(d) = &view.delete {
         let label = "Type its name: ";
         let mut lines = vec![
@@ -219,6 +228,9 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
         )),
         Some(Check::Failed(e)) => Some((format!("✗ could not check: {e}"), t.error())),
         Some(Check::Running { .. }) => Some(("checking…".to_string(), t.dim())),
+        Some(Check::Reauthorizing { .. }) => {
+            Some(("re-authorizing, then checking again…".to_string(), t.dim()))
+        }
         None => None,
     };
     lines.push(kv(
@@ -230,7 +242,10 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
     if let Some((text_, style)) = check {
         lines.push(Line::styled(text_, style));
     } else {
-        lines.push(Line::styled("Ctrl-T checks that it works.", t.dim()));
+        lines.push(Line::styled(
+            "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it.",
+            t.dim(),
+        ));
     }
     text(
         frame,
@@ -239,12 +254,110 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
     );
 }
 
+/// One labelled input; the cursor goes to it when it has the focus.
+fn field_line(
+    t: &Theme,
+    label: &str,
+    field: &TextField,
+    masked: bool,
+    focused: bool,
+    width: u16,
+) -> (Line<'static>, Option<u16>) {
+    let (spans, cursor) = input_spans(
+        t,
+        field,
+        (width as usize).saturating_sub(label.len() + 1),
+        masked,
+        None,
+        focused,
+    );
+    let mut line = vec![Span::styled(
+        label.to_string(),
+        if focused { t.focused() } else { t.label() },
+    )];
+    line.extend(spans);
+    (Line::from(line), cursor.map(|c| c + label.len() as u16))
+}
+
+fn render_edit(t: &Theme, view: &InstancesState, e: &EditPrompt, frame: &mut Frame, area: Rect) {
+    let current = view.items.iter().find(|i| i.id == e.id);
+    let title = format!(
+        "Edit instance {} \"{}\"",
+        e.id,
+        current.map_or("", |i| i.name.as_str())
+    );
+    let typing = e.sent.is_none();
+    let (name, name_cursor) = field_line(
+        t,
+        "Name  ",
+        &e.name,
+        false,
+        typing && !e.on_tags,
+        area.width,
+    );
+    let (tags, tags_cursor) =
+        field_line(t, "Tags  ", &e.tags, false, typing && e.on_tags, area.width);
+    let mut lines = vec![Line::styled(title, t.title()), name, tags];
+    if let Some(problem) = e.problem() {
+        lines.push(Line::styled(format!("✗ {problem}"), t.error()));
+    } else if let Some(refused) = &e.refused {
+        lines.push(Line::styled(
+            format!("✗ The platform refused: {refused}"),
+            t.error(),
+        ));
+    } else if e.sent.is_some() {
+        lines.push(Line::styled("Saving…", t.dim()));
+    } else {
+        lines.push(Line::styled(
+            "Tags are separated by commas; the list replaces the old one. Enter saves.",
+            t.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    let cursor = if e.on_tags {
+        tags_cursor.map(|c| (c, 2))
+    } else {
+        name_cursor.map(|c| (c, 1))
+    };
+    if let (true, Some((col, row))) = (typing, cursor) {
+        frame.set_cursor_position((area.x + col, area.y + row));
+    }
+}
+
+fn render_reauth(t: &Theme, r: &ReauthPrompt, frame: &mut Frame, area: Rect) {
+    let i = &r.instance;
+    let (key, key_cursor) = field_line(t, "App key     ", &r.key, false, !r.on_secret, area.width);
+    let (secret, secret_cursor) =
+        field_line(t, "App secret  ", &r.secret, true, r.on_secret, area.width);
+    let lines = vec![
+        Line::styled(
+            format!("Re-authorize instance {} \"{}\" of {}", i.id, i.name, i.element_key),
+            t.title(),
+        ),
+        key,
+        secret,
+        Line::styled(
+            "The app registered at the provider: the platform never gives its secret back. Enter signs in.",
+            t.dim(),
+        ),
+    ];
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    let cursor = if r.on_secret {
+        secret_cursor.map(|c| (c, 2))
+    } else {
+        key_cursor.map(|c| (c, 1))
+    };
+    if let Some((col, row)) = cursor {
+        frame.set_cursor_position((area.x + col, area.y + row));
+    }
+}
+
 /// The token as the list shows it: never its characters, only that there
 /// is one.
-fn masked(i: &Instance) -> String {
+fn masked(i: &Listed) -> String {
     if i.token.is_empty() {
         "—".into()
     } else {
-        "•••••••• (Ctrl-Y copies it)".into()
+        "•••••••• (^Y copies it)".into()
     }
 }
