@@ -185,6 +185,10 @@ pub struct App {
     pub instances: Option<InstancesState>,
     pub listener: ListenerStatus,
     pub overlay: Option<Overlay>,
+    /// The help overlay's first shown line, and the most it can be (as the
+    /// last frame measured): on a short terminal the help scrolls.
+    pub help_scroll: u16,
+    pub help_max_scroll: u16,
     /// Where to return once the connection is fixed (after a 401 while
     /// creating), so nothing has to be done twice.
     pub resume: Option<Step>,
@@ -277,6 +281,8 @@ impl App {
             instances: None,
             listener: ListenerStatus::NotBound,
             overlay: None,
+            help_scroll: 0,
+            help_max_scroll: 0,
             resume: None,
             notice: None,
             created: Vec::new(),

@@ -7,7 +7,7 @@
 use super::action::{Action, CopyTarget};
 use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
 use super::effect::Effect;
-use super::keymap::{self, b, ch, ctrl, key, Binding, Command, ENTER, ESC};
+use super::keymap::{self, b, ch, ctrl, extra, key, Binding, Command, DOWN, ENTER, ESC, UP};
 use super::steps::{
     authorize, connection, creating, done, element, focused_input, instances, screen, Input,
 };
@@ -238,8 +238,18 @@ fn on_key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
 fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match app.overlay {
         Some(Overlay::Help) => {
-            if cmd == Command::Back {
-                app.overlay = None;
+            const PAGE: u16 = 10;
+            let max = app.help_max_scroll;
+            let at = app.help_scroll;
+            match cmd {
+                Command::Back => app.overlay = None,
+                Command::Prev => app.help_scroll = at.saturating_sub(1),
+                Command::Next => app.help_scroll = (at + 1).min(max),
+                Command::PageUp => app.help_scroll = at.saturating_sub(PAGE),
+                Command::PageDown => app.help_scroll = (at + PAGE).min(max),
+                Command::First => app.help_scroll = 0,
+                Command::Last => app.help_scroll = max,
+                _ => {}
             }
             return vec![];
         }
@@ -260,6 +270,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::Help => {
             app.overlay = Some(Overlay::Help);
+            app.help_scroll = 0;
             vec![]
         }
         _ => screen(app.step).command(app, cmd),
@@ -291,12 +302,31 @@ fn paste(app: &mut App, text: &str) {
 /// The bindings in force right now, most important first.
 pub fn bindings(app: &App) -> Vec<Binding> {
     match app.overlay {
-        Some(Overlay::Help) => vec![b(
-            &[ESC, ch('?'), key(KeyCode::F(1)), ch('q'), ENTER],
-            "Esc",
-            "close help",
-            Command::Back,
-        )],
+        Some(Overlay::Help) => vec![
+            b(
+                &[ESC, ch('?'), key(KeyCode::F(1)), ch('q'), ENTER],
+                "Esc",
+                "close help",
+                Command::Back,
+            ),
+            // The window's border says when there is more to scroll to.
+            extra(&[UP], "↑", "scroll up", Command::Prev),
+            extra(&[DOWN], "↓", "scroll down", Command::Next),
+            extra(
+                &[key(KeyCode::PageUp)],
+                "PgUp",
+                "a page up",
+                Command::PageUp,
+            ),
+            extra(
+                &[key(KeyCode::PageDown)],
+                "PgDn",
+                "a page down",
+                Command::PageDown,
+            ),
+            extra(&[key(KeyCode::Home)], "Home", "the top", Command::First),
+            extra(&[key(KeyCode::End)], "End", "the end", Command::Last),
+        ],
         Some(Overlay::ConfirmQuit) => vec![
             b(
                 &[ch('y'), ctrl('c')],

@@ -38,6 +38,8 @@ pub enum Input {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Drawn {
     pub element_list: Option<ListWindow>,
+    /// How far the help overlay can scroll, when it is open.
+    pub help_max_scroll: Option<u16>,
     /// How often the frame can change with time alone (what it read).
     pub moves: Moves,
 }
@@ -48,6 +50,10 @@ impl Drawn {
     pub fn keep(self, app: &mut App) {
         if let Some(window) = self.element_list {
             app.picker.window = window;
+        }
+        if let Some(max) = self.help_max_scroll {
+            app.help_max_scroll = max;
+            app.help_scroll = app.help_scroll.min(max);
         }
     }
 }

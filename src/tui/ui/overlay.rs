@@ -14,15 +14,19 @@ const WORDS: &str = "An element is Cloud Elements' connector to one service (a s
 An instance is your account at that service, connected through the element. \
 Its token, with your user and organization secrets, authorizes calls through it.";
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the open overlay; for the help, returns how far it can scroll.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<u16> {
     match app.overlay {
-        Some(Overlay::Help) => help(app, frame, area),
-        Some(Overlay::ConfirmQuit) => confirm_quit(app, frame, area),
-        None => {}
+        Some(Overlay::Help) => Some(help(app, frame, area)),
+        Some(Overlay::ConfirmQuit) => {
+            confirm_quit(app, frame, area);
+            None
+        }
+        None => None,
     }
 }
 
-fn help(app: &App, frame: &mut Frame, area: Rect) {
+fn help(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     let t = &app.theme;
     // The keys of the step under the overlay, not of the overlay itself.
     let under = update::step_bindings(app);
@@ -73,14 +77,18 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
             .into_iter()
             .map(|l| Line::styled(l, t.dim())),
     );
-    // What the words mean comes last, and only whole: the keys matter more
-    // on a short screen.
-    let words = wrap(WORDS, inner);
-    if lines.len() + words.len() + 3 <= area.height as usize {
-        lines.push(Line::raw(""));
-        lines.extend(words.into_iter().map(|l| Line::styled(l, t.help())));
-    }
+    // What the words mean comes last: the keys matter more on a short
+    // screen, where the help scrolls to it.
+    lines.push(Line::raw(""));
+    lines.extend(
+        wrap(WORDS, inner)
+            .into_iter()
+            .map(|l| Line::styled(l, t.help())),
+    );
     let height = (lines.len() as u16 + 2).min(area.height);
+    let shown = height.saturating_sub(2);
+    let max_scroll = (lines.len() as u16).saturating_sub(shown);
+    let scroll = app.help_scroll.min(max_scroll);
     let rect = centered(area, width, height);
     // The columns beside the window are cleared too: a glyph of the screen
     // under it, cut at the window's edge, reads as part of the help.
@@ -90,15 +98,21 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         ..rect
     };
     frame.render_widget(Clear, margin);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.accent())
-                .title(" Help "),
-        ),
-        rect,
-    );
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.accent())
+        .title(" Help ");
+    // A cut list must say so, or a missing key reads as no key.
+    if max_scroll > 0 {
+        let more = match (scroll > 0, scroll < max_scroll) {
+            (false, _) => " ↓ more below: ↑/↓ scroll ",
+            (true, true) => " ↑↓ more: ↑/↓ scroll ",
+            (true, false) => " ↑ more above ",
+        };
+        block = block.title_bottom(Line::styled(more, t.accent()).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)).block(block), rect);
+    max_scroll
 }
 
 fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {
