@@ -344,4 +344,3 @@ fn pending_lines(
         }
     }
 }
-
