@@ -296,3 +296,25 @@ fn the_element_steps_own_form_load_still_reaches_it() {
     assert_eq!(app.step, Step::Configure);
     assert_eq!(app.element.as_deref(), Some("nimbusdesk"));
 }
+
+#[test]
+fn snapshots_of_a_form_loading_and_failing() {
+    let mut app = listed_in(
+        connected(),
+        vec![desk(31, "Acme desk", "acme"), desk(32, "Beta desk", "beta")],
+    );
+    let (attempt, _) = asks_for_form(&mut app);
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(
+            format!("instances_new_from_loading_{w}x{h}"),
+            screen(&app, w, h)
+        );
+    }
+    refuse(&mut app, attempt);
+    for (w, h) in [(80, 24), (120, 40)] {
+        insta::assert_snapshot!(
+            format!("instances_new_from_failed_{w}x{h}"),
+            screen(&app, w, h)
+        );
+    }
+}

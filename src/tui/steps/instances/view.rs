@@ -249,7 +249,8 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
     ));
     if let Some((text_, style)) = check {
         lines.push(Line::styled(text_, style));
-    } else {
+    } else if view.new_from.is_none() {
+        // While a form loads, these keys wait for it.
         lines.push(Line::styled(
             "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it.",
             t.dim(),
