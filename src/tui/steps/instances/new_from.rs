@@ -108,9 +108,13 @@ fn entry_for(app: &App, i: &Instance) -> Option<CatalogEntry> {
         .and_then(|e| e.get("hub"))
         .and_then(serde_json::Value::as_str)
         .unwrap_or_default();
+    let name = match i.element_name.trim() {
+        "" => i.element_key.clone(),
+        name => name.to_string(),
+    };
     CatalogEntry {
         key: i.element_key.clone(),
-        name: i.element_name.clone(),
+        name,
         hub: hub.to_string(),
         description: String::new(),
         auth: check::auth_of(i).unwrap_or(AuthKind::Custom),

@@ -162,12 +162,13 @@ fn the_catalogs_entry_is_asked_with_when_it_holds_the_element() {
 
 #[test]
 fn outside_the_catalog_the_instance_tells_how_its_element_signs_in() {
-    let mut i = desk(34, "Sales", "x");
-    i.raw["element"] =
-        json!({ "key": "auroracrm", "name": "Aurora CRM", "authentication": {"type": "oauth2"} });
-    let mut app = listed_in(connected(), vec![i]);
+    let mut raw = desk(34, "Sales", "x").raw.clone();
+    raw["element"] = json!({ "key": "auroracrm", "authentication": {"type": "oauth2"} });
+    let mut app = listed_in(connected(), vec![Instance::from_value(raw).unwrap()]);
     let (_, entry) = asks_for_form(&mut app);
     assert_eq!(entry.auth, AuthKind::Oauth2);
+    assert_eq!(entry.name, "auroracrm", "no name given: its key");
+    assert!(screen(&app, 120, 40).contains("Loading auroracrm's form…"));
 }
 
 #[test]
