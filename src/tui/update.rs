@@ -57,7 +57,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             result,
         } => element::element_looked_up(app, attempt, &key, result),
         Action::SpecLoaded { attempt, result } => {
-            element::spec_loaded(app, attempt, result);
+            // "New from this" in the Instances view asks for forms too.
+            if instances::new_from::awaits(app, attempt) {
+                instances::new_from::spec_loaded(app, attempt, result);
+            } else {
+                element::spec_loaded(app, attempt, result);
+            }
             vec![]
         }
         Action::ListenerBound(result) => authorize::listener_bound(app, result),

@@ -45,6 +45,7 @@ mod tui_clipboard;
 mod tui_idle;
 mod tui_instances;
 mod tui_instances_fix;
+mod tui_instances_new_from;
 mod tui_journeys;
 mod tui_newcomer;
 mod tui_port_taken;

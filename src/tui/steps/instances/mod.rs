@@ -18,7 +18,9 @@ mod view;
 pub use edit::updated;
 pub use listed::Listed;
 pub use reauth::reauthorized;
-pub use state::{Check, DeletePrompt, EditPrompt, InstancesState, Loading, ReauthPrompt, Status};
+pub use state::{
+    Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
+};
 
 use super::{Drawn, Input, Screen};
 use crate::flow::check::Outcome;
@@ -113,8 +115,8 @@ impl Screen for Instances {
         true
     }
 
-    fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
-        view::render(app, frame, area);
+    fn render(&self, app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
+        view::render(app, time, frame, area);
         Drawn::default()
     }
 }
@@ -158,6 +160,22 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ESC], "Esc", "keep it", Command::Back),
         ];
     }
+    if let Some(l) = &view.new_from {
+        // The list still moves and filters; the actions wait for the form.
+        let mut list = if l.failed.is_some() {
+            vec![
+                b(&[ENTER], "Enter", "try again", Command::Retry)
+                    .with_detail("ask the platform for the element's settings again"),
+                b(&[ESC], "Esc", "cancel", Command::Back)
+                    .with_detail("give up on the new instance; the list stays as it is"),
+            ]
+        } else {
+            vec![b(&[ESC], "Esc", "cancel", Command::Back)
+                .with_detail("stop loading the form; the list stays as it is")]
+        };
+        list.extend(moves());
+        return list;
+    }
     // Most important first: at 80 columns the footer keeps the first
     // ones (then help and quit); the rest are under `?`.
     let mut list = vec![
@@ -189,9 +207,11 @@ fn bindings(app: &App) -> Vec<Binding> {
         .with_detail("a new instance like this one: its settings filled in, secrets left empty"),
         b(&[ctrl('y')], "^Y", "copy token", Command::CopyToken)
             .with_detail("copy the instance's token (system clipboard and OSC 52)"),
-        hint("type", "filter"),
-        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next),
-        extra(&[UP, ctrl('p')], "↑", "previous instance", Command::Prev),
+    ]);
+    let mut moves = moves();
+    let paging = moves.split_off(3);
+    list.extend(moves);
+    list.extend([
         extra(
             &[ctrl('o')],
             "^O",
@@ -205,6 +225,18 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::Refresh,
         )
         .with_detail("read the account's instances again (F5 too)"),
+    ]);
+    list.extend(paging);
+    list
+}
+
+/// Typing in the filter and moving through the list: the first three
+/// shown in the footer, then the paging keys.
+fn moves() -> Vec<Binding> {
+    vec![
+        hint("type", "filter"),
+        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next),
+        extra(&[UP, ctrl('p')], "↑", "previous instance", Command::Prev),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",
@@ -219,8 +251,7 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::First,
         ),
         extra(&[key(KeyCode::End)], "End", "last instance", Command::Last),
-    ]);
-    list
+    ]
 }
 
 /// Opens the view from `back_to` (or as the whole run, with `None`): the
@@ -273,6 +304,21 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let Some(view) = app.instances.as_mut() else {
         return vec![];
     };
+    if view.new_from.is_some() {
+        match cmd {
+            Command::Back => return new_from::cancel(app),
+            Command::Retry => return new_from::retry(app),
+            // Moving goes on below; the form stays that of the instance
+            // Ctrl-B was pressed on.
+            Command::Next
+            | Command::Prev
+            | Command::PageDown
+            | Command::PageUp
+            | Command::First
+            | Command::Last => {}
+            _ => return vec![],
+        }
+    }
     if let Some(e) = view.edit.as_mut() {
         match cmd {
             Command::Continue => return edit::save(app),
@@ -364,7 +410,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::ReauthorizeInstance => reauth::ask(app),
         Command::EditInstance => edit::open(app),
-        Command::NewFromInstance => new_from::open(app),
+        Command::NewFromInstance => return new_from::open(app),
         Command::DeleteInstance => {
             if let Some(i) = view.selected() {
                 let (id, name) = (i.id, i.name.clone());
@@ -499,5 +545,7 @@ pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<DeleteAnswer
 
 #[cfg(test)]
 mod lifecycle_tests;
+#[cfg(test)]
+mod new_from_tests;
 #[cfg(test)]
 mod tests;

@@ -2,13 +2,19 @@
 //! instance's element, filled from the instance's stored settings, with
 //! its secrets left empty (the platform never gives them back, and a copy
 //! of another instance's secret is rarely what a new instance wants) and
-//! a fresh name.
+//! a fresh name. An element whose form this run does not know yet (one
+//! of the platform's catalog) has its configuration metadata fetched
+//! first, as the Element step does, while the list stays on screen.
 
+use super::state::FormLoad;
 use crate::api::Instance;
-use crate::catalog::form_fields;
+use crate::catalog::{form_fields, AuthKind, CatalogEntry, ElementSpec};
+use crate::flow::check;
 use crate::flow::reauth::looks_masked;
 use crate::form::DeriveContext;
 use crate::tui::app::{App, FormState, Notice, Step};
+use crate::tui::effect::Effect;
+use crate::tui::report::ErrorReport;
 
 /// The form of a new instance like `i`: every non-secret field the
 /// instance stores a usable value for, its tags, and `name`.
@@ -62,27 +68,149 @@ fn fresh_name(app: &App, i: &Instance) -> String {
     }
 }
 
-/// Ctrl-B in the list.
-pub fn open(app: &mut App) {
+/// Ctrl-B in the list: the form at once when this run knows the
+/// element's, otherwise after fetching its configuration metadata.
+pub fn open(app: &mut App) -> Vec<Effect> {
     let Some(i) = app
         .instances
         .as_ref()
         .and_then(|v| v.selected())
         .and_then(super::Listed::instance)
     else {
-        return;
+        return vec![];
     };
-    let Some(spec) = app.known_spec(&i.element_key).cloned() else {
+    if let Some(spec) = app.known_spec(&i.element_key).cloned() {
+        open_form(app, spec, &i);
+        return vec![];
+    }
+    let Some(entry) = entry_for(app, &i) else {
         app.notice = Some(Notice::error(format!(
-            "The form of {} is not known yet: choose it once on the Element step, then come back",
+            "The form of {} cannot be asked for: its element key is not one the platform gives. Create it with `ce-wizard create --element KEY` instead.",
             i.element_key
         )));
+        return vec![];
+    };
+    load(app, i, entry)
+}
+
+/// The catalog's entry for the instance's element; when the catalog on
+/// hand lacks it (`ce-wizard instances` reads no catalog, and the
+/// platform's may have moved on), one made of what the instance says of its
+/// element: the metadata is asked for by key alone, and the sign-in kind
+/// decides the OAuth fields the form adds.
+fn entry_for(app: &App, i: &Instance) -> Option<CatalogEntry> {
+    if let Some(entry) = app.catalog.catalog.find(&i.element_key) {
+        return Some(entry.clone());
+    }
+    let hub = i
+        .raw
+        .get("element")
+        .and_then(|e| e.get("hub"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    let name = match i.element_name.trim() {
+        "" => i.element_key.clone(),
+        name => name.to_string(),
+    };
+    CatalogEntry {
+        key: i.element_key.clone(),
+        name,
+        hub: hub.to_string(),
+        description: String::new(),
+        auth: check::auth_of(i).unwrap_or(AuthKind::Custom),
+        beta: false,
+        bundled: false,
+    }
+    .cleaned()
+}
+
+fn load(app: &mut App, instance: Instance, entry: CatalogEntry) -> Vec<Effect> {
+    let attempt = app.new_attempt();
+    let effect = Effect::LoadSpec {
+        attempt,
+        base_url: app.connection.base_url(),
+        creds: app.credentials(),
+        entry: entry.clone(),
+    };
+    let Some(view) = app.instances.as_mut() else {
+        return vec![];
+    };
+    view.new_from = Some(FormLoad {
+        attempt,
+        instance,
+        entry,
+        failed: None,
+    });
+    app.notice = None;
+    vec![effect]
+}
+
+/// Enter after a failed fetch: the same instance, asked again.
+pub fn retry(app: &mut App) -> Vec<Effect> {
+    let Some(view) = app.instances.as_mut() else {
+        return vec![];
+    };
+    match view.new_from.take() {
+        Some(l) if l.failed.is_some() => load(app, l.instance, l.entry),
+        other => {
+            view.new_from = other;
+            vec![]
+        }
+    }
+}
+
+/// Esc while the form loads or after it failed: the list as it is, and an
+/// answer still on its way is not waited for.
+pub fn cancel(app: &mut App) -> Vec<Effect> {
+    let Some(l) = app.instances.as_mut().and_then(|v| v.new_from.take()) else {
+        return vec![];
+    };
+    app.notice = Some(Notice::info(format!(
+        "No new instance like \"{}\" was started",
+        l.instance.name
+    )));
+    if l.failed.is_some() {
+        return vec![];
+    }
+    vec![Effect::Cancel { attempt: l.attempt }]
+}
+
+/// Whether the element metadata of `attempt` is this view's to take.
+pub fn awaits(app: &App, attempt: u64) -> bool {
+    app.instances
+        .as_ref()
+        .and_then(|v| v.new_from.as_ref())
+        .is_some_and(|l| l.attempt == attempt)
+}
+
+/// The element's metadata arrived, or could not be had. An answer to an
+/// attempt given up on (Esc, another try) is dropped.
+pub fn spec_loaded(app: &mut App, attempt: u64, result: Result<Box<ElementSpec>, ErrorReport>) {
+    if app.step != Step::Instances {
+        return;
+    }
+    let Some(view) = app.instances.as_mut() else {
         return;
     };
+    let Some(load) = view.new_from.as_mut().filter(|l| l.attempt == attempt) else {
+        return;
+    };
+    match result {
+        Ok(spec) => {
+            if let Some(load) = view.new_from.take() {
+                open_form(app, *spec, &load.instance);
+            }
+        }
+        Err(report) => load.failed = Some(Box::new(report)),
+    }
+}
+
+/// Configure on a new form for `spec`'s element, filled from `i`.
+fn open_form(app: &mut App, spec: ElementSpec, i: &Instance) {
     let key = spec.key.clone();
-    let name = fresh_name(app, &i);
+    let name = fresh_name(app, i);
     let ctx = app.derive_context();
-    let form = prefilled(&key, form_fields(&spec), &i, &name, &ctx);
+    let form = prefilled(&key, form_fields(&spec), i, &name, &ctx);
     let secrets = form.fields.iter().filter(|f| f.is_secret()).count();
     app.specs.entry(key.clone()).or_insert(spec);
     // A new form replaces one this run had for the element: the person

@@ -5,8 +5,10 @@
 use super::filter::InstanceFilter;
 use super::listed::Listed;
 use crate::api::Instance;
+use crate::catalog::CatalogEntry;
 use crate::flow::check::Outcome;
 use crate::tui::app::Step;
+use crate::tui::report::ErrorReport;
 use crate::tui::widgets::TextField;
 use std::collections::HashMap;
 use std::fmt;
@@ -113,6 +115,17 @@ impl ReauthPrompt {
     }
 }
 
+/// "New from this" for an element whose form this run does not know yet:
+/// its configuration metadata on the way. The instance it copies is kept
+/// here, so the form is that instance's whatever the list does meanwhile.
+pub struct FormLoad {
+    pub attempt: u64,
+    pub instance: Instance,
+    pub entry: CatalogEntry,
+    /// What the platform said, until Enter tries again.
+    pub failed: Option<Box<ErrorReport>>,
+}
+
 pub struct InstancesState {
     pub items: Vec<Listed>,
     /// The searchable text of each item (name, element, tags), in the
@@ -126,6 +139,7 @@ pub struct InstancesState {
     pub delete: Option<DeletePrompt>,
     pub edit: Option<EditPrompt>,
     pub reauth: Option<ReauthPrompt>,
+    pub new_from: Option<FormLoad>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
     pub back_to: Option<Step>,
@@ -140,6 +154,7 @@ impl fmt::Debug for InstancesState {
             .field("loading", &self.loading)
             .field("checks", &self.checks.len())
             .field("deleting", &self.delete.as_ref().map(|d| d.id))
+            .field("new_from", &self.new_from.as_ref().map(|l| l.instance.id))
             .finish_non_exhaustive()
     }
 }
@@ -164,6 +179,7 @@ impl InstancesState {
             delete: None,
             edit: None,
             reauth: None,
+            new_from: None,
             back_to,
         }
     }

@@ -4,8 +4,9 @@
 //! shown masked.
 
 use super::listed::Listed;
-use super::state::{Check, EditPrompt, InstancesState, Loading, ReauthPrompt, Status};
+use super::state::{Check, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status};
 use crate::tui::app::App;
+use crate::tui::clock::Reading;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, pad, scroll_start, text, truncate};
 use crate::tui::widgets::TextField;
@@ -18,7 +19,7 @@ use ratatui::Frame;
 /// Wide enough for the detail pane beside the list.
 const SIDE_BY_SIDE: u16 = 110;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
     let Some(view) = &app.instances else { return };
     let t = &app.theme;
     let [top, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(3)]).areas(area);
@@ -32,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         (l, d)
     };
     render_list(t, view, frame, list);
-    render_detail(t, view, frame, detail);
+    render_detail(t, time, view, frame, detail);
 }
 
 fn count_text(view: &InstancesState) -> String {
@@ -141,7 +142,7 @@ fn created(i: &Listed) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
+fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::TOP | Borders::LEFT)
         .border_style(t.border());
@@ -184,10 +185,17 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
         }
         return;
     }
-    let Some(i) = view.selected() else { return };
+    let mut lines = match &view.new_from {
+        Some(l) => form_load_lines(t, time, l),
+        None => vec![],
+    };
+    let Some(i) = view.selected() else {
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    };
     let w = 9;
     let tags = i.tags();
-    let mut lines = vec![
+    lines.extend([
         kv(t, "Name", w, vec![Span::styled(i.name.clone(), t.value())]),
         kv(t, "ID", w, vec![Span::raw(i.id.to_string())]),
         kv(
@@ -215,7 +223,7 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
             })],
         ),
         kv(t, "Token", w, vec![Span::styled(masked(i), t.dim())]),
-    ];
+    ]);
     let status = view.status(i);
     let check = match view.checks.get(&i.id) {
         Some(Check::Found(o)) => Some((
@@ -241,7 +249,8 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
     ));
     if let Some((text_, style)) = check {
         lines.push(Line::styled(text_, style));
-    } else {
+    } else if view.new_from.is_none() {
+        // While a form loads, these keys wait for it.
         lines.push(Line::styled(
             "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it.",
             t.dim(),
@@ -252,6 +261,38 @@ fn render_detail(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
     );
+}
+
+/// A "new from this" whose form is on its way, or could not be had: above
+/// the selected instance's details, which may be another one by now.
+fn form_load_lines(t: &Theme, time: &Reading, l: &FormLoad) -> Vec<Line<'static>> {
+    let like = format!("for a new instance like \"{}\"", l.instance.name);
+    match &l.failed {
+        None => vec![
+            Line::styled(
+                format!("{} Loading {}'s form…", time.spinner(), l.entry.name),
+                t.accent(),
+            ),
+            Line::styled(format!("{like}; Esc cancels."), t.dim()),
+        ],
+        Some(report) => {
+            let mut lines = vec![Line::styled(
+                format!(
+                    "✗ {}'s form could not be loaded ({like}): {}",
+                    l.entry.name, report.message
+                ),
+                t.error(),
+            )];
+            if let Some(id) = &report.request_id {
+                lines.push(Line::styled(format!("requestId {id}"), t.warning()));
+            }
+            if !report.advice.is_empty() {
+                lines.push(Line::styled(report.advice.clone(), t.warning()));
+            }
+            lines.push(Line::styled("Enter tries again; Esc cancels.", t.help()));
+            lines
+        }
+    }
 }
 
 /// One labelled input; the cursor goes to it when it has the focus.
