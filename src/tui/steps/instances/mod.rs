@@ -256,6 +256,14 @@ fn moves() -> Vec<Binding> {
 
 /// Opens the view from `back_to` (or as the whole run, with `None`): the
 /// list is read again each time it opens, the filter is kept.
+/// The highlighted instance, whole (its configuration and JSON too).
+pub fn selected_instance(app: &App) -> Option<crate::api::Instance> {
+    app.instances
+        .as_ref()
+        .and_then(|v| v.selected())
+        .and_then(Listed::instance)
+}
+
 pub fn open(app: &mut App, back_to: Option<Step>) -> Vec<Effect> {
     let view = app
         .instances

@@ -71,12 +71,7 @@ fn fresh_name(app: &App, i: &Instance) -> String {
 /// Ctrl-B in the list: the form at once when this run knows the
 /// element's, otherwise after fetching its configuration metadata.
 pub fn open(app: &mut App) -> Vec<Effect> {
-    let Some(i) = app
-        .instances
-        .as_ref()
-        .and_then(|v| v.selected())
-        .and_then(super::Listed::instance)
-    else {
+    let Some(i) = super::selected_instance(app) else {
         return vec![];
     };
     if let Some(spec) = app.known_spec(&i.element_key).cloned() {

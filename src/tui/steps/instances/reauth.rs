@@ -38,12 +38,7 @@ fn known_app(app: &App, i: &Instance, stored: &FormValues) -> (String, String) {
 /// Ctrl-G in the list: asks for the app's key and secret, or says why the
 /// instance cannot be signed in again.
 pub fn ask(app: &mut App) {
-    let Some(i) = app
-        .instances
-        .as_ref()
-        .and_then(|v| v.selected())
-        .and_then(super::Listed::instance)
-    else {
+    let Some(i) = super::selected_instance(app) else {
         return;
     };
     let auth = match reauth::oauth_kind(&i) {
