@@ -904,7 +904,13 @@ async fn done(t: &mut Transcript, instance: &crate::api::Instance, print_token: 
             &instance.element_name
         }
     ));
-    let token = instance.token.expose().to_string();
+    let token = match instance.printable_token() {
+        Ok(token) => token.to_string(),
+        Err(why) => {
+            t.say(&why);
+            return;
+        }
+    };
     if print_token {
         println!("{token}");
         t.say("Its token is on standard output.");

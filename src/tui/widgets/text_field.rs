@@ -208,8 +208,9 @@ impl TextField {
     /// [`MASK`] per character; each line-break character (`\n`, `\r`) shows
     /// as [`LINE_BREAK`] and a tab as a space, so a pasted line break reads
     /// as one (the value keeps it, for validation to report); other control
-    /// characters show as `�` so a pasted escape sequence is never sent to
-    /// the terminal.
+    /// characters and bidirectional formatting show as `�` so a pasted
+    /// escape sequence is never sent to the terminal, and a value never
+    /// reads other than it is.
     pub fn view(&self, width: usize, masked: bool) -> (String, usize) {
         self.view_around(self.cursor, width, masked)
     }
@@ -255,7 +256,13 @@ impl TextField {
             .map(|(i, line)| {
                 let chars: Vec<char> = line
                     .chars()
-                    .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                    .map(|c| {
+                        if crate::sanitize::is_unsafe(c) {
+                            '\u{FFFD}'
+                        } else {
+                            c
+                        }
+                    })
                     .collect();
                 if (seen..=seen + chars.len()).contains(&self.cursor) {
                     cursor = (i, self.cursor - seen);
@@ -295,7 +302,7 @@ fn one_line_glyph(c: char) -> char {
     match c {
         '\n' | '\r' => LINE_BREAK,
         '\t' => ' ',
-        c if c.is_control() => '\u{FFFD}',
+        c if crate::sanitize::is_unsafe(c) => '\u{FFFD}',
         c => c,
     }
 }
@@ -618,5 +625,15 @@ mod tests {
         let mut f = TextField::default();
         f.insert_str("a\u{1b}[31mb");
         assert_eq!(f.view(20, false).0, "a\u{FFFD}[31mb");
+    }
+
+    #[test]
+    fn bidi_overrides_are_never_drawn_raw() {
+        let f = TextField::new("ab\u{202e}cd\u{2067}e\u{2028}f");
+        assert_eq!(f.view(20, false).0, "ab\u{FFFD}cd\u{FFFD}e\u{FFFD}f");
+        assert_eq!(
+            f.lines_view(20, 3, false).lines,
+            ["ab\u{FFFD}cd\u{FFFD}e\u{FFFD}f"]
+        );
     }
 }

@@ -181,10 +181,10 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::ReauthorizeInstance if refused(done.check.as_ref()) => {
             instances::reauth::from_done(app)
         }
-        Command::CopyToken => vec![Effect::Copy {
-            what: CopyTarget::Token,
-            text: done.instance.token.clone(),
-        }],
+        Command::CopyToken => {
+            let (id, token) = (done.instance.id, done.instance.token.clone());
+            instances::copy_token(app, id, token)
+        }
         Command::CopyJson => vec![Effect::Copy {
             what: CopyTarget::InstanceJson,
             text: Secret::new(done.instance.to_pretty_json()),

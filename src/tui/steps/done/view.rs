@@ -17,8 +17,13 @@ const WHAT_THE_TOKEN_DOES: &str = "The element token, with your user and organiz
 const HEADER: &str =
     "Authorization: User <user secret>, Organization <org secret>, Element <token>";
 
+/// The token as it is, or why it is not shown: one from the platform with
+/// control or bidi characters would act on the terminal.
 fn token(t: &Theme, i: &Instance) -> Span<'static> {
-    Span::styled(i.token.expose().to_string(), t.copyable())
+    match i.printable_token() {
+        Ok(token) => Span::styled(token.to_string(), t.copyable()),
+        Err(why) => Span::styled(why, t.error()),
+    }
 }
 
 /// What checking the new instance found, and what to do when it failed

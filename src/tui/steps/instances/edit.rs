@@ -86,7 +86,11 @@ pub fn updated(app: &mut App, attempt: u64, id: i64, result: Result<Instance, Er
     match result {
         Ok(instance) => {
             view.edit = None;
-            let tags = instance.tags();
+            let tags: Vec<String> = instance
+                .tags()
+                .iter()
+                .map(|t| crate::sanitize::line(t))
+                .collect();
             app.notice = Some(Notice::success(format!(
                 "Updated instance {id}: \"{}\", {}",
                 instance.name,

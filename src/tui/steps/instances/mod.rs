@@ -433,16 +433,8 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::CopyToken => {
             if let Some(i) = view.selected() {
-                if i.token.is_empty() {
-                    app.notice = Some(Notice::error(
-                        "The platform gave no token for this instance",
-                    ));
-                    return vec![];
-                }
-                return vec![Effect::Copy {
-                    what: CopyTarget::Token,
-                    text: i.token.clone(),
-                }];
+                let (id, token) = (i.id, i.token.clone());
+                return copy_token(app, id, token);
             }
         }
         Command::CopyJson => {
@@ -456,6 +448,28 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         _ => {}
     }
     vec![]
+}
+
+/// The copy of an instance's token, when it can go to the clipboard as it
+/// is: a token from the platform with control, bidi or space characters in
+/// it would be pasted into a shell or a header as something else.
+pub fn copy_token(app: &mut App, id: i64, token: Secret) -> Vec<Effect> {
+    if token.is_empty() {
+        app.notice = Some(Notice::error(
+            "The platform gave no token for this instance",
+        ));
+        return vec![];
+    }
+    if !crate::sanitize::is_clean_token(token.expose()) {
+        app.notice = Some(Notice::error(format!(
+            "The platform's token for instance {id} holds control characters or spaces, so it is not copied; read it from the platform"
+        )));
+        return vec![];
+    }
+    vec![Effect::Copy {
+        what: CopyTarget::Token,
+        text: token,
+    }]
 }
 
 /// A page of the list arrived.
@@ -551,6 +565,8 @@ pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<DeleteAnswer
     });
 }
 
+#[cfg(test)]
+mod hostile_tests;
 #[cfg(test)]
 mod lifecycle_tests;
 #[cfg(test)]

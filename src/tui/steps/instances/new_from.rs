@@ -10,7 +10,7 @@ use super::state::FormLoad;
 use crate::api::Instance;
 use crate::catalog::{form_fields, AuthKind, CatalogEntry, ElementSpec};
 use crate::flow::check;
-use crate::flow::reauth::looks_masked;
+use crate::flow::reauth::{looks_masked, APP_KEY};
 use crate::form::DeriveContext;
 use crate::tui::app::{App, FormState, Notice, Step};
 use crate::tui::effect::Effect;
@@ -26,13 +26,24 @@ pub fn prefilled(
     ctx: &DeriveContext,
 ) -> FormState {
     let mut form = FormState::new(element_key, fields, name, ctx);
-    let stored = |key: &str| i.configuration_value(key).filter(|v| !looks_masked(v));
+    // The stored values come from the platform: cleaned to one line before
+    // the form shows them.
+    let stored = |key: &str| {
+        i.configuration_value(key)
+            .filter(|v| !looks_masked(v))
+            .map(crate::sanitize::line)
+    };
     // Plain fields first, so that values derived from them follow.
     for pass_derived in [false, true] {
         let keys: Vec<String> = form
             .fields
             .iter()
             .filter(|f| !f.is_secret() && f.derive.is_some() == pass_derived)
+            // A form from the platform's metadata marks only some secrets
+            // as such; a key that names one (`api_key`, `access.token`) is
+            // not copied either. The OAuth app's key is its public client
+            // id, which a new instance of the same app needs.
+            .filter(|f| f.key == APP_KEY || !crate::secret::key_looks_secret(&f.key))
             // The callback address is this run's listener, not the old one.
             .filter(|f| {
                 !f.derive
@@ -43,17 +54,18 @@ pub fn prefilled(
             .collect();
         for key in keys {
             let Some(value) = stored(&key) else { continue };
-            if form.value(&key) == value {
+            if form.value(&key) == value.as_str() {
                 continue;
             }
             if let Some(input) = form.inputs.get_mut(&key) {
-                input.set(value);
+                input.set(&value);
                 form.edited.insert(key);
             }
         }
         form.refresh_derived(ctx);
     }
-    form.tags.set(&i.tags().join(", "));
+    let tags: Vec<String> = i.tags().iter().map(|t| crate::sanitize::line(t)).collect();
+    form.tags.set(&tags.join(", "));
     form
 }
 

@@ -25,7 +25,9 @@ pub const DONE_KEY: &str = "r";
 /// element: typed into its form, for the same app.
 fn known_app(app: &App, i: &Instance, stored: &FormValues) -> (String, String) {
     let form = app.forms.get(&i.element_key).map(|f| f.values());
-    let stored_key = stored.get(APP_KEY).trim();
+    // Shown in the prompt, and it came from the platform.
+    let stored_key = crate::sanitize::line(stored.get(APP_KEY).trim());
+    let stored_key = stored_key.as_str();
     match form {
         Some(f) if stored_key.is_empty() || f.get(APP_KEY).trim() == stored_key => (
             f.get(APP_KEY).trim().to_string(),
