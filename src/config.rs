@@ -215,6 +215,9 @@ impl Profiles {
     }
 }
 
+/// The longest environment (a base URL) a profile may name.
+const MAX_ENVIRONMENT_CHARS: usize = 2048;
+
 const IN_KEYRING: &str = "keyring";
 const IN_FILE: &str = "file";
 
@@ -265,6 +268,18 @@ impl ProfileTable {
                 ))
             }
         };
+        if let Some(env) = self
+            .environment
+            .as_deref()
+            .filter(|e| crate::sanitize::has_unsafe(e) || e.chars().count() > MAX_ENVIRONMENT_CHARS)
+        {
+            // It is shown (the profile in use, the Connection step) and
+            // becomes the base URL every call goes to.
+            return Err(format!(
+                "environment = \"{}\" holds control or bidi characters or is too long: use production, eu, staging or a base URL",
+                crate::sanitize::escaped(&env.chars().take(200).collect::<String>())
+            ));
+        }
         Ok(StoredConfig {
             environment: self.environment.as_deref().map(Environment::parse),
             user_secret: self.user_secret.filter(|s| !s.is_empty()),
@@ -379,8 +394,19 @@ pub fn load() -> Result<Profiles, ConfigError> {
     load_from(&path)
 }
 
+/// The largest config file read: a few profiles take a few hundred bytes.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 pub fn load_from(path: &Path) -> Result<Profiles, ConfigError> {
-    let text = match std::fs::read_to_string(path) {
+    // Bounded, and never a FIFO or device: `CE_WIZARD_CONFIG=/dev/zero`
+    // or a FIFO in its place must neither hang nor fill the memory.
+    let read =
+        crate::fsx::read_regular_bounded_through_links(path, MAX_CONFIG_BYTES).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text")
+            })
+        });
+    let text = match read {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Profiles::default()),
         Err(source) => {
@@ -825,6 +851,50 @@ mod tests {
         let e = all.unknown("initech");
         assert!(e.contains("'acme', 'acme-eu', 'globex'"), "{e}");
         assert!(all.unknown("acmee").contains("did you mean 'acme'"));
+    }
+
+    #[test]
+    fn an_environment_with_escape_sequences_is_refused_and_shown_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        for text in [
+            "[profiles.x]\nenvironment = \"https://a\\u001B]52;c;eA==\\u0007.example\"\n",
+            "environment = \"https://a\\u202Eb.example\"\n",
+        ] {
+            std::fs::write(&p, text).unwrap();
+            let e = load_from(&p).unwrap_err().to_string();
+            assert!(e.contains("control or bidi"), "{e}");
+            assert!(!crate::sanitize::has_unsafe(&e), "{e:?}");
+        }
+        std::fs::write(
+            &p,
+            format!(
+                "[profiles.x]\nenvironment = \"https://{}\"\n",
+                "a".repeat(5000)
+            ),
+        )
+        .unwrap();
+        assert!(load_from(&p).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_huge_config_file_is_refused_and_a_linked_one_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        let mut text = "[profiles.x]\nenvironment = \"eu\"\n".to_string();
+        text.push_str(&"# padding\n".repeat(200_000));
+        std::fs::write(&p, &text).unwrap();
+        let e = load_from(&p).unwrap_err().to_string();
+        assert!(e.contains("larger than"), "{e}");
+        let kept = dir.path().join("kept.toml");
+        std::fs::write(&kept, "[profiles.x]\nenvironment = \"eu\"\n").unwrap();
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&kept, &link).unwrap();
+        assert_eq!(
+            load_from(&link).unwrap().profiles["x"].environment,
+            Some(Environment::Eu)
+        );
     }
 
     #[test]

@@ -102,13 +102,27 @@ pub fn create_private_dir_all(dir: &Path) -> io::Result<()> {
 /// without a writer does not hang), and the read stops past `max` bytes
 /// whatever the file claims its size to be.
 pub fn read_regular_bounded(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    read_bounded(path, max, false)
+}
+
+/// [`read_regular_bounded`], but through a symbolic link: for a file the
+/// person may keep elsewhere and link to (a config file in a dotfiles
+/// repository). A FIFO or device at the end of the link is still refused.
+pub fn read_regular_bounded_through_links(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    read_bounded(path, max, true)
+}
+
+fn read_bounded(path: &Path, max: u64, follow_links: bool) -> io::Result<Vec<u8>> {
     let mut opts = OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+        let nofollow = if follow_links { 0 } else { libc::O_NOFOLLOW };
+        opts.custom_flags(nofollow | libc::O_NONBLOCK | libc::O_CLOEXEC);
     }
+    #[cfg(not(unix))]
+    let _ = follow_links;
     let file = opts.open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
