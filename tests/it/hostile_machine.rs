@@ -285,3 +285,83 @@ fn the_process_leaves_no_core_and_is_not_dumpable() {
         "/proc/{pid}/environ belongs to the process's own user: it is dumpable"
     );
 }
+
+/// The binary with `config` as its config file and no base URL of its own:
+/// the profile's environment is the one used.
+fn with_config(dir: &Path, args: &[&str]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ce-wizard"));
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("CE_WIZARD_CONFIG", dir.join("config.toml"))
+        .env("CE_WIZARD_CACHE", dir.join("cache"))
+        .env("CE_USER_SECRET", USER_SECRET)
+        .env("CE_ORG_SECRET", ORG_SECRET)
+        .args(args);
+    run(c)
+}
+
+#[test]
+fn a_hostile_config_file_neither_hangs_nor_reaches_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+
+    // A FIFO nobody writes to, then /dev/zero: refused at once, named.
+    let c = std::ffi::CString::new(config.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = with_config(dir.path(), &["profiles", "list"]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    std::fs::remove_file(&config).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &config).unwrap();
+    let out = with_config(dir.path(), &["profiles", "list"]);
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    std::fs::remove_file(&config).unwrap();
+
+    // A config file kept elsewhere and linked to is still read.
+    let kept = dir.path().join("dotfiles.toml");
+    std::fs::write(&kept, "[profiles.acme]\nenvironment = \"eu\"\n").unwrap();
+    std::os::unix::fs::symlink(&kept, &config).unwrap();
+    let out = with_config(dir.path(), &["profiles", "list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("acme"), "{}", out.stdout);
+    std::fs::remove_file(&config).unwrap();
+
+    // An environment (the base URL every call goes to) with escape
+    // sequences: refused where the file is read, and shown escaped.
+    let text = format!(
+        "default_profile = \"acme\"\n[profiles.acme]\nenvironment = {}\n",
+        toml_string(&format!("https://x{HOSTILE}.example/elements/api-v2"))
+    );
+    std::fs::write(&config, text).unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    for args in [
+        &["--profile", "acme", "instances", "list"][..],
+        &["profiles", "list"][..],
+    ] {
+        let out = with_config(dir.path(), args);
+        assert_ne!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert_terminal_safe(&format!("{args:?}"), &out.both());
+        assert!(
+            out.stderr.contains("control or bidi characters"),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
+}
+
+/// `text` as a TOML basic string, every control written as `\uXXXX`.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
