@@ -257,6 +257,9 @@ fn a_url_without_its_scheme_is_offered_with_one() {
         "/wc-api/v2",
         "a b.com",
         "",
+        // Offered back on screen: nothing a terminal reorders.
+        "shop.example.com/a\u{61c}b",
+        "shop.example.com/\u{2066}x",
     ] {
         assert_eq!(suggested_url(&f, none), None, "{none}");
     }

@@ -128,6 +128,7 @@ pub fn suggested_url(field: &FieldSpec, value: &str) -> Option<String> {
         || v.starts_with('/')
         || v.contains(char::is_whitespace)
         || one_line_problem(v).is_some()
+        || crate::sanitize::has_unsafe(v)
     {
         return None;
     }
