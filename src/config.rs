@@ -134,6 +134,9 @@ pub struct Profiles {
     /// Read from the single-account layout; written in the profile layout
     /// only when something is saved.
     pub legacy: bool,
+    /// The file held secrets and others could read it: its mode before it
+    /// was narrowed to 0600 on reading.
+    pub narrowed_from: Option<u32>,
 }
 
 impl Profiles {
@@ -461,11 +464,36 @@ pub fn load_from(path: &Path) -> Result<Profiles, ConfigError> {
     if let Some(name) = &file.default_profile {
         check_profile_name(name).map_err(|e| invalid(format!("default_profile: {e}")))?;
     }
+    let narrowed_from = if profiles.values().any(StoredConfig::has_file_secrets) {
+        narrow_to_owner(path)
+    } else {
+        None
+    };
     Ok(Profiles {
         default: file.default_profile,
         profiles,
         legacy: has_legacy,
+        narrowed_from,
     })
+}
+
+/// A file holding secrets is readable by its owner only: one that others
+/// can read (copied, restored from a backup, edited under another umask)
+/// is narrowed to 0600. Its mode before, when it was narrowed.
+#[cfg(unix)]
+fn narrow_to_owner(path: &Path) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    if mode & 0o077 == 0 {
+        return None;
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).ok()?;
+    Some(mode)
+}
+
+#[cfg(not(unix))]
+fn narrow_to_owner(_path: &Path) -> Option<u32> {
+    None
 }
 
 impl StoredConfig {
@@ -875,6 +903,27 @@ mod tests {
         )
         .unwrap();
         assert!(load_from(&p).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_with_secrets_that_others_can_read_is_narrowed_to_0600() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.toml");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        std::fs::write(&p, "[profiles.x]\nenvironment = \"eu\"\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(load_from(&p).unwrap().narrowed_from, None, "no secrets");
+        assert_eq!(mode(&p), 0o644);
+        std::fs::write(
+            &p,
+            "[profiles.x]\nsecrets = \"file\"\nuser_secret = \"u\"\norg_secret = \"o\"\n",
+        )
+        .unwrap();
+        assert_eq!(load_from(&p).unwrap().narrowed_from, Some(0o644));
+        assert_eq!(mode(&p), 0o600);
+        assert_eq!(load_from(&p).unwrap().narrowed_from, None);
     }
 
     #[cfg(unix)]

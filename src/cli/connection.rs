@@ -100,6 +100,12 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
             "{e}; fix or delete it to use --profile"
         )));
     }
+    if let (Some(mode), Some(path)) = (all.narrowed_from, config::config_path()) {
+        eprintln!(
+            "note: {} holds secrets and was readable by others (mode {mode:o}); it is now readable only by you (0600)",
+            crate::sanitize::line(&path.display().to_string())
+        );
+    }
     let name = chosen_profile(g, &all, unknown)?;
     let profile = name
         .as_deref()

@@ -365,3 +365,23 @@ fn toml_string(text: &str) -> String {
     out.push('"');
     out
 }
+
+#[test]
+fn a_config_file_holding_secrets_that_others_can_read_is_narrowed_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[profiles.acme]\nenvironment = \"http://127.0.0.1:9/elements/api-v2\"\nsecrets = \"file\"\nuser_secret = \"u-file\"\norg_secret = \"o-file\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = with_config(dir.path(), &["--profile", "acme", "instances", "list"]);
+    assert!(
+        out.stderr.contains("was readable by others (mode 644)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(mode(&config), 0o600);
+    assert!(!out.both().contains("u-file"), "{}", out.both());
+}
