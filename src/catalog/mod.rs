@@ -49,6 +49,11 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
     if spec.key.trim().is_empty() {
         return Err("the element key is empty".into());
     }
+    // Ctrl-O opens it: a spec names nothing the browser check would refuse.
+    if let Some(url) = &spec.docs_url {
+        crate::oauth::check_authorization_url(url)
+            .map_err(|refused| format!("docs_url: {}", refused.why))?;
+    }
     let mut seen = std::collections::HashSet::new();
     for f in &spec.fields {
         if !seen.insert(f.key.as_str()) {
@@ -168,6 +173,17 @@ mod tests {
         let choice =
             "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='choice'";
         assert!(parse_spec("c.toml", choice).is_err());
+        for docs in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "data:text/html,x",
+            "https://docs.example/\\u001b[2J",
+        ] {
+            let spec = format!("key='x'\nname='X'\nauth='basic'\ndocs_url=\"{docs}\"");
+            let err = parse_spec("u.toml", &spec).unwrap_err().to_string();
+            assert!(err.contains("docs_url"), "{docs}: {err}");
+            assert!(!crate::sanitize::has_unsafe(&err), "{err:?}");
+        }
     }
 
     #[test]
