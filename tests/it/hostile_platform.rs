@@ -330,3 +330,64 @@ fn endless_bodies_stop_at_their_cap_with_a_clear_message() {
     assert!(out.stderr.contains("larger than 4 MiB"), "{}", out.stderr);
     assert!(out.stderr.contains("nothing was created"), "{}", out.stderr);
 }
+
+/// The accessible mode's last words: a created instance whose token holds
+/// escape sequences is neither printed nor offered for the clipboard.
+#[test]
+fn the_accessible_mode_never_prints_a_token_with_escape_sequences() {
+    use crate::common::pty::keys;
+    use crate::common::wizard::{Home, Wizard};
+    let instance = json!({
+        "id": 41, "name": "shop", "token": format!("tok{HOSTILE}"),
+        "element": {"key": "bigcommerce", "name": "BigCommerce", "hub": "ecommerce"},
+        "valid": true, "disabled": false,
+    })
+    .to_string();
+    let server = Server::start(move |r| match (r.method.as_str(), r.path.as_str()) {
+        ("GET", p) if p == format!("{API}/elements") => Reply::Json(
+            200,
+            json!([{"key": "bigcommerce", "name": "BigCommerce", "hub": "ecommerce",
+                    "authentication": {"type": "basic"}}])
+            .to_string(),
+        ),
+        ("POST", p) if p == format!("{API}/instances") => Reply::Json(200, instance.clone()),
+        ("GET", p) if p == format!("{API}/instances/41") => Reply::Json(200, instance.clone()),
+        ("GET", p) if p.starts_with(&format!("{API}/hubs/")) => Reply::Json(200, "[]".into()),
+        _ => Reply::Json(404, "{}".into()),
+    });
+    let sb = ce_wizard::sandbox::Sandbox::start(Default::default()).unwrap();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .base_url(&server.base_url())
+        .args(&["--accessible", "--element", "bigcommerce"])
+        .size(400, 200)
+        .spawn();
+    let answer = |pty: &mut crate::common::pty::Pty, prompt: &str, text: &str| {
+        pty.wait_for(prompt);
+        pty.type_text(text);
+        pty.send(keys::ENTER);
+    };
+    answer(
+        &mut pty,
+        "Store API URL",
+        "https://store-abc.mybigcommerce.com/api/v2/",
+    );
+    answer(&mut pty, "API username", "u");
+    answer(&mut pty, "API token", "p");
+    answer(&mut pty, "Change the advanced settings? [y/N]:", "");
+    answer(&mut pty, "Instance name (Enter keeps", "shop");
+    answer(&mut pty, "Tags, separated by commas", "");
+    answer(&mut pty, "Create this instance now? [Y/n]:", "y");
+    let screen = pty.wait_for("so it is not printed");
+    assert!(!screen.contains("Copy the token"), "{screen}");
+    pty.finish();
+    let raw = String::from_utf8_lossy(&pty.raw_output()).into_owned();
+    assert!(
+        !raw.contains("\u{1b}]52"),
+        "the token's OSC 52 reached the terminal"
+    );
+    assert!(
+        !raw.contains("\u{202e}"),
+        "the token's bidi override reached the terminal"
+    );
+}
