@@ -221,6 +221,22 @@ impl Profiles {
 /// The longest environment (a base URL) a profile may name.
 const MAX_ENVIRONMENT_CHARS: usize = 2048;
 
+/// An environment as a profile may name it. It is shown (the profile in
+/// use, the Connection step) and becomes the base URL every call goes to,
+/// so nothing a terminal acts on or reorders, and no endless text.
+fn check_environment(env: &str) -> Result<(), String> {
+    if crate::sanitize::has_unsafe(env)
+        || env.chars().any(crate::sanitize::is_invisible_format)
+        || env.chars().count() > MAX_ENVIRONMENT_CHARS
+    {
+        return Err(format!(
+            "environment = \"{}\" holds control or bidi characters or is too long: use production, eu, staging or a base URL",
+            crate::sanitize::escaped(&env.chars().take(200).collect::<String>())
+        ));
+    }
+    Ok(())
+}
+
 const IN_KEYRING: &str = "keyring";
 const IN_FILE: &str = "file";
 
@@ -271,17 +287,8 @@ impl ProfileTable {
                 ))
             }
         };
-        if let Some(env) = self
-            .environment
-            .as_deref()
-            .filter(|e| crate::sanitize::has_unsafe(e) || e.chars().count() > MAX_ENVIRONMENT_CHARS)
-        {
-            // It is shown (the profile in use, the Connection step) and
-            // becomes the base URL every call goes to.
-            return Err(format!(
-                "environment = \"{}\" holds control or bidi characters or is too long: use production, eu, staging or a base URL",
-                crate::sanitize::escaped(&env.chars().take(200).collect::<String>())
-            ));
+        if let Some(env) = self.environment.as_deref() {
+            check_environment(env)?;
         }
         Ok(StoredConfig {
             environment: self.environment.as_deref().map(Environment::parse),
@@ -328,6 +335,8 @@ pub enum ConfigError {
     Keyring(KeyringError),
     #[error("{0}")]
     ProfileName(String),
+    #[error("{0}")]
+    Environment(String),
 }
 
 /// Where remembered secrets went.
@@ -574,6 +583,8 @@ pub fn remember(
     insecure: bool,
 ) -> Result<Saved, ConfigError> {
     check_profile_name(profile).map_err(ConfigError::ProfileName)?;
+    // Saved, it would make the whole file unreadable.
+    check_environment(&environment.as_config_str()).map_err(ConfigError::Environment)?;
     let path = config_path().ok_or(ConfigError::NoConfigDir)?;
     // A file that cannot be read is not overwritten: it may hold other
     // profiles.
@@ -924,6 +935,15 @@ mod tests {
         assert_eq!(load_from(&p).unwrap().narrowed_from, Some(0o644));
         assert_eq!(mode(&p), 0o600);
         assert_eq!(load_from(&p).unwrap().narrowed_from, None);
+    }
+
+    #[test]
+    fn an_environment_the_file_would_refuse_is_never_saved() {
+        // Refused before the file is looked for, let alone written.
+        let bad = Environment::Custom("https://ce.example.com/elements/api-v2\u{200e}".into());
+        let e = remember("acme", bad, None, true).unwrap_err();
+        assert!(matches!(e, ConfigError::Environment(_)), "{e}");
+        assert!(e.to_string().contains("control or bidi"), "{e}");
     }
 
     #[cfg(unix)]

@@ -361,6 +361,10 @@ impl ConnectionForm {
                 let v = self.custom_url.value().trim();
                 if v.is_empty() {
                     Some("Base URL is required for a custom environment, e.g. https://ce.example.com/elements/api-v2".into())
+                } else if crate::sanitize::has_unsafe(v)
+                    || v.chars().any(crate::sanitize::is_invisible_format)
+                {
+                    Some("Base URL contains control or invisible characters (often copied along from web pages); retype it".into())
                 } else if !is_http_url(v) {
                     Some("Base URL must be an https:// or http:// URL, e.g. https://ce.example.com/elements/api-v2".into())
                 } else {

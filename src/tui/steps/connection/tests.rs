@@ -204,3 +204,22 @@ fn the_built_in_sandbox_offers_no_profiles() {
     assert!(!app.connection.fields().contains(&ConnField::Profile));
     assert!(!app.connection.fields().contains(&ConnField::Remember));
 }
+
+#[test]
+fn a_base_url_with_invisible_or_control_characters_is_an_error_before_it_is_saved() {
+    let mut app = offered(None, "");
+    app.connection.env = EnvKind::Custom;
+    app.connection.focus = ConnField::CustomUrl;
+    for pasted in [
+        "https://ce.example.com/elements/api-v2\u{200e}",
+        "https://ce.example.com/\u{202e}elements/api-v2",
+        "https://ce.example.com/elements/api-v2\u{9b}2J",
+    ] {
+        app.connection.custom_url = crate::tui::widgets::TextField::new(pasted);
+        let e = app.connection.check_field(ConnField::CustomUrl).unwrap();
+        assert!(e.contains("invisible characters"), "{pasted:?}: {e}");
+    }
+    app.connection.custom_url =
+        crate::tui::widgets::TextField::new("https://ce.example.com/elements/api-v2");
+    assert_eq!(app.connection.check_field(ConnField::CustomUrl), None);
+}
