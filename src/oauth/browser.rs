@@ -44,7 +44,9 @@ pub fn port_forward_hint(port: u16) -> String {
 /// and the error says why ([`browser_choice::choose`]): an SSH session
 /// without a display, or `$BROWSER` naming a browser that runs in the
 /// terminal (w3m, lynx, links, elinks and the like), which would take over
-/// the screen. Under WSL, `wslview URL` is tried first when it is on `PATH`.
+/// the screen. Under WSL, `wslview URL` is tried first when it is on `PATH`
+/// and the URL holds nothing PowerShell would expand (`$`, `` ` ``: see
+/// [`safe_for_wslview`]).
 ///
 /// Otherwise what runs is `open`'s (5.4) list of launchers for this system
 /// (`open::commands`), tried in order as `open::that_detached` tries them.
@@ -93,16 +95,27 @@ pub fn open_docs(url: &str) -> Result<(), String> {
 fn open_checked(url: &str) -> Result<(), String> {
     let launchers = match browser_choice::choose_here() {
         Launch::ShowLink(why) => return Err(why.to_string()),
-        Launch::Wslview(wslview) => {
+        Launch::Wslview(wslview) if safe_for_wslview(url) => {
             let mut command = Command::new(wslview);
             command.arg(url);
             std::iter::once(command)
                 .chain(open::commands(url))
                 .collect()
         }
-        Launch::Desktop => open::commands(url),
+        Launch::Wslview(_) | Launch::Desktop => open::commands(url),
     };
     launch(launchers).map_err(|e| browser_failure(&e))
+}
+
+/// Whether `url` can go through `wslview`. wslview (wslu 4) hands the
+/// address to PowerShell inside a double-quoted string
+/// (`powershell.exe -Command "Start "URL""`), where `$(…)` runs a command
+/// and `$name` and `` ` `` are expanded; a URL may hold them unencoded (in
+/// its query, `$` anywhere), and the platform chose the URL. Such a URL
+/// goes to `open`'s launchers instead, whose WSL launcher passes it to
+/// PowerShell in an environment variable, never as code.
+fn safe_for_wslview(url: &str) -> bool {
+    !url.contains(['$', '`'])
 }
 
 /// How long a launcher is watched for a quick failure.
@@ -369,6 +382,35 @@ mod tests {
             lines,
             [dir.path().join("wslview").to_str().unwrap(), URL, "none"],
             "wslview alone ran, with the URL, without the secret"
+        );
+    }
+
+    /// An address PowerShell would run code from: `$(…)` in its query.
+    const POWERSHELL_URL: &str = "https://provider.example/authorize?state=$(calc.exe)&x=`a";
+
+    #[test]
+    fn under_wsl_a_url_powershell_would_expand_never_goes_to_wslview() {
+        if std::env::var_os(CHILD).is_some() {
+            let checked = check_authorization_url(POWERSHELL_URL).unwrap();
+            assert!(checked.as_str().contains("$(calc.exe)"), "{checked}");
+            open_browser(POWERSHELL_URL).expect("the stand-in xdg-open succeeds");
+            child_done();
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write_executable(&dir.path().join("wslview"), RECORDER);
+        write_executable(&dir.path().join("xdg-open"), RECORDER);
+        assert!(run_child_with(
+            "oauth::browser::tests::under_wsl_a_url_powershell_would_expand_never_goes_to_wslview",
+            dir.path(),
+            &[("WSL_DISTRO_NAME", "Ubuntu")]
+        ));
+        let recorded = std::fs::read_to_string(dir.path().join("opened.txt")).unwrap();
+        let first = recorded.lines().next().unwrap();
+        assert_eq!(
+            first,
+            dir.path().join("xdg-open").to_str().unwrap(),
+            "not wslview: {recorded}"
         );
     }
 
