@@ -10,5 +10,6 @@ mod flows;
 mod newcomer;
 mod pasted;
 mod recovery;
+mod review_screen;
 mod snapshots;
 pub(crate) mod support;

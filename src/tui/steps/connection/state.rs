@@ -313,6 +313,17 @@ impl ConnectionForm {
         self.environment().base_url()
     }
 
+    /// Where the instance goes, in the Connection step's words: the
+    /// built-in sandbox is "sandbox" (not "custom"), any other base URL is
+    /// named bare.
+    pub fn place(&self) -> String {
+        match self.env {
+            EnvKind::Custom if self.sandbox => format!("sandbox ({})", self.base_url()),
+            EnvKind::Custom => crate::sanitize::line(&self.base_url()),
+            other => other.label().to_string(),
+        }
+    }
+
     /// The fields on screen, in order: the profile choice when profiles
     /// are saved, the base URL only for a custom one, the name to save
     /// under only when something is remembered.

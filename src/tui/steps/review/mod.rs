@@ -50,8 +50,13 @@ fn bindings(app: &App) -> Vec<Binding> {
         b(&[ENTER], "Enter", enter, Command::Continue),
         b(&[ESC], "Esc", "back", Command::Back),
         b(&[ch('c')], "c", "copy curl", Command::CopyCurl),
-        b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal)
-            .with_detail("show or hide secret values in the body and the curl command"),
+        b(
+            &[ctrl('r'), ch('r')],
+            "r",
+            if app.review.reveal { "hide" } else { "reveal" },
+            Command::Reveal,
+        )
+        .with_detail("show or hide secret values in the body and the curl command"),
         b(&[TAB], "Tab", "body/curl", Command::SwitchView)
             .with_detail("switch between the request body and the curl command"),
         extra(&[ch('b')], "b", "copy the request body", Command::CopyBody),

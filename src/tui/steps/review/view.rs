@@ -39,7 +39,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             "Environment",
             14,
             vec![Span::raw(truncate(
-                &app.connection.environment().label(),
+                &app.connection.place(),
                 w.saturating_sub(14),
             ))],
         ),
@@ -123,7 +123,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ),
         ReviewView::Curl => (
             " Equivalent curl command ",
-            req.curl_command(&app.connection.base_url(), app.review.reveal, &secret),
+            // What `c` copies: hidden secrets as the variables to set.
+            super::curl::copied_curl(&req, &app.connection.base_url(), app.review.reveal, &secret)
+                .text,
         ),
     };
     let other = match app.review.view {
