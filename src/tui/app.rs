@@ -185,6 +185,9 @@ pub struct App {
     pub instances: Option<InstancesState>,
     pub listener: ListenerStatus,
     pub overlay: Option<Overlay>,
+    /// The help's first line shown, and the most it can be (kept from the
+    /// last frame): a short terminal scrolls the help instead of cutting it.
+    pub help_scroll: (u16, u16),
     /// Where to return once the connection is fixed (after a 401 while
     /// creating), so nothing has to be done twice.
     pub resume: Option<Step>,
@@ -267,6 +270,7 @@ impl App {
                 reveal: false,
                 view: ReviewView::Body,
                 scroll: 0,
+                max_scroll: 0,
                 error: None,
                 cancelled: None,
                 copy_note: None,
@@ -276,6 +280,7 @@ impl App {
             instances: None,
             listener: ListenerStatus::NotBound,
             overlay: None,
+            help_scroll: (0, 0),
             resume: None,
             notice: None,
             created: Vec::new(),

@@ -7,7 +7,7 @@
 use super::action::{Action, CopyTarget};
 use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
 use super::effect::Effect;
-use super::keymap::{self, b, ch, ctrl, key, Binding, Command, ENTER, ESC};
+use super::keymap::{self, b, ch, ctrl, extra, key, Binding, Command, DOWN, ENTER, ESC, SPACE, UP};
 use super::steps::{
     authorize, connection, creating, done, element, focused_input, instances, screen, Input,
 };
@@ -222,8 +222,14 @@ fn on_key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
 fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match app.overlay {
         Some(Overlay::Help) => {
-            if cmd == Command::Back {
-                app.overlay = None;
+            let (scroll, max) = app.help_scroll;
+            match cmd {
+                Command::Back => app.overlay = None,
+                Command::Next => app.help_scroll.0 = (scroll + 1).min(max),
+                Command::Prev => app.help_scroll.0 = scroll.saturating_sub(1),
+                Command::PageDown => app.help_scroll.0 = scroll.saturating_add(10).min(max),
+                Command::PageUp => app.help_scroll.0 = scroll.saturating_sub(10),
+                _ => {}
             }
             return vec![];
         }
@@ -244,6 +250,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         Command::Help => {
             app.overlay = Some(Overlay::Help);
+            app.help_scroll.0 = 0;
             vec![]
         }
         _ => screen(app.step).command(app, cmd),
@@ -275,12 +282,29 @@ fn paste(app: &mut App, text: &str) {
 /// The bindings in force right now, most important first.
 pub fn bindings(app: &App) -> Vec<Binding> {
     match app.overlay {
-        Some(Overlay::Help) => vec![b(
-            &[ESC, ch('?'), key(KeyCode::F(1)), ch('q'), ENTER],
-            "Esc",
-            "close help",
-            Command::Back,
-        )],
+        Some(Overlay::Help) => {
+            let mut list = vec![b(
+                &[ESC, ch('?'), key(KeyCode::F(1)), ch('q'), ENTER],
+                "Esc",
+                "close help",
+                Command::Back,
+            )];
+            // Only a help cut short scrolls, and only then says so.
+            if app.help_scroll.1 > 0 {
+                list.extend([
+                    b(&[DOWN, ch('j')], "↑/↓", "scroll", Command::Next),
+                    extra(&[UP, ch('k')], "↑", "scroll up", Command::Prev),
+                    extra(
+                        &[key(KeyCode::PageDown), SPACE],
+                        "PgDn",
+                        "page down",
+                        Command::PageDown,
+                    ),
+                    extra(&[key(KeyCode::PageUp)], "PgUp", "page up", Command::PageUp),
+                ]);
+            }
+            list
+        }
         Some(Overlay::ConfirmQuit) => vec![
             b(
                 &[ch('y'), ctrl('c')],

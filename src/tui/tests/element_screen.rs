@@ -164,3 +164,25 @@ fn an_element_without_documentation_offers_no_key() {
     let screen = draw(&mut app, 120, 40);
     assert!(!screen.contains("Ctrl-O"), "{screen}");
 }
+
+#[test]
+fn the_footer_shows_the_way_to_the_instances_at_80_columns() {
+    let mut app = connected();
+    let screen = draw(&mut app, 80, 24);
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.contains("F2 instances"), "{footer}");
+    assert!(
+        footer.contains("Enter choose") && footer.contains("? help"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn the_help_names_every_key_that_moves_the_highlight() {
+    let mut app = connected();
+    key(&mut app, KeyCode::Char('?'));
+    let screen = draw(&mut app, 120, 40);
+    for said in ["Ctrl-N and Tab go to the next element", "Shift-Tab too"] {
+        assert!(screen.contains(said), "{said}: {screen}");
+    }
+}

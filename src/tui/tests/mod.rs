@@ -7,6 +7,7 @@ mod configure_form;
 mod creating;
 mod element_screen;
 mod flows;
+mod help_overlay;
 mod newcomer;
 mod pasted;
 mod recovery;

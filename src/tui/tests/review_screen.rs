@@ -102,3 +102,27 @@ fn the_reveal_key_says_hide_once_revealed() {
     assert!(s.contains("r hide"), "{s}");
     assert!(!s.contains("r reveal"), "{s}");
 }
+
+#[test]
+fn page_up_moves_at_once_after_paging_past_the_end() {
+    let mut app = at_review(Environment::Production, false);
+    key(&mut app, KeyCode::Tab);
+    let draw = |app: &mut App| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut drawn = Default::default();
+        terminal
+            .draw(|f| drawn = crate::tui::ui::render(app, f))
+            .unwrap();
+        drawn.keep(app);
+        terminal.backend().to_string()
+    };
+    let top = draw(&mut app);
+    for _ in 0..20 {
+        key(&mut app, KeyCode::PageDown);
+        draw(&mut app);
+    }
+    let bottom = draw(&mut app);
+    assert_ne!(top, bottom);
+    key(&mut app, KeyCode::PageUp);
+    assert_ne!(draw(&mut app), bottom, "one PgUp moves");
+}

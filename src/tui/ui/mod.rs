@@ -57,8 +57,10 @@ fn draw(app: &App, time: &Reading, frame: &mut Frame) -> Drawn {
     let drawn = screen(app.step).render(app, time, frame, body);
     frame.render_widget(Paragraph::new(message_lines), message);
     render_footer(app, frame, footer);
-    overlay::render(app, frame, area);
-    drawn
+    Drawn {
+        help_max_scroll: overlay::render(app, frame, area),
+        ..drawn
+    }
 }
 
 fn too_small(app: &App, frame: &mut Frame, area: Rect) {

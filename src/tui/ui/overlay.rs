@@ -14,15 +14,17 @@ const WORDS: &str = "An element is Cloud Elements' connector to one service (a s
 An instance is your account at that service, connected through the element. \
 Its token, with your user and organization secrets, authorizes calls through it.";
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the overlay; returns how far the help can scroll when it is open.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<u16> {
     match app.overlay {
-        Some(Overlay::Help) => help(app, frame, area),
+        Some(Overlay::Help) => return Some(help(app, frame, area)),
         Some(Overlay::ConfirmQuit) => confirm_quit(app, frame, area),
         None => {}
     }
+    None
 }
 
-fn help(app: &App, frame: &mut Frame, area: Rect) {
+fn help(app: &App, frame: &mut Frame, area: Rect) -> u16 {
     let t = &app.theme;
     // The keys of the step under the overlay, not of the overlay itself.
     let under = update::step_bindings(app);
@@ -82,6 +84,25 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     }
     let height = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, width, height);
+    // Cut by a short terminal, the help scrolls and its edge says so.
+    let shown = height.saturating_sub(2) as usize;
+    let max_scroll = lines.len().saturating_sub(shown) as u16;
+    let scroll = app.help_scroll.0.min(max_scroll);
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.accent())
+        .title(" Help ");
+    if max_scroll > 0 {
+        let first = scroll as usize + 1;
+        let last = scroll as usize + shown;
+        block = block.title_bottom(
+            Line::styled(
+                format!(" ↑/↓ scroll · lines {first}–{last} of {} ", lines.len()),
+                t.dim(),
+            )
+            .right_aligned(),
+        );
+    }
     // The columns beside the window are cleared too: a glyph of the screen
     // under it, cut at the window's edge, reads as part of the help.
     let margin = Rect {
@@ -90,15 +111,8 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         ..rect
     };
     frame.render_widget(Clear, margin);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.accent())
-                .title(" Help "),
-        ),
-        rect,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+    max_scroll
 }
 
 fn confirm_quit(app: &App, frame: &mut Frame, area: Rect) {

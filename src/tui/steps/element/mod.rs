@@ -95,14 +95,28 @@ fn bindings(app: &App) -> Vec<Binding> {
         list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
     }
     list.extend([
-        hint("type", "filter"),
-        b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next),
+        b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next)
+            .with_detail("move; ↓, Ctrl-N and Tab go to the next element"),
         extra(
             &[UP, ctrl('p'), BACKTAB],
             "↑/Ctrl-P",
-            "previous element",
+            "previous element (Shift-Tab too)",
             Command::Prev,
         ),
+        // The way to a whole other view comes before keys the pane
+        // already names (Ctrl-O) and typing, which the filter's
+        // placeholder says.
+        b(
+            &[key(KeyCode::F(2))],
+            "F2",
+            "instances",
+            Command::OpenInstances,
+        )
+        .with_detail("the account's instances: find, test, copy, delete"),
+        Binding {
+            footer: false,
+            ..hint("type", "filter")
+        },
     ]);
     if docs_url(app).is_some() {
         list.push(
@@ -118,13 +132,6 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::Refresh,
         )
         .with_detail("fetch the platform's catalog again now (F5 too)"),
-        b(
-            &[key(KeyCode::F(2))],
-            "F2",
-            "instances",
-            Command::OpenInstances,
-        )
-        .with_detail("the account's instances: find, test, copy, delete"),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",

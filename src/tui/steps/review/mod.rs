@@ -33,8 +33,10 @@ impl Screen for Review {
     }
 
     fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
-        view::render(app, frame, area);
-        Drawn::default()
+        Drawn {
+            review_max_scroll: view::render(app, frame, area),
+            ..Drawn::default()
+        }
     }
 }
 
@@ -86,7 +88,7 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             review.scroll = 0;
         }
         Command::Reveal => review.reveal = !review.reveal,
-        Command::PageDown => review.scroll = review.scroll.saturating_add(5),
+        Command::PageDown => review.scroll = review.scroll.saturating_add(5).min(review.max_scroll),
         Command::PageUp => review.scroll = review.scroll.saturating_sub(5),
         Command::CopyCurl | Command::CopyBody => {
             let Some(req) = request(app) else {

@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the step; returns how far its box can scroll.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<u16> {
     let (Some(form), Some(spec), Some(req)) = (app.form(), app.spec(), request(app)) else {
-        return;
+        return None;
     };
     let t = &app.theme;
     let w = area.width as usize;
@@ -165,4 +166,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .scroll((scroll, 0)),
         inner,
     );
+    Some(max_scroll)
 }
