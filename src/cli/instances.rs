@@ -23,7 +23,7 @@ use std::ops::ControlFlow;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list` shows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]

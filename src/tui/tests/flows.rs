@@ -564,7 +564,7 @@ fn element_filter_and_escape() {
     assert_eq!(app.picker.matches().len(), app.catalog.catalog.len());
     key(&mut app, KeyCode::Down);
     assert_eq!(app.picker.selected, 1);
-    // The footer's "type filter" is a hint, not a key: `/` is typed like
+    // The help's "type filter" is a hint, not a key: `/` is typed like
     // any other character, and Esc clears it.
     key(&mut app, KeyCode::Char('/'));
     assert_eq!(app.picker.filter.value(), "/");
