@@ -289,3 +289,44 @@ fn in_a_text_field_the_footer_says_f1_is_help_and_question_marks_are_typed() {
     key(&mut app, KeyCode::F(1));
     assert_eq!(app.overlay, Some(crate::tui::app::Overlay::Help));
 }
+
+#[test]
+fn the_way_back_stays_in_the_footer_at_80_columns() {
+    let (app, _) = waiting();
+    for (w, h) in [(80, 24), (200, 60)] {
+        let s = screen(&app, w, h);
+        let footer = s.lines().last().unwrap();
+        assert!(footer.contains("Esc back"), "{w}x{h}: {footer}");
+        assert!(
+            footer.contains("c copy link") && footer.contains("p paste"),
+            "{footer}"
+        );
+    }
+}
+
+#[test]
+fn a_link_sent_only_to_the_terminal_is_never_said_to_be_selectable_when_cut() {
+    let (mut app, _) = waiting();
+    update(
+        &mut app,
+        Action::Copied {
+            what: CopyTarget::AuthUrl,
+            report: crate::clipboard::CopyReport {
+                native: Err("no clipboard tool".into()),
+                osc52: true,
+            },
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains('…'), "the link is cut at 80 columns: {s}");
+    let flat = s
+        .replace('"', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(!flat.contains("select it on the screen"), "{flat}");
+    assert!(
+        flat.contains("widen the window until the link shows whole"),
+        "{flat}"
+    );
+}

@@ -106,7 +106,8 @@ fn bindings(app: &App) -> Vec<Binding> {
             .with_detail("type or paste the address the browser ended on; a paste works anytime")
     };
     // The footer drops hints from its middle when it is narrow: the link's
-    // keys come first so that they stay.
+    // keys come first so that they stay, then the way back.
+    let back = || b(&[ESC], "Esc", "back", Command::Back).with_detail("back to the form");
     let mut list = vec![];
     match &app.authorize.phase {
         AuthPhase::Failed(problem) => {
@@ -121,6 +122,7 @@ fn bindings(app: &App) -> Vec<Binding> {
                     .with_detail("copy the whole sign-in link, to open it in a browser yourself"),
             );
             list.push(paste());
+            list.push(back());
             list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
             list.push(extra(
                 &[ch('r')],
@@ -131,7 +133,9 @@ fn bindings(app: &App) -> Vec<Binding> {
         }
         AuthPhase::Idle | AuthPhase::FetchingUrl => {}
     }
-    list.push(b(&[ESC], "Esc", "back to the form", Command::Back));
+    if !matches!(app.authorize.phase, AuthPhase::Waiting { .. }) {
+        list.push(back());
+    }
     list
 }
 
