@@ -212,6 +212,10 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
     let grant = match result {
         CallbackResult::Answered(CallbackOutcome::Denied { error, description }) => {
             app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
+            // The screen says Enter starts again: a denied address left
+            // in a focused field would take that Enter.
+            app.authorize.paste.set("");
+            app.authorize.paste_focused = false;
             return vec![];
         }
         CallbackResult::Answered(outcome) => {
@@ -280,9 +284,8 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                     "Paste the address the browser was sent to after you allowed access",
                 ));
             } else if !takes_answers(&auth.phase, true) {
-                app.notice = Some(Notice::error(
-                    "This attempt is over; press Esc, then Enter for a new link",
-                ));
+                // Over for good: Enter does what the screen says it does.
+                return start_authorization(app);
             } else {
                 return vec![Effect::ParsePasted {
                     attempt: auth.attempt,
