@@ -7,6 +7,7 @@ mod configure_form;
 mod creating;
 mod element_screen;
 mod flows;
+mod footers;
 mod help_overlay;
 mod newcomer;
 mod pasted;

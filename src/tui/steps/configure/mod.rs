@@ -96,12 +96,14 @@ fn bindings(app: &App) -> Vec<Binding> {
     } else {
         "next"
     };
+    // A narrow footer drops hints from its middle: the way back stays
+    // longer than Ctrl-S, which Enter reaches too.
     list.push(b(&[ENTER], "Enter", enter, Command::Continue));
+    list.push(b(&[ESC], "Esc", "back", Command::Back));
     list.push(
         b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
             .with_detail("check every field and continue (from any field)"),
     );
-    list.push(b(&[ESC], "Esc", "back", Command::Back));
     if kind == Some(FieldKind::Secret) {
         list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
     }
