@@ -508,6 +508,12 @@ fn describe(i: &Instance) -> String {
         if !config.is_empty() {
             lines.push("  settings:".into());
         }
+        // The values in one column, as the fields above are.
+        let width = config
+            .keys()
+            .map(|k| printable(k).chars().count())
+            .max()
+            .unwrap_or(0);
         for (k, v) in config {
             let secret = spec
                 .and_then(|s| s.field(k))
@@ -518,7 +524,7 @@ fn describe(i: &Instance) -> String {
                 serde_json::Value::String(s) => printable(s),
                 other => printable(&other.to_string()),
             };
-            lines.push(format!("    {}  {value}", printable(k)));
+            lines.push(format!("    {:<width$}  {value}", printable(k)));
         }
     }
     lines.push(format!(
@@ -999,6 +1005,24 @@ mod tests {
         let i = inst(5, "evil\u{1b}]52;c;AAAA\u{7}");
         assert!(!row(&i).contains('\u{1b}'));
         assert!(!describe(&i).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn settings_values_line_up_in_one_column() {
+        let i = Instance::from_value(json!({"id": 7, "name": "n", "token": "t",
+            "element": {"key": "infusionsoftecommerce"},
+            "configuration": {"oauth.api.key": "client", "oauth.api.secret": "s",
+                "oauth.callback.url": "http://127.0.0.1:1/callback"}}))
+        .unwrap();
+        let text = describe(&i);
+        let columns: Vec<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("    oauth."))
+            .map(|l| l.len() - l[4..].split_once(' ').unwrap().1.trim_start().len())
+            .collect();
+        assert_eq!(columns.len(), 3, "{text}");
+        assert!(columns.iter().all(|c| *c == columns[0]), "{text}");
+        assert!(text.contains("oauth.api.secret    ••••••"), "{text}");
     }
 
     #[test]
