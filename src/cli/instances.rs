@@ -671,6 +671,33 @@ async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
                 known.join(", ")
             )));
         }
+        // The values are checked as `create` checks them: a script sends
+        // what it says, never a placeholder or a URL without its scheme.
+        let mut problems = vec![];
+        for f in &fields {
+            let Some(v) = changes.configuration.get(&f.key) else {
+                continue;
+            };
+            let v = v.expose();
+            if inputs::looks_like_placeholder(v) {
+                problems.push(format!(
+                    "{} ({}) still holds a placeholder from the docs; put your real value",
+                    f.label, f.key
+                ));
+            } else if let Some(m) = form::validate_field(f, v) {
+                let fix = form::suggested_url(f, v).unwrap_or_else(|| "…".into());
+                problems.push(format!("{m} (--set {}={fix})", f.key));
+            } else if let Some(w) = form::shape_warning(f, v) {
+                eprintln!("warning: {w} (--set {}=…)", f.key);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Failure::invalid(format!(
+                "cannot update instance {}; nothing was sent. Fix these and run again:\n  - {}",
+                found.id,
+                problems.join("\n  - ")
+            )));
+        }
     }
     let updated = client
         .update_instance(found.id, &changes)
