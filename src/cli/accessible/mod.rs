@@ -446,7 +446,10 @@ async fn choose_element(
             name: e.name.clone(),
         })
         .collect();
-    let mut shown: Vec<usize> = (0..entries.len()).collect();
+    // The list in the wizard's order: the bundled elements first, then
+    // the rest of the catalog by name.
+    let whole = || crate::tui::picker::filter(entries, "");
+    let mut shown: Vec<usize> = whole();
     let mut list = true;
     loop {
         if list {
@@ -475,7 +478,7 @@ async fn choose_element(
             )),
             Pick::Empty => {
                 t.say("Error: Element: type a number, a key or part of a name.");
-                shown = (0..entries.len()).collect();
+                shown = whole();
                 list = true;
             }
         }
