@@ -149,6 +149,15 @@ fn ecwid_with_a_validation_error_fixed_as_a_plain_transcript() {
     assert!(review.contains("Order API key: (hidden)"), "{review}");
     answer(&mut pty, "Create this instance now? [Y/n]:", "y");
     let token = finish(&mut pty, &["order-key-s3cret", "product-key-s3cret"]);
+    // Created is not yet works: the transcript says the check's outcome.
+    assert!(
+        contains(
+            &pty.raw_output(),
+            "\"ecwid-shop\": works: the provider answered"
+        ),
+        "{}",
+        String::from_utf8_lossy(&pty.raw_output())
+    );
     assert_stored(
         &sb,
         &token,
