@@ -362,3 +362,36 @@ fn nothing_of_the_screen_under_the_help_shows_at_its_edge() {
         );
     }
 }
+
+/// What "Remember" saves is said for the choice made: the secrets are
+/// said to be left out, or to go to the keyring, never "only if you
+/// choose so" after the person chose so.
+#[test]
+fn the_remember_note_says_where_the_secrets_go_for_the_choice_made() {
+    use crate::tui::steps::connection::{ConnField, Remember};
+    let mut app = fresh();
+    app.connection.focus = ConnField::Remember;
+    let said = |app: &App| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|f| {
+                crate::tui::ui::render(app, f);
+            })
+            .unwrap();
+        terminal
+            .backend()
+            .to_string()
+            .replace('"', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    app.connection.remember = Remember::Environment;
+    let s = said(&app);
+    assert!(s.contains("the secrets are not saved."), "{s}");
+    app.connection.remember = Remember::EnvironmentAndSecrets;
+    let s = said(&app);
+    assert!(s.contains("the secrets go to the OS keyring"), "{s}");
+    assert!(!s.contains("only if you choose so"), "{s}");
+}

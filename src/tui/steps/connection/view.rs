@@ -140,12 +140,15 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             .config_path
             .as_ref()
             .map_or("the config file".to_string(), |p| p.display().to_string());
-        lines.push(Line::styled(
+        // Says where each thing goes for the choice made, not in general.
+        let said = if c.remember == Remember::EnvironmentAndSecrets {
             format!(
-                "Saved in {path}, readable only by you. Secrets are saved only if you choose so."
-            ),
-            t.help(),
-        ));
+                "Saved in {path}, readable only by you; the secrets go to the OS keyring (or that file when no keyring answers)."
+            )
+        } else {
+            format!("Saved in {path}, readable only by you; the secrets are not saved.")
+        };
+        lines.push(Line::styled(said, t.help()));
         if c.name_replaces_another() {
             lines.push(Line::styled(
                 format!(
