@@ -395,3 +395,46 @@ fn the_remember_note_says_where_the_secrets_go_for_the_choice_made() {
     assert!(s.contains("the secrets go to the OS keyring"), "{s}");
     assert!(!s.contains("only if you choose so"), "{s}");
 }
+
+/// A failed connection test is said once (the message line, which a short
+/// terminal keeps), and what to do about it is shown whole above it.
+#[test]
+fn a_failed_connection_is_said_once_and_its_advice_whole() {
+    use crate::tui::steps::connection::Remember;
+    let mut app = fresh();
+    type_text(&mut app, USER);
+    tab(&mut app);
+    type_text(&mut app, ORG);
+    app.connection.remember = Remember::EnvironmentAndSecrets;
+    let effects = ctrl(&mut app, 't');
+    let [Effect::CheckConnection { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let mut failure = report(401, "Invalid User or Organization secret");
+    failure.advice = "The User or Organization secret is wrong or expired. Copy both again from your Cloud Elements profile (Settings > Account) and check the environment.".into();
+    update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Err(failure),
+        },
+    );
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let words = screen
+        .replace('"', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        words.matches("Invalid User or Organization secret").count(),
+        1,
+        "{screen}"
+    );
+    assert!(words.contains("and check the environment."), "{screen}");
+}

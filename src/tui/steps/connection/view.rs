@@ -176,15 +176,13 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             format!("✓ Connected: the platform lists {elements} elements."),
             t.success(),
         )),
+        // The failure itself is the message line under the step, which
+        // a short terminal never cuts; here, what to do about it.
         CheckStatus::Failed(report) => {
-            lines.push(Line::styled(
-                format!("✗ The connection failed: {}", report.message),
-                t.error(),
-            ));
+            lines.push(Line::styled(format!("✗ {}", report.advice), t.warning()));
             if let Some(id) = &report.request_id {
                 lines.push(Line::styled(format!("  requestId {id}"), t.dim()));
             }
-            lines.push(Line::styled(format!("  {}", report.advice), t.warning()));
         }
     }
     text(
