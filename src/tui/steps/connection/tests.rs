@@ -204,3 +204,44 @@ fn the_built_in_sandbox_offers_no_profiles() {
     assert!(!app.connection.fields().contains(&ConnField::Profile));
     assert!(!app.connection.fields().contains(&ConnField::Remember));
 }
+
+/// A profile with a base URL is named by that URL, bare, and what does not
+/// fit beside the choice goes below it at the value's column, never from
+/// the screen's edge.
+#[test]
+fn a_profiles_base_url_is_shown_bare_and_aligned() {
+    const URL: &str = "http://127.0.0.1:8089/elements/api-v2";
+    let mut opts = options(None, None, None);
+    opts.profiles = ProfileOffer {
+        saved: vec![saved(
+            "acme",
+            Environment::Custom(URL.into()),
+            Some(("u", "o")),
+        )],
+        in_use: Some("acme".into()),
+        save_as: String::new(),
+    };
+    let app = initial_app(&opts, settings(), Theme::plain());
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|f| {
+                crate::tui::ui::render(&app, f);
+            })
+            .unwrap();
+        let screen = terminal.backend().to_string();
+        assert!(!screen.contains("custom"), "{screen}");
+        let lines: Vec<&str> = screen.lines().collect();
+        let row = lines.iter().position(|l| l.contains("‹ acme ›")).unwrap();
+        let shown = if lines[row].contains(URL) {
+            lines[row]
+        } else {
+            lines[row + 1]
+        };
+        let at = shown.find(URL).unwrap_or_else(|| panic!("{screen}"));
+        let value_column = lines[row].find("‹ acme ›").unwrap();
+        assert!(at >= value_column, "{screen}");
+        assert!(screen.contains("secrets saved"), "{screen}");
+    }
+}

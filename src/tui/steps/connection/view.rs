@@ -3,7 +3,7 @@
 use super::state::{CheckStatus, ConnField, EnvKind, Remember};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{indented, input_spans, pad, text};
+use crate::tui::widgets::draw::{indented, input_spans, pad, text, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -52,20 +52,44 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                 let (name, about) = match c.picked() {
                     Some(p) => (
                         p.name.clone(),
-                        format!(
-                            "{}{}",
-                            crate::sanitize::line(&p.environment.label()),
+                        vec![
+                            // A base URL reads better bare than as "custom (URL)".
+                            crate::sanitize::line(&match &p.environment {
+                                crate::config::Environment::Custom(url) => url.clone(),
+                                other => other.label(),
+                            }),
                             match (&p.secrets, &p.problem) {
-                                (Some(_), _) => ", secrets saved",
-                                (None, Some(_)) => ", secrets unreadable",
-                                (None, None) => ", no secrets saved",
+                                (Some(_), _) => "secrets saved",
+                                (None, Some(_)) => "secrets unreadable",
+                                (None, None) => "no secrets saved",
                             }
-                        ),
+                            .to_string(),
+                        ],
                     ),
-                    None => ("new".to_string(), "typed below".to_string()),
+                    None => ("new".to_string(), vec!["typed below".to_string()]),
                 };
-                spans.push(Span::styled(format!("‹ {name} ›"), t.value()));
-                spans.push(Span::styled(format!("  {about}"), t.dim()));
+                let choice = format!("‹ {name} ›");
+                // Beside the choice when it fits, else on lines below at the
+                // value's column: wrapped, it would start at the edge.
+                let room = value_width.saturating_sub(choice.chars().count() + 2);
+                spans.push(Span::styled(choice, t.value()));
+                let joined = about.join(", ");
+                if joined.chars().count() <= room {
+                    spans.push(Span::styled(format!("  {joined}"), t.dim()));
+                } else {
+                    let below = if joined.chars().count() <= value_width {
+                        vec![joined]
+                    } else {
+                        about
+                    };
+                    for part in below {
+                        lines.push(Line::from(spans));
+                        spans = vec![
+                            Span::raw(" ".repeat(LABEL + 3)),
+                            Span::styled(truncate(&part, value_width), t.dim()),
+                        ];
+                    }
+                }
             }
             ConnField::Environment => {
                 let url = match c.env {
