@@ -438,3 +438,30 @@ fn a_failed_connection_is_said_once_and_its_advice_whole() {
     );
     assert!(words.contains("and check the environment."), "{screen}");
 }
+
+/// A save that fails says what to do next, with the path still there to
+/// change.
+#[test]
+fn a_failed_save_says_what_to_do() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('s'));
+    let path = std::path::PathBuf::from("/nonexistent/dir/x.json");
+    update(
+        &mut app,
+        Action::FileSaved {
+            path,
+            result: Err(crate::tui::action::FileSaveError::Other(
+                "No such file or directory (os error 2)".into(),
+            )),
+        },
+    );
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.ends_with("Change the path and press Enter, or Esc to cancel"),
+        "{notice}"
+    );
+    assert!(
+        app.done.as_ref().unwrap().prompt.is_some(),
+        "the path stays to change"
+    );
+}
