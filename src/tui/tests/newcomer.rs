@@ -465,3 +465,32 @@ fn a_failed_save_says_what_to_do() {
         "the path stays to change"
     );
 }
+
+/// A second instance of the same element in one run is not offered the
+/// first one's name again (the time stamp is the run's).
+#[test]
+fn another_instance_of_the_same_element_gets_a_name_of_its_own() {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    let first = app.form().unwrap().name.value().to_string();
+    assert_eq!(first, "bigcommerce-20250102-0304");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "p");
+    ctrl(&mut app, 's');
+    let (attempt, _, _, sent_name, _) = created_config(&enter(&mut app));
+    assert_eq!(sent_name, first);
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Ok(instance(9, &first, "bigcommerce", "BigCommerce", "tok")),
+        },
+    );
+    key(&mut app, KeyCode::Char('n'));
+    pick(&mut app, "big", "bigcommerce");
+    assert_eq!(
+        app.form().unwrap().name.value(),
+        "bigcommerce-20250102-0304-2"
+    );
+}

@@ -420,7 +420,11 @@ pub fn choose_element(app: &mut App, key: &str) {
     let key = spec.key.clone();
     let fields = form_fields(&spec);
     app.specs.entry(key.clone()).or_insert(spec);
-    let name = crate::flow::names::default_name(&key, &app.settings.name_stamp);
+    let taken: Vec<&str> = app.created.iter().map(|i| i.name.as_str()).collect();
+    let name = crate::flow::names::unused_name(
+        &crate::flow::names::default_name(&key, &app.settings.name_stamp),
+        &taken,
+    );
     let ctx = app.derive_context();
     app.forms
         .entry(key.clone())
