@@ -465,12 +465,15 @@ async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
     let t = target(&args.instance)?;
     let (_conn, client) = connect(g).await?;
     let i = resolve(&client, &t).await?;
-    if args.json {
-        println!("{}", i.to_pretty_json());
+    let text = if args.json {
+        i.to_pretty_json()
     } else {
-        println!("{}", describe(&i));
-    }
-    Ok(exit::CREATED)
+        describe(&i)
+    };
+    Ok(super::shells::printed(
+        super::shells::print_out(&format!("{text}\n")),
+        "instance",
+    ))
 }
 
 /// The instance for people, its token left out.
