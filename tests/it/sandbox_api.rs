@@ -406,7 +406,7 @@ async fn platform_calls_need_both_secrets() {
         // Shown on a terminal, the words survive the masking of values
         // after "secret:" (which read "secret: •••••• the secrets of…").
         if header.as_deref().is_some_and(|h| h.contains("wrong")) {
-            assert_eq!(ce_wizard::log::mask(&text), text);
+            assert_eq!(ce_wizard::log::mask(text), text);
         }
     }
     // POST /instances is refused before its body is looked at.
