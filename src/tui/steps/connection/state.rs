@@ -370,8 +370,22 @@ impl ConnectionForm {
         match field {
             ConnField::CustomUrl if self.env == EnvKind::Custom => {
                 let v = self.custom_url.value().trim();
+                // An address typed without its scheme is named with one,
+                // as in the element's form.
+                let url_field = crate::catalog::FieldSpec::new(
+                    "base_url",
+                    "Base URL",
+                    crate::catalog::FieldKind::Url,
+                );
                 if v.is_empty() {
-                    Some("Base URL is required for a custom environment, e.g. https://ce.example.com/elements/api-v2".into())
+                    Some("Base URL is required for another environment, e.g. https://ce.example.com/elements/api-v2".into())
+                } else if let Some(s) = (!is_http_url(v))
+                    .then(|| crate::form::suggested_url(&url_field, v))
+                    .flatten()
+                {
+                    Some(format!(
+                        "Base URL must start with https:// or http://: did you mean {s}?"
+                    ))
                 } else if !is_http_url(v) {
                     Some("Base URL must be an https:// or http:// URL, e.g. https://ce.example.com/elements/api-v2".into())
                 } else {

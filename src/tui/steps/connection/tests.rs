@@ -245,3 +245,27 @@ fn a_profiles_base_url_is_shown_bare_and_aligned() {
         assert!(screen.contains("secrets saved"), "{screen}");
     }
 }
+
+/// A base URL typed without its scheme is named with one, as the element's
+/// form does; "custom" is not a word the step uses.
+#[test]
+fn a_base_url_without_its_scheme_is_named_with_one() {
+    let mut app = initial_app(&options(None, None, None), settings(), Theme::plain());
+    app.connection.env = EnvKind::Custom;
+    app.connection
+        .custom_url
+        .set("api.example.com/elements/api-v2");
+    assert_eq!(
+        app.connection.check_field(ConnField::CustomUrl).as_deref(),
+        Some("Base URL must start with https:// or http://: did you mean https://api.example.com/elements/api-v2?")
+    );
+    app.connection.custom_url.set("not a url");
+    assert!(app
+        .connection
+        .check_field(ConnField::CustomUrl)
+        .unwrap()
+        .contains("e.g. https://ce.example.com/elements/api-v2"));
+    app.connection.custom_url.set("");
+    let empty = app.connection.check_field(ConnField::CustomUrl).unwrap();
+    assert!(!empty.contains("custom"), "{empty}");
+}
