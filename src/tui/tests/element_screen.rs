@@ -186,3 +186,27 @@ fn the_help_names_every_key_that_moves_the_highlight() {
         assert!(screen.contains(said), "{said}: {screen}");
     }
 }
+
+/// In a narrow pane, a value that wraps goes on at its own column, never
+/// from the pane's edge under its label.
+#[test]
+fn a_wrapped_detail_stays_in_its_column() {
+    let mut app = connected();
+    let screen = draw(&mut app, 60, 16);
+    let lines: Vec<&str> = screen.lines().collect();
+    let row = lines
+        .iter()
+        .position(|l| l.contains("Sign-in"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let pane = |l: &str| l.split('│').nth(1).unwrap_or("").to_string();
+    let first = pane(lines[row]);
+    let column = first
+        .find("a username")
+        .unwrap_or_else(|| panic!("{screen}"));
+    let next = pane(lines[row + 1]);
+    assert!(
+        next.contains("password"),
+        "the value wraps at 60 columns: {screen}"
+    );
+    assert_eq!(next.len() - next.trim_start().len(), column, "{screen}");
+}

@@ -6,7 +6,7 @@ use super::state::{ListWindow, Pending};
 use crate::catalog::{CatalogEntry, Origin};
 use crate::tui::app::{App, ListenerStatus};
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate};
+use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -244,17 +244,26 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
             lines.push(Line::raw(""));
         }
     }
-    let kv = |k: &str, v: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<10}"), t.dim()),
-            Span::raw(v),
-        ])
+    // A value too long for the pane goes on at its own column, not from
+    // the pane's edge under its label.
+    let kv = |k: &str, v: String| -> Vec<Line<'static>> {
+        wrap(&v, width.saturating_sub(10).max(1))
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let label = if i == 0 { k } else { "" };
+                Line::from(vec![
+                    Span::styled(format!("{label:<10}"), t.dim()),
+                    Span::raw(part),
+                ])
+            })
+            .collect()
     };
-    lines.push(kv("Key", entry.key.clone()));
-    lines.push(kv("Hub", entry.hub.clone()));
-    lines.push(kv("Sign-in", plain_sign_in(entry.auth).to_string()));
+    lines.extend(kv("Key", entry.key.clone()));
+    lines.extend(kv("Hub", entry.hub.clone()));
+    lines.extend(kv("Sign-in", plain_sign_in(entry.auth).to_string()));
     if entry.beta {
-        lines.push(kv("Status", "beta, says the platform".into()));
+        lines.extend(kv("Status", "beta, says the platform".into()));
     }
     let spec = app.known_spec(&entry.key);
     match spec {
@@ -265,7 +274,7 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
                 lines.push(Line::raw(format!("  • {need}")));
             }
         }
-        None => lines.push(kv(
+        None => lines.extend(kv(
             "Form",
             "from the platform's settings of this element, fetched when you choose it".into(),
         )),
