@@ -135,9 +135,9 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
                     } else {
                         String::new()
                     };
-                    eprintln!(
+                    say_note_once(&format!(
                         "note: your secrets are in the plain config file; `ce-wizard{flag} secrets move` puts them in the OS keyring"
-                    );
+                    ));
                 }
                 user_secret = user_secret.or(Some(user));
                 org_secret = org_secret.or(Some(org));
@@ -222,6 +222,15 @@ fn in_use(
 
 /// Commands may resolve the connection twice (a check, then the run); the
 /// person is told once.
+/// The note about secrets in the plain file, said once a run however
+/// often the connection is resolved (`ce-wizard instances` does twice).
+fn say_note_once(line: &str) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
+    }
+}
+
 fn say_profile_once(line: &str) {
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
