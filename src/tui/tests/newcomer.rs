@@ -494,3 +494,32 @@ fn another_instance_of_the_same_element_gets_a_name_of_its_own() {
         "bigcommerce-20250102-0304-2"
     );
 }
+
+/// On a short terminal Done's text is cut: the last row shown ends with
+/// "…", not mid-sentence as if complete.
+#[test]
+fn done_cut_short_says_so() {
+    let app = on_done();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 16)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let ends_cut = |screen: &str| {
+        screen
+            .lines()
+            .any(|l| l.trim_matches('"').trim_end().ends_with(" …"))
+    };
+    assert!(screen.contains("Copy it (c)"), "{screen}");
+    assert!(ends_cut(&screen), "{screen}");
+    // At a size where all of it fits, nothing is marked.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    assert!(!ends_cut(&terminal.backend().to_string()));
+}

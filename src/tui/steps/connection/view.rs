@@ -3,7 +3,7 @@
 use super::state::{CheckStatus, ConnField, EnvKind, Remember};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{indented, input_spans, pad, text, truncate};
+use crate::tui::widgets::draw::{indented, input_spans, pad, text, text_marked, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -209,7 +209,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             }
         }
     }
-    text(
+    text_marked(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         area,

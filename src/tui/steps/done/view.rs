@@ -5,7 +5,7 @@ use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
 use crate::tui::steps::instances::Check;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::draw::{input_spans, kv, text};
+use crate::tui::widgets::draw::{input_spans, kv, text_marked};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -89,7 +89,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let prompt_height = if done.prompt.is_some() { 3 } else { 0 };
     let [body, prompt_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height)]).areas(area);
-    text(
+    text_marked(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         body,

@@ -6,7 +6,7 @@ use super::state::{ListWindow, Pending};
 use crate::catalog::{CatalogEntry, Origin};
 use crate::tui::app::{App, ListenerStatus};
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate, wrap};
+use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, text_marked, truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -104,7 +104,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Optio
             None => vec![],
         },
     };
-    text(
+    text_marked(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
