@@ -220,8 +220,6 @@ fn in_use(
     line
 }
 
-/// Commands may resolve the connection twice (a check, then the run); the
-/// person is told once.
 /// The note about secrets in the plain file, said once a run however
 /// often the connection is resolved (`ce-wizard instances` does twice).
 fn say_note_once(line: &str) {
@@ -231,6 +229,8 @@ fn say_note_once(line: &str) {
     }
 }
 
+/// Commands may resolve the connection twice (a check, then the run); the
+/// person is told once.
 fn say_profile_once(line: &str) {
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
