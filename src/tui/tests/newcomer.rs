@@ -523,3 +523,29 @@ fn done_cut_short_says_so() {
         .unwrap();
     assert!(!ends_cut(&terminal.backend().to_string()));
 }
+
+/// With --print-token the token reaches standard output at exit: Done says
+/// so, and quitting does not warn that it is lost.
+#[test]
+fn with_print_token_quitting_done_loses_nothing_and_says_so() {
+    let mut app = on_done();
+    app.settings.print_token = true;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("It is printed on standard output when you quit"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("the screen is cleared when you quit"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.exit, Some(Exit::Finished));
+}

@@ -12,6 +12,8 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 const COPY_NOW: &str = "Copy it (c) or save it (s) now: the screen is cleared when you quit.";
+/// With `--print-token` the token is not lost when the screen is cleared.
+const PRINTED_AT_EXIT: &str = "It is printed on standard output when you quit (--print-token).";
 const WHAT_THE_TOKEN_DOES: &str = "The element token, with your user and organization secrets, \
      authorizes calls through this instance.";
 const HEADER: &str =
@@ -69,7 +71,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         // triple-click selects exactly it.
         kv(t, "Token", 10, vec![token(t, i)]),
         Line::raw(""),
-        Line::styled(COPY_NOW, t.warning()),
+        if app.settings.print_token {
+            Line::styled(PRINTED_AT_EXIT, t.help())
+        } else {
+            Line::styled(COPY_NOW, t.warning())
+        },
         Line::styled(WHAT_THE_TOKEN_DOES, t.help()),
         Line::styled("Calls through the instance send the header", t.dim()),
         Line::styled(HEADER, t.dim()),
