@@ -382,6 +382,9 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut shown = 0usize;
     let mut closed = false;
+    // The elements the account's instances are of, to say so when
+    // `--element` names none of them.
+    let mut keys = std::collections::BTreeSet::new();
     let result = if args.json {
         // Whole or nothing: a script never reads half a list as the list.
         // Each page is written into the buffer as it arrives, one instance
@@ -390,6 +393,7 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
         let mut unwritable: Option<serde_json::Error> = None;
         let r = client
             .for_each_instance_page(Paging::default(), |page| {
+                keys.extend(page.instances.iter().map(|i| i.element_key.clone()));
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
                     shown += 1;
@@ -422,6 +426,7 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
         // Rows appear page by page, as the platform sends them.
         client
             .for_each_instance_page(Paging::default(), |page| {
+                keys.extend(page.instances.iter().map(|i| i.element_key.clone()));
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     shown += 1;
                     if !closed && writeln!(out, "{}", row(i)).is_err() {
@@ -448,7 +453,19 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
     }
     let filtered = args.element.is_some() || args.tag.is_some();
     if filtered {
-        eprintln!("{shown} of {} instances match.", listed.instances);
+        let mut said = format!("{shown} of {} instances match.", listed.instances);
+        if let Some(k) = args.element.as_deref().map(str::trim) {
+            if shown == 0 && !keys.contains(k) && !keys.is_empty() {
+                let known: Vec<String> = keys.iter().map(|k| printable(k)).collect();
+                said = format!(
+                    "0 of {} instances match: none is of the element \"{}\"; the account's are of {}.",
+                    listed.instances,
+                    printable(k),
+                    known.join(", ")
+                );
+            }
+        }
+        eprintln!("{said}");
     } else {
         eprintln!(
             "{} instance{}.",

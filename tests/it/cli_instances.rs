@@ -571,3 +571,27 @@ fn update_checks_the_values_it_sends_as_create_does() {
         out.stderr
     );
 }
+
+/// `list --element` with a key none of the account's instances has says
+/// so, and which elements they are of, instead of only "0 of N match".
+#[test]
+fn list_by_an_element_no_instance_has_names_the_ones_there_are() {
+    let sb = sandbox();
+    seed(&sb, "ecwid", "shop one", &[]);
+    seed(&sb, "bigcommerce", "big", &[]);
+    let out = instances(&sb, &["list", "--element", "shopify"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "0 of 2 instances match: none is of the element \"shopify\"; the account's are of bigcommerce, ecwid."
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = instances(&sb, &["list", "--element", "ecwid"]);
+    assert!(
+        out.stderr.contains("1 of 2 instances match."),
+        "{}",
+        out.stderr
+    );
+}
