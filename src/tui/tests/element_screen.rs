@@ -210,3 +210,17 @@ fn a_wrapped_detail_stays_in_its_column() {
     );
     assert_eq!(next.len() - next.trim_start().len(), column, "{screen}");
 }
+
+/// Where the list comes from, too long beside the title at 60 columns,
+/// is shown whole on the row below rather than cut.
+#[test]
+fn the_lists_origin_is_whole_on_a_narrow_terminal() {
+    let mut app = connected_live(300);
+    let screen = draw(&mut app, 60, 16);
+    assert!(screen.contains("live catalog, "), "{screen}");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("live catalog, "))
+        .unwrap();
+    assert!(!line.contains('…'), "{screen}");
+}

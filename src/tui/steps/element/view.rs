@@ -31,11 +31,21 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Optio
     );
     let (origin, style) = origin_line(app, time);
     let room = (top.width as usize).saturating_sub("Choose an element".len() + 2);
-    frame.render_widget(
-        Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
-        top,
-    );
-    if let Some(text) = note_line(app, time) {
+    let note_text = note_line(app, time);
+    // Too long beside the title on a narrow terminal, it takes the row
+    // below when that is free, rather than being cut ("updated ju…").
+    if origin.chars().count() > room && note_text.is_none() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&origin, note.width as usize), style)),
+            note,
+        );
+    } else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
+            top,
+        );
+    }
+    if let Some(text) = note_text {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 truncate(&text, note.width as usize),
