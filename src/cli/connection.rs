@@ -129,7 +129,11 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
         let name = name.as_deref().unwrap_or(config::DEFAULT_PROFILE);
         match profile.secrets(name) {
             Ok(Some((user, org))) => {
-                if !profile.secrets_in_keyring {
+                // Only a file from before the keyring: a profile saved to
+                // the file since was said to be so when saved (on purpose,
+                // or because no keyring answered, where the move would
+                // fail too).
+                if !profile.secrets_in_keyring && all.legacy {
                     let flag = if g.profile.is_some() {
                         format!(" --profile {name}")
                     } else {
