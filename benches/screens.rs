@@ -53,6 +53,7 @@ fn settings() -> Settings {
         sandbox: false,
         config_path: Some(PathBuf::from("/home/ada/.config/ce-wizard/config.toml")),
         started: (std::time::SystemTime::now(), std::time::Instant::now()),
+        print_token: false,
     }
 }
 
@@ -70,6 +71,7 @@ fn options(user: Option<&str>, org: Option<&str>) -> WizardOptions {
         element: None,
         instances: false,
         profiles: Default::default(),
+        print_token: false,
     }
 }
 

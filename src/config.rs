@@ -358,8 +358,10 @@ impl SecretsKept {
             SecretsKept::File { fallback: None } => {
                 "the secrets are in that file, as --insecure-storage asked".into()
             }
+            // Where they went first: a message cut short on a small
+            // screen loses only the reason.
             SecretsKept::File { fallback: Some(e) } => {
-                format!("{e}, so the secrets are in that file instead")
+                format!("the secrets are in that file instead: {e}")
             }
         }
     }
@@ -757,6 +759,24 @@ mod tests {
         assert_eq!(back.environment, Some(Environment::Staging));
         assert_eq!(back.user_secret.unwrap().expose(), "us");
         assert!(!back.secrets_in_keyring);
+    }
+
+    #[test]
+    fn a_fallback_says_where_the_secrets_went_before_why() {
+        let kept = SecretsKept::File {
+            fallback: Some(crate::secret_store::KeyringError::Unavailable(
+                "no dbus session found".into(),
+            )),
+        };
+        let said = kept.describe();
+        assert!(
+            said.starts_with("the secrets are in that file instead"),
+            "{said}"
+        );
+        assert!(
+            said.ends_with("no OS keyring answered (no dbus session found)"),
+            "{said}"
+        );
     }
 
     #[test]

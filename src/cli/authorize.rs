@@ -75,15 +75,22 @@ impl OAuthSession {
         if self.pastes.is_none() {
             return con.prompter.confirm(question, default_yes);
         }
-        let _ = write!(
-            con.errors,
-            "{question} {} ",
-            prompt::yes_no_hint(default_yes)
-        );
-        let _ = con.errors.flush();
-        match next_paste(&mut self.pastes).await {
-            Some(answer) => prompt::yes_no(&answer, default_yes),
-            None => false,
+        loop {
+            let _ = write!(
+                con.errors,
+                "{question} {} ",
+                prompt::yes_no_hint(default_yes)
+            );
+            let _ = con.errors.flush();
+            match next_paste(&mut self.pastes).await {
+                Some(answer) => match prompt::yes_no(&answer, default_yes) {
+                    Some(yes) => return yes,
+                    None => {
+                        let _ = writeln!(con.errors, "  {}", prompt::NOT_YES_OR_NO);
+                    }
+                },
+                None => return false,
+            }
         }
     }
 

@@ -135,15 +135,19 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
         let name = name.as_deref().unwrap_or(config::DEFAULT_PROFILE);
         match profile.secrets(name) {
             Ok(Some((user, org))) => {
-                if !profile.secrets_in_keyring {
+                // Only a file from before the keyring: a profile saved to
+                // the file since was said to be so when saved (on purpose,
+                // or because no keyring answered, where the move would
+                // fail too).
+                if !profile.secrets_in_keyring && all.legacy {
                     let flag = if g.profile.is_some() {
                         format!(" --profile {name}")
                     } else {
                         String::new()
                     };
-                    eprintln!(
+                    say_note_once(&format!(
                         "note: your secrets are in the plain config file; `ce-wizard{flag} secrets move` puts them in the OS keyring"
-                    );
+                    ));
                 }
                 user_secret = user_secret.or(Some(user));
                 org_secret = org_secret.or(Some(org));
@@ -224,6 +228,15 @@ fn in_use(
     }
     line.push('.');
     line
+}
+
+/// The note about secrets in the plain file, said once a run however
+/// often the connection is resolved (`ce-wizard instances` does twice).
+fn say_note_once(line: &str) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
+    }
 }
 
 /// Commands may resolve the connection twice (a check, then the run); the

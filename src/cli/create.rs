@@ -373,6 +373,10 @@ fn fill_interactively(
     // Whether a field is in force is asked again after every answer: an
     // answer can switch a condition on.
     for f in flow::fields::in_screen_order(fields) {
+        // After an answer, what is wrong with it is said even when it is
+        // empty: a blank answer to a required field is not asked again in
+        // silence.
+        let mut answered = false;
         loop {
             form::apply_defaults_and_derived(
                 fields,
@@ -405,8 +409,9 @@ fn fill_interactively(
                     continue;
                 }
             }
-            let shown = (!v.trim().is_empty()).then_some(problem.as_str());
+            let shown = (answered || !v.trim().is_empty()).then_some(problem.as_str());
             let answer = con.prompter.ask_field(f, shown).map_err(io_fail)?;
+            answered = true;
             values.set(f.key.clone(), answer.trim());
             edited.push(f.key.clone());
         }

@@ -58,11 +58,17 @@ impl Read for Typed {
 struct Scripted {
     answers: VecDeque<String>,
     asked: Arc<Mutex<Vec<String>>>,
+    /// What each field question said was wrong, in order.
+    problems: Arc<Mutex<Vec<Option<String>>>>,
 }
 
 impl Prompter for Scripted {
-    fn ask_field(&mut self, field: &FieldSpec, _problem: Option<&str>) -> std::io::Result<String> {
+    fn ask_field(&mut self, field: &FieldSpec, problem: Option<&str>) -> std::io::Result<String> {
         self.asked.lock().unwrap().push(field.key.clone());
+        self.problems
+            .lock()
+            .unwrap()
+            .push(problem.map(str::to_string));
         self.answers
             .pop_front()
             .ok_or_else(|| std::io::Error::other("no answer scripted"))
@@ -168,6 +174,7 @@ struct Run {
     stdout: String,
     stderr: String,
     asked: Vec<String>,
+    problems: Vec<Option<String>>,
     opened: Vec<String>,
 }
 
@@ -191,6 +198,7 @@ async fn run(args: CreateArgs, terminal: bool, answers: &[&str], person: Person)
     let out = Captured::default();
     let err = Captured::default();
     let asked = Arc::new(Mutex::new(vec![]));
+    let problems = Arc::new(Mutex::new(vec![]));
     let opened = Arc::new(Mutex::new(vec![]));
     let mut con = Console {
         input: Box::new(Typed {
@@ -206,6 +214,7 @@ async fn run(args: CreateArgs, terminal: bool, answers: &[&str], person: Person)
         prompter: Box::new(Scripted {
             answers: answers.iter().map(|a| a.to_string()).collect(),
             asked: asked.clone(),
+            problems: problems.clone(),
         }),
         browser: Box::new(FakeBrowser {
             person,
@@ -215,12 +224,14 @@ async fn run(args: CreateArgs, terminal: bool, answers: &[&str], person: Person)
     };
     let result = create::run(&globals(), &args, &mut con).await;
     let asked = asked.lock().unwrap().clone();
+    let problems = problems.lock().unwrap().clone();
     let opened = opened.lock().unwrap().clone();
     Run {
         result,
         stdout: out.text(),
         stderr: err.text(),
         asked,
+        problems,
         opened,
     }
 }
@@ -276,6 +287,27 @@ async fn a_missing_required_secret_is_asked_for_on_a_terminal() {
     assert!(!run.stderr.contains("bc-api-token"), "{}", run.stderr);
     assert_eq!(instance["name"], "prompted");
     assert!(run.opened.is_empty(), "no browser for a basic element");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_blank_answer_to_a_required_field_is_told_why_it_is_asked_again() {
+    let args = CreateArgs {
+        element: Some("bigcommerce".into()),
+        name: Some("prompted".into()),
+        sets: vec![
+            "store.url=https://store-abc.mybigcommerce.com/api/v2/".into(),
+            "username=u".into(),
+        ],
+        ..CreateArgs::default()
+    };
+    let run = run(args, true, &["", "bc-api-token"], Person::Allows).await;
+    created(&run);
+    assert_eq!(run.asked, ["password", "password"]);
+    assert_eq!(
+        run.problems[0], None,
+        "the first question has nothing wrong yet"
+    );
+    assert_eq!(run.problems[1].as_deref(), Some("API token is required"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -440,6 +472,7 @@ async fn a_silent_platform_gets_one_budget_for_the_create_and_the_check() {
         prompter: Box::new(Scripted {
             answers: VecDeque::new(),
             asked: Arc::default(),
+            problems: Arc::default(),
         }),
         browser: Box::new(FakeBrowser {
             person: Person::Allows,

@@ -15,11 +15,16 @@ pub async fn run(g: &GlobalArgs, args: &ElementsArgs) -> Result<i32, Failure> {
             code: 1,
             message: e.to_string(),
         })?;
-        println!("{json}");
+        Ok(super::shells::printed(
+            super::shells::print_out(&format!("{json}\n")),
+            "list",
+        ))
     } else {
-        print!("{}", table(catalog.entries()));
+        Ok(super::shells::printed(
+            super::shells::print_out(&table(catalog.entries())),
+            "list",
+        ))
     }
-    Ok(0)
 }
 
 /// The catalog to list and a line saying where it comes from. Every failure

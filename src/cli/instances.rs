@@ -24,7 +24,7 @@ use std::ops::ControlFlow;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list` shows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]
@@ -383,6 +383,9 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut shown = 0usize;
     let mut closed = false;
+    // The elements the account's instances are of, to say so when
+    // `--element` names none of them.
+    let mut keys = std::collections::BTreeSet::new();
     let result = if args.json {
         // Whole or nothing: a script never reads half a list as the list.
         // Each page is written into the buffer as it arrives, one instance
@@ -391,6 +394,7 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
         let mut unwritable: Option<serde_json::Error> = None;
         let r = client
             .for_each_instance_page(Paging::default(), |page| {
+                keys.extend(page.instances.iter().map(|i| i.element_key.clone()));
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
                     shown += 1;
@@ -423,6 +427,7 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
         // Rows appear page by page, as the platform sends them.
         client
             .for_each_instance_page(Paging::default(), |page| {
+                keys.extend(page.instances.iter().map(|i| i.element_key.clone()));
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     shown += 1;
                     if !closed && writeln!(out, "{}", row(i)).is_err() {
@@ -449,7 +454,19 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
     }
     let filtered = args.element.is_some() || args.tag.is_some();
     if filtered {
-        eprintln!("{shown} of {} instances match.", listed.instances);
+        let mut said = format!("{shown} of {} instances match.", listed.instances);
+        if let Some(k) = args.element.as_deref().map(str::trim) {
+            if shown == 0 && !keys.contains(k) && !keys.is_empty() {
+                let known: Vec<String> = keys.iter().map(|k| printable(k)).collect();
+                said = format!(
+                    "0 of {} instances match: none is of the element \"{}\"; the account's are of {}.",
+                    listed.instances,
+                    printable(k),
+                    known.join(", ")
+                );
+            }
+        }
+        eprintln!("{said}");
     } else {
         eprintln!(
             "{} instance{}.",
@@ -466,12 +483,15 @@ async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
     let t = target(&args.instance)?;
     let (_conn, client) = connect(g).await?;
     let i = resolve(&client, &t).await?;
-    if args.json {
-        println!("{}", i.to_pretty_json());
+    let text = if args.json {
+        i.to_pretty_json()
     } else {
-        println!("{}", describe(&i));
-    }
-    Ok(exit::CREATED)
+        describe(&i)
+    };
+    Ok(super::shells::printed(
+        super::shells::print_out(&format!("{text}\n")),
+        "instance",
+    ))
 }
 
 /// The instance for people, its token left out.
@@ -509,6 +529,12 @@ fn describe(i: &Instance) -> String {
         if !config.is_empty() {
             lines.push("  settings:".into());
         }
+        // The values in one column, as the fields above are.
+        let width = config
+            .keys()
+            .map(|k| printable(k).chars().count())
+            .max()
+            .unwrap_or(0);
         for (k, v) in config {
             let secret = spec
                 .and_then(|s| s.field(k))
@@ -519,7 +545,7 @@ fn describe(i: &Instance) -> String {
                 serde_json::Value::String(s) => printable(s),
                 other => printable(&other.to_string()),
             };
-            lines.push(format!("    {}  {value}", printable(k)));
+            lines.push(format!("    {:<width$}  {value}", printable(k)));
         }
     }
     lines.push(format!(
@@ -664,6 +690,33 @@ async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
                     .join(", "),
                 spec.name,
                 known.join(", ")
+            )));
+        }
+        // The values are checked as `create` checks them: a script sends
+        // what it says, never a placeholder or a URL without its scheme.
+        let mut problems = vec![];
+        for f in &fields {
+            let Some(v) = changes.configuration.get(&f.key) else {
+                continue;
+            };
+            let v = v.expose();
+            if inputs::looks_like_placeholder(v) {
+                problems.push(format!(
+                    "{} ({}) still holds a placeholder from the docs; put your real value",
+                    f.label, f.key
+                ));
+            } else if let Some(m) = form::validate_field(f, v) {
+                let fix = form::suggested_url(f, v).unwrap_or_else(|| "…".into());
+                problems.push(format!("{m} (--set {}={fix})", f.key));
+            } else if let Some(w) = form::shape_warning(f, v) {
+                eprintln!("warning: {w} (--set {}=…)", f.key);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Failure::invalid(format!(
+                "cannot update instance {}; nothing was sent. Fix these and run again:\n  - {}",
+                found.id,
+                problems.join("\n  - ")
             )));
         }
     }
@@ -930,6 +983,24 @@ mod tests {
         let i = inst(5, "evil\u{1b}]52;c;AAAA\u{7}");
         assert!(!row(&i).contains('\u{1b}'));
         assert!(!describe(&i).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn settings_values_line_up_in_one_column() {
+        let i = Instance::from_value(json!({"id": 7, "name": "n", "token": "t",
+            "element": {"key": "infusionsoftecommerce"},
+            "configuration": {"oauth.api.key": "client", "oauth.api.secret": "s",
+                "oauth.callback.url": "http://127.0.0.1:1/callback"}}))
+        .unwrap();
+        let text = describe(&i);
+        let columns: Vec<usize> = text
+            .lines()
+            .filter(|l| l.starts_with("    oauth."))
+            .map(|l| l.len() - l[4..].split_once(' ').unwrap().1.trim_start().len())
+            .collect();
+        assert_eq!(columns.len(), 3, "{text}");
+        assert!(columns.iter().all(|c| *c == columns[0]), "{text}");
+        assert!(text.contains("oauth.api.secret    ••••••"), "{text}");
     }
 
     #[test]

@@ -92,7 +92,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create an instance without the wizard (scripts, CI): prints the instance JSON on stdout.
     #[command(
-        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n\nMissing required settings are asked for when standard input is a terminal; otherwise the command\nfails with exit code 2 and lists every one. After an OAuth redirect page fails to load, paste its\nfull address on standard input."
+        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ \\\n      --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce \\\n      --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n\nMissing required settings are asked for when standard input is a terminal;\notherwise the command fails with exit code 2 and lists every one. After an\nOAuth redirect page fails to load, paste its full address on standard input."
     )]
     Create(CreateArgs),
     /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
@@ -107,10 +107,15 @@ pub enum Command {
     Sandbox(SandboxArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
     #[command(
-        after_help = "Install, e.g.:\n  ce-wizard completions bash > ~/.local/share/bash-completion/completions/ce-wizard\n  ce-wizard completions zsh > ~/.zfunc/_ce-wizard   # with fpath+=(~/.zfunc) before compinit\n  ce-wizard completions fish > ~/.config/fish/completions/ce-wizard.fish"
+        after_help = "Install, e.g.:\n  ce-wizard completions bash \\\n      > ~/.local/share/bash-completion/completions/ce-wizard\n  ce-wizard completions zsh > ~/.zfunc/_ce-wizard\n      # with fpath+=(~/.zfunc) before compinit in ~/.zshrc\n  ce-wizard completions fish > ~/.config/fish/completions/ce-wizard.fish"
+    )]
+    #[command(
+        override_usage = "ce-wizard completions <SHELL>",
+        help_template = COMPLETIONS_HELP
     )]
     Completions(shells::CompletionsArgs),
     /// Print the man page (roff), e.g. ce-wizard man > ~/.local/share/man/man1/ce-wizard.1
+    #[command(override_usage = "ce-wizard man", help_template = GENERATED_HELP)]
     Man,
 }
 
@@ -167,12 +172,20 @@ pub struct SandboxArgs {
     pub instances: usize,
 }
 
+/// The help of a command that prints generated text: its own argument
+/// only, without the global options that every other command takes.
+const GENERATED_HELP: &str = "{about-with-newline}\n{usage-heading} {usage}";
+const COMPLETIONS_HELP: &str =
+    "{about-with-newline}\n{usage-heading} {usage}\n\nArguments:\n{positionals}{after-help}";
+
 /// Credentials, then the exit codes of [`exit::CODES`].
 fn after_help() -> String {
     format!(
-        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or a profile the wizard offers to save (--profile NAME)\n\
-         ($XDG_CONFIG_HOME/ce-wizard/config.toml, mode 0600; CE_WIZARD_CONFIG overrides the path).\n\
-         Secrets are never taken as command-line arguments, where other users could see them.\n\n{}",
+        "Credentials: CE_USER_SECRET and CE_ORG_SECRET, or a profile the wizard offers\n\
+         to save (--profile NAME), kept in $XDG_CONFIG_HOME/ce-wizard/config.toml\n\
+         (mode 0600; CE_WIZARD_CONFIG names another path) and the OS keyring.\n\
+         Secrets are never taken as command-line arguments, where other users could\n\
+         see them.\n\n{}",
         exit::help()
     )
 }
@@ -341,6 +354,64 @@ mod tests {
             assert!(help.contains(&format!("  {code:<5}{meaning}")), "{code}");
         }
         assert!(help.contains("Credentials: CE_USER_SECRET"));
+    }
+
+    /// Every command's closing text, examples included, fits an 80-column
+    /// terminal as written: clap would otherwise wrap an example in the
+    /// middle, and the pasted lines would run as two commands.
+    #[test]
+    fn closing_texts_fit_80_columns_so_examples_are_never_wrapped() {
+        fn walk(cmd: &clap::Command, path: &str) {
+            if let Some(text) = cmd.get_after_help() {
+                for line in text.to_string().lines() {
+                    assert!(line.chars().count() <= 79, "{path}: {line}");
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        walk(&Cli::command(), "ce-wizard");
+    }
+
+    /// `completions` and `man` print generated text: the account, OAuth
+    /// and network options every other command takes mean nothing there.
+    #[test]
+    fn generated_text_commands_list_only_their_own_arguments() {
+        for (name, usage) in [
+            ("completions", "ce-wizard completions <SHELL>"),
+            ("man", "ce-wizard man"),
+        ] {
+            let mut cmd = Cli::command();
+            cmd.build();
+            let help = cmd
+                .find_subcommand_mut(name)
+                .unwrap()
+                .render_long_help()
+                .to_string();
+            assert!(help.contains(&format!("Usage: {usage}")), "{help}");
+            for global in ["--sandbox", "--callback-port", "--profile", "[OPTIONS]"] {
+                assert!(!help.contains(global), "{name}: {global} in {help}");
+            }
+        }
+    }
+
+    /// The README's list of commands names every one the binary has.
+    #[test]
+    fn the_readme_lists_every_command() {
+        let readme = include_str!("../../README.md");
+        let block = readme
+            .split("## Commands")
+            .nth(1)
+            .and_then(|s| s.split("```").nth(1))
+            .expect("README has a Commands block");
+        for sub in Cli::command().get_subcommands() {
+            let line = format!("ce-wizard {}", sub.get_name());
+            assert!(
+                block.contains(&line),
+                "{line} missing from the README's Commands"
+            );
+        }
     }
 
     #[test]

@@ -96,7 +96,10 @@ fn list(all: &Profiles, json: bool) -> Result<i32, Failure> {
             code: exit::FAILED,
             message: e.to_string(),
         })?;
-        println!("{text}");
+        let code = super::shells::printed(super::shells::print_out(&format!("{text}\n")), "list");
+        if code != exit::CREATED {
+            return Ok(code);
+        }
     } else if !rows.is_empty() {
         let width = rows.iter().map(|r| r.name.len()).max().unwrap_or(0).max(4);
         let env_width = rows
@@ -105,15 +108,22 @@ fn list(all: &Profiles, json: bool) -> Result<i32, Failure> {
             .max()
             .unwrap_or(0)
             .max(11);
-        println!("  {:width$}  {:env_width$}  SECRETS", "NAME", "ENVIRONMENT");
+        let mut text = format!(
+            "  {:width$}  {:env_width$}  SECRETS\n",
+            "NAME", "ENVIRONMENT"
+        );
         for r in &rows {
-            println!(
-                "{} {:width$}  {:env_width$}  {}",
+            text.push_str(&format!(
+                "{} {:width$}  {:env_width$}  {}\n",
                 if r.default { "*" } else { " " },
                 r.name,
                 r.environment,
                 r.secrets
-            );
+            ));
+        }
+        let code = super::shells::printed(super::shells::print_out(&text), "list");
+        if code != exit::CREATED {
+            return Ok(code);
         }
     }
     if rows.is_empty() {

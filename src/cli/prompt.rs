@@ -42,13 +42,20 @@ pub fn read_line() -> std::io::Result<String> {
 
 /// A yes/no question; Enter takes the default.
 pub fn confirm(question: &str, default_yes: bool) -> bool {
-    eprint!("{question} {} ", yes_no_hint(default_yes));
-    let _ = std::io::stderr().flush();
-    match read_line() {
-        Ok(a) => yes_no(&a, default_yes),
-        Err(_) => false,
+    loop {
+        eprint!("{question} {} ", yes_no_hint(default_yes));
+        let _ = std::io::stderr().flush();
+        match read_line().map(|a| yes_no(&a, default_yes)) {
+            Ok(Some(yes)) => return yes,
+            Ok(None) => eprintln!("  {NOT_YES_OR_NO}"),
+            Err(_) => return false,
+        }
     }
 }
+
+/// Said when an answer to a yes/no question is neither: the question is
+/// asked again rather than the answer taken as no.
+pub const NOT_YES_OR_NO: &str = "Answer y (yes) or n (no); Enter takes the default.";
 
 pub fn yes_no_hint(default_yes: bool) -> &'static str {
     if default_yes {
@@ -58,12 +65,34 @@ pub fn yes_no_hint(default_yes: bool) -> &'static str {
     }
 }
 
-/// An answer to a yes/no question: an empty line takes the default,
-/// anything but yes is no.
-pub fn yes_no(answer: &str, default_yes: bool) -> bool {
+/// An answer to a yes/no question: an empty line takes the default;
+/// `None` for an answer that is neither (a pasted address, a typo), which
+/// is asked again rather than taken as no.
+pub fn yes_no(answer: &str, default_yes: bool) -> Option<bool> {
     match answer.trim().to_ascii_lowercase().as_str() {
-        "" => default_yes,
-        "y" | "yes" => true,
-        _ => false,
+        "" => Some(default_yes),
+        "y" | "yes" => Some(true),
+        "n" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An address pasted where a yes/no was asked (the redirect came after
+    /// the question) is neither: it is asked again, never taken as no.
+    #[test]
+    fn only_yes_or_no_answers_a_yes_no_question() {
+        assert_eq!(yes_no("", true), Some(true));
+        assert_eq!(yes_no(" Y ", false), Some(true));
+        assert_eq!(yes_no("no", true), Some(false));
+        assert_eq!(yes_no("n", true), Some(false));
+        assert_eq!(
+            yes_no("http://127.0.0.1:48213/callback?code=x&state=s", true),
+            None
+        );
+        assert_eq!(yes_no("yse", false), None);
     }
 }

@@ -32,6 +32,15 @@ pub fn man(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// The exit code after printing: a reader that stopped early (`| head`)
 /// is not an error.
+/// Writes `text` to standard output: what a command prints for scripts.
+/// A reader that stops early (`| head`) is fine (see [`printed`]).
+pub fn print_out(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 pub fn printed(result: std::io::Result<()>, what: &str) -> i32 {
     match result {
         Ok(()) => 0,

@@ -65,6 +65,7 @@ async fn run_with(
         insecure_storage: g.insecure_storage,
         instances,
         profiles,
+        print_token,
     };
     let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
         code: exit::FAILED,

@@ -8,6 +8,19 @@ pub fn default_name(element_key: &str, stamp: &str) -> String {
     format!("{element_key}-{stamp}")
 }
 
+/// `base`, or `base-2`, `base-3`… when `taken` already has it: a second
+/// instance of the same element made in one run of the wizard gets a name
+/// of its own, not the first one's again.
+pub fn unused_name(base: &str, taken: &[&str]) -> String {
+    if !taken.contains(&base) {
+        return base.to_string();
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|name| !taken.contains(&name.as_str()))
+        .expect("an unused suffix exists")
+}
+
 /// The stamp of this moment.
 pub fn stamp_now() -> String {
     name_stamp(
@@ -49,6 +62,16 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_taken_name_gets_the_next_free_suffix() {
+        assert_eq!(unused_name("ecwid-1", &[]), "ecwid-1");
+        assert_eq!(unused_name("ecwid-1", &["ecwid-1"]), "ecwid-1-2");
+        assert_eq!(
+            unused_name("ecwid-1", &["ecwid-1", "ecwid-1-2", "other"]),
+            "ecwid-1-3"
+        );
+    }
 
     #[test]
     fn name_stamps() {

@@ -276,6 +276,30 @@ fn a_url_without_its_scheme_is_offered_with_one() {
     );
 }
 
+/// A checkbox the element requires, on by default, turned off: the form
+/// takes it (the platform is the judge) but says so.
+#[test]
+fn a_required_checkbox_turned_off_warns() {
+    let magento = form_fields(bundled_spec("magentov20").unwrap());
+    let admin = magento.iter().find(|f| f.key == "user").unwrap();
+    assert_eq!(shape_warning(admin, "true"), None);
+    assert_eq!(
+        validate_field(admin, "false"),
+        None,
+        "a warning never blocks"
+    );
+    assert_eq!(
+        shape_warning(admin, "false").as_deref(),
+        Some("Sign in as an admin user is usually on; it will be sent as off, so check it")
+    );
+    // An optional checkbox off is only a choice.
+    let events = magento
+        .iter()
+        .find(|f| f.kind == crate::catalog::FieldKind::Boolean && !f.required)
+        .unwrap();
+    assert_eq!(shape_warning(events, "false"), None);
+}
+
 #[test]
 fn documented_shapes_warn_and_never_fail() {
     let woo = form_fields(bundled_spec("woocommerce").unwrap());

@@ -165,6 +165,18 @@ pub fn shape_warning(field: &FieldSpec, value: &str) -> Option<String> {
         return None;
     }
     let label = &field.label;
+    // A checkbox the element requires, on by default, is required on
+    // (Magento's "Sign in as an admin user"): turned off, the form still
+    // takes it, but says so.
+    if field.kind == FieldKind::Boolean
+        && field.required
+        && field.default.as_deref() == Some("true")
+        && v == "false"
+    {
+        return Some(format!(
+            "{label} is usually on; it will be sent as off, so check it"
+        ));
+    }
     let shape = if let Some(p) = field.usual_prefix.as_deref().filter(|p| !v.starts_with(p)) {
         format!("starts with {p}")
     } else if let Some(s) = field.usual_suffix.as_deref().filter(|s| !v.ends_with(s)) {

@@ -79,6 +79,9 @@ pub struct Settings {
     /// so that the model, which keeps time as `Instant`s, can say when
     /// something happened by the platform's clock.
     pub started: (SystemTime, Instant),
+    /// `--print-token`: each token is printed on standard output at exit,
+    /// so quitting Done loses none.
+    pub print_token: bool,
 }
 
 impl Settings {
@@ -272,6 +275,7 @@ impl App {
                 reveal: false,
                 view: ReviewView::Body,
                 scroll: 0,
+                max_scroll: 0,
                 error: None,
                 cancelled: None,
                 copy_note: None,
@@ -384,7 +388,7 @@ impl App {
     /// kept nowhere but on the screen that quitting clears.
     pub fn ask_quit(&mut self) {
         if self.step == Step::Done {
-            if self.done.as_ref().is_some_and(|d| !d.token_kept()) {
+            if !self.settings.print_token && self.done.as_ref().is_some_and(|d| !d.token_kept()) {
                 self.overlay = Some(Overlay::ConfirmQuit);
             } else {
                 self.quit(Exit::Finished);

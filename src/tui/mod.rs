@@ -56,6 +56,8 @@ pub struct WizardOptions {
     pub instances: bool,
     /// The saved profiles the Connection step offers.
     pub profiles: steps::connection::ProfileOffer,
+    /// `--print-token`: the tokens go to standard output at exit.
+    pub print_token: bool,
 }
 
 pub struct WizardOutcome {
@@ -149,6 +151,7 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         config_path: crate::config::config_path(),
         request_timeout: opts.request_timeout,
         started: (SystemTime::now(), Instant::now()),
+        print_token: opts.print_token,
     };
     let mut app = initial_app(&opts, settings, theme::Theme::from_env());
 

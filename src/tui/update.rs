@@ -180,6 +180,11 @@ fn copy_notice(step: Step, what: CopyTarget, report: &CopyReport) -> Notice {
         (Err(_), true) if step == Step::Done => Notice::info(format!(
             "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
         )),
+        // A narrow screen shows the link cut in the middle: selecting
+        // that would copy a broken link.
+        (Err(_), true) if what == CopyTarget::AuthUrl => Notice::info(format!(
+            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, widen the window until the link shows whole, then select it)"
+        )),
         (Err(_), true) => Notice::info(format!(
             "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, select it on the screen)"
         )),

@@ -149,6 +149,15 @@ fn ecwid_with_a_validation_error_fixed_as_a_plain_transcript() {
     assert!(review.contains("Order API key: (hidden)"), "{review}");
     answer(&mut pty, "Create this instance now? [Y/n]:", "y");
     let token = finish(&mut pty, &["order-key-s3cret", "product-key-s3cret"]);
+    // Created is not yet works: the transcript says the check's outcome.
+    assert!(
+        contains(
+            &pty.raw_output(),
+            "\"ecwid-shop\": works: the provider answered"
+        ),
+        "{}",
+        String::from_utf8_lossy(&pty.raw_output())
+    );
     assert_stored(
         &sb,
         &token,
@@ -286,4 +295,28 @@ fn the_transcript_check_sees_what_the_full_screen_wizard_writes() {
         assert_eq!(drawing_sequences(drawn.as_bytes()).len(), 1, "{drawn:?}");
     }
     assert!(drawing_sequences(b"plain line\r\n\x1b[1mbold\x1b[0m | a \\ b\r\n").is_empty());
+}
+
+/// The numbered list starts, as the wizard's does, with the five bundled
+/// elements, so a newcomer meets them first rather than among "300 more".
+#[test]
+fn the_list_starts_with_the_bundled_elements() {
+    let sb = sandbox();
+    let home = Home::new();
+    let mut pty = accessible(&sb, &home);
+    let screen = pty.wait_for("Element (number, key or part of a name):");
+    for (n, line) in [
+        "BigCommerce (bigcommerce)",
+        "Ecwid (ecwid)",
+        "Infusionsoft eCommerce (infusionsoftecommerce)",
+        "Magento 2.0 (magentov20)",
+        "WooCommerce (woocommerce)",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert!(screen.contains(&format!("{}. {line}", n + 1)), "{screen}");
+    }
+    answer(&mut pty, "Element (number, key or part of a name):", "4");
+    pty.wait_for("Element: Magento 2.0 (magentov20)");
 }

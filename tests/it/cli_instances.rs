@@ -523,3 +523,75 @@ fn reauth_off_a_terminal_without_the_apps_secret_names_the_flag() {
     );
     assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
 }
+
+/// `update --set` reads values as `create` does: a URL without its scheme,
+/// a docs placeholder or an invalid value is refused with the fix, and
+/// nothing is sent.
+#[test]
+fn update_checks_the_values_it_sends_as_create_does() {
+    let sb = sandbox();
+    let id = seed(&sb, "bigcommerce", "big", &[]);
+    let before = stored(&sb, id).unwrap();
+    for (set, said) in [
+        (
+            "store.url=shop.example.com",
+            "(--set store.url=https://shop.example.com)",
+        ),
+        (
+            "store.url=<INSERT_STORE_URL>",
+            "still holds a placeholder from the docs",
+        ),
+        ("username=", "API username is required"),
+    ] {
+        let out = instances(&sb, &["update", &id.to_string(), "--set", set]);
+        assert_eq!(out.code, 2, "{set}: {}", out.stderr);
+        assert!(out.stderr.contains(said), "{set}: {}", out.stderr);
+        assert!(out.stderr.contains("nothing was sent"), "{}", out.stderr);
+    }
+    assert_eq!(sb.count("PATCH", &format!("{INSTANCES}/{id}")), 0);
+    assert_eq!(
+        stored(&sb, id).unwrap()["configuration"],
+        before["configuration"]
+    );
+    // A value of an unusual shape is sent, with a warning.
+    let out = instances(
+        &sb,
+        &[
+            "update",
+            &id.to_string(),
+            "--set",
+            "store.url=https://x.example.com/api",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("warning: Store API URL usually ends in /api/v2/"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// `list --element` with a key none of the account's instances has says
+/// so, and which elements they are of, instead of only "0 of N match".
+#[test]
+fn list_by_an_element_no_instance_has_names_the_ones_there_are() {
+    let sb = sandbox();
+    seed(&sb, "ecwid", "shop one", &[]);
+    seed(&sb, "bigcommerce", "big", &[]);
+    let out = instances(&sb, &["list", "--element", "shopify"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "0 of 2 instances match: none is of the element \"shopify\"; the account's are of bigcommerce, ecwid."
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = instances(&sb, &["list", "--element", "ecwid"]);
+    assert!(
+        out.stderr.contains("1 of 2 instances match."),
+        "{}",
+        out.stderr
+    );
+}

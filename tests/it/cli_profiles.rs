@@ -422,3 +422,31 @@ fn profiles_remove_asks_for_yes_off_a_terminal_and_names_the_closest() {
     c.args(["instances", "list", "--json"]);
     assert_eq!(run(c, "").code, 0);
 }
+
+/// A profile saved to the file by this version (on purpose, or because no
+/// keyring answered) was said to be so when saved: the commands do not
+/// offer `secrets move` on every run, which fails where no keyring is.
+#[test]
+fn a_profile_saved_to_the_file_is_not_nagged_about_the_keyring() {
+    let sb = common::cli::sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    write_config(
+        dir.path(),
+        &format!(
+            "default_profile = \"acme\"\n\n[profiles.acme]\nenvironment = \"{}\"\nsecrets = \"file\"\nuser_secret = \"{}\"\norg_secret = \"{}\"\n",
+            sb.base_url(),
+            sb.user_secret(),
+            sb.org_secret()
+        ),
+    );
+    let mut c = bare(dir.path());
+    c.args(["instances", "list"]);
+    let out = run(c, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Using profile 'acme'"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("secrets move"), "{}", out.stderr);
+}

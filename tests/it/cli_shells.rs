@@ -192,10 +192,20 @@ fn the_man_page_names_every_subcommand_and_option_of_help() {
 
 #[test]
 fn a_reader_that_stops_early_is_not_an_error() {
-    for args in [["completions", "bash"], ["man", ""]] {
-        let args: Vec<&str> = args.into_iter().filter(|a| !a.is_empty()).collect();
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        &["completions", "bash"][..],
+        &["man"],
+        &["elements"],
+        &["elements", "--json"],
+        &["profiles", "list", "--json"],
+    ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ce-wizard"))
-            .args(&args)
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("CE_WIZARD_CONFIG", home.path().join("config.toml"))
+            .env("CE_WIZARD_CACHE", home.path().join("cache"))
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

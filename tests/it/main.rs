@@ -17,6 +17,7 @@ mod cli_dry_run;
 mod cli_environments;
 mod cli_flow;
 mod cli_instances;
+mod cli_notes;
 mod cli_profiles;
 mod cli_prompt;
 mod cli_proxy;

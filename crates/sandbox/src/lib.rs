@@ -420,7 +420,8 @@ fn banner(sandbox: &Sandbox) -> String {
          \n\
          Point ce-wizard at it from another terminal:\n\
          \x20 export CE_USER_SECRET={user} CE_ORG_SECRET={org}\n\
-         \x20 ce-wizard create --base-url {base}\n\
+         \x20 ce-wizard --base-url {base}                  # the wizard\n\
+         \x20 ce-wizard create --base-url {base} --element ecwid   # a script's create\n\
          \n\
          Requests are logged below. Press Ctrl-C to stop.",
         elements,
@@ -458,6 +459,12 @@ mod tests {
             "export CE_USER_SECRET={DEMO_USER_SECRET} CE_ORG_SECRET={DEMO_ORG_SECRET}"
         )));
         assert!(text.contains(&format!("ce-wizard create --base-url {}", demo.base_url())));
+        // The wizard is offered first, and the create line runs as shown:
+        // `create` without an element stops at "which element?".
+        assert!(text.contains(&format!("ce-wizard --base-url {}", demo.base_url())));
+        for line in text.lines().filter(|l| l.contains("ce-wizard create")) {
+            assert!(line.contains("--element "), "{line}");
+        }
         assert!(text.contains("infusionsoftecommerce"));
         assert!(text.contains("instances:            none yet"));
         let seeded = Sandbox::start(SandboxOptions {

@@ -165,13 +165,13 @@ fn check_secrets(state: &State, req: &Request) -> Result<(), Response> {
     let Some(header) = req.header("authorization") else {
         return Err(Response::error(
             401,
-            format!("Invalid User or Organization secret: the request has no Authorization header; send {EXPECTED}"),
+            format!("Invalid User or Organization secret; the request has no Authorization header; send {EXPECTED}"),
         ));
     };
     let Some(credentials) = parse_authorization(header) else {
         return Err(Response::error(
             401,
-            format!("Invalid User or Organization secret: the Authorization header is not of the form {EXPECTED}"),
+            format!("Invalid User or Organization secret; the Authorization header is not of the form {EXPECTED}"),
         ));
     };
     // Both are compared before deciding, so the answer's timing does not
@@ -183,7 +183,7 @@ fn check_secrets(state: &State, req: &Request) -> Result<(), Response> {
     } else {
         Err(Response::error(
             401,
-            "Invalid User or Organization secret: check the secrets of your Cloud Elements account",
+            "Invalid User or Organization secret; check the secrets of your Cloud Elements account",
         ))
     }
 }

@@ -149,7 +149,7 @@ pub async fn run(
         if let Some(cause) = outcome.recovered_from() {
             t.say(report::recovered(outcome.instance(), cause));
         }
-        done(&mut t, outcome.instance(), print_token).await;
+        done(&mut t, &client, outcome.instance(), print_token).await;
         return Ok(exit::CREATED);
     }
 }
@@ -446,7 +446,10 @@ async fn choose_element(
             name: e.name.clone(),
         })
         .collect();
-    let mut shown: Vec<usize> = (0..entries.len()).collect();
+    // The list in the wizard's order: the bundled elements first, then
+    // the rest of the catalog by name.
+    let whole = || crate::tui::picker::filter(entries, "");
+    let mut shown: Vec<usize> = whole();
     let mut list = true;
     loop {
         if list {
@@ -475,7 +478,7 @@ async fn choose_element(
             )),
             Pick::Empty => {
                 t.say("Error: Element: type a number, a key or part of a name.");
-                shown = (0..entries.len()).collect();
+                shown = whole();
                 list = true;
             }
         }
@@ -893,7 +896,12 @@ fn review(t: &mut Transcript, spec: &ElementSpec, fields: &[FieldSpec], form: &F
 
 /// The Done step: the instance, its token (on stdout with
 /// `--print-token`), and the offer to copy it.
-async fn done(t: &mut Transcript, instance: &crate::api::Instance, print_token: bool) {
+async fn done(
+    t: &mut Transcript,
+    client: &Client,
+    instance: &crate::api::Instance,
+    print_token: bool,
+) {
     t.say(format!(
         "Created instance {} \"{}\" of {}.",
         instance.id,
@@ -904,6 +912,21 @@ async fn done(t: &mut Transcript, instance: &crate::api::Instance, print_token: 
             &instance.element_name
         }
     ));
+    // "Created" is not yet "works": the same check as the wizard's Done,
+    // one line (and what to do) instead of a status that changes.
+    t.say("Checking that it works, with one read through it…");
+    match crate::flow::check::check_instance(client, instance.id).await {
+        Ok(checked) => {
+            for line in super::instances::tell(&checked.outcome, &checked.instance).lines() {
+                t.say(line.trim_start());
+            }
+        }
+        Err(e) => t.say(format!(
+            "Checking it failed: {}. Check it later with: ce-wizard instances test {}",
+            report::api_error(&e, None),
+            instance.id
+        )),
+    }
     let token = match instance.printable_token() {
         Ok(token) => token.to_string(),
         Err(why) => {

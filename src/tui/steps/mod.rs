@@ -38,6 +38,8 @@ pub enum Input {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Drawn {
     pub element_list: Option<ListWindow>,
+    /// How far the Review box can scroll.
+    pub review_max_scroll: Option<u16>,
     /// How far the help overlay can scroll, when it is open.
     pub help_max_scroll: Option<u16>,
     /// How often the frame can change with time alone (what it read).
@@ -50,6 +52,10 @@ impl Drawn {
     pub fn keep(self, app: &mut App) {
         if let Some(window) = self.element_list {
             app.picker.window = window;
+        }
+        if let Some(max) = self.review_max_scroll {
+            app.review.max_scroll = max;
+            app.review.scroll = app.review.scroll.min(max);
         }
         if let Some(max) = self.help_max_scroll {
             app.help_max_scroll = max;

@@ -289,3 +289,95 @@ fn in_a_text_field_the_footer_says_f1_is_help_and_question_marks_are_typed() {
     key(&mut app, KeyCode::F(1));
     assert_eq!(app.overlay, Some(crate::tui::app::Overlay::Help));
 }
+
+#[test]
+fn the_way_back_stays_in_the_footer_at_80_columns() {
+    let (app, _) = waiting();
+    for (w, h) in [(80, 24), (200, 60)] {
+        let s = screen(&app, w, h);
+        let footer = s.lines().last().unwrap();
+        assert!(footer.contains("Esc back"), "{w}x{h}: {footer}");
+        assert!(
+            footer.contains("c copy link") && footer.contains("p paste"),
+            "{footer}"
+        );
+    }
+}
+
+#[test]
+fn a_link_sent_only_to_the_terminal_is_never_said_to_be_selectable_when_cut() {
+    let (mut app, _) = waiting();
+    update(
+        &mut app,
+        Action::Copied {
+            what: CopyTarget::AuthUrl,
+            report: crate::clipboard::CopyReport {
+                native: Err("no clipboard tool".into()),
+                osc52: true,
+            },
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains('…'), "the link is cut at 80 columns: {s}");
+    let flat = s
+        .replace('"', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(!flat.contains("select it on the screen"), "{flat}");
+    assert!(
+        flat.contains("widen the window until the link shows whole"),
+        "{flat}"
+    );
+}
+
+/// A denial pasted by hand ends the attempt, and the screen says "Enter
+/// starts again": the next Enter does, not the field the address was in.
+#[test]
+fn after_a_pasted_denial_enter_starts_again() {
+    let (mut app, attempt) = waiting();
+    key(&mut app, KeyCode::Char('p'));
+    type_text(
+        &mut app,
+        "http://127.0.0.1:48213/callback?error=access_denied&state=s",
+    );
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::ParsePasted { .. }]),
+        "{effects:?}"
+    );
+    update(
+        &mut app,
+        Action::Callback {
+            attempt,
+            pasted: true,
+            result: denied("access_denied", Some("The user denied access")),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Enter starts again"), "{s}");
+    assert!(s.lines().last().unwrap().contains("Enter try again"), "{s}");
+    assert!(!app.authorize.paste_focused);
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::StartAuthorization { .. }]),
+        "{effects:?}"
+    );
+}
+
+/// An address typed into the field after the attempt ended for good:
+/// Enter starts a new attempt instead of asking for Esc first.
+#[test]
+fn enter_in_the_paste_field_of_an_ended_attempt_starts_again() {
+    let (mut app, _) = waiting();
+    key(&mut app, KeyCode::Char('p'));
+    type_text(&mut app, "http://127.0.0.1:48213/callback?code=x&state=s");
+    // The attempt ends while the field has focus (its listener went away).
+    app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report(500, "gone")));
+    assert!(app.authorize.paste_focused);
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::StartAuthorization { .. }]),
+        "{effects:?}"
+    );
+}

@@ -164,3 +164,63 @@ fn an_element_without_documentation_offers_no_key() {
     let screen = draw(&mut app, 120, 40);
     assert!(!screen.contains("Ctrl-O"), "{screen}");
 }
+
+#[test]
+fn the_footer_shows_the_way_to_the_instances_at_80_columns() {
+    let mut app = connected();
+    let screen = draw(&mut app, 80, 24);
+    let footer = screen.lines().last().unwrap();
+    assert!(footer.contains("F2 instances"), "{footer}");
+    assert!(
+        footer.contains("Enter choose") && footer.contains("? help"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn the_help_names_every_key_that_moves_the_highlight() {
+    let mut app = connected();
+    key(&mut app, KeyCode::Char('?'));
+    let screen = draw(&mut app, 120, 40);
+    for said in ["Ctrl-N and Tab go to the next element", "Shift-Tab too"] {
+        assert!(screen.contains(said), "{said}: {screen}");
+    }
+}
+
+/// In a narrow pane, a value that wraps goes on at its own column, never
+/// from the pane's edge under its label.
+#[test]
+fn a_wrapped_detail_stays_in_its_column() {
+    let mut app = connected();
+    let screen = draw(&mut app, 60, 16);
+    let lines: Vec<&str> = screen.lines().collect();
+    let row = lines
+        .iter()
+        .position(|l| l.contains("Sign-in"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    let pane = |l: &str| l.split('│').nth(1).unwrap_or("").to_string();
+    let first = pane(lines[row]);
+    let column = first
+        .find("a username")
+        .unwrap_or_else(|| panic!("{screen}"));
+    let next = pane(lines[row + 1]);
+    assert!(
+        next.contains("password"),
+        "the value wraps at 60 columns: {screen}"
+    );
+    assert_eq!(next.len() - next.trim_start().len(), column, "{screen}");
+}
+
+/// Where the list comes from, too long beside the title at 60 columns,
+/// is shown whole on the row below rather than cut.
+#[test]
+fn the_lists_origin_is_whole_on_a_narrow_terminal() {
+    let mut app = connected_live(300);
+    let screen = draw(&mut app, 60, 16);
+    assert!(screen.contains("live catalog, "), "{screen}");
+    let line = screen
+        .lines()
+        .find(|l| l.contains("live catalog, "))
+        .unwrap();
+    assert!(!line.contains('…'), "{screen}");
+}

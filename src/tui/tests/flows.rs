@@ -4,7 +4,7 @@
 use super::support::*;
 use crate::flow::oauth::OAuthApp;
 use crate::tui::action::{Action, CopyTarget, FileSaveError};
-use crate::tui::app::{App, AuthPhase, BrowserStatus, Exit, Overlay, Step};
+use crate::tui::app::{AuthPhase, BrowserStatus, Exit, Overlay, Step};
 use crate::tui::effect::Effect;
 use crate::tui::steps::configure::FormItem;
 use crate::tui::steps::connection::{CheckStatus, ConnField, Remember};
@@ -564,7 +564,7 @@ fn element_filter_and_escape() {
     assert_eq!(app.picker.matches().len(), app.catalog.catalog.len());
     key(&mut app, KeyCode::Down);
     assert_eq!(app.picker.selected, 1);
-    // The footer's "type filter" is a hint, not a key: `/` is typed like
+    // The help's "type filter" is a hint, not a key: `/` is typed like
     // any other character, and Esc clears it.
     key(&mut app, KeyCode::Char('/'));
     assert_eq!(app.picker.filter.value(), "/");
@@ -809,56 +809,4 @@ fn the_environment_choices_cycle_both_ways_through_every_region() {
     let opts = options(Some(Environment::Eu), None, None);
     let app = crate::tui::initial_app(&opts, settings(), crate::tui::theme::Theme::plain());
     assert_eq!(app.connection.base_url(), EU_URL);
-}
-
-/// Renders at `w`x`h` and keeps what the frame measured, as the run loop
-/// does; returns the screen.
-fn drawn_screen(app: &mut App, w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    let mut drawn = None;
-    terminal
-        .draw(|f| drawn = Some(crate::tui::ui::render(app, f)))
-        .unwrap();
-    drawn.unwrap().keep(app);
-    terminal.backend().to_string()
-}
-
-#[test]
-fn help_longer_than_the_terminal_scrolls_to_its_end_and_says_so() {
-    let mut app = connected();
-    key(&mut app, KeyCode::Char('?'));
-    let top = drawn_screen(&mut app, 60, 16);
-    assert!(top.contains("more below"), "{top}");
-    assert!(!top.contains("through it."), "{top}");
-    assert!(app.help_max_scroll > 0);
-    key(&mut app, KeyCode::Down);
-    assert_eq!(app.help_scroll, 1);
-    let middle = drawn_screen(&mut app, 60, 16);
-    assert!(middle.contains("↑↓ more"), "{middle}");
-    key(&mut app, KeyCode::End);
-    let end = drawn_screen(&mut app, 60, 16);
-    assert!(end.contains("more above"), "{end}");
-    assert!(
-        end.contains("Esc closes this") && end.contains("through it."),
-        "every line can be reached: {end}"
-    );
-    for _ in 0..50 {
-        key(&mut app, KeyCode::Down);
-    }
-    assert_eq!(
-        app.help_scroll, app.help_max_scroll,
-        "no scrolling past the end"
-    );
-    key(&mut app, KeyCode::Up);
-    assert_eq!(app.help_scroll, app.help_max_scroll - 1, "one key back up");
-    key(&mut app, KeyCode::Home);
-    assert_eq!(app.help_scroll, 0);
-    esc(&mut app);
-    assert_eq!(app.overlay, None);
-    // Opened again, it starts at the top; where it all fits, nothing scrolls.
-    key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.help_scroll, 0);
-    let tall = drawn_screen(&mut app, 120, 60);
-    assert!(tall.contains("through it.") && !tall.contains("more below"));
-    assert_eq!(app.help_max_scroll, 0);
 }

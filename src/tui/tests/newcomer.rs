@@ -362,3 +362,190 @@ fn nothing_of_the_screen_under_the_help_shows_at_its_edge() {
         );
     }
 }
+
+/// What "Remember" saves is said for the choice made: the secrets are
+/// said to be left out, or to go to the keyring, never "only if you
+/// choose so" after the person chose so.
+#[test]
+fn the_remember_note_says_where_the_secrets_go_for_the_choice_made() {
+    use crate::tui::steps::connection::{ConnField, Remember};
+    let mut app = fresh();
+    app.connection.focus = ConnField::Remember;
+    let said = |app: &App| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+        terminal
+            .draw(|f| {
+                crate::tui::ui::render(app, f);
+            })
+            .unwrap();
+        terminal
+            .backend()
+            .to_string()
+            .replace('"', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    app.connection.remember = Remember::Environment;
+    let s = said(&app);
+    assert!(s.contains("the secrets are not saved."), "{s}");
+    app.connection.remember = Remember::EnvironmentAndSecrets;
+    let s = said(&app);
+    assert!(s.contains("the secrets go to the OS keyring"), "{s}");
+    assert!(!s.contains("only if you choose so"), "{s}");
+}
+
+/// A failed connection test is said once (the message line, which a short
+/// terminal keeps), and what to do about it is shown whole above it.
+#[test]
+fn a_failed_connection_is_said_once_and_its_advice_whole() {
+    use crate::tui::steps::connection::Remember;
+    let mut app = fresh();
+    type_text(&mut app, USER);
+    tab(&mut app);
+    type_text(&mut app, ORG);
+    app.connection.remember = Remember::EnvironmentAndSecrets;
+    let effects = ctrl(&mut app, 't');
+    let [Effect::CheckConnection { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}")
+    };
+    let mut failure = report(401, "Invalid User or Organization secret");
+    failure.advice = "The User or Organization secret is wrong or expired. Copy both again from your Cloud Elements profile (Settings > Account) and check the environment.".into();
+    update(
+        &mut app,
+        Action::ConnectionChecked {
+            attempt: *attempt,
+            result: Err(failure),
+        },
+    );
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let words = screen
+        .replace('"', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(
+        words.matches("Invalid User or Organization secret").count(),
+        1,
+        "{screen}"
+    );
+    assert!(words.contains("and check the environment."), "{screen}");
+}
+
+/// A save that fails says what to do next, with the path still there to
+/// change.
+#[test]
+fn a_failed_save_says_what_to_do() {
+    let mut app = on_done();
+    key(&mut app, KeyCode::Char('s'));
+    let path = std::path::PathBuf::from("/nonexistent/dir/x.json");
+    update(
+        &mut app,
+        Action::FileSaved {
+            path,
+            result: Err(crate::tui::action::FileSaveError::Other(
+                "No such file or directory (os error 2)".into(),
+            )),
+        },
+    );
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(
+        notice.ends_with("Change the path and press Enter, or Esc to cancel"),
+        "{notice}"
+    );
+    assert!(
+        app.done.as_ref().unwrap().prompt.is_some(),
+        "the path stays to change"
+    );
+}
+
+/// A second instance of the same element in one run is not offered the
+/// first one's name again (the time stamp is the run's).
+#[test]
+fn another_instance_of_the_same_element_gets_a_name_of_its_own() {
+    let mut app = connected();
+    pick(&mut app, "big", "bigcommerce");
+    let first = app.form().unwrap().name.value().to_string();
+    assert_eq!(first, "bigcommerce-20250102-0304");
+    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(&mut app, "u");
+    fill(&mut app, "p");
+    ctrl(&mut app, 's');
+    let (attempt, _, _, sent_name, _) = created_config(&enter(&mut app));
+    assert_eq!(sent_name, first);
+    update(
+        &mut app,
+        Action::Created {
+            attempt,
+            result: Ok(instance(9, &first, "bigcommerce", "BigCommerce", "tok")),
+        },
+    );
+    key(&mut app, KeyCode::Char('n'));
+    pick(&mut app, "big", "bigcommerce");
+    assert_eq!(
+        app.form().unwrap().name.value(),
+        "bigcommerce-20250102-0304-2"
+    );
+}
+
+/// On a short terminal Done's text is cut: the last row shown ends with
+/// "…", not mid-sentence as if complete.
+#[test]
+fn done_cut_short_says_so() {
+    let app = on_done();
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 16)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    let ends_cut = |screen: &str| {
+        screen
+            .lines()
+            .any(|l| l.trim_matches('"').trim_end().ends_with(" …"))
+    };
+    assert!(screen.contains("Copy it (c)"), "{screen}");
+    assert!(ends_cut(&screen), "{screen}");
+    // At a size where all of it fits, nothing is marked.
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    assert!(!ends_cut(&terminal.backend().to_string()));
+}
+
+/// With --print-token the token reaches standard output at exit: Done says
+/// so, and quitting does not warn that it is lost.
+#[test]
+fn with_print_token_quitting_done_loses_nothing_and_says_so() {
+    let mut app = on_done();
+    app.settings.print_token = true;
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    terminal
+        .draw(|f| {
+            crate::tui::ui::render(&app, f);
+        })
+        .unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("It is printed on standard output when you quit"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("the screen is cleared when you quit"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.overlay, None);
+    assert_eq!(app.exit, Some(Exit::Finished));
+}

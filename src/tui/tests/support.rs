@@ -35,6 +35,7 @@ pub fn settings() -> Settings {
             std::time::UNIX_EPOCH + Duration::from_secs(1_735_787_045),
             std::time::Instant::now(),
         ),
+        print_token: false,
     }
 }
 
@@ -52,6 +53,7 @@ pub fn options(env: Option<Environment>, user: Option<&str>, org: Option<&str>) 
         insecure_storage: false,
         profiles: Default::default(),
         instances: false,
+        print_token: false,
     }
 }
 

@@ -56,6 +56,27 @@ pub fn text(frame: &mut Frame, paragraph: Paragraph, area: Rect) {
     );
 }
 
+/// Like [`text`], for a paragraph that does not scroll: cut by a short
+/// area, its last row shown ends with `…`, so a sentence cut mid-way does
+/// not read as complete.
+pub fn text_marked(frame: &mut Frame, paragraph: Paragraph, area: Rect) {
+    let cut = paragraph.line_count(area.width) > usize::from(area.height);
+    text(frame, paragraph, area);
+    if !cut || area.height == 0 || area.width == 0 {
+        return;
+    }
+    let y = area.y + area.height - 1;
+    let buf = frame.buffer_mut();
+    let right = area.x + area.width;
+    let end = (area.x..right)
+        .rev()
+        .find(|&x| buf[(x, y)].symbol() != " ")
+        .map_or(area.x, |x| x + 1);
+    // After the row's text, with a space; over its last column when full.
+    let x = if end + 1 < right { end + 1 } else { right - 1 };
+    buf[(x, y)].set_symbol("…");
+}
+
 /// Cuts a string to `width` columns, ending with `…` when cut.
 pub fn truncate(s: &str, width: usize) -> String {
     if s.width() <= width {

@@ -215,9 +215,11 @@ pub fn pick_element(pty: &mut Pty, filter: &str, name: &str) -> String {
 /// The token on the Done screen.
 pub fn token_on_done(pty: &Pty) -> String {
     pty.wait_value("the token on the Done screen", |s| {
-        s.contains("Copy it (c) or save it (s) now")
-            .then(|| value_after(s, "Token"))
-            .flatten()
+        // With --print-token, Done says where the token goes instead.
+        (s.contains("Copy it (c) or save it (s) now")
+            || s.contains("It is printed on standard output when you quit"))
+        .then(|| value_after(s, "Token"))
+        .flatten()
     })
 }
 

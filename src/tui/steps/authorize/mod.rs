@@ -106,7 +106,15 @@ fn bindings(app: &App) -> Vec<Binding> {
             .with_detail("type or paste the address the browser ended on; a paste works anytime")
     };
     // The footer drops hints from its middle when it is narrow: the link's
-    // keys come first so that they stay.
+    // keys come first so that they stay, then the way back.
+    let back = || {
+        let detail = if app.authorize.reauth.is_some() {
+            "back to the instances"
+        } else {
+            "back to the form"
+        };
+        b(&[ESC], "Esc", "back", Command::Back).with_detail(detail)
+    };
     let mut list = vec![];
     match &app.authorize.phase {
         AuthPhase::Failed(problem) => {
@@ -121,6 +129,7 @@ fn bindings(app: &App) -> Vec<Binding> {
                     .with_detail("copy the whole sign-in link, to open it in a browser yourself"),
             );
             list.push(paste());
+            list.push(back());
             list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
             list.push(extra(
                 &[ch('r')],
@@ -131,12 +140,9 @@ fn bindings(app: &App) -> Vec<Binding> {
         }
         AuthPhase::Idle | AuthPhase::FetchingUrl => {}
     }
-    let back = if app.authorize.reauth.is_some() {
-        "back"
-    } else {
-        "back to the form"
-    };
-    list.push(b(&[ESC], "Esc", back, Command::Back));
+    if !matches!(app.authorize.phase, AuthPhase::Waiting { .. }) {
+        list.push(back());
+    }
     list
 }
 
@@ -222,6 +228,10 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
     let grant = match result {
         CallbackResult::Answered(CallbackOutcome::Denied { error, description }) => {
             app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
+            // The screen says Enter starts again: a denied address left
+            // in a focused field would take that Enter.
+            app.authorize.paste.set("");
+            app.authorize.paste_focused = false;
             return vec![];
         }
         CallbackResult::Answered(outcome) => {
@@ -300,9 +310,8 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                     "Paste the address the browser was sent to after you allowed access",
                 ));
             } else if !takes_answers(&auth.phase, true) {
-                app.notice = Some(Notice::error(
-                    "This attempt is over; press Esc, then Enter for a new link",
-                ));
+                // Over for good: Enter does what the screen says it does.
+                return start_authorization(app);
             } else {
                 return vec![Effect::ParsePasted {
                     attempt: auth.attempt,

@@ -68,14 +68,8 @@ fn bindings(app: &App) -> Vec<Binding> {
     let mut list = vec![];
     let kind = form.focused_field().map(|f| f.kind);
     match (&form.focus, kind) {
-        (FormItem::Advanced, _) => {
-            let verb = if form.advanced_open {
-                "fold advanced"
-            } else {
-                "show advanced"
-            };
-            list.push(b(&[SPACE, LEFT, RIGHT], "Space", verb, Command::Toggle));
-        }
+        // The fold's own key comes after the ways on and back (below).
+        (FormItem::Advanced, _) => {}
         (_, Some(FieldKind::Boolean)) => {
             list.push(b(&[SPACE], "Space", "toggle", Command::Toggle));
             list.push(extra(&[LEFT, RIGHT], "←/→", "toggle", Command::Toggle));
@@ -89,6 +83,8 @@ fn bindings(app: &App) -> Vec<Binding> {
     let last = form.is_last(&form.focus);
     let enter = if form.suggestion().is_some() {
         "accept"
+    } else if form.focus == FormItem::Advanced && !form.advanced_open {
+        "show advanced"
     } else if let Some(label) = listener::enter_label(app, &form.focus) {
         label
     } else if last {
@@ -96,12 +92,33 @@ fn bindings(app: &App) -> Vec<Binding> {
     } else {
         "next"
     };
+    // A narrow footer drops hints from its middle: the way back stays
+    // longer than Ctrl-S, which Enter reaches too.
     list.push(b(&[ENTER], "Enter", enter, Command::Continue));
+    list.push(b(&[ESC], "Esc", "back", Command::Back));
     list.push(
         b(&[ctrl('s')], "Ctrl-S", "done", Command::Submit)
             .with_detail("check every field and continue (from any field)"),
     );
-    list.push(b(&[ESC], "Esc", "back", Command::Back));
+    if form.focus == FormItem::Advanced {
+        // Enter unfolds and moves in; Space (←/→) toggles the fold in place.
+        let space = if form.advanced_open {
+            b(
+                &[SPACE, LEFT, RIGHT],
+                "Space",
+                "fold advanced",
+                Command::Toggle,
+            )
+        } else {
+            extra(
+                &[SPACE, LEFT, RIGHT],
+                "Space",
+                "show advanced, staying on this row",
+                Command::Toggle,
+            )
+        };
+        list.push(space);
+    }
     if kind == Some(FieldKind::Secret) {
         list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
     }

@@ -149,6 +149,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // The focused row and what belongs to it (its error, the offer, a
     // warning) stay in view together, as far as the height allows.
     let start = scroll_start(rows.len(), height, focus_row, focus_after);
+    // A form cut at either end looks complete: the rule under it says so.
+    let hidden = [
+        (start > 0).then_some("↑ more above"),
+        (start + height < rows.len()).then_some("↓ more below"),
+    ];
     let shown: Vec<Line> = rows.into_iter().skip(start).take(height).collect();
     text(frame, Paragraph::new(shown), rows_area);
     if let Some((row, col)) = cursor.filter(|(row, _)| (start..start + height).contains(row)) {
@@ -173,9 +178,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::TOP)
         .border_style(t.border());
+    let hidden: Vec<&str> = hidden.into_iter().flatten().collect();
+    if !hidden.is_empty() {
+        block =
+            block.title(Line::styled(format!(" {} ", hidden.join(" · ")), t.dim()).right_aligned());
+    }
     let inner = block.inner(help_area);
     // Only the top edge is drawn (see `text`).
     frame.render_widget(
@@ -385,8 +395,12 @@ fn help_text(form: &FormState) -> Vec<String> {
             field_help(form, f)
         }
         FormItem::Advanced => format!(
-            "Optional settings every element accepts; each is sent only when changed from its default. Enter {}.",
-            if form.advanced_open { "folds them" } else { "shows them" }
+            "Optional settings every element accepts; each is sent only when changed from its default. {}",
+            if form.advanced_open {
+                "Enter goes into them; Space folds them."
+            } else {
+                "Enter shows them and goes into them."
+            }
         ),
         FormItem::Name => "A name that tells this instance apart in the console and in `ce-wizard` output.".into(),
         FormItem::Tags => "Optional labels for finding the instance later, separated by commas. Enter on this last field goes to the review.".into(),

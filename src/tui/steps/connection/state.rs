@@ -313,6 +313,17 @@ impl ConnectionForm {
         self.environment().base_url()
     }
 
+    /// Where the instance goes, in the Connection step's words: the
+    /// built-in sandbox is "sandbox" (not "custom"), any other base URL is
+    /// named bare.
+    pub fn place(&self) -> String {
+        match self.env {
+            EnvKind::Custom if self.sandbox => format!("sandbox ({})", self.base_url()),
+            EnvKind::Custom => crate::sanitize::line(&self.base_url()),
+            other => other.label().to_string(),
+        }
+    }
+
     /// The fields on screen, in order: the profile choice when profiles
     /// are saved, the base URL only for a custom one, the name to save
     /// under only when something is remembered.
@@ -359,12 +370,26 @@ impl ConnectionForm {
         match field {
             ConnField::CustomUrl if self.env == EnvKind::Custom => {
                 let v = self.custom_url.value().trim();
+                // An address typed without its scheme is named with one,
+                // as in the element's form.
+                let url_field = crate::catalog::FieldSpec::new(
+                    "base_url",
+                    "Base URL",
+                    crate::catalog::FieldKind::Url,
+                );
                 if v.is_empty() {
-                    Some("Base URL is required for a custom environment, e.g. https://ce.example.com/elements/api-v2".into())
+                    Some("Base URL is required for another environment, e.g. https://ce.example.com/elements/api-v2".into())
                 } else if crate::sanitize::has_unsafe(v)
                     || v.chars().any(crate::sanitize::is_invisible_format)
                 {
                     Some("Base URL contains control or invisible characters (often copied along from web pages); retype it".into())
+                } else if let Some(s) = (!is_http_url(v))
+                    .then(|| crate::form::suggested_url(&url_field, v))
+                    .flatten()
+                {
+                    Some(format!(
+                        "Base URL must start with https:// or http://: did you mean {s}?"
+                    ))
                 } else if !is_http_url(v) {
                     Some("Base URL must be an https:// or http:// URL, e.g. https://ce.example.com/elements/api-v2".into())
                 } else {

@@ -223,3 +223,68 @@ fn a_base_url_with_invisible_or_control_characters_is_an_error_before_it_is_save
         crate::tui::widgets::TextField::new("https://ce.example.com/elements/api-v2");
     assert_eq!(app.connection.check_field(ConnField::CustomUrl), None);
 }
+
+/// A profile with a base URL is named by that URL, bare, and what does not
+/// fit beside the choice goes below it at the value's column, never from
+/// the screen's edge.
+#[test]
+fn a_profiles_base_url_is_shown_bare_and_aligned() {
+    const URL: &str = "http://127.0.0.1:8089/elements/api-v2";
+    let mut opts = options(None, None, None);
+    opts.profiles = ProfileOffer {
+        saved: vec![saved(
+            "acme",
+            Environment::Custom(URL.into()),
+            Some(("u", "o")),
+        )],
+        in_use: Some("acme".into()),
+        save_as: String::new(),
+    };
+    let app = initial_app(&opts, settings(), Theme::plain());
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        terminal
+            .draw(|f| {
+                crate::tui::ui::render(&app, f);
+            })
+            .unwrap();
+        let screen = terminal.backend().to_string();
+        assert!(!screen.contains("custom"), "{screen}");
+        let lines: Vec<&str> = screen.lines().collect();
+        let row = lines.iter().position(|l| l.contains("‹ acme ›")).unwrap();
+        let shown = if lines[row].contains(URL) {
+            lines[row]
+        } else {
+            lines[row + 1]
+        };
+        let at = shown.find(URL).unwrap_or_else(|| panic!("{screen}"));
+        let value_column = lines[row].find("‹ acme ›").unwrap();
+        assert!(at >= value_column, "{screen}");
+        assert!(screen.contains("secrets saved"), "{screen}");
+    }
+}
+
+/// A base URL typed without its scheme is named with one, as the element's
+/// form does; "custom" is not a word the step uses.
+#[test]
+fn a_base_url_without_its_scheme_is_named_with_one() {
+    let mut app = initial_app(&options(None, None, None), settings(), Theme::plain());
+    app.connection.env = EnvKind::Custom;
+    app.connection
+        .custom_url
+        .set("api.example.com/elements/api-v2");
+    assert_eq!(
+        app.connection.check_field(ConnField::CustomUrl).as_deref(),
+        Some("Base URL must start with https:// or http://: did you mean https://api.example.com/elements/api-v2?")
+    );
+    app.connection.custom_url.set("not a url");
+    assert!(app
+        .connection
+        .check_field(ConnField::CustomUrl)
+        .unwrap()
+        .contains("e.g. https://ce.example.com/elements/api-v2"));
+    app.connection.custom_url.set("");
+    let empty = app.connection.check_field(ConnField::CustomUrl).unwrap();
+    assert!(!empty.contains("custom"), "{empty}");
+}

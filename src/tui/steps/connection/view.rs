@@ -3,7 +3,7 @@
 use super::state::{CheckStatus, ConnField, EnvKind, Remember};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{indented, input_spans, pad, text};
+use crate::tui::widgets::draw::{indented, input_spans, pad, text, text_marked, truncate};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -52,20 +52,44 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                 let (name, about) = match c.picked() {
                     Some(p) => (
                         p.name.clone(),
-                        format!(
-                            "{}{}",
-                            crate::sanitize::line(&p.environment.label()),
+                        vec![
+                            // A base URL reads better bare than as "custom (URL)".
+                            crate::sanitize::line(&match &p.environment {
+                                crate::config::Environment::Custom(url) => url.clone(),
+                                other => other.label(),
+                            }),
                             match (&p.secrets, &p.problem) {
-                                (Some(_), _) => ", secrets saved",
-                                (None, Some(_)) => ", secrets unreadable",
-                                (None, None) => ", no secrets saved",
+                                (Some(_), _) => "secrets saved",
+                                (None, Some(_)) => "secrets unreadable",
+                                (None, None) => "no secrets saved",
                             }
-                        ),
+                            .to_string(),
+                        ],
                     ),
-                    None => ("new".to_string(), "typed below".to_string()),
+                    None => ("new".to_string(), vec!["typed below".to_string()]),
                 };
-                spans.push(Span::styled(format!("‹ {name} ›"), t.value()));
-                spans.push(Span::styled(format!("  {about}"), t.dim()));
+                let choice = format!("‹ {name} ›");
+                // Beside the choice when it fits, else on lines below at the
+                // value's column: wrapped, it would start at the edge.
+                let room = value_width.saturating_sub(choice.chars().count() + 2);
+                spans.push(Span::styled(choice, t.value()));
+                let joined = about.join(", ");
+                if joined.chars().count() <= room {
+                    spans.push(Span::styled(format!("  {joined}"), t.dim()));
+                } else {
+                    let below = if joined.chars().count() <= value_width {
+                        vec![joined]
+                    } else {
+                        about
+                    };
+                    for part in below {
+                        lines.push(Line::from(spans));
+                        spans = vec![
+                            Span::raw(" ".repeat(LABEL + 3)),
+                            Span::styled(truncate(&part, value_width), t.dim()),
+                        ];
+                    }
+                }
             }
             ConnField::Environment => {
                 let url = match c.env {
@@ -140,12 +164,15 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             .config_path
             .as_ref()
             .map_or("the config file".to_string(), |p| p.display().to_string());
-        lines.push(Line::styled(
+        // Says where each thing goes for the choice made, not in general.
+        let said = if c.remember == Remember::EnvironmentAndSecrets {
             format!(
-                "Saved in {path}, readable only by you. Secrets are saved only if you choose so."
-            ),
-            t.help(),
-        ));
+                "Saved in {path}, readable only by you; the secrets go to the OS keyring (or that file when no keyring answers)."
+            )
+        } else {
+            format!("Saved in {path}, readable only by you; the secrets are not saved.")
+        };
+        lines.push(Line::styled(said, t.help()));
         if c.name_replaces_another() {
             lines.push(Line::styled(
                 format!(
@@ -173,18 +200,16 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             format!("✓ Connected: the platform lists {elements} elements."),
             t.success(),
         )),
+        // The failure itself is the message line under the step, which
+        // a short terminal never cuts; here, what to do about it.
         CheckStatus::Failed(report) => {
-            lines.push(Line::styled(
-                format!("✗ The connection failed: {}", report.message),
-                t.error(),
-            ));
+            lines.push(Line::styled(format!("✗ {}", report.advice), t.warning()));
             if let Some(id) = &report.request_id {
                 lines.push(Line::styled(format!("  requestId {id}"), t.dim()));
             }
-            lines.push(Line::styled(format!("  {}", report.advice), t.warning()));
         }
     }
-    text(
+    text_marked(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         area,

@@ -265,8 +265,9 @@ pub fn file_saved(app: &mut App, path: PathBuf, result: Result<(), FileSaveError
             )));
         }
         Err(FileSaveError::Other(e)) => {
+            // The prompt stays open with the path in it: say so.
             app.notice = Some(Notice::error(format!(
-                "Could not save {}: {e}",
+                "Could not save {}: {e}. Change the path and press Enter, or Esc to cancel",
                 path.display()
             )));
         }

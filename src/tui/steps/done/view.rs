@@ -5,13 +5,15 @@ use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
 use crate::tui::steps::instances::Check;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::draw::{input_spans, kv, text};
+use crate::tui::widgets::draw::{input_spans, kv, text_marked};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
 const COPY_NOW: &str = "Copy it (c) or save it (s) now: the screen is cleared when you quit.";
+/// With `--print-token` the token is not lost when the screen is cleared.
+const PRINTED_AT_EXIT: &str = "It is printed on standard output when you quit (--print-token).";
 const WHAT_THE_TOKEN_DOES: &str = "The element token, with your user and organization secrets, \
      authorizes calls through this instance.";
 const HEADER: &str =
@@ -86,7 +88,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         // triple-click selects exactly it.
         kv(t, "Token", 10, vec![token(t, i)]),
         Line::raw(""),
-        Line::styled(COPY_NOW, t.warning()),
+        if app.settings.print_token {
+            Line::styled(PRINTED_AT_EXIT, t.help())
+        } else {
+            Line::styled(COPY_NOW, t.warning())
+        },
         Line::styled(WHAT_THE_TOKEN_DOES, t.help()),
         Line::styled("Calls through the instance send the header", t.dim()),
         Line::styled(HEADER, t.dim()),
@@ -106,7 +112,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let prompt_height = if done.prompt.is_some() { 3 } else { 0 };
     let [body, prompt_area] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(prompt_height)]).areas(area);
-    text(
+    text_marked(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         body,

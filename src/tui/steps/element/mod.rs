@@ -95,7 +95,17 @@ fn bindings(app: &App) -> Vec<Binding> {
         list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
     }
     list.extend([
-        // Before the others: the footer keeps it at 80 columns.
+        b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next)
+            .with_detail("move; ↓, Ctrl-N and Tab go to the next element"),
+        extra(
+            &[UP, ctrl('p'), BACKTAB],
+            "↑/Ctrl-P",
+            "previous element (Shift-Tab too)",
+            Command::Prev,
+        ),
+        // The way to a whole other view comes before keys the pane
+        // already names (Ctrl-O) and typing, which the filter's
+        // placeholder says.
         b(
             &[key(KeyCode::F(2))],
             "F2",
@@ -103,14 +113,10 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::OpenInstances,
         )
         .with_detail("the account's instances: find, test, re-authorize, edit, delete"),
-        hint("type", "filter"),
-        b(&[DOWN, ctrl('n'), TAB], "↑/↓", "move", Command::Next),
-        extra(
-            &[UP, ctrl('p'), BACKTAB],
-            "↑/Ctrl-P",
-            "previous element",
-            Command::Prev,
-        ),
+        Binding {
+            footer: false,
+            ..hint("type", "filter")
+        },
     ]);
     if docs_url(app).is_some() {
         list.push(
@@ -414,7 +420,11 @@ pub fn choose_element(app: &mut App, key: &str) {
     let key = spec.key.clone();
     let fields = form_fields(&spec);
     app.specs.entry(key.clone()).or_insert(spec);
-    let name = crate::flow::names::default_name(&key, &app.settings.name_stamp);
+    let taken: Vec<&str> = app.created.iter().map(|i| i.name.as_str()).collect();
+    let name = crate::flow::names::unused_name(
+        &crate::flow::names::default_name(&key, &app.settings.name_stamp),
+        &taken,
+    );
     let ctx = app.derive_context();
     app.forms
         .entry(key.clone())

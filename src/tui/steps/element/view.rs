@@ -6,7 +6,7 @@ use super::state::{ListWindow, Pending};
 use crate::catalog::{CatalogEntry, Origin};
 use crate::tui::app::{App, ListenerStatus};
 use crate::tui::clock::Reading;
-use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, truncate};
+use crate::tui::widgets::draw::{input_spans, list_offset, pad, text, text_marked, truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -31,11 +31,21 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Optio
     );
     let (origin, style) = origin_line(app, time);
     let room = (top.width as usize).saturating_sub("Choose an element".len() + 2);
-    frame.render_widget(
-        Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
-        top,
-    );
-    if let Some(text) = note_line(app, time) {
+    let note_text = note_line(app, time);
+    // Too long beside the title on a narrow terminal, it takes the row
+    // below when that is free, rather than being cut ("updated ju…").
+    if origin.chars().count() > room && note_text.is_none() {
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&origin, note.width as usize), style)),
+            note,
+        );
+    } else {
+        frame.render_widget(
+            Paragraph::new(Line::styled(truncate(&origin, room), style)).right_aligned(),
+            top,
+        );
+    }
+    if let Some(text) = note_text {
         frame.render_widget(
             Paragraph::new(Line::styled(
                 truncate(&text, note.width as usize),
@@ -104,7 +114,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Optio
             None => vec![],
         },
     };
-    text(
+    text_marked(
         frame,
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
@@ -244,17 +254,26 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
             lines.push(Line::raw(""));
         }
     }
-    let kv = |k: &str, v: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<10}"), t.dim()),
-            Span::raw(v),
-        ])
+    // A value too long for the pane goes on at its own column, not from
+    // the pane's edge under its label.
+    let kv = |k: &str, v: String| -> Vec<Line<'static>> {
+        wrap(&v, width.saturating_sub(10).max(1))
+            .into_iter()
+            .enumerate()
+            .map(|(i, part)| {
+                let label = if i == 0 { k } else { "" };
+                Line::from(vec![
+                    Span::styled(format!("{label:<10}"), t.dim()),
+                    Span::raw(part),
+                ])
+            })
+            .collect()
     };
-    lines.push(kv("Key", entry.key.clone()));
-    lines.push(kv("Hub", entry.hub.clone()));
-    lines.push(kv("Sign-in", entry.auth.label().to_string()));
+    lines.extend(kv("Key", entry.key.clone()));
+    lines.extend(kv("Hub", entry.hub.clone()));
+    lines.extend(kv("Sign-in", entry.auth.label().to_string()));
     if entry.beta {
-        lines.push(kv("Status", "beta, says the platform".into()));
+        lines.extend(kv("Status", "beta, says the platform".into()));
     }
     let spec = app.known_spec(&entry.key);
     match spec {
@@ -265,7 +284,7 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
                 lines.push(Line::raw(format!("  • {need}")));
             }
         }
-        None => lines.push(kv(
+        None => lines.extend(kv(
             "Form",
             "from the platform's settings of this element, fetched when you choose it".into(),
         )),

@@ -33,8 +33,10 @@ impl Screen for Review {
     }
 
     fn render(&self, app: &App, _time: &Reading, frame: &mut Frame, area: Rect) -> Drawn {
-        view::render(app, frame, area);
-        Drawn::default()
+        Drawn {
+            review_max_scroll: view::render(app, frame, area),
+            ..Drawn::default()
+        }
     }
 }
 
@@ -50,8 +52,13 @@ fn bindings(app: &App) -> Vec<Binding> {
         b(&[ENTER], "Enter", enter, Command::Continue),
         b(&[ESC], "Esc", "back", Command::Back),
         b(&[ch('c')], "c", "copy curl", Command::CopyCurl),
-        b(&[ctrl('r'), ch('r')], "r", "reveal", Command::Reveal)
-            .with_detail("show or hide secret values in the body and the curl command"),
+        b(
+            &[ctrl('r'), ch('r')],
+            "r",
+            if app.review.reveal { "hide" } else { "reveal" },
+            Command::Reveal,
+        )
+        .with_detail("show or hide secret values in the body and the curl command"),
         b(&[TAB], "Tab", "body/curl", Command::SwitchView)
             .with_detail("switch between the request body and the curl command"),
         extra(&[ch('b')], "b", "copy the request body", Command::CopyBody),
@@ -81,7 +88,7 @@ fn review_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             review.scroll = 0;
         }
         Command::Reveal => review.reveal = !review.reveal,
-        Command::PageDown => review.scroll = review.scroll.saturating_add(5),
+        Command::PageDown => review.scroll = review.scroll.saturating_add(5).min(review.max_scroll),
         Command::PageUp => review.scroll = review.scroll.saturating_sub(5),
         Command::CopyCurl | Command::CopyBody => {
             let Some(req) = request(app) else {

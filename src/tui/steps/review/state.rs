@@ -13,6 +13,9 @@ pub struct ReviewState {
     pub reveal: bool,
     pub view: ReviewView,
     pub scroll: u16,
+    /// The most `scroll` can be, kept from the last frame, so PgUp moves
+    /// at once however often PgDn was pressed at the end.
+    pub max_scroll: u16,
     /// The last failed creation, shown until the next attempt.
     pub error: Option<ErrorReport>,
     /// A create cancelled while in flight: it may still have reached the

@@ -9,9 +9,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Draws the step; returns how far its box can scroll.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<u16> {
     let (Some(form), Some(spec), Some(req)) = (app.form(), app.spec(), request(app)) else {
-        return;
+        return None;
     };
     let t = &app.theme;
     let w = area.width as usize;
@@ -39,7 +40,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             "Environment",
             14,
             vec![Span::raw(truncate(
-                &app.connection.environment().label(),
+                &app.connection.place(),
                 w.saturating_sub(14),
             ))],
         ),
@@ -123,7 +124,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ),
         ReviewView::Curl => (
             " Equivalent curl command ",
-            req.curl_command(&app.connection.base_url(), app.review.reveal, &secret),
+            // What `c` copies: hidden secrets as the variables to set.
+            super::curl::copied_curl(&req, &app.connection.base_url(), app.review.reveal, &secret)
+                .text,
         ),
     };
     let other = match app.review.view {
@@ -163,4 +166,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             .scroll((scroll, 0)),
         inner,
     );
+    Some(max_scroll)
 }
