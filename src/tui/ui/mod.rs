@@ -89,6 +89,9 @@ fn too_small(app: &App, frame: &mut Frame, area: Rect) {
 
 fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
+    if let Some(trip) = side_trip(app) {
+        return render_side_trip_header(app, trip, frame, area);
+    }
     let (pos, total) = app.step_position();
     let current = if app.step == Step::Creating {
         Step::Done
@@ -159,6 +162,36 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
         Paragraph::new(Line::styled(counter, t.title())).right_aligned(),
         area,
     );
+}
+
+/// The Instances view and a re-authorization started there are not steps
+/// of creating an instance: their header names them instead of counting
+/// them among the steps.
+fn side_trip(app: &App) -> Option<&'static str> {
+    match app.step {
+        Step::Instances => Some("Instances"),
+        Step::Authorize
+            if app
+                .authorize
+                .reauth
+                .as_ref()
+                .is_some_and(|r| r.back_to == Step::Instances) =>
+        {
+            Some("Instances › Re-authorize")
+        }
+        _ => None,
+    }
+}
+
+fn render_side_trip_header(app: &App, trip: &'static str, frame: &mut Frame, area: Rect) {
+    let t = &app.theme;
+    let mut spans = vec![Span::styled(" ce-wizard ", t.title())];
+    if app.settings.sandbox {
+        spans.push(Span::styled(" sandbox ", t.focused()));
+    }
+    spans.push(Span::raw(" "));
+    spans.push(Span::styled(trip, t.step_current()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The message line: a notice, or the focused field's error. It grows to

@@ -189,7 +189,11 @@ fn bindings(app: &App) -> Vec<Binding> {
         b(&[ctrl('d')], "^D", "delete", Command::DeleteInstance)
             .with_detail("delete the instance, after its name is typed to confirm"),
     ];
-    if view.filter.is_empty() {
+    if view.filter.is_empty() && view.back_to.is_none() {
+        // Opened as the whole run (`ce-wizard instances`): nothing to go
+        // back to, and nothing typed here is lost by leaving.
+        list.push(b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard"));
+    } else if view.filter.is_empty() {
         list.push(
             b(&[ESC], "Esc", "back", Command::Back)
                 .with_detail("leave the list (it is kept for when you come back)"),
@@ -206,7 +210,7 @@ fn bindings(app: &App) -> Vec<Binding> {
         )
         .with_detail("a new instance like this one: its settings filled in, secrets left empty"),
         b(&[ctrl('y')], "^Y", "copy token", Command::CopyToken)
-            .with_detail("copy the instance's token (system clipboard and OSC 52)"),
+            .with_detail("copy the instance's token to the clipboard"),
     ]);
     let mut moves = moves();
     let paging = moves.split_off(3);

@@ -425,3 +425,29 @@ fn done_checks_the_new_instance_by_itself() {
     assert!(s.contains("ce-wizard instances reauth 77"), "{s}");
     assert!(s.contains("Press r to re-authorize it"), "{s}");
 }
+
+/// The view is a side trip, not a step of creating an instance: the header
+/// names it instead of counting it as "2/5".
+#[test]
+fn the_header_names_the_view_instead_of_counting_it_as_a_step() {
+    let app = listed_app();
+    let top = screen(&app, 80, 24).lines().next().unwrap().to_string();
+    assert!(top.contains("Instances"), "{top}");
+    assert!(!top.contains("2/5") && !top.contains("Configure"), "{top}");
+}
+
+/// `ce-wizard instances` opens the view as the whole run: its Esc leaves
+/// the program, and the footer says so instead of "back".
+#[test]
+fn opened_as_the_whole_run_esc_is_named_quit_and_quits() {
+    let mut app = connected();
+    open(&mut app, None);
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("Esc quit"), "{footer}");
+    assert!(!footer.contains("Esc back"), "{footer}");
+    esc(&mut app);
+    assert!(app.exit.is_some(), "Esc left the program");
+    let (app, _) = opened();
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("Esc back"), "from the Element step: {footer}");
+}
