@@ -449,5 +449,8 @@ fn opened_as_the_whole_run_esc_is_named_quit_and_quits() {
     assert!(app.exit.is_some(), "Esc left the program");
     let (app, _) = opened();
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
-    assert!(footer.contains("Esc back"), "from the Element step: {footer}");
+    assert!(
+        footer.contains("Esc back"),
+        "from the Element step: {footer}"
+    );
 }
