@@ -176,6 +176,16 @@ fn bindings(app: &App) -> Vec<Binding> {
         list.extend(moves());
         return list;
     }
+    // With no instance highlighted (a filter that matches nothing, an
+    // empty account) the actions would do nothing: only leaving, the
+    // filter and reloading are offered, so "Esc clear filter" is not
+    // pushed out of the footer by keys that do nothing.
+    if view.selected().is_none() {
+        let mut list = vec![esc_binding(view)];
+        list.extend(moves().into_iter().take(1));
+        list.push(reload());
+        return list;
+    }
     // Most important first: at 80 columns the footer keeps the first
     // ones (then help and quit); the rest are under `?`.
     let mut list = vec![
@@ -189,18 +199,7 @@ fn bindings(app: &App) -> Vec<Binding> {
         b(&[ctrl('d')], "^D", "delete", Command::DeleteInstance)
             .with_detail("delete the instance, after its name is typed to confirm"),
     ];
-    if view.filter.is_empty() && view.back_to.is_none() {
-        // Opened as the whole run (`ce-wizard instances`): nothing to go
-        // back to, and nothing typed here is lost by leaving.
-        list.push(b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard"));
-    } else if view.filter.is_empty() {
-        list.push(
-            b(&[ESC], "Esc", "back", Command::Back)
-                .with_detail("leave the list (it is kept for when you come back)"),
-        );
-    } else {
-        list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
-    }
+    list.push(esc_binding(view));
     list.extend([
         b(
             &[ctrl('b')],
@@ -222,16 +221,35 @@ fn bindings(app: &App) -> Vec<Binding> {
             "copy the instance as JSON",
             Command::CopyJson,
         ),
-        b(
-            &[ctrl('r'), key(KeyCode::F(5))],
-            "^R",
-            "reload",
-            Command::Refresh,
-        )
-        .with_detail("read the account's instances again (F5 too)"),
+        reload(),
     ]);
     list.extend(paging);
     list
+}
+
+/// What Esc does on the list: clears the filter first, then goes back
+/// (or quits, when the view is the whole run).
+fn esc_binding(view: &InstancesState) -> Binding {
+    if view.filter.is_empty() && view.back_to.is_none() {
+        // Opened as the whole run (`ce-wizard instances`): nothing to go
+        // back to, and nothing typed here is lost by leaving.
+        b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard")
+    } else if view.filter.is_empty() {
+        b(&[ESC], "Esc", "back", Command::Back)
+            .with_detail("leave the list (it is kept for when you come back)")
+    } else {
+        b(&[ESC], "Esc", "clear filter", Command::ClearFilter)
+    }
+}
+
+fn reload() -> Binding {
+    b(
+        &[ctrl('r'), key(KeyCode::F(5))],
+        "^R",
+        "reload",
+        Command::Refresh,
+    )
+    .with_detail("read the account's instances again (F5 too)")
 }
 
 /// Typing in the filter and moving through the list: the first three
@@ -239,8 +257,14 @@ fn bindings(app: &App) -> Vec<Binding> {
 fn moves() -> Vec<Binding> {
     vec![
         hint("type", "filter"),
-        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next),
-        extra(&[UP, ctrl('p')], "↑", "previous instance", Command::Prev),
+        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next)
+            .with_detail("move; ↓ and Ctrl-N go to the next instance"),
+        extra(
+            &[UP, ctrl('p')],
+            "↑/Ctrl-P",
+            "previous instance",
+            Command::Prev,
+        ),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",

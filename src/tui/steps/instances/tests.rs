@@ -451,3 +451,40 @@ fn opened_as_the_whole_run_esc_is_named_quit_and_quits() {
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
     assert!(footer.contains("Esc back"), "from the Element step: {footer}");
 }
+
+/// A filter that matches nothing leaves no instance to act on: the footer
+/// offers what works (Esc clears the filter) instead of ^T, ^G, F2, ^D
+/// that would do nothing, and pushed "Esc clear filter" off the line.
+#[test]
+fn a_filter_matching_nothing_offers_only_the_keys_that_work() {
+    let mut app = listed_app();
+    type_text(&mut app, "zzqq");
+    assert!(names(&app).is_empty());
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("Esc clear filter"), "{footer}");
+    for dead in ["^T", "^G", "F2", "^D", "^B", "^Y"] {
+        assert!(!footer.contains(dead), "{dead} does nothing here: {footer}");
+    }
+    esc(&mut app);
+    assert_eq!(names(&app).len(), 3, "Esc cleared the filter");
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("^T test"), "{footer}");
+}
+
+/// The help names each key once, with what it does: ↑ is the previous
+/// instance (Ctrl-P too), not a second, shorter "move".
+#[test]
+fn the_help_names_both_ways_to_move() {
+    let app = listed_app();
+    let list = bindings(&app);
+    let prev = list
+        .iter()
+        .find(|b| b.command == Some(Command::Prev))
+        .unwrap();
+    assert_eq!(prev.label, "↑/Ctrl-P");
+    let next = list
+        .iter()
+        .find(|b| b.command == Some(Command::Next))
+        .unwrap();
+    assert!(next.detail.unwrap().contains("Ctrl-N"), "{:?}", next.detail);
+}
