@@ -488,3 +488,45 @@ fn the_help_names_both_ways_to_move() {
         .unwrap();
     assert!(next.detail.unwrap().contains("Ctrl-N"), "{:?}", next.detail);
 }
+
+/// A check that fails says what fixes it beside the status, where even the
+/// 9-row pane at 80x24 keeps it: the key for a re-authorize, the command
+/// for new credentials, the console for a disabled one.
+#[test]
+fn a_failed_check_names_its_fix_in_a_short_pane() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    let checked = |app: &mut App, remedy| {
+        let effects = ctrl(app, 't');
+        let [Effect::CheckInstance { attempt, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        let attempt = *attempt;
+        let problem = "the platform marks this instance invalid: its provider credentials \
+                       stopped working"
+            .to_string();
+        update(
+            app,
+            Action::InstanceChecked {
+                attempt,
+                id: 12,
+                result: Ok(Outcome::Broken {
+                    problem,
+                    provider_message: Some("invalid_grant: the token was revoked".into()),
+                    request_id: None,
+                    remedy,
+                }),
+            },
+        );
+    };
+    checked(&mut app, crate::flow::check::Remedy::Reauthorize);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("broken — ^G re-authorizes it, ^D deletes it"), "{s}");
+    checked(&mut app, crate::flow::check::Remedy::Update);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("ce-wizard instances update 12 --set"), "{s}");
+    esc(&mut app);
+    type_text(&mut app, "old magento");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("disabled — enable it in the Cloud Elements console"), "{s}");
+}

@@ -4,6 +4,7 @@
 //! shown masked.
 
 use super::listed::Listed;
+use crate::flow::check::{Outcome, Remedy};
 use super::state::{Check, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
@@ -241,12 +242,13 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         }
         None => None,
     };
-    lines.push(kv(
-        t,
-        "Status",
-        w,
-        vec![Span::styled(status.label(), status_style(t, status))],
-    ));
+    let mut status_spans = vec![Span::styled(status.label(), status_style(t, status))];
+    if let Some(fix) = what_to_do(view, i, status) {
+        // Beside the status, so the key survives a pane too short for the
+        // wrapped message below it.
+        status_spans.push(Span::styled(format!(" — {fix}"), t.focused()));
+    }
+    lines.push(kv(t, "Status", w, status_spans));
     if let Some((text_, style)) = check {
         lines.push(Line::styled(text_, style));
     } else if view.new_from.is_none() {
@@ -261,6 +263,27 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
     );
+}
+
+/// What fixes an instance found broken or disabled: the
+/// key that does it here, or the command when no key here can.
+fn what_to_do(view: &InstancesState, i: &Listed, status: Status) -> Option<String> {
+    let fix = match (view.checks.get(&i.id), status) {
+        (
+            Some(Check::Found(Outcome::Broken {
+                remedy: Remedy::Reauthorize,
+                ..
+            })),
+            _,
+        ) => "^G re-authorizes it, ^D deletes it".to_string(),
+        (Some(Check::Found(Outcome::Broken { .. })), _) => format!(
+            "new credentials: ce-wizard instances update {} --set …",
+            i.id
+        ),
+        (_, Status::Disabled) => "enable it in the Cloud Elements console, or ^D deletes it".into(),
+        _ => return None,
+    };
+    Some(fix)
 }
 
 /// A "new from this" whose form is on its way, or could not be had: above
