@@ -530,3 +530,30 @@ fn a_failed_check_names_its_fix_in_a_short_pane() {
     let s = screen(&app, 80, 24);
     assert!(s.contains("disabled — enable it in the Cloud Elements console"), "{s}");
 }
+
+/// A wide terminal shows an element key whole instead of cutting it to the
+/// narrow column's 14; at 80 columns the names keep their room.
+#[test]
+fn a_wide_list_shows_long_element_keys_whole() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: vec![Listed::from(inst(
+                21,
+                "keap store",
+                "infusionsoftecommerce",
+                &[],
+                true,
+                false,
+            ))],
+        },
+    );
+    let wide = screen(&app, 200, 60);
+    let row = wide.lines().find(|l| l.contains("keap store")).unwrap();
+    assert!(row.contains("infusionsoftecommerce "), "{row}");
+    let narrow = screen(&app, 80, 24);
+    let row = narrow.lines().find(|l| l.contains("keap store")).unwrap();
+    assert!(row.contains("infusionsofte…"), "{row}");
+}

@@ -88,7 +88,9 @@ fn status_style(t: &Theme, s: Status) -> Style {
 /// Columns: name, element, created, status; the name takes what is left.
 fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
-    let (element_w, created_w, status_w) = (14, 10, 9);
+    let (created_w, status_w) = (10, 9);
+    let matches = view.matches();
+    let element_w = element_width(view, width);
     let name_w = width
         .saturating_sub(2 + element_w + created_w + status_w + 3)
         .max(8);
@@ -101,7 +103,6 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
     );
     let mut lines = vec![Line::styled(truncate(&head, width), t.dim())];
     let rows = (area.height as usize).saturating_sub(1);
-    let matches = view.matches();
     if matches.is_empty() {
         let why = match (&view.loading, view.items.is_empty()) {
             (Loading::Pages { .. }, true) => "Reading the account's instances…",
@@ -133,6 +134,25 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The element column: 14 wide, or as wide as the longest element key
+/// listed when the names keep 40 columns beside it, so a wide terminal
+/// does not cut "infusionsoftecommerce" to "infusionsofte…".
+fn element_width(view: &InstancesState, width: usize) -> usize {
+    const NARROW: usize = 14;
+    const WIDEST: usize = 32;
+    // Over every instance listed, not the matches: the columns stay put
+    // while the filter changes.
+    let longest = view
+        .items
+        .iter()
+        .map(|i| i.element_key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(WIDEST);
+    let room = width.saturating_sub(2 + 40 + 10 + 9 + 3);
+    NARROW.max(longest.min(room))
 }
 
 /// The day it was created: the platform's timestamp up to its date.
