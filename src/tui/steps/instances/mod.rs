@@ -178,7 +178,7 @@ fn bindings(app: &App) -> Vec<Binding> {
     }
     // With no instance highlighted (a filter that matches nothing, an
     // empty account) the actions would do nothing: only leaving, the
-    // filter and reloading are offered, so "Esc clear filter" is not
+    // filter and reloading are offered, so "Esc clear" is not
     // pushed out of the footer by keys that do nothing.
     if view.selected().is_none() {
         let mut list = vec![esc_binding(view)];
@@ -189,8 +189,11 @@ fn bindings(app: &App) -> Vec<Binding> {
     // Most important first: at 80 columns the footer keeps the first
     // ones (then help and quit); the rest are under `?`.
     let mut list = vec![
-        b(&[ctrl('t')], "^T", "test", Command::TestInstance)
-            .with_detail("check that the instance works: a read through it to the provider"),
+        // Enter too: on a list it is the key that goes forward, and the
+        // check is the one action that changes nothing.
+        b(&[ctrl('t'), ENTER], "^T", "test", Command::TestInstance).with_detail(
+            "check that the instance works: a read through it to the provider (Enter too)",
+        ),
         b(&[ctrl('g')], "^G", "re-auth", Command::ReauthorizeInstance).with_detail(
             "re-authorize the instance: sign in to the provider again (OAuth elements)",
         ),
@@ -238,7 +241,10 @@ fn esc_binding(view: &InstancesState) -> Binding {
         b(&[ESC], "Esc", "back", Command::Back)
             .with_detail("leave the list (it is kept for when you come back)")
     } else {
-        b(&[ESC], "Esc", "clear filter", Command::ClearFilter)
+        // Short, so it keeps its place in an 80-column footer beside the
+        // four actions.
+        b(&[ESC], "Esc", "clear", Command::ClearFilter)
+            .with_detail("clear the filter (Esc again leaves the list)")
     }
 }
 

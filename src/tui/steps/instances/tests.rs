@@ -461,7 +461,7 @@ fn a_filter_matching_nothing_offers_only_the_keys_that_work() {
     type_text(&mut app, "zzqq");
     assert!(names(&app).is_empty());
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
-    assert!(footer.contains("Esc clear filter"), "{footer}");
+    assert!(footer.contains("Esc clear"), "{footer}");
     for dead in ["^T", "^G", "F2", "^D", "^B", "^Y"] {
         assert!(!footer.contains(dead), "{dead} does nothing here: {footer}");
     }
@@ -556,4 +556,22 @@ fn a_wide_list_shows_long_element_keys_whole() {
     let narrow = screen(&app, 80, 24);
     let row = narrow.lines().find(|l| l.contains("keap store")).unwrap();
     assert!(row.contains("infusionsofte…"), "{row}");
+}
+
+/// While a filter narrows the list, the footer at 80 columns still names
+/// Esc beside the four actions, and Enter tests the highlighted instance
+/// (on a list it is the key that goes forward).
+#[test]
+fn filtering_keeps_esc_in_the_footer_and_enter_tests() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    for hint in ["^T test", "^D delete", "Esc clear", "? help"] {
+        assert!(footer.contains(hint), "{hint}: {footer}");
+    }
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckInstance { id: 12, .. }]),
+        "{effects:?}"
+    );
 }
