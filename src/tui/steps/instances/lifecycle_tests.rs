@@ -270,6 +270,12 @@ fn a_non_oauth_instance_is_pointed_at_editing() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("does not sign in through the browser"), "{s}");
     assert!(s.contains("F2 here edits"), "{s}");
+    // Whole at 80x24: the command that does change credentials is not cut.
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("`ce-wizard instances update 22 --set KEY=VALUE`"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -598,6 +604,21 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
     for hint in ["^T test", "^G re-auth", "F2 edit", "^D delete", "? help"] {
         assert!(f.contains(hint), "{hint} with a filter typed, in {f}");
     }
+    // Each prompt names its way out.
+    let mut prompt = listed(vec![keap(false)]);
+    ctrl(&mut prompt, 'g');
+    let f = footer(&prompt, 80, 24);
+    for hint in ["Enter sign in", "Esc cancel"] {
+        assert!(f.contains(hint), "{hint} in the re-authorize prompt: {f}");
+    }
+    esc(&mut prompt);
+    key(&mut prompt, KeyCode::F(2));
+    let f = footer(&prompt, 80, 24);
+    assert!(f.contains("Esc cancel"), "in the edit prompt: {f}");
+    esc(&mut prompt);
+    ctrl(&mut prompt, 'd');
+    let f = footer(&prompt, 80, 24);
+    assert!(f.contains("Esc keep it"), "in the delete prompt: {f}");
     // The rest is under `?`.
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&app, 120, 40);

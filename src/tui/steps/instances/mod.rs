@@ -141,13 +141,15 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ENTER], "Enter", "sign in", Command::Continue).with_detail(
                 "open the provider's sign-in for this instance (the next field first)",
             ),
+            // Before Tab: at 80 columns the footer has room for one of
+            // them, and Enter already moves to the next field.
+            b(&[ESC], "Esc", "cancel", Command::Back),
             b(
                 &[TAB, BACKTAB, DOWN, UP],
                 "Tab",
                 "key/secret",
                 Command::Next,
             ),
-            b(&[ESC], "Esc", "cancel", Command::Back),
         ];
     }
     if let Some(d) = &view.delete {

@@ -47,7 +47,7 @@ pub fn ask(app: &mut App) {
         Ok(auth) => auth,
         Err(why) => {
             app.notice = Some(Notice::error(format!(
-                "Not re-authorized: {why}. F2 here edits its name and tags."
+                "{why} (F2 here edits name and tags)"
             )));
             return;
         }
