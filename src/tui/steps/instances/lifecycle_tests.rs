@@ -262,6 +262,43 @@ fn esc_on_authorize_returns_to_the_list_and_forgets_the_target() {
     assert!(app.authorize.reauth.is_none());
 }
 
+/// Nothing typed is lost by going back: the app's secret typed into the
+/// prompt comes back when it opens again for the same instance, after Esc
+/// on the prompt or on the sign-in it led to; another instance starts
+/// from its own stored key.
+#[test]
+fn the_typed_app_secret_survives_esc_for_the_same_instance() {
+    let other = inst(
+        23,
+        "Other keap",
+        "infusionsoftecommerce",
+        json!({ "oauth.api.key": "client-00023" }),
+        true,
+    );
+    let mut app = listed(vec![keap(false), other]);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "s3cret");
+    enter(&mut app);
+    assert_eq!(app.step, Step::Authorize);
+    esc(&mut app);
+    assert_eq!(app.step, Step::Instances);
+    ctrl(&mut app, 'g');
+    let p = view(&app).reauth.as_ref().unwrap();
+    assert_eq!(p.secret.value(), "s3cret", "after Esc on the sign-in");
+    type_text(&mut app, "!");
+    esc(&mut app);
+    ctrl(&mut app, 'g');
+    let p = view(&app).reauth.as_ref().unwrap();
+    assert_eq!(p.secret.value(), "s3cret!", "after Esc on the prompt");
+    assert!(!screen(&app, 80, 24).contains("s3cret"), "still masked");
+    esc(&mut app);
+    key(&mut app, KeyCode::Down);
+    ctrl(&mut app, 'g');
+    let p = view(&app).reauth.as_ref().unwrap();
+    assert_eq!(p.key.value(), "client-00023");
+    assert_eq!(p.secret.value(), "", "not another instance's secret");
+}
+
 #[test]
 fn a_non_oauth_instance_is_pointed_at_editing() {
     let mut app = listed(vec![shop()]);

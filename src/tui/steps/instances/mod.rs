@@ -380,7 +380,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             Command::Continue => return reauth::confirm(app),
             Command::Next | Command::Prev => r.on_secret = !r.on_secret,
             Command::Back => {
-                view.reauth = None;
+                view.typed_app = view.reauth.take().map(|p| p.typed());
                 app.notice = None;
             }
             _ => {}
