@@ -522,6 +522,9 @@ fn a_failed_check_names_its_fix_in_a_short_pane() {
     checked(&mut app, crate::flow::check::Remedy::Reauthorize);
     let s = screen(&app, 80, 24);
     assert!(s.contains("broken — ^G re-authorizes it, ^D deletes it"), "{s}");
+    // At 60x16 the pane shows six rows: the status is among them.
+    let s = screen(&app, 60, 16);
+    assert!(s.contains("Status   broken — ^G re-authorizes"), "{s}");
     checked(&mut app, crate::flow::check::Remedy::Update);
     let s = screen(&app, 80, 24);
     assert!(s.contains("ce-wizard instances update 12 --set"), "{s}");

@@ -216,8 +216,18 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
     };
     let w = 9;
     let tags = i.tags();
+    let status = view.status(i);
+    let mut status_spans = vec![Span::styled(status.label(), status_style(t, status))];
+    if let Some(fix) = what_to_do(view, i, status) {
+        // Beside the status, so the key survives a pane too short for the
+        // wrapped message below.
+        status_spans.push(Span::styled(format!(" — {fix}"), t.focused()));
+    }
+    // The status second, under the name: a short terminal keeps the pane's
+    // first rows, and whether the instance works matters most.
     lines.extend([
         kv(t, "Name", w, vec![Span::styled(i.name.clone(), t.value())]),
+        kv(t, "Status", w, status_spans),
         kv(t, "ID", w, vec![Span::raw(i.id.to_string())]),
         kv(
             t,
@@ -245,7 +255,6 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         ),
         kv(t, "Token", w, vec![Span::styled(masked(i), t.dim())]),
     ]);
-    let status = view.status(i);
     let check = match view.checks.get(&i.id) {
         Some(Check::Found(o)) => Some((
             format!("{} {}", if o.is_failure() { "✗" } else { "✓" }, o.summary()),
@@ -262,13 +271,6 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         }
         None => None,
     };
-    let mut status_spans = vec![Span::styled(status.label(), status_style(t, status))];
-    if let Some(fix) = what_to_do(view, i, status) {
-        // Beside the status, so the key survives a pane too short for the
-        // wrapped message below it.
-        status_spans.push(Span::styled(format!(" — {fix}"), t.focused()));
-    }
-    lines.push(kv(t, "Status", w, status_spans));
     if let Some((text_, style)) = check {
         lines.push(Line::styled(text_, style));
     } else if view.new_from.is_none() {
