@@ -808,7 +808,7 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         );
     }
     let mut con = Console::system();
-    let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?;
+    let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?.for_existing();
     if let Some(url) = session.listener_callback_url() {
         values.set("oauth.callback.url", url);
     }

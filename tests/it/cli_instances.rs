@@ -595,3 +595,38 @@ fn list_by_an_element_no_instance_has_names_the_ones_there_are() {
         out.stderr
     );
 }
+
+/// A re-authorize whose sign-in never comes back is exit 4, and says the
+/// instance was left as it was: `create`'s "nothing was created" would be
+/// wrong for an instance that exists.
+#[test]
+fn a_reauth_that_times_out_says_the_instance_was_not_changed() {
+    let sb = seeded(5);
+    let id = id_named(&sb, "Infusionsoft store 00003");
+    let out = instances(
+        &sb,
+        &[
+            "reauth",
+            &id.to_string(),
+            "--no-browser",
+            "--callback-port",
+            "0",
+            "--oauth-timeout",
+            "1s",
+            "--set",
+            "oauth.api.secret=shh",
+        ],
+    );
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the instance was not changed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("nothing was created"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
+}

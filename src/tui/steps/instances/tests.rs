@@ -449,7 +449,10 @@ fn opened_as_the_whole_run_esc_is_named_quit_and_quits() {
     assert!(app.exit.is_some(), "Esc left the program");
     let (app, _) = opened();
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
-    assert!(footer.contains("Esc back"), "from the Element step: {footer}");
+    assert!(
+        footer.contains("Esc back"),
+        "from the Element step: {footer}"
+    );
 }
 
 /// A filter that matches nothing leaves no instance to act on: the footer
@@ -521,7 +524,10 @@ fn a_failed_check_names_its_fix_in_a_short_pane() {
     };
     checked(&mut app, crate::flow::check::Remedy::Reauthorize);
     let s = screen(&app, 80, 24);
-    assert!(s.contains("broken — ^G re-authorizes it, ^D deletes it"), "{s}");
+    assert!(
+        s.contains("broken — ^G re-authorizes it, ^D deletes it"),
+        "{s}"
+    );
     // At 60x16 the pane shows six rows: the status is among them.
     let s = screen(&app, 60, 16);
     assert!(s.contains("Status   broken — ^G re-authorizes"), "{s}");
@@ -531,7 +537,10 @@ fn a_failed_check_names_its_fix_in_a_short_pane() {
     esc(&mut app);
     type_text(&mut app, "old magento");
     let s = screen(&app, 80, 24);
-    assert!(s.contains("disabled — enable it in the Cloud Elements console"), "{s}");
+    assert!(
+        s.contains("disabled — enable it in the Cloud Elements console"),
+        "{s}"
+    );
 }
 
 /// A wide terminal shows an element key whole instead of cutting it to the

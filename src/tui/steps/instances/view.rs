@@ -4,8 +4,8 @@
 //! shown masked.
 
 use super::listed::Listed;
-use crate::flow::check::{Outcome, Remedy};
 use super::state::{Check, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status};
+use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
 use crate::tui::theme::Theme;
