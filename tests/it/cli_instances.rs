@@ -630,3 +630,27 @@ fn a_reauth_that_times_out_says_the_instance_was_not_changed() {
     );
     assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
 }
+
+/// `list --tag` with a tag no instance has says so and names the tags
+/// there are (matching is exact, case included), as `--element` does.
+#[test]
+fn list_by_a_tag_no_instance_has_names_the_ones_there_are() {
+    let sb = sandbox();
+    seed(&sb, "ecwid", "shop one", &["eu"]);
+    seed(&sb, "bigcommerce", "big", &["eu", "prod"]);
+    let out = instances(&sb, &["list", "--tag", "EU"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "0 of 2 instances match: none is tagged \"EU\"; the account's tags are eu, prod (exact, case included)."
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = instances(&sb, &["list", "--tag", "prod"]);
+    assert!(
+        out.stderr.contains("1 of 2 instances match."),
+        "{}",
+        out.stderr
+    );
+}
