@@ -536,6 +536,34 @@ fn edit_refuses_control_characters_in_tags_and_esc_backs_out() {
     assert_eq!(v.items[0].tags(), ["seeded", "eu"]);
 }
 
+/// Esc on the edit changes nothing on the platform but loses nothing
+/// typed: F2 on the same instance brings the typing back, and says so;
+/// another instance's edit starts from its own name.
+#[test]
+fn an_edit_left_with_esc_comes_back_with_f2() {
+    let mut app = listed(vec![shop(), keap(true)]);
+    key(&mut app, KeyCode::F(2));
+    type_text(&mut app, " two");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, ", staging");
+    assert!(esc(&mut app).is_empty(), "nothing sent");
+    assert!(view(&app).edit.is_none());
+    assert!(
+        screen(&app, 80, 24).contains("F2 brings back what you typed"),
+        "{}",
+        screen(&app, 80, 24)
+    );
+    key(&mut app, KeyCode::F(2));
+    let e = view(&app).edit.as_ref().unwrap();
+    assert_eq!(e.name.value(), "Big shop two");
+    assert_eq!(e.tags.value(), "seeded, eu, staging");
+    esc(&mut app);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::F(2));
+    let e = view(&app).edit.as_ref().unwrap();
+    assert_eq!(e.name.value(), "Keap store", "its own name");
+}
+
 #[test]
 fn new_from_this_prefills_configure_but_not_the_secrets() {
     let mut app = listed(vec![shop()]);

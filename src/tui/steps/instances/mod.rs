@@ -367,10 +367,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Continue => return edit::save(app),
             Command::Next | Command::Prev => e.on_tags = !e.on_tags,
-            Command::Back => {
-                view.edit = None;
-                app.notice = Some(Notice::info("Nothing was changed"));
-            }
+            Command::Back => edit::leave(app),
             _ => {}
         }
         return vec![];

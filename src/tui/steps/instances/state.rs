@@ -159,6 +159,9 @@ pub struct InstancesState {
     /// given back when it opens again for the same instance: Esc there, or
     /// on the sign-in it led to, loses nothing typed.
     pub typed_app: Option<TypedApp>,
+    /// An edit left with Esc before it was saved: F2 on the same instance
+    /// brings it back, so nothing typed is lost by going back.
+    pub edit_draft: Option<EditPrompt>,
     pub new_from: Option<FormLoad>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
@@ -200,6 +203,7 @@ impl InstancesState {
             edit: None,
             reauth: None,
             typed_app: None,
+            edit_draft: None,
             new_from: None,
             back_to,
         }
