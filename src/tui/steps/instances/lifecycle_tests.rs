@@ -307,6 +307,11 @@ fn a_non_oauth_instance_is_pointed_at_editing() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("does not sign in through the browser"), "{s}");
     assert!(s.contains("F2 here edits"), "{s}");
+    // The pane offers ^G only for an instance that signs in through the
+    // browser.
+    assert!(!screen(&app, 80, 24).contains("^G re-authorizes"));
+    let oauth = listed(vec![keap(true)]);
+    assert!(screen(&oauth, 80, 24).contains("^G re-authorizes"));
     // Whole at 80x24: the command that does change credentials is not cut.
     let s = screen(&app, 80, 24);
     assert!(

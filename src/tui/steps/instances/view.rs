@@ -275,8 +275,17 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         lines.push(Line::styled(text_, style));
     } else if view.new_from.is_none() {
         // While a form loads, these keys wait for it.
+        // ^G only where it can work: an element that signs in through the
+        // browser (one parse of the selected instance per frame).
+        let oauth = i
+            .instance()
+            .is_some_and(|whole| crate::flow::reauth::oauth_kind(&whole).is_ok());
         lines.push(Line::styled(
-            "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it.",
+            if oauth {
+                "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it."
+            } else {
+                "^T tests it; F2 edits its name and tags; ^B starts a new one like it."
+            },
             t.dim(),
         ));
     }
