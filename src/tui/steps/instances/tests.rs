@@ -424,6 +424,15 @@ fn done_checks_the_new_instance_by_itself() {
     assert!(s.contains("✗ broken: the provider refused"), "{s}");
     assert!(s.contains("ce-wizard instances reauth 77"), "{s}");
     assert!(s.contains("Press r to re-authorize it"), "{s}");
+    // A disabled one is a failure too, and says what to do, as `create`
+    // does on stderr.
+    app.done.as_mut().unwrap().check = Some(Check::Found(Outcome::Disabled));
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("✗ disabled: the instance is turned off"), "{s}");
+    assert!(
+        s.contains("Enable it in the Cloud Elements console (Instances), or delete it"),
+        "{s}"
+    );
 }
 
 /// The view is a side trip, not a step of creating an instance: the header
