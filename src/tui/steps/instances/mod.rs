@@ -483,6 +483,25 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     vec![]
 }
 
+/// A copy from this view that went only to the terminal (OSC 52), which
+/// cannot be confirmed: the token is masked and the JSON not shown here,
+/// so "select it on the screen" would not do; the command that prints it
+/// does.
+pub fn copy_notice(
+    app: &App,
+    what: CopyTarget,
+    report: &crate::clipboard::CopyReport,
+) -> Option<Notice> {
+    if app.step != Step::Instances || report.native.is_ok() || !report.osc52 {
+        return None;
+    }
+    let id = app.instances.as_ref()?.selected()?.id;
+    Some(Notice::info(format!(
+        "{}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, `ce-wizard instances show {id} --json` prints it)",
+        what.label()
+    )))
+}
+
 /// The copy of an instance's token, when it can go to the clipboard as it
 /// is: a token from the platform with control, bidi or space characters in
 /// it would be pasted into a shell or a header as something else.

@@ -596,3 +596,30 @@ fn filtering_keeps_esc_in_the_footer_and_enter_tests() {
         "{effects:?}"
     );
 }
+
+/// A copy that reached only the terminal (no clipboard tool, OSC 52 sent)
+/// cannot say "select it on the screen": the token is masked here and the
+/// JSON not shown. It names the command that prints them instead.
+#[test]
+fn a_copy_only_the_terminal_took_names_the_command_that_prints_it() {
+    let mut app = listed_app();
+    for what in [CopyTarget::Token, CopyTarget::InstanceJson] {
+        update(
+            &mut app,
+            Action::Copied {
+                what,
+                report: crate::clipboard::CopyReport {
+                    native: Err("no clipboard tool".into()),
+                    osc52: true,
+                },
+            },
+        );
+        let s = screen(&app, 80, 24);
+        let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flat.contains("select it on the screen"), "{flat}");
+        assert!(
+            flat.contains("`ce-wizard instances show 11 --json` prints it"),
+            "{flat}"
+        );
+    }
+}
