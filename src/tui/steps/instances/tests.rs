@@ -623,3 +623,23 @@ fn a_copy_only_the_terminal_took_names_the_command_that_prints_it() {
         );
     }
 }
+
+/// A listing that fails before its first page is not an empty account:
+/// the list says the instances could not be read, and how to try again.
+#[test]
+fn a_listing_failed_at_once_is_not_called_an_empty_account() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Err(report(503, "the platform is unavailable")),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("The account has no instances"), "{s}");
+    assert!(
+        s.contains("The instances could not be read (^R tries again)"),
+        "{s}"
+    );
+}

@@ -106,6 +106,8 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
     if matches.is_empty() {
         let why = match (&view.loading, view.items.is_empty()) {
             (Loading::Pages { .. }, true) => "Reading the account's instances…",
+            // Not "no instances": nothing could be read.
+            (Loading::Failed(_), true) => "The instances could not be read (^R tries again).",
             (_, true) => "The account has no instances.",
             (_, false) => "No instance matches the filter (Esc clears it).",
         };
