@@ -576,6 +576,9 @@ pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, Err
             Check::Found(o) if o.is_failure() => {
                 Notice::error(format!("Instance {id} is {}", o.summary()))
             }
+            Check::Found(o @ Outcome::NotChecked { .. }) => {
+                Notice::info(format!("Instance {id} {}", o.summary()))
+            }
             Check::Found(o) => Notice::success(format!("Instance {id} {}", o.summary())),
             Check::Failed(e) => Notice::error(format!("Instance {id} could not be checked: {e}")),
             Check::Running { .. } | Check::Reauthorizing { .. } => Notice::info(""),

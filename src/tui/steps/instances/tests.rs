@@ -643,3 +643,31 @@ fn a_listing_failed_at_once_is_not_called_an_empty_account() {
         "{s}"
     );
 }
+
+/// An instance that could not be checked is shown with "!", not the ✓ of
+/// one that works.
+#[test]
+fn not_checked_is_not_marked_as_working() {
+    let mut app = listed_app();
+    let effects = ctrl(&mut app, 't');
+    let [Effect::CheckInstance { attempt, id, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Action::InstanceChecked {
+            attempt: *attempt,
+            id: *id,
+            result: Ok(Outcome::NotChecked {
+                reason: "its element names no read to check with".into(),
+            }),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("! not checked: its element names no read"),
+        "{s}"
+    );
+    assert!(!s.contains("✓ not checked"), "{s}");
+    assert!(!s.contains('✓'), "nor in the notice: {s}");
+}

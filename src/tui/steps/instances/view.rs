@@ -258,6 +258,10 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         kv(t, "Token", w, vec![Span::styled(masked(i), t.dim())]),
     ]);
     let check = match view.checks.get(&i.id) {
+        // "Not checked" is neither: a ✓ would read as "works".
+        Some(Check::Found(o @ Outcome::NotChecked { .. })) => {
+            Some((format!("! {}", o.summary()), t.warning()))
+        }
         Some(Check::Found(o)) => Some((
             format!("{} {}", if o.is_failure() { "✗" } else { "✓" }, o.summary()),
             if o.is_failure() {
