@@ -327,6 +327,15 @@ fn help_lists_exit_code_5() {
     for sub in ["list", "show", "test", "update", "reauth", "delete"] {
         assert!(out.stdout.contains(sub), "{sub}: {}", out.stdout);
     }
+    // `--no-verify` does not read as if it were what exits 5.
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--help"]);
+    let out = run(cmd, "");
+    let flat = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("(without this flag, a failed check exits 5)"),
+        "{flat}"
+    );
 }
 
 /// A sandbox whose account holds `n` seeded instances: the third (an
