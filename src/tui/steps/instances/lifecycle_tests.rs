@@ -720,3 +720,62 @@ fn snapshots_of_the_prompts() {
         insta::assert_snapshot!(format!("instances_edit_{w}x{h}"), screen(&app, w, h));
     }
 }
+
+/// The screen and where the cursor was left.
+fn screen_and_cursor(app: &App, w: u16, h: u16) -> (Vec<String>, (u16, u16)) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
+    let pos = terminal.get_cursor_position().unwrap();
+    let rows = terminal
+        .backend()
+        .to_string()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (rows, (pos.x, pos.y))
+}
+
+/// A prompt whose title wraps (a long name, a narrow terminal) still puts
+/// the cursor on the row of the field being typed into.
+#[test]
+fn the_cursor_stays_on_its_field_when_a_prompt_title_wraps() {
+    let long = inst(
+        24,
+        "A store whose name is long enough to wrap the edit title",
+        "bigcommerce",
+        json!({}),
+        true,
+    );
+    let mut app = listed(vec![keap(false), long]);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "sec");
+    let (rows, (_, y)) = screen_and_cursor(&app, 80, 24);
+    assert!(
+        rows[y as usize].contains("App secret"),
+        "row {y}: {rows:#?}"
+    );
+    esc(&mut app);
+    ctrl(&mut app, 'd');
+    type_text(&mut app, "Kea");
+    let (rows, (x, y)) = screen_and_cursor(&app, 60, 16);
+    assert!(
+        rows[y as usize].contains("Type its name: Kea"),
+        "row {y}: {rows:#?}"
+    );
+    assert_eq!(
+        // Each row is quoted: its column x-1 is the string's char x.
+        rows[y as usize].chars().nth(usize::from(x)),
+        Some('a'),
+        "after what is typed"
+    );
+    esc(&mut app);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::Tab);
+    let (rows, (_, y)) = screen_and_cursor(&app, 60, 16);
+    assert!(rows[y as usize].contains("Tags"), "row {y}: {rows:#?}");
+}

@@ -198,13 +198,14 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         );
         let mut input = vec![Span::styled(label, t.focused())];
         input.extend(spans);
+        let input_row = row_of(&lines, lines.len(), inner.width);
         lines.push(Line::from(input));
         if d.sent.is_some() {
             lines.push(Line::styled("Deleting…", t.dim()));
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         if let Some(col) = cursor {
-            frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + 2));
+            frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + input_row));
         }
         return;
     }
@@ -414,12 +415,12 @@ fn render_edit(t: &Theme, view: &InstancesState, e: &EditPrompt, frame: &mut Fra
             t.dim(),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     let cursor = if e.on_tags {
-        tags_cursor.map(|c| (c, 2))
+        tags_cursor.map(|c| (c, row_of(&lines, 2, area.width)))
     } else {
-        name_cursor.map(|c| (c, 1))
+        name_cursor.map(|c| (c, row_of(&lines, 1, area.width)))
     };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if let (true, Some((col, row))) = (typing, cursor) {
         frame.set_cursor_position((area.x + col, area.y + row));
     }
@@ -442,15 +443,23 @@ fn render_reauth(t: &Theme, r: &ReauthPrompt, frame: &mut Frame, area: Rect) {
             t.dim(),
         ),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     let cursor = if r.on_secret {
-        secret_cursor.map(|c| (c, 2))
+        secret_cursor.map(|c| (c, row_of(&lines, 2, area.width)))
     } else {
-        key_cursor.map(|c| (c, 1))
+        key_cursor.map(|c| (c, row_of(&lines, 1, area.width)))
     };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if let Some((col, row)) = cursor {
         frame.set_cursor_position((area.x + col, area.y + row));
     }
+}
+
+/// The screen row of `lines[index]` once the lines before it wrap at
+/// `width`: a title with a long name takes two rows, and the cursor must
+/// still land on its input.
+fn row_of(lines: &[Line<'static>], index: usize, width: u16) -> u16 {
+    let before = Paragraph::new(lines[..index].to_vec()).wrap(Wrap { trim: false });
+    u16::try_from(before.line_count(width)).unwrap_or(u16::MAX)
 }
 
 /// The token as the list shows it: never its characters, only that there
