@@ -689,6 +689,8 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
     ctrl(&mut prompt, 'd');
     let f = footer(&prompt, 80, 24);
     assert!(f.contains("Esc keep it"), "in the delete prompt: {f}");
+    let f = footer(&prompt, 60, 16);
+    assert!(f.contains("Esc keep it"), "at 60 columns too: {f}");
     // The rest is under `?`.
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&app, 120, 40);

@@ -156,10 +156,12 @@ fn bindings(app: &App) -> Vec<Binding> {
         if d.sent.is_some() {
             return vec![];
         }
+        // The way out first: a narrow footer keeps it, and the prompt
+        // itself says what Enter does.
         return vec![
+            b(&[ESC], "Esc", "keep it", Command::Back),
             b(&[ENTER], "Enter", "delete", Command::Continue)
                 .with_detail("delete the instance once its exact name is typed"),
-            b(&[ESC], "Esc", "keep it", Command::Back),
         ];
     }
     if let Some(l) = &view.new_from {
