@@ -562,6 +562,16 @@ fn an_edit_left_with_esc_comes_back_with_f2() {
     let e = view(&app).edit.as_ref().unwrap();
     assert_eq!(e.name.value(), "Big shop two");
     assert_eq!(e.tags.value(), "seeded, eu, staging");
+    // The help says so before Esc is pressed.
+    let esc_help = bindings(&app)
+        .into_iter()
+        .find(|b| b.command == Some(Command::Back))
+        .and_then(|b| b.detail)
+        .unwrap();
+    assert!(
+        esc_help.contains("F2 brings back what you typed"),
+        "{esc_help}"
+    );
     esc(&mut app);
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::F(2));

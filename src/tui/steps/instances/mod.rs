@@ -133,7 +133,8 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ENTER], "Enter", "save", Command::Continue)
                 .with_detail("send the new name and tags (the tags given replace the old ones)"),
             b(&[TAB, BACKTAB, DOWN, UP], "Tab", "name/tags", Command::Next),
-            b(&[ESC], "Esc", "cancel", Command::Back),
+            b(&[ESC], "Esc", "cancel", Command::Back)
+                .with_detail("close without saving; F2 brings back what you typed"),
         ];
     }
     if view.reauth.is_some() {
