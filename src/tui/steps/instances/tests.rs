@@ -671,3 +671,41 @@ fn not_checked_is_not_marked_as_working() {
     assert!(!s.contains("✓ not checked"), "{s}");
     assert!(!s.contains('✓'), "nor in the notice: {s}");
 }
+
+/// An empty account says where the first instance comes from: back to the
+/// Element step from the wizard, `ce-wizard` alone when the view is the
+/// whole run.
+#[test]
+fn an_empty_account_says_how_to_create_the_first_one() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("No instances yet: Esc goes back to choose an element and create one."),
+        "{s}"
+    );
+    let mut app = connected();
+    let effects = open(&mut app, None);
+    let Some(Effect::ListInstances { attempt, .. }) = effects.last() else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("No instances yet: `ce-wizard` alone creates one."),
+        "{s}"
+    );
+}

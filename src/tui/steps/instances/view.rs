@@ -108,7 +108,11 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
             (Loading::Pages { .. }, true) => "Reading the account's instances…",
             // Not "no instances": nothing could be read.
             (Loading::Failed(_), true) => "The instances could not be read (^R tries again).",
-            (_, true) => "The account has no instances.",
+            // Where the first one comes from, as the view was opened.
+            (_, true) if view.back_to.is_some() => {
+                "No instances yet: Esc goes back to choose an element and create one."
+            }
+            (_, true) => "No instances yet: `ce-wizard` alone creates one.",
             (_, false) => "No instance matches the filter (Esc clears it).",
         };
         lines.push(Line::styled(format!("  {why}"), t.dim()));
