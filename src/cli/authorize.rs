@@ -24,6 +24,9 @@ pub struct OAuthSession {
     pastes: Option<mpsc::UnboundedReceiver<String>>,
     timeout: Duration,
     no_browser: bool,
+    /// What a sign-in that did not happen left as it was, in its failure
+    /// messages.
+    untouched: &'static str,
 }
 
 impl OAuthSession {
@@ -64,7 +67,16 @@ impl OAuthSession {
             pastes,
             timeout: g.oauth_timeout,
             no_browser: g.no_browser,
+            untouched: "nothing was created",
         })
+    }
+
+    /// A sign-in for an instance that exists (`instances reauth`): its
+    /// failures say the instance was not changed, not that nothing was
+    /// created.
+    pub fn for_existing(mut self) -> OAuthSession {
+        self.untouched = "the instance was not changed";
+        self
     }
 
     /// A yes/no question while the session reads standard input: the
@@ -202,8 +214,9 @@ impl OAuthSession {
                     return Err(Failure {
                         code: exit::OAUTH_FAILED,
                         message: format!(
-                            "no authorization arrived within {}; nothing was created. Run the command again (--oauth-timeout gives more time).",
-                            humantime::format_duration(self.timeout)
+                            "no authorization arrived within {}; {}. Run the command again (--oauth-timeout gives more time).",
+                            humantime::format_duration(self.timeout),
+                            self.untouched
                         ),
                     });
                 }
@@ -213,11 +226,14 @@ impl OAuthSession {
             Ok(grant) => Ok(grant.provider_data()),
             Err(refusal @ Refusal::Denied { .. }) => Err(Failure {
                 code: exit::OAUTH_FAILED,
-                message: format!("{refusal}; nothing was created. Run the command again to retry."),
+                message: format!(
+                    "{refusal}; {}. Run the command again to retry.",
+                    self.untouched
+                ),
             }),
             Err(refusal) => Err(Failure {
                 code: exit::OAUTH_FAILED,
-                message: format!("{refusal}; nothing was created"),
+                message: format!("{refusal}; {}", self.untouched),
             }),
         }
     }

@@ -330,6 +330,23 @@ fn status_word(i: &Instance) -> &'static str {
     }
 }
 
+/// The account's tags for a `--tag` that matched none: the first 20, as
+/// an account may have thousands. Tags match exactly, case included.
+fn tags_named(tags: &std::collections::BTreeSet<String>) -> String {
+    const SHOWN: usize = 20;
+    if tags.is_empty() {
+        return "no instance has tags".into();
+    }
+    let mut named: Vec<String> = tags.iter().take(SHOWN).map(|t| printable(t)).collect();
+    if tags.len() > SHOWN {
+        named.push(format!("and {} more", tags.len() - SHOWN));
+    }
+    format!(
+        "the account's tags are {} (exact, case included)",
+        named.join(", ")
+    )
+}
+
 fn matches_filters(i: &Instance, args: &ListArgs) -> bool {
     args.element
         .as_deref()
@@ -386,6 +403,8 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
     // The elements the account's instances are of, to say so when
     // `--element` names none of them.
     let mut keys = std::collections::BTreeSet::new();
+    // The account's tags, to name when `--tag` matches none.
+    let mut tags = std::collections::BTreeSet::new();
     let result = if args.json {
         // Whole or nothing: a script never reads half a list as the list.
         // Each page is written into the buffer as it arrives, one instance
@@ -395,6 +414,7 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
         let r = client
             .for_each_instance_page(Paging::default(), |page| {
                 keys.extend(page.instances.iter().map(|i| i.element_key.clone()));
+                tags.extend(page.instances.iter().flat_map(|i| i.tags()));
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
                     shown += 1;
@@ -428,6 +448,7 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
         client
             .for_each_instance_page(Paging::default(), |page| {
                 keys.extend(page.instances.iter().map(|i| i.element_key.clone()));
+                tags.extend(page.instances.iter().flat_map(|i| i.tags()));
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     shown += 1;
                     if !closed && writeln!(out, "{}", row(i)).is_err() {
@@ -463,6 +484,16 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
                     listed.instances,
                     printable(k),
                     known.join(", ")
+                );
+            }
+        }
+        if let Some(t) = args.tag.as_deref().map(str::trim) {
+            if shown == 0 && !tags.contains(t) {
+                said = format!(
+                    "0 of {} instances match: none is tagged \"{}\"; {}.",
+                    listed.instances,
+                    printable(t),
+                    tags_named(&tags)
                 );
             }
         }
@@ -808,7 +839,7 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         );
     }
     let mut con = Console::system();
-    let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?;
+    let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?.for_existing();
     if let Some(url) = session.listener_callback_url() {
         values.set("oauth.callback.url", url);
     }

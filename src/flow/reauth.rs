@@ -28,8 +28,7 @@ pub fn oauth_kind(instance: &Instance) -> Result<AuthKind, String> {
     match check::auth_of(instance) {
         Some(auth) if auth.is_oauth() => Ok(auth),
         _ => Err(format!(
-            "instance {} is of {}, which does not sign in through the browser: change its credentials instead (ce-wizard instances update {} --set KEY=VALUE)",
-            instance.id,
+            "{} does not sign in through the browser: change its credentials with `ce-wizard instances update {} --set KEY=VALUE`",
             crate::sanitize::line(&instance.element_key),
             instance.id
         )),

@@ -118,7 +118,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
                     done.copied = true;
                 }
             }
-            let mut notice = copy_notice(app.step, what, &report);
+            let mut notice = instances::copy_notice(app, what, &report)
+                .unwrap_or_else(|| copy_notice(app.step, what, &report));
             if what == CopyTarget::Curl {
                 if let Some(note) = app.review.copy_note.take() {
                     notice.text = format!("{}; {note}", notice.text);

@@ -327,6 +327,15 @@ fn help_lists_exit_code_5() {
     for sub in ["list", "show", "test", "update", "reauth", "delete"] {
         assert!(out.stdout.contains(sub), "{sub}: {}", out.stdout);
     }
+    // `--no-verify` does not read as if it were what exits 5.
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--help"]);
+    let out = run(cmd, "");
+    let flat = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("(without this flag, a failed check exits 5)"),
+        "{flat}"
+    );
 }
 
 /// A sandbox whose account holds `n` seeded instances: the third (an
@@ -589,6 +598,65 @@ fn list_by_an_element_no_instance_has_names_the_ones_there_are() {
         out.stderr
     );
     let out = instances(&sb, &["list", "--element", "ecwid"]);
+    assert!(
+        out.stderr.contains("1 of 2 instances match."),
+        "{}",
+        out.stderr
+    );
+}
+
+/// A re-authorize whose sign-in never comes back is exit 4, and says the
+/// instance was left as it was: `create`'s "nothing was created" would be
+/// wrong for an instance that exists.
+#[test]
+fn a_reauth_that_times_out_says_the_instance_was_not_changed() {
+    let sb = seeded(5);
+    let id = id_named(&sb, "Infusionsoft store 00003");
+    let out = instances(
+        &sb,
+        &[
+            "reauth",
+            &id.to_string(),
+            "--no-browser",
+            "--callback-port",
+            "0",
+            "--oauth-timeout",
+            "1s",
+            "--set",
+            "oauth.api.secret=shh",
+        ],
+    );
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("the instance was not changed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("nothing was created"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
+}
+
+/// `list --tag` with a tag no instance has says so and names the tags
+/// there are (matching is exact, case included), as `--element` does.
+#[test]
+fn list_by_a_tag_no_instance_has_names_the_ones_there_are() {
+    let sb = sandbox();
+    seed(&sb, "ecwid", "shop one", &["eu"]);
+    seed(&sb, "bigcommerce", "big", &["eu", "prod"]);
+    let out = instances(&sb, &["list", "--tag", "EU"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "0 of 2 instances match: none is tagged \"EU\"; the account's tags are eu, prod (exact, case included)."
+        ),
+        "{}",
+        out.stderr
+    );
+    let out = instances(&sb, &["list", "--tag", "prod"]);
     assert!(
         out.stderr.contains("1 of 2 instances match."),
         "{}",

@@ -54,6 +54,17 @@ fn check_lines(t: &Theme, check: Option<&Check>, id: i64) -> Vec<Line<'static>> 
                 Line::styled(fix, t.focused()),
             ];
         }
+        Check::Found(o @ Outcome::Disabled) => {
+            return vec![
+                Line::styled(format!("✗ {}", o.summary()), t.error()),
+                Line::styled(
+                    format!(
+                        "Enable it in the Cloud Elements console (Instances), or delete it: ce-wizard instances delete {id}"
+                    ),
+                    t.focused(),
+                ),
+            ];
+        }
         Check::Found(o) => Line::styled(format!("! {}", o.summary()), t.warning()),
         Check::Failed(e) => Line::styled(format!("! could not check it: {e}"), t.warning()),
     }]

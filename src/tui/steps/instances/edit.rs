@@ -14,9 +14,34 @@ pub fn open(app: &mut App) {
     let Some(view) = app.instances.as_mut() else {
         return;
     };
-    if let Some(i) = view.selected() {
-        view.edit = Some(EditPrompt::new(i));
+    if let Some(fresh) = view.selected().map(EditPrompt::new) {
+        let draft = view.edit_draft.take().filter(|d| d.id == fresh.id);
+        view.edit = Some(draft.unwrap_or(fresh));
         app.notice = None;
+    }
+}
+
+/// Esc: closes the prompt; what was typed and not saved is kept for F2.
+pub fn leave(app: &mut App) {
+    let Some(view) = app.instances.as_mut() else {
+        return;
+    };
+    let Some(mut p) = view.edit.take() else {
+        return;
+    };
+    let typed = view
+        .items
+        .iter()
+        .find(|i| i.id == p.id)
+        .is_some_and(|current| !changes(&p, current).is_empty());
+    app.notice = Some(Notice::info(if typed {
+        "Nothing was changed; F2 brings back what you typed"
+    } else {
+        "Nothing was changed"
+    }));
+    if typed {
+        p.refused = None;
+        view.edit_draft = Some(p);
     }
 }
 

@@ -262,6 +262,43 @@ fn esc_on_authorize_returns_to_the_list_and_forgets_the_target() {
     assert!(app.authorize.reauth.is_none());
 }
 
+/// Nothing typed is lost by going back: the app's secret typed into the
+/// prompt comes back when it opens again for the same instance, after Esc
+/// on the prompt or on the sign-in it led to; another instance starts
+/// from its own stored key.
+#[test]
+fn the_typed_app_secret_survives_esc_for_the_same_instance() {
+    let other = inst(
+        23,
+        "Other keap",
+        "infusionsoftecommerce",
+        json!({ "oauth.api.key": "client-00023" }),
+        true,
+    );
+    let mut app = listed(vec![keap(false), other]);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "s3cret");
+    enter(&mut app);
+    assert_eq!(app.step, Step::Authorize);
+    esc(&mut app);
+    assert_eq!(app.step, Step::Instances);
+    ctrl(&mut app, 'g');
+    let p = view(&app).reauth.as_ref().unwrap();
+    assert_eq!(p.secret.value(), "s3cret", "after Esc on the sign-in");
+    type_text(&mut app, "!");
+    esc(&mut app);
+    ctrl(&mut app, 'g');
+    let p = view(&app).reauth.as_ref().unwrap();
+    assert_eq!(p.secret.value(), "s3cret!", "after Esc on the prompt");
+    assert!(!screen(&app, 80, 24).contains("s3cret"), "still masked");
+    esc(&mut app);
+    key(&mut app, KeyCode::Down);
+    ctrl(&mut app, 'g');
+    let p = view(&app).reauth.as_ref().unwrap();
+    assert_eq!(p.key.value(), "client-00023");
+    assert_eq!(p.secret.value(), "", "not another instance's secret");
+}
+
 #[test]
 fn a_non_oauth_instance_is_pointed_at_editing() {
     let mut app = listed(vec![shop()]);
@@ -270,6 +307,17 @@ fn a_non_oauth_instance_is_pointed_at_editing() {
     let s = screen(&app, 120, 40);
     assert!(s.contains("does not sign in through the browser"), "{s}");
     assert!(s.contains("F2 here edits"), "{s}");
+    // The pane offers ^G only for an instance that signs in through the
+    // browser.
+    assert!(!screen(&app, 80, 24).contains("^G re-authorizes"));
+    let oauth = listed(vec![keap(true)]);
+    assert!(screen(&oauth, 80, 24).contains("^G re-authorizes"));
+    // Whole at 80x24: the command that does change credentials is not cut.
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("`ce-wizard instances update 22 --set KEY=VALUE`"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -493,6 +541,44 @@ fn edit_refuses_control_characters_in_tags_and_esc_backs_out() {
     assert_eq!(v.items[0].tags(), ["seeded", "eu"]);
 }
 
+/// Esc on the edit changes nothing on the platform but loses nothing
+/// typed: F2 on the same instance brings the typing back, and says so;
+/// another instance's edit starts from its own name.
+#[test]
+fn an_edit_left_with_esc_comes_back_with_f2() {
+    let mut app = listed(vec![shop(), keap(true)]);
+    key(&mut app, KeyCode::F(2));
+    type_text(&mut app, " two");
+    key(&mut app, KeyCode::Tab);
+    type_text(&mut app, ", staging");
+    assert!(esc(&mut app).is_empty(), "nothing sent");
+    assert!(view(&app).edit.is_none());
+    assert!(
+        screen(&app, 80, 24).contains("F2 brings back what you typed"),
+        "{}",
+        screen(&app, 80, 24)
+    );
+    key(&mut app, KeyCode::F(2));
+    let e = view(&app).edit.as_ref().unwrap();
+    assert_eq!(e.name.value(), "Big shop two");
+    assert_eq!(e.tags.value(), "seeded, eu, staging");
+    // The help says so before Esc is pressed.
+    let esc_help = bindings(&app)
+        .into_iter()
+        .find(|b| b.command == Some(Command::Back))
+        .and_then(|b| b.detail)
+        .unwrap();
+    assert!(
+        esc_help.contains("F2 brings back what you typed"),
+        "{esc_help}"
+    );
+    esc(&mut app);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::F(2));
+    let e = view(&app).edit.as_ref().unwrap();
+    assert_eq!(e.name.value(), "Keap store", "its own name");
+}
+
 #[test]
 fn new_from_this_prefills_configure_but_not_the_secrets() {
     let mut app = listed(vec![shop()]);
@@ -598,6 +684,23 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
     for hint in ["^T test", "^G re-auth", "F2 edit", "^D delete", "? help"] {
         assert!(f.contains(hint), "{hint} with a filter typed, in {f}");
     }
+    // Each prompt names its way out.
+    let mut prompt = listed(vec![keap(false)]);
+    ctrl(&mut prompt, 'g');
+    let f = footer(&prompt, 80, 24);
+    for hint in ["Enter sign in", "Esc cancel"] {
+        assert!(f.contains(hint), "{hint} in the re-authorize prompt: {f}");
+    }
+    esc(&mut prompt);
+    key(&mut prompt, KeyCode::F(2));
+    let f = footer(&prompt, 80, 24);
+    assert!(f.contains("Esc cancel"), "in the edit prompt: {f}");
+    esc(&mut prompt);
+    ctrl(&mut prompt, 'd');
+    let f = footer(&prompt, 80, 24);
+    assert!(f.contains("Esc keep it"), "in the delete prompt: {f}");
+    let f = footer(&prompt, 60, 16);
+    assert!(f.contains("Esc keep it"), "at 60 columns too: {f}");
     // The rest is under `?`.
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&app, 120, 40);
@@ -628,4 +731,63 @@ fn snapshots_of_the_prompts() {
     for (w, h) in [(80, 24), (120, 40)] {
         insta::assert_snapshot!(format!("instances_edit_{w}x{h}"), screen(&app, w, h));
     }
+}
+
+/// The screen and where the cursor was left.
+fn screen_and_cursor(app: &App, w: u16, h: u16) -> (Vec<String>, (u16, u16)) {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
+    let pos = terminal.get_cursor_position().unwrap();
+    let rows = terminal
+        .backend()
+        .to_string()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (rows, (pos.x, pos.y))
+}
+
+/// A prompt whose title wraps (a long name, a narrow terminal) still puts
+/// the cursor on the row of the field being typed into.
+#[test]
+fn the_cursor_stays_on_its_field_when_a_prompt_title_wraps() {
+    let long = inst(
+        24,
+        "A store whose name is long enough to wrap the edit title",
+        "bigcommerce",
+        json!({}),
+        true,
+    );
+    let mut app = listed(vec![keap(false), long]);
+    ctrl(&mut app, 'g');
+    type_text(&mut app, "sec");
+    let (rows, (_, y)) = screen_and_cursor(&app, 80, 24);
+    assert!(
+        rows[y as usize].contains("App secret"),
+        "row {y}: {rows:#?}"
+    );
+    esc(&mut app);
+    ctrl(&mut app, 'd');
+    type_text(&mut app, "Kea");
+    let (rows, (x, y)) = screen_and_cursor(&app, 60, 16);
+    assert!(
+        rows[y as usize].contains("Type its name: Kea"),
+        "row {y}: {rows:#?}"
+    );
+    assert_eq!(
+        // Each row is quoted: its column x-1 is the string's char x.
+        rows[y as usize].chars().nth(usize::from(x)),
+        Some('a'),
+        "after what is typed"
+    );
+    esc(&mut app);
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::Tab);
+    let (rows, (_, y)) = screen_and_cursor(&app, 60, 16);
+    assert!(rows[y as usize].contains("Tags"), "row {y}: {rows:#?}");
 }

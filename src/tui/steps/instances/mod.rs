@@ -133,7 +133,8 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ENTER], "Enter", "save", Command::Continue)
                 .with_detail("send the new name and tags (the tags given replace the old ones)"),
             b(&[TAB, BACKTAB, DOWN, UP], "Tab", "name/tags", Command::Next),
-            b(&[ESC], "Esc", "cancel", Command::Back),
+            b(&[ESC], "Esc", "cancel", Command::Back)
+                .with_detail("close without saving; F2 brings back what you typed"),
         ];
     }
     if view.reauth.is_some() {
@@ -141,23 +142,27 @@ fn bindings(app: &App) -> Vec<Binding> {
             b(&[ENTER], "Enter", "sign in", Command::Continue).with_detail(
                 "open the provider's sign-in for this instance (the next field first)",
             ),
+            // Before Tab: at 80 columns the footer has room for one of
+            // them, and Enter already moves to the next field.
+            b(&[ESC], "Esc", "cancel", Command::Back),
             b(
                 &[TAB, BACKTAB, DOWN, UP],
                 "Tab",
                 "key/secret",
                 Command::Next,
             ),
-            b(&[ESC], "Esc", "cancel", Command::Back),
         ];
     }
     if let Some(d) = &view.delete {
         if d.sent.is_some() {
             return vec![];
         }
+        // The way out first: a narrow footer keeps it, and the prompt
+        // itself says what Enter does.
         return vec![
+            b(&[ESC], "Esc", "keep it", Command::Back),
             b(&[ENTER], "Enter", "delete", Command::Continue)
                 .with_detail("delete the instance once its exact name is typed"),
-            b(&[ESC], "Esc", "keep it", Command::Back),
         ];
     }
     if let Some(l) = &view.new_from {
@@ -176,11 +181,24 @@ fn bindings(app: &App) -> Vec<Binding> {
         list.extend(moves());
         return list;
     }
+    // With no instance highlighted (a filter that matches nothing, an
+    // empty account) the actions would do nothing: only leaving, the
+    // filter and reloading are offered, so "Esc clear" is not
+    // pushed out of the footer by keys that do nothing.
+    if view.selected().is_none() {
+        let mut list = vec![esc_binding(view)];
+        list.extend(moves().into_iter().take(1));
+        list.push(reload());
+        return list;
+    }
     // Most important first: at 80 columns the footer keeps the first
     // ones (then help and quit); the rest are under `?`.
     let mut list = vec![
-        b(&[ctrl('t')], "^T", "test", Command::TestInstance)
-            .with_detail("check that the instance works: a read through it to the provider"),
+        // Enter too: on a list it is the key that goes forward, and the
+        // check is the one action that changes nothing.
+        b(&[ctrl('t'), ENTER], "^T", "test", Command::TestInstance).with_detail(
+            "check that the instance works: a read through it to the provider (Enter too)",
+        ),
         b(&[ctrl('g')], "^G", "re-auth", Command::ReauthorizeInstance).with_detail(
             "re-authorize the instance: sign in to the provider again (OAuth elements)",
         ),
@@ -189,18 +207,7 @@ fn bindings(app: &App) -> Vec<Binding> {
         b(&[ctrl('d')], "^D", "delete", Command::DeleteInstance)
             .with_detail("delete the instance, after its name is typed to confirm"),
     ];
-    if view.filter.is_empty() && view.back_to.is_none() {
-        // Opened as the whole run (`ce-wizard instances`): nothing to go
-        // back to, and nothing typed here is lost by leaving.
-        list.push(b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard"));
-    } else if view.filter.is_empty() {
-        list.push(
-            b(&[ESC], "Esc", "back", Command::Back)
-                .with_detail("leave the list (it is kept for when you come back)"),
-        );
-    } else {
-        list.push(b(&[ESC], "Esc", "clear filter", Command::ClearFilter));
-    }
+    list.push(esc_binding(view));
     list.extend([
         b(
             &[ctrl('b')],
@@ -222,16 +229,38 @@ fn bindings(app: &App) -> Vec<Binding> {
             "copy the instance as JSON",
             Command::CopyJson,
         ),
-        b(
-            &[ctrl('r'), key(KeyCode::F(5))],
-            "^R",
-            "reload",
-            Command::Refresh,
-        )
-        .with_detail("read the account's instances again (F5 too)"),
+        reload(),
     ]);
     list.extend(paging);
     list
+}
+
+/// What Esc does on the list: clears the filter first, then goes back
+/// (or quits, when the view is the whole run).
+fn esc_binding(view: &InstancesState) -> Binding {
+    if view.filter.is_empty() && view.back_to.is_none() {
+        // Opened as the whole run (`ce-wizard instances`): nothing to go
+        // back to, and nothing typed here is lost by leaving.
+        b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard")
+    } else if view.filter.is_empty() {
+        b(&[ESC], "Esc", "back", Command::Back)
+            .with_detail("leave the list (it is kept for when you come back)")
+    } else {
+        // Short, so it keeps its place in an 80-column footer beside the
+        // four actions.
+        b(&[ESC], "Esc", "clear", Command::ClearFilter)
+            .with_detail("clear the filter (Esc again leaves the list)")
+    }
+}
+
+fn reload() -> Binding {
+    b(
+        &[ctrl('r'), key(KeyCode::F(5))],
+        "^R",
+        "reload",
+        Command::Refresh,
+    )
+    .with_detail("read the account's instances again (F5 too)")
 }
 
 /// Typing in the filter and moving through the list: the first three
@@ -239,8 +268,14 @@ fn bindings(app: &App) -> Vec<Binding> {
 fn moves() -> Vec<Binding> {
     vec![
         hint("type", "filter"),
-        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next),
-        extra(&[UP, ctrl('p')], "↑", "previous instance", Command::Prev),
+        b(&[DOWN, ctrl('n')], "↑/↓", "move", Command::Next)
+            .with_detail("move; ↓ and Ctrl-N go to the next instance"),
+        extra(
+            &[UP, ctrl('p')],
+            "↑/Ctrl-P",
+            "previous instance",
+            Command::Prev,
+        ),
         extra(
             &[key(KeyCode::PageDown)],
             "PgDn",
@@ -335,10 +370,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Continue => return edit::save(app),
             Command::Next | Command::Prev => e.on_tags = !e.on_tags,
-            Command::Back => {
-                view.edit = None;
-                app.notice = Some(Notice::info("Nothing was changed"));
-            }
+            Command::Back => edit::leave(app),
             _ => {}
         }
         return vec![];
@@ -348,7 +380,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             Command::Continue => return reauth::confirm(app),
             Command::Next | Command::Prev => r.on_secret = !r.on_secret,
             Command::Back => {
-                view.reauth = None;
+                view.typed_app = view.reauth.take().map(|p| p.typed());
                 app.notice = None;
             }
             _ => {}
@@ -454,6 +486,25 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     vec![]
 }
 
+/// A copy from this view that went only to the terminal (OSC 52), which
+/// cannot be confirmed: the token is masked and the JSON not shown here,
+/// so "select it on the screen" would not do; the command that prints it
+/// does.
+pub fn copy_notice(
+    app: &App,
+    what: CopyTarget,
+    report: &crate::clipboard::CopyReport,
+) -> Option<Notice> {
+    if app.step != Step::Instances || report.native.is_ok() || !report.osc52 {
+        return None;
+    }
+    let id = app.instances.as_ref()?.selected()?.id;
+    Some(Notice::info(format!(
+        "{}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, `ce-wizard instances show {id} --json` prints it)",
+        what.label()
+    )))
+}
+
 /// The copy of an instance's token, when it can go to the clipboard as it
 /// is: a token from the platform with control, bidi or space characters in
 /// it would be pasted into a shell or a header as something else.
@@ -527,6 +578,9 @@ pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, Err
         app.notice = Some(match &check {
             Check::Found(o) if o.is_failure() => {
                 Notice::error(format!("Instance {id} is {}", o.summary()))
+            }
+            Check::Found(o @ Outcome::NotChecked { .. }) => {
+                Notice::info(format!("Instance {id} {}", o.summary()))
             }
             Check::Found(o) => Notice::success(format!("Instance {id} {}", o.summary())),
             Check::Failed(e) => Notice::error(format!("Instance {id} could not be checked: {e}")),

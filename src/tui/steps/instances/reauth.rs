@@ -47,12 +47,18 @@ pub fn ask(app: &mut App) {
         Ok(auth) => auth,
         Err(why) => {
             app.notice = Some(Notice::error(format!(
-                "Not re-authorized: {why}. F2 here edits its name and tags."
+                "{why} (F2 here edits name and tags)"
             )));
             return;
         }
     };
-    let (key, secret) = known_app(app, &i, &reauth::stored_values(&i));
+    let typed = app
+        .instances
+        .as_ref()
+        .and_then(|v| v.typed_app.as_ref())
+        .filter(|t| t.id == i.id)
+        .map(|t| (t.key.clone(), t.secret.expose().to_string()));
+    let (key, secret) = typed.unwrap_or_else(|| known_app(app, &i, &reauth::stored_values(&i)));
     let on_secret = !key.is_empty();
     if let Some(view) = app.instances.as_mut() {
         view.reauth = Some(ReauthPrompt {
@@ -86,9 +92,14 @@ pub fn confirm(app: &mut App) -> Vec<Effect> {
         ));
         return vec![];
     }
-    let Some(p) = app.instances.as_mut().and_then(|v| v.reauth.take()) else {
+    let Some(view) = app.instances.as_mut() else {
         return vec![];
     };
+    let Some(p) = view.reauth.take() else {
+        return vec![];
+    };
+    // Kept for a sign-in given up with Esc, or refused.
+    view.typed_app = Some(p.typed());
     crate::log::add_secret(&secret);
     let mut values = reauth::stored_values(&p.instance);
     values.set(APP_KEY, key);

@@ -106,6 +106,15 @@ pub struct ReauthPrompt {
 }
 
 impl ReauthPrompt {
+    /// What is typed, to be given back when the prompt opens again.
+    pub fn typed(&self) -> TypedApp {
+        TypedApp {
+            id: self.instance.id,
+            key: self.key.value().to_string(),
+            secret: crate::secret::Secret::new(self.secret.value()),
+        }
+    }
+
     pub fn focused_mut(&mut self) -> &mut TextField {
         if self.on_secret {
             &mut self.secret
@@ -126,6 +135,13 @@ pub struct FormLoad {
     pub failed: Option<Box<ErrorReport>>,
 }
 
+/// What was typed into the re-authorize prompt for one instance.
+pub struct TypedApp {
+    pub id: i64,
+    pub key: String,
+    pub secret: crate::secret::Secret,
+}
+
 pub struct InstancesState {
     pub items: Vec<Listed>,
     /// The searchable text of each item (name, element, tags), in the
@@ -139,6 +155,13 @@ pub struct InstancesState {
     pub delete: Option<DeletePrompt>,
     pub edit: Option<EditPrompt>,
     pub reauth: Option<ReauthPrompt>,
+    /// The app's key and secret last typed into the re-authorize prompt,
+    /// given back when it opens again for the same instance: Esc there, or
+    /// on the sign-in it led to, loses nothing typed.
+    pub typed_app: Option<TypedApp>,
+    /// An edit left with Esc before it was saved: F2 on the same instance
+    /// brings it back, so nothing typed is lost by going back.
+    pub edit_draft: Option<EditPrompt>,
     pub new_from: Option<FormLoad>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
@@ -179,6 +202,8 @@ impl InstancesState {
             delete: None,
             edit: None,
             reauth: None,
+            typed_app: None,
+            edit_draft: None,
             new_from: None,
             back_to,
         }

@@ -424,6 +424,15 @@ fn done_checks_the_new_instance_by_itself() {
     assert!(s.contains("✗ broken: the provider refused"), "{s}");
     assert!(s.contains("ce-wizard instances reauth 77"), "{s}");
     assert!(s.contains("Press r to re-authorize it"), "{s}");
+    // A disabled one is a failure too, and says what to do, as `create`
+    // does on stderr.
+    app.done.as_mut().unwrap().check = Some(Check::Found(Outcome::Disabled));
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("✗ disabled: the instance is turned off"), "{s}");
+    assert!(
+        s.contains("Enable it in the Cloud Elements console (Instances), or delete it"),
+        "{s}"
+    );
 }
 
 /// The view is a side trip, not a step of creating an instance: the header
@@ -452,5 +461,251 @@ fn opened_as_the_whole_run_esc_is_named_quit_and_quits() {
     assert!(
         footer.contains("Esc back"),
         "from the Element step: {footer}"
+    );
+}
+
+/// A filter that matches nothing leaves no instance to act on: the footer
+/// offers what works (Esc clears the filter) instead of ^T, ^G, F2, ^D
+/// that would do nothing, and pushed "Esc clear filter" off the line.
+#[test]
+fn a_filter_matching_nothing_offers_only_the_keys_that_work() {
+    let mut app = listed_app();
+    type_text(&mut app, "zzqq");
+    assert!(names(&app).is_empty());
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("Esc clear"), "{footer}");
+    for dead in ["^T", "^G", "F2", "^D", "^B", "^Y"] {
+        assert!(!footer.contains(dead), "{dead} does nothing here: {footer}");
+    }
+    esc(&mut app);
+    assert_eq!(names(&app).len(), 3, "Esc cleared the filter");
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    assert!(footer.contains("^T test"), "{footer}");
+}
+
+/// The help names each key once, with what it does: ↑ is the previous
+/// instance (Ctrl-P too), not a second, shorter "move".
+#[test]
+fn the_help_names_both_ways_to_move() {
+    let app = listed_app();
+    let list = bindings(&app);
+    let prev = list
+        .iter()
+        .find(|b| b.command == Some(Command::Prev))
+        .unwrap();
+    assert_eq!(prev.label, "↑/Ctrl-P");
+    let next = list
+        .iter()
+        .find(|b| b.command == Some(Command::Next))
+        .unwrap();
+    assert!(next.detail.unwrap().contains("Ctrl-N"), "{:?}", next.detail);
+}
+
+/// A check that fails says what fixes it beside the status, where even the
+/// 9-row pane at 80x24 keeps it: the key for a re-authorize, the command
+/// for new credentials, the console for a disabled one.
+#[test]
+fn a_failed_check_names_its_fix_in_a_short_pane() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    let checked = |app: &mut App, remedy| {
+        let effects = ctrl(app, 't');
+        let [Effect::CheckInstance { attempt, .. }] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        let attempt = *attempt;
+        let problem = "the platform marks this instance invalid: its provider credentials \
+                       stopped working"
+            .to_string();
+        update(
+            app,
+            Action::InstanceChecked {
+                attempt,
+                id: 12,
+                result: Ok(Outcome::Broken {
+                    problem,
+                    provider_message: Some("invalid_grant: the token was revoked".into()),
+                    request_id: None,
+                    remedy,
+                }),
+            },
+        );
+    };
+    checked(&mut app, crate::flow::check::Remedy::Reauthorize);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("broken — ^G re-authorizes it, ^D deletes it"),
+        "{s}"
+    );
+    // At 60x16 the pane shows six rows: the status is among them.
+    let s = screen(&app, 60, 16);
+    assert!(s.contains("Status   broken — ^G re-authorizes"), "{s}");
+    checked(&mut app, crate::flow::check::Remedy::Update);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("ce-wizard instances update 12 --set"), "{s}");
+    esc(&mut app);
+    type_text(&mut app, "old magento");
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("disabled — enable it in the Cloud Elements console"),
+        "{s}"
+    );
+}
+
+/// A wide terminal shows an element key whole instead of cutting it to the
+/// narrow column's 14; at 80 columns the names keep their room.
+#[test]
+fn a_wide_list_shows_long_element_keys_whole() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: vec![Listed::from(inst(
+                21,
+                "keap store",
+                "infusionsoftecommerce",
+                &[],
+                true,
+                false,
+            ))],
+        },
+    );
+    let wide = screen(&app, 200, 60);
+    let row = wide.lines().find(|l| l.contains("keap store")).unwrap();
+    assert!(row.contains("infusionsoftecommerce "), "{row}");
+    let narrow = screen(&app, 80, 24);
+    let row = narrow.lines().find(|l| l.contains("keap store")).unwrap();
+    assert!(row.contains("infusionsofte…"), "{row}");
+}
+
+/// While a filter narrows the list, the footer at 80 columns still names
+/// Esc beside the four actions, and Enter tests the highlighted instance
+/// (on a list it is the key that goes forward).
+#[test]
+fn filtering_keeps_esc_in_the_footer_and_enter_tests() {
+    let mut app = listed_app();
+    type_text(&mut app, "winter");
+    let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
+    for hint in ["^T test", "^D delete", "Esc clear", "? help"] {
+        assert!(footer.contains(hint), "{hint}: {footer}");
+    }
+    let effects = enter(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::CheckInstance { id: 12, .. }]),
+        "{effects:?}"
+    );
+}
+
+/// A copy that reached only the terminal (no clipboard tool, OSC 52 sent)
+/// cannot say "select it on the screen": the token is masked here and the
+/// JSON not shown. It names the command that prints them instead.
+#[test]
+fn a_copy_only_the_terminal_took_names_the_command_that_prints_it() {
+    let mut app = listed_app();
+    for what in [CopyTarget::Token, CopyTarget::InstanceJson] {
+        update(
+            &mut app,
+            Action::Copied {
+                what,
+                report: crate::clipboard::CopyReport {
+                    native: Err("no clipboard tool".into()),
+                    osc52: true,
+                },
+            },
+        );
+        let s = screen(&app, 80, 24);
+        let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flat.contains("select it on the screen"), "{flat}");
+        assert!(
+            flat.contains("`ce-wizard instances show 11 --json` prints it"),
+            "{flat}"
+        );
+    }
+}
+
+/// A listing that fails before its first page is not an empty account:
+/// the list says the instances could not be read, and how to try again.
+#[test]
+fn a_listing_failed_at_once_is_not_called_an_empty_account() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Err(report(503, "the platform is unavailable")),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("The account has no instances"), "{s}");
+    assert!(
+        s.contains("The instances could not be read (^R tries again)"),
+        "{s}"
+    );
+}
+
+/// An instance that could not be checked is shown with "!", not the ✓ of
+/// one that works.
+#[test]
+fn not_checked_is_not_marked_as_working() {
+    let mut app = listed_app();
+    let effects = ctrl(&mut app, 't');
+    let [Effect::CheckInstance { attempt, id, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    update(
+        &mut app,
+        Action::InstanceChecked {
+            attempt: *attempt,
+            id: *id,
+            result: Ok(Outcome::NotChecked {
+                reason: "its element names no read to check with".into(),
+            }),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("! not checked: its element names no read"),
+        "{s}"
+    );
+    assert!(!s.contains("✓ not checked"), "{s}");
+    assert!(!s.contains('✓'), "nor in the notice: {s}");
+}
+
+/// An empty account says where the first instance comes from: back to the
+/// Element step from the wizard, `ce-wizard` alone when the view is the
+/// whole run.
+#[test]
+fn an_empty_account_says_how_to_create_the_first_one() {
+    let (mut app, attempt) = opened();
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("No instances yet: Esc goes back to choose an element and create one."),
+        "{s}"
+    );
+    let mut app = connected();
+    let effects = open(&mut app, None);
+    let Some(Effect::ListInstances { attempt, .. }) = effects.last() else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("No instances yet: `ce-wizard` alone creates one."),
+        "{s}"
     );
 }

@@ -5,6 +5,7 @@
 
 use super::listed::Listed;
 use super::state::{Check, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status};
+use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
 use crate::tui::theme::Theme;
@@ -87,7 +88,9 @@ fn status_style(t: &Theme, s: Status) -> Style {
 /// Columns: name, element, created, status; the name takes what is left.
 fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
-    let (element_w, created_w, status_w) = (14, 10, 9);
+    let (created_w, status_w) = (10, 9);
+    let matches = view.matches();
+    let element_w = element_width(view, width);
     let name_w = width
         .saturating_sub(2 + element_w + created_w + status_w + 3)
         .max(8);
@@ -100,11 +103,16 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
     );
     let mut lines = vec![Line::styled(truncate(&head, width), t.dim())];
     let rows = (area.height as usize).saturating_sub(1);
-    let matches = view.matches();
     if matches.is_empty() {
         let why = match (&view.loading, view.items.is_empty()) {
             (Loading::Pages { .. }, true) => "Reading the account's instances…",
-            (_, true) => "The account has no instances.",
+            // Not "no instances": nothing could be read.
+            (Loading::Failed(_), true) => "The instances could not be read (^R tries again).",
+            // Where the first one comes from, as the view was opened.
+            (_, true) if view.back_to.is_some() => {
+                "No instances yet: Esc goes back to choose an element and create one."
+            }
+            (_, true) => "No instances yet: `ce-wizard` alone creates one.",
             (_, false) => "No instance matches the filter (Esc clears it).",
         };
         lines.push(Line::styled(format!("  {why}"), t.dim()));
@@ -132,6 +140,25 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
         ]));
     }
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The element column: 14 wide, or as wide as the longest element key
+/// listed when the names keep 40 columns beside it, so a wide terminal
+/// does not cut "infusionsoftecommerce" to "infusionsofte…".
+fn element_width(view: &InstancesState, width: usize) -> usize {
+    const NARROW: usize = 14;
+    const WIDEST: usize = 32;
+    // Over every instance listed, not the matches: the columns stay put
+    // while the filter changes.
+    let longest = view
+        .items
+        .iter()
+        .map(|i| i.element_key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(WIDEST);
+    let room = width.saturating_sub(2 + 40 + 10 + 9 + 3);
+    NARROW.max(longest.min(room))
 }
 
 /// The day it was created: the platform's timestamp up to its date.
@@ -175,13 +202,14 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         );
         let mut input = vec![Span::styled(label, t.focused())];
         input.extend(spans);
+        let input_row = row_of(&lines, lines.len(), inner.width);
         lines.push(Line::from(input));
         if d.sent.is_some() {
             lines.push(Line::styled("Deleting…", t.dim()));
         }
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         if let Some(col) = cursor {
-            frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + 2));
+            frame.set_cursor_position((inner.x + label.len() as u16 + col, inner.y + input_row));
         }
         return;
     }
@@ -195,8 +223,18 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
     };
     let w = 9;
     let tags = i.tags();
+    let status = view.status(i);
+    let mut status_spans = vec![Span::styled(status.label(), status_style(t, status))];
+    if let Some(fix) = what_to_do(view, i, status) {
+        // Beside the status, so the key survives a pane too short for the
+        // wrapped message below.
+        status_spans.push(Span::styled(format!(" — {fix}"), t.focused()));
+    }
+    // The status second, under the name: a short terminal keeps the pane's
+    // first rows, and whether the instance works matters most.
     lines.extend([
         kv(t, "Name", w, vec![Span::styled(i.name.clone(), t.value())]),
+        kv(t, "Status", w, status_spans),
         kv(t, "ID", w, vec![Span::raw(i.id.to_string())]),
         kv(
             t,
@@ -224,8 +262,11 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         ),
         kv(t, "Token", w, vec![Span::styled(masked(i), t.dim())]),
     ]);
-    let status = view.status(i);
     let check = match view.checks.get(&i.id) {
+        // "Not checked" is neither: a ✓ would read as "works".
+        Some(Check::Found(o @ Outcome::NotChecked { .. })) => {
+            Some((format!("! {}", o.summary()), t.warning()))
+        }
         Some(Check::Found(o)) => Some((
             format!("{} {}", if o.is_failure() { "✗" } else { "✓" }, o.summary()),
             if o.is_failure() {
@@ -241,18 +282,21 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         }
         None => None,
     };
-    lines.push(kv(
-        t,
-        "Status",
-        w,
-        vec![Span::styled(status.label(), status_style(t, status))],
-    ));
     if let Some((text_, style)) = check {
         lines.push(Line::styled(text_, style));
     } else if view.new_from.is_none() {
         // While a form loads, these keys wait for it.
+        // ^G only where it can work: an element that signs in through the
+        // browser (one parse of the selected instance per frame).
+        let oauth = i
+            .instance()
+            .is_some_and(|whole| crate::flow::reauth::oauth_kind(&whole).is_ok());
         lines.push(Line::styled(
-            "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it.",
+            if oauth {
+                "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it."
+            } else {
+                "^T tests it; F2 edits its name and tags; ^B starts a new one like it."
+            },
             t.dim(),
         ));
     }
@@ -261,6 +305,27 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         Paragraph::new(lines).wrap(Wrap { trim: false }),
         inner,
     );
+}
+
+/// What fixes an instance found broken or disabled: the
+/// key that does it here, or the command when no key here can.
+fn what_to_do(view: &InstancesState, i: &Listed, status: Status) -> Option<String> {
+    let fix = match (view.checks.get(&i.id), status) {
+        (
+            Some(Check::Found(Outcome::Broken {
+                remedy: Remedy::Reauthorize,
+                ..
+            })),
+            _,
+        ) => "^G re-authorizes it, ^D deletes it".to_string(),
+        (Some(Check::Found(Outcome::Broken { .. })), _) => format!(
+            "new credentials: ce-wizard instances update {} --set …",
+            i.id
+        ),
+        (_, Status::Disabled) => "enable it in the Cloud Elements console, or ^D deletes it".into(),
+        _ => return None,
+    };
+    Some(fix)
 }
 
 /// A "new from this" whose form is on its way, or could not be had: above
@@ -354,12 +419,12 @@ fn render_edit(t: &Theme, view: &InstancesState, e: &EditPrompt, frame: &mut Fra
             t.dim(),
         ));
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     let cursor = if e.on_tags {
-        tags_cursor.map(|c| (c, 2))
+        tags_cursor.map(|c| (c, row_of(&lines, 2, area.width)))
     } else {
-        name_cursor.map(|c| (c, 1))
+        name_cursor.map(|c| (c, row_of(&lines, 1, area.width)))
     };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if let (true, Some((col, row))) = (typing, cursor) {
         frame.set_cursor_position((area.x + col, area.y + row));
     }
@@ -382,15 +447,23 @@ fn render_reauth(t: &Theme, r: &ReauthPrompt, frame: &mut Frame, area: Rect) {
             t.dim(),
         ),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     let cursor = if r.on_secret {
-        secret_cursor.map(|c| (c, 2))
+        secret_cursor.map(|c| (c, row_of(&lines, 2, area.width)))
     } else {
-        key_cursor.map(|c| (c, 1))
+        key_cursor.map(|c| (c, row_of(&lines, 1, area.width)))
     };
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
     if let Some((col, row)) = cursor {
         frame.set_cursor_position((area.x + col, area.y + row));
     }
+}
+
+/// The screen row of `lines[index]` once the lines before it wrap at
+/// `width`: a title with a long name takes two rows, and the cursor must
+/// still land on its input.
+fn row_of(lines: &[Line<'static>], index: usize, width: u16) -> u16 {
+    let before = Paragraph::new(lines[..index].to_vec()).wrap(Wrap { trim: false });
+    u16::try_from(before.line_count(width)).unwrap_or(u16::MAX)
 }
 
 /// The token as the list shows it: never its characters, only that there
