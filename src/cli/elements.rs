@@ -15,13 +15,13 @@ pub async fn run(g: &GlobalArgs, args: &ElementsArgs) -> Result<i32, Failure> {
             code: 1,
             message: e.to_string(),
         })?;
-        Ok(super::shells::printed(
-            super::shells::print_out(&format!("{json}\n")),
+        Ok(super::output::printed(
+            super::output::print_out(&format!("{json}\n")),
             "list",
         ))
     } else {
-        Ok(super::shells::printed(
-            super::shells::print_out(&table(catalog.entries())),
+        Ok(super::output::printed(
+            super::output::print_out(&table(catalog.entries())),
             "list",
         ))
     }

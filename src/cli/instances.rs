@@ -519,8 +519,8 @@ async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
     } else {
         describe(&i)
     };
-    Ok(super::shells::printed(
-        super::shells::print_out(&format!("{text}\n")),
+    Ok(super::output::printed(
+        super::output::print_out(&format!("{text}\n")),
         "instance",
     ))
 }
@@ -651,8 +651,11 @@ async fn test(g: &GlobalArgs, args: &TargetArgs) -> Result<i32, Failure> {
     let outcome = check::check_fetched(&client, &found)
         .await
         .map_err(|e| api_failed(&format!("cannot check instance {}", found.id), &e))?;
-    println!("{}", tell(&outcome, &found));
-    Ok(exit_for(&outcome))
+    let code = super::output::printed(
+        super::output::print_out(&format!("{}\n", tell(&outcome, &found))),
+        "check result",
+    );
+    Ok(if code == 0 { exit_for(&outcome) } else { code })
 }
 
 // ---- update ----
@@ -869,8 +872,11 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
             &e,
         )
     })?;
-    println!("{}", tell(&outcome, &updated));
-    Ok(exit_for(&outcome))
+    let code = super::output::printed(
+        super::output::print_out(&format!("{}\n", tell(&outcome, &updated))),
+        "check result",
+    );
+    Ok(if code == 0 { exit_for(&outcome) } else { code })
 }
 
 // ---- delete ----

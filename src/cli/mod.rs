@@ -11,6 +11,7 @@ mod create_tests;
 mod elements;
 mod inputs;
 mod instances;
+mod output;
 mod profiles;
 mod prompt;
 mod report;
@@ -248,10 +249,10 @@ pub fn main() -> i32 {
     match &cli.command {
         Some(Command::Completions(a)) => {
             let out = shells::completions(a.shell, &mut std::io::stdout());
-            return shells::printed(out, "completion script");
+            return output::printed(out, "completion script");
         }
         Some(Command::Man) => {
-            return shells::printed(shells::man(&mut std::io::stdout()), "man page");
+            return output::printed(shells::man(&mut std::io::stdout()), "man page");
         }
         _ => {}
     }

@@ -96,7 +96,7 @@ fn list(all: &Profiles, json: bool) -> Result<i32, Failure> {
             code: exit::FAILED,
             message: e.to_string(),
         })?;
-        let code = super::shells::printed(super::shells::print_out(&format!("{text}\n")), "list");
+        let code = super::output::printed(super::output::print_out(&format!("{text}\n")), "list");
         if code != exit::CREATED {
             return Ok(code);
         }
@@ -121,7 +121,7 @@ fn list(all: &Profiles, json: bool) -> Result<i32, Failure> {
                 r.secrets
             ));
         }
-        let code = super::shells::printed(super::shells::print_out(&text), "list");
+        let code = super::output::printed(super::output::print_out(&text), "list");
         if code != exit::CREATED {
             return Ok(code);
         }

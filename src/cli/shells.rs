@@ -30,28 +30,6 @@ pub fn man(out: &mut dyn Write) -> std::io::Result<()> {
     out.flush()
 }
 
-/// The exit code after printing: a reader that stopped early (`| head`)
-/// is not an error.
-/// Writes `text` to standard output: what a command prints for scripts.
-/// A reader that stops early (`| head`) is fine (see [`printed`]).
-pub fn print_out(text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()
-}
-
-pub fn printed(result: std::io::Result<()>, what: &str) -> i32 {
-    match result {
-        Ok(()) => 0,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(e) => {
-            eprintln!("error: cannot write the {what}: {e}");
-            crate::exit::FAILED
-        }
-    }
-}
-
 /// Every shell `completions` knows, for the help text and the tests.
 pub fn shells() -> impl Iterator<Item = clap_complete::Shell> {
     clap_complete::Shell::value_variants().iter().copied()

@@ -71,6 +71,9 @@ async fn run_with(
         code: exit::FAILED,
         message: format!("the wizard stopped: {e}"),
     })?;
+    // A token the script never got is a failure: the instance exists, and
+    // the message says where its token can be read again.
+    let mut token_lost = false;
     for instance in &outcome.created {
         eprintln!(
             "Created instance {} \"{}\" of {}.",
@@ -78,13 +81,24 @@ async fn run_with(
         );
         if print_token {
             match instance.printable_token() {
-                Ok(token) => println!("{token}"),
+                Ok(token) => {
+                    if let Err(e) = super::output::print_out(&format!("{token}\n")) {
+                        token_lost = true;
+                        eprintln!(
+                            "error: cannot write the token to standard output ({e}); `ce-wizard instances show {} --json` prints it",
+                            instance.id
+                        );
+                    }
+                }
                 Err(why) => eprintln!("error: {why}"),
             }
         }
     }
     for path in &outcome.saved_files {
         eprintln!("Saved {} (readable only by you).", path.display());
+    }
+    if token_lost {
+        return Ok(exit::FAILED);
     }
     if instances {
         return Ok(exit::CREATED);

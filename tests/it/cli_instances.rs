@@ -663,3 +663,30 @@ fn list_by_a_tag_no_instance_has_names_the_ones_there_are() {
         out.stderr
     );
 }
+
+/// `… | head` closes the pipe before the result is written: the command
+/// still ends with its own exit code, never a panic (exit 101).
+#[test]
+fn test_and_show_with_a_reader_that_stopped_early_keep_their_exit_codes() {
+    let sb = sandbox();
+    let id = seed(&sb, "ecwid", "piped", &[]);
+    for args in [
+        vec!["test".to_string(), "piped".to_string()],
+        vec!["show".to_string(), id.to_string()],
+        vec!["list".to_string(), "--json".to_string()],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = command(&sb, dir.path());
+        cmd.arg("instances")
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}

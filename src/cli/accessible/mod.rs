@@ -934,9 +934,15 @@ async fn done(
             return;
         }
     };
-    if print_token {
-        println!("{token}");
+    let printed = print_token.then(|| crate::cli::output::print_out(&format!("{token}\n")));
+    if let Some(Ok(())) = printed {
         t.say("Its token is on standard output.");
+    } else if let Some(Err(e)) = printed {
+        // The transcript is the one place left that can still hand it over.
+        t.say(format!(
+            "The token could not be written to standard output ({e}); here it is, on the next line:"
+        ));
+        t.say(&token);
     } else {
         t.say("Its token, on the next line:");
         t.say(&token);
