@@ -4,6 +4,7 @@
 use crate::catalog::{FieldKind, FieldSpec};
 use crate::flow::{fields, request};
 use crate::form::{self, DeriveContext, FormValues};
+use crate::tui::app::Step;
 use crate::tui::widgets::{EditOp, TextField};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +32,9 @@ pub struct FormState {
     pub platform_missing: BTreeSet<String>,
     /// Secret fields shown in clear.
     pub revealed: BTreeSet<String>,
+    /// Where Esc on the form's first field goes: the Element step, or the
+    /// Instances view for a form started there ("new from this").
+    pub back_to: Step,
 }
 
 impl FormState {
@@ -60,6 +64,7 @@ impl FormState {
             warnings: BTreeMap::new(),
             platform_missing: BTreeSet::new(),
             revealed: BTreeSet::new(),
+            back_to: Step::Element,
         };
         s.refresh_derived(ctx);
         s

@@ -226,7 +226,7 @@ fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
             app.typed |= changed;
         }
         Command::Back => {
-            app.step = Step::Element;
+            app.step = form.back_to;
             app.notice = None;
         }
         _ => {}

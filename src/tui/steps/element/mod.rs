@@ -426,9 +426,12 @@ pub fn choose_element(app: &mut App, key: &str) {
         &taken,
     );
     let ctx = app.derive_context();
+    // Chosen here, the form goes back here, even one started as "new
+    // from this" in the Instances view.
     app.forms
         .entry(key.clone())
-        .or_insert_with(|| FormState::new(&key, fields, &name, &ctx));
+        .or_insert_with(|| FormState::new(&key, fields, &name, &ctx))
+        .back_to = Step::Element;
     app.element = Some(key);
     app.step = Step::Configure;
     app.notice = None;

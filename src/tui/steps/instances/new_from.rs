@@ -217,7 +217,8 @@ fn open_form(app: &mut App, spec: ElementSpec, i: &Instance) {
     let key = spec.key.clone();
     let name = fresh_name(app, i);
     let ctx = app.derive_context();
-    let form = prefilled(&key, form_fields(&spec), i, &name, &ctx);
+    let mut form = prefilled(&key, form_fields(&spec), i, &name, &ctx);
+    form.back_to = Step::Instances;
     let secrets = form.fields.iter().filter(|f| f.is_secret()).count();
     app.specs.entry(key.clone()).or_insert(spec);
     // A new form replaces one this run had for the element: the person

@@ -319,3 +319,28 @@ fn snapshots_of_a_form_loading_and_failing() {
         );
     }
 }
+
+/// A form started from the list goes back to the list, with its filter;
+/// the same element chosen on the Element step goes back there.
+#[test]
+fn esc_on_a_form_started_from_the_list_goes_back_to_the_list() {
+    let mut app = listed_in(connected(), vec![desk(31, "Acme desk", "acme")]);
+    type_text(&mut app, "acme");
+    let (attempt, _) = asks_for_form(&mut app);
+    answer(&mut app, attempt, &nimbusdesk());
+    assert_eq!(app.step, Step::Configure);
+    esc(&mut app);
+    assert_eq!(app.step, Step::Instances, "back where it was started");
+    assert_eq!(view(&app).filter.value(), "acme", "the filter kept");
+    // Chosen on the Element step, the form's way back is that step.
+    app.step = Step::Element;
+    crate::tui::steps::element::choose_element(&mut app, "nimbusdesk");
+    assert_eq!(app.step, Step::Configure);
+    assert_eq!(
+        app.form().unwrap().value("nimbus.subdomain"),
+        "acme",
+        "what was typed is kept"
+    );
+    esc(&mut app);
+    assert_eq!(app.step, Step::Element);
+}
