@@ -30,7 +30,9 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
                 .map_err(|e| Failure::invalid(e.0))?;
             inputs::parse_instance_json(&text, "standard input")
         }
-        Some(path) => inputs::read_file(path).and_then(|t| inputs::parse_instance_json(&t, path)),
+        Some(path) => inputs::read_file(path)
+            .and_then(|t| inputs::parse_instance_json(&t, path))
+            .map_err(|e| inputs::InputError(format!("--from {path}: {}", e.0))),
         None => Ok(Draft::default()),
     }
     .map_err(|e| Failure::invalid(e.0))?;

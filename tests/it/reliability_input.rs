@@ -235,6 +235,11 @@ fn cases() -> Vec<Case> {
             says: "which element?",
         },
         Case {
+            what: "a missing --from file",
+            given: Given::Args(vec!["--from".into(), "/no/such/instance.json".into()]),
+            says: "--from /no/such/instance.json: cannot open /no/such/instance.json",
+        },
+        Case {
             what: "instance.json that is cut short",
             given: Given::InstanceFile(
                 br#"{"element": {"key": "bigcommerce"}, "configuration": {"password": "hunter2"#
