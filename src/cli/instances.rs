@@ -892,20 +892,37 @@ async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
     if !args.yes {
-        eprint!(
-            "This deletes instance {} \"{}\" of {} for good. Type its name to confirm: ",
+        eprintln!(
+            "This deletes instance {} \"{}\" of {} for good.",
             found.id,
             printable(&found.name),
             printable(&found.element_key)
         );
-        let _ = std::io::stderr().flush();
-        let typed = prompt::read_line().map_err(|e| {
-            Failure::invalid(format!("cannot read the answer: {e}; nothing was deleted"))
-        })?;
-        if typed.trim() != found.name.trim() {
-            return Err(Failure::invalid(
-                "that is not the instance's name; nothing was deleted",
-            ));
+        // A typo is asked again; an empty answer keeps the instance.
+        const TRIES: usize = 3;
+        for tried in 1..=TRIES {
+            eprint!("Type its name to delete it, or press Enter to keep it: ");
+            let _ = std::io::stderr().flush();
+            let typed = prompt::read_line().map_err(|e| {
+                Failure::invalid(format!("cannot read the answer: {e}; nothing was deleted"))
+            })?;
+            let typed = typed.trim();
+            if typed.is_empty() {
+                eprintln!("Kept instance {}; nothing was deleted.", found.id);
+                return Ok(exit::INTERRUPTED);
+            }
+            if typed == found.name.trim() {
+                break;
+            }
+            if tried == TRIES {
+                return Err(Failure::invalid(
+                    "that is not the instance's name; nothing was deleted",
+                ));
+            }
+            eprintln!(
+                "That is not its name: type \"{}\" exactly.",
+                printable(&found.name)
+            );
         }
     }
     match delete::delete(&client, found.id).await {

@@ -690,3 +690,37 @@ fn test_and_show_with_a_reader_that_stopped_early_keep_their_exit_codes() {
         assert!(!err.contains("panicked"), "{args:?}: {err}");
     }
 }
+
+/// On a terminal, `delete` asks for the name: a typo is asked again,
+/// the right name deletes, and an empty answer keeps the instance (130).
+#[test]
+fn delete_on_a_terminal_asks_again_after_a_typo_and_enter_keeps_it() {
+    use common::pty::keys::ENTER;
+    use common::wizard::{Home, Wizard};
+    let sb = sandbox();
+    let gone = seed(&sb, "ecwid", "old shop", &[]);
+    let kept = seed(&sb, "ecwid", "main shop", &[]);
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .args(&["instances", "delete", "old shop"])
+        .spawn();
+    pty.wait_for("or press Enter to keep it:");
+    pty.type_text("old shp");
+    pty.send(ENTER);
+    pty.wait_for("That is not its name");
+    assert!(stored(&sb, gone).is_some(), "a typo deletes nothing");
+    pty.type_text("old shop");
+    pty.send(ENTER);
+    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+    assert!(pty.screen().contains("Deleted instance"));
+    assert!(stored(&sb, gone).is_none());
+
+    let mut pty = Wizard::new(&sb, &home)
+        .args(&["instances", "delete", "main shop"])
+        .spawn();
+    pty.wait_for("or press Enter to keep it:");
+    pty.send(ENTER);
+    assert_eq!(pty.wait_exit(), 130, "{}", pty.screen());
+    assert!(pty.screen().contains("nothing was deleted"));
+    assert!(stored(&sb, kept).is_some());
+}
