@@ -15,7 +15,7 @@ pub const OAUTH_FAILED: i32 = 4;
 /// The instance was created (or re-authorized) but does not work: it is
 /// broken or disabled (`instances test`, `create`'s check).
 pub const CHECK_FAILED: i32 = 5;
-/// Interrupted (Ctrl-C).
+/// Interrupted: Ctrl-C, or a confirmation (delete, profiles remove) declined.
 pub const INTERRUPTED: i32 = 130;
 
 /// Every exit code and what it means, in the words `--help` and the
@@ -39,7 +39,10 @@ pub const CODES: [(i32, &str); 7] = [
         CHECK_FAILED,
         "created, but its check failed: broken or disabled (what to do is shown)",
     ),
-    (INTERRUPTED, "interrupted"),
+    (
+        INTERRUPTED,
+        "interrupted: Ctrl-C, or a confirmation declined",
+    ),
 ];
 
 /// The "Exit codes" block of `--help`.
