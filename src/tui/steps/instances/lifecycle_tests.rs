@@ -3,6 +3,7 @@
 //! tags, a new one from it, a delete whose answer was lost, and the keys
 //! the footers show at 80 columns.
 
+use super::test_support::{listed_in, screen, view};
 use super::*;
 use crate::api::Instance;
 use crate::tui::action::{Action, Reauthorized};
@@ -58,41 +59,7 @@ fn shop() -> Instance {
 }
 
 fn listed(items: Vec<Instance>) -> App {
-    let mut app = connected();
-    let effects = key(&mut app, KeyCode::F(2));
-    let [Effect::ListInstances { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::InstancesPage {
-            attempt,
-            instances: items.into_iter().map(Listed::from).collect(),
-        },
-    );
-    update(
-        &mut app,
-        Action::InstancesListed {
-            attempt,
-            result: Ok(()),
-        },
-    );
-    app
-}
-
-fn view(app: &App) -> &InstancesState {
-    app.instances.as_ref().unwrap()
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render(app, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
+    listed_in(connected(), items)
 }
 
 /// The screen's text as one line: what wraps is found whole.

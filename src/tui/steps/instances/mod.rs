@@ -630,4 +630,6 @@ mod lifecycle_tests;
 #[cfg(test)]
 mod new_from_tests;
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

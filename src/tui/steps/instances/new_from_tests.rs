@@ -2,6 +2,7 @@
 //! run does not know yet: the metadata fetched from the Instances view,
 //! its failure, a retry, Esc and a late answer, the list moving meanwhile.
 
+use super::test_support::{listed_in, screen, view};
 use super::*;
 use crate::api::Instance;
 use crate::catalog::{AuthKind, CatalogEntry};
@@ -10,10 +11,7 @@ use crate::tui::tests::support::{
     auroracrm, connected, connected_live, ctrl, enter, esc, key, nimbusdesk, report, spec_of,
     type_text,
 };
-use crate::tui::ui::render;
 use crate::tui::update::update;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use serde_json::json;
 
 fn desk(id: i64, name: &str, subdomain: &str) -> Instance {
@@ -33,44 +31,6 @@ fn desk(id: i64, name: &str, subdomain: &str) -> Instance {
         "valid": true,
     }))
     .unwrap()
-}
-
-/// The Instances view, opened from `app`, listing `items`.
-fn listed_in(mut app: App, items: Vec<Instance>) -> App {
-    let effects = key(&mut app, KeyCode::F(2));
-    let [Effect::ListInstances { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::InstancesPage {
-            attempt,
-            instances: items.into_iter().map(Listed::from).collect(),
-        },
-    );
-    update(
-        &mut app,
-        Action::InstancesListed {
-            attempt,
-            result: Ok(()),
-        },
-    );
-    app
-}
-
-fn view(app: &App) -> &InstancesState {
-    app.instances.as_ref().unwrap()
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render(app, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
 }
 
 /// The screen's text as one line, the detail pane below the list: what

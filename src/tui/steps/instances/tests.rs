@@ -1,11 +1,9 @@
+use super::test_support::{screen, view};
 use super::*;
 use crate::api::Instance;
 use crate::tui::action::Action;
 use crate::tui::tests::support::{connected, ctrl, enter, esc, key, report, type_text};
-use crate::tui::ui::render;
 use crate::tui::update::update;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const TOKEN: &str = "tok-SECRET-4rrhnrMl1UeDj25v0x=";
 
@@ -66,26 +64,12 @@ fn listed_app() -> App {
     app
 }
 
-fn view(app: &App) -> &InstancesState {
-    app.instances.as_ref().unwrap()
-}
-
 fn names(app: &App) -> Vec<String> {
     let v = view(app);
     v.matches()
         .iter()
         .map(|&i| v.items[i].name.clone())
         .collect()
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render(app, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
 }
 
 #[test]

@@ -1,0 +1,50 @@
+//! What the view's tests share: the view opened from the Element step with
+//! a whole listing, and its screen.
+
+use super::*;
+use crate::api::Instance;
+use crate::tui::action::Action;
+use crate::tui::tests::support::key;
+use crate::tui::ui::render;
+use crate::tui::update::update;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// The Instances view, opened from `app` by F2, listing `items` whole.
+pub fn listed_in(mut app: App, items: Vec<Instance>) -> App {
+    let effects = key(&mut app, KeyCode::F(2));
+    let [Effect::ListInstances { attempt, .. }] = effects.as_slice() else {
+        panic!("{effects:?}");
+    };
+    let attempt = *attempt;
+    update(
+        &mut app,
+        Action::InstancesPage {
+            attempt,
+            instances: items.into_iter().map(Listed::from).collect(),
+        },
+    );
+    update(
+        &mut app,
+        Action::InstancesListed {
+            attempt,
+            result: Ok(()),
+        },
+    );
+    app
+}
+
+pub fn view(app: &App) -> &InstancesState {
+    app.instances.as_ref().unwrap()
+}
+
+/// The screen at `w`x`h`, as text.
+pub fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
+    terminal.backend().to_string()
+}
