@@ -33,8 +33,8 @@ fn is_symlink(path: &Path) -> bool {
 /// Opens `path` for writing, readable by its owner only (0600 from its
 /// creation, an existing file narrowed to 0600), never following a
 /// symbolic link at `path` and never opening anything but a regular file
-/// (a FIFO would block, a device would take the bytes). `truncate` empties
-/// an existing file; without `overwrite` an existing file is an
+/// (a FIFO would block, a device would take the bytes). With `overwrite`
+/// an existing file is emptied; without it an existing file is an
 /// `AlreadyExists` error.
 fn open_private(path: &Path, overwrite: bool) -> io::Result<File> {
     let mut opts = OpenOptions::new();

@@ -30,15 +30,11 @@ pub fn is_unsafe(c: char) -> bool {
 /// what it is), zero-width characters and the byte-order mark. Letters of
 /// right-to-left scripts are not among them.
 pub fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-            | '\u{00AD}'
-    )
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'
+        )
 }
 
 /// Whether `text` holds anything [`is_unsafe`].
@@ -152,14 +148,10 @@ pub fn is_clean_token(token: &str) -> bool {
 pub fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if is_unsafe(c) || c == '\\' {
-            if c == '\\' {
-                out.push_str("\\\\");
-            } else {
-                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-            }
-        } else {
-            out.push(c);
+        match c {
+            '\\' => out.push_str("\\\\"),
+            c if is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
         }
     }
     out
@@ -237,6 +229,22 @@ mod tests {
     fn escaped_text_shows_controls_as_codes() {
         assert_eq!(escaped("java\u{1b}script:\\x"), "java\\u{1b}script:\\\\x");
         assert!(!has_unsafe(&escaped(HOSTILE)));
+    }
+
+    #[test]
+    fn every_bidi_control_counts_as_invisible_formatting() {
+        // One list of bidi controls for both checks: a value the form or
+        // the config refuses as invisible formatting covers every one the
+        // terminal cleaning drops, the Arabic letter mark included.
+        for c in ('\u{0}'..='\u{FFFF}').filter(|c| is_bidi_control(*c)) {
+            assert!(is_invisible_format(c), "U+{:04X}", u32::from(c));
+        }
+        for c in ['\u{200B}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{AD}'] {
+            assert!(is_invisible_format(c), "U+{:04X}", u32::from(c));
+        }
+        for c in ['a', '\u{5D0}', '\u{627}', ' '] {
+            assert!(!is_invisible_format(c), "U+{:04X}", u32::from(c));
+        }
     }
 
     #[test]
