@@ -552,13 +552,8 @@ impl StoredConfig {
         let fallback = if insecure {
             None
         } else {
-            match secret_store::store(name, &user, &org) {
-                Ok(()) => {
-                    self.secrets_in_keyring = true;
-                    self.user_secret = None;
-                    self.org_secret = None;
-                    return Ok(SecretsKept::Keyring);
-                }
+            match self.put_in_keyring(name, &user, &org) {
+                Ok(()) => return Ok(SecretsKept::Keyring),
                 Err(e @ KeyringError::Unavailable(_)) => Some(e),
                 Err(e) => return Err(e),
             }
@@ -572,6 +567,21 @@ impl StoredConfig {
         self.user_secret = Some(user);
         self.org_secret = Some(org);
         Ok(SecretsKept::File { fallback })
+    }
+
+    /// Stores the secrets of the profile `name` in the keyring and, once
+    /// it took them, drops them from the file.
+    fn put_in_keyring(
+        &mut self,
+        name: &str,
+        user: &Secret,
+        org: &Secret,
+    ) -> Result<(), KeyringError> {
+        secret_store::store(name, user, org)?;
+        self.secrets_in_keyring = true;
+        self.user_secret = None;
+        self.org_secret = None;
+        Ok(())
     }
 }
 
@@ -620,10 +630,8 @@ pub fn move_secrets_to_keyring(profile: &str) -> Result<Option<PathBuf>, ConfigE
     let (Some(user), Some(org)) = (cfg.user_secret.clone(), cfg.org_secret.clone()) else {
         return Ok(None);
     };
-    secret_store::store(profile, &user, &org).map_err(ConfigError::Keyring)?;
-    cfg.secrets_in_keyring = true;
-    cfg.user_secret = None;
-    cfg.org_secret = None;
+    cfg.put_in_keyring(profile, &user, &org)
+        .map_err(ConfigError::Keyring)?;
     write_to(&path, &all)?;
     Ok(Some(path))
 }

@@ -103,11 +103,14 @@ const HAS_KEYRING: bool = cfg!(any(
 ));
 
 /// The keyring's errors, named without their payloads: `BadEncoding` holds
-/// the stored bytes, which may be a secret.
+/// the stored bytes, which may be a secret. The platform's own text comes
+/// from another program (the Secret Service, a D-Bus daemon) and is shown
+/// on the terminal, so it is made one safe line here, once for every caller.
 fn describe(e: keyring::Error) -> KeyringError {
+    let platform = |inner: &dyn std::fmt::Display| crate::sanitize::line(&inner.to_string());
     match e {
-        keyring::Error::NoStorageAccess(inner) => KeyringError::Unavailable(inner.to_string()),
-        keyring::Error::PlatformFailure(inner) => KeyringError::Unavailable(inner.to_string()),
+        keyring::Error::NoStorageAccess(inner) => KeyringError::Unavailable(platform(&inner)),
+        keyring::Error::PlatformFailure(inner) => KeyringError::Unavailable(platform(&inner)),
         keyring::Error::BadEncoding(_) => {
             KeyringError::Failed("a stored secret is not valid UTF-8".into())
         }
@@ -118,7 +121,9 @@ fn describe(e: keyring::Error) -> KeyringError {
         keyring::Error::TooLong(what, limit) => {
             KeyringError::Failed(format!("the {what} is longer than {limit}"))
         }
-        keyring::Error::Invalid(what, why) => KeyringError::Failed(format!("{what}: {why}")),
+        keyring::Error::Invalid(what, why) => {
+            KeyringError::Failed(crate::sanitize::line(&format!("{what}: {why}")))
+        }
         _ => KeyringError::Failed("an unknown keyring error".into()),
     }
 }
@@ -141,4 +146,24 @@ fn with_timeout<T: Send + 'static>(
             TIMEOUT.as_secs()
         )))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_platforms_error_text_reaches_the_terminal_as_one_safe_line() {
+        let e = describe(keyring::Error::PlatformFailure(
+            "dbus: \u{1b}]0;owned\u{7}\u{202e}gone\nnext".into(),
+        ));
+        let shown = e.to_string();
+        assert!(!crate::sanitize::has_unsafe(&shown), "{shown:?}");
+        assert!(shown.contains("dbus:"), "{shown}");
+        let e = describe(keyring::Error::Invalid(
+            "service".into(),
+            "bad\u{1b}[2J".into(),
+        ));
+        assert!(!crate::sanitize::has_unsafe(&e.to_string()), "{e}");
+    }
 }
