@@ -113,11 +113,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             effects
         }
         Action::Copied { what, report } => {
-            if report.succeeded() && matches!(what, CopyTarget::Token | CopyTarget::InstanceJson) {
-                if let Some(done) = app.done.as_mut() {
-                    done.copied = true;
-                }
-            }
+            done::copied(app, what, &report);
             let mut notice = instances::copy_notice(app, what, &report)
                 .unwrap_or_else(|| copy_notice(app.step, what, &report));
             if what == CopyTarget::Curl {

@@ -327,4 +327,23 @@ mod tests {
         assert_eq!(scroll_start(20, 10, 15, 1), 7);
         assert_eq!(scroll_start(20, 10, 19, 1), 10);
     }
+
+    #[test]
+    fn shortened_in_the_middle_to_the_exact_width() {
+        let url = "https://provider.example/authorize?client_id=abc&state=xyz";
+        assert_eq!(shorten_middle(url, 200), url);
+        assert_eq!(shorten_middle(url, url.len()), url);
+        let cut = shorten_middle(url, 30);
+        assert_eq!(cut.width(), 30);
+        let (head, tail) = cut.split_once('…').unwrap();
+        assert!(url.starts_with(head) && url.ends_with(tail), "{cut}");
+        assert!(head.len() > tail.len(), "where it goes matters most: {cut}");
+        assert_eq!(shorten_middle(url, 1), "…");
+        assert_eq!(shorten_middle(url, 0), "");
+        // Wide characters are counted by their columns.
+        let wide = "https://例え.jp/認可?状態=ありがとう";
+        for w in 5..wide.width() {
+            assert!(shorten_middle(wide, w).width() <= w, "{w}");
+        }
+    }
 }

@@ -384,7 +384,7 @@ fn oauth1(app: &App) -> bool {
 }
 
 /// "5 seconds", "1 minute", "2 minutes 30 seconds": how long, in words.
-pub fn spoken_duration(d: std::time::Duration) -> String {
+fn spoken_duration(d: std::time::Duration) -> String {
     let secs = d.as_secs();
     let unit = |n: u64, one: &str| {
         if n == 1 {
@@ -402,28 +402,8 @@ pub fn spoken_duration(d: std::time::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{shorten_middle, spoken_duration};
+    use super::spoken_duration;
     use std::time::Duration;
-    use unicode_width::UnicodeWidthStr;
-
-    #[test]
-    fn shortened_in_the_middle_to_the_exact_width() {
-        let url = "https://provider.example/authorize?client_id=abc&state=xyz";
-        assert_eq!(shorten_middle(url, 200), url);
-        assert_eq!(shorten_middle(url, url.len()), url);
-        let cut = shorten_middle(url, 30);
-        assert_eq!(cut.width(), 30);
-        let (head, tail) = cut.split_once('…').unwrap();
-        assert!(url.starts_with(head) && url.ends_with(tail), "{cut}");
-        assert!(head.len() > tail.len(), "where it goes matters most: {cut}");
-        assert_eq!(shorten_middle(url, 1), "…");
-        assert_eq!(shorten_middle(url, 0), "");
-        // Wide characters are counted by their columns.
-        let wide = "https://例え.jp/認可?状態=ありがとう";
-        for w in 5..wide.width() {
-            assert!(shorten_middle(wide, w).width() <= w, "{w}");
-        }
-    }
 
     #[test]
     fn durations_in_words() {

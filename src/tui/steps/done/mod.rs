@@ -8,6 +8,7 @@ pub use state::{DoneState, SavePrompt};
 use super::element::start::refilter;
 use super::instances::{self, Check};
 use super::{Drawn, Input, Screen};
+use crate::clipboard::CopyReport;
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, FileSaveError};
 use crate::tui::app::{App, AuthPhase, Notice, Step};
@@ -222,6 +223,16 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         // q quits through the router, as Ctrl-C does (see `App::ask_quit`).
         _ => vec![],
+    }
+}
+
+/// A clipboard took the token (alone or in the JSON): it is kept, and
+/// quitting no longer asks first.
+pub fn copied(app: &mut App, what: CopyTarget, report: &CopyReport) {
+    if report.succeeded() && matches!(what, CopyTarget::Token | CopyTarget::InstanceJson) {
+        if let Some(done) = app.done.as_mut() {
+            done.copied = true;
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! makes: Ctrl chords and function keys. Their footer labels are written
 //! `^T` (as nano does) so that the main ones fit 80 columns.
 
+mod delete;
 mod edit;
 pub mod filter;
 pub mod listed;
@@ -15,6 +16,7 @@ pub mod reauth;
 pub mod state;
 mod view;
 
+pub use delete::deleted;
 pub use edit::updated;
 pub use listed::Listed;
 pub use reauth::reauthorized;
@@ -25,7 +27,7 @@ pub use state::{
 use super::{Drawn, Input, Screen};
 use crate::flow::check::Outcome;
 use crate::secret::Secret;
-use crate::tui::action::{CopyTarget, DeleteAnswer};
+use crate::tui::action::CopyTarget;
 use crate::tui::app::{App, Exit, Notice, Step};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
@@ -33,7 +35,7 @@ use crate::tui::keymap::{
     b, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
 };
 use crate::tui::report::ErrorReport;
-use crate::tui::widgets::{EditOp, TextField};
+use crate::tui::widgets::EditOp;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -387,33 +389,15 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         }
         return vec![];
     }
-    if let Some(d) = view.delete.as_mut() {
-        match cmd {
-            Command::Continue if d.typed.value().trim() == d.name => {
-                let attempt = app.next_attempt;
-                app.next_attempt += 1;
-                d.sent = Some(attempt);
-                let id = d.id;
-                app.notice = Some(Notice::info(format!("Deleting instance {id}…")));
-                return vec![Effect::DeleteInstance {
-                    attempt,
-                    base_url: app.connection.base_url(),
-                    creds: app.credentials(),
-                    id,
-                }];
-            }
-            Command::Continue => {
-                app.notice = Some(Notice::error(
-                    "Type the instance's name exactly as shown to delete it",
-                ));
-            }
+    if view.delete.is_some() {
+        return match cmd {
+            Command::Continue => delete::confirm(app),
             Command::Back => {
-                view.delete = None;
-                app.notice = Some(Notice::info("Nothing was deleted"));
+                delete::cancel(app);
+                vec![]
             }
-            _ => {}
-        }
-        return vec![];
+            _ => vec![],
+        };
     }
     let len = view.matches().len();
     let page = 10;
@@ -455,18 +439,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::ReauthorizeInstance => reauth::ask(app),
         Command::EditInstance => edit::open(app),
         Command::NewFromInstance => return new_from::open(app),
-        Command::DeleteInstance => {
-            if let Some(i) = view.selected() {
-                let (id, name) = (i.id, i.name.clone());
-                view.delete = Some(DeletePrompt {
-                    id,
-                    name,
-                    typed: TextField::default(),
-                    sent: None,
-                });
-                app.notice = None;
-            }
-        }
+        Command::DeleteInstance => delete::open(app),
         Command::CopyToken => {
             if let Some(i) = view.selected() {
                 let (id, token) = (i.id, i.token.clone());
@@ -588,39 +561,6 @@ pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, Err
         });
     }
     view.checks.insert(id, check);
-}
-
-/// The platform answered a delete (or, its answer lost, a read of the
-/// instance told what became of it).
-pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<DeleteAnswer, ErrorReport>) {
-    let Some(view) = app.instances.as_mut() else {
-        return;
-    };
-    let Some(d) = &view.delete else { return };
-    if d.sent != Some(attempt) || d.id != id {
-        return;
-    }
-    let name = d.name.clone();
-    view.delete = None;
-    app.notice = Some(match result {
-        Ok(DeleteAnswer::Deleted) => {
-            view.remove(id);
-            Notice::success(format!("Deleted instance {id} \"{name}\""))
-        }
-        Ok(DeleteAnswer::LostButGone(cause)) => {
-            view.remove(id);
-            Notice::success(format!(
-                "Deleted instance {id} \"{name}\": reading it again found it gone (the answer to the delete was lost: {cause})"
-            ))
-        }
-        Ok(DeleteAnswer::LostStillThere(cause)) => Notice::error(format!(
-            "Instance {id} was not deleted: reading it again found it still there (the answer to the delete was lost: {cause}). ^D tries again."
-        )),
-        Ok(DeleteAnswer::Unknown(cause, reread)) => Notice::error(format!(
-            "Instance {id} may or may not be deleted: reading it again failed ({reread}) after the answer to the delete was lost ({cause}). ^R reloads the list to see."
-        )),
-        Err(e) => Notice::error(format!("Instance {id} was not deleted: {}", e.message)),
-    });
 }
 
 #[cfg(test)]
