@@ -135,6 +135,8 @@ impl Instance {
             .unwrap_or(false)
     }
 
+    /// Its tags, cleaned for the terminal where they enter: they come from
+    /// the platform, and every view and command shows them.
     pub fn tags(&self) -> Vec<String> {
         self.raw
             .get("tags")
@@ -142,7 +144,7 @@ impl Instance {
             .map(|t| {
                 t.iter()
                     .filter_map(Value::as_str)
-                    .map(str::to_string)
+                    .map(crate::sanitize::line)
                     .collect()
             })
             .unwrap_or_default()

@@ -52,7 +52,7 @@ impl Listed {
             token: i.token.clone(),
             // Cleaned where they enter, as the instance's name is: the
             // list, the detail pane and the edit prompt show them.
-            tags: i.tags().iter().map(|t| crate::sanitize::line(t)).collect(),
+            tags: i.tags(),
             valid: i.valid(),
             disabled: i.disabled(),
             json: Secret::new(serde_json::to_string(&i.raw).unwrap_or_default()),

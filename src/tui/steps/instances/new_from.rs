@@ -64,8 +64,7 @@ pub fn prefilled(
         }
         form.refresh_derived(ctx);
     }
-    let tags: Vec<String> = i.tags().iter().map(|t| crate::sanitize::line(t)).collect();
-    form.tags.set(&tags.join(", "));
+    form.tags.set(&i.tags().join(", "));
     form
 }
 
