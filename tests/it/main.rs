@@ -4,6 +4,7 @@
 //! `cargo test --test it MODULE::` runs one layer.
 
 mod common;
+mod evidence;
 mod hostile;
 
 mod accessible;

@@ -1,0 +1,1 @@
+//! Evidence tests for the `lifecycle` rules (see `evidence/mod.rs`).

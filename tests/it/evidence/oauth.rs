@@ -1,0 +1,1 @@
+//! Evidence tests for the `oauth` rules (see `evidence/mod.rs`).

@@ -1,0 +1,1 @@
+//! Evidence tests for the `shapes` rules (see `evidence/mod.rs`).

@@ -1,0 +1,1 @@
+//! Evidence tests for the `signin` rules (see `evidence/mod.rs`).
