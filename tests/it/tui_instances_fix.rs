@@ -228,8 +228,9 @@ fn new_from_this_opens_the_form_filled_but_for_the_secret_and_creates_a_second()
     pty.wait_for("^B new from this");
 
     pty.send(&keys::ctrl('b'));
-    let form = pty.wait_for("BigCommerce: configuration");
-    assert!(form.contains("secrets left empty"), "{form}");
+    // A frame can be read half drawn: wait for the notice below the form
+    // too, not only the title above it.
+    let form = pty.wait_for_all(&["BigCommerce: configuration", "secrets left empty"]);
     assert_eq!(
         form_value(&form, "Store API URL").as_deref(),
         Some("https://store-s00001.mybigcommerce.com/api/v2/"),
