@@ -37,7 +37,7 @@ pub enum InstancesCommand {
     List(ListArgs),
     /// Show one instance; --json prints it whole, token included.
     Show(ShowArgs),
-    /// Check that an instance works: its state, then one read through it (exit 0 works, 5 broken or disabled).
+    /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none). Exit 0 works, 5 broken or disabled.
     Test(TargetArgs),
     /// Change an instance's name, tags or settings.
     Update(UpdateArgs),
