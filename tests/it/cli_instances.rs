@@ -588,6 +588,22 @@ fn reauth_off_a_terminal_without_the_apps_secret_names_the_flag() {
     );
     assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
     assert_eq!(sb.count("PATCH", &format!("{INSTANCES}/{id}")), 0);
+
+    // Only the app's settings: anything else would not be kept.
+    let calls = sb.requests().len();
+    let out = instances(
+        &sb,
+        &["reauth", &id.to_string(), "--set", "document.tagging=true"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not document.tagging")
+            && out.stderr.contains(&format!("instances update {id}"))
+            && out.stderr.contains("nothing was sent"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.requests().len(), calls, "asked nothing");
 }
 
 /// An instance of a catalog element created through the API, its required
