@@ -177,6 +177,8 @@ fn through(state: &State, req: &Request) -> Result<(u64, String), Response> {
 }
 
 /// `GET /hubs/{hub}/ping`: 200 for an element that has it, whatever the hub.
+/// Churros checks only the status; the body is the sandbox's own, small,
+/// and nothing a client should read.
 pub fn ping(state: &State, req: &Request) -> Response {
     match through(state, req) {
         Ok((id, key)) if has_ping(&key) => Response::json(
