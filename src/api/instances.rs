@@ -1,16 +1,14 @@
 //! The account's instances after their create: the paged list, one
-//! instance, its changes (`PATCH`, `PUT ?reAuthenticate=true`), its removal,
-//! and reads made through it with its element token.
+//! instance, its changes and its re-authorization (both `PATCH`), its
+//! removal, switching it off and on, and reads made through it with its
+//! element token.
 //!
 //! `GET /instances` is paged: at most 200 a page, the cursor of the next
 //! page in the `elements-next-page-token` header, absent on the last one.
 //! A list is whole only when that header stopped coming; a failure on any
 //! later page, or pages that never end, is an error, never a shorter list.
 
-use super::{
-    interpret, to_json_zeroized, zeroized_bytes, ApiError, Client, CreateInstance, Credentials,
-    Instance,
-};
+use super::{interpret, to_json_zeroized, zeroized_bytes, ApiError, Client, Credentials, Instance};
 use crate::secret::Secret;
 use serde::Serialize;
 use serde_json::Value;
@@ -90,6 +88,34 @@ impl std::fmt::Debug for InstanceChanges {
 impl InstanceChanges {
     pub fn is_empty(&self) -> bool {
         self.name.is_none() && self.tags.is_none() && self.configuration.is_empty()
+    }
+}
+
+/// The body of a re-authorizing `PATCH /instances/{id}`: the fresh sign-in's
+/// `providerData`, and only the app settings that changed. The platform
+/// re-provisions the instance when a `PATCH` carries `providerData`
+/// (churros `updateInstanceWithReprovision`); everything not sent stays as
+/// stored.
+#[derive(Clone, Default, Serialize)]
+pub struct Reprovision {
+    #[serde(rename = "providerData")]
+    pub provider_data: BTreeMap<String, Secret>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub configuration: BTreeMap<String, Secret>,
+}
+
+impl std::fmt::Debug for Reprovision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reprovision")
+            .field(
+                "provider_data_keys",
+                &self.provider_data.keys().collect::<Vec<_>>(),
+            )
+            .field(
+                "configuration_keys",
+                &self.configuration.keys().collect::<Vec<_>>(),
+            )
+            .finish()
     }
 }
 
@@ -356,30 +382,65 @@ impl Client {
         decode_instance(v)
     }
 
-    /// `PUT /instances/{id}?reAuthenticate=true`: the instance again, with
-    /// a fresh OAuth grant in `providerData`. Not retried: the grant is
+    /// `PATCH /instances/{id}` with a fresh grant in `providerData`: the
+    /// platform signs the instance in again. Not retried: the grant is
     /// single-use.
     pub async fn reauthenticate_instance(
         &self,
         id: i64,
-        body: &CreateInstance,
+        body: &Reprovision,
     ) -> Result<Instance, ApiError> {
-        super::register_body_secrets(body);
+        for v in body
+            .provider_data
+            .values()
+            .chain(body.configuration.values())
+        {
+            crate::log::add_secret(v.expose());
+        }
         let path = format!("/instances/{id}");
         let json = to_json_zeroized(body).map_err(|e| ApiError::Decode {
             detail: format!("the request could not be written as JSON: {e}"),
         })?;
         let req = self
             .http
-            .put(self.url(&path))
-            .query(&[("reAuthenticate", "true")])
+            .patch(self.url(&path))
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(json);
         let v: Value = self
-            .call("PUT", &path, req)
+            .call("PATCH", &path, req)
             .await
             .map_err(no_such_instance(id))?;
         decode_instance(v)
+    }
+
+    /// `PUT /instances/{id}/enabled`: turns the instance back on. Sent once.
+    pub async fn enable_instance(&self, id: i64) -> Result<(), ApiError> {
+        self.set_enabled(id, true).await
+    }
+
+    /// `DELETE /instances/{id}/enabled`: turns the instance off; calls
+    /// through it answer 403 until it is enabled again. Sent once.
+    pub async fn disable_instance(&self, id: i64) -> Result<(), ApiError> {
+        self.set_enabled(id, false).await
+    }
+
+    /// Whatever the body of a 2xx (churros reads none), the switch is made.
+    async fn set_enabled(&self, id: i64, on: bool) -> Result<(), ApiError> {
+        let path = format!("/instances/{id}/enabled");
+        let (method, req) = if on {
+            ("PUT", self.http.put(self.url(&path)))
+        } else {
+            ("DELETE", self.http.delete(self.url(&path)))
+        };
+        let answer = self
+            .exchange(method, &path, req, self.creds.header_value())
+            .await?;
+        if (200..300).contains(&answer.status) {
+            return Ok(());
+        }
+        interpret::<Value>(answer)
+            .map(|_| ())
+            .map_err(no_such_instance(id))
     }
 
     /// `DELETE /instances/{id}`, sent once. Whatever the body of a 2xx, the

@@ -18,7 +18,7 @@ mod types;
 
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
-pub use instances::{InstanceChanges, Listed, Page, Paging, NEXT_PAGE_HEADER};
+pub use instances::{InstanceChanges, Listed, Page, Paging, Reprovision, NEXT_PAGE_HEADER};
 pub use recover::{create_within, epoch_seconds, find_created, CreateStage, CLOCK_SKEW_ALLOWANCE};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,

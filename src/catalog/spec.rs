@@ -166,9 +166,11 @@ pub struct ElementSpec {
     pub beta: bool,
     #[serde(default)]
     pub fields: Vec<FieldSpec>,
-    /// The cheap read that shows an instance works: a `GET` through it,
-    /// path and query under the base URL (`/hubs/ecommerce/orders?pageSize=1`).
-    /// None: the hub's default, if it has one.
+    /// The one-row read that shows an instance works when its element
+    /// answers no ping (`GET /hubs/{hub}/ping` is tried first): a `GET`
+    /// through it, path and query under the base URL
+    /// (`/hubs/ecommerce/orders?pageSize=1`). None: the hub's default, if
+    /// it has one.
     #[serde(default)]
     pub check_read: Option<String>,
     /// True for specs that ship with the binary; false for ones built from

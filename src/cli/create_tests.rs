@@ -534,3 +534,59 @@ async fn a_quick_create_says_nothing_about_waiting() {
         run.stderr
     );
 }
+
+/// `create`'s check is the platform's health check through the new
+/// instance, `GET /hubs/{hub}/ping`, for a seed (varunpal72/churros:
+/// src/test/elements/ecwid/ping.js) and for a catalog element of another
+/// hub, which before had no check at all ("not checked").
+#[tokio::test(flavor = "multi_thread")]
+async fn the_check_after_a_create_is_the_ping_of_any_hub() {
+    let run_ecwid = run(
+        CreateArgs {
+            element: Some("ecwid".into()),
+            sets: vec![
+                "ecwid.store.id=1234".into(),
+                "ecwid.order.key=public_abc".into(),
+                "ecwid.product.key=secret_abc".into(),
+            ],
+            ..CreateArgs::default()
+        },
+        false,
+        &[],
+        Person::Allows,
+    )
+    .await;
+    created(&run_ecwid);
+    assert!(
+        run_ecwid
+            .stderr
+            .contains("works: the provider answered GET /hubs/ecommerce/ping"),
+        "{}",
+        run_ecwid.stderr
+    );
+
+    let desk = run(
+        CreateArgs {
+            element: Some(crate::sandbox::SHOWCASE_CUSTOM.into()),
+            name: Some("desk".into()),
+            sets: vec![
+                "nimbus.subdomain=acme".into(),
+                "nimbus.account.id=4711".into(),
+                "nimbus.api.key=nimbus-key".into(),
+            ],
+            ..CreateArgs::default()
+        },
+        false,
+        &[],
+        Person::Allows,
+    )
+    .await;
+    created(&desk);
+    assert!(
+        desk.stderr
+            .contains("works: the provider answered GET /hubs/helpdesk/ping"),
+        "{}",
+        desk.stderr
+    );
+    assert!(!desk.stderr.contains("not checked"), "{}", desk.stderr);
+}

@@ -37,7 +37,7 @@ pub enum InstancesCommand {
     List(ListArgs),
     /// Show one instance; --json prints it whole, token included.
     Show(ShowArgs),
-    /// Check that an instance works: its state, then one read through it (exit 0 works, 5 broken or disabled).
+    /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none). Exit 0 works, 5 broken or disabled.
     Test(TargetArgs),
     /// Change an instance's name, tags or settings.
     Update(UpdateArgs),
@@ -101,7 +101,7 @@ pub struct ReauthArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
-    /// The app's credentials with the provider, e.g. oauth.api.key=ID, oauth.api.secret=@FILE.
+    /// The app's credentials with the provider: oauth.api.key=ID, oauth.api.secret=@FILE, oauth.callback.url=URL (only these; sent only where they changed).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
 }
@@ -798,6 +798,20 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
     let mut draft = Draft::default();
     let stdin_used = inputs::apply_sets(&mut draft, &args.sets, &mut std::io::stdin())
         .map_err(|e| Failure::invalid(format!("{}; nothing was sent", e.0)))?;
+    // A re-authorization sends the grant and the app's settings only: any
+    // other key would be used for the sign-in and then silently not kept.
+    if let Some((other, _)) = draft
+        .configuration
+        .iter()
+        .find(|(k, _)| !reauth::APP_SETTINGS.contains(&k.as_str()))
+    {
+        return Err(Failure::invalid(format!(
+            "reauth --set takes the app's {} only, not {}: change other settings with `ce-wizard instances update {} --set KEY=VALUE`; nothing was sent",
+            reauth::APP_SETTINGS.join(", "),
+            printable(other),
+            printable(&args.instance)
+        )));
+    }
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
     let auth = reauth::oauth_kind(&found)

@@ -137,7 +137,7 @@ pub struct CreateArgs {
     /// A setting: key=value, key=@file, key=@- (standard input) or key=env:NAME. Repeatable.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
-    /// Don't check the new instance with a read through it (without this flag, a failed check exits 5).
+    /// Don't check the new instance with its health check (without this flag, a failed check exits 5).
     #[arg(long)]
     pub no_verify: bool,
     /// Check everything and print the request and its curl command (secrets as $VARIABLES), but send nothing.

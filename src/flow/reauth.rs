@@ -1,13 +1,18 @@
 //! Re-authorizing an existing instance, the same in `ce-wizard instances
-//! reauth` and the wizard: which instances can be, the settings sent back
-//! (what the platform stored, as far as it can be sent again, then the new
-//! app keys and callback), and the call itself, `PUT
-//! /instances/{id}?reAuthenticate=true` with the fresh grant, followed by a
-//! check that the instance now works.
+//! reauth` and the wizard: which instances can be, the settings the sign-in
+//! starts from (what the platform stored, as far as it is readable, then the
+//! app's key, secret and callback), and the call itself, `PATCH
+//! /instances/{id}` with the fresh grant's `providerData` and only the app
+//! settings that changed, followed by a check that the instance now works.
+//!
+//! Nothing else goes back: the platform keeps every stored setting a
+//! `PATCH` does not name, a masked value (`********`) sent back would be
+//! stored as the value, and the settings the platform derives itself
+//! (`oauth.user.*`, `base.url`, ...) are its own to renew.
 //!
 //! The sign-in in between is the ordinary OAuth attempt (`flow::oauth`).
 
-use crate::api::{ApiError, Client, CreateInstance, ElementRef, Instance};
+use crate::api::{ApiError, Client, Instance, Reprovision};
 use crate::catalog::{bundled_spec, AuthKind, ElementSpec};
 use crate::flow::check::{self, Outcome};
 #[cfg(doc)]
@@ -20,6 +25,9 @@ use std::collections::BTreeMap;
 pub const APP_KEY: &str = "oauth.api.key";
 pub const APP_SECRET: &str = "oauth.api.secret";
 pub const CALLBACK: &str = "oauth.callback.url";
+/// The only settings a re-authorization sends, and only when changed: the
+/// app the new grant was issued to, and where it was sent.
+pub const APP_SETTINGS: [&str; 3] = [APP_KEY, APP_SECRET, CALLBACK];
 
 /// How the instance signs in, when it is through the browser; else why
 /// it cannot be re-authorized (to be said as it is, then "nothing was
@@ -85,26 +93,35 @@ pub fn spec_for(i: &Instance, auth: AuthKind) -> ElementSpec {
     }
 }
 
-/// The body of the re-authorizing `PUT`: the instance's element, name and
-/// tags unchanged, `values` as its configuration, the grant's
-/// `providerData` ([`Grant::provider_data`]).
+/// The body of the re-authorizing `PATCH`: the grant's `providerData`
+/// ([`Grant::provider_data`]), and each of the app's key, secret and
+/// callback the sign-in used that differs from what the platform shows for
+/// it. A masked stored value cannot be shown equal, so the value typed for
+/// it goes (the grant was issued to that app); a blank or masked value in
+/// `values` never does.
 pub fn body(
     instance: &Instance,
     values: &FormValues,
     provider_data: BTreeMap<String, Secret>,
-) -> CreateInstance {
-    let configuration: BTreeMap<String, Secret> = values
+) -> Reprovision {
+    let stored = instance
+        .raw
+        .get("configuration")
+        .and_then(|c| c.as_object());
+    let configuration = APP_SETTINGS
         .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
+        .filter_map(|&key| {
+            let v = values.get(key);
+            if v.trim().is_empty() || looks_masked(v.trim()) {
+                return None;
+            }
+            let was = stored.and_then(|c| c.get(key)).and_then(|s| s.as_str());
+            (was != Some(v)).then(|| (key.to_string(), Secret::new(v)))
+        })
         .collect();
-    CreateInstance {
-        element: ElementRef {
-            key: instance.element_key.clone(),
-        },
+    Reprovision {
+        provider_data,
         configuration,
-        tags: instance.tags(),
-        name: instance.name.clone(),
-        provider_data: Some(provider_data),
     }
 }
 
@@ -117,13 +134,13 @@ pub struct Reauthorized {
     pub check: Result<Outcome, ApiError>,
 }
 
-/// `PUT /instances/{id}?reAuthenticate=true`, then the check of the
-/// instance it answers. `Err` only when the `PUT` failed (then the grant is
-/// spent: a new sign-in is needed).
+/// `PATCH /instances/{id}` with the fresh grant, then the check of the
+/// instance it answers. `Err` only when the `PATCH` failed (then the grant
+/// is spent: a new sign-in is needed).
 pub async fn reauthorize(
     client: &Client,
     id: i64,
-    body: &CreateInstance,
+    body: &Reprovision,
 ) -> Result<Reauthorized, ApiError> {
     let instance = client.reauthenticate_instance(id, body).await?;
     let check = check::check_fetched(client, &instance).await;
@@ -176,24 +193,54 @@ mod tests {
     }
 
     #[test]
-    fn the_body_keeps_name_and_tags_and_carries_the_grant() {
-        let i = instance("infusionsoftecommerce", json!({}));
-        let mut values = FormValues::new();
-        values.set(APP_KEY, "k");
-        values.set(APP_SECRET, "s");
+    fn the_body_carries_the_grant_and_only_the_app_settings_that_changed() {
+        let i = instance(
+            "infusionsoftecommerce",
+            json!({
+                "oauth.api.key": "client-1",
+                "oauth.api.secret": "********",
+                "oauth.callback.url": "http://127.0.0.1:1/callback",
+                "oauth.user.token": "derived-token",
+                "oauth.user.refresh_token": "derived-refresh",
+                "base.url": "https://api.example.com",
+                "document.tagging": "true",
+            }),
+        );
+        let mut values = stored_values(&i);
+        values.set(APP_SECRET, "typed-secret");
         let b = body(
             &i,
             &values,
             Grant::Code(Secret::new("c0de")).provider_data(),
         );
-        assert_eq!(b.name, "shop");
-        assert_eq!(b.tags, ["a", "b"]);
-        assert_eq!(b.element.key, "infusionsoftecommerce");
-        assert_eq!(b.configuration[APP_SECRET].expose(), "s");
-        assert_eq!(
-            b.provider_data.unwrap()["code"].expose(),
-            "c0de",
-            "the fresh grant"
-        );
+        assert_eq!(b.provider_data["code"].expose(), "c0de", "the fresh grant");
+        let sent: Vec<&str> = b.configuration.keys().map(String::as_str).collect();
+        // The key and callback are what the platform shows: unchanged. The
+        // stored secret is masked, so the one the grant was issued for goes.
+        assert_eq!(sent, [APP_SECRET]);
+        assert_eq!(b.configuration[APP_SECRET].expose(), "typed-secret");
+
+        values.set(APP_KEY, "client-2");
+        values.set(CALLBACK, "http://127.0.0.1:2/callback");
+        let b = body(&i, &values, Grant::Code(Secret::new("c")).provider_data());
+        let sent: Vec<&str> = b.configuration.keys().map(String::as_str).collect();
+        assert_eq!(sent, [APP_KEY, APP_SECRET, CALLBACK]);
+        assert!(!format!("{b:?}").contains("typed-secret"));
+
+        // A masked or blank value is never sent, nor anything else stored.
+        values.set(APP_SECRET, "********");
+        values.set(APP_KEY, " ");
+        let b = body(&i, &values, Grant::Code(Secret::new("c")).provider_data());
+        let sent: Vec<&str> = b.configuration.keys().map(String::as_str).collect();
+        assert_eq!(sent, [CALLBACK]);
+        let json = serde_json::to_value(&b).unwrap();
+        let mut top: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        top.sort_unstable();
+        assert_eq!(top, ["configuration", "providerData"]);
     }
 }

@@ -186,7 +186,7 @@ pub enum Action {
         id: i64,
         result: Result<Instance, ErrorReport>,
     },
-    /// The re-authorizing `PUT` answered; `Err` when it failed (the grant
+    /// The re-authorizing `PATCH` answered; `Err` when it failed (the grant
     /// is spent).
     InstanceReauthorized {
         attempt: u64,

@@ -12,7 +12,7 @@ use super::report::{
 };
 use crate::api::{
     find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, InstanceChanges,
-    Paging,
+    Paging, Reprovision,
 };
 use crate::catalog::{self, AuthKind, CatalogEntry};
 use crate::clipboard;
@@ -137,8 +137,8 @@ pub enum Effect {
         base_url: String,
         creds: Credentials,
     },
-    /// `flow::check::check_instance`: is the instance valid, and does a
-    /// read through it answer.
+    /// `flow::check::check_instance`: is the instance valid, and does its
+    /// ping (or a read) through it answer.
     CheckInstance {
         attempt: u64,
         base_url: String,
@@ -161,14 +161,14 @@ pub enum Effect {
         id: i64,
         changes: InstanceChanges,
     },
-    /// `flow::reauth::reauthorize`: the `PUT` with the fresh grant, then
+    /// `flow::reauth::reauthorize`: the `PATCH` with the fresh grant, then
     /// the check.
     ReauthorizeInstance {
         attempt: u64,
         base_url: String,
         creds: Credentials,
         id: i64,
-        body: Box<CreateInstance>,
+        body: Box<Reprovision>,
     },
 }
 

@@ -377,8 +377,14 @@ fn test_says_works_broken_or_disabled_with_what_to_do() {
     let works = id_named(&sb, "Ecwid store 00002");
     let out = instances(&sb, &["test", &works.to_string()]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("works"), "{}", out.stdout);
-    assert_eq!(sb.count("GET", "/elements/api-v2/hubs/ecommerce/orders"), 1);
+    assert!(
+        out.stdout
+            .contains("works: the provider answered GET /hubs/ecommerce/ping"),
+        "the platform's health check: {}",
+        out.stdout
+    );
+    assert_eq!(sb.count("GET", "/elements/api-v2/hubs/ecommerce/ping"), 1);
+    assert_eq!(sb.count("GET", "/elements/api-v2/hubs/ecommerce/orders"), 0);
 
     let broken = id_named(&sb, "Infusionsoft store 00003");
     let token = stored(&sb, broken).unwrap()["token"]
@@ -492,6 +498,9 @@ async fn reauth_signs_in_again_through_the_listener_and_the_instance_works() {
     let id = id_named(&sb, "Infusionsoft store 00003");
     let before = stored(&sb, id).unwrap();
     assert_eq!(before["valid"], false);
+    // As the platform shows it: the app's secret masked.
+    let shown = client(&sb).get_instance(id).await.unwrap().raw.clone();
+    assert_eq!(shown["configuration"]["oauth.api.secret"], "********");
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = command(&sb, dir.path());
     cmd.args(["instances", "reauth", &id.to_string()])
@@ -515,8 +524,55 @@ async fn reauth_signs_in_again_through_the_listener_and_the_instance_works() {
     let after = stored(&sb, id).unwrap();
     assert_eq!(after["valid"], true);
     assert_ne!(after["token"], before["token"], "a new token");
-    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 1);
+    assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
+    assert_eq!(sb.count("PATCH", &format!("{INSTANCES}/{id}")), 1);
     assert!(!out.stderr.contains("client-secret-00003"));
+    let patch = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap();
+    assert_only_the_grant_and_changed_app_settings(&patch, &shown);
+    // What was stored and not sent stays as it was.
+    assert_eq!(
+        after["configuration"]["oauth.api.key"],
+        before["configuration"]["oauth.api.key"]
+    );
+    assert_eq!(after["name"], before["name"]);
+    assert_eq!(after["tags"], before["tags"]);
+}
+
+/// A re-authorizing `PATCH` as the sandbox recorded it: no query
+/// parameter, `providerData` with the fresh code, and in `configuration`
+/// only the app's key, secret or callback where they differ from what the
+/// platform showed (`shown`); never a masked value, never a derived setting.
+pub fn assert_only_the_grant_and_changed_app_settings(
+    patch: &ce_wizard::sandbox::RequestRecord,
+    shown: &Value,
+) {
+    assert!(patch.query.is_empty(), "{patch:?}");
+    let body = patch.body.as_ref().and_then(Value::as_object).unwrap();
+    assert!(
+        body.keys()
+            .all(|k| k == "providerData" || k == "configuration"),
+        "{patch:?}"
+    );
+    assert!(body["providerData"]["code"]
+        .as_str()
+        .is_some_and(|c| !c.is_empty()));
+    let sent = body
+        .get("configuration")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in &sent {
+        assert!(
+            ["oauth.api.key", "oauth.api.secret", "oauth.callback.url"].contains(&k.as_str()),
+            "{k} was sent"
+        );
+        assert_ne!(v, "********", "{k} sent masked");
+        assert_ne!(Some(v), shown["configuration"].get(k), "{k} sent unchanged");
+    }
 }
 
 #[test]
@@ -531,6 +587,145 @@ fn reauth_off_a_terminal_without_the_apps_secret_names_the_flag() {
         out.stderr
     );
     assert_eq!(sb.count("PUT", &format!("{INSTANCES}/{id}")), 0);
+    assert_eq!(sb.count("PATCH", &format!("{INSTANCES}/{id}")), 0);
+
+    // Only the app's settings: anything else would not be kept.
+    let calls = sb.requests().len();
+    let out = instances(
+        &sb,
+        &["reauth", &id.to_string(), "--set", "document.tagging=true"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("not document.tagging")
+            && out.stderr.contains(&format!("instances update {id}"))
+            && out.stderr.contains("nothing was sent"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.requests().len(), calls, "asked nothing");
+}
+
+/// An instance of a catalog element created through the API, its required
+/// entries filled from its metadata.
+fn seed_catalog(sb: &Sandbox, key: &str) -> i64 {
+    let c = client(sb);
+    let spec = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let metadata: Value = reqwest::Client::new()
+            .get(format!("{}/elements/{key}/configuration", sb.base_url()))
+            .header(
+                "Authorization",
+                format!(
+                    "User {}, Organization {}",
+                    sb.user_secret(),
+                    sb.org_secret()
+                ),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let entries = metadata.get("configuration").cloned().unwrap_or(metadata);
+        let configuration: BTreeMap<String, Secret> = entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["required"] == true && e["internal"] != true)
+            .filter_map(|e| e["key"].as_str())
+            .map(|k| (k.to_string(), Secret::new("https://x.example.com")))
+            .collect();
+        c.create_instance(&CreateInstance {
+            element: ElementRef { key: key.into() },
+            configuration,
+            tags: vec![],
+            name: format!("{key} one"),
+            provider_data: None,
+        })
+        .await
+    });
+    spec.unwrap().id
+}
+
+/// varunpal72/churros pings elements of every hub
+/// (`src/test/elements/<element>/ping.js`): a catalog element of the
+/// helpdesk hub is checked by its ping, where before it was "not checked";
+/// one without a ping nor a known read says why.
+#[test]
+fn test_pings_catalog_elements_of_any_hub_and_says_why_when_it_cannot() {
+    let sb = sandbox();
+    let desk = seed_catalog(&sb, ce_wizard::sandbox::SHOWCASE_CUSTOM);
+    let out = instances(&sb, &["test", &desk.to_string()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("works: the provider answered GET /hubs/helpdesk/ping"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(sb.count("GET", "/elements/api-v2/hubs/helpdesk/ping"), 1);
+
+    // A generated element of another hub that has no ping.
+    let listing: Vec<Value> = sb_elements(&sb);
+    let pingless = listing
+        .iter()
+        .find(|e| {
+            let key = e["key"].as_str().unwrap_or("");
+            e["hub"] != "ecommerce"
+                && e["active"] != false
+                && matches!(
+                    e["authentication"]["type"].as_str(),
+                    Some("basic" | "custom")
+                )
+                && !ce_wizard::sandbox::has_ping(key)
+        })
+        .expect("a generated element without a ping")
+        .clone();
+    let key = pingless["key"].as_str().unwrap();
+    let hub = pingless["hub"].as_str().unwrap();
+    let id = seed_catalog(&sb, key);
+    let out = instances(&sb, &["test", &id.to_string()]);
+    assert_eq!(out.code, 0, "not a failure: {}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("not checked: this element has no health check"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!("GET /hubs/{hub}/ping")),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("no cheap read for the {hub} hub")),
+        "{}",
+        out.stdout
+    );
+}
+
+fn sb_elements(sb: &Sandbox) -> Vec<Value> {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let v: Value = reqwest::Client::new()
+            .get(format!("{}/elements", sb.base_url()))
+            .header(
+                "Authorization",
+                format!(
+                    "User {}, Organization {}",
+                    sb.user_secret(),
+                    sb.org_secret()
+                ),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v.as_array().unwrap().clone()
+    })
 }
 
 /// `update --set` reads values as `create` does: a URL without its scheme,

@@ -5,8 +5,8 @@
 //!   secret, the Authorize step opens the sign-in in headless Chromium (the
 //!   test presses Allow over the DevTools Protocol), the provider's redirect
 //!   reaches the wizard's listener, the wizard sends the new code with
-//!   `PUT /instances/{id}?reAuthenticate=true`, checks the instance again,
-//!   and the list shows it working.
+//!   `PATCH /instances/{id}` (the grant and the changed app settings only),
+//!   checks the instance again, and the list shows it working.
 //! - An instance's name and tags are edited, and the sandbox then holds them.
 //!
 //! Every key waits for the screen state it acts on, so no two keys reach the
@@ -95,6 +95,13 @@ fn a_broken_instance_is_reauthorized_in_chromium_and_then_works() {
         "the secret typed went with the grant"
     );
     assert_eq!(browser.opened().len(), 1, "{:?}", browser.opened());
+    let patch = sb
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .expect("the re-authorizing PATCH");
+    crate::cli_instances::assert_only_the_grant_and_changed_app_settings(&patch, &before);
+    assert!(!sb.requests().iter().any(|r| r.method == "PUT"));
 
     pty.send(keys::ESC);
     pty.wait_until("the filter cleared", |s| {

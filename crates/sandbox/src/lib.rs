@@ -34,6 +34,7 @@ mod sync;
 pub use account::{SEEDED_DISABLED_EVERY, SEEDED_INVALID_EVERY};
 pub use faults::{Fault, FaultKind, Faults, SYNTAX as FAULT_SYNTAX};
 pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
+pub use hubs::has_ping;
 pub use instances::MISSING_CONFIG_PREFIX;
 pub use state::RequestRecord;
 
@@ -266,13 +267,14 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
     let started = Instant::now();
     let method = raw.method().as_str().to_ascii_uppercase();
     let target = raw.url().to_string();
-    let (cut_after_handling, response) =
+    let (cut_after_handling, (response, body)) =
         match state.faults.plan(&method, http::split_target(&target).0) {
             faults::Plan::Handle => (false, handle(state, &method, &target, &mut raw)),
             faults::Plan::HandleThenCut => (true, handle(state, &method, &target, &mut raw)),
-            faults::Plan::Answer(response) => (false, response),
+            faults::Plan::Answer(response) => (false, (response, None)),
             faults::Plan::Cut(response) => {
-                record(state, &method, &target, response.status, started.elapsed());
+                let at = (response.status, None);
+                record(state, &method, &target, at, started.elapsed());
                 let half = response.body.len() / 2;
                 faults::send_cut(raw, &response, half);
                 return;
@@ -285,7 +287,13 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
         };
     // Recorded before answering: a client that has its answer must find
     // the request in `requests()`.
-    record(state, &method, &target, response.status, started.elapsed());
+    record(
+        state,
+        &method,
+        &target,
+        (response.status, body),
+        started.elapsed(),
+    );
     if cut_after_handling {
         faults::send_cut(raw, &response, 0);
     } else {
@@ -317,8 +325,14 @@ fn mark_caller(state: &State, raw: &tiny_http::Request, mark: faults::Mark) {
     }
 }
 
-/// Reads the body (bounded) and runs the route's handler.
-fn handle(state: &State, method: &str, target: &str, raw: &mut tiny_http::Request) -> Response {
+/// Reads the body (bounded) and runs the route's handler; the body goes
+/// into the request log when it is JSON.
+fn handle(
+    state: &State,
+    method: &str,
+    target: &str,
+    raw: &mut tiny_http::Request,
+) -> (Response, Option<serde_json::Value>) {
     let headers = raw
         .headers()
         .iter()
@@ -334,27 +348,45 @@ fn handle(state: &State, method: &str, target: &str, raw: &mut tiny_http::Reques
             let request = Request::new(method, target, headers, body);
             // A defect in one handler answers 500 instead of killing a worker
             // (four such panics would leave nobody to answer at all).
-            panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &request)))
-                .unwrap_or_else(|_| {
-                    Response::error(500, "The sandbox failed while handling this request")
-                })
+            let response =
+                panic::catch_unwind(AssertUnwindSafe(|| routes::handle(state, &request)))
+                    .unwrap_or_else(|_| {
+                        Response::error(500, "The sandbox failed while handling this request")
+                    });
+            (response, serde_json::from_slice(&request.body).ok())
         }
-        Err(ReadError::TooLarge) => Response::error(
-            413,
-            format!("The request body is larger than the sandbox accepts ({MAX_BODY_BYTES} bytes)"),
+        Err(ReadError::TooLarge) => (
+            Response::error(
+                413,
+                format!(
+                    "The request body is larger than the sandbox accepts ({MAX_BODY_BYTES} bytes)"
+                ),
+            ),
+            None,
         ),
-        Err(ReadError::Io(e)) => {
-            Response::error(400, format!("The request body could not be read: {e}"))
-        }
+        Err(ReadError::Io(e)) => (
+            Response::error(400, format!("The request body could not be read: {e}")),
+            None,
+        ),
     }
 }
 
-fn record(state: &State, method: &str, target: &str, status: u16, elapsed: Duration) {
-    let (path, _) = http::split_target(target);
+fn record(
+    state: &State,
+    method: &str,
+    target: &str,
+    (status, body): (u16, Option<serde_json::Value>),
+    elapsed: Duration,
+) {
+    let (path, query) = http::split_target(target);
     lock(&state.records).push(RequestRecord {
         method: method.to_string(),
         path: path.to_string(),
         status,
+        query: url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+            .into_owned()
+            .collect(),
+        body,
     });
     if state.log_requests {
         eprintln!("{}", http::log_line(method, target, status, elapsed));

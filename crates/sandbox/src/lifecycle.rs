@@ -1,9 +1,25 @@
 //! The instance's life after its create: the paged listing, one instance,
 //! its changes, its re-authorization, its removal, and switching it off
-//! and on (`/instances/enabled`).
+//! and on (`/instances/{id}/enabled`, and `/instances/enabled` by token).
+//!
+//! Re-authorization is no call of its own: a `PATCH` (or a whole `PUT`)
+//! that carries `providerData` re-provisions the instance, as the platform's
+//! test suite does (churros `updateInstanceWithReprovision`). No query
+//! parameter is special: the platform ignores those it does not know.
+//!
+//! Whatever a `PATCH` or `PUT` sends is stored as sent, as the platform
+//! stores configuration: a masked value (`********`) sent back becomes the
+//! value, and a setting the platform derives itself (`oauth.user.*`, the
+//! element's internal entries) overwritten with another value is what the
+//! provider is then called with. Neither is refused; both leave the
+//! instance broken (`valid: false`), which is what a provider shown a
+//! literal `********` or a token it never issued would make of it. A
+//! re-provision presenting a masked app secret fails its token exchange.
 
+use crate::catalog::Element;
 use crate::element::Auth;
 use crate::http::{random_bytes, Request, Response};
+use crate::instance::MASK;
 use crate::instances::{
     bad, check_code, check_oauth1, check_required, configuration, json_object, name,
     new_element_token, oauth1_grant, present_code, tags,
@@ -11,7 +27,7 @@ use crate::instances::{
 use crate::state::State;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The most instances one page of `GET /instances` holds, and its default.
 pub const MAX_PAGE_SIZE: usize = 200;
@@ -98,11 +114,13 @@ pub fn delete(state: &State, id: &str) -> Response {
     }
 }
 
-/// The fields of a PATCH body the platform takes.
-const PATCHABLE: &[&str] = &["name", "tags", "configuration"];
+/// The fields of a PATCH body the sandbox takes: `id` (churros sends the
+/// instance's own) and `providerData` (a re-provision) besides the changes.
+const PATCHABLE: &[&str] = &["id", "name", "tags", "configuration", "providerData"];
 
 /// `PATCH /instances/{id}`: a new name, a new tag list (it replaces the old
-/// one whole), or configuration entries (merged into the stored ones).
+/// one whole), configuration entries (merged into the stored ones); with
+/// `providerData`, a re-provision.
 pub fn patch(state: &State, id: &str, req: &Request) -> Response {
     match try_patch(state, id, req) {
         Ok(answer) | Err(answer) => answer,
@@ -114,35 +132,156 @@ fn try_patch(state: &State, id: &str, req: &Request) -> Result<Response, Respons
     let body = json_object(req, "PATCH /instances/{id}")?;
     if let Some(other) = body.keys().find(|k| !PATCHABLE.contains(&k.as_str())) {
         return Err(bad(format!(
-            "PATCH /instances/{{id}} changes name, tags and configuration only; '{other}' cannot be changed this way"
+            "PATCH /instances/{{id}} changes name, tags and configuration, or re-provisions with providerData; '{other}' cannot be changed this way"
         )));
     }
+    match body.get("id") {
+        None | Some(Value::Null) => {}
+        Some(v) if v.as_u64() == Some(n) || v.as_str() == Some(id) => {}
+        Some(_) => {
+            return Err(bad(format!(
+                "The body's id does not match instance {n} of the path"
+            )))
+        }
+    }
     let (new_name, new_tags, entries) = (name(&body)?, tags(&body)?, configuration(&body)?);
-    let (element_key, mut merged) = {
+    let (element_key, stored) = {
         let store = state.store();
         let instance = store.instance(n).ok_or_else(|| no_such_instance(id))?;
         (instance.element_key.clone(), instance.configuration.clone())
     };
-    merged.extend(entries);
     let element = state.element(&element_key)?;
+    let mut merged = stored.clone();
+    merged.extend(entries.clone());
     check_required(element, &merged)?;
+    let reprovision = reprovision(state, element, &body, &merged)?;
+    let broken = breaks(element, &stored, &entries, reprovision);
+    store_change(
+        state,
+        n,
+        id,
+        Change {
+            configuration: merged,
+            name: new_name,
+            tags: new_tags,
+            reprovision,
+            broken,
+        },
+    )
+}
+
+/// Checks the grant a body's `providerData` presents, as a create would,
+/// against the configuration the instance will have. `Ok(false)` when the
+/// body carries none.
+fn reprovision(
+    state: &State,
+    element: &Element,
+    body: &Map<String, Value>,
+    configuration: &Map<String, Value>,
+) -> Result<bool, Response> {
+    match body.get("providerData") {
+        None | Some(Value::Null) => return Ok(false),
+        Some(Value::Object(_)) => {}
+        Some(_) => return Err(bad("providerData must be a JSON object")),
+    }
+    let key = &element.facts.key;
+    match element.facts.auth {
+        Auth::Oauth2 => {
+            let presented = present_code(state, element, body)?;
+            check_code(key, presented, configuration)?;
+        }
+        Auth::Oauth1 => {
+            let grant = oauth1_grant(state, body)?;
+            check_oauth1(key, grant, configuration)?;
+        }
+        Auth::Basic | Auth::Custom => {
+            return Err(bad(format!(
+                "'{key}' does not use OAuth, so providerData has nothing to re-provision: change its configuration with PATCH /instances/{{id}} instead"
+            )))
+        }
+    }
+    // The exchange authenticates the app with its secret: a masked one is
+    // not the app's.
+    if configuration.get(APP_SECRET).and_then(Value::as_str) == Some(MASK) {
+        return Err(Response::provider_error(
+            401,
+            format!("The provider refused the app's credentials while exchanging the grant: {APP_SECRET} is '{MASK}', not the app's secret"),
+            "invalid_client",
+        ));
+    }
+    Ok(true)
+}
+
+/// The app secret the OAuth exchange is made with.
+const APP_SECRET: &str = "oauth.api.secret";
+
+/// A setting the platform derives itself: the provider's tokens and the
+/// element's internal entries.
+fn derived(element: &Element, key: &str) -> bool {
+    key.starts_with("oauth.user.")
+        || element.configuration().as_array().is_some_and(|entries| {
+            entries
+                .iter()
+                .any(|e| e["key"] == key && e["internal"] == true)
+        })
+}
+
+/// Whether what a call sends leaves the instance's credentials unusable: a
+/// secret sent back masked, or a derived setting given another value (a
+/// re-provision renews the provider's tokens, so those are its own).
+fn breaks(
+    element: &Element,
+    stored: &Map<String, Value>,
+    sent: &Map<String, Value>,
+    reprovision: bool,
+) -> bool {
+    let secrets = element.secret_keys();
+    sent.iter().any(|(k, v)| {
+        let masked_secret =
+            v.as_str() == Some(MASK) && (k == APP_SECRET || secrets.iter().any(|s| s == k));
+        let changed_derived = derived(element, k)
+            && stored.get(k) != Some(v)
+            && !(reprovision && k.starts_with("oauth.user."));
+        masked_secret || changed_derived
+    })
+}
+
+/// What a `PATCH` or `PUT` leaves the instance as.
+struct Change {
+    configuration: Map<String, Value>,
+    name: Option<String>,
+    tags: Option<Vec<String>>,
+    reprovision: bool,
+    broken: bool,
+}
+
+fn store_change(state: &State, n: u64, id: &str, change: Change) -> Result<Response, Response> {
     let mut store = state.store();
     let instance = store.instance_mut(n).ok_or_else(|| no_such_instance(id))?;
-    instance.configuration = merged;
-    if let Some(name) = new_name {
+    instance.configuration = change.configuration;
+    if let Some(name) = change.name {
         instance.name = name;
     }
-    if let Some(tags) = new_tags {
+    if let Some(tags) = change.tags {
         instance.tags = tags;
+    }
+    if change.reprovision {
+        instance.valid = true;
+        store.rotate_token(n, new_element_token());
+    }
+    let instance = store.instance_mut(n).ok_or_else(|| no_such_instance(id))?;
+    if change.broken {
+        instance.valid = false;
     }
     Ok(Response::json(200, &state.render(instance, true)))
 }
 
-/// `PUT /instances/{id}`: replaces the name, tags and configuration given.
-/// With `?reAuthenticate=true` it signs the instance in again with a fresh
-/// OAuth grant in `providerData`: the configuration entries given are
-/// merged into the stored ones, the grant is checked as a create's would
-/// be, and on success the instance is valid again with a new token.
+/// `PUT /instances/{id}`: the whole instance again, as a create's body
+/// (churros sends its element, name and every configuration entry):
+/// `element` names the instance's own element, `configuration` replaces
+/// the stored one and must hold every required entry, and what is left out
+/// is reset as a create would set it (no tags, the element's name). With
+/// `providerData` it re-provisions, the grant checked as a create's.
 pub fn put(state: &State, id: &str, req: &Request) -> Response {
     match try_put(state, id, req) {
         Ok(answer) | Err(answer) => answer,
@@ -151,16 +290,6 @@ pub fn put(state: &State, id: &str, req: &Request) -> Response {
 
 fn try_put(state: &State, id: &str, req: &Request) -> Result<Response, Response> {
     let n = parse_id(id)?;
-    let reauthenticate = match req.param("reAuthenticate") {
-        None => false,
-        Some(v) if v.eq_ignore_ascii_case("true") => true,
-        Some(v) if v.eq_ignore_ascii_case("false") => false,
-        Some(v) => {
-            return Err(bad(format!(
-                "reAuthenticate must be true or false, not '{v}'"
-            )))
-        }
-    };
     let body = json_object(req, "PUT /instances/{id}")?;
     let (element_key, stored) = {
         let store = state.store();
@@ -169,57 +298,57 @@ fn try_put(state: &State, id: &str, req: &Request) -> Result<Response, Response>
     };
     let element = state.element(&element_key)?;
     let key = &element.facts.key;
-    match body.get("element").and_then(|e| e.get("key")) {
-        None | Some(Value::Null) => {}
-        Some(Value::String(k)) if k.eq_ignore_ascii_case(key) => {}
-        Some(_) => {
-            return Err(bad(format!(
-                "Instance {n} is an instance of '{key}': an instance keeps its element; create a new one for another element"
-            )))
+    let named = body.get("element").filter(|e| !e.is_null());
+    let Some(named) = named else {
+        return Err(bad(format!(
+            "PUT /instances/{{id}} replaces the whole instance: send its element ({{\"element\": {{\"key\": \"{key}\"}}}}), its configuration and its name, or change single fields with PATCH /instances/{{id}}"
+        )));
+    };
+    let same = match (named.get("key"), named.get("id")) {
+        (Some(Value::String(k)), _) => k.eq_ignore_ascii_case(key),
+        (_, Some(v)) => {
+            v.as_u64() == Some(element.id) || v.as_str() == Some(&element.id.to_string())
         }
+        _ => false,
+    };
+    if !same {
+        return Err(bad(format!(
+            "Instance {n} is an instance of '{key}': an instance keeps its element; create a new one for another element"
+        )));
     }
     let (new_name, new_tags, entries) = (name(&body)?, tags(&body)?, configuration(&body)?);
-    let configuration = if reauthenticate {
-        let mut merged = stored;
-        merged.extend(entries);
-        match element.facts.auth {
-            Auth::Oauth2 => {
-                let presented = present_code(state, element, &body)?;
-                check_code(key, presented, &merged)?;
-            }
-            Auth::Oauth1 => {
-                let grant = oauth1_grant(state, &body)?;
-                check_oauth1(key, grant, &merged)?;
-            }
-            Auth::Basic | Auth::Custom => {
-                return Err(bad(format!(
-                    "'{key}' does not use OAuth, so there is nothing to re-authenticate: change its configuration with PATCH /instances/{n} instead"
-                )))
-            }
-        }
-        merged
-    } else if body.contains_key("configuration") {
-        entries
-    } else {
-        stored
-    };
-    check_required(element, &configuration)?;
+    check_required(element, &entries)?;
+    let reprovision = reprovision(state, element, &body, &entries)?;
+    let broken = breaks(element, &stored, &entries, reprovision);
+    store_change(
+        state,
+        n,
+        id,
+        Change {
+            configuration: entries,
+            name: Some(new_name.unwrap_or_else(|| element.facts.name.clone())),
+            tags: Some(new_tags.unwrap_or_default()),
+            reprovision,
+            broken,
+        },
+    )
+}
 
+/// `PUT /instances/{id}/enabled` (enable) and `DELETE
+/// /instances/{id}/enabled` (disable), with the account's header (churros
+/// `instances.js`). Answers the instance as it now is.
+pub fn set_enabled_by_id(state: &State, id: &str, enabled: bool) -> Response {
+    let Ok(n) = parse_id(id) else {
+        return no_such_instance(id);
+    };
     let mut store = state.store();
-    let instance = store.instance_mut(n).ok_or_else(|| no_such_instance(id))?;
-    instance.configuration = configuration;
-    if let Some(name) = new_name {
-        instance.name = name;
+    match store.instance_mut(n) {
+        Some(instance) => {
+            instance.disabled = !enabled;
+            Response::json(200, &state.render(instance, true))
+        }
+        None => no_such_instance(id),
     }
-    if let Some(tags) = new_tags {
-        instance.tags = tags;
-    }
-    if reauthenticate {
-        instance.valid = true;
-        store.rotate_token(n, new_element_token());
-    }
-    let instance = store.instance(n).ok_or_else(|| no_such_instance(id))?;
-    Ok(Response::json(200, &state.render(instance, true)))
 }
 
 /// `PUT /instances/enabled` (enable) and `DELETE /instances/enabled`

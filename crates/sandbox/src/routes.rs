@@ -15,7 +15,10 @@ enum Route {
     Instances,
     InstancesEnabled,
     Instance(String),
-    Hub(String, String),
+    InstanceEnabled(String),
+    /// `/hubs/{hub}/{resource}`: the resource; the platform does not check
+    /// the hub.
+    Hub(String),
     Authorize,
     Decision,
     AuthorizeOauth1,
@@ -41,7 +44,8 @@ impl Route {
                 ["instances"] => Route::Instances,
                 ["instances", "enabled"] => Route::InstancesEnabled,
                 ["instances", id] => Route::Instance(id.to_string()),
-                ["hubs", hub, resource] => Route::Hub(hub.to_string(), resource.to_string()),
+                ["instances", id, "enabled"] => Route::InstanceEnabled(id.to_string()),
+                ["hubs", _hub, resource] => Route::Hub(resource.to_string()),
                 _ => return None,
             },
             ["provider", "oauth", "authorize"] => Route::Authorize,
@@ -56,7 +60,7 @@ impl Route {
         match self {
             Route::Instances => &["GET", "POST"],
             Route::Instance(_) => &["GET", "PATCH", "PUT", "DELETE"],
-            Route::InstancesEnabled => &["PUT", "DELETE"],
+            Route::InstancesEnabled | Route::InstanceEnabled(_) => &["PUT", "DELETE"],
             _ => &["GET"],
         }
     }
@@ -115,11 +119,14 @@ pub fn handle(state: &State, req: &Request) -> Response {
         (Route::Instances, "POST") => instances::create(state, req),
         (Route::Instances, _) => lifecycle::list(state, req),
         (Route::InstancesEnabled, method) => lifecycle::set_enabled(state, req, method == "PUT"),
+        (Route::InstanceEnabled(id), method) => {
+            lifecycle::set_enabled_by_id(state, &id, method == "PUT")
+        }
         (Route::Instance(id), "PATCH") => lifecycle::patch(state, &id, req),
         (Route::Instance(id), "PUT") => lifecycle::put(state, &id, req),
         (Route::Instance(id), "DELETE") => lifecycle::delete(state, &id),
         (Route::Instance(id), _) => lifecycle::get(state, &id),
-        (Route::Hub(hub, resource), _) => hubs::read(state, req, &hub, &resource),
+        (Route::Hub(resource), _) => hubs::read(state, req, &resource),
         (Route::Authorize, _) => provider::authorize(req),
         (Route::Decision, _) => provider::decision(state, req),
         (Route::AuthorizeOauth1, _) => provider::authorize_oauth1(state, req),
@@ -219,8 +226,16 @@ mod tests {
             Some(Route::InstancesEnabled)
         );
         assert_eq!(
+            r("/elements/api-v2/instances/1000/enabled"),
+            Some(Route::InstanceEnabled("1000".into()))
+        );
+        assert_eq!(
+            r("/elements/api-v2/hubs/crm/ping"),
+            Some(Route::Hub("ping".into()))
+        );
+        assert_eq!(
             r("/elements/api-v2/hubs/ecommerce/orders"),
-            Some(Route::Hub("ecommerce".into(), "orders".into()))
+            Some(Route::Hub("orders".into()))
         );
         assert_eq!(r("/provider/oauth/authorize"), Some(Route::Authorize));
         assert_eq!(r("/provider/oauth/decision"), Some(Route::Decision));
@@ -250,7 +265,8 @@ mod tests {
         assert!(Route::Instances.needs_secrets());
         assert!(Route::Instance("1".into()).needs_secrets());
         assert!(Route::InstancesEnabled.needs_secrets());
-        assert!(Route::Hub("ecommerce".into(), "orders".into()).needs_secrets());
+        assert!(Route::InstanceEnabled("1".into()).needs_secrets());
+        assert!(Route::Hub("orders".into()).needs_secrets());
         assert!(!Route::OauthUrl("x".into()).needs_secrets());
         assert!(!Route::Authorize.needs_secrets());
         assert!(!Route::Decision.needs_secrets());

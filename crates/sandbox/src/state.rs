@@ -12,12 +12,39 @@ use crate::sync::lock;
 use serde_json::{json, Value};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RequestRecord {
     pub method: String,
     /// Without the query string.
     pub path: String,
     pub status: u16,
+    /// The decoded query parameters, in order.
+    pub query: Vec<(String, String)>,
+    /// The body, when it was JSON: what a test checks a client sent.
+    pub body: Option<Value>,
+}
+
+/// Names only: query values and bodies carry codes and secrets.
+impl std::fmt::Debug for RequestRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestRecord")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field(
+                "query_names",
+                &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+            )
+            .field(
+                "body_keys",
+                &self
+                    .body
+                    .as_ref()
+                    .and_then(Value::as_object)
+                    .map(|o| o.keys().collect::<Vec<_>>()),
+            )
+            .finish()
+    }
 }
 
 pub struct State {

@@ -292,7 +292,7 @@ fn reads_through_an_instance_check_its_token_and_state() {
     assert!(body["message"]
         .as_str()
         .unwrap()
-        .contains("reAuthenticate=true"));
+        .contains("PATCH /instances/1002 with providerData"));
 
     // The disabled one says so.
     let disabled = read_through(&sb, &token(4), "/hubs/ecommerce/orders");
@@ -303,7 +303,7 @@ fn reads_through_an_instance_check_its_token_and_state() {
         disabled.message()
     );
 
-    // Unknown resources and hubs, bad page sizes.
+    // Unknown resources, bad page sizes. The hub segment is not checked.
     assert_eq!(
         read_through(&sb, &token(0), "/hubs/ecommerce/invoices").status,
         404
@@ -312,6 +312,12 @@ fn reads_through_an_instance_check_its_token_and_state() {
         read_through(&sb, &token(0), "/hubs/crm/contacts").status,
         404
     );
+    let (right, other) = (
+        read_through(&sb, &token(0), "/hubs/ecommerce/orders?pageSize=2"),
+        read_through(&sb, &token(0), "/hubs/crap/orders?pageSize=2"),
+    );
+    assert_eq!((right.status, other.status), (200, 200));
+    assert_eq!(right.json(), other.json());
     assert_eq!(
         read_through(&sb, &token(0), "/hubs/ecommerce/orders?pageSize=0").status,
         400
@@ -343,7 +349,114 @@ fn instances_are_disabled_and_enabled_by_their_token() {
 }
 
 #[test]
-fn reauthentication_takes_a_fresh_code_once() {
+fn instances_are_disabled_and_enabled_by_their_id() {
+    let sb = seeded(2);
+    let token = sb.instances()[0]["token"].as_str().unwrap().to_string();
+    let enabled = format!("{API}/instances/1000/enabled");
+    let off = call(&sb, "DELETE", &enabled, Some(&account(&sb)), None);
+    assert_eq!(off.status, 200, "{}", off.message());
+    assert_eq!(off.json()["disabled"], true);
+    assert_eq!(get(&sb, "/instances/1000").json()["disabled"], true);
+    let refused = read_through(&sb, &token, "/hubs/ecommerce/ping");
+    assert_eq!(refused.status, 403);
+    assert!(refused.message().contains("PUT /instances/1000/enabled"));
+    let on = call(&sb, "PUT", &enabled, Some(&account(&sb)), None);
+    assert_eq!(on.json()["disabled"], false);
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/ping").status,
+        200
+    );
+    // The other instance was not touched; unknown ids and bad secrets.
+    assert_eq!(get(&sb, "/instances/1001").json()["disabled"], false);
+    let unknown = format!("{API}/instances/4242/enabled");
+    assert_eq!(
+        call(&sb, "PUT", &unknown, Some(&account(&sb)), None).status,
+        404
+    );
+    assert_eq!(
+        call(
+            &sb,
+            "DELETE",
+            &enabled,
+            Some("User x, Organization y"),
+            None
+        )
+        .status,
+        401
+    );
+    assert_eq!(
+        call(&sb, "GET", &enabled, Some(&account(&sb)), None).status,
+        405
+    );
+}
+
+#[test]
+fn the_ping_answers_for_elements_that_have_it_on_any_hub() {
+    let sb = seeded(5);
+    let token = |i: usize| sb.instances()[i]["token"].as_str().unwrap().to_string();
+    // 1000 bigcommerce, 1001 ecwid, 1003 magentov20: churros pings them.
+    for (i, hub) in [(0, "ecommerce"), (1, "crm"), (3, "anything")] {
+        let answer = read_through(&sb, &token(i), &format!("/hubs/{hub}/ping"));
+        assert_eq!(answer.status, 200, "{i}: {}", answer.message());
+    }
+    // 1004 is disabled, 1002 invalid (its provider refuses it).
+    assert_eq!(
+        read_through(&sb, &token(4), "/hubs/ecommerce/ping").status,
+        403
+    );
+    let refused = read_through(&sb, &token(2), "/hubs/ecommerce/ping");
+    assert_eq!(refused.status, 401);
+    assert!(refused.json()["providerMessage"]
+        .as_str()
+        .unwrap()
+        .contains("invalid_grant"));
+    assert_eq!(
+        read_through(&sb, "not-a-token", "/hubs/ecommerce/ping").status,
+        401
+    );
+    let no_element = call(
+        &sb,
+        "GET",
+        &format!("{API}/hubs/ecommerce/ping"),
+        Some(&account(&sb)),
+        None,
+    );
+    assert_eq!(no_element.status, 401);
+}
+
+#[test]
+fn seeds_churros_never_pings_have_no_ping_but_a_read() {
+    let sb = seeded(0);
+    let created = send(
+        &sb,
+        "POST",
+        "/instances",
+        &json!({
+            "element": { "key": "woocommerce" },
+            "configuration": {
+                "store.url": "https://shop.example.com",
+                "base.url": "https://shop.example.com/wc-api/v2",
+                "oauth.api.key": "ck", "oauth.api.secret": "cs",
+            },
+        }),
+    );
+    assert_eq!(created.status, 200, "{}", created.message());
+    let token = created.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/ping").status,
+        404
+    );
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/orders?pageSize=1").status,
+        200
+    );
+}
+
+/// `PATCH /instances/{id}` with `providerData` re-provisions (churros
+/// `updateInstanceWithReprovision`,
+/// PriyaKachhawal-GSLab/churros:src/test/platform/elements/instances.js).
+#[test]
+fn a_patch_with_provider_data_reprovisions_with_a_fresh_code_once() {
     let sb = seeded(5);
     // Seeded instance 1002 is an Infusionsoft one whose grant was refused.
     let before = sb.instances()[2].clone();
@@ -356,21 +469,24 @@ fn reauthentication_takes_a_fresh_code_once() {
         .as_str()
         .unwrap()
         .to_string();
-    let reauth = "/instances/1002?reAuthenticate=true";
+    let path = "/instances/1002";
 
     let code = fresh_code(&sb, &client_id, CALLBACK);
     let answer = send(
         &sb,
-        "PUT",
-        reauth,
+        "PATCH",
+        path,
         &json!({ "providerData": { "code": code } }),
     );
     assert_eq!(answer.status, 200, "{}", answer.message());
     let after = answer.json();
     assert_eq!(after["valid"], true);
+    assert_eq!(after.get("providerData"), None);
     assert_eq!(after["configuration"]["oauth.api.secret"], "********");
+    assert_eq!(after["name"], before["name"], "what is not sent stays");
+    assert_eq!(after["tags"], before["tags"]);
     let new_token = after["token"].as_str().unwrap().to_string();
-    assert_ne!(new_token, old_token, "a re-authorization gives a new token");
+    assert_ne!(new_token, old_token, "a re-provision gives a new token");
     assert_eq!(
         read_through(&sb, &new_token, "/hubs/ecommerce/orders").status,
         200
@@ -380,36 +496,53 @@ fn reauthentication_takes_a_fresh_code_once() {
         401
     );
 
-    // The same code again, one never issued, none at all.
-    for (body, needle) in [
-        (json!({ "providerData": { "code": code } }), "already used"),
-        (
-            json!({ "providerData": { "code": "made-up" } }),
-            "already used",
-        ),
-        (json!({}), "providerData.code is required"),
-    ] {
-        let answer = send(&sb, "PUT", reauth, &body);
-        assert_eq!(answer.status, 400, "{body}");
-        assert!(answer.message().contains(needle), "{}", answer.message());
+    // The same code again, one never issued, one for another app.
+    for code in [code.clone(), "made-up".to_string()] {
+        let answer = send(
+            &sb,
+            "PATCH",
+            path,
+            &json!({ "providerData": { "code": code } }),
+        );
+        assert_eq!(answer.status, 400);
+        assert!(
+            answer.message().contains("already used"),
+            "{}",
+            answer.message()
+        );
     }
-    // A code issued to another app.
     let foreign = fresh_code(&sb, "someone-else", CALLBACK);
     let answer = send(
         &sb,
-        "PUT",
-        reauth,
+        "PATCH",
+        path,
         &json!({ "providerData": { "code": foreign } }),
     );
     assert_eq!(answer.status, 400);
-    assert!(answer.json()["providerMessage"] == "invalid_grant");
-
-    // A non-OAuth element has nothing to re-authenticate.
+    assert_eq!(answer.json()["providerMessage"], "invalid_grant");
+    // A new app and callback in the same PATCH: the code is checked
+    // against them.
+    let moved = "http://127.0.0.1:9999/callback";
+    let code = fresh_code(&sb, "client-new", moved);
     let answer = send(
         &sb,
-        "PUT",
-        "/instances/1000?reAuthenticate=true",
-        &json!({}),
+        "PATCH",
+        path,
+        &json!({ "providerData": { "code": code },
+                 "configuration": { "oauth.api.key": "client-new", "oauth.callback.url": moved } }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_eq!(
+        answer.json()["configuration"]["oauth.api.key"],
+        "client-new"
+    );
+
+    // A non-OAuth element has nothing to re-provision; unknown ids.
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1000",
+        &json!({ "providerData": { "code": "c" } }),
     );
     assert_eq!(answer.status, 400);
     assert!(
@@ -418,32 +551,142 @@ fn reauthentication_takes_a_fresh_code_once() {
         answer.message()
     );
     assert_eq!(
-        send(
-            &sb,
-            "PUT",
-            "/instances/4242?reAuthenticate=true",
-            &json!({})
-        )
-        .status,
+        send(&sb, "PATCH", "/instances/4242", &json!({})).status,
         404
-    );
-    assert_eq!(
-        send(
-            &sb,
-            "PUT",
-            "/instances/1002?reAuthenticate=maybe",
-            &json!({})
-        )
-        .status,
-        400
     );
 }
 
+/// No `reAuthenticate` parameter exists in the evidence: the platform
+/// ignores query parameters it does not know, so a `PUT` that relied on it
+/// with a partial body is judged as the whole-body replacement it is.
 #[test]
-fn put_replaces_the_configuration_and_keeps_the_element() {
+fn re_authenticate_is_no_parameter_and_a_partial_put_is_refused() {
+    let sb = seeded(5);
+    let client_id = sb.instances()[2]["configuration"]["oauth.api.key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code = fresh_code(&sb, &client_id, CALLBACK);
+    let answer = send(
+        &sb,
+        "PUT",
+        "/instances/1002?reAuthenticate=true",
+        &json!({ "providerData": { "code": code } }),
+    );
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.message().contains("replaces the whole instance"),
+        "{}",
+        answer.message()
+    );
+    assert_eq!(get(&sb, "/instances/1002").json()["valid"], false);
+    // Any value is as good as none: a PATCH with it is an ordinary PATCH.
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1002?reAuthenticate=maybe",
+        &json!({ "name": "n" }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_eq!(answer.json()["valid"], false, "nothing re-provisioned");
+}
+
+/// Whole-body `PUT` with `providerData` (churros `genInstance`: element,
+/// name, every configuration entry, the grant).
+#[test]
+fn a_whole_put_with_provider_data_reprovisions() {
+    let sb = seeded(5);
+    let stored = sb.instances()[2]["configuration"].clone();
+    let client_id = stored["oauth.api.key"].as_str().unwrap().to_string();
+    let code = fresh_code(&sb, &client_id, CALLBACK);
+    let answer = send(
+        &sb,
+        "PUT",
+        "/instances/1002",
+        &json!({ "element": { "key": "infusionsoftecommerce" }, "name": "updated-instance",
+                 "configuration": stored, "providerData": { "code": code } }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    let after = answer.json();
+    assert_eq!(
+        (after["valid"].as_bool(), after["name"].as_str()),
+        (Some(true), Some("updated-instance"))
+    );
+    assert_eq!(
+        after["tags"],
+        json!([]),
+        "a whole replacement: tags not given are gone"
+    );
+}
+
+/// A masked value sent back is stored as sent: the provider is then shown
+/// `********`. A derived setting given another value likewise.
+#[test]
+fn masked_and_derived_values_sent_back_break_the_instance() {
+    let sb = seeded(5);
+    let masked = get(&sb, "/instances/1000").json();
+    assert_eq!(masked["configuration"]["password"], "********");
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1000",
+        &json!({ "configuration": masked["configuration"] }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_eq!(answer.json()["valid"], false);
+    assert_eq!(sb.instances()[0]["configuration"]["password"], "********");
+    let token = sb.instances()[0]["token"].as_str().unwrap().to_string();
+    assert_eq!(
+        read_through(&sb, &token, "/hubs/ecommerce/ping").status,
+        401
+    );
+
+    // The same values in clear change nothing.
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1001",
+        &json!({ "configuration": sb.instances()[1]["configuration"] }),
+    );
+    assert_eq!(answer.json()["valid"], true);
+
+    // A re-provision whose app secret is the mask fails its exchange.
+    let client_id = sb.instances()[2]["configuration"]["oauth.api.key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let code = fresh_code(&sb, &client_id, CALLBACK);
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1002",
+        &json!({ "providerData": { "code": code },
+                 "configuration": { "oauth.api.secret": "********" } }),
+    );
+    assert_eq!(answer.status, 401, "{}", answer.message());
+    assert_eq!(answer.json()["providerMessage"], "invalid_client");
+    assert_eq!(
+        sb.instances()[2]["configuration"]["oauth.api.secret"],
+        "client-secret-00003"
+    );
+
+    // A provider token the platform derived, overwritten by a client.
+    let answer = send(
+        &sb,
+        "PATCH",
+        "/instances/1001",
+        &json!({ "configuration": { "oauth.user.token": "stale" } }),
+    );
+    assert_eq!(answer.json()["valid"], false);
+}
+
+#[test]
+fn put_replaces_the_whole_instance_and_keeps_the_element() {
     let sb = seeded(1);
     let full = json!({
+        "element": { "key": "bigcommerce" },
         "name": "Replaced",
+        "tags": ["kept"],
         "configuration": {
             "store.url": "https://store-new.mybigcommerce.com/api/v2/",
             "username": "other",
@@ -453,14 +696,11 @@ fn put_replaces_the_configuration_and_keeps_the_element() {
     let answer = send(&sb, "PUT", "/instances/1000", &full);
     assert_eq!(answer.status, 200, "{}", answer.message());
     assert_eq!(answer.json()["name"], "Replaced");
+    assert_eq!(answer.json()["tags"], json!(["kept"]));
+    assert_eq!(answer.json()["valid"], true);
     assert_eq!(sb.instances()[0]["configuration"]["password"], "new-token");
-    assert_eq!(
-        answer.json()["tags"],
-        json!(["seeded", "production"]),
-        "tags not given stay"
-    );
 
-    let partial = json!({ "configuration": { "username": "only-this" } });
+    let partial = json!({ "element": { "key": "bigcommerce" }, "configuration": { "username": "only-this" } });
     let answer = send(&sb, "PUT", "/instances/1000", &partial);
     assert_eq!(answer.status, 400);
     assert_eq!(
@@ -471,6 +711,14 @@ fn put_replaces_the_configuration_and_keeps_the_element() {
     let answer = send(&sb, "PUT", "/instances/1000", &other);
     assert_eq!(answer.status, 400);
     assert!(answer.message().contains("keeps its element"));
+    let answer = send(
+        &sb,
+        "PUT",
+        "/instances/1000",
+        &json!({ "configuration": full["configuration"] }),
+    );
+    assert_eq!(answer.status, 400);
+    assert!(answer.message().contains("replaces the whole instance"));
 }
 
 #[test]
@@ -549,14 +797,14 @@ fn oauth1_instances_reauthenticate_with_a_fresh_grant() {
     assert_eq!(created.status, 200, "{}", created.message());
     let id = created.json()["id"].as_u64().unwrap();
     let old_token = created.json()["token"].as_str().unwrap().to_string();
-    let path = format!("/instances/{id}?reAuthenticate=true");
+    let path = format!("/instances/{id}");
 
     let grant = oauth1_grant(&sb, "kestrel-app");
-    let answer = send(&sb, "PUT", &path, &json!({ "providerData": grant }));
+    let answer = send(&sb, "PATCH", &path, &json!({ "providerData": grant }));
     assert_eq!(answer.status, 200, "{}", answer.message());
     assert_ne!(answer.json()["token"].as_str().unwrap(), old_token);
     // A request token is spent once; one for another app is refused.
-    let again = send(&sb, "PUT", &path, &json!({ "providerData": grant }));
+    let again = send(&sb, "PATCH", &path, &json!({ "providerData": grant }));
     assert_eq!(again.status, 400);
     assert!(
         again.message().contains("already used"),
@@ -565,7 +813,7 @@ fn oauth1_instances_reauthenticate_with_a_fresh_grant() {
     );
     let foreign = send(
         &sb,
-        "PUT",
+        "PATCH",
         &path,
         &json!({ "providerData": oauth1_grant(&sb, "other-app") }),
     );

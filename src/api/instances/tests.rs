@@ -1,6 +1,6 @@
 use super::*;
 use crate::api::fake_platform::{api_path, FakePlatform, Reply, Seen};
-use crate::api::{ElementRef, RetryPolicy};
+use crate::api::{CreateInstance, ElementRef, RetryPolicy};
 use serde_json::json;
 use std::time::SystemTime;
 
@@ -294,18 +294,71 @@ async fn changes_send_only_what_changes_and_tags_whole() {
 }
 
 #[tokio::test]
-async fn reauthentication_puts_the_instance_with_its_new_code() {
+async fn reauthentication_patches_the_new_grant_and_nothing_else() {
     let fake = FakePlatform::start(|_: &Seen| Reply::json(200, instance(7, "shop", "x", "")));
-    let mut body = create_body();
-    body.provider_data = Some([("code".to_string(), Secret::new("new-code"))].into());
+    let body = Reprovision {
+        provider_data: [("code".to_string(), Secret::new("new-code"))].into(),
+        configuration: [("oauth.api.secret".to_string(), Secret::new("app-secret"))].into(),
+    };
+    assert!(!format!("{body:?}").contains("app-secret"));
     fake.client()
         .reauthenticate_instance(7, &body)
         .await
         .unwrap();
-    let sent = &fake.seen_at("PUT", "/instances/7")[0];
-    assert_eq!(sent.query("reAuthenticate").as_deref(), Some("true"));
+    assert!(fake.seen_at("PUT", "/instances/7").is_empty());
+    let sent = &fake.seen_at("PATCH", "/instances/7")[0];
+    assert_eq!(sent.query("reAuthenticate"), None, "no such parameter");
     let v: Value = serde_json::from_str(&sent.body).unwrap();
-    assert_eq!(v["providerData"]["code"], "new-code");
+    assert_eq!(
+        v,
+        json!({"providerData": {"code": "new-code"},
+               "configuration": {"oauth.api.secret": "app-secret"}})
+    );
+    // Without changed settings, only the grant.
+    let bare = Reprovision {
+        provider_data: [("code".to_string(), Secret::new("c2"))].into(),
+        configuration: BTreeMap::new(),
+    };
+    fake.client()
+        .reauthenticate_instance(7, &bare)
+        .await
+        .unwrap();
+    let sent = &fake.seen_at("PATCH", "/instances/7")[1];
+    let v: Value = serde_json::from_str(&sent.body).unwrap();
+    assert_eq!(v, json!({"providerData": {"code": "c2"}}));
+}
+
+#[tokio::test]
+async fn enabling_puts_and_disabling_deletes_the_enabled_switch_once() {
+    let fake = FakePlatform::start(|s: &Seen| match (s.method.as_str(), api_path(s)) {
+        ("PUT" | "DELETE", "/instances/7/enabled") => Reply::json(200, json!(null)).body_text(""),
+        ("PUT" | "DELETE", "/instances/9/enabled") => {
+            Reply::json(404, json!({"message": "No instance found with id '9'"}))
+        }
+        _ => Reply::json(503, json!({"message": "busy"})),
+    });
+    let client = fake.client();
+    client.disable_instance(7).await.unwrap();
+    client.enable_instance(7).await.unwrap();
+    assert_eq!(fake.seen_at("DELETE", "/instances/7/enabled").len(), 1);
+    assert_eq!(fake.seen_at("PUT", "/instances/7/enabled").len(), 1);
+    let sent = &fake.seen_at("PUT", "/instances/7/enabled")[0];
+    assert_eq!(
+        sent.authorization.as_deref(),
+        Some("User u-secret, Organization o-secret"),
+        "the account's header, no element token"
+    );
+    assert!(matches!(
+        client.disable_instance(9).await,
+        Err(ApiError::NoSuchInstance { .. })
+    ));
+    let e = client.enable_instance(8).await.unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(
+        fake.seen_at("PUT", "/instances/8/enabled").len(),
+        1,
+        "not retried"
+    );
 }
 
 #[tokio::test]

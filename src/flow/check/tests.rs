@@ -14,16 +14,16 @@ fn instance(key: &str, hub: Option<&str>, valid: bool, disabled: bool) -> Value 
            "valid": valid, "disabled": disabled})
 }
 
-/// The platform with instance 7 and a hub that answers `read` to calls
-/// made with the instance's token (and 401 to any other).
-fn platform(inst: Value, read: impl Fn() -> Reply + Send + Sync + 'static) -> FakePlatform {
+/// The platform with instance 7 and a hub that answers `read(path)` to
+/// calls made with the instance's token (and 401 to any other).
+fn platform(inst: Value, read: impl Fn(&str) -> Reply + Send + Sync + 'static) -> FakePlatform {
     FakePlatform::start(move |s: &Seen| match api_path(s) {
         "/instances/7" => Reply::json(200, inst.clone()),
         "/instances/8" => Reply::json(404, json!({"message": "no"})),
         p if p.starts_with("/hubs/") => {
             let expected = format!("User u-secret, Organization o-secret, Element {TOKEN}");
             if s.authorization.as_deref() == Some(expected.as_str()) {
-                read()
+                read(p)
             } else {
                 Reply::json(401, json!({"message": "wrong header"}))
             }
@@ -36,27 +36,65 @@ async fn check(fake: &FakePlatform) -> Result<Checked, ApiError> {
     check_instance(&fake.client().with_retry(RetryPolicy::none()), 7).await
 }
 
+/// varunpal72/churros:src/test/elements/ecwid/ping.js: the platform's
+/// health check, `GET /hubs/ecommerce/ping`, answers 200.
 #[tokio::test]
-async fn a_working_instance_answers_its_elements_read() {
-    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), || {
-        Reply::json(200, json!([]))
+async fn a_working_instance_answers_its_ping() {
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), |_| {
+        Reply::json(200, json!({}))
     });
     let checked = check(&fake).await.unwrap();
     assert_eq!(
         checked.outcome,
         Outcome::Works {
-            read: "GET /hubs/ecommerce/orders?pageSize=1".into()
+            read: "GET /hubs/ecommerce/ping".into()
         }
     );
     assert!(!checked.outcome.is_failure());
-    let reads = fake.seen_at("GET", "/hubs/ecommerce/orders");
-    assert_eq!(reads.len(), 1);
-    assert_eq!(reads[0].query("pageSize").as_deref(), Some("1"));
+    assert_eq!(fake.seen_at("GET", "/hubs/ecommerce/ping").len(), 1);
+    assert!(fake.seen_at("GET", "/hubs/ecommerce/orders").is_empty());
+}
+
+#[tokio::test]
+async fn an_element_without_a_ping_is_checked_with_its_one_row_read() {
+    for absent in [404, 405] {
+        let fake = platform(
+            instance("woocommerce", Some("ecommerce"), true, false),
+            move |p| {
+                if p.ends_with("/ping") {
+                    Reply::json(absent, json!({"message": "No endpoint"}))
+                } else {
+                    Reply::json(200, json!([]))
+                }
+            },
+        );
+        let checked = check(&fake).await.unwrap();
+        assert_eq!(
+            checked.outcome,
+            Outcome::Works {
+                read: "GET /hubs/ecommerce/orders?pageSize=1".into()
+            }
+        );
+        assert_eq!(fake.seen_at("GET", "/hubs/ecommerce/ping").len(), 1);
+        let reads = fake.seen_at("GET", "/hubs/ecommerce/orders");
+        assert_eq!(reads.len(), 1);
+        assert_eq!(reads[0].query("pageSize").as_deref(), Some("1"));
+    }
+    // A refused ping is the answer: no read after it.
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), |p| {
+        if p.ends_with("/ping") {
+            Reply::json(401, json!({"message": "no", "providerMessage": "revoked"}))
+        } else {
+            Reply::json(200, json!([]))
+        }
+    });
+    assert!(check(&fake).await.unwrap().outcome.is_failure());
+    assert!(fake.seen_at("GET", "/hubs/ecommerce/orders").is_empty());
 }
 
 #[tokio::test]
 async fn a_refusal_is_broken_with_the_providers_words_and_the_fix() {
-    let refusal = || {
+    let refusal = |_: &str| {
         Reply::json(
             401,
             json!({"message": "Unauthorized", "providerMessage": "token revoked", "requestId": "r1"}),
@@ -122,18 +160,18 @@ async fn the_element_token_never_reaches_a_message() {
 
 #[tokio::test]
 async fn a_disabled_instance_is_not_read_through() {
-    let fake = platform(instance("ecwid", Some("ecommerce"), true, true), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, true), |_| {
         Reply::json(200, json!([]))
     });
     let outcome = check(&fake).await.unwrap().outcome;
     assert_eq!(outcome, Outcome::Disabled);
     assert!(outcome.is_failure());
-    assert!(fake.seen_at("GET", "/hubs/ecommerce/orders").is_empty());
+    assert!(fake.seen().iter().all(|s| !s.path().contains("/hubs/")));
 }
 
 #[tokio::test]
 async fn an_instance_marked_invalid_is_broken_whatever_the_read_says() {
-    let fake = platform(instance("ecwid", Some("ecommerce"), false, false), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), false, false), |_| {
         Reply::json(401, json!({"message": "no", "providerMessage": "expired"}))
     });
     let outcome = check(&fake).await.unwrap().outcome;
@@ -147,32 +185,69 @@ async fn an_instance_marked_invalid_is_broken_whatever_the_read_says() {
     };
     assert!(problem.contains("invalid"), "{problem}");
     assert_eq!(provider_message.as_deref(), Some("expired"));
-    let fake = platform(instance("ecwid", Some("ecommerce"), false, false), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), false, false), |_| {
         Reply::json(200, json!([]))
     });
     assert!(check(&fake).await.unwrap().outcome.is_failure());
 }
 
+/// Any hub: varunpal72/churros pings elements of every hub, e.g.
+/// src/test/elements/quickbooks/ping.js (finance) and twitter/ping.js
+/// (social).
 #[tokio::test]
-async fn catalog_elements_use_their_hubs_read_or_say_why_not() {
-    let fake = platform(instance("shopify", Some("ecommerce"), true, false), || {
-        Reply::json(200, json!([]))
+async fn catalog_elements_of_any_hub_are_pinged_or_say_why_not() {
+    let fake = platform(instance("hubspotcrm", Some("crm"), true, false), |_| {
+        Reply::json(200, json!({}))
+    });
+    assert_eq!(
+        check(&fake).await.unwrap().outcome,
+        Outcome::Works {
+            read: "GET /hubs/crm/ping".into()
+        }
+    );
+
+    let fake = platform(instance("shopify", Some("ecommerce"), true, false), |p| {
+        if p.ends_with("/ping") {
+            Reply::json(404, json!({"message": "No endpoint"}))
+        } else {
+            Reply::json(200, json!([]))
+        }
     });
     assert!(matches!(
         check(&fake).await.unwrap().outcome,
         Outcome::Works { .. }
     ));
 
-    let fake = platform(instance("hubspotcrm", Some("crm"), true, false), || {
-        Reply::json(200, json!([]))
+    let fake = platform(instance("hubspotcrm", Some("crm"), true, false), |_| {
+        Reply::json(404, json!({"message": "No endpoint"}))
     });
     let Outcome::NotChecked { reason } = check(&fake).await.unwrap().outcome else {
         panic!("expected not checked");
     };
+    assert!(reason.contains("no health check"), "{reason}");
+    assert!(reason.contains("GET /hubs/crm/ping"), "{reason}");
     assert!(reason.contains("crm hub"), "{reason}");
+    assert_eq!(fake.seen_at("GET", "/hubs/crm/ping").len(), 1);
+    assert_eq!(
+        fake.seen()
+            .iter()
+            .filter(|s| s.path().contains("/hubs/"))
+            .count(),
+        1,
+        "nothing else was tried"
+    );
+
+    // A hub name that cannot be one path segment is not sent.
+    let fake = platform(instance("odd", Some("../instances"), true, false), |_| {
+        Reply::json(200, json!({}))
+    });
+    assert!(matches!(
+        check(&fake).await.unwrap().outcome,
+        Outcome::NotChecked { .. }
+    ));
     assert!(fake.seen().iter().all(|s| !s.path().contains("/hubs/")));
 
-    let fake = platform(instance("mystery", None, true, false), || {
+    let fake = platform(instance("mystery", None, true, false), |_| {
         Reply::json(200, json!([]))
     });
     let Outcome::NotChecked { reason } = check(&fake).await.unwrap().outcome else {
@@ -183,18 +258,18 @@ async fn catalog_elements_use_their_hubs_read_or_say_why_not() {
 
 #[tokio::test]
 async fn answers_that_say_nothing_of_the_instance_are_not_outcomes() {
-    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), |_| {
         Reply::json(404, json!({"message": "no such resource"}))
     });
     let outcome = check(&fake).await.unwrap().outcome;
     assert!(matches!(outcome, Outcome::NotChecked { .. }), "{outcome:?}");
 
-    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), |_| {
         Reply::json(503, json!({"message": "busy"}))
     });
     assert_eq!(check(&fake).await.unwrap_err().status(), Some(503));
 
-    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), |_| {
         Reply::json(
             502,
             json!({"message": "bad", "providerMessage": "store is down"}),
@@ -202,7 +277,7 @@ async fn answers_that_say_nothing_of_the_instance_are_not_outcomes() {
     });
     assert!(check(&fake).await.unwrap().outcome.is_failure());
 
-    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), || {
+    let fake = platform(instance("ecwid", Some("ecommerce"), true, false), |_| {
         Reply::json(200, json!([]))
     });
     let e = check_instance(&fake.client(), 8).await.unwrap_err();

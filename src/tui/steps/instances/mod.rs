@@ -570,6 +570,8 @@ mod lifecycle_tests;
 #[cfg(test)]
 mod new_from_tests;
 #[cfg(test)]
+mod sandbox_tests;
+#[cfg(test)]
 mod test_support;
 #[cfg(test)]
 mod tests;

@@ -157,7 +157,7 @@ fn begin(
 }
 
 /// The Authorize step got its grant: back where the person came from, and
-/// the `PUT` with it.
+/// the `PATCH` with it.
 pub fn granted(app: &mut App, grant: Grant) -> Vec<Effect> {
     let Some(target) = app.authorize.reauth.take() else {
         return vec![];
@@ -203,7 +203,7 @@ fn waiting(check: Option<&Check>, attempt: u64) -> bool {
     matches!(check, Some(Check::Reauthorizing { attempt: a, .. }) if *a == attempt)
 }
 
-/// The `PUT` answered: the instance as it is now and what checking it
+/// The `PATCH` answered: the instance as it is now and what checking it
 /// found, or why it was not re-authorized.
 pub fn reauthorized(
     app: &mut App,

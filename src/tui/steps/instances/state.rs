@@ -30,7 +30,7 @@ pub enum Check {
     Running {
         attempt: u64,
     },
-    /// Signed in again, the `PUT` (then a check) under way; what was known
+    /// Signed in again, the `PATCH` (then a check) under way; what was known
     /// before comes back if it fails.
     Reauthorizing {
         attempt: u64,
