@@ -1,12 +1,14 @@
 //! Element specs: the bundled ones under `assets/elements/`, compiled into the
 //! binary, and the settings common to every element (`assets/common.toml`);
 //! the live catalog of the platform and its cache; and specs built from an
-//! element's configuration metadata when no bundled one exists.
+//! element's configuration metadata when no bundled one exists, or when
+//! the platform signs an element in another way than its bundled spec says.
 
 mod cache;
 mod live;
 pub mod metadata;
 mod model;
+pub mod signin;
 mod spec;
 
 pub use cache::{
@@ -17,7 +19,7 @@ pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use model::{
     edit_distance, Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS,
 };
-pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
+pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
 
 use include_dir::{include_dir, Dir};
 use serde::Deserialize;

@@ -72,7 +72,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     for label in form::trim_values(&fields, &mut values) {
         con.say(format!("note: removed the spaces around {label}"));
     }
-    let oauth = spec.auth.is_oauth();
+    // The sign-in kind the values choose (`--set authentication.type=...`)
+    // decides the flow; the field's default when none is given.
+    let auth = spec.auth_for(Some(values.get(catalog::AUTH_TYPE_KEY)));
+    let oauth = auth.is_oauth();
     let predicted_callback = oauth.then(|| flow::oauth::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
@@ -137,7 +140,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     let client = conn.client()?;
     if args.dry_run {
         let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
-        return Ok(dry_run(con, spec, &fields, &body, client.base_url()));
+        return Ok(dry_run(con, spec, &fields, &body, client.base_url(), oauth));
     }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
@@ -201,6 +204,7 @@ fn dry_run(
     fields: &[FieldSpec],
     body: &CreateInstance,
     base_url: &str,
+    oauth: bool,
 ) -> i32 {
     let is_secret =
         |k: &str| fields.iter().any(|f| f.key == k && f.is_secret()) || key_looks_secret(k);
@@ -211,7 +215,7 @@ fn dry_run(
         planned.method, planned.url, planned.body, planned.curl
     );
     let _ = con.output.flush();
-    if spec.auth.is_oauth() {
+    if oauth {
         con.say(format!(
             "Dry run: {} signs in with OAuth, and the dry run stops before the sign-in; a real create adds the grant (providerData) from it.",
             spec.name

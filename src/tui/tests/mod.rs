@@ -13,5 +13,6 @@ mod newcomer;
 mod pasted;
 mod recovery;
 mod review_screen;
+mod signin;
 mod snapshots;
 pub(crate) mod support;
