@@ -412,18 +412,28 @@ async fn a_bundled_form_gives_way_to_the_platforms_kind() {
 
     // Agreeing: the bundled form, with no call (a failing one would show).
     sb.set_faults(Faults::one(Fault::new(FaultKind::Status(500))));
-    let same = element_spec(&client, &entry(AuthKind::Custom)).await.unwrap();
+    let same = element_spec(&client, &entry(AuthKind::Custom))
+        .await
+        .unwrap();
     assert_eq!(&same, bundled);
 
     // Disagreeing and unreadable: the bundled form, and why.
-    let kept = element_spec(&client, &entry(AuthKind::Oauth2)).await.unwrap();
+    let kept = element_spec(&client, &entry(AuthKind::Oauth2))
+        .await
+        .unwrap();
     assert_eq!(kept.fields, bundled.fields);
-    assert!(kept.notes.join(" ").contains("could not be read"), "{:?}", kept.notes);
+    assert!(
+        kept.notes.join(" ").contains("could not be read"),
+        "{:?}",
+        kept.notes
+    );
 
     // Disagreeing and readable: the platform's form with the OAuth app
     // fields the flow needs, curated where the bundled one knows a key.
     sb.set_faults(Faults::none());
-    let followed = element_spec(&client, &entry(AuthKind::Oauth2)).await.unwrap();
+    let followed = element_spec(&client, &entry(AuthKind::Oauth2))
+        .await
+        .unwrap();
     check_spec(&followed).unwrap();
     assert_eq!(followed.auth, AuthKind::Oauth2);
     assert!(followed.field("oauth.callback.url").is_some());

@@ -747,3 +747,53 @@ fn ecwid_keeps_its_legacy_keys_by_default_and_refuses_an_unknown_kind() {
     );
     assert_eq!(sb.instances().len(), 1, "nothing more was sent");
 }
+
+/// The platform is the judge of how an element signs in: when the cached
+/// catalog says the legacy WooCommerce signs in with OAuth 2, `create`
+/// follows the platform's form (fetched), says why, and plans the OAuth
+/// sign-in; the bundled form alone would have sent the custom keys.
+#[test]
+fn create_follows_the_cached_catalogs_kind_over_the_bundled_form() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut cmd = command(&sb, dir.path());
+    cmd.env("CE_WIZARD_CACHE", &cache).arg("elements");
+    assert_eq!(run(cmd, "").code, 0);
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("the catalog is cached");
+    let mut cached: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let woo = cached["elements"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["key"] == "woocommerce")
+        .unwrap();
+    woo["auth"] = json!("oauth2");
+    std::fs::write(&file, cached.to_string()).unwrap();
+
+    let mut cmd = command(&sb, dir.path());
+    cmd.env("CE_WIZARD_CACHE", &cache)
+        .args(["create", "--element", "woocommerce", "--dry-run"])
+        .args(["--set", "store.url=https://shop.example.com"])
+        .args(["--set", "base.url=https://shop.example.com/wc-api/v2"])
+        .args([
+            "--set",
+            "oauth.api.key=ck_1",
+            "--set",
+            "oauth.api.secret=env:S",
+        ])
+        .env("S", "cs_1");
+    let out = run(cmd, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("signs in with oauth2, but the form bundled with ce-wizard says custom; this form follows the platform"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("signs in with OAuth"), "{}", out.stderr);
+    assert!(sb.instances().is_empty());
+}
