@@ -103,7 +103,12 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
             info.name.trim().to_string()
         },
         hub: info.hub.clone(),
-        auth: info.auth,
+        // With a choice of kinds, its default is the element's own.
+        auth: kind_field
+            .as_ref()
+            .and_then(|f| f.default.as_deref())
+            .and_then(super::AuthKind::known)
+            .unwrap_or(info.auth),
         description,
         docs_url: None,
         beta: info.beta,

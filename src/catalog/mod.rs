@@ -70,6 +70,20 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
             }
         }
     }
+    // The sign-in choice decides the flow: every choice must be a kind the
+    // wizard runs, and the spec's own kind (the default) one of them.
+    if let Some(f) = spec.field(AUTH_TYPE_KEY) {
+        let kinds: Option<Vec<AuthKind>> = f.choices.iter().map(|c| AuthKind::known(c)).collect();
+        let fits = f.kind == FieldKind::Choice
+            && kinds.is_some_and(|k| k.contains(&spec.auth))
+            && f.default.as_deref().and_then(AuthKind::known) == Some(spec.auth);
+        if !fits {
+            return Err(format!(
+                "`{AUTH_TYPE_KEY}` must be a choice of sign-in kinds (oauth2, oauth1, basic, custom) whose default is the spec's auth `{}`",
+                spec.auth.platform_name()
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -175,6 +189,18 @@ mod tests {
         let choice =
             "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='choice'";
         assert!(parse_spec("c.toml", choice).is_err());
+        for kinds in [
+            "kind='text'\ndefault='custom'",
+            "kind='choice'\nchoices=['custom','magic']\ndefault='custom'",
+            "kind='choice'\nchoices=['custom','oauth2']\ndefault='oauth2'",
+            "kind='choice'\nchoices=['oauth2']\ndefault='oauth2'",
+        ] {
+            let spec = format!(
+                "key='x'\nname='X'\nauth='custom'\n[[fields]]\nkey='authentication.type'\nlabel='K'\n{kinds}"
+            );
+            let err = parse_spec("k.toml", &spec).unwrap_err().to_string();
+            assert!(err.contains("sign-in kinds"), "{kinds}: {err}");
+        }
         for docs in [
             "javascript:alert(1)",
             "file:///etc/passwd",

@@ -251,6 +251,23 @@ mod tests {
         assert_eq!(form.auth_for(Some("oauth2")), AuthKind::Oauth2);
     }
 
+    /// The platform's default kind may differ from its catalog's: the
+    /// entry's default is the form's own kind, and the form stays valid.
+    #[test]
+    fn an_auth_type_default_other_than_the_catalogs_kind_is_the_forms_kind() {
+        let form = spec_from_metadata(
+            &entry(AuthKind::Custom),
+            &metadata(
+                json!([{"key": "authentication.type", "defaultValue": "oauth2",
+                              "options": ["custom", "oauth2"]}]),
+            ),
+        );
+        check_spec(&form).unwrap();
+        assert_eq!(form.auth, AuthKind::Oauth2);
+        assert_eq!(form.auth_for(None), AuthKind::Oauth2);
+        assert_eq!(form.kinds(), [AuthKind::Oauth2, AuthKind::Custom]);
+    }
+
     /// The evidence does not say how the metadata lists the kinds: without
     /// options, the four kinds the wizard runs are offered, and it says so.
     #[test]
