@@ -10,7 +10,7 @@
 use super::cache::{self, CacheFile};
 use super::metadata::spec_from_metadata;
 use super::model::{Catalog, CatalogEntry};
-use super::{bundled_spec, AuthKind, ElementSpec};
+use super::{bundled_spec, signin, AuthKind, ElementSpec};
 use crate::api::{ApiError, Client, Fetched};
 use serde::Deserialize;
 use std::time::SystemTime;
@@ -128,14 +128,25 @@ async fn off_the_runtime<T: Send + 'static>(
     tokio::task::spawn_blocking(work).await.ok()
 }
 
-/// The form of a catalog element: its bundled spec when there is one (no
-/// request), otherwise one built from `GET /elements/{key}/configuration`.
+/// The form of a catalog element: its bundled spec when there is one and
+/// it offers the kind the catalog names (no request), otherwise one built
+/// from `GET /elements/{key}/configuration`. A bundled element the
+/// platform signs in another way gets the platform's form, curated where
+/// the bundled one knows a field, with a note ([`signin::follow_platform`]);
+/// when that form cannot be read, the bundled one with a note.
 pub async fn element_spec(client: &Client, entry: &CatalogEntry) -> Result<ElementSpec, ApiError> {
-    if let Some(spec) = bundled_spec(&entry.key) {
+    let bundled = bundled_spec(&entry.key);
+    if let Some(spec) = bundled.filter(|s| !signin::disagrees(s, entry.auth)) {
         return Ok(spec.clone());
     }
-    let metadata = client.element_configuration(&entry.key).await?;
-    Ok(spec_from_metadata(entry, &metadata))
+    let metadata = client.element_configuration(&entry.key).await;
+    Ok(match (bundled, metadata) {
+        (None, metadata) => spec_from_metadata(entry, &metadata?),
+        (Some(b), Ok(metadata)) => {
+            signin::follow_platform(b, &spec_from_metadata(entry, &metadata))
+        }
+        (Some(b), Err(e)) => signin::bundled_despite(b, entry.auth, &e.to_string()),
+    })
 }
 
 /// What looking a key up in the live catalog found.

@@ -18,8 +18,12 @@
 //!   password or token is masked.
 //! - Fields are ordered by `displayOrder`; entries without one keep their
 //!   place after the ordered ones.
+//! - An `authentication.type` entry (an element with several sign-in kinds)
+//!   becomes a choice of kinds, whatever its type or visibility: the choice
+//!   decides the flow. The OAuth app fields then apply only to the OAuth
+//!   kind chosen ([`super::signin`]).
 
-use super::{common_fields, CatalogEntry, ElementSpec, FieldKind, FieldSpec};
+use super::{common_fields, CatalogEntry, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
 use crate::api::ConfigEntry;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -35,6 +39,15 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
     // Stable: ties and entries without an order keep the platform's order.
     ordered.sort_by_key(|(i, e)| (e.display_order.is_none(), e.display_order, *i));
 
+    let kind_field = entries
+        .iter()
+        .find(|e| e.key.trim() == AUTH_TYPE_KEY)
+        .map(|e| super::signin::auth_type_field(info, e));
+    // The OAuth kind the app fields serve, and the condition that shows them.
+    let (oauth, oauth_when) = match &kind_field {
+        Some(f) => super::signin::oauth_condition(f),
+        None => (info.auth.is_oauth(), None),
+    };
     let mut seen = HashSet::new();
     let mut fields = Vec::new();
     let mut unasked = Vec::new();
@@ -43,7 +56,9 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         if key.is_empty() || !seen.insert(key.to_string()) {
             continue;
         }
-        if info.auth.is_oauth() && is_oauth_app_key(key) {
+        if key == AUTH_TYPE_KEY {
+            fields.extend(kind_field.clone());
+        } else if oauth && is_oauth_app_key(key) {
             fields.push(oauth_field(key, Some(entry)));
         } else if !asks_a_person(entry) {
             if !is_common_key(key) || leaves_to_platform(entry) {
@@ -53,7 +68,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
             fields.push(field_from_entry(key, entry));
         }
     }
-    if info.auth.is_oauth() {
+    if oauth {
         // Missing from the metadata, still needed by the flow: asked first.
         let missing: Vec<FieldSpec> = [API_KEY, API_SECRET, CALLBACK_URL]
             .into_iter()
@@ -61,6 +76,14 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
             .map(|k| oauth_field(k, None))
             .collect();
         fields.splice(0..0, missing);
+        for f in fields.iter_mut().filter(|f| is_oauth_app_key(&f.key)) {
+            f.when.clone_from(&oauth_when);
+        }
+        // The choice comes before the fields it shows or hides.
+        if let Some(at) = fields.iter().position(|f| f.key == AUTH_TYPE_KEY) {
+            let choice = fields.remove(at);
+            fields.insert(0, choice);
+        }
     }
     let cut = bound_fields(&mut fields);
     let mut description = info.description.clone();
@@ -80,7 +103,12 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
             info.name.trim().to_string()
         },
         hub: info.hub.clone(),
-        auth: info.auth,
+        // With a choice of kinds, its default is the element's own.
+        auth: kind_field
+            .as_ref()
+            .and_then(|f| f.default.as_deref())
+            .and_then(super::AuthKind::known)
+            .unwrap_or(info.auth),
         description,
         docs_url: None,
         beta: info.beta,
@@ -88,6 +116,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         check_read: None,
         bundled: false,
         unasked,
+        notes: vec![],
     }
 }
 
@@ -189,7 +218,7 @@ fn asks_a_person(entry: &ConfigEntry) -> bool {
     !is_common_key(entry.key.trim()) || nobody_else_can
 }
 
-fn label_and_help(key: &str, entry: Option<&ConfigEntry>) -> (String, String) {
+pub(super) fn label_and_help(key: &str, entry: Option<&ConfigEntry>) -> (String, String) {
     let label = entry
         .and_then(|e| e.name.as_deref())
         .map(str::trim)

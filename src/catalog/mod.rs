@@ -1,12 +1,14 @@
 //! Element specs: the bundled ones under `assets/elements/`, compiled into the
 //! binary, and the settings common to every element (`assets/common.toml`);
 //! the live catalog of the platform and its cache; and specs built from an
-//! element's configuration metadata when no bundled one exists.
+//! element's configuration metadata when no bundled one exists, or when
+//! the platform signs an element in another way than its bundled spec says.
 
 mod cache;
 mod live;
 pub mod metadata;
 mod model;
+pub mod signin;
 mod spec;
 
 pub use cache::{
@@ -17,7 +19,7 @@ pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use model::{
     edit_distance, Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS,
 };
-pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec};
+pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
 
 use include_dir::{include_dir, Dir};
 use serde::Deserialize;
@@ -66,6 +68,20 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
             if f.kind == FieldKind::Boolean && d != "true" && d != "false" {
                 return Err(format!("boolean field `{}` has default `{d}`", f.key));
             }
+        }
+    }
+    // The sign-in choice decides the flow: every choice must be a kind the
+    // wizard runs, and the spec's own kind (the default) one of them.
+    if let Some(f) = spec.field(AUTH_TYPE_KEY) {
+        let kinds: Option<Vec<AuthKind>> = f.choices.iter().map(|c| AuthKind::known(c)).collect();
+        let fits = f.kind == FieldKind::Choice
+            && kinds.is_some_and(|k| k.contains(&spec.auth))
+            && f.default.as_deref().and_then(AuthKind::known) == Some(spec.auth);
+        if !fits {
+            return Err(format!(
+                "`{AUTH_TYPE_KEY}` must be a choice of sign-in kinds (oauth2, oauth1, basic, custom) whose default is the spec's auth `{}`",
+                spec.auth.platform_name()
+            ));
         }
     }
     Ok(())
@@ -173,6 +189,18 @@ mod tests {
         let choice =
             "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='choice'";
         assert!(parse_spec("c.toml", choice).is_err());
+        for kinds in [
+            "kind='text'\ndefault='custom'",
+            "kind='choice'\nchoices=['custom','magic']\ndefault='custom'",
+            "kind='choice'\nchoices=['custom','oauth2']\ndefault='oauth2'",
+            "kind='choice'\nchoices=['oauth2']\ndefault='oauth2'",
+        ] {
+            let spec = format!(
+                "key='x'\nname='X'\nauth='custom'\n[[fields]]\nkey='authentication.type'\nlabel='K'\n{kinds}"
+            );
+            let err = parse_spec("k.toml", &spec).unwrap_err().to_string();
+            assert!(err.contains("sign-in kinds"), "{kinds}: {err}");
+        }
         for docs in [
             "javascript:alert(1)",
             "file:///etc/passwd",

@@ -89,9 +89,11 @@ impl Catalog {
     }
 
     /// The platform's elements (already filtered to active, not deleted),
-    /// merged with the bundled specs: where one exists its name, hub,
-    /// description and authentication win. Sorted by name; a key listed
-    /// twice is kept once.
+    /// merged with the bundled specs: where one exists its name, hub and
+    /// description win, but the authentication stays the platform's (the
+    /// platform is the judge of how an element signs in; a disagreement is
+    /// settled when the form is built, [`super::signin`]). Sorted by name;
+    /// a key listed twice is kept once.
     pub fn live(base_url: &str, fetched_at: SystemTime, elements: Vec<CatalogEntry>) -> Catalog {
         let mut seen = std::collections::HashSet::new();
         let mut entries: Vec<CatalogEntry> = elements
@@ -100,6 +102,7 @@ impl Catalog {
             .map(|e| match bundled_spec(&e.key) {
                 Some(spec) => CatalogEntry {
                     beta: e.beta,
+                    auth: e.auth,
                     ..CatalogEntry::from_spec(spec)
                 },
                 None => CatalogEntry {
@@ -213,7 +216,7 @@ mod tests {
     }
 
     #[test]
-    fn bundled_specs_win_in_the_merge() {
+    fn bundled_specs_win_in_the_merge_but_not_on_authentication() {
         let mut platform = entry("BigCommerce", "bigcommerce (platform name)");
         platform.beta = true;
         platform.auth = AuthKind::Custom;
@@ -232,7 +235,7 @@ mod tests {
         let bc = catalog.find("BIGCOMMERCE").unwrap();
         assert_eq!(
             (bc.name.as_str(), bc.auth, bc.bundled, bc.beta),
-            ("BigCommerce", AuthKind::Basic, true, true)
+            ("BigCommerce", AuthKind::Custom, true, true)
         );
         assert!(!catalog.find("zeta").unwrap().bundled);
         assert_eq!(

@@ -37,6 +37,18 @@ impl AuthKind {
         }
     }
 
+    /// The kind a platform name means, when it is one of the four the
+    /// wizard runs (`apiKey`, `oauth` and unknown names are not).
+    pub fn known(name: &str) -> Option<AuthKind> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "oauth2" => Some(AuthKind::Oauth2),
+            "oauth1" => Some(AuthKind::Oauth1),
+            "basic" => Some(AuthKind::Basic),
+            "custom" => Some(AuthKind::Custom),
+            _ => None,
+        }
+    }
+
     pub fn from_platform(name: &str) -> AuthKind {
         match name.to_ascii_lowercase().as_str() {
             "oauth2" => AuthKind::Oauth2,
@@ -181,7 +193,17 @@ pub struct ElementSpec {
     /// its metadata): never asked, not even among the common settings.
     #[serde(skip, default)]
     pub unasked: Vec<String>,
+    /// Said on the Configure screen: where the form follows the platform
+    /// rather than the bundled spec (their sign-in kinds disagree).
+    #[serde(skip, default)]
+    pub notes: Vec<String>,
 }
+
+/// The configuration entry by which an element that offers several sign-in
+/// kinds is told which one an instance uses (devportal
+/// `docs/elements/ecwid/ecwid-create-instance.md`,
+/// `docs/elements/quickbooksonline/authenticate.md`).
+pub const AUTH_TYPE_KEY: &str = "authentication.type";
 
 impl ElementSpec {
     pub fn field(&self, key: &str) -> Option<&FieldSpec> {
@@ -197,10 +219,58 @@ impl ElementSpec {
         Some(self.description[at + marker.len()..].trim())
     }
 
-    /// Labels of what a person must have ready before starting.
+    /// The sign-in kinds the element offers: the choices of its
+    /// `authentication.type` field when it has one, else its one kind.
+    pub fn kinds(&self) -> Vec<AuthKind> {
+        let mut kinds: Vec<AuthKind> = self
+            .field(AUTH_TYPE_KEY)
+            .map(|f| {
+                f.choices
+                    .iter()
+                    .filter_map(|c| AuthKind::known(c))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if kinds.is_empty() {
+            kinds.push(self.auth);
+        }
+        kinds.dedup();
+        kinds
+    }
+
+    /// The kind an instance signs in with, given the value of its
+    /// `authentication.type` setting (`chosen`, empty or absent for the
+    /// field's default). This decides whether the Authorize step runs and
+    /// what the create carries; `auth` is the element's default kind.
+    pub fn auth_for(&self, chosen: Option<&str>) -> AuthKind {
+        let Some(field) = self.field(AUTH_TYPE_KEY) else {
+            return self.auth;
+        };
+        let value = chosen
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .or(field.default.as_deref());
+        value
+            .and_then(AuthKind::known)
+            .filter(|k| self.kinds().contains(k))
+            .unwrap_or(self.auth)
+    }
+
+    /// Whether any of its kinds signs in through the browser.
+    pub fn offers_oauth(&self) -> bool {
+        self.kinds().into_iter().any(AuthKind::is_oauth)
+    }
+
+    /// Labels of what a person must have ready before starting: for an
+    /// element with several sign-in kinds, what its default kind needs.
     pub fn needs(&self) -> Vec<&str> {
+        let default_kind = self.auth_for(None).platform_name();
         self.fields
             .iter()
+            .filter(|f| match f.condition() {
+                Some((AUTH_TYPE_KEY, kind)) => kind.eq_ignore_ascii_case(default_kind),
+                _ => true,
+            })
             .filter(|f| f.required && f.derive.is_none() && f.default.is_none())
             .map(|f| f.label.as_str())
             .collect()

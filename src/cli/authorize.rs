@@ -120,6 +120,7 @@ impl OAuthSession {
         spec: &ElementSpec,
         values: &FormValues,
     ) -> Result<BTreeMap<String, Secret>, Failure> {
+        let auth = spec.auth_for(Some(values.get(crate::catalog::AUTH_TYPE_KEY)));
         let state = OAuthState::generate();
         if let Some(l) = self.listener.take() {
             self.handle = Some(l.start(state.clone()));
@@ -127,7 +128,7 @@ impl OAuthSession {
             h.rearm(state.clone());
         }
         let request = OAuthApp::from_values(values).url_request(&self.callback_url, &state);
-        let authorization = attempt::authorization(client, &spec.key, spec.auth, &request)
+        let authorization = attempt::authorization(client, &spec.key, auth, &request)
             .await
             .map_err(|e| Failure {
                 // A URL the browser must never see is an OAuth failure, not
@@ -183,7 +184,7 @@ impl OAuthSession {
                 ev = next_listener_event(&mut self.handle) => match ev {
                     Some(ListenerEvent::Completed(outcome)) => {
                         attempt::log_answer(&outcome);
-                        attempt::grant(outcome, spec.auth, request_token)
+                        attempt::grant(outcome, auth, request_token)
                     }
                     Some(ListenerEvent::Rejected { reason }) => {
                         crate::log::event("oauth", format!("ignored a callback: {reason}"));
@@ -197,7 +198,7 @@ impl OAuthSession {
                 },
                 line = next_paste(&mut self.pastes) => match line {
                     Some(line) if line.trim().is_empty() => continue,
-                    Some(line) => match attempt::pasted_grant(&line, &state, spec.auth, request_token) {
+                    Some(line) => match attempt::pasted_grant(&line, &state, auth, request_token) {
                         Err(Refusal::NotTheRedirect(rejection)) => {
                             con.say(format!("That is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."));
                             continue;

@@ -60,6 +60,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     })?;
     let (spec, early_connection) = resolve_element(g, &key).await?;
     let spec = &spec;
+    // Where the form follows the platform rather than the bundled spec.
+    for note in &spec.notes {
+        con.say(format!("note: {note}"));
+    }
     let fields = form_fields(spec);
 
     let mut values: FormValues = FormValues::new();
@@ -72,7 +76,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     for label in form::trim_values(&fields, &mut values) {
         con.say(format!("note: removed the spaces around {label}"));
     }
-    let oauth = spec.auth.is_oauth();
+    // The sign-in kind the values choose (`--set authentication.type=...`)
+    // decides the flow; the field's default when none is given.
+    let auth = spec.auth_for(Some(values.get(catalog::AUTH_TYPE_KEY)));
+    let oauth = auth.is_oauth();
     let predicted_callback = oauth.then(|| flow::oauth::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
@@ -137,7 +144,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     let client = conn.client()?;
     if args.dry_run {
         let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
-        return Ok(dry_run(con, spec, &fields, &body, client.base_url()));
+        return Ok(dry_run(con, spec, &fields, &body, client.base_url(), oauth));
     }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
@@ -201,6 +208,7 @@ fn dry_run(
     fields: &[FieldSpec],
     body: &CreateInstance,
     base_url: &str,
+    oauth: bool,
 ) -> i32 {
     let is_secret =
         |k: &str| fields.iter().any(|f| f.key == k && f.is_secret()) || key_looks_secret(k);
@@ -211,7 +219,7 @@ fn dry_run(
         planned.method, planned.url, planned.body, planned.curl
     );
     let _ = con.output.flush();
-    if spec.auth.is_oauth() {
+    if oauth {
         con.say(format!(
             "Dry run: {} signs in with OAuth, and the dry run stops before the sign-in; a real create adds the grant (providerData) from it.",
             spec.name
@@ -486,16 +494,19 @@ fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
     }
 }
 
-/// The element's spec. A bundled one needs nothing from the network; any
-/// other key is looked up in the platform's catalog (cached, else fetched)
-/// and its form built from its configuration metadata, over the connection
-/// returned for reuse (`--sandbox` must not start a second sandbox).
+/// The element's spec. A bundled one needs nothing from the network,
+/// unless the cached catalog says the platform signs it in a way the
+/// bundled form does not offer: then the platform's form is read (the
+/// platform is the judge). Any other key is looked up in the platform's
+/// catalog (cached, else fetched) and its form built from its configuration
+/// metadata, over the connection returned for reuse (`--sandbox` must not
+/// start a second sandbox).
 async fn resolve_element(
     g: &GlobalArgs,
     key: &str,
 ) -> Result<(ElementSpec, Option<Connection>), Failure> {
     if let Some(spec) = bundled_spec(key) {
-        return Ok((spec.clone(), None));
+        return Ok(follow_cached_kind(g, spec).await);
     }
     let conn = resolve_connection(g)?;
     if conn.credentials().is_none() {
@@ -534,6 +545,39 @@ async fn resolve_element(
         .await
         .map_err(|e| api_failed(format!("cannot read the settings {} takes", entry.name), &e))?;
     Ok((spec, Some(conn)))
+}
+
+/// A bundled element's form, or the platform's when the cached catalog
+/// names a sign-in kind the bundled form lacks. Without a connection, or
+/// a cache, the bundled form: problems with the connection are reported
+/// where it is needed.
+async fn follow_cached_kind(
+    g: &GlobalArgs,
+    spec: &ElementSpec,
+) -> (ElementSpec, Option<Connection>) {
+    let Ok(conn) = resolve_connection(g) else {
+        return (spec.clone(), None);
+    };
+    let base_url = conn.base_url();
+    let cached = match conn.credentials() {
+        Some(_) => tokio::task::spawn_blocking(move || catalog::load_cached(&base_url))
+            .await
+            .ok()
+            .flatten(),
+        None => None,
+    };
+    let entry = cached.and_then(|c| c.catalog.find(&spec.key).cloned());
+    match (entry, conn.client()) {
+        (Some(entry), Ok(client)) if catalog::signin::disagrees(spec, entry.auth) => {
+            // For a bundled element this never fails: an unreadable form
+            // keeps the bundled one, with a note.
+            let followed = catalog::element_spec(&client, &entry)
+                .await
+                .unwrap_or_else(|_| spec.clone());
+            (followed, Some(conn))
+        }
+        _ => (spec.clone(), Some(conn)),
+    }
 }
 
 /// Offline: the element is not among the bundled ones.

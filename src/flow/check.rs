@@ -160,11 +160,12 @@ pub struct Checked {
     pub outcome: Outcome,
 }
 
-/// How the instance's element authenticates, from its bundled spec or the
-/// instance's own `element.authentication.type`.
+/// How the instance's element authenticates, from its bundled spec (the
+/// kind its `authentication.type` setting chose, for an element with
+/// several) or the instance's own `element.authentication.type`.
 pub fn auth_of(instance: &Instance) -> Option<AuthKind> {
     if let Some(spec) = bundled_spec(&instance.element_key) {
-        return Some(spec.auth);
+        return Some(spec.auth_for(instance.configuration_value(crate::catalog::AUTH_TYPE_KEY)));
     }
     instance
         .raw

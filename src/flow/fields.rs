@@ -74,10 +74,27 @@ pub fn advanced_count(fields: &[FieldSpec], values: &FormValues) -> usize {
 }
 
 /// Where focus starts: the first field that is not advanced, else the name.
+/// A sign-in choice that holds its default is passed over, to the first
+/// field of that default kind: the usual way in starts typing at once, and
+/// the choice is one row up.
 pub fn first_focus(fields: &[FieldSpec]) -> FormItem {
-    fields
+    let own = || fields.iter().filter(|f| !f.advanced);
+    let default_kind = fields
         .iter()
-        .find(|f| !f.advanced)
+        .find(|f| f.key == catalog::AUTH_TYPE_KEY && f.kind == catalog::FieldKind::Choice)
+        .and_then(|f| f.default.as_deref());
+    let of_default_kind = |f: &&FieldSpec| match default_kind {
+        None => true,
+        Some(kind) => {
+            f.key != catalog::AUTH_TYPE_KEY
+                && f.condition().is_none_or(|(k, v)| {
+                    k != catalog::AUTH_TYPE_KEY || v.eq_ignore_ascii_case(kind)
+                })
+        }
+    };
+    own()
+        .find(of_default_kind)
+        .or_else(|| own().next())
         .map_or(FormItem::Name, |f| FormItem::Field(f.key.clone()))
 }
 

@@ -90,6 +90,7 @@ pub fn spec_for(i: &Instance, auth: AuthKind) -> ElementSpec {
         check_read: None,
         bundled: false,
         unasked: vec![],
+        notes: vec![],
     }
 }
 

@@ -121,6 +121,7 @@ fn conditional_fields_are_checked_only_when_on() {
     let spec = bundled_spec("ecwid").unwrap();
     let fields = form_fields(spec);
     let mut v: FormValues = [
+        ("authentication.type", "custom"),
         ("ecwid.store.id", "1"),
         ("ecwid.order.key", "o"),
         ("ecwid.product.key", "p"),

@@ -8,7 +8,7 @@ use super::report::ListenerProblem;
 use super::theme::Theme;
 use super::widgets::TextField;
 use crate::api::{Credentials, Instance};
-use crate::catalog::{bundled_spec, Catalog, CatalogEntry, ElementSpec};
+use crate::catalog::{bundled_spec, AuthKind, Catalog, CatalogEntry, ElementSpec, AUTH_TYPE_KEY};
 use crate::form::DeriveContext;
 use crate::secret::Secret;
 use std::collections::BTreeMap;
@@ -334,7 +334,15 @@ impl App {
     }
 
     pub fn is_oauth(&self) -> bool {
-        self.spec().is_some_and(|s| s.auth.is_oauth())
+        self.auth_kind().is_some_and(AuthKind::is_oauth)
+    }
+
+    /// How the chosen element signs in with the form's values: the kind
+    /// its `authentication.type` choice names, where it offers several.
+    pub fn auth_kind(&self) -> Option<AuthKind> {
+        let spec = self.spec()?;
+        let chosen = self.form().map(|f| f.value(AUTH_TYPE_KEY).to_string());
+        Some(spec.auth_for(chosen.as_deref()))
     }
 
     pub fn callback_url(&self) -> Option<&str> {

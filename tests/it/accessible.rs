@@ -133,6 +133,12 @@ fn ecwid_with_a_validation_error_fixed_as_a_plain_transcript() {
     answer(&mut pty, "Element (number, key or part of a name):", "1");
     pty.wait_for("Element: Ecwid (ecwid)");
 
+    // Enter keeps the default sign-in kind, the legacy keys.
+    answer(
+        &mut pty,
+        "Sign-in kind (required; 1 custom, 2 oauth2; Enter keeps custom):",
+        "",
+    );
     answer(&mut pty, "Store ID (required; e.g. 1003):", "10O3");
     pty.wait_for("Error: Store ID must be digits only");
     answer(&mut pty, "Store ID (required; e.g. 1003):", "1003");
@@ -166,6 +172,7 @@ fn ecwid_with_a_validation_error_fixed_as_a_plain_transcript() {
             name: "ecwid-shop",
             tags: &["docs"],
             configuration: &[
+                ("authentication.type", "custom"),
                 ("ecwid.store.id", "1003"),
                 ("ecwid.order.key", "order-key-s3cret"),
                 ("ecwid.product.key", "product-key-s3cret"),
@@ -250,6 +257,72 @@ fn an_oauth_element_through_the_pasted_address() {
     infusionsoft(true);
 }
 
+/// Ecwid's other sign-in kind, chosen at its question (devportal
+/// `docs/elements/ecwid/ecwid-create-instance.md`): the legacy keys are
+/// not asked, the sign-in runs through the listener, and the instance
+/// signs in with OAuth 2.
+#[test]
+fn ecwid_signs_in_with_oauth2_when_chosen() {
+    let sb = sandbox();
+    let home = Home::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut pty = accessible(&sb, &home);
+    answer(
+        &mut pty,
+        "Element (number, key or part of a name):",
+        "ecwid",
+    );
+    let element = pty.wait_for("Element: Ecwid (ecwid)");
+    assert!(
+        element.contains("Sign-in: keys or a password, or you allow access in your browser"),
+        "{element}"
+    );
+    answer(&mut pty, "Sign-in kind (required; 1 custom, 2 oauth2", "2");
+    answer(&mut pty, "Client ID (required", "ecwid-app");
+    answer(&mut pty, "Client secret (required", "ecwid-app-s3cret");
+    let screen = pty.wait_for("Callback URL (");
+    let callback = screen
+        .lines()
+        .find(|l| l.contains("Callback URL ("))
+        .and_then(|l| l.split("Enter keeps ").nth(1))
+        .map(|v| v.trim_end_matches([')', ':', ' ']).to_string())
+        .expect("the listener's callback URL is the default");
+    answer(&mut pty, "Callback URL (", "");
+    assert!(
+        !pty.screen().contains("Store ID ("),
+        "legacy keys are not asked"
+    );
+    answer(&mut pty, "Change the advanced settings? [y/N]:", "n");
+    answer(&mut pty, "Instance name (Enter keeps", "ecwid-oauth");
+    answer(&mut pty, "Tags, separated by commas", "");
+    let link = pty.wait_value("the sign-in address", |s| {
+        line_after(s, "The sign-in address:").filter(|l| l.starts_with("http"))
+    });
+    assert!(link.contains("client_id=ecwid-app"), "{link}");
+    assert_eq!(rt.block_on(consent_and_return(&link, "allow")), 200);
+    pty.wait_for("Authorized.");
+    answer(&mut pty, "Create this instance now? [Y/n]:", "");
+    let token = finish(&mut pty, &["ecwid-app-s3cret"]);
+    assert_stored(
+        &sb,
+        &token,
+        &Expected {
+            element: "ecwid",
+            name: "ecwid-oauth",
+            tags: &[],
+            configuration: &[
+                ("authentication.type", "oauth2"),
+                ("oauth.api.key", "ecwid-app"),
+                ("oauth.api.secret", "ecwid-app-s3cret"),
+                ("oauth.callback.url", &callback),
+            ],
+        },
+    );
+}
+
 #[test]
 fn the_token_goes_to_stdout_with_print_token_and_dumb_terminals_get_the_transcript() {
     let sb = sandbox();
@@ -263,6 +336,7 @@ fn the_token_goes_to_stdout_with_print_token_and_dumb_terminals_get_the_transcri
         .size(400, 200)
         .spawn_with_stdout_to(&out);
     pty.wait_for("accessible mode");
+    answer(&mut pty, "Sign-in kind (required", "");
     answer(&mut pty, "Store ID (required; e.g. 1003):", "42");
     answer(&mut pty, "Order API key (required", "k1");
     answer(&mut pty, "Product API key (required", "k2");
@@ -297,7 +371,7 @@ fn the_transcript_check_sees_what_the_full_screen_wizard_writes() {
     assert!(drawing_sequences(b"plain line\r\n\x1b[1mbold\x1b[0m | a \\ b\r\n").is_empty());
 }
 
-/// The numbered list starts, as the wizard's does, with the five bundled
+/// The numbered list starts, as the wizard's does, with the six bundled
 /// elements, so a newcomer meets them first rather than among "300 more".
 #[test]
 fn the_list_starts_with_the_bundled_elements() {
@@ -310,7 +384,8 @@ fn the_list_starts_with_the_bundled_elements() {
         "Ecwid (ecwid)",
         "Infusionsoft eCommerce (infusionsoftecommerce)",
         "Magento 2.0 (magentov20)",
-        "WooCommerce (woocommerce)",
+        "WooCommerce (legacy) (woocommerce)",
+        "WooCommerce REST (woocommercerest)",
     ]
     .iter()
     .enumerate()

@@ -381,3 +381,69 @@ async fn oauth1_denial_and_bad_request_tokens() {
         "{body}"
     );
 }
+
+/// A bundled element the platform signs in another way: the form is the
+/// platform's, fetched, with the bundled curation and a note; when that
+/// form cannot be read, the bundled one with a note saying why. Where the
+/// two agree, nothing is fetched.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bundled_form_gives_way_to_the_platforms_kind() {
+    use ce_wizard::catalog::{bundled_spec, element_spec};
+    use ce_wizard::sandbox::{Fault, FaultKind, Faults};
+    let sb = start();
+    let client = ce_wizard::api::Client::new(
+        &sb.base_url(),
+        ce_wizard::api::Credentials {
+            user: sb.user_secret().into(),
+            org: sb.org_secret().into(),
+        },
+    )
+    .unwrap();
+    let entry = |auth| CatalogEntry {
+        key: "woocommerce".into(),
+        name: "WooCommerce (legacy)".into(),
+        hub: "ecommerce".into(),
+        description: String::new(),
+        auth,
+        beta: false,
+        bundled: true,
+    };
+    let bundled = bundled_spec("woocommerce").unwrap();
+
+    // Agreeing: the bundled form, with no call (a failing one would show).
+    sb.set_faults(Faults::one(Fault::new(FaultKind::Status(500))));
+    let same = element_spec(&client, &entry(AuthKind::Custom))
+        .await
+        .unwrap();
+    assert_eq!(&same, bundled);
+
+    // Disagreeing and unreadable: the bundled form, and why.
+    let kept = element_spec(&client, &entry(AuthKind::Oauth2))
+        .await
+        .unwrap();
+    assert_eq!(kept.fields, bundled.fields);
+    assert!(
+        kept.notes.join(" ").contains("could not be read"),
+        "{:?}",
+        kept.notes
+    );
+
+    // Disagreeing and readable: the platform's form with the OAuth app
+    // fields the flow needs, curated where the bundled one knows a key.
+    sb.set_faults(Faults::none());
+    let followed = element_spec(&client, &entry(AuthKind::Oauth2))
+        .await
+        .unwrap();
+    check_spec(&followed).unwrap();
+    assert_eq!(followed.auth, AuthKind::Oauth2);
+    assert!(followed.field("oauth.callback.url").is_some());
+    assert_eq!(
+        followed.field("store.url").unwrap().label,
+        bundled.field("store.url").unwrap().label
+    );
+    assert!(
+        followed.notes.join(" ").contains("follows the platform"),
+        "{:?}",
+        followed.notes
+    );
+}

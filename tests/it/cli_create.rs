@@ -136,6 +136,8 @@ fn ecwid_from_an_instance_json_on_stdin() {
     assert_eq!(
         stored_config(&inst),
         map(&[
+            // The documented body names no kind: the default one is said.
+            ("authentication.type", "custom"),
             ("ecwid.order.key", "ok"),
             ("ecwid.product.key", "pk"),
             ("ecwid.store.id", "1003")
@@ -653,4 +655,145 @@ async fn on_a_terminal_the_answer_to_authorize_again_is_not_taken_for_a_paste() 
     assert_eq!(sb.count("POST", INSTANCES), 2, "one refused, one made");
     assert_eq!(sb.instances().len(), 1);
     assert!(!pty.screen().contains("not the redirected address"));
+}
+
+/// Ecwid's other sign-in kind (devportal
+/// `docs/elements/ecwid/ecwid-create-instance.md`): `--set
+/// authentication.type=oauth2` runs the OAuth 2 flow through the real
+/// listener, and the create carries the kind, the app's keys and the code;
+/// the legacy keys are not asked for.
+#[tokio::test(flavor = "multi_thread")]
+async fn ecwid_signs_in_with_oauth2_when_the_kind_is_chosen() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--element", "ecwid", "--name", "ecwid-oauth"])
+        .args([
+            "--callback-port",
+            "0",
+            "--no-browser",
+            "--oauth-timeout",
+            "60",
+        ])
+        .args([
+            "--set",
+            "authentication.type=oauth2",
+            "--set",
+            "oauth.api.key=ecwid-app",
+            "--set",
+            "oauth.api.secret=env:APP_SECRET",
+        ])
+        .env("APP_SECRET", "ecwid-app-secret");
+    let mut running = Running::spawn(cmd);
+    let url = authorize_url(&running.line_containing("/provider/oauth/authorize"));
+    assert!(url.contains("client_id=ecwid-app"), "{url}");
+    let redirect = consent(&url, "allow").await;
+    assert_eq!(browser_get(&redirect).await.status(), 302);
+    let inst = expect_created(&running.finish(), &sb);
+    let cfg = stored_config(&inst);
+    let callback = cfg["oauth.callback.url"].clone();
+    assert!(
+        redirect.starts_with(&callback),
+        "{redirect} goes to {callback}"
+    );
+    assert_eq!(
+        cfg,
+        map(&[
+            ("authentication.type", "oauth2"),
+            ("oauth.api.key", "ecwid-app"),
+            ("oauth.api.secret", "ecwid-app-secret"),
+            ("oauth.callback.url", &callback),
+        ])
+    );
+}
+
+/// Without a choice the legacy keys are the default kind, as before; a
+/// kind Ecwid does not offer is refused before anything is sent.
+#[test]
+fn ecwid_keeps_its_legacy_keys_by_default_and_refuses_an_unknown_kind() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--element", "ecwid", "--name", "legacy"])
+        .args([
+            "--set",
+            "ecwid.store.id=1003",
+            "--set",
+            "ecwid.order.key=env:ORDER",
+            "--set",
+            "ecwid.product.key=env:PRODUCT",
+        ]);
+    cmd.env("ORDER", "ok").env("PRODUCT", "pk");
+    let inst = expect_created(&run(cmd, ""), &sb);
+    assert_eq!(
+        stored_config(&inst),
+        map(&[
+            ("authentication.type", "custom"),
+            ("ecwid.order.key", "ok"),
+            ("ecwid.product.key", "pk"),
+            ("ecwid.store.id", "1003")
+        ])
+    );
+
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--element", "ecwid", "--name", "wrong"])
+        .args(["--set", "authentication.type=oauth1"]);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Sign-in kind") && out.stderr.contains("oauth2"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.instances().len(), 1, "nothing more was sent");
+}
+
+/// The platform is the judge of how an element signs in: when the cached
+/// catalog says the legacy WooCommerce signs in with OAuth 2, `create`
+/// follows the platform's form (fetched), says why, and plans the OAuth
+/// sign-in; the bundled form alone would have sent the custom keys.
+#[test]
+fn create_follows_the_cached_catalogs_kind_over_the_bundled_form() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut cmd = command(&sb, dir.path());
+    cmd.env("CE_WIZARD_CACHE", &cache).arg("elements");
+    assert_eq!(run(cmd, "").code, 0);
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("the catalog is cached");
+    let mut cached: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let woo = cached["elements"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|e| e["key"] == "woocommerce")
+        .unwrap();
+    woo["auth"] = json!("oauth2");
+    std::fs::write(&file, cached.to_string()).unwrap();
+
+    let mut cmd = command(&sb, dir.path());
+    cmd.env("CE_WIZARD_CACHE", &cache)
+        .args(["create", "--element", "woocommerce", "--dry-run"])
+        .args(["--set", "store.url=https://shop.example.com"])
+        .args(["--set", "base.url=https://shop.example.com/wc-api/v2"])
+        .args([
+            "--set",
+            "oauth.api.key=ck_1",
+            "--set",
+            "oauth.api.secret=env:S",
+        ])
+        .env("S", "cs_1");
+    let out = run(cmd, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("signs in with oauth2, but the form bundled with ce-wizard says custom; this form follows the platform"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("signs in with OAuth"), "{}", out.stderr);
+    assert!(sb.instances().is_empty());
 }

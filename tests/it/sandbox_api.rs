@@ -6,7 +6,7 @@ use crate::common;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use ce_wizard::catalog::{bundled, bundled_spec, form_fields, ElementSpec};
+use ce_wizard::catalog::{bundled, bundled_spec, form_fields, ElementSpec, AUTH_TYPE_KEY};
 use ce_wizard::sandbox::{Sandbox, SandboxOptions, MISSING_CONFIG_PREFIX};
 use common::platform::{auth, client, get, start};
 use reqwest::header::{HeaderMap, LOCATION};
@@ -65,6 +65,7 @@ fn seed_configuration(key: &str) -> Value {
             "store.url": "https://shop.example.com",
         }),
         "ecwid" => json!({
+            "authentication.type": "custom",
             "ecwid.order.key": "order-secret",
             "ecwid.product.key": "product-secret",
             "ecwid.store.id": "1003",
@@ -90,12 +91,25 @@ fn seed_configuration(key: &str) -> Value {
     }
 }
 
+/// The keys a spec requires for its default sign-in kind: the choice of
+/// kind has a default, and the fields of the other kinds do not apply.
 fn required_keys(spec: &ElementSpec) -> Vec<&str> {
     spec.fields
         .iter()
-        .filter(|f| f.required)
+        .filter(|f| f.required && !kind_dependent(f))
+        .chain(spec.fields.iter().filter(|f| {
+            f.required
+                && f.condition()
+                    .is_some_and(|(k, v)| k == AUTH_TYPE_KEY && v == spec.auth.platform_name())
+        }))
         .map(|f| f.key.as_str())
         .collect()
+}
+
+/// The sign-in choice and the fields only one kind asks for: what the
+/// platform requires of them depends on the kind chosen.
+fn kind_dependent(f: &ce_wizard::catalog::FieldSpec) -> bool {
+    f.key == AUTH_TYPE_KEY || f.condition().is_some_and(|(k, _)| k == AUTH_TYPE_KEY)
 }
 
 /// The value of a hidden input of the consent form, HTML entities decoded.
@@ -239,8 +253,16 @@ async fn catalog_lists_the_bundled_elements() {
         let element = list.iter().find(|e| e["key"] == key).expect(key);
         let spec = spec(key);
         assert_eq!(element["id"], id, "{key}");
-        assert_eq!(element["name"], spec.name.as_str());
-        assert_eq!(element["description"], spec.description.as_str());
+        if key == "woocommerce" {
+            // The bundled spec labels the legacy element and points to
+            // WooCommerce REST; the platform's own name comes first.
+            let name = element["name"].as_str().unwrap();
+            assert_eq!(spec.name, format!("{name} (legacy)"));
+            assert!(spec.description.contains("woocommercerest"));
+        } else {
+            assert_eq!(element["name"], spec.name.as_str());
+            assert_eq!(element["description"], spec.description.as_str());
+        }
         assert_eq!(element["hub"], "ecommerce");
         assert_eq!(element["active"], true);
         assert_eq!(element["deleted"], false);
@@ -283,7 +305,9 @@ async fn element_detail_and_configuration_metadata() {
             // setting is required, where to find it), not the platform's
             // description: only what the platform judges must agree.
             assert!(entry["description"].as_str().is_some_and(|d| !d.is_empty()));
-            assert_eq!(entry["required"], field.required);
+            if !kind_dependent(field) {
+                assert_eq!(entry["required"], field.required, "{}", field.key);
+            }
             assert_eq!(entry["hideFromConsole"], false);
             assert_eq!(entry["internal"], false);
             assert_eq!(entry["displayOrder"], i + 1);
@@ -606,12 +630,16 @@ async fn instances_of_the_non_oauth_elements_are_created_and_stored() {
             .unwrap();
         assert_eq!(token.len(), 32);
         assert_eq!(instance["element"]["key"], *key);
-        assert_eq!(instance["element"]["name"], spec.name.as_str());
+        // The bundled legacy WooCommerce carries its own label and hint.
+        let platform_name = instance["element"]["name"].as_str().unwrap();
+        assert!(spec.name.starts_with(platform_name), "{key}");
         assert_eq!(instance["element"]["hub"], "ecommerce");
-        assert_eq!(
-            instance["element"]["description"],
-            spec.description.as_str()
-        );
+        if *key != "woocommerce" {
+            assert_eq!(
+                instance["element"]["description"],
+                spec.description.as_str()
+            );
+        }
         assert_eq!(
             instance["element"]["authentication"]["type"],
             spec.auth.platform_name()

@@ -147,7 +147,7 @@ fn the_wizard_takes_the_offered_scheme_on_enter() {
     let sb = common::cli::sandbox();
     let home = Home::new();
     let mut pty = Wizard::new(&sb, &home).spawn();
-    pick_element(&mut pty, "woo", "WooCommerce");
+    pick_element(&mut pty, "woo", "WooCommerce (legacy)");
     pty.type_text("shop.example.com");
     pty.wait_for("https://shop.example.com? Enter accepts");
     pty.send(keys::ENTER);

@@ -48,7 +48,7 @@ fn woocommerce_with_the_derived_api_url() {
     let sb = sandbox();
     let home = Home::new();
     let mut pty = Wizard::new(&sb, &home).spawn();
-    pick_element(&mut pty, "woo", "WooCommerce");
+    pick_element(&mut pty, "woo", "WooCommerce (legacy)");
 
     pty.type_text("https://shop.example.com");
     pty.send(keys::ENTER);
@@ -74,7 +74,7 @@ fn woocommerce_with_the_derived_api_url() {
     pty.type_text("retail, eu");
     pty.send(keys::ENTER);
 
-    let token = review_and_create(&mut pty, "WooCommerce", &["cs_live_9b1c77"]);
+    let token = review_and_create(&mut pty, "WooCommerce (legacy)", &["cs_live_9b1c77"]);
     assert_stored(
         &sb,
         &token,
@@ -129,6 +129,7 @@ fn ecwid_with_pasted_keys_and_no_tags() {
             name: "ecwid-store",
             tags: &[],
             configuration: &[
+                ("authentication.type", "custom"),
                 ("ecwid.store.id", "1003"),
                 ("ecwid.order.key", "ecwid-order-key-51"),
                 ("ecwid.product.key", "ecwid-product-key-73"),
@@ -483,6 +484,7 @@ fn wrong_secrets_are_fixed_on_the_connection_step() {
             name: "after-401",
             tags: &[],
             configuration: &[
+                ("authentication.type", "custom"),
                 ("ecwid.store.id", "2024"),
                 ("ecwid.order.key", "order-key-401"),
                 ("ecwid.product.key", "product-key-401"),

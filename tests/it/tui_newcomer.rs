@@ -41,7 +41,7 @@ fn every_seed_form_reaches_review_with_enter_alone() {
     let forms: [Form; 4] = [
         (
             "woo",
-            "WooCommerce",
+            "WooCommerce (legacy)",
             &[
                 ("Store URL", "https://shop.example.com"),
                 ("API base URL", ""),

@@ -39,15 +39,20 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
     // below, as a provider's token endpoint would spend it.
     let presented = present_code(state, element, &body)?;
     // So is an OAuth 1 request token.
-    let oauth1 = match element.facts.auth {
-        Auth::Oauth1 => oauth1_grant(state, &body)?,
-        _ => None,
+    let oauth1 = match element.offers(Auth::Oauth1) {
+        true => oauth1_grant(state, &body)?,
+        false => None,
     };
 
-    let configuration = configuration(&body)?;
+    let mut configuration = configuration(&body)?;
+    // An element with several sign-in kinds: the one chosen decides what is
+    // required and checked (crate::signin).
+    let kind = element
+        .settle_kind(&mut configuration, !matches!(presented, Code::Absent))
+        .map_err(bad)?;
     check_required(element, &configuration)?;
 
-    match element.facts.auth {
+    match kind {
         Auth::Oauth2 => check_code(&element.facts.key, presented, &configuration)?,
         Auth::Oauth1 => check_oauth1(&element.facts.key, oauth1, &configuration)?,
         Auth::Basic | Auth::Custom => {}
@@ -121,7 +126,7 @@ pub fn check_required(
     element: &Element,
     configuration: &Map<String, Value>,
 ) -> Result<(), Response> {
-    let required = element.required_keys();
+    let required = element.required_keys_for(configuration);
     let missing: Vec<&str> = required
         .iter()
         .filter(|k| is_blank(configuration.get(k.as_str())))
@@ -144,7 +149,7 @@ pub fn present_code(
     body: &Map<String, Value>,
 ) -> Result<Code, Response> {
     Ok(match provider_code(body)? {
-        Some(code) if element.facts.auth == Auth::Oauth2 => {
+        Some(code) if element.offers(Auth::Oauth2) => {
             match state.store().redeem_code(code, Instant::now()) {
                 Some(issued) => Code::Issued(issued),
                 None => Code::Refused,

@@ -27,6 +27,7 @@ mod provider;
 mod routes;
 mod secret;
 mod seeds;
+mod signin;
 mod state;
 mod store;
 mod sync;

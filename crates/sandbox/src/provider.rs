@@ -47,7 +47,7 @@ fn oauth_element<'s>(
             format!("Element '{}' is not active", facts.key),
         ));
     }
-    match (facts.auth, endpoint) {
+    match (element.oauth_kind(), endpoint) {
         (Auth::Oauth2, "url") | (Auth::Oauth1, "url" | "token") => Ok(element),
         (Auth::Oauth2, _) => Err(Response::error(
             400,
@@ -125,7 +125,7 @@ pub fn oauth_url(state: &State, key_or_id: &str, req: &Request) -> Response {
         Err(refusal) => return refusal,
     };
     let facts = &element.facts;
-    if facts.auth == Auth::Oauth1 {
+    if element.oauth_kind() == Auth::Oauth1 {
         return oauth1_url(state, &facts.key, req);
     }
     if let Err(refusal) = require_params(

@@ -1,9 +1,15 @@
-//! The five seed elements as the platform defines them: each file in
-//! `elements/` is the platform's answer to `GET /elements/{key}`, written
-//! from the seed elements' "Create Instance" pages (keys, which of them are
-//! required, their defaults). They belong to the platform, not to any
-//! client: a client's own element specs are checked against them, never the
-//! other way round.
+//! The five seed elements as the platform defines them, and WooCommerce
+//! REST: each file in `elements/` is the platform's answer to
+//! `GET /elements/{key}`, written from the seed elements' "Create Instance"
+//! pages (keys, which of them are required, their defaults) and, for
+//! `woocommercerest`, from devportal `docs/elements/woocommerce-rest/authenticate.md`.
+//! They belong to the platform, not to any client: a client's own element
+//! specs are checked against them, never the other way round.
+//!
+//! One thing in a file is not part of the platform's answer and is never
+//! served: `sandboxSignInKinds`, for an element with several sign-in kinds,
+//! the keys each kind requires (Ecwid: devportal
+//! `docs/elements/ecwid/ecwid-create-instance.md`).
 
 use crate::element::{Auth, Facts};
 use serde_json::Value;
@@ -18,6 +24,10 @@ const FILES: &[(&str, &str)] = &[
     ),
     ("magentov20", include_str!("../elements/magentov20.json")),
     ("woocommerce", include_str!("../elements/woocommerce.json")),
+    (
+        "woocommercerest",
+        include_str!("../elements/woocommercerest.json"),
+    ),
 ];
 
 /// The keys of the seed elements, in the order the catalog lists them.
@@ -31,6 +41,9 @@ pub struct Seed {
     pub facts: Facts,
     /// The metadata array of `GET /elements/{key}/configuration`.
     pub configuration: Value,
+    /// Its sign-in kinds and the keys each requires, when it offers
+    /// several (`sandboxSignInKinds`, never served: [`crate::signin`]).
+    pub sign_in: Vec<(Auth, Vec<String>)>,
 }
 
 /// Every seed element. The files are part of the sandbox's source, so one
@@ -78,6 +91,7 @@ fn parse(text: &str) -> Result<Seed, String> {
             beta: value["beta"].as_bool().unwrap_or(false),
         },
         configuration,
+        sign_in: crate::signin::parse_kinds(&value["sandboxSignInKinds"])?,
     })
 }
 
@@ -101,10 +115,17 @@ mod tests {
 
     /// What each seed page's request body carries, and the contract's
     /// table of the five: every key of the bodies is required, except
-    /// Infusionsoft's `document.tagging`.
+    /// Infusionsoft's `document.tagging`. WooCommerce REST: devportal
+    /// `docs/elements/woocommerce-rest/authenticate.md` (element id 2881).
     #[test]
     fn the_seed_pages_required_keys() {
-        let cases: [(&str, u64, Auth, &[&str]); 5] = [
+        let cases: [(&str, u64, Auth, &[&str]); 6] = [
+            (
+                "woocommercerest",
+                2881,
+                Auth::Custom,
+                &["store.url", "oauth.api.key", "oauth.api.secret"],
+            ),
             (
                 "woocommerce",
                 188,

@@ -17,7 +17,7 @@ mod transcript;
 use super::create::create_once;
 use super::{report, Connection, Failure, GlobalArgs};
 use crate::api::Client;
-use crate::catalog::{self, Catalog, ElementSpec, FieldKind, FieldSpec};
+use crate::catalog::{self, Catalog, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
 use crate::config::{ORG_SECRET_ENV, USER_SECRET_ENV};
 use crate::exit;
 use crate::flow::oauth::{self as attempt, Grant, OAuthApp, Refusal};
@@ -68,8 +68,9 @@ pub async fn run(
     t.say(element_line(&spec));
 
     // Bound before the form, so the Callback URL field holds the
-    // listener's real address (port 0 picks one).
-    let oauth_element = spec.auth.is_oauth();
+    // listener's real address (port 0 picks one); an element with several
+    // sign-in kinds may be signed in through the browser.
+    let oauth_element = spec.offers_oauth();
     let mut listener = if oauth_element {
         Some(bind_listener(
             &mut t,
@@ -102,7 +103,11 @@ pub async fn run(
                 crate::log::add_secret(form.values.get(&f.key));
             }
         }
-        let provider_data = if oauth_element {
+        // The sign-in kind chosen on the form decides whether to authorize.
+        let provider_data = if spec
+            .auth_for(Some(form.values.get(AUTH_TYPE_KEY)))
+            .is_oauth()
+        {
             let callback_url = form.values.get("oauth.callback.url").to_string();
             Some(
                 authorize(
@@ -184,11 +189,14 @@ fn element_line(spec: &ElementSpec) -> String {
     } else {
         format!(" Have ready: {}.", needs.join(", "))
     };
+    let mut kinds: Vec<&str> = spec.kinds().iter().map(|k| k.label()).collect();
+    kinds.dedup();
+    let notes: String = spec.notes.iter().map(|n| format!(" Note: {n}")).collect();
     format!(
-        "Element: {} ({}). Sign-in: {}.{ready}",
+        "Element: {} ({}). Sign-in: {}.{ready}{notes}",
         spec.name,
         spec.key,
-        spec.auth.label()
+        kinds.join(", or ")
     )
 }
 
@@ -756,6 +764,7 @@ async fn authorize(
     listener: &mut Option<Listener>,
     handle: &mut Option<ListenerHandle>,
 ) -> Result<BTreeMap<String, Secret>, Failure> {
+    let auth = spec.auth_for(Some(values.get(AUTH_TYPE_KEY)));
     let state = OAuthState::generate();
     // The listener serves only the callback address it is bound to.
     let listening = listener
@@ -771,7 +780,7 @@ async fn authorize(
         }
     }
     let request = OAuthApp::from_values(values).url_request(callback_url, &state);
-    let authorization = attempt::authorization(client, &spec.key, spec.auth, &request)
+    let authorization = attempt::authorization(client, &spec.key, auth, &request)
         .await
         .map_err(|e| Failure {
             code: exit::API_FAILED,
@@ -817,7 +826,7 @@ async fn authorize(
             ev = next_event(handle), if listening => match ev {
                 Some(ListenerEvent::Completed(outcome)) => {
                     attempt::log_answer(&outcome);
-                    attempt::grant(outcome, spec.auth, request_token)
+                    attempt::grant(outcome, auth, request_token)
                 }
                 Some(ListenerEvent::Rejected { reason }) => {
                     t.say(format!("Note: ignored a request to the callback address: {reason}."));
@@ -830,7 +839,7 @@ async fn authorize(
             },
             line = t.next_line() => match line {
                 Ok(line) if line.trim().is_empty() => continue,
-                Ok(line) => match attempt::pasted_grant(&line, &state, spec.auth, request_token) {
+                Ok(line) => match attempt::pasted_grant(&line, &state, auth, request_token) {
                     Err(Refusal::NotTheRedirect(rejection)) => {
                         t.say(format!("Error: Pasted address: that is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."));
                         continue;

@@ -214,6 +214,9 @@ fn ecwid_digits_only_blocks_forward_but_never_back() {
     assert_eq!(
         config,
         pairs(&[
+            // The sign-in kind is said, as the devportal pages of elements
+            // with several kinds send it.
+            ("authentication.type", "custom"),
             ("ecwid.order.key", "order-key"),
             ("ecwid.product.key", "product-key"),
             ("ecwid.store.id", "123")

@@ -14,5 +14,6 @@ mod pasted;
 mod recovery;
 mod review_screen;
 mod sandbox_checks;
+mod signin;
 mod snapshots;
 pub(crate) mod support;

@@ -151,7 +151,7 @@ fn bindings(app: &App) -> Vec<Binding> {
 pub fn auth_kind(app: &App) -> Option<crate::catalog::AuthKind> {
     match &app.authorize.reauth {
         Some(t) => Some(t.auth),
-        None => app.spec().map(|s| s.auth),
+        None => app.auth_kind(),
     }
 }
 

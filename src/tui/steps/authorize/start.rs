@@ -28,13 +28,13 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
             t.auth,
         ),
         None => {
-            let (Some(form), Some(spec)) = (app.form(), app.spec()) else {
+            let (Some(form), Some(auth)) = (app.form(), app.auth_kind()) else {
                 return vec![];
             };
             (
                 OAuthApp::from_values(&form.values()),
                 form.element_key.clone(),
-                spec.auth,
+                auth,
             )
         }
     };

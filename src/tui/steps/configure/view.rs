@@ -16,10 +16,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     let t = &app.theme;
     let cut_note = spec.cut_note();
+    // Where the form follows the platform rather than the bundled spec.
+    let platform_note = (!spec.notes.is_empty()).then(|| spec.notes.join(" "));
     // On a short terminal the form gets the rows: the title loses its blank
     // line and the help its third.
     let short = area.height < SHORT_BODY;
-    let title_height = if short && cut_note.is_none() { 1 } else { 2 };
+    let title_height = match (&platform_note, short, cut_note) {
+        (Some(_), true, _) => 2,
+        (Some(_), false, _) => 3,
+        (None, true, None) => 1,
+        (None, _, _) => 2,
+    };
     // Wide enough, the help sits in a column beside the form, level with
     // the focused field, instead of under the whole form.
     let side = area.width >= SIDE_HELP_MIN_WIDTH;
@@ -59,7 +66,17 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     if let Some(note) = cut_note {
         title_lines.push(Line::styled(format!("Note: {note}"), t.warning()));
     }
-    frame.render_widget(Paragraph::new(title_lines), title);
+    // A form that follows the platform rather than the bundled spec says
+    // so; that note is long, so it wraps under the title.
+    let wrap = platform_note.is_some();
+    if let Some(note) = platform_note {
+        title_lines.push(Line::styled(format!("Note: {note}"), t.warning()));
+    }
+    let mut title_paragraph = Paragraph::new(title_lines);
+    if wrap {
+        title_paragraph = title_paragraph.wrap(ratatui::widgets::Wrap { trim: true });
+    }
+    frame.render_widget(title_paragraph, title);
 
     let label_width = form
         .fields

@@ -323,10 +323,12 @@ fn pending_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     }
 }
 
-/// Opens the form of a catalog element: at once when its spec is known,
-/// otherwise after fetching its configuration metadata.
+/// Opens the form of a catalog element: at once when its spec is known
+/// (and offers the sign-in kind the catalog names), otherwise after
+/// fetching its configuration metadata.
 pub fn choose_entry(app: &mut App, entry: CatalogEntry) -> Vec<Effect> {
-    if app.known_spec(&entry.key).is_some() {
+    let known = app.known_spec(&entry.key);
+    if known.is_some_and(|s| !crate::catalog::signin::disagrees(s, entry.auth)) {
         choose_element(app, &entry.key);
         return vec![];
     }

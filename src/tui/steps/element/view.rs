@@ -271,7 +271,15 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
     };
     lines.extend(kv("Key", entry.key.clone()));
     lines.extend(kv("Hub", entry.hub.clone()));
-    lines.extend(kv("Sign-in", entry.auth.label().to_string()));
+    // The kinds the person may choose among: the known form's, unless the
+    // platform names one it lacks (then the platform's form is fetched).
+    let kinds = match app.known_spec(&entry.key) {
+        Some(s) if !crate::catalog::signin::disagrees(s, entry.auth) => s.kinds(),
+        _ => vec![entry.auth],
+    };
+    let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+    labels.dedup();
+    lines.extend(kv("Sign-in", labels.join(", or ")));
     if entry.beta {
         lines.extend(kv("Status", "beta, says the platform".into()));
     }
@@ -289,7 +297,7 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
             "from the platform's settings of this element, fetched when you choose it".into(),
         )),
     }
-    if entry.auth.is_oauth() {
+    if kinds.iter().any(|k| k.is_oauth()) {
         lines.push(Line::raw(""));
         lines.push(Line::styled(
             "Register this callback URL with the provider:",

@@ -70,7 +70,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> Option<u16> {
             ))],
         ),
     ];
-    if spec.auth.is_oauth() {
+    if app.is_oauth() {
         summary.push(kv(
             t,
             "Authorization",
