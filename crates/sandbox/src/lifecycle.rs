@@ -185,7 +185,10 @@ fn reprovision(
         Some(_) => return Err(bad("providerData must be a JSON object")),
     }
     let key = &element.facts.key;
-    match element.facts.auth {
+    // An element with several sign-in kinds re-provisions the kind its
+    // instance chose (Ecwid's OAuth 2 beside its legacy keys).
+    let kind = element.kind_in(configuration).map_err(bad)?;
+    match kind {
         Auth::Oauth2 => {
             let presented = present_code(state, element, body)?;
             check_code(key, presented, configuration)?;

@@ -824,3 +824,71 @@ fn oauth1_instances_reauthenticate_with_a_fresh_grant() {
         foreign.message()
     );
 }
+
+/// An element with several sign-in kinds re-provisions the kind its
+/// instance chose: an Ecwid instance made with OAuth 2 takes a fresh code
+/// (devportal `docs/elements/ecwid/ecwid-create-instance.md`: OAuth 2 beside
+/// the legacy keys), while one made with the legacy keys has nothing to
+/// re-provision.
+#[test]
+fn a_multi_kind_instance_reprovisions_the_kind_it_chose() {
+    let sb = seeded(0);
+    let code = fresh_code(&sb, "ecwid-app", CALLBACK);
+    let made = send(
+        &sb,
+        "POST",
+        "/instances",
+        &json!({
+            "element": { "key": "ecwid" },
+            "name": "ecwid by oauth",
+            "configuration": {
+                "authentication.type": "oauth2",
+                "oauth.api.key": "ecwid-app",
+                "oauth.api.secret": "ecwid-app-secret",
+                "oauth.callback.url": CALLBACK
+            },
+            "providerData": { "code": code }
+        }),
+    );
+    assert_eq!(made.status, 200, "{}", made.message());
+    let id = made.json()["id"].as_u64().unwrap();
+
+    let code = fresh_code(&sb, "ecwid-app", CALLBACK);
+    let answer = send(
+        &sb,
+        "PATCH",
+        &format!("/instances/{id}"),
+        &json!({ "providerData": { "code": code } }),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.message());
+    assert_eq!(answer.json()["valid"], true);
+
+    let legacy = send(
+        &sb,
+        "POST",
+        "/instances",
+        &json!({
+            "element": { "key": "ecwid" },
+            "name": "ecwid by keys",
+            "configuration": {
+                "ecwid.store.id": "1003",
+                "ecwid.order.key": "secret_order",
+                "ecwid.product.key": "secret_product"
+            }
+        }),
+    );
+    assert_eq!(legacy.status, 200, "{}", legacy.message());
+    let id = legacy.json()["id"].as_u64().unwrap();
+    let answer = send(
+        &sb,
+        "PATCH",
+        &format!("/instances/{id}"),
+        &json!({ "providerData": { "code": "c" } }),
+    );
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.message().contains("does not use OAuth"),
+        "{}",
+        answer.message()
+    );
+}
