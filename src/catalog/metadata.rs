@@ -88,6 +88,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         check_read: None,
         bundled: false,
         unasked,
+        oauth_params: Default::default(),
     }
 }
 

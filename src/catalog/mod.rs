@@ -68,6 +68,14 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
             }
         }
     }
+    for (name, key) in &spec.oauth_params {
+        crate::flow::oauth::check_param(name, "").map_err(|e| format!("oauth_params: {e}"))?;
+        if spec.field(key).is_none() {
+            return Err(format!(
+                "oauth_params: {name} takes the value of `{key}`, which is not a field"
+            ));
+        }
+    }
     Ok(())
 }
 

@@ -179,6 +179,12 @@ pub struct ElementSpec {
     /// its metadata): never asked, not even among the common settings.
     #[serde(skip, default)]
     pub unasked: Vec<String>,
+    /// The element's own parameters of the platform's OAuth calls
+    /// (`GET /elements/{key}/oauth/url`, OAuth 1's `/oauth/token`): query
+    /// parameter name to the setting whose value it carries, e.g.
+    /// `siteAddress = "shopify.site.address"`.
+    #[serde(default)]
+    pub oauth_params: std::collections::BTreeMap<String, String>,
 }
 
 impl ElementSpec {

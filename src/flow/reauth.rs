@@ -82,6 +82,7 @@ pub fn spec_for(i: &Instance, auth: AuthKind) -> ElementSpec {
         check_read: None,
         bundled: false,
         unasked: vec![],
+        oauth_params: Default::default(),
     }
 }
 

@@ -198,7 +198,6 @@ async fn consent_oauth1(authorize: &str, decision: &str) -> String {
         .query_pairs_mut()
         .clear()
         .append_pair("oauth_token", &param(&url, "oauth_token"))
-        .append_pair("state", &param(&url, "state"))
         .append_pair("decision", decision);
     let resp = http.get(decide).send().await.unwrap();
     assert_eq!(resp.status(), 302);
