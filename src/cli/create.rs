@@ -251,6 +251,13 @@ fn parse_oauth_params(given: &[String]) -> Result<Vec<(String, String)>, String>
         };
         let (name, value) = (name.trim(), value.trim());
         flow::oauth::check_param(name, value).map_err(|e| format!("--oauth-param: {e}"))?;
+        // A value on the command line is seen by every process of the
+        // machine; a secret has no place there.
+        if key_looks_secret(name) {
+            return Err(format!(
+                "--oauth-param {name} looks like a secret, and secrets do not go on the command line; the app's key and secret go in --set oauth.api.key=… and --set oauth.api.secret=env:NAME"
+            ));
+        }
         if params.iter().any(|(n, _)| n == name) {
             return Err(format!("--oauth-param {name} is given twice"));
         }

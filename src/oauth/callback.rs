@@ -461,6 +461,74 @@ mod tests {
         ));
     }
 
+    fn extra_of(outcome: CallbackOutcome) -> Vec<(String, String)> {
+        match outcome {
+            CallbackOutcome::Authorized(g) => g
+                .extra
+                .into_iter()
+                .map(|(k, v)| (k, v.expose().to_owned()))
+                .collect(),
+            other => panic!("expected Authorized, got {other:?}"),
+        }
+    }
+
+    /// QuickBooks' redirect names the company and the data source; they and
+    /// the state go on to `providerData`, a refusal's parameters never do.
+    #[test]
+    fn keeps_the_redirects_other_values() {
+        let s = state();
+        let q = format!(
+            "state={}&oauth_token=t&oauth_verifier=v&realmId=4620816365&dataSource=QBO&error_uri=x",
+            s.expose()
+        );
+        assert_eq!(
+            extra_of(parse_callback_query(&q, &s).unwrap()),
+            [
+                ("dataSource", "QBO"),
+                ("realmId", "4620816365"),
+                ("state", s.expose()),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        let q = format!("code=c&token=revel-token&state={}", s.expose());
+        let extra = extra_of(parse_callback_query(&q, &s).unwrap());
+        assert!(extra.contains(&("token".into(), "revel-token".into())));
+    }
+
+    /// The other values are untrusted: odd names, control characters and
+    /// floods are left out, a repeated one refuses the callback, and none
+    /// shows in Debug.
+    #[test]
+    fn other_values_are_bounded_and_cleaned() {
+        let s = state();
+        let long = "x".repeat(MAX_EXTRA_VALUE_BYTES + 1);
+        let q = format!(
+            "code=c&state={}&ok=1&bad%20name=2&esc=a%1Bb&bidi=%E2%80%AEx&long={long}&{}=3",
+            s.expose(),
+            "n".repeat(65)
+        );
+        let extra = extra_of(parse_callback_query(&q, &s).unwrap());
+        let names: Vec<&str> = extra.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["ok", "state"]);
+
+        let flood: String = (0..100).map(|i| format!("&p{i}=v")).collect();
+        let q = format!("code=c&state={}{flood}", s.expose());
+        assert_eq!(
+            extra_of(parse_callback_query(&q, &s).unwrap()).len(),
+            MAX_EXTRA_VALUES
+        );
+
+        let q = format!("code=c&realmId=1&realmId=2&state={}", s.expose());
+        assert_eq!(
+            parse_callback_query(&q, &s).unwrap_err(),
+            CallbackRejection::RepeatedParameter("realmId".into())
+        );
+
+        let q = format!("code=c&access_token=HIDDEN-TOKEN&state={}", s.expose());
+        let outcome = parse_callback_query(&q, &s).unwrap();
+        assert!(!format!("{outcome:?}").contains("HIDDEN-TOKEN"));
+    }
+
     #[test]
     fn rejects_a_wrong_or_missing_state() {
         let s = state();
