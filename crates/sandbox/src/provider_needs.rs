@@ -72,3 +72,32 @@ impl Needs {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_documented_elements_need_more() {
+        assert_eq!(
+            of("shopify").site,
+            Some(("siteAddress", "shopify.site.address"))
+        );
+        assert!(of("shopify").redirect_values.is_empty());
+        assert_eq!(of("quickbooks").redirect_values, ["realmId", "dataSource"]);
+        assert!(of("quickbooks").site.is_none());
+        let plain = of("kestrelsocial");
+        assert!(plain.site.is_none() && plain.redirect_values.is_empty());
+        assert!(plain.fresh_redirect_values().is_empty());
+    }
+
+    #[test]
+    fn each_redirect_names_a_company_of_digits_and_the_data_source() {
+        let values = of("quickbooks").fresh_redirect_values();
+        assert_eq!(values.len(), 2);
+        let (realm, source) = (&values[0], &values[1]);
+        assert_eq!(realm.0, "realmId");
+        assert!(realm.1.len() == 8 && realm.1.bytes().all(|b| b.is_ascii_digit()));
+        assert_eq!(source, &("dataSource".to_string(), "QBO".to_string()));
+    }
+}
