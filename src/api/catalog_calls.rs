@@ -79,7 +79,10 @@ impl Client {
         })
     }
 
-    /// `GET /elements/{key}/oauth/token`: an OAuth 1 request token.
+    /// `GET /elements/{key}/oauth/token`: an OAuth 1 request token. The
+    /// state and the element's parameters go with it: OAuth 1.0a fixes the
+    /// callback address, state included, when the request token is made,
+    /// so a state given only to the later `/oauth/url` never comes back.
     pub async fn oauth_request_token(
         &self,
         element_key: &str,
@@ -91,12 +94,15 @@ impl Client {
             secret: Option<Secret>,
         }
         crate::log::add_secret(req.api_secret.expose());
+        crate::log::add_secret(req.state.expose());
         let path = format!("/elements/{}/oauth/token", encode_segment(element_key));
-        let query = [
+        let mut query = vec![
             ("apiKey", req.api_key.as_str()),
             ("apiSecret", req.api_secret.expose()),
             ("callbackUrl", req.callback_url.as_str()),
+            ("state", req.state.expose()),
         ];
+        query.extend(req.params.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         let a: Answer = self.get(&path, &query).await?;
         // The token goes into the next request's query and the log; one
         // with control characters is refused here.

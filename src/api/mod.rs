@@ -477,6 +477,7 @@ impl Client {
             query.push(("requestToken", token));
         }
         query.push(("state", req.state.expose()));
+        query.extend(req.params.iter().map(|(n, v)| (n.as_str(), v.as_str())));
         let v: Value = self.get(&path, &query).await?;
         let url = v
             .get("oauthUrl")

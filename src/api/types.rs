@@ -322,12 +322,16 @@ impl ConfigEntry {
     }
 }
 
-/// The query of `GET /elements/{key}/oauth/url`.
+/// The query of `GET /elements/{key}/oauth/url` (and of OAuth 1's
+/// `/oauth/token`).
 pub struct OAuthUrlRequest {
     pub api_key: String,
     pub api_secret: Secret,
     pub callback_url: String,
     pub state: Secret,
+    /// The element's own parameters (`siteAddress`, `scope`, ...), already
+    /// checked with [`crate::flow::oauth::check_param`].
+    pub params: Vec<(String, String)>,
 }
 
 #[cfg(test)]

@@ -117,6 +117,7 @@ pub fn spec_from_metadata(info: &CatalogEntry, entries: &[ConfigEntry]) -> Eleme
         bundled: false,
         unasked,
         notes: vec![],
+        oauth_params: Default::default(),
     }
 }
 

@@ -84,6 +84,23 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
             ));
         }
     }
+    for (name, key) in &spec.oauth_params {
+        crate::flow::oauth::check_param(name, "").map_err(|e| format!("oauth_params: {e}"))?;
+        match spec.field(key) {
+            None => {
+                return Err(format!(
+                    "oauth_params: {name} takes the value of `{key}`, which is not a field"
+                ))
+            }
+            // The OAuth calls' query ends up in URLs and logs.
+            Some(f) if f.is_secret() => {
+                return Err(format!(
+                    "oauth_params: {name} would put the secret `{key}` in a URL"
+                ))
+            }
+            Some(_) => {}
+        }
+    }
     Ok(())
 }
 
@@ -179,6 +196,19 @@ mod tests {
 
     #[test]
     fn broken_specs_are_refused_with_the_file_named() {
+        let params = "key = 'x'\nname = 'X'\nauth = 'oauth2'\n\
+                      [[fields]]\nkey = 'k'\nlabel = 'K'\nkind = 'secret'\n\
+                      [oauth_params]\n";
+        for (table, says) in [
+            ("siteAddress = 'nope'", "not a field"),
+            ("secretThing = 'k'", "secret"),
+            ("state = 'k'", "set by ce-wizard"),
+        ] {
+            let err = parse_spec("p.toml", &format!("{params}{table}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(says), "{table}: {err}");
+        }
         let err = parse_spec("x.toml", "key = 'x'\nname = 'X'\nauth = 'magic'").unwrap_err();
         assert!(err.to_string().starts_with("x.toml:"), "{err}");
         let dup = "key='x'\nname='X'\nauth='basic'\n[[fields]]\nkey='a'\nlabel='A'\nkind='text'\n[[fields]]\nkey='a'\nlabel='A'\nkind='text'";

@@ -197,6 +197,12 @@ pub struct ElementSpec {
     /// rather than the bundled spec (their sign-in kinds disagree).
     #[serde(skip, default)]
     pub notes: Vec<String>,
+    /// The element's own parameters of the platform's OAuth calls
+    /// (`GET /elements/{key}/oauth/url`, OAuth 1's `/oauth/token`): query
+    /// parameter name to the setting whose value it carries, e.g.
+    /// `siteAddress = "shopify.site.address"`.
+    #[serde(default)]
+    pub oauth_params: std::collections::BTreeMap<String, String>,
 }
 
 /// The configuration entry by which an element that offers several sign-in

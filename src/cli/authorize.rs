@@ -27,6 +27,8 @@ pub struct OAuthSession {
     /// What a sign-in that did not happen left as it was, in its failure
     /// messages.
     untouched: &'static str,
+    /// `--oauth-param`s, sent beside the element's own parameters.
+    params: Vec<(String, String)>,
 }
 
 impl OAuthSession {
@@ -68,7 +70,14 @@ impl OAuthSession {
             timeout: g.oauth_timeout,
             no_browser: g.no_browser,
             untouched: "nothing was created",
+            params: vec![],
         })
+    }
+
+    /// Parameters given by hand (`--oauth-param`), already checked.
+    pub fn with_params(mut self, params: Vec<(String, String)>) -> OAuthSession {
+        self.params = params;
+        self
     }
 
     /// A sign-in for an instance that exists (`instances reauth`): its
@@ -127,7 +136,9 @@ impl OAuthSession {
         } else if let Some(h) = &self.handle {
             h.rearm(state.clone());
         }
-        let request = OAuthApp::from_values(values).url_request(&self.callback_url, &state);
+        let request = OAuthApp::for_element(spec, values)
+            .with_params(&self.params)
+            .url_request(&self.callback_url, &state);
         let authorization = attempt::authorization(client, &spec.key, auth, &request)
             .await
             .map_err(|e| Failure {

@@ -54,6 +54,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
         .map_err(|e| Failure::invalid(e.0))?
         || stdin_used;
     let interactive = !stdin_used && con.input_is_terminal;
+    let oauth_params = parse_oauth_params(&args.oauth_params).map_err(Failure::invalid)?;
 
     let key = draft.element.clone().ok_or_else(|| {
         Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")
@@ -80,6 +81,13 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     // decides the flow; the field's default when none is given.
     let auth = spec.auth_for(Some(values.get(catalog::AUTH_TYPE_KEY)));
     let oauth = auth.is_oauth();
+    if !oauth && !oauth_params.is_empty() {
+        return Err(Failure::invalid(format!(
+            "--oauth-param is for elements that sign in with OAuth; {} does not ({}), so nothing was sent",
+            spec.name,
+            auth.label()
+        )));
+    }
     let predicted_callback = oauth.then(|| flow::oauth::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
@@ -159,7 +167,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
         };
     }
 
-    let mut session = OAuthSession::start(g, con, &values, !stdin_used)?;
+    let mut session = OAuthSession::start(g, con, &values, !stdin_used)?.with_params(oauth_params);
     if let Some(url) = session.listener_callback_url() {
         // The listener's real address replaces the prediction (port 0 picks one).
         if !given.iter().any(|k| k == "oauth.callback.url") {
@@ -238,6 +246,34 @@ fn dry_run(
 }
 
 /// Nothing was sent: every problem, one per line.
+/// The `--oauth-param NAME=VALUE`s, each checked as the platform's OAuth
+/// calls will carry it; a name given twice is refused.
+fn parse_oauth_params(given: &[String]) -> Result<Vec<(String, String)>, String> {
+    let mut params: Vec<(String, String)> = Vec::new();
+    for one in given {
+        let Some((name, value)) = one.split_once('=') else {
+            return Err(format!(
+                "--oauth-param takes NAME=VALUE (e.g. siteAddress=my-shop), not \"{}\"",
+                crate::sanitize::line(one)
+            ));
+        };
+        let (name, value) = (name.trim(), value.trim());
+        flow::oauth::check_param(name, value).map_err(|e| format!("--oauth-param: {e}"))?;
+        // A value on the command line is seen by every process of the
+        // machine; a secret has no place there.
+        if key_looks_secret(name) {
+            return Err(format!(
+                "--oauth-param {name} looks like a secret, and secrets do not go on the command line; the app's key and secret go in --set oauth.api.key=… and --set oauth.api.secret=env:NAME"
+            ));
+        }
+        if params.iter().any(|(n, _)| n == name) {
+            return Err(format!("--oauth-param {name} is given twice"));
+        }
+        params.push((name.to_string(), value.to_string()));
+    }
+    Ok(params)
+}
+
 fn not_sent(spec: &ElementSpec, problems: &[String]) -> Failure {
     let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
     Failure::invalid(format!(

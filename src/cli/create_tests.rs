@@ -162,7 +162,13 @@ async fn consent(authorize_url: &str, decision: &str) -> String {
         .clear()
         .append_pair("client_id", &get("client_id"))
         .append_pair("redirect_uri", &get("redirect_uri"))
-        .append_pair("state", &get("state"))
+        .append_pair("state", &get("state"));
+    // The consent form carries the shop of a provider that signs in to one.
+    if let Some((_, shop)) = q.query_pairs().find(|(k, _)| k == "shop") {
+        decision_url.query_pairs_mut().append_pair("shop", &shop);
+    }
+    decision_url
+        .query_pairs_mut()
         .append_pair("decision", decision);
     let resp = http().get(decision_url).send().await.unwrap();
     assert_eq!(resp.status(), 302);
@@ -589,4 +595,100 @@ async fn the_check_after_a_create_is_the_ping_of_any_hub() {
         desk.stderr
     );
     assert!(!desk.stderr.contains("not checked"), "{}", desk.stderr);
+}
+
+fn shopify_args(oauth_params: &[&str]) -> CreateArgs {
+    CreateArgs {
+        element: Some("shopify".into()),
+        name: Some("shop".into()),
+        sets: vec![
+            "oauth.api.key=shop-app".into(),
+            "oauth.api.secret=@@shop-secret".into(),
+            "shopify.site.address=my-shop".into(),
+        ],
+        oauth_params: oauth_params.iter().map(|p| p.to_string()).collect(),
+        ..CreateArgs::default()
+    }
+}
+
+fn query_param(url: &str, name: &str) -> Option<String> {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Shopify's OAuth URL request carries the shop and the scope
+/// (devportal `docs/elements/shopify/authenticate.md`): the sandbox sends
+/// the browser to that shop, and its code opens only that shop.
+#[tokio::test(flavor = "multi_thread")]
+async fn shopify_sends_its_shop_and_scope_with_the_url_request() {
+    let run = run(shopify_args(&[]), false, &[], Person::Allows).await;
+    let instance = created(&run);
+    assert_eq!(run.opened.len(), 1);
+    let opened = &run.opened[0];
+    assert_eq!(query_param(opened, "shop").as_deref(), Some("my-shop"));
+    assert_eq!(
+        query_param(opened, "scope").as_deref(),
+        Some("write_orders,write_products,write_customers")
+    );
+    assert_eq!(instance["configuration"]["shopify.site.address"], "my-shop");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oauth_param_replaces_the_elements_own() {
+    let run = run(
+        shopify_args(&["scope=read_orders", "locale=fr"]),
+        false,
+        &[],
+        Person::Allows,
+    )
+    .await;
+    created(&run);
+    assert_eq!(
+        query_param(&run.opened[0], "scope").as_deref(),
+        Some("read_orders")
+    );
+    assert_eq!(
+        query_param(&run.opened[0], "shop").as_deref(),
+        Some("my-shop")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oauth_params_that_cannot_be_sent_stop_the_create_before_any_call() {
+    for (given, says) in [
+        ("state=mine", "set by ce-wizard"),
+        ("no-equals-sign", "NAME=VALUE"),
+        ("bad name=x", "letters, digits"),
+        ("clientSecret=x", "secret"),
+    ] {
+        let out = run(shopify_args(&[given]), false, &[], Person::Allows).await;
+        let failure = out.result.unwrap_err();
+        assert_eq!(failure.code, exit::INVALID_INPUT, "{given}");
+        assert!(
+            failure.message.contains(says),
+            "{given}: {}",
+            failure.message
+        );
+        assert!(out.opened.is_empty(), "{given}: nothing was opened");
+    }
+    let mut args = shopify_args(&["scope=x", "scope=y"]);
+    let out = run(args, false, &[], Person::Allows).await;
+    assert!(out.result.unwrap_err().message.contains("twice"));
+    args = CreateArgs {
+        element: Some("bigcommerce".into()),
+        oauth_params: vec!["scope=x".into()],
+        ..CreateArgs::default()
+    };
+    let out = run(args, false, &[], Person::Allows).await;
+    let failure = out.result.unwrap_err();
+    assert!(
+        failure
+            .message
+            .contains("for elements that sign in with OAuth"),
+        "{}",
+        failure.message
+    );
 }

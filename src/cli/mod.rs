@@ -143,6 +143,10 @@ pub struct CreateArgs {
     /// Check everything and print the request and its curl command (secrets as $VARIABLES), but send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// An extra parameter for the platform's OAuth calls (oauth/url, OAuth 1's oauth/token), e.g.
+    /// siteAddress=my-shop or scope=read_orders; it replaces the element's own of that name. Repeatable.
+    #[arg(long = "oauth-param", value_name = "NAME=VALUE")]
+    pub oauth_params: Vec<String>,
 }
 
 #[derive(Args, Debug)]

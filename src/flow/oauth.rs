@@ -2,13 +2,17 @@
 //! address, the authorization URL the platform hands out for a fresh state
 //! (after a request token, for OAuth 1), and the provider's answer (caught
 //! by the loopback listener or pasted by hand) turned into the grant that
-//! `POST /instances` carries as `providerData`.
+//! `POST /instances` carries as `providerData`: every value of the
+//! provider's redirect but a refusal's, and OAuth 1's request-token secret.
+//! Both calls that start an attempt carry the element's own parameters
+//! ([`element_params`]); OAuth 1's request-token call carries the state too,
+//! since OAuth 1.0a fixes the callback, state and all, at that call.
 //!
 //! How the front end waits (a listener task, a paste prompt, a deadline) and
 //! what it does with a refusal is its own business.
 
 use crate::api::{ApiError, Client, OAuthUrlRequest, RequestToken};
-use crate::catalog::AuthKind;
+use crate::catalog::{AuthKind, ElementSpec, FieldKind};
 use crate::form::FormValues;
 use crate::oauth::{self, CallbackOutcome, CallbackRejection, OAuthState};
 use crate::secret::Secret;
@@ -29,19 +33,42 @@ pub fn loopback_port(callback_url: &str) -> Option<u16> {
 }
 
 /// The app registered at the provider, as the form names it: its client
-/// key and secret.
+/// key and secret, and the element's own parameters for the platform's
+/// OAuth calls (`siteAddress`, `scope`, ...; see [`element_params`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthApp {
     pub api_key: String,
     pub api_secret: Secret,
+    pub params: Vec<(String, String)>,
 }
 
 impl OAuthApp {
+    /// The app alone, without element parameters.
     pub fn from_values(values: &FormValues) -> OAuthApp {
         OAuthApp {
             api_key: values.get("oauth.api.key").to_string(),
             api_secret: Secret::new(values.get("oauth.api.secret")),
+            params: vec![],
         }
+    }
+
+    /// The app and the parameters `spec` says its OAuth calls take, from
+    /// `values`.
+    pub fn for_element(spec: &ElementSpec, values: &FormValues) -> OAuthApp {
+        OAuthApp {
+            params: element_params(spec, values),
+            ..OAuthApp::from_values(values)
+        }
+    }
+
+    /// Adds parameters given by hand (`create --oauth-param`); one of the
+    /// same name replaces the element's own.
+    pub fn with_params(mut self, given: &[(String, String)]) -> OAuthApp {
+        for (name, value) in given {
+            self.params.retain(|(n, _)| n != name);
+            self.params.push((name.clone(), value.clone()));
+        }
+        self
     }
 
     /// What the platform needs to hand out an authorization URL: this app,
@@ -52,8 +79,109 @@ impl OAuthApp {
             api_secret: self.api_secret.clone(),
             callback_url: callback_url.to_string(),
             state: Secret::new(state.expose()),
+            params: self.params.clone(),
         }
     }
+}
+
+/// Query parameters the platform's OAuth calls take for themselves; an
+/// element parameter of one of these names is never sent.
+pub const RESERVED_PARAMS: &[&str] = &[
+    "apiKey",
+    "apiSecret",
+    "callbackUrl",
+    "state",
+    "requestToken",
+];
+
+/// Longest element parameter value sent, in bytes.
+pub const MAX_PARAM_VALUE_BYTES: usize = 2000;
+
+/// Why a parameter given by hand cannot be sent, if it cannot.
+pub fn check_param(name: &str, value: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(format!(
+            "the OAuth parameter name \"{}\" must be 1 to 64 letters, digits, '.', '_' or '-'",
+            crate::sanitize::line(name)
+        ));
+    }
+    if RESERVED_PARAMS.contains(&name) {
+        return Err(format!(
+            "{name} is set by ce-wizard itself (from the form or the attempt); it cannot be given as an OAuth parameter"
+        ));
+    }
+    if value.len() > MAX_PARAM_VALUE_BYTES || crate::sanitize::has_unsafe(value) {
+        return Err(format!(
+            "the value of the OAuth parameter {name} must be one line of at most {MAX_PARAM_VALUE_BYTES} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// Settings of a catalog element (no bundled spec) that never go on the
+/// OAuth calls: the app's own (sent as `apiKey`, `apiSecret`,
+/// `callbackUrl`) and the event settings, which concern the instance.
+fn never_a_param(key: &str) -> bool {
+    matches!(
+        key,
+        "oauth.api.key" | "oauth.api.secret" | "oauth.callback.url"
+    ) || key.starts_with("event.")
+}
+
+/// The element's own parameters for `GET /elements/{key}/oauth/url` (and
+/// OAuth 1's `/oauth/token`), from the form's values.
+///
+/// A bundled spec names them (`oauth_params`: parameter name to setting,
+/// e.g. Shopify's `siteAddress` from `shopify.site.address`). A catalog
+/// element has no such table, so, as the platform's own web app does, the
+/// values typed for the element go along under their setting names, except
+/// secrets, the app's own settings and the event settings; where the
+/// platform's test suite names a parameter for a setting (`scope` for
+/// `oauth.scope`, `siteAddress` for a `*site.address`, `subdomain`), it goes
+/// under that name too. Empty values and values that cannot be sent
+/// ([`check_param`]) are left out.
+pub fn element_params(spec: &ElementSpec, values: &FormValues) -> Vec<(String, String)> {
+    let mut params: Vec<(String, String)> = Vec::new();
+    let mut add = |name: &str, value: &str| {
+        let value = value.trim();
+        if !value.is_empty()
+            && check_param(name, value).is_ok()
+            && !params.iter().any(|(n, _)| n == name)
+        {
+            params.push((name.to_string(), value.to_string()));
+        }
+    };
+    if spec.bundled {
+        for (name, key) in &spec.oauth_params {
+            add(name, values.get(key));
+        }
+        return params;
+    }
+    for f in &spec.fields {
+        if f.kind == FieldKind::Secret
+            || crate::secret::key_looks_secret(&f.key)
+            || never_a_param(&f.key)
+        {
+            continue;
+        }
+        let value = values.get(&f.key);
+        let known = match f.key.as_str() {
+            "oauth.scope" => Some("scope"),
+            "subdomain" => Some("subdomain"),
+            k if k == "site.address" || k.ends_with(".site.address") => Some("siteAddress"),
+            _ => None,
+        };
+        if let Some(name) = known {
+            add(name, value);
+        }
+        add(&f.key, value);
+    }
+    params
 }
 
 /// Where to send the person for one attempt.
@@ -125,40 +253,65 @@ pub async fn authorization(
 /// What an approved authorization gives `POST /instances`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Grant {
-    /// OAuth 2: the authorization code.
+    /// OAuth 2: the authorization code alone (a bare code pasted by hand).
     Code(Secret),
-    /// OAuth 1: the authorized request token, its verifier, and the request
-    /// token's secret from step one.
+    /// OAuth 2: the code and the redirect's other values (its `state`,
+    /// QuickBooks' `realmId`, ...).
+    Redirect {
+        code: Secret,
+        values: BTreeMap<String, Secret>,
+    },
+    /// OAuth 1: the authorized request token, its verifier, the request
+    /// token's secret from step one, and the redirect's other values.
     Oauth1 {
         token: String,
         verifier: Secret,
         secret: Secret,
+        values: BTreeMap<String, Secret>,
     },
 }
 
 impl fmt::Debug for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The names of the other values, never the values.
+        let names = |values: &BTreeMap<String, Secret>| {
+            values.keys().map(|k| format!(", {k}")).collect::<String>()
+        };
         match self {
             Grant::Code(_) => f.write_str("Code(••••••)"),
-            Grant::Oauth1 { token, .. } => write!(f, "Oauth1({token}, ••••••)"),
+            Grant::Redirect { values, .. } => write!(f, "Redirect(••••••{})", names(values)),
+            Grant::Oauth1 { token, values, .. } => {
+                write!(f, "Oauth1({token}, ••••••{})", names(values))
+            }
         }
     }
 }
 
 impl Grant {
-    /// The request's `providerData`.
+    /// The request's `providerData`: every value of the redirect (a
+    /// refusal's aside), and OAuth 1's request-token `secret`.
     pub fn provider_data(&self) -> BTreeMap<String, Secret> {
         match self {
             Grant::Code(code) => BTreeMap::from([("code".to_string(), code.clone())]),
+            Grant::Redirect { code, values } => {
+                let mut data = values.clone();
+                data.insert("code".to_string(), code.clone());
+                data
+            }
             Grant::Oauth1 {
                 token,
                 verifier,
                 secret,
-            } => BTreeMap::from([
-                ("oauth_token".to_string(), Secret::new(token.as_str())),
-                ("oauth_verifier".to_string(), verifier.clone()),
-                ("secret".to_string(), secret.clone()),
-            ]),
+                values,
+            } => {
+                let mut data = values.clone();
+                data.extend([
+                    ("oauth_token".to_string(), Secret::new(token.as_str())),
+                    ("oauth_verifier".to_string(), verifier.clone()),
+                    ("secret".to_string(), secret.clone()),
+                ]);
+                data
+            }
         }
     }
 }
@@ -219,7 +372,12 @@ impl fmt::Display for Refusal {
 pub fn log_answer(outcome: &CallbackOutcome) {
     match outcome {
         CallbackOutcome::Authorized(g) => {
-            for s in g.code.iter().chain(&g.oauth_verifier) {
+            for s in g
+                .code
+                .iter()
+                .chain(&g.oauth_verifier)
+                .chain(g.extra.values())
+            {
                 crate::log::add_secret(s.expose());
             }
             crate::log::event("oauth", "authorization received");
@@ -245,7 +403,15 @@ pub fn grant(
         }
     };
     if auth != AuthKind::Oauth1 {
-        Ok(Grant::Code(g.code.ok_or(Refusal::NoCode)?))
+        let code = g.code.ok_or(Refusal::NoCode)?;
+        Ok(if g.extra.is_empty() {
+            Grant::Code(code)
+        } else {
+            Grant::Redirect {
+                code,
+                values: g.extra,
+            }
+        })
     } else {
         let (Some(token), Some(verifier)) = (g.oauth_token, g.oauth_verifier) else {
             return Err(if g.code.is_some() {
@@ -263,6 +429,7 @@ pub fn grant(
                 token,
                 verifier,
                 secret: rt.secret.clone(),
+                values: g.extra,
             }),
         }
     }
@@ -302,6 +469,7 @@ mod tests {
             code: code.map(Secret::new),
             oauth_token: token.map(str::to_string),
             oauth_verifier: verifier.map(Secret::new),
+            extra: BTreeMap::new(),
         })
     }
 
@@ -341,6 +509,127 @@ mod tests {
             ]
         );
         assert_eq!(format!("{oauth1:?}"), "Oauth1(rt, ••••••)");
+    }
+
+    fn with_extra(mut a: CallbackOutcome, extra: &[(&str, &str)]) -> CallbackOutcome {
+        if let CallbackOutcome::Authorized(g) = &mut a {
+            g.extra = extra
+                .iter()
+                .map(|(k, v)| (k.to_string(), Secret::new(*v)))
+                .collect();
+        }
+        a
+    }
+
+    /// Every other value of the redirect goes along: QuickBooks' `realmId`
+    /// and `dataSource`, the `state`; the values never show in Debug.
+    #[test]
+    fn the_redirects_other_values_join_the_provider_data() {
+        let rt = request_token();
+        let extra = [
+            ("realmId", "4620816365"),
+            ("dataSource", "QBO"),
+            ("state", "st"),
+        ];
+        let oauth1 = grant(
+            with_extra(answer(None, Some("rt"), Some("v")), &extra),
+            AuthKind::Oauth1,
+            Some(&rt),
+        )
+        .unwrap();
+        assert_eq!(
+            shown(oauth1.provider_data()),
+            [
+                ("dataSource", "QBO"),
+                ("oauth_token", "rt"),
+                ("oauth_verifier", "v"),
+                ("realmId", "4620816365"),
+                ("secret", "rt-secret"),
+                ("state", "st"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        let shown_debug = format!("{oauth1:?}");
+        assert!(!shown_debug.contains("4620816365") && !shown_debug.contains("rt-secret"));
+        assert!(shown_debug.contains("realmId"), "{shown_debug}");
+        let oauth2 = grant(
+            with_extra(
+                answer(Some("c0de"), None, None),
+                &[("realmId", "9"), ("state", "st")],
+            ),
+            AuthKind::Oauth2,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            shown(oauth2.provider_data()),
+            [("code", "c0de"), ("realmId", "9"), ("state", "st")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        assert!(!format!("{oauth2:?}").contains("c0de"));
+    }
+
+    /// A bundled spec names its parameters; a catalog element sends what
+    /// was typed for it, but no secret, app setting or event setting.
+    #[test]
+    fn element_parameters_come_from_the_spec_or_the_typed_values() {
+        let shopify = crate::catalog::bundled_spec("shopify").expect("shopify is bundled");
+        let mut values = FormValues::new();
+        values.set("oauth.api.key", "k");
+        values.set("oauth.api.secret", "s");
+        values.set("shopify.site.address", "my-shop");
+        values.set("oauth.scope", "read_orders");
+        assert_eq!(
+            element_params(shopify, &values),
+            [("scope", "read_orders"), ("siteAddress", "my-shop")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        let app = OAuthApp::for_element(shopify, &values)
+            .with_params(&[("scope".to_string(), "write_orders".to_string())]);
+        assert_eq!(
+            app.params,
+            [("siteAddress", "my-shop"), ("scope", "write_orders")]
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+
+        let mut catalog = shopify.clone();
+        catalog.bundled = false;
+        catalog.oauth_params.clear();
+        catalog.fields.push(crate::catalog::FieldSpec::new(
+            "acme.region",
+            "Region",
+            FieldKind::Text,
+        ));
+        catalog.fields.push(crate::catalog::FieldSpec::new(
+            "event.vendor.type",
+            "Events",
+            FieldKind::Text,
+        ));
+        values.set("acme.region", "eu");
+        values.set("event.vendor.type", "polling");
+        assert_eq!(
+            element_params(&catalog, &values),
+            [
+                ("siteAddress", "my-shop"),
+                ("shopify.site.address", "my-shop"),
+                ("scope", "read_orders"),
+                ("oauth.scope", "read_orders"),
+                ("acme.region", "eu"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+    }
+
+    #[test]
+    fn parameters_that_cannot_be_sent_are_named() {
+        assert!(check_param("siteAddress", "my-shop").is_ok());
+        assert!(check_param("state", "x")
+            .unwrap_err()
+            .contains("set by ce-wizard"));
+        assert!(check_param("a b", "x").is_err());
+        assert!(check_param("", "x").is_err());
+        assert!(check_param("scope", "a\u{1b}[2J").is_err());
+        assert!(check_param("scope", &"x".repeat(MAX_PARAM_VALUE_BYTES + 1)).is_err());
     }
 
     #[test]
@@ -411,8 +700,16 @@ mod tests {
             "http://127.0.0.1:1/callback?code=abc&state={}",
             state.expose()
         );
+        // The state is among the redirect's values, so it goes along.
         assert_eq!(
             pasted_grant(&good, &state, AuthKind::Oauth2, None),
+            Ok(Grant::Redirect {
+                code: Secret::new("abc"),
+                values: BTreeMap::from([("state".to_string(), Secret::new(state.expose()))]),
+            })
+        );
+        assert_eq!(
+            pasted_grant("abc", &state, AuthKind::Oauth2, None),
             Ok(Grant::Code(Secret::new("abc")))
         );
         let stale = "http://127.0.0.1:1/callback?code=abc&state=other";

@@ -91,6 +91,7 @@ pub fn spec_for(i: &Instance, auth: AuthKind) -> ElementSpec {
         bundled: false,
         unasked: vec![],
         notes: vec![],
+        oauth_params: Default::default(),
     }
 }
 

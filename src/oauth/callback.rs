@@ -1,8 +1,11 @@
 //! What the provider's redirect carries, read from the callback's query: the
 //! code (OAuth 2), the request token and verifier (OAuth 1) or the provider's
-//! refusal. The same parser serves the loopback listener and a person who
+//! refusal, and every other value of the redirect (QuickBooks' `realmId` and
+//! `dataSource`, the `state`), which the platform wants in `providerData`
+//! too. The same parser serves the loopback listener and a person who
 //! pastes the redirected address (or the bare code) into the terminal.
 
+use std::collections::BTreeMap;
 use url::form_urlencoded;
 
 use super::state::OAuthState;
@@ -22,12 +25,18 @@ pub enum CallbackOutcome {
 }
 
 /// The values of an approved callback. OAuth 2 fills `code`; OAuth 1 fills
-/// `oauth_token` and `oauth_verifier`.
+/// `oauth_token` and `oauth_verifier`; `extra` holds every other value of
+/// the redirect except a refusal's (`error*`, `denied`), the `state`
+/// included: the platform's own apps forward the whole query as
+/// `providerData`. Names are checked and values bounded where they are read
+/// ([`MAX_EXTRA_VALUES`], [`MAX_EXTRA_VALUE_BYTES`]); the values stay
+/// secret, as a provider may put a token among them.
 #[derive(Debug, Clone, Default)]
 pub struct ProviderGrant {
     pub code: Option<Secret>,
     pub oauth_token: Option<String>,
     pub oauth_verifier: Option<Secret>,
+    pub extra: BTreeMap<String, Secret>,
 }
 
 /// Why a request or a pasted text was not taken as this attempt's callback.
@@ -71,6 +80,13 @@ const MAX_PROVIDER_TEXT: usize = 1000;
 
 /// Longest bare code accepted from a paste.
 const MAX_BARE_CODE: usize = 4096;
+
+/// Most other values kept from one redirect; a provider sends a handful.
+pub const MAX_EXTRA_VALUES: usize = 32;
+/// Longest other value kept, in bytes; a longer one is left out.
+pub const MAX_EXTRA_VALUE_BYTES: usize = 4096;
+/// Longest parameter name kept.
+const MAX_EXTRA_NAME: usize = 64;
 
 /// Reads a callback query (`code=…&state=…`, a leading `?` allowed) and checks
 /// that it belongs to the attempt of `state`. Values are percent-decoded the
@@ -201,6 +217,8 @@ struct Params {
     denied: bool,
     client_id: bool,
     response_type: bool,
+    /// Every other value, `state` included, for `providerData`.
+    extra: BTreeMap<String, Secret>,
 }
 
 impl Params {
@@ -214,7 +232,10 @@ impl Params {
                 continue;
             }
             match name.as_ref() {
-                "state" => set_once(&mut p.state, Secret::new(value), "state")?,
+                "state" => {
+                    set_once(&mut p.state, Secret::new(value.as_str()), "state")?;
+                    p.keep_extra("state", value)?;
+                }
                 "code" => set_once(&mut p.code, Secret::new(value), "code")?,
                 "error" => set_once(&mut p.error, value, "error")?,
                 "error_description" => {
@@ -227,10 +248,33 @@ impl Params {
                 "denied" => p.denied = true,
                 "client_id" => p.client_id = true,
                 "response_type" => p.response_type = true,
-                _ => {}
+                // A refusal's details are shown, never forwarded.
+                other if other.starts_with("error") => {}
+                other => p.keep_extra(other, value)?,
             }
         }
         Ok(p)
+    }
+
+    /// Keeps another value of the redirect for `providerData`. It goes back
+    /// to the platform as a JSON key and value, so a name outside
+    /// `[A-Za-z0-9._-]`, an over-long value or one with control characters
+    /// is left out (the known parameters carry what a sign-in needs), and
+    /// so is anything past [`MAX_EXTRA_VALUES`].
+    fn keep_extra(&mut self, name: &str, value: String) -> Result<(), CallbackRejection> {
+        if self.extra.contains_key(name) {
+            return Err(CallbackRejection::RepeatedParameter(name.to_owned()));
+        }
+        let name_ok = !name.is_empty()
+            && name.len() <= MAX_EXTRA_NAME
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        let value_ok = value.len() <= MAX_EXTRA_VALUE_BYTES && !crate::sanitize::has_unsafe(&value);
+        if name_ok && value_ok && self.extra.len() < MAX_EXTRA_VALUES {
+            self.extra.insert(name.to_owned(), Secret::new(value));
+        }
+        Ok(())
     }
 
     fn is_authorization_request(&self) -> bool {
@@ -258,6 +302,7 @@ impl Params {
         if let Some(code) = self.code {
             return Ok(CallbackOutcome::Authorized(ProviderGrant {
                 code: Some(code),
+                extra: self.extra,
                 ..ProviderGrant::default()
             }));
         }
@@ -266,6 +311,7 @@ impl Params {
                 code: None,
                 oauth_token: Some(token),
                 oauth_verifier: Some(verifier),
+                extra: self.extra,
             })),
             _ => Err(CallbackRejection::NoCodeOrError),
         }
@@ -413,6 +459,74 @@ mod tests {
             parse_callback_query(&q, &s).unwrap(),
             CallbackOutcome::Denied { error, .. } if error == "access_denied"
         ));
+    }
+
+    fn extra_of(outcome: CallbackOutcome) -> Vec<(String, String)> {
+        match outcome {
+            CallbackOutcome::Authorized(g) => g
+                .extra
+                .into_iter()
+                .map(|(k, v)| (k, v.expose().to_owned()))
+                .collect(),
+            other => panic!("expected Authorized, got {other:?}"),
+        }
+    }
+
+    /// QuickBooks' redirect names the company and the data source; they and
+    /// the state go on to `providerData`, a refusal's parameters never do.
+    #[test]
+    fn keeps_the_redirects_other_values() {
+        let s = state();
+        let q = format!(
+            "state={}&oauth_token=t&oauth_verifier=v&realmId=4620816365&dataSource=QBO&error_uri=x",
+            s.expose()
+        );
+        assert_eq!(
+            extra_of(parse_callback_query(&q, &s).unwrap()),
+            [
+                ("dataSource", "QBO"),
+                ("realmId", "4620816365"),
+                ("state", s.expose()),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        let q = format!("code=c&token=revel-token&state={}", s.expose());
+        let extra = extra_of(parse_callback_query(&q, &s).unwrap());
+        assert!(extra.contains(&("token".into(), "revel-token".into())));
+    }
+
+    /// The other values are untrusted: odd names, control characters and
+    /// floods are left out, a repeated one refuses the callback, and none
+    /// shows in Debug.
+    #[test]
+    fn other_values_are_bounded_and_cleaned() {
+        let s = state();
+        let long = "x".repeat(MAX_EXTRA_VALUE_BYTES + 1);
+        let q = format!(
+            "code=c&state={}&ok=1&bad%20name=2&esc=a%1Bb&bidi=%E2%80%AEx&long={long}&{}=3",
+            s.expose(),
+            "n".repeat(65)
+        );
+        let extra = extra_of(parse_callback_query(&q, &s).unwrap());
+        let names: Vec<&str> = extra.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["ok", "state"]);
+
+        let flood: String = (0..100).map(|i| format!("&p{i}=v")).collect();
+        let q = format!("code=c&state={}{flood}", s.expose());
+        assert_eq!(
+            extra_of(parse_callback_query(&q, &s).unwrap()).len(),
+            MAX_EXTRA_VALUES
+        );
+
+        let q = format!("code=c&realmId=1&realmId=2&state={}", s.expose());
+        assert_eq!(
+            parse_callback_query(&q, &s).unwrap_err(),
+            CallbackRejection::RepeatedParameter("realmId".into())
+        );
+
+        let q = format!("code=c&access_token=HIDDEN-TOKEN&state={}", s.expose());
+        let outcome = parse_callback_query(&q, &s).unwrap();
+        assert!(!format!("{outcome:?}").contains("HIDDEN-TOKEN"));
     }
 
     #[test]

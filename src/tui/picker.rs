@@ -347,7 +347,7 @@ mod tests {
                 .collect()
         };
         let bundled = live.entries().iter().filter(|e| e.bundled).count();
-        assert_eq!(bundled, 6);
+        assert_eq!(bundled, crate::catalog::bundled().len());
         let expected: Vec<bool> = (0..live.len()).map(|i| i < bundled).collect();
         assert_eq!(order(&index), expected);
         assert_eq!(live.entries()[index.matches()[0]].key, "bigcommerce");

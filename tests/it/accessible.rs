@@ -371,7 +371,7 @@ fn the_transcript_check_sees_what_the_full_screen_wizard_writes() {
     assert!(drawing_sequences(b"plain line\r\n\x1b[1mbold\x1b[0m | a \\ b\r\n").is_empty());
 }
 
-/// The numbered list starts, as the wizard's does, with the six bundled
+/// The numbered list starts, as the wizard's does, with the bundled
 /// elements, so a newcomer meets them first rather than among "300 more".
 #[test]
 fn the_list_starts_with_the_bundled_elements() {
@@ -384,6 +384,7 @@ fn the_list_starts_with_the_bundled_elements() {
         "Ecwid (ecwid)",
         "Infusionsoft eCommerce (infusionsoftecommerce)",
         "Magento 2.0 (magentov20)",
+        "Shopify (shopify)",
         "WooCommerce (legacy) (woocommerce)",
         "WooCommerce REST (woocommercerest)",
     ]

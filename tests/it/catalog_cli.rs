@@ -1,6 +1,7 @@
 //! `ce-wizard create` and `ce-wizard elements` for elements that are not
 //! bundled: the built binary against the sandbox's generated catalog, the
-//! form built from metadata, OAuth 1 and OAuth 2 through the real listener,
+//! form built from metadata, OAuth 1 and OAuth 2 through the real listener
+//! (QuickBooks' OAuth 1 with the values its redirect adds), `--oauth-param`,
 //! and the catalog cache.
 
 use crate::common;
@@ -198,7 +199,6 @@ async fn consent_oauth1(authorize: &str, decision: &str) -> String {
         .query_pairs_mut()
         .clear()
         .append_pair("oauth_token", &param(&url, "oauth_token"))
-        .append_pair("state", &param(&url, "state"))
         .append_pair("decision", decision);
     let resp = http.get(decide).send().await.unwrap();
     assert_eq!(resp.status(), 302);
@@ -382,5 +382,52 @@ fn offline_the_bundled_specs_are_the_catalog() {
         out.stderr.contains("cannot look up element 'nimbusdesk'"),
         "{}",
         out.stderr
+    );
+}
+
+/// QuickBooks Online's OAuth 1 flow through `create` (devportal
+/// `docs/elements/quickbooksonline/authenticate.md`): the state goes with
+/// the request token and comes back on the redirect, and the redirect's
+/// `realmId` and `dataSource` reach `providerData` (the sandbox refuses the
+/// create without them). An `--oauth-param` rides along.
+#[tokio::test(flavor = "multi_thread")]
+async fn quickbooks_through_create_forwards_its_realm_and_data_source() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = oauth_cmd(&sb, dir.path(), "quickbooks");
+    c.args(["--oauth-param", "locale=en_US"]);
+    let mut running = Running::spawn(c);
+    let url = authorize_url(&running.line_containing("/provider/oauth1/authorize"));
+    let redirect = consent(&url, "allow").await;
+    let parsed = url::Url::parse(&redirect).unwrap();
+    assert_ne!(
+        param(&parsed, "state"),
+        "quickbooks",
+        "the client's own state"
+    );
+    assert_eq!(param(&parsed, "dataSource"), "QBO");
+    let realm = param(&parsed, "realmId");
+    assert_eq!(browser_get(&redirect).await.status(), 302);
+    let out = running.finish();
+    let inst = created(&out, &sb);
+    assert_eq!(inst["element"]["key"], "quickbooks");
+    assert!(
+        !out.stderr.contains(&realm),
+        "provider values stay off stderr"
+    );
+}
+
+#[test]
+fn create_help_documents_oauth_param() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = cmd(&sb, dir.path());
+    c.args(["create", "--help"]);
+    let out = run(c, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("--oauth-param <NAME=VALUE>") && out.stdout.contains("siteAddress"),
+        "{}",
+        out.stdout
     );
 }

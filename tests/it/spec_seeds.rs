@@ -43,9 +43,22 @@ fn of_default_kind(spec: &ce_wizard::catalog::ElementSpec, f: &FieldSpec) -> boo
 
 #[test]
 fn every_seed_element_is_bundled_with_the_seed_keys_exactly() {
-    // The five seeds and WooCommerce REST, from the developer portal.
-    assert_eq!(bundled().len(), 6);
-    assert!(bundled_spec("woocommercerest").is_some());
+    // The five seeds, WooCommerce REST and Shopify, from the developer portal.
+    assert_eq!(bundled().len(), 7);
+    // Any other bundled spec was written from a developer-portal page and
+    // names it.
+    for spec in bundled()
+        .iter()
+        .filter(|s| !SEEDS.contains(&s.key.as_str()))
+    {
+        let docs = spec.docs_url.as_deref().unwrap_or_default();
+        assert!(
+            docs.starts_with("https://developers.cloud-elements.com/docs/elements/")
+                && docs.ends_with(".html"),
+            "{}: {docs}",
+            spec.key
+        );
+    }
     for key in SEEDS {
         let spec = bundled_spec(key).unwrap_or_else(|| panic!("{key} is bundled"));
         let body = fixture(key);

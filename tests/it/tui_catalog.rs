@@ -1,8 +1,10 @@
 //! The wizard with the platform's whole catalog, end to end in a real
 //! pseudo-terminal: an element with no bundled spec provisioned from its
-//! configuration metadata by keystrokes, an OAuth 1 element through the
-//! sandbox's provider (this test plays the browser), and the cached
-//! catalog shown when the platform cannot be reached.
+//! configuration metadata by keystrokes, OAuth 1 elements through the
+//! sandbox's provider (this test plays the browser; QuickBooks' redirect
+//! adds values the create needs), Shopify's shop and scope on the OAuth URL
+//! request, and the cached catalog shown when the platform cannot be
+//! reached.
 
 use crate::common;
 
@@ -173,11 +175,12 @@ fn a_metadata_element_by_keystrokes() {
 }
 
 /// The sign-in link on the screen (the terminal is wide enough for it to
-/// sit on one line).
+/// sit on one line). It names the request token alone: the state was fixed
+/// with the token, as OAuth 1.0a does.
 fn sign_in_link(screen: &str) -> Option<String> {
     screen
         .split_whitespace()
-        .find(|w| w.contains("/provider/oauth1/authorize") && w.contains("state="))
+        .find(|w| w.contains("/provider/oauth1/authorize") && w.contains("oauth_token="))
         .map(str::to_string)
 }
 
@@ -206,7 +209,6 @@ async fn consent_oauth1(authorize_url: &str, decision: &str) -> u16 {
         .query_pairs_mut()
         .clear()
         .append_pair("oauth_token", &get("oauth_token"))
-        .append_pair("state", &get("state"))
         .append_pair("decision", decision);
     let resp = http.get(decide).send().await.unwrap();
     assert_eq!(resp.status(), 302, "the provider redirects");
@@ -333,4 +335,124 @@ fn the_cached_catalog_is_shown_when_the_platform_is_unreachable() {
     pty.wait_for("quit");
     pty.send("y");
     pty.wait_exit();
+}
+
+/// Plays the browser through any of the sandbox's consent pages (its form
+/// submitted as a browser would) and into the wizard's listener; returns the
+/// provider's redirect.
+async fn consent_into_listener(authorize_url: &str) -> url::Url {
+    let location = common::browser::consent(authorize_url, "allow").await;
+    let browser = reqwest::Client::builder().no_proxy().build().unwrap();
+    let status = browser.get(&location).send().await.unwrap().status();
+    assert_eq!(status, 200, "the listener's result page");
+    url::Url::parse(&location).unwrap()
+}
+
+fn query(url: &url::Url, name: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// QuickBooks Online's OAuth 1 flow in the wizard (devportal
+/// `docs/elements/quickbooksonline/authenticate.md`): the redirect comes
+/// back with the state the wizard gave with the request token, and with
+/// `realmId` and `dataSource`, which reach `providerData` (the sandbox
+/// refuses the create without them).
+#[test]
+fn quickbooks_in_the_wizard_forwards_its_realm_and_data_source() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut pty = wizard(
+        &sandbox.base_url(),
+        dir.path(),
+        &["--element", "quickbooks"],
+        (300, 30),
+    );
+    pty.wait_until("the form", |s| {
+        s.contains("QuickBooks Online: configuration") && s.contains("Instance name")
+    });
+    pty.type_text("qb-consumer-key");
+    pty.send(keys::ENTER);
+    pty.type_text("qb-consumer-secret");
+    pty.send(&keys::ctrl('s'));
+
+    let link = pty.wait_value("a sign-in link", sign_in_link);
+    let redirect = rt.block_on(consent_into_listener(&link));
+    let state = query(&redirect, "state").expect("the callback's state");
+    assert_ne!(
+        state, "quickbooks",
+        "the wizard's own state, fixed with the token"
+    );
+    assert_eq!(query(&redirect, "dataSource").as_deref(), Some("QBO"));
+    assert!(query(&redirect, "realmId").is_some(), "{redirect}");
+    pty.wait_for("Review: a new QuickBooks Online instance");
+    pty.send(keys::ENTER);
+    done_token(&pty);
+
+    let stored = sandbox.instances();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["element"]["key"], json!("quickbooks"));
+    quit_keeping_nothing(&mut pty);
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// Shopify in the wizard (devportal `docs/elements/shopify/authenticate.md`):
+/// the OAuth URL request carries the shop (`siteAddress`) and the scope, as
+/// the bundled spec says; the sandbox refuses it without the shop, and the
+/// code it grants opens only that shop.
+#[test]
+fn shopify_in_the_wizard_sends_its_shop_and_scope() {
+    let sandbox = Sandbox::start(SandboxOptions::default()).expect("sandbox starts");
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut pty = wizard(
+        &sandbox.base_url(),
+        dir.path(),
+        &["--element", "shopify"],
+        (300, 30),
+    );
+    pty.wait_until("the form", |s| {
+        s.contains("Shopify: configuration") && s.contains("Instance name")
+    });
+    pty.type_text("shop-app-key");
+    pty.send(keys::ENTER);
+    pty.type_text("shop-app-secret");
+    pty.send(keys::ENTER);
+    // The callback URL is filled in already.
+    pty.send(keys::ENTER);
+    pty.type_text("my-shop");
+    pty.send(&keys::ctrl('s'));
+
+    let link = pty.wait_value("a sign-in link", |s| {
+        s.split_whitespace()
+            .find(|w| w.contains("/provider/oauth/authorize"))
+            .map(str::to_string)
+    });
+    let authorize = url::Url::parse(&link).unwrap();
+    assert_eq!(query(&authorize, "shop").as_deref(), Some("my-shop"));
+    assert_eq!(
+        query(&authorize, "scope").as_deref(),
+        Some("write_orders,write_products,write_customers")
+    );
+    rt.block_on(consent_into_listener(&link));
+    pty.wait_for("Review: a new Shopify instance");
+    pty.send(keys::ENTER);
+    done_token(&pty);
+
+    let stored = sandbox.instances();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        configuration(&stored[0])["shopify.site.address"],
+        json!("my-shop")
+    );
+    quit_keeping_nothing(&mut pty);
+    assert_eq!(pty.wait_exit(), 0);
 }

@@ -7,7 +7,7 @@ use crate::http::secrets_match;
 use crate::http::{is_json_content_type, random_bytes, Request, Response};
 use crate::instance::Instance;
 use crate::state::State;
-use crate::store::{rfc3339, IssuedCode, RequestToken};
+use crate::store::{rfc3339, Granted, IssuedCode, RequestToken};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -151,7 +151,10 @@ pub fn present_code(
     Ok(match provider_code(body)? {
         Some(code) if element.offers(Auth::Oauth2) => {
             match state.store().redeem_code(code, Instant::now()) {
-                Some(issued) => Code::Issued(issued),
+                Some(issued) => Code::Issued {
+                    issued,
+                    given: provider_strings(body),
+                },
                 None => Code::Refused,
             }
         }
@@ -164,7 +167,70 @@ pub enum Code {
     Absent,
     /// Never issued, already used or expired.
     Refused,
-    Issued(IssuedCode),
+    /// With the other `providerData` values the request gave.
+    Issued {
+        issued: IssuedCode,
+        given: Map<String, Value>,
+    },
+}
+
+/// The `providerData` object of a body (empty when there is none).
+fn provider_strings(body: &Map<String, Value>) -> Map<String, Value> {
+    body.get("providerData")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// What the platform checks of a provider's extra grant when it exchanges a
+/// code or request token: every value the provider added to its redirect
+/// comes back in `providerData` as it was, and the instance's setting names
+/// the site the person signed in to.
+fn check_granted(
+    key: &str,
+    granted: &Granted,
+    given: &Map<String, Value>,
+    configuration: &Map<String, Value>,
+) -> Result<(), Response> {
+    let refuse = |message: String| Response::provider_error(400, message, "invalid_grant");
+    let missing: Vec<&str> = granted
+        .redirect_values
+        .iter()
+        .filter(|(name, _)| given.get(name).and_then(Value::as_str).is_none())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(refuse(format!(
+            "'{key}' cannot exchange the grant without {}: the provider's redirect carried {}, and providerData must carry every value of that redirect",
+            missing
+                .iter()
+                .map(|m| format!("providerData.{m}"))
+                .collect::<Vec<_>>()
+                .join(" and "),
+            if missing.len() == 1 { "it" } else { "them" }
+        )));
+    }
+    for (name, value) in &granted.redirect_values {
+        if given.get(name).and_then(Value::as_str) != Some(value.as_str()) {
+            return Err(refuse(format!(
+                "providerData.{name} is not the value the provider's redirect carried"
+            )));
+        }
+    }
+    if let Some((_, setting)) = crate::provider_needs::of(key).site {
+        let named = configuration
+            .get(setting)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .unwrap_or("");
+        if granted.site.as_deref() != Some(named) {
+            return Err(refuse(format!(
+                "The grant is for the site '{}', but {setting} is '{named}': sign in to the site the instance names",
+                granted.site.as_deref().unwrap_or("")
+            )));
+        }
+    }
+    Ok(())
 }
 
 pub fn bad(message: impl Into<String>) -> Response {
@@ -190,6 +256,7 @@ pub struct Oauth1Grant {
     issued: Option<RequestToken>,
     verifier: String,
     secret: String,
+    given: Map<String, Value>,
 }
 
 /// Reads `providerData.oauth_token`, `oauth_verifier` and `secret`, and
@@ -216,6 +283,7 @@ pub fn oauth1_grant(
             issued,
             verifier,
             secret,
+            given: provider_strings(body),
         }),
         _ => None,
     })
@@ -263,7 +331,7 @@ pub fn check_oauth1(
             "The request token was issued to a different app: oauth.api.key does not match",
         ));
     }
-    Ok(())
+    check_granted(key, &issued.granted, &grant.given, configuration)
 }
 
 /// `providerData.code`, if any; refuses a code that is not a string.
@@ -329,8 +397,9 @@ pub fn check_code(
             )))
         }
         Code::Refused => return Err(refuse("Invalid, expired or already used OAuth code".into())),
-        Code::Issued(issued) => issued,
+        Code::Issued { issued, given } => (issued, given),
     };
+    let (issued, given) = issued;
     let setting = |k: &str| configuration.get(k).and_then(Value::as_str).unwrap_or("");
     let callback = setting("oauth.callback.url");
     if callback != issued.redirect_uri {
@@ -346,5 +415,5 @@ pub fn check_code(
                 .into(),
         ));
     }
-    Ok(())
+    check_granted(key, &issued.granted, &given, configuration)
 }

@@ -24,6 +24,7 @@ mod instance;
 mod instances;
 mod lifecycle;
 mod provider;
+mod provider_needs;
 mod routes;
 mod secret;
 mod seeds;

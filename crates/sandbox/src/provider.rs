@@ -7,18 +7,26 @@
 //! code, recorded with its client and redirect URI so `POST /instances` can
 //! check it; Deny redirects with `error=access_denied`.
 //!
-//! OAuth 1: `oauth/token` issues a request token and its secret; `oauth/url`
-//! (given that token) answers an authorize URL; Allow redirects to the
-//! callback with `oauth_token` and a fresh `oauth_verifier`, recorded on the
-//! token so `POST /instances` can check both and the secret; Deny redirects
-//! with `denied=<token>`, as OAuth 1 providers do.
+//! OAuth 1: `oauth/token` issues a request token and its secret, fixing the
+//! callback and its `state` then, as OAuth 1.0a does (devportal
+//! `docs/elements/twitter/twitter-create-instance.md`: the `oauthUrl`
+//! carries `oauth_callback=...%3Fstate%3Dtwitter`); `oauth/url` (given that
+//! token) answers an authorize URL, and a state given to it changes nothing;
+//! Allow redirects to the callback with `oauth_token`, a fresh
+//! `oauth_verifier` and the fixed state (the element key when none was
+//! given), recorded on the token so `POST /instances` can check both and the
+//! secret; Deny redirects with `denied=<token>`, as OAuth 1 providers do.
+//!
+//! Elements whose providers need more (a shop, values added to the
+//! redirect) are described in [`crate::provider_needs`].
 
 use crate::catalog::Element;
 use crate::element::Auth;
 use crate::html::fill_escaped;
 use crate::http::{random_bytes, Request, Response};
+use crate::provider_needs;
 use crate::state::State;
-use crate::store::RequestToken;
+use crate::store::{Granted, RequestToken};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::json;
@@ -105,6 +113,10 @@ pub fn oauth_token(state: &State, key_or_id: &str, req: &Request) -> Response {
     if let Err(why) = check_redirect_uri(callback) {
         return Response::error(400, format!("callbackUrl {why}"));
     }
+    let site = match provider_needs::of(key).site_of(key, req) {
+        Ok(site) => site,
+        Err(refusal) => return refusal,
+    };
     let token = URL_SAFE_NO_PAD.encode(random_bytes::<18>());
     let secret = URL_SAFE_NO_PAD.encode(random_bytes::<24>());
     let issued = RequestToken::new(
@@ -113,7 +125,9 @@ pub fn oauth_token(state: &State, key_or_id: &str, req: &Request) -> Response {
         callback,
         secret.as_str().into(),
         Instant::now(),
-    );
+    )
+    .with_state(req.param("state"))
+    .with_site(site);
     state.store().issue_request_token(token.clone(), issued);
     Response::json(200, &json!({ "token": token, "secret": secret }))
 }
@@ -145,14 +159,23 @@ pub fn oauth_url(state: &State, key_or_id: &str, req: &Request) -> Response {
     if let Err(why) = check_redirect_uri(callback) {
         return Response::error(400, format!("callbackUrl {why}"));
     }
+    let site = match provider_needs::of(&facts.key).site_of(&facts.key, req) {
+        Ok(site) => site,
+        Err(refusal) => return refusal,
+    };
+    // The scope asked for goes to the provider, as the platform's pages show
+    // (Shopify's oauthUrl carries the instance's `oauth.scope`).
     let mut query = form_urlencoded::Serializer::new(String::new());
     query
         .append_pair("response_type", "code")
         .append_pair("client_id", client_id)
         .append_pair("redirect_uri", callback)
-        .append_pair("scope", "full");
+        .append_pair("scope", req.param("scope").unwrap_or("full"));
     if let Some(s) = req.param("state") {
         query.append_pair("state", s);
+    }
+    if let Some(shop) = &site {
+        query.append_pair("shop", shop);
     }
     let oauth_url = format!(
         "http://127.0.0.1:{}{AUTHORIZE_PATH}?{}",
@@ -191,11 +214,10 @@ fn oauth1_url(state: &State, key: &str, req: &Request) -> Response {
             ),
         );
     }
+    // The state was fixed with the token; one given now is not the
+    // callback's.
     let mut query = form_urlencoded::Serializer::new(String::new());
     query.append_pair("oauth_token", token);
-    if let Some(s) = req.param("state") {
-        query.append_pair("state", s);
-    }
     let oauth_url = format!(
         "http://127.0.0.1:{}{AUTHORIZE_OAUTH1_PATH}?{}",
         state.port,
@@ -226,7 +248,6 @@ pub fn authorize_oauth1(state: &State, req: &Request) -> Response {
                 ("client_id", &issued.client_id),
                 ("redirect_uri", &issued.callback),
                 ("oauth_token", token),
-                ("state", req.param("state").unwrap_or("")),
             ],
         ),
     )
@@ -238,10 +259,10 @@ pub fn decision_oauth1(state: &State, req: &Request) -> Response {
         return error_page("The request has no oauth_token.".into());
     };
     let now = Instant::now();
-    let Some(callback) = state
+    let Some((callback, element, fixed_state)) = state
         .store()
         .pending_request_token(token, now)
-        .map(|t| t.callback.clone())
+        .map(|t| (t.callback.clone(), t.element.clone(), t.state.clone()))
     else {
         return error_page(
             "This request token is unknown, expired or already used. Start the authorization again from the app.".into(),
@@ -251,24 +272,30 @@ pub fn decision_oauth1(state: &State, req: &Request) -> Response {
     match req.param("decision") {
         Some("allow") => {
             let verifier = URL_SAFE_NO_PAD.encode(random_bytes::<18>());
-            if !state
-                .store()
-                .authorize_request_token(token, verifier.as_str().into(), now)
-            {
+            let values = provider_needs::of(&element).fresh_redirect_values();
+            if !state.store().authorize_request_token(
+                token,
+                verifier.as_str().into(),
+                values.clone(),
+                now,
+            ) {
                 return error_page("This request token was authorized already.".into());
             }
             params
                 .append_pair("oauth_token", token)
                 .append_pair("oauth_verifier", &verifier);
+            for (name, value) in &values {
+                params.append_pair(name, value);
+            }
         }
         Some("deny") => {
             params.append_pair("denied", token);
         }
         _ => return error_page("The decision must be allow or deny.".into()),
     }
-    if let Some(s) = req.param("state") {
-        params.append_pair("state", s);
-    }
+    // The callback as fixed with the request token: its state, or the
+    // element key when none was given then.
+    params.append_pair("state", fixed_state.as_deref().unwrap_or(&element));
     let separator = if callback.contains('?') { '&' } else { '?' };
     Response::redirect(format!("{callback}{separator}{}", params.finish()))
 }
@@ -297,6 +324,7 @@ pub fn authorize(req: &Request) -> Response {
                 ("redirect_uri", redirect_uri),
                 ("state", req.param("state").unwrap_or("")),
                 ("scope", req.param("scope").unwrap_or("full")),
+                ("shop", req.param("shop").unwrap_or("")),
             ],
         ),
     )
@@ -312,9 +340,17 @@ pub fn decision(state: &State, req: &Request) -> Response {
     match req.param("decision") {
         Some("allow") => {
             let code = URL_SAFE_NO_PAD.encode(random_bytes::<24>());
-            state
-                .store()
-                .issue_code(code.clone(), client_id, redirect_uri, Instant::now());
+            let granted = Granted {
+                site: req.param("shop").map(str::to_string),
+                ..Granted::default()
+            };
+            state.store().issue_code(
+                code.clone(),
+                client_id,
+                redirect_uri,
+                granted,
+                Instant::now(),
+            );
             params.append_pair("code", &code);
         }
         Some("deny") => {
@@ -377,6 +413,7 @@ mod tests {
                 ("redirect_uri", "r"),
                 ("state", "s"),
                 ("scope", "full"),
+                ("shop", "h"),
             ],
         );
         assert!(
@@ -391,6 +428,7 @@ mod tests {
             r#"name="client_id" value="c""#,
             r#"name="redirect_uri" value="r""#,
             r#"name="state" value="s""#,
+            r#"name="shop" value="h""#,
         ] {
             assert!(consent.contains(needle), "consent.html lacks {needle}");
         }
@@ -401,7 +439,6 @@ mod tests {
                 ("client_id", "c"),
                 ("redirect_uri", "r"),
                 ("oauth_token", "t"),
-                ("state", "s"),
             ],
         );
         assert!(
@@ -413,7 +450,6 @@ mod tests {
             r#"<button id="deny" name="decision" value="deny">Deny</button>"#,
             r#"action="/provider/oauth1/decision""#,
             r#"name="oauth_token" value="t""#,
-            r#"name="state" value="s""#,
         ] {
             assert!(
                 consent1.contains(needle),

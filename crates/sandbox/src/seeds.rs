@@ -1,10 +1,14 @@
-//! The five seed elements as the platform defines them, and WooCommerce
-//! REST: each file in `elements/` is the platform's answer to
-//! `GET /elements/{key}`, written from the seed elements' "Create Instance"
-//! pages (keys, which of them are required, their defaults) and, for
-//! `woocommercerest`, from devportal `docs/elements/woocommerce-rest/authenticate.md`.
-//! They belong to the platform, not to any client: a client's own element
-//! specs are checked against them, never the other way round.
+//! The seed elements as the platform defines them: each file in
+//! `elements/` is the platform's answer to `GET /elements/{key}`, written
+//! from the seed elements' "Create Instance" pages (keys, which of them are
+//! required, their defaults), and from the developer portal's pages for
+//! WooCommerce REST (`docs/elements/woocommerce-rest/authenticate.md`) and
+//! the elements whose sign-in needs more than plain OAuth: QuickBooks
+//! Online's OAuth 1 flow (`docs/elements/quickbooksonline/authenticate.md`)
+//! and Shopify (`docs/elements/shopify/authenticate.md`); what their
+//! providers need is in [`crate::provider_needs`]. They belong to the
+//! platform, not to any client: a client's own element specs are checked
+//! against them, never the other way round.
 //!
 //! One thing in a file is not part of the platform's answer and is never
 //! served: `sandboxSignInKinds`, for an element with several sign-in kinds,
@@ -23,6 +27,8 @@ const FILES: &[(&str, &str)] = &[
         include_str!("../elements/infusionsoftecommerce.json"),
     ),
     ("magentov20", include_str!("../elements/magentov20.json")),
+    ("quickbooks", include_str!("../elements/quickbooks.json")),
+    ("shopify", include_str!("../elements/shopify.json")),
     ("woocommerce", include_str!("../elements/woocommerce.json")),
     (
         "woocommercerest",
@@ -117,14 +123,34 @@ mod tests {
     /// table of the five: every key of the bodies is required, except
     /// Infusionsoft's `document.tagging`. WooCommerce REST: devportal
     /// `docs/elements/woocommerce-rest/authenticate.md` (element id 2881).
+    /// Shopify's and QuickBooks' (OAuth 1) come from their devportal
+    /// `authenticate.md` bodies.
     #[test]
     fn the_seed_pages_required_keys() {
-        let cases: [(&str, u64, Auth, &[&str]); 6] = [
+        let cases: [(&str, u64, Auth, &[&str]); 8] = [
             (
                 "woocommercerest",
                 2881,
                 Auth::Custom,
                 &["store.url", "oauth.api.key", "oauth.api.secret"],
+            ),
+            (
+                "shopify",
+                48,
+                Auth::Oauth2,
+                &[
+                    "oauth.api.key",
+                    "oauth.api.secret",
+                    "oauth.callback.url",
+                    "shopify.site.address",
+                    "oauth.scope",
+                ],
+            ),
+            (
+                "quickbooks",
+                39,
+                Auth::Oauth1,
+                &["oauth.api.key", "oauth.api.secret", "oauth.callback.url"],
             ),
             (
                 "woocommerce",

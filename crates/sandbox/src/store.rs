@@ -15,12 +15,25 @@ pub const FIRST_INSTANCE_ID: u64 = 1000;
 /// dozens of clients walking an account of 10,000 at once.
 const MAX_PAGE_TOKENS: usize = 4096;
 
+/// What a provider granted beyond the code or token itself, which the
+/// platform checks when it exchanges them: the values it added to its
+/// redirect (QuickBooks' `realmId`, `dataSource`), which must come back in
+/// `providerData`, and the site the person signed in to (Shopify's shop),
+/// which the instance's setting must name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Granted {
+    pub redirect_values: Vec<(String, String)>,
+    /// The site the person signed in to, for a provider of several.
+    pub site: Option<String>,
+}
+
 /// Who a code was issued to. It does not hold the code itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedCode {
     pub client_id: String,
     pub redirect_uri: String,
     issued_at: Instant,
+    pub granted: Granted,
 }
 
 /// An OAuth 1 request token: who asked for it, and, once the person allowed
@@ -33,6 +46,10 @@ pub struct RequestToken {
     pub secret: Secret,
     pub verifier: Option<Secret>,
     issued_at: Instant,
+    /// The state given when the token was asked for: OAuth 1.0a fixes the
+    /// callback, state and all, at that moment.
+    pub state: Option<String>,
+    pub granted: Granted,
 }
 
 impl RequestToken {
@@ -50,7 +67,21 @@ impl RequestToken {
             secret,
             verifier: None,
             issued_at: now,
+            state: None,
+            granted: Granted::default(),
         }
+    }
+
+    /// The token with the state its callback carries.
+    pub fn with_state(mut self, state: Option<&str>) -> Self {
+        self.state = state.map(str::to_string);
+        self
+    }
+
+    /// The token with the site it was asked for, if the provider needs one.
+    pub fn with_site(mut self, site: Option<String>) -> Self {
+        self.granted.site = site;
+        self
     }
 
     fn expired(&self, now: Instant) -> bool {
@@ -87,7 +118,15 @@ impl Default for Store {
 }
 
 impl Store {
-    pub fn issue_code(&mut self, code: String, client_id: &str, redirect_uri: &str, now: Instant) {
+    /// A code, with what the provider granted besides it.
+    pub fn issue_code(
+        &mut self,
+        code: String,
+        client_id: &str,
+        redirect_uri: &str,
+        granted: Granted,
+        now: Instant,
+    ) {
         // Expired codes can never be redeemed; dropping them here keeps the
         // map from growing in a long-running standalone sandbox.
         self.codes.retain(|_, c| !expired(c, now));
@@ -97,6 +136,7 @@ impl Store {
                 client_id: client_id.to_string(),
                 redirect_uri: redirect_uri.to_string(),
                 issued_at: now,
+                granted,
             },
         );
     }
@@ -120,12 +160,19 @@ impl Store {
             .filter(|t| !t.expired(now) && t.verifier.is_none())
     }
 
-    /// Records the person's consent; false when the token is unknown,
-    /// expired or already authorized.
-    pub fn authorize_request_token(&mut self, token: &str, verifier: Secret, now: Instant) -> bool {
+    /// Records the person's consent, with the values the provider adds to its redirect; false when the
+    /// token is unknown, expired or already authorized.
+    pub fn authorize_request_token(
+        &mut self,
+        token: &str,
+        verifier: Secret,
+        redirect_values: Vec<(String, String)>,
+        now: Instant,
+    ) -> bool {
         match self.request_tokens.get_mut(token) {
             Some(t) if !t.expired(now) && t.verifier.is_none() => {
                 t.verifier = Some(verifier);
+                t.granted.redirect_values = redirect_values;
                 true
             }
             _ => false,
@@ -265,7 +312,13 @@ mod tests {
     fn codes_are_single_use() {
         let mut store = Store::default();
         let now = Instant::now();
-        store.issue_code("c1".into(), "client", "http://127.0.0.1/cb", now);
+        store.issue_code(
+            "c1".into(),
+            "client",
+            "http://127.0.0.1/cb",
+            Granted::default(),
+            now,
+        );
         let issued = store.redeem_code("c1", now).unwrap();
         assert_eq!(issued.client_id, "client");
         assert_eq!(issued.redirect_uri, "http://127.0.0.1/cb");
@@ -277,8 +330,8 @@ mod tests {
     fn codes_expire_after_ten_minutes() {
         let mut store = Store::default();
         let now = Instant::now();
-        store.issue_code("fresh".into(), "c", "u", now);
-        store.issue_code("stale".into(), "c", "u", now);
+        store.issue_code("fresh".into(), "c", "u", Granted::default(), now);
+        store.issue_code("stale".into(), "c", "u", Granted::default(), now);
         let almost = now + CODE_LIFETIME - Duration::from_secs(1);
         assert!(store.redeem_code("fresh", almost).is_some());
         assert_eq!(store.redeem_code("stale", now + CODE_LIFETIME), None);
@@ -288,8 +341,14 @@ mod tests {
     fn issuing_drops_expired_codes() {
         let mut store = Store::default();
         let now = Instant::now();
-        store.issue_code("old".into(), "c", "u", now);
-        store.issue_code("new".into(), "c", "u", now + CODE_LIFETIME);
+        store.issue_code("old".into(), "c", "u", Granted::default(), now);
+        store.issue_code(
+            "new".into(),
+            "c",
+            "u",
+            Granted::default(),
+            now + CODE_LIFETIME,
+        );
         assert_eq!(store.codes.len(), 1);
         assert!(store.codes.contains_key("new"));
     }
@@ -301,9 +360,9 @@ mod tests {
         let issued = RequestToken::new("e", "client", "http://127.0.0.1/cb", "s".into(), now);
         store.issue_request_token("t1".into(), issued);
         assert!(store.pending_request_token("t1", now).is_some());
-        assert!(store.authorize_request_token("t1", "v".into(), now));
+        assert!(store.authorize_request_token("t1", "v".into(), vec![], now));
         assert!(store.pending_request_token("t1", now).is_none());
-        assert!(!store.authorize_request_token("t1", "v2".into(), now));
+        assert!(!store.authorize_request_token("t1", "v2".into(), vec![], now));
         let t = store.redeem_request_token("t1", now).unwrap();
         assert_eq!(t.verifier.unwrap().expose(), "v");
         assert!(store.redeem_request_token("t1", now).is_none());
@@ -312,7 +371,7 @@ mod tests {
         store.issue_request_token("t2".into(), stale);
         let later = now + CODE_LIFETIME;
         assert!(store.pending_request_token("t2", later).is_none());
-        assert!(!store.authorize_request_token("t2", "v".into(), later));
+        assert!(!store.authorize_request_token("t2", "v".into(), vec![], later));
         assert!(store.redeem_request_token("t2", later).is_none());
         assert!(
             !format!("{:?}", RequestToken::new("e", "c", "u", "hush".into(), now)).contains("hush")

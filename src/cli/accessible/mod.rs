@@ -779,7 +779,7 @@ async fn authorize(
             h.rearm(state.clone());
         }
     }
-    let request = OAuthApp::from_values(values).url_request(callback_url, &state);
+    let request = OAuthApp::for_element(spec, values).url_request(callback_url, &state);
     let authorization = attempt::authorization(client, &spec.key, auth, &request)
         .await
         .map_err(|e| Failure {

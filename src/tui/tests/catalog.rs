@@ -57,7 +57,10 @@ fn a_stale_cache_shows_at_once_and_the_refresh_replaces_it_keeping_filter_and_se
     let stale = Catalog::live(crate::api::PRODUCTION_URL, fetched_at(), old);
     cached(&mut app, stale, 3 * DAY);
     assert!(app.catalog.catalog.is_live());
-    assert_eq!(app.catalog.catalog.len(), 50);
+    assert_eq!(
+        app.catalog.catalog.len(),
+        44 + crate::catalog::bundled().len()
+    );
     assert_eq!(app.catalog.age_at(app.clock.now()), Some(3 * DAY));
     assert_eq!(app.picker.filter.value(), "e", "the filter is kept");
     assert_eq!(highlighted(&app), "magentov20", "the selection is kept");
@@ -69,7 +72,10 @@ fn a_stale_cache_shows_at_once_and_the_refresh_replaces_it_keeping_filter_and_se
 
     // The refresh: another list, fresh.
     refreshed(&mut app, refresh, Ok(live_catalog(60)));
-    assert_eq!(app.catalog.catalog.len(), 69);
+    assert_eq!(
+        app.catalog.catalog.len(),
+        63 + crate::catalog::bundled().len()
+    );
     assert_eq!(app.catalog.age_at(app.clock.now()), Some(Duration::ZERO));
     assert_eq!(app.catalog.refreshing, None);
     assert_eq!(app.picker.filter.value(), "e");
@@ -83,7 +89,10 @@ fn a_stale_cache_shows_at_once_and_the_refresh_replaces_it_keeping_filter_and_se
         platform_elements(1),
     );
     cached(&mut app, late, DAY);
-    assert_eq!(app.catalog.catalog.len(), 69);
+    assert_eq!(
+        app.catalog.catalog.len(),
+        63 + crate::catalog::bundled().len()
+    );
 }
 
 #[test]
@@ -123,7 +132,7 @@ fn a_failed_refresh_keeps_the_list_and_notes_it_quietly() {
     let refresh = startup_refresh(&app);
     refreshed(&mut app, refresh, Err(offline()));
     assert!(!app.catalog.catalog.is_live());
-    assert_eq!(app.catalog.catalog.len(), 6);
+    assert_eq!(app.catalog.catalog.len(), crate::catalog::bundled().len());
     assert_eq!(app.catalog.problem, Some(offline()));
     assert_eq!(app.notice, None, "a note in the pane, not an error line");
     assert_eq!(app.catalog.refreshing, None);
@@ -136,7 +145,10 @@ fn a_failed_refresh_keeps_the_list_and_notes_it_quietly() {
     };
     refreshed(&mut app, attempt, Err(offline()));
     assert!(app.catalog.catalog.is_live());
-    assert_eq!(app.catalog.catalog.len(), 29);
+    assert_eq!(
+        app.catalog.catalog.len(),
+        23 + crate::catalog::bundled().len()
+    );
     assert_eq!(app.catalog.problem, Some(offline()));
 
     // Trying again clears the note while it runs; success removes it.
@@ -146,7 +158,10 @@ fn a_failed_refresh_keeps_the_list_and_notes_it_quietly() {
     };
     assert_eq!(app.catalog.problem, None);
     refreshed(&mut app, attempt, Ok(live_catalog(21)));
-    assert_eq!(app.catalog.catalog.len(), 30);
+    assert_eq!(
+        app.catalog.catalog.len(),
+        24 + crate::catalog::bundled().len()
+    );
 }
 
 #[test]
@@ -194,7 +209,10 @@ fn the_connection_check_brings_the_catalog_with_it() {
         },
     );
     assert_eq!(app.step, Step::Element);
-    assert_eq!(app.catalog.catalog.len(), 19);
+    assert_eq!(
+        app.catalog.catalog.len(),
+        13 + crate::catalog::bundled().len()
+    );
 }
 
 #[test]
@@ -433,10 +451,12 @@ fn kestrel_authorizing(app: &mut App) -> u64 {
             attempt,
             element_key,
             auth,
-            app: OAuthApp {
-                api_key,
-                api_secret,
-            },
+            app:
+                OAuthApp {
+                    api_key,
+                    api_secret,
+                    ..
+                },
             callback_url,
             ..
         }] => {
@@ -491,6 +511,7 @@ fn an_oauth1_answer_with_a_stray_code_still_signs_in() {
         code: Some("stray-code".into()),
         oauth_token: Some("req-token-1".into()),
         oauth_verifier: Some("verifier-9".into()),
+        ..ProviderGrant::default()
     });
     update(
         &mut app,

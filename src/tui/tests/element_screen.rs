@@ -50,17 +50,25 @@ fn the_highlight_starts_on_the_first_bundled_element_at_the_top() {
         .picker
         .matches()
         .iter()
-        .take(5)
+        .take(crate::catalog::bundled().len())
         .map(|&i| app.catalog.entries()[i].key.clone())
         .collect();
+    // The bundled elements, by name.
+    let bundled: Vec<String> = crate::catalog::bundled()
+        .iter()
+        .map(|s| s.key.clone())
+        .collect();
+    assert_eq!(listed, bundled);
     assert_eq!(
-        listed,
+        bundled,
         [
             "bigcommerce",
             "ecwid",
             "infusionsoftecommerce",
             "magentov20",
-            "woocommerce"
+            "shopify",
+            "woocommerce",
+            "woocommercerest"
         ]
     );
 }

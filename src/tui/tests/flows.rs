@@ -278,10 +278,12 @@ fn infusionsoft_goes_through_the_browser() {
         [Effect::StartAuthorization {
             attempt,
             element_key,
-            app: OAuthApp {
-                api_key,
-                api_secret,
-            },
+            app:
+                OAuthApp {
+                    api_key,
+                    api_secret,
+                    ..
+                },
             callback_url,
             ..
         }] => {

@@ -11,6 +11,7 @@ mod footers;
 mod help_overlay;
 mod newcomer;
 mod pasted;
+mod provider_values;
 mod recovery;
 mod review_screen;
 mod sandbox_checks;

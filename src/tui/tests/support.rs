@@ -252,6 +252,7 @@ pub fn oauth1_answer(token: &str, verifier: &str) -> CallbackResult {
         code: None,
         oauth_token: Some(token.to_string()),
         oauth_verifier: Some(Secret::new(verifier)),
+        ..ProviderGrant::default()
     }))
 }
 

@@ -241,8 +241,10 @@ impl Page {
     }
 }
 
-/// Plays the person at the sandbox's consent page: loads it, checks the
-/// buttons are there, and presses one. Returns where the provider redirects.
+/// Plays the person at the sandbox's consent page (OAuth 2 or OAuth 1):
+/// loads it and submits its form as a browser would, with its hidden
+/// fields and the button pressed (`decision`: "allow" or "deny"). Returns
+/// where the provider redirects.
 pub async fn consent(authorize_url: &str, decision: &str) -> String {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -256,27 +258,53 @@ pub async fn consent(authorize_url: &str, decision: &str) -> String {
         html.contains("id=\"allow\"") && html.contains("id=\"deny\""),
         "consent page:\n{html}"
     );
-    let q = url::Url::parse(authorize_url).unwrap();
-    let params: Vec<(String, String)> = q.query_pairs().into_owned().collect();
-    let get = |k: &str| {
-        params
-            .iter()
-            .find(|(a, _)| a == k)
-            .map(|(_, b)| b.clone())
-            .unwrap()
-    };
-    let mut decision_url = q.clone();
-    decision_url.set_path("/provider/oauth/decision");
-    decision_url
-        .query_pairs_mut()
-        .clear()
-        .append_pair("client_id", &get("client_id"))
-        .append_pair("redirect_uri", &get("redirect_uri"))
-        .append_pair("state", &get("state"))
-        .append_pair("decision", decision);
+    let (action, fields) = form_of(&html);
+    let mut decision_url = url::Url::parse(authorize_url)
+        .unwrap()
+        .join(&action)
+        .unwrap();
+    {
+        let mut q = decision_url.query_pairs_mut();
+        q.clear();
+        for (name, value) in &fields {
+            q.append_pair(name, value);
+        }
+        q.append_pair("decision", decision);
+    }
     let resp = http.get(decision_url).send().await.unwrap();
     assert_eq!(resp.status(), 302);
     resp.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// The consent page's form: its action and its hidden fields, unescaped.
+pub fn form_of(html: &str) -> (String, Vec<(String, String)>) {
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        let end = tag[at..].find('"')? + at;
+        Some(unescape(&tag[at..end]))
+    };
+    let form = html.split("<form").nth(1).expect("the page has a form");
+    let action = attr(form.split('>').next().unwrap(), "action").expect("the form has an action");
+    let fields = form
+        .split("<input")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.split('>').next()?;
+            if attr(tag, "type")? != "hidden" {
+                return None;
+            }
+            Some((attr(tag, "name")?, attr(tag, "value")?))
+        })
+        .collect();
+    (action, fields)
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Plays the browser with an HTTP client: presses `decision` on the consent

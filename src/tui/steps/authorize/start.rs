@@ -23,16 +23,22 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
     };
     let (app_keys, element_key, auth) = match &app.authorize.reauth {
         Some(t) => (
-            OAuthApp::from_values(&t.values),
+            // A bundled spec names the element's parameters; the stored
+            // settings hold their values.
+            match crate::catalog::bundled_spec(&t.instance.element_key) {
+                Some(spec) => OAuthApp::for_element(spec, &t.values),
+                None => OAuthApp::from_values(&t.values),
+            },
             t.instance.element_key.clone(),
             t.auth,
         ),
         None => {
-            let (Some(form), Some(auth)) = (app.form(), app.auth_kind()) else {
+            let (Some(form), Some(spec), Some(auth)) = (app.form(), app.spec(), app.auth_kind())
+            else {
                 return vec![];
             };
             (
-                OAuthApp::from_values(&form.values()),
+                OAuthApp::for_element(spec, &form.values()),
                 form.element_key.clone(),
                 auth,
             )
