@@ -201,6 +201,29 @@ impl ApiError {
         }
     }
 
+    /// Whether this is the platform's way of saying a list or search holds
+    /// nothing: a 404 whose message reads "No … found" (the official CLI
+    /// reads such answers as empty, `CloudElementsOpenLabs/the-doctor:
+    /// src/util/get.js`). Only a caller reading a list may take it so: on
+    /// one resource (`GET /instances/{id}`) a 404 still means "not found".
+    /// A 404 with any other message (a wrong base URL, a proxy's page) is
+    /// not an empty list.
+    pub fn is_empty_list(&self) -> bool {
+        let ApiError::Status {
+            status: 404,
+            message,
+            ..
+        } = self
+        else {
+            return false;
+        };
+        message
+            .trim()
+            .strip_prefix("No ")
+            .and_then(|rest| rest.strip_suffix(" found"))
+            .is_some_and(|what| !what.trim().is_empty())
+    }
+
     /// Whether a create that failed this way may have created the instance
     /// all the same: the request went out and no clear refusal came back
     /// (a timeout, a dropped connection, a gateway error, or a 2xx whose

@@ -142,6 +142,7 @@ mod tests {
             tags: vec![],
             name: "shop".into(),
             provider_data: None,
+            verbatim: Default::default(),
         }
     }
 

@@ -105,6 +105,7 @@ pub fn body(
         tags: instance.tags(),
         name: instance.name.clone(),
         provider_data: Some(provider_data),
+        verbatim: Default::default(),
     }
 }
 
