@@ -10,6 +10,7 @@
 
 mod answers;
 mod catalog_calls;
+mod element_by_id;
 mod error;
 #[cfg(test)]
 pub(crate) mod fake_platform;
@@ -27,7 +28,7 @@ pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
     OAuthUrlRequest,
 };
-pub use verbatim::Verbatim;
+pub use verbatim::{strings_in as verbatim_strings, Verbatim};
 
 use crate::secret::Secret;
 use serde::de::DeserializeOwned;

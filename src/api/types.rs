@@ -421,6 +421,61 @@ mod tests {
         assert_eq!(v["tags"], json!(["docs"]));
     }
 
+    /// A documented body goes out as it came: the element by id, an
+    /// object and a boolean where the docs put them, its other top-level
+    /// fields (devportal `docs/elements/gotowebinar/events.md`,
+    /// `docs/elements/quickbooksonline/authenticate.md`).
+    #[test]
+    fn a_documented_body_goes_out_unreshaped() {
+        let mut b = body();
+        let poller =
+            json!({"meetings": {"url": "/hubs/conferencing/meetings", "idField": "webinarKey"}});
+        b.configuration.insert(
+            "event.poller.configuration".into(),
+            Secret::new(poller.to_string()),
+        );
+        b.configuration
+            .insert("filter.response.nulls".into(), Secret::new("false"));
+        b.verbatim.element = Some(json!({"id": 1234}).as_object().unwrap().clone());
+        b.verbatim
+            .configuration
+            .insert("event.poller.configuration".into(), poller.clone());
+        b.verbatim
+            .configuration
+            .insert("filter.response.nulls".into(), json!(false));
+        // A value kept for a key the form no longer sends is not sent.
+        b.verbatim.configuration.insert("gone".into(), json!(1));
+        b.verbatim
+            .fields
+            .insert("externalAuthentication".into(), json!("initial"));
+        b.verbatim
+            .fields
+            .insert("retrieveObjectsAfterInstantiation".into(), json!(true));
+        b.verbatim.fields.insert("name".into(), json!("never"));
+        let v: Value = serde_json::to_value(&b).unwrap();
+        assert_eq!(v["element"], json!({"id": 1234}));
+        assert_eq!(v["configuration"]["event.poller.configuration"], poller);
+        assert_eq!(v["configuration"]["filter.response.nulls"], false);
+        assert_eq!(v["configuration"]["password"], "tok'en");
+        assert!(v["configuration"].get("gone").is_none());
+        assert_eq!(v["externalAuthentication"], "initial");
+        assert_eq!(v["retrieveObjectsAfterInstantiation"], true);
+        assert_eq!(v["name"], "shop");
+        // Shown the same way, secrets hidden.
+        let shown: Value = serde_json::from_str(&b.to_json(false, &|k| k == "password")).unwrap();
+        assert_eq!(shown["element"], json!({"id": 1234}));
+        assert_eq!(shown["configuration"]["event.poller.configuration"], poller);
+        assert_eq!(shown["externalAuthentication"], "initial");
+        assert_eq!(shown["configuration"]["password"], REDACTED);
+        let hidden: Value =
+            serde_json::from_str(&b.to_json(false, &|k| k.starts_with("event.poller"))).unwrap();
+        assert_eq!(
+            hidden["configuration"]["event.poller.configuration"],
+            REDACTED
+        );
+        assert!(!format!("{b:?}").contains("webinarKey"));
+    }
+
     #[test]
     fn shown_body_redacts_secrets_unless_revealed() {
         let b = body();

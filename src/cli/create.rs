@@ -38,6 +38,9 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     .map_err(|e| Failure::invalid(e.0))?;
     if let Some(e) = &args.element {
         draft.element = Some(e.trim().to_string());
+        // --element replaces the file's element, however it named it.
+        draft.element_id = None;
+        draft.verbatim.element = None;
     }
     if let Some(n) = &args.name {
         draft.name = Some(n.clone());
@@ -55,10 +58,12 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
         || stdin_used;
     let interactive = !stdin_used && con.input_is_terminal;
 
-    let key = draft.element.clone().ok_or_else(|| {
-        Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")
-    })?;
-    let (spec, early_connection) = resolve_element(g, &key).await?;
+    let (key, by_id_connection) = match (draft.element.clone(), draft.element_id) {
+        (Some(key), _) => (key, None),
+        (None, Some(id)) => element_key_by_id(g, id).await?,
+        (None, None) => return Err(Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")),
+    };
+    let (spec, early_connection) = resolve_element(g, &key, by_id_connection).await?;
     let spec = &spec;
     let fields = form_fields(spec);
 
@@ -98,6 +103,12 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     if !unknown.is_empty() {
         return Err(not_sent(spec, &unknown));
     }
+    let mut refused = inputs::wrong_types(&fields, &draft.verbatim.configuration);
+    refused.extend(placeholders_beyond_the_form(&fields, &draft));
+    if !refused.is_empty() {
+        return Err(not_sent(spec, &refused));
+    }
+    say_what_is_sent_as_given(con, spec, &fields, &draft);
     let mut problems = check(&fields, &values, &name, &tags);
     if !problems.is_empty() && interactive {
         con.say(format!("{} needs a few more settings:", spec.name));
@@ -122,6 +133,18 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             crate::log::add_secret(v.expose());
         }
     }
+    // A secret inside a value given as JSON (an object) is masked too.
+    for (k, v) in &draft.verbatim.configuration {
+        let secret = spec
+            .field(k)
+            .map(FieldSpec::is_secret)
+            .unwrap_or_else(|| key_looks_secret(k));
+        if secret {
+            let mut strings = Vec::new();
+            crate::api::verbatim_strings(v, &mut strings);
+            strings.iter().for_each(|s| crate::log::add_secret(s));
+        }
+    }
     crate::log::event(
         "create",
         format!("element {}, instance name \"{}\"", spec.key, name.trim()),
@@ -136,13 +159,17 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     }
     let client = conn.client()?;
     if args.dry_run {
-        let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        let mut body =
+            flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        body.verbatim = draft.verbatim.clone();
         return Ok(dry_run(con, spec, &fields, &body, client.base_url()));
     }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
     if !oauth {
-        let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        let mut body =
+            flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        body.verbatim = draft.verbatim.clone();
         return match create_once(con, &client, &body, budget).await {
             Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
             Err(e) => Err(Failure {
@@ -160,6 +187,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
         }
     }
     let mut body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+    body.verbatim = draft.verbatim.clone();
     loop {
         body.provider_data = Some(session.authorize(con, &client, spec, &values).await?);
         match create_once(con, &client, &body, budget).await {
@@ -434,7 +462,9 @@ fn fill_interactively(
 
 /// Settings the element does not have: most likely a typo, which the
 /// platform would silently ignore (an optional setting) or report as missing
-/// (a required one), so they are refused with the closest known name.
+/// (a required one), so they are refused with the closest known name. From
+/// an `instance.json`, only those within two characters of a known setting
+/// are: a documented body holds settings no spec lists.
 fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
     let mut out = Vec::new();
     let mut listed: BTreeSet<&str> = BTreeSet::new();
@@ -453,6 +483,12 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
             })
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, _)| *d);
+        // A documented body may hold settings no spec lists: sent, and
+        // judged by the platform ([`say_what_is_sent_as_given`]). Only one
+        // a character or two from a known setting is taken for a typo.
+        if draft.file_keys.contains(k) && !closest.is_some_and(|(d, _)| d <= 2) {
+            continue;
+        }
         out.push(match closest {
             Some((_, known)) => format!(
                 "\"{shown}\" is not a setting of {}; did you mean \"{known}\"?",
@@ -472,6 +508,112 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
     out
 }
 
+/// `<INSERT_…>` placeholders where the form's own check does not look: in
+/// settings of the `instance.json` that are not fields of the form (and
+/// inside values given as JSON), and in its other top-level fields.
+fn placeholders_beyond_the_form(fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
+    let mut out = Vec::new();
+    let holds = |v: &serde_json::Value| {
+        let mut strings = Vec::new();
+        crate::api::verbatim_strings(v, &mut strings);
+        strings.iter().any(|s| looks_like_placeholder(s))
+    };
+    for (k, v) in &draft.configuration {
+        if fields.iter().any(|f| &f.key == k) && !draft.verbatim.configuration.contains_key(k) {
+            continue;
+        }
+        let placeholder = match draft.verbatim.configuration.get(k) {
+            Some(given) => holds(given),
+            None => looks_like_placeholder(v.expose()),
+        };
+        if placeholder {
+            out.push(format!(
+                "\"{}\" still holds a placeholder from the docs; put your real value",
+                k.escape_debug()
+            ));
+        }
+    }
+    for (k, v) in draft.verbatim.extra_fields() {
+        if holds(v) {
+            out.push(format!(
+                "the field \"{}\" still holds a placeholder from the docs; put your real value",
+                k.escape_debug()
+            ));
+        }
+    }
+    out
+}
+
+/// Says on stderr what of an `instance.json` goes to the platform as it
+/// came without the wizard knowing it, and what is left out.
+fn say_what_is_sent_as_given(
+    con: &mut Console,
+    spec: &ElementSpec,
+    fields: &[FieldSpec],
+    draft: &Draft,
+) {
+    let unknown: Vec<String> = draft
+        .file_keys
+        .iter()
+        .filter(|k| !fields.iter().any(|f| &f.key == *k))
+        .map(|k| k.escape_debug().to_string())
+        .collect();
+    if !unknown.is_empty() {
+        con.say(format!(
+            "note: {} {} not among the settings ce-wizard knows for {}; sent as given, for the platform to judge",
+            unknown.join(", "),
+            if unknown.len() == 1 { "is" } else { "are" },
+            spec.name
+        ));
+    }
+    let extra: Vec<String> = draft
+        .verbatim
+        .extra_fields()
+        .map(|(k, _)| k.escape_debug().to_string())
+        .collect();
+    if !extra.is_empty() {
+        con.say(format!("note: sending {} as given", extra.join(", ")));
+    }
+    if draft.provider_data_given {
+        con.say(if spec.auth.is_oauth() {
+            "note: the file's providerData is left out: an authorization code works once, so ce-wizard gets a fresh one through your browser"
+        } else {
+            "note: the file's providerData is left out: this element signs in without a provider's grant"
+        });
+    }
+}
+
+/// The key of the element an `instance.json` names by id only, read from
+/// the platform, with the connection for reuse.
+async fn element_key_by_id(
+    g: &GlobalArgs,
+    id: i64,
+) -> Result<(String, Option<Connection>), Failure> {
+    let conn = resolve_connection(g)?;
+    if conn.credentials().is_none() {
+        return Err(Failure::invalid(format!(
+            "the instance.json names its element by id ({id}); to look that id up, set {} and {} (or put element.key instead)",
+            crate::config::USER_SECRET_ENV,
+            crate::config::ORG_SECRET_ENV
+        )));
+    }
+    let client = conn.client()?;
+    match client.element_key_by_id(id).await {
+        Ok(key) => Ok((key, Some(conn))),
+        Err(e) if e.status() == Some(404) => Err(Failure::invalid(format!(
+            "the catalog at {} has no element with id {id} (`ce-wizard elements` lists them)",
+            client.base_url()
+        ))),
+        Err(e) => Err(Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "cannot look up element {id} in the platform's catalog: {}",
+                report::api_error(&e, None)
+            ),
+        }),
+    }
+}
+
 fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
     for k in &draft.literal_keys {
         let secret = spec
@@ -489,15 +631,20 @@ fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
 /// The element's spec. A bundled one needs nothing from the network; any
 /// other key is looked up in the platform's catalog (cached, else fetched)
 /// and its form built from its configuration metadata, over the connection
-/// returned for reuse (`--sandbox` must not start a second sandbox).
+/// returned for reuse (`--sandbox` must not start a second sandbox); `open`
+/// is one already made, reused.
 async fn resolve_element(
     g: &GlobalArgs,
     key: &str,
+    open: Option<Connection>,
 ) -> Result<(ElementSpec, Option<Connection>), Failure> {
     if let Some(spec) = bundled_spec(key) {
-        return Ok((spec.clone(), None));
+        return Ok((spec.clone(), open));
     }
-    let conn = resolve_connection(g)?;
+    let conn = match open {
+        Some(conn) => conn,
+        None => resolve_connection(g)?,
+    };
     if conn.credentials().is_none() {
         return Err(Failure::invalid(format!(
             "{}. To use an element ce-wizard does not bundle, set {} and {} so it can look the element up in your Cloud Elements catalog",

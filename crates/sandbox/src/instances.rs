@@ -45,6 +45,7 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
     };
 
     let configuration = configuration(&body)?;
+    check_types(element, &configuration)?;
     check_required(element, &configuration)?;
 
     match element.facts.auth {
@@ -166,17 +167,45 @@ pub fn bad(message: impl Into<String>) -> Response {
     Response::error(400, message)
 }
 
+/// The element a body names, by `element.key` or by `element.id` (a
+/// number, or its digits in a string), as the platform takes either.
 fn find_element<'s>(state: &'s State, body: &Map<String, Value>) -> Result<&'s Element, Response> {
-    let key = match body.get("element").and_then(|e| e.get("key")) {
-        None | Some(Value::Null) => {
-            return Err(bad(
-                "element.key is required: name the element, e.g. {\"element\": {\"key\": \"bigcommerce\"}}",
-            ))
-        }
-        Some(Value::String(k)) if !k.trim().is_empty() => k,
+    let element = body.get("element");
+    let key = match element.and_then(|e| e.get("key")) {
+        Some(Value::String(k)) if !k.trim().is_empty() => k.clone(),
+        None | Some(Value::Null) => match element.and_then(|e| e.get("id")) {
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.to_string(),
+            Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.clone()
+            }
+            None | Some(Value::Null) => return Err(bad(
+                "element.key or element.id is required: name the element, e.g. {\"element\": {\"key\": \"bigcommerce\"}}",
+            )),
+            Some(_) => return Err(bad("element.id must be the element's numeric id")),
+        },
         Some(_) => return Err(bad("element.key must be a non-empty string")),
     };
-    state.element(key)
+    state.element(&key)
+}
+
+/// Refuses a JSON object or list where the element's metadata types the
+/// entry as text, a password or a yes/no (`TEXTFIELD_*`, `PASSWORD`,
+/// `BOOLEAN`): the platform stores those as text. Entries the metadata
+/// does not type, such as `event.poller.configuration`, take an object.
+pub fn check_types(element: &Element, configuration: &Map<String, Value>) -> Result<(), Response> {
+    let metadata = element.configuration();
+    for entry in metadata.as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        let (Some(key), Some(kind)) = (entry["key"].as_str(), entry["type"].as_str()) else {
+            continue;
+        };
+        let scalar = kind == "PASSWORD" || kind == "BOOLEAN" || kind.starts_with("TEXTFIELD");
+        if scalar && matches!(configuration.get(key), Some(Value::Object(_))) {
+            return Err(bad(format!(
+                "configuration entry '{key}' must be a string, number or boolean"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What an OAuth 1 create request presents: the request token as the
@@ -272,7 +301,9 @@ pub fn provider_code(body: &Map<String, Value>) -> Result<Option<&str>, Response
 }
 
 /// The configuration as sent, every value as a string: the platform stores
-/// `true` and `15` as `"true"` and `"15"`. `null` stays `null`.
+/// `true` and `15` as `"true"` and `"15"`. `null` stays `null`, and an
+/// object (the documented `event.poller.configuration`, devportal
+/// `docs/elements/gotowebinar/events.md`) stays the object it is.
 pub fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Response> {
     let entries = match body.get("configuration") {
         None | Some(Value::Null) => return Ok(Map::new()),
@@ -287,12 +318,12 @@ pub fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Re
         .iter()
         .map(|(key, value)| {
             let stored = match value {
-                Value::String(_) | Value::Null => value.clone(),
+                Value::String(_) | Value::Null | Value::Object(_) => value.clone(),
                 Value::Bool(b) => Value::String(b.to_string()),
                 Value::Number(n) => Value::String(n.to_string()),
-                Value::Array(_) | Value::Object(_) => {
+                Value::Array(_) => {
                     return Err(bad(format!(
-                        "configuration entry '{key}' must be a string, number or boolean"
+                        "configuration entry '{key}' must be a string, number, boolean or object"
                     )))
                 }
             };
