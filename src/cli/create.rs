@@ -159,17 +159,13 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     }
     let client = conn.client()?;
     if args.dry_run {
-        let mut body =
-            flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
-        body.verbatim = draft.verbatim.clone();
+        let body = request(spec, &fields, &values, &name, tags, &draft);
         return Ok(dry_run(con, spec, &fields, &body, client.base_url()));
     }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
     if !oauth {
-        let mut body =
-            flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
-        body.verbatim = draft.verbatim.clone();
+        let body = request(spec, &fields, &values, &name, tags, &draft);
         return match create_once(con, &client, &body, budget).await {
             Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
             Err(e) => Err(Failure {
@@ -186,8 +182,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             values.set("oauth.callback.url", url);
         }
     }
-    let mut body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
-    body.verbatim = draft.verbatim.clone();
+    let mut body = request(spec, &fields, &values, &name, tags, &draft);
     loop {
         body.provider_data = Some(session.authorize(con, &client, spec, &values).await?);
         match create_once(con, &client, &body, budget).await {
@@ -218,6 +213,30 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             }
         }
     }
+}
+
+/// The create request: what the form sends, and what the `instance.json`
+/// gave as it came ([`crate::api::Verbatim`]). A setting the file gives
+/// explicitly is sent even where an untouched form would leave it out
+/// (an advanced setting at its default): the body is sent as written.
+fn request(
+    spec: &ElementSpec,
+    fields: &[FieldSpec],
+    values: &FormValues,
+    name: &str,
+    tags: Vec<String>,
+    draft: &Draft,
+) -> CreateInstance {
+    let mut body = flow::request::create_request(&spec.key, fields, values, name, tags, None);
+    for k in &draft.file_keys {
+        let v = values.get(k);
+        if !v.is_empty() && !body.configuration.contains_key(k) {
+            body.configuration
+                .insert(k.clone(), crate::secret::Secret::new(v));
+        }
+    }
+    body.verbatim = draft.verbatim.clone();
+    body
 }
 
 /// `--dry-run`: the request on stdout, secrets as variables, and nothing
