@@ -13,5 +13,6 @@ mod newcomer;
 mod pasted;
 mod recovery;
 mod review_screen;
+mod sandbox_runs;
 mod snapshots;
 pub(crate) mod support;
