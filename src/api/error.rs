@@ -206,12 +206,15 @@ impl ApiError {
     /// reads such answers as empty, `CloudElementsOpenLabs/the-doctor:
     /// src/util/get.js`). Only a caller reading a list may take it so: on
     /// one resource (`GET /instances/{id}`) a 404 still means "not found".
-    /// A 404 with any other message (a wrong base URL, a proxy's page) is
-    /// not an empty list.
+    /// It must be the platform's own JSON error, with its `requestId`: a
+    /// 404 from a wrong base URL or a proxy ("No route found" in plain
+    /// text) read as empty would tell a person their account is empty, or
+    /// that a lost create made nothing and may be sent again.
     pub fn is_empty_list(&self) -> bool {
         let ApiError::Status {
             status: 404,
             message,
+            request_id: Some(_),
             ..
         } = self
         else {
@@ -358,6 +361,34 @@ pub fn parse_missing_keys(message: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `CloudElementsOpenLabs/the-doctor:src/util/get.js`: `^No (.*) found$`.
+    #[test]
+    fn only_the_platforms_no_found_404_is_an_empty_list() {
+        let empty = |status: u16, body: &str| ApiError::from_response(status, body).is_empty_list();
+        assert!(empty(
+            404,
+            r#"{"requestId":"r1","message":"No instances found"}"#
+        ));
+        assert!(empty(
+            404,
+            r#"{"requestId":"r1","message":"No element instances found"}"#
+        ));
+        // One resource, another status, another message, or not the
+        // platform's JSON: not an empty list.
+        assert!(!empty(
+            404,
+            r#"{"requestId":"r1","message":"No instance found with id '5'"}"#
+        ));
+        assert!(!empty(
+            400,
+            r#"{"requestId":"r1","message":"No instances found"}"#
+        ));
+        assert!(!empty(404, r#"{"requestId":"r1","message":"Not Found"}"#));
+        assert!(!empty(404, r#"{"requestId":"r1","message":"No  found"}"#));
+        assert!(!empty(404, r#"{"message":"No route found"}"#));
+        assert!(!empty(404, "No route found"));
+    }
 
     #[test]
     fn platform_error_bodies_keep_every_detail() {

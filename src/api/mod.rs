@@ -434,9 +434,13 @@ impl Client {
         }
     }
 
-    /// `GET /elements`: the catalog, its texts cleaned.
+    /// `GET /elements`: the catalog, its texts cleaned; a 404 "No ...
+    /// found" is an empty one ([`ApiError::is_empty_list`]).
     pub async fn list_elements(&self) -> Result<Vec<ElementSummary>, ApiError> {
-        let mut list: Vec<ElementSummary> = self.get("/elements", &[]).await?;
+        let mut list: Vec<ElementSummary> = match self.get("/elements", &[]).await {
+            Err(e) if e.is_empty_list() => Vec::new(),
+            answer => answer?,
+        };
         list.iter_mut().for_each(ElementSummary::clean);
         Ok(list)
     }
