@@ -8,7 +8,6 @@ use super::configure_form::screen_of;
 use super::support::*;
 use crate::api::Credentials;
 use crate::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions, SHOWCASE_CUSTOM};
-use crate::tui::action::Action;
 use crate::tui::app::{App, CreatePhase, Step};
 use crate::tui::effect::{Effect, Runner};
 use crate::tui::update::update;
