@@ -236,6 +236,11 @@ fn request(
         }
     }
     body.verbatim = draft.verbatim.clone();
+    // A value the person changed since (asked again after a problem)
+    // goes as typed, not as the file gave it.
+    body.verbatim
+        .configuration
+        .retain(|k, given| values.get(k) == given.to_string());
     body
 }
 
@@ -737,6 +742,39 @@ fn unknown_live_element(key: &str, suggestions: &[String], base_url: &str) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the file gave goes as given (a number stays a number, a
+    /// default-valued advanced setting is still sent); what the person
+    /// typed again since goes as typed.
+    #[test]
+    fn the_request_keeps_the_files_values_until_they_are_retyped() {
+        let spec = bundled_spec("bigcommerce").unwrap();
+        let fields = form_fields(spec);
+        let draft = inputs::parse_instance_json(
+            r#"{"element": {"key": "bigcommerce"}, "configuration": {
+                "filter.response.nulls": true, "event.poller.refresh_interval": 5000,
+                "event.poller.configuration": {"orders": {}}}}"#,
+            "f",
+        )
+        .unwrap();
+        let mut values = FormValues::new();
+        for (k, v) in &draft.configuration {
+            values.set(k.clone(), v.expose());
+        }
+        let wire = |values: &FormValues| {
+            let body = request(spec, &fields, values, "n", vec![], &draft);
+            serde_json::to_value(&body).unwrap()["configuration"].clone()
+        };
+        let sent = wire(&values);
+        assert_eq!(sent["filter.response.nulls"], true);
+        assert_eq!(sent["event.poller.refresh_interval"], 5000);
+        assert_eq!(
+            sent["event.poller.configuration"],
+            serde_json::json!({"orders": {}})
+        );
+        values.set("event.poller.refresh_interval", "30");
+        assert_eq!(wire(&values)["event.poller.refresh_interval"], "30");
+    }
 
     #[test]
     fn unknown_elements_suggest_close_ones() {
