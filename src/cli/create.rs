@@ -240,7 +240,7 @@ fn request(
     // goes as typed, not as the file gave it.
     body.verbatim
         .configuration
-        .retain(|k, given| values.get(k) == given.to_string());
+        .retain(|k, given| values.get(k) == inputs::as_text(given));
     body
 }
 

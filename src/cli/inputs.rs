@@ -168,11 +168,10 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
             for (k, v) in cfg {
                 // The form checks text; what is not text is also kept to
                 // be sent as it came.
-                let value = match v {
-                    Value::Null => continue,
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
+                if v.is_null() {
+                    continue;
+                }
+                let value = as_text(v);
                 let key = k.trim();
                 if key != k {
                     draft.trimmed_keys.push(key.to_string());
@@ -196,6 +195,15 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
         }
     }
     Ok(draft)
+}
+
+/// A configuration value as the form holds it: text as it is, anything
+/// else as its compact JSON.
+pub fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// An element id as the docs write it: a number, or a number in a string.
