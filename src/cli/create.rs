@@ -77,7 +77,17 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     for label in form::trim_values(&fields, &mut values) {
         con.say(format!("note: removed the spaces around {label}"));
     }
-    let oauth = spec.auth.is_oauth();
+    // Tokens obtained elsewhere (`"externalAuthentication": "initial"`,
+    // devportal `docs/elements/quickbooksonline/authenticate.md`): the
+    // instance is made from them, with no sign-in in a browser.
+    let external = tokens_from_elsewhere(&draft.verbatim);
+    if external && spec.auth.is_oauth() {
+        con.say(format!(
+            "note: externalAuthentication is \"initial\": the {} instance is made from the tokens in the file, without a sign-in in the browser",
+            spec.name
+        ));
+    }
+    let oauth = spec.auth.is_oauth() && !external;
     let predicted_callback = oauth.then(|| flow::oauth::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
@@ -263,7 +273,7 @@ fn dry_run(
         planned.method, planned.url, planned.body, planned.curl
     );
     let _ = con.output.flush();
-    if spec.auth.is_oauth() {
+    if spec.auth.is_oauth() && !tokens_from_elsewhere(&body.verbatim) {
         con.say(format!(
             "Dry run: {} signs in with OAuth, and the dry run stops before the sign-in; a real create adds the grant (providerData) from it.",
             spec.name
@@ -599,12 +609,24 @@ fn say_what_is_sent_as_given(
         con.say(format!("note: sending {} as given", extra.join(", ")));
     }
     if draft.provider_data_given {
-        con.say(if spec.auth.is_oauth() {
+        con.say(if tokens_from_elsewhere(&draft.verbatim) {
+            "note: the file's providerData is left out: the instance is made from the tokens in its configuration"
+        } else if spec.auth.is_oauth() {
             "note: the file's providerData is left out: an authorization code works once, so ce-wizard gets a fresh one through your browser"
         } else {
             "note: the file's providerData is left out: this element signs in without a provider's grant"
         });
     }
+}
+
+/// `"externalAuthentication": "initial"`: the body creates the instance
+/// from OAuth tokens obtained elsewhere, so there is no sign-in to run.
+fn tokens_from_elsewhere(verbatim: &crate::api::Verbatim) -> bool {
+    verbatim
+        .fields
+        .get("externalAuthentication")
+        .and_then(serde_json::Value::as_str)
+        == Some("initial")
 }
 
 /// The key of the element an `instance.json` names by id only, read from

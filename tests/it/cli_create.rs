@@ -794,3 +794,55 @@ fn a_documented_body_is_refused_only_for_what_cannot_be_right() {
     assert!(sb.instances().is_empty());
     assert_eq!(sb.count("POST", INSTANCES), 0);
 }
+
+/// Tokens obtained elsewhere (`"externalAuthentication": "initial"`,
+/// devportal `docs/elements/quickbooksonline/authenticate.md`): an OAuth
+/// element's instance is made from them, with no sign-in in a browser.
+#[test]
+fn tokens_obtained_elsewhere_need_no_sign_in() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("instance.json");
+    std::fs::write(
+        &file,
+        json!({
+            "element": {"key": "infusionsoftecommerce"},
+            "configuration": {
+                "oauth.api.key": "client-id",
+                "oauth.api.secret": "client-secret-9e1d",
+                "oauth.callback.url": "https://app.example.com/auth",
+                "oauth.user.token": "token-from-elsewhere-3b7c",
+                "oauth.user.refresh_token": "refresh-from-elsewhere-44aa"
+            },
+            "name": "keap from tokens",
+            "externalAuthentication": "initial"
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--no-browser", "--from"]).arg(&file);
+    let out = run(cmd, "");
+    let inst = expect_created(&out, &sb);
+    assert_eq!(
+        inst["configuration"]["oauth.user.token"],
+        "token-from-elsewhere-3b7c"
+    );
+    assert!(
+        out.stderr.contains("without a sign-in in the browser"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("/provider/oauth/authorize"),
+        "{}",
+        out.stderr
+    );
+    for secret in [
+        "client-secret-9e1d",
+        "token-from-elsewhere-3b7c",
+        "refresh-from-elsewhere-44aa",
+    ] {
+        assert!(!out.stderr.contains(secret), "{secret}: {}", out.stderr);
+    }
+}

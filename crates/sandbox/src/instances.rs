@@ -35,6 +35,16 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         )));
     }
 
+    // Tokens obtained elsewhere: no grant to redeem, the tokens are in
+    // the configuration.
+    if external_initial(&body) {
+        let configuration = configuration(&body)?;
+        check_types(element, &configuration)?;
+        check_required(element, &configuration)?;
+        check_external_tokens(element, &configuration)?;
+        return store_instance(state, element, &body, configuration);
+    }
+
     // The code is spent as soon as it is presented, whatever goes wrong
     // below, as a provider's token endpoint would spend it.
     let presented = present_code(state, element, &body)?;
@@ -53,9 +63,18 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         Auth::Oauth1 => check_oauth1(&element.facts.key, oauth1, &configuration)?,
         Auth::Basic | Auth::Custom => {}
     }
+    store_instance(state, element, &body, configuration)
+}
 
-    let name = name(&body)?.unwrap_or_else(|| element.facts.name.clone());
-    let tags = tags(&body)?.unwrap_or_default();
+/// The instance a create made, stored, and its answer.
+fn store_instance(
+    state: &State,
+    element: &Element,
+    body: &Map<String, Value>,
+    configuration: Map<String, Value>,
+) -> Result<Value, Response> {
+    let name = name(body)?.unwrap_or_else(|| element.facts.name.clone());
+    let tags = tags(body)?.unwrap_or_default();
     let created = rfc3339(SystemTime::now());
     let mut store = state.store();
     let instance = store.add_instance(|id| Instance {
@@ -70,6 +89,41 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         created,
     });
     Ok(instance.to_json(element.instance_block(), &|_| false))
+}
+
+/// `"externalAuthentication": "initial"`: the instance is made from OAuth
+/// tokens obtained elsewhere, with no grant in `providerData` (devportal
+/// `docs/elements/quickbooksonline/authenticate.md`, "Token Based
+/// Authentication"). Any other value (`"none"` in most answers) is the
+/// usual create.
+fn external_initial(body: &Map<String, Value>) -> bool {
+    body.get("externalAuthentication").and_then(Value::as_str) == Some("initial")
+}
+
+/// With tokens obtained elsewhere, an OAuth element needs the tokens
+/// themselves: `oauth.user.token`, and for OAuth 1 its secret too.
+fn check_external_tokens(
+    element: &Element,
+    configuration: &Map<String, Value>,
+) -> Result<(), Response> {
+    let needed: &[&str] = match element.facts.auth {
+        Auth::Oauth1 => &["oauth.user.token", "oauth.user.token.secret"],
+        Auth::Oauth2 => &["oauth.user.token"],
+        Auth::Basic | Auth::Custom => &[],
+    };
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|k| is_blank(configuration.get(*k)))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "{MISSING_CONFIG_PREFIX}{} (externalAuthentication 'initial' creates the instance from tokens obtained elsewhere)",
+            missing.join(", ")
+        )))
+    }
 }
 
 /// A fresh element token: 32 random bytes, as the platform's are long.

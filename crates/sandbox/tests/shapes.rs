@@ -100,3 +100,50 @@ fn configuration_metadata_comes_inside_an_object() {
         .as_array()
         .is_some_and(|a| !a.is_empty()));
 }
+
+/// `"externalAuthentication": "initial"` (devportal
+/// `docs/elements/quickbooksonline/authenticate.md`, "Token Based
+/// Authentication"): an OAuth element's instance made from tokens obtained
+/// elsewhere, with no grant to redeem; the tokens themselves are needed.
+#[test]
+fn tokens_obtained_elsewhere_make_an_oauth_instance_without_a_grant() {
+    let sb = sandbox();
+    let body = |token: Option<&str>| {
+        let mut b = json!({
+            "element": {"key": "infusionsoftecommerce"},
+            "configuration": {
+                "oauth.api.key": "client-id",
+                "oauth.api.secret": "client-secret",
+                "oauth.callback.url": "https://app.example.com/auth"
+            },
+            "name": "tokens",
+            "externalAuthentication": "initial"
+        });
+        if let Some(t) = token {
+            b["configuration"]["oauth.user.token"] = json!(t);
+        }
+        b
+    };
+    let refused = send(&sb, "POST", "/instances", &body(None));
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.message().contains("oauth.user.token"),
+        "{}",
+        refused.message()
+    );
+    let made = send(
+        &sb,
+        "POST",
+        "/instances",
+        &body(Some("access-token-from-elsewhere")),
+    );
+    assert_eq!(made.status, 200, "{}", made.message());
+    assert_eq!(made.json()["element"]["key"], "infusionsoftecommerce");
+    // Without it, the usual create still wants the grant.
+    let mut usual = body(Some("access-token-from-elsewhere"));
+    usual["externalAuthentication"] = json!("none");
+    let answer = send(&sb, "POST", "/instances", &usual);
+    assert_eq!(answer.status, 400);
+    assert!(answer.message().contains("providerData.code is required"));
+    assert_eq!(sb.instances().len(), 1);
+}
