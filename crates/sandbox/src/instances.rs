@@ -88,7 +88,30 @@ fn store_instance(
         disabled: false,
         created,
     });
-    Ok(instance.to_json(element.instance_block(), &|_| false))
+    let mut answer = instance.to_json(element.instance_block(), &|_| false);
+    if body.get("retrieveObjectsAfterInstantiation") == Some(&Value::Bool(true)) {
+        answer["objects"] = objects(element);
+    }
+    Ok(answer)
+}
+
+/// The data objects the element offers, with their source, for a create
+/// that asks `"retrieveObjectsAfterInstantiation": true` (devportal
+/// `_posts/2018-07-02-ReleaseNotes-2.176.md`: an `objects` array of
+/// `name`, `vendorName`, `type`). The sandbox's providers hold the
+/// ecommerce hub's resources; other hubs have none to list.
+fn objects(element: &Element) -> Value {
+    let names: &[&str] = if element.facts.hub == "ecommerce" {
+        crate::hubs::ECOMMERCE
+    } else {
+        &[]
+    };
+    Value::Array(
+        names
+            .iter()
+            .map(|n| serde_json::json!({"name": n, "vendorName": n, "type": "ceCanonical"}))
+            .collect(),
+    )
 }
 
 /// `"externalAuthentication": "initial"`: the instance is made from OAuth

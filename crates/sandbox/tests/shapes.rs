@@ -43,7 +43,20 @@ fn a_documented_body_is_taken_with_the_element_by_id() {
             json!({"orders": {"url": "/hubs/ecommerce/orders"}})
         );
         assert_eq!(made["configuration"]["filter.response.nulls"], "false");
+        // devportal `_posts/2018-07-02-ReleaseNotes-2.176.md`.
+        let objects = made["objects"].as_array().expect("the objects asked for");
+        assert!(objects.iter().any(|o| o["name"] == "orders"), "{objects:?}");
+        for o in objects {
+            assert!(o["vendorName"].is_string() && o["type"].is_string(), "{o}");
+        }
     }
+    let mut plain = bigcommerce(json!({"key": "bigcommerce"}));
+    plain
+        .as_object_mut()
+        .unwrap()
+        .remove("retrieveObjectsAfterInstantiation");
+    let made = send(&sb, "POST", "/instances", &plain).json();
+    assert!(made.get("objects").is_none());
 }
 
 #[test]
