@@ -71,7 +71,16 @@ impl Client {
             ),
         );
         if !(200..300).contains(&status) {
-            return Err(ApiError::from_response(status, &text));
+            let e = ApiError::from_response(status, &text);
+            // An empty list may be a 404 "No ... found": a catalog with
+            // nothing in it, not a failure ([`ApiError::is_empty_list`]).
+            if e.is_empty_list() {
+                return Ok(Fetched::Body {
+                    text: "[]".into(),
+                    etag: None,
+                });
+            }
+            return Err(e);
         }
         Ok(Fetched::Body {
             text: text.to_string(),
@@ -133,6 +142,32 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::fake_platform::{FakePlatform, Reply, Seen};
+    use crate::api::RetryPolicy;
+    use serde_json::json;
+
+    /// `CloudElementsOpenLabs/the-doctor:src/util/get.js`: any list may
+    /// answer 404 "No ... found" when it holds nothing.
+    #[tokio::test]
+    async fn an_empty_catalog_answered_as_404_is_an_empty_list() {
+        let fake = FakePlatform::start(|_: &Seen| {
+            Reply::json(
+                404,
+                json!({"message": "No elements found", "requestId": "r"}),
+            )
+        });
+        let client = fake.client().with_retry(RetryPolicy::none());
+        match client.list_elements_if_changed(None).await.unwrap() {
+            Fetched::Body { text, etag } => assert_eq!((text.as_str(), etag), ("[]", None)),
+            other => panic!("{other:?}"),
+        }
+        assert!(client.list_elements().await.unwrap().is_empty());
+        let other = FakePlatform::start(|_: &Seen| {
+            Reply::json(404, json!({"message": "Not Found", "requestId": "r"}))
+        });
+        let client = other.client().with_retry(RetryPolicy::none());
+        assert!(client.list_elements_if_changed(None).await.is_err());
+    }
 
     #[test]
     fn request_token_debug_hides_the_secret() {

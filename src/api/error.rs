@@ -201,6 +201,32 @@ impl ApiError {
         }
     }
 
+    /// Whether this is the platform's way of saying a list or search holds
+    /// nothing: a 404 whose message reads "No … found" (the official CLI
+    /// reads such answers as empty, `CloudElementsOpenLabs/the-doctor:
+    /// src/util/get.js`). Only a caller reading a list may take it so: on
+    /// one resource (`GET /instances/{id}`) a 404 still means "not found".
+    /// It must be the platform's own JSON error, with its `requestId`: a
+    /// 404 from a wrong base URL or a proxy ("No route found" in plain
+    /// text) read as empty would tell a person their account is empty, or
+    /// that a lost create made nothing and may be sent again.
+    pub fn is_empty_list(&self) -> bool {
+        let ApiError::Status {
+            status: 404,
+            message,
+            request_id: Some(_),
+            ..
+        } = self
+        else {
+            return false;
+        };
+        message
+            .trim()
+            .strip_prefix("No ")
+            .and_then(|rest| rest.strip_suffix(" found"))
+            .is_some_and(|what| !what.trim().is_empty())
+    }
+
     /// Whether a create that failed this way may have created the instance
     /// all the same: the request went out and no clear refusal came back
     /// (a timeout, a dropped connection, a gateway error, or a 2xx whose
@@ -335,6 +361,34 @@ pub fn parse_missing_keys(message: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `CloudElementsOpenLabs/the-doctor:src/util/get.js`: `^No (.*) found$`.
+    #[test]
+    fn only_the_platforms_no_found_404_is_an_empty_list() {
+        let empty = |status: u16, body: &str| ApiError::from_response(status, body).is_empty_list();
+        assert!(empty(
+            404,
+            r#"{"requestId":"r1","message":"No instances found"}"#
+        ));
+        assert!(empty(
+            404,
+            r#"{"requestId":"r1","message":"No element instances found"}"#
+        ));
+        // One resource, another status, another message, or not the
+        // platform's JSON: not an empty list.
+        assert!(!empty(
+            404,
+            r#"{"requestId":"r1","message":"No instance found with id '5'"}"#
+        ));
+        assert!(!empty(
+            400,
+            r#"{"requestId":"r1","message":"No instances found"}"#
+        ));
+        assert!(!empty(404, r#"{"requestId":"r1","message":"Not Found"}"#));
+        assert!(!empty(404, r#"{"requestId":"r1","message":"No  found"}"#));
+        assert!(!empty(404, r#"{"message":"No route found"}"#));
+        assert!(!empty(404, "No route found"));
+    }
 
     #[test]
     fn platform_error_bodies_keep_every_detail() {

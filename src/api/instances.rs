@@ -7,6 +7,8 @@
 //! page in the `elements-next-page-token` header, absent on the last one.
 //! A list is whole only when that header stopped coming; a failure on any
 //! later page, or pages that never end, is an error, never a shorter list.
+//! A 404 "No … found" on a page is an empty page, the last one (an empty
+//! account answers so); on one instance a 404 is still "no such instance".
 
 use super::{interpret, to_json_zeroized, zeroized_bytes, ApiError, Client, Credentials, Instance};
 use crate::secret::Secret;
@@ -274,10 +276,13 @@ impl Client {
                     }
                 }
             };
-            let (values, next): (Vec<Value>, Option<String>) = self
-                .get_with("/instances", &query, None)
-                .await
-                .map_err(incomplete)?;
+            // An empty account may answer 404 "No instances found": that
+            // page holds nothing and none follows.
+            let (values, next): (Vec<Value>, Option<String>) =
+                match self.get_with("/instances", &query, None).await {
+                    Err(e) if e.is_empty_list() => (Vec::new(), None),
+                    answer => answer.map_err(incomplete)?,
+                };
             let instances = values
                 .into_iter()
                 .map(decode_instance)

@@ -8,14 +8,18 @@
 //! answer that got lost, whether the instance was created, so a caller never
 //! makes it twice.
 
+mod answers;
 mod catalog_calls;
+mod element_by_id;
 mod error;
 #[cfg(test)]
 pub(crate) mod fake_platform;
 mod instances;
 mod recover;
 mod types;
+mod verbatim;
 
+pub use answers::ConfigEntries;
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
 pub use instances::{InstanceChanges, Listed, Page, Paging, Reprovision, NEXT_PAGE_HEADER};
@@ -24,6 +28,7 @@ pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
     OAuthUrlRequest,
 };
+pub use verbatim::{strings_in as verbatim_strings, Verbatim};
 
 use crate::secret::Secret;
 use serde::de::DeserializeOwned;
@@ -429,9 +434,13 @@ impl Client {
         }
     }
 
-    /// `GET /elements`: the catalog, its texts cleaned.
+    /// `GET /elements`: the catalog, its texts cleaned; a 404 "No ...
+    /// found" is an empty one ([`ApiError::is_empty_list`]).
     pub async fn list_elements(&self) -> Result<Vec<ElementSummary>, ApiError> {
-        let mut list: Vec<ElementSummary> = self.get("/elements", &[]).await?;
+        let mut list: Vec<ElementSummary> = match self.get("/elements", &[]).await {
+            Err(e) if e.is_empty_list() => Vec::new(),
+            answer => answer?,
+        };
         list.iter_mut().for_each(ElementSummary::clean);
         Ok(list)
     }
@@ -439,10 +448,13 @@ impl Client {
     /// `GET /elements/{key}/configuration`: the element's configuration
     /// metadata, its texts cleaned; an entry whose key holds control
     /// characters or spaces is left out (a key is sent back as it is).
+    /// The platform answers `{"configuration": [entries]}`; a bare array
+    /// is taken too ([`ConfigEntries`]).
     pub async fn element_configuration(&self, key: &str) -> Result<Vec<ConfigEntry>, ApiError> {
         let path = format!("/elements/{}/configuration", encode_segment(key));
-        let entries: Vec<ConfigEntry> = self.get(&path, &[]).await?;
+        let entries: ConfigEntries = self.get(&path, &[]).await?;
         Ok(entries
+            .into_entries()
             .into_iter()
             .filter_map(ConfigEntry::cleaned)
             .collect())
@@ -547,6 +559,18 @@ fn register_body_secrets(body: &CreateInstance) {
     for v in body.provider_data.iter().flat_map(|p| p.values()) {
         crate::log::add_secret(v.expose());
     }
+    let mut given = Vec::new();
+    for (k, v) in &body.verbatim.configuration {
+        if crate::secret::key_looks_secret(k) {
+            verbatim::strings_in(v, &mut given);
+        }
+    }
+    for (k, v) in body.verbatim.extra_fields() {
+        if crate::secret::key_looks_secret(k) {
+            verbatim::strings_in(v, &mut given);
+        }
+    }
+    given.iter().for_each(|s| crate::log::add_secret(s));
 }
 
 /// Turns a complete answer into `T`, or into the error it means.

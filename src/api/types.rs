@@ -1,5 +1,6 @@
 //! The bodies the wizard sends and receives.
 
+use super::verbatim::Verbatim;
 use crate::secret::{Secret, REDACTED};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -11,17 +12,61 @@ pub struct ElementRef {
     pub key: String,
 }
 
-/// The body of `POST /instances`.
-#[derive(Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// The body of `POST /instances`: `element`, `configuration`, `tags` (left
+/// out when empty), `name`, `providerData` (when some), and what a pasted
+/// body carried beyond them ([`Verbatim`]), sent as it came.
+#[derive(Clone)]
 pub struct CreateInstance {
+    /// The element's key, always known (a body naming the element by id has
+    /// it looked up): the check after a lost answer compares it.
     pub element: ElementRef,
     pub configuration: BTreeMap<String, Secret>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_data: Option<BTreeMap<String, Secret>>,
+    pub verbatim: Verbatim,
+}
+
+impl Serialize for CreateInstance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        match &self.verbatim.element {
+            Some(given) => map.serialize_entry("element", given)?,
+            None => map.serialize_entry("element", &self.element)?,
+        }
+        map.serialize_entry("configuration", &WireConfiguration(self))?;
+        if !self.tags.is_empty() {
+            map.serialize_entry("tags", &self.tags)?;
+        }
+        map.serialize_entry("name", &self.name)?;
+        if let Some(pd) = &self.provider_data {
+            map.serialize_entry("providerData", pd)?;
+        }
+        for (k, v) in self.verbatim.extra_fields() {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The configuration on the wire: each value as the form holds it, or as
+/// it was given when that was not a string.
+struct WireConfiguration<'a>(&'a CreateInstance);
+
+impl Serialize for WireConfiguration<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let body = self.0;
+        let mut map = s.serialize_map(Some(body.configuration.len()))?;
+        for (k, v) in &body.configuration {
+            match body.verbatim.configuration.get(k) {
+                Some(given) => map.serialize_entry(k, given)?,
+                None => map.serialize_entry(k, v)?,
+            }
+        }
+        map.end()
+    }
 }
 
 impl fmt::Debug for CreateInstance {
@@ -41,6 +86,7 @@ impl fmt::Debug for CreateInstance {
                     .as_ref()
                     .map(|p| p.keys().collect::<Vec<_>>()),
             )
+            .field("verbatim", &self.verbatim)
             .finish()
     }
 }
@@ -60,10 +106,20 @@ impl CreateInstance {
         let configuration: Map<String, Value> = self
             .configuration
             .iter()
-            .map(|(k, v)| (k.clone(), shown(k, v, is_secret(k))))
+            .map(|(k, v)| {
+                let value = match self.verbatim.configuration.get(k) {
+                    Some(given) => super::verbatim::shown(given, is_secret(k) && !reveal),
+                    None => shown(k, v, is_secret(k)),
+                };
+                (k.clone(), value)
+            })
             .collect();
+        let element = match &self.verbatim.element {
+            Some(given) => Value::Object(given.clone()),
+            None => json!({ "key": self.element.key }),
+        };
         let mut body = json!({
-            "element": { "key": self.element.key },
+            "element": element,
             "configuration": configuration,
         });
         if !self.tags.is_empty() {
@@ -76,6 +132,9 @@ impl CreateInstance {
                 .map(|(k, v)| (k.clone(), shown(k, v, true)))
                 .collect();
             body["providerData"] = Value::Object(pd);
+        }
+        for (k, v) in self.verbatim.extra_fields() {
+            body[k] = v.clone();
         }
         serde_json::to_string_pretty(&body).unwrap_or_default()
     }
@@ -353,6 +412,7 @@ mod tests {
             tags: vec!["docs".into()],
             name: "shop".into(),
             provider_data: Some([("code".to_string(), Secret::new("c0de"))].into()),
+            verbatim: Verbatim::default(),
         }
     }
 
@@ -363,6 +423,61 @@ mod tests {
         assert_eq!(v["configuration"]["password"], "tok'en");
         assert_eq!(v["providerData"]["code"], "c0de");
         assert_eq!(v["tags"], json!(["docs"]));
+    }
+
+    /// A documented body goes out as it came: the element by id, an
+    /// object and a boolean where the docs put them, its other top-level
+    /// fields (devportal `docs/elements/gotowebinar/events.md`,
+    /// `docs/elements/quickbooksonline/authenticate.md`).
+    #[test]
+    fn a_documented_body_goes_out_unreshaped() {
+        let mut b = body();
+        let poller =
+            json!({"meetings": {"url": "/hubs/conferencing/meetings", "idField": "webinarKey"}});
+        b.configuration.insert(
+            "event.poller.configuration".into(),
+            Secret::new(poller.to_string()),
+        );
+        b.configuration
+            .insert("filter.response.nulls".into(), Secret::new("false"));
+        b.verbatim.element = Some(json!({"id": 1234}).as_object().unwrap().clone());
+        b.verbatim
+            .configuration
+            .insert("event.poller.configuration".into(), poller.clone());
+        b.verbatim
+            .configuration
+            .insert("filter.response.nulls".into(), json!(false));
+        // A value kept for a key the form no longer sends is not sent.
+        b.verbatim.configuration.insert("gone".into(), json!(1));
+        b.verbatim
+            .fields
+            .insert("externalAuthentication".into(), json!("initial"));
+        b.verbatim
+            .fields
+            .insert("retrieveObjectsAfterInstantiation".into(), json!(true));
+        b.verbatim.fields.insert("name".into(), json!("never"));
+        let v: Value = serde_json::to_value(&b).unwrap();
+        assert_eq!(v["element"], json!({"id": 1234}));
+        assert_eq!(v["configuration"]["event.poller.configuration"], poller);
+        assert_eq!(v["configuration"]["filter.response.nulls"], false);
+        assert_eq!(v["configuration"]["password"], "tok'en");
+        assert!(v["configuration"].get("gone").is_none());
+        assert_eq!(v["externalAuthentication"], "initial");
+        assert_eq!(v["retrieveObjectsAfterInstantiation"], true);
+        assert_eq!(v["name"], "shop");
+        // Shown the same way, secrets hidden.
+        let shown: Value = serde_json::from_str(&b.to_json(false, &|k| k == "password")).unwrap();
+        assert_eq!(shown["element"], json!({"id": 1234}));
+        assert_eq!(shown["configuration"]["event.poller.configuration"], poller);
+        assert_eq!(shown["externalAuthentication"], "initial");
+        assert_eq!(shown["configuration"]["password"], REDACTED);
+        let hidden: Value =
+            serde_json::from_str(&b.to_json(false, &|k| k.starts_with("event.poller"))).unwrap();
+        assert_eq!(
+            hidden["configuration"]["event.poller.configuration"],
+            REDACTED
+        );
+        assert!(!format!("{b:?}").contains("webinarKey"));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     .map_err(|e| Failure::invalid(e.0))?;
     if let Some(e) = &args.element {
         draft.element = Some(e.trim().to_string());
+        // --element replaces the file's element, however it named it.
+        draft.element_id = None;
+        draft.verbatim.element = None;
     }
     if let Some(n) = &args.name {
         draft.name = Some(n.clone());
@@ -56,10 +59,12 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     let interactive = !stdin_used && con.input_is_terminal;
     let oauth_params = parse_oauth_params(&args.oauth_params).map_err(Failure::invalid)?;
 
-    let key = draft.element.clone().ok_or_else(|| {
-        Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")
-    })?;
-    let (spec, early_connection) = resolve_element(g, &key).await?;
+    let (key, by_id_connection) = match (draft.element.clone(), draft.element_id) {
+        (Some(key), _) => (key, None),
+        (None, Some(id)) => element_key_by_id(g, id).await?,
+        (None, None) => return Err(Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")),
+    };
+    let (spec, early_connection) = resolve_element(g, &key, by_id_connection).await?;
     let spec = &spec;
     // Where the form follows the platform rather than the bundled spec.
     for note in &spec.notes {
@@ -80,14 +85,24 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     // The sign-in kind the values choose (`--set authentication.type=...`)
     // decides the flow; the field's default when none is given.
     let auth = spec.auth_for(Some(values.get(catalog::AUTH_TYPE_KEY)));
-    let oauth = auth.is_oauth();
-    if !oauth && !oauth_params.is_empty() {
+    if !auth.is_oauth() && !oauth_params.is_empty() {
         return Err(Failure::invalid(format!(
             "--oauth-param is for elements that sign in with OAuth; {} does not ({}), so nothing was sent",
             spec.name,
             auth.label()
         )));
     }
+    // Tokens obtained elsewhere (`"externalAuthentication": "initial"`,
+    // devportal `docs/elements/quickbooksonline/authenticate.md`): the
+    // instance is made from them, with no sign-in in a browser.
+    let external = tokens_from_elsewhere(&draft.verbatim);
+    if external && auth.is_oauth() {
+        con.say(format!(
+            "note: externalAuthentication is \"initial\": the {} instance is made from the tokens in the file, without a sign-in in the browser",
+            spec.name
+        ));
+    }
+    let oauth = auth.is_oauth() && !external;
     let predicted_callback = oauth.then(|| flow::oauth::predicted_callback_url(g.callback_port));
     let ctx = DeriveContext {
         callback_url: predicted_callback.clone(),
@@ -113,6 +128,12 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     if !unknown.is_empty() {
         return Err(not_sent(spec, &unknown));
     }
+    let mut refused = inputs::wrong_types(&fields, &draft.verbatim.configuration);
+    refused.extend(placeholders_beyond_the_form(&fields, &draft));
+    if !refused.is_empty() {
+        return Err(not_sent(spec, &refused));
+    }
+    say_what_is_sent_as_given(con, spec, &fields, &draft);
     let mut problems = check(&fields, &values, &name, &tags);
     if !problems.is_empty() && interactive {
         con.say(format!("{} needs a few more settings:", spec.name));
@@ -137,6 +158,18 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             crate::log::add_secret(v.expose());
         }
     }
+    // A secret inside a value given as JSON (an object) is masked too.
+    for (k, v) in &draft.verbatim.configuration {
+        let secret = spec
+            .field(k)
+            .map(FieldSpec::is_secret)
+            .unwrap_or_else(|| key_looks_secret(k));
+        if secret {
+            let mut strings = Vec::new();
+            crate::api::verbatim_strings(v, &mut strings);
+            strings.iter().for_each(|s| crate::log::add_secret(s));
+        }
+    }
     crate::log::event(
         "create",
         format!("element {}, instance name \"{}\"", spec.key, name.trim()),
@@ -151,13 +184,13 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     }
     let client = conn.client()?;
     if args.dry_run {
-        let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        let body = request(spec, &fields, &values, &name, tags, &draft);
         return Ok(dry_run(con, spec, &fields, &body, client.base_url(), oauth));
     }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
     if !oauth {
-        let body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+        let body = request(spec, &fields, &values, &name, tags, &draft);
         return match create_once(con, &client, &body, budget).await {
             Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
             Err(e) => Err(Failure {
@@ -174,7 +207,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             values.set("oauth.callback.url", url);
         }
     }
-    let mut body = flow::request::create_request(&spec.key, &fields, &values, &name, tags, None);
+    let mut body = request(spec, &fields, &values, &name, tags, &draft);
     loop {
         body.provider_data = Some(session.authorize(con, &client, spec, &values).await?);
         match create_once(con, &client, &body, budget).await {
@@ -205,6 +238,35 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             }
         }
     }
+}
+
+/// The create request: what the form sends, and what the `instance.json`
+/// gave as it came ([`crate::api::Verbatim`]). A setting the file gives
+/// explicitly is sent even where an untouched form would leave it out
+/// (an advanced setting at its default): the body is sent as written.
+fn request(
+    spec: &ElementSpec,
+    fields: &[FieldSpec],
+    values: &FormValues,
+    name: &str,
+    tags: Vec<String>,
+    draft: &Draft,
+) -> CreateInstance {
+    let mut body = flow::request::create_request(&spec.key, fields, values, name, tags, None);
+    for k in &draft.file_keys {
+        let v = values.get(k);
+        if !v.is_empty() && !body.configuration.contains_key(k) {
+            body.configuration
+                .insert(k.clone(), crate::secret::Secret::new(v));
+        }
+    }
+    body.verbatim = draft.verbatim.clone();
+    // A value the person changed since (asked again after a problem)
+    // goes as typed, not as the file gave it.
+    body.verbatim
+        .configuration
+        .retain(|k, given| values.get(k) == inputs::as_text(given));
+    body
 }
 
 /// `--dry-run`: the request on stdout, secrets as variables, and nothing
@@ -478,7 +540,9 @@ fn fill_interactively(
 
 /// Settings the element does not have: most likely a typo, which the
 /// platform would silently ignore (an optional setting) or report as missing
-/// (a required one), so they are refused with the closest known name.
+/// (a required one), so they are refused with the closest known name. From
+/// an `instance.json`, only those within two characters of a known setting
+/// are: a documented body holds settings no spec lists.
 fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
     let mut out = Vec::new();
     let mut listed: BTreeSet<&str> = BTreeSet::new();
@@ -497,6 +561,12 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
             })
             .filter(|(d, _)| *d <= 3)
             .min_by_key(|(d, _)| *d);
+        // A documented body may hold settings no spec lists: sent, and
+        // judged by the platform ([`say_what_is_sent_as_given`]). Only one
+        // a character or two from a known setting is taken for a typo.
+        if draft.file_keys.contains(k) && closest.is_none_or(|(d, _)| d > 2) {
+            continue;
+        }
         out.push(match closest {
             Some((_, known)) => format!(
                 "\"{shown}\" is not a setting of {}; did you mean \"{known}\"?",
@@ -514,6 +584,124 @@ fn unknown_keys(spec: &ElementSpec, fields: &[FieldSpec], draft: &Draft) -> Vec<
         });
     }
     out
+}
+
+/// `<INSERT_…>` placeholders where the form's own check does not look: in
+/// settings of the `instance.json` that are not fields of the form (and
+/// inside values given as JSON), and in its other top-level fields.
+fn placeholders_beyond_the_form(fields: &[FieldSpec], draft: &Draft) -> Vec<String> {
+    let mut out = Vec::new();
+    let holds = |v: &serde_json::Value| {
+        let mut strings = Vec::new();
+        crate::api::verbatim_strings(v, &mut strings);
+        strings.iter().any(|s| looks_like_placeholder(s))
+    };
+    for (k, v) in &draft.configuration {
+        if fields.iter().any(|f| &f.key == k) && !draft.verbatim.configuration.contains_key(k) {
+            continue;
+        }
+        let placeholder = match draft.verbatim.configuration.get(k) {
+            Some(given) => holds(given),
+            None => looks_like_placeholder(v.expose()),
+        };
+        if placeholder {
+            out.push(format!(
+                "\"{}\" still holds a placeholder from the docs; put your real value",
+                k.escape_debug()
+            ));
+        }
+    }
+    for (k, v) in draft.verbatim.extra_fields() {
+        if holds(v) {
+            out.push(format!(
+                "the field \"{}\" still holds a placeholder from the docs; put your real value",
+                k.escape_debug()
+            ));
+        }
+    }
+    out
+}
+
+/// Says on stderr what of an `instance.json` goes to the platform as it
+/// came without the wizard knowing it, and what is left out.
+fn say_what_is_sent_as_given(
+    con: &mut Console,
+    spec: &ElementSpec,
+    fields: &[FieldSpec],
+    draft: &Draft,
+) {
+    let unknown: Vec<String> = draft
+        .file_keys
+        .iter()
+        .filter(|k| !fields.iter().any(|f| &f.key == *k))
+        .map(|k| k.escape_debug().to_string())
+        .collect();
+    if !unknown.is_empty() {
+        con.say(format!(
+            "note: {} {} not among the settings ce-wizard knows for {}; sent as given, for the platform to judge",
+            unknown.join(", "),
+            if unknown.len() == 1 { "is" } else { "are" },
+            spec.name
+        ));
+    }
+    let extra: Vec<String> = draft
+        .verbatim
+        .extra_fields()
+        .map(|(k, _)| k.escape_debug().to_string())
+        .collect();
+    if !extra.is_empty() {
+        con.say(format!("note: sending {} as given", extra.join(", ")));
+    }
+    if draft.provider_data_given {
+        con.say(if tokens_from_elsewhere(&draft.verbatim) {
+            "note: the file's providerData is left out: the instance is made from the tokens in its configuration"
+        } else if spec.auth.is_oauth() {
+            "note: the file's providerData is left out: an authorization code works once, so ce-wizard gets a fresh one through your browser"
+        } else {
+            "note: the file's providerData is left out: this element signs in without a provider's grant"
+        });
+    }
+}
+
+/// `"externalAuthentication": "initial"`: the body creates the instance
+/// from OAuth tokens obtained elsewhere, so there is no sign-in to run.
+fn tokens_from_elsewhere(verbatim: &crate::api::Verbatim) -> bool {
+    verbatim
+        .fields
+        .get("externalAuthentication")
+        .and_then(serde_json::Value::as_str)
+        == Some("initial")
+}
+
+/// The key of the element an `instance.json` names by id only, read from
+/// the platform, with the connection for reuse.
+async fn element_key_by_id(
+    g: &GlobalArgs,
+    id: i64,
+) -> Result<(String, Option<Connection>), Failure> {
+    let conn = resolve_connection(g)?;
+    if conn.credentials().is_none() {
+        return Err(Failure::invalid(format!(
+            "the instance.json names its element by id ({id}); to look that id up, set {} and {} (or put element.key instead)",
+            crate::config::USER_SECRET_ENV,
+            crate::config::ORG_SECRET_ENV
+        )));
+    }
+    let client = conn.client()?;
+    match client.element_key_by_id(id).await {
+        Ok(key) => Ok((key, Some(conn))),
+        Err(e) if e.status() == Some(404) => Err(Failure::invalid(format!(
+            "the catalog at {} has no element with id {id} (`ce-wizard elements` lists them)",
+            client.base_url()
+        ))),
+        Err(e) => Err(Failure {
+            code: exit::API_FAILED,
+            message: format!(
+                "cannot look up element {id} in the platform's catalog: {}",
+                report::api_error(&e, None)
+            ),
+        }),
+    }
 }
 
 fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
@@ -536,15 +724,19 @@ fn warn_about_inputs(con: &mut Console, spec: &ElementSpec, draft: &Draft) {
 /// platform is the judge). Any other key is looked up in the platform's
 /// catalog (cached, else fetched) and its form built from its configuration
 /// metadata, over the connection returned for reuse (`--sandbox` must not
-/// start a second sandbox).
+/// start a second sandbox); `open` is one already made, reused.
 async fn resolve_element(
     g: &GlobalArgs,
     key: &str,
+    open: Option<Connection>,
 ) -> Result<(ElementSpec, Option<Connection>), Failure> {
     if let Some(spec) = bundled_spec(key) {
-        return Ok(follow_cached_kind(g, spec).await);
+        return Ok(follow_cached_kind(g, spec, open).await);
     }
-    let conn = resolve_connection(g)?;
+    let conn = match open {
+        Some(conn) => conn,
+        None => resolve_connection(g)?,
+    };
     if conn.credentials().is_none() {
         return Err(Failure::invalid(format!(
             "{}. To use an element ce-wizard does not bundle, set {} and {} so it can look the element up in your Cloud Elements catalog",
@@ -590,9 +782,14 @@ async fn resolve_element(
 async fn follow_cached_kind(
     g: &GlobalArgs,
     spec: &ElementSpec,
+    open: Option<Connection>,
 ) -> (ElementSpec, Option<Connection>) {
-    let Ok(conn) = resolve_connection(g) else {
-        return (spec.clone(), None);
+    let conn = match open {
+        Some(conn) => conn,
+        None => match resolve_connection(g) {
+            Ok(conn) => conn,
+            Err(_) => return (spec.clone(), None),
+        },
     };
     let base_url = conn.base_url();
     let cached = match conn.credentials() {
@@ -651,6 +848,39 @@ fn unknown_live_element(key: &str, suggestions: &[String], base_url: &str) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the file gave goes as given (a number stays a number, a
+    /// default-valued advanced setting is still sent); what the person
+    /// typed again since goes as typed.
+    #[test]
+    fn the_request_keeps_the_files_values_until_they_are_retyped() {
+        let spec = bundled_spec("bigcommerce").unwrap();
+        let fields = form_fields(spec);
+        let draft = inputs::parse_instance_json(
+            r#"{"element": {"key": "bigcommerce"}, "configuration": {
+                "filter.response.nulls": true, "event.poller.refresh_interval": 5000,
+                "event.poller.configuration": {"orders": {}}}}"#,
+            "f",
+        )
+        .unwrap();
+        let mut values = FormValues::new();
+        for (k, v) in &draft.configuration {
+            values.set(k.clone(), v.expose());
+        }
+        let wire = |values: &FormValues| {
+            let body = request(spec, &fields, values, "n", vec![], &draft);
+            serde_json::to_value(&body).unwrap()["configuration"].clone()
+        };
+        let sent = wire(&values);
+        assert_eq!(sent["filter.response.nulls"], true);
+        assert_eq!(sent["event.poller.refresh_interval"], 5000);
+        assert_eq!(
+            sent["event.poller.configuration"],
+            serde_json::json!({"orders": {}})
+        );
+        values.set("event.poller.refresh_interval", "30");
+        assert_eq!(wire(&values)["event.poller.refresh_interval"], "30");
+    }
 
     #[test]
     fn unknown_elements_suggest_close_ones() {

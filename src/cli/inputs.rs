@@ -2,6 +2,8 @@
 //! `--name`, `--tag`) into one request draft, refusing bad input with a
 //! message that says what to fix.
 
+use crate::api::Verbatim;
+use crate::catalog::{FieldKind, FieldSpec};
 use crate::secret::Secret;
 use serde_json::Value;
 use std::io::Read;
@@ -23,6 +25,18 @@ pub struct Draft {
     pub literal_keys: Vec<String>,
     /// Configuration keys that came with spaces around them (now removed).
     pub trimmed_keys: Vec<String>,
+    /// `element.id` of an `instance.json` that names the element by id only.
+    pub element_id: Option<i64>,
+    /// What the `instance.json` carried beyond the built fields, to send as
+    /// it came ([`Verbatim`]).
+    pub verbatim: Verbatim,
+    /// Configuration keys the `instance.json` gave (not `--set`): a
+    /// documented body may hold settings no spec lists, and the platform
+    /// judges those.
+    pub file_keys: Vec<String>,
+    /// The `instance.json` carried `providerData` (left out: a fresh grant
+    /// is made, or none is needed).
+    pub provider_data_given: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +75,13 @@ pub fn read_file(path: &str) -> Result<String, InputError> {
 
 const TOP_LEVEL_KEYS: [&str; 5] = ["element", "configuration", "tags", "name", "providerData"];
 
-/// Parses an `instance.json` body, the one the docs show for `curl -d @instance.json`.
+/// Parses an `instance.json` body, the one the docs show for `curl -d
+/// @instance.json`, taking it as the docs write it: the element by key or
+/// by id, configuration values of any JSON type (an object
+/// `event.poller.configuration`, booleans), and top-level fields such as
+/// `externalAuthentication`, all kept to be sent as they came. Refused
+/// only: what is not JSON or not shaped like a create body, and a
+/// misspelt top-level name (`elemnt`), which the platform would ignore.
 pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
         InputError(format!(
@@ -74,36 +94,48 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
     let Value::Object(obj) = v else {
         return err(format!("{source} must hold a JSON object like {{\"element\": {{\"key\": \"bigcommerce\"}}, \"configuration\": {{…}}}}"));
     };
-    for k in obj.keys() {
-        if !TOP_LEVEL_KEYS.contains(&k.as_str()) {
+    let mut draft = Draft::default();
+    for (k, v) in &obj {
+        if TOP_LEVEL_KEYS.contains(&k.as_str()) {
+            continue;
+        }
+        if let Some(meant) = TOP_LEVEL_KEYS.iter().find(|known| {
+            crate::catalog::edit_distance(&k.to_lowercase(), &known.to_lowercase()) <= 2
+        }) {
             return err(format!(
-                "{source} has an unknown field \"{}\" (expected {})",
-                k.escape_debug(),
-                TOP_LEVEL_KEYS.join(", ")
+                "{source} has a field \"{}\": did you mean \"{meant}\"?",
+                k.escape_debug()
             ));
         }
+        draft.verbatim.fields.insert(k.clone(), v.clone());
     }
-    if obj.contains_key("providerData") {
-        return err(format!(
-            "{source} carries providerData: OAuth codes are single-use and short-lived, so ce-wizard gets a fresh one through your browser. Remove providerData."
-        ));
-    }
-    let mut draft = Draft::default();
+    draft.provider_data_given = obj.contains_key("providerData");
     match obj.get("element") {
         None => {}
-        Some(Value::Object(e)) => match e.get("key") {
-            Some(Value::String(k)) if !k.trim().is_empty() => {
-                draft.element = Some(k.trim().to_string())
+        Some(Value::Object(e)) => {
+            match (e.get("key"), e.get("id")) {
+                (Some(Value::String(k)), _) if !k.trim().is_empty() => {
+                    draft.element = Some(k.trim().to_string())
+                }
+                (None, Some(id)) => match element_id(id) {
+                    Some(id) => draft.element_id = Some(id),
+                    None => {
+                        return err(format!(
+                            "{source}: element.id must be the element's number, e.g. {{\"id\": 1234}}"
+                        ))
+                    }
+                },
+                _ => {
+                    return err(format!(
+                        "{source}: element.key must be the element's key as a string, e.g. \"bigcommerce\" (or give element.id, its number)"
+                    ))
+                }
             }
-            _ => {
-                return err(format!(
-                "{source}: element.key must be the element's key as a string, e.g. \"bigcommerce\""
-            ))
-            }
-        },
+            draft.verbatim.element = Some(e.clone());
+        }
         Some(_) => {
             return err(format!(
-                "{source}: element must be an object like {{\"key\": \"bigcommerce\"}}"
+                "{source}: element must be an object like {{\"key\": \"bigcommerce\"}} or {{\"id\": 1234}}"
             ))
         }
     }
@@ -134,22 +166,23 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
         None | Some(Value::Null) => {}
         Some(Value::Object(cfg)) => {
             for (k, v) in cfg {
-                let value = match v {
-                    Value::String(s) => s.clone(),
-                    Value::Bool(b) => b.to_string(),
-                    Value::Number(n) => n.to_string(),
-                    Value::Null => continue,
-                    _ => {
-                        return err(format!(
-                            "{source}: configuration \"{}\" must be a string, number or boolean",
-                            k.escape_debug()
-                        ))
-                    }
-                };
+                // The form checks text; what is not text is also kept to
+                // be sent as it came.
+                if v.is_null() {
+                    continue;
+                }
+                let value = as_text(v);
                 let key = k.trim();
                 if key != k {
                     draft.trimmed_keys.push(key.to_string());
                 }
+                if !v.is_string() {
+                    draft
+                        .verbatim
+                        .configuration
+                        .insert(key.to_string(), v.clone());
+                }
+                draft.file_keys.push(key.to_string());
                 draft
                     .configuration
                     .push((key.to_string(), Secret::new(value)));
@@ -162,6 +195,76 @@ pub fn parse_instance_json(text: &str, source: &str) -> Result<Draft, InputError
         }
     }
     Ok(draft)
+}
+
+/// A configuration value as the form holds it: text as it is, anything
+/// else as its compact JSON.
+pub fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An element id as the docs write it: a number, or a number in a string.
+fn element_id(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|id| *id > 0)
+}
+
+/// Keys whose value the platform documents as a JSON object (devportal
+/// `_includes/common-instance-config.md`).
+const OBJECT_KEYS: [&str; 1] = ["event.poller.configuration"];
+
+/// Configuration values of an `instance.json` whose type cannot be right
+/// for their key, one message each: a yes/no or number setting given an
+/// object or a list, a text setting given an object or a list, an object
+/// setting given a yes/no or a number. Keys the spec does not know are the
+/// platform's to judge.
+pub fn wrong_types(
+    fields: &[FieldSpec],
+    given: &std::collections::BTreeMap<String, Value>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (key, v) in given {
+        let shown = key.escape_debug();
+        let kind = |v: &Value| match v {
+            Value::Bool(_) => "true or false",
+            Value::Number(_) => "a number",
+            Value::Object(_) => "an object",
+            Value::Array(_) => "a list",
+            _ => "text",
+        };
+        if OBJECT_KEYS.contains(&key.as_str()) {
+            if matches!(v, Value::Bool(_) | Value::Number(_) | Value::Array(_)) {
+                out.push(format!(
+                    "\"{shown}\" takes a JSON object (or its text), not {}",
+                    kind(v)
+                ));
+            }
+            continue;
+        }
+        let Some(field) = fields.iter().find(|f| f.key == *key) else {
+            continue;
+        };
+        let wanted = match field.kind {
+            FieldKind::Boolean => (!matches!(v, Value::Bool(_))).then_some("true or false"),
+            FieldKind::Integer => (!matches!(v, Value::Number(_))).then_some("a whole number"),
+            _ => matches!(v, Value::Object(_) | Value::Array(_)).then_some("text"),
+        };
+        if let Some(wanted) = wanted {
+            out.push(format!(
+                "\"{shown}\" ({}) takes {wanted}, not {}",
+                field.label,
+                kind(v)
+            ));
+        }
+    }
+    out
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -271,6 +374,9 @@ pub fn apply_sets(
             })?,
         };
         draft.configuration.retain(|(k, _)| *k != key);
+        // What --set gives is text, and replaces what the file gave.
+        draft.verbatim.configuration.remove(&key);
+        draft.file_keys.retain(|k| *k != key);
         draft.configuration.push((key, Secret::new(value)));
     }
     Ok(used_stdin)
@@ -297,10 +403,11 @@ mod tests {
         assert_eq!(d.configuration.len(), 3);
     }
 
+    /// The form checks text; the value itself is kept to go out as given.
     #[test]
-    fn json_booleans_become_strings() {
+    fn json_values_are_checked_as_text_and_kept_as_given() {
         let d = parse_instance_json(
-            r#"{"element":{"key":"x"},"configuration":{"document.tagging":false,"n":3}}"#,
+            r#"{"element":{"key":"x"},"configuration":{"document.tagging":false,"n":3,"s":"t","o":{"a":{"b":1}}}}"#,
             "f",
         )
         .unwrap();
@@ -309,7 +416,101 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.as_str(), v.expose()))
             .collect();
-        assert_eq!(vals, [("document.tagging", "false"), ("n", "3")]);
+        assert_eq!(
+            vals,
+            [
+                ("document.tagging", "false"),
+                ("n", "3"),
+                ("s", "t"),
+                ("o", r#"{"a":{"b":1}}"#)
+            ]
+        );
+        let kept: Vec<_> = d.verbatim.configuration.iter().collect();
+        assert_eq!(
+            kept,
+            [
+                (&"document.tagging".to_string(), &serde_json::json!(false)),
+                (&"n".to_string(), &serde_json::json!(3)),
+                (&"o".to_string(), &serde_json::json!({"a": {"b": 1}})),
+            ]
+        );
+        assert_eq!(d.file_keys, ["document.tagging", "n", "s", "o"]);
+    }
+
+    /// Devportal `docs/elements/quickbooksonline/authenticate.md` (token
+    /// based) and `docs/elements/gotowebinar/events.md`: taken whole.
+    #[test]
+    fn documented_bodies_are_taken_as_they_are() {
+        let d = parse_instance_json(
+            r#"{"element":{"id":1234},"configuration":{"a":"b"},"name":"n",
+                "externalAuthentication":"initial","retrieveObjectsAfterInstantiation":true,
+                "providerData":{"code":"Code on Return the URL"}}"#,
+            "f",
+        )
+        .unwrap();
+        assert_eq!((d.element.as_deref(), d.element_id), (None, Some(1234)));
+        assert_eq!(
+            d.verbatim.element,
+            Some(serde_json::json!({"id": 1234}).as_object().unwrap().clone())
+        );
+        assert_eq!(d.verbatim.fields["externalAuthentication"], "initial");
+        assert_eq!(d.verbatim.fields["retrieveObjectsAfterInstantiation"], true);
+        assert!(d.provider_data_given);
+        let by_text = parse_instance_json(r#"{"element":{"id":"77"}}"#, "f").unwrap();
+        assert_eq!(by_text.element_id, Some(77));
+        for bad in [
+            r#"{"element":{"id":true}}"#,
+            r#"{"element":{"id":-3}}"#,
+            r#"{"element":{}}"#,
+        ] {
+            assert!(parse_instance_json(bad, "f").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_impossible_types_for_known_keys_are_refused() {
+        use crate::catalog::bundled_spec;
+        use crate::flow::fields::form_fields;
+        let fields = form_fields(bundled_spec("bigcommerce").unwrap());
+        let given = |pairs: Value| -> std::collections::BTreeMap<String, Value> {
+            pairs
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let fine = given(serde_json::json!({
+            "filter.response.nulls": true,
+            "event.poller.configuration": {"orders": {"url": "/hubs/ecommerce/orders"}},
+            "not.a.field": [1, {"x": 2}],
+            "username": 42,
+        }));
+        assert!(
+            wrong_types(&fields, &fine).is_empty(),
+            "{:?}",
+            wrong_types(&fields, &fine)
+        );
+        let wrong = given(serde_json::json!({
+            "filter.response.nulls": {"yes": true},
+            "event.poller.configuration": true,
+            "username": {"name": "u"},
+        }));
+        let refused = wrong_types(&fields, &wrong);
+        assert_eq!(refused.len(), 3, "{refused:?}");
+        assert!(
+            refused
+                .iter()
+                .any(|m| m.contains("\"filter.response.nulls\"")
+                    && m.contains("takes true or false, not an object")),
+            "{refused:?}"
+        );
+        assert!(
+            refused
+                .iter()
+                .any(|m| m.contains("\"event.poller.configuration\" takes a JSON object")),
+            "{refused:?}"
+        );
     }
 
     #[test]
@@ -329,7 +530,7 @@ mod tests {
         assert!(parse_instance_json(r#"{"elemnt":{}}"#, "f")
             .unwrap_err()
             .0
-            .contains("unknown field \"elemnt\""));
+            .contains("a field \"elemnt\": did you mean \"element\"?"));
         assert!(parse_instance_json(r#"{"element":"bigcommerce"}"#, "f")
             .unwrap_err()
             .0
@@ -338,14 +539,10 @@ mod tests {
             .unwrap_err()
             .0
             .contains("tags"));
-        assert!(parse_instance_json(r#"{"configuration":{"a":[1]}}"#, "f")
+        assert!(parse_instance_json(r#"{"configuration":["a"]}"#, "f")
             .unwrap_err()
             .0
-            .contains("\"a\""));
-        assert!(parse_instance_json(r#"{"providerData":{"code":"c"}}"#, "f")
-            .unwrap_err()
-            .0
-            .contains("providerData"));
+            .contains("configuration must be an object"));
     }
 
     #[test]

@@ -498,6 +498,10 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
             }
         }
         eprintln!("{said}");
+    } else if listed.instances == 0 {
+        // An empty account may answer 404 "No instances found"; the
+        // client has read it as the empty list it is.
+        eprintln!("0 instances: this account has none yet.");
     } else {
         eprintln!(
             "{} instance{}.",

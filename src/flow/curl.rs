@@ -64,13 +64,25 @@ pub fn plan(
         }
         Value::String(format!("{MARK}{var}{MARK}"))
     };
+    // A value given as JSON (an object, a boolean) is shown as it goes,
+    // unless its key is secret: then it is a variable like any secret.
     let configuration: Map<String, Value> = body
         .configuration
         .iter()
-        .map(|(k, v)| (k.clone(), value(k, v.expose(), is_secret(k))))
+        .map(|(k, v)| {
+            let shown = match body.verbatim.configuration.get(k) {
+                Some(given) if !is_secret(k) => unmarked(given),
+                _ => value(k, v.expose(), is_secret(k)),
+            };
+            (k.clone(), shown)
+        })
         .collect();
+    let element = match &body.verbatim.element {
+        Some(given) => unmarked(&Value::Object(given.clone())),
+        None => json!({ "key": body.element.key.replace(MARK, "") }),
+    };
     let mut json = json!({
-        "element": { "key": body.element.key.replace(MARK, "") },
+        "element": element,
         "configuration": configuration,
     });
     if !body.tags.is_empty() {
@@ -87,6 +99,9 @@ pub fn plan(
             .map(|(k, v)| (k.clone(), value(k, v.expose(), true)))
             .collect();
         json["providerData"] = Value::Object(pd);
+    }
+    for (k, v) in body.verbatim.extra_fields() {
+        json[k.replace(MARK, "")] = unmarked(v);
     }
     let text = serde_json::to_string_pretty(&json).unwrap_or_default();
     let url = format!("{}/instances", base_url.trim_end_matches('/'));
@@ -106,6 +121,21 @@ pub fn plan(
         body: shown,
         curl,
         variables,
+    }
+}
+
+/// `v` with the mark taken out of every string and key in it, so no value
+/// given as JSON can forge a variable.
+fn unmarked(v: &Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(s.replace(MARK, "")),
+        Value::Array(items) => Value::Array(items.iter().map(unmarked).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.replace(MARK, ""), unmarked(v)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }
 
@@ -142,6 +172,7 @@ mod tests {
             tags: vec![],
             name: "shop".into(),
             provider_data: None,
+            verbatim: Default::default(),
         }
     }
 

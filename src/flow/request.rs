@@ -26,6 +26,7 @@ pub fn create_request(
         tags,
         name: name.trim().to_string(),
         provider_data,
+        verbatim: Default::default(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use ce_wizard::api::ConfigEntry;
+use ce_wizard::api::ConfigEntries;
 use ce_wizard::catalog::{
     check_spec, form_fields, parse_elements, spec_from_metadata, AuthKind, CatalogEntry,
 };
@@ -145,7 +145,9 @@ async fn every_form_built_from_metadata_covers_what_the_platform_requires() {
         let (status, metadata) =
             json_of(get(&sb, &format!("/elements/{}/configuration", entry.key)).await).await;
         assert_eq!(status, 200, "{}", entry.key);
-        let metadata: Vec<ConfigEntry> = serde_json::from_value(metadata).unwrap();
+        let metadata = serde_json::from_value::<ConfigEntries>(metadata)
+            .unwrap()
+            .into_entries();
         let spec = spec_from_metadata(entry, &metadata);
         check_spec(&spec).unwrap_or_else(|e| panic!("{}: {e}", entry.key));
         let form = form_fields(&spec);

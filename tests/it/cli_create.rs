@@ -797,3 +797,195 @@ fn create_follows_the_cached_catalogs_kind_over_the_bundled_form() {
     assert!(out.stderr.contains("signs in with OAuth"), "{}", out.stderr);
     assert!(sb.instances().is_empty());
 }
+
+/// A body as the devportal writes them, taken whole: the element by id
+/// (`varunpal72/churros:src/test/platform/elements/instances.js` names an
+/// element by id), an object `event.poller.configuration` (devportal
+/// `docs/elements/gotowebinar/events.md`), a boolean, top-level
+/// `externalAuthentication` (`docs/elements/quickbooksonline/
+/// authenticate.md`) and `retrieveObjectsAfterInstantiation`
+/// (`_posts/2018-07-02-ReleaseNotes-2.176.md`).
+fn documented_body(element_id: u64) -> Value {
+    json!({
+        "element": {"id": element_id},
+        "configuration": {
+            "store.url": "https://store-abc.mybigcommerce.com/api/v2/",
+            "username": "admin",
+            "password": "pw-from-the-docs-7f3a",
+            "filter.response.nulls": false,
+            "event.poller.configuration": {
+                "orders": {"url": "/hubs/ecommerce/orders", "idField": "id"}
+            }
+        },
+        "tags": ["docs"],
+        "name": "from the docs",
+        "externalAuthentication": "none",
+        "retrieveObjectsAfterInstantiation": true,
+        "providerData": {"code": "Code on Return the URL"}
+    })
+}
+
+fn element_id(sb: &ce_wizard::sandbox::Sandbox, key: &str) -> u64 {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let answer = common::platform::get(sb, &format!("/elements/{key}")).await;
+        answer.json::<Value>().await.unwrap()["id"]
+            .as_u64()
+            .unwrap()
+    })
+}
+
+#[test]
+fn a_documented_body_is_sent_as_it_is() {
+    let sb = sandbox();
+    let id = element_id(&sb, "bigcommerce");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("instance.json");
+    std::fs::write(&file, documented_body(id).to_string()).unwrap();
+
+    // The dry run shows the body as it will go: nothing reshaped.
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--dry-run", "--from"]).arg(&file);
+    let out = run(cmd, "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let shown = out.stdout.lines().skip(1).take_while(|l| !l.is_empty());
+    let shown: Value = serde_json::from_str(&shown.collect::<Vec<_>>().join("\n")).unwrap();
+    assert_eq!(shown["element"], json!({"id": id}));
+    assert_eq!(shown["configuration"]["filter.response.nulls"], false);
+    assert_eq!(
+        shown["configuration"]["event.poller.configuration"],
+        json!({"orders": {"url": "/hubs/ecommerce/orders", "idField": "id"}})
+    );
+    assert_eq!(shown["externalAuthentication"], "none");
+    assert_eq!(shown["retrieveObjectsAfterInstantiation"], true);
+    assert!(shown.get("providerData").is_none(), "{shown}");
+    assert!(!out.stdout.contains("pw-from-the-docs-7f3a"));
+    assert!(sb.instances().is_empty());
+
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--from"]).arg(&file);
+    let out = run(cmd, "");
+    let inst = expect_created(&out, &sb);
+    assert_eq!(inst["element"]["key"], "bigcommerce");
+    assert_eq!(inst["name"], "from the docs");
+    assert_eq!(
+        inst["configuration"]["event.poller.configuration"],
+        json!({"orders": {"url": "/hubs/ecommerce/orders", "idField": "id"}})
+    );
+    assert_eq!(inst["configuration"]["filter.response.nulls"], "false");
+    assert!(
+        out.stderr
+            .contains("event.poller.configuration is not among the settings"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("sending externalAuthentication, retrieveObjectsAfterInstantiation as given"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("providerData is left out"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("pw-from-the-docs-7f3a"));
+}
+
+#[test]
+fn a_documented_body_is_refused_only_for_what_cannot_be_right() {
+    let sb = sandbox();
+    let id = element_id(&sb, "bigcommerce");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("instance.json");
+    let try_body = |body: &Value| {
+        std::fs::write(&file, body.to_string()).unwrap();
+        let mut cmd = command(&sb, dir.path());
+        cmd.args(["create", "--from"]).arg(&file);
+        run(cmd, "")
+    };
+    let mut yes_no_object = documented_body(id);
+    yes_no_object["configuration"]["filter.response.nulls"] = json!({"yes": true});
+    let out = try_body(&yes_no_object);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("\"filter.response.nulls\"")
+            && out.stderr.contains("takes true or false, not an object"),
+        "{}",
+        out.stderr
+    );
+    let mut placeholder = documented_body(id);
+    placeholder["configuration"]["event.poller.configuration"]["orders"]["url"] =
+        json!("<INSERT_POLLING_URL>");
+    let out = try_body(&placeholder);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("still holds a placeholder"),
+        "{}",
+        out.stderr
+    );
+    let mut unknown_id = documented_body(id);
+    unknown_id["element"] = json!({"id": 987654});
+    let out = try_body(&unknown_id);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no element with id 987654"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.instances().is_empty());
+    assert_eq!(sb.count("POST", INSTANCES), 0);
+}
+
+/// Tokens obtained elsewhere (`"externalAuthentication": "initial"`,
+/// devportal `docs/elements/quickbooksonline/authenticate.md`): an OAuth
+/// element's instance is made from them, with no sign-in in a browser.
+#[test]
+fn tokens_obtained_elsewhere_need_no_sign_in() {
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("instance.json");
+    std::fs::write(
+        &file,
+        json!({
+            "element": {"key": "infusionsoftecommerce"},
+            "configuration": {
+                "oauth.api.key": "client-id",
+                "oauth.api.secret": "client-secret-9e1d",
+                "oauth.callback.url": "https://app.example.com/auth",
+                "oauth.user.token": "token-from-elsewhere-3b7c",
+                "oauth.user.refresh_token": "refresh-from-elsewhere-44aa"
+            },
+            "name": "keap from tokens",
+            "externalAuthentication": "initial"
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["create", "--no-browser", "--from"]).arg(&file);
+    let out = run(cmd, "");
+    let inst = expect_created(&out, &sb);
+    assert_eq!(
+        inst["configuration"]["oauth.user.token"],
+        "token-from-elsewhere-3b7c"
+    );
+    assert!(
+        out.stderr.contains("without a sign-in in the browser"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("/provider/oauth/authorize"),
+        "{}",
+        out.stderr
+    );
+    for secret in [
+        "client-secret-9e1d",
+        "token-from-elsewhere-3b7c",
+        "refresh-from-elsewhere-44aa",
+    ] {
+        assert!(!out.stderr.contains(secret), "{secret}: {}", out.stderr);
+    }
+}

@@ -51,6 +51,7 @@ fn seed(sb: &Sandbox, key: &str, name: &str, tags: &[&str]) -> i64 {
         tags: tags.iter().map(|t| t.to_string()).collect(),
         name: name.into(),
         provider_data: None,
+        verbatim: Default::default(),
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(client(sb).create_instance(&body)).unwrap().id
@@ -356,6 +357,43 @@ fn id_named(sb: &Sandbox, name: &str) -> i64 {
         .unwrap_or_else(|| panic!("no instance {name}"))
 }
 
+/// A new account's first list: the platform answers 404 "No instances
+/// found" (`CloudElementsOpenLabs/the-doctor:src/util/get.js` reads it as
+/// empty); both forms say there are none and exit 0.
+#[test]
+fn a_new_accounts_first_list_says_there_are_none() {
+    let sb = sandbox();
+    let out = instances(&sb, &["list"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout.lines().count(),
+        1,
+        "the header only: {}",
+        out.stdout
+    );
+    assert!(
+        out.stderr
+            .contains("0 instances: this account has none yet."),
+        "{}",
+        out.stderr
+    );
+    let out = instances(&sb, &["list", "--json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    assert!(out.stderr.contains("none yet"), "{}", out.stderr);
+    // A name on an empty account is not found, not an error of the list.
+    let out = instances(&sb, &["show", "nothing here"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("no instance is named \"nothing here\""),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn every_page_is_listed_and_a_name_is_found_on_the_last() {
     let sb = seeded(450);
@@ -642,6 +680,7 @@ fn seed_catalog(sb: &Sandbox, key: &str) -> i64 {
             tags: vec![],
             name: format!("{key} one"),
             provider_data: None,
+            verbatim: Default::default(),
         })
         .await
     });

@@ -67,6 +67,7 @@ fn ecwid(name: &str) -> CreateInstance {
         tags: vec![],
         name: name.into(),
         provider_data: None,
+        verbatim: Default::default(),
     }
 }
 

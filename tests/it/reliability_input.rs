@@ -291,7 +291,7 @@ fn cases() -> Vec<Case> {
         Case {
             what: "instance.json with an unknown field",
             given: Given::InstanceFile(br#"{"elemnt": {"key": "bigcommerce"}}"#.to_vec()),
-            says: "unknown field \"elemnt\"",
+            says: "a field \"elemnt\": did you mean \"element\"?",
         },
         Case {
             what: "instance.json naming an unknown element",
@@ -310,14 +310,21 @@ fn cases() -> Vec<Case> {
         Case {
             what: "instance.json with a nested value",
             given: Given::InstanceFile(instance_json(r#"{"username": {"a": 1}}"#)),
-            says: "must be a string, number or boolean",
+            says: "\"username\" (API username) takes text, not an object",
         },
         Case {
-            what: "instance.json with providerData",
-            given: Given::InstanceFile(
-                br#"{"element": {"key": "bigcommerce"}, "providerData": {"code": "c"}}"#.to_vec(),
-            ),
-            says: "Remove providerData",
+            what: "instance.json with a yes/no setting given an object",
+            given: Given::InstanceFile(instance_json(
+                r#"{"store.url": "https://store-abc.mybigcommerce.com/api/v2/", "username": "admin", "password": "pw", "filter.response.nulls": {"a": 1}}"#,
+            )),
+            says: "takes true or false, not an object",
+        },
+        Case {
+            what: "instance.json with a placeholder inside an object",
+            given: Given::InstanceFile(instance_json(
+                r#"{"store.url": "https://store-abc.mybigcommerce.com/api/v2/", "username": "admin", "password": "pw", "event.poller.configuration": {"orders": {"url": "<INSERT_URL>"}}}"#,
+            )),
+            says: "\"event.poller.configuration\" still holds a placeholder from the docs",
         },
         Case {
             what: "instance.json with a newline in a value",

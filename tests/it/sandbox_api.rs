@@ -292,9 +292,10 @@ async fn element_detail_and_configuration_metadata() {
         let (status, alone) =
             answer(get(&sb, &format!("/elements/{}/configuration", spec.key)).await).await;
         assert_eq!(status, 200);
-        assert_eq!(alone, by_key["configuration"]);
+        // The list comes inside an object, the same as the detail's.
+        assert_eq!(alone["configuration"], by_key["configuration"]);
 
-        let entries = alone.as_array().unwrap();
+        let entries = alone["configuration"].as_array().unwrap();
         let fields = form_fields(spec);
         let keys: Vec<&str> = entries.iter().map(|e| e["key"].as_str().unwrap()).collect();
         let expected: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
@@ -318,8 +319,8 @@ async fn element_detail_and_configuration_metadata() {
             assert!(entry["type"].is_string());
         }
     }
-    let type_of = |entries: &Value, key: &str| {
-        entries
+    let type_of = |answer: &Value, key: &str| {
+        answer["configuration"]
             .as_array()
             .unwrap()
             .iter()
@@ -669,14 +670,23 @@ async fn instances_of_the_non_oauth_elements_are_created_and_stored() {
     assert_eq!(tokens.len(), created.len(), "tokens are distinct");
 
     assert_eq!(sb.instances(), created);
-    let (status, listed) = answer(get(&sb, "/instances").await).await;
-    assert_eq!(status, 200);
-    assert_eq!(listed, Value::Array(created.clone()));
-    let (status, one) = answer(get(&sb, "/instances/1002").await).await;
-    assert_eq!(status, 200);
-    // The same instance, its API token masked.
+    // The same instance, its API token masked: in the list as in the
+    // answer for it alone.
     let mut masked = created[2].clone();
     masked["configuration"]["password"] = json!("********");
+    let (status, listed) = answer(get(&sb, "/instances").await).await;
+    assert_eq!(status, 200);
+    let listed = listed.as_array().unwrap();
+    assert_eq!(listed.len(), created.len());
+    for (l, c) in listed.iter().zip(&created) {
+        assert_eq!(
+            (&l["id"], &l["name"], &l["token"]),
+            (&c["id"], &c["name"], &c["token"])
+        );
+    }
+    assert_eq!(listed[2], masked);
+    let (status, one) = answer(get(&sb, "/instances/1002").await).await;
+    assert_eq!(status, 200);
     assert_eq!(one, masked);
     assert_eq!(sb.count("POST", INSTANCES), keys.len());
     assert_eq!(sb.count("GET", INSTANCES), 1);

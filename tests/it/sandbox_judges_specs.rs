@@ -36,6 +36,7 @@ fn body(spec: &ElementSpec, fields: &[FieldSpec], values: &FormValues) -> Create
         tags: vec![],
         name: "judged".into(),
         provider_data: None,
+        verbatim: Default::default(),
     }
 }
 

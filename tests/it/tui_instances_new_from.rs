@@ -46,6 +46,7 @@ fn seed(sb: &Sandbox) -> Value {
         tags: vec!["support".into(), "eu".into()],
         name: NAME.into(),
         provider_data: None,
+        verbatim: Default::default(),
     };
     let client = Client::new(
         &sb.base_url(),

@@ -33,7 +33,8 @@ pub struct Element {
 enum Metadata {
     /// A seed element's, as written: there are only a handful.
     Seed {
-        /// The metadata array of `GET /elements/{k}/configuration`.
+        /// The metadata entries (`GET /elements/{k}/configuration` answers
+        /// them inside `{"configuration": [...]}`).
         configuration: Value,
         /// What `POST /instances` insists on, in metadata order.
         required: Vec<String>,
@@ -236,7 +237,8 @@ impl Element {
         value
     }
 
-    /// The metadata array.
+    /// The metadata entries, as an array (the configuration route wraps
+    /// them in an object).
     pub fn configuration(&self) -> Cow<'_, Value> {
         match &self.metadata {
             Metadata::Seed { configuration, .. } => Cow::Borrowed(configuration),

@@ -16,7 +16,7 @@ use crate::state::State;
 use serde_json::{json, Value};
 
 /// What the ecommerce hub reads (the BigCommerce seed's poller names them).
-const ECOMMERCE: &[&str] = &["orders", "products", "customers"];
+pub const ECOMMERCE: &[&str] = &["orders", "products", "customers"];
 /// Records each instance's provider holds of each resource.
 const RECORDS: u64 = 5;
 

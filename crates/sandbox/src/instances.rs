@@ -35,6 +35,16 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         )));
     }
 
+    // Tokens obtained elsewhere: no grant to redeem, the tokens are in
+    // the configuration.
+    if external_initial(&body) {
+        let configuration = configuration(&body)?;
+        check_types(element, &configuration)?;
+        check_required(element, &configuration)?;
+        check_external_tokens(element, &configuration)?;
+        return store_instance(state, element, &body, configuration);
+    }
+
     // The code is spent as soon as it is presented, whatever goes wrong
     // below, as a provider's token endpoint would spend it.
     let presented = present_code(state, element, &body)?;
@@ -50,6 +60,7 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
     let kind = element
         .settle_kind(&mut configuration, !matches!(presented, Code::Absent))
         .map_err(bad)?;
+    check_types(element, &configuration)?;
     check_required(element, &configuration)?;
 
     match kind {
@@ -57,9 +68,18 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         Auth::Oauth1 => check_oauth1(&element.facts.key, oauth1, &configuration)?,
         Auth::Basic | Auth::Custom => {}
     }
+    store_instance(state, element, &body, configuration)
+}
 
-    let name = name(&body)?.unwrap_or_else(|| element.facts.name.clone());
-    let tags = tags(&body)?.unwrap_or_default();
+/// The instance a create made, stored, and its answer.
+fn store_instance(
+    state: &State,
+    element: &Element,
+    body: &Map<String, Value>,
+    configuration: Map<String, Value>,
+) -> Result<Value, Response> {
+    let name = name(body)?.unwrap_or_else(|| element.facts.name.clone());
+    let tags = tags(body)?.unwrap_or_default();
     let created = rfc3339(SystemTime::now());
     let mut store = state.store();
     let instance = store.add_instance(|id| Instance {
@@ -73,7 +93,65 @@ fn try_create(state: &State, req: &Request) -> Result<Value, Response> {
         disabled: false,
         created,
     });
-    Ok(instance.to_json(element.instance_block(), &|_| false))
+    let mut answer = instance.to_json(element.instance_block(), &|_| false);
+    if body.get("retrieveObjectsAfterInstantiation") == Some(&Value::Bool(true)) {
+        answer["objects"] = objects(element);
+    }
+    Ok(answer)
+}
+
+/// The data objects the element offers, with their source, for a create
+/// that asks `"retrieveObjectsAfterInstantiation": true` (devportal
+/// `_posts/2018-07-02-ReleaseNotes-2.176.md`: an `objects` array of
+/// `name`, `vendorName`, `type`). The sandbox's providers hold the
+/// ecommerce hub's resources; other hubs have none to list.
+fn objects(element: &Element) -> Value {
+    let names: &[&str] = if element.facts.hub == "ecommerce" {
+        crate::hubs::ECOMMERCE
+    } else {
+        &[]
+    };
+    Value::Array(
+        names
+            .iter()
+            .map(|n| serde_json::json!({"name": n, "vendorName": n, "type": "ceCanonical"}))
+            .collect(),
+    )
+}
+
+/// `"externalAuthentication": "initial"`: the instance is made from OAuth
+/// tokens obtained elsewhere, with no grant in `providerData` (devportal
+/// `docs/elements/quickbooksonline/authenticate.md`, "Token Based
+/// Authentication"). Any other value (`"none"` in most answers) is the
+/// usual create.
+fn external_initial(body: &Map<String, Value>) -> bool {
+    body.get("externalAuthentication").and_then(Value::as_str) == Some("initial")
+}
+
+/// With tokens obtained elsewhere, an OAuth element needs the tokens
+/// themselves: `oauth.user.token`, and for OAuth 1 its secret too.
+fn check_external_tokens(
+    element: &Element,
+    configuration: &Map<String, Value>,
+) -> Result<(), Response> {
+    let needed: &[&str] = match element.facts.auth {
+        Auth::Oauth1 => &["oauth.user.token", "oauth.user.token.secret"],
+        Auth::Oauth2 => &["oauth.user.token"],
+        Auth::Basic | Auth::Custom => &[],
+    };
+    let missing: Vec<&str> = needed
+        .iter()
+        .copied()
+        .filter(|k| is_blank(configuration.get(*k)))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(bad(format!(
+            "{MISSING_CONFIG_PREFIX}{} (externalAuthentication 'initial' creates the instance from tokens obtained elsewhere)",
+            missing.join(", ")
+        )))
+    }
 }
 
 /// A fresh element token: 32 random bytes, as the platform's are long.
@@ -237,17 +315,45 @@ pub fn bad(message: impl Into<String>) -> Response {
     Response::error(400, message)
 }
 
+/// The element a body names, by `element.key` or by `element.id` (a
+/// number, or its digits in a string), as the platform takes either.
 fn find_element<'s>(state: &'s State, body: &Map<String, Value>) -> Result<&'s Element, Response> {
-    let key = match body.get("element").and_then(|e| e.get("key")) {
-        None | Some(Value::Null) => {
-            return Err(bad(
-                "element.key is required: name the element, e.g. {\"element\": {\"key\": \"bigcommerce\"}}",
-            ))
-        }
-        Some(Value::String(k)) if !k.trim().is_empty() => k,
+    let element = body.get("element");
+    let key = match element.and_then(|e| e.get("key")) {
+        Some(Value::String(k)) if !k.trim().is_empty() => k.clone(),
+        None | Some(Value::Null) => match element.and_then(|e| e.get("id")) {
+            Some(Value::Number(n)) if n.as_u64().is_some() => n.to_string(),
+            Some(Value::String(s)) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => {
+                s.clone()
+            }
+            None | Some(Value::Null) => return Err(bad(
+                "element.key or element.id is required: name the element, e.g. {\"element\": {\"key\": \"bigcommerce\"}}",
+            )),
+            Some(_) => return Err(bad("element.id must be the element's numeric id")),
+        },
         Some(_) => return Err(bad("element.key must be a non-empty string")),
     };
-    state.element(key)
+    state.element(&key)
+}
+
+/// Refuses a JSON object or list where the element's metadata types the
+/// entry as text, a password or a yes/no (`TEXTFIELD_*`, `PASSWORD`,
+/// `BOOLEAN`): the platform stores those as text. Entries the metadata
+/// does not type, such as `event.poller.configuration`, take an object.
+pub fn check_types(element: &Element, configuration: &Map<String, Value>) -> Result<(), Response> {
+    let metadata = element.configuration();
+    for entry in metadata.as_array().map(Vec::as_slice).unwrap_or(&[]) {
+        let (Some(key), Some(kind)) = (entry["key"].as_str(), entry["type"].as_str()) else {
+            continue;
+        };
+        let scalar = kind == "PASSWORD" || kind == "BOOLEAN" || kind.starts_with("TEXTFIELD");
+        if scalar && matches!(configuration.get(key), Some(Value::Object(_))) {
+            return Err(bad(format!(
+                "configuration entry '{key}' must be a string, number or boolean"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// What an OAuth 1 create request presents: the request token as the
@@ -345,7 +451,9 @@ pub fn provider_code(body: &Map<String, Value>) -> Result<Option<&str>, Response
 }
 
 /// The configuration as sent, every value as a string: the platform stores
-/// `true` and `15` as `"true"` and `"15"`. `null` stays `null`.
+/// `true` and `15` as `"true"` and `"15"`. `null` stays `null`, and an
+/// object (the documented `event.poller.configuration`, devportal
+/// `docs/elements/gotowebinar/events.md`) stays the object it is.
 pub fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Response> {
     let entries = match body.get("configuration") {
         None | Some(Value::Null) => return Ok(Map::new()),
@@ -360,12 +468,12 @@ pub fn configuration(body: &Map<String, Value>) -> Result<Map<String, Value>, Re
         .iter()
         .map(|(key, value)| {
             let stored = match value {
-                Value::String(_) | Value::Null => value.clone(),
+                Value::String(_) | Value::Null | Value::Object(_) => value.clone(),
                 Value::Bool(b) => Value::String(b.to_string()),
                 Value::Number(n) => Value::String(n.to_string()),
-                Value::Array(_) | Value::Object(_) => {
+                Value::Array(_) => {
                     return Err(bad(format!(
-                        "configuration entry '{key}' must be a string, number or boolean"
+                        "configuration entry '{key}' must be a string, number, boolean or object"
                     )))
                 }
             };

@@ -51,8 +51,9 @@ pub fn page_size(req: &Request) -> Result<usize, Response> {
     }
 }
 
-/// `GET /instances`: one page, oldest first; `elements-next-page-token`
-/// names the next one when there is more.
+/// `GET /instances`: one page, oldest first, secrets masked;
+/// `elements-next-page-token` names the next one when there is more; an
+/// empty page is a 404 "No instances found".
 pub fn list(state: &State, req: &Request) -> Response {
     let size = match page_size(req) {
         Ok(size) => size,
@@ -71,8 +72,15 @@ pub fn list(state: &State, req: &Request) -> Response {
         },
     };
     let (page, more) = store.page(after, size);
+    // A list with nothing in it is a 404 "No ... found" on the platform:
+    // the official CLI reads it so
+    // (`CloudElementsOpenLabs/the-doctor:src/util/get.js`).
+    if page.is_empty() {
+        return Response::error(404, "No instances found");
+    }
     let last = page.last().map(|i| i.id);
-    let body = Value::Array(page.into_iter().map(|i| state.render(i, false)).collect());
+    // Secrets masked as in the answer for one instance.
+    let body = Value::Array(page.into_iter().map(|i| state.render(i, true)).collect());
     let response = Response::json(200, &body);
     match (more, last) {
         (true, Some(last)) => {

@@ -45,7 +45,8 @@ pub struct Seed {
     /// The id the platform gave it; clients may have it written down.
     pub id: u64,
     pub facts: Facts,
-    /// The metadata array of `GET /elements/{key}/configuration`.
+    /// The metadata entries of `GET /elements/{key}/configuration` (sent
+    /// inside `{"configuration": [...]}`).
     pub configuration: Value,
     /// Its sign-in kinds and the keys each requires, when it offers
     /// several (`sandboxSignInKinds`, never served: [`crate::signin`]).

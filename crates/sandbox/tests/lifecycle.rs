@@ -72,12 +72,15 @@ fn the_listing_is_paged_with_a_token_in_the_header() {
     let answer = get(&exact, "/instances");
     assert_eq!(ids(&answer.json()).len(), 200);
     assert_eq!(answer.header("elements-next-page-token"), None);
+    // An empty account answers as the platform does, 404 "No ... found"
+    // (`CloudElementsOpenLabs/the-doctor:src/util/get.js` reads it as an
+    // empty list).
     let empty = seeded(0);
     let answer = get(&empty, "/instances");
-    assert_eq!(
-        (answer.json(), answer.header("elements-next-page-token")),
-        (json!([]), None)
-    );
+    assert_eq!(answer.status, 404);
+    assert_eq!(answer.message(), "No instances found");
+    assert!(answer.json()["requestId"].is_string());
+    assert_eq!(answer.header("elements-next-page-token"), None);
 }
 
 #[test]
@@ -122,6 +125,24 @@ fn ten_thousand_instances_list_to_the_end() {
     assert_eq!(pages, 50);
     assert_eq!(all.len(), 10_000);
     assert_eq!(all.iter().collect::<HashSet<_>>().len(), 10_000);
+}
+
+/// A list masks what the answer for one instance masks: the platform
+/// hides account-level secrets in every answer (contract "Creating an
+/// instance").
+#[test]
+fn the_list_masks_secrets_as_one_instance_does() {
+    let sb = seeded(5);
+    let list = get(&sb, "/instances").json();
+    for listed in list.as_array().unwrap() {
+        let id = listed["id"].as_u64().unwrap();
+        let one = get(&sb, &format!("/instances/{id}")).json();
+        assert_eq!(listed["configuration"], one["configuration"], "{id}");
+    }
+    assert_eq!(list[0]["configuration"]["password"], "********");
+    assert_eq!(list[0]["configuration"]["username"], "integration");
+    // The store keeps the real value.
+    assert_ne!(sb.instances()[0]["configuration"]["password"], "********");
 }
 
 #[test]

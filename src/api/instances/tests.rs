@@ -185,6 +185,7 @@ fn create_body() -> CreateInstance {
         tags: vec![],
         name: "new shop".into(),
         provider_data: None,
+        verbatim: Default::default(),
     }
 }
 
@@ -235,6 +236,71 @@ async fn a_listing_failing_on_page_two_says_check_first() {
     assert!(!e.is_retryable(), "never 'safe to try again'");
     assert!(e.advice().starts_with("Check first"), "{}", e.advice());
     assert!(!e.to_string().contains("safe to try again"), "{e}");
+}
+
+/// An empty account's list, as the platform answers it: 404 "No instances
+/// found" (the official CLI reads it as empty).
+fn empty_account(s: &Seen) -> Reply {
+    if s.method == "POST" {
+        return Reply::json(504, json!({"message": "gateway timeout"}));
+    }
+    match api_path(s) {
+        "/instances" => Reply::json(
+            404,
+            json!({"message": "No instances found", "requestId": "r-empty"}),
+        ),
+        _ => Reply::json(
+            404,
+            json!({"message": "No instance found with id '3'", "requestId": "r-one"}),
+        ),
+    }
+}
+
+#[tokio::test]
+async fn a_404_no_instances_found_is_an_empty_list_but_not_an_absent_instance() {
+    let fake = FakePlatform::start(empty_account);
+    let client = fake.client().with_retry(RetryPolicy::none());
+    let mut pages = vec![];
+    let listed = client
+        .for_each_instance_page(Paging::default(), |p| {
+            pages.push((p.number, p.instances.len(), p.last));
+            ControlFlow::Continue(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(pages, vec![(1, 0, true)]);
+    assert_eq!(
+        listed,
+        Listed {
+            pages: 1,
+            instances: 0,
+            complete: true
+        }
+    );
+    let e = client.get_instance(3).await.unwrap_err();
+    assert!(matches!(e, ApiError::NoSuchInstance { id: 3, .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn another_404_on_the_list_is_still_an_error() {
+    let fake = FakePlatform::start(|_: &Seen| {
+        Reply::json(404, json!({"message": "Not Found", "requestId": "r404"}))
+    });
+    let client = fake.client().with_retry(RetryPolicy::none());
+    let e = client.list_instances().await.unwrap_err();
+    assert_eq!(e.status(), Some(404), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_lost_create_on_an_empty_account_created_nothing() {
+    let fake = FakePlatform::start(empty_account);
+    let client = fake.client().with_retry(RetryPolicy::none());
+    let e = client
+        .create_instance_safely(&create_body())
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ApiError::NothingCreated { .. }), "{e:?}");
+    assert!(e.is_retryable());
 }
 
 #[tokio::test]

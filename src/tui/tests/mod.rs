@@ -15,6 +15,7 @@ mod provider_values;
 mod recovery;
 mod review_screen;
 mod sandbox_checks;
+mod sandbox_runs;
 mod signin;
 mod snapshots;
 pub(crate) mod support;

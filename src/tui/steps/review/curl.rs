@@ -50,6 +50,7 @@ mod tests {
             tags: vec![],
             name: "shop".into(),
             provider_data: None,
+            verbatim: Default::default(),
         }
     }
 
