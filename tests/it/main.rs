@@ -1,6 +1,6 @@
 //! The integration tests: one crate, so the library and the helpers are
 //! linked once instead of once per file. Each module is one layer of the
-//! suite (see the README's table); `common` holds what they share.
+//! suite (see the table in docs/testing.md); `common` holds what they share.
 //! `cargo test --test it MODULE::` runs one layer.
 
 mod common;
@@ -23,6 +23,7 @@ mod cli_profiles;
 mod cli_prompt;
 mod cli_proxy;
 mod cli_shells;
+mod docs;
 mod hostile_machine;
 mod hostile_platform;
 mod keyring_profiles;
