@@ -28,7 +28,7 @@ pub struct Platform {
 
 /// Every named environment, in the order `--env` and the wizard list them;
 /// the first is the default.
-pub const PLATFORMS: [Platform; 3] = [
+pub const PLATFORMS: &[Platform] = &[
     Platform {
         name: "production",
         aliases: &["prod", ""],
