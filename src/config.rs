@@ -1,4 +1,5 @@
-//! Environments and where credentials come from: the environment variables
+//! The environment in use (a row of `crate::environments` or any base URL)
+//! and where credentials come from: the environment variables
 //! `CE_USER_SECRET`/`CE_ORG_SECRET`, or what was remembered. The config file
 //! under the XDG config directory (`$XDG_CONFIG_HOME/ce-wizard/config.toml`,
 //! mode 0600) holds named accounts, profiles: one `[profiles.NAME]` table

@@ -3,6 +3,7 @@
 //! the live catalog of the platform and its cache; and specs built from an
 //! element's configuration metadata when no bundled one exists, or when
 //! the platform signs an element in another way than its bundled spec says.
+//! The field kinds, and what each kind is, are in `kind`.
 
 mod cache;
 pub mod kind;
