@@ -67,11 +67,9 @@ fn bindings(app: &App) -> Vec<Binding> {
         return vec![];
     };
     let mut list = vec![];
-    // The fold's own key comes after the ways on and back (below).
-    let control = form
-        .focused_field()
-        .filter(|_| form.focus != FormItem::Advanced)
-        .map(|f| control(f.kind));
+    // None on the Advanced fold: its own key comes after the ways on and
+    // back (below).
+    let control = form.focused_field().map(|f| control(f.kind));
     match control {
         Some(Control::Checkbox) => {
             list.push(b(&[SPACE], "Space", "toggle", Command::Toggle));
