@@ -1,4 +1,5 @@
-//! Environments and where credentials come from: the environment variables
+//! The environment in use (a row of `crate::environments` or any base URL)
+//! and where credentials come from: the environment variables
 //! `CE_USER_SECRET`/`CE_ORG_SECRET`, or what was remembered. The config file
 //! under the XDG config directory (`$XDG_CONFIG_HOME/ce-wizard/config.toml`,
 //! mode 0600) holds named accounts, profiles: one `[profiles.NAME]` table
@@ -8,7 +9,7 @@
 //! names the one used when none is asked for. A file of the older
 //! single-account layout reads as the profile `default`.
 
-use crate::api::{PRODUCTION_URL, STAGING_URL};
+use crate::environments::{Platform, PLATFORMS};
 use crate::secret::Secret;
 use crate::secret_store::{self, KeyringError, DEFAULT_ACCOUNT};
 use serde::{Deserialize, Serialize};
@@ -21,51 +22,49 @@ pub const BASE_URL_ENV: &str = "CE_BASE_URL";
 /// Overrides the config file's location (tests, several accounts).
 pub const CONFIG_PATH_ENV: &str = "CE_WIZARD_CONFIG";
 
-/// The EU production platform (console at my.cloudelements.co.uk).
-pub const EU_URL: &str = "https://api.cloud-elements.co.uk/elements/api-v2";
 /// Chooses the environment by name when no base URL is given.
 pub const ENV_ENV: &str = "CE_ENV";
-/// The names `--env` and `CE_ENV` take.
-pub const ENV_NAMES: [&str; 3] = ["production", "eu", "staging"];
+/// The names `--env` and `CE_ENV` take: the table's.
+pub const ENV_NAMES: [&str; PLATFORMS.len()] = crate::environments::NAMES;
+/// The EU production platform's base URL.
+pub const EU_URL: &str = PLATFORMS[1].base_url;
 
+/// A named environment (a row of [`PLATFORMS`]) or any other base URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
-    Production,
-    Eu,
-    Staging,
+    Named(&'static Platform),
     Custom(String),
+}
+
+// Shorthands for the rows that code and tests name; a new row needs none.
+#[allow(non_upper_case_globals)]
+impl Environment {
+    pub const Production: Environment = Environment::Named(&PLATFORMS[0]);
+    pub const Eu: Environment = Environment::Named(&PLATFORMS[1]);
+    pub const Staging: Environment = Environment::Named(&PLATFORMS[2]);
 }
 
 impl Environment {
     pub fn base_url(&self) -> String {
         match self {
-            Environment::Production => PRODUCTION_URL.into(),
-            Environment::Eu => EU_URL.into(),
-            Environment::Staging => STAGING_URL.into(),
+            Environment::Named(p) => p.base_url.into(),
             Environment::Custom(u) => u.trim_end_matches('/').to_string(),
         }
     }
 
     pub fn label(&self) -> String {
         match self {
-            Environment::Production => "production".into(),
-            Environment::Eu => "EU production".into(),
-            Environment::Staging => "staging".into(),
+            Environment::Named(p) => p.label.into(),
             Environment::Custom(u) => format!("custom ({u})"),
         }
     }
 
-    /// `production`, `eu`, `staging`, or a base URL.
+    /// A row's name or alias (`production`, `eu`, `staging`), a row's
+    /// base URL, or any other base URL.
     pub fn parse(s: &str) -> Environment {
-        let t = s.trim();
-        match t.to_ascii_lowercase().as_str() {
-            "production" | "prod" | "" => Environment::Production,
-            "eu" => Environment::Eu,
-            "staging" => Environment::Staging,
-            _ if t.trim_end_matches('/') == PRODUCTION_URL => Environment::Production,
-            _ if t.trim_end_matches('/') == EU_URL => Environment::Eu,
-            _ if t.trim_end_matches('/') == STAGING_URL => Environment::Staging,
-            _ => Environment::Custom(t.trim_end_matches('/').to_string()),
+        match crate::environments::find(s) {
+            Some(p) => Environment::Named(p),
+            None => Environment::Custom(s.trim().trim_end_matches('/').to_string()),
         }
     }
 
@@ -77,9 +76,7 @@ impl Environment {
 
     fn as_config_str(&self) -> String {
         match self {
-            Environment::Production => "production".into(),
-            Environment::Eu => "eu".into(),
-            Environment::Staging => "staging".into(),
+            Environment::Named(p) => p.name.into(),
             Environment::Custom(u) => u.clone(),
         }
     }
@@ -730,6 +727,7 @@ pub fn secret_from_env(name: &str) -> Option<Secret> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::PRODUCTION_URL;
 
     #[test]
     fn environments_parse_and_give_base_urls() {

@@ -6,6 +6,7 @@ pub mod child_env;
 pub mod cli;
 pub mod clipboard;
 pub mod config;
+pub mod environments;
 pub mod exit;
 pub mod flow;
 pub mod form;

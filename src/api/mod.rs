@@ -35,8 +35,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
-pub const PRODUCTION_URL: &str = "https://api.cloud-elements.com/elements/api-v2";
-pub const STAGING_URL: &str = "https://staging.cloud-elements.com/elements/api-v2";
+/// Base URLs of two rows of the environment table, for code and tests that
+/// name them; the table (`crate::environments`) is where they are set.
+pub const PRODUCTION_URL: &str = crate::environments::PLATFORMS[0].base_url;
+pub const STAGING_URL: &str = crate::environments::PLATFORMS[2].base_url;
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The deadline of one attempt of one call, from connecting to the last
 /// byte of the answer.

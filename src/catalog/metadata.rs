@@ -312,22 +312,31 @@ fn field_from_entry(key: &str, entry: &ConfigEntry) -> FieldSpec {
             FieldKind::Text
         }
     };
-    if field.kind == FieldKind::Text {
-        let lower = key.to_ascii_lowercase();
-        if lower.contains("url") {
-            field.kind = FieldKind::Url;
-        } else if ["secret", "password", "token"]
-            .iter()
-            .any(|n| lower.contains(n))
-        {
-            field.kind = FieldKind::Secret;
-        }
-    }
+    refine_kind(&mut field);
+    field
+}
+
+/// What the platform's type leaves open, per kind: plain text named like
+/// an address or a secret is one, a checkbox's default is `true` or
+/// `false` (the platform writes "True" at times; anything else is no
+/// default), and a choice's default is among its choices.
+fn refine_kind(field: &mut FieldSpec) {
     match field.kind {
+        FieldKind::Text => {
+            let lower = field.key.to_ascii_lowercase();
+            if lower.contains("url") {
+                field.kind = FieldKind::Url;
+            } else if ["secret", "password", "token"]
+                .iter()
+                .any(|n| lower.contains(n))
+            {
+                field.kind = FieldKind::Secret;
+            }
+        }
         FieldKind::Boolean => {
-            // The platform writes "True" at times; anything else is no default.
             field.default = field
                 .default
+                .take()
                 .map(|d| d.trim().to_ascii_lowercase())
                 .filter(|d| d == "true" || d == "false");
         }
@@ -338,9 +347,8 @@ fn field_from_entry(key: &str, entry: &ConfigEntry) -> FieldSpec {
                 }
             }
         }
-        _ => {}
+        FieldKind::Textarea | FieldKind::Url | FieldKind::Secret | FieldKind::Integer => {}
     }
-    field
 }
 
 /// The options of a `SELECTION` entry. The documentation does not fix their

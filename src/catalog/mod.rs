@@ -3,8 +3,10 @@
 //! the live catalog of the platform and its cache; and specs built from an
 //! element's configuration metadata when no bundled one exists, or when
 //! the platform signs an element in another way than its bundled spec says.
+//! The field kinds, and what each kind is, are in `kind`.
 
 mod cache;
+pub mod kind;
 mod live;
 pub mod metadata;
 mod model;
@@ -14,12 +16,13 @@ mod spec;
 pub use cache::{
     cache_dir, cache_path, load_cached, CachedCatalog, CACHE_DIR_ENV, FRESH_FOR, MAX_AGE,
 };
+pub use kind::{Entry, FieldKind};
 pub use live::{element_spec, lookup, parse_elements, refresh, Lookup};
 pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use model::{
     edit_distance, Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS,
 };
-pub use spec::{AuthKind, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
+pub use spec::{AuthKind, ElementSpec, FieldSpec, AUTH_TYPE_KEY};
 
 use include_dir::{include_dir, Dir};
 use serde::Deserialize;
@@ -61,11 +64,11 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
         if !seen.insert(f.key.as_str()) {
             return Err(format!("field `{}` is declared twice", f.key));
         }
-        if f.kind == FieldKind::Choice && f.choices.is_empty() {
+        if f.kind.entry() == Entry::Pick && f.choices.is_empty() {
             return Err(format!("choice field `{}` lists no choices", f.key));
         }
         if let Some(d) = &f.default {
-            if f.kind == FieldKind::Boolean && d != "true" && d != "false" {
+            if f.kind.entry() == Entry::Toggle && d != "true" && d != "false" {
                 return Err(format!("boolean field `{}` has default `{d}`", f.key));
             }
         }
@@ -74,7 +77,7 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
     // wizard runs, and the spec's own kind (the default) one of them.
     if let Some(f) = spec.field(AUTH_TYPE_KEY) {
         let kinds: Option<Vec<AuthKind>> = f.choices.iter().map(|c| AuthKind::known(c)).collect();
-        let fits = f.kind == FieldKind::Choice
+        let fits = f.kind.entry() == Entry::Pick
             && kinds.is_some_and(|k| k.contains(&spec.auth))
             && f.default.as_deref().and_then(AuthKind::known) == Some(spec.auth);
         if !fits {

@@ -1,6 +1,7 @@
 //! The declarative description of an element: what it is, how it
 //! authenticates, and which configuration a person must give.
 
+use super::kind::FieldKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,19 +58,6 @@ impl AuthKind {
             _ => AuthKind::Custom,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldKind {
-    Text,
-    /// Several lines of text.
-    Textarea,
-    Url,
-    Secret,
-    Boolean,
-    Choice,
-    Integer,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,8 +136,9 @@ impl FieldSpec {
         }
     }
 
+    /// Whether its value is hidden: see [`FieldKind::is_hidden`].
     pub fn is_secret(&self) -> bool {
-        self.kind == FieldKind::Secret
+        self.kind.is_hidden()
     }
 
     /// The condition of `when`, split into the key and the value it must have.

@@ -251,12 +251,7 @@ pub fn wrong_types(
         let Some(field) = fields.iter().find(|f| f.key == *key) else {
             continue;
         };
-        let wanted = match field.kind {
-            FieldKind::Boolean => (!matches!(v, Value::Bool(_))).then_some("true or false"),
-            FieldKind::Integer => (!matches!(v, Value::Number(_))).then_some("a whole number"),
-            _ => matches!(v, Value::Object(_) | Value::Array(_)).then_some("text"),
-        };
-        if let Some(wanted) = wanted {
+        if let Some(wanted) = json_wanted(field.kind, v) {
             out.push(format!(
                 "\"{shown}\" ({}) takes {wanted}, not {}",
                 field.label,
@@ -265,6 +260,19 @@ pub fn wrong_types(
         }
     }
     out
+}
+
+/// What JSON a setting of this kind takes, when `v` is not that.
+fn json_wanted(kind: FieldKind, v: &Value) -> Option<&'static str> {
+    match kind {
+        FieldKind::Boolean => (!matches!(v, Value::Bool(_))).then_some("true or false"),
+        FieldKind::Integer => (!matches!(v, Value::Number(_))).then_some("a whole number"),
+        FieldKind::Text
+        | FieldKind::Textarea
+        | FieldKind::Url
+        | FieldKind::Secret
+        | FieldKind::Choice => matches!(v, Value::Object(_) | Value::Array(_)).then_some("text"),
+    }
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {

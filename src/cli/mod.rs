@@ -9,6 +9,7 @@ mod create;
 #[cfg(test)]
 mod create_tests;
 mod elements;
+mod field_kinds;
 mod inputs;
 mod instances;
 mod output;

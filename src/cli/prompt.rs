@@ -1,6 +1,7 @@
 //! Line prompts for `create` when standard input is a terminal. Prompts go
 //! to stderr so stdout stays clean for the instance JSON.
 
+use super::field_kinds::Ask;
 use crate::catalog::FieldSpec;
 use std::io::{BufRead, Write};
 
@@ -14,15 +15,17 @@ pub fn ask_field(field: &FieldSpec, problem: Option<&str>) -> std::io::Result<St
         writeln!(err, "  {}", field.help)?;
     }
     let mut prompt = field.label.clone();
-    if let Some(e) = field.example.as_ref().filter(|_| !field.is_secret()) {
+    let ask = super::field_kinds::ask(field.kind);
+    if let Some(e) = field.example.as_ref().filter(|_| ask != Ask::Hidden) {
         prompt.push_str(&format!(" (e.g. {e})"));
     }
     if !field.choices.is_empty() {
         prompt.push_str(&format!(" [{}]", field.choices.join("/")));
     }
     prompt.push_str(": ");
-    if field.is_secret() {
-        return rpassword::prompt_password(prompt);
+    match ask {
+        Ask::Hidden => return rpassword::prompt_password(prompt),
+        Ask::Text | Ask::YesNo | Ask::Numbered => {}
     }
     write!(err, "{prompt}")?;
     err.flush()?;

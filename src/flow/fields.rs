@@ -81,7 +81,7 @@ pub fn first_focus(fields: &[FieldSpec]) -> FormItem {
     let own = || fields.iter().filter(|f| !f.advanced);
     let default_kind = fields
         .iter()
-        .find(|f| f.key == catalog::AUTH_TYPE_KEY && f.kind == catalog::FieldKind::Choice)
+        .find(|f| f.key == catalog::AUTH_TYPE_KEY && f.kind.entry() == catalog::Entry::Pick)
         .and_then(|f| f.default.as_deref());
     let of_default_kind = |f: &&FieldSpec| match default_kind {
         None => true,

@@ -12,7 +12,7 @@
 //! what it does with a refusal is its own business.
 
 use crate::api::{ApiError, Client, OAuthUrlRequest, RequestToken};
-use crate::catalog::{AuthKind, ElementSpec, FieldKind};
+use crate::catalog::{AuthKind, ElementSpec};
 use crate::form::FormValues;
 use crate::oauth::{self, CallbackOutcome, CallbackRejection, OAuthState};
 use crate::secret::Secret;
@@ -163,10 +163,7 @@ pub fn element_params(spec: &ElementSpec, values: &FormValues) -> Vec<(String, S
         return params;
     }
     for f in &spec.fields {
-        if f.kind == FieldKind::Secret
-            || crate::secret::key_looks_secret(&f.key)
-            || never_a_param(&f.key)
-        {
+        if f.kind.is_hidden() || crate::secret::key_looks_secret(&f.key) || never_a_param(&f.key) {
             continue;
         }
         let value = values.get(&f.key);
@@ -450,6 +447,7 @@ pub fn pasted_grant(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::FieldKind;
     use crate::oauth::ProviderGrant;
 
     #[test]

@@ -10,7 +10,7 @@ pub use validate::{
 };
 pub use values::FormValues;
 
-use crate::catalog::{FieldKind, FieldSpec};
+use crate::catalog::FieldSpec;
 use crate::secret::Secret;
 use std::collections::BTreeMap;
 
@@ -77,7 +77,7 @@ pub fn apply_defaults_and_derived(
 pub fn trim_values(fields: &[FieldSpec], values: &mut FormValues) -> Vec<String> {
     let mut trimmed = Vec::new();
     for f in fields {
-        if f.kind == FieldKind::Textarea {
+        if f.kind.is_multiline() {
             continue;
         }
         let v = values.get(&f.key);

@@ -1,5 +1,5 @@
 use super::*;
-use crate::catalog::{bundled_spec, form_fields};
+use crate::catalog::{bundled_spec, form_fields, FieldKind};
 
 fn field(kind: FieldKind) -> FieldSpec {
     FieldSpec {

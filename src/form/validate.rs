@@ -2,7 +2,7 @@
 //! and says what is expected, so it can stand alone in a footer or on stderr.
 
 use super::values::FormValues;
-use crate::catalog::{FieldKind, FieldSpec};
+use crate::catalog::{Entry, FieldKind, FieldSpec};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
@@ -62,7 +62,7 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
             "{label} must be at most {max} characters (it has {n})"
         ));
     }
-    if field.kind != FieldKind::Textarea {
+    if !field.kind.is_multiline() {
         if let Some(problem) = one_line_problem(v) {
             return Some(format!("{label} {problem}"));
         }
@@ -122,7 +122,7 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
 /// half-typed `shop` has no dot yet, so nothing is offered for it).
 pub fn suggested_url(field: &FieldSpec, value: &str) -> Option<String> {
     let v = value.trim();
-    if field.kind != FieldKind::Url
+    if !field.kind.is_url()
         || v.is_empty()
         || v.contains("://")
         || v.starts_with('/')
@@ -168,7 +168,7 @@ pub fn shape_warning(field: &FieldSpec, value: &str) -> Option<String> {
     // A checkbox the element requires, on by default, is required on
     // (Magento's "Sign in as an admin user"): turned off, the form still
     // takes it, but says so.
-    if field.kind == FieldKind::Boolean
+    if field.kind.entry() == Entry::Toggle
         && field.required
         && field.default.as_deref() == Some("true")
         && v == "false"

@@ -15,9 +15,10 @@ mod choice;
 mod transcript;
 
 use super::create::create_once;
+use super::field_kinds::{self, Ask};
 use super::{report, Connection, Failure, GlobalArgs};
 use crate::api::Client;
-use crate::catalog::{self, Catalog, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
+use crate::catalog::{self, Catalog, ElementSpec, FieldSpec, AUTH_TYPE_KEY};
 use crate::config::{ORG_SECRET_ENV, USER_SECRET_ENV};
 use crate::exit;
 use crate::flow::oauth::{self as attempt, Grant, OAuthApp, Refusal};
@@ -670,32 +671,9 @@ async fn ask_field(
 /// required, an example or the choices, and what Enter keeps.
 fn field_prompt(f: &FieldSpec, current: &str) -> String {
     let mut parts: Vec<String> = vec![if f.required { "required" } else { "optional" }.into()];
-    match f.kind {
-        FieldKind::Boolean => parts.push("y or n".into()),
-        FieldKind::Choice => parts.push(
-            f.choices
-                .iter()
-                .enumerate()
-                .map(|(i, c)| format!("{} {c}", i + 1))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
-        FieldKind::Secret => parts.push("not shown as you type".into()),
-        _ => {
-            if let Some(e) = &f.example {
-                parts.push(format!("e.g. {e}"));
-            }
-        }
-    }
+    parts.extend(field_kinds::answer_hint(f));
     if !current.trim().is_empty() {
-        parts.push(match f.kind {
-            FieldKind::Secret => "Enter keeps the one given".into(),
-            FieldKind::Boolean => format!(
-                "Enter keeps {}",
-                if current == "true" { "yes" } else { "no" }
-            ),
-            _ => format!("Enter keeps {current}"),
-        });
+        parts.push(field_kinds::enter_keeps(f, current));
     }
     format!("{} ({}): ", f.label, parts.join("; "))
 }
@@ -703,11 +681,11 @@ fn field_prompt(f: &FieldSpec, current: &str) -> String {
 /// The value a typed answer stands for: yes/no for a checkbox, a number or
 /// a name for a choice, the text itself otherwise.
 fn typed_value(f: &FieldSpec, typed: &str) -> Result<String, String> {
-    match f.kind {
-        FieldKind::Boolean => choice::yes_no(typed, false)
+    match field_kinds::ask(f.kind) {
+        Ask::YesNo => choice::yes_no(typed, false)
             .map(|b| b.to_string())
             .ok_or_else(|| format!("{} takes y (yes) or n (no)", f.label)),
-        FieldKind::Choice => {
+        Ask::Numbered => {
             let options: Vec<Choice> = f
                 .choices
                 .iter()
@@ -725,7 +703,7 @@ fn typed_value(f: &FieldSpec, typed: &str) -> Result<String, String> {
                 )),
             }
         }
-        _ => Ok(typed.to_string()),
+        Ask::Text | Ask::Hidden => Ok(typed.to_string()),
     }
 }
 
@@ -890,12 +868,7 @@ fn review(t: &mut Transcript, spec: &ElementSpec, fields: &[FieldSpec], form: &F
         if v.trim().is_empty() || (f.advanced && f.default.as_deref() == Some(v)) {
             continue;
         }
-        let shown = match f.kind {
-            FieldKind::Secret => "(hidden)".to_string(),
-            FieldKind::Boolean if v == "true" => "yes".into(),
-            FieldKind::Boolean => "no".into(),
-            _ => v.to_string(),
-        };
+        let shown = field_kinds::shown(f, v);
         t.say(format!("  {}: {shown}", f.label));
     }
     if !form.tags.is_empty() {
@@ -993,7 +966,7 @@ fn io_failure(e: std::io::Error) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::bundled_spec;
+    use crate::catalog::{bundled_spec, FieldKind};
 
     #[test]
     fn the_mode_is_on_by_flag_or_for_a_dumb_terminal() {

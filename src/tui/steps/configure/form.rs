@@ -1,7 +1,8 @@
 //! The Configure step's form for one element: its inputs, focus, the
 //! advanced fold, derived values and errors.
 
-use crate::catalog::{FieldKind, FieldSpec};
+use super::control::control;
+use crate::catalog::FieldSpec;
 use crate::flow::{fields, request};
 use crate::form::{self, DeriveContext, FormValues};
 use crate::tui::app::Step;
@@ -124,9 +125,7 @@ impl FormState {
     /// Whether the focused row takes typed text.
     pub fn focus_is_text(&self) -> bool {
         match &self.focus {
-            FormItem::Field(k) => self
-                .field(k)
-                .is_some_and(|f| !matches!(f.kind, FieldKind::Boolean | FieldKind::Choice)),
+            FormItem::Field(k) => self.field(k).is_some_and(|f| control(f.kind).is_text()),
             FormItem::Advanced => false,
             FormItem::Name | FormItem::Tags => true,
         }

@@ -1,5 +1,6 @@
 //! The Configure step: the chosen element's form, walked field by field.
 
+mod control;
 pub mod form;
 mod listener;
 mod view;
@@ -9,7 +10,6 @@ pub use form::{FormItem, FormState};
 use super::authorize::start::start_authorization;
 use super::review::start::go_review;
 use super::{Drawn, Input, Screen};
-use crate::catalog::FieldKind;
 use crate::flow::fields;
 use crate::tui::app::{App, Notice, Step};
 use crate::tui::clock::Reading;
@@ -18,6 +18,7 @@ use crate::tui::keymap::{
     b, ctrl, extra, field_moves, Binding, Command, ENTER, ESC, LEFT, RIGHT, SPACE,
 };
 use crate::tui::widgets::EditOp;
+use control::{control, Control};
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
@@ -34,10 +35,10 @@ impl Screen for Configure {
 
     fn input(&self, app: &App) -> Option<Input> {
         let form = app.form().filter(|f| f.focus_is_text())?;
-        let lines = form
-            .focused_field()
-            .is_some_and(|f| f.kind == FieldKind::Textarea);
-        Some(if lines { Input::Lines } else { Input::Line })
+        Some(match form.focused_field().map(|f| control(f.kind)) {
+            Some(Control::Lines) => Input::Lines,
+            Some(Control::Line { .. } | Control::Checkbox | Control::Choices) | None => Input::Line,
+        })
     }
 
     fn edit(&self, app: &mut App, op: &EditOp) -> bool {
@@ -66,19 +67,19 @@ fn bindings(app: &App) -> Vec<Binding> {
         return vec![];
     };
     let mut list = vec![];
-    let kind = form.focused_field().map(|f| f.kind);
-    match (&form.focus, kind) {
-        // The fold's own key comes after the ways on and back (below).
-        (FormItem::Advanced, _) => {}
-        (_, Some(FieldKind::Boolean)) => {
+    // None on the Advanced fold: its own key comes after the ways on and
+    // back (below).
+    let control = form.focused_field().map(|f| control(f.kind));
+    match control {
+        Some(Control::Checkbox) => {
             list.push(b(&[SPACE], "Space", "toggle", Command::Toggle));
             list.push(extra(&[LEFT, RIGHT], "←/→", "toggle", Command::Toggle));
         }
-        (_, Some(FieldKind::Choice)) => {
+        Some(Control::Choices) => {
             list.push(b(&[RIGHT, SPACE], "←/→", "choose", Command::ChoiceNext));
             list.push(extra(&[LEFT], "←", "previous choice", Command::ChoicePrev));
         }
-        _ => {}
+        Some(Control::Line { .. } | Control::Lines) | None => {}
     }
     let last = form.is_last(&form.focus);
     let enter = if form.suggestion().is_some() {
@@ -119,14 +120,15 @@ fn bindings(app: &App) -> Vec<Binding> {
         };
         list.push(space);
     }
-    if kind == Some(FieldKind::Secret) {
-        list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
-    }
-    if kind == Some(FieldKind::Textarea) {
-        list.push(
+    match control {
+        Some(Control::Line { masked: true }) => {
+            list.push(b(&[ctrl('r')], "Ctrl-R", "show/hide", Command::Reveal));
+        }
+        Some(Control::Lines) => list.push(
             b(&[ctrl('j')], "Ctrl-J", "new line", Command::NewLine)
                 .with_detail("start a new line in this field (Alt-Enter too)"),
-        );
+        ),
+        Some(Control::Line { masked: false } | Control::Checkbox | Control::Choices) | None => {}
     }
     list.extend(field_moves());
     list
@@ -183,11 +185,11 @@ fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                 form.advanced_open = !form.advanced_open;
             } else if let Some(f) = form.focused_field().cloned() {
                 let current = form.value(&f.key).to_string();
-                let next = match f.kind {
-                    FieldKind::Boolean => {
+                let next = match control(f.kind) {
+                    Control::Checkbox => {
                         Some(if current == "true" { "false" } else { "true" }.to_string())
                     }
-                    FieldKind::Choice if !f.choices.is_empty() => {
+                    Control::Choices if !f.choices.is_empty() => {
                         let n = f.choices.len();
                         let i = f.choices.iter().position(|c| *c == current);
                         let j = match (i, cmd == Command::ChoicePrev) {
@@ -197,7 +199,7 @@ fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                         };
                         Some(f.choices[j].clone())
                     }
-                    _ => None,
+                    Control::Choices | Control::Line { .. } | Control::Lines => None,
                 };
                 if let Some(v) = next {
                     form.set_choice(&f.key, &v, &ctx);
@@ -209,7 +211,7 @@ fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::Reveal => {
             if let Some(key) = form
                 .focused_field()
-                .filter(|f| f.is_secret())
+                .filter(|f| control(f.kind) == Control::Line { masked: true })
                 .map(|f| f.key.clone())
             {
                 if !form.revealed.remove(&key) {
@@ -221,7 +223,7 @@ fn form_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::NewLine => {
             let textarea = form
                 .focused_field()
-                .is_some_and(|f| f.kind == FieldKind::Textarea);
+                .is_some_and(|f| control(f.kind) == Control::Lines);
             let changed = textarea && form.edit(&EditOp::Insert('\n'), &ctx);
             app.typed |= changed;
         }

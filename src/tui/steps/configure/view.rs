@@ -1,7 +1,8 @@
 //! Step 3: the element's configuration form, then name and tags.
 
+use super::control::{control, Control};
 use super::form::{FormItem, FormState};
-use crate::catalog::{FieldKind, FieldSpec};
+use crate::catalog::FieldSpec;
 use crate::tui::app::App;
 use crate::tui::widgets::draw::{indented, input_spans, pad, scroll_start, text, truncate, wrap};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -328,7 +329,7 @@ fn textarea(
     };
     let f = form.field(k)?;
     let input = form.inputs.get(k)?;
-    if f.kind != FieldKind::Textarea || input.is_empty() {
+    if control(f.kind) != Control::Lines || input.is_empty() {
         return None;
     }
     // Unfocused, it takes two rows at most: the form stays readable.
@@ -372,8 +373,8 @@ fn value_spans(
         FormItem::Field(k) => {
             let f = form.field(k).expect("items come from fields");
             let value = form.value(k);
-            match f.kind {
-                FieldKind::Boolean => {
+            match control(f.kind) {
+                Control::Checkbox => {
                     let on = value == "true";
                     (
                         vec![Span::styled(
@@ -383,10 +384,11 @@ fn value_spans(
                         None,
                     )
                 }
-                FieldKind::Choice => (vec![Span::styled(format!("‹ {value} ›"), t.value())], None),
-                _ => {
+                Control::Choices => (vec![Span::styled(format!("‹ {value} ›"), t.value())], None),
+                c @ (Control::Line { .. } | Control::Lines) => {
                     let input = form.inputs.get(k).expect("every field has an input");
-                    let masked = f.is_secret() && !form.revealed.contains(k);
+                    let hidden = c == Control::Line { masked: true };
+                    let masked = hidden && !form.revealed.contains(k);
                     let placeholder = f.example.as_deref().map(|e| format!("e.g. {e}"));
                     input_spans(t, input, width, masked, placeholder.as_deref(), focused)
                 }
@@ -445,11 +447,10 @@ fn field_help(form: &FormState, f: &FieldSpec) -> String {
             text.push_str(&format!(" Filled in from {from} until you edit it."));
         }
     }
-    if f.is_secret() {
-        text.push_str(" Hidden; Ctrl-R shows it.");
-    }
-    if f.kind == FieldKind::Textarea {
-        text.push_str(" Several lines: Ctrl-J (or Alt-Enter) starts a new one.");
+    match control(f.kind) {
+        Control::Line { masked: true } => text.push_str(" Hidden; Ctrl-R shows it."),
+        Control::Lines => text.push_str(" Several lines: Ctrl-J (or Alt-Enter) starts a new one."),
+        Control::Line { masked: false } | Control::Checkbox | Control::Choices => {}
     }
     text
 }

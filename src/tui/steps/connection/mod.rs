@@ -173,11 +173,9 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                     }
                 }
                 ConnField::Environment => {
-                    let i = EnvKind::ALL
-                        .iter()
-                        .position(|e| *e == conn.env)
-                        .unwrap_or(0);
-                    conn.env = EnvKind::ALL[(i + step(EnvKind::ALL.len())) % EnvKind::ALL.len()];
+                    let all: Vec<EnvKind> = EnvKind::all().collect();
+                    let i = all.iter().position(|e| *e == conn.env).unwrap_or(0);
+                    conn.env = all[(i + step(all.len())) % all.len()];
                     conn.errors.remove(&ConnField::CustomUrl);
                     conn.check = CheckStatus::NotRun;
                 }

@@ -1,35 +1,41 @@
 //! The Connection step's form: which platform, and the account secrets.
 
 use crate::config::{check_profile_name, Environment, DEFAULT_PROFILE};
+use crate::environments::{Platform, PLATFORMS};
 use crate::form::is_http_url;
 use crate::secret::Secret;
 use crate::tui::report::ErrorReport;
 use crate::tui::widgets::TextField;
 use std::collections::BTreeMap;
 
+/// The environment choice: a row of the environment table, or any base URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvKind {
-    Production,
-    Eu,
-    Staging,
+    Named(&'static Platform),
     Custom,
 }
 
+// Shorthands for the rows that tests name; a new row needs none.
+#[allow(non_upper_case_globals)]
 impl EnvKind {
-    /// The choices, in the order `--env` lists them, then any base URL
-    /// (an SAP Open Connectors tenant, a proxy, a sandbox).
-    pub const ALL: [EnvKind; 4] = [
-        EnvKind::Production,
-        EnvKind::Eu,
-        EnvKind::Staging,
-        EnvKind::Custom,
-    ];
+    pub const Production: EnvKind = EnvKind::Named(&PLATFORMS[0]);
+    pub const Eu: EnvKind = EnvKind::Named(&PLATFORMS[1]);
+    pub const Staging: EnvKind = EnvKind::Named(&PLATFORMS[2]);
+}
+
+impl EnvKind {
+    /// The choices, in the table's order (the order `--env` lists them),
+    /// then any base URL (an SAP Open Connectors tenant, a proxy, a sandbox).
+    pub fn all() -> impl Iterator<Item = EnvKind> {
+        PLATFORMS
+            .iter()
+            .map(EnvKind::Named)
+            .chain([EnvKind::Custom])
+    }
 
     pub fn label(self) -> &'static str {
         match self {
-            EnvKind::Production => "production (US)",
-            EnvKind::Eu => "EU production",
-            EnvKind::Staging => "staging",
+            EnvKind::Named(p) => p.choice_label,
             EnvKind::Custom => "other (base URL)",
         }
     }
@@ -302,9 +308,7 @@ impl ConnectionForm {
 
     pub fn environment(&self) -> Environment {
         match self.env {
-            EnvKind::Production => Environment::Production,
-            EnvKind::Eu => Environment::Eu,
-            EnvKind::Staging => Environment::Staging,
+            EnvKind::Named(p) => Environment::Named(p),
             EnvKind::Custom => Environment::Custom(self.custom_url.value().trim().to_string()),
         }
     }
@@ -437,9 +441,8 @@ impl ConnectionForm {
 /// The environment choice and the base URL for an environment.
 fn kind_of(env: Option<&Environment>) -> (EnvKind, &str) {
     match env {
-        None | Some(Environment::Production) => (EnvKind::Production, ""),
-        Some(Environment::Eu) => (EnvKind::Eu, ""),
-        Some(Environment::Staging) => (EnvKind::Staging, ""),
+        None => (EnvKind::Named(crate::environments::DEFAULT), ""),
+        Some(Environment::Named(p)) => (EnvKind::Named(p), ""),
         Some(Environment::Custom(url)) => (EnvKind::Custom, url.as_str()),
     }
 }

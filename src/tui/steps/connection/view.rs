@@ -94,7 +94,7 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             ConnField::Environment => {
                 let url = match c.env {
                     EnvKind::Custom => String::new(),
-                    _ => c.base_url(),
+                    EnvKind::Named(_) => c.base_url(),
                 };
                 // The built-in sandbox is a custom address to the model,
                 // but not to the person who asked for --sandbox.

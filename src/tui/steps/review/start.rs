@@ -2,7 +2,6 @@
 //! Review.
 
 use crate::api::CreateInstance;
-use crate::catalog::FieldKind;
 use crate::flow::request::create_request;
 use crate::secret::key_looks_secret;
 use crate::tui::app::{App, FormState, Step};
@@ -11,7 +10,7 @@ use crate::tui::app::{App, FormState, Step};
 /// key it does not know, the name looks like one.
 pub fn is_secret_key(form: &FormState, key: &str) -> bool {
     form.field(key)
-        .map_or_else(|| key_looks_secret(key), |f| f.kind == FieldKind::Secret)
+        .map_or_else(|| key_looks_secret(key), |f| f.kind.is_hidden())
 }
 
 /// The request the Review step shows and Creating sends.
