@@ -90,16 +90,20 @@ proptest! {
     #[test]
     fn the_right_state_with_a_code_is_always_accepted(
         code in "\\PC{1,200}",
-        extra in prop::collection::vec(("[a-z]{1,8}", "\\PC{0,20}"), 0..4),
+        // Distinct names: a repeated parameter is refused, rightly, as a
+        // redirect no provider sends.
+        extra in prop::collection::btree_map("[a-z]{1,8}", "\\PC{0,20}", 0..4),
         state_first in any::<bool>(),
     ) {
         let state = OAuthState::generate();
         let mut parts = vec![format!("code={}", encode(&code))];
         let s = format!("state={}", state.expose());
         if state_first { parts.insert(0, s) } else { parts.push(s) }
+        let mut sent = Vec::new();
         for (k, v) in &extra {
             if !["code", "state", "error", "denied", "oauth_token", "oauth_verifier", "error_description", "client_id", "response_type"].contains(&k.as_str()) {
                 parts.push(format!("{k}={}", encode(v)));
+                sent.push((k, v));
             }
         }
         let query = parts.join("&");
@@ -107,6 +111,12 @@ proptest! {
             Ok(CallbackOutcome::Authorized(grant)) => {
                 let got = grant.code.unwrap();
                 prop_assert_eq!(got.expose(), code.as_str());
+                // The redirect's other values are kept for providerData (an
+                // empty one counts as absent, as `code=` does).
+                for (k, v) in sent.into_iter().filter(|(_, v)| !v.is_empty()) {
+                    let kept = grant.extra.get(k.as_str()).map(|s| s.expose().to_string());
+                    prop_assert_eq!(kept.as_deref(), Some(v.as_str()), "{}", k);
+                }
             }
             other => prop_assert!(false, "{query}: {other:?}"),
         }
