@@ -1,11 +1,9 @@
-//! Tests of the wizard without a terminal: `update` driven by keys and
-//! results, and the screens rendered into a `TestBackend`.
+//! Tests of the wizard without a terminal that cross its steps: journeys
+//! driven through `update` by keys and results, the screens of every step
+//! rendered into a `TestBackend`, and the support all the wizard's tests
+//! share. A step's own tests live in its folder under `steps/`.
 
-mod authorize_screen;
 mod catalog;
-mod configure_form;
-mod creating;
-mod element_screen;
 mod flows;
 mod footers;
 mod help_overlay;
@@ -13,8 +11,6 @@ mod newcomer;
 mod pasted;
 mod provider_values;
 mod recovery;
-mod review_screen;
-mod sandbox_checks;
 mod sandbox_runs;
 mod signin;
 mod snapshots;

@@ -9,11 +9,36 @@ use crate::tui::app::{App, Settings};
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
 use crate::tui::theme::Theme;
+use crate::tui::ui::render;
 use crate::tui::update::{startup, update};
 use crate::tui::{initial_app, WizardOptions};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use std::path::PathBuf;
 use std::time::Duration;
+
+// ---- The screen as text -------------------------------------------------
+
+/// The screen drawn at `w`x`h`, for a test that reads its cells (colour,
+/// cursor) rather than its text.
+pub fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
+    terminal
+}
+
+/// The screen at `w`x`h` as text: one row a line, each in the quotes
+/// `TestBackend` adds.
+pub fn screen(app: &App, w: u16, h: u16) -> String {
+    terminal(app, w, h).backend().to_string()
+}
+
+// ---- Builders and keys ---------------------------------------------------
 
 pub const USER: &str = "user-secret-AAAA1111";
 pub const ORG: &str = "org-secret-BBBB2222";

@@ -2,6 +2,8 @@
 
 pub mod form;
 mod listener;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use form::{FormItem, FormState};

@@ -4,6 +4,8 @@
 
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{CreatePhase, CreatingState};

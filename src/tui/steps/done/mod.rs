@@ -1,5 +1,7 @@
 //! The Done step: the created instance and its token, to copy or save.
 
+#[cfg(test)]
+mod sandbox_tests;
 pub mod state;
 mod view;
 

@@ -3,6 +3,8 @@
 
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{CatalogView, ElementPicker, ListWindow, Pending};

@@ -4,6 +4,8 @@
 mod curl;
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{ReviewState, ReviewView};

@@ -3,9 +3,9 @@
 //! blocking; and the form at every size: values cut with "…", the focused
 //! field and its error kept in view, the help beside the field when wide.
 
-use super::support::*;
 use crate::tui::app::{App, NoticeKind, Step};
 use crate::tui::steps::configure::FormItem;
+use crate::tui::tests::support::*;
 use crossterm::event::KeyCode;
 
 pub(super) fn screen_of(app: &App, w: u16, h: u16) -> String {

@@ -2,11 +2,11 @@
 //! highlight at the top when the step opens and when `n` on Done comes
 //! back to it, and the highlighted element's documentation a key away.
 
-use super::support::*;
 use crate::tui::action::Action;
 use crate::tui::app::{App, Overlay, Step};
 use crate::tui::effect::Effect;
 use crate::tui::report::BrowserFailure;
+use crate::tui::tests::support::*;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use ratatui::backend::TestBackend;

@@ -1,12 +1,12 @@
 //! A create whose answer gets lost, and calls that Esc cancels: the
 //! instance is never sent twice blindly, and nothing typed is lost.
 
-use super::support::*;
 use crate::tui::action::Action;
 use crate::tui::app::{App, AuthPhase, AuthProblem, CreatePhase, Exit, Overlay, Step};
 use crate::tui::effect::Effect;
 use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
 use crate::tui::steps::connection::CheckStatus;
+use crate::tui::tests::support::*;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
 use std::time::{Duration, UNIX_EPOCH};

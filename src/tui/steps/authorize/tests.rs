@@ -2,11 +2,11 @@
 //! the middle where it does not fit and copied whole; the paste key in the
 //! footer; and a paste after the wait timed out, which the screen offers.
 
-use super::support::*;
 use crate::tui::action::{Action, CallbackResult, CopyTarget};
 use crate::tui::app::{App, AuthPhase, AuthProblem, Step};
 use crate::tui::effect::Effect;
 use crate::tui::report::BrowserFailure;
+use crate::tui::tests::support::*;
 use crate::tui::ui::render_at;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;

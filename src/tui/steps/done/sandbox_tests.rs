@@ -4,13 +4,13 @@
 //! `GET /hubs/{hub}/ping` through the new instance
 //! (varunpal72/churros:src/test/elements/bigcommerce/ping.js).
 
-use super::support::*;
 use crate::api::{Client, Credentials};
 use crate::sandbox::Sandbox;
 use crate::tui::action::Action;
 use crate::tui::app::Step;
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
+use crate::tui::tests::support::*;
 use crate::tui::update::update;
 
 fn screen(app: &crate::tui::app::App) -> String {

@@ -1,12 +1,12 @@
 //! The Review screen as a person reads it: where the instance goes, the
 //! curl command as it will be copied, keys that say what they do now.
 
-use super::support::*;
 use crate::config::Environment;
 use crate::tui::action::{Action, CopyTarget};
 use crate::tui::app::{App, Step};
 use crate::tui::effect::Effect;
 use crate::tui::initial_app;
+use crate::tui::tests::support::*;
 use crate::tui::theme::Theme;
 use crate::tui::ui::render_at;
 use crate::tui::update::{startup, update};
