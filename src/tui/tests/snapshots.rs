@@ -32,10 +32,6 @@ const ELEMENTS: [&str; 5] = [
 ];
 const TOKEN: &str = "mQuw4rrhnrMl1UeDj25v0xDU5TUx6WUw=";
 
-fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
-    draw_at(app, &app.clock, w, h).0
-}
-
 /// The screen as it looks at `clock`'s time, and how often it can change.
 fn draw_at(app: &App, clock: &Clock, w: u16, h: u16) -> (Terminal<TestBackend>, Moves) {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
@@ -48,8 +44,7 @@ fn draw_at(app: &App, clock: &Clock, w: u16, h: u16) -> (Terminal<TestBackend>, 
 
 fn snap(name: &str, app: &App) {
     for (w, h) in SIZES {
-        let terminal = draw(app, w, h);
-        insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend().to_string());
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(app, w, h));
         a_frame_that_reads_no_time_stays_after_a_tick(name, app, w, h);
     }
 }
@@ -382,7 +377,7 @@ fn a_sign_in_timing_out_on_a_tick_is_drawn() {
     }
     esc(&mut app);
     update(&mut app, Action::Tick(deadline));
-    let screen = draw(&app, 80, 24).backend().to_string();
+    let screen = screen(&app, 80, 24);
     assert!(
         matches!(
             app.authorize.phase,
@@ -509,12 +504,7 @@ fn review_creating_and_done_screens() {
     key(&mut app, KeyCode::Char('r'));
     snap("review_bigcommerce_curl_revealed", &app);
     // The run loop keeps how far the box can scroll from the frame drawn.
-    let mut drawn = Default::default();
-    Terminal::new(TestBackend::new(80, 24))
-        .unwrap()
-        .draw(|f| drawn = crate::tui::ui::render(&app, f))
-        .unwrap();
-    drawn.keep(&mut app);
+    draw(&mut app, 80, 24);
     key(&mut app, KeyCode::PageDown);
     snap("review_bigcommerce_curl_scrolled", &app);
 
@@ -574,8 +564,7 @@ fn overlays_and_small_terminals() {
     ctrl(&mut app, 'c');
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
     snap("confirm_quit", &app);
-    let terminal = draw(&app, 59, 15);
-    insta::assert_snapshot!("too_small_59x15", terminal.backend().to_string());
+    insta::assert_snapshot!("too_small_59x15", screen(&app, 59, 15));
     // Tiny sizes never panic.
     for (w, h) in [(1, 1), (10, 3), (60, 16), (61, 17)] {
         for step_app in [
@@ -585,7 +574,7 @@ fn overlays_and_small_terminals() {
             at_review("infusionsoftecommerce"),
             at_done("ecwid"),
         ] {
-            draw(&step_app, w, h);
+            screen(&step_app, w, h);
         }
     }
 }
@@ -604,7 +593,7 @@ fn long_wide_and_right_to_left_values_render_without_panics() {
     update(&mut app, Action::Paste("סיסמה-ארוכה-מאוד".into()));
     snap("configure_long_wide_rtl", &app);
     for w in 60..=80 {
-        draw(&app, w, 20);
+        screen(&app, w, 20);
     }
 }
 
@@ -629,9 +618,9 @@ fn no_color_means_no_colour_at_all() {
         .set("nope");
     tab(&mut app);
     app.theme = Theme::plain();
-    assert_eq!(cells_with_colour(&draw(&app, 80, 24)), 0);
+    assert_eq!(cells_with_colour(&terminal(&app, 80, 24)), 0);
     app.theme = Theme { color: true };
-    let terminal = draw(&app, 80, 24);
+    let terminal = terminal(&app, 80, 24);
     assert!(cells_with_colour(&terminal) > 0);
     // The error line is red when colours are on.
     let buf = terminal.backend().buffer();
@@ -647,7 +636,7 @@ fn focused_text_field_places_the_cursor_after_the_text() {
     let mut app = connected();
     crate::tui::steps::element::choose_element(&mut app, "bigcommerce");
     type_text(&mut app, "https://a.b");
-    let mut terminal = draw(&app, 80, 24);
+    let mut terminal = terminal(&app, 80, 24);
     let pos = terminal.get_cursor_position().unwrap();
     let buf = terminal.backend().buffer();
     let row: String = (0..80)

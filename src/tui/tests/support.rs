@@ -38,6 +38,33 @@ pub fn screen(app: &App, w: u16, h: u16) -> String {
     terminal(app, w, h).backend().to_string()
 }
 
+/// The screen at `w`x`h` as plain rows, without the quotes.
+pub fn rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    screen(app, w, h)
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+/// The screen's words, rows joined, so a wrapped sentence reads whole.
+pub fn words(screen: &str) -> String {
+    screen
+        .replace('"', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Draws the screen and keeps what it measured (a list's page, a pane's
+/// scroll), as the run loop does; returns it as `screen` does.
+pub fn draw(app: &mut App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut drawn = Default::default();
+    terminal.draw(|f| drawn = render(app, f)).unwrap();
+    drawn.keep(app);
+    terminal.backend().to_string()
+}
+
 // ---- Builders and keys ---------------------------------------------------
 
 pub const USER: &str = "user-secret-AAAA1111";

@@ -7,25 +7,12 @@ use crate::tui::app::{App, AuthPhase, AuthProblem, Step};
 use crate::tui::effect::Effect;
 use crate::tui::report::BrowserFailure;
 use crate::tui::tests::support::*;
-use crate::tui::ui::render_at;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::time::Duration;
 
 const SIZES: [(u16, u16); 3] = [(60, 16), (80, 24), (200, 60)];
 const LINK: &str = "https://signin.infusionsoft.com/app/oauth/authorize?response_type=code&client_id=keap-client-id&redirect_uri=http%3A%2F%2F127.0.0.1%3A48213%2Fcallback&scope=full&state=3f9a";
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render_at(app, &app.clock, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
 
 fn snap(name: &str, app: &App) {
     for (w, h) in SIZES {

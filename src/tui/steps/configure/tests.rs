@@ -8,24 +8,6 @@ use crate::tui::steps::configure::FormItem;
 use crate::tui::tests::support::*;
 use crossterm::event::KeyCode;
 
-pub(super) fn screen_of(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render_at(app, &app.clock, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
-
-/// The screen as plain rows, without the quotes `TestBackend` adds.
-fn rows_of(app: &App, w: u16, h: u16) -> Vec<String> {
-    screen_of(app, w, h)
-        .lines()
-        .map(|l| l.trim_matches('"').to_string())
-        .collect()
-}
-
 fn focus(app: &App) -> FormItem {
     app.form().unwrap().focus.clone()
 }
@@ -39,7 +21,7 @@ fn enter_accepts_the_offered_scheme_and_moves_on() {
     let mut app = connected();
     pick(&mut app, "woo", "woocommerce");
     type_text(&mut app, "shop.example.com");
-    let screen = screen_of(&app, 80, 24);
+    let screen = screen(&app, 80, 24);
     assert!(
         screen.contains("→ https://shop.example.com? Enter accepts"),
         "{screen}"
@@ -68,7 +50,7 @@ fn any_other_key_keeps_what_was_typed() {
     // Typing on edits the typed value; the offer follows it.
     type_text(&mut app, "/x");
     assert_eq!(app.form().unwrap().value("store.url"), "shop.example.com/x");
-    assert!(screen_of(&app, 80, 24).contains("→ https://shop.example.com/x? Enter accepts"));
+    assert!(screen(&app, 80, 24).contains("→ https://shop.example.com/x? Enter accepts"));
     // Tab does not take the offer: the value stays, and the error says why
     // and names the fix.
     tab(&mut app);
@@ -83,7 +65,7 @@ fn any_other_key_keeps_what_was_typed() {
     // A value with its scheme is offered nothing.
     key(&mut app, KeyCode::Home);
     type_text(&mut app, "http://");
-    let screen = screen_of(&app, 80, 24);
+    let screen = screen(&app, 80, 24);
     assert!(!screen.contains("Enter accepts"), "{screen}");
     enter(&mut app);
     assert_eq!(
@@ -104,21 +86,15 @@ fn shape_warnings_show_beside_the_field_and_never_block() {
     assert!(form.errors.is_empty());
     let w = form.warnings.get(&field("oauth.api.key")).unwrap();
     assert!(w.starts_with("Consumer key usually starts with ck_"), "{w}");
-    let screen = screen_of(&app, 80, 24);
+    let shown = screen(&app, 80, 24);
     assert!(
-        screen.contains("! Consumer key usually starts with ck_"),
-        "{screen}"
+        shown.contains("! Consumer key usually starts with ck_"),
+        "{shown}"
     );
-    assert!(!screen.contains("✗"), "a warning is not an error: {screen}");
+    assert!(!shown.contains("✗"), "a warning is not an error: {shown}");
     // Drawn in the warning colour, not the error's.
     app.theme = crate::tui::theme::Theme { color: true };
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render_at(&app, &app.clock, f);
-        })
-        .unwrap();
-    let buf = terminal.backend().buffer().clone();
+    let buf = terminal(&app, 80, 24).backend().buffer().clone();
     let (x, y) = (0..24u16)
         .find_map(|y| {
             let row: String = (0..80u16)
@@ -143,7 +119,7 @@ fn shape_warnings_show_beside_the_field_and_never_block() {
         "{}",
         n.text
     );
-    let screen = screen_of(&app, 80, 24);
+    let screen = screen(&app, 80, 24);
     assert!(screen.contains("! Consumer key usually"), "{screen}");
 
     // Back on the form, editing the field clears its warning.
@@ -179,7 +155,7 @@ fn bigcommerce_warns_about_a_path_without_api_v2() {
 /// The form's rows on screen: from the title to the help's rule, each
 /// trimmed.
 fn form_rows(app: &App, w: u16, h: u16) -> Vec<String> {
-    rows_of(app, w, h)
+    rows(app, w, h)
         .into_iter()
         .skip(2)
         .take_while(|r| !r.trim_start().starts_with('─'))
@@ -251,7 +227,7 @@ fn the_focused_field_and_its_whole_error_stay_in_view() {
 fn a_link_in_an_error_is_never_split_over_lines() {
     let app = bigcommerce_event_error();
     for (w, h) in [(60, 16), (80, 24)] {
-        let rows = rows_of(&app, w, h);
+        let rows = rows(&app, w, h);
         let whole = rows
             .iter()
             .filter(|r| r.contains("https://app.example.com/ce-events"))
@@ -267,18 +243,18 @@ fn a_link_in_an_error_is_never_split_over_lines() {
 #[test]
 fn wide_the_help_sits_beside_the_focused_field() {
     let app = bigcommerce_event_error();
-    let rows = rows_of(&app, 200, 60);
-    let row = rows
+    let wide = rows(&app, 200, 60);
+    let row = wide
         .iter()
         .find(|r| r.contains("› Event callback URL"))
         .unwrap();
     assert!(
         row.contains("│ Where Cloud Elements posts events for your app."),
         "{}",
-        rows.join("\n")
+        wide.join("\n")
     );
     assert!(
-        !rows.iter().any(|r| r.trim().starts_with("────")),
+        !wide.iter().any(|r| r.trim().starts_with("────")),
         "no help under the form"
     );
     // Beside the values, not at the far edge.
@@ -287,14 +263,14 @@ fn wide_the_help_sits_beside_the_focused_field() {
     // Moving the focus moves the help with it.
     let mut app = app;
     key(&mut app, KeyCode::Up);
-    let rows = rows_of(&app, 200, 60);
-    let row = rows.iter().find(|r| r.contains("› Event source")).unwrap();
+    let wide = rows(&app, 200, 60);
+    let row = wide.iter().find(|r| r.contains("› Event source")).unwrap();
     assert!(
         row.contains("│ webhook: the provider pushes changes"),
         "{row}"
     );
     // At 120 columns it stays under the form, as before.
-    let rows = rows_of(&app, 120, 40);
+    let rows = rows(&app, 120, 40);
     assert!(rows.iter().any(|r| r.trim().starts_with("────")));
 }
 
@@ -325,23 +301,23 @@ fn port_taken(sandbox: bool) -> App {
 fn a_taken_port_is_named_beside_the_callback_url_with_what_to_do() {
     use crate::tui::effect::Effect;
     let mut app = port_taken(false);
-    let screen = screen_of(&app, 80, 24);
-    let flat: String = rows_of(&app, 80, 24)
+    let shown = screen(&app, 80, 24);
+    let flat: String = rows(&app, 80, 24)
         .iter()
         .map(|r| r.trim())
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
         flat.contains("✗ Port 48213 is taken by another program"),
-        "{screen}"
+        "{shown}"
     );
     assert!(
         flat.contains("Close that program and press Enter to try again"),
-        "{screen}"
+        "{shown}"
     );
-    assert!(flat.contains("--callback-port N"), "{screen}");
-    assert!(!flat.contains("Callback URL is required"), "{screen}");
-    assert!(screen.contains("Enter try again"), "{screen}");
+    assert!(flat.contains("--callback-port N"), "{shown}");
+    assert!(!flat.contains("Callback URL is required"), "{shown}");
+    assert!(shown.contains("Enter try again"), "{shown}");
     // Tab says the same in the footer, not "is required".
     tab(&mut app);
     let e = app
@@ -357,7 +333,7 @@ fn a_taken_port_is_named_beside_the_callback_url_with_what_to_do() {
         matches!(effects.as_slice(), [Effect::BindListener { port }] if *port == app.settings.callback_port),
         "{effects:?}"
     );
-    assert!(screen_of(&app, 80, 24).contains("Starting the listener…"));
+    assert!(screen(&app, 80, 24).contains("Starting the listener…"));
     // Ctrl-S names the port too.
     let mut app = port_taken(false);
     ctrl(&mut app, 's');
@@ -370,7 +346,7 @@ fn under_the_sandbox_enter_takes_a_free_port_and_the_field_follows() {
     use crate::tui::action::Action;
     use crate::tui::effect::Effect;
     let mut app = port_taken(true);
-    let flat: String = rows_of(&app, 80, 24)
+    let flat: String = rows(&app, 80, 24)
         .iter()
         .map(|r| r.trim())
         .collect::<Vec<_>>()
@@ -379,7 +355,7 @@ fn under_the_sandbox_enter_takes_a_free_port_and_the_field_follows() {
         flat.contains("The sandbox takes any port: press Enter to use a free one."),
         "{flat}"
     );
-    assert!(screen_of(&app, 80, 24).contains("Enter use a free port"));
+    assert!(screen(&app, 80, 24).contains("Enter use a free port"));
     let effects = enter(&mut app);
     assert!(
         matches!(effects.as_slice(), [Effect::BindListener { port: 0 }]),
@@ -395,7 +371,7 @@ fn under_the_sandbox_enter_takes_a_free_port_and_the_field_follows() {
         "http://127.0.0.1:50123/callback"
     );
     assert_eq!(focus(&app), field("oauth.callback.url"));
-    assert!(!screen_of(&app, 80, 24).contains("is taken"));
+    assert!(!screen(&app, 80, 24).contains("is taken"));
     // Enter now goes on, as everywhere.
     enter(&mut app);
     assert_eq!(focus(&app), field("document.tagging"));
@@ -406,15 +382,18 @@ fn help_cut_short_on_a_short_terminal_says_so() {
     let mut app = connected();
     pick(&mut app, "infus", "infusionsoftecommerce");
     app.form_mut().unwrap().focus = field("oauth.callback.url");
-    let rows = rows_of(&app, 60, 16);
-    let rule = rows.iter().position(|r| r.trim().starts_with('─')).unwrap();
-    let help: Vec<&str> = rows[rule + 1..rule + 3].iter().map(|r| r.trim()).collect();
+    let short = rows(&app, 60, 16);
+    let rule = short
+        .iter()
+        .position(|r| r.trim().starts_with('─'))
+        .unwrap();
+    let help: Vec<&str> = short[rule + 1..rule + 3].iter().map(|r| r.trim()).collect();
     assert!(
         help[0].starts_with("The redirect URI registered"),
         "{help:?}"
     );
     assert!(help[1].ends_with('…'), "{help:?}");
     // With room, the whole of it and no mark.
-    let rows = rows_of(&app, 80, 24);
+    let rows = rows(&app, 80, 24);
     assert!(rows.iter().any(|r| r.contains("register it as is.")));
 }

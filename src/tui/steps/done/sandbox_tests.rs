@@ -13,16 +13,6 @@ use crate::tui::report::ErrorReport;
 use crate::tui::tests::support::*;
 use crate::tui::update::update;
 
-fn screen(app: &crate::tui::app::App) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(app, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn done_checks_the_new_instance_with_its_ping_on_the_sandbox() {
     let sb = Sandbox::start(Default::default()).unwrap();
@@ -80,7 +70,7 @@ async fn done_checks_the_new_instance_with_its_ping_on_the_sandbox() {
             result,
         },
     );
-    let s = screen(&app);
+    let s = screen(&app, 120, 40);
     assert!(
         s.contains("✓ works: the provider answered GET /hubs/ecommerce/ping"),
         "{s}"

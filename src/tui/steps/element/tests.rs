@@ -9,19 +9,6 @@ use crate::tui::report::BrowserFailure;
 use crate::tui::tests::support::*;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-/// Draws the screen and keeps what it measured, as the run loop does.
-fn draw(app: &mut App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut drawn = Default::default();
-    terminal
-        .draw(|f| drawn = crate::tui::ui::render(app, f))
-        .unwrap();
-    drawn.keep(app);
-    terminal.backend().to_string()
-}
 
 /// The first row of the element list on screen.
 fn first_listed(screen: &str) -> String {

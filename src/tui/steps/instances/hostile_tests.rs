@@ -7,11 +7,8 @@ use super::*;
 use crate::api::Instance;
 use crate::sanitize;
 use crate::tui::action::Action;
-use crate::tui::tests::support::{connected, ctrl, key};
-use crate::tui::ui::render;
+use crate::tui::tests::support::{connected, ctrl, key, screen};
 use crate::tui::update::update;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use serde_json::json;
 
 /// Sets the clipboard (OSC 52), clears the screen (CSI as C1), reverses
@@ -52,13 +49,7 @@ fn listed(items: Vec<Instance>) -> App {
 fn assert_screen_clean(app: &App) -> String {
     let mut last = String::new();
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal
-            .draw(|f| {
-                render(app, f);
-            })
-            .unwrap();
-        let s = terminal.backend().to_string();
+        let s = screen(app, w, h);
         let bad: Vec<char> = s
             .chars()
             .filter(|&c| c != '\n' && sanitize::is_unsafe(c))

@@ -8,23 +8,10 @@ use crate::tui::effect::Effect;
 use crate::tui::initial_app;
 use crate::tui::tests::support::*;
 use crate::tui::theme::Theme;
-use crate::tui::ui::render_at;
 use crate::tui::update::{startup, update};
 use crossterm::event::KeyCode;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const SANDBOX: &str = "http://127.0.0.1:41995/elements/api-v2";
-
-fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| {
-            render_at(app, &app.clock, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
 
 /// A BigCommerce instance on Review, connected to `env`.
 fn at_review(env: Environment, sandbox: bool) -> App {
@@ -50,7 +37,7 @@ fn at_review(env: Environment, sandbox: bool) -> App {
 #[test]
 fn the_sandbox_is_named_so_and_another_base_url_bare() {
     let app = at_review(Environment::Custom(SANDBOX.into()), true);
-    let s = screen(&app);
+    let s = screen(&app, 80, 24);
     assert!(
         s.contains(&format!("Environment   sandbox ({SANDBOX})")),
         "{s}"
@@ -61,7 +48,7 @@ fn the_sandbox_is_named_so_and_another_base_url_bare() {
         Environment::Custom("https://ce.example.com/elements/api-v2".into()),
         false,
     );
-    let s = screen(&app);
+    let s = screen(&app, 80, 24);
     assert!(
         s.contains("Environment   https://ce.example.com/elements/api-v2"),
         "{s}"
@@ -69,14 +56,14 @@ fn the_sandbox_is_named_so_and_another_base_url_bare() {
     assert!(!s.contains("custom"), "{s}");
 
     let app = at_review(Environment::Eu, false);
-    assert!(screen(&app).contains("Environment   EU production"));
+    assert!(screen(&app, 80, 24).contains("Environment   EU production"));
 }
 
 #[test]
 fn the_curl_on_screen_is_the_one_copied() {
     let mut app = at_review(Environment::Production, false);
     key(&mut app, KeyCode::Tab);
-    let s = screen(&app);
+    let s = screen(&app, 80, 24);
     assert!(s.contains(r#""password": "'"$PASSWORD"'""#), "{s}");
     assert!(!s.contains('•'), "{s}");
     let copied = key(&mut app, KeyCode::Char('c'));
@@ -90,15 +77,15 @@ fn the_curl_on_screen_is_the_one_copied() {
     assert!(text.expose().contains(r#""password": "'"$PASSWORD"'""#));
     // Revealed, both hold the value.
     key(&mut app, KeyCode::Char('r'));
-    assert!(screen(&app).contains("\"password\": \"hunter2\""));
+    assert!(screen(&app, 80, 24).contains("\"password\": \"hunter2\""));
 }
 
 #[test]
 fn the_reveal_key_says_hide_once_revealed() {
     let mut app = at_review(Environment::Production, false);
-    assert!(screen(&app).contains("r reveal"));
+    assert!(screen(&app, 80, 24).contains("r reveal"));
     key(&mut app, KeyCode::Char('r'));
-    let s = screen(&app);
+    let s = screen(&app, 80, 24);
     assert!(s.contains("r hide"), "{s}");
     assert!(!s.contains("r reveal"), "{s}");
 }
@@ -107,22 +94,13 @@ fn the_reveal_key_says_hide_once_revealed() {
 fn page_up_moves_at_once_after_paging_past_the_end() {
     let mut app = at_review(Environment::Production, false);
     key(&mut app, KeyCode::Tab);
-    let draw = |app: &mut App| {
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-        let mut drawn = Default::default();
-        terminal
-            .draw(|f| drawn = crate::tui::ui::render(app, f))
-            .unwrap();
-        drawn.keep(app);
-        terminal.backend().to_string()
-    };
-    let top = draw(&mut app);
+    let top = draw(&mut app, 80, 24);
     for _ in 0..20 {
         key(&mut app, KeyCode::PageDown);
-        draw(&mut app);
+        draw(&mut app, 80, 24);
     }
-    let bottom = draw(&mut app);
+    let bottom = draw(&mut app, 80, 24);
     assert_ne!(top, bottom);
     key(&mut app, KeyCode::PageUp);
-    assert_ne!(draw(&mut app), bottom, "one PgUp moves");
+    assert_ne!(draw(&mut app, 80, 24), bottom, "one PgUp moves");
 }
