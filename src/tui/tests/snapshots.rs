@@ -1,6 +1,7 @@
-//! Every screen drawn into a `TestBackend` at 80x24 and 120x40, for each
-//! seed element, in normal and error states. Names, times, ports and tokens
-//! are fixed so the snapshots are stable.
+//! Every screen drawn into a `TestBackend` at 80x24, and at 120x40 where
+//! that size shows more (a side pane, longer footers, a link whole), for
+//! each seed element, in normal and error states. Names, times, ports and
+//! tokens are fixed so the snapshots are stable.
 
 use super::support::*;
 use crate::tui::action::{Action, CallbackResult};
@@ -47,6 +48,41 @@ fn snap(name: &str, app: &App) {
         insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen(app, w, h));
         a_frame_that_reads_no_time_stays_after_a_tick(name, app, w, h);
     }
+}
+
+/// A screen whose 120x40 frame is its 80x24 frame padded: snapshotted at
+/// 80x24 only, and checked at 120x40 to show nothing more, so that a wide
+/// layout it gains one day is snapshotted (with `snap`) rather than missed.
+fn snap_narrow(name: &str, app: &App) {
+    let [(w, h), (wide_w, wide_h)] = SIZES;
+    let narrow = screen(app, w, h);
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), narrow);
+    let wide = screen(app, wide_w, wide_h);
+    assert_eq!(
+        padded_away(&wide),
+        padded_away(&narrow),
+        "{name} shows more at {wide_w}x{wide_h} than at {w}x{h}: snapshot it there too\n{wide}"
+    );
+    for (w, h) in SIZES {
+        a_frame_that_reads_no_time_stays_after_a_tick(name, app, w, h);
+    }
+}
+
+/// The words of a screen below its header (which names the program only
+/// when wide), a rule of any length read as one.
+fn padded_away(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip(1)
+        .flat_map(|l| l.trim_matches('"').split_whitespace())
+        .map(|w| {
+            if w.chars().all(|c| c == '─') {
+                "─".to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The longest a frame that shows time to the minute goes undrawn.
@@ -390,7 +426,7 @@ fn a_sign_in_timing_out_on_a_tick_is_drawn() {
 #[test]
 fn authorize_screens() {
     let (mut app, attempt) = authorizing();
-    snap("authorize_fetching", &app);
+    snap_narrow("authorize_fetching", &app);
     update(
         &mut app,
         Action::AuthUrlFetched {
@@ -454,20 +490,20 @@ fn authorize_screens() {
     );
     snap("authorize_browser_failed", &app);
     app.authorize.phase = AuthPhase::Failed(AuthProblem::TimedOut);
-    snap("authorize_timed_out", &app);
+    snap_narrow("authorize_timed_out", &app);
     app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied {
         error: "access_denied".into(),
         description: Some("The user denied the request".into()),
     });
-    snap("authorize_denied", &app);
+    snap_narrow("authorize_denied", &app);
     app.authorize.phase =
         AuthPhase::Failed(AuthProblem::Listener(ListenerProblem::PortInUse(48213)));
-    snap("authorize_port_in_use", &app);
+    snap_narrow("authorize_port_in_use", &app);
     app.authorize.phase = AuthPhase::Failed(AuthProblem::UrlFailed(report(
         404,
         "No element found with key infusionsoftecommerce",
     )));
-    snap("authorize_url_failed", &app);
+    snap_narrow("authorize_url_failed", &app);
 
     let mut app = at_review("infusionsoftecommerce");
     let (create, ..) = created_config(&enter(&mut app));
@@ -478,7 +514,7 @@ fn authorize_screens() {
             result: Err(server_error()),
         },
     );
-    snap("authorize_create_failed", &app);
+    snap_narrow("authorize_create_failed", &app);
 }
 
 #[test]
@@ -487,7 +523,7 @@ fn review_creating_and_done_screens() {
         let mut app = at_review(key);
         snap(&format!("review_{key}"), &app);
         let effects = enter(&mut app);
-        snap(&format!("creating_{key}"), &app);
+        snap_narrow(&format!("creating_{key}"), &app);
         let (attempt, _, _, name, _) = created_config(&effects);
         let inst = instance(1234, &name, key, &element_name(key), TOKEN);
         update(
@@ -497,7 +533,7 @@ fn review_creating_and_done_screens() {
                 result: Ok(inst),
             },
         );
-        snap(&format!("done_{key}"), &app);
+        snap_narrow(&format!("done_{key}"), &app);
     }
     let mut app = at_review("bigcommerce");
     key(&mut app, KeyCode::Tab);
@@ -532,9 +568,9 @@ fn review_creating_and_done_screens() {
             },
         },
     );
-    snap("done_copied", &app);
+    snap_narrow("done_copied", &app);
     key(&mut app, KeyCode::Char('s'));
-    snap("done_save_prompt", &app);
+    snap_narrow("done_save_prompt", &app);
     let path = std::path::PathBuf::from("bigcommerce-20250102-0304.instance.json");
     update(
         &mut app,
@@ -543,7 +579,7 @@ fn review_creating_and_done_screens() {
             result: Err(crate::tui::action::FileSaveError::Exists),
         },
     );
-    snap("done_overwrite_confirm", &app);
+    snap_narrow("done_overwrite_confirm", &app);
     key(&mut app, KeyCode::Char('y'));
     update(
         &mut app,
@@ -552,7 +588,7 @@ fn review_creating_and_done_screens() {
             result: Ok(()),
         },
     );
-    snap("done_saved", &app);
+    snap_narrow("done_saved", &app);
     key(&mut app, KeyCode::Char('?'));
     snap("done_help", &app);
 }
@@ -749,7 +785,7 @@ fn oauth1_authorize_screens() {
     let [Effect::StartAuthorization { attempt, .. }] = ctrl(&mut app, 's')[..] else {
         panic!()
     };
-    snap("authorize_oauth1_request_token", &app);
+    snap_narrow("authorize_oauth1_request_token", &app);
     update(
         &mut app,
         Action::RequestTokenIssued {
@@ -781,7 +817,7 @@ fn oauth1_authorize_screens() {
             result: Err(server_error()),
         },
     );
-    snap("authorize_oauth1_token_failed", &app);
+    snap_narrow("authorize_oauth1_token_failed", &app);
 }
 
 #[test]
@@ -800,7 +836,7 @@ fn lost_create_answers_and_quitting_mid_create() {
     report.request_id = None;
     report.message = format!("the server did not answer in time; the platform has no new instance named \"{name}\", so nothing was created and it is safe to try again");
     update(&mut app, Action::NothingCreated { attempt, report });
-    snap("creating_nothing_created", &app);
+    snap_narrow("creating_nothing_created", &app);
 
     let mut app = at_review("ecwid");
     let (attempt, ..) = created_config(&enter(&mut app));
@@ -821,9 +857,9 @@ fn lost_create_answers_and_quitting_mid_create() {
             },
         },
     );
-    snap("creating_outcome_unknown", &app);
+    snap_narrow("creating_outcome_unknown", &app);
     key(&mut app, KeyCode::Char('r'));
-    snap("creating_checking", &app);
+    snap_narrow("creating_checking", &app);
 
     let mut app = at_review("ecwid");
     let (attempt, ..) = created_config(&enter(&mut app));
@@ -835,7 +871,7 @@ fn lost_create_answers_and_quitting_mid_create() {
             lost: LostAnswer::ConnectionDropped,
         },
     );
-    snap("done_recovered", &app);
+    snap_narrow("done_recovered", &app);
 
     // Esc while the create is in flight: Review says Enter looks first,
     // and Enter does.
@@ -844,5 +880,5 @@ fn lost_create_answers_and_quitting_mid_create() {
     esc(&mut app);
     snap("review_after_cancelled_create", &app);
     enter(&mut app);
-    snap("creating_checking_cancelled", &app);
+    snap_narrow("creating_checking_cancelled", &app);
 }
