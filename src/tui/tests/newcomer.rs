@@ -13,20 +13,8 @@ use crossterm::event::KeyCode;
 /// A BigCommerce instance created, on Done.
 fn on_done() -> App {
     let mut app = connected();
-    pick(&mut app, "big", "bigcommerce");
-    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
-    fill(&mut app, "u");
-    fill(&mut app, "p");
-    ctrl(&mut app, 's');
-    let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::Created {
-            attempt,
-            result: Ok(instance(9, "shop", "bigcommerce", "BigCommerce", "tok")),
-        },
-    );
-    assert_eq!(app.step, Step::Done);
+    let created = instance(9, "shop", "bigcommerce", "BigCommerce", "tok");
+    bigcommerce_done(&mut app, "p", created);
     app
 }
 

@@ -85,13 +85,7 @@ async fn a_failed_create_on_an_empty_account_says_nothing_was_created() {
             .on("POST", "/instances")
             .times(1),
     ));
-    let mut app = connected();
-    pick(&mut app, "ecwid", "ecwid");
-    fill(&mut app, "1003");
-    fill(&mut app, "order-key");
-    type_text(&mut app, "product-key");
-    ctrl(&mut app, 's');
-    assert_eq!(app.step, Step::Review);
+    let mut app = ecwid_at_review();
     let mut effects = enter(&mut app);
     assert!(
         matches!(effects.as_slice(), [Effect::Create { .. }]),

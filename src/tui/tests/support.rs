@@ -224,6 +224,37 @@ pub fn infusionsoft_authorizing(app: &mut App) -> u64 {
     *attempt
 }
 
+/// BigCommerce's form filled from the Element step (`password` its API
+/// token) and sent; the platform answers with `created`, and Done opens.
+pub fn bigcommerce_done(app: &mut App, password: &str, created: Instance) {
+    pick(app, "big", "bigcommerce");
+    fill(app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(app, "u");
+    fill(app, password);
+    ctrl(app, 's');
+    let (attempt, ..) = created_config(&enter(app));
+    update(
+        app,
+        Action::Created {
+            attempt,
+            result: Ok(created),
+        },
+    );
+    assert_eq!(app.step, crate::tui::app::Step::Done);
+}
+
+/// Ecwid's form filled and submitted: on Review, nothing sent yet.
+pub fn ecwid_at_review() -> App {
+    let mut app = connected();
+    pick(&mut app, "ecwid", "ecwid");
+    fill(&mut app, "1003");
+    fill(&mut app, "order-key");
+    type_text(&mut app, "product-key");
+    ctrl(&mut app, 's');
+    assert_eq!(app.step, crate::tui::app::Step::Review);
+    app
+}
+
 /// Infusionsoft waiting for the browser: the sign-in link is fetched.
 pub fn infusionsoft_waiting() -> (App, u64) {
     let mut app = connected();

@@ -13,17 +13,6 @@ use std::time::{Duration, UNIX_EPOCH};
 
 const NAME: &str = "ecwid-20250102-0304";
 
-fn ecwid_at_review() -> App {
-    let mut app = connected();
-    pick(&mut app, "ecwid", "ecwid");
-    fill(&mut app, "1003");
-    fill(&mut app, "order-key");
-    type_text(&mut app, "product-key");
-    ctrl(&mut app, 's');
-    assert_eq!(app.step, Step::Review);
-    app
-}
-
 fn check() -> CreatedCheck {
     CreatedCheck {
         element_key: "ecwid".into(),

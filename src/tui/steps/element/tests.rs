@@ -68,20 +68,8 @@ fn after_n_on_done_the_highlight_is_back_on_the_first_element_at_the_top() {
     draw(&mut app, 80, 24);
     assert!(app.picker.window.offset > 0);
     key(&mut app, KeyCode::Home);
-    pick(&mut app, "big", "bigcommerce");
-    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
-    fill(&mut app, "u");
-    fill(&mut app, "p");
-    ctrl(&mut app, 's');
-    let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::Created {
-            attempt,
-            result: Ok(instance(9, "shop", "bigcommerce", "BigCommerce", "tok")),
-        },
-    );
-    assert_eq!(app.step, Step::Done);
+    let created = instance(9, "shop", "bigcommerce", "BigCommerce", "tok");
+    bigcommerce_done(&mut app, "p", created);
     key(&mut app, KeyCode::Char('n'));
     assert_eq!(app.step, Step::Element);
     assert_eq!(highlighted(&app), Some("bigcommerce"));
