@@ -3,6 +3,7 @@
 //! reach the screen, the clipboard or a prefilled form as they are, and
 //! "new from this" copies no value whose key names a secret.
 
+use super::test_support::listed_in;
 use super::*;
 use crate::api::Instance;
 use crate::sanitize;
@@ -29,20 +30,7 @@ fn hostile(id: i64, key: &str, config: serde_json::Value) -> Instance {
 }
 
 fn listed(items: Vec<Instance>) -> App {
-    let mut app = connected();
-    let effects = key(&mut app, KeyCode::F(2));
-    let [Effect::ListInstances { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::InstancesPage {
-            attempt,
-            instances: items.into_iter().map(Listed::from).collect(),
-        },
-    );
-    app
+    listed_in(connected(), items)
 }
 
 /// The screen at 120x40, after checking it at two sizes.
