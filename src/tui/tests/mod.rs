@@ -12,6 +12,7 @@ mod pasted;
 mod provider_values;
 mod recovery;
 mod sandbox_runs;
+pub(crate) mod screens;
 mod signin;
 mod snapshots;
 pub(crate) mod support;

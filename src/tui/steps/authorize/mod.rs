@@ -1,6 +1,8 @@
 //! The Authorize step: an OAuth attempt, from the sign-in link to the
 //! grant the provider's redirect carries.
 
+#[cfg(test)]
+mod screen_tests;
 pub mod start;
 pub mod state;
 #[cfg(test)]

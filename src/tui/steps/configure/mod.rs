@@ -3,6 +3,8 @@
 pub mod form;
 mod listener;
 #[cfg(test)]
+mod screen_tests;
+#[cfg(test)]
 mod tests;
 mod view;
 

@@ -2,6 +2,8 @@
 
 #[cfg(test)]
 mod sandbox_tests;
+#[cfg(test)]
+mod screen_tests;
 pub mod state;
 mod view;
 

@@ -2,6 +2,8 @@
 //! command, secrets masked until revealed.
 
 mod curl;
+#[cfg(test)]
+mod screen_tests;
 pub mod start;
 pub mod state;
 #[cfg(test)]
