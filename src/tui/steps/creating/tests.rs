@@ -33,6 +33,22 @@ fn unknown_report() -> ErrorReport {
     r
 }
 
+/// The answer to create `attempt` lost as `lost`, and the look for the
+/// instance failed too: whether it was made is unknown.
+fn outcome_unknown(app: &mut App, attempt: u64, lost: LostAnswer) {
+    update(
+        app,
+        Action::CreateOutcomeUnknown {
+            attempt,
+            lost: LostCreate {
+                report: unknown_report(),
+                check: check(),
+                lost,
+            },
+        },
+    );
+}
+
 fn phase(app: &App) -> &CreatePhase {
     &app.creating.as_ref().expect("creating").phase
 }
@@ -131,17 +147,7 @@ fn esc_from_nothing_created_goes_back_to_review_with_the_reason() {
 fn an_unknown_outcome_is_looked_up_again_never_resent() {
     let mut app = ecwid_at_review();
     let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::CreateOutcomeUnknown {
-            attempt,
-            lost: LostCreate {
-                report: unknown_report(),
-                check: check(),
-                lost: LostAnswer::ConnectionDropped,
-            },
-        },
-    );
+    outcome_unknown(&mut app, attempt, LostAnswer::ConnectionDropped);
     assert_eq!(app.step, Step::Creating);
     assert!(matches!(phase(&app), CreatePhase::Unknown(_)));
 
@@ -189,17 +195,7 @@ fn an_unknown_outcome_is_looked_up_again_never_resent() {
 fn a_look_that_finds_the_instance_ends_on_done() {
     let mut app = ecwid_at_review();
     let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::CreateOutcomeUnknown {
-            attempt,
-            lost: LostCreate {
-                report: unknown_report(),
-                check: check(),
-                lost: LostAnswer::Gateway(502),
-            },
-        },
-    );
+    outcome_unknown(&mut app, attempt, LostAnswer::Gateway(502));
     let effects = key(&mut app, KeyCode::Char('r'));
     answer_look(
         &mut app,
@@ -218,17 +214,7 @@ fn a_look_that_finds_the_instance_ends_on_done() {
 fn esc_while_looking_stops_and_returns_to_the_question() {
     let mut app = ecwid_at_review();
     let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::CreateOutcomeUnknown {
-            attempt,
-            lost: LostCreate {
-                report: unknown_report(),
-                check: check(),
-                lost: LostAnswer::TimedOut,
-            },
-        },
-    );
+    outcome_unknown(&mut app, attempt, LostAnswer::TimedOut);
     let effects = key(&mut app, KeyCode::Char('r'));
     let [Effect::CheckCreated {
         attempt: looking, ..
@@ -303,17 +289,7 @@ fn after_oauth_nothing_created_goes_back_through_authorize() {
 #[test]
 fn after_oauth_an_unknown_outcome_is_looked_up_before_a_new_sign_in() {
     let (mut app, create) = infusionsoft_created_with_code();
-    update(
-        &mut app,
-        Action::CreateOutcomeUnknown {
-            attempt: create,
-            lost: LostCreate {
-                report: unknown_report(),
-                check: check(),
-                lost: LostAnswer::TimedOut,
-            },
-        },
-    );
+    outcome_unknown(&mut app, create, LostAnswer::TimedOut);
     assert_eq!(app.step, Step::Creating);
     assert!(app.authorize.grant.is_none());
     let effects = enter(&mut app);
