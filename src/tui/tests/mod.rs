@@ -1,7 +1,9 @@
 //! Tests of the wizard without a terminal that cross its steps: journeys
-//! driven through `update` by keys and results, the screens of every step
-//! rendered into a `TestBackend`, and the support all the wizard's tests
-//! share. A step's own tests live in its folder under `steps/`.
+//! driven through `update` by keys and results, and the screens no one
+//! step owns. Also what all the wizard's tests share: `support` (builders,
+//! keys, the screen as text) and `screens` (the snapshot sizes, builders
+//! and `snap!`). A step's own tests and snapshots live in its folder under
+//! `steps/`.
 
 mod catalog;
 mod flows;
