@@ -845,24 +845,13 @@ fn element_flag_waits_for_the_connection_and_esc_cancels_the_lookup() {
 
 #[test]
 fn a_long_list_pages_and_jumps() {
-    use ratatui::backend::TestBackend;
-    use ratatui::Terminal;
     let mut app = connected_live(1000);
     let n = app.catalog.catalog.len();
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    // As the run loop does: the frame measures the list, the model keeps it.
-    let mut draw = |app: &mut App| {
-        let mut drawn = crate::tui::steps::Drawn::default();
-        terminal
-            .draw(|f| drawn = crate::tui::ui::render(app, f))
-            .unwrap();
-        drawn.keep(app);
-        terminal.backend().to_string()
-    };
     // The swap kept BigCommerce highlighted; start from the top.
     assert_eq!(highlighted(&app), "bigcommerce");
     key(&mut app, KeyCode::Home);
-    let screen = draw(&mut app);
+    // As the run loop does: the frame measures the list, the model keeps it.
+    let screen = draw(&mut app, 80, 24);
     let page = app.picker.window.page;
     assert!(page > 5 && page < 20, "{page}");
     key(&mut app, KeyCode::PageDown);
@@ -873,29 +862,29 @@ fn a_long_list_pages_and_jumps() {
     assert_eq!(app.picker.selected, page);
     key(&mut app, KeyCode::End);
     assert_eq!(app.picker.selected, n - 1);
-    let bottom = draw(&mut app);
+    let bottom = draw(&mut app, 80, 24);
     assert!(bottom.contains(&format!("› {}", app.highlighted().unwrap().name)));
     assert_eq!(app.picker.window.offset, n - page);
     key(&mut app, KeyCode::Home);
     assert_eq!(app.picker.selected, 0);
-    assert_eq!(draw(&mut app), screen);
+    assert_eq!(draw(&mut app, 80, 24), screen);
 
     // Moving down inside the page leaves the list still; one past its end
     // scrolls it by one row.
     for _ in 0..page - 1 {
         key(&mut app, KeyCode::Down);
     }
-    draw(&mut app);
+    draw(&mut app, 80, 24);
     assert_eq!(app.picker.window.offset, 0);
     key(&mut app, KeyCode::Down);
-    draw(&mut app);
+    draw(&mut app, 80, 24);
     assert_eq!(app.picker.window.offset, 1);
     // And back up: the list stays until the selection reaches its top.
     key(&mut app, KeyCode::Up);
-    draw(&mut app);
+    draw(&mut app, 80, 24);
     assert_eq!(app.picker.window.offset, 1);
     key(&mut app, KeyCode::Home);
-    draw(&mut app);
+    draw(&mut app, 80, 24);
     assert_eq!(app.picker.window.offset, 0);
     // Home and End move through the list, not the filter's cursor.
     type_text(&mut app, "gen");
@@ -938,7 +927,6 @@ fn line_breaks_go_only_into_multi_line_fields() {
 fn a_cut_form_says_so_on_configure() {
     use crate::api::ConfigEntry;
     use crate::catalog::spec_from_metadata;
-    use ratatui::{backend::TestBackend, Terminal};
     let many: Vec<ConfigEntry> = serde_json::from_value(serde_json::Value::Array(
         (0..600)
             .map(|i| serde_json::json!({"key": format!("k{i}"), "name": format!("Setting {i}"), "type": "TEXTFIELD_32"}))
@@ -960,19 +948,7 @@ fn a_cut_form_says_so_on_configure() {
         },
     );
     assert_eq!(app.step, Step::Configure);
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(&app, f);
-        })
-        .unwrap();
-    let screen: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let screen = screen(&app, 120, 40);
     assert!(
         screen.contains("Note: the platform describes 600 settings"),
         "{screen}"

@@ -623,25 +623,8 @@ fn ctrl_c_asks_only_when_something_was_typed() {
 #[test]
 fn saving_the_instance_never_overwrites_without_asking() {
     let mut app = connected();
-    pick(&mut app, "big", "bigcommerce");
-    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
-    fill(&mut app, "u");
-    fill(&mut app, "p");
-    ctrl(&mut app, 's');
-    let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::Created {
-            attempt,
-            result: Ok(instance(
-                9,
-                "my shop/1",
-                "bigcommerce",
-                "BigCommerce",
-                "tok",
-            )),
-        },
-    );
+    let created = instance(9, "my shop/1", "bigcommerce", "BigCommerce", "tok");
+    bigcommerce_done(&mut app, "p", created);
     key(&mut app, KeyCode::Char('s'));
     let prompt = app.done.as_ref().unwrap().prompt.as_ref().unwrap();
     assert_eq!(prompt.path.value(), "my_shop_1.instance.json");
@@ -741,25 +724,8 @@ fn review_toggles_and_copies_redacted_unless_revealed() {
 #[test]
 fn debug_output_of_the_model_names_no_secret() {
     let mut app = connected();
-    pick(&mut app, "big", "bigcommerce");
-    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
-    fill(&mut app, "u");
-    fill(&mut app, "hunter2-password");
-    ctrl(&mut app, 's');
-    let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::Created {
-            attempt,
-            result: Ok(instance(
-                1,
-                "n",
-                "bigcommerce",
-                "BigCommerce",
-                "element-token-zzz",
-            )),
-        },
-    );
+    let created = instance(1, "n", "bigcommerce", "BigCommerce", "element-token-zzz");
+    bigcommerce_done(&mut app, "hunter2-password", created);
     let debug = format!("{app:?}");
     for secret in [USER, ORG, "hunter2-password", "element-token-zzz"] {
         assert!(!debug.contains(secret), "{secret} in {debug}");

@@ -5,31 +5,9 @@
 use super::support::*;
 use crate::tui::app::App;
 use crate::tui::steps::configure::FormItem;
-use crate::tui::ui::render_at;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 fn footer(app: &App, w: u16, h: u16) -> String {
     screen(app, w, h).lines().last().unwrap().to_string()
-}
-
-fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render_at(app, &app.clock, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
-
-/// The screen's words, rows joined, so a wrapped sentence reads whole.
-fn words(screen: &str) -> String {
-    screen
-        .replace('"', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 #[test]

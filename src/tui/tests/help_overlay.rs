@@ -2,21 +2,8 @@
 //! where nothing says more follows.
 
 use super::support::*;
-use crate::tui::app::{App, Overlay};
+use crate::tui::app::Overlay;
 use crossterm::event::KeyCode;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
-
-/// Draws the screen and keeps what it measured, as the run loop does.
-fn draw(app: &mut App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut drawn = Default::default();
-    terminal
-        .draw(|f| drawn = crate::tui::ui::render(app, f))
-        .unwrap();
-    drawn.keep(app);
-    terminal.backend().to_string()
-}
 
 #[test]
 fn a_help_longer_than_the_terminal_says_so_and_scrolls_to_its_end() {

@@ -13,20 +13,8 @@ use crossterm::event::KeyCode;
 /// A BigCommerce instance created, on Done.
 fn on_done() -> App {
     let mut app = connected();
-    pick(&mut app, "big", "bigcommerce");
-    fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
-    fill(&mut app, "u");
-    fill(&mut app, "p");
-    ctrl(&mut app, 's');
-    let (attempt, ..) = created_config(&enter(&mut app));
-    update(
-        &mut app,
-        Action::Created {
-            attempt,
-            result: Ok(instance(9, "shop", "bigcommerce", "BigCommerce", "tok")),
-        },
-    );
-    assert_eq!(app.step, Step::Done);
+    let created = instance(9, "shop", "bigcommerce", "BigCommerce", "tok");
+    bigcommerce_done(&mut app, "p", created);
     app
 }
 
@@ -260,24 +248,13 @@ fn the_copied_curl_names_the_variables_or_warns_when_revealed() {
         .contains("it holds your secrets in plain text"));
 }
 
-fn first_line(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render_at(app, &app.clock, f);
-        })
-        .unwrap();
-    let buf = terminal.backend().buffer().clone();
-    (0..w).map(|x| buf[(x, 0)].symbol().to_string()).collect()
-}
-
 #[test]
 fn the_header_keeps_the_oauth_steps_at_80_columns_under_the_sandbox() {
     let mut app = connected();
     app.settings.sandbox = true;
     crate::tui::steps::element::choose_element(&mut app, "infusionsoftecommerce");
     assert_eq!(app.step, Step::Configure);
-    let line = first_line(&app, 80, 24);
+    let line = rows(&app, 80, 24).remove(0);
     assert!(line.contains("sandbox"), "{line}");
     assert!(line.contains("Authorize"), "the step list stays: {line}");
     assert!(
@@ -292,13 +269,7 @@ fn the_environment_reads_sandbox_under_the_sandbox() {
     let mut app = fresh();
     app.connection.env = crate::tui::steps::connection::EnvKind::Custom;
     app.connection.sandbox = true;
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render_at(&app, &app.clock, f);
-        })
-        .unwrap();
-    let screen = terminal.backend().to_string();
+    let screen = screen(&app, 80, 24);
     assert!(screen.contains("‹ sandbox ›"), "{screen}");
     assert!(!screen.contains("‹ custom ›"), "{screen}");
 }
@@ -329,21 +300,11 @@ fn a_required_checkbox_says_why_and_every_ecwid_field_has_an_example() {
         .all(|f| f.example.is_some()));
 }
 
-fn screen_of(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render_at(app, &app.clock, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
-
 #[test]
 fn help_says_what_things_are_and_done_promises_nothing_it_cannot_keep() {
     let mut app = on_done();
     key(&mut app, KeyCode::Char('?'));
-    let screen = screen_of(&app, 120, 40);
+    let screen = screen(&app, 120, 40);
     assert!(screen.contains("An element is"), "{screen}");
     assert!(screen.contains("An instance is"), "{screen}");
     assert!(!screen.contains("Nothing you type is lost"), "{screen}");
@@ -354,7 +315,7 @@ fn nothing_of_the_screen_under_the_help_shows_at_its_edge() {
     let mut app = connected();
     pick(&mut app, "big", "bigcommerce");
     key(&mut app, KeyCode::F(1));
-    let screen = screen_of(&app, 80, 24);
+    let screen = screen(&app, 80, 24);
     for line in screen.lines().filter(|l| l.contains('│')) {
         let first = line.find('│').unwrap();
         let last = line.rfind('│').unwrap();
@@ -374,22 +335,7 @@ fn the_remember_note_says_where_the_secrets_go_for_the_choice_made() {
     use crate::tui::steps::connection::{ConnField, Remember};
     let mut app = fresh();
     app.connection.focus = ConnField::Remember;
-    let said = |app: &App| {
-        let mut terminal =
-            ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-        terminal
-            .draw(|f| {
-                crate::tui::ui::render(app, f);
-            })
-            .unwrap();
-        terminal
-            .backend()
-            .to_string()
-            .replace('"', " ")
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let said = |app: &App| words(&screen(app, 120, 40));
     app.connection.remember = Remember::Environment;
     let s = said(&app);
     assert!(s.contains("the secrets are not saved."), "{s}");
@@ -422,18 +368,8 @@ fn a_failed_connection_is_said_once_and_its_advice_whole() {
             result: Err(failure),
         },
     );
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(&app, f);
-        })
-        .unwrap();
-    let screen = terminal.backend().to_string();
-    let words = screen
-        .replace('"', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let screen = screen(&app, 80, 24);
+    let words = words(&screen);
     assert_eq!(
         words.matches("Invalid User or Organization secret").count(),
         1,
@@ -503,28 +439,16 @@ fn another_instance_of_the_same_element_gets_a_name_of_its_own() {
 #[test]
 fn done_cut_short_says_so() {
     let app = on_done();
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(60, 16)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(&app, f);
-        })
-        .unwrap();
-    let screen = terminal.backend().to_string();
+    let short = screen(&app, 60, 16);
     let ends_cut = |screen: &str| {
         screen
             .lines()
             .any(|l| l.trim_matches('"').trim_end().ends_with(" …"))
     };
-    assert!(screen.contains("Copy it (c)"), "{screen}");
-    assert!(ends_cut(&screen), "{screen}");
+    assert!(short.contains("Copy it (c)"), "{short}");
+    assert!(ends_cut(&short), "{short}");
     // At a size where all of it fits, nothing is marked.
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(&app, f);
-        })
-        .unwrap();
-    assert!(!ends_cut(&terminal.backend().to_string()));
+    assert!(!ends_cut(&screen(&app, 120, 40)));
 }
 
 /// With --print-token the token reaches standard output at exit: Done says
@@ -533,13 +457,7 @@ fn done_cut_short_says_so() {
 fn with_print_token_quitting_done_loses_nothing_and_says_so() {
     let mut app = on_done();
     app.settings.print_token = true;
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(&app, f);
-        })
-        .unwrap();
-    let screen = terminal.backend().to_string();
+    let screen = screen(&app, 120, 40);
     assert!(
         screen.contains("It is printed on standard output when you quit"),
         "{screen}"

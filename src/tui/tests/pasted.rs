@@ -7,9 +7,7 @@
 use super::support::*;
 use crate::tui::action::Action;
 use crate::tui::steps::configure::FormItem;
-use crate::tui::ui;
 use crossterm::event::KeyCode;
-use ratatui::{backend::TestBackend, Terminal};
 
 fn bigcommerce() -> crate::tui::app::App {
     let mut app = connected();
@@ -30,12 +28,7 @@ fn paste_and_leave(text: &str) -> (crate::tui::app::App, String) {
     );
     let error = form.errors[&FormItem::Field("store.url".into())].clone();
     for (w, h) in [(80, 24), (120, 40), (60, 16)] {
-        Terminal::new(TestBackend::new(w, h))
-            .unwrap()
-            .draw(|f| {
-                ui::render(&app, f);
-            })
-            .unwrap();
+        terminal(&app, w, h);
     }
     (app, error)
 }
@@ -126,15 +119,6 @@ fn spaces_around_a_pasted_url_are_trimmed_and_said_so() {
 /// verdict, which was about the old value, leaves the screen with it.
 #[test]
 fn pasting_into_a_connection_field_clears_the_last_checks_verdict() {
-    let screen = |app: &crate::tui::app::App| {
-        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
-        terminal
-            .draw(|f| {
-                ui::render(app, f);
-            })
-            .unwrap();
-        terminal.backend().to_string()
-    };
     for (result, verdict) in [
         (Ok(12), "✓ Connected"),
         (Err(report(401, "bad secrets")), "The connection failed"),
@@ -155,13 +139,16 @@ fn pasting_into_a_connection_field_clears_the_last_checks_verdict() {
                 result,
             },
         );
-        assert!(screen(&app).contains(verdict), "{verdict} is shown first");
+        assert!(
+            screen(&app, 120, 40).contains(verdict),
+            "{verdict} is shown first"
+        );
         update_paste(&mut app, "-pasted");
         assert_eq!(
             app.connection.check,
             crate::tui::steps::connection::CheckStatus::NotRun
         );
-        let after = screen(&app);
+        let after = screen(&app, 120, 40);
         assert!(!after.contains(verdict), "{verdict} stays after a paste");
         // Typing clears the same.
         assert!(!after.contains("The connection failed"), "{after}");

@@ -4,7 +4,6 @@
 //! back as the actions `update` reads. The platform shapes the evidence
 //! settles (`tests/it/evidence/shapes.rs`) are met end to end here.
 
-use super::configure_form::screen_of;
 use super::support::*;
 use crate::api::Credentials;
 use crate::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions, SHOWCASE_CUSTOM};
@@ -66,7 +65,7 @@ async fn a_catalog_form_is_built_from_object_shaped_metadata() {
     let effect = effects.remove(0);
     run_on(&sb, &mut app, effect).await;
     assert_eq!(app.step, Step::Configure);
-    let screen = screen_of(&app, 100, 30);
+    let screen = screen(&app, 100, 30);
     assert!(screen.contains("Nimbus Desk: configuration"), "{screen}");
     assert!(screen.contains("Account ID"), "{screen}");
     assert_eq!(
@@ -86,13 +85,7 @@ async fn a_failed_create_on_an_empty_account_says_nothing_was_created() {
             .on("POST", "/instances")
             .times(1),
     ));
-    let mut app = connected();
-    pick(&mut app, "ecwid", "ecwid");
-    fill(&mut app, "1003");
-    fill(&mut app, "order-key");
-    type_text(&mut app, "product-key");
-    ctrl(&mut app, 's');
-    assert_eq!(app.step, Step::Review);
+    let mut app = ecwid_at_review();
     let mut effects = enter(&mut app);
     assert!(
         matches!(effects.as_slice(), [Effect::Create { .. }]),

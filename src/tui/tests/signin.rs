@@ -17,16 +17,6 @@ use crate::tui::update::{startup, update};
 use crossterm::event::KeyCode;
 use std::time::Duration;
 
-fn screen(app: &App) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
-    terminal
-        .draw(|f| {
-            crate::tui::ui::render(app, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
-}
-
 fn shown_keys(app: &App) -> Vec<String> {
     app.form()
         .unwrap()
@@ -170,7 +160,7 @@ fn a_live_catalog_that_signs_in_another_way_wins_and_is_said() {
     );
     assert_eq!(app.step, Step::Configure);
     assert!(app.is_oauth());
-    let shown = screen(&app);
+    let shown = screen(&app, 100, 30);
     assert!(
         shown.contains("Note: The platform says WooCommerce (legacy) signs in with oauth2"),
         "{shown}"

@@ -9,11 +9,63 @@ use crate::tui::app::{App, Settings};
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
 use crate::tui::theme::Theme;
+use crate::tui::ui::render;
 use crate::tui::update::{startup, update};
 use crate::tui::{initial_app, WizardOptions};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
 use std::path::PathBuf;
 use std::time::Duration;
+
+// ---- The screen as text -------------------------------------------------
+
+/// The screen drawn at `w`x`h`, for a test that reads its cells (colour,
+/// cursor) rather than its text.
+pub fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal
+        .draw(|f| {
+            render(app, f);
+        })
+        .unwrap();
+    terminal
+}
+
+/// The screen at `w`x`h` as text: one row a line, each in the quotes
+/// `TestBackend` adds.
+pub fn screen(app: &App, w: u16, h: u16) -> String {
+    terminal(app, w, h).backend().to_string()
+}
+
+/// The screen at `w`x`h` as plain rows, without the quotes.
+pub fn rows(app: &App, w: u16, h: u16) -> Vec<String> {
+    screen(app, w, h)
+        .lines()
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+/// The screen's words, rows joined, so a wrapped sentence reads whole.
+pub fn words(screen: &str) -> String {
+    screen
+        .replace('"', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Draws the screen and keeps what it measured (a list's page, a pane's
+/// scroll), as the run loop does; returns it as `screen` does.
+pub fn draw(app: &mut App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut drawn = Default::default();
+    terminal.draw(|f| drawn = render(app, f)).unwrap();
+    drawn.keep(app);
+    terminal.backend().to_string()
+}
+
+// ---- Builders and keys ---------------------------------------------------
 
 pub const USER: &str = "user-secret-AAAA1111";
 pub const ORG: &str = "org-secret-BBBB2222";
@@ -170,6 +222,37 @@ pub fn infusionsoft_authorizing(app: &mut App) -> u64 {
         panic!("no authorization started: {effects:?}")
     };
     *attempt
+}
+
+/// BigCommerce's form filled from the Element step (`password` its API
+/// token) and sent; the platform answers with `created`, and Done opens.
+pub fn bigcommerce_done(app: &mut App, password: &str, created: Instance) {
+    pick(app, "big", "bigcommerce");
+    fill(app, "https://store-a.mybigcommerce.com/api/v2/");
+    fill(app, "u");
+    fill(app, password);
+    ctrl(app, 's');
+    let (attempt, ..) = created_config(&enter(app));
+    update(
+        app,
+        Action::Created {
+            attempt,
+            result: Ok(created),
+        },
+    );
+    assert_eq!(app.step, crate::tui::app::Step::Done);
+}
+
+/// Ecwid's form filled and submitted: on Review, nothing sent yet.
+pub fn ecwid_at_review() -> App {
+    let mut app = connected();
+    pick(&mut app, "ecwid", "ecwid");
+    fill(&mut app, "1003");
+    fill(&mut app, "order-key");
+    type_text(&mut app, "product-key");
+    ctrl(&mut app, 's');
+    assert_eq!(app.step, crate::tui::app::Step::Review);
+    app
 }
 
 /// Infusionsoft waiting for the browser: the sign-in link is fetched.

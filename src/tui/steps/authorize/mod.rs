@@ -1,8 +1,12 @@
 //! The Authorize step: an OAuth attempt, from the sign-in link to the
 //! grant the provider's redirect carries.
 
+#[cfg(test)]
+mod screen_tests;
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant, ReauthTarget};

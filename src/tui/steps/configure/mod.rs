@@ -3,6 +3,10 @@
 mod control;
 pub mod form;
 mod listener;
+#[cfg(test)]
+mod screen_tests;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use form::{FormItem, FormState};

@@ -1,6 +1,8 @@
 //! The Connection step: which platform, and the account secrets, tested by
 //! listing the platform's catalog.
 
+#[cfg(test)]
+mod screen_tests;
 pub mod state;
 #[cfg(test)]
 mod tests;

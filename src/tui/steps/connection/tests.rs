@@ -7,7 +7,7 @@ use crate::tui::action::Action;
 use crate::tui::app::Step;
 use crate::tui::effect::Effect;
 use crate::tui::initial_app;
-use crate::tui::tests::support::{enter, key, options, settings, tab, type_text};
+use crate::tui::tests::support::{enter, key, options, screen, settings, tab, type_text};
 use crate::tui::theme::Theme;
 use crate::tui::update::update;
 use crossterm::event::KeyCode;
@@ -242,14 +242,7 @@ fn a_profiles_base_url_is_shown_bare_and_aligned() {
     };
     let app = initial_app(&opts, settings(), Theme::plain());
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut terminal =
-            ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-        terminal
-            .draw(|f| {
-                crate::tui::ui::render(&app, f);
-            })
-            .unwrap();
-        let screen = terminal.backend().to_string();
+        let screen = screen(&app, w, h);
         assert!(!screen.contains("custom"), "{screen}");
         let lines: Vec<&str> = screen.lines().collect();
         let row = lines.iter().position(|l| l.contains("‹ acme ›")).unwrap();

@@ -2,8 +2,12 @@
 //! answer is lost (the instance is looked for before anything is sent
 //! again).
 
+#[cfg(test)]
+mod screen_tests;
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{CreatePhase, CreatingState};

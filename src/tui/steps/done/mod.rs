@@ -1,5 +1,9 @@
 //! The Done step: the created instance and its token, to copy or save.
 
+#[cfg(test)]
+mod sandbox_tests;
+#[cfg(test)]
+mod screen_tests;
 pub mod state;
 mod view;
 

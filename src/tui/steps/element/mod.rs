@@ -1,8 +1,12 @@
 //! The Element step: the platform's catalog (or the bundled one), a
 //! filter, and fetching the chosen element's form.
 
+#[cfg(test)]
+mod screen_tests;
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{CatalogView, ElementPicker, ListWindow, Pending};

@@ -3,15 +3,13 @@
 //! reach the screen, the clipboard or a prefilled form as they are, and
 //! "new from this" copies no value whose key names a secret.
 
+use super::test_support::listed_in;
 use super::*;
 use crate::api::Instance;
 use crate::sanitize;
 use crate::tui::action::Action;
-use crate::tui::tests::support::{connected, ctrl, key};
-use crate::tui::ui::render;
+use crate::tui::tests::support::{connected, ctrl, key, screen};
 use crate::tui::update::update;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use serde_json::json;
 
 /// Sets the clipboard (OSC 52), clears the screen (CSI as C1), reverses
@@ -32,33 +30,14 @@ fn hostile(id: i64, key: &str, config: serde_json::Value) -> Instance {
 }
 
 fn listed(items: Vec<Instance>) -> App {
-    let mut app = connected();
-    let effects = key(&mut app, KeyCode::F(2));
-    let [Effect::ListInstances { attempt, .. }] = effects.as_slice() else {
-        panic!("{effects:?}");
-    };
-    let attempt = *attempt;
-    update(
-        &mut app,
-        Action::InstancesPage {
-            attempt,
-            instances: items.into_iter().map(Listed::from).collect(),
-        },
-    );
-    app
+    listed_in(connected(), items)
 }
 
 /// The screen at 120x40, after checking it at two sizes.
 fn assert_screen_clean(app: &App) -> String {
     let mut last = String::new();
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal
-            .draw(|f| {
-                render(app, f);
-            })
-            .unwrap();
-        let s = terminal.backend().to_string();
+        let s = screen(app, w, h);
         let bad: Vec<char> = s
             .chars()
             .filter(|&c| c != '\n' && sanitize::is_unsafe(c))

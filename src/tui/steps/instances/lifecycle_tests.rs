@@ -3,15 +3,14 @@
 //! tags, a new one from it, a delete whose answer was lost, and the keys
 //! the footers show at 80 columns.
 
-use super::test_support::{listed_in, screen, view};
+use super::test_support::{listed_in, view};
 use super::*;
 use crate::api::Instance;
 use crate::tui::action::{Action, DeleteAnswer, Reauthorized};
-use crate::tui::tests::support::{code, connected, ctrl, enter, esc, key, report, type_text};
-use crate::tui::ui::render;
+use crate::tui::tests::support::{
+    code, connected, ctrl, enter, esc, key, report, screen, terminal, type_text,
+};
 use crate::tui::update::update;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use serde_json::json;
 
 const CALLBACK: &str = "http://127.0.0.1:48213/callback";
@@ -691,12 +690,7 @@ fn snapshots_of_the_prompts() {
 
 /// The screen and where the cursor was left.
 fn screen_and_cursor(app: &App, w: u16, h: u16) -> (Vec<String>, (u16, u16)) {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render(app, f);
-        })
-        .unwrap();
+    let mut terminal = terminal(app, w, h);
     let pos = terminal.get_cursor_position().unwrap();
     let rows = terminal
         .backend()

@@ -2,14 +2,14 @@
 //! run does not know yet: the metadata fetched from the Instances view,
 //! its failure, a retry, Esc and a late answer, the list moving meanwhile.
 
-use super::test_support::{listed_in, screen, view};
+use super::test_support::{listed_in, view};
 use super::*;
 use crate::api::Instance;
 use crate::catalog::{AuthKind, CatalogEntry};
 use crate::tui::action::Action;
 use crate::tui::tests::support::{
-    auroracrm, connected, connected_live, ctrl, enter, esc, key, nimbusdesk, report, spec_of,
-    type_text,
+    auroracrm, connected, connected_live, ctrl, enter, esc, key, nimbusdesk, report, screen,
+    spec_of, type_text,
 };
 use crate::tui::update::update;
 use serde_json::json;

@@ -4,13 +4,13 @@
 //! `PATCH /instances/{id}` with the fresh grant, and the check after it
 //! runs through the instance.
 
-use super::test_support::{listed_in, screen, view};
+use super::test_support::{listed_in, view};
 use super::*;
 use crate::api::{Client, Credentials};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::tui::action::{Action, Reauthorized};
 use crate::tui::report::ErrorReport;
-use crate::tui::tests::support::{code, connected, ctrl, enter, type_text};
+use crate::tui::tests::support::{code, connected, ctrl, enter, screen, type_text};
 use crate::tui::update::update;
 use serde_json::Value;
 

@@ -5,10 +5,7 @@ use super::*;
 use crate::api::Instance;
 use crate::tui::action::Action;
 use crate::tui::tests::support::key;
-use crate::tui::ui::render;
 use crate::tui::update::update;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 /// The Instances view, opened from `app` by F2, listing `items` whole.
 pub fn listed_in(mut app: App, items: Vec<Instance>) -> App {
@@ -36,15 +33,4 @@ pub fn listed_in(mut app: App, items: Vec<Instance>) -> App {
 
 pub fn view(app: &App) -> &InstancesState {
     app.instances.as_ref().unwrap()
-}
-
-/// The screen at `w`x`h`, as text.
-pub fn screen(app: &App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal
-        .draw(|f| {
-            render(app, f);
-        })
-        .unwrap();
-    terminal.backend().to_string()
 }

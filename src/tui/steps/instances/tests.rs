@@ -1,8 +1,8 @@
-use super::test_support::{screen, view};
+use super::test_support::view;
 use super::*;
 use crate::api::Instance;
 use crate::tui::action::{Action, DeleteAnswer};
-use crate::tui::tests::support::{connected, ctrl, enter, esc, key, report, type_text};
+use crate::tui::tests::support::{connected, ctrl, enter, esc, key, report, screen, type_text};
 use crate::tui::update::update;
 
 const TOKEN: &str = "tok-SECRET-4rrhnrMl1UeDj25v0x=";

@@ -2,8 +2,12 @@
 //! command, secrets masked until revealed.
 
 mod curl;
+#[cfg(test)]
+mod screen_tests;
 pub mod start;
 pub mod state;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use state::{ReviewState, ReviewView};
