@@ -23,7 +23,7 @@ use crate::flow::{
 };
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
-use crate::tui::steps::instances::Listed;
+use crate::tui::listed::Listed;
 use std::fmt;
 use std::io::Write;
 use std::ops::ControlFlow;

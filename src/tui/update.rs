@@ -5,9 +5,10 @@
 //! (time arrives with `Action::Tick`), so every path is unit-testable.
 
 use super::action::{Action, CopyTarget};
-use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
+use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay};
 use super::effect::Effect;
 use super::keymap::{self, b, ch, ctrl, extra, key, Binding, Command, DOWN, ENTER, ESC, UP};
+use super::step::Step;
 use super::steps::{
     authorize, connection, creating, done, element, focused_input, instances, screen, Input,
 };

@@ -2,9 +2,10 @@
 //! have made: where the Creating step begins.
 
 use super::super::review::start::request;
-use crate::tui::app::{App, CreatePhase, CreatingState, Step};
+use crate::tui::app::{App, CreatePhase, CreatingState};
 use crate::tui::effect::Effect;
 use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
+use crate::tui::step::Step;
 
 /// Before a request is sent again after a cancelled create, the platform's
 /// instances are read for the one it may have made: found, it is the

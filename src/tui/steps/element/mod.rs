@@ -12,7 +12,7 @@ use self::start::{refilter, start_refresh};
 use super::{Drawn, Input, Screen};
 use crate::catalog::{CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
 use crate::flow::fields::form_fields;
-use crate::tui::app::{App, FormState, Notice, Step};
+use crate::tui::app::{App, FormState, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
@@ -20,6 +20,7 @@ use crate::tui::keymap::{
 };
 use crate::tui::picker::Index;
 use crate::tui::report::{BrowserFailure, CatalogProblem, ErrorReport};
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;

@@ -2,11 +2,11 @@
 //! as they are typed, sent as one `PATCH` (the tags given replace the old
 //! list whole), and a refusal shown where they were typed.
 
-use super::listed::Listed;
 use super::state::EditPrompt;
 use crate::api::{Instance, InstanceChanges};
 use crate::tui::app::{App, Notice};
 use crate::tui::effect::Effect;
+use crate::tui::listed::Listed;
 use crate::tui::report::ErrorReport;
 
 /// F2: the selected instance's name and tags, ready to edit.

@@ -10,15 +10,14 @@
 mod delete;
 mod edit;
 pub mod filter;
-pub mod listed;
 pub mod new_from;
 pub mod reauth;
 pub mod state;
 mod view;
 
+pub use crate::tui::listed::Listed;
 pub use delete::deleted;
 pub use edit::updated;
-pub use listed::Listed;
 pub use reauth::reauthorized;
 pub use state::{
     Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
@@ -28,13 +27,14 @@ use super::{Drawn, Input, Screen};
 use crate::flow::check::Outcome;
 use crate::secret::Secret;
 use crate::tui::action::CopyTarget;
-use crate::tui::app::{App, Exit, Notice, Step};
+use crate::tui::app::{App, Exit, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
 };
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;

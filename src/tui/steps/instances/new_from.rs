@@ -12,9 +12,10 @@ use crate::catalog::{form_fields, AuthKind, CatalogEntry, ElementSpec};
 use crate::flow::check;
 use crate::flow::reauth::{looks_masked, APP_KEY};
 use crate::form::DeriveContext;
-use crate::tui::app::{App, FormState, Notice, Step};
+use crate::tui::app::{App, FormState, Notice};
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 
 /// The form of a new instance like `i`: every non-secret field the
 /// instance stores a usable value for, its tags, and `name`.

@@ -3,12 +3,12 @@
 //! waiting for its name to be typed.
 
 use super::filter::InstanceFilter;
-use super::listed::Listed;
 use crate::api::Instance;
 use crate::catalog::CatalogEntry;
 use crate::flow::check::Outcome;
-use crate::tui::app::Step;
+use crate::tui::listed::Listed;
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 use crate::tui::widgets::TextField;
 use std::collections::HashMap;
 use std::fmt;
