@@ -3,6 +3,7 @@
 //! actions and read it back without a terminal.
 
 use super::clock::Clock;
+use super::effect::Platform;
 use super::picker::Index;
 use super::report::ListenerProblem;
 use super::theme::Theme;
@@ -271,6 +272,14 @@ impl App {
     }
 
     /// The account secrets as typed on the Connection step.
+    /// The connection every platform effect goes to.
+    pub fn platform(&self) -> Platform {
+        Platform {
+            base_url: self.connection.base_url(),
+            creds: self.credentials(),
+        }
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials {
             user: Secret::new(self.connection.user.value().trim()),

@@ -28,17 +28,33 @@ use std::fmt;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
+
+/// The platform connection a call goes to: where, and as whom. Every
+/// platform effect carries one, so a new call adds its own fields only.
+#[derive(Clone)]
+pub struct Platform {
+    pub base_url: String,
+    pub creds: Credentials,
+}
+
+/// The address only: the credentials are secrets.
+impl fmt::Debug for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Platform")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
 
 pub enum Effect {
     /// Tries the secrets by fetching the catalog, which then replaces the
     /// list on screen.
     CheckConnection {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
     },
     /// Reads the catalog cached for this base URL (a file read, off the
     /// drawing path).
@@ -48,21 +64,18 @@ pub enum Effect {
     /// Fetches the catalog again (conditionally, with the cache's ETag).
     RefreshCatalog {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
     },
     /// Finds `--element KEY` in the catalog (the cache first).
     LookupElement {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         key: String,
     },
     /// Builds an element's form from its configuration metadata.
     LoadSpec {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         entry: CatalogEntry,
     },
     /// Saves the profile `profile`.
@@ -78,8 +91,7 @@ pub enum Effect {
     /// and the provider's URL fetched.
     StartAuthorization {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         element_key: String,
         /// OAuth 1 asks for a request token first.
         auth: AuthKind,
@@ -104,16 +116,17 @@ pub enum Effect {
     /// instance list (`Client::create_instance_safely`).
     Create {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         body: Box<CreateInstance>,
+        /// What identifies the instance should the answer be lost, stamped
+        /// when the model sent it: the one clock the Creating step shows.
+        check: CreatedCheck,
     },
     /// Reads the instance list again to learn whether a create whose
     /// outcome was unknown made its instance.
     CheckCreated {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         check: CreatedCheck,
     },
     /// Stops waiting for the call of this attempt (a connection check, a
@@ -134,30 +147,26 @@ pub enum Effect {
     /// `GET /instances`, every page, each sent back as it arrives.
     ListInstances {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
     },
     /// `flow::check::check_instance`: is the instance valid, and does its
     /// ping (or a read) through it answer.
     CheckInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
     },
     /// `flow::delete::delete`: a lost answer is followed by a read of the
     /// instance.
     DeleteInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
     },
     /// `PATCH /instances/{id}`: a new name, new tags.
     UpdateInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
         changes: InstanceChanges,
     },
@@ -165,8 +174,7 @@ pub enum Effect {
     /// the check.
     ReauthorizeInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
         body: Box<Reprovision>,
     },
@@ -260,10 +268,10 @@ impl Runner {
         self
     }
 
-    fn client(&self, base_url: &str, creds: Credentials) -> Result<Client, ApiError> {
+    fn client(&self, platform: Platform) -> Result<Client, ApiError> {
         Client::with_timeouts(
-            base_url,
-            creds,
+            &platform.base_url,
+            platform.creds,
             crate::api::CONNECT_TIMEOUT.min(self.request_timeout),
             self.request_timeout,
         )
@@ -296,14 +304,14 @@ impl Runner {
         &mut self,
         attempt: u64,
         create: bool,
-        (base_url, creds): (&str, Credentials),
+        platform: Platform,
         call: impl FnOnce(Client) -> Fut + Send + 'static,
         report: impl FnOnce(Result<T, ApiError>) -> Vec<Action> + Send + 'static,
     ) where
         T: Send + 'static,
         Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
     {
-        let client = self.client(base_url, creds);
+        let client = self.client(platform);
         let tx = self.tx.clone();
         let task = tokio::spawn(async move {
             let result = match client {
@@ -321,7 +329,7 @@ impl Runner {
     fn fetch_catalog(
         &mut self,
         attempt: u64,
-        connection: (&str, Credentials),
+        connection: Platform,
         report: impl FnOnce(Result<catalog::Catalog, ApiError>) -> Vec<Action> + Send + 'static,
     ) {
         self.call(
@@ -343,13 +351,9 @@ impl Runner {
     pub fn run(&mut self, effect: Effect, terminal_out: &mut dyn Write) {
         let tx = self.tx.clone();
         match effect {
-            Effect::CheckConnection {
-                attempt,
-                base_url,
-                creds,
-            } => {
-                let url = base_url.clone();
-                self.fetch_catalog(attempt, (&base_url, creds), move |fetched| match fetched {
+            Effect::CheckConnection { attempt, platform } => {
+                let url = platform.base_url.clone();
+                self.fetch_catalog(attempt, platform, move |fetched| match fetched {
                     // The catalog first, so the list is in place when
                     // the check moves the person on.
                     Ok(catalog) => {
@@ -386,13 +390,9 @@ impl Runner {
                     );
                 });
             }
-            Effect::RefreshCatalog {
-                attempt,
-                base_url,
-                creds,
-            } => {
-                let url = base_url.clone();
-                self.fetch_catalog(attempt, (&base_url, creds), move |result| {
+            Effect::RefreshCatalog { attempt, platform } => {
+                let url = platform.base_url.clone();
+                self.fetch_catalog(attempt, platform, move |result| {
                     vec![Action::CatalogRefreshed {
                         attempt,
                         base_url: url,
@@ -402,15 +402,14 @@ impl Runner {
             }
             Effect::LookupElement {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 key,
             } => {
                 let wanted = key.clone();
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { catalog::lookup(&client, &wanted).await },
                     move |result| {
                         vec![Action::ElementLookedUp {
@@ -423,14 +422,13 @@ impl Runner {
             }
             Effect::LoadSpec {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 entry,
             } => {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { catalog::element_spec(&client, &entry).await },
                     move |result| {
                         let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
@@ -468,8 +466,7 @@ impl Runner {
             }
             Effect::StartAuthorization {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 element_key,
                 auth,
                 app,
@@ -482,7 +479,7 @@ impl Runner {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move {
                         Ok(flow::oauth::authorization(&client, &element_key, auth, &request).await)
                     },
@@ -522,35 +519,29 @@ impl Runner {
             }
             Effect::Create {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 body,
+                check,
             } => {
                 // One create at a time: two in flight could make two instances.
                 self.cancel(|c| c.create);
-                let check = CreatedCheck {
-                    element_key: body.element.key.clone(),
-                    name: body.name.trim().to_string(),
-                    since: SystemTime::now(),
-                };
                 self.call(
                     attempt,
                     true,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { client.create_instance_safely(&body).await },
                     move |outcome| vec![create_action(attempt, outcome, check)],
                 );
             }
             Effect::CheckCreated {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 check,
             } => {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move {
                         let list = client.list_instances().await?;
                         Ok(find_created(
@@ -567,16 +558,12 @@ impl Runner {
                 );
             }
             Effect::Cancel { attempt } => self.cancel(|c| c.attempt == attempt),
-            Effect::ListInstances {
-                attempt,
-                base_url,
-                creds,
-            } => {
+            Effect::ListInstances { attempt, platform } => {
                 let pages = tx.clone();
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     // Each page goes to the screen as it arrives, so the
                     // first is drawn after one round trip.
                     move |client| async move {
@@ -605,14 +592,13 @@ impl Runner {
             }
             Effect::CheckInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
             } => {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { flow::check::check_instance(&client, id).await },
                     move |result| {
                         vec![Action::InstanceChecked {
@@ -625,14 +611,13 @@ impl Runner {
             }
             Effect::DeleteInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
             } => {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { flow::delete::delete(&client, id).await },
                     move |result| {
                         vec![Action::InstanceDeleted {
@@ -645,15 +630,14 @@ impl Runner {
             }
             Effect::UpdateInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
                 changes,
             } => {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { client.update_instance(id, &changes).await },
                     move |result| {
                         vec![Action::InstanceUpdated {
@@ -666,15 +650,14 @@ impl Runner {
             }
             Effect::ReauthorizeInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
                 body,
             } => {
                 self.call(
                     attempt,
                     false,
-                    (&base_url, creds),
+                    platform,
                     move |client| async move { flow::reauth::reauthorize(&client, id, &body).await },
                     move |result| {
                         let result = result

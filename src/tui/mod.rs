@@ -12,6 +12,7 @@ pub mod action;
 pub mod app;
 pub mod clock;
 pub mod effect;
+pub mod instance_ops;
 pub mod keymap;
 pub mod listed;
 pub mod picker;

@@ -235,8 +235,7 @@ fn start_check(app: &mut App, proceed: bool) -> Vec<Effect> {
     app.notice = None;
     vec![Effect::CheckConnection {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
     }]
 }
 

@@ -49,8 +49,7 @@ pub fn look_for_created(app: &mut App, lost: LostCreate) -> Vec<Effect> {
     app.step = Step::Creating;
     vec![Effect::CheckCreated {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         check,
     }]
 }
@@ -70,7 +69,7 @@ pub fn start_create(app: &mut App) -> Vec<Effect> {
     app.creating = Some(CreatingState {
         attempt,
         started,
-        sent: Some(sent),
+        sent: Some(sent.clone()),
         phase: CreatePhase::Sending,
     });
     app.review.error = None;
@@ -78,8 +77,8 @@ pub fn start_create(app: &mut App) -> Vec<Effect> {
     app.step = Step::Creating;
     vec![Effect::Create {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         body: Box::new(body),
+        check: sent,
     }]
 }

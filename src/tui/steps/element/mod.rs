@@ -346,8 +346,7 @@ fn load_spec(app: &mut App, entry: CatalogEntry) -> Vec<Effect> {
     });
     vec![Effect::LoadSpec {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         entry,
     }]
 }

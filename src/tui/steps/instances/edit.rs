@@ -59,7 +59,7 @@ fn changes(p: &EditPrompt, current: &Listed) -> InstanceChanges {
 /// Enter: sends the change once the name and tags are valid.
 pub fn save(app: &mut App) -> Vec<Effect> {
     let attempt = app.next_attempt;
-    let (base_url, creds) = (app.connection.base_url(), app.credentials());
+    let platform = app.platform();
     let Some(view) = app.instances.as_mut() else {
         return vec![];
     };
@@ -92,8 +92,7 @@ pub fn save(app: &mut App) -> Vec<Effect> {
     app.notice = Some(Notice::info(format!("Updating instance {id}…")));
     vec![Effect::UpdateInstance {
         attempt,
-        base_url,
-        creds,
+        platform,
         id,
         changes,
     }]

@@ -6,6 +6,7 @@
 use super::test_support::{listed_in, screen, view};
 use super::*;
 use crate::api::Instance;
+use crate::flow::check::Outcome;
 use crate::tui::action::{Action, DeleteAnswer, Reauthorized};
 use crate::tui::tests::support::{code, connected, ctrl, enter, esc, key, report, type_text};
 use crate::tui::ui::render;

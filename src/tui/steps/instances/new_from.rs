@@ -135,8 +135,7 @@ fn load(app: &mut App, instance: Instance, entry: CatalogEntry) -> Vec<Effect> {
     let attempt = app.new_attempt();
     let effect = Effect::LoadSpec {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         entry: entry.clone(),
     };
     let Some(view) = app.instances.as_mut() else {
