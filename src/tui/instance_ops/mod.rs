@@ -4,8 +4,10 @@
 //! each result is written to every view that waits for it, so neither
 //! step writes the other's state.
 
+pub mod check;
 pub mod reauth;
 
+pub use check::Check;
 pub use reauth::reauthorized;
 
 use crate::flow::check::Outcome;
@@ -15,23 +17,6 @@ use crate::tui::app::{App, Notice};
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
 use crate::tui::step::Step;
-
-/// The check of one instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
-    Running {
-        attempt: u64,
-    },
-    /// Signed in again, the `PATCH` (then a check) under way; what was known
-    /// before comes back if it fails.
-    Reauthorizing {
-        attempt: u64,
-        before: Option<Box<Check>>,
-    },
-    Found(Outcome),
-    /// The platform could not be asked.
-    Failed(String),
-}
 
 /// Starts checking instance `id`; its outcome comes back as
 /// `Action::InstanceChecked`.

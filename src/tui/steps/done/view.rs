@@ -3,7 +3,7 @@
 use crate::api::Instance;
 use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
-use crate::tui::instance_ops::Check;
+use crate::tui::instance_ops::check::Check;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, text_marked};
 use ratatui::layout::{Constraint, Layout, Rect};

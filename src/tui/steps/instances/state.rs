@@ -6,7 +6,7 @@ use super::filter::InstanceFilter;
 use crate::api::Instance;
 use crate::catalog::CatalogEntry;
 use crate::flow::check::Outcome;
-pub use crate::tui::instance_ops::Check;
+pub use crate::tui::instance_ops::check::Check;
 use crate::tui::listed::Listed;
 use crate::tui::report::ErrorReport;
 use crate::tui::step::Step;
