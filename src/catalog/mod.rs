@@ -5,6 +5,7 @@
 //! the platform signs an element in another way than its bundled spec says.
 
 mod cache;
+mod entry;
 mod live;
 pub mod metadata;
 mod model;
@@ -85,7 +86,7 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
         }
     }
     for (name, key) in &spec.oauth_params {
-        crate::flow::oauth::check_param(name, "").map_err(|e| format!("oauth_params: {e}"))?;
+        crate::oauth::params::check_param(name, "").map_err(|e| format!("oauth_params: {e}"))?;
         match spec.field(key) {
             None => {
                 return Err(format!(

@@ -25,6 +25,7 @@ mod cli_proxy;
 mod cli_shells;
 mod hostile_machine;
 mod hostile_platform;
+mod import_graph;
 mod keyring_profiles;
 mod keyring_secret_service;
 mod listener_attack;

@@ -82,3 +82,32 @@ pub fn start_create(app: &mut App) -> Vec<Effect> {
         check: sent,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::start_create;
+    use crate::tui::effect::Effect;
+    use crate::tui::step::Step;
+    use crate::tui::tests::support::{connected, ctrl, fill, pick, type_text};
+
+    /// A lost answer is looked for from the moment the Creating step shows
+    /// as the start: the effect carries that stamp, not one of its own.
+    #[test]
+    fn the_create_carries_the_stamp_the_creating_step_shows() {
+        let mut app = connected();
+        pick(&mut app, "ecwid", "ecwid");
+        fill(&mut app, "1003");
+        fill(&mut app, "order-key");
+        type_text(&mut app, "product-key");
+        ctrl(&mut app, 's');
+        assert_eq!(app.step, Step::Review);
+        let effects = start_create(&mut app);
+        let [Effect::Create { check, body, .. }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        let creating = app.creating.as_ref().expect("creating");
+        assert_eq!(creating.sent.as_ref(), Some(check));
+        assert_eq!(check.since, app.settings.wall_time(creating.started));
+        assert_eq!(check.name, body.name.trim());
+    }
+}

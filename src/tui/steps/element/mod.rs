@@ -250,7 +250,7 @@ fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return pending_command(app, cmd);
     }
     if cmd == Command::OpenInstances {
-        return super::instances::open(app, Some(Step::Element));
+        return super::instances::start::open(app, Some(Step::Element));
     }
     if cmd == Command::OpenDocs {
         return match docs_url(app) {

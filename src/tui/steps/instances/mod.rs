@@ -12,6 +12,7 @@ mod edit;
 pub mod filter;
 pub mod new_from;
 mod reauth;
+pub mod start;
 pub mod state;
 mod view;
 
@@ -19,6 +20,8 @@ pub use crate::tui::instance_ops::{check_effect, checked, copy_token, reauthoriz
 pub use crate::tui::listed::Listed;
 pub use delete::deleted;
 pub use edit::updated;
+pub use start::open;
+use start::start_listing;
 pub use state::{
     Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
 };
@@ -294,40 +297,12 @@ fn moves() -> Vec<Binding> {
     ]
 }
 
-/// Opens the view from `back_to` (or as the whole run, with `None`): the
-/// list is read again each time it opens, the filter is kept.
 /// The highlighted instance, whole (its configuration and JSON too).
 pub fn selected_instance(app: &App) -> Option<crate::api::Instance> {
     app.instances
         .as_ref()
         .and_then(|v| v.selected())
         .and_then(Listed::instance)
-}
-
-pub fn open(app: &mut App, back_to: Option<Step>) -> Vec<Effect> {
-    let view = app
-        .instances
-        .get_or_insert_with(|| InstancesState::new(back_to));
-    view.back_to = back_to;
-    app.step = Step::Instances;
-    app.notice = None;
-    start_listing(app)
-}
-
-fn start_listing(app: &mut App) -> Vec<Effect> {
-    let attempt = app.new_attempt();
-    let platform = app.platform();
-    let Some(view) = app.instances.as_mut() else {
-        return vec![];
-    };
-    let mut effects = vec![];
-    if let Loading::Pages { attempt } = view.loading {
-        effects.push(Effect::Cancel { attempt });
-    }
-    view.clear();
-    view.loading = Loading::Pages { attempt };
-    effects.push(Effect::ListInstances { attempt, platform });
-    effects
 }
 
 fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
