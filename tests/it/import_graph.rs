@@ -89,8 +89,7 @@ fn without_tests(text: &str) -> (String, Vec<String>) {
             continue;
         }
         let mut depth = 0i32;
-        loop {
-            let Some(l) = lines.get(i) else { break };
+        while let Some(l) = lines.get(i) {
             depth += l.matches('{').count() as i32 - l.matches('}').count() as i32;
             i += 1;
             if depth <= 0 && l.contains('}') {
@@ -207,7 +206,7 @@ fn graph(src: &Path) -> Graph {
         modules.insert(module.clone());
         code.insert(module, kept);
     }
-    let is_test = |m: &ModPath| (1..=m.len()).any(|n| test_only.contains(&m[..n].to_vec()));
+    let is_test = |m: &ModPath| (1..=m.len()).any(|n| test_only.contains(&m[..n]));
     let file_of = |p: &ModPath| {
         (0..=p.len())
             .rev()
