@@ -157,6 +157,12 @@ pub fn escaped(text: &str) -> String {
     out
 }
 
+/// The longest name or label shown; longer ones are cut (a 10 MB name
+/// would make every keypress in the picker slow).
+pub const MAX_NAME_CHARS: usize = 200;
+/// The longest description shown, in bytes.
+pub const MAX_DESCRIPTION_BYTES: usize = 4096;
+
 /// `text` cut to at most `max` characters, the last of them `…` when it
 /// was cut; whether it was.
 pub fn truncate_chars(text: &mut String, max: usize) -> bool {

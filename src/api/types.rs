@@ -309,10 +309,10 @@ impl ElementSummary {
     pub fn clean(&mut self) {
         use crate::sanitize;
         sanitize::clean_line(&mut self.name);
-        sanitize::truncate_chars(&mut self.name, crate::catalog::MAX_NAME_CHARS);
+        sanitize::truncate_chars(&mut self.name, sanitize::MAX_NAME_CHARS);
         if let Some(d) = &mut self.description {
             sanitize::clean_text(d);
-            sanitize::truncate_bytes(d, crate::catalog::MAX_DESCRIPTION_BYTES);
+            sanitize::truncate_bytes(d, sanitize::MAX_DESCRIPTION_BYTES);
         }
         if let Some(h) = &mut self.hub {
             sanitize::clean_line(h);

@@ -23,6 +23,7 @@
 //!   decides the flow. The OAuth app fields then apply only to the OAuth
 //!   kind chosen ([`super::signin`]).
 
+use super::entry::{label_and_help, selection_options};
 use super::{common_fields, CatalogEntry, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
 use crate::api::ConfigEntry;
 use serde_json::Value;
@@ -219,21 +220,6 @@ fn asks_a_person(entry: &ConfigEntry) -> bool {
     !is_common_key(entry.key.trim()) || nobody_else_can
 }
 
-pub(super) fn label_and_help(key: &str, entry: Option<&ConfigEntry>) -> (String, String) {
-    let label = entry
-        .and_then(|e| e.name.as_deref())
-        .map(str::trim)
-        .filter(|n| !n.is_empty())
-        .unwrap_or(key)
-        .to_string();
-    let help = entry
-        .and_then(|e| e.description.as_deref())
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string();
-    (label, help)
-}
-
 /// The app credentials and callback of an OAuth element. Their metadata
 /// defaults are dropped: the platform's examples carry placeholders such as
 /// `TWITTER_API_KEY` there, and the callback must be the wizard's listener.
@@ -348,60 +334,6 @@ fn refine_kind(field: &mut FieldSpec) {
             }
         }
         FieldKind::Textarea | FieldKind::Url | FieldKind::Secret | FieldKind::Integer => {}
-    }
-}
-
-/// The options of a `SELECTION` entry. The documentation does not fix their
-/// shape, so several are accepted under `options`, `selectionOptions`,
-/// `values` or `choices`: a list of strings or numbers; a list of objects
-/// with `value` (or `key`, `id`, `name`, `label`); an object whose keys are
-/// the values; or a comma-separated string (or a string holding any of these
-/// as JSON).
-pub fn selection_options(entry: &ConfigEntry) -> Vec<String> {
-    let raw = ["options", "selectionOptions", "values", "choices"]
-        .iter()
-        .find_map(|name| entry.extra.get(*name).filter(|v| !v.is_null()));
-    let mut out: Vec<String> = Vec::new();
-    if let Some(raw) = raw {
-        collect_options(raw, &mut out, 0);
-    }
-    let mut seen = HashSet::new();
-    out.retain(|o| !o.is_empty() && seen.insert(o.clone()));
-    out
-}
-
-fn collect_options(raw: &Value, out: &mut Vec<String>, depth: u8) {
-    match raw {
-        Value::Array(items) => {
-            for item in items {
-                if let Some(v) = option_value(item) {
-                    out.push(v);
-                }
-            }
-        }
-        Value::Object(map) => out.extend(map.keys().map(|k| k.trim().to_string())),
-        Value::String(s) => {
-            let t = s.trim();
-            match serde_json::from_str::<Value>(t) {
-                Ok(inner @ (Value::Array(_) | Value::Object(_))) if depth == 0 => {
-                    collect_options(&inner, out, depth + 1)
-                }
-                _ => out.extend(t.split([',', '|']).map(|p| p.trim().to_string())),
-            }
-        }
-        _ => {}
-    }
-}
-
-fn option_value(item: &Value) -> Option<String> {
-    match item {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Object(map) => ["value", "key", "id", "name", "label"]
-            .iter()
-            .find_map(|k| map.get(*k).and_then(option_value)),
-        _ => None,
     }
 }
 

@@ -6,6 +6,7 @@
 //! The field kinds, and what each kind is, are in `kind`.
 
 mod cache;
+mod entry;
 pub mod kind;
 mod live;
 pub mod metadata;
@@ -88,7 +89,7 @@ pub fn check_spec(spec: &ElementSpec) -> Result<(), String> {
         }
     }
     for (name, key) in &spec.oauth_params {
-        crate::flow::oauth::check_param(name, "").map_err(|e| format!("oauth_params: {e}"))?;
+        crate::oauth::params::check_param(name, "").map_err(|e| format!("oauth_params: {e}"))?;
         match spec.field(key) {
             None => {
                 return Err(format!(

@@ -24,11 +24,9 @@ pub struct CatalogEntry {
     pub bundled: bool,
 }
 
-/// The longest name or label shown; longer ones are cut (a 10 MB name
-/// would make every keypress in the picker slow).
-pub const MAX_NAME_CHARS: usize = 200;
-/// The longest description shown, in bytes.
-pub const MAX_DESCRIPTION_BYTES: usize = 4096;
+// Beside the truncation helpers, so that `api` cuts what it reads
+// without importing the catalog.
+pub use crate::sanitize::{MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS};
 
 impl CatalogEntry {
     /// The entry made safe to show, or `None` when its key holds

@@ -11,10 +11,10 @@
 //!
 //! What the evidence does not settle: how the configuration metadata lists
 //! the kinds an `authentication.type` entry takes. Options in any shape
-//! [`super::metadata::selection_options`] reads are used; without them the
+//! [`super::entry::selection_options`] reads are used; without them the
 //! four kinds the wizard runs are offered, and the platform judges.
 
-use super::metadata::{label_and_help, selection_options};
+use super::entry::{label_and_help, selection_options};
 use super::{AuthKind, CatalogEntry, ElementSpec, FieldKind, FieldSpec, AUTH_TYPE_KEY};
 use crate::api::ConfigEntry;
 

@@ -15,6 +15,7 @@ mod browser_choice;
 mod callback;
 mod listener;
 mod pages;
+pub mod params;
 mod response;
 mod state;
 mod url_check;

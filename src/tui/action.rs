@@ -163,7 +163,7 @@ pub enum Action {
     /// One page of the account's instances, as it arrived.
     InstancesPage {
         attempt: u64,
-        instances: Vec<crate::tui::steps::instances::Listed>,
+        instances: Vec<crate::tui::listed::Listed>,
     },
     /// The listing ended: every page read, or one failed.
     InstancesListed {

@@ -3,6 +3,7 @@
 //! actions and read it back without a terminal.
 
 use super::clock::Clock;
+use super::effect::Platform;
 use super::picker::Index;
 use super::report::ListenerProblem;
 use super::theme::Theme;
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 // The model's parts, each defined by the step that owns it (in its
 // `state` module, which knows nothing of `App`).
+pub use super::step::Step;
 pub use super::steps::authorize::state::{
     AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant,
 };
@@ -28,35 +30,6 @@ pub use super::steps::done::state::{DoneState, SavePrompt};
 pub use super::steps::element::state::{CatalogView, ElementPicker, ListWindow, Pending};
 pub use super::steps::instances::state::InstancesState;
 pub use super::steps::review::state::{ReviewState, ReviewView};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Step {
-    Connection,
-    Element,
-    Configure,
-    Authorize,
-    Review,
-    Creating,
-    Done,
-    /// The account's instances: opened from the Element step, or the whole
-    /// run with `ce-wizard instances`.
-    Instances,
-}
-
-impl Step {
-    pub fn title(self) -> &'static str {
-        match self {
-            Step::Connection => "Connection",
-            Step::Element => "Element",
-            Step::Configure => "Configure",
-            Step::Authorize => "Authorize",
-            Step::Review => "Review",
-            Step::Creating => "Creating",
-            Step::Done => "Done",
-            Step::Instances => "Instances",
-        }
-    }
-}
 
 /// Fixed facts of this run, from the options and the environment.
 #[derive(Debug, Clone)]
@@ -299,6 +272,14 @@ impl App {
     }
 
     /// The account secrets as typed on the Connection step.
+    /// The connection every platform effect goes to.
+    pub fn platform(&self) -> Platform {
+        Platform {
+            base_url: self.connection.base_url(),
+            creds: self.credentials(),
+        }
+    }
+
     pub fn credentials(&self) -> Credentials {
         Credentials {
             user: Secret::new(self.connection.user.value().trim()),

@@ -23,22 +23,38 @@ use crate::flow::{
 };
 use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
 use crate::secret::Secret;
-use crate::tui::steps::instances::Listed;
+use crate::tui::listed::Listed;
 use std::fmt;
 use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinHandle};
+
+/// The platform connection a call goes to: where, and as whom. Every
+/// platform effect carries one, so a new call adds its own fields only.
+#[derive(Clone)]
+pub struct Platform {
+    pub base_url: String,
+    pub creds: Credentials,
+}
+
+/// The address only: the credentials are secrets.
+impl fmt::Debug for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Platform")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
 
 pub enum Effect {
     /// Tries the secrets by fetching the catalog, which then replaces the
     /// list on screen.
     CheckConnection {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
     },
     /// Reads the catalog cached for this base URL (a file read, off the
     /// drawing path).
@@ -48,21 +64,18 @@ pub enum Effect {
     /// Fetches the catalog again (conditionally, with the cache's ETag).
     RefreshCatalog {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
     },
     /// Finds `--element KEY` in the catalog (the cache first).
     LookupElement {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         key: String,
     },
     /// Builds an element's form from its configuration metadata.
     LoadSpec {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         entry: CatalogEntry,
     },
     /// Saves the profile `profile`.
@@ -78,8 +91,7 @@ pub enum Effect {
     /// and the provider's URL fetched.
     StartAuthorization {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         element_key: String,
         /// OAuth 1 asks for a request token first.
         auth: AuthKind,
@@ -104,16 +116,17 @@ pub enum Effect {
     /// instance list (`Client::create_instance_safely`).
     Create {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         body: Box<CreateInstance>,
+        /// What identifies the instance should the answer be lost, stamped
+        /// when the model sent it: the one clock the Creating step shows.
+        check: CreatedCheck,
     },
     /// Reads the instance list again to learn whether a create whose
     /// outcome was unknown made its instance.
     CheckCreated {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         check: CreatedCheck,
     },
     /// Stops waiting for the call of this attempt (a connection check, a
@@ -134,30 +147,26 @@ pub enum Effect {
     /// `GET /instances`, every page, each sent back as it arrives.
     ListInstances {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
     },
     /// `flow::check::check_instance`: is the instance valid, and does its
     /// ping (or a read) through it answer.
     CheckInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
     },
     /// `flow::delete::delete`: a lost answer is followed by a read of the
     /// instance.
     DeleteInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
     },
     /// `PATCH /instances/{id}`: a new name, new tags.
     UpdateInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
         changes: InstanceChanges,
     },
@@ -165,8 +174,7 @@ pub enum Effect {
     /// the check.
     ReauthorizeInstance {
         attempt: u64,
-        base_url: String,
-        creds: Credentials,
+        platform: Platform,
         id: i64,
         body: Box<Reprovision>,
     },
@@ -260,10 +268,10 @@ impl Runner {
         self
     }
 
-    fn client(&self, base_url: &str, creds: Credentials) -> Result<Client, ApiError> {
+    fn client(&self, platform: Platform) -> Result<Client, ApiError> {
         Client::with_timeouts(
-            base_url,
-            creds,
+            &platform.base_url,
+            platform.creds,
             crate::api::CONNECT_TIMEOUT.min(self.request_timeout),
             self.request_timeout,
         )
@@ -296,14 +304,14 @@ impl Runner {
         &mut self,
         attempt: u64,
         create: bool,
-        (base_url, creds): (&str, Credentials),
+        platform: Platform,
         call: impl FnOnce(Client) -> Fut + Send + 'static,
         report: impl FnOnce(Result<T, ApiError>) -> Vec<Action> + Send + 'static,
     ) where
         T: Send + 'static,
         Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
     {
-        let client = self.client(base_url, creds);
+        let client = self.client(platform);
         let tx = self.tx.clone();
         let task = tokio::spawn(async move {
             let result = match client {
@@ -321,7 +329,7 @@ impl Runner {
     fn fetch_catalog(
         &mut self,
         attempt: u64,
-        connection: (&str, Credentials),
+        connection: Platform,
         report: impl FnOnce(Result<catalog::Catalog, ApiError>) -> Vec<Action> + Send + 'static,
     ) {
         self.call(
@@ -339,388 +347,83 @@ impl Runner {
     }
 
     /// Starts one effect. `terminal_out` receives escape sequences (OSC 52)
-    /// between two frames, so they never interleave with drawing.
+    /// between two frames, so they never interleave with drawing. Each
+    /// effect's work is a method below, grouped by what it touches.
     pub fn run(&mut self, effect: Effect, terminal_out: &mut dyn Write) {
-        let tx = self.tx.clone();
         match effect {
-            Effect::CheckConnection {
-                attempt,
-                base_url,
-                creds,
-            } => {
-                let url = base_url.clone();
-                self.fetch_catalog(attempt, (&base_url, creds), move |fetched| match fetched {
-                    // The catalog first, so the list is in place when
-                    // the check moves the person on.
-                    Ok(catalog) => {
-                        let n = catalog.len();
-                        vec![
-                            Action::CatalogRefreshed {
-                                attempt,
-                                base_url: url,
-                                result: Ok(Box::new(catalog)),
-                            },
-                            Action::ConnectionChecked {
-                                attempt,
-                                result: Ok(n),
-                            },
-                        ]
-                    }
-                    Err(e) => vec![Action::ConnectionChecked {
-                        attempt,
-                        result: Err(ErrorReport::from(&e)),
-                    }],
-                });
+            Effect::CheckConnection { attempt, platform } => {
+                self.check_connection(attempt, platform)
             }
-            Effect::LoadCachedCatalog { base_url } => {
-                tokio::task::spawn_blocking(move || {
-                    let cached = catalog::load_cached(&base_url).map(Box::new);
-                    let now = std::time::SystemTime::now();
-                    Self::send(
-                        &tx,
-                        Action::CachedCatalog {
-                            base_url,
-                            cached,
-                            now,
-                        },
-                    );
-                });
-            }
-            Effect::RefreshCatalog {
-                attempt,
-                base_url,
-                creds,
-            } => {
-                let url = base_url.clone();
-                self.fetch_catalog(attempt, (&base_url, creds), move |result| {
-                    vec![Action::CatalogRefreshed {
-                        attempt,
-                        base_url: url,
-                        result: result.map(Box::new).map_err(|e| catalog_problem(&e)),
-                    }]
-                });
-            }
+            Effect::LoadCachedCatalog { base_url } => self.load_cached_catalog(base_url),
+            Effect::RefreshCatalog { attempt, platform } => self.refresh_catalog(attempt, platform),
             Effect::LookupElement {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 key,
-            } => {
-                let wanted = key.clone();
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move { catalog::lookup(&client, &wanted).await },
-                    move |result| {
-                        vec![Action::ElementLookedUp {
-                            attempt,
-                            key,
-                            result: result.map_err(|e| ErrorReport::from(&e)),
-                        }]
-                    },
-                );
-            }
+            } => self.lookup_element(attempt, platform, key),
             Effect::LoadSpec {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 entry,
-            } => {
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move { catalog::element_spec(&client, &entry).await },
-                    move |result| {
-                        let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
-                        vec![Action::SpecLoaded { attempt, result }]
-                    },
-                );
-            }
+            } => self.load_spec(attempt, platform, entry),
             Effect::SaveConfig {
                 profile,
                 environment,
                 secrets,
-            } => {
-                let insecure = self.insecure_storage;
-                tokio::task::spawn_blocking(move || {
-                    let secrets = secrets.map(|c| (c.user, c.org));
-                    let result = config::remember(&profile, environment, secrets, insecure);
-                    Self::send(&tx, Action::ConfigSaved(result));
-                });
-            }
-            Effect::BindListener { port } => {
-                let result = if let Some(url) = &self.callback_url {
-                    Ok(url.clone())
-                } else {
-                    match Listener::bind(port) {
-                        Ok(l) => {
-                            let url = l.callback_url();
-                            self.callback_url = Some(url.clone());
-                            self.listener = Some(l);
-                            Ok(url)
-                        }
-                        Err(e) => Err(ListenerProblem::of(&e)),
-                    }
-                };
-                Self::send(&tx, Action::ListenerBound(result));
-            }
+            } => self.save_config(profile, environment, secrets),
+            Effect::BindListener { port } => self.bind_listener(port),
             Effect::StartAuthorization {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 element_key,
                 auth,
                 app,
                 callback_url,
-            } => {
-                let state = OAuthState::generate();
-                self.current_state = Some((attempt, state.clone()));
-                self.arm_listener(attempt, state.clone());
-                let request = app.url_request(&callback_url, &state);
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move {
-                        Ok(flow::oauth::authorization(&client, &element_key, auth, &request).await)
-                    },
-                    move |result| authorization_actions(attempt, result),
-                );
-            }
-            Effect::OpenBrowser { attempt, url } => {
-                tokio::task::spawn_blocking(move || {
-                    let result = oauth::open_browser(&url).map_err(BrowserFailure);
-                    Self::send(&tx, Action::BrowserOpened { attempt, result });
-                });
-            }
-            Effect::OpenDocs { url } => {
-                tokio::task::spawn_blocking(move || {
-                    let result = oauth::open_docs(&url).map_err(BrowserFailure);
-                    Self::send(&tx, Action::DocsOpened { url, result });
-                });
-            }
-            Effect::ParsePasted { attempt, input } => {
-                let result = match &self.current_state {
-                    Some((a, state)) if *a == attempt => {
-                        match oauth::parse_pasted(input.expose(), state) {
-                            Ok(outcome) => answered(outcome),
-                            Err(rejection) => CallbackResult::Rejected(rejection.to_string()),
-                        }
-                    }
-                    _ => CallbackResult::Rejected("this attempt is over; start a new one".into()),
-                };
-                Self::send(
-                    &tx,
-                    Action::Callback {
-                        attempt,
-                        pasted: true,
-                        result,
-                    },
-                );
-            }
+            } => self.start_authorization(attempt, platform, element_key, auth, app, callback_url),
+            Effect::OpenBrowser { attempt, url } => self.open_browser(attempt, url),
+            Effect::OpenDocs { url } => self.open_docs(url),
+            Effect::ParsePasted { attempt, input } => self.parse_pasted(attempt, input),
             Effect::Create {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 body,
-            } => {
-                // One create at a time: two in flight could make two instances.
-                self.cancel(|c| c.create);
-                let check = CreatedCheck {
-                    element_key: body.element.key.clone(),
-                    name: body.name.trim().to_string(),
-                    since: SystemTime::now(),
-                };
-                self.call(
-                    attempt,
-                    true,
-                    (&base_url, creds),
-                    move |client| async move { client.create_instance_safely(&body).await },
-                    move |outcome| vec![create_action(attempt, outcome, check)],
-                );
-            }
+                check,
+            } => self.create(attempt, platform, body, check),
             Effect::CheckCreated {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 check,
-            } => {
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move {
-                        let list = client.list_instances().await?;
-                        Ok(find_created(
-                            list,
-                            &check.element_key,
-                            &check.name,
-                            check.since,
-                        ))
-                    },
-                    move |result| {
-                        let result = result.map_err(|e| ErrorReport::from(&e));
-                        vec![Action::CreateChecked { attempt, result }]
-                    },
-                );
-            }
+            } => self.check_created(attempt, platform, check),
             Effect::Cancel { attempt } => self.cancel(|c| c.attempt == attempt),
-            Effect::ListInstances {
-                attempt,
-                base_url,
-                creds,
-            } => {
-                let pages = tx.clone();
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    // Each page goes to the screen as it arrives, so the
-                    // first is drawn after one round trip.
-                    move |client| async move {
-                        client
-                            .for_each_instance_page(Paging::default(), |page| {
-                                Self::send(
-                                    &pages,
-                                    Action::InstancesPage {
-                                        attempt,
-                                        // Kept as the list needs them: the
-                                        // parsed answers go with the page.
-                                        instances: page.instances.iter().map(Listed::of).collect(),
-                                    },
-                                );
-                                ControlFlow::Continue(())
-                            })
-                            .await
-                    },
-                    move |result| {
-                        vec![Action::InstancesListed {
-                            attempt,
-                            result: result.map(|_| ()).map_err(|e| ErrorReport::from(&e)),
-                        }]
-                    },
-                );
-            }
+            Effect::ListInstances { attempt, platform } => self.list_instances(attempt, platform),
             Effect::CheckInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
-            } => {
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move { flow::check::check_instance(&client, id).await },
-                    move |result| {
-                        vec![Action::InstanceChecked {
-                            attempt,
-                            id,
-                            result: result.map(|c| c.outcome).map_err(|e| ErrorReport::from(&e)),
-                        }]
-                    },
-                );
-            }
+            } => self.check_instance(attempt, platform, id),
             Effect::DeleteInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
-            } => {
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move { flow::delete::delete(&client, id).await },
-                    move |result| {
-                        vec![Action::InstanceDeleted {
-                            attempt,
-                            id,
-                            result: result.map(delete_answer).map_err(|e| ErrorReport::from(&e)),
-                        }]
-                    },
-                );
-            }
+            } => self.delete_instance(attempt, platform, id),
             Effect::UpdateInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
                 changes,
-            } => {
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move { client.update_instance(id, &changes).await },
-                    move |result| {
-                        vec![Action::InstanceUpdated {
-                            attempt,
-                            id,
-                            result: result.map_err(|e| ErrorReport::from(&e)),
-                        }]
-                    },
-                );
-            }
+            } => self.update_instance(attempt, platform, id, changes),
             Effect::ReauthorizeInstance {
                 attempt,
-                base_url,
-                creds,
+                platform,
                 id,
                 body,
-            } => {
-                self.call(
-                    attempt,
-                    false,
-                    (&base_url, creds),
-                    move |client| async move { flow::reauth::reauthorize(&client, id, &body).await },
-                    move |result| {
-                        let result = result
-                            .map(|r| {
-                                Box::new(Reauthorized {
-                                    instance: r.instance,
-                                    check: r.check.map_err(|e| ErrorReport::from(&e)),
-                                })
-                            })
-                            .map_err(|e| ErrorReport::from(&e));
-                        vec![Action::InstanceReauthorized {
-                            attempt,
-                            id,
-                            result,
-                        }]
-                    },
-                );
-            }
-            Effect::Copy { what, text } => {
-                let osc52 = terminal_out
-                    .write_all(clipboard::osc52_sequence(text.expose(), self.tmux).as_bytes())
-                    .and_then(|()| terminal_out.flush())
-                    .is_ok();
-                tokio::task::spawn_blocking(move || {
-                    let report = clipboard::CopyReport {
-                        native: clipboard::copy_native(text.expose()),
-                        osc52,
-                    };
-                    Self::send(&tx, Action::Copied { what, report });
-                });
-            }
+            } => self.reauthorize_instance(attempt, platform, id, body),
+            Effect::Copy { what, text } => self.copy(what, text, terminal_out),
             Effect::SaveFile {
                 path,
                 contents,
                 overwrite,
-            } => {
-                tokio::task::spawn_blocking(move || {
-                    let result =
-                        config::write_private_file(&path, contents.expose().as_bytes(), overwrite)
-                            .map_err(|e| match e.kind() {
-                                std::io::ErrorKind::AlreadyExists => FileSaveError::Exists,
-                                _ => FileSaveError::Other(e.to_string()),
-                            });
-                    Self::send(&tx, Action::FileSaved { path, result });
-                });
-            }
+            } => self.save_file(path, contents, overwrite),
         }
     }
 
@@ -771,6 +474,380 @@ impl Runner {
         if let Some(task) = self.listener_task.take() {
             let _ = tokio::time::timeout(std::time::Duration::from_secs(3), task).await;
         }
+    }
+}
+
+/// The catalog: checking a connection, the cache, the live list, one element.
+impl Runner {
+    fn check_connection(&mut self, attempt: u64, platform: Platform) {
+        let url = platform.base_url.clone();
+        self.fetch_catalog(attempt, platform, move |fetched| match fetched {
+            // The catalog first, so the list is in place when
+            // the check moves the person on.
+            Ok(catalog) => {
+                let n = catalog.len();
+                vec![
+                    Action::CatalogRefreshed {
+                        attempt,
+                        base_url: url,
+                        result: Ok(Box::new(catalog)),
+                    },
+                    Action::ConnectionChecked {
+                        attempt,
+                        result: Ok(n),
+                    },
+                ]
+            }
+            Err(e) => vec![Action::ConnectionChecked {
+                attempt,
+                result: Err(ErrorReport::from(&e)),
+            }],
+        });
+    }
+
+    fn load_cached_catalog(&mut self, base_url: String) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let cached = catalog::load_cached(&base_url).map(Box::new);
+            let now = std::time::SystemTime::now();
+            Self::send(
+                &tx,
+                Action::CachedCatalog {
+                    base_url,
+                    cached,
+                    now,
+                },
+            );
+        });
+    }
+
+    fn refresh_catalog(&mut self, attempt: u64, platform: Platform) {
+        let url = platform.base_url.clone();
+        self.fetch_catalog(attempt, platform, move |result| {
+            vec![Action::CatalogRefreshed {
+                attempt,
+                base_url: url,
+                result: result.map(Box::new).map_err(|e| catalog_problem(&e)),
+            }]
+        });
+    }
+
+    fn lookup_element(&mut self, attempt: u64, platform: Platform, key: String) {
+        let wanted = key.clone();
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move { catalog::lookup(&client, &wanted).await },
+            move |result| {
+                vec![Action::ElementLookedUp {
+                    attempt,
+                    key,
+                    result: result.map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
+        );
+    }
+
+    fn load_spec(&mut self, attempt: u64, platform: Platform, entry: CatalogEntry) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move { catalog::element_spec(&client, &entry).await },
+            move |result| {
+                let result = result.map(Box::new).map_err(|e| ErrorReport::from(&e));
+                vec![Action::SpecLoaded { attempt, result }]
+            },
+        );
+    }
+}
+
+/// The sign-in: the OAuth listener, the sign-in link, a pasted redirect.
+impl Runner {
+    fn bind_listener(&mut self, port: u16) {
+        let tx = self.tx.clone();
+        let result = if let Some(url) = &self.callback_url {
+            Ok(url.clone())
+        } else {
+            match Listener::bind(port) {
+                Ok(l) => {
+                    let url = l.callback_url();
+                    self.callback_url = Some(url.clone());
+                    self.listener = Some(l);
+                    Ok(url)
+                }
+                Err(e) => Err(ListenerProblem::of(&e)),
+            }
+        };
+        Self::send(&tx, Action::ListenerBound(result));
+    }
+
+    fn start_authorization(
+        &mut self,
+        attempt: u64,
+        platform: Platform,
+        element_key: String,
+        auth: AuthKind,
+        app: OAuthApp,
+        callback_url: String,
+    ) {
+        let state = OAuthState::generate();
+        self.current_state = Some((attempt, state.clone()));
+        self.arm_listener(attempt, state.clone());
+        let request = app.url_request(&callback_url, &state);
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move {
+                Ok(flow::oauth::authorization(&client, &element_key, auth, &request).await)
+            },
+            move |result| authorization_actions(attempt, result),
+        );
+    }
+
+    fn parse_pasted(&mut self, attempt: u64, input: Secret) {
+        let tx = self.tx.clone();
+        let result = match &self.current_state {
+            Some((a, state)) if *a == attempt => match oauth::parse_pasted(input.expose(), state) {
+                Ok(outcome) => answered(outcome),
+                Err(rejection) => CallbackResult::Rejected(rejection.to_string()),
+            },
+            _ => CallbackResult::Rejected("this attempt is over; start a new one".into()),
+        };
+        Self::send(
+            &tx,
+            Action::Callback {
+                attempt,
+                pasted: true,
+                result,
+            },
+        );
+    }
+}
+
+/// The create, and looking for what a lost one made.
+impl Runner {
+    fn create(
+        &mut self,
+        attempt: u64,
+        platform: Platform,
+        body: Box<CreateInstance>,
+        check: CreatedCheck,
+    ) {
+        // One create at a time: two in flight could make two instances.
+        self.cancel(|c| c.create);
+        self.call(
+            attempt,
+            true,
+            platform,
+            move |client| async move { client.create_instance_safely(&body).await },
+            move |outcome| vec![create_action(attempt, outcome, check)],
+        );
+    }
+
+    fn check_created(&mut self, attempt: u64, platform: Platform, check: CreatedCheck) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move {
+                let list = client.list_instances().await?;
+                Ok(find_created(
+                    list,
+                    &check.element_key,
+                    &check.name,
+                    check.since,
+                ))
+            },
+            move |result| {
+                let result = result.map_err(|e| ErrorReport::from(&e));
+                vec![Action::CreateChecked { attempt, result }]
+            },
+        );
+    }
+}
+
+/// An instance's operations: the list, a check, a delete, an update, a re-authorization.
+impl Runner {
+    fn list_instances(&mut self, attempt: u64, platform: Platform) {
+        let tx = self.tx.clone();
+        let pages = tx.clone();
+        self.call(
+            attempt,
+            false,
+            platform,
+            // Each page goes to the screen as it arrives, so the
+            // first is drawn after one round trip.
+            move |client| async move {
+                client
+                    .for_each_instance_page(Paging::default(), |page| {
+                        Self::send(
+                            &pages,
+                            Action::InstancesPage {
+                                attempt,
+                                // Kept as the list needs them: the
+                                // parsed answers go with the page.
+                                instances: page.instances.iter().map(Listed::of).collect(),
+                            },
+                        );
+                        ControlFlow::Continue(())
+                    })
+                    .await
+            },
+            move |result| {
+                vec![Action::InstancesListed {
+                    attempt,
+                    result: result.map(|_| ()).map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
+        );
+    }
+
+    fn check_instance(&mut self, attempt: u64, platform: Platform, id: i64) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move { flow::check::check_instance(&client, id).await },
+            move |result| {
+                vec![Action::InstanceChecked {
+                    attempt,
+                    id,
+                    result: result.map(|c| c.outcome).map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
+        );
+    }
+
+    fn delete_instance(&mut self, attempt: u64, platform: Platform, id: i64) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move { flow::delete::delete(&client, id).await },
+            move |result| {
+                vec![Action::InstanceDeleted {
+                    attempt,
+                    id,
+                    result: result.map(delete_answer).map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
+        );
+    }
+
+    fn update_instance(
+        &mut self,
+        attempt: u64,
+        platform: Platform,
+        id: i64,
+        changes: InstanceChanges,
+    ) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move { client.update_instance(id, &changes).await },
+            move |result| {
+                vec![Action::InstanceUpdated {
+                    attempt,
+                    id,
+                    result: result.map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
+        );
+    }
+
+    fn reauthorize_instance(
+        &mut self,
+        attempt: u64,
+        platform: Platform,
+        id: i64,
+        body: Box<Reprovision>,
+    ) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move { flow::reauth::reauthorize(&client, id, &body).await },
+            move |result| {
+                let result = result
+                    .map(|r| {
+                        Box::new(Reauthorized {
+                            instance: r.instance,
+                            check: r.check.map_err(|e| ErrorReport::from(&e)),
+                        })
+                    })
+                    .map_err(|e| ErrorReport::from(&e));
+                vec![Action::InstanceReauthorized {
+                    attempt,
+                    id,
+                    result,
+                }]
+            },
+        );
+    }
+}
+
+/// This machine: the config, the browser, the clipboard, files.
+impl Runner {
+    fn save_config(
+        &mut self,
+        profile: String,
+        environment: Environment,
+        secrets: Option<Credentials>,
+    ) {
+        let tx = self.tx.clone();
+        let insecure = self.insecure_storage;
+        tokio::task::spawn_blocking(move || {
+            let secrets = secrets.map(|c| (c.user, c.org));
+            let result = config::remember(&profile, environment, secrets, insecure);
+            Self::send(&tx, Action::ConfigSaved(result));
+        });
+    }
+
+    fn open_browser(&mut self, attempt: u64, url: String) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = oauth::open_browser(&url).map_err(BrowserFailure);
+            Self::send(&tx, Action::BrowserOpened { attempt, result });
+        });
+    }
+
+    fn open_docs(&mut self, url: String) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = oauth::open_docs(&url).map_err(BrowserFailure);
+            Self::send(&tx, Action::DocsOpened { url, result });
+        });
+    }
+
+    fn copy(&mut self, what: CopyTarget, text: Secret, terminal_out: &mut dyn Write) {
+        let tx = self.tx.clone();
+        let osc52 = terminal_out
+            .write_all(clipboard::osc52_sequence(text.expose(), self.tmux).as_bytes())
+            .and_then(|()| terminal_out.flush())
+            .is_ok();
+        tokio::task::spawn_blocking(move || {
+            let report = clipboard::CopyReport {
+                native: clipboard::copy_native(text.expose()),
+                osc52,
+            };
+            Self::send(&tx, Action::Copied { what, report });
+        });
+    }
+
+    fn save_file(&mut self, path: PathBuf, contents: Secret, overwrite: bool) {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = config::write_private_file(&path, contents.expose().as_bytes(), overwrite)
+                .map_err(|e| match e.kind() {
+                    std::io::ErrorKind::AlreadyExists => FileSaveError::Exists,
+                    _ => FileSaveError::Other(e.to_string()),
+                });
+            Self::send(&tx, Action::FileSaved { path, result });
+        });
     }
 }
 

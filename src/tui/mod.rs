@@ -6,15 +6,25 @@
 //! Each step lives in one folder under [`steps`]: its model (`state.rs`),
 //! what other steps may start on it (`start.rs`), its keys and handlers
 //! (`mod.rs`) and its drawing (`view.rs`). `update` only routes: global
-//! keys first, then the step on screen.
+//! keys first, then the step on screen, and what one step produced (a
+//! sign-in's grant) to the step that takes it: a step never calls a
+//! sibling's handlers, only what the sibling offers in its `start`.
+//!
+//! [`step`] and [`listed`] are leaves every step may import;
+//! [`instance_ops`] is what can be done to one instance (check it, copy
+//! its token, re-authorize it), whose results Done and the Instances view
+//! both show. `tests/it/import_graph.rs` keeps the modules free of circles.
 
 pub mod action;
 pub mod app;
 pub mod clock;
 pub mod effect;
+pub mod instance_ops;
 pub mod keymap;
+pub mod listed;
 pub mod picker;
 pub mod report;
+pub mod step;
 pub mod steps;
 pub mod terminal;
 pub mod theme;

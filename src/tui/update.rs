@@ -5,11 +5,13 @@
 //! (time arrives with `Action::Tick`), so every path is unit-testable.
 
 use super::action::{Action, CopyTarget};
-use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay, Step};
+use super::app::{App, ListenerStatus, Notice, NoticeKind, Overlay};
 use super::effect::Effect;
+use super::instance_ops;
 use super::keymap::{self, b, ch, ctrl, extra, key, Binding, Command, DOWN, ENTER, ESC, UP};
+use super::step::Step;
 use super::steps::{
-    authorize, connection, creating, done, element, focused_input, instances, screen, Input,
+    authorize, connection, creating, done, element, focused_input, instances, review, screen, Input,
 };
 use super::widgets::EditOp;
 use crate::clipboard::CopyReport;
@@ -85,7 +87,19 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             attempt,
             pasted,
             result,
-        } => authorize::callback(app, attempt, pasted, result),
+        } => match authorize::callback(app, attempt, pasted, result) {
+            // A grant goes to whoever asked for the sign-in: the instance
+            // being re-authorized, or Review for the one being created.
+            Some(grant) if app.authorize.reauth.is_some() => {
+                instance_ops::reauth::granted(app, grant)
+            }
+            Some(grant) => {
+                authorize::keep_grant(app, grant);
+                review::start::go_review(app);
+                vec![]
+            }
+            None => vec![],
+        },
         Action::Created { attempt, result } => {
             let mut effects = creating::created(app, attempt, result);
             effects.extend(done::start_check(app));

@@ -26,6 +26,7 @@ mod cli_shells;
 mod docs;
 mod hostile_machine;
 mod hostile_platform;
+mod import_graph;
 mod keyring_profiles;
 mod keyring_secret_service;
 mod listener_attack;

@@ -284,6 +284,32 @@ pub fn request_id() -> String {
     hex(&random_bytes::<12>())
 }
 
+// Paging is read by the listing and the hub reads alike: here, where
+// neither imports the other.
+
+/// The most instances one page of `GET /instances` holds, and its default.
+pub const MAX_PAGE_SIZE: usize = 200;
+
+/// `pageSize`: 1 to 200, 200 when absent.
+pub fn page_size(req: &Request) -> Result<usize, Response> {
+    match req.param("pageSize") {
+        None => Ok(MAX_PAGE_SIZE),
+        Some(text) => text
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+            .ok_or_else(|| {
+                Response::error(
+                    400,
+                    format!(
+                        "pageSize must be a whole number from 1 to {MAX_PAGE_SIZE}, not '{text}'"
+                    ),
+                )
+            }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

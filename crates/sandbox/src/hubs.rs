@@ -10,8 +10,7 @@
 //! answers whatever hub it names. An element answers it when
 //! [`has_ping`] says so.
 
-use crate::http::{parse_authorization, Request, Response};
-use crate::lifecycle::page_size;
+use crate::http::{page_size, parse_authorization, Request, Response};
 use crate::state::State;
 use serde_json::{json, Value};
 

@@ -18,7 +18,7 @@
 
 use crate::catalog::Element;
 use crate::element::Auth;
-use crate::http::{random_bytes, Request, Response};
+use crate::http::{page_size, random_bytes, Request, Response};
 use crate::instance::MASK;
 use crate::instances::{
     bad, check_code, check_oauth1, check_required, configuration, json_object, name,
@@ -29,27 +29,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{Map, Value};
 
-/// The most instances one page of `GET /instances` holds, and its default.
-pub const MAX_PAGE_SIZE: usize = 200;
 /// The response header that carries the next page's token.
 pub const NEXT_PAGE_HEADER: &str = "elements-next-page-token";
-
-/// `pageSize`: 1 to 200, 200 when absent.
-pub fn page_size(req: &Request) -> Result<usize, Response> {
-    match req.param("pageSize") {
-        None => Ok(MAX_PAGE_SIZE),
-        Some(text) => text
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-            .ok_or_else(|| {
-                bad(format!(
-                    "pageSize must be a whole number from 1 to {MAX_PAGE_SIZE}, not '{text}'"
-                ))
-            }),
-    }
-}
 
 /// `GET /instances`: one page, oldest first, secrets masked;
 /// `elements-next-page-token` names the next one when there is more; an

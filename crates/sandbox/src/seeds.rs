@@ -98,8 +98,29 @@ fn parse(text: &str) -> Result<Seed, String> {
             beta: value["beta"].as_bool().unwrap_or(false),
         },
         configuration,
-        sign_in: crate::signin::parse_kinds(&value["sandboxSignInKinds"])?,
+        sign_in: parse_kinds(&value["sandboxSignInKinds"])?,
     })
+}
+
+// Read here, with the rest of a seed file: the sign-in module judges
+// instances against the catalog these seeds make.
+/// A seed's `sandboxSignInKinds`: each kind and the keys it requires.
+pub fn parse_kinds(value: &Value) -> Result<Vec<(Auth, Vec<String>)>, String> {
+    let Some(map) = value.as_object() else {
+        return Ok(vec![]);
+    };
+    map.iter()
+        .map(|(name, keys)| {
+            let kind = Auth::from_platform(name).ok_or(format!("unknown sign-in kind {name}"))?;
+            let keys = keys
+                .as_array()
+                .ok_or("each sign-in kind lists its required keys")?
+                .iter()
+                .map(|k| k.as_str().map(str::to_string).ok_or("a key is a string"))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((kind, keys))
+        })
+        .collect()
 }
 
 #[cfg(test)]

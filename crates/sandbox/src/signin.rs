@@ -94,25 +94,6 @@ impl Element {
     }
 }
 
-/// A seed's `sandboxSignInKinds`: each kind and the keys it requires.
-pub fn parse_kinds(value: &Value) -> Result<Vec<(Auth, Vec<String>)>, String> {
-    let Some(map) = value.as_object() else {
-        return Ok(vec![]);
-    };
-    map.iter()
-        .map(|(name, keys)| {
-            let kind = Auth::from_platform(name).ok_or(format!("unknown sign-in kind {name}"))?;
-            let keys = keys
-                .as_array()
-                .ok_or("each sign-in kind lists its required keys")?
-                .iter()
-                .map(|k| k.as_str().map(str::to_string).ok_or("a key is a string"))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((kind, keys))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

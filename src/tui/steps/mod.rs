@@ -12,10 +12,11 @@ pub mod element;
 pub mod instances;
 pub mod review;
 
-use super::app::{App, Step};
+use super::app::App;
 use super::clock::{Moves, Reading};
 use super::effect::Effect;
 use super::keymap::{Binding, Command};
+use super::step::Step;
 use super::widgets::EditOp;
 use element::ListWindow;
 use ratatui::layout::Rect;

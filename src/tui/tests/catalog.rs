@@ -185,7 +185,7 @@ fn one_refresh_at_a_time_and_only_for_this_connection() {
     assert_eq!(app.catalog.refreshing, None);
     assert!(matches!(
         ctrl(&mut app, 'r').as_slice(),
-        [Effect::RefreshCatalog { base_url, .. }] if base_url == crate::api::PRODUCTION_URL
+        [Effect::RefreshCatalog { platform, .. }] if platform.base_url == crate::api::PRODUCTION_URL
     ));
 }
 
@@ -224,8 +224,7 @@ fn a_metadata_element_loads_then_opens_its_form() {
         [Effect::LoadSpec {
             attempt,
             entry,
-            base_url,
-            creds,
+            platform: crate::tui::effect::Platform { base_url, creds },
         }] => {
             assert_eq!(entry, &nimbusdesk());
             assert_eq!(base_url, crate::api::PRODUCTION_URL);

@@ -56,7 +56,8 @@ fn bigcommerce_from_filter_to_token() {
     assert_eq!(name, "bigcommerce-20250102-0304");
     assert_eq!(code, None);
     if let [Effect::Create {
-        base_url, creds, ..
+        platform: crate::tui::effect::Platform { base_url, creds },
+        ..
     }] = effects.as_slice()
     {
         assert_eq!(base_url, crate::api::PRODUCTION_URL);
@@ -452,8 +453,7 @@ fn connection_step_validates_tests_and_remembers() {
     let effects = ctrl(&mut app, 't');
     let [Effect::CheckConnection {
         attempt,
-        creds,
-        base_url,
+        platform: crate::tui::effect::Platform { creds, base_url },
     }] = effects.as_slice()
     else {
         panic!("{effects:?}")
@@ -534,13 +534,10 @@ fn custom_environment_needs_a_url_and_secrets_can_be_saved_on_request() {
     key(&mut app, KeyCode::Left);
     assert_eq!(app.connection.remember, Remember::EnvironmentAndSecrets);
     let effects = enter(&mut app);
-    let [Effect::CheckConnection {
-        attempt, base_url, ..
-    }] = effects.as_slice()
-    else {
+    let [Effect::CheckConnection { attempt, platform }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(base_url, "http://127.0.0.1:9/elements/api-v2");
+    assert_eq!(platform.base_url, "http://127.0.0.1:9/elements/api-v2");
     let effects = update(
         &mut app,
         Action::ConnectionChecked {

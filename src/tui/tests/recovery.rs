@@ -80,10 +80,10 @@ fn unauthorized_goes_back_to_connection_and_resumes_at_review() {
     ctrl(&mut app, 'u');
     type_text(&mut app, "fixed-user-secret");
     let effects = enter(&mut app);
-    let [Effect::CheckConnection { attempt, creds, .. }] = effects.as_slice() else {
+    let [Effect::CheckConnection { attempt, platform }] = effects.as_slice() else {
         panic!("{effects:?}")
     };
-    assert_eq!(creds.user.expose(), "fixed-user-secret");
+    assert_eq!(platform.creds.user.expose(), "fixed-user-secret");
     update(
         &mut app,
         Action::ConnectionChecked {

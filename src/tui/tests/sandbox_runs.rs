@@ -8,6 +8,7 @@ use super::support::*;
 use crate::api::Credentials;
 use crate::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions, SHOWCASE_CUSTOM};
 use crate::tui::app::{App, CreatePhase, Step};
+use crate::tui::effect::Platform;
 use crate::tui::effect::{Effect, Runner};
 use crate::tui::update::update;
 use std::time::Duration;
@@ -26,15 +27,25 @@ async fn run_on(sb: &Sandbox, app: &mut App, effect: Effect) {
     let effect = match effect {
         Effect::LoadSpec { attempt, entry, .. } => Effect::LoadSpec {
             attempt,
-            base_url: sb.base_url(),
-            creds: creds(sb),
+            platform: Platform {
+                base_url: sb.base_url(),
+                creds: creds(sb),
+            },
             entry,
         },
-        Effect::Create { attempt, body, .. } => Effect::Create {
+        Effect::Create {
             attempt,
-            base_url: sb.base_url(),
-            creds: creds(sb),
             body,
+            check,
+            ..
+        } => Effect::Create {
+            attempt,
+            platform: Platform {
+                base_url: sb.base_url(),
+                creds: creds(sb),
+            },
+            body,
+            check,
         },
         other => panic!("not a platform call this test runs: {other:?}"),
     };

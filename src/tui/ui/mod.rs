@@ -4,8 +4,9 @@
 
 mod overlay;
 
-use super::app::{App, NoticeKind, Step};
+use super::app::{App, NoticeKind};
 use super::clock::{Clock, Reading};
+use super::step::Step;
 use super::steps::{screen, Drawn};
 use super::update;
 use super::widgets::draw as widgets;

@@ -1,6 +1,7 @@
 //! Windows drawn over a step: the key help and the quit confirmation.
 
-use crate::tui::app::{App, CreatePhase, Overlay, Step};
+use crate::tui::app::{App, CreatePhase, Overlay};
+use crate::tui::step::Step;
 use crate::tui::steps::focused_input;
 use crate::tui::update;
 use crate::tui::widgets::draw::{centered, pad, wrap};

@@ -12,18 +12,18 @@ mod view;
 pub use state::{AuthPhase, AuthProblem, AuthorizeState, BrowserStatus, Grant, ReauthTarget};
 
 use self::start::start_authorization;
-use super::review::start::go_review;
 use super::{Drawn, Input, Screen};
 use crate::api::RequestToken;
 use crate::flow::oauth;
 use crate::oauth::CallbackOutcome;
 use crate::secret::Secret;
 use crate::tui::action::{CallbackResult, CopyTarget};
-use crate::tui::app::{App, FormState, ListenerStatus, Notice, Step};
+use crate::tui::app::{App, FormState, ListenerStatus, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
 use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem};
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -222,13 +222,19 @@ pub fn auth_url_fetched(
     }
 }
 
-pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResult) -> Vec<Effect> {
+/// An answer to the sign-in: the grant it carries, which the router hands
+/// to whoever asked for it (Review, or the instance being re-authorized),
+/// or `None` when it was refused or ignored (the screen says why).
+pub fn callback(
+    app: &mut App,
+    attempt: u64,
+    pasted: bool,
+    result: CallbackResult,
+) -> Option<Grant> {
     if attempt != app.authorize.attempt || !takes_answers(&app.authorize.phase, pasted) {
-        return vec![];
+        return None;
     }
-    let Some(auth) = auth_kind(app) else {
-        return vec![];
-    };
+    let auth = auth_kind(app)?;
     let grant = match result {
         CallbackResult::Answered(CallbackOutcome::Denied { error, description }) => {
             app.authorize.phase = AuthPhase::Failed(AuthProblem::Denied { error, description });
@@ -236,7 +242,7 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
             // in a focused field would take that Enter.
             app.authorize.paste.set("");
             app.authorize.paste_focused = false;
-            return vec![];
+            return None;
         }
         CallbackResult::Answered(outcome) => {
             oauth::grant(outcome, auth, app.authorize.request_token.as_ref())
@@ -245,23 +251,11 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
         CallbackResult::Rejected(reason) => Err(reason),
     };
     match grant {
-        // The grant goes to the instance being re-authorized.
-        Ok(grant) if app.authorize.reauth.is_some() => {
-            app.authorize.paste.set("");
-            app.authorize.paste_focused = false;
-            app.authorize.phase = AuthPhase::Idle;
-            return super::instances::reauth::granted(app, grant);
-        }
         Ok(grant) => {
-            let values = app.form().map(FormState::values).unwrap_or_default();
-            app.authorize.grant = Some((grant, values));
             app.authorize.paste.set("");
             app.authorize.paste_focused = false;
             app.authorize.phase = AuthPhase::Idle;
-            app.notice = Some(Notice::success(
-                "Authorized. Check what will be created, then press Enter.",
-            ));
-            go_review(app);
+            return Some(grant);
         }
         // A stray or stale redirect does not end the attempt: the genuine
         // one may still come. Say why it was ignored.
@@ -274,7 +268,17 @@ pub fn callback(app: &mut App, attempt: u64, pasted: bool, result: CallbackResul
             app.notice = Some(Notice::error(format!("A redirect was ignored: {reason}")));
         }
     }
-    vec![]
+    None
+}
+
+/// A grant for the instance being created: kept with the values it was
+/// asked for, for Review and the create.
+pub fn keep_grant(app: &mut App, grant: Grant) {
+    let values = app.form().map(FormState::values).unwrap_or_default();
+    app.authorize.grant = Some((grant, values));
+    app.notice = Some(Notice::success(
+        "Authorized. Check what will be created, then press Enter.",
+    ));
 }
 
 /// Whether an answer to the current attempt still counts: while waiting,

@@ -50,8 +50,7 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
     app.authorize.request_token = None;
     vec![Effect::StartAuthorization {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         element_key,
         auth,
         app: app_keys,

@@ -4,8 +4,8 @@
 use crate::api::{Instance, RequestToken};
 use crate::catalog::AuthKind;
 use crate::form::FormValues;
-use crate::tui::app::Step;
 use crate::tui::report::{BrowserFailure, ErrorReport, ListenerProblem};
+use crate::tui::step::Step;
 use crate::tui::widgets::TextField;
 use std::time::Instant;
 

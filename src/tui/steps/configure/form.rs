@@ -5,7 +5,7 @@ use super::control::control;
 use crate::catalog::FieldSpec;
 use crate::flow::{fields, request};
 use crate::form::{self, DeriveContext, FormValues};
-use crate::tui::app::Step;
+use crate::tui::step::Step;
 use crate::tui::widgets::{EditOp, TextField};
 use std::collections::{BTreeMap, BTreeSet};
 

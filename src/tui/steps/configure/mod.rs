@@ -15,12 +15,13 @@ use super::authorize::start::start_authorization;
 use super::review::start::go_review;
 use super::{Drawn, Input, Screen};
 use crate::flow::fields;
-use crate::tui::app::{App, Notice, Step};
+use crate::tui::app::{App, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ctrl, extra, field_moves, Binding, Command, ENTER, ESC, LEFT, RIGHT, SPACE,
 };
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use control::{control, Control};
 use ratatui::layout::Rect;

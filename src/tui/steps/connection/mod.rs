@@ -16,13 +16,14 @@ use super::authorize::start::start_authorization;
 use super::element::start::start_lookup;
 use super::{Drawn, Input, Screen};
 use crate::config::{ConfigError, Saved, SecretsKept};
-use crate::tui::app::{App, Notice, Step};
+use crate::tui::app::{App, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ctrl, extra, field_moves, Binding, Command, ENTER, ESC, LEFT, RIGHT, SPACE,
 };
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -234,8 +235,7 @@ fn start_check(app: &mut App, proceed: bool) -> Vec<Effect> {
     app.notice = None;
     vec![Effect::CheckConnection {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
     }]
 }
 

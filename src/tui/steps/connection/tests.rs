@@ -81,8 +81,7 @@ fn enter_on_a_picked_profile_tests_its_secrets_and_goes_on() {
     let effects = enter(&mut app);
     let [Effect::CheckConnection {
         attempt,
-        creds,
-        base_url,
+        platform: crate::tui::effect::Platform { creds, base_url },
     }] = effects.as_slice()
     else {
         panic!("{effects:?}")

@@ -2,9 +2,10 @@
 //! have made: where the Creating step begins.
 
 use super::super::review::start::request;
-use crate::tui::app::{App, CreatePhase, CreatingState, Step};
+use crate::tui::app::{App, CreatePhase, CreatingState};
 use crate::tui::effect::Effect;
 use crate::tui::report::{CreatedCheck, ErrorReport, LostAnswer, LostCreate};
+use crate::tui::step::Step;
 
 /// Before a request is sent again after a cancelled create, the platform's
 /// instances are read for the one it may have made: found, it is the
@@ -48,8 +49,7 @@ pub fn look_for_created(app: &mut App, lost: LostCreate) -> Vec<Effect> {
     app.step = Step::Creating;
     vec![Effect::CheckCreated {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         check,
     }]
 }
@@ -69,7 +69,7 @@ pub fn start_create(app: &mut App) -> Vec<Effect> {
     app.creating = Some(CreatingState {
         attempt,
         started,
-        sent: Some(sent),
+        sent: Some(sent.clone()),
         phase: CreatePhase::Sending,
     });
     app.review.error = None;
@@ -77,8 +77,37 @@ pub fn start_create(app: &mut App) -> Vec<Effect> {
     app.step = Step::Creating;
     vec![Effect::Create {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         body: Box::new(body),
+        check: sent,
     }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::start_create;
+    use crate::tui::effect::Effect;
+    use crate::tui::step::Step;
+    use crate::tui::tests::support::{connected, ctrl, fill, pick, type_text};
+
+    /// A lost answer is looked for from the moment the Creating step shows
+    /// as the start: the effect carries that stamp, not one of its own.
+    #[test]
+    fn the_create_carries_the_stamp_the_creating_step_shows() {
+        let mut app = connected();
+        pick(&mut app, "ecwid", "ecwid");
+        fill(&mut app, "1003");
+        fill(&mut app, "order-key");
+        type_text(&mut app, "product-key");
+        ctrl(&mut app, 's');
+        assert_eq!(app.step, Step::Review);
+        let effects = start_create(&mut app);
+        let [Effect::Create { check, body, .. }] = effects.as_slice() else {
+            panic!("{effects:?}")
+        };
+        let creating = app.creating.as_ref().expect("creating");
+        assert_eq!(creating.sent.as_ref(), Some(check));
+        assert_eq!(check.since, app.settings.wall_time(creating.started));
+        assert_eq!(check.name, body.name.trim());
+    }
 }

@@ -10,15 +10,16 @@ mod view;
 pub use state::{DoneState, SavePrompt};
 
 use super::element::start::refilter;
-use super::instances::{self, Check};
 use super::{Drawn, Input, Screen};
 use crate::clipboard::CopyReport;
 use crate::secret::Secret;
 use crate::tui::action::{CopyTarget, FileSaveError};
-use crate::tui::app::{App, AuthPhase, Notice, Step};
+use crate::tui::app::{App, AuthPhase, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
+use crate::tui::instance_ops::{self, reauth, Check};
 use crate::tui::keymap::{b, ch, extra, Binding, Command, ENTER, ESC};
+use crate::tui::step::Step;
 use crate::tui::widgets::{EditOp, TextField};
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -80,11 +81,8 @@ fn bindings(app: &App) -> Vec<Binding> {
     if app.done.as_ref().is_some_and(|d| refused(d.check.as_ref())) {
         list.push(
             b(
-                &[ch(instances::reauth::DONE_KEY
-                    .chars()
-                    .next()
-                    .unwrap_or('r'))],
-                instances::reauth::DONE_KEY,
+                &[ch(reauth::DONE_KEY.chars().next().unwrap_or('r'))],
+                reauth::DONE_KEY,
                 "re-authorize",
                 Command::ReauthorizeInstance,
             )
@@ -183,12 +181,10 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return vec![];
     }
     match cmd {
-        Command::ReauthorizeInstance if refused(done.check.as_ref()) => {
-            instances::reauth::from_done(app)
-        }
+        Command::ReauthorizeInstance if refused(done.check.as_ref()) => reauth::from_done(app),
         Command::CopyToken => {
             let (id, token) = (done.instance.id, done.instance.token.clone());
-            instances::copy_token(app, id, token)
+            instance_ops::copy_token(app, id, token)
         }
         Command::CopyJson => vec![Effect::Copy {
             what: CopyTarget::InstanceJson,
@@ -249,7 +245,7 @@ pub fn start_check(app: &mut App) -> Vec<Effect> {
     let Some(id) = app.done.as_ref().map(|d| d.instance.id) else {
         return vec![];
     };
-    let (attempt, effect) = instances::check_effect(app, id);
+    let (attempt, effect) = instance_ops::check_effect(app, id);
     if let Some(done) = app.done.as_mut() {
         done.check = Some(Check::Running { attempt });
     }

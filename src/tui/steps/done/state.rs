@@ -1,8 +1,8 @@
 //! The Done step's model: the created instance and saving it to a file.
 
 use crate::api::Instance;
+use crate::tui::instance_ops::check::Check;
 use crate::tui::report::LostAnswer;
-use crate::tui::steps::instances::Check;
 use crate::tui::widgets::TextField;
 use std::fmt;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 use crate::api::Instance;
 use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
-use crate::tui::steps::instances::Check;
+use crate::tui::instance_ops::check::Check;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, text_marked};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -45,7 +45,7 @@ fn check_lines(t: &Theme, check: Option<&Check>, id: i64) -> Vec<Line<'static>> 
             let fix = match remedy {
                 Remedy::Reauthorize => format!(
                     "Press {} to re-authorize it (or run: ce-wizard instances reauth {id})",
-                    crate::tui::steps::instances::reauth::DONE_KEY
+                    crate::tui::instance_ops::reauth::DONE_KEY
                 ),
                 Remedy::Update => format!("Update it: ce-wizard instances update {id} --set …"),
             };

@@ -16,7 +16,7 @@ use self::start::{refilter, start_refresh};
 use super::{Drawn, Input, Screen};
 use crate::catalog::{CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
 use crate::flow::fields::form_fields;
-use crate::tui::app::{App, FormState, Notice, Step};
+use crate::tui::app::{App, FormState, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
@@ -24,6 +24,7 @@ use crate::tui::keymap::{
 };
 use crate::tui::picker::Index;
 use crate::tui::report::{BrowserFailure, CatalogProblem, ErrorReport};
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -253,7 +254,7 @@ fn element_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         return pending_command(app, cmd);
     }
     if cmd == Command::OpenInstances {
-        return super::instances::open(app, Some(Step::Element));
+        return super::instances::start::open(app, Some(Step::Element));
     }
     if cmd == Command::OpenDocs {
         return match docs_url(app) {
@@ -349,8 +350,7 @@ fn load_spec(app: &mut App, entry: CatalogEntry) -> Vec<Effect> {
     });
     vec![Effect::LoadSpec {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         entry,
     }]
 }

@@ -12,8 +12,7 @@ pub fn start_refresh(app: &mut App) -> Vec<Effect> {
     app.catalog.refreshing = Some(attempt);
     vec![Effect::RefreshCatalog {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
     }]
 }
 
@@ -31,8 +30,7 @@ pub fn start_lookup(app: &mut App, key: &str) -> Vec<Effect> {
     });
     vec![Effect::LookupElement {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         key: key.to_string(),
     }]
 }

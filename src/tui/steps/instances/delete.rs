@@ -41,8 +41,7 @@ pub fn confirm(app: &mut App) -> Vec<Effect> {
             app.notice = Some(Notice::info(format!("Deleting instance {id}…")));
             vec![Effect::DeleteInstance {
                 attempt,
-                base_url: app.connection.base_url(),
-                creds: app.credentials(),
+                platform: app.platform(),
                 id,
             }]
         }

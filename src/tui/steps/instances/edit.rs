@@ -2,11 +2,11 @@
 //! as they are typed, sent as one `PATCH` (the tags given replace the old
 //! list whole), and a refusal shown where they were typed.
 
-use super::listed::Listed;
 use super::state::EditPrompt;
 use crate::api::{Instance, InstanceChanges};
 use crate::tui::app::{App, Notice};
 use crate::tui::effect::Effect;
+use crate::tui::listed::Listed;
 use crate::tui::report::ErrorReport;
 
 /// F2: the selected instance's name and tags, ready to edit.
@@ -59,7 +59,7 @@ fn changes(p: &EditPrompt, current: &Listed) -> InstanceChanges {
 /// Enter: sends the change once the name and tags are valid.
 pub fn save(app: &mut App) -> Vec<Effect> {
     let attempt = app.next_attempt;
-    let (base_url, creds) = (app.connection.base_url(), app.credentials());
+    let platform = app.platform();
     let Some(view) = app.instances.as_mut() else {
         return vec![];
     };
@@ -92,8 +92,7 @@ pub fn save(app: &mut App) -> Vec<Effect> {
     app.notice = Some(Notice::info(format!("Updating instance {id}…")));
     vec![Effect::UpdateInstance {
         attempt,
-        base_url,
-        creds,
+        platform,
         id,
         changes,
     }]

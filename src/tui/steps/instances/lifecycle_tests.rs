@@ -6,6 +6,7 @@
 use super::test_support::{listed_in, view};
 use super::*;
 use crate::api::Instance;
+use crate::flow::check::Outcome;
 use crate::tui::action::{Action, DeleteAnswer, Reauthorized};
 use crate::tui::tests::support::{
     code, connected, ctrl, enter, esc, key, report, screen, terminal, type_text,

@@ -10,31 +10,33 @@
 mod delete;
 mod edit;
 pub mod filter;
-pub mod listed;
 pub mod new_from;
-pub mod reauth;
+mod reauth;
+pub mod start;
 pub mod state;
 mod view;
 
+pub use crate::tui::instance_ops::{check_effect, checked, copy_token, reauthorized};
+pub use crate::tui::listed::Listed;
 pub use delete::deleted;
 pub use edit::updated;
-pub use listed::Listed;
-pub use reauth::reauthorized;
+pub use start::open;
+use start::start_listing;
 pub use state::{
     Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
 };
 
 use super::{Drawn, Input, Screen};
-use crate::flow::check::Outcome;
 use crate::secret::Secret;
 use crate::tui::action::CopyTarget;
-use crate::tui::app::{App, Exit, Notice, Step};
+use crate::tui::app::{App, Exit, Notice};
 use crate::tui::clock::Reading;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
 };
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -295,58 +297,12 @@ fn moves() -> Vec<Binding> {
     ]
 }
 
-/// Opens the view from `back_to` (or as the whole run, with `None`): the
-/// list is read again each time it opens, the filter is kept.
 /// The highlighted instance, whole (its configuration and JSON too).
 pub fn selected_instance(app: &App) -> Option<crate::api::Instance> {
     app.instances
         .as_ref()
         .and_then(|v| v.selected())
         .and_then(Listed::instance)
-}
-
-pub fn open(app: &mut App, back_to: Option<Step>) -> Vec<Effect> {
-    let view = app
-        .instances
-        .get_or_insert_with(|| InstancesState::new(back_to));
-    view.back_to = back_to;
-    app.step = Step::Instances;
-    app.notice = None;
-    start_listing(app)
-}
-
-fn start_listing(app: &mut App) -> Vec<Effect> {
-    let attempt = app.new_attempt();
-    let base_url = app.connection.base_url();
-    let creds = app.credentials();
-    let Some(view) = app.instances.as_mut() else {
-        return vec![];
-    };
-    let mut effects = vec![];
-    if let Loading::Pages { attempt } = view.loading {
-        effects.push(Effect::Cancel { attempt });
-    }
-    view.clear();
-    view.loading = Loading::Pages { attempt };
-    effects.push(Effect::ListInstances {
-        attempt,
-        base_url,
-        creds,
-    });
-    effects
-}
-
-/// Starts checking instance `id`; its outcome comes back as
-/// `Action::InstanceChecked`.
-pub fn check_effect(app: &mut App, id: i64) -> (u64, Effect) {
-    let attempt = app.new_attempt();
-    let effect = Effect::CheckInstance {
-        attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
-        id,
-    };
-    (attempt, effect)
 }
 
 fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
@@ -478,28 +434,6 @@ pub fn copy_notice(
     )))
 }
 
-/// The copy of an instance's token, when it can go to the clipboard as it
-/// is: a token from the platform with control, bidi or space characters in
-/// it would be pasted into a shell or a header as something else.
-pub fn copy_token(app: &mut App, id: i64, token: Secret) -> Vec<Effect> {
-    if token.is_empty() {
-        app.notice = Some(Notice::error(
-            "The platform gave no token for this instance",
-        ));
-        return vec![];
-    }
-    if !crate::sanitize::is_clean_token(token.expose()) {
-        app.notice = Some(Notice::error(format!(
-            "The platform's token for instance {id} holds control characters or spaces, so it is not copied; read it from the platform"
-        )));
-        return vec![];
-    }
-    vec![Effect::Copy {
-        what: CopyTarget::Token,
-        text: token,
-    }]
-}
-
 /// A page of the list arrived.
 pub fn page(app: &mut App, attempt: u64, instances: Vec<Listed>) {
     let Some(view) = app.instances.as_mut() else {
@@ -528,39 +462,6 @@ pub fn listed(app: &mut App, attempt: u64, result: Result<(), ErrorReport>) {
             Loading::Failed(e.message)
         }
     };
-}
-
-/// A check came back: for the list, and for Done when it is its instance.
-pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, ErrorReport>) {
-    let check = match result {
-        Ok(outcome) => Check::Found(outcome),
-        Err(e) => Check::Failed(e.message),
-    };
-    if let Some(done) = app.done.as_mut() {
-        if done.instance.id == id && done.check == Some(Check::Running { attempt }) {
-            done.check = Some(check.clone());
-        }
-    }
-    let Some(view) = app.instances.as_mut() else {
-        return;
-    };
-    if view.checks.get(&id) != Some(&Check::Running { attempt }) {
-        return;
-    }
-    if app.step == Step::Instances {
-        app.notice = Some(match &check {
-            Check::Found(o) if o.is_failure() => {
-                Notice::error(format!("Instance {id} is {}", o.summary()))
-            }
-            Check::Found(o @ Outcome::NotChecked { .. }) => {
-                Notice::info(format!("Instance {id} {}", o.summary()))
-            }
-            Check::Found(o) => Notice::success(format!("Instance {id} {}", o.summary())),
-            Check::Failed(e) => Notice::error(format!("Instance {id} could not be checked: {e}")),
-            Check::Running { .. } | Check::Reauthorizing { .. } => Notice::info(""),
-        });
-    }
-    view.checks.insert(id, check);
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@ use crate::catalog::{form_fields, AuthKind, CatalogEntry, ElementSpec};
 use crate::flow::check;
 use crate::flow::reauth::{looks_masked, APP_KEY};
 use crate::form::DeriveContext;
-use crate::tui::app::{App, FormState, Notice, Step};
+use crate::tui::app::{App, FormState, Notice};
 use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 
 /// The form of a new instance like `i`: every non-secret field the
 /// instance stores a usable value for, its tags, and `name`.
@@ -134,8 +135,7 @@ fn load(app: &mut App, instance: Instance, entry: CatalogEntry) -> Vec<Effect> {
     let attempt = app.new_attempt();
     let effect = Effect::LoadSpec {
         attempt,
-        base_url: app.connection.base_url(),
-        creds: app.credentials(),
+        platform: app.platform(),
         entry: entry.clone(),
     };
     let Some(view) = app.instances.as_mut() else {

@@ -3,12 +3,13 @@
 //! waiting for its name to be typed.
 
 use super::filter::InstanceFilter;
-use super::listed::Listed;
 use crate::api::Instance;
 use crate::catalog::CatalogEntry;
 use crate::flow::check::Outcome;
-use crate::tui::app::Step;
+pub use crate::tui::instance_ops::check::Check;
+use crate::tui::listed::Listed;
 use crate::tui::report::ErrorReport;
+use crate::tui::step::Step;
 use crate::tui::widgets::TextField;
 use std::collections::HashMap;
 use std::fmt;
@@ -21,23 +22,6 @@ pub enum Loading {
     /// Every page arrived.
     Done,
     /// A page failed: the list on screen is only part of the account's.
-    Failed(String),
-}
-
-/// The check of one instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
-    Running {
-        attempt: u64,
-    },
-    /// Signed in again, the `PATCH` (then a check) under way; what was known
-    /// before comes back if it fails.
-    Reauthorizing {
-        attempt: u64,
-        before: Option<Box<Check>>,
-    },
-    Found(Outcome),
-    /// The platform could not be asked.
     Failed(String),
 }
 

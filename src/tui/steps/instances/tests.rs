@@ -1,6 +1,7 @@
 use super::test_support::view;
 use super::*;
 use crate::api::Instance;
+use crate::flow::check::Outcome;
 use crate::tui::action::{Action, DeleteAnswer};
 use crate::tui::tests::support::{connected, ctrl, enter, esc, key, report, screen, type_text};
 use crate::tui::update::update;

@@ -3,11 +3,11 @@
 //! when the terminal is wide, below it otherwise). The token is only ever
 //! shown masked.
 
-use super::listed::Listed;
 use super::state::{Check, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status};
 use crate::flow::check::{Outcome, Remedy};
 use crate::tui::app::App;
 use crate::tui::clock::Reading;
+use crate::tui::listed::Listed;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::draw::{input_spans, kv, pad, scroll_start, text, truncate};
 use crate::tui::widgets::TextField;

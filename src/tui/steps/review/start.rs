@@ -4,7 +4,8 @@
 use crate::api::CreateInstance;
 use crate::flow::request::create_request;
 use crate::secret::key_looks_secret;
-use crate::tui::app::{App, FormState, Step};
+use crate::tui::app::{App, FormState};
+use crate::tui::step::Step;
 
 /// Whether a configuration key holds a secret: the spec says so, or, for a
 /// key it does not know, the name looks like one.
