@@ -2,12 +2,14 @@
 //! binary, and the settings common to every element (`assets/common.toml`);
 //! the live catalog of the platform and its cache; and specs built from an
 //! element's configuration metadata when no bundled one exists, or when
-//! the platform signs an element in another way than its bundled spec says.
+//! the platform signs an element in another way than its bundled spec says;
+//! and the fuzzy filter that finds an element in it ([`picker`]).
 
 mod cache;
 mod live;
 pub mod metadata;
 mod model;
+pub mod picker;
 pub mod signin;
 mod spec;
 

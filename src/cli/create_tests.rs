@@ -79,6 +79,9 @@ impl Prompter for Scripted {
             .pop_front()
             .ok_or_else(|| std::io::Error::other("no answer scripted"))
     }
+    fn ask_secret(&mut self, prompt: &str) -> std::io::Result<String> {
+        self.ask_line(prompt)
+    }
     /// No, unless the script's next answer is `confirm:y`.
     fn confirm(&mut self, _question: &str, _default_yes: bool) -> bool {
         match self.answers.front().map(String::as_str) {

@@ -3,11 +3,11 @@
 //! actions and read it back without a terminal.
 
 use super::clock::Clock;
-use super::picker::Index;
 use super::report::ListenerProblem;
 use super::theme::Theme;
 use super::widgets::TextField;
 use crate::api::{Credentials, Instance};
+use crate::catalog::picker::Index;
 use crate::catalog::{bundled_spec, AuthKind, Catalog, CatalogEntry, ElementSpec, AUTH_TYPE_KEY};
 use crate::form::DeriveContext;
 use crate::secret::Secret;

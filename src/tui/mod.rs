@@ -13,7 +13,7 @@ pub mod app;
 pub mod clock;
 pub mod effect;
 pub mod keymap;
-pub mod picker;
+pub mod launch;
 pub mod report;
 pub mod steps;
 pub mod terminal;

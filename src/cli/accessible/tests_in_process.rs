@@ -1,0 +1,552 @@
+//! The accessible mode run in-process, as `create` is (see
+//! `create_tests.rs`): captured streams, standard input typed line by line
+//! when its question appears, secrets from a scripted prompter, and a fake
+//! browser that plays the person at the built-in sandbox's consent page,
+//! with the real loopback listener.
+
+use super::run;
+use crate::catalog::FieldSpec;
+use crate::cli::console::{BrowserLauncher, Console, Prompter};
+use crate::cli::{Failure, GlobalArgs};
+use crate::exit;
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A stream the test reads while the transcript is written.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Standard input fed line by line; ends when every sender is gone.
+struct Typed {
+    lines: mpsc::Receiver<String>,
+    pending: VecDeque<u8>,
+}
+
+impl Read for Typed {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pending.is_empty() {
+            match self.lines.recv() {
+                Ok(line) => self.pending.extend(format!("{line}\n").into_bytes()),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.pending.len());
+        for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
+            *slot = byte;
+        }
+        Ok(n)
+    }
+}
+
+/// The secrets, in the order they are asked; every prompt is kept.
+struct Secrets {
+    answers: VecDeque<String>,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl Prompter for Secrets {
+    fn ask_field(&mut self, field: &FieldSpec, _: Option<&str>) -> std::io::Result<String> {
+        panic!("the transcript asks {} itself", field.key)
+    }
+    fn ask_line(&mut self, prompt: &str) -> std::io::Result<String> {
+        panic!("the transcript asks \"{prompt}\" itself")
+    }
+    fn confirm(&mut self, question: &str, _: bool) -> bool {
+        panic!("the transcript asks \"{question}\" itself")
+    }
+    fn ask_secret(&mut self, prompt: &str) -> std::io::Result<String> {
+        self.asked.lock().unwrap().push(prompt.to_string());
+        self.answers
+            .pop_front()
+            .ok_or_else(|| std::io::Error::other("no secret scripted"))
+    }
+}
+
+/// What the person does with each sign-in address, in turn.
+#[derive(Clone, Copy, Debug)]
+enum Person {
+    /// Allows; the browser follows the redirect into the listener.
+    Allows,
+    /// Denies; the browser follows the redirect into the listener.
+    Denies,
+    /// Allows, but the redirect page does not load: the address is pasted
+    /// on standard input (after a line that is not an address).
+    AllowsAndPastes,
+    /// Walks away: nothing comes back.
+    Ignores,
+}
+
+struct FakeBrowser {
+    people: Mutex<VecDeque<Person>>,
+    opened: Arc<Mutex<Vec<String>>>,
+    paste: mpsc::Sender<String>,
+}
+
+impl BrowserLauncher for FakeBrowser {
+    fn open(&self, url: &str) -> Result<(), String> {
+        self.opened.lock().unwrap().push(url.to_string());
+        let person = self
+            .people
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("a person for each link");
+        let url = url.to_string();
+        let paste = self.paste.clone();
+        tokio::spawn(async move {
+            let decision = match person {
+                Person::Ignores => return,
+                Person::Denies => "deny",
+                Person::Allows | Person::AllowsAndPastes => "allow",
+            };
+            let redirect = consent(&url, decision).await;
+            if let Person::AllowsAndPastes = person {
+                paste.send("not an address".into()).unwrap();
+                paste.send(redirect).unwrap();
+            } else {
+                let status = http().get(&redirect).send().await.unwrap().status();
+                assert_eq!(status, 302, "the listener takes the redirect");
+            }
+        });
+        Ok(())
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+/// Plays the person at the sandbox's consent page; returns where the
+/// provider redirects.
+async fn consent(authorize_url: &str, decision: &str) -> String {
+    let q = url::Url::parse(authorize_url).unwrap();
+    let get = |k: &str| {
+        q.query_pairs()
+            .find(|(a, _)| a == k)
+            .map(|(_, b)| b.into_owned())
+            .unwrap()
+    };
+    let mut decision_url = q.clone();
+    decision_url.set_path("/provider/oauth/decision");
+    decision_url
+        .query_pairs_mut()
+        .clear()
+        .append_pair("client_id", &get("client_id"))
+        .append_pair("redirect_uri", &get("redirect_uri"))
+        .append_pair("state", &get("state"))
+        .append_pair("decision", decision);
+    let resp = http().get(decision_url).send().await.unwrap();
+    assert_eq!(resp.status(), 302);
+    resp.headers()["location"].to_str().unwrap().to_string()
+}
+
+struct Run {
+    result: Result<i32, Failure>,
+    stdout: String,
+    stderr: String,
+    secrets_asked: Vec<String>,
+    opened: Vec<String>,
+    /// The questions of the script that were never asked.
+    unasked: Vec<String>,
+}
+
+impl Run {
+    fn code(&self) -> i32 {
+        match &self.result {
+            Ok(code) => *code,
+            Err(f) => f.code,
+        }
+    }
+
+    fn count(&self, text: &str) -> usize {
+        self.stderr.matches(text).count()
+    }
+}
+
+fn globals(oauth_timeout: Duration) -> GlobalArgs {
+    GlobalArgs {
+        sandbox: true,
+        base_url: None,
+        env: None,
+        callback_port: 0,
+        oauth_timeout,
+        no_browser: false,
+        request_timeout: Duration::from_secs(30),
+        log_file: None,
+        insecure_storage: false,
+        profile: None,
+    }
+}
+
+/// Runs the accessible mode: each `(question, answer)` of `script` is typed
+/// once the question appears after the previous one, as a person reads
+/// and answers; `secrets` go to the prompter, and `people` take the
+/// sign-in addresses in turn.
+async fn transcript(
+    g: GlobalArgs,
+    print_token: bool,
+    script: &[(&str, &str)],
+    secrets: &[&str],
+    people: &[Person],
+) -> Run {
+    let (typed_tx, typed_rx) = mpsc::channel();
+    let out = Captured::default();
+    let err = Captured::default();
+    let asked = Arc::new(Mutex::new(vec![]));
+    let opened = Arc::new(Mutex::new(vec![]));
+    let con = Console {
+        input: Box::new(Typed {
+            lines: typed_rx,
+            pending: VecDeque::new(),
+        }),
+        output: Box::new(out.clone()),
+        errors: Box::new(err.clone()),
+        input_is_terminal: true,
+        errors_is_terminal: true,
+        remote: false,
+        quiet_wait: Duration::from_secs(5),
+        prompter: Box::new(Secrets {
+            answers: secrets.iter().map(|s| s.to_string()).collect(),
+            asked: asked.clone(),
+        }),
+        browser: Box::new(FakeBrowser {
+            people: Mutex::new(people.iter().copied().collect()),
+            opened: opened.clone(),
+            paste: typed_tx.clone(),
+        }),
+    };
+    let script: Vec<(String, String)> = script
+        .iter()
+        .map(|(q, a)| (q.to_string(), a.to_string()))
+        .collect();
+    let unasked = Arc::new(Mutex::new(Vec::new()));
+    let person = {
+        let err = err.clone();
+        let unasked = unasked.clone();
+        std::thread::spawn(move || {
+            let mut from = 0;
+            let mut steps = script.into_iter();
+            while let Some((question, answer)) = steps.next() {
+                let deadline = Instant::now() + Duration::from_secs(20);
+                loop {
+                    let text = err.text();
+                    if let Some(at) = text[from..].find(&question) {
+                        from += at + question.len();
+                        typed_tx.send(answer).unwrap();
+                        break;
+                    }
+                    if Instant::now() > deadline {
+                        let mut left = unasked.lock().unwrap();
+                        left.push(question);
+                        left.extend(steps.by_ref().map(|(q, _)| q));
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            }
+        })
+    };
+    let result = run(&g, print_token, None, con).await;
+    person.join().unwrap();
+    let secrets_asked = asked.lock().unwrap().clone();
+    let opened = opened.lock().unwrap().clone();
+    let unasked = unasked.lock().unwrap().clone();
+    Run {
+        result,
+        stdout: out.text(),
+        stderr: err.text(),
+        secrets_asked,
+        opened,
+        unasked,
+    }
+}
+
+/// Keap's questions up to the sign-in (its client secret comes from the
+/// prompter).
+const KEAP: [(&str, &str); 7] = [
+    (
+        "Element (number, key or part of a name): ",
+        "infusionsoftecommerce",
+    ),
+    ("Client ID (required", "keap-client-id"),
+    ("Callback URL (", ""),
+    ("Document tagging (optional; y or n", "y"),
+    ("Change the advanced settings? [y/N]: ", "n"),
+    ("Instance name (Enter keeps", "keap-shop"),
+    ("Tags, separated by commas", ""),
+];
+
+fn keap_then(rest: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+    KEAP.iter().chain(rest).copied().collect()
+}
+
+const CREATE_AND_KEEP_THE_CLIPBOARD: [(&str, &str); 2] = [
+    ("Create this instance now? [Y/n]: ", ""),
+    ("Copy the token to the clipboard? [y/N]: ", "n"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_basic_element_is_chosen_fixed_and_created_as_a_plain_transcript() {
+    let script = [
+        ("Element (number, key or part of a name): ", "ecwi"),
+        ("Element (number, key or part of a name): ", "1"),
+        (
+            "Sign-in kind (required; 1 custom, 2 oauth2; Enter keeps custom): ",
+            "",
+        ),
+        ("Store ID (required; e.g. 1003): ", "10O3"),
+        ("Store ID (required; e.g. 1003): ", "1003"),
+        ("Change the advanced settings? [y/N]: ", "maybe"),
+        ("Change the advanced settings? [y/N]: ", ""),
+        ("Instance name (Enter keeps", "ecwid-shop"),
+        ("Tags, separated by commas", "docs"),
+        ("Create this instance now? [Y/n]: ", "yes"),
+        ("Copy the token to the clipboard? [y/N]: ", "0"),
+    ];
+    let secrets = ["order-key-s3cret", "product-key-s3cret"];
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        true,
+        &script,
+        &secrets,
+        &[],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(run.stderr.contains("1. Ecwid (ecwid)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(" more: type part of a name"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Error: Store ID must be digits only"));
+    // "maybe" is neither yes nor no: asked again, never taken as no.
+    assert_eq!(run.count("Error: answer y (yes) or n (no)."), 1);
+    assert_eq!(
+        run.secrets_asked,
+        [
+            "Order API key (required; not shown as you type): ",
+            "Product API key (required; not shown as you type): "
+        ]
+    );
+    assert!(run
+        .stderr
+        .contains("Review: a new Ecwid instance named \"ecwid-shop\"."));
+    assert!(run.stderr.contains("  Store ID: 1003"), "{}", run.stderr);
+    assert!(run.stderr.contains("  Order API key: (hidden)"));
+    assert!(run.stderr.contains("  Tags: docs"));
+    assert!(run
+        .stderr
+        .contains("\"ecwid-shop\": works: the provider answered"));
+    assert!(run.stderr.contains("Its token is on standard output."));
+    let token = run.stdout.trim();
+    assert!(!token.is_empty() && !run.stderr.contains(token));
+    for secret in secrets {
+        assert!(!run.stderr.contains(secret), "{secret} was shown");
+    }
+    assert!(run.opened.is_empty(), "no browser for keys");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oauth_element_signs_in_through_the_listener() {
+    let script = keap_then(&CREATE_AND_KEEP_THE_CLIPBOARD);
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::Allows],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    let link = &run.opened[0];
+    assert!(link.contains("client_id=keap-client-id"), "{link}");
+    // The address alone on the line after the one that announces it.
+    let mut lines = run.stderr.lines();
+    lines.find(|l| l.ends_with("The sign-in address:")).unwrap();
+    assert_eq!(lines.next(), Some(link.as_str()));
+    assert!(run.stderr.contains("Opened it in your browser."));
+    assert!(run.stderr.contains("Authorized."));
+    assert!(run.stderr.contains("Its token, on the next line:"));
+    assert!(!run.stderr.contains("keap-client-s3cret"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_pasted_during_the_wait_signs_in() {
+    let script = keap_then(&CREATE_AND_KEEP_THE_CLIPBOARD);
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::AllowsAndPastes],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(
+        run.stderr
+            .contains("Error: Pasted address: that is not the redirected address"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Authorized."));
+}
+
+/// A denial is not the end: a new link (a new state) is offered, and
+/// nothing typed before is asked again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_denied_sign_in_offers_a_new_link_and_keeps_every_answer() {
+    let script = keap_then(&[
+        ("Try the sign-in again? [Y/n]: ", ""),
+        CREATE_AND_KEEP_THE_CLIPBOARD[0],
+        CREATE_AND_KEEP_THE_CLIPBOARD[1],
+    ]);
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::Denies, Person::Allows],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(run.stderr.contains("denied"), "{}", run.stderr);
+    assert_eq!(run.opened.len(), 2);
+    assert_ne!(run.opened[0], run.opened[1], "a new link, with a new state");
+    assert!(run.opened[1].contains("client_id=keap-client-id"));
+    assert_eq!(run.count("Client ID (required"), 1, "asked once");
+    assert_eq!(run.secrets_asked.len(), 1, "the secret is kept too");
+    assert!(
+        run.stderr.contains("Review: a new Infusionsoft"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("\"keap-shop\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_that_times_out_offers_a_new_link() {
+    let script = keap_then(&[
+        ("Try the sign-in again? [Y/n]: ", "y"),
+        CREATE_AND_KEEP_THE_CLIPBOARD[0],
+        CREATE_AND_KEEP_THE_CLIPBOARD[1],
+    ]);
+    let run = transcript(
+        globals(Duration::from_secs(1)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::Ignores, Person::Allows],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(
+        run.stderr
+            .contains("Error: no authorization arrived within 1s; nothing was created."),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.opened.len(), 2);
+}
+
+/// Declined twice (no new link, no change): the run ends with OAuth's
+/// exit code, the same as `create`'s.
+#[tokio::test(flavor = "multi_thread")]
+async fn declining_a_new_sign_in_ends_with_the_oauth_exit_code() {
+    let script = keap_then(&[
+        ("Try the sign-in again? [Y/n]: ", "n"),
+        ("Change the settings? [Y/n]: ", "no"),
+    ]);
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::Denies],
+    )
+    .await;
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert_eq!(run.code(), exit::OAUTH_FAILED, "{}", run.stderr);
+    let message = &run.result.as_ref().unwrap_err().message;
+    assert!(message.contains("nothing was created"), "{message}");
+    assert!(run.stdout.is_empty());
+}
+
+/// After a denial the settings can be changed instead: the form comes
+/// back with every answer as what Enter keeps, and the next link carries
+/// the new value.
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_denial_the_settings_can_be_changed_and_signed_in_again() {
+    let script = keap_then(&[
+        ("Try the sign-in again? [Y/n]: ", "n"),
+        ("Change the settings? [Y/n]: ", "y"),
+        ("Client ID (required; e.g.", "keap-client-2"),
+        ("Callback URL (", ""),
+        ("Document tagging (optional; y or n; Enter keeps yes", ""),
+        ("Change the advanced settings? [y/N]: ", ""),
+        ("Instance name (Enter keeps keap-shop", ""),
+        ("Tags, separated by commas", ""),
+        CREATE_AND_KEEP_THE_CLIPBOARD[0],
+        CREATE_AND_KEEP_THE_CLIPBOARD[1],
+    ]);
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        // Enter keeps the secret given first.
+        &["keap-client-s3cret", ""],
+        &[Person::Denies, Person::Allows],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(run.opened[1].contains("client_id=keap-client-2"));
+    assert!(run.secrets_asked[1].contains("Enter keeps the one given"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn declining_to_create_ends_with_nothing_created() {
+    let script = keap_then(&[
+        ("Create this instance now? [Y/n]: ", "n"),
+        ("Change the settings? [Y/n]: ", "n"),
+    ]);
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::Allows],
+    )
+    .await;
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert_eq!(run.code(), exit::INTERRUPTED, "{}", run.stderr);
+    assert!(run.stderr.contains("Nothing was created."));
+    assert!(run.stdout.is_empty());
+}
