@@ -3,10 +3,12 @@
 //! prompter that asks for missing settings and secrets, and the browser
 //! launcher. The command line passes the real ones ([`Console::system`]);
 //! tests pass fakes and run them in-process. [`Lines`] reads standard
-//! input a line at a time for the waits that race it against the browser.
+//! input a line at a time for the waits that race it against the browser;
+//! [`FieldWalk`] is the walk over an element's fields they all ask along.
 
 use super::prompt;
 use crate::catalog::FieldSpec;
+use crate::form::{self, DeriveContext, FormValues};
 use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
@@ -178,4 +180,58 @@ impl BrowserLauncher for SystemBrowser {
     fn open(&self, url: &str) -> Result<(), String> {
         crate::oauth::open_browser(url)
     }
+}
+
+/// The walk over an element's fields that every line front end asks
+/// along: before each question the defaults and derived values are brought
+/// up to date (an answer can switch a condition on, or change what a
+/// derived field follows), and the fields answered are remembered, which
+/// derived values then no longer follow.
+#[derive(Debug, Clone, Default)]
+pub struct FieldWalk {
+    edited: Vec<String>,
+}
+
+impl FieldWalk {
+    /// Fields given before the walk (`--set`, a file) count as answered.
+    pub fn given(keys: &[String]) -> FieldWalk {
+        FieldWalk {
+            edited: keys.to_vec(),
+        }
+    }
+
+    /// Brings `values` up to date; whether `f` is in force, and so asked.
+    pub fn in_force(
+        &self,
+        fields: &[FieldSpec],
+        values: &mut FormValues,
+        ctx: &DeriveContext,
+        f: &FieldSpec,
+    ) -> bool {
+        form::apply_defaults_and_derived(
+            fields,
+            values,
+            &|k| self.edited.iter().any(|e| e == k),
+            ctx,
+        );
+        form::is_active(f, values)
+    }
+
+    /// An answer given to `f`.
+    pub fn answer(&mut self, f: &FieldSpec, values: &mut FormValues, value: impl Into<String>) {
+        values.set(f.key.clone(), value.into());
+        self.edited.push(f.key.clone());
+    }
+}
+
+/// What is wrong with `value` for `f`: a placeholder copied from the docs,
+/// or what the form's validation says.
+pub fn field_problem(f: &FieldSpec, value: &str) -> Option<String> {
+    if super::inputs::looks_like_placeholder(value) {
+        return Some(format!(
+            "{} still holds a placeholder from the docs; put your real value",
+            f.label
+        ));
+    }
+    form::validate_field(f, value)
 }

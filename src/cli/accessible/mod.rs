@@ -22,7 +22,7 @@ mod transcript;
 mod tests_in_process;
 
 use super::authorize::OAuthSession;
-use super::console::Console;
+use super::console::{field_problem, Console, FieldWalk};
 use super::create::create_once;
 use super::{prompt, report, Connection, Failure, GlobalArgs};
 use crate::api::Client;
@@ -95,7 +95,7 @@ pub async fn run(
     let fields = form_fields(&spec);
     let mut form = Form {
         values: FormValues::new(),
-        edited: Vec::new(),
+        walk: FieldWalk::default(),
         name: flow::names::default_name(&spec.key, &flow::names::stamp_now()),
         tags: Vec::new(),
     };
@@ -222,9 +222,9 @@ fn element_line(spec: &ElementSpec) -> String {
 /// What the configure step gathers.
 struct Form {
     values: FormValues,
-    /// Fields the person answered: derived values no longer follow their
-    /// sources there.
-    edited: Vec<String>,
+    /// The walk over the fields, which knows the ones answered: derived
+    /// values no longer follow their sources there.
+    walk: FieldWalk,
     name: String,
     tags: Vec<String>,
 }
@@ -619,14 +619,7 @@ async fn ask_field(
     // the next question takes it.
     let mut offered: Option<String> = None;
     loop {
-        let edited = form.edited.clone();
-        form::apply_defaults_and_derived(
-            fields,
-            &mut form.values,
-            &|k| edited.iter().any(|e| e == k),
-            ctx,
-        );
-        if !form::is_active(f, &form.values) {
+        if !form.walk.in_force(fields, &mut form.values, ctx, f) {
             return Ok(());
         }
         if first && !f.help.is_empty() {
@@ -656,11 +649,7 @@ async fn ask_field(
         };
         let problem = match &value {
             Err(problem) => Some(problem.clone()),
-            Ok(v) if super::inputs::looks_like_placeholder(v) => Some(format!(
-                "{} still holds a placeholder from the docs; put your real value",
-                f.label
-            )),
-            Ok(v) => form::validate_field(f, v),
+            Ok(v) => field_problem(f, v),
         };
         match (problem, value) {
             (Some(problem), value) => {
@@ -672,9 +661,11 @@ async fn ask_field(
                 if let Some(w) = form::shape_warning(f, &v) {
                     t.say(format!("Warning: {w}."));
                 }
-                form.values.set(f.key.clone(), v);
                 if !typed.is_empty() || accepted.is_some() {
-                    form.edited.push(f.key.clone());
+                    form.walk.answer(f, &mut form.values, v);
+                } else {
+                    // Enter kept the value: a derived one still follows.
+                    form.values.set(f.key.clone(), v);
                 }
                 return Ok(());
             }
@@ -687,63 +678,90 @@ async fn ask_field(
 /// required, an example or the choices, and what Enter keeps.
 fn field_prompt(f: &FieldSpec, current: &str) -> String {
     let mut parts: Vec<String> = vec![if f.required { "required" } else { "optional" }.into()];
-    match f.kind {
-        FieldKind::Boolean => parts.push("y or n".into()),
-        FieldKind::Choice => parts.push(
-            f.choices
+    parts.extend(said_of(f, Said::Hint).ok().flatten());
+    if !current.trim().is_empty() {
+        parts.extend(said_of(f, Said::Keeps(current)).ok().flatten());
+    }
+    format!("{} ({}): ", f.label, parts.join("; "))
+}
+
+/// The value a typed answer stands for.
+fn typed_value(f: &FieldSpec, typed: &str) -> Result<String, String> {
+    said_of(f, Said::Typed(typed)).map(Option::unwrap_or_default)
+}
+
+/// What the transcript says or reads differently by a field's kind.
+#[derive(Clone, Copy)]
+enum Said<'a> {
+    /// The hint in the field's question, if any.
+    Hint,
+    /// What Enter keeps, given the value the field has.
+    Keeps(&'a str),
+    /// A value as the review shows it.
+    Shown(&'a str),
+    /// What a typed answer stands for; `Err` says why it stands for none.
+    Typed(&'a str),
+}
+
+/// Everything the transcript does by a field's kind, in this one function:
+/// a new kind is handled here, for every use at once.
+fn said_of(f: &FieldSpec, said: Said) -> Result<Option<String>, String> {
+    let text = match f.kind {
+        FieldKind::Boolean => {
+            let word = |v: &str| if v == "true" { "yes" } else { "no" };
+            match said {
+                Said::Hint => "y or n".to_string(),
+                Said::Keeps(v) => format!("Enter keeps {}", word(v)),
+                Said::Shown(v) => word(v).to_string(),
+                Said::Typed(typed) => prompt::yes_no(typed, false)
+                    .map(|b| b.to_string())
+                    .ok_or_else(|| format!("{} takes y (yes) or n (no)", f.label))?,
+            }
+        }
+        FieldKind::Choice => match said {
+            Said::Hint => f
+                .choices
                 .iter()
                 .enumerate()
                 .map(|(i, c)| format!("{} {c}", i + 1))
                 .collect::<Vec<_>>()
                 .join(", "),
-        ),
-        FieldKind::Secret => parts.push("not shown as you type".into()),
-        _ => {
-            if let Some(e) = &f.example {
-                parts.push(format!("e.g. {e}"));
+            Said::Keeps(v) => format!("Enter keeps {v}"),
+            Said::Shown(v) => v.to_string(),
+            Said::Typed(typed) => {
+                let options: Vec<Choice> = f
+                    .choices
+                    .iter()
+                    .map(|c| Choice {
+                        key: c.clone(),
+                        name: c.clone(),
+                    })
+                    .collect();
+                match choice::parse(typed, &options) {
+                    Answer::Chosen(i) => f.choices[i].clone(),
+                    _ => {
+                        return Err(format!(
+                            "{} must be one of: {} (or its number)",
+                            f.label,
+                            f.choices.join(", ")
+                        ))
+                    }
+                }
             }
-        }
-    }
-    if !current.trim().is_empty() {
-        parts.push(match f.kind {
-            FieldKind::Secret => "Enter keeps the one given".into(),
-            FieldKind::Boolean => format!(
-                "Enter keeps {}",
-                if current == "true" { "yes" } else { "no" }
-            ),
-            _ => format!("Enter keeps {current}"),
-        });
-    }
-    format!("{} ({}): ", f.label, parts.join("; "))
-}
-
-/// The value a typed answer stands for: yes/no for a checkbox, a number or
-/// a name for a choice, the text itself otherwise.
-fn typed_value(f: &FieldSpec, typed: &str) -> Result<String, String> {
-    match f.kind {
-        FieldKind::Boolean => prompt::yes_no(typed, false)
-            .map(|b| b.to_string())
-            .ok_or_else(|| format!("{} takes y (yes) or n (no)", f.label)),
-        FieldKind::Choice => {
-            let options: Vec<Choice> = f
-                .choices
-                .iter()
-                .map(|c| Choice {
-                    key: c.clone(),
-                    name: c.clone(),
-                })
-                .collect();
-            match choice::parse(typed, &options) {
-                Answer::Chosen(i) => Ok(f.choices[i].clone()),
-                _ => Err(format!(
-                    "{} must be one of: {} (or its number)",
-                    f.label,
-                    f.choices.join(", ")
-                )),
-            }
-        }
-        _ => Ok(typed.to_string()),
-    }
+        },
+        FieldKind::Secret => match said {
+            Said::Hint => "not shown as you type".to_string(),
+            Said::Keeps(_) => "Enter keeps the one given".to_string(),
+            Said::Shown(_) => "(hidden)".to_string(),
+            Said::Typed(typed) => typed.to_string(),
+        },
+        FieldKind::Text | FieldKind::Textarea | FieldKind::Url | FieldKind::Integer => match said {
+            Said::Hint => return Ok(f.example.as_ref().map(|e| format!("e.g. {e}"))),
+            Said::Keeps(v) => format!("Enter keeps {v}"),
+            Said::Shown(v) | Said::Typed(v) => v.to_string(),
+        },
+    };
+    Ok(Some(text))
 }
 
 /// An error as one line that names the field.
@@ -778,12 +796,10 @@ fn review(t: &mut Transcript, spec: &ElementSpec, fields: &[FieldSpec], form: &F
         if v.trim().is_empty() || (f.advanced && f.default.as_deref() == Some(v)) {
             continue;
         }
-        let shown = match f.kind {
-            FieldKind::Secret => "(hidden)".to_string(),
-            FieldKind::Boolean if v == "true" => "yes".into(),
-            FieldKind::Boolean => "no".into(),
-            _ => v.to_string(),
-        };
+        let shown = said_of(f, Said::Shown(v))
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         t.say(format!("  {}: {shown}", f.label));
     }
     if !form.tags.is_empty() {
