@@ -393,3 +393,118 @@ async fn next_paste(pastes: &mut Option<Lines>) -> Option<std::io::Result<String
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::fake_platform::{FakePlatform, Reply};
+    use crate::cli::console::{BrowserLauncher, Prompter};
+    use std::sync::{Arc, Mutex};
+
+    struct NoPrompter;
+
+    impl Prompter for NoPrompter {
+        fn ask_field(
+            &mut self,
+            f: &crate::catalog::FieldSpec,
+            _: Option<&str>,
+        ) -> std::io::Result<String> {
+            panic!("nothing is asked: {}", f.key)
+        }
+        fn ask_line(&mut self, p: &str) -> std::io::Result<String> {
+            panic!("nothing is asked: {p}")
+        }
+        fn confirm(&mut self, q: &str, _: bool) -> bool {
+            panic!("nothing is asked: {q}")
+        }
+        fn ask_secret(&mut self, p: &str) -> std::io::Result<String> {
+            panic!("nothing is asked: {p}")
+        }
+    }
+
+    struct Browser(Arc<Mutex<Vec<String>>>);
+
+    impl BrowserLauncher for Browser {
+        fn open(&self, url: &str) -> Result<(), String> {
+            self.0.lock().unwrap().push(url.to_string());
+            Ok(())
+        }
+    }
+
+    fn console(opened: &Arc<Mutex<Vec<String>>>) -> Console {
+        Console {
+            input: Box::new(std::io::empty()),
+            output: Box::new(std::io::sink()),
+            errors: Box::new(std::io::sink()),
+            input_is_terminal: false,
+            errors_is_terminal: false,
+            remote: false,
+            quiet_wait: Duration::from_secs(5),
+            prompter: Box::new(NoPrompter),
+            browser: Box::new(Browser(opened.clone())),
+        }
+    }
+
+    fn globals() -> GlobalArgs {
+        GlobalArgs {
+            sandbox: false,
+            base_url: None,
+            env: None,
+            callback_port: 0,
+            oauth_timeout: Duration::from_secs(5),
+            no_browser: false,
+            request_timeout: Duration::from_secs(5),
+            log_file: None,
+            insecure_storage: false,
+            profile: None,
+        }
+    }
+
+    /// A sign-in address the browser must never see ends `create` and the
+    /// accessible mode alike: OAuth's exit code (4, as the README's table
+    /// says), no new link offered, no browser opened. The accessible mode
+    /// once said 3 here.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_unsafe_sign_in_address_is_oauths_failure_in_every_voice() {
+        let platform = FakePlatform::start(|_| {
+            Reply::json(
+                200,
+                serde_json::json!({"oauthUrl": "javascript:alert(document.cookie)"}),
+            )
+        });
+        let client = platform.client();
+        let spec = crate::catalog::bundled_spec("infusionsoftecommerce").unwrap();
+        let mut values = FormValues::new();
+        values.set("oauth.api.key", "client-id");
+        values.set("oauth.callback.url", "https://example.com/callback");
+        let g = globals();
+        for voice in [Voice::Command, Voice::Transcript] {
+            let opened = Arc::new(Mutex::new(vec![]));
+            let mut con = console(&opened);
+            let mut session = match voice {
+                Voice::Command => OAuthSession::start(&g, &mut con, &values, false)
+                    .unwrap_or_else(|f| panic!("{}", f.message)),
+                Voice::Transcript => OAuthSession::for_transcript(
+                    &g,
+                    None,
+                    "https://example.com/callback",
+                    con.take_lines(),
+                ),
+            };
+            let Err(failed) = session.authorize(&mut con, &client, spec, &values).await else {
+                panic!("{voice:?}: an unsafe address was accepted");
+            };
+            assert_eq!(failed.failure.code, exit::OAUTH_FAILED, "{voice:?}");
+            assert!(
+                !failed.retry,
+                "{voice:?}: no new link for a platform's bad answer"
+            );
+            assert!(
+                failed.failure.message.contains("refused"),
+                "{}",
+                failed.failure.message
+            );
+            assert!(opened.lock().unwrap().is_empty(), "{voice:?}: opened");
+        }
+    }
+}

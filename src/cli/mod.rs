@@ -9,6 +9,8 @@ mod create;
 #[cfg(test)]
 mod create_tests;
 mod elements;
+#[cfg(test)]
+mod fakes;
 mod inputs;
 mod instances;
 mod output;

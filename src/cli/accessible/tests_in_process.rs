@@ -7,54 +7,12 @@
 use super::run;
 use crate::catalog::FieldSpec;
 use crate::cli::console::{BrowserLauncher, Console, Prompter};
+use crate::cli::fakes::{consent, http, sandbox_globals, Captured, Typed};
 use crate::cli::{Failure, GlobalArgs};
 use crate::exit;
 use std::collections::VecDeque;
-use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// A stream the test reads while the transcript is written.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Standard input fed line by line; ends when every sender is gone.
-struct Typed {
-    lines: mpsc::Receiver<String>,
-    pending: VecDeque<u8>,
-}
-
-impl Read for Typed {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.pending.is_empty() {
-            match self.lines.recv() {
-                Ok(line) => self.pending.extend(format!("{line}\n").into_bytes()),
-                Err(_) => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.pending.len());
-        for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
-            *slot = byte;
-        }
-        Ok(n)
-    }
-}
 
 /// The secrets, in the order they are asked; every prompt is kept.
 struct Secrets {
@@ -130,38 +88,6 @@ impl BrowserLauncher for FakeBrowser {
     }
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .build()
-        .unwrap()
-}
-
-/// Plays the person at the sandbox's consent page; returns where the
-/// provider redirects.
-async fn consent(authorize_url: &str, decision: &str) -> String {
-    let q = url::Url::parse(authorize_url).unwrap();
-    let get = |k: &str| {
-        q.query_pairs()
-            .find(|(a, _)| a == k)
-            .map(|(_, b)| b.into_owned())
-            .unwrap()
-    };
-    let mut decision_url = q.clone();
-    decision_url.set_path("/provider/oauth/decision");
-    decision_url
-        .query_pairs_mut()
-        .clear()
-        .append_pair("client_id", &get("client_id"))
-        .append_pair("redirect_uri", &get("redirect_uri"))
-        .append_pair("state", &get("state"))
-        .append_pair("decision", decision);
-    let resp = http().get(decision_url).send().await.unwrap();
-    assert_eq!(resp.status(), 302);
-    resp.headers()["location"].to_str().unwrap().to_string()
-}
-
 struct Run {
     result: Result<i32, Failure>,
     stdout: String,
@@ -187,16 +113,8 @@ impl Run {
 
 fn globals(oauth_timeout: Duration) -> GlobalArgs {
     GlobalArgs {
-        sandbox: true,
-        base_url: None,
-        env: None,
-        callback_port: 0,
         oauth_timeout,
-        no_browser: false,
-        request_timeout: Duration::from_secs(30),
-        log_file: None,
-        insecure_storage: false,
-        profile: None,
+        ..sandbox_globals()
     }
 }
 
@@ -217,10 +135,7 @@ async fn transcript(
     let asked = Arc::new(Mutex::new(vec![]));
     let opened = Arc::new(Mutex::new(vec![]));
     let con = Console {
-        input: Box::new(Typed {
-            lines: typed_rx,
-            pending: VecDeque::new(),
-        }),
+        input: Box::new(Typed::new(typed_rx)),
         output: Box::new(out.clone()),
         errors: Box::new(err.clone()),
         input_is_terminal: true,
