@@ -16,7 +16,7 @@ mod spec;
 pub use cache::{
     cache_dir, cache_path, load_cached, CachedCatalog, CACHE_DIR_ENV, FRESH_FOR, MAX_AGE,
 };
-pub use live::{element_spec, lookup, parse_elements, refresh, Lookup};
+pub use live::{element_spec, fetch, lookup, parse_elements, refresh, Lookup};
 pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use model::{
     edit_distance, Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS,

@@ -264,8 +264,13 @@ async fn connect(
         }
         let client = conn.client()?;
         let base = conn.base_url();
-        if let Some(cached) =
-            catalog::load_cached(&base).filter(|c| !c.is_stale(std::time::SystemTime::now()))
+        // The built-in sandbox has a new address on every run: its catalog
+        // is neither taken from the cache nor written to it.
+        let sandbox = conn.sandbox.is_some();
+        if let Some(cached) = (!sandbox)
+            .then(|| catalog::load_cached(&base))
+            .flatten()
+            .filter(|c| !c.is_stale(std::time::SystemTime::now()))
         {
             t.say(format!(
                 "Connected to {base}: {} elements (cached).",
@@ -277,7 +282,12 @@ async fn connect(
             return Ok((client, cached.catalog));
         }
         t.say(format!("Connecting to {base}…"));
-        match catalog::refresh(&client).await {
+        let fetched = if sandbox {
+            catalog::fetch(&client).await
+        } else {
+            catalog::refresh(&client).await
+        };
+        match fetched {
             Ok(c) => {
                 t.say(format!("Connected: {} elements.", c.len()));
                 if typed {
