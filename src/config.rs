@@ -6,7 +6,10 @@
 //! OS keyring (`secrets = "keyring"`) or, by choice or when no keyring
 //! answered, in the file itself (`secrets = "file"`). `default_profile`
 //! names the one used when none is asked for. A file of the older
-//! single-account layout reads as the profile `default`.
+//! single-account layout reads as the profile `default`. The saved
+//! profiles as the front ends offer them ([`saved_profiles`]) and the check
+//! of a typed account secret live here too, so that no front end borrows
+//! them from another.
 
 use crate::api::{PRODUCTION_URL, STAGING_URL};
 use crate::secret::Secret;

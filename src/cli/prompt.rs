@@ -1,5 +1,6 @@
 //! Line prompts for `create` when standard input is a terminal. Prompts go
-//! to stderr so stdout stays clean for the instance JSON.
+//! to stderr so stdout stays clean for the instance JSON. [`yes_no`] is the
+//! one reading of a yes or a no for every line front end.
 
 use crate::catalog::FieldSpec;
 use std::io::{BufRead, Write};
