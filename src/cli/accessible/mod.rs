@@ -55,13 +55,45 @@ pub async fn run(
     element: Option<String>,
     con: Console,
 ) -> Result<i32, Failure> {
+    let conn = super::connection::resolve(g, super::connection::UnknownProfile::Allow)?;
+    let account = Account {
+        conn,
+        saved_profiles: &crate::config::saved_profiles,
+        catalog_cache: true,
+    };
+    run_with(g, account, print_token, element, con).await
+}
+
+/// Where the run connects: the connection the command line resolved, and
+/// the saved profiles it may pick from when that has no secrets (read only
+/// then: the keyring can be slow to answer).
+struct Account<'a> {
+    conn: Connection,
+    saved_profiles: &'a (dyn Fn() -> Vec<crate::config::SavedProfile> + Sync),
+    /// Whether the platform's catalog is read from and written to the
+    /// cache (never for the built-in sandbox, whose address is new on
+    /// every run).
+    catalog_cache: bool,
+}
+
+async fn run_with(
+    g: &GlobalArgs,
+    account: Account<'_>,
+    print_token: bool,
+    element: Option<String>,
+    con: Console,
+) -> Result<i32, Failure> {
     let mut t = Transcript::new(con);
     t.say("ce-wizard, accessible mode: one question a line. Type the answer and press Enter; Ctrl-C quits.");
-    let mut conn = super::connection::resolve(g, super::connection::UnknownProfile::Allow)?;
+    let Account {
+        mut conn,
+        saved_profiles,
+        catalog_cache,
+    } = account;
     if conn.sandbox.is_some() {
         t.say("Using the built-in sandbox: nothing leaves this machine.");
     }
-    let (client, catalog) = connect(&mut t, g, &mut conn).await?;
+    let (client, catalog) = connect(&mut t, g, &mut conn, saved_profiles, catalog_cache).await?;
 
     let entry = choose_element(&mut t, &catalog, element.as_deref()).await?;
     let spec = catalog::element_spec(&client, &entry)
@@ -238,6 +270,8 @@ async fn connect(
     t: &mut Transcript,
     g: &GlobalArgs,
     conn: &mut Connection,
+    saved_profiles: &(dyn Fn() -> Vec<crate::config::SavedProfile> + Sync),
+    catalog_cache: bool,
 ) -> Result<(Client, Catalog), Failure> {
     let mut asked = false;
     let mut typed = false;
@@ -251,7 +285,7 @@ async fn connect(
                     "No Cloud Elements secrets yet ({USER_SECRET_ENV} and {ORG_SECRET_ENV}). Find them in the Cloud Elements console: your profile, Settings, Account. To try everything without an account, run ce-wizard --sandbox."
                 ));
                 if conn.sandbox.is_none() {
-                    if let Some(picked) = pick_profile(t, conn).await? {
+                    if let Some(picked) = pick_profile(t, conn, saved_profiles()).await? {
                         save_as = Some(picked);
                     }
                 }
@@ -266,8 +300,8 @@ async fn connect(
         let base = conn.base_url();
         // The built-in sandbox has a new address on every run: its catalog
         // is neither taken from the cache nor written to it.
-        let sandbox = conn.sandbox.is_some();
-        if let Some(cached) = (!sandbox)
+        let cache = catalog_cache && conn.sandbox.is_none();
+        if let Some(cached) = cache
             .then(|| catalog::load_cached(&base))
             .flatten()
             .filter(|c| !c.is_stale(std::time::SystemTime::now()))
@@ -282,10 +316,10 @@ async fn connect(
             return Ok((client, cached.catalog));
         }
         t.say(format!("Connecting to {base}…"));
-        let fetched = if sandbox {
-            catalog::fetch(&client).await
-        } else {
+        let fetched = if cache {
             catalog::refresh(&client).await
+        } else {
+            catalog::fetch(&client).await
         };
         match fetched {
             Ok(c) => {
@@ -321,8 +355,8 @@ async fn connect(
 async fn pick_profile(
     t: &mut Transcript,
     conn: &mut Connection,
+    saved: Vec<crate::config::SavedProfile>,
 ) -> Result<Option<String>, Failure> {
-    let saved = crate::config::saved_profiles();
     if saved.is_empty() {
         return Ok(None);
     }

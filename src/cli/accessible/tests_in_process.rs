@@ -4,12 +4,16 @@
 //! browser that plays the person at the built-in sandbox's consent page,
 //! with the real loopback listener.
 
-use super::run;
+use super::{run, run_with, Account};
 use crate::catalog::FieldSpec;
 use crate::cli::console::{BrowserLauncher, Console, Prompter};
 use crate::cli::fakes::{consent, http, sandbox_globals, Captured, Typed};
+use crate::cli::Connection;
 use crate::cli::{Failure, GlobalArgs};
+use crate::config::{Environment, SavedProfile};
 use crate::exit;
+use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::secret::Secret;
 use std::collections::VecDeque;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -129,6 +133,19 @@ async fn transcript(
     secrets: &[&str],
     people: &[Person],
 ) -> Run {
+    transcript_on(g, None, print_token, script, secrets, people).await
+}
+
+/// [`transcript`] on a given connection, with these saved profiles to
+/// offer, instead of the one the options resolve to and the machine's.
+async fn transcript_on(
+    g: GlobalArgs,
+    account: Option<(Connection, Vec<SavedProfile>)>,
+    print_token: bool,
+    script: &[(&str, &str)],
+    secrets: &[&str],
+    people: &[Person],
+) -> Run {
     let (typed_tx, typed_rx) = mpsc::channel();
     let out = Captured::default();
     let err = Captured::default();
@@ -183,7 +200,19 @@ async fn transcript(
             }
         })
     };
-    let result = run(&g, print_token, None, con).await;
+    let result = match account {
+        None => run(&g, print_token, None, con).await,
+        Some((conn, profiles)) => {
+            let saved_profiles = move || profiles.clone();
+            // The machine's catalog cache is left alone.
+            let account = Account {
+                conn,
+                saved_profiles: &saved_profiles,
+                catalog_cache: false,
+            };
+            run_with(&g, account, print_token, None, con).await
+        }
+    };
     person.join().unwrap();
     let secrets_asked = asked.lock().unwrap().clone();
     let opened = opened.lock().unwrap().clone();
@@ -464,4 +493,155 @@ async fn declining_to_create_ends_with_nothing_created() {
     assert_eq!(run.code(), exit::INTERRUPTED, "{}", run.stderr);
     assert!(run.stderr.contains("Nothing was created."));
     assert!(run.stdout.is_empty());
+}
+
+/// Ecwid with its keys, from the element question to the end.
+const ECWID: [(&str, &str); 8] = [
+    ("Element (number, key or part of a name): ", "ecwid"),
+    (
+        "Sign-in kind (required; 1 custom, 2 oauth2; Enter keeps custom): ",
+        "",
+    ),
+    ("Store ID (required; e.g. 1003): ", "1003"),
+    ("Change the advanced settings? [y/N]: ", ""),
+    ("Instance name (Enter keeps", ""),
+    ("Tags, separated by commas", ""),
+    ("Create this instance now? [Y/n]: ", ""),
+    ("Copy the token to the clipboard? [y/N]: ", ""),
+];
+
+/// A platform (the sandbox on its own port) and a connection to it that
+/// has no secrets yet.
+fn platform_without_secrets() -> (Sandbox, Connection) {
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let conn = Connection {
+        environment: Environment::Custom(sb.base_url()),
+        user_secret: None,
+        org_secret: None,
+        sandbox: None,
+        request_timeout: Duration::from_secs(30),
+        profile: None,
+    };
+    (sb, conn)
+}
+
+/// Without secrets and without saved profiles, both secrets are asked
+/// without echo, each checked as the wizard checks it; secrets the
+/// platform refuses are asked again, and ones that work may be remembered.
+#[tokio::test(flavor = "multi_thread")]
+async fn missing_secrets_are_asked_checked_and_asked_again_when_refused() {
+    let (sb, conn) = platform_without_secrets();
+    let script: Vec<(&str, &str)> = [(
+        "Remember the environment and these secrets under a profile name? [y/N]: ",
+        "n",
+    )]
+    .into_iter()
+    .chain(ECWID)
+    .collect();
+    let secrets = [
+        "",
+        "wrong-user",
+        "wrong-org",
+        sb.user_secret(),
+        sb.org_secret(),
+        "order-key",
+        "product-key",
+    ];
+    let run = transcript_on(
+        sandbox_globals(),
+        Some((conn, vec![])),
+        false,
+        &script,
+        &secrets,
+        &[],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(run.stderr.contains("No Cloud Elements secrets yet"));
+    assert!(!run.stderr.contains("saved profiles:"), "none to offer");
+    assert!(
+        run.stderr
+            .contains("Error: User secret is required: copy it from your profile"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.count("Error: the connection failed"),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("Connected: "), "{}", run.stderr);
+    let asked: Vec<&str> = run
+        .secrets_asked
+        .iter()
+        .map(|p| p.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "User",
+            "User",
+            "Organization",
+            "User",
+            "Organization",
+            "Order",
+            "Product"
+        ]
+    );
+    for secret in [sb.user_secret(), sb.org_secret(), "wrong-user", "wrong-org"] {
+        assert!(!run.stderr.contains(secret), "{secret} was shown");
+    }
+    assert_eq!(sb.instances().len(), 1);
+}
+
+/// Saved profiles are offered by number or name; the one picked brings its
+/// environment and secrets, and nothing is offered to be remembered.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_profile_is_picked_by_name_after_a_wrong_number() {
+    let (sb, conn) = platform_without_secrets();
+    let acme = SavedProfile {
+        name: "acme".into(),
+        environment: Environment::Custom(sb.base_url()),
+        secrets: Some((Secret::new(sb.user_secret()), Secret::new(sb.org_secret()))),
+        problem: None,
+    };
+    let locked = SavedProfile {
+        name: "old".into(),
+        environment: Environment::Production,
+        secrets: None,
+        problem: Some("the keyring did not answer".into()),
+    };
+    let question = "Profile (number or name; Enter alone to type the secrets instead): ";
+    let script: Vec<(&str, &str)> = [(question, "7"), (question, "ACME")]
+        .into_iter()
+        .chain(ECWID)
+        .collect();
+    let run = transcript_on(
+        sandbox_globals(),
+        Some((conn, vec![acme, locked])),
+        false,
+        &script,
+        &["order-key", "product-key"],
+        &[],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(run.stderr.contains("2 saved profiles:"), "{}", run.stderr);
+    assert!(run.stderr.contains("1. acme: "), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("secrets unreadable: the keyring did not answer"),
+        "{}",
+        run.stderr
+    );
+    assert!(run
+        .stderr
+        .contains("Error: Profile: there is no number 7 in the list; type a number from 1 to 2."));
+    assert!(run.stderr.contains("Profile: acme."));
+    assert!(!run.stderr.contains("Remember the environment"));
+    assert_eq!(run.secrets_asked.len(), 2, "only the element's keys");
+    assert_eq!(sb.instances().len(), 1);
 }
