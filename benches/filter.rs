@@ -4,7 +4,7 @@
 //! backspace (every element scored again), and a whole word typed key by
 //! key (reported per keystroke). `cargo bench --bench filter`.
 
-use ce_wizard::tui::picker::Index;
+use ce_wizard::catalog::picker::Index;
 use criterion::{
     black_box, criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput,
 };

@@ -7,7 +7,10 @@
 //! OS keyring (`secrets = "keyring"`) or, by choice or when no keyring
 //! answered, in the file itself (`secrets = "file"`). `default_profile`
 //! names the one used when none is asked for. A file of the older
-//! single-account layout reads as the profile `default`.
+//! single-account layout reads as the profile `default`. The saved
+//! profiles as the front ends offer them ([`saved_profiles`]) and the check
+//! of a typed account secret live here too, so that no front end borrows
+//! them from another.
 
 use crate::environments::{Platform, PLATFORMS};
 use crate::secret::Secret;
@@ -120,6 +123,64 @@ pub fn check_profile_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// What is wrong with a typed account secret (the user's or the
+/// organization's, named by `label`), if anything: the one check of the
+/// wizard's Connection step and the accessible mode.
+pub fn check_account_secret(label: &str, value: &str) -> Option<String> {
+    value.trim().is_empty().then(|| {
+        format!("{label} is required: copy it from your profile in the Cloud Elements console")
+    })
+}
+
+/// A saved profile, as the wizard and the accessible mode offer it to pick.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedProfile {
+    pub name: String,
+    pub environment: Environment,
+    /// Its user and organization secrets, when it saved them and they
+    /// could be read.
+    pub secrets: Option<(Secret, Secret)>,
+    /// Why saved secrets could not be read (the keyring did not answer).
+    pub problem: Option<String>,
+}
+
+/// The saved profiles with their secrets, read from the keyring at once
+/// (one wait at most when it does not answer).
+pub fn saved_profiles() -> Vec<SavedProfile> {
+    let all = load().unwrap_or_default();
+    let names: Vec<String> = all
+        .profiles
+        .iter()
+        .filter(|(_, p)| p.secrets_in_keyring)
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut from_keyring: std::collections::BTreeMap<String, _> = if names.is_empty() {
+        Default::default()
+    } else {
+        names
+            .iter()
+            .cloned()
+            .zip(crate::secret_store::load_each(&names))
+            .collect()
+    };
+    all.profiles
+        .into_iter()
+        .map(|(name, p)| {
+            let (secrets, problem) = match from_keyring.remove(&name) {
+                Some(Ok(both)) => (Some(both), None),
+                Some(Err(e)) => (None, Some(e.to_string())),
+                None => (p.user_secret.clone().zip(p.org_secret.clone()), None),
+            };
+            SavedProfile {
+                name,
+                environment: p.environment.unwrap_or(Environment::Production),
+                secrets,
+                problem,
+            }
+        })
+        .collect()
 }
 
 /// Every saved profile, and which one is used when none is named.

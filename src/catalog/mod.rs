@@ -2,8 +2,9 @@
 //! binary, and the settings common to every element (`assets/common.toml`);
 //! the live catalog of the platform and its cache; and specs built from an
 //! element's configuration metadata when no bundled one exists, or when
-//! the platform signs an element in another way than its bundled spec says.
-//! The field kinds, and what each kind is, are in `kind`.
+//! the platform signs an element in another way than its bundled spec says;
+//! and the fuzzy filter that finds an element in it ([`picker`]). The field
+//! kinds, and what each kind is, are in `kind`.
 
 mod cache;
 mod entry;
@@ -11,6 +12,7 @@ pub mod kind;
 mod live;
 pub mod metadata;
 mod model;
+pub mod picker;
 pub mod signin;
 mod spec;
 
@@ -18,7 +20,7 @@ pub use cache::{
     cache_dir, cache_path, load_cached, CachedCatalog, CACHE_DIR_ENV, FRESH_FOR, MAX_AGE,
 };
 pub use kind::{Entry, FieldKind};
-pub use live::{element_spec, lookup, parse_elements, refresh, Lookup};
+pub use live::{element_spec, fetch, lookup, parse_elements, refresh, Lookup};
 pub use metadata::{merge_with_bundled, spec_from_metadata};
 pub use model::{
     edit_distance, Catalog, CatalogEntry, Origin, MAX_DESCRIPTION_BYTES, MAX_NAME_CHARS,

@@ -1,9 +1,11 @@
-//! `create`'s wait for an OAuth grant: the loopback listener and the
+//! The line front ends' one wait for an OAuth grant (`create`, `instances
+//! reauth` and the accessible mode): the loopback listener and the
 //! person's browser, raced against a redirected address pasted on standard
 //! input, under `--oauth-timeout`. The attempt itself (state, request token,
-//! URL, grant) is the shared one of [`crate::flow::oauth`].
+//! URL, grant) is the shared one of [`crate::flow::oauth`]; what differs
+//! between the front ends is only the wording ([`Voice`]).
 
-use super::console::Console;
+use super::console::{Console, Lines};
 use super::{prompt, report, Failure, GlobalArgs};
 use crate::api::Client;
 use crate::catalog::ElementSpec;
@@ -13,15 +15,50 @@ use crate::form::FormValues;
 use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState};
 use crate::secret::Secret;
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::time::Duration;
-use tokio::sync::mpsc;
+
+/// How the wait speaks: to the person running a command (`create`,
+/// `instances reauth`), or as the accessible mode's transcript, one plain
+/// line at a time with the address alone on its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Voice {
+    Command,
+    Transcript,
+}
+
+impl Voice {
+    /// What to do after a failed sign-in.
+    fn again(self) -> &'static str {
+        match self {
+            Voice::Command => "Run the command again",
+            Voice::Transcript => "Run ce-wizard again",
+        }
+    }
+}
+
+/// A sign-in that ended without a grant.
+pub struct SignInFailure {
+    pub failure: Failure,
+    /// The person denied access or did not come back in time: another
+    /// attempt, with a new link, may well succeed.
+    pub retry: bool,
+    /// What happened, without what to do about it.
+    pub reason: String,
+}
+
+impl From<SignInFailure> for Failure {
+    fn from(f: SignInFailure) -> Failure {
+        f.failure
+    }
+}
 
 pub struct OAuthSession {
     listener: Option<Listener>,
     handle: Option<ListenerHandle>,
     callback_url: String,
-    pastes: Option<mpsc::UnboundedReceiver<String>>,
+    /// Standard input, read for pasted addresses and answers.
+    pastes: Option<Lines>,
     timeout: Duration,
     no_browser: bool,
     /// What a sign-in that did not happen left as it was, in its failure
@@ -29,6 +66,7 @@ pub struct OAuthSession {
     untouched: &'static str,
     /// `--oauth-param`s, sent beside the element's own parameters.
     params: Vec<(String, String)>,
+    voice: Voice,
 }
 
 impl OAuthSession {
@@ -58,10 +96,7 @@ impl OAuthSession {
             .as_ref()
             .map(Listener::callback_url)
             .unwrap_or(callback_url);
-        let pastes = stdin_free.then(|| {
-            let input = std::mem::replace(&mut con.input, Box::new(std::io::empty()));
-            spawn_paste_reader(input)
-        });
+        let pastes = stdin_free.then(|| con.take_lines());
         Ok(OAuthSession {
             listener,
             handle: None,
@@ -71,7 +106,37 @@ impl OAuthSession {
             no_browser: g.no_browser,
             untouched: "nothing was created",
             params: vec![],
+            voice: Voice::Command,
         })
+    }
+
+    /// The accessible mode's session: its listener was bound before the
+    /// form (so the Callback URL field could show the real address), and
+    /// serves only when the form kept that address; `lines` is the
+    /// transcript's own standard input, which the wait shares.
+    pub fn for_transcript(
+        g: &GlobalArgs,
+        listener: Option<Listener>,
+        callback_url: &str,
+        lines: Lines,
+    ) -> OAuthSession {
+        let listener = listener.filter(|l| l.callback_url() == callback_url);
+        OAuthSession {
+            listener,
+            handle: None,
+            callback_url: callback_url.to_string(),
+            pastes: Some(lines),
+            timeout: g.oauth_timeout,
+            no_browser: g.no_browser,
+            untouched: "nothing was created",
+            params: vec![],
+            voice: Voice::Transcript,
+        }
+    }
+
+    /// The address the provider sends the browser back to.
+    pub fn callback_url(&self) -> &str {
+        &self.callback_url
     }
 
     /// Parameters given by hand (`--oauth-param`), already checked.
@@ -104,13 +169,13 @@ impl OAuthSession {
             );
             let _ = con.errors.flush();
             match next_paste(&mut self.pastes).await {
-                Some(answer) => match prompt::yes_no(&answer, default_yes) {
+                Some(Ok(answer)) => match prompt::yes_no(&answer, default_yes) {
                     Some(yes) => return yes,
                     None => {
                         let _ = writeln!(con.errors, "  {}", prompt::NOT_YES_OR_NO);
                     }
                 },
-                None => return false,
+                _ => return false,
             }
         }
     }
@@ -128,7 +193,8 @@ impl OAuthSession {
         client: &Client,
         spec: &ElementSpec,
         values: &FormValues,
-    ) -> Result<BTreeMap<String, Secret>, Failure> {
+    ) -> Result<BTreeMap<String, Secret>, SignInFailure> {
+        let voice = self.voice;
         let auth = spec.auth_for(Some(values.get(crate::catalog::AUTH_TYPE_KEY)));
         let state = OAuthState::generate();
         if let Some(l) = self.listener.take() {
@@ -141,50 +207,82 @@ impl OAuthSession {
             .url_request(&self.callback_url, &state);
         let authorization = attempt::authorization(client, &spec.key, auth, &request)
             .await
-            .map_err(|e| Failure {
-                // A URL the browser must never see is an OAuth failure, not
-                // the platform refusing a call.
-                code: match e.api_error() {
-                    crate::api::ApiError::UnsafeOAuthUrl { .. } => exit::OAUTH_FAILED,
-                    _ => exit::API_FAILED,
-                },
-                message: format!(
+            .map_err(|e| {
+                let reason = format!(
                     "cannot start the authorization: {}",
                     report::api_error(e.api_error(), Some(spec))
-                ),
+                );
+                SignInFailure {
+                    failure: Failure {
+                        // A URL the browser must never see is an OAuth
+                        // failure, not the platform refusing a call.
+                        code: match e.api_error() {
+                            crate::api::ApiError::UnsafeOAuthUrl { .. } => exit::OAUTH_FAILED,
+                            _ => exit::API_FAILED,
+                        },
+                        message: reason.clone(),
+                    },
+                    retry: false,
+                    reason,
+                }
             })?;
         let url = &authorization.url;
-        con.say(format!(
-            "\nTo connect {}, authorize ce-wizard in your browser at:\n\n  {url}\n",
-            spec.name
-        ));
+        con.say(match voice {
+            Voice::Command => format!(
+                "\nTo connect {}, authorize ce-wizard in your browser at:\n\n  {url}\n",
+                spec.name
+            ),
+            Voice::Transcript => format!(
+                "Authorize: sign in to {} and allow ce-wizard. The sign-in address:\n{url}",
+                spec.name
+            ),
+        });
+        let port = self.handle.as_ref().map(ListenerHandle::port);
         if self.no_browser {
-            con.say("(--no-browser: open it yourself.)");
+            con.say(match voice {
+                Voice::Command => "(--no-browser: open it yourself.)",
+                Voice::Transcript => "Open that address in your browser (--no-browser).",
+            });
         } else if con.remote {
-            if let Some(port) = self.handle.as_ref().map(ListenerHandle::port) {
-                con.say(format!(
+            match (voice, port) {
+                (Voice::Command, Some(port)) => con.say(format!(
                     "This looks like an SSH session without a display, so no browser was opened. To let your own\nbrowser reach this machine's listener, forward the port first:\n  {}",
                     oauth::port_forward_hint(port)
-                ));
+                )),
+                (Voice::Command, None) => {}
+                (Voice::Transcript, port) => {
+                    con.say("This is an SSH session without a display, so no browser was opened: open the address in your own browser.");
+                    if let Some(port) = port {
+                        con.say(format!(
+                            "First forward the port so your browser can come back here: {}",
+                            oauth::port_forward_hint(port)
+                        ));
+                    }
+                }
             }
         } else if let Err(e) = con.browser.open(url) {
             con.say(format!("No browser was opened: {e}."));
+        } else if voice == Voice::Transcript {
+            con.say("Opened it in your browser.");
         }
-        let waiting_on = if self.handle.is_some() {
-            format!(
-                "Waiting for the redirect to {} (up to {}).",
-                self.callback_url,
-                humantime::format_duration(self.timeout)
-            )
-        } else {
-            format!(
-                "Waiting for you (up to {}).",
-                humantime::format_duration(self.timeout)
-            )
-        };
-        con.say(waiting_on);
-        if self.pastes.is_some() {
-            con.say("If the browser ends on a page that does not load, copy its whole address, paste it here and press Enter.");
+        let timeout = humantime::format_duration(self.timeout);
+        match voice {
+            Voice::Command => {
+                con.say(if self.handle.is_some() {
+                    format!(
+                        "Waiting for the redirect to {} (up to {timeout}).",
+                        self.callback_url
+                    )
+                } else {
+                    format!("Waiting for you (up to {timeout}).")
+                });
+                if self.pastes.is_some() {
+                    con.say("If the browser ends on a page that does not load, copy its whole address, paste it here and press Enter.");
+                }
+            }
+            Voice::Transcript => con.say(format!(
+                "Waiting up to {timeout} for the browser to come back. If it ends on a page that does not load, copy that page's whole address, paste it here and press Enter."
+            )),
         }
 
         let deadline = tokio::time::sleep(self.timeout);
@@ -199,7 +297,10 @@ impl OAuthSession {
                     }
                     Some(ListenerEvent::Rejected { reason }) => {
                         crate::log::event("oauth", format!("ignored a callback: {reason}"));
-                        con.say(format!("note: ignored a request to the callback address: {reason}"));
+                        con.say(match voice {
+                            Voice::Command => format!("note: ignored a request to the callback address: {reason}"),
+                            Voice::Transcript => format!("Note: ignored a request to the callback address: {reason}."),
+                        });
                         continue;
                     }
                     None => {
@@ -208,45 +309,65 @@ impl OAuthSession {
                     }
                 },
                 line = next_paste(&mut self.pastes) => match line {
-                    Some(line) if line.trim().is_empty() => continue,
-                    Some(line) => match attempt::pasted_grant(&line, &state, auth, request_token) {
+                    Some(Ok(line)) if line.trim().is_empty() => continue,
+                    Some(Ok(line)) => match attempt::pasted_grant(&line, &state, auth, request_token) {
                         Err(Refusal::NotTheRedirect(rejection)) => {
-                            con.say(format!("That is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."));
+                            con.say(match voice {
+                                Voice::Command => format!("That is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."),
+                                Voice::Transcript => format!("Error: Pasted address: that is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."),
+                            });
                             continue;
                         }
                         answer => answer,
                     },
-                    None => {
+                    _ => {
+                        // Standard input closed: the listener may still
+                        // bring the browser back.
                         self.pastes = None;
                         continue;
                     }
                 },
                 _ = &mut deadline => {
                     crate::log::event("oauth", "no authorization arrived before the timeout");
-                    return Err(Failure {
-                        code: exit::OAUTH_FAILED,
-                        message: format!(
-                            "no authorization arrived within {}; {}. Run the command again (--oauth-timeout gives more time).",
-                            humantime::format_duration(self.timeout),
-                            self.untouched
-                        ),
+                    let reason = format!("no authorization arrived within {timeout}");
+                    return Err(SignInFailure {
+                        failure: Failure {
+                            code: exit::OAUTH_FAILED,
+                            message: format!(
+                                "{reason}; {}. {} (--oauth-timeout gives more time).",
+                                self.untouched,
+                                voice.again()
+                            ),
+                        },
+                        retry: true,
+                        reason,
                     });
                 }
             };
         };
         match grant {
-            Ok(grant) => Ok(grant.provider_data()),
-            Err(refusal @ Refusal::Denied { .. }) => Err(Failure {
-                code: exit::OAUTH_FAILED,
-                message: format!(
-                    "{refusal}; {}. Run the command again to retry.",
-                    self.untouched
-                ),
-            }),
-            Err(refusal) => Err(Failure {
-                code: exit::OAUTH_FAILED,
-                message: format!("{refusal}; {}", self.untouched),
-            }),
+            Ok(grant) => {
+                if voice == Voice::Transcript {
+                    con.say("Authorized.");
+                }
+                Ok(grant.provider_data())
+            }
+            Err(refusal) => {
+                let denied = matches!(refusal, Refusal::Denied { .. });
+                let again = if denied || voice == Voice::Transcript {
+                    format!(". {} to retry.", voice.again())
+                } else {
+                    String::new()
+                };
+                Err(SignInFailure {
+                    failure: Failure {
+                        code: exit::OAUTH_FAILED,
+                        message: format!("{refusal}; {}{again}", self.untouched),
+                    },
+                    retry: denied,
+                    reason: refusal.to_string(),
+                })
+            }
         }
     }
 
@@ -265,24 +386,125 @@ async fn next_listener_event(handle: &mut Option<ListenerHandle>) -> Option<List
     }
 }
 
-async fn next_paste(pastes: &mut Option<mpsc::UnboundedReceiver<String>>) -> Option<String> {
+/// The next pasted line; with no standard input to read, never.
+async fn next_paste(pastes: &mut Option<Lines>) -> Option<std::io::Result<String>> {
     match pastes {
-        Some(rx) => rx.recv().await,
+        Some(lines) => Some(lines.next().await),
         None => std::future::pending().await,
     }
 }
 
-/// Reads pasted lines on a plain thread: a blocking read of standard input
-/// cannot be cancelled, and must not hold up the runtime when we are done.
-fn spawn_paste_reader(input: Box<dyn Read + Send>) -> mpsc::UnboundedReceiver<String> {
-    let (tx, rx) = mpsc::unbounded_channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(input).lines() {
-            let Ok(l) = line else { break };
-            if tx.send(l).is_err() {
-                break;
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::fake_platform::{FakePlatform, Reply};
+    use crate::cli::console::{BrowserLauncher, Prompter};
+    use std::sync::{Arc, Mutex};
+
+    struct NoPrompter;
+
+    impl Prompter for NoPrompter {
+        fn ask_field(
+            &mut self,
+            f: &crate::catalog::FieldSpec,
+            _: Option<&str>,
+        ) -> std::io::Result<String> {
+            panic!("nothing is asked: {}", f.key)
         }
-    });
-    rx
+        fn ask_line(&mut self, p: &str) -> std::io::Result<String> {
+            panic!("nothing is asked: {p}")
+        }
+        fn confirm(&mut self, q: &str, _: bool) -> bool {
+            panic!("nothing is asked: {q}")
+        }
+        fn ask_secret(&mut self, p: &str) -> std::io::Result<String> {
+            panic!("nothing is asked: {p}")
+        }
+    }
+
+    struct Browser(Arc<Mutex<Vec<String>>>);
+
+    impl BrowserLauncher for Browser {
+        fn open(&self, url: &str) -> Result<(), String> {
+            self.0.lock().unwrap().push(url.to_string());
+            Ok(())
+        }
+    }
+
+    fn console(opened: &Arc<Mutex<Vec<String>>>) -> Console {
+        Console {
+            input: Box::new(std::io::empty()),
+            output: Box::new(std::io::sink()),
+            errors: Box::new(std::io::sink()),
+            input_is_terminal: false,
+            errors_is_terminal: false,
+            remote: false,
+            quiet_wait: Duration::from_secs(5),
+            prompter: Box::new(NoPrompter),
+            browser: Box::new(Browser(opened.clone())),
+        }
+    }
+
+    fn globals() -> GlobalArgs {
+        GlobalArgs {
+            sandbox: false,
+            base_url: None,
+            env: None,
+            callback_port: 0,
+            oauth_timeout: Duration::from_secs(5),
+            no_browser: false,
+            request_timeout: Duration::from_secs(5),
+            log_file: None,
+            insecure_storage: false,
+            profile: None,
+        }
+    }
+
+    /// A sign-in address the browser must never see ends `create` and the
+    /// accessible mode alike: OAuth's exit code (4, as the README's table
+    /// says), no new link offered, no browser opened. The accessible mode
+    /// once said 3 here.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_unsafe_sign_in_address_is_oauths_failure_in_every_voice() {
+        let platform = FakePlatform::start(|_| {
+            Reply::json(
+                200,
+                serde_json::json!({"oauthUrl": "javascript:alert(document.cookie)"}),
+            )
+        });
+        let client = platform.client();
+        let spec = crate::catalog::bundled_spec("infusionsoftecommerce").unwrap();
+        let mut values = FormValues::new();
+        values.set("oauth.api.key", "client-id");
+        values.set("oauth.callback.url", "https://example.com/callback");
+        let g = globals();
+        for voice in [Voice::Command, Voice::Transcript] {
+            let opened = Arc::new(Mutex::new(vec![]));
+            let mut con = console(&opened);
+            let mut session = match voice {
+                Voice::Command => OAuthSession::start(&g, &mut con, &values, false)
+                    .unwrap_or_else(|f| panic!("{}", f.message)),
+                Voice::Transcript => OAuthSession::for_transcript(
+                    &g,
+                    None,
+                    "https://example.com/callback",
+                    con.take_lines(),
+                ),
+            };
+            let Err(failed) = session.authorize(&mut con, &client, spec, &values).await else {
+                panic!("{voice:?}: an unsafe address was accepted");
+            };
+            assert_eq!(failed.failure.code, exit::OAUTH_FAILED, "{voice:?}");
+            assert!(
+                !failed.retry,
+                "{voice:?}: no new link for a platform's bad answer"
+            );
+            assert!(
+                failed.failure.message.contains("refused"),
+                "{}",
+                failed.failure.message
+            );
+            assert!(opened.lock().unwrap().is_empty(), "{voice:?}: opened");
+        }
+    }
 }

@@ -1,12 +1,18 @@
-//! What `create` talks through: standard input, output and error, the
-//! prompter that asks for missing settings, and the browser launcher. The
-//! command line passes the real ones ([`Console::system`]); tests pass
-//! fakes and run `create` in-process.
+//! What the line front ends (`create`, `instances reauth` and the
+//! accessible mode) talk through: standard input, output and error, the
+//! prompter that asks for missing settings and secrets, and the browser
+//! launcher. The command line passes the real ones ([`Console::system`]);
+//! tests pass fakes and run them in-process. [`Lines`] reads standard
+//! input a line at a time for the waits that race it against the browser;
+//! [`FieldWalk`] is the walk over an element's fields they all ask along.
 
 use super::prompt;
 use crate::catalog::FieldSpec;
-use std::io::{IsTerminal, Read, Write};
+use crate::form::{self, DeriveContext, FormValues};
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 /// Asks the person for what is missing.
 pub trait Prompter: Send {
@@ -17,6 +23,8 @@ pub trait Prompter: Send {
     fn ask_line(&mut self, prompt: &str) -> std::io::Result<String>;
     /// A yes/no question; Enter takes the default.
     fn confirm(&mut self, question: &str, default_yes: bool) -> bool;
+    /// A secret after `prompt`, read without echo.
+    fn ask_secret(&mut self, prompt: &str) -> std::io::Result<String>;
 }
 
 /// Opens an address in the person's browser.
@@ -67,6 +75,77 @@ impl Console {
         let _ = writeln!(self.errors, "{line}");
         let _ = self.errors.flush();
     }
+
+    /// Standard input from now on as [`Lines`]; the console keeps none.
+    pub fn take_lines(&mut self) -> Lines {
+        Lines::new(std::mem::replace(
+            &mut self.input,
+            Box::new(std::io::empty()),
+        ))
+    }
+}
+
+/// Standard input read one line per request, each on a thread of its own:
+/// a blocked read cannot be cancelled, so when a wait ends another way (the
+/// browser came back through the listener) the read it started stays
+/// pending and answers the next question instead of being lost. Nothing is
+/// read ahead of a question, so a secret asked without echo in between is
+/// not taken by a reader that was already waiting.
+#[derive(Clone)]
+pub struct Lines(Arc<tokio::sync::Mutex<LinesState>>);
+
+struct LinesState {
+    input: Arc<std::sync::Mutex<BufReader<Box<dyn Read + Send>>>>,
+    pending: Option<oneshot::Receiver<std::io::Result<String>>>,
+}
+
+impl Lines {
+    pub fn new(input: Box<dyn Read + Send>) -> Lines {
+        Lines(Arc::new(tokio::sync::Mutex::new(LinesState {
+            input: Arc::new(std::sync::Mutex::new(BufReader::new(input))),
+            pending: None,
+        })))
+    }
+
+    /// Whether a read was started and not answered yet: what is typed now
+    /// goes to it, already echoed.
+    pub fn is_pending(&self) -> bool {
+        self.0.try_lock().map_or(true, |s| s.pending.is_some())
+    }
+
+    /// The next line, without its line ending; a read started earlier is
+    /// used first. Dropping the future keeps that read for the next call.
+    pub async fn next(&self) -> std::io::Result<String> {
+        let mut state = self.0.lock().await;
+        let input = state.input.clone();
+        let rx = state.pending.get_or_insert_with(|| read_one(input));
+        let result = rx.await.unwrap_or_else(|_| Err(closed()));
+        state.pending = None;
+        result
+    }
+}
+
+fn closed() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "standard input closed")
+}
+
+fn read_one(
+    input: Arc<std::sync::Mutex<BufReader<Box<dyn Read + Send>>>>,
+) -> oneshot::Receiver<std::io::Result<String>> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let result = match input.lock() {
+            Err(_) => Err(closed()),
+            Ok(mut input) => match input.read_line(&mut line) {
+                Ok(0) => Err(closed()),
+                Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_string()),
+                Err(e) => Err(e),
+            },
+        };
+        let _ = tx.send(result);
+    });
+    rx
 }
 
 /// Line prompts on the terminal (stderr), secrets read without echo.
@@ -86,6 +165,12 @@ impl Prompter for TerminalPrompter {
     fn confirm(&mut self, question: &str, default_yes: bool) -> bool {
         prompt::confirm(question, default_yes)
     }
+
+    fn ask_secret(&mut self, question: &str) -> std::io::Result<String> {
+        eprint!("{question}");
+        let _ = std::io::stderr().flush();
+        rpassword::read_password()
+    }
 }
 
 /// The desktop's browser (`xdg-open` and its fallbacks).
@@ -95,4 +180,58 @@ impl BrowserLauncher for SystemBrowser {
     fn open(&self, url: &str) -> Result<(), String> {
         crate::oauth::open_browser(url)
     }
+}
+
+/// The walk over an element's fields that every line front end asks
+/// along: before each question the defaults and derived values are brought
+/// up to date (an answer can switch a condition on, or change what a
+/// derived field follows), and the fields answered are remembered, which
+/// derived values then no longer follow.
+#[derive(Debug, Clone, Default)]
+pub struct FieldWalk {
+    edited: Vec<String>,
+}
+
+impl FieldWalk {
+    /// Fields given before the walk (`--set`, a file) count as answered.
+    pub fn given(keys: &[String]) -> FieldWalk {
+        FieldWalk {
+            edited: keys.to_vec(),
+        }
+    }
+
+    /// Brings `values` up to date; whether `f` is in force, and so asked.
+    pub fn in_force(
+        &self,
+        fields: &[FieldSpec],
+        values: &mut FormValues,
+        ctx: &DeriveContext,
+        f: &FieldSpec,
+    ) -> bool {
+        form::apply_defaults_and_derived(
+            fields,
+            values,
+            &|k| self.edited.iter().any(|e| e == k),
+            ctx,
+        );
+        form::is_active(f, values)
+    }
+
+    /// An answer given to `f`.
+    pub fn answer(&mut self, f: &FieldSpec, values: &mut FormValues, value: impl Into<String>) {
+        values.set(f.key.clone(), value.into());
+        self.edited.push(f.key.clone());
+    }
+}
+
+/// What is wrong with `value` for `f`: a placeholder copied from the docs,
+/// or what the form's validation says.
+pub fn field_problem(f: &FieldSpec, value: &str) -> Option<String> {
+    if super::inputs::looks_like_placeholder(value) {
+        return Some(format!(
+            "{} still holds a placeholder from the docs; put your real value",
+            f.label
+        ));
+    }
+    form::validate_field(f, value)
 }

@@ -2,7 +2,7 @@
 //! without the wizard. Stdout gets the instance JSON; stderr the rest.
 
 use super::authorize::OAuthSession;
-use super::console::Console;
+use super::console::{field_problem, Console, FieldWalk};
 use super::inputs::{self, looks_like_placeholder, Draft};
 use super::{report, resolve_connection, Connection, CreateArgs, Failure, GlobalArgs};
 use crate::api::{create_within, ApiError, Client, CreateInstance, CreateOutcome, CreateStage};
@@ -477,7 +477,7 @@ fn fill_interactively(
         Failure::invalid(format!("cannot read the answer: {e}; nothing was sent"))
     };
     // Derived fields follow their sources until the person types into them.
-    let mut edited: Vec<String> = given.to_vec();
+    let mut walk = FieldWalk::given(given);
     // Whether a field is in force is asked again after every answer: an
     // answer can switch a condition on.
     for f in flow::fields::in_screen_order(fields) {
@@ -486,25 +486,13 @@ fn fill_interactively(
         // silence.
         let mut answered = false;
         loop {
-            form::apply_defaults_and_derived(
-                fields,
-                values,
-                &|k| edited.iter().any(|g| g == k),
-                ctx,
-            );
-            if !form::is_active(f, values) {
+            if !walk.in_force(fields, values, ctx, f) {
                 break;
             }
             let v = values.get(&f.key).to_string();
-            let problem = if looks_like_placeholder(&v) {
-                Some(format!(
-                    "{} still holds a placeholder from the docs",
-                    f.label
-                ))
-            } else {
-                form::validate_field(f, &v)
+            let Some(problem) = field_problem(f, &v) else {
+                break;
             };
-            let Some(problem) = problem else { break };
             // A URL without its scheme: one key takes the address it most
             // likely means, as in the wizard.
             if let Some(s) = form::suggested_url(f, &v) {
@@ -512,16 +500,14 @@ fn fill_interactively(
                     .prompter
                     .confirm(&format!("  {}: use {s}?", f.label), true)
                 {
-                    values.set(f.key.clone(), s);
-                    edited.push(f.key.clone());
+                    walk.answer(f, values, s);
                     continue;
                 }
             }
             let shown = (answered || !v.trim().is_empty()).then_some(problem.as_str());
             let answer = con.prompter.ask_field(f, shown).map_err(io_fail)?;
             answered = true;
-            values.set(f.key.clone(), answer.trim());
-            edited.push(f.key.clone());
+            walk.answer(f, values, answer.trim());
         }
     }
     while let Some(m) = form::validate_name(name).or_else(|| {

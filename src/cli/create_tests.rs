@@ -3,56 +3,14 @@
 //! sandbox (`--sandbox`), with the real loopback listener.
 
 use super::console::{BrowserLauncher, Console, Prompter};
-use super::{create, CreateArgs, Failure, GlobalArgs};
+use super::fakes::{consent, http, sandbox_globals as globals, Captured, Typed};
+use super::{create, CreateArgs, Failure};
 use crate::catalog::FieldSpec;
 use crate::exit;
 use serde_json::Value;
 use std::collections::VecDeque;
-use std::io::{Read, Write};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
-
-/// A stream the test reads while `create` writes it.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Standard input fed line by line by the test; ends when the sender goes.
-struct Typed {
-    lines: mpsc::Receiver<String>,
-    pending: VecDeque<u8>,
-}
-
-impl Read for Typed {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.pending.is_empty() {
-            match self.lines.recv() {
-                Ok(line) => self.pending.extend(format!("{line}\n").into_bytes()),
-                Err(_) => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.pending.len());
-        for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
-            *slot = byte;
-        }
-        Ok(n)
-    }
-}
 
 /// Answers from a script, and remembers which fields it was asked for.
 struct Scripted {
@@ -78,6 +36,9 @@ impl Prompter for Scripted {
         self.answers
             .pop_front()
             .ok_or_else(|| std::io::Error::other("no answer scripted"))
+    }
+    fn ask_secret(&mut self, prompt: &str) -> std::io::Result<String> {
+        self.ask_line(prompt)
     }
     /// No, unless the script's next answer is `confirm:y`.
     fn confirm(&mut self, _question: &str, _default_yes: bool) -> bool {
@@ -135,46 +96,6 @@ impl BrowserLauncher for FakeBrowser {
     }
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .build()
-        .unwrap()
-}
-
-/// Plays the person at the sandbox's consent page; returns where the
-/// provider redirects.
-async fn consent(authorize_url: &str, decision: &str) -> String {
-    let page = http().get(authorize_url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let q = url::Url::parse(authorize_url).unwrap();
-    let get = |k: &str| {
-        q.query_pairs()
-            .find(|(a, _)| a == k)
-            .map(|(_, b)| b.into_owned())
-            .unwrap()
-    };
-    let mut decision_url = q.clone();
-    decision_url.set_path("/provider/oauth/decision");
-    decision_url
-        .query_pairs_mut()
-        .clear()
-        .append_pair("client_id", &get("client_id"))
-        .append_pair("redirect_uri", &get("redirect_uri"))
-        .append_pair("state", &get("state"));
-    // The consent form carries the shop of a provider that signs in to one.
-    if let Some((_, shop)) = q.query_pairs().find(|(k, _)| k == "shop") {
-        decision_url.query_pairs_mut().append_pair("shop", &shop);
-    }
-    decision_url
-        .query_pairs_mut()
-        .append_pair("decision", decision);
-    let resp = http().get(decision_url).send().await.unwrap();
-    assert_eq!(resp.status(), 302);
-    resp.headers()["location"].to_str().unwrap().to_string()
-}
-
 struct Run {
     result: Result<i32, Failure>,
     stdout: String,
@@ -182,21 +103,6 @@ struct Run {
     asked: Vec<String>,
     problems: Vec<Option<String>>,
     opened: Vec<String>,
-}
-
-fn globals() -> GlobalArgs {
-    GlobalArgs {
-        sandbox: true,
-        base_url: None,
-        env: None,
-        callback_port: 0,
-        oauth_timeout: Duration::from_secs(60),
-        no_browser: false,
-        request_timeout: Duration::from_secs(30),
-        log_file: None,
-        insecure_storage: false,
-        profile: None,
-    }
 }
 
 async fn run(args: CreateArgs, terminal: bool, answers: &[&str], person: Person) -> Run {
@@ -207,10 +113,7 @@ async fn run(args: CreateArgs, terminal: bool, answers: &[&str], person: Person)
     let problems = Arc::new(Mutex::new(vec![]));
     let opened = Arc::new(Mutex::new(vec![]));
     let mut con = Console {
-        input: Box::new(Typed {
-            lines: paste_rx,
-            pending: VecDeque::new(),
-        }),
+        input: Box::new(Typed::new(paste_rx)),
         output: Box::new(out.clone()),
         errors: Box::new(err.clone()),
         input_is_terminal: terminal,
@@ -465,10 +368,7 @@ async fn a_silent_platform_gets_one_budget_for_the_create_and_the_check() {
     let err = Captured::default();
     let (_keep, nothing) = mpsc::channel();
     let mut con = Console {
-        input: Box::new(Typed {
-            lines: nothing,
-            pending: VecDeque::new(),
-        }),
+        input: Box::new(Typed::new(nothing)),
         output: Box::new(Captured::default()),
         errors: Box::new(err.clone()),
         input_is_terminal: false,

@@ -116,11 +116,15 @@ pub struct DeleteArgs {
     pub yes: bool,
 }
 
-pub async fn run(g: &GlobalArgs, args: InstancesArgs) -> Result<i32, Failure> {
+pub async fn run(
+    g: &GlobalArgs,
+    args: InstancesArgs,
+    full_screen: &dyn super::wizard::FullScreen,
+) -> Result<i32, Failure> {
     match args.command {
         // On a terminal, the list to browse and act on; elsewhere, printed.
         None if super::wizard::on_terminal() && complete_connection(g) => {
-            super::wizard::run_instances(g).await
+            super::wizard::run_instances(full_screen, g).await
         }
         None => list(g, &ListArgs::default()).await,
         Some(InstancesCommand::List(a)) => list(g, &a).await,

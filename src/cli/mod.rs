@@ -9,6 +9,8 @@ mod create;
 #[cfg(test)]
 mod create_tests;
 mod elements;
+#[cfg(test)]
+mod fakes;
 mod field_kinds;
 mod inputs;
 mod instances;
@@ -18,7 +20,7 @@ mod prompt;
 mod report;
 mod secrets;
 pub mod shells;
-mod wizard;
+pub mod wizard;
 
 pub use connection::{resolve_connection, Connection};
 pub use inputs::{parse_instance_json, parse_set, Draft, InputError};
@@ -48,7 +50,9 @@ pub struct Cli {
     pub element: Option<String>,
     /// The wizard as a plain line-by-line transcript for screen readers (also ACCESSIBLE=1, and
     /// whenever TERM=dumb).
-    #[arg(long, env = "ACCESSIBLE")]
+    // ACCESSIBLE is read by `accessible::wanted`, not by clap: clap's flag
+    // takes only true/false, and every command exited 2 on ACCESSIBLE=1.
+    #[arg(long)]
     pub accessible: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -239,7 +243,9 @@ impl Failure {
 }
 
 /// Parses the arguments, runs the command and returns the exit code.
-pub fn main() -> i32 {
+/// The command line's run; `full_screen` starts the interactive wizard,
+/// which lives in the TUI (see [`wizard`]).
+pub fn main(full_screen: &dyn wizard::FullScreen) -> i32 {
     let cli = Cli::parse();
     if let Some(path) = &cli.global.log_file {
         if let Err(e) = crate::log::init(path) {
@@ -289,7 +295,7 @@ pub fn main() -> i32 {
     };
     let result = runtime.block_on(async {
         tokio::select! {
-            r = dispatch(cli) => r,
+            r = dispatch(cli, full_screen) => r,
             _ = interrupted() => Err(Failure { code: exit::INTERRUPTED, message: "interrupted".into() }),
         }
     });
@@ -323,22 +329,33 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-async fn dispatch(cli: Cli) -> Result<i32, Failure> {
+async fn dispatch(cli: Cli, full_screen: &dyn wizard::FullScreen) -> Result<i32, Failure> {
     match cli.command {
         Some(Command::Create(args)) => {
             create::run(&cli.global, &args, &mut console::Console::system()).await
         }
         Some(Command::Elements(args)) => elements::run(&cli.global, &args).await,
-        Some(Command::Instances(args)) => instances::run(&cli.global, args).await,
+        Some(Command::Instances(args)) => instances::run(&cli.global, args, full_screen).await,
         Some(Command::Secrets(args)) => secrets::run(&cli.global, &args),
         Some(Command::Profiles(args)) => profiles::run(&args),
         Some(Command::Sandbox(_) | Command::Completions(_) | Command::Man) => {
             unreachable!("handled before the runtime starts")
         }
-        None if accessible::wanted(cli.accessible, std::env::var("TERM").ok().as_deref()) => {
-            accessible::run(&cli.global, cli.print_token, cli.element).await
+        None if accessible::wanted(
+            cli.accessible,
+            std::env::var("ACCESSIBLE").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        ) =>
+        {
+            accessible::run(
+                &cli.global,
+                cli.print_token,
+                cli.element,
+                console::Console::system(),
+            )
+            .await
         }
-        None => wizard::run(&cli.global, cli.print_token, cli.element).await,
+        None => wizard::run(full_screen, &cli.global, cli.print_token, cli.element).await,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Line prompts for `create` when standard input is a terminal. Prompts go
-//! to stderr so stdout stays clean for the instance JSON.
+//! to stderr so stdout stays clean for the instance JSON. [`yes_no`] is the
+//! one reading of a yes or a no for every line front end.
 
 use super::field_kinds::Ask;
 use crate::catalog::FieldSpec;
@@ -68,14 +69,15 @@ pub fn yes_no_hint(default_yes: bool) -> &'static str {
     }
 }
 
-/// An answer to a yes/no question: an empty line takes the default;
-/// `None` for an answer that is neither (a pasted address, a typo), which
-/// is asked again rather than taken as no.
+/// An answer to a yes/no question, the one reading of yes and no for every
+/// line front end (`create`, the accessible mode, `ACCESSIBLE`): an empty
+/// line takes the default; `None` for an answer that is neither (a pasted
+/// address, a typo), which is asked again rather than taken as no.
 pub fn yes_no(answer: &str, default_yes: bool) -> Option<bool> {
     match answer.trim().to_ascii_lowercase().as_str() {
         "" => Some(default_yes),
-        "y" | "yes" => Some(true),
-        "n" | "no" => Some(false),
+        "y" | "yes" | "true" | "on" | "1" => Some(true),
+        "n" | "no" | "false" | "off" | "0" => Some(false),
         _ => None,
     }
 }
@@ -97,5 +99,18 @@ mod tests {
             None
         );
         assert_eq!(yes_no("yse", false), None);
+        assert_eq!(yes_no("maybe", true), None);
+    }
+
+    /// The words a checkbox in the accessible mode took (true, 1, off...)
+    /// are yes and no everywhere: one parser, one set of words.
+    #[test]
+    fn every_front_end_takes_the_same_words() {
+        for yes in ["y", "Yes", "TRUE", "on", "1"] {
+            assert_eq!(yes_no(yes, false), Some(true), "{yes}");
+        }
+        for no in ["n", "NO", "false", "Off", "0"] {
+            assert_eq!(yes_no(no, true), Some(false), "{no}");
+        }
     }
 }

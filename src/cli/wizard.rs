@@ -1,12 +1,43 @@
-//! The interactive wizard's entry from the command line.
+//! The full-screen wizard's entry from the command line. The wizard lives
+//! in the TUI, which the command line never imports (a test below holds it
+//! to that): `main` hands in a [`FullScreen`] that starts it, and this file
+//! keeps the command line's part of the run: the terminal checks, the
+//! connection, and what is printed after.
 
-use super::connection::{resolve, UnknownProfile};
+use super::connection::{resolve, Connection, UnknownProfile};
 use super::{Failure, GlobalArgs};
+use crate::api::Instance;
 use crate::exit;
-use crate::tui::steps::connection::{ProfileOffer, SavedProfile};
+use futures::future::BoxFuture;
 use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// What a run of the full-screen wizard asks of it.
+pub struct Start {
+    pub connection: Connection,
+    pub print_token: bool,
+    /// Start with this element selected.
+    pub element: Option<String>,
+    /// Open on the Instances view, which is then the whole run.
+    pub instances: bool,
+}
+
+/// What a run of the full-screen wizard left.
+pub struct Outcome {
+    pub created: Vec<Instance>,
+    pub saved_files: Vec<PathBuf>,
+    /// The person quit (or a signal ended the wizard) before finishing.
+    pub interrupted: bool,
+}
+
+/// Starts the full-screen wizard; an error says why it stopped.
+pub trait FullScreen: Send + Sync {
+    fn run<'a>(&'a self, g: &'a GlobalArgs, start: Start)
+        -> BoxFuture<'a, Result<Outcome, String>>;
+}
 
 pub async fn run(
+    full_screen: &dyn FullScreen,
     g: &GlobalArgs,
     print_token: bool,
     element: Option<String>,
@@ -21,7 +52,7 @@ pub async fn run(
             "the wizard needs a terminal (it draws on stderr); in scripts use `ce-wizard create`",
         ));
     }
-    run_with(g, print_token, element, false).await
+    run_with(full_screen, g, print_token, element, false).await
 }
 
 /// Whether the wizard can draw here: standard input and error are a terminal.
@@ -30,11 +61,12 @@ pub fn on_terminal() -> bool {
 }
 
 /// `ce-wizard instances` on a terminal: the wizard's Instances view alone.
-pub async fn run_instances(g: &GlobalArgs) -> Result<i32, Failure> {
-    run_with(g, false, None, true).await
+pub async fn run_instances(full_screen: &dyn FullScreen, g: &GlobalArgs) -> Result<i32, Failure> {
+    run_with(full_screen, g, false, None, true).await
 }
 
 async fn run_with(
+    full_screen: &dyn FullScreen,
     g: &GlobalArgs,
     print_token: bool,
     element: Option<String>,
@@ -42,32 +74,18 @@ async fn run_with(
 ) -> Result<i32, Failure> {
     // A profile not saved yet is the name the Connection step offers to
     // save it under.
-    let conn = if instances {
+    let connection = if instances {
         resolve(g, UnknownProfile::Refuse)?
     } else {
         resolve(g, UnknownProfile::Allow)?
     };
-    let profiles = if conn.sandbox.is_some() {
-        ProfileOffer::default()
-    } else {
-        profile_offer(g, conn.profile.clone())
-    };
-    let opts = crate::tui::WizardOptions {
-        environment: Some(conn.environment.clone()),
-        user_secret: conn.user_secret.clone(),
-        org_secret: conn.org_secret.clone(),
-        sandbox: conn.sandbox.clone(),
-        callback_port: g.callback_port,
-        oauth_timeout: g.oauth_timeout,
-        no_browser: g.no_browser,
-        element,
-        request_timeout: g.request_timeout,
-        insecure_storage: g.insecure_storage,
-        instances,
-        profiles,
+    let start = Start {
+        connection,
         print_token,
+        element,
+        instances,
     };
-    let outcome = crate::tui::run(opts).await.map_err(|e| Failure {
+    let outcome = full_screen.run(g, start).await.map_err(|e| Failure {
         code: exit::FAILED,
         message: format!("the wizard stopped: {e}"),
     })?;
@@ -110,50 +128,43 @@ async fn run_with(
     })
 }
 
-/// The saved profiles with their secrets, read from the keyring at once
-/// (one wait at most when it does not answer).
-pub fn profile_offer(g: &GlobalArgs, in_use: Option<String>) -> ProfileOffer {
-    let all = crate::config::load().unwrap_or_default();
-    let names: Vec<String> = all
-        .profiles
-        .iter()
-        .filter(|(_, p)| p.secrets_in_keyring)
-        .map(|(n, _)| n.clone())
-        .collect();
-    let mut from_keyring: std::collections::BTreeMap<String, _> = if names.is_empty() {
-        Default::default()
-    } else {
-        names
-            .iter()
-            .cloned()
-            .zip(crate::secret_store::load_each(&names))
-            .collect()
-    };
-    let saved = all
-        .profiles
-        .into_iter()
-        .map(|(name, p)| {
-            let (secrets, problem) = match from_keyring.remove(&name) {
-                Some(Ok(both)) => (Some(both), None),
-                Some(Err(e)) => (None, Some(e.to_string())),
-                None => (p.user_secret.clone().zip(p.org_secret.clone()), None),
-            };
-            SavedProfile {
-                name,
-                environment: p
-                    .environment
-                    .unwrap_or(crate::config::Environment::Production),
-                secrets,
-                problem,
+#[cfg(test)]
+mod tests {
+    /// The line front ends share the model, the flows and the platform's
+    /// client with the TUI, never the TUI itself: a `use` (or a path) that
+    /// names `crate::tui` anywhere under src/cli fails here.
+    #[test]
+    fn the_command_line_never_imports_the_tui() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli");
+        let mut stack = vec![root];
+        let mut read = 0;
+        let mut offenders = Vec::new();
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    read += 1;
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let code = line.split("//").next().unwrap_or_default();
+                        // Spelled in two halves, so this line does not name it.
+                        let named = [
+                            concat!("crate", "::tui"),
+                            concat!("ce_wizard", "::tui"),
+                            concat!("super::super", "::tui"),
+                        ]
+                        .iter()
+                        .any(|p| code.contains(p));
+                        if named {
+                            offenders.push(format!("{}:{}: {line}", path.display(), n + 1));
+                        }
+                    }
+                }
             }
-        })
-        .collect();
-    ProfileOffer {
-        saved,
-        save_as: match &in_use {
-            Some(_) => String::new(),
-            None => g.profile.clone().unwrap_or_default(),
-        },
-        in_use,
+        }
+        assert!(read > 10, "read only {read} files under src/cli");
+        assert!(offenders.is_empty(), "{offenders:#?}");
     }
 }

@@ -4,11 +4,11 @@
 
 use super::clock::Clock;
 use super::effect::Platform;
-use super::picker::Index;
 use super::report::ListenerProblem;
 use super::theme::Theme;
 use super::widgets::TextField;
 use crate::api::{Credentials, Instance};
+use crate::catalog::picker::Index;
 use crate::catalog::{bundled_spec, AuthKind, Catalog, CatalogEntry, ElementSpec, AUTH_TYPE_KEY};
 use crate::form::DeriveContext;
 use crate::secret::Secret;

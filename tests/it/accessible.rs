@@ -396,3 +396,37 @@ fn the_list_starts_with_the_bundled_elements() {
     answer(&mut pty, "Element (number, key or part of a name):", "4");
     pty.wait_for("Element: Magento 2.0 (magentov20)");
 }
+
+/// `ACCESSIBLE` is read as other tools read it: `ACCESSIBLE=1`, the
+/// documented switch, once made every command exit 2 (clap took only
+/// true/false). A yes turns the mode on; no value breaks a command.
+#[test]
+fn the_accessible_switch_takes_the_usual_words_and_breaks_no_command() {
+    use common::cli::{command, run};
+    let sb = sandbox();
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["1", "yes", "TRUE", "0", "no", "false", ""] {
+        let mut list = command(&sb, dir.path());
+        list.env("ACCESSIBLE", value).args(["instances", "list"]);
+        let out = run(list, "");
+        assert_eq!(out.code, 0, "ACCESSIBLE={value:?}: {}", out.stderr);
+        let mut elements = command(&sb, dir.path());
+        elements.env("ACCESSIBLE", value).arg("elements");
+        let out = run(elements, "");
+        assert_eq!(out.code, 0, "ACCESSIBLE={value:?}: {}", out.stderr);
+    }
+    // Without a command, a yes starts the transcript, which ends at once
+    // here: standard input is empty.
+    for (value, on) in [("1", true), ("Yes", true), ("0", false), ("", false)] {
+        let mut wizard = command(&sb, dir.path());
+        wizard.env("ACCESSIBLE", value);
+        let out = run(wizard, "");
+        assert_eq!(
+            out.stderr.contains("accessible mode: one question a line"),
+            on,
+            "ACCESSIBLE={value:?}: {}",
+            out.stderr
+        );
+        assert_ne!(out.code, 0, "nothing was created: {}", out.stderr);
+    }
+}

@@ -91,16 +91,6 @@ pub fn pick(
     }
 }
 
-/// A yes/no answer; `None` when it is neither (and not empty).
-pub fn yes_no(line: &str, default: bool) -> Option<bool> {
-    match line.trim().to_ascii_lowercase().as_str() {
-        "" => Some(default),
-        "y" | "yes" | "true" | "on" | "1" => Some(true),
-        "n" | "no" | "false" | "off" | "0" => Some(false),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,14 +153,5 @@ mod tests {
         );
         assert_eq!(pick("woo", &shown, &all, search), Pick::Chosen(2));
         assert_eq!(pick("zzz", &shown, &all, search), Pick::NoMatch);
-    }
-
-    #[test]
-    fn yes_and_no() {
-        assert_eq!(yes_no("", true), Some(true));
-        assert_eq!(yes_no("", false), Some(false));
-        assert_eq!(yes_no(" Y ", false), Some(true));
-        assert_eq!(yes_no("no", true), Some(false));
-        assert_eq!(yes_no("maybe", true), None);
     }
 }

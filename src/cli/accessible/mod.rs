@@ -5,55 +5,96 @@
 //! spinners; each question is one line on stderr and each answer one line
 //! on standard input.
 //!
-//! The steps share their substance with the wizard and `create`: the
-//! catalog, the element's form and its validation ([`crate::form`]), the
-//! walk over its fields and the create request ([`crate::flow`]), the OAuth
-//! attempt ([`crate::flow::oauth`]), and `create`'s bounded create with its
-//! waiting lines. What is its own is how it asks and waits.
+//! It is a presenter over the [`Console`] that `create` uses, and shares
+//! the rest with it and the wizard: the catalog and its filter, the
+//! element's form and its validation ([`crate::form`]), the walk over its
+//! fields and the create request ([`crate::flow`]), the yes/no words
+//! ([`prompt::yes_no`]), the OAuth wait ([`OAuthSession`], in the
+//! transcript's voice), and `create`'s bounded create with its waiting
+//! lines. What is its own is the wording and the order of its questions.
+//! After a denied or timed-out sign-in it offers a new link and keeps
+//! every answer.
 
 mod choice;
 mod transcript;
 
+#[cfg(test)]
+mod tests_in_process;
+
+use super::authorize::OAuthSession;
+use super::console::{field_problem, Console, FieldWalk};
 use super::create::create_once;
 use super::field_kinds::{self, Ask};
-use super::{report, Connection, Failure, GlobalArgs};
+use super::{prompt, report, Connection, Failure, GlobalArgs};
 use crate::api::Client;
 use crate::catalog::{self, Catalog, ElementSpec, FieldSpec, AUTH_TYPE_KEY};
 use crate::config::{ORG_SECRET_ENV, USER_SECRET_ENV};
 use crate::exit;
-use crate::flow::oauth::{self as attempt, Grant, OAuthApp, Refusal};
 use crate::flow::{self, fields::form_fields};
 use crate::form::{self, DeriveContext, FormValues};
-use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState};
+use crate::oauth::{self, Listener};
 use crate::secret::Secret;
-use crate::tui::steps::connection::{ConnField, ConnectionForm};
 use choice::{Answer, Choice, Pick};
-use std::collections::BTreeMap;
-use std::time::Duration;
+use std::io::Write;
 use transcript::Transcript;
 
 /// How many elements a list shows at once; typing part of a name narrows it.
 const LIST_LENGTH: usize = 15;
 
-/// Whether the accessible mode is asked for: `--accessible` (or
-/// `ACCESSIBLE`, which clap reads into the flag), or a terminal that
-/// cannot move its cursor (`TERM=dumb`).
-pub fn wanted(flag: bool, term: Option<&str>) -> bool {
-    flag || term == Some("dumb")
+/// Whether the accessible mode is asked for: `--accessible`, `ACCESSIBLE`
+/// set to a yes (1, yes, true, on, in any case; empty, a no or anything
+/// else is off, as other tools read it), or a terminal that cannot move its
+/// cursor (`TERM=dumb`).
+pub fn wanted(flag: bool, env: Option<&str>, term: Option<&str>) -> bool {
+    let switched_on = env.is_some_and(|v| prompt::yes_no(v, false) == Some(true));
+    flag || switched_on || term == Some("dumb")
 }
 
 pub async fn run(
     g: &GlobalArgs,
     print_token: bool,
     element: Option<String>,
+    con: Console,
 ) -> Result<i32, Failure> {
-    let mut t = Transcript::new();
+    let conn = super::connection::resolve(g, super::connection::UnknownProfile::Allow)?;
+    let account = Account {
+        conn,
+        saved_profiles: &crate::config::saved_profiles,
+        catalog_cache: true,
+    };
+    run_with(g, account, print_token, element, con).await
+}
+
+/// Where the run connects: the connection the command line resolved, and
+/// the saved profiles it may pick from when that has no secrets (read only
+/// then: the keyring can be slow to answer).
+struct Account<'a> {
+    conn: Connection,
+    saved_profiles: &'a (dyn Fn() -> Vec<crate::config::SavedProfile> + Sync),
+    /// Whether the platform's catalog is read from and written to the
+    /// cache (never for the built-in sandbox, whose address is new on
+    /// every run).
+    catalog_cache: bool,
+}
+
+async fn run_with(
+    g: &GlobalArgs,
+    account: Account<'_>,
+    print_token: bool,
+    element: Option<String>,
+    con: Console,
+) -> Result<i32, Failure> {
+    let mut t = Transcript::new(con);
     t.say("ce-wizard, accessible mode: one question a line. Type the answer and press Enter; Ctrl-C quits.");
-    let mut conn = super::connection::resolve(g, super::connection::UnknownProfile::Allow)?;
+    let Account {
+        mut conn,
+        saved_profiles,
+        catalog_cache,
+    } = account;
     if conn.sandbox.is_some() {
         t.say("Using the built-in sandbox: nothing leaves this machine.");
     }
-    let (client, catalog) = connect(&mut t, g, &mut conn).await?;
+    let (client, catalog) = connect(&mut t, g, &mut conn, saved_profiles, catalog_cache).await?;
 
     let entry = choose_element(&mut t, &catalog, element.as_deref()).await?;
     let spec = catalog::element_spec(&client, &entry)
@@ -87,16 +128,15 @@ pub async fn run(
     let fields = form_fields(&spec);
     let mut form = Form {
         values: FormValues::new(),
-        edited: Vec::new(),
+        walk: FieldWalk::default(),
         name: flow::names::default_name(&spec.key, &flow::names::stamp_now()),
         tags: Vec::new(),
     };
-    let mut handle: Option<ListenerHandle> = None;
+    let mut session: Option<OAuthSession> = None;
     let budget = g
         .request_timeout
         .mul_f64(super::create::CREATE_BUDGET_TIMEOUTS);
-    let mut con = super::console::Console::system();
-    loop {
+    'form: loop {
         t.say(format!("Settings of {}:", spec.name));
         configure(&mut t, &fields, &mut form, &ctx).await?;
         for f in &fields {
@@ -110,19 +150,30 @@ pub async fn run(
             .is_oauth()
         {
             let callback_url = form.values.get("oauth.callback.url").to_string();
-            Some(
-                authorize(
-                    &mut t,
-                    g,
-                    &client,
-                    &spec,
-                    &form.values,
-                    &callback_url,
-                    &mut listener,
-                    &mut handle,
-                )
-                .await?,
-            )
+            if let Some(old) = session.take_if(|s| s.callback_url() != callback_url) {
+                // The address was changed: the listener cannot serve it.
+                let _ = tokio::task::spawn_blocking(move || old.finish()).await;
+            }
+            let s = session.get_or_insert_with(|| {
+                OAuthSession::for_transcript(g, listener.take(), &callback_url, t.lines.clone())
+            });
+            loop {
+                match s.authorize(&mut t.con, &client, &spec, &form.values).await {
+                    Ok(provider_data) => break Some(provider_data),
+                    // Denied or too slow: a new link, with every answer kept.
+                    Err(failed) if failed.retry => {
+                        t.say(format!("Error: {}; nothing was created.", failed.reason));
+                        if ask_yes_no(&mut t, "Try the sign-in again? [Y/n]: ", true).await? {
+                            continue;
+                        }
+                        if ask_yes_no(&mut t, "Change the settings? [Y/n]: ", true).await? {
+                            continue 'form;
+                        }
+                        return Err(failed.failure);
+                    }
+                    Err(failed) => return Err(failed.failure),
+                }
+            }
         } else {
             None
         };
@@ -143,10 +194,10 @@ pub async fn run(
             provider_data,
         );
         t.say("Creating the instance…");
-        let outcome = create_once(&mut con, &client, &body, budget).await;
-        if let Some(h) = handle.take() {
+        let outcome = create_once(&mut t.con, &client, &body, budget).await;
+        if let Some(s) = session.take() {
             // Lets the browser fetch its result page, then frees the port.
-            let _ = tokio::task::spawn_blocking(move || h.shutdown()).await;
+            let _ = tokio::task::spawn_blocking(move || s.finish()).await;
         }
         let outcome = outcome.map_err(|e| Failure {
             code: exit::API_FAILED,
@@ -204,9 +255,9 @@ fn element_line(spec: &ElementSpec) -> String {
 /// What the configure step gathers.
 struct Form {
     values: FormValues,
-    /// Fields the person answered: derived values no longer follow their
-    /// sources there.
-    edited: Vec<String>,
+    /// The walk over the fields, which knows the ones answered: derived
+    /// values no longer follow their sources there.
+    walk: FieldWalk,
     name: String,
     tags: Vec<String>,
 }
@@ -220,6 +271,8 @@ async fn connect(
     t: &mut Transcript,
     g: &GlobalArgs,
     conn: &mut Connection,
+    saved_profiles: &(dyn Fn() -> Vec<crate::config::SavedProfile> + Sync),
+    catalog_cache: bool,
 ) -> Result<(Client, Catalog), Failure> {
     let mut asked = false;
     let mut typed = false;
@@ -233,7 +286,7 @@ async fn connect(
                     "No Cloud Elements secrets yet ({USER_SECRET_ENV} and {ORG_SECRET_ENV}). Find them in the Cloud Elements console: your profile, Settings, Account. To try everything without an account, run ce-wizard --sandbox."
                 ));
                 if conn.sandbox.is_none() {
-                    if let Some(picked) = pick_profile(t, g, conn).await? {
+                    if let Some(picked) = pick_profile(t, conn, saved_profiles()).await? {
                         save_as = Some(picked);
                     }
                 }
@@ -246,8 +299,13 @@ async fn connect(
         }
         let client = conn.client()?;
         let base = conn.base_url();
-        if let Some(cached) =
-            catalog::load_cached(&base).filter(|c| !c.is_stale(std::time::SystemTime::now()))
+        // The built-in sandbox has a new address on every run: its catalog
+        // is neither taken from the cache nor written to it.
+        let cache = catalog_cache && conn.sandbox.is_none();
+        if let Some(cached) = cache
+            .then(|| catalog::load_cached(&base))
+            .flatten()
+            .filter(|c| !c.is_stale(std::time::SystemTime::now()))
         {
             t.say(format!(
                 "Connected to {base}: {} elements (cached).",
@@ -259,7 +317,12 @@ async fn connect(
             return Ok((client, cached.catalog));
         }
         t.say(format!("Connecting to {base}…"));
-        match catalog::refresh(&client).await {
+        let fetched = if cache {
+            catalog::refresh(&client).await
+        } else {
+            catalog::fetch(&client).await
+        };
+        match fetched {
             Ok(c) => {
                 t.say(format!("Connected: {} elements.", c.len()));
                 if typed {
@@ -292,23 +355,21 @@ async fn connect(
 /// Enter alone types the secrets instead. Returns the picked name.
 async fn pick_profile(
     t: &mut Transcript,
-    g: &GlobalArgs,
     conn: &mut Connection,
+    saved: Vec<crate::config::SavedProfile>,
 ) -> Result<Option<String>, Failure> {
-    let offer = super::wizard::profile_offer(g, conn.profile.clone());
-    if offer.saved.is_empty() {
+    if saved.is_empty() {
         return Ok(None);
     }
-    t.say(format!("{} saved profiles:", offer.saved.len()));
-    let options: Vec<Choice> = offer
-        .saved
+    t.say(format!("{} saved profiles:", saved.len()));
+    let options: Vec<Choice> = saved
         .iter()
         .map(|p| Choice {
             key: p.name.clone(),
             name: p.name.clone(),
         })
         .collect();
-    for (n, p) in offer.saved.iter().enumerate() {
+    for (n, p) in saved.iter().enumerate() {
         let secrets = match (&p.secrets, &p.problem) {
             (Some(_), _) => "secrets saved".to_string(),
             (None, Some(problem)) => format!("secrets unreadable: {problem}"),
@@ -328,7 +389,7 @@ async fn pick_profile(
             .map_err(io_failure)?;
         match choice::parse(&line, &options) {
             Answer::Chosen(i) => {
-                let p = &offer.saved[i];
+                let p = &saved[i];
                 conn.environment = p.environment.clone();
                 conn.profile = Some(p.name.clone());
                 if let Some((user, org)) = &p.secrets {
@@ -406,28 +467,28 @@ async fn offer_to_remember(
     Ok(())
 }
 
+/// Both account secrets, without echo, each checked as the wizard's
+/// Connection step checks it.
 async fn ask_secrets(t: &mut Transcript, conn: &mut Connection) -> Result<(), Failure> {
-    let mut form = ConnectionForm::new(Some(&conn.environment), None, None);
-    for field in [ConnField::UserSecret, ConnField::OrgSecret] {
+    let mut typed = Vec::new();
+    for label in ["User secret", "Organization secret"] {
         loop {
             let answer = t
-                .ask_secret(&format!(
-                    "{} (required, not shown as you type): ",
-                    field.label()
-                ))
+                .ask_secret(&format!("{label} (required, not shown as you type): "))
                 .await
                 .map_err(io_failure)?;
-            if let Some(input) = form.input_mut(field) {
-                *input = crate::tui::widgets::TextField::new(answer.trim());
-            }
-            match form.check_field(field) {
-                Some(problem) => t.say(error_line(field.label(), &problem)),
-                None => break,
+            match crate::config::check_account_secret(label, &answer) {
+                Some(problem) => t.say(error_line(label, &problem)),
+                None => {
+                    typed.push(Secret::new(answer.trim()));
+                    break;
+                }
             }
         }
     }
-    conn.user_secret = Some(Secret::new(form.user.value().trim()));
-    conn.org_secret = Some(Secret::new(form.org.value().trim()));
+    let mut typed = typed.into_iter();
+    conn.user_secret = typed.next();
+    conn.org_secret = typed.next();
     Ok(())
 }
 
@@ -457,7 +518,7 @@ async fn choose_element(
         .collect();
     // The list in the wizard's order: the bundled elements first, then
     // the rest of the catalog by name.
-    let whole = || crate::tui::picker::filter(entries, "");
+    let whole = || crate::catalog::picker::filter(entries, "");
     let mut shown: Vec<usize> = whole();
     let mut list = true;
     loop {
@@ -470,7 +531,7 @@ async fn choose_element(
             .await
             .map_err(io_failure)?;
         match choice::pick(&line, &shown[..shown.len().min(LIST_LENGTH)], &all, |q| {
-            crate::tui::picker::filter(entries, q)
+            crate::catalog::picker::filter(entries, q)
         }) {
             Pick::Chosen(i) => return Ok(entries[i].clone()),
             Pick::Narrowed(matches) => {
@@ -603,14 +664,7 @@ async fn ask_field(
     // the next question takes it.
     let mut offered: Option<String> = None;
     loop {
-        let edited = form.edited.clone();
-        form::apply_defaults_and_derived(
-            fields,
-            &mut form.values,
-            &|k| edited.iter().any(|e| e == k),
-            ctx,
-        );
-        if !form::is_active(f, &form.values) {
+        if !form.walk.in_force(fields, &mut form.values, ctx, f) {
             return Ok(());
         }
         if first && !f.help.is_empty() {
@@ -640,11 +694,7 @@ async fn ask_field(
         };
         let problem = match &value {
             Err(problem) => Some(problem.clone()),
-            Ok(v) if super::inputs::looks_like_placeholder(v) => Some(format!(
-                "{} still holds a placeholder from the docs; put your real value",
-                f.label
-            )),
-            Ok(v) => form::validate_field(f, v),
+            Ok(v) => field_problem(f, v),
         };
         match (problem, value) {
             (Some(problem), value) => {
@@ -656,9 +706,11 @@ async fn ask_field(
                 if let Some(w) = form::shape_warning(f, &v) {
                     t.say(format!("Warning: {w}."));
                 }
-                form.values.set(f.key.clone(), v);
                 if !typed.is_empty() || accepted.is_some() {
-                    form.edited.push(f.key.clone());
+                    form.walk.answer(f, &mut form.values, v);
+                } else {
+                    // Enter kept the value: a derived one still follows.
+                    form.values.set(f.key.clone(), v);
                 }
                 return Ok(());
             }
@@ -682,7 +734,7 @@ fn field_prompt(f: &FieldSpec, current: &str) -> String {
 /// a name for a choice, the text itself otherwise.
 fn typed_value(f: &FieldSpec, typed: &str) -> Result<String, String> {
     match field_kinds::ask(f.kind) {
-        Ask::YesNo => choice::yes_no(typed, false)
+        Ask::YesNo => prompt::yes_no(typed, false)
             .map(|b| b.to_string())
             .ok_or_else(|| format!("{} takes y (yes) or n (no)", f.label)),
         Ask::Numbered => {
@@ -720,139 +772,10 @@ fn error_line(label: &str, problem: &str) -> String {
 async fn ask_yes_no(t: &mut Transcript, prompt: &str, default: bool) -> Result<bool, Failure> {
     loop {
         let line = t.ask(prompt).await.map_err(io_failure)?;
-        match choice::yes_no(&line, default) {
+        match prompt::yes_no(&line, default) {
             Some(answer) => return Ok(answer),
             None => t.say("Error: answer y (yes) or n (no)."),
         }
-    }
-}
-
-/// The Authorize step: the link whole on a line of its own, the browser
-/// (unless --no-browser or a remote session), and the wait for the
-/// listener's redirect or a pasted address. Returns the grant's
-/// `providerData`.
-#[allow(clippy::too_many_arguments)]
-async fn authorize(
-    t: &mut Transcript,
-    g: &GlobalArgs,
-    client: &Client,
-    spec: &ElementSpec,
-    values: &FormValues,
-    callback_url: &str,
-    listener: &mut Option<Listener>,
-    handle: &mut Option<ListenerHandle>,
-) -> Result<BTreeMap<String, Secret>, Failure> {
-    let auth = spec.auth_for(Some(values.get(AUTH_TYPE_KEY)));
-    let state = OAuthState::generate();
-    // The listener serves only the callback address it is bound to.
-    let listening = listener
-        .as_ref()
-        .map(Listener::callback_url)
-        .or_else(|| handle.as_ref().map(ListenerHandle::callback_url))
-        .is_some_and(|own| own == callback_url);
-    if listening {
-        if let Some(l) = listener.take() {
-            *handle = Some(l.start(state.clone()));
-        } else if let Some(h) = handle.as_ref() {
-            h.rearm(state.clone());
-        }
-    }
-    let request = OAuthApp::for_element(spec, values).url_request(callback_url, &state);
-    let authorization = attempt::authorization(client, &spec.key, auth, &request)
-        .await
-        .map_err(|e| Failure {
-            code: exit::API_FAILED,
-            message: format!(
-                "cannot start the authorization: {}",
-                report::api_error(e.api_error(), Some(spec))
-            ),
-        })?;
-    let url = &authorization.url;
-    t.say(format!(
-        "Authorize: sign in to {} and allow ce-wizard. The sign-in address:",
-        spec.name
-    ));
-    t.say(url);
-    let remote = oauth::ssh_session_without_display();
-    if g.no_browser {
-        t.say("Open that address in your browser (--no-browser).");
-    } else if remote {
-        let port = handle.as_ref().map(ListenerHandle::port);
-        t.say("This is an SSH session without a display, so no browser was opened: open the address in your own browser.");
-        if let Some(port) = port {
-            t.say(format!(
-                "First forward the port so your browser can come back here: {}",
-                oauth::port_forward_hint(port)
-            ));
-        }
-    } else if let Err(e) = oauth::open_browser(url) {
-        t.say(format!("No browser was opened: {e}."));
-    } else {
-        t.say("Opened it in your browser.");
-    }
-    let timeout: Duration = g.oauth_timeout;
-    t.say(format!(
-        "Waiting up to {} for the browser to come back. If it ends on a page that does not load, copy that page's whole address, paste it here and press Enter.",
-        humantime::format_duration(timeout)
-    ));
-    let deadline = tokio::time::sleep(timeout);
-    tokio::pin!(deadline);
-    let request_token = authorization.request_token.as_ref();
-    let mut listening = handle.is_some() && listening;
-    let grant: Result<Grant, Refusal> = loop {
-        break tokio::select! {
-            ev = next_event(handle), if listening => match ev {
-                Some(ListenerEvent::Completed(outcome)) => {
-                    attempt::log_answer(&outcome);
-                    attempt::grant(outcome, auth, request_token)
-                }
-                Some(ListenerEvent::Rejected { reason }) => {
-                    t.say(format!("Note: ignored a request to the callback address: {reason}."));
-                    continue;
-                }
-                None => {
-                    listening = false;
-                    continue;
-                }
-            },
-            line = t.next_line() => match line {
-                Ok(line) if line.trim().is_empty() => continue,
-                Ok(line) => match attempt::pasted_grant(&line, &state, auth, request_token) {
-                    Err(Refusal::NotTheRedirect(rejection)) => {
-                        t.say(format!("Error: Pasted address: that is not the redirected address: {rejection}. Paste the whole address from the browser's address bar."));
-                        continue;
-                    }
-                    answer => answer,
-                },
-                Err(e) => return Err(io_failure(e)),
-            },
-            _ = &mut deadline => {
-                return Err(Failure {
-                    code: exit::OAUTH_FAILED,
-                    message: format!(
-                        "no authorization arrived within {}; nothing was created. Run ce-wizard again (--oauth-timeout gives more time).",
-                        humantime::format_duration(timeout)
-                    ),
-                });
-            }
-        };
-    };
-    match grant {
-        Ok(grant) => {
-            t.say("Authorized.");
-            Ok(grant.provider_data())
-        }
-        Err(refusal) => Err(Failure {
-            code: exit::OAUTH_FAILED,
-            message: format!("{refusal}; nothing was created. Run ce-wizard again to retry."),
-        }),
-    }
-}
-
-async fn next_event(handle: &mut Option<ListenerHandle>) -> Option<ListenerEvent> {
-    match handle {
-        Some(h) => h.next_event().await,
-        None => std::future::pending().await,
     }
 }
 
@@ -916,7 +839,11 @@ async fn done(
             return;
         }
     };
-    let printed = print_token.then(|| crate::cli::output::print_out(&format!("{token}\n")));
+    let printed = print_token.then(|| {
+        let out = &mut t.con.output;
+        out.write_all(format!("{token}\n").as_bytes())
+            .and_then(|()| out.flush())
+    });
     if let Some(Ok(())) = printed {
         t.say("Its token is on standard output.");
     } else if let Some(Err(e)) = printed {
@@ -944,11 +871,8 @@ async fn done(
             Ok(_) => t.say("Copied to the clipboard."),
             Err(_) => {
                 let seq = crate::clipboard::osc52_sequence(&token, crate::clipboard::inside_tmux());
-                use std::io::Write;
-                let mut err = std::io::stderr().lock();
-                let _ = err.write_all(seq.as_bytes());
-                let _ = err.flush();
-                drop(err);
+                let _ = t.con.errors.write_all(seq.as_bytes());
+                let _ = t.con.errors.flush();
                 t.say("Sent to your terminal's clipboard (works in most terminals; if nothing pastes, copy the token from the line above).");
             }
         }
@@ -970,10 +894,22 @@ mod tests {
 
     #[test]
     fn the_mode_is_on_by_flag_or_for_a_dumb_terminal() {
-        assert!(wanted(true, Some("xterm-256color")));
-        assert!(wanted(false, Some("dumb")));
-        assert!(!wanted(false, Some("xterm")));
-        assert!(!wanted(false, None));
+        assert!(wanted(true, None, Some("xterm-256color")));
+        assert!(wanted(false, None, Some("dumb")));
+        assert!(!wanted(false, None, Some("xterm")));
+        assert!(!wanted(false, None, None));
+    }
+
+    /// `ACCESSIBLE` is read as other tools read it: a yes switches the mode
+    /// on; empty, a no, or a word that is neither leaves it off.
+    #[test]
+    fn the_environment_switch_takes_the_usual_yes_and_no_words() {
+        for on in ["1", "yes", "YES", "true", "True", "y", "on"] {
+            assert!(wanted(false, Some(on), Some("xterm")), "{on}");
+        }
+        for off in ["", "0", "no", "No", "false", "FALSE", "n", "off", "maybe"] {
+            assert!(!wanted(false, Some(off), Some("xterm")), "{off:?}");
+        }
     }
 
     #[test]

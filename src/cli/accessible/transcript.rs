@@ -1,83 +1,50 @@
-//! The transcript's input and output: every line said goes to stderr as
-//! plain text, and every answer is one line read from standard input.
-//!
-//! A line is read on a thread of its own, one line per request: a blocked
-//! read of standard input cannot be cancelled, so when the OAuth wait ends
-//! through the listener instead of a paste, the read it started stays
-//! pending and answers the next question instead of being lost.
+//! The transcript's input and output, over the [`Console`] every line
+//! front end uses: every line said goes to its standard error as plain
+//! text, every answer is one line of its standard input ([`Lines`], which
+//! the OAuth wait shares), and secrets come from its prompter, without
+//! echo.
 
-use std::io::{BufRead, Write};
-use tokio::sync::oneshot;
+use crate::cli::console::{Console, Lines};
+use std::io::Write;
 
 pub struct Transcript {
-    pending: Option<oneshot::Receiver<std::io::Result<String>>>,
+    pub con: Console,
+    /// Standard input, shared with the OAuth wait: a line typed while the
+    /// browser came back answers the next question instead of being lost.
+    pub lines: Lines,
 }
 
 impl Transcript {
-    pub fn new() -> Transcript {
-        Transcript { pending: None }
+    pub fn new(mut con: Console) -> Transcript {
+        let lines = con.take_lines();
+        Transcript { con, lines }
     }
 
     /// One line to the person; a closed stderr is no reason to stop.
     pub fn say(&mut self, line: impl std::fmt::Display) {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
-        let _ = err.flush();
+        self.con.say(line);
     }
 
     /// The prompt, on the line the answer is typed on.
     fn prompt(&mut self, prompt: &str) {
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "{prompt}");
-        let _ = err.flush();
+        let _ = write!(self.con.errors, "{prompt}");
+        let _ = self.con.errors.flush();
     }
 
     /// Asks and waits for the answer, without its line ending.
     pub async fn ask(&mut self, prompt: &str) -> std::io::Result<String> {
         self.prompt(prompt);
-        self.next_line().await
+        self.lines.next().await
     }
 
-    /// Asks for a secret, read without echo from the terminal.
+    /// Asks for a secret, read without echo by the console's prompter.
     pub async fn ask_secret(&mut self, prompt: &str) -> std::io::Result<String> {
-        self.prompt(prompt);
-        if self.pending.is_some() {
+        if self.lines.is_pending() {
             // Typed before this question was asked, and so already echoed:
             // nothing can hide it any more.
-            return self.next_line().await;
+            self.prompt(prompt);
+            return self.lines.next().await;
         }
-        tokio::task::spawn_blocking(rpassword::read_password)
-            .await
-            .map_err(std::io::Error::other)?
+        self.con.prompter.ask_secret(prompt)
     }
-
-    /// The next line typed; a read started earlier is used first.
-    pub async fn next_line(&mut self) -> std::io::Result<String> {
-        let rx = self.pending.get_or_insert_with(spawn_read);
-        let result = rx.await.unwrap_or_else(|_| {
-            Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "standard input closed",
-            ))
-        });
-        self.pending = None;
-        result
-    }
-}
-
-fn spawn_read() -> oneshot::Receiver<std::io::Result<String>> {
-    let (tx, rx) = oneshot::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let result = match std::io::stdin().lock().read_line(&mut line) {
-            Ok(0) => Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "standard input closed",
-            )),
-            Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_string()),
-            Err(e) => Err(e),
-        };
-        let _ = tx.send(result);
-    });
-    rx
 }

@@ -3,7 +3,6 @@
 use crate::config::{check_profile_name, Environment, DEFAULT_PROFILE};
 use crate::environments::{Platform, PLATFORMS};
 use crate::form::is_http_url;
-use crate::secret::Secret;
 use crate::tui::report::ErrorReport;
 use crate::tui::widgets::TextField;
 use std::collections::BTreeMap;
@@ -66,16 +65,7 @@ impl Remember {
 }
 
 /// A saved profile the step offers to pick.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SavedProfile {
-    pub name: String,
-    pub environment: Environment,
-    /// Its user and organization secrets, when it saved them and they
-    /// could be read.
-    pub secrets: Option<(Secret, Secret)>,
-    /// Why saved secrets could not be read (the keyring did not answer).
-    pub problem: Option<String>,
-}
+pub use crate::config::SavedProfile;
 
 /// What the Connection step offers of the saved profiles.
 #[derive(Debug, Clone, Default)]
@@ -400,11 +390,11 @@ impl ConnectionForm {
                     None
                 }
             }
-            ConnField::UserSecret if self.user.value().trim().is_empty() => {
-                Some("User secret is required: copy it from your profile in the Cloud Elements console".into())
+            ConnField::UserSecret => {
+                crate::config::check_account_secret(field.label(), self.user.value())
             }
-            ConnField::OrgSecret if self.org.value().trim().is_empty() => {
-                Some("Organization secret is required: copy it from your profile in the Cloud Elements console".into())
+            ConnField::OrgSecret => {
+                crate::config::check_account_secret(field.label(), self.org.value())
             }
             ConnField::ProfileName if self.remember != Remember::Nothing => {
                 check_profile_name(self.profile_name.value().trim())

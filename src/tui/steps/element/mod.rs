@@ -14,6 +14,7 @@ pub use view::ago;
 
 use self::start::{refilter, start_refresh};
 use super::{Drawn, Input, Screen};
+use crate::catalog::picker::Index;
 use crate::catalog::{CachedCatalog, Catalog, CatalogEntry, ElementSpec, Lookup};
 use crate::flow::fields::form_fields;
 use crate::tui::app::{App, FormState, Notice};
@@ -22,7 +23,6 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::{
     b, ch, ctrl, extra, hint, key, Binding, Command, BACKTAB, DOWN, ENTER, ESC, TAB, UP,
 };
-use crate::tui::picker::Index;
 use crate::tui::report::{BrowserFailure, CatalogProblem, ErrorReport};
 use crate::tui::step::Step;
 use crate::tui::widgets::EditOp;

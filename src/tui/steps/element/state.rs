@@ -1,8 +1,8 @@
 //! The Element step's model: the catalog on screen, its filter and
 //! selection, and a chosen element whose form is on its way.
 
+use crate::catalog::picker::Index;
 use crate::catalog::{Catalog, CatalogEntry};
-use crate::tui::picker::Index;
 use crate::tui::report::{CatalogProblem, ErrorReport};
 use crate::tui::widgets::TextField;
 use std::time::{Duration, Instant};

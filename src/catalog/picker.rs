@@ -335,9 +335,41 @@ mod tests {
         assert_eq!(index.search("BigC")[0], 3, "whatever the case");
     }
 
+    /// The platform's list: the bundled elements (not marked bundled, as
+    /// the platform sends them), Kestrel Social, and `extra` others.
+    fn live_catalog(extra: usize) -> Catalog {
+        let entry = |key: &str, name: &str, auth| crate::catalog::CatalogEntry {
+            key: key.into(),
+            name: name.into(),
+            hub: "general".into(),
+            description: format!("{name}: a test element."),
+            auth,
+            beta: false,
+            bundled: false,
+        };
+        let mut list: Vec<CatalogEntry> = crate::catalog::bundled()
+            .iter()
+            .map(|s| entry(&s.key, &s.name, s.auth))
+            .collect();
+        list.push(entry(
+            "kestrelsocial",
+            "Kestrel Social",
+            crate::catalog::AuthKind::Oauth2,
+        ));
+        for i in 0..extra {
+            list.push(entry(
+                &format!("generated{i:04}"),
+                &format!("Generated {i:04}"),
+                crate::catalog::AuthKind::Custom,
+            ));
+        }
+        let fetched_at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_735_787_045);
+        Catalog::live(crate::api::PRODUCTION_URL, fetched_at, list)
+    }
+
     #[test]
     fn with_no_query_the_bundled_elements_come_first() {
-        let live = crate::tui::tests::support::live_catalog(12);
+        let live = live_catalog(12);
         let mut index = Index::for_entries(live.entries());
         let order = |index: &Index| -> Vec<bool> {
             index
