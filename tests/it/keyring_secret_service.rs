@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const INSTALL: &str = "the keyring tests need a Secret Service: install gnome-keyring and the D-Bus daemon (Debian: apt-get install gnome-keyring dbus-daemon dbus-bin; .ci/run does)";
+const INSTALL: &str = "the keyring tests need a Secret Service: install gnome-keyring and the D-Bus daemon (Debian: apt-get install gnome-keyring dbus-daemon dbus-bin; ./scripts/test does)";
 
 /// A session bus with an unlocked gnome-keyring on it, both killed on drop.
 pub(crate) struct PrivateKeyring {

@@ -42,7 +42,7 @@ pub fn input_spans(
 /// Draws a paragraph in the rows of `area` it fills. ratatui styles every
 /// cell of a paragraph's area, twice, blank rows included: on a 250x70
 /// terminal that was a third of the instructions of a keystroke
-/// (PERFORMANCE.md). The rows below the text are blank either way.
+/// (docs/performance.md). The rows below the text are blank either way.
 pub fn text(frame: &mut Frame, paragraph: Paragraph, area: Rect) {
     let rows = paragraph
         .line_count(area.width)

@@ -21,7 +21,7 @@ pub fn require_chromium() {
     assert!(
         Path::new(CHROMIUM).exists(),
         "these tests need Debian's Chromium at {CHROMIUM}: install it with \
-         `apt-get install -y chromium` (.ci/run does)"
+         `apt-get install -y chromium` (./scripts/test does)"
     );
 }
 

@@ -14,7 +14,7 @@ pub fn require_program(program: &str, package: &str) {
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()));
     assert!(
         found,
-        "this test needs `{program}`: install it with `apt-get install -y {package}` (.ci/run does)"
+        "this test needs `{program}`: install it with `apt-get install -y {package}` (./scripts/test does)"
     );
 }
 
