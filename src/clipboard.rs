@@ -8,8 +8,10 @@
 //!    its stdin, never its arguments, so `ps` cannot show it.
 //! 2. OSC 52, an escape sequence asking the terminal itself to set the
 //!    clipboard: it works over SSH and in containers where there is no
-//!    system clipboard. It is sent always, because we cannot tell whether
-//!    the terminal honours it.
+//!    system clipboard. It is sent to every terminal that can take an
+//!    escape sequence (never under `TERM=dumb`), because we cannot tell
+//!    whether the terminal honours it; so the screen says "sent to the
+//!    terminal", never that the clipboard has it.
 
 use base64::Engine;
 use std::io::Write;
@@ -36,10 +38,13 @@ pub fn check_copyable(text: &str) -> Result<(), String> {
     }
 }
 
-/// The OSC 52 sequence that sets the clipboard to `text`. Inside tmux the
-/// sequence is wrapped in tmux's passthrough (`ESC P tmux; … ESC \`, with
-/// every ESC inside doubled) so it reaches the outer terminal. Empty when
-/// `text` is refused ([`check_copyable`]): nothing is sent.
+/// The OSC 52 sequence that sets the clipboard to `text`. Inside tmux it
+/// goes twice: plain, which tmux itself takes with `set-clipboard on` (its
+/// buffer, and on to the outer terminal), and wrapped in tmux's passthrough
+/// (`ESC P tmux; … ESC \`, with every ESC inside doubled), which reaches the
+/// outer terminal where `allow-passthrough` is on (tmux 3.3 and later drop
+/// it by default, older ones pass it). Empty when `text` is refused
+/// ([`check_copyable`]): nothing is sent.
 pub fn osc52_sequence(text: &str, tmux: bool) -> String {
     if check_copyable(text).is_err() {
         return String::new();
@@ -47,15 +52,31 @@ pub fn osc52_sequence(text: &str, tmux: bool) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let seq = format!("\x1b]52;c;{encoded}\x07");
     if tmux {
-        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+        format!("{seq}\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
     } else {
         seq
     }
 }
 
-/// Whether OSC 52 must be wrapped for tmux.
+/// Whether the terminal is tmux (OSC 52 then goes in both forms).
 pub fn inside_tmux() -> bool {
     std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+}
+
+/// Whether this terminal can take an escape sequence at all: `TERM=dumb`
+/// (or no `TERM`) prints one as raw characters.
+pub fn terminal_takes_escapes() -> bool {
+    std::env::var("TERM").is_ok_and(|t| !t.is_empty() && t != "dumb")
+}
+
+/// A value that went to the terminal only: whether it reached a clipboard
+/// is the terminal's (and tmux's) business, so the words claim no more.
+pub fn sent_to_terminal(tmux: bool) -> &'static str {
+    if tmux {
+        "Sent to the terminal; tmux needs `set -g set-clipboard on` to pass it to the clipboard"
+    } else {
+        "Sent to the terminal (most terminals put it on the clipboard)"
+    }
 }
 
 /// What happened to one copy, for the screen to say.
@@ -65,6 +86,9 @@ pub struct CopyReport {
     pub native: Result<&'static str, String>,
     /// Whether the OSC 52 sequence was written to the terminal.
     pub osc52: bool,
+    /// Whether the terminal is tmux, which passes OSC 52 on only with
+    /// `set -g set-clipboard on`.
+    pub tmux: bool,
 }
 
 impl CopyReport {
@@ -79,6 +103,9 @@ impl CopyReport {
                 format!("copied to the clipboard ({tool}) and sent to the terminal (OSC 52)")
             }
             (Ok(tool), false) => format!("copied to the clipboard ({tool})"),
+            (Err(why), true) if self.tmux => format!(
+                "sent to the terminal (OSC 52) only, which tmux passes on only with `set -g set-clipboard on`: {why}"
+            ),
             (Err(why), true) => format!("sent to the terminal (OSC 52) only: {why}"),
             (Err(why), false) => format!("not copied: {why}"),
         }
@@ -191,12 +218,17 @@ mod tests {
     }
 
     #[test]
-    fn osc52_wrapped_for_tmux_doubles_inner_escapes() {
+    fn osc52_in_tmux_goes_plain_and_wrapped_with_inner_escapes_doubled() {
         let s = osc52_sequence("token+/=", true);
         let encoded = base64::engine::general_purpose::STANDARD.encode("token+/=");
-        assert_eq!(s, format!("\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\"));
-        // The passthrough's own opening and closing ESC, and the inner one doubled.
-        assert_eq!(s.matches('\x1b').count(), 4);
+        let plain = format!("\x1b]52;c;{encoded}\x07");
+        assert_eq!(
+            s,
+            format!("{plain}\x1bPtmux;\x1b\x1b]52;c;{encoded}\x07\x1b\\")
+        );
+        // The plain one's ESC; the passthrough's own opening and closing
+        // ESC, and the inner one doubled.
+        assert_eq!(s.matches('\x1b').count(), 5);
     }
 
     #[test]
@@ -213,6 +245,7 @@ mod tests {
             let report = CopyReport {
                 native: copy_native(bad).map(|_| "x"),
                 osc52: true,
+                tmux: false,
             };
             assert!(!report.succeeded(), "{bad:?}");
             assert!(
@@ -250,6 +283,7 @@ mod tests {
         let both = CopyReport {
             native: Ok("xclip"),
             osc52: true,
+            tmux: false,
         };
         assert_eq!(
             both.message(),
@@ -258,15 +292,23 @@ mod tests {
         let osc = CopyReport {
             native: Err("no system clipboard in this session".into()),
             osc52: true,
+            tmux: false,
         };
         assert_eq!(
             osc.message(),
             "sent to the terminal (OSC 52) only: no system clipboard in this session"
         );
         assert!(osc.succeeded());
+        let in_tmux = CopyReport { tmux: true, ..osc };
+        assert!(
+            in_tmux.message().contains("`set -g set-clipboard on`"),
+            "{}",
+            in_tmux.message()
+        );
         let none = CopyReport {
             native: Err("x".into()),
             osc52: false,
+            tmux: false,
         };
         assert!(!none.succeeded());
     }

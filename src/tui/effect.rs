@@ -825,14 +825,20 @@ impl Runner {
 
     fn copy(&mut self, what: CopyTarget, text: Secret, terminal_out: &mut dyn Write) {
         let tx = self.tx.clone();
-        let osc52 = terminal_out
-            .write_all(clipboard::osc52_sequence(text.expose(), self.tmux).as_bytes())
-            .and_then(|()| terminal_out.flush())
-            .is_ok();
+        // A terminal that cannot take an escape sequence would print it raw.
+        let sequence = clipboard::osc52_sequence(text.expose(), self.tmux);
+        let osc52 = clipboard::terminal_takes_escapes()
+            && !sequence.is_empty()
+            && terminal_out
+                .write_all(sequence.as_bytes())
+                .and_then(|()| terminal_out.flush())
+                .is_ok();
+        let tmux = self.tmux;
         tokio::task::spawn_blocking(move || {
             let report = clipboard::CopyReport {
                 native: clipboard::copy_native(text.expose()),
                 osc52,
+                tmux,
             };
             Self::send(&tx, Action::Copied { what, report });
         });

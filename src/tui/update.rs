@@ -183,21 +183,25 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
 }
 
 /// What a copy's outcome says, in plain words: a ✓ only when a clipboard
-/// took the value; what went only to the terminal cannot be confirmed.
+/// took the value; what went only to the terminal (OSC 52) cannot be
+/// confirmed, so it says "sent to the terminal" and what to do if nothing
+/// pastes.
 fn copy_notice(step: Step, what: CopyTarget, report: &CopyReport) -> Notice {
     let label = what.label();
-    match (&report.native, report.osc52) {
-        (Ok(_), _) => Notice::success(format!("{label}: Copied to the clipboard")),
-        (Err(_), true) if step == Step::Done => Notice::info(format!(
-            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
-        )),
+    let if_nothing_pastes = if step == Step::Done {
+        "press s to save"
+    } else if what == CopyTarget::AuthUrl {
         // A narrow screen shows the link cut in the middle: selecting
         // that would copy a broken link.
-        (Err(_), true) if what == CopyTarget::AuthUrl => Notice::info(format!(
-            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, widen the window until the link shows whole, then select it)"
-        )),
+        "widen the window until the link shows whole, then select it"
+    } else {
+        "select it on the screen"
+    };
+    match (&report.native, report.osc52) {
+        (Ok(_), _) => Notice::success(format!("{label}: Copied to the clipboard")),
         (Err(_), true) => Notice::info(format!(
-            "{label}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, select it on the screen)"
+            "{label}: {}; if nothing pastes, {if_nothing_pastes}",
+            crate::clipboard::sent_to_terminal(report.tmux)
         )),
         (Err(why), false) => Notice::error(format!("{label} could not be copied: {why}")),
     }

@@ -355,6 +355,42 @@ fn the_token_goes_to_stdout_with_print_token_and_dumb_terminals_get_the_transcri
 }
 
 #[test]
+fn a_dumb_terminal_gets_no_escape_sequence_from_a_copy_only_the_token_in_words() {
+    let sb = sandbox();
+    let home = Home::new();
+    // No DISPLAY (the environment is cleared): no system clipboard either.
+    let mut pty = Wizard::new(&sb, &home)
+        .env("TERM", "dumb")
+        .arg("--element")
+        .arg("ecwid")
+        .size(400, 200)
+        .spawn();
+    pty.wait_for("accessible mode");
+    answer(&mut pty, "Sign-in kind (required", "");
+    answer(&mut pty, "Store ID (required; e.g. 1003):", "42");
+    answer(&mut pty, "Order API key (required", "k1");
+    answer(&mut pty, "Product API key (required", "k2");
+    answer(&mut pty, "Change the advanced settings? [y/N]:", "");
+    answer(&mut pty, "Instance name (Enter keeps", "");
+    answer(&mut pty, "Tags, separated by commas", "");
+    answer(&mut pty, "Create this instance now? [Y/n]:", "yes");
+    let token = pty.wait_value("the token", |s| {
+        line_after(s, "Its token, on the next line:")
+    });
+    answer(&mut pty, "Copy the token to the clipboard? [y/N]:", "y");
+    pty.wait_for("this terminal cannot be asked to; copy the token from the line above.");
+    assert_eq!(pty.finish(), 0);
+    let raw = pty.raw_output();
+    assert!(
+        !raw.contains(&0x1b),
+        "an escape sequence reached a dumb terminal: {:?}",
+        String::from_utf8_lossy(&raw)
+    );
+    assert!(contains(&raw, &token));
+    assert_eq!(sb.instances()[0]["token"].as_str(), Some(token.as_str()));
+}
+
+#[test]
 fn the_transcript_check_sees_what_the_full_screen_wizard_writes() {
     for drawn in [
         "\x1b[?1049h",

@@ -1,7 +1,9 @@
 //! Copying the token on Done (`c`) delivers it twice: to the terminal as
 //! OSC 52 (read back from the raw byte stream the wizard wrote) and to the
 //! system clipboard, which must still hold it after the wizard has exited
-//! (an X display of the test's own, read with `xclip -o`).
+//! (an X display of the test's own, read with `xclip -o`). Inside a real
+//! tmux (a server of the test's own, `set-clipboard on`) the token must
+//! land in tmux's buffer, and the screen says what tmux needs.
 
 use crate::common;
 
@@ -9,6 +11,8 @@ use ce_wizard::sandbox::{Sandbox, SandboxOptions};
 use common::pty::{keys, Pty};
 use common::wizard::{token_on_done, Home, Wizard};
 use common::x11::{require_program, Xvfb};
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 /// BigCommerce's form filled and the instance created; returns the token
 /// on the Done screen, after checking it is the one the sandbox issued.
@@ -39,7 +43,9 @@ fn the_token_goes_to_the_terminal_through_osc52() {
     assert!(pty.osc52_texts().is_empty(), "nothing copied before `c`");
 
     pty.send("c");
-    let screen = pty.wait_for("Token: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)");
+    let screen = pty.wait_for(
+        "Token: Sent to the terminal (most terminals put it on the clipboard); if nothing pastes, press s to save",
+    );
     assert!(!screen.contains("OSC 52"), "{screen}");
     assert!(
         !screen.lines().any(|l| l.contains("✓ Token")),
@@ -76,4 +82,48 @@ fn the_token_stays_on_the_x_clipboard_after_the_wizard_exits() {
 
     // The wizard is gone; the clipboard is served by the xclip it started.
     assert_eq!(x.clipboard(), token);
+}
+
+/// `tmux show-buffer` of the server on `socket`, once it holds something.
+fn tmux_buffer(socket: &str) -> Option<String> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let out = Command::new("tmux")
+            .args(["-S", socket, "show-buffer"])
+            .output()
+            .expect("run tmux show-buffer");
+        if out.status.success() {
+            return Some(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn inside_tmux_the_token_lands_in_tmux_and_the_screen_says_what_tmux_needs() {
+    require_program("tmux", "tmux");
+    let sb = Sandbox::start(SandboxOptions::default()).unwrap();
+    let home = Home::new();
+    // A server of the test's own (a private socket, no user config) set as
+    // tmux's documentation says for OSC 52; the passthrough stays at its
+    // default (off in tmux 3.3 and later).
+    let conf = home.join("tmux.conf");
+    std::fs::write(&conf, "set -g set-clipboard on\nset -g status off\n").unwrap();
+    let socket = home.join("tmux.sock").display().to_string();
+    let conf = conf.display().to_string();
+    let mut pty = Wizard::new(&sb, &home)
+        .args(&["--element", "bigcommerce"])
+        .size(100, 30)
+        .spawn_inside("tmux", &["-S", &socket, "-f", &conf, "new-session"]);
+    let token = create_bigcommerce(&mut pty, &sb);
+    assert_eq!(tmux_buffer(&socket), None, "nothing copied before `c`");
+
+    pty.send("c");
+    pty.wait_for("Token: Sent to the terminal; tmux needs `set -g set-clipboard on`");
+    assert_eq!(tmux_buffer(&socket).as_deref(), Some(token.as_str()));
+    pty.send("q");
+    pty.finish();
 }

@@ -869,11 +869,20 @@ async fn done(
         };
         match native {
             Ok(_) => t.say("Copied to the clipboard."),
+            // A terminal that cannot take an escape sequence (TERM=dumb)
+            // would print it raw: the token above is the way there.
+            Err(why) if !crate::clipboard::terminal_takes_escapes() => t.say(format!(
+                "Not copied ({why}), and this terminal cannot be asked to; copy the token from the line above."
+            )),
             Err(_) => {
-                let seq = crate::clipboard::osc52_sequence(&token, crate::clipboard::inside_tmux());
+                let tmux = crate::clipboard::inside_tmux();
+                let seq = crate::clipboard::osc52_sequence(&token, tmux);
                 let _ = t.con.errors.write_all(seq.as_bytes());
                 let _ = t.con.errors.flush();
-                t.say("Sent to your terminal's clipboard (works in most terminals; if nothing pastes, copy the token from the line above).");
+                t.say(format!(
+                    "{}; if nothing pastes, copy the token from the line above.",
+                    crate::clipboard::sent_to_terminal(tmux)
+                ));
             }
         }
     }

@@ -95,6 +95,7 @@ fn bigcommerce_from_filter_to_token() {
             report: crate::clipboard::CopyReport {
                 native: Ok("xclip"),
                 osc52: true,
+                tmux: false,
             },
         },
     );

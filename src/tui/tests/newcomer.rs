@@ -23,7 +23,11 @@ fn copied(app: &mut App, what: CopyTarget, native: Result<&'static str, String>,
         app,
         Action::Copied {
             what,
-            report: CopyReport { native, osc52 },
+            report: CopyReport {
+                native,
+                osc52,
+                tmux: false,
+            },
         },
     );
 }
@@ -198,7 +202,26 @@ fn copy_feedback_is_plain_and_claims_only_what_is_known() {
     let n = app.notice.clone().unwrap();
     assert_eq!(
         n.text,
-        "Token: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, press s to save)"
+        "Token: Sent to the terminal (most terminals put it on the clipboard); if nothing pastes, press s to save"
+    );
+    assert_eq!(n.kind, crate::tui::app::NoticeKind::Info, "no ✓ for it");
+    // Inside tmux the sequence reaches a clipboard only when tmux is told
+    // to pass it on: the notice says how.
+    update(
+        &mut app,
+        Action::Copied {
+            what: CopyTarget::Token,
+            report: CopyReport {
+                native: Err("no clipboard".into()),
+                osc52: true,
+                tmux: true,
+            },
+        },
+    );
+    let n = app.notice.clone().unwrap();
+    assert_eq!(
+        n.text,
+        "Token: Sent to the terminal; tmux needs `set -g set-clipboard on` to pass it to the clipboard; if nothing pastes, press s to save"
     );
     assert_eq!(n.kind, crate::tui::app::NoticeKind::Info, "no ✓ for it");
     copied(

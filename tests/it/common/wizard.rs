@@ -175,6 +175,23 @@ impl Wizard {
         })
     }
 
+    /// Runs the wizard as the command of `program` (a terminal
+    /// multiplexer such as tmux), which gets the arguments `before` first
+    /// and owns the pseudo-terminal.
+    pub fn spawn_inside(self, program: &str, before: &[&str]) -> Pty {
+        let mut args: Vec<String> = before.iter().map(|a| a.to_string()).collect();
+        args.push(BIN.into());
+        args.extend(self.args);
+        Pty::spawn(Spawn {
+            program,
+            args,
+            env: self.env,
+            cwd: &self.cwd,
+            cols: self.cols,
+            rows: self.rows,
+        })
+    }
+
     /// Runs the wizard with its standard output redirected to `stdout`, as
     /// `ce-wizard … > file` in a shell would (`exec`: the wizard itself
     /// owns the terminal); stdin and stderr stay on the terminal.

@@ -301,6 +301,7 @@ fn a_link_sent_only_to_the_terminal_is_never_said_to_be_selectable_when_cut() {
             report: crate::clipboard::CopyReport {
                 native: Err("no clipboard tool".into()),
                 osc52: true,
+                tmux: false,
             },
         },
     );

@@ -20,6 +20,7 @@ fn done_screens() {
             report: crate::clipboard::CopyReport {
                 native: Ok("xclip"),
                 osc52: true,
+                tmux: false,
             },
         },
     );

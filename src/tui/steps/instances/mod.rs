@@ -429,8 +429,9 @@ pub fn copy_notice(
     }
     let id = app.instances.as_ref()?.selected()?.id;
     Some(Notice::info(format!(
-        "{}: Sent to your terminal's clipboard (works in most terminals; if nothing pastes, `ce-wizard instances show {id} --json` prints it)",
-        what.label()
+        "{}: {}; if nothing pastes, `ce-wizard instances show {id} --json` prints it",
+        what.label(),
+        crate::clipboard::sent_to_terminal(report.tmux)
     )))
 }
 

@@ -596,6 +596,7 @@ fn a_copy_only_the_terminal_took_names_the_command_that_prints_it() {
                 report: crate::clipboard::CopyReport {
                     native: Err("no clipboard tool".into()),
                     osc52: true,
+                    tmux: false,
                 },
             },
         );
