@@ -6,6 +6,7 @@ use crate::api::{Client, Credentials};
 use crate::config::{self, Environment, ORG_SECRET_ENV, USER_SECRET_ENV};
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::secret::Secret;
+use crate::secret_store::KeyringError;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -52,9 +53,11 @@ impl Connection {
 /// What to do with a `--profile` that names no saved profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnknownProfile {
-    /// A command: exit 2, naming the closest saved profiles.
+    /// A command: exit 2, naming the closest saved profiles. Secrets the
+    /// keyring cannot give are an error too.
     Refuse,
     /// The wizard: it connects as usual and offers the name when saving.
+    /// Secrets the keyring cannot give are left out, to be typed.
     Allow,
 }
 
@@ -153,9 +156,23 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
                 org_secret = org_secret.or(Some(org));
             }
             Ok(None) => {}
+            // The wizard opens with the fields empty and says why (its
+            // Connection step reads the keyring again for each profile):
+            // the secrets can be typed there.
+            Err(_) if unknown == UnknownProfile::Allow => {}
+            // No keyring answered: not the input's fault, and running the
+            // wizard would meet the same silence.
+            Err(e @ KeyringError::Unavailable(_)) => {
+                return Err(Failure {
+                    code: crate::exit::FAILED,
+                    message: format!(
+                        "the profile '{name}' keeps its secrets in the OS keyring, but {e}; start the keyring (a Secret Service such as gnome-keyring, unlocked, on this session's D-Bus) or set {USER_SECRET_ENV} and {ORG_SECRET_ENV} for this run"
+                    ),
+                })
+            }
             Err(e) => {
                 return Err(Failure::invalid(format!(
-                    "the profile '{name}' keeps its secrets in the OS keyring, but {e}; set {USER_SECRET_ENV} and {ORG_SECRET_ENV}, or run the wizard again to remember them"
+                    "the profile '{name}' keeps its secrets in the OS keyring, but {e}; set {USER_SECRET_ENV} and {ORG_SECRET_ENV}, or run `ce-wizard` and type them to remember them again"
                 )))
             }
         }

@@ -162,3 +162,76 @@ fn the_wizard_picks_a_profile_whose_secrets_are_in_the_keyring() {
     pty.send(&keys::ctrl('c'));
     assert_eq!(pty.finish(), 130);
 }
+
+/// No Secret Service answers (the bus names nothing): a profile whose
+/// secrets are in the keyring locks nobody out. The wizard opens with it
+/// chosen, its secret fields empty and a note saying the keyring did not
+/// answer; typed secrets connect. A command exits 1 and names what to
+/// start or set, not the wizard that would meet the same silence.
+#[test]
+fn without_a_secret_service_a_keyring_profile_opens_the_wizard_and_commands_say_what_to_do() {
+    use common::pty::keys;
+    use common::wizard::{form_value, Home, Wizard};
+    const NO_BUS: &str = "unix:path=/nonexistent/ce-wizard-test-bus";
+    let sb = sandbox();
+    let home = Home::new();
+    let config = home.join("config/ce-wizard.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"acme\"\n\n[profiles.acme]\nenvironment = \"{}\"\nsecrets = \"keyring\"\n",
+            sb.base_url()
+        ),
+    )
+    .unwrap();
+
+    // `elements` still lists the bundled ones (exit 0), and says why.
+    for (args, exit) in [
+        (&["instances", "list"][..], 1),
+        (&["create", "--element", "box", "--name", "x"][..], 1),
+        (&["elements"][..], 0),
+    ] {
+        let mut c = with_bus(home.path(), NO_BUS);
+        c.env("CE_WIZARD_CONFIG", &config).args(args);
+        let out = run(c, "");
+        assert_eq!(out.code, exit, "{args:?}: {}", out.stderr);
+        for named in [
+            "no OS keyring answered",
+            "start the keyring",
+            "CE_USER_SECRET",
+            "CE_ORG_SECRET",
+        ] {
+            assert!(out.stderr.contains(named), "{args:?}: {}", out.stderr);
+        }
+        assert!(
+            !out.stderr.contains("run the wizard again"),
+            "{}",
+            out.stderr
+        );
+    }
+
+    let mut pty = Wizard::new(&sb, &home)
+        .without_env("CE_USER_SECRET")
+        .without_env("CE_ORG_SECRET")
+        .env("DBUS_SESSION_BUS_ADDRESS", NO_BUS)
+        .spawn();
+    let screen = pty.wait_for_all(&["‹ acme ›", "no OS keyring answered"]);
+    assert!(screen.contains("secrets unreadable"), "{screen}");
+    assert!(screen.contains("type the secrets below"), "{screen}");
+    for field in ["User secret", "Organization secret"] {
+        assert_eq!(
+            form_value(&screen, field).as_deref(),
+            Some("paste it here"),
+            "{screen}"
+        );
+    }
+    pty.type_text(sb.user_secret());
+    pty.send(keys::TAB);
+    pty.type_text(sb.org_secret());
+    pty.send(keys::ENTER);
+    pty.wait_for("Choose an element");
+    pty.send(&keys::ctrl('c'));
+    pty.wait_for("Quit ce-wizard?");
+    pty.send("y");
+    assert_eq!(pty.finish(), 130);
+}

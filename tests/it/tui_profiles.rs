@@ -53,7 +53,10 @@ fn the_connection_step_picks_a_saved_profile_and_reaches_the_element_step() {
     // Enter: the form is complete, so it tests acme's secrets against
     // acme's platform and goes on.
     pty.send(keys::ENTER);
-    pty.wait_for("Choose an element");
+    let screen = pty.wait_for("Choose an element");
+    // The header names the account in use and its host.
+    let header = screen.lines().next().unwrap_or("");
+    assert!(header.contains("acme @ 127.0.0.1:"), "{screen}");
     // Back on the Connection step, globex keeps what was typed for it.
     pty.send(keys::ESC);
     pty.wait_for("Connect to Cloud Elements");
@@ -149,4 +152,30 @@ fn profiles_remove_asks_on_a_terminal_and_no_keeps_the_profile() {
         !after.contains("acme") && after.contains("[profiles.globex]"),
         "{after}"
     );
+}
+
+/// Under --sandbox the Connection step keeps the sandbox: Esc back to it,
+/// → on the environment and Enter test the sandbox again (the demo
+/// secrets never go to another host), and the screen says why.
+#[test]
+fn under_the_sandbox_the_connection_step_stays_in_the_sandbox() {
+    let sb = common::cli::sandbox();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home).built_in_sandbox().spawn();
+    pty.wait_for("Choose an element");
+    pty.send(keys::ESC);
+    let screen = pty.wait_for("Connect to Cloud Elements");
+    assert!(screen.contains("› Environment"), "{screen}");
+    pty.send(keys::RIGHT);
+    let screen = pty.wait_for("stays in the built-in sandbox");
+    assert!(!screen.contains("api.cloud-elements.com"), "{screen}");
+    assert!(!screen.contains("production"), "{screen}");
+    pty.send(keys::ENTER);
+    let screen = pty.wait_for("Choose an element");
+    assert!(
+        screen.lines().next().unwrap_or("").contains("sandbox"),
+        "{screen}"
+    );
+    pty.send(&keys::ctrl('c'));
+    assert_eq!(pty.finish(), 130);
 }

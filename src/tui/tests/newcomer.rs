@@ -293,7 +293,11 @@ fn the_environment_reads_sandbox_under_the_sandbox() {
     app.connection.env = crate::tui::steps::connection::EnvKind::Custom;
     app.connection.sandbox = true;
     let screen = screen(&app, 80, 24);
-    assert!(screen.contains("‹ sandbox ›"), "{screen}");
+    // Not a choice under --sandbox: no arrows.
+    assert!(
+        screen.contains(&format!("Environment{}sandbox", " ".repeat(14))),
+        "{screen}"
+    );
     assert!(!screen.contains("‹ custom ›"), "{screen}");
 }
 

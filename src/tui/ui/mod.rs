@@ -1,5 +1,5 @@
 //! Drawing: a pure function of the model. The frame is a header with the
-//! step indicator, the current step's body, a message line and the key
+//! step indicator and where the wizard is connected, the current step's body, a message line and the key
 //! hints, which come from the keymap.
 
 mod overlay;
@@ -115,13 +115,23 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     };
     let brand = " ce-wizard ";
     let steps = app.visible_steps();
+    let width = area.width as usize;
+    // Where the wizard is connected shows on every step, cut before the
+    // counter is; the breadcrumb gives way to it.
+    let place = widgets::truncate(
+        &whereabouts(app),
+        width.saturating_sub(counter.len() + sandbox.len() + 4),
+    );
+    let place_len = match place.chars().count() {
+        0 => 0,
+        n => n + 2,
+    };
     let crumbs_with = |sep: usize| -> usize {
         steps.iter().map(|s| s.title().len()).sum::<usize>() + sep * (steps.len() - 1) + 1
     };
-    let width = area.width as usize;
     // Three columns at least between the breadcrumb and the counter, so
     // the last step's name never runs into it.
-    let fixed = counter.len() + sandbox.len() + 3;
+    let fixed = counter.len() + sandbox.len() + place_len + 3;
     let wide = crumbs_with(3);
     // Before giving up the breadcrumb, its separators lose their spaces.
     let (show_brand, sep) = if fixed + brand.len() + wide <= width {
@@ -160,9 +170,41 @@ fn render_header(app: &App, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
     frame.render_widget(
-        Paragraph::new(Line::styled(counter, t.title())).right_aligned(),
+        Paragraph::new(Line::from(vec![
+            Span::styled(place, t.dim()),
+            Span::raw(if place_len > 0 { "  " } else { "" }),
+            Span::styled(counter, t.title()),
+        ]))
+        .right_aligned(),
         area,
     );
+}
+
+/// Where the wizard is connected: the saved profile picked and the
+/// platform's host, so two accounts are never mistaken for each other.
+/// Nothing under `--sandbox`: its badge says where, and its loopback port
+/// means nothing to anyone.
+fn whereabouts(app: &App) -> String {
+    let c = &app.connection;
+    if app.settings.sandbox {
+        return String::new();
+    }
+    let url = c.base_url();
+    let host = url::Url::parse(&url)
+        .ok()
+        .and_then(|u| {
+            let host = u.host_str()?.to_string();
+            Some(match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            })
+        })
+        .unwrap_or(url);
+    let host = crate::sanitize::line(&host);
+    match c.picked() {
+        Some(p) => format!("{} @ {host}", crate::sanitize::line(&p.name)),
+        _ => host,
+    }
 }
 
 /// The Instances view and a re-authorization started there are not steps
@@ -192,7 +234,20 @@ fn render_side_trip_header(app: &App, trip: &'static str, frame: &mut Frame, are
     }
     spans.push(Span::raw(" "));
     spans.push(Span::styled(trip, t.step_current()));
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let place = widgets::truncate(
+        &whereabouts(app),
+        (area.width as usize).saturating_sub(used + 3),
+    );
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(place, t.dim()),
+            Span::raw(" "),
+        ]))
+        .right_aligned(),
+        area,
+    );
 }
 
 /// The message line: a notice, or the focused field's error. It grows to

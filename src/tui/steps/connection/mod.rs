@@ -96,6 +96,10 @@ pub fn config_saved(app: &mut App, result: Result<Saved, ConfigError>) {
     });
 }
 
+/// Why the environment does not change under `--sandbox`, and how to
+/// reach another one.
+pub const SANDBOX_STAYS: &str = "--sandbox stays in the built-in sandbox: nothing leaves your machine. Run ce-wizard without --sandbox to connect elsewhere.";
+
 fn bindings(app: &App) -> Vec<Binding> {
     let mut list = vec![
         if app.connection.is_complete() {
@@ -112,10 +116,13 @@ fn bindings(app: &App) -> Vec<Binding> {
         ),
         b(&[ESC], "Esc", "quit", Command::Back),
     ];
+    // Under --sandbox the environment is not a choice (see SANDBOX_STAYS).
+    let env_fixed = app.connection.sandbox && app.connection.focus == ConnField::Environment;
     if matches!(
         app.connection.focus,
         ConnField::Profile | ConnField::Environment | ConnField::Remember
-    ) {
+    ) && !env_fixed
+    {
         list.push(b(&[RIGHT, SPACE], "←/→", "choose", Command::ChoiceNext));
         list.push(extra(&[LEFT], "←", "previous choice", Command::ChoicePrev));
     }
@@ -174,6 +181,11 @@ fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                             "The secrets of this profile could not be read ({problem}); type them."
                         )));
                     }
+                }
+                // Another environment would get the demo secrets, and a
+                // request would leave the machine: --sandbox stays there.
+                ConnField::Environment if conn.sandbox => {
+                    app.notice = Some(Notice::info(SANDBOX_STAYS));
                 }
                 ConnField::Environment => {
                     let all: Vec<EnvKind> = EnvKind::all().collect();

@@ -327,7 +327,9 @@ impl ConnectionForm {
             f.push(ConnField::Profile);
         }
         f.push(ConnField::Environment);
-        if self.env == EnvKind::Custom {
+        // The built-in sandbox's address is not to be edited: under
+        // --sandbox nothing goes anywhere else.
+        if self.env == EnvKind::Custom && !self.sandbox {
             f.push(ConnField::CustomUrl);
         }
         f.extend([ConnField::UserSecret, ConnField::OrgSecret]);

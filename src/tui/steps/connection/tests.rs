@@ -280,3 +280,76 @@ fn a_base_url_without_its_scheme_is_named_with_one() {
     let empty = app.connection.check_field(ConnField::CustomUrl).unwrap();
     assert!(!empty.contains("custom"), "{empty}");
 }
+
+/// With two profiles, the header names the one in use and its host on
+/// the Connection step, the Element step and in the Instances view, and
+/// changes when another profile is picked.
+#[test]
+fn the_header_names_the_profile_and_host_on_every_step() {
+    // As the launch opens it: the form holds the profile in use.
+    let mut app = offered(Some("acme"), "");
+    app.connection.env = EnvKind::Eu;
+    let header =
+        |app: &crate::tui::app::App| screen(app, 80, 24).lines().next().unwrap().to_string();
+    assert!(
+        header(&app).contains("acme @ api.cloud-elements.co.uk"),
+        "{}",
+        header(&app)
+    );
+    app.step = Step::Element;
+    assert!(
+        header(&app).contains("acme @ api.cloud-elements.co.uk"),
+        "{}",
+        header(&app)
+    );
+    app.step = Step::Instances;
+    assert!(
+        header(&app).contains("acme @ api.cloud-elements.co.uk"),
+        "{}",
+        header(&app)
+    );
+    app.step = Step::Connection;
+    app.connection.focus = ConnField::Profile;
+    key(&mut app, KeyCode::Right);
+    assert_eq!(app.connection.picked().unwrap().name, "globex");
+    app.step = Step::Element;
+    let line = header(&app);
+    assert!(
+        line.contains("globex @ staging.cloud-elements.com"),
+        "{line}"
+    );
+    assert!(!line.contains("acme"), "{line}");
+}
+
+/// Under --sandbox the environment is not a choice: → and ← keep the
+/// sandbox (and its demo secrets) and say why, the sandbox's address is
+/// not offered for editing, and the check goes to the sandbox.
+#[test]
+fn under_the_sandbox_the_environment_stays_the_sandbox() {
+    let opts = options(
+        Some(Environment::Custom(
+            "http://127.0.0.1:4010/elements/api-v2".into(),
+        )),
+        Some("demo-user"),
+        Some("demo-org"),
+    );
+    let mut app = initial_app(&opts, settings(), Theme::plain());
+    app.settings.sandbox = true;
+    app.connection.sandbox = true;
+    app.step = Step::Connection;
+    app.connection.focus = ConnField::Environment;
+    assert!(!app.connection.fields().contains(&ConnField::CustomUrl));
+    for k in [KeyCode::Right, KeyCode::Left, KeyCode::Char(' ')] {
+        key(&mut app, k);
+        assert_eq!(app.connection.env, EnvKind::Custom, "{k:?}");
+        assert_eq!(
+            app.connection.base_url(),
+            "http://127.0.0.1:4010/elements/api-v2"
+        );
+    }
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("stays in the built-in sandbox"), "{shown}");
+    assert!(!shown.contains("‹ sandbox ›"), "no arrows: {shown}");
+    assert!(!shown.contains("production"), "{shown}");
+    assert_eq!(app.connection.user.value(), "demo-user");
+}

@@ -93,8 +93,8 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             }
             ConnField::Environment => {
                 let url = match c.env {
-                    EnvKind::Custom => String::new(),
-                    EnvKind::Named(_) => c.base_url(),
+                    EnvKind::Custom if !c.sandbox => String::new(),
+                    _ => c.base_url(),
                 };
                 // The built-in sandbox is a custom address to the model,
                 // but not to the person who asked for --sandbox.
@@ -103,7 +103,13 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
                 } else {
                     c.env.label()
                 };
-                spans.push(Span::styled(format!("‹ {env} ›"), t.value()));
+                // No arrows where there is nothing to choose.
+                let shown = if c.sandbox {
+                    format!("  {env}  ")
+                } else {
+                    format!("‹ {env} ›")
+                };
+                spans.push(Span::styled(shown, t.value()));
                 // Shown whole beside the choice when it fits, else whole on
                 // the line below: a cut address reads as a wrong one.
                 let room = value_width.saturating_sub(env.len() + 6);
@@ -150,6 +156,24 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
+    // A profile whose keyring did not answer opens with its secrets empty:
+    // say why, and that typing them is the way on.
+    if let Some(problem) = c.picked().and_then(|p| p.problem.as_deref()) {
+        if c.user.value().is_empty() || c.org.value().is_empty() {
+            lines.extend(indented(
+                &format!(
+                    "! {}: type the secrets below, or start the keyring and run ce-wizard again.",
+                    crate::sanitize::line(problem)
+                ),
+                0,
+                area.width as usize,
+                t.warning(),
+            ));
+        }
+    }
+    if c.sandbox && c.focus == ConnField::Environment {
+        lines.push(Line::styled(super::SANDBOX_STAYS, t.help()));
+    }
     if c.focus == ConnField::Profile {
         lines.push(Line::styled(
             "←/→ picks a saved profile: its environment and secrets fill the fields below.",
