@@ -53,9 +53,10 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             "standard input is already read by --from -, so no --set can use @-",
         ));
     }
-    let stdin_used = inputs::apply_sets(&mut draft, &args.sets, con.input.as_mut())
-        .map_err(|e| Failure::invalid(e.0))?
-        || stdin_used;
+    let stdin_used =
+        inputs::apply_sets_with(&mut draft, &args.sets, con.input.as_mut(), args.dry_run)
+            .map_err(|e| Failure::invalid(e.0))?
+            || stdin_used;
     let interactive = !stdin_used && con.input_is_terminal;
     let oauth_params = parse_oauth_params(&args.oauth_params).map_err(Failure::invalid)?;
 
@@ -130,6 +131,7 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     }
     let mut refused = inputs::wrong_types(&fields, &draft.verbatim.configuration);
     refused.extend(placeholders_beyond_the_form(&fields, &draft));
+    refused.extend(dry_run_placeholders(spec, &draft));
     if !refused.is_empty() {
         return Err(not_sent(spec, &refused));
     }
@@ -185,7 +187,16 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     let client = conn.client()?;
     if args.dry_run {
         let body = request(spec, &fields, &values, &name, tags, &draft);
-        return Ok(dry_run(con, spec, &fields, &body, client.base_url(), oauth));
+        return Ok(dry_run(
+            con,
+            spec,
+            &fields,
+            &body,
+            client.base_url(),
+            oauth,
+            &draft,
+            args.json,
+        ));
     }
     let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
 
@@ -272,6 +283,8 @@ fn request(
 /// `--dry-run`: the request on stdout, secrets as variables, and nothing
 /// sent. An OAuth element's sign-in is where a real create starts acting
 /// (a listener, a browser, a spent code), so the dry run stops before it.
+/// With `--json`, stdout holds the body alone, for `jq`.
+#[allow(clippy::too_many_arguments)]
 fn dry_run(
     con: &mut Console,
     spec: &ElementSpec,
@@ -279,15 +292,21 @@ fn dry_run(
     body: &CreateInstance,
     base_url: &str,
     oauth: bool,
+    draft: &Draft,
+    json: bool,
 ) -> i32 {
     let is_secret =
         |k: &str| fields.iter().any(|f| f.key == k && f.is_secret()) || key_looks_secret(k);
-    let planned = flow::curl::plan(body, base_url, &is_secret);
-    let _ = writeln!(
-        con.output,
-        "{} {}\n{}\n\n{}",
-        planned.method, planned.url, planned.body, planned.curl
-    );
+    let planned = flow::curl::plan_named(body, base_url, &is_secret, &draft.env_names);
+    let _ = if json {
+        writeln!(con.output, "{}", planned.body)
+    } else {
+        writeln!(
+            con.output,
+            "{} {}\n{}\n\n{}",
+            planned.method, planned.url, planned.body, planned.curl
+        )
+    };
     let _ = con.output.flush();
     if oauth {
         con.say(format!(
@@ -295,16 +314,55 @@ fn dry_run(
             spec.name
         ));
     }
+    for key in &draft.env_unset {
+        con.say(format!(
+            "note: {} is not set; the dry run needs no value, the command reads it",
+            draft.env_names[key]
+        ));
+    }
+    let reads = planned
+        .variables
+        .iter()
+        .map(|v| format!("${v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let tool = if planned.curl.starts_with("jq ") {
+        "jq and curl"
+    } else {
+        "curl"
+    };
     con.say(format!(
-        "Dry run: nothing was sent. The curl command reads {} from the environment.",
-        planned
-            .variables
-            .iter()
-            .map(|v| format!("${v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "Dry run: nothing was sent. The command (it needs {tool}) reads {reads} from the environment."
     ));
     exit::CREATED
+}
+
+/// Secrets whose value is exactly what a dry run writes in its place
+/// (`$PASSWORD`, `${BC_TOKEN}`): a body saved from `--dry-run` would
+/// otherwise send the placeholder as the password.
+fn dry_run_placeholders(spec: &ElementSpec, draft: &Draft) -> Vec<String> {
+    draft
+        .configuration
+        .iter()
+        .filter(|(k, v)| {
+            let secret = spec
+                .field(k)
+                .map(FieldSpec::is_secret)
+                .unwrap_or_else(|| key_looks_secret(k));
+            secret
+                && !draft.env_names.contains_key(k)
+                && flow::curl::is_variable_placeholder(v.expose())
+        })
+        .map(|(k, v)| {
+            let shown = v.expose().trim();
+            let name = shown.trim_start_matches("${").trim_start_matches('$').trim_end_matches('}');
+            format!(
+                "\"{}\" is {shown}, the placeholder a dry run prints; put the real value, or --set {}=env:{name} to read it from the environment",
+                k.escape_debug(),
+                k.escape_debug()
+            )
+        })
+        .collect()
 }
 
 /// Nothing was sent: every problem, one per line.

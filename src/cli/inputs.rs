@@ -37,6 +37,12 @@ pub struct Draft {
     /// The `instance.json` carried `providerData` (left out: a fresh grant
     /// is made, or none is needed).
     pub provider_data_given: bool,
+    /// Configuration keys given as `env:NAME`, with the NAME: a dry run's
+    /// command reads the value from the variable the person named.
+    pub env_names: std::collections::BTreeMap<String, String>,
+    /// Of those, the ones whose variable is not set (a dry run only: it
+    /// sends nothing, so it needs no value).
+    pub env_unset: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,12 +356,30 @@ pub fn apply_sets(
     sets: &[String],
     stdin: &mut dyn Read,
 ) -> Result<bool, InputError> {
+    apply_sets_with(draft, sets, stdin, false)
+}
+
+/// What stands in for an `env:NAME` that is not set, in a dry run: text
+/// no check refuses, never sent (the command reads `$NAME` instead).
+pub fn unset_stand_in(name: &str) -> String {
+    format!("(unset {name})")
+}
+
+/// [`apply_sets`]; with `unset_ok` (a dry run), an `env:NAME` that is not
+/// set is noted in [`Draft::env_unset`] instead of refused.
+pub fn apply_sets_with(
+    draft: &mut Draft,
+    sets: &[String],
+    stdin: &mut dyn Read,
+    unset_ok: bool,
+) -> Result<bool, InputError> {
     let mut used_stdin = false;
     for arg in sets {
         let (key, source) = parse_set(arg)?;
         if arg.split_once('=').is_some_and(|(k, _)| k != key) {
             draft.trimmed_keys.push(key.clone());
         }
+        let from_env = matches!(source, ValueSource::Env(_));
         let value = match source {
             ValueSource::Literal(v) => {
                 draft.literal_keys.push(key.clone());
@@ -373,14 +397,26 @@ pub fn apply_sets(
             }
             ValueSource::Env(name) => {
                 crate::child_env::hide_var(&name);
-                std::env::var(&name)
+                draft.env_unset.retain(|k| *k != key);
+                draft.env_names.insert(key.clone(), name.clone());
+                match std::env::var(&name) {
+                    Ok(v) => v,
+                    Err(_) if unset_ok => {
+                        draft.env_unset.push(key.clone());
+                        unset_stand_in(&name)
+                    }
+                    Err(_) => {
+                        return err(format!(
+                            "--set {key}=env:{name}: the environment variable {name} is not set"
+                        ))
+                    }
+                }
             }
-            .map_err(|_| {
-                InputError(format!(
-                    "--set {key}=env:{name}: the environment variable {name} is not set"
-                ))
-            })?,
         };
+        if !from_env {
+            draft.env_names.remove(&key);
+            draft.env_unset.retain(|k| *k != key);
+        }
         draft.configuration.retain(|(k, _)| *k != key);
         // What --set gives is text, and replaces what the file gave.
         draft.verbatim.configuration.remove(&key);
@@ -586,6 +622,29 @@ mod tests {
             ]
         );
         assert_eq!(d.literal_keys, ["username", "at", "username"]);
+        assert_eq!(
+            d.env_names,
+            std::collections::BTreeMap::from([(
+                "secret".to_string(),
+                "CE_WIZARD_TEST_VAR".to_string()
+            )])
+        );
+    }
+
+    #[test]
+    fn a_dry_run_needs_no_variable_set() {
+        let sets = ["password=env:CE_WIZARD_SURELY_UNSET_VAR_2".to_string()];
+        let mut d = Draft::default();
+        assert!(apply_sets(&mut d, &sets, &mut "".as_bytes()).is_err());
+        let mut d = Draft::default();
+        apply_sets_with(&mut d, &sets, &mut "".as_bytes(), true).unwrap();
+        assert_eq!(d.env_unset, ["password"]);
+        assert_eq!(d.env_names["password"], "CE_WIZARD_SURELY_UNSET_VAR_2");
+        // Given again as a value, the key reads no variable.
+        let again = [sets[0].clone(), "password=x".to_string()];
+        let mut d = Draft::default();
+        apply_sets_with(&mut d, &again, &mut "".as_bytes(), true).unwrap();
+        assert!(d.env_unset.is_empty() && d.env_names.is_empty());
     }
 
     #[test]

@@ -148,6 +148,9 @@ pub struct CreateArgs {
     /// Check everything and print the request and its curl command (secrets as $VARIABLES), but send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --dry-run: print the request's JSON body alone (for jq).
+    #[arg(long, requires = "dry_run")]
+    pub json: bool,
     /// An extra parameter for the platform's OAuth calls (oauth/url, OAuth 1's oauth/token), e.g.
     /// siteAddress=my-shop or scope=read_orders; it replaces the element's own of that name. Repeatable.
     #[arg(long = "oauth-param", value_name = "NAME=VALUE")]

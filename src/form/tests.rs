@@ -269,10 +269,14 @@ fn a_url_without_its_scheme_is_offered_with_one() {
         suggested_url(&field(FieldKind::Text), "shop.example.com"),
         None
     );
-    // The error names the fix.
+    // The error names the fix, and the offer reads with no `?` after it.
+    assert_eq!(
+        url_offer("https://shop.example.com"),
+        "https://shop.example.com — Enter accepts"
+    );
     let msg = validate_field(&f, "shop.example.com").unwrap();
     assert!(
-        msg.ends_with("; did you mean https://shop.example.com?"),
+        msg.ends_with("; with its scheme: https://shop.example.com"),
         "{msg}"
     );
 }

@@ -71,7 +71,7 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
         FieldKind::Url => {
             if !is_http_url(v) {
                 let hint = match suggested_url(field, v) {
-                    Some(s) => format!("; did you mean {s}?"),
+                    Some(s) => format!("; with its scheme: {s}"),
                     None => example_suffix(field),
                 };
                 return Some(format!(
@@ -113,6 +113,13 @@ pub fn validate_field(field: &FieldSpec, value: &str) -> Option<String> {
         return Some(format!("{label} must be {hint}{}", example_suffix(field)));
     }
     None
+}
+
+/// How an offered address reads wherever Enter takes it (Connection,
+/// Configure, accessible mode): no `?` right after a URL, where it would
+/// read as the start of a query string.
+pub fn url_offer(url: &str) -> String {
+    format!("{url} — Enter accepts")
 }
 
 /// The address a URL typed without its scheme most likely means:

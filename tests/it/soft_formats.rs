@@ -39,7 +39,7 @@ fn create_refuses_a_url_without_its_scheme_and_spells_out_the_fix() {
     assert_eq!(out.code, 2, "stderr:\n{}", out.stderr);
     assert!(
         out.stderr.contains(
-            "did you mean https://shop.example.com? (--set store.url=https://shop.example.com)"
+            "with its scheme: https://shop.example.com (--set store.url=https://shop.example.com)"
         ),
         "{}",
         out.stderr
@@ -113,11 +113,11 @@ fn the_accessible_mode_offers_the_scheme_and_says_warnings_as_lines() {
         .size(400, 200)
         .spawn();
     answer(&mut pty, "Store URL (required", "shop.example.com");
-    pty.wait_for("Error: Store URL must be an https:// or http:// URL with a host; did you mean https://shop.example.com?");
+    pty.wait_for("Error: Store URL must be an https:// or http:// URL with a host; with its scheme: https://shop.example.com");
     // Enter alone takes the offer; the derived API URL follows it.
     answer(
         &mut pty,
-        "Store URL: did you mean https://shop.example.com? Press Enter to accept it, or type the value again:",
+        "Store URL: https://shop.example.com — Enter accepts, or type the value again:",
         "",
     );
     answer(
@@ -149,7 +149,7 @@ fn the_wizard_takes_the_offered_scheme_on_enter() {
     let mut pty = Wizard::new(&sb, &home).spawn();
     pick_element(&mut pty, "woo", "WooCommerce (legacy)");
     pty.type_text("shop.example.com");
-    pty.wait_for("https://shop.example.com? Enter accepts");
+    pty.wait_for("https://shop.example.com — Enter accepts");
     pty.send(keys::ENTER);
     let screen = pty.wait_for("› API base URL");
     assert_eq!(

@@ -674,8 +674,9 @@ async fn ask_field(
         let current = form.values.get(&f.key).to_string();
         let prompt = match &offered {
             Some(s) => format!(
-                "{}: did you mean {s}? Press Enter to accept it, or type the value again: ",
-                f.label
+                "{}: {}, or type the value again: ",
+                f.label,
+                crate::form::url_offer(s)
             ),
             None => field_prompt(f, &current),
         };

@@ -701,7 +701,7 @@ fn review_toggles_and_copies_redacted_unless_revealed() {
             what: CopyTarget::Curl,
             text,
         }] => {
-            assert!(text.expose().starts_with("curl"));
+            assert!(text.expose().contains("curl -X POST"));
             assert!(!text.expose().contains("hunter2"));
             assert!(!text.expose().contains(USER));
         }

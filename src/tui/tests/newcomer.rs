@@ -248,12 +248,15 @@ fn the_copied_curl_names_the_variables_or_warns_when_revealed() {
         [Effect::Copy { text, .. }] => text.expose().to_string(),
         other => panic!("{other:?}"),
     };
-    assert!(text.contains("'\"$PASSWORD\"'"), "{text}");
+    assert!(
+        text.contains("--arg CE_VALUE_PASSWORD \"$CE_VALUE_PASSWORD\""),
+        "{text}"
+    );
     assert!(!text.contains('•') && !text.contains("hunter2"), "{text}");
     copied(&mut app, CopyTarget::Curl, Ok("xclip"), true);
     assert_eq!(
         app.notice.clone().unwrap().text,
-        "curl command: Copied to the clipboard; set CE_USER_SECRET, CE_ORG_SECRET, PASSWORD before running it"
+        "curl command: Copied to the clipboard; set CE_USER_SECRET, CE_ORG_SECRET, CE_VALUE_PASSWORD before running it"
     );
 
     key(&mut app, KeyCode::Char('r'));

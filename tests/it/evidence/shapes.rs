@@ -187,7 +187,7 @@ fn documented_create_bodies_go_out_and_are_taken_as_written() {
         .join("\n");
     let mut sent: Value = serde_json::from_str(&body).unwrap();
     // The one value the dry run shows as a variable, not as itself.
-    assert_eq!(sent["configuration"]["password"], "$PASSWORD");
+    assert_eq!(sent["configuration"]["password"], "$CE_VALUE_PASSWORD");
     sent["configuration"]["password"] = fixture["configuration"]["password"].clone();
     assert_eq!(sent, fixture, "sent exactly as written");
 

@@ -23,7 +23,7 @@ fn enter_accepts_the_offered_scheme_and_moves_on() {
     type_text(&mut app, "shop.example.com");
     let screen = screen(&app, 80, 24);
     assert!(
-        screen.contains("→ https://shop.example.com? Enter accepts"),
+        screen.contains("→ https://shop.example.com — Enter accepts"),
         "{screen}"
     );
     assert!(
@@ -50,7 +50,7 @@ fn any_other_key_keeps_what_was_typed() {
     // Typing on edits the typed value; the offer follows it.
     type_text(&mut app, "/x");
     assert_eq!(app.form().unwrap().value("store.url"), "shop.example.com/x");
-    assert!(screen(&app, 80, 24).contains("→ https://shop.example.com/x? Enter accepts"));
+    assert!(screen(&app, 80, 24).contains("→ https://shop.example.com/x — Enter accepts"));
     // Tab does not take the offer: the value stays, and the error says why
     // and names the fix.
     tab(&mut app);
@@ -59,7 +59,7 @@ fn any_other_key_keeps_what_was_typed() {
     assert_eq!(focus(&app), field("store.url"));
     let e = form.errors.get(&field("store.url")).unwrap();
     assert!(
-        e.ends_with("did you mean https://shop.example.com/x?"),
+        e.ends_with("with its scheme: https://shop.example.com/x"),
         "{e}"
     );
     // A value with its scheme is offered nothing.

@@ -303,7 +303,10 @@ fn push_notes(
         } else {
             ""
         };
-        rows.extend(indented(&format!("{arrow}{s}? Enter accepts"), t.accent()));
+        rows.extend(indented(
+            &format!("{arrow}{}", crate::form::url_offer(&s)),
+            t.accent(),
+        ));
     } else if let Some(e) = form.errors.get(item) {
         rows.extend(indented(&format!("✗ {e}"), t.error()));
     }

@@ -102,7 +102,9 @@ pub const SANDBOX_STAYS: &str = "--sandbox stays in the built-in sandbox: nothin
 
 fn bindings(app: &App) -> Vec<Binding> {
     let mut list = vec![
-        if app.connection.is_complete() {
+        if app.connection.url_offer().is_some() {
+            b(&[ENTER], "Enter", "accept the address", Command::Continue)
+        } else if app.connection.is_complete() {
             b(&[ENTER], "Enter", "test and continue", Command::Continue)
                 .with_detail("test the secrets (lists the catalog) and go on when they work")
         } else {
@@ -147,6 +149,14 @@ fn bindings(app: &App) -> Vec<Binding> {
 }
 
 fn connection_command(app: &mut App, cmd: Command) -> Vec<Effect> {
+    // Enter takes the address offered for a base URL typed without its
+    // scheme, then goes on as Enter does.
+    if cmd == Command::Continue {
+        if let Some(offer) = app.connection.url_offer() {
+            app.connection.custom_url.set(&offer);
+            app.connection.changed(ConnField::CustomUrl);
+        }
+    }
     let conn = &mut app.connection;
     let fields = conn.fields();
     let pos = fields.iter().position(|f| *f == conn.focus).unwrap_or(0);

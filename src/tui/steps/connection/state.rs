@@ -384,7 +384,7 @@ impl ConnectionForm {
                     .flatten()
                 {
                     Some(format!(
-                        "Base URL must start with https:// or http://: did you mean {s}?"
+                        "Base URL must start with https:// or http://; with its scheme: {s}"
                     ))
                 } else if !is_http_url(v) {
                     Some("Base URL must be an https:// or http:// URL, e.g. https://ce.example.com/elements/api-v2".into())
@@ -425,6 +425,22 @@ impl ConnectionForm {
     }
 
     /// Whether it can be used as is, so the step can be skipped.
+    /// The address offered for a base URL typed without its scheme, while
+    /// the field has the focus: Enter takes it, as in Configure.
+    pub fn url_offer(&self) -> Option<String> {
+        let v = self.custom_url.value().trim();
+        if self.env != EnvKind::Custom
+            || self.focus != ConnField::CustomUrl
+            || is_http_url(v)
+            || v.chars().any(crate::sanitize::is_invisible_format)
+        {
+            return None;
+        }
+        let url_field =
+            crate::catalog::FieldSpec::new("base_url", "Base URL", crate::catalog::FieldKind::Url);
+        crate::form::suggested_url(&url_field, v)
+    }
+
     pub fn is_complete(&self) -> bool {
         self.check_all().is_empty()
     }

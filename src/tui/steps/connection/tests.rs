@@ -268,7 +268,7 @@ fn a_base_url_without_its_scheme_is_named_with_one() {
         .set("api.example.com/elements/api-v2");
     assert_eq!(
         app.connection.check_field(ConnField::CustomUrl).as_deref(),
-        Some("Base URL must start with https:// or http://: did you mean https://api.example.com/elements/api-v2?")
+        Some("Base URL must start with https:// or http://; with its scheme: https://api.example.com/elements/api-v2")
     );
     app.connection.custom_url.set("not a url");
     assert!(app
@@ -352,4 +352,34 @@ fn under_the_sandbox_the_environment_stays_the_sandbox() {
     assert!(!shown.contains("‹ sandbox ›"), "no arrows: {shown}");
     assert!(!shown.contains("production"), "{shown}");
     assert_eq!(app.connection.user.value(), "demo-user");
+}
+
+/// The offer of a scheme is taken by Enter, as in Configure and the
+/// accessible mode, and reads with no `?` right after the address.
+#[test]
+fn enter_takes_the_offered_base_url() {
+    let mut app = initial_app(&options(None, None, None), settings(), Theme::plain());
+    app.connection.env = EnvKind::Custom;
+    app.connection.focus = ConnField::CustomUrl;
+    type_text(&mut app, "api.example.com/elements/api-v2");
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("→ https://api.example.com/elements/api-v2 — Enter accepts"),
+        "{s}"
+    );
+    assert!(s.contains("Enter accept"), "the footer says so: {s}");
+    enter(&mut app);
+    assert_eq!(
+        app.connection.custom_url.value(),
+        "https://api.example.com/elements/api-v2"
+    );
+    assert!(
+        app.connection.errors.is_empty(),
+        "{:?}",
+        app.connection.errors
+    );
+    assert_eq!(app.connection.focus, ConnField::UserSecret);
+    // Typed with its scheme, nothing is offered.
+    let s = screen(&app, 80, 24);
+    assert!(!s.contains("Enter accepts"), "{s}");
 }

@@ -146,7 +146,17 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             }
         }
         lines.push(Line::from(spans));
-        if let Some(e) = c.errors.get(&field) {
+        let offer = (field == ConnField::CustomUrl)
+            .then(|| c.url_offer())
+            .flatten();
+        if let Some(s) = offer {
+            lines.extend(indented(
+                &format!("→ {}", crate::form::url_offer(&s)),
+                LABEL + 3,
+                area.width as usize,
+                t.accent(),
+            ));
+        } else if let Some(e) = c.errors.get(&field) {
             lines.extend(indented(
                 &format!("✗ {e}"),
                 LABEL + 3,

@@ -58,12 +58,14 @@ mod tests {
     /// variables set, and returns what curl would have been given as -d.
     fn body_through_sh(text: &str, vars: &[(&str, &str)]) -> String {
         let script = format!(
-            "curl() {{ while [ $# -gt 0 ]; do [ \"$1\" = -d ] && printf %s \"$2\"; shift; done; }}\n{text}"
+            "curl() {{ while [ $# -gt 0 ]; do [ \"$1\" = -d ] && printf %s \"$2\"; [ \"$1\" = --data-binary ] && cat; shift; done; }}\n{text}"
         );
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(script)
             .env_clear()
+            // jq, which builds a body with variables in it, is on the PATH.
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
             .envs(vars.iter().copied())
             .output()
             .unwrap();
@@ -78,9 +80,13 @@ mod tests {
         assert!(!c.text.contains('•'), "{}", c.text);
         assert_eq!(
             c.variables,
-            ["CE_USER_SECRET", "CE_ORG_SECRET", "OAUTH_API_SECRET"]
+            [
+                "CE_USER_SECRET",
+                "CE_ORG_SECRET",
+                "CE_VALUE_OAUTH_API_SECRET"
+            ]
         );
-        let body = body_through_sh(&c.text, &[("OAUTH_API_SECRET", "from-the-env")]);
+        let body = body_through_sh(&c.text, &[("CE_VALUE_OAUTH_API_SECRET", "from-the-env")]);
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["configuration"]["oauth.api.secret"], "from-the-env");
         assert_eq!(v["configuration"]["oauth.api.key"], "ck_1");

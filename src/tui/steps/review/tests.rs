@@ -64,7 +64,7 @@ fn the_curl_on_screen_is_the_one_copied() {
     let mut app = at_review(Environment::Production, false);
     key(&mut app, KeyCode::Tab);
     let s = screen(&app, 80, 24);
-    assert!(s.contains(r#""password": "'"$PASSWORD"'""#), "{s}");
+    assert!(s.contains(r#""password": $CE_VALUE_PASSWORD"#), "{s}");
     assert!(!s.contains('•'), "{s}");
     let copied = key(&mut app, KeyCode::Char('c'));
     let [Effect::Copy {
@@ -74,7 +74,7 @@ fn the_curl_on_screen_is_the_one_copied() {
     else {
         panic!("no copy")
     };
-    assert!(text.expose().contains(r#""password": "'"$PASSWORD"'""#));
+    assert!(text.expose().contains(r#""password": $CE_VALUE_PASSWORD"#));
     // Revealed, both hold the value.
     key(&mut app, KeyCode::Char('r'));
     assert!(screen(&app, 80, 24).contains("\"password\": \"hunter2\""));
