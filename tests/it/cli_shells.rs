@@ -277,7 +277,18 @@ impl Machine {
             std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into())
         );
         let home = self.home.path();
-        let out = Command::new(program)
+        let installed = path
+            .split(':')
+            .any(|dir| std::path::Path::new(dir).join(program).is_file());
+        assert!(
+            installed,
+            "{program} is not installed: install the Debian package `{program}` \
+             (apt-get install -y {program})"
+        );
+        // A shell waiting on a line that never comes must not hang the suite.
+        let out = Command::new("timeout")
+            .arg("120")
+            .arg(program)
             .args(match program {
                 "zsh" => vec!["-f", "-c", script],
                 "fish" => vec!["--no-config", "-c", script],
@@ -294,12 +305,7 @@ impl Machine {
             .current_dir(home)
             .stdin(Stdio::null())
             .output()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot run {program} ({e}): install the Debian package `{program}` \
-                     (apt-get install -y {program})"
-                )
-            });
+            .expect("run the shell under coreutils' timeout");
         (
             String::from_utf8_lossy(&out.stdout).into_owned(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -434,14 +440,14 @@ zpty -w z 'echo READY'
 zpty -r z got '*READY*READY*'
 tab() {
     local line="$1" out chunk
-    zpty -w z "print -r -- '<<START>>'"
-    zpty -r z chunk '*<<START>>*<<START>>*'
+    zpty -w z "print -r -- '@@START@@'"
+    zpty -r z chunk '*@@START@@*@@START@@*'
+    # Keys queue behind the Tab: once the marker is printed, its
+    # completion has been listed in full.
     zpty -w -n z "$line"$'\t'
-    sleep 1.5
-    out=""
-    while zpty -r -t z chunk; do out+="$chunk"; done
     zpty -w -n z $'\C-u'
-    zpty -w z ''
+    zpty -w z "print -r -- '@@END@@'"
+    zpty -r z out '*@@END@@*@@END@@*'
     print -r -- "<<$line>>"
     print -r -- "${out//$'\r'/}" | tr -s ' ' '\n'
 }
