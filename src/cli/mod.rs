@@ -3,6 +3,7 @@
 
 mod accessible;
 mod authorize;
+mod complete;
 mod connection;
 pub mod console;
 mod create;
@@ -249,6 +250,15 @@ impl Failure {
 /// The command line's run; `full_screen` starts the interactive wizard,
 /// which lives in the TUI (see [`wizard`]).
 pub fn main(full_screen: &dyn wizard::FullScreen) -> i32 {
+    // A completion script asking for candidates: before clap, which does
+    // not know the hidden word.
+    if let Some(code) = complete::run_if_asked(
+        &std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect::<Vec<_>>(),
+    ) {
+        return code;
+    }
     let cli = Cli::parse();
     if let Some(path) = &cli.global.log_file {
         if let Err(e) = crate::log::init(path) {
