@@ -122,9 +122,9 @@ fn name_and_tags_are_edited_in_place_and_the_platform_holds_them() {
     pty.wait_for("60 instances");
     let id = stored(&sb, "Ecwid store 00002")["id"].as_i64().unwrap();
     find(&mut pty, "store 00002", "Ecwid store 00002");
-    pty.wait_for("F2 edit");
+    pty.wait_for("F4 edit");
 
-    pty.send(keys::F2);
+    pty.send("\x1bOS"); // F4
     pty.wait_for(&format!("Edit instance {id}"));
     pty.send(&keys::ctrl('u'));
     pty.wait_for("Instance name is required");
