@@ -57,6 +57,8 @@ pub enum Command {
     EditInstance,
     /// Open Configure with a new form prefilled from the instance.
     NewFromInstance,
+    /// Switch the list between the platform's order and troubled first.
+    SortByStatus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

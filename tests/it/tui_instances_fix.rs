@@ -60,7 +60,7 @@ fn a_broken_instance_is_reauthorized_in_chromium_and_then_works() {
         .spawn();
     pty.wait_for("60 instances");
     find(&mut pty, "store 00003", "Infusionsoft store 00003");
-    let s = pty.wait_for("^G re-auth");
+    let s = pty.wait_for("Ctrl-G re-auth");
     assert!(s.contains("invalid"), "{s}");
 
     pty.send(&keys::ctrl('g'));
@@ -122,9 +122,9 @@ fn name_and_tags_are_edited_in_place_and_the_platform_holds_them() {
     pty.wait_for("60 instances");
     let id = stored(&sb, "Ecwid store 00002")["id"].as_i64().unwrap();
     find(&mut pty, "store 00002", "Ecwid store 00002");
-    pty.wait_for("F2 edit");
+    pty.wait_for("F4 edit");
 
-    pty.send(keys::F2);
+    pty.send("\x1bOS"); // F4
     pty.wait_for(&format!("Edit instance {id}"));
     pty.send(&keys::ctrl('u'));
     pty.wait_for("Instance name is required");
@@ -232,7 +232,7 @@ fn new_from_this_opens_the_form_filled_but_for_the_secret_and_creates_a_second()
         .spawn();
     pty.wait_for("60 instances");
     find(&mut pty, "store 00001", "BigCommerce store 00001");
-    pty.wait_for("^B new from this");
+    pty.wait_for("Ctrl-B new from this");
 
     pty.send(&keys::ctrl('b'));
     // A frame can be read half drawn: wait for the notice below the form

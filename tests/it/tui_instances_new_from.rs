@@ -82,7 +82,7 @@ fn new_from_an_instance_of_a_catalog_element_fetches_its_form_and_creates_a_seco
     pty.wait_until("the instance alone under the filter", |s| {
         s.contains("1 of 4 instances") && s.contains(&format!("› {NAME}"))
     });
-    pty.wait_for("^B new from this");
+    pty.wait_for("Ctrl-B new from this");
 
     // The platform refuses the metadata once: said in place, the list kept.
     sb.set_faults(Faults::one(

@@ -9,6 +9,7 @@ mod catalog;
 mod flows;
 mod footers;
 mod help_overlay;
+mod keys;
 mod newcomer;
 mod pasted;
 mod provider_values;

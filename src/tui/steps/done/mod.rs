@@ -98,6 +98,8 @@ fn bindings(app: &App) -> Vec<Binding> {
             .with_detail("save the instance JSON to a file readable only by you"),
         b(&[ch('n')], "n", "another", Command::Another)
             .with_detail("create another instance with the same connection"),
+        b(&[ch('i')], "i", "instances", Command::OpenInstances)
+            .with_detail("open the account's instances, on this one (Esc comes back here)"),
         b(&[ch('q')], "q", "quit", Command::Quit),
         // Esc goes back everywhere else; here there is nothing to go back
         // to, and quitting would clear the token from the screen.
@@ -197,6 +199,10 @@ fn done_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                 confirm_overwrite: false,
             });
             vec![]
+        }
+        Command::OpenInstances => {
+            let id = done.instance.id;
+            super::instances::start::open_on(app, Step::Done, id)
         }
         Command::Another => {
             if let Some(key) = app.element.take() {

@@ -9,7 +9,7 @@ use crate::tui::effect::Effect;
 use crate::tui::report::ErrorReport;
 use crate::tui::widgets::TextField;
 
-/// ^D: the prompt for the selected instance's name.
+/// Ctrl-D: the prompt for the selected instance's name.
 pub fn open(app: &mut App) {
     let Some(view) = app.instances.as_mut() else {
         return;
@@ -87,10 +87,10 @@ pub fn deleted(app: &mut App, attempt: u64, id: i64, result: Result<DeleteAnswer
             ))
         }
         Ok(DeleteAnswer::LostStillThere(cause)) => Notice::error(format!(
-            "Instance {id} was not deleted: reading it again found it still there (the answer to the delete was lost: {cause}). ^D tries again."
+            "Instance {id} was not deleted: reading it again found it still there (the answer to the delete was lost: {cause}). Ctrl-D tries again."
         )),
         Ok(DeleteAnswer::Unknown(cause, reread)) => Notice::error(format!(
-            "Instance {id} may or may not be deleted: reading it again failed ({reread}) after the answer to the delete was lost ({cause}). ^R reloads the list to see."
+            "Instance {id} may or may not be deleted: reading it again failed ({reread}) after the answer to the delete was lost ({cause}). Ctrl-R reloads the list to see."
         )),
         Err(e) => Notice::error(format!("Instance {id} was not deleted: {}", e.message)),
     });

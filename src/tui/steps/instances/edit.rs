@@ -9,7 +9,7 @@ use crate::tui::effect::Effect;
 use crate::tui::listed::Listed;
 use crate::tui::report::ErrorReport;
 
-/// F2: the selected instance's name and tags, ready to edit.
+/// F4: the selected instance's name and tags, ready to edit.
 pub fn open(app: &mut App) {
     let Some(view) = app.instances.as_mut() else {
         return;
@@ -21,7 +21,7 @@ pub fn open(app: &mut App) {
     }
 }
 
-/// Esc: closes the prompt; what was typed and not saved is kept for F2.
+/// Esc: closes the prompt; what was typed and not saved is kept for F4.
 pub fn leave(app: &mut App) {
     let Some(view) = app.instances.as_mut() else {
         return;
@@ -35,7 +35,7 @@ pub fn leave(app: &mut App) {
         .find(|i| i.id == p.id)
         .is_some_and(|current| !changes(&p, current).is_empty());
     app.notice = Some(Notice::info(if typed {
-        "Nothing was changed; F2 brings back what you typed"
+        "Nothing was changed; F4 brings back what you typed"
     } else {
         "Nothing was changed"
     }));

@@ -120,7 +120,7 @@ kind = "text"
 #[test]
 fn an_edit_answered_with_hostile_tags_shows_them_cleaned() {
     let mut app = listed(vec![hostile(7, "bigcommerce", json!({}))]);
-    assert!(key(&mut app, KeyCode::F(2)).is_empty());
+    assert!(key(&mut app, KeyCode::F(4)).is_empty());
     assert_screen_clean(&app);
     assert_clean(
         "edit prompt",

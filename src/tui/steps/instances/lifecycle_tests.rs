@@ -9,7 +9,7 @@ use crate::api::Instance;
 use crate::flow::check::Outcome;
 use crate::tui::action::{Action, DeleteAnswer, Reauthorized};
 use crate::tui::tests::support::{
-    code, connected, ctrl, enter, esc, key, report, screen, terminal, type_text,
+    code, connected, ctrl, enter, esc, key, report, screen, terminal, type_text, words,
 };
 use crate::tui::update::update;
 use serde_json::json;
@@ -131,7 +131,7 @@ fn put_of(effects: &[Effect]) -> (u64, &crate::api::Reprovision) {
 fn reauthorizing_from_the_list_signs_in_puts_the_grant_and_checks_again() {
     let mut app = listed(vec![shop(), keap(false)]);
     type_text(&mut app, "keap");
-    assert!(footer(&app, 80, 24).contains("^G re-auth"));
+    assert!(footer(&app, 80, 24).contains("Ctrl-G re-auth"));
     assert!(ctrl(&mut app, 'g').is_empty());
     let s = screen(&app, 80, 24);
     assert!(s.contains("Re-authorize instance 21"), "{s}");
@@ -265,12 +265,12 @@ fn a_non_oauth_instance_is_pointed_at_editing() {
     assert!(view(&app).reauth.is_none());
     let s = screen(&app, 120, 40);
     assert!(s.contains("does not sign in through the browser"), "{s}");
-    assert!(s.contains("F2 here edits"), "{s}");
-    // The pane offers ^G only for an instance that signs in through the
+    assert!(s.contains("F4 here edits"), "{s}");
+    // The pane offers Ctrl-G only for an instance that signs in through the
     // browser.
-    assert!(!screen(&app, 80, 24).contains("^G re-authorizes"));
+    assert!(!screen(&app, 80, 24).contains("Ctrl-G re-authorizes"));
     let oauth = listed(vec![keap(true)]);
-    assert!(screen(&oauth, 80, 24).contains("^G re-authorizes"));
+    assert!(screen(&oauth, 80, 24).contains("Ctrl-G re-authorizes"));
     // Whole at 80x24: the command that does change credentials is not cut.
     let s = screen(&app, 80, 24);
     assert!(
@@ -413,7 +413,7 @@ fn created_again() -> Instance {
 fn edit_checks_as_typed_sends_one_patch_and_shows_a_refusal_in_place() {
     let mut app = listed(vec![shop(), keap(true)]);
     type_text(&mut app, "big");
-    assert!(key(&mut app, KeyCode::F(2)).is_empty());
+    assert!(key(&mut app, KeyCode::F(4)).is_empty());
     let s = screen(&app, 80, 24);
     assert!(s.contains("Edit instance 22"), "{s}");
     assert!(s.contains("seeded, eu"), "{s}");
@@ -485,7 +485,7 @@ fn edit_checks_as_typed_sends_one_patch_and_shows_a_refusal_in_place() {
 fn edit_refuses_control_characters_in_tags_and_esc_backs_out() {
     let mut app = listed(vec![shop()]);
     type_text(&mut app, "shop");
-    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(4));
     key(&mut app, KeyCode::Tab);
     update(&mut app, Action::Paste("bad\u{7}tag".into()));
     assert!(screen(&app, 120, 40).contains("✗ Tag"));
@@ -498,23 +498,23 @@ fn edit_refuses_control_characters_in_tags_and_esc_backs_out() {
 }
 
 /// Esc on the edit changes nothing on the platform but loses nothing
-/// typed: F2 on the same instance brings the typing back, and says so;
+/// typed: F4 on the same instance brings the typing back, and says so;
 /// another instance's edit starts from its own name.
 #[test]
 fn an_edit_left_with_esc_comes_back_with_f2() {
     let mut app = listed(vec![shop(), keap(true)]);
-    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(4));
     type_text(&mut app, " two");
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, ", staging");
     assert!(esc(&mut app).is_empty(), "nothing sent");
     assert!(view(&app).edit.is_none());
     assert!(
-        screen(&app, 80, 24).contains("F2 brings back what you typed"),
+        screen(&app, 80, 24).contains("F4 brings back what you typed"),
         "{}",
         screen(&app, 80, 24)
     );
-    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(4));
     let e = view(&app).edit.as_ref().unwrap();
     assert_eq!(e.name.value(), "Big shop two");
     assert_eq!(e.tags.value(), "seeded, eu, staging");
@@ -525,12 +525,12 @@ fn an_edit_left_with_esc_comes_back_with_f2() {
         .and_then(|b| b.detail)
         .unwrap();
     assert!(
-        esc_help.contains("F2 brings back what you typed"),
+        esc_help.contains("F4 brings back what you typed"),
         "{esc_help}"
     );
     esc(&mut app);
     key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(4));
     let e = view(&app).edit.as_ref().unwrap();
     assert_eq!(e.name.value(), "Keap store", "its own name");
 }
@@ -630,16 +630,41 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
     let app = connected();
     let f = footer(&app, 80, 24);
     assert!(f.contains("F2 instances"), "{f}");
+    // An instance that signs in with an API token: editing, not
+    // re-authorizing, is what its footer offers.
     let mut app = listed(vec![shop()]);
     let f = footer(&app, 80, 24);
-    for hint in ["^T test", "^G re-auth", "F2 edit", "^D delete", "? help"] {
+    for hint in ["Ctrl-T test", "F4 edit", "Ctrl-D delete", "? help"] {
         assert!(f.contains(hint), "{hint} in {f}");
     }
+    assert!(!f.contains("Ctrl-G"), "{f}");
     type_text(&mut app, "shop");
     let f = footer(&app, 80, 24);
-    for hint in ["^T test", "^G re-auth", "F2 edit", "^D delete", "? help"] {
+    for hint in [
+        "Ctrl-T test",
+        "F4 edit",
+        "Ctrl-D delete",
+        "Esc clear",
+        "? help",
+    ] {
         assert!(f.contains(hint), "{hint} with a filter typed, in {f}");
     }
+    // One that signs in through the browser: re-authorizing, with the way
+    // out still in view; F4 is in the detail pane and the help.
+    let mut app = listed(vec![keap(false)]);
+    type_text(&mut app, "keap");
+    let s = screen(&app, 80, 24);
+    let f = s.lines().last().unwrap();
+    for hint in [
+        "Ctrl-T test",
+        "Ctrl-G re-auth",
+        "Ctrl-D delete",
+        "Esc clear",
+        "? help",
+    ] {
+        assert!(f.contains(hint), "{hint} for an OAuth instance, in {f}");
+    }
+    assert!(words(&s).contains("F4 edits"), "{s}");
     // Each prompt names its way out.
     let mut prompt = listed(vec![keap(false)]);
     ctrl(&mut prompt, 'g');
@@ -648,7 +673,7 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
         assert!(f.contains(hint), "{hint} in the re-authorize prompt: {f}");
     }
     esc(&mut prompt);
-    key(&mut prompt, KeyCode::F(2));
+    key(&mut prompt, KeyCode::F(4));
     let f = footer(&prompt, 80, 24);
     assert!(f.contains("Esc cancel"), "in the edit prompt: {f}");
     esc(&mut prompt);
@@ -661,9 +686,9 @@ fn the_main_keys_fit_the_footers_at_80_columns() {
     key(&mut app, KeyCode::Char('?'));
     let s = screen(&app, 120, 40);
     for hint in [
-        "^B              a new instance like this one",
-        "^Y              copy the instance's token",
-        "^R              read the account's instances again",
+        "Ctrl-B          a new instance like this one",
+        "Ctrl-Y          copy the instance's token",
+        "Ctrl-R          read the account's instances again",
     ] {
         assert!(s.contains(hint), "{hint} in the help:\n{s}");
     }
@@ -681,7 +706,7 @@ fn snapshots_of_the_prompts() {
     esc(&mut app);
     esc(&mut app);
     type_text(&mut app, "big");
-    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(4));
     key(&mut app, KeyCode::Tab);
     type_text(&mut app, ", new\u{1}");
     for (w, h) in [(80, 24), (120, 40)] {
@@ -737,7 +762,7 @@ fn the_cursor_stays_on_its_field_when_a_prompt_title_wraps() {
     );
     esc(&mut app);
     key(&mut app, KeyCode::Down);
-    key(&mut app, KeyCode::F(2));
+    key(&mut app, KeyCode::F(4));
     key(&mut app, KeyCode::Tab);
     let (rows, (_, y)) = screen_and_cursor(&app, 60, 16);
     assert!(rows[y as usize].contains("Tags"), "row {y}: {rows:#?}");

@@ -4,8 +4,9 @@
 //! start a new one like it, copy its token or JSON, delete it).
 //!
 //! The filter takes every letter, so the actions are on keys typing never
-//! makes: Ctrl chords and function keys. Their footer labels are written
-//! `^T` (as nano does) so that the main ones fit 80 columns.
+//! makes: Ctrl chords and function keys, written `Ctrl-T` as on every
+//! other screen. Typing a status word (`broken`, `invalid`…) filters by
+//! status, and F3 sorts troubled instances first.
 
 mod delete;
 mod edit;
@@ -138,7 +139,7 @@ fn bindings(app: &App) -> Vec<Binding> {
                 .with_detail("send the new name and tags (the tags given replace the old ones)"),
             b(&[TAB, BACKTAB, DOWN, UP], "Tab", "name/tags", Command::Next),
             b(&[ESC], "Esc", "cancel", Command::Back)
-                .with_detail("close without saving; F2 brings back what you typed"),
+                .with_detail("close without saving; F4 brings back what you typed"),
         ];
     }
     if view.reauth.is_some() {
@@ -196,43 +197,69 @@ fn bindings(app: &App) -> Vec<Binding> {
         return list;
     }
     // Most important first: at 80 columns the footer keeps the first
-    // ones (then help and quit); the rest are under `?`.
+    // ones (then help and quit); the rest are under `?`. Re-authorizing
+    // or editing, whichever fits the instance (an element that signs in
+    // through the browser, or not), so that Esc keeps its place.
+    let oauth = view
+        .selected()
+        .and_then(Listed::instance)
+        .is_some_and(|whole| crate::flow::reauth::oauth_kind(&whole).is_ok());
     let mut list = vec![
         // Enter too: on a list it is the key that goes forward, and the
         // check is the one action that changes nothing.
-        b(&[ctrl('t'), ENTER], "^T", "test", Command::TestInstance).with_detail(
+        b(&[ctrl('t'), ENTER], "Ctrl-T", "test", Command::TestInstance).with_detail(
             "check that the instance works: a read through it to the provider (Enter too)",
         ),
-        b(&[ctrl('g')], "^G", "re-auth", Command::ReauthorizeInstance).with_detail(
-            "re-authorize the instance: sign in to the provider again (OAuth elements)",
-        ),
-        b(&[key(KeyCode::F(2))], "F2", "edit", Command::EditInstance)
-            .with_detail("change the instance's name and tags"),
-        b(&[ctrl('d')], "^D", "delete", Command::DeleteInstance)
+        Binding {
+            footer: oauth,
+            ..b(
+                &[ctrl('g')],
+                "Ctrl-G",
+                "re-auth",
+                Command::ReauthorizeInstance,
+            )
+            .with_detail(
+                "re-authorize the instance: sign in to the provider again (OAuth elements)",
+            )
+        },
+        Binding {
+            footer: !oauth,
+            ..b(&[key(KeyCode::F(4))], "F4", "edit", Command::EditInstance)
+                .with_detail("change the instance's name and tags")
+        },
+        b(&[ctrl('d')], "Ctrl-D", "delete", Command::DeleteInstance)
             .with_detail("delete the instance, after its name is typed to confirm"),
     ];
     list.push(esc_binding(view));
     list.extend([
         b(
             &[ctrl('b')],
-            "^B",
+            "Ctrl-B",
             "new from this",
             Command::NewFromInstance,
         )
         .with_detail("a new instance like this one: its settings filled in, secrets left empty"),
-        b(&[ctrl('y')], "^Y", "copy token", Command::CopyToken)
+        b(&[ctrl('y')], "Ctrl-Y", "copy token", Command::CopyToken)
             .with_detail("copy the instance's token to the clipboard"),
     ]);
     let mut moves = moves();
     let paging = moves.split_off(3);
     list.extend(moves);
     list.extend([
+        // Not Ctrl-O: on the Element step that opens the documentation.
         extra(
-            &[ctrl('o')],
-            "^O",
+            &[key(KeyCode::F(6))],
+            "F6",
             "copy the instance as JSON",
             Command::CopyJson,
         ),
+        extra(
+            &[key(KeyCode::F(3))],
+            "F3",
+            "sort: oldest first / troubled first",
+            Command::SortByStatus,
+        )
+        .with_detail("sort by status: broken, invalid and disabled first (F3 again: oldest first)"),
         reload(),
     ]);
     list.extend(paging);
@@ -260,7 +287,7 @@ fn esc_binding(view: &InstancesState) -> Binding {
 fn reload() -> Binding {
     b(
         &[ctrl('r'), key(KeyCode::F(5))],
-        "^R",
+        "Ctrl-R",
         "reload",
         Command::Refresh,
     )
@@ -381,6 +408,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
         Command::First => view.selected = 0,
         Command::Last => view.selected = len.saturating_sub(1),
         Command::Refresh => return start_listing(app),
+        Command::SortByStatus => view.toggle_sort(),
         Command::TestInstance => {
             let Some(id) = view.selected().map(|i| i.id) else {
                 return vec![];
@@ -473,6 +501,8 @@ mod lifecycle_tests;
 mod new_from_tests;
 #[cfg(test)]
 mod sandbox_tests;
+#[cfg(test)]
+mod status_tests;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

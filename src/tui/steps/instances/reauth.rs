@@ -20,7 +20,7 @@ pub fn ask(app: &mut App) {
         Ok(auth) => auth,
         Err(why) => {
             app.notice = Some(Notice::error(format!(
-                "{why} (F2 here edits name and tags)"
+                "{why} (F4 here edits name and tags)"
             )));
             return;
         }

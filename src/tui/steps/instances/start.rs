@@ -1,5 +1,5 @@
 //! Opening the Instances view, and reading the account's list again: what
-//! the Element step (or the run itself) starts the view with.
+//! the Element step, Done (or the run itself) starts the view with.
 
 use super::state::{InstancesState, Loading};
 use crate::tui::app::App;
@@ -16,6 +16,18 @@ pub fn open(app: &mut App, back_to: Option<Step>) -> Vec<Effect> {
     app.step = Step::Instances;
     app.notice = None;
     start_listing(app)
+}
+
+/// Opens the view from Done on the instance just created: the filter is
+/// cleared so that it shows, and the cursor goes to it when its page comes.
+pub fn open_on(app: &mut App, back_to: Step, id: i64) -> Vec<Effect> {
+    let effects = open(app, Some(back_to));
+    if let Some(view) = app.instances.as_mut() {
+        view.filter.set("");
+        view.refilter();
+        view.select_on_arrival = Some(id);
+    }
+    effects
 }
 
 pub(super) fn start_listing(app: &mut App) -> Vec<Effect> {

@@ -143,20 +143,29 @@ pub struct InstancesState {
     /// given back when it opens again for the same instance: Esc there, or
     /// on the sign-in it led to, loses nothing typed.
     pub typed_app: Option<TypedApp>,
-    /// An edit left with Esc before it was saved: F2 on the same instance
+    /// An edit left with Esc before it was saved: F4 on the same instance
     /// brings it back, so nothing typed is lost by going back.
     pub edit_draft: Option<EditPrompt>,
     pub new_from: Option<FormLoad>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
     pub back_to: Option<Step>,
+    /// The rows shown, as positions in `items`: the filter's matches,
+    /// kept to the statuses named in the filter, in the order chosen.
+    shown: Vec<usize>,
+    /// Troubled instances first (broken, invalid, disabled) instead of the
+    /// platform's order (oldest first).
+    pub by_status: bool,
+    /// The instance the cursor goes to once its page arrives (the one
+    /// just created, when the view is opened from Done).
+    pub select_on_arrival: Option<i64>,
 }
 
 impl fmt::Debug for InstancesState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("InstancesState")
             .field("items", &self.items.len())
-            .field("matches", &self.index.matches().len())
+            .field("matches", &self.shown.len())
             .field("selected", &self.selected)
             .field("loading", &self.loading)
             .field("checks", &self.checks.len())
@@ -190,11 +199,52 @@ impl InstancesState {
             edit_draft: None,
             new_from: None,
             back_to,
+            shown: Vec::new(),
+            by_status: false,
+            select_on_arrival: None,
         }
     }
 
+    /// The rows shown, in order, as positions in `items`.
     pub fn matches(&self) -> &[usize] {
-        self.index.matches()
+        &self.shown
+    }
+
+    /// Recomputes the rows shown from the filter's matches: the status
+    /// words typed keep only those statuses, and the sort is applied.
+    fn reshow(&mut self) {
+        let (_, statuses) = split_query(self.filter.value());
+        let mut shown: Vec<usize> = self.index.matches().to_vec();
+        if !statuses.is_empty() {
+            shown.retain(|&i| {
+                let status = self.status(&self.items[i]);
+                let unchecked =
+                    !matches!(self.checks.get(&self.items[i].id), Some(Check::Found(_)));
+                statuses.iter().any(|w| w.admits(status, unchecked))
+            });
+        }
+        if self.by_status {
+            // Stable: within a status, the platform's order stays.
+            shown.sort_by_key(|&i| self.status(&self.items[i]).trouble_rank());
+        }
+        self.shown = shown;
+    }
+
+    /// Switches between the platform's order and troubled ones first;
+    /// the cursor stays on the instance it was on.
+    pub fn toggle_sort(&mut self) {
+        let on = self.selected().map(|i| i.id);
+        self.by_status = !self.by_status;
+        self.reshow();
+        self.select_id(on);
+    }
+
+    /// Puts the cursor on the instance with this id, if it is shown.
+    pub fn select_id(&mut self, id: Option<i64>) {
+        let Some(id) = id else { return };
+        if let Some(at) = self.shown.iter().position(|&i| self.items[i].id == id) {
+            self.selected = at;
+        }
     }
 
     /// The instance under the cursor.
@@ -208,19 +258,32 @@ impl InstancesState {
     pub fn add_page(&mut self, page: Vec<Listed>) {
         self.index.extend(page.iter().map(haystack));
         self.items.extend(page);
+        self.reshow();
+        if let Some(id) = self.select_on_arrival {
+            if self.shown.iter().any(|&i| self.items[i].id == id) {
+                self.select_id(Some(id));
+                self.select_on_arrival = None;
+            }
+        }
     }
 
     /// Applies the filter as typed now; the cursor goes back to the best match.
     pub fn refilter(&mut self) {
-        self.index.search(self.filter.value());
+        let (words, _) = split_query(self.filter.value());
+        self.index.search(&words);
+        self.reshow();
         self.selected = 0;
+        // Typing takes the cursor from here on.
+        self.select_on_arrival = None;
     }
 
     /// Starts again with an empty list (a fresh listing).
     pub fn clear(&mut self) {
         self.items.clear();
         self.index = InstanceFilter::new();
-        self.index.search(self.filter.value());
+        let (words, _) = split_query(self.filter.value());
+        self.index.search(&words);
+        self.reshow();
         self.selected = 0;
     }
 
@@ -291,7 +354,71 @@ pub enum Status {
     Broken,
 }
 
+/// A status named in the filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusWord {
+    Invalid,
+    Disabled,
+    Broken,
+    Works,
+    Valid,
+    /// No check has found anything about it yet.
+    Unchecked,
+}
+
+impl StatusWord {
+    pub const ALL: [(&'static str, StatusWord); 6] = [
+        ("invalid", StatusWord::Invalid),
+        ("disabled", StatusWord::Disabled),
+        ("broken", StatusWord::Broken),
+        ("works", StatusWord::Works),
+        ("valid", StatusWord::Valid),
+        ("unchecked", StatusWord::Unchecked),
+    ];
+
+    fn admits(self, s: Status, unchecked: bool) -> bool {
+        match self {
+            StatusWord::Invalid => s == Status::Invalid,
+            StatusWord::Disabled => s == Status::Disabled,
+            StatusWord::Broken => s == Status::Broken,
+            StatusWord::Works => s == Status::Works,
+            StatusWord::Valid => s == Status::Valid,
+            StatusWord::Unchecked => unchecked,
+        }
+    }
+}
+
+/// A filter as typed, split into the words looked for in the instances'
+/// text and the status words (which match a status, not text). Several
+/// status words widen each other ("invalid disabled": either); the text
+/// words narrow as always.
+pub fn split_query(query: &str) -> (String, Vec<StatusWord>) {
+    let mut words = Vec::new();
+    let mut statuses = Vec::new();
+    for w in query.split_whitespace() {
+        let lower = w.to_lowercase();
+        match StatusWord::ALL.iter().find(|(name, _)| *name == lower) {
+            Some((_, s)) if !statuses.contains(s) => statuses.push(*s),
+            Some(_) => {}
+            None => words.push(w),
+        }
+    }
+    (words.join(" "), statuses)
+}
+
 impl Status {
+    /// Troubled first when sorting by status.
+    pub fn trouble_rank(self) -> u8 {
+        match self {
+            Status::Broken => 0,
+            Status::Invalid => 1,
+            Status::Disabled => 2,
+            Status::Checking | Status::Reauthorizing => 3,
+            Status::Valid => 4,
+            Status::Works => 5,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Valid => "valid",

@@ -183,7 +183,7 @@ fn the_token_is_never_drawn() {
         matches!(&effects[..], [Effect::Copy { what: CopyTarget::Token, text }] if text.expose() == TOKEN),
         "{effects:?}"
     );
-    let effects = ctrl(&mut app, 'o');
+    let effects = key(&mut app, KeyCode::F(6));
     assert!(
         matches!(&effects[..], [Effect::Copy { what: CopyTarget::InstanceJson, text }] if text.expose().contains("\"big shop\"")),
         "{effects:?}"
@@ -450,7 +450,7 @@ fn opened_as_the_whole_run_esc_is_named_quit_and_quits() {
 }
 
 /// A filter that matches nothing leaves no instance to act on: the footer
-/// offers what works (Esc clears the filter) instead of ^T, ^G, F2, ^D
+/// offers what works (Esc clears the filter) instead of Ctrl-T, Ctrl-G, F4, Ctrl-D
 /// that would do nothing, and pushed "Esc clear filter" off the line.
 #[test]
 fn a_filter_matching_nothing_offers_only_the_keys_that_work() {
@@ -459,13 +459,13 @@ fn a_filter_matching_nothing_offers_only_the_keys_that_work() {
     assert!(names(&app).is_empty());
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
     assert!(footer.contains("Esc clear"), "{footer}");
-    for dead in ["^T", "^G", "F2", "^D", "^B", "^Y"] {
+    for dead in ["Ctrl-T", "Ctrl-G", "F4", "Ctrl-D", "Ctrl-B", "Ctrl-Y"] {
         assert!(!footer.contains(dead), "{dead} does nothing here: {footer}");
     }
     esc(&mut app);
     assert_eq!(names(&app).len(), 3, "Esc cleared the filter");
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
-    assert!(footer.contains("^T test"), "{footer}");
+    assert!(footer.contains("Ctrl-T test"), "{footer}");
 }
 
 /// The help names each key once, with what it does: ↑ is the previous
@@ -519,12 +519,12 @@ fn a_failed_check_names_its_fix_in_a_short_pane() {
     checked(&mut app, crate::flow::check::Remedy::Reauthorize);
     let s = screen(&app, 80, 24);
     assert!(
-        s.contains("broken — ^G re-authorizes it, ^D deletes it"),
+        s.contains("broken — Ctrl-G re-authorizes it, Ctrl-D deletes it"),
         "{s}"
     );
     // At 60x16 the pane shows six rows: the status is among them.
     let s = screen(&app, 60, 16);
-    assert!(s.contains("Status   broken — ^G re-authorizes"), "{s}");
+    assert!(s.contains("Status   broken — Ctrl-G re-authorizes"), "{s}");
     checked(&mut app, crate::flow::check::Remedy::Update);
     let s = screen(&app, 80, 24);
     assert!(s.contains("ce-wizard instances update 12 --set"), "{s}");
@@ -572,7 +572,7 @@ fn filtering_keeps_esc_in_the_footer_and_enter_tests() {
     let mut app = listed_app();
     type_text(&mut app, "winter");
     let footer = screen(&app, 80, 24).lines().last().unwrap().to_string();
-    for hint in ["^T test", "^D delete", "Esc clear", "? help"] {
+    for hint in ["Ctrl-T test", "Ctrl-D delete", "Esc clear", "? help"] {
         assert!(footer.contains(hint), "{hint}: {footer}");
     }
     let effects = enter(&mut app);
@@ -625,7 +625,7 @@ fn a_listing_failed_at_once_is_not_called_an_empty_account() {
     let s = screen(&app, 80, 24);
     assert!(!s.contains("The account has no instances"), "{s}");
     assert!(
-        s.contains("The instances could not be read (^R tries again)"),
+        s.contains("The instances could not be read (Ctrl-R tries again)"),
         "{s}"
     );
 }

@@ -9,7 +9,9 @@ use crate::tui::app::App;
 use crate::tui::clock::Reading;
 use crate::tui::listed::Listed;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::draw::{input_spans, kv, pad, scroll_start, text, truncate};
+use crate::tui::widgets::draw::{
+    input_spans, kv, pad, scroll_start, shorten_middle, text, truncate,
+};
 use crate::tui::widgets::TextField;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -30,7 +32,9 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) {
             .areas(rest);
         (l, d)
     } else {
-        let [l, d] = Layout::vertical([Constraint::Min(3), Constraint::Length(9)]).areas(rest);
+        // A short terminal gives the list more rows than the detail pane.
+        let detail = if rest.height < 16 { 5 } else { 9 };
+        let [l, d] = Layout::vertical([Constraint::Min(3), Constraint::Length(detail)]).areas(rest);
         (l, d)
     };
     render_list(t, view, frame, list);
@@ -45,10 +49,15 @@ fn count_text(view: &InstancesState) -> String {
         Loading::Done => format!("{n} {noun}"),
         Loading::Failed(_) => format!("{n} {noun} (not all: the listing failed)"),
     };
-    if view.filter.is_empty() {
+    let counted = if view.filter.is_empty() {
         total
     } else {
         format!("{} of {total}", view.matches().len())
+    };
+    if view.by_status {
+        format!("{counted} · troubled first")
+    } else {
+        counted
     }
 }
 
@@ -62,7 +71,7 @@ fn render_filter(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect
         &view.filter,
         width,
         false,
-        Some("name, element or tag"),
+        Some("name, element, tag or status"),
         focused,
     );
     let mut line = vec![Span::styled(label, t.label())];
@@ -85,21 +94,31 @@ fn status_style(t: &Theme, s: Status) -> Style {
     }
 }
 
-/// Columns: name, element, created, status; the name takes what is left.
+/// Below this width the created column gives its room to the name.
+const WITH_CREATED: usize = 70;
+
+/// Columns: name, element, created (when there is room), status; the name
+/// takes what is left, and is cut in the middle, where numbered names
+/// ("shop 00017") differ at their end.
 fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) {
     let width = area.width as usize;
-    let (created_w, status_w) = (10, 9);
+    let status_w = 9;
+    let created_w = if width >= WITH_CREATED { 10 } else { 0 };
     let matches = view.matches();
     let element_w = element_width(view, width);
+    let gaps = if created_w > 0 { 3 } else { 2 };
     let name_w = width
-        .saturating_sub(2 + element_w + created_w + status_w + 3)
+        .saturating_sub(2 + element_w + created_w + status_w + gaps)
         .max(8);
+    let created_head = if created_w > 0 {
+        format!("{} ", pad("CREATED", created_w))
+    } else {
+        String::new()
+    };
     let head = format!(
-        "  {} {} {} {}",
+        "  {} {} {created_head}STATUS",
         pad("NAME", name_w),
         pad("ELEMENT", element_w),
-        pad("CREATED", created_w),
-        "STATUS"
     );
     let mut lines = vec![Line::styled(truncate(&head, width), t.dim())];
     let rows = (area.height as usize).saturating_sub(1);
@@ -107,7 +126,7 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
         let why = match (&view.loading, view.items.is_empty()) {
             (Loading::Pages { .. }, true) => "Reading the account's instances…",
             // Not "no instances": nothing could be read.
-            (Loading::Failed(_), true) => "The instances could not be read (^R tries again).",
+            (Loading::Failed(_), true) => "The instances could not be read (Ctrl-R tries again).",
             // Where the first one comes from, as the view was opened.
             (_, true) if view.back_to.is_some() => {
                 "No instances yet: Esc goes back to choose an element and create one."
@@ -123,11 +142,15 @@ fn render_list(t: &Theme, view: &InstancesState, frame: &mut Frame, area: Rect) 
         let status = view.status(inst);
         let selected = pos == view.selected;
         let mark = if selected { "› " } else { "  " };
+        let created = if created_w > 0 {
+            format!("{} ", pad(&created(inst), created_w))
+        } else {
+            String::new()
+        };
         let row = format!(
-            "{mark}{} {} {} ",
-            pad(&truncate(&inst.name, name_w), name_w),
+            "{mark}{} {} {created}",
+            pad(&shorten_middle(&inst.name, name_w), name_w),
             pad(&truncate(&inst.element_key, element_w), element_w),
-            pad(&created(inst), created_w),
         );
         let style = if selected {
             t.focused()
@@ -286,16 +309,16 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         lines.push(Line::styled(text_, style));
     } else if view.new_from.is_none() {
         // While a form loads, these keys wait for it.
-        // ^G only where it can work: an element that signs in through the
+        // Ctrl-G only where it can work: an element that signs in through the
         // browser (one parse of the selected instance per frame).
         let oauth = i
             .instance()
             .is_some_and(|whole| crate::flow::reauth::oauth_kind(&whole).is_ok());
         lines.push(Line::styled(
             if oauth {
-                "^T tests it; ^G re-authorizes; F2 edits; ^B starts a new one like it."
+                "Ctrl-T tests it; Ctrl-G re-authorizes; F4 edits; Ctrl-B starts a new one like it."
             } else {
-                "^T tests it; F2 edits its name and tags; ^B starts a new one like it."
+                "Ctrl-T tests it; F4 edits its name and tags; Ctrl-B starts a new one like it."
             },
             t.dim(),
         ));
@@ -317,12 +340,14 @@ fn what_to_do(view: &InstancesState, i: &Listed, status: Status) -> Option<Strin
                 ..
             })),
             _,
-        ) => "^G re-authorizes it, ^D deletes it".to_string(),
+        ) => "Ctrl-G re-authorizes it, Ctrl-D deletes it".to_string(),
         (Some(Check::Found(Outcome::Broken { .. })), _) => format!(
             "new credentials: ce-wizard instances update {} --set …",
             i.id
         ),
-        (_, Status::Disabled) => "enable it in the Cloud Elements console, or ^D deletes it".into(),
+        (_, Status::Disabled) => {
+            "enable it in the Cloud Elements console, or Ctrl-D deletes it".into()
+        }
         _ => return None,
     };
     Some(fix)
@@ -472,6 +497,6 @@ fn masked(i: &Listed) -> String {
     if i.token.is_empty() {
         "—".into()
     } else {
-        "•••••••• (^Y copies it)".into()
+        "•••••••• (Ctrl-Y copies it)".into()
     }
 }
