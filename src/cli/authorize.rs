@@ -12,7 +12,7 @@ use crate::catalog::ElementSpec;
 use crate::exit;
 use crate::flow::oauth::{self as attempt, Grant, OAuthApp, Refusal};
 use crate::form::FormValues;
-use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState};
+use crate::oauth::{self, Listener, ListenerEvent, ListenerHandle, OAuthState, Purpose};
 use crate::secret::Secret;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -64,6 +64,8 @@ pub struct OAuthSession {
     /// What a sign-in that did not happen left as it was, in its failure
     /// messages.
     untouched: &'static str,
+    /// What the grant is for, in the pages the browser is shown.
+    purpose: Purpose,
     /// `--oauth-param`s, sent beside the element's own parameters.
     params: Vec<(String, String)>,
     voice: Voice,
@@ -105,6 +107,7 @@ impl OAuthSession {
             timeout: g.oauth_timeout,
             no_browser: g.no_browser,
             untouched: "nothing was created",
+            purpose: Purpose::Create,
             params: vec![],
             voice: Voice::Command,
         })
@@ -129,6 +132,7 @@ impl OAuthSession {
             timeout: g.oauth_timeout,
             no_browser: g.no_browser,
             untouched: "nothing was created",
+            purpose: Purpose::Create,
             params: vec![],
             voice: Voice::Transcript,
         }
@@ -150,6 +154,7 @@ impl OAuthSession {
     /// created.
     pub fn for_existing(mut self) -> OAuthSession {
         self.untouched = "the instance was not changed";
+        self.purpose = Purpose::Reauthorize;
         self
     }
 
@@ -194,6 +199,25 @@ impl OAuthSession {
         spec: &ElementSpec,
         values: &FormValues,
     ) -> Result<BTreeMap<String, Secret>, SignInFailure> {
+        let result = self.one_attempt(con, client, spec, values).await;
+        if result.is_err() {
+            // The attempt is over: a browser that finishes it now (or
+            // before a retry) is told the wizard stopped waiting, never
+            // that the authorization was received.
+            if let Some(h) = &self.handle {
+                h.stop_waiting();
+            }
+        }
+        result
+    }
+
+    async fn one_attempt(
+        &mut self,
+        con: &mut Console,
+        client: &Client,
+        spec: &ElementSpec,
+        values: &FormValues,
+    ) -> Result<BTreeMap<String, Secret>, SignInFailure> {
         let voice = self.voice;
         let auth = spec.auth_for(Some(values.get(crate::catalog::AUTH_TYPE_KEY)));
         let state = OAuthState::generate();
@@ -201,6 +225,9 @@ impl OAuthSession {
             self.handle = Some(l.start(state.clone()));
         } else if let Some(h) = &self.handle {
             h.rearm(state.clone());
+        }
+        if let Some(h) = &self.handle {
+            h.set_purpose(self.purpose);
         }
         let request = OAuthApp::for_element(spec, values)
             .with_params(&self.params)

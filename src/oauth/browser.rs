@@ -146,7 +146,11 @@ fn launch(launchers: Vec<Command>) -> io::Result<()> {
         let mut child = match command.spawn() {
             Ok(child) => child,
             Err(e) => {
-                last = e;
+                // A missing fallback must not hide that an earlier launcher
+                // was there and failed: "all missing" would be untrue.
+                if e.kind() != io::ErrorKind::NotFound || last.kind() == io::ErrorKind::NotFound {
+                    last = e;
+                }
                 continue;
             }
         };
@@ -192,6 +196,21 @@ fn browser_failure(error: &io::Error) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_launcher_that_failed_is_not_called_missing_for_the_fallbacks_missing() {
+        let failed = launch(vec![
+            Command::new("false"),
+            Command::new("/nonexistent/ce-wizard-test-gio"),
+        ])
+        .unwrap_err();
+        let message = browser_failure(&failed);
+        assert!(!message.contains("missing"), "{message}");
+        assert!(message.contains("reported a failure"), "{message}");
+        // Only when none was there does the message say so.
+        let none = launch(vec![Command::new("/nonexistent/ce-wizard-test-xdg-open")]).unwrap_err();
+        assert!(browser_failure(&none).contains("all missing"));
+    }
     use std::collections::HashMap;
     use std::path::Path;
     use std::process::Command;

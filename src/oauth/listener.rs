@@ -18,7 +18,7 @@ use tokio::sync::mpsc;
 
 use super::callback::{carries_state, names_a_state, parse_callback_query};
 use super::callback::{CallbackOutcome, CallbackRejection};
-use super::pages::Page;
+use super::pages::{Page, Purpose};
 use super::response::Response;
 use super::state::OAuthState;
 
@@ -114,6 +114,8 @@ impl Listener {
             attempt: Mutex::new(Attempt {
                 current: Some(state),
                 completed: None,
+                stopped: None,
+                purpose: Purpose::default(),
                 result: None,
                 result_pending: false,
             }),
@@ -180,7 +182,26 @@ impl ListenerHandle {
     /// rejected. The last result page stays available to a browser that has
     /// not fetched it yet.
     pub fn rearm(&self, state: OAuthState) {
-        self.shared.lock().current = Some(state);
+        let mut attempt = self.shared.lock();
+        attempt.current = Some(state);
+        attempt.stopped = None;
+    }
+
+    /// What the attempts are for, so the pages speak of creating an
+    /// instance or of signing one in again.
+    pub fn set_purpose(&self, purpose: Purpose) {
+        self.shared.lock().purpose = purpose;
+    }
+
+    /// The caller stopped waiting for the current attempt (its wait timed
+    /// out, or the person went back): its redirect, should it still come,
+    /// is not used and gets a page saying so instead of "received". The
+    /// next `rearm` starts listening again.
+    pub fn stop_waiting(&self) {
+        let mut attempt = self.shared.lock();
+        if let Some(state) = attempt.current.take() {
+            attempt.stopped = Some(state);
+        }
     }
 
     /// Stops the listener and frees the port. If a callback completed and the
@@ -238,6 +259,10 @@ struct Attempt {
     current: Option<OAuthState>,
     /// The state of the last completed callback, to recognise a replay.
     completed: Option<OAuthState>,
+    /// The state of an attempt nobody waits for any more, to tell its late
+    /// redirect that it came too late.
+    stopped: Option<OAuthState>,
+    purpose: Purpose,
     /// The page of the last completed callback.
     result: Option<Page>,
     /// A callback completed and its result page was not fetched yet.
@@ -283,6 +308,18 @@ impl Shared {
 
     fn on_callback(&self, query: &str) -> Response {
         let mut attempt = self.lock();
+        if attempt.current.is_none()
+            && attempt
+                .stopped
+                .as_ref()
+                .is_some_and(|late| carries_state(query, late))
+        {
+            crate::log::event(
+                "oauth",
+                "a redirect came after the wait had ended; not used",
+            );
+            return Response::page(409, &Page::Stopped(attempt.purpose));
+        }
         let parsed = match &attempt.current {
             Some(state) => parse_callback_query(query, state),
             None if names_a_state(query) => Err(CallbackRejection::WrongState),
@@ -306,12 +343,14 @@ impl Shared {
                         crate::log::add_secret(secret.expose());
                     }
                 }
+                let purpose = attempt.purpose;
                 let (page, result) = match &outcome {
-                    CallbackOutcome::Authorized(_) => (Page::Success, "ok"),
+                    CallbackOutcome::Authorized(_) => (Page::Success(purpose), "ok"),
                     CallbackOutcome::Denied { error, description } => (
                         Page::Denied {
                             error: error.clone(),
                             description: description.clone(),
+                            purpose,
                         },
                         "denied",
                     ),
@@ -326,7 +365,7 @@ impl Shared {
                 self.send(ListenerEvent::Rejected {
                     reason: rejection.to_string(),
                 });
-                Response::page(400, &rejection_page(&rejection))
+                Response::page(400, &rejection_page(&rejection, attempt.purpose))
             }
         }
     }
@@ -346,7 +385,7 @@ impl Shared {
     }
 }
 
-fn rejection_page(rejection: &CallbackRejection) -> Page {
+fn rejection_page(rejection: &CallbackRejection, purpose: Purpose) -> Page {
     let (heading, reason) = match rejection {
         CallbackRejection::WrongState => (
             "This callback doesn't belong to the current attempt",
@@ -378,6 +417,7 @@ fn rejection_page(rejection: &CallbackRejection) -> Page {
     Page::Rejected {
         heading: heading.to_owned(),
         reason,
+        purpose,
     }
 }
 
@@ -508,7 +548,9 @@ mod tests {
             attempt: Mutex::new(Attempt {
                 current: None,
                 completed: None,
-                result: Some(Page::Success),
+                stopped: None,
+                purpose: Purpose::default(),
+                result: Some(Page::Success(Purpose::default())),
                 result_pending: true,
             }),
             result_fetched: Condvar::new(),

@@ -28,5 +28,6 @@ pub use callback::{
 pub use listener::{
     Listener, ListenerError, ListenerEvent, ListenerHandle, CALLBACK_PATH, DEFAULT_CALLBACK_PORT,
 };
+pub use pages::Purpose;
 pub use state::OAuthState;
 pub use url_check::{check_authorization_url, RefusedUrl};

@@ -102,7 +102,7 @@ mod tests {
     #[test]
     fn every_response_closes_the_connection_and_forbids_caching() {
         for response in [
-            Response::page(200, &Page::Success),
+            Response::page(200, &Page::Success(crate::oauth::Purpose::Create)),
             Response::page(404, &Page::NotFound),
             Response::redirect("/done?result=ok"),
             Response::method_not_allowed("GET"),
@@ -115,7 +115,7 @@ mod tests {
 
     #[test]
     fn content_length_matches_the_body_and_head_has_no_body() {
-        let response = Response::page(200, &Page::Success);
+        let response = Response::page(200, &Page::Success(crate::oauth::Purpose::Create));
         let full = text(response.to_bytes(false));
         let (head, body) = full.split_once("\r\n\r\n").unwrap();
         assert!(head.starts_with("HTTP/1.1 200 OK\r\n"));

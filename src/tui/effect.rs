@@ -21,7 +21,7 @@ use crate::flow::{
     self,
     oauth::{Authorization, OAuthApp, StartError},
 };
-use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState};
+use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState, Purpose};
 use crate::secret::Secret;
 use crate::tui::listed::Listed;
 use std::fmt;
@@ -98,6 +98,9 @@ pub enum Effect {
         /// The app registered at the provider, as the form names it.
         app: OAuthApp,
         callback_url: String,
+        /// Whether the grant creates an instance or signs one in again,
+        /// for the pages the browser is shown.
+        purpose: Purpose,
     },
     OpenBrowser {
         attempt: u64,
@@ -131,7 +134,7 @@ pub enum Effect {
     },
     /// Stops waiting for the call of this attempt (a connection check, a
     /// sign-in link, a create, a check), dropping its connection; its
-    /// result never arrives.
+    /// result never arrives. For a sign-in, the listener stops waiting too.
     Cancel {
         attempt: u64,
     },
@@ -230,8 +233,9 @@ pub struct Runner {
     /// Bound but not started yet (the first attempt starts it).
     listener: Option<Listener>,
     callback_url: Option<String>,
-    /// Re-arms the running listener with a new attempt's state.
-    listener_ctl: Option<mpsc::UnboundedSender<(u64, OAuthState)>>,
+    /// Re-arms the running listener with a new attempt's state, or stops
+    /// its wait.
+    listener_ctl: Option<mpsc::UnboundedSender<ListenerCtl>>,
     listener_task: Option<JoinHandle<()>>,
     /// The current attempt's state, for pasted redirects.
     current_state: Option<(u64, OAuthState)>,
@@ -379,7 +383,15 @@ impl Runner {
                 auth,
                 app,
                 callback_url,
-            } => self.start_authorization(attempt, platform, element_key, auth, app, callback_url),
+                purpose,
+            } => self.start_authorization(
+                attempt,
+                platform,
+                element_key,
+                auth,
+                app,
+                (callback_url, purpose),
+            ),
             Effect::OpenBrowser { attempt, url } => self.open_browser(attempt, url),
             Effect::OpenDocs { url } => self.open_docs(url),
             Effect::ParsePasted { attempt, input } => self.parse_pasted(attempt, input),
@@ -394,7 +406,10 @@ impl Runner {
                 platform,
                 check,
             } => self.check_created(attempt, platform, check),
-            Effect::Cancel { attempt } => self.cancel(|c| c.attempt == attempt),
+            Effect::Cancel { attempt } => {
+                self.cancel(|c| c.attempt == attempt);
+                self.stop_waiting(attempt);
+            }
             Effect::ListInstances { attempt, platform } => self.list_instances(attempt, platform),
             Effect::CheckInstance {
                 attempt,
@@ -430,9 +445,12 @@ impl Runner {
     /// Starts the listener on the first attempt, re-arms it on later ones.
     /// One task owns the handle: it waits for events and for new states,
     /// and tags each event with the attempt it belongs to.
-    fn arm_listener(&mut self, attempt: u64, state: OAuthState) {
+    fn arm_listener(&mut self, attempt: u64, state: OAuthState, purpose: Purpose) {
         if let Some(ctl) = &self.listener_ctl {
-            if ctl.send((attempt, state.clone())).is_ok() {
+            if ctl
+                .send(ListenerCtl::Arm(attempt, state.clone(), purpose))
+                .is_ok()
+            {
                 return;
             }
         }
@@ -440,7 +458,8 @@ impl Runner {
             return;
         };
         let mut handle = listener.start(state);
-        let (ctl_tx, mut ctl_rx) = mpsc::unbounded_channel::<(u64, OAuthState)>();
+        handle.set_purpose(purpose);
+        let (ctl_tx, mut ctl_rx) = mpsc::unbounded_channel::<ListenerCtl>();
         self.listener_ctl = Some(ctl_tx);
         let tx = self.tx.clone();
         self.listener_task = Some(tokio::spawn(async move {
@@ -456,8 +475,14 @@ impl Runner {
                         }
                         None => break,
                     },
-                    armed = ctl_rx.recv() => match armed {
-                        Some((a, s)) => { handle.rearm(s); current = a; }
+                    ctl = ctl_rx.recv() => match ctl {
+                        Some(ListenerCtl::Arm(a, s, purpose)) => {
+                            handle.set_purpose(purpose);
+                            handle.rearm(s);
+                            current = a;
+                        }
+                        Some(ListenerCtl::StopWaiting(a)) if a == current => handle.stop_waiting(),
+                        Some(ListenerCtl::StopWaiting(_)) => {}
                         None => break,
                     },
                 }
@@ -465,6 +490,20 @@ impl Runner {
             // Shutting down waits briefly for the browser's result page.
             let _ = tokio::task::spawn_blocking(move || handle.shutdown()).await;
         }));
+    }
+
+    /// The sign-in `attempt` is over (Esc, or its wait timed out): a pasted
+    /// address no longer counts, and a late redirect gets the page saying
+    /// the wizard stopped waiting.
+    fn stop_waiting(&mut self, attempt: u64) {
+        if !matches!(&self.current_state, Some((a, _)) if *a == attempt) {
+            return;
+        }
+        self.current_state = None;
+        if let Some(ctl) = &self.listener_ctl {
+            // A listener task that ended has nothing left to stop.
+            let _ = ctl.send(ListenerCtl::StopWaiting(attempt));
+        }
     }
 
     /// Stops background work before the wizard returns.
@@ -563,6 +602,14 @@ impl Runner {
     }
 }
 
+/// What the runner tells the task that owns the running listener.
+enum ListenerCtl {
+    /// A new attempt: its state, and what its grant is for.
+    Arm(u64, OAuthState, Purpose),
+    /// This attempt's wait is over.
+    StopWaiting(u64),
+}
+
 /// The sign-in: the OAuth listener, the sign-in link, a pasted redirect.
 impl Runner {
     fn bind_listener(&mut self, port: u16) {
@@ -590,11 +637,11 @@ impl Runner {
         element_key: String,
         auth: AuthKind,
         app: OAuthApp,
-        callback_url: String,
+        (callback_url, purpose): (String, Purpose),
     ) {
         let state = OAuthState::generate();
         self.current_state = Some((attempt, state.clone()));
-        self.arm_listener(attempt, state.clone());
+        self.arm_listener(attempt, state.clone(), purpose);
         let request = app.url_request(&callback_url, &state);
         self.call(
             attempt,

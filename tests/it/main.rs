@@ -55,4 +55,5 @@ mod tui_newcomer;
 mod tui_port_taken;
 mod tui_profiles;
 mod tui_reliability;
+mod tui_signin_late;
 mod tui_terminal;

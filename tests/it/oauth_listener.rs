@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
 use ce_wizard::oauth::{
-    CallbackOutcome, Listener, ListenerError, ListenerEvent, ListenerHandle, OAuthState,
+    CallbackOutcome, Listener, ListenerError, ListenerEvent, ListenerHandle, OAuthState, Purpose,
     CALLBACK_PATH, DEFAULT_CALLBACK_PORT,
 };
 
@@ -265,6 +265,77 @@ async fn rearm_makes_the_old_state_fail_and_the_new_one_succeed() {
     expect_rejected(next_event(&mut handle).await);
     assert_eq!(get(port, &callback(&third, "code=new")).await.status, 302);
     assert_eq!(expect_code(next_event(&mut handle).await), "new");
+}
+
+/// A redirect that comes after the caller stopped waiting (a timeout, Esc)
+/// is not used, says so, and never claims "received"; the next attempt on
+/// the same listener works as before.
+#[tokio::test]
+async fn a_redirect_after_the_wait_ended_is_told_so_and_not_used() {
+    let (mut handle, first) = start();
+    let port = handle.port();
+    handle.stop_waiting();
+
+    let late = get(port, &callback(&first, "code=late")).await;
+    assert_eq!(late.status, 409);
+    assert!(
+        late.body
+            .contains("ce-wizard stopped waiting: go back to the terminal"),
+        "{}",
+        late.body
+    );
+    assert!(!late.body.contains("received"), "{}", late.body);
+    assert_closes_and_forbids_caching(&late);
+    // Nothing reaches the caller: the code is not taken.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(200), handle.next_event())
+            .await
+            .is_err(),
+        "a late redirect produced an event"
+    );
+
+    let second = OAuthState::generate();
+    handle.rearm(second.clone());
+    assert_eq!(get(port, &callback(&first, "code=late")).await.status, 400);
+    expect_rejected(next_event(&mut handle).await);
+    assert_eq!(get(port, &callback(&second, "code=new")).await.status, 302);
+    assert_eq!(expect_code(next_event(&mut handle).await), "new");
+}
+
+/// The pages speak of the action under way: a re-authorization never of
+/// creating an instance.
+#[tokio::test]
+async fn the_pages_of_a_reauthorization_speak_of_signing_in_again() {
+    let (mut handle, state) = start();
+    let port = handle.port();
+    handle.set_purpose(Purpose::Reauthorize);
+    let redirect = get(port, &callback(&state, "code=c")).await;
+    assert_eq!(redirect.status, 302);
+    expect_code(next_event(&mut handle).await);
+    let page = get(port, redirect.header("location")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Authorization received"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("signs the instance in again"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("creat"), "{}", page.body);
+
+    let next = OAuthState::generate();
+    handle.rearm(next.clone());
+    handle.stop_waiting();
+    let late = get(port, &callback(&next, "code=late")).await;
+    assert!(
+        late.body.contains("the instance was not changed"),
+        "{}",
+        late.body
+    );
+    assert!(!late.body.contains("creat"), "{}", late.body);
 }
 
 #[tokio::test]

@@ -321,7 +321,11 @@ fn denied_and_timed_out_attempts_can_be_retried() {
         app.authorize.phase,
         AuthPhase::Failed(AuthProblem::TimedOut)
     );
-    // A callback arriving after the timeout does not count.
+    // Cancel back to the form keeps everything.
+    esc(&mut app);
+    assert_eq!(app.step, Step::Configure);
+    assert_eq!(app.form().unwrap().value("oauth.api.secret"), "secret");
+    // That ended the attempt: a callback arriving now does not count.
     update(
         &mut app,
         Action::Callback {
@@ -330,11 +334,7 @@ fn denied_and_timed_out_attempts_can_be_retried() {
             result: code("late"),
         },
     );
-    assert_eq!(app.step, Step::Authorize);
-    // Cancel back to the form keeps everything.
-    esc(&mut app);
     assert_eq!(app.step, Step::Configure);
-    assert_eq!(app.form().unwrap().value("oauth.api.secret"), "secret");
 }
 
 #[test]

@@ -282,15 +282,16 @@ pub fn keep_grant(app: &mut App, grant: Grant) {
 }
 
 /// Whether an answer to the current attempt still counts: while waiting,
-/// and, pasted by hand, after the wait timed out. The person may have
-/// allowed access just too late; the address their browser ended on still
-/// carries this attempt's state, which is checked as before.
-fn takes_answers(phase: &AuthPhase, pasted: bool) -> bool {
-    match phase {
-        AuthPhase::Waiting { .. } => true,
-        AuthPhase::Failed(AuthProblem::TimedOut) => pasted,
-        _ => false,
-    }
+/// and after the wait timed out, pasted or through the listener, which
+/// stays armed until the attempt ends (Esc, or a new attempt). The person
+/// may have allowed access just too late; the redirect still carries this
+/// attempt's state, which is checked as before, and the screen moves on
+/// as it would have in time.
+fn takes_answers(phase: &AuthPhase, _pasted: bool) -> bool {
+    matches!(
+        phase,
+        AuthPhase::Waiting { .. } | AuthPhase::Failed(AuthProblem::TimedOut)
+    )
 }
 
 fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
@@ -303,9 +304,18 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                 None => Step::Configure,
             };
             app.notice = None;
-            // A sign-in link still on its way is not wanted any more.
-            if auth.phase == AuthPhase::FetchingUrl {
+            // Going back ends the attempt: a sign-in link still on its way
+            // is not wanted any more, and the listener stops waiting, so a
+            // browser that finishes later is told so instead of "received".
+            // Going forward again starts a new attempt.
+            if matches!(
+                auth.phase,
+                AuthPhase::FetchingUrl
+                    | AuthPhase::Waiting { .. }
+                    | AuthPhase::Failed(AuthProblem::TimedOut)
+            ) {
                 auth.phase = AuthPhase::Idle;
+                auth.paste.set("");
                 return vec![Effect::Cancel {
                     attempt: auth.attempt,
                 }];

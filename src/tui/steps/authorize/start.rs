@@ -2,6 +2,7 @@
 //! whichever step leads to it.
 
 use crate::flow::oauth::OAuthApp;
+use crate::oauth::Purpose;
 use crate::tui::app::{App, AuthPhase, ListenerStatus};
 use crate::tui::effect::Effect;
 
@@ -20,6 +21,10 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
                 port: app.settings.callback_port,
             }];
         }
+    };
+    let purpose = match &app.authorize.reauth {
+        Some(_) => Purpose::Reauthorize,
+        None => Purpose::Create,
     };
     let (app_keys, element_key, auth) = match &app.authorize.reauth {
         Some(t) => (
@@ -55,5 +60,6 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
         auth,
         app: app_keys,
         callback_url,
+        purpose,
     }]
 }

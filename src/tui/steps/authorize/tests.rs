@@ -147,17 +147,7 @@ fn after_a_timeout_p_takes_the_address_as_the_screen_says() {
         "{shown}"
     );
     assert!(shown.contains("p paste address"), "{shown}");
-    // A redirect reaching the listener this late does not count…
-    update(
-        &mut app,
-        Action::Callback {
-            attempt,
-            pasted: false,
-            result: code("late"),
-        },
-    );
-    assert_eq!(app.step, Step::Authorize);
-    // …but the address pasted by hand is checked and taken.
+    // The address pasted by hand is checked and taken.
     assert!(key(&mut app, KeyCode::Char('p')).is_empty());
     assert!(app.authorize.paste_focused);
     type_text(
@@ -181,6 +171,49 @@ fn after_a_timeout_p_takes_the_address_as_the_screen_says() {
         },
     );
     assert_eq!(app.step, Step::Review);
+}
+
+/// The listener stays armed until the attempt ends, so a browser that
+/// finishes after the timeout was told "received": the wizard takes that
+/// grant and moves on, as it would have in time.
+#[test]
+fn a_redirect_after_the_timeout_is_taken_and_the_screen_moves_on() {
+    let (mut app, attempt) = timed_out();
+    update(
+        &mut app,
+        Action::Callback {
+            attempt,
+            pasted: false,
+            result: code("late"),
+        },
+    );
+    assert_eq!(app.step, Step::Review);
+    assert!(app.authorize.grant.is_some());
+    let shown = screen(&app, 80, 24);
+    assert!(shown.contains("Authorized"), "{shown}");
+}
+
+/// Esc ends the attempt: the runner is told (so the listener stops
+/// waiting), and a redirect the listener still reports is not taken.
+#[test]
+fn esc_ends_the_attempt_and_tells_the_listener() {
+    let (mut app, attempt) = timed_out();
+    let effects = esc(&mut app);
+    assert!(
+        matches!(effects.as_slice(), [Effect::Cancel { attempt: a }] if *a == attempt),
+        "{effects:?}"
+    );
+    assert_eq!(app.step, Step::Configure);
+    update(
+        &mut app,
+        Action::Callback {
+            attempt,
+            pasted: false,
+            result: code("late"),
+        },
+    );
+    assert_eq!(app.step, Step::Configure);
+    assert!(app.authorize.grant.is_none());
 }
 
 #[test]
