@@ -118,7 +118,12 @@ proptest! {
                 prop_assert_eq!(got.expose(), code.as_str());
                 // The redirect's other values are kept for providerData (an
                 // empty one counts as absent, as `code=` does).
-                for (k, v) in sent.into_iter().filter(|(_, v)| !v.is_empty()) {
+                // One with characters that are never passed on (line
+                // separators, controls) is dropped where it enters.
+                for (k, v) in sent
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_empty() && !ce_wizard::sanitize::has_unsafe(v))
+                {
                     let kept = grant.extra.get(k.as_str()).map(|s| s.expose().to_string());
                     prop_assert_eq!(kept.as_deref(), Some(v.as_str()), "{}", k);
                 }
