@@ -178,9 +178,13 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
-    for e in update::startup(&mut app) {
-        runner.run(e, term.backend_mut());
-    }
+    // The state changes now, so the first frame shows them; the work they
+    // start (reading the catalog cache, the TLS client and the catalog's
+    // refresh, the OAuth listener) once that frame is out. None of it can
+    // reach the first frame (its results come through `rx`, read after the
+    // draw), and started before it, it only raced the frame for the CPU and
+    // paged in its code first (docs/performance.md, "RSS at the first frame").
+    let mut startup = update::startup(&mut app);
     let result: anyhow::Result<()> = async {
         let mut draw = true;
         let mut moves = Moves::EveryTick;
@@ -197,6 +201,9 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
                 moves = drawn.moves;
                 drawn.keep(&mut app);
                 drawn_at = app.clock.now();
+            }
+            for e in startup.drain(..) {
+                runner.run(e, term.backend_mut());
             }
             let action = tokio::select! {
                 event = events.next() => match event {
