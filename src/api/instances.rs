@@ -437,15 +437,7 @@ impl Client {
         } else {
             ("DELETE", self.http.delete(self.url(&path)))
         };
-        let answer = self
-            .exchange(method, &path, req, self.creds.header_value())
-            .await?;
-        if (200..300).contains(&answer.status) {
-            return Ok(());
-        }
-        interpret::<Value>(answer)
-            .map(|_| ())
-            .map_err(no_such_instance(id))
+        self.switch(method, &path, req, id).await
     }
 
     /// `DELETE /instances/{id}`, sent once. Whatever the body of a 2xx, the
@@ -453,8 +445,20 @@ impl Client {
     pub async fn delete_instance(&self, id: i64) -> Result<(), ApiError> {
         let path = format!("/instances/{id}");
         let req = self.http.delete(self.url(&path));
+        self.switch("DELETE", &path, req, id).await
+    }
+
+    /// A call on instance `id` that answers nothing worth reading: any 2xx
+    /// is done, anything else the platform's error (a 404 naming the id).
+    async fn switch(
+        &self,
+        method: &str,
+        path: &str,
+        req: reqwest::RequestBuilder,
+        id: i64,
+    ) -> Result<(), ApiError> {
         let answer = self
-            .exchange("DELETE", &path, req, self.creds.header_value())
+            .exchange(method, path, req, self.creds.header_value())
             .await?;
         if (200..300).contains(&answer.status) {
             return Ok(());

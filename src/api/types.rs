@@ -188,15 +188,7 @@ impl fmt::Debug for Instance {
 /// keys) as plain JSON strings; they are zeroed with the instance.
 impl Drop for Instance {
     fn drop(&mut self) {
-        use zeroize::Zeroize;
-        fn wipe(v: &mut Value) {
-            match v {
-                Value::String(s) => s.zeroize(),
-                Value::Array(items) => items.iter_mut().for_each(wipe),
-                Value::Object(map) => map.values_mut().for_each(wipe),
-                _ => {}
-            }
-        }
+        use super::verbatim::wipe;
         if let Some(token) = self.raw.get_mut("token") {
             wipe(token);
         }

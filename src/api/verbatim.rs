@@ -64,7 +64,8 @@ impl Drop for Verbatim {
     }
 }
 
-fn wipe(v: &mut Value) {
+/// Zeroes every string inside `v`, however deep.
+pub(super) fn wipe(v: &mut Value) {
     use zeroize::Zeroize;
     match v {
         Value::String(s) => s.zeroize(),

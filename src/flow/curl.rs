@@ -222,6 +222,33 @@ fn unmark(text: &str, write: impl Fn(&str) -> String) -> String {
     out
 }
 
+/// Runs a printed command through a real `sh`, with only `PATH` and `vars`
+/// in its environment and `curl` replaced by a function that prints the
+/// body it was given (`-d` or `--data-binary @-`): what the request would
+/// have carried. Needs jq, which the command uses for secret values.
+#[cfg(test)]
+pub(crate) fn body_through_sh(command: &str, vars: &[(&str, &str)]) -> String {
+    assert!(
+        std::process::Command::new("jq")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "jq is needed for this test: install it (Debian: jq)"
+    );
+    let script = format!(
+        "curl() {{ while [ $# -gt 0 ]; do [ \"$1\" = -d ] && printf %s \"$2\"; [ \"$1\" = --data-binary ] && cat; shift; done; }}\n{command}"
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,27 +275,8 @@ mod tests {
     /// Runs the printed command in a real shell, with `curl` standing in
     /// for a function that prints the body it was given, and `vars` set.
     fn sent_by_sh(p: &PlannedRequest, vars: &[(&str, &str)]) -> Value {
-        assert!(
-            std::process::Command::new("jq")
-                .arg("--version")
-                .output()
-                .is_ok(),
-            "jq is needed for this test: install it (Debian: jq)"
-        );
-        let script = format!(
-            "curl() {{ while [ $# -gt 0 ]; do [ \"$1\" = -d ] && printf %s \"$2\"; [ \"$1\" = --data-binary ] && cat; shift; done; }}\n{}",
-            p.curl
-        );
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .envs(vars.iter().copied())
-            .output()
-            .unwrap();
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}{}", p.curl, String::from_utf8_lossy(&out.stderr)))
+        let out = super::body_through_sh(&p.curl, vars);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {}\n{out}", p.curl))
     }
 
     #[test]

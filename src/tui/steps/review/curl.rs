@@ -54,24 +54,6 @@ mod tests {
         }
     }
 
-    /// Runs the copied command's body through a real shell, with the
-    /// variables set, and returns what curl would have been given as -d.
-    fn body_through_sh(text: &str, vars: &[(&str, &str)]) -> String {
-        let script = format!(
-            "curl() {{ while [ $# -gt 0 ]; do [ \"$1\" = -d ] && printf %s \"$2\"; [ \"$1\" = --data-binary ] && cat; shift; done; }}\n{text}"
-        );
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(script)
-            .env_clear()
-            // jq, which builds a body with variables in it, is on the PATH.
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .envs(vars.iter().copied())
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    }
-
     #[test]
     fn secrets_become_variables_that_the_shell_fills_in() {
         let secret = |k: &str| k == "oauth.api.secret";
@@ -86,7 +68,10 @@ mod tests {
                 "CE_VALUE_OAUTH_API_SECRET"
             ]
         );
-        let body = body_through_sh(&c.text, &[("CE_VALUE_OAUTH_API_SECRET", "from-the-env")]);
+        let body = crate::flow::curl::body_through_sh(
+            &c.text,
+            &[("CE_VALUE_OAUTH_API_SECRET", "from-the-env")],
+        );
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["configuration"]["oauth.api.secret"], "from-the-env");
         assert_eq!(v["configuration"]["oauth.api.key"], "ck_1");
@@ -97,7 +82,8 @@ mod tests {
         let secret = |k: &str| k == "oauth.api.secret";
         let c = copied_curl(&req(), "https://x.example/elements/api-v2", true, &secret);
         assert!(c.variables.is_empty());
-        let v: serde_json::Value = serde_json::from_str(&body_through_sh(&c.text, &[])).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&crate::flow::curl::body_through_sh(&c.text, &[])).unwrap();
         assert_eq!(v["configuration"]["oauth.api.secret"], "cs_it's");
     }
 }
