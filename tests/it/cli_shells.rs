@@ -435,19 +435,21 @@ zpty -w z "autoload -Uz compinit && compinit -u -D"
     );
     driver.push_str(&format!("zpty -w z \"source '{}'\"\n", script.display()));
     driver.push_str(
-        r#"zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no; setopt nolistambiguous nolistbeep; LISTMAX=0; bindkey '^I' list-choices-or-complete 2>/dev/null; bindkey '^I' list-choices"
+        r#"zpty -w z "zstyle ':completion:*' list-prompt ''; zstyle ':completion:*' menu no; setopt nolistambiguous nolistbeep; LISTMAX=0"
+# Tab lists the choices, draws them (zle -R), then prints the end marker
+# itself. Keys typed while a completion runs are typeahead, and zsh skips
+# drawing a listing when typeahead waits: so nothing is sent until the
+# marker is read.
+zpty -w z "tab-and-mark() { zle list-choices; zle -R; print -r -- \$'\\n@@END''@@' }; zle -N tab-and-mark; bindkey '^I' tab-and-mark"
 zpty -w z 'echo READY'
 zpty -r z got '*READY*READY*'
 tab() {
     local line="$1" out chunk
     zpty -w z "print -r -- '@@START@@'"
     zpty -r z chunk '*@@START@@*@@START@@*'
-    # Keys queue behind the Tab: once the marker is printed, its
-    # completion has been listed in full.
     zpty -w -n z "$line"$'\t'
+    zpty -r z out '*@@END@@*'
     zpty -w -n z $'\C-u'
-    zpty -w z "print -r -- '@@END@@'"
-    zpty -r z out '*@@END@@*@@END@@*'
     print -r -- "<<$line>>"
     print -r -- "${out//$'\r'/}" | tr -s ' ' '\n'
 }
