@@ -22,8 +22,13 @@ mod verbatim;
 pub use answers::ConfigEntries;
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
-pub use instances::{InstanceChanges, Listed, Page, Paging, Reprovision, NEXT_PAGE_HEADER};
-pub use recover::{create_within, epoch_seconds, find_created, CreateStage, CLOCK_SKEW_ALLOWANCE};
+pub use instances::{
+    InstanceChanges, Listed, Page, Paging, Reprovision, MAX_LISTED_BYTES, MAX_LISTED_INSTANCES,
+    NEXT_PAGE_HEADER,
+};
+pub use recover::{
+    create_within, epoch_seconds, find_created, find_created_in, CreateStage, CLOCK_SKEW_ALLOWANCE,
+};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
     OAuthUrlRequest,
@@ -255,7 +260,7 @@ struct Answer {
     status: u16,
     retry_after_secs: Option<u64>,
     /// The cursor of the next page of a paged list (`GET /instances`).
-    next_page_token: Option<String>,
+    next_page: instances::Cursor,
     /// Zeroed on drop: an instance's answer carries its token and
     /// configuration.
     body: zeroize::Zeroizing<String>,
@@ -338,12 +343,12 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let next_page_token = instances::next_page_token(resp.headers());
+        let next_page = instances::next_page_token(resp.headers());
         let body = read_bounded(resp, MAX_BODY_BYTES).await?;
         Ok(Answer {
             status,
             retry_after_secs,
-            next_page_token,
+            next_page,
             body,
         })
     }
@@ -395,13 +400,13 @@ impl Client {
 
     /// A `GET`, retried as [`RetryPolicy`] says, made through the instance
     /// whose token is `element` if one is given; with the answer's next-page
-    /// cursor.
+    /// cursor and size.
     async fn get_with<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, &str)],
         element: Option<&Secret>,
-    ) -> Result<(T, Option<String>), ApiError> {
+    ) -> Result<(T, instances::PageInfo), ApiError> {
         let mut failed = 0;
         loop {
             let req = self.http.get(self.url(path)).query(query);
@@ -411,8 +416,11 @@ impl Client {
             };
             let answer = self.exchange("GET", path, req, authorization).await;
             let result = answer.and_then(|mut a| {
-                let next = a.next_page_token.take();
-                interpret(a).map(|v| (v, next))
+                let info = instances::PageInfo {
+                    next: std::mem::take(&mut a.next_page),
+                    bytes: a.body.len(),
+                };
+                interpret(a).map(|v| (v, info))
             });
             match result {
                 Ok(v) => return Ok(v),
@@ -614,6 +622,9 @@ fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
             },
         }
     })?;
+    // A page of instances is up to 4 MiB: its text goes (zeroed) before the
+    // value is turned into `T`, so the two are not held at once for long.
+    drop(body);
     serde_json::from_value(value).map_err(|_| ApiError::Decode {
         detail: "its JSON does not have the shape the API documents".into(),
     })
