@@ -259,31 +259,6 @@ impl Instance {
             .and_then(|c| c.get(key))
             .and_then(Value::as_str)
     }
-
-    /// The instance without its token: for lists, where a token nobody
-    /// asked for has no business.
-    pub fn without_token(&self) -> Value {
-        let mut v = self.raw.clone();
-        if let Some(o) = v.as_object_mut() {
-            o.remove("token");
-        }
-        v
-    }
-
-    /// [`Instance::without_token`] written as compact JSON, without copying
-    /// the instance first: a list of thousands is written as it arrives.
-    pub fn write_without_token(&self, out: &mut impl std::io::Write) -> serde_json::Result<()> {
-        use serde::ser::{SerializeMap, Serializer};
-        let Some(fields) = self.raw.as_object() else {
-            return serde_json::to_writer(out, &self.raw);
-        };
-        let mut ser = serde_json::Serializer::new(out);
-        let mut map = ser.serialize_map(None)?;
-        for (k, v) in fields.iter().filter(|(k, _)| k.as_str() != "token") {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
 }
 
 fn decode_instance(v: Value) -> Result<Instance, ApiError> {

@@ -15,6 +15,7 @@ use crate::catalog::{bundled_spec, form_fields};
 use crate::exit;
 use crate::flow::check::{self, Outcome, Remedy};
 use crate::flow::delete::{self, Deleted};
+use crate::flow::masked;
 use crate::flow::reauth;
 use crate::form;
 use crate::secret::{key_looks_secret, REDACTED};
@@ -35,7 +36,7 @@ pub struct InstancesArgs {
 pub enum InstancesCommand {
     /// List the account's instances (every page of them).
     List(ListArgs),
-    /// Show one instance; --json prints it whole, token included.
+    /// Show one instance; --json prints it whole, token included, secrets masked (--reveal shows them).
     Show(ShowArgs),
     /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none). Exit 0 works, 5 broken or disabled.
     Test(TargetArgs),
@@ -49,7 +50,7 @@ pub enum InstancesCommand {
 
 #[derive(Args, Debug, Default)]
 pub struct ListArgs {
-    /// Print the instances as a JSON array (without their tokens).
+    /// Print the instances as a JSON array (without their tokens, secret settings masked).
     #[arg(long)]
     pub json: bool,
     /// Only instances of this element (its key, e.g. bigcommerce).
@@ -72,9 +73,12 @@ pub struct ShowArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
-    /// Print the instance as the platform gives it, token included.
+    /// Print the instance as the platform gives it, token included; secret settings and provider tokens masked.
     #[arg(long)]
     pub json: bool,
+    /// With --json: show the secret settings and provider tokens (oauth.user.*) too.
+    #[arg(long, requires = "json")]
+    pub reveal: bool,
 }
 
 #[derive(Args, Debug)]
@@ -422,7 +426,9 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
                     shown += 1;
-                    if let Err(e) = i.write_without_token(&mut buffer) {
+                    if let Err(e) =
+                        crate::sanitize::write_json(&mut buffer, &masked::listed(i), false)
+                    {
                         unwritable = Some(e);
                         return ControlFlow::Break(());
                     }
@@ -523,7 +529,7 @@ async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
     let (_conn, client) = connect(g).await?;
     let i = resolve(&client, &t).await?;
     let text = if args.json {
-        i.to_pretty_json()
+        crate::sanitize::json_text(&masked::one(&i, args.reveal), true)
     } else {
         describe(&i)
     };
@@ -535,7 +541,6 @@ async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
 
 /// The instance for people, its token left out.
 fn describe(i: &Instance) -> String {
-    let spec = bundled_spec(&i.element_key);
     let element = if i.element_name.is_empty() {
         printable(&i.element_key)
     } else {
@@ -575,10 +580,7 @@ fn describe(i: &Instance) -> String {
             .max()
             .unwrap_or(0);
         for (k, v) in config {
-            let secret = spec
-                .and_then(|s| s.field(k))
-                .map(|f| f.is_secret())
-                .unwrap_or_else(|| key_looks_secret(k));
+            let secret = masked::is_secret_setting(&i.element_key, k);
             let value = match v {
                 serde_json::Value::String(s) if secret && !s.is_empty() => REDACTED.to_string(),
                 serde_json::Value::String(s) => printable(s),

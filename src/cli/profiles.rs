@@ -92,10 +92,7 @@ fn rows(all: &Profiles) -> Vec<Row> {
 fn list(all: &Profiles, json: bool) -> Result<i32, Failure> {
     let rows = rows(all);
     if json {
-        let text = serde_json::to_string_pretty(&rows).map_err(|e| Failure {
-            code: exit::FAILED,
-            message: e.to_string(),
-        })?;
+        let text = crate::sanitize::json_text(&rows, true);
         let code = super::output::printed(super::output::print_out(&format!("{text}\n")), "list");
         if code != exit::CREATED {
             return Ok(code);
