@@ -494,6 +494,8 @@ pub fn listed(app: &mut App, attempt: u64, result: Result<(), ErrorReport>) {
 }
 
 #[cfg(test)]
+mod bounded_tests;
+#[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
 mod lifecycle_tests;
