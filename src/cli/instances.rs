@@ -195,13 +195,13 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
     }
 }
 
-/// A platform string made safe to print: control characters and invisible
-/// formatting (which could rewrite the terminal or reorder the line) become
-/// U+FFFD.
+/// A platform string made safe to print: control characters, the line and
+/// paragraph separators and invisible formatting (which could rewrite the
+/// terminal or reorder the line) become U+FFFD.
 pub fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || crate::sanitize::is_invisible_format(c) {
+            if crate::sanitize::is_unsafe(c) || crate::sanitize::is_invisible_format(c) {
                 '\u{FFFD}'
             } else {
                 c

@@ -24,6 +24,7 @@ mod cli_prompt;
 mod cli_proxy;
 mod cli_shells;
 mod docs;
+mod hostile_lists;
 mod hostile_machine;
 mod hostile_platform;
 mod import_graph;
