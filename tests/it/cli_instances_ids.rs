@@ -206,3 +206,174 @@ fn a_new_name_of_digits_only_is_refused_with_what_to_change() {
     assert_eq!(sb.count("PATCH", &format!("{INSTANCES}/{id}")), 0);
     assert_eq!(stored(&sb, id).unwrap()["name"], "shop");
 }
+
+/// An instance of a catalog element (no bundled spec), its required
+/// entries filled from the element's metadata, made through the API.
+fn seed_catalog(sb: &Sandbox, key: &str) -> i64 {
+    let auth = format!(
+        "User {}, Organization {}",
+        sb.user_secret(),
+        sb.org_secret()
+    );
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let metadata: Value = rt.block_on(async {
+        reqwest::Client::new()
+            .get(format!("{}/elements/{key}/configuration", sb.base_url()))
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    let entries = metadata.get("configuration").cloned().unwrap_or(metadata);
+    let configuration: serde_json::Map<String, Value> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["required"] == true && e["internal"] != true)
+        .filter_map(|e| e["key"].as_str())
+        .map(|k| (k.to_string(), Value::from("us")))
+        .collect();
+    let made: Value = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/instances", sb.base_url()))
+            .header("Authorization", &auth)
+            .json(&serde_json::json!({"element": {"key": key}, "name": "desk",
+                "configuration": configuration}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    made["id"].as_i64().unwrap_or_else(|| panic!("{made}"))
+}
+
+/// `update --set` on a catalog element checks what it sends against the
+/// form `create` builds from the platform's metadata: control characters,
+/// a boolean or choice out of range and an unknown key are refused and
+/// nothing is sent; several lines pass where the field takes them. Where
+/// the form cannot be read, control characters are still refused.
+#[test]
+fn update_set_checks_a_catalog_elements_values_as_create_does() {
+    use ce_wizard::sandbox::{Fault, FaultKind, Faults, SHOWCASE_CUSTOM};
+    let sb = sandbox();
+    let id = seed_catalog(&sb, SHOWCASE_CUSTOM);
+    let path = format!("{INSTANCES}/{id}");
+    let before = stored(&sb, id).unwrap()["configuration"].clone();
+    for (set, said) in [
+        (
+            "nimbus.subdomain=acme\u{1b}]0;owned\u{7}",
+            "contains control characters",
+        ),
+        ("nimbus.subdomain=ac\u{200B}me", "invisible formatting"),
+        ("nimbus.sandbox=maybe", "must be true or false"),
+        ("nimbus.region=mars", "must be one of"),
+        ("nimbus.subdomian=acme", "is not a setting of"),
+    ] {
+        let out = instances(&sb, &["update", &id.to_string(), "--set", set]);
+        assert_eq!(out.code, 2, "{set:?}: {}", out.stderr);
+        assert!(out.stderr.contains(said), "{set:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("othing was sent"),
+            "{set:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains('\u{1b}'), "not echoed raw");
+    }
+    assert_eq!(sb.count("PATCH", &path), 0);
+    assert_eq!(stored(&sb, id).unwrap()["configuration"], before);
+
+    let out = instances(
+        &sb,
+        &[
+            "update",
+            &id.to_string(),
+            "--set",
+            "nimbus.signature=Kind regards,\nthe desk",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        stored(&sb, id).unwrap()["configuration"]["nimbus.signature"],
+        "Kind regards,\nthe desk"
+    );
+
+    // The metadata unreadable: the kinds cannot be checked, control
+    // characters still are, and the note says so.
+    sb.set_faults(Faults::one(Fault::new(FaultKind::Status(500)).on(
+        "GET",
+        &format!("/elements/api-v2/elements/{SHOWCASE_CUSTOM}/configuration"),
+    )));
+    let patches = sb.count("PATCH", &path);
+    let out = instances(
+        &sb,
+        &[
+            "update",
+            &id.to_string(),
+            "--set",
+            "nimbus.subdomain=a\u{9b}2Jb",
+        ],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("control or invisible characters"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sb.count("PATCH", &path), patches);
+    let out = instances(
+        &sb,
+        &["update", &id.to_string(), "--set", "nimbus.subdomain=acme"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("checked for control characters only"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// On a terminal, a name that cannot be typed (a space at its end, or
+/// nothing left once cleaned) is confirmed by the ID, as the prompt says;
+/// Enter with nothing typed keeps it, and so does the name typed.
+#[test]
+fn delete_on_a_terminal_asks_for_the_id_when_the_name_cannot_be_typed() {
+    use common::pty::keys::ENTER;
+    use common::wizard::{Home, Wizard};
+    let sb = sandbox();
+    let home = Home::new();
+    for name in ["old shop ", "\u{7}\u{1b}"] {
+        let id = seed(&sb, name);
+        let ask = format!("so type its ID, {id}, to delete it, or press Enter to keep it:");
+        let mut pty = Wizard::new(&sb, &home)
+            .args(&["instances", "delete", &id.to_string()])
+            .spawn();
+        pty.wait_for(&ask);
+        pty.send(ENTER);
+        assert_eq!(pty.wait_exit(), 130, "{name:?}: {}", pty.screen());
+        assert!(
+            stored(&sb, id).is_some(),
+            "{name:?}: nothing typed keeps it"
+        );
+
+        let mut pty = Wizard::new(&sb, &home)
+            .args(&["instances", "delete", &id.to_string()])
+            .spawn();
+        pty.wait_for(&ask);
+        pty.type_text("old shop");
+        pty.send(ENTER);
+        pty.wait_for(&format!("That is not its ID: type {id} exactly."));
+        assert!(
+            stored(&sb, id).is_some(),
+            "{name:?}: the name typed keeps it"
+        );
+        pty.type_text(&id.to_string());
+        pty.send(ENTER);
+        assert_eq!(pty.wait_exit(), 0, "{name:?}: {}", pty.screen());
+        assert!(stored(&sb, id).is_none(), "{name:?}: the ID deletes it");
+    }
+}
