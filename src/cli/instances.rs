@@ -147,7 +147,7 @@ pub struct DeleteArgs {
     pub instance: String,
     #[command(flatten)]
     pub read_as: ReadAsArgs,
-    /// Delete without asking for the instance's name.
+    /// Delete without asking for the instance's name (or ID) to be typed.
     #[arg(long)]
     pub yes: bool,
 }
