@@ -18,6 +18,7 @@ mod cli_dry_run;
 mod cli_environments;
 mod cli_flow;
 mod cli_instances;
+mod cli_instances_ids;
 mod cli_notes;
 mod cli_profiles;
 mod cli_prompt;

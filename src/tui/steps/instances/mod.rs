@@ -167,7 +167,7 @@ fn bindings(app: &App) -> Vec<Binding> {
         return vec![
             b(&[ESC], "Esc", "keep it", Command::Back),
             b(&[ENTER], "Enter", "delete", Command::Continue)
-                .with_detail("delete the instance once its exact name is typed"),
+                .with_detail("delete the instance once its exact name (or its ID, where the name cannot be typed) is typed"),
         ];
     }
     if let Some(l) = &view.new_from {
