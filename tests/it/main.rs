@@ -23,6 +23,7 @@ mod cli_notes;
 mod cli_profiles;
 mod cli_prompt;
 mod cli_proxy;
+mod cli_reauth;
 mod cli_shells;
 mod docs;
 mod hostile_machine;
