@@ -289,6 +289,9 @@ pub fn main(full_screen: &dyn wizard::FullScreen) -> i32 {
     };
     // A stored callback gives way to the flag only when it was given.
     cli.global.callback_port_given = given(&matches, "callback_port");
+    if cli.global.allow_http {
+        crate::api::allow_clear_text();
+    }
     if let Some(path) = &cli.global.log_file {
         if let Err(e) = crate::log::init(path) {
             eprintln!(
