@@ -246,7 +246,17 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+/// Whether plain http may go to another machine than this one
+/// (`--allow-http`, set at start by the command line).
+static CLEAR_TEXT_ALLOWED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Lets clients send plain http to other machines, for the rest of the run.
+pub fn allow_clear_text() {
+    CLEAR_TEXT_ALLOWED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -285,6 +295,19 @@ impl Client {
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
             return Err(ApiError::BadBaseUrl {
                 detail: format!("{base} is not an http(s) URL with a host"),
+            });
+        }
+        // Every call, the wizard's typed base URLs included, goes through
+        // here: plain http leaves this machine only when it was allowed.
+        if parsed.scheme() == "http"
+            && !is_loopback(&parsed)
+            && !CLEAR_TEXT_ALLOWED.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(ApiError::BadBaseUrl {
+                detail: format!(
+                    "{} is plain http to another machine: the account secrets would travel unencrypted; use https://, or start ce-wizard with --allow-http if this network is yours",
+                    crate::sanitize::line(&base)
+                ),
             });
         }
         let mut builder = reqwest::Client::builder()
@@ -729,6 +752,11 @@ mod tests {
         };
         assert!(Client::new("ftp://x", creds.clone()).is_err());
         assert!(Client::new("not a url", creds.clone()).is_err());
+        // Plain http off this machine needs --allow-http (never given here).
+        let far = Client::new("http://api.example.com/elements/api-v2", creds.clone());
+        assert!(matches!(far, Err(ApiError::BadBaseUrl { .. })));
+        assert!(Client::new("http://localhost:9/elements/api-v2", creds.clone()).is_ok());
+        assert!(Client::new("http://[::1]:9/elements/api-v2", creds.clone()).is_ok());
         let c = Client::new(
             "https://api.cloud-elements.com/elements/api-v2/",
             creds.clone(),

@@ -1061,11 +1061,24 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
     let auth = reauth::oauth_kind(&found)
         .map_err(|m| Failure::invalid(format!("{m}; nothing was sent")))?;
     let spec = reauth::spec_for(&found, auth);
+    let callback = reauth::callback_url(
+        &found,
+        draft
+            .configuration
+            .iter()
+            .rev()
+            .find(|(k, _)| k == reauth::CALLBACK)
+            .map(|(_, v)| v.expose()),
+        g.callback_port,
+        g.callback_port_given,
+    )
+    .map_err(Failure::invalid)?;
     // The stored settings, as far as they can be sent back, then the new ones.
     let mut values = reauth::stored_values(&found);
     for (k, v) in &draft.configuration {
         values.set(k.clone(), v.expose());
     }
+    values.set(reauth::CALLBACK, callback);
     let interactive = !stdin_used && std::io::IsTerminal::is_terminal(&std::io::stdin());
     for key in ["oauth.api.key", "oauth.api.secret"] {
         if values.get(key).trim().is_empty() {
@@ -1093,12 +1106,6 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         }
     }
     crate::log::add_secret(values.get("oauth.api.secret"));
-    if values.get("oauth.callback.url").trim().is_empty() {
-        values.set(
-            "oauth.callback.url",
-            crate::flow::oauth::predicted_callback_url(g.callback_port),
-        );
-    }
     let mut con = Console::system();
     let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?.for_existing();
     if let Some(url) = session.listener_callback_url() {
