@@ -237,7 +237,7 @@ fn leave_to_send(
         );
         return Ok(true);
     }
-    if super::wizard::on_terminal() {
+    if super::prompt::on_terminal() {
         return Ok(asked_once(&format!(
             "The profile '{name}' saved its secrets for {there},
 but this run would send them to {here}.

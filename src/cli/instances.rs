@@ -163,7 +163,7 @@ pub async fn run(
 ) -> Result<i32, Failure> {
     match args.command {
         // On a terminal, the list to browse and act on; elsewhere, printed.
-        None if super::wizard::on_terminal() && complete_connection(g) => {
+        None if super::prompt::on_terminal() && complete_connection(g) => {
             super::wizard::run_instances(full_screen, g).await
         }
         None => list(g, &ListArgs::default()).await,
