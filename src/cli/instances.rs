@@ -12,7 +12,7 @@ use super::authorize::OAuthSession;
 use super::console::Console;
 use super::inputs::{self, Draft};
 use super::{prompt, report, resolve_connection, Failure, GlobalArgs};
-use crate::api::{ApiError, Client, Instance, InstanceChanges, Paging};
+use crate::api::{ApiError, Client, Instance, InstanceChanges, Paging, Search};
 use crate::catalog::{self, bundled_spec, form_fields, FieldSpec, Lookup};
 use crate::exit;
 use crate::flow::check::{self, Outcome, Remedy};
@@ -307,8 +307,8 @@ async fn connect(g: &GlobalArgs) -> Result<(super::Connection, Client), Failure>
     Ok((conn, client))
 }
 
-/// The instance a person named: by ID, read directly; by name, found in the
-/// whole list, exactly one; digits, both, and refused when they are one
+/// The instance a person named: by ID, read directly; by name, found by
+/// the platform's search or in the whole list, exactly one; digits, both, and refused when they are one
 /// instance's ID and another's name.
 pub async fn resolve(client: &Client, target: &Target) -> Result<Instance, Failure> {
     resolve_with(client, target, NameFlag::Offered).await
@@ -337,8 +337,7 @@ pub async fn resolve_with(
     match target {
         Target::Id(id) => read(*id).await,
         Target::Name(name) => {
-            let all = client
-                .list_instances()
+            let all = named_candidates(client, name)
                 .await
                 .map_err(|e| api_failed("cannot list the instances to find it by name", &e))?;
             read(pick_by_name(&all, name)?).await
@@ -346,7 +345,7 @@ pub async fn resolve_with(
         Target::IdOrName { id, name } => {
             // Both are looked for: an instance named "1000" must never be
             // taken for instance 1000, nor the other way round.
-            let all = client.list_instances().await.map_err(|e| {
+            let all = named_candidates(client, name).await.map_err(|e| {
                 api_failed(
                     &format!(
                         "cannot list the instances to check that none is named \"{name}\" (give --id {name} to read it as an ID only)"
@@ -379,6 +378,23 @@ pub async fn resolve_with(
             }
         }
     }
+}
+
+/// The instances that may be named `name`: those the platform's search
+/// for it answers (`searchText`: on a large account one page, where the
+/// whole list is dozens), when one of them is named exactly so; otherwise
+/// the whole list. The platform's search is loose and its rules are not
+/// known (it may miss a name it splits differently, or be ignored by an
+/// older platform or a proxy), so only an exact name counts, and finding
+/// none there proves nothing: the whole list settles it, and gives the
+/// close names to suggest.
+async fn named_candidates(client: &Client, name: &str) -> Result<Vec<Instance>, ApiError> {
+    let found = client.search_instances(&Search::text(name)).await?;
+    if found.iter().any(|i| i.name.trim() == name) {
+        return Ok(found);
+    }
+    drop(found);
+    client.list_instances().await
 }
 
 /// Digits that are one instance's ID and the name of others: nothing is

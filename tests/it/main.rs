@@ -17,6 +17,7 @@ mod clear_text;
 mod cli_create;
 mod cli_dry_run;
 mod cli_environments;
+mod cli_find_by_name;
 mod cli_flow;
 mod cli_instances;
 mod cli_instances_ids;
