@@ -46,7 +46,7 @@ pub enum InstancesCommand {
     Update(UpdateArgs),
     /// Sign in again for an OAuth instance whose grant expired or was revoked.
     Reauth(ReauthArgs),
-    /// Delete one instance.
+    /// Delete one instance, or every one that --tag, --element or --status takes (the list and its count first).
     Delete(DeleteArgs),
 }
 
@@ -146,12 +146,18 @@ pub struct ReauthArgs {
 
 #[derive(Args, Debug)]
 pub struct DeleteArgs {
-    /// The instance's ID or exact name.
-    #[arg(value_name = "ID|NAME")]
-    pub instance: String,
+    /// The instance's ID or exact name; or, instead, --tag, --element or --status for every instance they take.
+    #[arg(
+        value_name = "ID|NAME",
+        required_unless_present = "selection",
+        conflicts_with = "selection"
+    )]
+    pub instance: Option<String>,
     #[command(flatten)]
     pub read_as: ReadAsArgs,
-    /// Delete without asking for the instance's name (or ID) to be typed.
+    #[command(flatten)]
+    pub selection: super::cleanup::SelectionArgs,
+    /// Delete without asking for the instance's name (or ID), or the count of those selected, to be typed.
     #[arg(long)]
     pub yes: bool,
 }
@@ -1163,7 +1169,17 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
 // ---- delete ----
 
 async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance, args.read_as.read_as())?;
+    let Some(instance) = &args.instance else {
+        if args.read_as.by_id || args.read_as.by_name {
+            return Err(Failure::invalid(
+                "--id and --name say how to read an ID|NAME; with --tag, --element or --status there is none",
+            ));
+        }
+        let selection = args.selection.selection()?;
+        let (_conn, client) = connect(g).await?;
+        return super::cleanup::run(&mut Console::system(), &client, &selection, args.yes).await;
+    };
+    let t = target(instance, args.read_as.read_as())?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     if !args.yes && !interactive {
         return Err(Failure::invalid(

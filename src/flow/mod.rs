@@ -14,3 +14,4 @@ pub mod names;
 pub mod oauth;
 pub mod reauth;
 pub mod request;
+pub mod selection;

@@ -213,7 +213,10 @@ fn platform(
             .unwrap_or(0);
         let chunk: Vec<Value> = rows.iter().skip(page * 200).take(200).cloned().collect();
         if chunk.is_empty() {
-            return hostile::Reply::Json(404, r#"{"message":"No instances found","requestId":"r1"}"#.into());
+            return hostile::Reply::Json(
+                404,
+                r#"{"message":"No instances found","requestId":"r1"}"#.into(),
+            );
         }
         let more = rows.len() > (page + 1) * 200;
         let headers = match more {
