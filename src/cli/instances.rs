@@ -1,5 +1,7 @@
 //! `ce-wizard instances`: find, check, change, re-authorize and remove the
-//! account's instances. An instance is named by its ID or its exact name;
+//! account's instances (many at once by tag, element or status:
+//! `cleanup.rs`). An instance is named by its ID or its exact name, a name
+//! asked of the platform's search before the whole list;
 //! a name that fits several, or none, is refused with the candidates, and
 //! so are digits that are one instance's ID and another's name (`--id` and
 //! `--name` say which is meant).
@@ -27,7 +29,7 @@ use std::ops::ControlFlow;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes\n  ce-wizard instances delete --tag staging"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]
