@@ -178,30 +178,38 @@ pub async fn run(
 
 /// The instances `selection` takes. A tag is asked of the platform
 /// (`tags[]`, which answers the instances carrying it) and every answer is
-/// checked here too; when that search takes none, the whole list is read,
-/// so a platform that answers the parameter otherwise still finds them.
+/// checked here too; when no instance it answers carries the tag (it
+/// ignored the parameter, or reads it otherwise), the whole list is read.
 async fn matching(client: &Client, selection: &Selection) -> Result<Vec<Instance>, ApiError> {
-    let narrowed = Search {
-        text: None,
-        tag: selection.tag.clone(),
-    };
-    let mut searches = vec![Search::default()];
-    if narrowed.tag.is_some() {
-        searches.insert(0, narrowed);
-    }
-    for search in searches {
-        let mut taken = Vec::new();
+    if let Some(tag) = &selection.tag {
+        let by_tag = Selection {
+            tag: Some(tag.clone()),
+            ..Selection::default()
+        };
+        let search = Search {
+            text: None,
+            tag: Some(tag.clone()),
+        };
+        let (mut tagged, mut taken) = (false, Vec::new());
         client
             .for_each_instance_page_searching(Paging::default(), &search, |page| {
+                tagged |= page.instances.iter().any(|i| by_tag.takes(i));
                 taken.extend(page.instances.into_iter().filter(|i| selection.takes(i)));
                 ControlFlow::Continue(())
             })
             .await?;
-        if !taken.is_empty() {
+        if tagged {
             return Ok(taken);
         }
     }
-    Ok(Vec::new())
+    let mut taken = Vec::new();
+    client
+        .for_each_instance_page(Paging::default(), |page| {
+            taken.extend(page.instances.into_iter().filter(|i| selection.takes(i)));
+            ControlFlow::Continue(())
+        })
+        .await?;
+    Ok(taken)
 }
 
 /// One delete and its line; whether the instance is gone.

@@ -2,7 +2,8 @@
 //! the matching list and its count first, the count typed to confirm on a
 //! terminal (in-process, through the console and prompter the command line
 //! uses), `--yes` required elsewhere, one line per result, and an answer
-//! lost on one delete read back. The built binary and the in-process
+//! lost on one delete read back; a platform that ignores or misreads
+//! `tags[]` still deletes only the tagged. The built binary and the in-process
 //! command against a seeded sandbox on loopback.
 
 use crate::common;
@@ -371,4 +372,62 @@ async fn a_lost_answer_is_read_back_and_the_rest_go_on() {
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert_eq!(ran.stdout, "deleted 1014 \"WooCommerce store 00015\"\n");
     assert_eq!(tagged(&sb, "us"), 0);
+}
+
+/// Three instances, one tagged "old", on a platform that answers `tags[]`
+/// with `tag_answer` (`None`: it ignores the parameter).
+fn platform(tag_answer: Option<&'static str>) -> crate::hostile::Server {
+    use crate::hostile::{Reply, Server, API};
+    let all = serde_json::json!([
+        {"id": 7, "name": "keep a", "token": "t7", "element": {"key": "ecwid"}, "tags": ["new"]},
+        {"id": 8, "name": "drop", "token": "t8", "element": {"key": "ecwid"}, "tags": ["old", "x"]},
+        {"id": 9, "name": "keep b", "token": "t9", "element": {"key": "ecwid"}, "tags": ["older"]},
+    ]);
+    Server::start(move |r| {
+        if r.method == "DELETE" && r.path == format!("{API}/instances/8") {
+            return Reply::Json(200, "{}".into());
+        }
+        if r.path != format!("{API}/instances") {
+            return Reply::Json(404, r#"{"message":"No such thing","requestId":"r"}"#.into());
+        }
+        match tag_answer {
+            Some(answer) if r.query.contains("tags%5B%5D=old") => Reply::Json(404, answer.into()),
+            _ => Reply::Json(200, all.to_string()),
+        }
+    })
+}
+
+/// A platform that ignores `tags[]` answers every instance: only the
+/// tagged one is deleted. One whose tag search answers none carrying the
+/// tag: the whole list is read, and the tagged one found there.
+#[test]
+fn a_tag_search_ignored_or_missed_still_deletes_only_the_tagged() {
+    for (answer, lists) in [
+        (None, vec![true]),
+        (
+            Some(r#"{"message":"No instances found","requestId":"r"}"#),
+            vec![true, false],
+        ),
+    ] {
+        let server = platform(answer);
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = crate::hostile::command(&server.base_url(), dir.path());
+        cmd.args(["instances", "delete", "--tag", "old", "--yes"]);
+        let out = crate::hostile::run(cmd);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(out.stdout, "deleted 8 \"drop\"\n");
+        let seen = server.requests.lock().unwrap().clone();
+        let listed: Vec<bool> = seen
+            .iter()
+            .filter(|r| r.method == "GET")
+            .map(|r| r.query.contains("tags%5B%5D=old"))
+            .collect();
+        assert_eq!(listed, lists);
+        let deletes: Vec<&str> = seen
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .map(|r| r.path.as_str())
+            .collect();
+        assert_eq!(deletes, ["/elements/api-v2/instances/8"]);
+    }
 }
