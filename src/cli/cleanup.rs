@@ -267,3 +267,40 @@ fn shown(s: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(tag: Option<&str>, element: Option<&str>, status: Option<StatusArg>) -> SelectionArgs {
+        SelectionArgs {
+            tag: tag.map(str::to_string),
+            element: element.map(str::to_string),
+            status,
+        }
+    }
+
+    #[test]
+    fn flags_become_a_selection_checked_before_anything_is_sent() {
+        let s = args(Some(" staging "), Some("Ecwid"), Some(StatusArg::Invalid))
+            .selection()
+            .unwrap();
+        assert_eq!(s.tag.as_deref(), Some("staging"));
+        assert_eq!(s.status, Some(ListedStatus::Invalid));
+        assert_eq!(
+            described(&s),
+            "--tag staging --element Ecwid --status invalid"
+        );
+        for bad in [
+            args(Some("  "), None, None),
+            args(Some("a\u{1b}[2Jb"), None, None),
+            args(None, Some(""), None),
+            args(None, Some("eco\nwid"), None),
+        ] {
+            let e = bad.selection().unwrap_err();
+            assert_eq!(e.code, exit::INVALID_INPUT);
+            assert!(e.message.starts_with("--"), "{}", e.message);
+        }
+        assert_eq!(shown("a\u{202e}b\u{7}"), "a\u{FFFD}b\u{FFFD}");
+    }
+}
