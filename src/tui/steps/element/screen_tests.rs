@@ -40,7 +40,7 @@ fn element_screens() {
     enter(&mut app);
     snap!("element_no_match", &app);
     let mut app = connected();
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     app.listener = ListenerStatus::Failed(ListenerProblem::PortInUse(48213));
     type_text(&mut app, "infus");
     snap!("element_infusionsoft_port_in_use", &app);
@@ -104,6 +104,6 @@ fn live_catalog_screens() {
     // `--element` with a key that is not bundled.
     let mut app = with_element("kestrelsocial", Some(USER));
     startup(&mut app);
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     snap!("element_lookup", &app);
 }
