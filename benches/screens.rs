@@ -117,7 +117,7 @@ fn connection() -> App {
 fn element() -> App {
     let mut app = initial_app(&options(Some(USER), Some(ORG)), settings(), theme());
     for _ in startup(&mut app) {}
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     expect_step(&app, Step::Element);
     app
 }

@@ -58,7 +58,7 @@ impl Console {
     /// system's browser.
     pub fn system() -> Console {
         Console {
-            input: Box::new(std::io::stdin()),
+            input: Box::new(PastesTogether(std::io::stdin())),
             output: Box::new(std::io::stdout()),
             errors: Box::new(std::io::stderr()),
             input_is_terminal: std::io::stdin().is_terminal(),
@@ -77,11 +77,12 @@ impl Console {
     }
 
     /// Standard input from now on as [`Lines`]; the console keeps none.
+    /// From a terminal, the lines pasted after the first one answer
+    /// nothing (see [`Lines::next_answer`]); a pipe's lines are answers
+    /// each.
     pub fn take_lines(&mut self) -> Lines {
-        Lines::new(std::mem::replace(
-            &mut self.input,
-            Box::new(std::io::empty()),
-        ))
+        let input = std::mem::replace(&mut self.input, Box::new(std::io::empty()));
+        Lines::read_from(input, self.input_is_terminal)
     }
 }
 
@@ -96,14 +97,31 @@ pub struct Lines(Arc<tokio::sync::Mutex<LinesState>>);
 
 struct LinesState {
     input: Arc<std::sync::Mutex<BufReader<Box<dyn Read + Send>>>>,
-    pending: Option<oneshot::Receiver<std::io::Result<String>>>,
+    pending: Option<oneshot::Receiver<std::io::Result<Answer>>>,
+    typed: bool,
+}
+
+/// One line read, and how many more lines came in the same burst (a
+/// paste) and were dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub line: String,
+    pub dropped: usize,
 }
 
 impl Lines {
     pub fn new(input: Box<dyn Read + Send>) -> Lines {
+        Lines::read_from(input, false)
+    }
+
+    /// `typed`: the input is typed by a person (a terminal), so lines
+    /// that arrive together with the one read, as a multi-line paste
+    /// does, are dropped rather than kept to answer the questions after.
+    fn read_from(input: Box<dyn Read + Send>, typed: bool) -> Lines {
         Lines(Arc::new(tokio::sync::Mutex::new(LinesState {
             input: Arc::new(std::sync::Mutex::new(BufReader::new(input))),
             pending: None,
+            typed,
         })))
     }
 
@@ -116,9 +134,15 @@ impl Lines {
     /// The next line, without its line ending; a read started earlier is
     /// used first. Dropping the future keeps that read for the next call.
     pub async fn next(&self) -> std::io::Result<String> {
+        self.next_answer().await.map(|a| a.line)
+    }
+
+    /// [`Lines::next`], saying how many lines pasted with it were dropped.
+    pub async fn next_answer(&self) -> std::io::Result<Answer> {
         let mut state = self.0.lock().await;
         let input = state.input.clone();
-        let rx = state.pending.get_or_insert_with(|| read_one(input));
+        let typed = state.typed;
+        let rx = state.pending.get_or_insert_with(|| read_one(input, typed));
         let result = rx.await.unwrap_or_else(|_| Err(closed()));
         state.pending = None;
         result
@@ -131,7 +155,8 @@ fn closed() -> std::io::Error {
 
 fn read_one(
     input: Arc<std::sync::Mutex<BufReader<Box<dyn Read + Send>>>>,
-) -> oneshot::Receiver<std::io::Result<String>> {
+    typed: bool,
+) -> oneshot::Receiver<std::io::Result<Answer>> {
     let (tx, rx) = oneshot::channel();
     std::thread::spawn(move || {
         let mut line = String::new();
@@ -139,13 +164,73 @@ fn read_one(
             Err(_) => Err(closed()),
             Ok(mut input) => match input.read_line(&mut line) {
                 Ok(0) => Err(closed()),
-                Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_string()),
+                Ok(_) => Ok(Answer {
+                    line: line.trim_end_matches(['\n', '\r']).to_string(),
+                    dropped: if typed { drop_the_rest(&mut input) } else { 0 },
+                }),
                 Err(e) => Err(e),
             },
         };
         let _ = tx.send(result);
     });
     rx
+}
+
+/// Drops what arrived together with the line just read, which no one
+/// typed after reading a question: the rest of a paste. Returns how many
+/// lines (a last one without its line ending included) that was.
+fn drop_the_rest(input: &mut BufReader<Box<dyn Read + Send>>) -> usize {
+    let rest = input.buffer();
+    if rest.is_empty() {
+        return 0;
+    }
+    let text = String::from_utf8_lossy(rest).into_owned();
+    let n = text.len();
+    input.consume(n);
+    text.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
+/// Standard input that hands a paste over in one piece: a terminal gives
+/// one line per read, so after a line the lines that follow within a
+/// moment (no one types that fast) are read with it, and [`Lines`] can
+/// tell a multi-line paste from answers typed one by one.
+struct PastesTogether(std::io::Stdin);
+
+/// How long after a line the rest of a paste may still arrive.
+const PASTE_BURST: Duration = Duration::from_millis(30);
+
+impl Read for PastesTogether {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut n = self.0.read(buf)?;
+        if !self.0.is_terminal() {
+            return Ok(n);
+        }
+        while n > 0 && n < buf.len() && buf[n - 1] == b'\n' && more_within(PASTE_BURST) {
+            match self.0.read(&mut buf[n..])? {
+                0 => break,
+                more => n += more,
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Whether standard input has more to read within `wait`.
+#[cfg(unix)]
+fn more_within(wait: Duration) -> bool {
+    let mut fd = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, for the length given.
+    let ready = unsafe { libc::poll(&mut fd, 1, wait.as_millis() as libc::c_int) };
+    ready > 0 && fd.revents & libc::POLLIN != 0
+}
+
+#[cfg(not(unix))]
+fn more_within(_: Duration) -> bool {
+    false
 }
 
 /// Line prompts on the terminal (stderr), secrets read without echo.

@@ -38,7 +38,7 @@ use std::time::Duration;
     // A repeated option takes its last value, so scripts can override defaults.
     args_override_self = true,
     about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.",
-    long_about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.\n\nWithout a subcommand, opens the interactive wizard. Try it with no account at all:\n  ce-wizard --sandbox",
+    long_about = "Connect an account to Cloud Elements: pick an element, fill its settings, authorize in your browser, and get a working instance and its token.\n\nThe words: an element is one provider's API (a service such as Shopify, where you sign in); its hub is the family of alike APIs it belongs to (ecommerce, crm); an instance is your account connected through an element, with a token of its own.\n\nWithout a subcommand, opens the interactive wizard. Try it with no account at all:\n  ce-wizard --sandbox",
     after_help = after_help()
 )]
 pub struct Cli {
@@ -423,6 +423,21 @@ mod tests {
             assert!(help.contains(&format!("  {code:<5}{meaning}")), "{code}");
         }
         assert!(help.contains("Credentials: CE_USER_SECRET"));
+    }
+
+    /// `--help` says what the words the wizard uses mean before any
+    /// screen uses them.
+    #[test]
+    fn help_explains_element_provider_hub_and_instance() {
+        let help = Cli::command().render_long_help().to_string();
+        let flat = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        for words in [
+            "an element is one provider's API",
+            "its hub is the family of alike APIs",
+            "an instance is your account connected through an element",
+        ] {
+            assert!(flat.contains(words), "{words}: {help}");
+        }
     }
 
     /// Every command's closing text, examples included, fits an 80-column

@@ -70,6 +70,21 @@ pub enum ListenerEvent {
     Completed(CallbackOutcome),
 }
 
+/// Whether 127.0.0.1 `port` can be bound now, and which port that is (`0`
+/// takes any free one); the port is let go at once. The wizard checks its
+/// callback port this way and binds it only while a sign-in waits, so
+/// another program may use it meanwhile.
+pub fn check_port(port: u16) -> Result<u16, ListenerError> {
+    let socket = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            ListenerError::PortInUse { port }
+        } else {
+            ListenerError::Io(e)
+        }
+    })?;
+    Ok(socket.local_addr()?.port())
+}
+
 /// A bound, not yet serving listener: binding first lets the caller learn the
 /// port (and so the callback URL) before asking the platform for the
 /// authorization URL.
@@ -240,7 +255,8 @@ impl Drop for ListenerHandle {
     }
 }
 
-fn callback_url(port: u16) -> String {
+/// The address the provider redirects to when the listener is on `port`.
+pub fn callback_url(port: u16) -> String {
     format!("http://127.0.0.1:{port}{CALLBACK_PATH}")
 }
 

@@ -26,7 +26,8 @@ pub use callback::{
     parse_callback_query, parse_pasted, CallbackOutcome, CallbackRejection, ProviderGrant,
 };
 pub use listener::{
-    Listener, ListenerError, ListenerEvent, ListenerHandle, CALLBACK_PATH, DEFAULT_CALLBACK_PORT,
+    callback_url, check_port, Listener, ListenerError, ListenerEvent, ListenerHandle,
+    CALLBACK_PATH, DEFAULT_CALLBACK_PORT,
 };
 pub use pages::Purpose;
 pub use state::OAuthState;

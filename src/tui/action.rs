@@ -95,7 +95,14 @@ pub enum Action {
         attempt: u64,
         result: Result<Box<ElementSpec>, ErrorReport>,
     },
-    ListenerBound(Result<String, ListenerProblem>),
+    /// The callback port was free (the callback URL it gives), or why it
+    /// is not; it is not held after the check.
+    CallbackPortChecked(Result<String, ListenerProblem>),
+    /// The listener of a sign-in attempt could not take its port.
+    SignInListenerFailed {
+        attempt: u64,
+        problem: ListenerProblem,
+    },
     /// OAuth 1: step one, the request token (its secret goes back to the
     /// platform with the verifier).
     RequestTokenIssued {
@@ -236,7 +243,8 @@ impl fmt::Debug for Action {
             Action::ElementLookedUp { .. } => "ElementLookedUp",
             Action::SpecLoaded { .. } => "SpecLoaded",
             Action::RequestTokenIssued { .. } => "RequestTokenIssued",
-            Action::ListenerBound(_) => "ListenerBound",
+            Action::CallbackPortChecked(_) => "CallbackPortChecked",
+            Action::SignInListenerFailed { .. } => "SignInListenerFailed",
             Action::AuthUrlFetched { .. } => "AuthUrlFetched",
             Action::BrowserOpened { .. } => "BrowserOpened",
             Action::DocsOpened { .. } => "DocsOpened",

@@ -68,11 +68,17 @@ impl Settings {
     }
 }
 
+/// The OAuth callback port, as last checked: the port is held only while
+/// a sign-in waits (see `Effect::StartAuthorization`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ListenerStatus {
     NotBound,
+    /// Being checked.
     Binding,
-    Ready { callback_url: String },
+    /// Free when checked; the callback URL it gives.
+    Ready {
+        callback_url: String,
+    },
     Failed(ListenerProblem),
 }
 
@@ -236,6 +242,7 @@ impl App {
             element: None,
             forms: BTreeMap::new(),
             authorize: AuthorizeState {
+                link_printed: false,
                 attempt: 0,
                 phase: AuthPhase::Idle,
                 paste: TextField::default(),

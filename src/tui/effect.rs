@@ -21,7 +21,9 @@ use crate::flow::{
     self,
     oauth::{Authorization, OAuthApp, StartError},
 };
-use crate::oauth::{self, CallbackOutcome, Listener, ListenerEvent, OAuthState, Purpose};
+use crate::oauth::{
+    self, CallbackOutcome, Listener, ListenerEvent, ListenerHandle, OAuthState, Purpose,
+};
 use crate::secret::Secret;
 use crate::tui::listed::Listed;
 use std::fmt;
@@ -29,7 +31,7 @@ use std::io::Write;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::{AbortHandle, JoinHandle};
 
 /// The platform connection a call goes to: where, and as whom. Every
@@ -84,11 +86,17 @@ pub enum Effect {
         environment: Environment,
         secrets: Option<Credentials>,
     },
-    BindListener {
+    /// Learns the callback URL `port` gives (port 0: a free one) and
+    /// whether the port is free, binding it only for that moment: another
+    /// program (an OAuth `create` elsewhere) may use it until a sign-in
+    /// starts.
+    CheckCallbackPort {
         port: u16,
     },
-    /// A new OAuth attempt: a fresh state, the listener (re)armed with it,
-    /// and the provider's URL fetched.
+    /// A new OAuth attempt: a fresh state, the listener bound on the
+    /// callback URL's port for it (or re-armed, if it still listens
+    /// there), then the provider's URL fetched. The port is let go when
+    /// the attempt ends (see `Cancel`).
     StartAuthorization {
         attempt: u64,
         platform: Platform,
@@ -134,7 +142,8 @@ pub enum Effect {
     },
     /// Stops waiting for the call of this attempt (a connection check, a
     /// sign-in link, a create, a check), dropping its connection; its
-    /// result never arrives. For a sign-in, the listener stops waiting too.
+    /// result never arrives. For a sign-in, the listener stops waiting
+    /// too, and lets its port go a little later (`LATE_REDIRECT_GRACE`).
     Cancel {
         attempt: u64,
     },
@@ -193,7 +202,7 @@ impl fmt::Debug for Effect {
             Effect::LookupElement { key, .. } => return write!(f, "LookupElement({key})"),
             Effect::LoadSpec { entry, .. } => return write!(f, "LoadSpec({})", entry.key),
             Effect::SaveConfig { .. } => "SaveConfig",
-            Effect::BindListener { .. } => "BindListener",
+            Effect::CheckCallbackPort { .. } => "CheckCallbackPort",
             Effect::StartAuthorization { .. } => "StartAuthorization",
             Effect::OpenBrowser { .. } => "OpenBrowser",
             Effect::OpenDocs { .. } => "OpenDocs",
@@ -230,13 +239,9 @@ pub struct Runner {
     /// The deadline of each attempt of each platform call.
     request_timeout: Duration,
     tmux: bool,
-    /// Bound but not started yet (the first attempt starts it).
-    listener: Option<Listener>,
-    callback_url: Option<String>,
-    /// Re-arms the running listener with a new attempt's state, or stops
-    /// its wait.
-    listener_ctl: Option<mpsc::UnboundedSender<ListenerCtl>>,
-    listener_task: Option<JoinHandle<()>>,
+    /// The task that binds, re-arms and lets go of the OAuth listener
+    /// (see `sign_ins`), started with the first sign-in.
+    sign_ins: Option<(mpsc::UnboundedSender<ListenerCtl>, JoinHandle<()>)>,
     /// The current attempt's state, for pasted redirects.
     current_state: Option<(u64, OAuthState)>,
     calls: Vec<InFlight>,
@@ -250,10 +255,7 @@ impl Runner {
             tx,
             request_timeout: crate::api::REQUEST_TIMEOUT,
             tmux: clipboard::inside_tmux(),
-            listener: None,
-            callback_url: None,
-            listener_ctl: None,
-            listener_task: None,
+            sign_ins: None,
             current_state: None,
             calls: Vec::new(),
             insecure_storage: false,
@@ -375,7 +377,7 @@ impl Runner {
                 environment,
                 secrets,
             } => self.save_config(profile, environment, secrets),
-            Effect::BindListener { port } => self.bind_listener(port),
+            Effect::CheckCallbackPort { port } => self.check_callback_port(port),
             Effect::StartAuthorization {
                 attempt,
                 platform,
@@ -442,66 +444,42 @@ impl Runner {
         }
     }
 
-    /// Starts the listener on the first attempt, re-arms it on later ones.
-    /// One task owns the handle: it waits for events and for new states,
-    /// and tags each event with the attempt it belongs to.
-    fn arm_listener(&mut self, attempt: u64, state: OAuthState, purpose: Purpose) {
-        if let Some(ctl) = &self.listener_ctl {
-            if ctl
-                .send(ListenerCtl::Arm(attempt, state.clone(), purpose))
-                .is_ok()
-            {
-                return;
-            }
-        }
-        let Some(listener) = self.listener.take() else {
-            return;
-        };
-        let mut handle = listener.start(state);
-        handle.set_purpose(purpose);
-        let (ctl_tx, mut ctl_rx) = mpsc::unbounded_channel::<ListenerCtl>();
-        self.listener_ctl = Some(ctl_tx);
-        let tx = self.tx.clone();
-        self.listener_task = Some(tokio::spawn(async move {
-            let mut current = attempt;
-            loop {
-                tokio::select! {
-                    event = handle.next_event() => match event {
-                        Some(ListenerEvent::Completed(outcome)) => {
-                            Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: answered(outcome) });
-                        }
-                        Some(ListenerEvent::Rejected { reason }) => {
-                            Self::send(&tx, Action::Callback { attempt: current, pasted: false, result: CallbackResult::Rejected(reason) });
-                        }
-                        None => break,
-                    },
-                    ctl = ctl_rx.recv() => match ctl {
-                        Some(ListenerCtl::Arm(a, s, purpose)) => {
-                            handle.set_purpose(purpose);
-                            handle.rearm(s);
-                            current = a;
-                        }
-                        Some(ListenerCtl::StopWaiting(a)) if a == current => handle.stop_waiting(),
-                        Some(ListenerCtl::StopWaiting(_)) => {}
-                        None => break,
-                    },
-                }
-            }
-            // Shutting down waits briefly for the browser's result page.
-            let _ = tokio::task::spawn_blocking(move || handle.shutdown()).await;
-        }));
+    /// Hands a new attempt to the task that owns the listener (started
+    /// on the first): it binds `port`, or re-arms the listener still
+    /// there. The receiver says when the listener is ready, or why not.
+    fn arm_listener(
+        &mut self,
+        attempt: u64,
+        port: u16,
+        state: OAuthState,
+        purpose: Purpose,
+    ) -> oneshot::Receiver<Result<(), ListenerProblem>> {
+        let (ready, answer) = oneshot::channel();
+        let (ctl, _) = self.sign_ins.get_or_insert_with(|| {
+            let (ctl, requests) = mpsc::unbounded_channel();
+            (ctl, tokio::spawn(sign_ins(self.tx.clone(), requests)))
+        });
+        // A task that ended drops `ready`: the attempt hears so.
+        let _ = ctl.send(ListenerCtl::Arm {
+            attempt,
+            port,
+            state,
+            purpose,
+            ready,
+        });
+        answer
     }
 
-    /// The sign-in `attempt` is over (Esc, or its wait timed out): a pasted
+    /// The sign-in `attempt` is over (Esc, a grant, a failure): a pasted
     /// address no longer counts, and a late redirect gets the page saying
-    /// the wizard stopped waiting.
+    /// the wizard stopped waiting until the port is let go.
     fn stop_waiting(&mut self, attempt: u64) {
         if !matches!(&self.current_state, Some((a, _)) if *a == attempt) {
             return;
         }
         self.current_state = None;
-        if let Some(ctl) = &self.listener_ctl {
-            // A listener task that ended has nothing left to stop.
+        if let Some((ctl, _)) = &self.sign_ins {
+            // A task that ended has nothing left to stop.
             let _ = ctl.send(ListenerCtl::StopWaiting(attempt));
         }
     }
@@ -509,8 +487,8 @@ impl Runner {
     /// Stops background work before the wizard returns.
     pub async fn shutdown(mut self) {
         self.cancel(|_| true);
-        self.listener_ctl = None;
-        if let Some(task) = self.listener_task.take() {
+        if let Some((ctl, task)) = self.sign_ins.take() {
+            drop(ctl);
             let _ = tokio::time::timeout(std::time::Duration::from_secs(3), task).await;
         }
     }
@@ -602,32 +580,129 @@ impl Runner {
     }
 }
 
-/// What the runner tells the task that owns the running listener.
+/// What the runner tells the task that owns the listener.
 enum ListenerCtl {
-    /// A new attempt: its state, and what its grant is for.
-    Arm(u64, OAuthState, Purpose),
+    /// A new attempt: the port its callback URL names, its state, what its
+    /// grant is for, and where to say that the listener is ready.
+    Arm {
+        attempt: u64,
+        port: u16,
+        state: OAuthState,
+        purpose: Purpose,
+        ready: oneshot::Sender<Result<(), ListenerProblem>>,
+    },
     /// This attempt's wait is over.
     StopWaiting(u64),
 }
 
+/// How long the listener stays after its attempt was given up (Esc, or
+/// ended by a pasted address or a failure), so that a browser finishing
+/// just then is told the wizard stopped waiting rather than finding
+/// nothing there; then the port is free for anyone.
+pub const LATE_REDIRECT_GRACE: Duration = Duration::from_secs(60);
+
+/// The task that owns the OAuth listener, so that binding, re-arming and
+/// letting go happen one at a time: it binds the port when an attempt
+/// starts, tags each redirect with the attempt it belongs to, and lets
+/// the port go once the attempt is over (at once after the redirect came,
+/// once the browser fetched its result page; `LATE_REDIRECT_GRACE` after
+/// the wait was given up). Another program may use the port in between.
+async fn sign_ins(
+    tx: mpsc::UnboundedSender<Action>,
+    mut requests: mpsc::UnboundedReceiver<ListenerCtl>,
+) {
+    let mut live: Option<(u16, ListenerHandle)> = None;
+    let mut current = 0;
+    let mut let_go_at: Option<tokio::time::Instant> = None;
+    loop {
+        let let_go = let_go_at;
+        tokio::select! {
+            event = next_event(&mut live) => match event {
+                Some(ListenerEvent::Completed(outcome)) => {
+                    Runner::send(&tx, Action::Callback { attempt: current, pasted: false, result: answered(outcome) });
+                    // The state is spent: nothing more can complete this
+                    // attempt through the listener.
+                    let_go_at = Some(tokio::time::Instant::now());
+                }
+                Some(ListenerEvent::Rejected { reason }) => {
+                    Runner::send(&tx, Action::Callback { attempt: current, pasted: false, result: CallbackResult::Rejected(reason) });
+                }
+                // It can receive nothing more; a pasted address still can.
+                None => let_go_at = Some(tokio::time::Instant::now()),
+            },
+            request = requests.recv() => match request {
+                Some(ListenerCtl::Arm { attempt, port, state, purpose, ready }) => {
+                    current = attempt;
+                    let_go_at = None;
+                    let result = match &live {
+                        Some((p, handle)) if *p == port => {
+                            handle.set_purpose(purpose);
+                            handle.rearm(state);
+                            Ok(())
+                        }
+                        _ => {
+                            let_listener_go(&mut live).await;
+                            Listener::bind(port)
+                                .map(|l| {
+                                    let handle = l.start(state);
+                                    handle.set_purpose(purpose);
+                                    live = Some((port, handle));
+                                })
+                                .map_err(|e| ListenerProblem::of(&e))
+                        }
+                    };
+                    let _ = ready.send(result);
+                }
+                Some(ListenerCtl::StopWaiting(attempt)) if attempt == current => {
+                    if let Some((_, handle)) = &live {
+                        handle.stop_waiting();
+                    }
+                    let later = tokio::time::Instant::now() + LATE_REDIRECT_GRACE;
+                    let_go_at = Some(let_go_at.map_or(later, |at| at.min(later)));
+                }
+                Some(ListenerCtl::StopWaiting(_)) => {}
+                None => break,
+            },
+            () = sleep_until(let_go), if let_go.is_some() => {
+                let_go_at = None;
+                let_listener_go(&mut live).await;
+            }
+        }
+    }
+    let_listener_go(&mut live).await;
+}
+
+/// The next event of the listener, if one listens.
+async fn next_event(live: &mut Option<(u16, ListenerHandle)>) -> Option<ListenerEvent> {
+    match live {
+        Some((_, handle)) => handle.next_event().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<tokio::time::Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+/// Stops the listener and waits until its port is free (after the
+/// browser fetched its result page, for a second at most).
+async fn let_listener_go(live: &mut Option<(u16, ListenerHandle)>) {
+    if let Some((_, handle)) = live.take() {
+        let _ = tokio::task::spawn_blocking(move || handle.shutdown()).await;
+    }
+}
+
 /// The sign-in: the OAuth listener, the sign-in link, a pasted redirect.
 impl Runner {
-    fn bind_listener(&mut self, port: u16) {
-        let tx = self.tx.clone();
-        let result = if let Some(url) = &self.callback_url {
-            Ok(url.clone())
-        } else {
-            match Listener::bind(port) {
-                Ok(l) => {
-                    let url = l.callback_url();
-                    self.callback_url = Some(url.clone());
-                    self.listener = Some(l);
-                    Ok(url)
-                }
-                Err(e) => Err(ListenerProblem::of(&e)),
-            }
-        };
-        Self::send(&tx, Action::ListenerBound(result));
+    /// Binds `port` for a moment to learn the callback URL (and whether
+    /// the port is free), and lets it go at once.
+    fn check_callback_port(&mut self, port: u16) {
+        let result = crate::oauth::check_port(port)
+            .map(crate::oauth::callback_url)
+            .map_err(|e| ListenerProblem::of(&e));
+        Self::send(&self.tx, Action::CallbackPortChecked(result));
     }
 
     fn start_authorization(
@@ -641,16 +716,38 @@ impl Runner {
     ) {
         let state = OAuthState::generate();
         self.current_state = Some((attempt, state.clone()));
-        self.arm_listener(attempt, state.clone(), purpose);
+        let Some(port) = url::Url::parse(&callback_url).ok().and_then(|u| u.port()) else {
+            let problem = ListenerProblem::Failed(format!("{callback_url} names no port"));
+            Self::send(&self.tx, Action::SignInListenerFailed { attempt, problem });
+            return;
+        };
+        let ready = self.arm_listener(attempt, port, state.clone(), purpose);
         let request = app.url_request(&callback_url, &state);
+        // The link is asked for once the listener can take its redirect.
         self.call(
             attempt,
             false,
             platform,
             move |client| async move {
-                Ok(flow::oauth::authorization(&client, &element_key, auth, &request).await)
+                match ready.await {
+                    Ok(Ok(())) => Ok(Ok(flow::oauth::authorization(
+                        &client,
+                        &element_key,
+                        auth,
+                        &request,
+                    )
+                    .await)),
+                    Ok(Err(problem)) => Ok(Err(problem)),
+                    Err(_) => Ok(Err(ListenerProblem::Failed(
+                        "the listener's task ended".into(),
+                    ))),
+                }
             },
-            move |result| authorization_actions(attempt, result),
+            move |result| match result {
+                Ok(Err(problem)) => vec![Action::SignInListenerFailed { attempt, problem }],
+                Ok(Ok(started)) => authorization_actions(attempt, Ok(started)),
+                Err(e) => authorization_actions(attempt, Err(e)),
+            },
         );
     }
 

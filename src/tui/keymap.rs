@@ -35,6 +35,8 @@ pub enum Command {
     /// Open the highlighted element's documentation in the browser.
     OpenDocs,
     CopyUrl,
+    /// Print the whole sign-in link below the wizard's screen.
+    ShowUrl,
     PasteUrl,
     Retry,
     SwitchView,

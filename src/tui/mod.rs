@@ -189,13 +189,27 @@ pub async fn run(opts: WizardOptions) -> anyhow::Result<WizardOutcome> {
         let mut draw = true;
         let mut moves = Moves::EveryTick;
         let mut drawn_at = app.clock.now();
+        // Out of the wizard's screen, printing the whole sign-in link (`l`).
+        let mut outside = false;
         loop {
             // A panic in an effect's task ran the panic hook, which gave the
             // terminal back; drawing on would scribble over the message.
             if !terminal::is_active() {
                 anyhow::bail!("an internal error stopped the wizard (its message is above)");
             }
-            if draw {
+            match (steps::authorize::printed_link(&app), outside) {
+                (Some(link), false) => {
+                    terminal::step_out(term.backend_mut(), &link.lines())?;
+                    outside = true;
+                }
+                (None, true) => {
+                    terminal::step_back(&mut term)?;
+                    outside = false;
+                    draw = true;
+                }
+                _ => {}
+            }
+            if draw && !outside {
                 let mut drawn = steps::Drawn::default();
                 term.draw(|f| drawn = ui::render(&app, f))?;
                 moves = drawn.moves;

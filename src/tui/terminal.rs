@@ -11,12 +11,12 @@
 use super::theme::{BasicColors, ColorDepth};
 use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode, Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::{cursor, execute};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
-use std::io::{self, BufWriter, Stderr};
+use std::io::{self, BufWriter, Stderr, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Once;
 
@@ -79,6 +79,35 @@ pub fn restore() {
         );
         let _ = disable_raw_mode();
     }
+}
+
+/// Steps out of the alternate screen to print `lines` on the terminal's
+/// own screen, where a long line wraps softly and is selected whole
+/// (the wizard's screen would cut it, or break it over rows of a frame).
+/// Raw mode stays on, so the key that brings the screen back is read as
+/// any other; hence the explicit carriage returns.
+pub fn step_out(out: &mut impl Write, lines: &[String]) -> io::Result<()> {
+    execute!(out, LeaveAlternateScreen, cursor::Show)?;
+    for line in lines {
+        write!(out, "{line}\r\n")?;
+    }
+    out.flush()
+}
+
+/// Back to the wizard's screen after [`step_out`], cleared; the next
+/// frame is drawn whole. Not `Terminal::clear`: it asks the terminal
+/// where the cursor is, and the answer would go to the event reader.
+pub fn step_back(term: &mut Tui) -> io::Result<()> {
+    execute!(
+        term.backend_mut(),
+        EnterAlternateScreen,
+        Clear(ClearType::All),
+        cursor::Hide
+    )?;
+    // Both buffers blank: nothing is taken to be on the screen already.
+    term.swap_buffers();
+    term.swap_buffers();
+    Ok(())
 }
 
 /// Chains a hook that restores the terminal before the previous hook

@@ -18,6 +18,15 @@ use crate::clipboard::CopyReport;
 use crossterm::event::{KeyCode, KeyEvent};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+    // A redirect the listener took ends its attempt there already.
+    let signing_in = authorize::signing_in(app)
+        .filter(|_| !matches!(action, Action::Callback { pasted: false, .. }));
+    let mut effects = route(app, action);
+    effects.extend(authorize::attempt_ended(app, signing_in, &effects));
+    effects
+}
+
+fn route(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Key(k) => on_key(app, &k),
         Action::Paste(text) => {
@@ -67,7 +76,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             }
             vec![]
         }
-        Action::ListenerBound(result) => authorize::listener_bound(app, result),
+        Action::CallbackPortChecked(result) => authorize::callback_port_checked(app, result),
+        Action::SignInListenerFailed { attempt, problem } => {
+            authorize::sign_in_listener_failed(app, attempt, problem);
+            vec![]
+        }
         Action::RequestTokenIssued { attempt, result } => {
             authorize::request_token_issued(app, attempt, result);
             vec![]
@@ -193,7 +206,7 @@ fn copy_notice(step: Step, what: CopyTarget, report: &CopyReport) -> Notice {
     } else if what == CopyTarget::AuthUrl {
         // A narrow screen shows the link cut in the middle: selecting
         // that would copy a broken link.
-        "widen the window until the link shows whole, then select it"
+        "press l to print it whole and select it there"
     } else {
         "select it on the screen"
     };
@@ -207,8 +220,9 @@ fn copy_notice(step: Step, what: CopyTarget, report: &CopyReport) -> Notice {
     }
 }
 
-/// Effects to run when the wizard starts: the OAuth listener is bound early
-/// so its callback URL can be shown while choosing and filling the form;
+/// Effects to run when the wizard starts: the OAuth callback port is
+/// checked early (not held) so its callback URL can be shown while
+/// choosing and filling the form;
 /// with a known connection the cached catalog is read and a fresh one
 /// fetched (or `--element KEY` looked up first, which fetches it when the
 /// cache lacks the key).
@@ -217,7 +231,7 @@ pub fn startup(app: &mut App) -> Vec<Effect> {
     let oauth = app.catalog.entries().iter().any(|e| e.auth.is_oauth());
     if oauth && app.listener == ListenerStatus::NotBound {
         app.listener = ListenerStatus::Binding;
-        effects.push(Effect::BindListener {
+        effects.push(Effect::CheckCallbackPort {
             port: app.settings.callback_port,
         });
     }
@@ -245,6 +259,9 @@ fn text_focus(app: &App) -> Option<Input> {
 }
 
 fn on_key(app: &mut App, k: &KeyEvent) -> Vec<Effect> {
+    if authorize::back_from_link(app) {
+        return vec![];
+    }
     if let Some(cmd) = keymap::resolve(&bindings(app), k) {
         return command(app, cmd);
     }

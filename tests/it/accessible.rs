@@ -181,6 +181,54 @@ fn ecwid_with_a_validation_error_fixed_as_a_plain_transcript() {
     );
 }
 
+/// Two lines pasted at one question, as a terminal hands them over (a
+/// line per read): the first answers it, the transcript says the other
+/// was dropped, and it never becomes the next answer (here a secret,
+/// read without echo, where it would go unseen).
+#[test]
+fn a_two_line_paste_answers_one_question_only() {
+    let sb = sandbox();
+    let home = Home::new();
+    let mut pty = accessible(&sb, &home);
+    answer(
+        &mut pty,
+        "Element (number, key or part of a name):",
+        "ecwid",
+    );
+    answer(
+        &mut pty,
+        "Sign-in kind (required; 1 custom, 2 oauth2; Enter keeps custom):",
+        "",
+    );
+    pty.wait_for("Store ID (required; e.g. 1003):");
+    pty.send(&format!("1003{}42{}", keys::ENTER, keys::ENTER));
+    pty.wait_for(
+        "Note: only the first line of what was pasted answers this question; the other line was dropped.",
+    );
+    answer(&mut pty, "Order API key (required", "order-key-s3cret");
+    answer(&mut pty, "Product API key (required", "product-key-s3cret");
+    answer(&mut pty, "Change the advanced settings? [y/N]:", "");
+    answer(&mut pty, "Instance name (Enter keeps", "pasted-shop");
+    answer(&mut pty, "Tags, separated by commas", "");
+    answer(&mut pty, "Create this instance now? [Y/n]:", "y");
+    let token = finish(&mut pty, &["order-key-s3cret", "product-key-s3cret"]);
+    assert_stored(
+        &sb,
+        &token,
+        &Expected {
+            element: "ecwid",
+            name: "pasted-shop",
+            tags: &[],
+            configuration: &[
+                ("authentication.type", "custom"),
+                ("ecwid.store.id", "1003"),
+                ("ecwid.order.key", "order-key-s3cret"),
+                ("ecwid.product.key", "product-key-s3cret"),
+            ],
+        },
+    );
+}
+
 /// The OAuth element, through the listener (`paste` false) or through the
 /// redirected address pasted at the prompt.
 fn infusionsoft(paste: bool) {

@@ -372,8 +372,10 @@ fn the_accessible_mode_never_prints_a_token_with_escape_sequences() {
         "Store API URL",
         "https://store-abc.mybigcommerce.com/api/v2/",
     );
-    answer(&mut pty, "API username", "u");
-    answer(&mut pty, "API token", "p");
+    // The questions themselves: "API username" alone is on screen
+    // before them, and lines typed ahead of a question are a paste.
+    answer(&mut pty, "API username (required", "u");
+    answer(&mut pty, "API token (required", "p");
     answer(&mut pty, "Change the advanced settings? [y/N]:", "");
     answer(&mut pty, "Instance name (Enter keeps", "shop");
     answer(&mut pty, "Tags, separated by commas", "");

@@ -63,4 +63,5 @@ mod tui_port_taken;
 mod tui_profiles;
 mod tui_reliability;
 mod tui_signin_late;
+mod tui_signin_link;
 mod tui_terminal;

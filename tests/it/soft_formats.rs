@@ -170,3 +170,49 @@ fn the_wizard_takes_the_offered_scheme_on_enter() {
     pty.send("y");
     pty.wait_exit();
 }
+
+/// The Connection step's offer, in a real terminal: the sandbox's address
+/// typed without its scheme is offered with `http://` (this machine), and
+/// Enter alone takes it and moves on, so the secrets typed next reach the
+/// Element step through it.
+#[test]
+fn the_connection_step_takes_the_offered_base_url_on_enter() {
+    let sb = common::cli::sandbox();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .without_env("CE_USER_SECRET")
+        .without_env("CE_ORG_SECRET")
+        .base_url("http://127.0.0.1:9/elements/api-v2")
+        .spawn();
+    pty.wait_for("› User secret");
+    pty.send(keys::BACKTAB);
+    pty.wait_for("› Base URL");
+    // Ctrl-E then Ctrl-U: the whole address goes.
+    pty.send(&keys::ctrl('e'));
+    pty.send(&keys::ctrl('u'));
+    let schemeless = sb.base_url().trim_start_matches("http://").to_string();
+    pty.type_text(&schemeless);
+    pty.wait_for(&format!("{} — Enter accepts", sb.base_url()));
+    pty.send(keys::ENTER);
+    let screen = pty.wait_for("› User secret");
+    assert_eq!(
+        form_value(&screen, "Base URL").as_deref(),
+        Some(sb.base_url().as_str()),
+        "{screen}"
+    );
+    assert!(!screen.contains("Enter accepts"), "{screen}");
+    pty.type_text(sb.user_secret());
+    pty.send(keys::ENTER);
+    pty.wait_for("› Organization secret");
+    pty.type_text(sb.org_secret());
+    pty.send(keys::ENTER);
+    let screen = pty.wait_for("Choose an element");
+    assert!(
+        screen.contains("127.0.0.1:"),
+        "the header names the host: {screen}"
+    );
+    pty.send(&keys::ctrl('c'));
+    pty.wait_for("Quit ce-wizard?");
+    pty.send("y");
+    pty.wait_exit();
+}

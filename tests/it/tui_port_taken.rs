@@ -1,7 +1,7 @@
 //! The OAuth listener's port already taken by another program, for real
 //! (a socket bound on loopback first): Configure says so beside the
 //! Callback URL with what to do, and under `--sandbox` Enter takes a free
-//! port and the Callback URL follows.
+//! port and the Callback URL follows (held from the sign-in's start).
 
 use crate::common;
 
@@ -47,7 +47,8 @@ fn under_the_sandbox_enter_moves_the_callback_to_a_free_port() {
     let url = form_value(&screen, "Callback URL").unwrap();
     assert!(!url.contains(&format!(":{port}/")), "{url}");
     assert!(!flat(&screen).contains(&note), "{screen}");
-    // The port is really listened on: the redirect can come back there.
+    // The port was free, and is left free until a sign-in starts; then
+    // it is really listened on: the redirect can come back there.
     let new_port: u16 = url
         .trim_start_matches("http://127.0.0.1:")
         .split('/')
@@ -55,6 +56,9 @@ fn under_the_sandbox_enter_moves_the_callback_to_a_free_port() {
         .unwrap()
         .parse()
         .unwrap();
+    drop(TcpListener::bind(("127.0.0.1", new_port)).expect("not held before a sign-in"));
+    pty.send(&keys::ctrl('s'));
+    pty.wait_for("Waiting for you to allow access");
     assert!(std::net::TcpStream::connect(("127.0.0.1", new_port)).is_ok());
     pty.send(&keys::ctrl('c'));
     pty.wait_for("Quit ce-wizard?");

@@ -3,6 +3,8 @@
 //! the state of the link the screen showed): after Esc it gets the page
 //! saying the wizard stopped waiting, never "received"; after the wait timed
 //! out the wizard takes it and moves on, so the page and the screen agree.
+//! And the port: held only while a sign-in waits, so another program (an
+//! OAuth `create` in another terminal) can bind it meanwhile.
 
 use crate::common;
 
@@ -34,7 +36,7 @@ fn waiting(pty: &mut Pty) -> (String, String) {
 }
 
 /// A GET as a browser sends it; the status and the body.
-fn get(url: &str) -> (u16, String) {
+pub(crate) fn get(url: &str) -> (u16, String) {
     let rest = url.strip_prefix("http://").expect("an http URL");
     let (host, target) = rest.split_at(rest.find('/').unwrap());
     let mut stream = TcpStream::connect(host).expect("the listener takes the connection");
@@ -108,6 +110,54 @@ fn after_a_timeout_a_late_redirect_is_taken_and_the_screen_says_so() {
     // The page said received, and the screen agrees: it moved on.
     pty.wait_for("Authorized. Check what will be created");
     pty.wait_for("Review: a new Infusionsoft eCommerce instance");
+    pty.send(&keys::ctrl('c'));
+    pty.wait_for("Quit ce-wizard?");
+    pty.send("y");
+    pty.wait_exit();
+}
+
+/// Whether another program could bind 127.0.0.1 `port` now.
+fn port_is_free(port: u16) -> bool {
+    std::net::TcpListener::bind(("127.0.0.1", port)).is_ok()
+}
+
+#[test]
+fn the_callback_port_is_held_only_while_a_sign_in_waits() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let sb = common::cli::sandbox();
+    let home = Home::new();
+    let mut pty = Wizard::new(&sb, &home)
+        .callback_port(port)
+        .args(&["--element", "infusionsoftecommerce"])
+        .size(400, 30)
+        .spawn();
+    pty.wait_for("Infusionsoft eCommerce: configuration");
+    // The form already shows the callback URL, and the port is free for
+    // another program: an OAuth `create` elsewhere binds it as this does.
+    let screen = pty.wait_for(&format!("http://127.0.0.1:{port}/callback"));
+    assert!(port_is_free(port), "held on the form:\n{screen}");
+
+    let (callback, state) = waiting(&mut pty);
+    assert_eq!(callback, format!("http://127.0.0.1:{port}/callback"));
+    assert!(!port_is_free(port), "not held while the sign-in waits");
+    let (status, reply) = get(&format!("{callback}?code=port-code&state={state}"));
+    assert_eq!(status, 302, "{reply}");
+    let (status, page) = get(&format!("http://127.0.0.1:{port}/done?result=ok"));
+    assert_eq!(status, 200, "{page}");
+    pty.wait_for("Authorized. Check what will be created");
+    // The attempt is over: the port is let go.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !port_is_free(port) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still held after the sign-in"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
     pty.send(&keys::ctrl('c'));
     pty.wait_for("Quit ce-wizard?");
     pty.send("y");

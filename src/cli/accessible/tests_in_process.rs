@@ -314,6 +314,54 @@ async fn a_basic_element_is_chosen_fixed_and_created_as_a_plain_transcript() {
     assert!(run.opened.is_empty(), "no browser for keys");
 }
 
+/// A paste of two lines on a terminal answers one question: the first
+/// line answers it, the transcript says the other was dropped, and the
+/// next question waits for its own answer instead of taking the second.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_two_line_paste_answers_one_question_and_says_the_rest_was_dropped() {
+    let script = [
+        ("Element (number, key or part of a name): ", "ecwid"),
+        (
+            "Sign-in kind (required; 1 custom, 2 oauth2; Enter keeps custom): ",
+            "",
+        ),
+        ("Store ID (required; e.g. 1003): ", "1003\nyes"),
+        ("Change the advanced settings? [y/N]: ", "n"),
+        ("Instance name (Enter keeps", "pasted-shop"),
+        ("Tags, separated by commas", ""),
+        ("Create this instance now? [Y/n]: ", "n"),
+        ("Change the settings? [Y/n]: ", "n"),
+    ];
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["order-key-s3cret", "product-key-s3cret"],
+        &[],
+    )
+    .await;
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert!(
+        run.stderr.contains(
+            "Note: only the first line of what was pasted answers this question; the other line was dropped."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("  Store ID: 1003"), "{}", run.stderr);
+    // "yes" never reached the question after the secrets: the advanced
+    // settings were not opened, and the answer typed for it ("n") is the
+    // one that counted.
+    assert!(!run.stderr.contains("Receive events ("), "{}", run.stderr);
+    assert_eq!(
+        run.count("Change the advanced settings? [y/N]: "),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.count("Instance name (Enter keeps"), 1, "{}", run.stderr);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oauth_element_signs_in_through_the_listener() {
     let script = keap_then(&CREATE_AND_KEEP_THE_CLIPBOARD);

@@ -31,10 +31,22 @@ impl Transcript {
         let _ = self.con.errors.flush();
     }
 
-    /// Asks and waits for the answer, without its line ending.
+    /// Asks and waits for the answer, without its line ending. Of a
+    /// paste of several lines only the first answers; the person is told
+    /// the rest was dropped, so no later question is answered unseen.
     pub async fn ask(&mut self, prompt: &str) -> std::io::Result<String> {
         self.prompt(prompt);
-        self.lines.next().await
+        let answer = self.lines.next_answer().await?;
+        if answer.dropped > 0 {
+            let rest = match answer.dropped {
+                1 => "the other line was".to_string(),
+                n => format!("the {n} other lines were"),
+            };
+            self.say(format!(
+                "Note: only the first line of what was pasted answers this question; {rest} dropped. Answer each question on its own line."
+            ));
+        }
+        Ok(answer.line)
     }
 
     /// Asks for a secret, read without echo by the console's prompter.

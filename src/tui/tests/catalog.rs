@@ -713,7 +713,7 @@ fn element_flag_looks_up_a_key_that_is_not_bundled() {
     assert_eq!(app.step, Step::Element);
     let effects = startup(&mut app);
     let attempt = match effects.as_slice() {
-        [Effect::BindListener { .. }, Effect::LoadCachedCatalog { .. }, Effect::LookupElement { attempt, key, .. }] =>
+        [Effect::CheckCallbackPort { .. }, Effect::LoadCachedCatalog { .. }, Effect::LookupElement { attempt, key, .. }] =>
         {
             assert_eq!(key, "kestrelsocial");
             *attempt
@@ -722,7 +722,7 @@ fn element_flag_looks_up_a_key_that_is_not_bundled() {
     };
     assert_eq!(app.catalog.refreshing, None);
     assert!(matches!(app.picker.pending, Some(Pending::Lookup { .. })));
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
 
     let effects = update(
         &mut app,

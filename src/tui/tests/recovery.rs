@@ -363,11 +363,11 @@ fn port_in_use_is_named_and_binding_is_retried() {
     let effects = crate::tui::update::startup(&mut app);
     assert!(matches!(
         effects.as_slice(),
-        [Effect::BindListener { .. }, ..]
+        [Effect::CheckCallbackPort { .. }, ..]
     ));
     update(
         &mut app,
-        Action::ListenerBound(Err(ListenerProblem::PortInUse(48213))),
+        Action::CallbackPortChecked(Err(ListenerProblem::PortInUse(48213))),
     );
     assert!(matches!(
         app.listener,
@@ -387,20 +387,26 @@ fn port_in_use_is_named_and_binding_is_retried() {
     type_text(&mut app, "http://127.0.0.1:9999/callback");
     let effects = ctrl(&mut app, 's');
     assert!(
-        matches!(effects.as_slice(), [Effect::BindListener { port: 48213 }]),
+        matches!(
+            effects.as_slice(),
+            [Effect::CheckCallbackPort { port: 48213 }]
+        ),
         "{effects:?}"
     );
     update(
         &mut app,
-        Action::ListenerBound(Err(ListenerProblem::PortInUse(48213))),
+        Action::CallbackPortChecked(Err(ListenerProblem::PortInUse(48213))),
     );
     assert!(matches!(
         app.authorize.phase,
         AuthPhase::Failed(AuthProblem::Listener(ListenerProblem::PortInUse(48213)))
     ));
     let effects = enter(&mut app);
-    assert!(matches!(effects.as_slice(), [Effect::BindListener { .. }]));
-    let effects = update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::CheckCallbackPort { .. }]
+    ));
+    let effects = update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     assert!(matches!(
         effects.as_slice(),
         [Effect::StartAuthorization { .. }]

@@ -215,10 +215,10 @@ fn ecwid_oauth2_end_to_end_on_the_sandbox() {
 
     let bind = startup(&mut app)
         .into_iter()
-        .find(|e| matches!(e, Effect::BindListener { .. }))
+        .find(|e| matches!(e, Effect::CheckCallbackPort { .. }))
         .expect("the listener is bound at startup");
     let bound = run(&mut runner, &mut rx, Some(bind), &|a| {
-        matches!(a, Action::ListenerBound(_))
+        matches!(a, Action::CallbackPortChecked(_))
     });
     update(&mut app, bound);
     let callback = app.callback_url().expect("listening").to_string();

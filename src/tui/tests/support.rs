@@ -122,14 +122,14 @@ pub fn connected() -> App {
         matches!(
             effects.as_slice(),
             [
-                Effect::BindListener { port: 48213 },
+                Effect::CheckCallbackPort { port: 48213 },
                 Effect::LoadCachedCatalog { .. },
                 Effect::RefreshCatalog { .. }
             ]
         ),
         "{effects:?}"
     );
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     app
 }
 

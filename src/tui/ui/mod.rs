@@ -2,6 +2,8 @@
 //! step indicator and where the wizard is connected, the current step's body, a message line and the key
 //! hints, which come from the keymap.
 
+#[cfg(test)]
+mod notice_tests;
 mod overlay;
 
 use super::app::{App, NoticeKind};
@@ -40,7 +42,7 @@ fn draw(app: &App, time: &Reading, frame: &mut Frame) -> Drawn {
         too_small(app, frame, area);
         return Drawn::default();
     }
-    let message_lines = message_lines(app, area.width as usize);
+    let message_lines = message_lines(app, area.width as usize, area.height as usize);
     let [header, _, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -250,9 +252,11 @@ fn render_side_trip_header(app: &App, trip: &'static str, frame: &mut Frame, are
     );
 }
 
-/// The message line: a notice, or the focused field's error. It grows to
-/// a second row rather than cut a message; longer ones end with `…`.
-fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+/// The message line: a notice, or the focused field's error. It grows by
+/// whole rows rather than cut a message (a notice names what to do, often
+/// at its end), up to a quarter of the screen; only a longer one ends
+/// with `…`.
+fn message_lines(app: &App, width: usize, height: usize) -> Vec<Line<'static>> {
     let t = &app.theme;
     let field_error = screen(app.step).field_error(app);
     let (text, style) = match (&app.notice, field_error) {
@@ -269,9 +273,11 @@ fn message_lines(app: &App, width: usize) -> Vec<Line<'static>> {
         (None, None) => return vec![Line::raw("")],
     };
     let mut lines = widgets::wrap(&text, width.saturating_sub(2));
-    if lines.len() > 2 {
-        lines.truncate(2);
-        lines[1] = widgets::truncate(&format!("{} {}", lines[1], "…"), width.saturating_sub(2));
+    let most = (height / 4).max(2);
+    if lines.len() > most {
+        lines.truncate(most);
+        let last = &mut lines[most - 1];
+        *last = widgets::truncate(&format!("{last} …"), width.saturating_sub(2));
     }
     lines
         .into_iter()

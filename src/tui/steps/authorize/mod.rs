@@ -61,6 +61,70 @@ impl Screen for Authorize {
     }
 }
 
+/// The sign-in link to print below the wizard's screen, checked and
+/// cleaned as for the browser, while `l` asked for it and the wait goes
+/// on; `None` once it ended (a grant, a timeout, Esc): the screen comes
+/// back by itself then.
+pub fn printed_link(app: &App) -> Option<PrintedLink> {
+    let auth = &app.authorize;
+    let AuthPhase::Waiting { url, .. } = &auth.phase else {
+        return None;
+    };
+    if !auth.link_printed || app.step != Step::Authorize {
+        return None;
+    }
+    let name = match &auth.reauth {
+        Some(t) => t.instance.element_name.clone(),
+        None => app.spec().map_or("the element".into(), |s| s.name.clone()),
+    };
+    Some(PrintedLink {
+        element: crate::sanitize::line(&name),
+        link: crate::oauth::check_authorization_url(url)
+            .map(|u| u.to_string())
+            .map_err(|refused| refused.to_string()),
+    })
+}
+
+/// What the wizard prints when it steps out for the link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintedLink {
+    pub element: String,
+    /// The link as a browser would get it, or why it is not printed.
+    pub link: Result<String, String>,
+}
+
+impl PrintedLink {
+    /// The lines to print: the link alone on its own line, so the
+    /// terminal wraps it softly and a triple click selects it whole.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![String::new()];
+        match &self.link {
+            Ok(link) => {
+                lines.push(format!(
+                    "The sign-in link for {}: select it whole, or open it in a browser.",
+                    self.element
+                ));
+                lines.push(String::new());
+                lines.push(link.clone());
+            }
+            Err(why) => lines.push(format!("The sign-in link is not printed: {why}.")),
+        }
+        lines.push(String::new());
+        lines.push(
+            "ce-wizard keeps waiting for the sign-in. Press any key to go back to it.".into(),
+        );
+        lines
+    }
+}
+
+/// A key while the link is printed brings the screen back, and does
+/// nothing else: it was pressed to come back.
+pub fn back_from_link(app: &mut App) -> bool {
+    let printed = printed_link(app).is_some();
+    app.authorize.link_printed = false;
+    printed
+}
+
 /// The sign-in ends when its time is up.
 pub fn tick(app: &mut App, now: Instant) {
     if let AuthPhase::Waiting { deadline, .. } = &app.authorize.phase {
@@ -132,6 +196,13 @@ fn bindings(app: &App) -> Vec<Binding> {
                 b(&[ch('c')], "c", "copy link", Command::CopyUrl)
                     .with_detail("copy the whole sign-in link, to open it in a browser yourself"),
             );
+            // Before paste: where the footer has room for only one of
+            // them, the paste row still says "press p".
+            list.push(
+                b(&[ch('l')], "l", "print link", Command::ShowUrl).with_detail(
+                    "print the whole sign-in link below the screen, to select it there; any key comes back",
+                ),
+            );
             list.push(paste());
             list.push(back());
             list.push(b(&[ch('o')], "o", "open browser", Command::OpenBrowser));
@@ -159,7 +230,10 @@ pub fn auth_kind(app: &App) -> Option<crate::catalog::AuthKind> {
     }
 }
 
-pub fn listener_bound(app: &mut App, result: Result<String, ListenerProblem>) -> Vec<Effect> {
+pub fn callback_port_checked(
+    app: &mut App,
+    result: Result<String, ListenerProblem>,
+) -> Vec<Effect> {
     match result {
         Ok(callback_url) => {
             app.listener = ListenerStatus::Ready { callback_url };
@@ -179,6 +253,41 @@ pub fn listener_bound(app: &mut App, result: Result<String, ListenerProblem>) ->
         }
     }
     vec![]
+}
+
+/// The attempt's listener could not take its port (another program took
+/// it since it was checked): the attempt stops there, and a new one
+/// checks the port again.
+pub fn sign_in_listener_failed(app: &mut App, attempt: u64, problem: ListenerProblem) {
+    app.listener = ListenerStatus::Failed(problem.clone());
+    if attempt == app.authorize.attempt && signing_in(app) == Some(attempt) {
+        app.authorize.phase = AuthPhase::Failed(AuthProblem::Listener(problem));
+    }
+}
+
+/// The attempt that holds the listener's port now: from its start until
+/// it ends (a grant, a refusal, a failure, Esc; a timed-out wait still
+/// takes a late redirect).
+pub fn signing_in(app: &App) -> Option<u64> {
+    matches!(
+        app.authorize.phase,
+        AuthPhase::FetchingUrl
+            | AuthPhase::Waiting { .. }
+            | AuthPhase::Failed(AuthProblem::TimedOut)
+    )
+    .then_some(app.authorize.attempt)
+}
+
+/// When the attempt that was signing in before an update no longer is,
+/// however it ended, the runner is told, so that its listener lets the
+/// port go; `effects` are the update's own (Esc already says so). The
+/// router leaves out a redirect the listener took: the listener knows.
+pub fn attempt_ended(app: &App, before: Option<u64>, effects: &[Effect]) -> Option<Effect> {
+    let attempt = before?;
+    let told = effects
+        .iter()
+        .any(|e| matches!(e, Effect::Cancel { attempt: a } if *a == attempt));
+    (signing_in(app) != Some(attempt) && !told).then_some(Effect::Cancel { attempt })
 }
 
 pub fn auth_url_fetched(
@@ -288,6 +397,7 @@ pub fn keep_grant(app: &mut App, grant: Grant) {
 /// attempt's state, which is checked as before, and the screen moves on
 /// as it would have in time.
 fn takes_answers(phase: &AuthPhase, _pasted: bool) -> bool {
+    // The phases of `signing_in`, but FetchingUrl: no link was shown yet.
     matches!(
         phase,
         AuthPhase::Waiting { .. } | AuthPhase::Failed(AuthProblem::TimedOut)
@@ -348,6 +458,7 @@ fn authorize_command(app: &mut App, cmd: Command) -> Vec<Effect> {
                 }];
             }
         }
+        Command::ShowUrl => auth.link_printed = matches!(auth.phase, AuthPhase::Waiting { .. }),
         Command::CopyUrl => {
             if let AuthPhase::Waiting { url, .. } = &auth.phase {
                 return vec![Effect::Copy {

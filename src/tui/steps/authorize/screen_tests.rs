@@ -180,8 +180,13 @@ fn oauth1_authorize_screens() {
         },
     );
     snap!("authorize_oauth1_waiting", &app);
-    let [Effect::StartAuthorization { attempt, .. }] = key(&mut app, KeyCode::Char('r'))[..] else {
-        panic!()
+    // A new attempt; the old one's port is let go (`Cancel`).
+    let effects = key(&mut app, KeyCode::Char('r'));
+    let Some(&Effect::StartAuthorization { attempt, .. }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::StartAuthorization { .. }))
+    else {
+        panic!("{effects:?}")
     };
     update(
         &mut app,

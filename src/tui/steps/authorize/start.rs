@@ -8,6 +8,7 @@ use crate::tui::effect::Effect;
 
 pub fn start_authorization(app: &mut App) -> Vec<Effect> {
     app.authorize.paste_focused = false;
+    app.authorize.link_printed = false;
     let callback_url = match &app.listener {
         ListenerStatus::Ready { callback_url } => callback_url.clone(),
         ListenerStatus::Binding => {
@@ -17,7 +18,7 @@ pub fn start_authorization(app: &mut App) -> Vec<Effect> {
         ListenerStatus::NotBound | ListenerStatus::Failed { .. } => {
             app.listener = ListenerStatus::Binding;
             app.authorize.phase = AuthPhase::Idle;
-            return vec![Effect::BindListener {
+            return vec![Effect::CheckCallbackPort {
                 port: app.settings.callback_port,
             }];
         }

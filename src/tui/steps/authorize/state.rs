@@ -57,6 +57,9 @@ pub struct AuthorizeState {
     /// Where a redirected URL can be pasted by hand.
     pub paste: TextField,
     pub paste_focused: bool,
+    /// The wizard stepped out of its screen to print the whole sign-in
+    /// link (`l`); any key, or the wait ending, brings it back.
+    pub link_printed: bool,
     /// OAuth 1: the request token of the current attempt.
     pub request_token: Option<RequestToken>,
     /// The single-use grant, and the form values it was obtained for: it

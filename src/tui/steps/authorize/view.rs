@@ -267,15 +267,16 @@ fn browser_text(browser: &BrowserStatus) -> String {
 
 /// The sign-in link on one row: whole when it fits, otherwise cut in the
 /// middle, so its start (where it goes) and its end stay readable. `c`
-/// copies it whole; a link wrapped over rows could not be selected whole.
+/// copies it whole and `l` prints it whole below the screen; a link
+/// wrapped over the screen's rows could not be selected whole.
 fn link_line(app: &App, url: &str, width: usize) -> Line<'static> {
     let t = &app.theme;
     if url.width() <= width {
         return Line::styled(url.to_string(), t.copyable());
     }
-    // The footer says what c does; here it is said only where it leaves
+    // The footer says what l does; here it is said only where it leaves
     // room enough for the link.
-    let hint = "  c copies it whole";
+    let hint = "  l prints it whole";
     if width < hint.len() + 50 {
         return Line::styled(shorten_middle(url, width), t.copyable());
     }

@@ -92,7 +92,7 @@ pub fn retry(app: &mut App) -> Vec<Effect> {
         let focus = form.focus.clone();
         form.errors.remove(&focus);
     }
-    vec![Effect::BindListener { port }]
+    vec![Effect::CheckCallbackPort { port }]
 }
 
 /// Puts the listener's note in place of the callback field's "is required"

@@ -284,7 +284,7 @@ fn port_taken(sandbox: bool) -> App {
     app.settings.sandbox = sandbox;
     crate::tui::update::update(
         &mut app,
-        Action::ListenerBound(Err(ListenerProblem::PortInUse(48213))),
+        Action::CallbackPortChecked(Err(ListenerProblem::PortInUse(48213))),
     );
     assert_eq!(
         app.listener,
@@ -330,7 +330,7 @@ fn a_taken_port_is_named_beside_the_callback_url_with_what_to_do() {
     // Enter tries the same port again.
     let effects = enter(&mut app);
     assert!(
-        matches!(effects.as_slice(), [Effect::BindListener { port }] if *port == app.settings.callback_port),
+        matches!(effects.as_slice(), [Effect::CheckCallbackPort { port }] if *port == app.settings.callback_port),
         "{effects:?}"
     );
     assert!(screen(&app, 80, 24).contains("Starting the listener…"));
@@ -358,12 +358,12 @@ fn under_the_sandbox_enter_takes_a_free_port_and_the_field_follows() {
     assert!(screen(&app, 80, 24).contains("Enter use a free port"));
     let effects = enter(&mut app);
     assert!(
-        matches!(effects.as_slice(), [Effect::BindListener { port: 0 }]),
+        matches!(effects.as_slice(), [Effect::CheckCallbackPort { port: 0 }]),
         "{effects:?}"
     );
     crate::tui::update::update(
         &mut app,
-        Action::ListenerBound(Ok("http://127.0.0.1:50123/callback".into())),
+        Action::CallbackPortChecked(Ok("http://127.0.0.1:50123/callback".into())),
     );
     let form = app.form().unwrap();
     assert_eq!(

@@ -40,12 +40,41 @@ fn element_screens() {
     enter(&mut app);
     snap!("element_no_match", &app);
     let mut app = connected();
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     app.listener = ListenerStatus::Failed(ListenerProblem::PortInUse(48213));
     type_text(&mut app, "infus");
     snap!("element_infusionsoft_port_in_use", &app);
     key(&mut app, KeyCode::Char('?'));
     snap!("element_help", &app);
+}
+
+/// The first screen says what "element", "provider", "instance" and
+/// "hub" mean before the later steps use them; on a screen too small to
+/// spare the row, the help (`?`) says it.
+#[test]
+fn the_first_screen_explains_the_words() {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let app = connected();
+    for (w, h) in [(120, 40), (80, 24)] {
+        let s = flat(&screen(&app, w, h));
+        assert!(
+            s.contains("provider's API") && s.contains("your account"),
+            "{w}x{h}: {s}"
+        );
+        assert!(s.contains("(its family of APIs)"), "{w}x{h}: {s}");
+    }
+    let mut app = connected();
+    key(&mut app, KeyCode::Char('?'));
+    // The words come last in the help, below the keys.
+    draw(&mut app, 60, 16);
+    for _ in 0..40 {
+        key(&mut app, KeyCode::Down);
+    }
+    let s = flat(&screen(&app, 60, 16).replace('│', " "));
+    assert!(
+        s.contains("An element is") && s.contains("An instance is"),
+        "60x16: {s}"
+    );
 }
 
 #[test]
@@ -104,6 +133,6 @@ fn live_catalog_screens() {
     // `--element` with a key that is not bundled.
     let mut app = with_element("kestrelsocial", Some(USER));
     startup(&mut app);
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     snap!("element_lookup", &app);
 }

@@ -45,12 +45,21 @@ pub fn render(app: &App, time: &Reading, frame: &mut Frame, area: Rect) -> Optio
             top,
         );
     }
-    if let Some(text) = note_text {
+    if let Some(text) = &note_text {
         frame.render_widget(
             Paragraph::new(Line::styled(
-                truncate(&text, note.width as usize),
+                truncate(text, note.width as usize),
                 t.warning(),
             )),
+            note,
+        );
+    }
+    // The words every later step uses, explained before they are used,
+    // on the row under the title when it is free (the help, `?`, says
+    // them at every size).
+    if note_text.is_none() && origin.chars().count() <= room {
+        frame.render_widget(
+            Paragraph::new(Line::styled(words(note.width as usize), t.dim())),
             note,
         );
     }
@@ -215,6 +224,22 @@ fn origin_line(app: &App, time: &Reading) -> (String, Style) {
     }
 }
 
+/// What "element", "provider" and "instance" mean, in the longest form
+/// that fits `width` (the Hub row says what a hub is).
+pub fn words(width: usize) -> &'static str {
+    WORDS
+        .iter()
+        .copied()
+        .find(|w| w.chars().count() <= width)
+        .unwrap_or("")
+}
+
+const WORDS: [&str; 3] = [
+    "An element is one provider's API (a service such as Shopify); an instance is your account connected through it.",
+    "Element: one provider's API (e.g. Shopify). Instance: your account, connected.",
+    "Element: a provider's API. Instance: your account on it.",
+];
+
 /// The quiet note after a failed refresh: the list stays as it was.
 fn note_line(app: &App, time: &Reading) -> Option<String> {
     let view = &app.catalog;
@@ -270,7 +295,15 @@ fn details(app: &App, time: &Reading, entry: &CatalogEntry, width: usize) -> Vec
             .collect()
     };
     lines.extend(kv("Key", entry.key.clone()));
-    lines.extend(kv("Hub", entry.hub.clone()));
+    // What a hub is, where that fits on the row: wrapped, it would push
+    // the sign-in kinds off a short screen.
+    let hub = format!("{} (its family of APIs)", entry.hub);
+    let hub = if hub.chars().count() + 10 <= width {
+        hub
+    } else {
+        entry.hub.clone()
+    };
+    lines.extend(kv("Hub", hub));
     // The kinds the person may choose among: the known form's, unless the
     // platform names one it lacks (then the platform's form is fetched).
     let kinds = match app.known_spec(&entry.key) {

@@ -24,7 +24,7 @@ fn at_review(env: Environment, sandbox: bool) -> App {
     );
     app.connection.sandbox = sandbox;
     startup(&mut app);
-    update(&mut app, Action::ListenerBound(Ok(CALLBACK.into())));
+    update(&mut app, Action::CallbackPortChecked(Ok(CALLBACK.into())));
     pick(&mut app, "big", "bigcommerce");
     fill(&mut app, "https://store-a.mybigcommerce.com/api/v2/");
     fill(&mut app, "u");
