@@ -1,6 +1,7 @@
-//! `ce-wizard instances`: find, check, change, re-authorize and remove the
-//! account's instances. An instance is named by its ID or its exact name;
-//! a name that fits several, or none, is refused with the candidates.
+//! `ce-wizard instances`: find, check, change, re-authorize, switch on and
+//! off (`switch.rs`) and remove the account's instances. An instance is
+//! named by its ID or its exact name; a name that fits several, or none, is
+//! refused with the candidates.
 //!
 //! Everything given on the command line is checked before anything is sent.
 //! Stdout gets the results (the list, the instance, the check); stderr the
@@ -21,6 +22,8 @@ use crate::secret::{key_looks_secret, REDACTED};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::ops::ControlFlow;
+
+mod switch;
 
 #[derive(Args, Debug)]
 #[command(
@@ -45,6 +48,10 @@ pub enum InstancesCommand {
     Reauth(ReauthArgs),
     /// Delete one instance.
     Delete(DeleteArgs),
+    /// Turn a disabled instance back on (PUT /instances/ID/enabled).
+    Enable(TargetArgs),
+    /// Turn an instance off: calls through it are refused until it is enabled (DELETE /instances/ID/enabled).
+    Disable(TargetArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -133,6 +140,8 @@ pub async fn run(
         Some(InstancesCommand::Update(a)) => update(g, &a).await,
         Some(InstancesCommand::Reauth(a)) => reauth(g, &a).await,
         Some(InstancesCommand::Delete(a)) => delete(g, &a).await,
+        Some(InstancesCommand::Enable(a)) => switch::run(g, &a, switch::Switch::Enable).await,
+        Some(InstancesCommand::Disable(a)) => switch::run(g, &a, switch::Switch::Disable).await,
     }
 }
 
@@ -613,9 +622,7 @@ pub fn what_to_do(outcome: &Outcome, id: i64) -> Option<String> {
         } => Some(format!(
             "give it working credentials: ce-wizard instances update {id} --set KEY=VALUE\n  {delete}"
         )),
-        Outcome::Disabled => Some(format!(
-            "enable it again in the Cloud Elements console (Instances), {delete}"
-        )),
+        Outcome::Disabled => Some(format!("enable it again: ce-wizard instances enable {id}\n  {delete}")),
         Outcome::Works { .. } | Outcome::NotChecked { .. } => None,
     }
 }

@@ -16,6 +16,7 @@ mod catalog_sandbox;
 mod cli_create;
 mod cli_dry_run;
 mod cli_environments;
+mod cli_fleet;
 mod cli_flow;
 mod cli_instances;
 mod cli_notes;
