@@ -152,3 +152,97 @@ fn enable_and_disable_exit_as_the_other_instance_commands_do() {
     );
     assert_eq!(stored(&sb, id)["disabled"], false);
 }
+
+/// `ce-wizard sandbox` takes the account's load on the command line: every
+/// answer's latency, a rate limit and instances that break mid-run.
+#[test]
+fn the_sandbox_command_takes_latency_a_rate_limit_and_breakage() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ce-wizard"))
+        .args(["sandbox", "--port", "0", "--instances", "20"])
+        .args([
+            "--latency",
+            "150",
+            "--rate-limit",
+            "4",
+            "--break-after",
+            "3:1",
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut banner = vec![];
+    let base = loop {
+        let line = lines.next().expect("the banner").unwrap();
+        banner.push(line.clone());
+        if let Some(url) = line.strip_prefix("Cloud Elements sandbox listening on ") {
+            break url.trim().to_string();
+        }
+    };
+    let mut rest = vec![];
+    while rest.len() < 3 {
+        let line = lines.next().expect("the load lines").unwrap();
+        if line.starts_with("Latency")
+            || line.starts_with("Rate limit")
+            || line.starts_with("Breakage")
+        {
+            rest.push(line);
+        }
+    }
+    assert!(rest[0].contains("150 ms"), "{rest:?}");
+    assert!(rest[1].contains("4 calls a second"), "{rest:?}");
+    assert!(rest[2].contains("after 3 calls"), "{rest:?}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (slowest, statuses, valid) = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let get = move |http: reqwest::Client, base: String| async move {
+            http.get(format!("{base}/instances?pageSize=200"))
+                .header(
+                    "Authorization",
+                    "User sandbox-user-secret, Organization sandbox-org-secret",
+                )
+                .send()
+                .await
+                .unwrap()
+        };
+        let started = Instant::now();
+        let first = get(http.clone(), base.clone()).await;
+        let slowest = started.elapsed();
+        let mut statuses = vec![first.status().as_u16()];
+        // Eight at once: more than the limit lets through in one second.
+        let at_once: Vec<_> = (0..8)
+            .map(|_| tokio::spawn(get(http.clone(), base.clone())))
+            .collect();
+        let mut valid = vec![];
+        for answer in at_once {
+            let answer = answer.await.unwrap();
+            statuses.push(answer.status().as_u16());
+            if answer.status() == 429 {
+                assert_eq!(answer.headers()["retry-after"], "1");
+            } else {
+                let list: Vec<Value> = answer.json().await.unwrap();
+                valid = list.iter().map(|i| i["valid"] == true).collect();
+            }
+        }
+        (slowest, statuses, valid)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(slowest >= Duration::from_millis(150), "{slowest:?}");
+    assert!(statuses.contains(&429), "{statuses:?}");
+    // Past the third call, every instance (one in every one) is invalid.
+    assert!(!valid.is_empty() && valid.iter().all(|v| !v), "{valid:?}");
+
+    for bad in [["--rate-limit", "0"], ["--break-after", "5"]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ce-wizard"))
+            .args(["sandbox", "--port", "0"])
+            .args(bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+}
