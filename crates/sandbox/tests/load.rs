@@ -109,3 +109,49 @@ fn instances_break_once_the_account_has_answered_so_many_calls() {
         assert_eq!(i["disabled"] == true, expect, "instance #{}", n + 1);
     }
 }
+
+/// Callers working in parallel open their connections together and keep
+/// them open (HTTP keep-alive), as a client's pool does: each one's first
+/// request is answered at once, none waits for another connection to close.
+#[test]
+fn connections_opened_together_and_kept_open_are_each_answered() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpStream;
+    use std::sync::{Arc, Barrier};
+    const AT_ONCE: usize = 12;
+    for round in 0..4 {
+        let sb = seeded(1, SandboxOptions::default());
+        let (port, auth) = (sb.port(), account(&sb));
+        let start = Arc::new(Barrier::new(AT_ONCE));
+        // Every connection stays open until each has had its answer or
+        // given up, so no connection's end frees the server for another.
+        let done = Arc::new(Barrier::new(AT_ONCE));
+        let callers: Vec<_> = (0..AT_ONCE)
+            .map(|_| {
+                let (start, done, auth) = (start.clone(), done.clone(), auth.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                    stream
+                        .set_read_timeout(Some(Duration::from_secs(5)))
+                        .unwrap();
+                    let head = format!(
+                        "GET {API}/instances HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {auth}\r\n\r\n"
+                    );
+                    stream.write_all(head.as_bytes()).unwrap();
+                    let mut line = String::new();
+                    let answered = BufReader::new(&stream).read_line(&mut line).is_ok()
+                        && line.starts_with("HTTP/1.1 200");
+                    done.wait();
+                    answered
+                })
+            })
+            .collect();
+        let answered = callers
+            .into_iter()
+            .map(|c| c.join().unwrap())
+            .filter(|a| *a)
+            .count();
+        assert_eq!(answered, AT_ONCE, "round {round}");
+    }
+}
