@@ -1,0 +1,248 @@
+//! Checking many instances at once: which of the account's instances a
+//! selection takes, and the check of each (`flow::check`, the same as one
+//! instance's) run by a bounded pool of workers. One instance's failure
+//! never stops the others; a 429 the client's own retries could not ride
+//! out pauses every worker for the `Retry-After` asked, then the instance
+//! is tried again (a bounded number of times).
+//!
+//! The check starts from the listed instance (its `valid`, `disabled` and
+//! token), so a working instance costs one call. An instance that does not
+//! work is read again (`GET /instances/{id}`) and checked anew before it is
+//! reported: it may have changed since the list was read (disabled, or
+//! broken, while the batch ran), and what is reported is how it is now.
+
+use super::check::{self, Outcome};
+use crate::api::{ApiError, Client, Instance};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The default number of checks in flight.
+pub const DEFAULT_JOBS: usize = 8;
+/// How many times one instance is tried again after the platform kept
+/// answering 429 through the client's own retries.
+pub const RATE_LIMIT_RETRIES: u32 = 5;
+/// The pause after a 429 that named no wait.
+const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
+/// The longest pause honoured; a longer `Retry-After` ends the instance as
+/// not checked, with the wait the platform asked for.
+const MAX_PAUSE: Duration = Duration::from_secs(60);
+
+/// Which listed status `--status` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListedStatus {
+    /// The platform marks it `valid: false`.
+    Invalid,
+    /// Turned off.
+    Disabled,
+}
+
+/// Which of the account's instances a batch takes: all of them, or those
+/// with this tag (exact), of this element (its key, any case) and in this
+/// listed status.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub tag: Option<String>,
+    pub element: Option<String>,
+    pub status: Option<ListedStatus>,
+}
+
+impl Selection {
+    pub fn takes(&self, i: &Instance) -> bool {
+        self.element
+            .as_deref()
+            .is_none_or(|k| i.element_key.eq_ignore_ascii_case(k.trim()))
+            && self
+                .tag
+                .as_deref()
+                .is_none_or(|t| i.tags().iter().any(|have| have == t.trim()))
+            && match self.status {
+                None => true,
+                Some(ListedStatus::Invalid) => !i.valid() && !i.disabled(),
+                Some(ListedStatus::Disabled) => i.disabled(),
+            }
+    }
+}
+
+/// How one instance ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Works,
+    /// The check through it was refused, the platform still calling it valid.
+    Broken,
+    Disabled,
+    /// Broken, and the platform marks it `valid: false`.
+    Invalid,
+    /// No check could tell: the element has none, or the platform could
+    /// not be asked.
+    NotChecked,
+}
+
+impl Status {
+    /// The word `--json` prints.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Works => "works",
+            Status::Broken => "broken",
+            Status::Disabled => "disabled",
+            Status::Invalid => "invalid",
+            Status::NotChecked => "not checked",
+        }
+    }
+
+    /// Broken, invalid or disabled: what makes the batch exit 5.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::Broken | Status::Disabled | Status::Invalid)
+    }
+}
+
+/// One instance's end: the instance as last read, and its check's outcome,
+/// or why the platform could not be asked.
+#[derive(Debug)]
+pub struct Ended {
+    pub instance: Instance,
+    pub result: Result<Outcome, ApiError>,
+}
+
+impl Ended {
+    pub fn status(&self) -> Status {
+        match &self.result {
+            Ok(Outcome::Works { .. }) => Status::Works,
+            Ok(Outcome::Disabled) => Status::Disabled,
+            Ok(Outcome::Broken { .. }) if !self.instance.valid() => Status::Invalid,
+            Ok(Outcome::Broken { .. }) => Status::Broken,
+            Ok(Outcome::NotChecked { .. }) | Err(_) => Status::NotChecked,
+        }
+    }
+
+    /// Why it ended so, in one line (the check's own words).
+    pub fn reason(&self) -> String {
+        match &self.result {
+            Ok(Outcome::NotChecked { reason }) => reason.clone(),
+            Ok(o) => o.summary(),
+            Err(ApiError::NoSuchInstance { .. }) => {
+                "the instance was deleted while the batch ran".into()
+            }
+            Err(e) => format!("the platform could not be asked: {e}"),
+        }
+    }
+}
+
+/// A lock that a panicking worker does not poison for the others.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The shared pause the workers keep after a 429.
+#[derive(Default)]
+struct Pause(Mutex<Option<Instant>>);
+
+impl Pause {
+    async fn wait(&self) {
+        loop {
+            let until = *lock(&self.0);
+            match until {
+                Some(at) if at > Instant::now() => {
+                    tokio::time::sleep_until(at.into()).await;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn extend(&self, by: Duration) {
+        let mut until = lock(&self.0);
+        let at = Instant::now() + by;
+        if until.is_none_or(|u| u < at) {
+            *until = Some(at);
+        }
+    }
+}
+
+/// The wait a 429 asks for, when it is one.
+fn rate_limited(e: &ApiError) -> Option<Duration> {
+    (e.status() == Some(429)).then(|| {
+        e.retry_after_secs()
+            .map(Duration::from_secs)
+            .unwrap_or(DEFAULT_PAUSE)
+    })
+}
+
+/// Runs `attempt` again after each 429 (all workers pausing), at most
+/// [`RATE_LIMIT_RETRIES`] times.
+async fn riding_out_429<T, F, Fut>(pause: &Pause, mut attempt: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut retries = 0;
+    loop {
+        pause.wait().await;
+        match attempt().await {
+            Err(e) => match rate_limited(&e) {
+                Some(wait) if retries < RATE_LIMIT_RETRIES && wait <= MAX_PAUSE => {
+                    retries += 1;
+                    pause.extend(wait);
+                }
+                _ => return Err(e),
+            },
+            ok => return ok,
+        }
+    }
+}
+
+/// One instance, from its listed form to its end.
+async fn check_one(client: &Client, pause: &Pause, listed: Instance) -> Ended {
+    let first = riding_out_429(pause, || check::check_fetched(client, &listed)).await;
+    if matches!(first, Ok(Outcome::Works { .. })) {
+        return Ended {
+            instance: listed,
+            result: first,
+        };
+    }
+    // Not working from the list's view: as it is now.
+    match riding_out_429(pause, || check::check_instance(client, listed.id)).await {
+        Ok(checked) => Ended {
+            instance: checked.instance,
+            result: Ok(checked.outcome),
+        },
+        Err(e) => Ended {
+            instance: listed,
+            result: Err(e),
+        },
+    }
+}
+
+/// Checks every instance of `batch`, `jobs` at a time, and hands each end
+/// to `on_end` as it comes (in the order they end).
+pub async fn check_all(
+    client: &Client,
+    batch: Vec<Instance>,
+    jobs: usize,
+    mut on_end: impl FnMut(Ended),
+) {
+    let queue = Arc::new(Mutex::new(VecDeque::from(batch)));
+    let pause = Arc::new(Pause::default());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..jobs.max(1) {
+        let (queue, pause, tx, client) = (queue.clone(), pause.clone(), tx.clone(), client.clone());
+        workers.spawn(async move {
+            loop {
+                let next = lock(&queue).pop_front();
+                let Some(instance) = next else { return };
+                if tx.send(check_one(&client, &pause, instance).await).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    drop(tx);
+    while let Some(ended) = rx.recv().await {
+        on_end(ended);
+    }
+    while workers.join_next().await.is_some() {}
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,222 @@
+use super::*;
+use crate::api::Credentials;
+use ce_sandbox::{Break, Breakage, Fault, FaultKind, Faults, RateLimit, Sandbox, SandboxOptions};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+fn client(sb: &Sandbox) -> Client {
+    Client::new(
+        &sb.base_url(),
+        Credentials {
+            user: sb.user_secret().into(),
+            org: sb.org_secret().into(),
+        },
+    )
+    .unwrap()
+}
+
+fn start(opts: SandboxOptions) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        workers: 16,
+        ..opts
+    })
+    .unwrap()
+}
+
+/// Every instance once, in the order they end.
+async fn run(sb: &Sandbox, jobs: usize) -> Vec<Ended> {
+    let c = client(sb);
+    let all = c.list_instances().await.unwrap();
+    let mut ended = vec![];
+    check_all(&c, all, jobs, |e| ended.push(e)).await;
+    ended
+}
+
+/// The status each instance has on the sandbox now.
+fn truth(sb: &Sandbox) -> BTreeMap<i64, Status> {
+    sb.instances()
+        .iter()
+        .map(|i| {
+            let status = if i["disabled"] == true {
+                Status::Disabled
+            } else if i["valid"] == false {
+                Status::Invalid
+            } else {
+                Status::Works
+            };
+            (i["id"].as_i64().unwrap(), status)
+        })
+        .collect()
+}
+
+fn inst(key: &str, tags: &[&str], valid: bool, disabled: bool) -> Instance {
+    Instance::from_value(
+        json!({"id": 1, "name": "n", "token": "t", "element": {"key": key},
+        "tags": tags, "valid": valid, "disabled": disabled}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_selection_takes_by_tag_element_and_listed_status() {
+    let all = Selection::default();
+    let ok = inst("ecwid", &["eu", "prod"], true, false);
+    let invalid = inst("Ecwid", &[], false, false);
+    let off = inst("bigcommerce", &["eu"], false, true);
+    assert!(all.takes(&ok) && all.takes(&invalid) && all.takes(&off));
+    let eu = Selection {
+        tag: Some("eu".into()),
+        ..Selection::default()
+    };
+    assert!(eu.takes(&ok) && !eu.takes(&invalid) && eu.takes(&off));
+    let ecwid = Selection {
+        element: Some("ecwid".into()),
+        ..Selection::default()
+    };
+    assert!(ecwid.takes(&ok) && ecwid.takes(&invalid) && !ecwid.takes(&off));
+    let status = |s| Selection {
+        status: Some(s),
+        ..Selection::default()
+    };
+    assert!(!status(ListedStatus::Invalid).takes(&ok));
+    assert!(status(ListedStatus::Invalid).takes(&invalid));
+    assert!(!status(ListedStatus::Invalid).takes(&off));
+    assert!(status(ListedStatus::Disabled).takes(&off));
+}
+
+/// With latency, and instances breaking (some invalid, some disabled) while
+/// the batch runs, each instance ends once, reported as it was when its
+/// check ran: those started after the breakage as they are now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_instance_ends_once_as_it_is_now_though_some_break_mid_run() {
+    const JOBS: usize = 8;
+    const BREAK_AFTER: u64 = 12;
+    let sb = start(SandboxOptions {
+        instances: 60,
+        latency: Duration::from_millis(20),
+        // Past the listing (one page) and a few checks.
+        breakage: Some(Breakage {
+            after_requests: BREAK_AFTER,
+            every: 7,
+            how: Break::Invalid,
+        }),
+        ..SandboxOptions::default()
+    });
+    let before = truth(&sb);
+    let ended = run(&sb, JOBS).await;
+    let after = truth(&sb);
+    assert_ne!(before, after, "the breakage happened");
+    let got: BTreeMap<i64, Status> = ended.iter().map(|e| (e.instance.id, e.status())).collect();
+    assert_eq!(ended.len(), 60, "each once");
+    // The k-th instance (in list order) starts once k - JOBS checks have
+    // ended, each with at least one call, after the listing's: from
+    // 1 + BREAK_AFTER + JOBS on, every one of its calls met the breakage.
+    let first = *before.keys().next().unwrap();
+    let surely_after = first + 1 + BREAK_AFTER as i64 + JOBS as i64;
+    let broke_later: Vec<i64> = after
+        .iter()
+        .filter(|(id, s)| **id >= surely_after && before[id] != **s)
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(broke_later.len() >= 3, "{broke_later:?}");
+    for (id, status) in &got {
+        if *id >= surely_after {
+            assert_eq!(*status, after[id], "instance {id}");
+        } else {
+            assert!(
+                *status == before[id] || *status == after[id],
+                "instance {id}"
+            );
+        }
+    }
+    for e in ended.iter().filter(|e| e.status() == Status::Invalid) {
+        assert!(e.reason().contains("invalid"), "{}", e.reason());
+    }
+
+    // Disabled mid-run: reported disabled, not as refused credentials.
+    let sb = start(SandboxOptions {
+        instances: 30,
+        breakage: Some(Breakage {
+            after_requests: 3,
+            every: 4,
+            how: Break::Disabled,
+        }),
+        ..SandboxOptions::default()
+    });
+    let before = truth(&sb);
+    let ended = run(&sb, 4).await;
+    let after = truth(&sb);
+    let got: BTreeMap<i64, Status> = ended.iter().map(|e| (e.instance.id, e.status())).collect();
+    assert_eq!(got.len(), 30);
+    let surely_after = first + 1 + 3 + 4;
+    for (id, status) in &got {
+        if *id >= surely_after {
+            assert_eq!(*status, after[id], "instance {id}");
+        } else {
+            assert!(
+                *status == before[id] || *status == after[id],
+                "instance {id}"
+            );
+        }
+    }
+    assert!(got.values().filter(|s| **s == Status::Disabled).count() >= 6);
+}
+
+/// A platform limiting its callers: the 429s are waited out (its
+/// `Retry-After`) and every instance is still checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_are_waited_out_and_every_instance_still_checked() {
+    let sb = start(SandboxOptions {
+        instances: 30,
+        rate_limit: Some(RateLimit { per_second: 12 }),
+        ..SandboxOptions::default()
+    });
+    let ended = run(&sb, 8).await;
+    assert!(
+        sb.requests().iter().any(|r| r.status == 429),
+        "the limit was met"
+    );
+    let got: BTreeMap<i64, Status> = ended.iter().map(|e| (e.instance.id, e.status())).collect();
+    assert_eq!(
+        got,
+        truth(&sb),
+        "{:?}",
+        ended.iter().map(Ended::reason).collect::<Vec<_>>()
+    );
+}
+
+/// One instance the platform cannot check (a 500 on both of its tries) ends
+/// "not checked" with the platform's error; the rest are checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_instance_failing_does_not_stop_the_rest() {
+    let sb = start(SandboxOptions {
+        instances: 10,
+        ..SandboxOptions::default()
+    });
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::Status(500))
+            .on("GET", "/hubs/ecommerce/ping")
+            .times(2),
+    ));
+    let ended = run(&sb, 1).await;
+    assert_eq!(ended.len(), 10);
+    let not_checked: Vec<&Ended> = ended
+        .iter()
+        .filter(|e| e.status() == Status::NotChecked)
+        .collect();
+    assert_eq!(
+        not_checked.len(),
+        1,
+        "{:?}",
+        ended.iter().map(Ended::reason).collect::<Vec<_>>()
+    );
+    assert!(
+        not_checked[0].reason().contains("could not be asked"),
+        "{}",
+        not_checked[0].reason()
+    );
+    let truth = truth(&sb);
+    for e in ended.iter().filter(|e| e.status() != Status::NotChecked) {
+        assert_eq!(e.status(), truth[&e.instance.id]);
+    }
+}
