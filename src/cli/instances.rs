@@ -23,11 +23,12 @@ use clap::{Args, Subcommand};
 use std::io::Write;
 use std::ops::ControlFlow;
 
+mod check_many;
 mod switch;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances test --all --jobs 16\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]
@@ -40,8 +41,8 @@ pub enum InstancesCommand {
     List(ListArgs),
     /// Show one instance; --json prints it whole, token included.
     Show(ShowArgs),
-    /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none). Exit 0 works, 5 broken or disabled.
-    Test(TargetArgs),
+    /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none); or many at once (--all, --tag, --element, --status). Exit 0 works, 5 broken or disabled.
+    Test(TestArgs),
     /// Change an instance's name, tags or settings.
     Update(UpdateArgs),
     /// Sign in again for an OAuth instance whose grant expired or was revoked.
@@ -72,6 +73,42 @@ pub struct TargetArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TestArgs {
+    /// The instance's ID or exact name; or choose many with the options below.
+    #[arg(
+        value_name = "ID|NAME",
+        required_unless_present_any = ["all", "tag", "element", "status"],
+        conflicts_with_all = ["all", "tag", "element", "status"]
+    )]
+    pub instance: Option<String>,
+    /// Check every instance of the account (--tag, --element and --status narrow it).
+    #[arg(long)]
+    pub all: bool,
+    /// Check the instances with this tag (exact).
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+    /// Check the instances of this element (its key, e.g. bigcommerce).
+    #[arg(long, value_name = "KEY")]
+    pub element: Option<String>,
+    /// Check the instances the platform lists as invalid, or as disabled.
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Checks in flight at once.
+    #[arg(long, value_name = "N", default_value_t = crate::flow::fleet::DEFAULT_JOBS, value_parser = check_many::jobs)]
+    pub jobs: usize,
+    /// One JSON line per instance as each check ends: id, name, element, status (works, broken, disabled, invalid, not checked), reason, fix.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--status`: which listed state to check.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusArg {
+    Invalid,
+    Disabled,
 }
 
 #[derive(Args, Debug)]
@@ -136,7 +173,10 @@ pub async fn run(
         None => list(g, &ListArgs::default()).await,
         Some(InstancesCommand::List(a)) => list(g, &a).await,
         Some(InstancesCommand::Show(a)) => show(g, &a).await,
-        Some(InstancesCommand::Test(a)) => test(g, &a).await,
+        Some(InstancesCommand::Test(a)) => match &a.instance {
+            Some(one) if !a.json => test(g, one).await,
+            _ => check_many::run(g, &a).await,
+        },
         Some(InstancesCommand::Update(a)) => update(g, &a).await,
         Some(InstancesCommand::Reauth(a)) => reauth(g, &a).await,
         Some(InstancesCommand::Delete(a)) => delete(g, &a).await,
@@ -659,8 +699,8 @@ fn exit_for(outcome: &Outcome) -> i32 {
     }
 }
 
-async fn test(g: &GlobalArgs, args: &TargetArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance)?;
+async fn test(g: &GlobalArgs, instance: &str) -> Result<i32, Failure> {
+    let t = target(instance)?;
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
     let outcome = check::check_fetched(&client, &found)

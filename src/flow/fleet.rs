@@ -14,6 +14,7 @@
 use super::check::{self, Outcome};
 use crate::api::{ApiError, Client, Instance};
 use std::collections::VecDeque;
+use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -214,12 +215,14 @@ async fn check_one(client: &Client, pause: &Pause, listed: Instance) -> Ended {
 }
 
 /// Checks every instance of `batch`, `jobs` at a time, and hands each end
-/// to `on_end` as it comes (in the order they end).
+/// to `on_end` as it comes (in the order they end). When `on_end` breaks,
+/// no further check starts and those under way are dropped: the caller
+/// stopped (Esc, or the reader of its output went away).
 pub async fn check_all(
     client: &Client,
     batch: Vec<Instance>,
     jobs: usize,
-    mut on_end: impl FnMut(Ended),
+    mut on_end: impl FnMut(Ended) -> ControlFlow<()>,
 ) {
     let queue = Arc::new(Mutex::new(VecDeque::from(batch)));
     let pause = Arc::new(Pause::default());
@@ -239,7 +242,11 @@ pub async fn check_all(
     }
     drop(tx);
     while let Some(ended) = rx.recv().await {
-        on_end(ended);
+        if on_end(ended).is_break() {
+            lock(&queue).clear();
+            // Dropping the set aborts the checks under way.
+            return;
+        }
     }
     while workers.join_next().await.is_some() {}
 }

@@ -246,3 +246,257 @@ fn the_sandbox_command_takes_latency_a_rate_limit_and_breakage() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
 }
+
+/// What the sandbox says of each instance now: the status `test --json`
+/// should report.
+fn truth(sb: &Sandbox) -> std::collections::BTreeMap<i64, String> {
+    sb.instances()
+        .iter()
+        .map(|i| {
+            let status = if i["disabled"] == true {
+                "disabled"
+            } else if i["valid"] == false {
+                "invalid"
+            } else {
+                "works"
+            };
+            (i["id"].as_i64().unwrap(), status.to_string())
+        })
+        .collect()
+}
+
+fn json_lines(stdout: &str) -> Vec<Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// `test --all --json` on an account behind latency and a rate limit:
+/// one line per instance, each with its id, name, element, status and
+/// reason, every status the sandbox's own; the 429s were waited out, and
+/// the exit is 5 because some are invalid or disabled.
+#[test]
+fn test_all_checks_every_instance_through_latency_and_a_rate_limit() {
+    let sb = Sandbox::start(SandboxOptions {
+        instances: 60,
+        latency: std::time::Duration::from_millis(20),
+        rate_limit: Some(ce_wizard::sandbox::RateLimit { per_second: 40 }),
+        workers: 16,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let out = instances(&sb, &["test", "--all", "--json"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 60, "{}", out.stdout);
+    let got: std::collections::BTreeMap<i64, String> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["id"].as_i64().unwrap(),
+                l["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(got, truth(&sb));
+    assert!(
+        sb.requests().iter().any(|r| r.status == 429),
+        "the limit was met"
+    );
+    for l in &lines {
+        assert!(l["name"].as_str().unwrap().contains(" store "), "{l}");
+        assert!(!l["element"].as_str().unwrap().is_empty(), "{l}");
+        assert!(!l["reason"].as_str().unwrap().is_empty(), "{l}");
+        assert!(l.get("token").is_none());
+    }
+    let invalid = lines.iter().find(|l| l["status"] == "invalid").unwrap();
+    let id = invalid["id"].as_i64().unwrap();
+    assert!(
+        invalid["fix"].as_str().unwrap().contains(&format!("{id}")),
+        "{invalid}"
+    );
+    let count = |s: &str| got.values().filter(|v| *v == s).count();
+    let counts = format!(
+        "{} work, {} broken, {} disabled, 0 not checked.",
+        count("works"),
+        count("invalid"),
+        count("disabled")
+    );
+    assert!(
+        out.stderr.contains("Checked 60 instances in") && out.stderr.contains(&counts),
+        "{counts}: {}",
+        out.stderr
+    );
+}
+
+/// `--tag`, `--element` and `--status` choose as `list` does; the summary
+/// counts them and names the fix of each that does not work; all working
+/// exits 0; a tag nobody has checks nothing and says so.
+#[test]
+fn test_many_chooses_by_tag_element_and_status_and_summarises() {
+    let sb = seeded(30);
+    let all = truth(&sb);
+    let listed = sb.instances();
+
+    let out = instances(&sb, &["test", "--status", "disabled"]);
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    let disabled: Vec<i64> = all
+        .iter()
+        .filter(|(_, s)| *s == "disabled")
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        out.stdout
+            .starts_with(&format!("Checked {} instances in", disabled.len())),
+        "{}",
+        out.stdout
+    );
+    for id in &disabled {
+        assert!(
+            out.stdout
+                .contains(&format!("enable it again: ce-wizard instances enable {id}")),
+            "{}",
+            out.stdout
+        );
+    }
+
+    let out = instances(&sb, &["test", "--status", "invalid", "--json"]);
+    let ids: Vec<i64> = json_lines(&out.stdout)
+        .iter()
+        .map(|l| l["id"].as_i64().unwrap())
+        .collect();
+    let invalid: Vec<i64> = all
+        .iter()
+        .filter(|(_, s)| *s == "invalid")
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(ids.len(), invalid.len());
+    assert!(ids.iter().all(|id| invalid.contains(id)));
+    assert_eq!(out.code, 5);
+
+    // Ecwid's working instances only: all work, exit 0.
+    let out = instances(
+        &sb,
+        &["test", "--element", "ECWID", "--tag", "staging", "--json"],
+    );
+    let lines = json_lines(&out.stdout);
+    let expected = listed
+        .iter()
+        .filter(|i| {
+            i["element"]["key"] == "ecwid"
+                && i["tags"].as_array().unwrap().iter().any(|t| t == "staging")
+        })
+        .count();
+    assert!(expected > 0);
+    assert_eq!(lines.len(), expected, "{}", out.stdout);
+    assert!(lines
+        .iter()
+        .all(|l| l["element"] == "ecwid" && l["status"] == "works"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    let out = instances(&sb, &["test", "--tag", "nobody-has-this"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr
+            .contains("0 of 30 instances match: nothing to check"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// One instance's check failing at the platform (500 twice) does not stop
+/// the others: it is "not checked", the rest are checked, and with nothing
+/// broken the exit is 3, the platform's failure. Wrong arguments are
+/// refused before anything is sent.
+#[test]
+fn test_many_goes_on_past_a_failing_check_and_refuses_bad_arguments() {
+    let sb = seeded(10);
+    sb.set_faults(Faults::one(
+        Fault::new(FaultKind::Status(500))
+            .on("GET", "/hubs/ecommerce/ping")
+            .times(2),
+    ));
+    let out = instances(&sb, &["test", "--element", "ecwid", "--jobs", "1"]);
+    assert_eq!(out.code, 3, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .contains("1 work, 0 broken, 0 disabled, 1 not checked"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("not checked: the platform could not be asked"),
+        "{}",
+        out.stdout
+    );
+
+    let before = sb.requests().len();
+    for bad in [
+        vec!["test"],
+        vec!["test", "--all", "12"],
+        vec!["test", "--all", "--jobs", "0"],
+        vec!["test", "--all", "--jobs", "65"],
+        vec!["test", "--status", "broken"],
+        vec!["test", "--tag", "a,b"],
+    ] {
+        let out = instances(&sb, &bad);
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+    }
+    assert_eq!(sb.requests().len(), before, "nothing was sent");
+
+    // One instance with --json: its one line.
+    let out = instances(&sb, &["test", "Ecwid store 00002", "--json"]);
+    let lines = json_lines(&out.stdout);
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["name"], "Ecwid store 00002");
+}
+
+/// On a terminal, a progress line (done, left, rate, time left) is redrawn
+/// in place while the checks run, at most ten times a second, then erased
+/// for the summary.
+#[test]
+fn test_many_on_a_terminal_shows_progress_then_the_summary() {
+    use common::wizard::{Home, Wizard};
+    let sb = Sandbox::start(SandboxOptions {
+        instances: 40,
+        latency: std::time::Duration::from_millis(40),
+        workers: 8,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let home = Home::new();
+    let started = std::time::Instant::now();
+    let mut pty = Wizard::new(&sb, &home)
+        .args(&["instances", "test", "--all", "--jobs", "2"])
+        .size(100, 40)
+        .spawn();
+    assert_eq!(pty.wait_exit(), 5, "{}", pty.screen());
+    let took = started.elapsed();
+    let raw = String::from_utf8_lossy(&pty.raw_output()).to_string();
+    let drawings: Vec<&str> = raw
+        .split("\r\u{1b}[2K")
+        .filter(|s| s.starts_with('['))
+        .collect();
+    assert!(drawings.len() >= 3, "{raw:?}");
+    assert!(
+        drawings
+            .iter()
+            .any(|d| d.contains("/40 checked,") && d.contains("/s, about")),
+        "{drawings:?}"
+    );
+    assert!(
+        drawings.len() as f64 <= took.as_secs_f64() * 10.0 + 3.0,
+        "{} drawings in {took:?}",
+        drawings.len()
+    );
+    let screen = pty.screen();
+    assert!(screen.contains("Checked 40 instances in"), "{screen}");
+    assert!(screen.contains("Broken or disabled:"), "{screen}");
+    assert!(
+        !screen.contains("checked, "),
+        "the line was erased: {screen}"
+    );
+}

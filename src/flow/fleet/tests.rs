@@ -28,7 +28,11 @@ async fn run(sb: &Sandbox, jobs: usize) -> Vec<Ended> {
     let c = client(sb);
     let all = c.list_instances().await.unwrap();
     let mut ended = vec![];
-    check_all(&c, all, jobs, |e| ended.push(e)).await;
+    check_all(&c, all, jobs, |e| {
+        ended.push(e);
+        ControlFlow::Continue(())
+    })
+    .await;
     ended
 }
 
@@ -219,4 +223,32 @@ async fn one_instance_failing_does_not_stop_the_rest() {
     for e in ended.iter().filter(|e| e.status() != Status::NotChecked) {
         assert_eq!(e.status(), truth[&e.instance.id]);
     }
+}
+
+/// A caller that stops (Esc, or its reader gone) starts no further check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_that_stops_starts_no_further_check() {
+    let sb = start(SandboxOptions {
+        instances: 40,
+        latency: Duration::from_millis(30),
+        ..SandboxOptions::default()
+    });
+    let c = client(&sb);
+    let all = c.list_instances().await.unwrap();
+    let mut seen = 0;
+    check_all(&c, all, 2, |_| {
+        seen += 1;
+        if seen == 3 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })
+    .await;
+    assert_eq!(seen, 3);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let calls = sb.requests().len();
+    // The listing, the three ended and at most the two under way, each
+    // with a re-read where it did not work.
+    assert!(calls <= 1 + 2 * 5, "{calls} calls");
 }
