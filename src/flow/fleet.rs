@@ -6,12 +6,14 @@
 //! is tried again (a bounded number of times).
 //!
 //! The check starts from the listed instance (its `valid`, `disabled` and
-//! token), so a working instance costs one call. An instance that does not
-//! work is read again (`GET /instances/{id}`) and checked anew before it is
-//! reported: it may have changed since the list was read (disabled, or
-//! broken, while the batch ran), and what is reported is how it is now.
+//! token), so a working instance costs one call: an element found without
+//! a ping goes straight to its one-row read for the rest of the run. An
+//! instance that does not work is read again (`GET /instances/{id}`) and
+//! checked anew before it is reported: it may have changed since the list
+//! was read (disabled, or broken, while the batch ran), and what is
+//! reported is how it is now.
 
-use super::check::{self, Outcome};
+use super::check::{self, NoPing, Outcome};
 use crate::api::{ApiError, Client, Instance};
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -193,8 +195,11 @@ where
 }
 
 /// One instance, from its listed form to its end.
-async fn check_one(client: &Client, pause: &Pause, listed: Instance) -> Ended {
-    let first = riding_out_429(pause, || check::check_fetched(client, &listed)).await;
+async fn check_one(client: &Client, pause: &Pause, no_ping: &NoPing, listed: Instance) -> Ended {
+    let first = riding_out_429(pause, || {
+        check::check_fetched_learning(client, &listed, Some(no_ping))
+    })
+    .await;
     if matches!(first, Ok(Outcome::Works { .. })) {
         return Ended {
             instance: listed,
@@ -202,10 +207,16 @@ async fn check_one(client: &Client, pause: &Pause, listed: Instance) -> Ended {
         };
     }
     // Not working from the list's view: as it is now.
-    match riding_out_429(pause, || check::check_instance(client, listed.id)).await {
-        Ok(checked) => Ended {
-            instance: checked.instance,
-            result: Ok(checked.outcome),
+    let again = riding_out_429(pause, || async {
+        let now = client.get_instance(listed.id).await?;
+        let outcome = check::check_fetched_learning(client, &now, Some(no_ping)).await?;
+        Ok((now, outcome))
+    })
+    .await;
+    match again {
+        Ok((instance, outcome)) => Ended {
+            instance,
+            result: Ok(outcome),
         },
         Err(e) => Ended {
             instance: listed,
@@ -226,15 +237,20 @@ pub async fn check_all(
 ) {
     let queue = Arc::new(Mutex::new(VecDeque::from(batch)));
     let pause = Arc::new(Pause::default());
+    let no_ping = Arc::new(NoPing::default());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut workers = tokio::task::JoinSet::new();
     for _ in 0..jobs.max(1) {
         let (queue, pause, tx, client) = (queue.clone(), pause.clone(), tx.clone(), client.clone());
+        let no_ping = no_ping.clone();
         workers.spawn(async move {
             loop {
                 let next = lock(&queue).pop_front();
                 let Some(instance) = next else { return };
-                if tx.send(check_one(&client, &pause, instance).await).is_err() {
+                if tx
+                    .send(check_one(&client, &pause, &no_ping, instance).await)
+                    .is_err()
+                {
                     return;
                 }
             }

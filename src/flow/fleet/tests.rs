@@ -252,3 +252,39 @@ async fn a_caller_that_stops_starts_no_further_check() {
     // with a re-read where it did not work.
     assert!(calls <= 1 + 2 * 5, "{calls} calls");
 }
+
+/// An element found without a ping (the platform's 404) is not pinged
+/// again in the same run: its other instances go straight to the read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_element_without_a_ping_is_pinged_once_a_run() {
+    let sb = start(SandboxOptions {
+        instances: 50,
+        ..SandboxOptions::default()
+    });
+    let ended = run(&sb, 1).await;
+    assert_eq!(ended.len(), 50);
+    let absent = sb
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/ping") && r.status == 404)
+        .count();
+    let without: std::collections::BTreeSet<String> = ended
+        .iter()
+        .filter(|e| e.status() == Status::Works)
+        .filter_map(|e| match &e.result {
+            Ok(Outcome::Works { read }) if !read.ends_with("/ping") => {
+                Some(e.instance.element_key.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(!without.is_empty());
+    assert_eq!(absent, without.len(), "{without:?}");
+    assert_eq!(
+        ended
+            .iter()
+            .map(|e| (e.instance.id, e.status()))
+            .collect::<BTreeMap<_, _>>(),
+        truth(&sb)
+    );
+}
