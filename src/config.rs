@@ -5,7 +5,10 @@
 //! mode 0600) holds named accounts, profiles: one `[profiles.NAME]` table
 //! each, naming the environment and saying whether the secrets are in the
 //! OS keyring (`secrets = "keyring"`) or, by choice or when no keyring
-//! answered, in the file itself (`secrets = "file"`). `default_profile`
+//! answered, in the file itself (`secrets = "file"`). Saved secrets are
+//! bound to the base URL they were saved for ([`SavedSecrets::bound_to`]):
+//! the profile's environment for the file's, the one the keyring recorded
+//! beside them for the keyring's. `default_profile`
 //! names the one used when none is asked for. A file of the older
 //! single-account layout reads as the profile `default`. The saved
 //! profiles as the front ends offer them ([`saved_profiles`]) and the check
@@ -146,8 +149,40 @@ pub struct SavedProfile {
     pub problem: Option<String>,
 }
 
+/// Whether two base URLs name the same platform: scheme, host, port and
+/// path, as a URL parser reads them (`HTTPS://Host:443/x/` is
+/// `https://host/x`).
+pub fn same_platform(a: &str, b: &str) -> bool {
+    fn normal(u: &str) -> String {
+        let u = u.trim();
+        match url::Url::parse(u) {
+            Ok(p) => p.as_str().trim_end_matches('/').to_string(),
+            Err(_) => u.trim_end_matches('/').to_string(),
+        }
+    }
+    normal(a) == normal(b)
+}
+
+/// Saved secrets and the base URL they belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedSecrets {
+    pub user: Secret,
+    pub org: Secret,
+    /// The base URL they were saved for: they are sent nowhere else
+    /// without the person's leave.
+    pub bound_to: String,
+}
+
+impl SavedSecrets {
+    pub fn pair(self) -> (Secret, Secret) {
+        (self.user, self.org)
+    }
+}
+
 /// The saved profiles with their secrets, read from the keyring at once
-/// (one wait at most when it does not answer).
+/// (one wait at most when it does not answer). Keyring secrets bound to
+/// another platform than the profile names (the config file was edited or
+/// another one is used) are not offered: the problem says where they belong.
 pub fn saved_profiles() -> Vec<SavedProfile> {
     let all = load().unwrap_or_default();
     let names: Vec<String> = all
@@ -168,8 +203,18 @@ pub fn saved_profiles() -> Vec<SavedProfile> {
     all.profiles
         .into_iter()
         .map(|(name, p)| {
+            let here = p.base_url();
             let (secrets, problem) = match from_keyring.remove(&name) {
-                Some(Ok(both)) => (Some(both), None),
+                Some(Ok(stored)) => match stored.base_url {
+                    Some(there) if !same_platform(&there, &here) => (
+                        None,
+                        Some(format!(
+                            "its secrets in the OS keyring were saved for {there}, not {}",
+                            crate::sanitize::line(&here)
+                        )),
+                    ),
+                    _ => (Some((stored.user, stored.org)), None),
+                },
                 Some(Err(e)) => (None, Some(e.to_string())),
                 None => (p.user_secret.clone().zip(p.org_secret.clone()), None),
             };
@@ -566,14 +611,48 @@ fn narrow_to_owner(_path: &Path) -> Option<u32> {
 }
 
 impl StoredConfig {
-    /// The remembered secrets of the profile `name`: from the keyring when
-    /// the file says they are there, else from the file. `Ok(None)` when
-    /// none were remembered.
-    pub fn secrets(&self, name: &str) -> Result<Option<(Secret, Secret)>, KeyringError> {
+    /// The base URL the profile names (production when it names none).
+    pub fn base_url(&self) -> String {
+        self.environment
+            .clone()
+            .unwrap_or(Environment::Production)
+            .base_url()
+    }
+
+    /// The remembered secrets of the profile `name` and where they belong:
+    /// from the keyring when the file says they are there, else from the
+    /// file. `Ok(None)` when none were remembered. Keyring entries saved
+    /// before secrets were bound to a platform belong to the one the
+    /// profile names, and are recorded so now (when that fails, they are
+    /// still taken as such, and recorded on a later use).
+    pub fn secrets(&self, name: &str) -> Result<Option<SavedSecrets>, KeyringError> {
         if self.secrets_in_keyring {
-            return secret_store::load(name).map(Some);
+            let stored = secret_store::load(name)?;
+            let bound_to = match stored.base_url {
+                Some(there) => there,
+                None => {
+                    let here = self.base_url();
+                    if let Err(e) = secret_store::bind(name, &here) {
+                        crate::log::event("keyring", format!("cannot record the base URL: {e}"));
+                    }
+                    here
+                }
+            };
+            return Ok(Some(SavedSecrets {
+                user: stored.user,
+                org: stored.org,
+                bound_to,
+            }));
         }
-        Ok(self.user_secret.clone().zip(self.org_secret.clone()))
+        Ok(self
+            .user_secret
+            .clone()
+            .zip(self.org_secret.clone())
+            .map(|(user, org)| SavedSecrets {
+                user,
+                org,
+                bound_to: self.base_url(),
+            }))
     }
 
     /// Whether the file itself holds secrets (which the keyring could keep).
@@ -635,7 +714,7 @@ impl StoredConfig {
         user: &Secret,
         org: &Secret,
     ) -> Result<(), KeyringError> {
-        secret_store::store(name, user, org)?;
+        secret_store::store(name, &self.base_url(), user, org)?;
         self.secrets_in_keyring = true;
         self.user_secret = None;
         self.org_secret = None;
@@ -700,10 +779,16 @@ pub struct Removed {
     pub path: PathBuf,
     /// The keyring entries could not be deleted (they stay, unused).
     pub keyring: Option<KeyringError>,
+    /// The keyring entries of that name belong to another platform than
+    /// the profile named (this one): they were left as they were.
+    pub kept_for: Option<String>,
 }
 
 /// Removes the profile `name` from the config file, and its keyring
-/// entries when its secrets were there. `Ok(None)`: no such profile.
+/// entries when its secrets were there and belong to the platform the
+/// profile names: entries of the same name saved for another platform
+/// (from another config file) are not this profile's to delete.
+/// `Ok(None)`: no such profile.
 pub fn remove_profile(name: &str) -> Result<Option<Removed>, ConfigError> {
     let path = config_path().ok_or(ConfigError::NoConfigDir)?;
     let mut all = load_from(&path)?;
@@ -713,13 +798,25 @@ pub fn remove_profile(name: &str) -> Result<Option<Removed>, ConfigError> {
     if all.default.as_deref() == Some(name) {
         all.default = None;
     }
+    let mut kept_for = None;
     let keyring = if cfg.secrets_in_keyring {
-        secret_store::delete(name).err()
+        match secret_store::bound_to(name) {
+            Ok(Some(there)) if !same_platform(&there, &cfg.base_url()) => {
+                kept_for = Some(crate::sanitize::line(&there));
+                None
+            }
+            Ok(_) => secret_store::delete(name).err(),
+            Err(e) => Some(e),
+        }
     } else {
         None
     };
     write_to(&path, &all)?;
-    Ok(Some(Removed { path, keyring }))
+    Ok(Some(Removed {
+        path,
+        keyring,
+        kept_for,
+    }))
 }
 
 /// Makes `name` the profile used when none is named. `Ok(None)`: no such
@@ -791,6 +888,43 @@ mod tests {
     use crate::api::PRODUCTION_URL;
 
     #[test]
+    fn the_same_platform_is_read_through_case_default_ports_and_slashes() {
+        assert!(same_platform(
+            "HTTPS://API.cloud-elements.com:443/elements/api-v2/",
+            PRODUCTION_URL
+        ));
+        assert!(!same_platform(PRODUCTION_URL, EU_URL));
+        assert!(!same_platform(
+            "http://127.0.0.1:1/elements/api-v2",
+            "http://127.0.0.1:2/elements/api-v2"
+        ));
+        assert!(!same_platform(
+            PRODUCTION_URL,
+            "https://api.cloud-elements.com.evil.example/elements/api-v2"
+        ));
+    }
+
+    #[test]
+    fn file_secrets_belong_to_the_platform_their_profile_names() {
+        let cfg = StoredConfig {
+            environment: Some(Environment::Staging),
+            user_secret: Some("us".into()),
+            org_secret: Some("os".into()),
+            secrets_in_keyring: false,
+        };
+        let saved = cfg.secrets("acme").unwrap().unwrap();
+        assert_eq!(saved.bound_to, Environment::Staging.base_url());
+        let none = StoredConfig {
+            environment: None,
+            ..cfg
+        };
+        assert_eq!(
+            none.secrets("acme").unwrap().unwrap().bound_to,
+            PRODUCTION_URL
+        );
+    }
+
+    #[test]
     fn environments_parse_and_give_base_urls() {
         assert_eq!(Environment::parse("staging"), Environment::Staging);
         assert_eq!(Environment::parse("EU").base_url(), EU_URL);
@@ -854,7 +988,7 @@ mod tests {
             .unwrap();
         assert_eq!(kept, SecretsKept::File { fallback: None });
         assert!(kept.describe().contains("--insecure-storage"));
-        let (u, o) = cfg.secrets("acme").unwrap().unwrap();
+        let (u, o) = cfg.secrets("acme").unwrap().unwrap().pair();
         assert_eq!((u.expose(), o.expose()), ("us", "os"));
     }
 
@@ -929,7 +1063,9 @@ mod tests {
         assert_eq!(all.default_name(), Some(DEFAULT_PROFILE));
         let cfg = &all.profiles[DEFAULT_PROFILE];
         assert_eq!(cfg.environment, Some(Environment::Eu));
-        let (u, o) = cfg.secrets(DEFAULT_PROFILE).unwrap().unwrap();
+        let saved = cfg.secrets(DEFAULT_PROFILE).unwrap().unwrap();
+        assert_eq!(saved.bound_to, EU_URL, "the profile's own platform");
+        let (u, o) = saved.pair();
         assert_eq!((u.expose(), o.expose()), ("us", "os"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), old);
 

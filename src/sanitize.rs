@@ -115,26 +115,100 @@ pub fn clean_json(value: &mut Value) {
     }
 }
 
-/// JSON text with every unsafe character that serde_json leaves as it is
-/// (C1 controls, DEL, the line separators, bidi formatting) written as a
-/// `\uXXXX` escape. Such characters can only stand inside strings (the
-/// rest of JSON is ASCII), where the escape means the same character.
-pub fn escape_json_text(json: String) -> String {
-    // Below DEL, serde_json has escaped every control already, and the
-    // line breaks of pretty output must stay.
-    let needs_escape = |c: char| u32::from(c) >= 0x7f && is_unsafe(c);
-    if !json.chars().any(needs_escape) {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        if needs_escape(c) {
-            out.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            out.push(c);
+/// The one way JSON is written for people and scripts (every `--json`
+/// output, the created instance, the copies the wizard makes): compact or
+/// pretty, with every unsafe character that serde_json leaves as it is (C1
+/// controls, DEL, the line separators, bidi formatting) written as a
+/// `\uXXXX` escape. Such characters can only stand inside strings (the rest
+/// of JSON is ASCII), where the escape means the same character, so the
+/// text is safe on a terminal and reads back as the same value.
+pub fn write_json<W, T>(out: W, value: &T, pretty: bool) -> serde_json::Result<()>
+where
+    W: std::io::Write,
+    T: serde::Serialize + ?Sized,
+{
+    value.serialize(&mut json_serializer(out, pretty))
+}
+
+/// [`write_json`] into a string.
+pub fn json_text<T: serde::Serialize + ?Sized>(value: &T, pretty: bool) -> String {
+    let mut out = Vec::new();
+    // Writing into memory fails only for a value that is not JSON (a map
+    // with non-string keys), which no caller has.
+    let _ = write_json(&mut out, value, pretty);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The serializer behind [`write_json`], for a caller that writes a value
+/// piece by piece (a list as it streams in).
+pub fn json_serializer<W: std::io::Write>(
+    out: W,
+    pretty: bool,
+) -> serde_json::Serializer<W, SafeJson> {
+    serde_json::Serializer::with_formatter(
+        out,
+        SafeJson {
+            pretty: pretty.then(serde_json::ser::PrettyFormatter::new),
+        },
+    )
+}
+
+/// serde_json's compact or pretty formatter, escaping what [`is_unsafe`]
+/// and serde_json leaves (see [`write_json`]).
+pub struct SafeJson {
+    pretty: Option<serde_json::ser::PrettyFormatter<'static>>,
+}
+
+macro_rules! layout {
+    ($($name:ident),* $(,)?) => {$(
+        fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+            match &mut self.pretty {
+                Some(p) => p.$name(w),
+                None => serde_json::ser::CompactFormatter.$name(w),
+            }
         }
+    )*};
+}
+
+macro_rules! layout_first {
+    ($($name:ident),* $(,)?) => {$(
+        fn $name<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+            match &mut self.pretty {
+                Some(p) => p.$name(w, first),
+                None => serde_json::ser::CompactFormatter.$name(w, first),
+            }
+        }
+    )*};
+}
+
+impl serde_json::ser::Formatter for SafeJson {
+    layout!(
+        begin_array,
+        end_array,
+        end_array_value,
+        begin_object,
+        end_object,
+        begin_object_value,
+        end_object_value,
+    );
+    layout_first!(begin_array_value, begin_object_key);
+
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        // Below DEL, serde_json has escaped every control already.
+        let needs_escape = |c: char| u32::from(c) >= 0x7f && is_unsafe(c);
+        let mut rest = fragment;
+        while let Some((at, c)) = rest.char_indices().find(|(_, c)| needs_escape(*c)) {
+            w.write_all(&rest.as_bytes()[..at])?;
+            // Every such character is in the Basic Multilingual Plane.
+            write!(w, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        w.write_all(rest.as_bytes())
     }
-    out
 }
 
 /// Whether a token (an element token, a key) can be printed or copied as it
@@ -221,6 +295,27 @@ mod tests {
         let mut v = serde_json::json!({"k\u{1b}": ["x\u{9b}y", {"z": "\u{202e}w"}], "n": 1});
         clean_json(&mut v);
         assert_eq!(v, serde_json::json!({"k": ["xy", {"z": "w"}], "n": 1}));
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_acts_on_compact_and_pretty_alike() {
+        let v = serde_json::json!({"n\u{9b}": [HOSTILE, "plain \u{7f}\u{2028}\u{200f}ünï"]});
+        for pretty in [false, true] {
+            let text = json_text(&v, pretty);
+            assert!(!has_unsafe(&text.replace('\n', "")), "{text:?}");
+            assert!(
+                text.contains("\\u009b") && text.contains("\\u007f"),
+                "{text}"
+            );
+            assert!(text.contains("ünï"), "other text stays as it is: {text}");
+            let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, v, "the same JSON");
+            assert_eq!(text.contains('\n'), pretty);
+        }
+        assert_eq!(
+            json_text(&serde_json::json!([1, {"a": null}]), true),
+            serde_json::to_string_pretty(&serde_json::json!([1, {"a": null}])).unwrap()
+        );
     }
 
     #[test]

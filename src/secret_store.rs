@@ -1,8 +1,12 @@
 //! The account secrets in the OS keyring: the Secret Service on Linux and
 //! the BSDs, the Keychain on macOS, the Credential Manager on Windows.
 //!
-//! Each account (profile) keeps two entries under the service `ce-wizard`:
-//! `<profile>/user_secret` and `<profile>/org_secret`. A keyring that does
+//! Each account (profile) keeps three entries under the service `ce-wizard`:
+//! `<profile>/user_secret`, `<profile>/org_secret` and `<profile>/base_url`,
+//! the platform the secrets were saved for: they are bound to it, and the
+//! caller sends them nowhere else without asking. Entries written before
+//! the binding have no `base_url` ([`Stored::base_url`] is `None`): the
+//! caller records one on first use ([`bind`]). A keyring that does
 //! not answer within [`TIMEOUT`] (no session bus, a locked collection
 //! waiting on a prompt nobody sees) counts as absent, so the caller can fall
 //! back to the 0600 file and say so.
@@ -28,11 +32,34 @@ pub enum KeyringError {
     Failed(String),
 }
 
-/// Both secrets of `account`, written to the keyring.
-pub fn store(account: &str, user: &Secret, org: &Secret) -> Result<(), KeyringError> {
+/// One account's entries: its secrets and the platform they belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub user: Secret,
+    pub org: Secret,
+    /// The base URL the secrets were saved for; `None` for entries saved
+    /// before secrets were bound to one.
+    pub base_url: Option<String>,
+}
+
+const BASE_URL: &str = "base_url";
+
+/// Both secrets of `account`, written to the keyring, bound to `base_url`.
+pub fn store(
+    account: &str,
+    base_url: &str,
+    user: &Secret,
+    org: &Secret,
+) -> Result<(), KeyringError> {
     let account = account.to_string();
+    let base_url = base_url.to_string();
     let (user, org) = (user.clone(), org.clone());
     with_timeout(move || {
+        // The binding first: a write cut short leaves the old secrets bound
+        // to the new place at worst, never new secrets bound to the old one.
+        entry(&account, BASE_URL)?
+            .set_password(&base_url)
+            .map_err(describe)?;
         entry(&account, "user_secret")?
             .set_password(user.expose())
             .map_err(describe)?;
@@ -42,38 +69,69 @@ pub fn store(account: &str, user: &Secret, org: &Secret) -> Result<(), KeyringEr
     })
 }
 
-/// Both secrets of `account`, read from the keyring.
-pub fn load(account: &str) -> Result<(Secret, Secret), KeyringError> {
+/// Records the base URL that the secrets of `account`, saved before they
+/// were bound to one, belong to.
+pub fn bind(account: &str, base_url: &str) -> Result<(), KeyringError> {
     let account = account.to_string();
-    with_timeout(move || read_both(&account))
+    let base_url = base_url.to_string();
+    with_timeout(move || {
+        entry(&account, BASE_URL)?
+            .set_password(&base_url)
+            .map_err(describe)
+    })
 }
 
-/// The secrets of each account, read on one thread within one [`TIMEOUT`]:
+/// The entries of `account`, read from the keyring.
+pub fn load(account: &str) -> Result<Stored, KeyringError> {
+    let account = account.to_string();
+    with_timeout(move || read_all(&account))
+}
+
+/// The entries of each account, read on one thread within one [`TIMEOUT`]:
 /// a keyring that hangs costs the wait once, not once per account.
-pub fn load_each(accounts: &[String]) -> Vec<Result<(Secret, Secret), KeyringError>> {
+pub fn load_each(accounts: &[String]) -> Vec<Result<Stored, KeyringError>> {
     let owned = accounts.to_vec();
-    match with_timeout(move || Ok(owned.iter().map(|a| read_both(a)).collect::<Vec<_>>())) {
+    match with_timeout(move || Ok(owned.iter().map(|a| read_all(a)).collect::<Vec<_>>())) {
         Ok(all) => all,
         Err(e) => accounts.iter().map(|_| Err(e.clone())).collect(),
     }
 }
 
-fn read_both(account: &str) -> Result<(Secret, Secret), KeyringError> {
-    let read = |name: &str| -> Result<Secret, KeyringError> {
-        match entry(account, name)?.get_password() {
-            Ok(v) => Ok(Secret::new(v)),
-            Err(keyring::Error::NoEntry) => Err(KeyringError::Missing(account.to_string())),
-            Err(e) => Err(describe(e)),
-        }
-    };
-    Ok((read("user_secret")?, read("org_secret")?))
+/// The base URL `account`'s secrets are bound to: `Ok(None)` when they
+/// are not bound (or not there).
+pub fn bound_to(account: &str) -> Result<Option<String>, KeyringError> {
+    let account = account.to_string();
+    with_timeout(move || read_one(&account, BASE_URL))
 }
 
-/// Forgets `account`'s secrets; absent ones are not an error.
+fn read_one(account: &str, name: &str) -> Result<Option<String>, KeyringError> {
+    match entry(account, name)?.get_password() {
+        Ok(v) => Ok(Some(v)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(describe(e)),
+    }
+}
+
+fn read_all(account: &str) -> Result<Stored, KeyringError> {
+    let read = |name: &str| -> Result<Secret, KeyringError> {
+        read_one(account, name)?
+            .map(Secret::new)
+            .ok_or_else(|| KeyringError::Missing(account.to_string()))
+    };
+    Ok(Stored {
+        user: read("user_secret")?,
+        org: read("org_secret")?,
+        // Shown on the terminal when it differs: one safe line.
+        base_url: read_one(account, BASE_URL)?.map(|u| crate::sanitize::line(&u)),
+    })
+}
+
+/// Forgets `account`'s secrets and their binding; absent ones are not an
+/// error.
 pub fn delete(account: &str) -> Result<(), KeyringError> {
     let account = account.to_string();
     with_timeout(move || {
-        for name in ["user_secret", "org_secret"] {
+        for name in ["user_secret", "org_secret", BASE_URL] {
             match entry(&account, name)?.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
                 Err(e) => return Err(describe(e)),

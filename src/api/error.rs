@@ -82,6 +82,16 @@ pub enum ApiError {
         listed: usize,
         repeated: bool,
     },
+    /// A list the client stopped reading itself: a page holding more than
+    /// was asked for, a next-page cursor that cannot be sent back, or more
+    /// instances or bytes than it reads in all ([`crate::api::Paging`]).
+    /// What was read is only part of the list.
+    #[error("the instance list is incomplete: {reason} (stopped at page {page}, after {listed} instances)")]
+    ListRefused {
+        page: usize,
+        listed: usize,
+        reason: String,
+    },
     /// A 404 on `/instances/{id}`.
     #[error("no instance {id} exists in this account (HTTP 404)")]
     NoSuchInstance { id: i64, request_id: Option<String> },
@@ -316,6 +326,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => "Something other than the Cloud Elements API may be answering, or a proxy is looping: check the base URL and any proxy.".into(),
             ApiError::UnsafeOAuthUrl { .. } => "Nothing was opened or created. The platform (or something posing as it) answered with an address a browser must not be sent to: check the base URL, and tell your Cloud Elements admin.".into(),
             ApiError::ListIncomplete { cause, .. } => cause.advice(),
+            ApiError::ListRefused { .. } => "Nothing was concluded from the part read. Check the base URL and any proxy in between; if the platform itself answers so, quote this to Cloud Elements support.".into(),
             ApiError::TooManyPages { .. } => "The platform (or a proxy in between) kept handing out more pages. Try again later; if it keeps happening, quote this to Cloud Elements support.".into(),
             ApiError::NoSuchInstance { .. } => "Check the ID (`ce-wizard instances list` shows them): it may have been deleted, or belong to another account or environment.".into(),
         }

@@ -9,6 +9,13 @@
 //! later page, or pages that never end, is an error, never a shorter list.
 //! A 404 "No … found" on a page is an empty page, the last one (an empty
 //! account answers so); on one instance a 404 is still "no such instance".
+//!
+//! A listing is bounded, so a hostile or broken platform cannot make the
+//! client hold more than a few hundred MiB ([`Paging`]): a page holding
+//! more instances than asked for, a cursor that cannot be sent back as it
+//! came (not visible ASCII, or too long), and a list past
+//! [`MAX_LISTED_INSTANCES`] or [`MAX_LISTED_BYTES`] each end the listing as
+//! [`ApiError::ListRefused`], never as a shorter list.
 
 use super::{interpret, to_json_zeroized, zeroized_bytes, ApiError, Client, Credentials, Instance};
 use crate::secret::Secret;
@@ -22,25 +29,63 @@ pub const NEXT_PAGE_HEADER: &str = "elements-next-page-token";
 /// A cursor longer than this is not the platform's: it is refused rather
 /// than sent back.
 const MAX_TOKEN_LEN: usize = 4096;
+/// The most instances one listing reads: 50 full pages, far more than an
+/// account is known to hold. Past it the list is incomplete, not cut short.
+pub const MAX_LISTED_INSTANCES: usize = 10_000;
+/// The most answer bytes one listing reads: 32 MiB, room for 10,000
+/// instances of over 3 KiB each. Held as parsed JSON that is a few times
+/// as much, so a caller that keeps the whole list stays within a few
+/// hundred MiB, where an unbounded one reached 3 GB.
+pub const MAX_LISTED_BYTES: usize = 32 * 1024 * 1024;
 
 /// How a list is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
-    /// Entries asked for per page; the platform allows at most 200.
+    /// Entries asked for per page; the platform allows at most 200. A page
+    /// holding more is refused.
     pub page_size: usize,
     /// The most pages read before giving up: a platform (or proxy) that
     /// keeps handing out cursors must not keep the client reading forever.
     pub max_pages: usize,
+    /// The most instances read in all.
+    pub max_instances: usize,
+    /// The most answer bytes read in all, every page's body counted.
+    pub max_bytes: usize,
 }
 
 impl Default for Paging {
-    /// 200 a page, up to 1,000 pages (200,000 instances).
+    /// 200 a page, up to 1,000 pages, [`MAX_LISTED_INSTANCES`] and
+    /// [`MAX_LISTED_BYTES`].
     fn default() -> Paging {
         Paging {
             page_size: 200,
             max_pages: 1000,
+            max_instances: MAX_LISTED_INSTANCES,
+            max_bytes: MAX_LISTED_BYTES,
         }
     }
+}
+
+/// What an answer's `elements-next-page-token` header says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) enum Cursor {
+    /// No header (or an empty one, which the platform's own clients read as
+    /// none): the last page.
+    #[default]
+    Last,
+    /// The next page's cursor, as it can be sent back.
+    Next(String),
+    /// A header that is there but cannot be sent back: the list goes on,
+    /// and cannot be read further. Why, for the message.
+    Unusable(String),
+}
+
+/// What a paged read learned of its answer besides the value.
+#[derive(Debug, Default)]
+pub(super) struct PageInfo {
+    pub next: Cursor,
+    /// The body's length, counted against [`Paging::max_bytes`].
+    pub bytes: usize,
 }
 
 /// One page of the list, as it arrived.
@@ -121,10 +166,29 @@ impl std::fmt::Debug for Reprovision {
     }
 }
 
-/// The cursor in a response's headers, when it is one that can be sent back.
-pub(super) fn next_page_token(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    let v = headers.get(NEXT_PAGE_HEADER)?.to_str().ok()?.trim();
-    (!v.is_empty()).then(|| v.to_string())
+/// The cursor in a response's headers. A cursor is sent back as it came,
+/// so one that is not visible ASCII, or is longer than [`MAX_TOKEN_LEN`],
+/// is unusable: never the end of the list.
+pub(super) fn next_page_token(headers: &reqwest::header::HeaderMap) -> Cursor {
+    let Some(value) = headers.get(NEXT_PAGE_HEADER) else {
+        return Cursor::Last;
+    };
+    let bytes = value.as_bytes().trim_ascii();
+    if bytes.is_empty() {
+        return Cursor::Last;
+    }
+    if bytes.len() > MAX_TOKEN_LEN {
+        return Cursor::Unusable(format!(
+            "the next-page cursor is longer than {MAX_TOKEN_LEN} characters"
+        ));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(token) if bytes.iter().all(|b| b.is_ascii_graphic()) => Cursor::Next(token.to_string()),
+        _ => Cursor::Unusable(
+            "the next-page cursor holds characters other than visible ASCII, so it cannot be sent back"
+                .into(),
+        ),
+    }
 }
 
 impl Credentials {
@@ -195,31 +259,6 @@ impl Instance {
             .and_then(|c| c.get(key))
             .and_then(Value::as_str)
     }
-
-    /// The instance without its token: for lists, where a token nobody
-    /// asked for has no business.
-    pub fn without_token(&self) -> Value {
-        let mut v = self.raw.clone();
-        if let Some(o) = v.as_object_mut() {
-            o.remove("token");
-        }
-        v
-    }
-
-    /// [`Instance::without_token`] written as compact JSON, without copying
-    /// the instance first: a list of thousands is written as it arrives.
-    pub fn write_without_token(&self, out: &mut impl std::io::Write) -> serde_json::Result<()> {
-        use serde::ser::{SerializeMap, Serializer};
-        let Some(fields) = self.raw.as_object() else {
-            return serde_json::to_writer(out, &self.raw);
-        };
-        let mut ser = serde_json::Serializer::new(out);
-        let mut map = ser.serialize_map(None)?;
-        for (k, v) in fields.iter().filter(|(k, _)| k.as_str() != "token") {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
 }
 
 fn decode_instance(v: Value) -> Result<Instance, ApiError> {
@@ -244,10 +283,12 @@ impl Client {
     /// arrives; `on_page` may stop the reading early.
     ///
     /// A failure on the first page is returned as it came. One on a later
-    /// page is [`ApiError::ListIncomplete`], and more pages than
+    /// page is [`ApiError::ListIncomplete`], more pages than
     /// `paging.max_pages` (or a cursor handed out twice) is
-    /// [`ApiError::TooManyPages`]: a caller that must know the whole list
-    /// (was this instance created?) never mistakes a part for it.
+    /// [`ApiError::TooManyPages`], and a page or list past the other bounds
+    /// of [`Paging`], or an unusable cursor, is [`ApiError::ListRefused`]:
+    /// a caller that must know the whole list (was this instance created?)
+    /// never mistakes a part for it.
     pub async fn for_each_instance_page<F>(
         &self,
         paging: Paging,
@@ -256,10 +297,12 @@ impl Client {
     where
         F: FnMut(Page) -> ControlFlow<()>,
     {
-        let size = paging.page_size.clamp(1, 200).to_string();
+        let page_size = paging.page_size.clamp(1, 200);
+        let size = page_size.to_string();
         let mut cursor: Option<String> = None;
         let mut seen: HashSet<String> = HashSet::new();
         let mut listed = 0;
+        let mut bytes = 0usize;
         for number in 1..=paging.max_pages.max(1) {
             let mut query = vec![("pageSize", size.as_str())];
             if let Some(c) = &cursor {
@@ -276,30 +319,51 @@ impl Client {
                     }
                 }
             };
+            let refused = |reason: String| ApiError::ListRefused {
+                page: number,
+                listed,
+                reason,
+            };
             // An empty account may answer 404 "No instances found": that
             // page holds nothing and none follows.
-            let (values, next): (Vec<Value>, Option<String>) =
+            let (values, info): (Vec<Value>, PageInfo) =
                 match self.get_with("/instances", &query, None).await {
-                    Err(e) if e.is_empty_list() => (Vec::new(), None),
+                    Err(e) if e.is_empty_list() => (Vec::new(), PageInfo::default()),
                     answer => answer.map_err(incomplete)?,
                 };
+            // Checked before the page is decoded: nothing of a page that
+            // breaks a bound is kept.
+            if values.len() > page_size {
+                return Err(refused(format!(
+                    "page {number} holds {} instances where {page_size} were asked for",
+                    values.len()
+                )));
+            }
+            bytes = bytes.saturating_add(info.bytes);
+            if listed + values.len() > paging.max_instances || bytes > paging.max_bytes {
+                return Err(refused(format!(
+                    "it is longer than ce-wizard reads, {} instances or {} MiB",
+                    paging.max_instances,
+                    paging.max_bytes / (1024 * 1024)
+                )));
+            }
             let instances = values
                 .into_iter()
                 .map(decode_instance)
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(incomplete)?;
             listed += instances.len();
-            if next.as_ref().is_some_and(|n| n.len() > MAX_TOKEN_LEN) {
-                return Err(ApiError::ListIncomplete {
-                    page: number + 1,
-                    listed,
-                    cause: Box::new(ApiError::Decode {
-                        detail: format!(
-                            "the next-page cursor is longer than {MAX_TOKEN_LEN} characters"
-                        ),
-                    }),
-                });
-            }
+            let next = match info.next {
+                Cursor::Last => None,
+                Cursor::Next(next) => Some(next),
+                Cursor::Unusable(why) => {
+                    return Err(ApiError::ListRefused {
+                        page: number + 1,
+                        listed,
+                        reason: why,
+                    })
+                }
+            };
             let last = next.is_none();
             let page = Page {
                 number,

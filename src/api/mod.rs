@@ -22,8 +22,13 @@ mod verbatim;
 pub use answers::ConfigEntries;
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
-pub use instances::{InstanceChanges, Listed, Page, Paging, Reprovision, NEXT_PAGE_HEADER};
-pub use recover::{create_within, epoch_seconds, find_created, CreateStage, CLOCK_SKEW_ALLOWANCE};
+pub use instances::{
+    InstanceChanges, Listed, Page, Paging, Reprovision, MAX_LISTED_BYTES, MAX_LISTED_INSTANCES,
+    NEXT_PAGE_HEADER,
+};
+pub use recover::{
+    create_within, epoch_seconds, find_created, find_created_in, CreateStage, CLOCK_SKEW_ALLOWANCE,
+};
 pub use types::{
     shell_quote, Authentication, ConfigEntry, CreateInstance, ElementRef, ElementSummary, Instance,
     OAuthUrlRequest,
@@ -241,7 +246,17 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn is_loopback(url: &url::Url) -> bool {
+/// Whether plain http may go to another machine than this one
+/// (`--allow-http`, set at start by the command line).
+static CLEAR_TEXT_ALLOWED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Lets clients send plain http to other machines, for the rest of the run.
+pub fn allow_clear_text() {
+    CLEAR_TEXT_ALLOWED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -255,7 +270,7 @@ struct Answer {
     status: u16,
     retry_after_secs: Option<u64>,
     /// The cursor of the next page of a paged list (`GET /instances`).
-    next_page_token: Option<String>,
+    next_page: instances::Cursor,
     /// Zeroed on drop: an instance's answer carries its token and
     /// configuration.
     body: zeroize::Zeroizing<String>,
@@ -280,6 +295,19 @@ impl Client {
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
             return Err(ApiError::BadBaseUrl {
                 detail: format!("{base} is not an http(s) URL with a host"),
+            });
+        }
+        // Every call, the wizard's typed base URLs included, goes through
+        // here: plain http leaves this machine only when it was allowed.
+        if parsed.scheme() == "http"
+            && !is_loopback(&parsed)
+            && !CLEAR_TEXT_ALLOWED.load(std::sync::atomic::Ordering::Relaxed)
+        {
+            return Err(ApiError::BadBaseUrl {
+                detail: format!(
+                    "{} is plain http to another machine: the account secrets would travel unencrypted; use https://, or start ce-wizard with --allow-http if this network is yours",
+                    crate::sanitize::line(&base)
+                ),
             });
         }
         let mut builder = reqwest::Client::builder()
@@ -338,12 +366,12 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let next_page_token = instances::next_page_token(resp.headers());
+        let next_page = instances::next_page_token(resp.headers());
         let body = read_bounded(resp, MAX_BODY_BYTES).await?;
         Ok(Answer {
             status,
             retry_after_secs,
-            next_page_token,
+            next_page,
             body,
         })
     }
@@ -395,13 +423,13 @@ impl Client {
 
     /// A `GET`, retried as [`RetryPolicy`] says, made through the instance
     /// whose token is `element` if one is given; with the answer's next-page
-    /// cursor.
+    /// cursor and size.
     async fn get_with<T: DeserializeOwned>(
         &self,
         path: &str,
         query: &[(&str, &str)],
         element: Option<&Secret>,
-    ) -> Result<(T, Option<String>), ApiError> {
+    ) -> Result<(T, instances::PageInfo), ApiError> {
         let mut failed = 0;
         loop {
             let req = self.http.get(self.url(path)).query(query);
@@ -411,8 +439,11 @@ impl Client {
             };
             let answer = self.exchange("GET", path, req, authorization).await;
             let result = answer.and_then(|mut a| {
-                let next = a.next_page_token.take();
-                interpret(a).map(|v| (v, next))
+                let info = instances::PageInfo {
+                    next: std::mem::take(&mut a.next_page),
+                    bytes: a.body.len(),
+                };
+                interpret(a).map(|v| (v, info))
             });
             match result {
                 Ok(v) => return Ok(v),
@@ -614,6 +645,9 @@ fn interpret<T: DeserializeOwned>(answer: Answer) -> Result<T, ApiError> {
             },
         }
     })?;
+    // A page of instances is up to 4 MiB: its text goes (zeroed) before the
+    // value is turned into `T`, so the two are not held at once for long.
+    drop(body);
     serde_json::from_value(value).map_err(|_| ApiError::Decode {
         detail: "its JSON does not have the shape the API documents".into(),
     })
@@ -718,6 +752,11 @@ mod tests {
         };
         assert!(Client::new("ftp://x", creds.clone()).is_err());
         assert!(Client::new("not a url", creds.clone()).is_err());
+        // Plain http off this machine needs --allow-http (never given here).
+        let far = Client::new("http://api.example.com/elements/api-v2", creds.clone());
+        assert!(matches!(far, Err(ApiError::BadBaseUrl { .. })));
+        assert!(Client::new("http://localhost:9/elements/api-v2", creds.clone()).is_ok());
+        assert!(Client::new("http://[::1]:9/elements/api-v2", creds.clone()).is_ok());
         let c = Client::new(
             "https://api.cloud-elements.com/elements/api-v2/",
             creds.clone(),

@@ -1,8 +1,9 @@
 //! Finding the instance a create made when its answer was lost: the one
 //! with the requested name and element, created since the attempt started.
 
-use super::{ApiError, Client, CreateInstance, CreateOutcome, Instance};
+use super::{ApiError, Client, CreateInstance, CreateOutcome, Instance, Paging};
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
 
@@ -47,8 +48,13 @@ pub async fn create_within(
     );
     on_stage(CreateStage::Checking);
     let name = body.name.trim().to_string();
-    match within(deadline, client.list_instances()).await {
-        Ok(list) => match find_created(list, &body.element.key, &name, started) {
+    match within(
+        deadline,
+        find_created_in(client, &body.element.key, &name, started),
+    )
+    .await
+    {
+        Ok(found) => match found {
             Some(instance) => {
                 crate::log::event(
                     "recover",
@@ -76,6 +82,30 @@ pub async fn create_within(
             })
         }
     }
+}
+
+/// [`find_created`] over the account's whole list, read page by page:
+/// only this name's instances of this element are kept while the list
+/// streams past. Any failure, and any bound of the listing reached
+/// ([`Paging`]), is an error, so the caller says "check first", never
+/// "nothing was created".
+pub async fn find_created_in(
+    client: &Client,
+    element_key: &str,
+    name: &str,
+    since: SystemTime,
+) -> Result<Option<Instance>, ApiError> {
+    let wanted = name.trim();
+    let mut candidates = Vec::new();
+    client
+        .for_each_instance_page(Paging::default(), |page| {
+            candidates.extend(page.instances.into_iter().filter(|i| {
+                i.name.trim() == wanted && i.element_key.eq_ignore_ascii_case(element_key)
+            }));
+            ControlFlow::Continue(())
+        })
+        .await?;
+    Ok(find_created(candidates, element_key, name, since))
 }
 
 /// A call cut off at the deadline, if there is one.

@@ -136,7 +136,7 @@ impl CreateInstance {
         for (k, v) in self.verbatim.extra_fields() {
             body[k] = v.clone();
         }
-        serde_json::to_string_pretty(&body).unwrap_or_default()
+        crate::sanitize::json_text(&body, true)
     }
 
     /// The `curl` command that does the same. The account secrets are read
@@ -239,9 +239,7 @@ impl Instance {
     /// (serde_json escapes only C0 controls), so the text is safe on a
     /// terminal and means the same JSON.
     pub fn to_pretty_json(&self) -> String {
-        crate::sanitize::escape_json_text(
-            serde_json::to_string_pretty(&self.raw).unwrap_or_default(),
-        )
+        crate::sanitize::json_text(&self.raw, true)
     }
 
     /// The token, when it can be printed or copied as it is: a token with

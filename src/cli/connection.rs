@@ -1,5 +1,10 @@
 //! Which platform to talk to and with which secrets, from the flags, the
-//! environment and the config file, in that order.
+//! environment and the config file, in that order. Two guards stand here,
+//! where every command and the wizard get their connection: a profile's
+//! saved secrets go only to the platform they were saved for (elsewhere a
+//! terminal asks, anything else is refused unless `--trust-host`), and
+//! plain `http://` goes only to this machine (elsewhere refused unless
+//! `--allow-http`, then warned of on every run).
 
 use super::{Failure, GlobalArgs};
 use crate::api::{Client, Credentials};
@@ -125,6 +130,7 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
             .clone()
             .unwrap_or(Environment::Production)
     };
+    check_clear_text(&environment.base_url(), g.allow_http)?;
     let from_env = (
         config::secret_from_env(USER_SECRET_ENV),
         config::secret_from_env(ORG_SECRET_ENV),
@@ -137,7 +143,11 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
     if user_secret.is_none() || org_secret.is_none() {
         let name = name.as_deref().unwrap_or(config::DEFAULT_PROFILE);
         match profile.secrets(name) {
-            Ok(Some((user, org))) => {
+            // Not sent elsewhere without leave; refused, the wizard opens
+            // with the fields empty, to be typed.
+            Ok(Some(saved))
+                if !leave_to_send(name, &saved.bound_to, &environment.base_url(), g, unknown)? => {}
+            Ok(Some(saved)) => {
                 // Only a file from before the keyring: a profile saved to
                 // the file since was said to be so when saved (on purpose,
                 // or because no keyring answered, where the move would
@@ -152,6 +162,7 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
                         "note: your secrets are in the plain config file; `ce-wizard{flag} secrets move` puts them in the OS keyring"
                     ));
                 }
+                let (user, org) = saved.pair();
                 user_secret = user_secret.or(Some(user));
                 org_secret = org_secret.or(Some(org));
             }
@@ -192,6 +203,105 @@ pub fn resolve(g: &GlobalArgs, unknown: UnknownProfile) -> Result<Connection, Fa
         request_timeout: g.request_timeout,
         profile: name,
     })
+}
+
+/// The flag that sends saved secrets elsewhere than they were saved for.
+pub const TRUST_HOST_FLAG: &str = "--trust-host";
+/// The flag that allows plain http to another host.
+pub const ALLOW_HTTP_FLAG: &str = "--allow-http";
+
+/// Whether the secrets of the profile `name`, saved for `bound_to`, may go
+/// to `target`: yes when it is the same platform or `--trust-host` was
+/// given; else a terminal asks, naming both; else a command is refused
+/// (exit 2) and the wizard leaves them out (`Ok(false)`) with a note.
+fn leave_to_send(
+    name: &str,
+    bound_to: &str,
+    target: &str,
+    g: &GlobalArgs,
+    unknown: UnknownProfile,
+) -> Result<bool, Failure> {
+    if config::same_platform(bound_to, target) {
+        return Ok(true);
+    }
+    let (there, here) = (
+        crate::sanitize::line(bound_to),
+        crate::sanitize::line(target),
+    );
+    if g.trust_host {
+        say_once(
+            &TRUSTED,
+            &format!(
+                "note: sending the secrets of the profile '{name}', saved for {there}, to {here} ({TRUST_HOST_FLAG})"
+            ),
+        );
+        return Ok(true);
+    }
+    if super::prompt::on_terminal() {
+        return Ok(asked_once(&format!(
+            "The profile '{name}' saved its secrets for {there},
+but this run would send them to {here}.
+Send them to {here}?"
+        )));
+    }
+    let why = format!(
+        "the profile '{name}' saved its secrets for {there}, but this run points it at {here} (a config file, --base-url, CE_BASE_URL or --env); nothing was sent"
+    );
+    if unknown == UnknownProfile::Allow {
+        eprintln!("note: {why}; type the secrets for {here}");
+        return Ok(false);
+    }
+    Err(Failure::invalid(format!(
+        "{why}. If {here} is yours, pass {TRUST_HOST_FLAG} to send them there, or set {USER_SECRET_ENV} and {ORG_SECRET_ENV} for it"
+    )))
+}
+
+/// The person's answer, asked once a run however often the connection is
+/// resolved; "no" (the default, and a closed input) keeps the secrets.
+fn asked_once(question: &str) -> bool {
+    static ANSWER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ANSWER.get_or_init(|| {
+        let yes = super::prompt::confirm(question, false);
+        if !yes {
+            eprintln!("The secrets were not sent.");
+        }
+        yes
+    })
+}
+
+/// Plain http goes only to this machine (the sandbox): to another host it
+/// would carry the account secrets in clear text, so it needs
+/// `--allow-http`, and is then warned of on every run.
+fn check_clear_text(base_url: &str, allow: bool) -> Result<(), Failure> {
+    let Ok(url) = url::Url::parse(base_url) else {
+        return Ok(()); // the client names what is wrong with it
+    };
+    if url.scheme() != "http" || crate::api::is_loopback(&url) {
+        return Ok(());
+    }
+    let shown = crate::sanitize::line(base_url);
+    if !allow {
+        return Err(Failure::invalid(format!(
+            "{shown} is plain http to another machine: the account secrets would travel unencrypted. Use https://, or pass {ALLOW_HTTP_FLAG} if this network is yours"
+        )));
+    }
+    say_once(
+        &WARNED_HTTP,
+        &format!(
+            "warning: {shown} is plain http ({ALLOW_HTTP_FLAG}): the account secrets and everything sent travel unencrypted"
+        ),
+    );
+    Ok(())
+}
+
+static TRUSTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static WARNED_HTTP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Said once a run: the connection may be resolved twice.
+fn say_once(said: &std::sync::atomic::AtomicBool, line: &str) {
+    if !said.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        eprintln!("{line}");
+    }
 }
 
 /// The line saying which profile is in use and what overrides it. Names
@@ -262,5 +372,31 @@ fn say_profile_once(line: &str) {
     static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
         eprintln!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_refused_off_this_machine_unless_allowed() {
+        for near in [
+            "http://127.0.0.1:8080/elements/api-v2",
+            "http://localhost/x",
+            "http://[::1]:9/x",
+            "https://api.example.com/elements/api-v2",
+        ] {
+            assert!(check_clear_text(near, false).is_ok(), "{near}");
+        }
+        for far in [
+            "http://api.example.com/elements/api-v2",
+            "http://10.0.0.5/x",
+        ] {
+            let e = check_clear_text(far, false).unwrap_err();
+            assert_eq!(e.code, crate::exit::INVALID_INPUT);
+            assert!(e.message.contains(ALLOW_HTTP_FLAG), "{}", e.message);
+            assert!(check_clear_text(far, true).is_ok(), "{far}");
+        }
     }
 }

@@ -11,10 +11,7 @@ pub async fn run(g: &GlobalArgs, args: &ElementsArgs) -> Result<i32, Failure> {
     let (catalog, note) = load(g, args.refresh).await;
     eprintln!("{note}");
     if args.json {
-        let json = serde_json::to_string_pretty(catalog.entries()).map_err(|e| Failure {
-            code: 1,
-            message: e.to_string(),
-        })?;
+        let json = crate::sanitize::json_text(catalog.entries(), true);
         Ok(super::output::printed(
             super::output::print_out(&format!("{json}\n")),
             "list",

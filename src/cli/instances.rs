@@ -1,7 +1,9 @@
-//! `ce-wizard instances`: find, check, change, re-authorize, switch on and
-//! off (`switch.rs`) and remove the account's instances. An instance is
-//! named by its ID or its exact name; a name that fits several, or none, is
-//! refused with the candidates.
+//! `ce-wizard instances`: find, check (one or many, `check_many.rs`),
+//! change, re-authorize, switch on and off (`switch.rs`) and remove the
+//! account's instances. An instance is named by its ID or its exact name;
+//! a name that fits several, or none, is refused with the candidates, and
+//! so are digits that are one instance's ID and another's name (`--id` and
+//! `--name` say which is meant).
 //!
 //! Everything given on the command line is checked before anything is sent.
 //! Stdout gets the results (the list, the instance, the check); stderr the
@@ -12,10 +14,11 @@ use super::console::Console;
 use super::inputs::{self, Draft};
 use super::{prompt, report, resolve_connection, Failure, GlobalArgs};
 use crate::api::{ApiError, Client, Instance, InstanceChanges, Paging};
-use crate::catalog::{bundled_spec, form_fields};
+use crate::catalog::{self, bundled_spec, form_fields, FieldSpec, Lookup};
 use crate::exit;
 use crate::flow::check::{self, Outcome, Remedy};
 use crate::flow::delete::{self, Deleted};
+use crate::flow::masked;
 use crate::flow::reauth;
 use crate::form;
 use crate::secret::{key_looks_secret, REDACTED};
@@ -28,7 +31,7 @@ mod switch;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both).\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances test --all --jobs 16\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances test --all --jobs 16\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]
@@ -39,7 +42,7 @@ pub struct InstancesArgs {
 pub enum InstancesCommand {
     /// List the account's instances (every page of them).
     List(ListArgs),
-    /// Show one instance; --json prints it whole, token included.
+    /// Show one instance; --json prints it whole, token included, secrets masked (--reveal shows them).
     Show(ShowArgs),
     /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none); or many at once (--all, --tag, --element, --status). Exit 0 works, 5 broken or disabled.
     Test(TestArgs),
@@ -57,7 +60,7 @@ pub enum InstancesCommand {
 
 #[derive(Args, Debug, Default)]
 pub struct ListArgs {
-    /// Print the instances as a JSON array (without their tokens).
+    /// Print the instances as a JSON array (without their tokens, secret settings masked).
     #[arg(long)]
     pub json: bool,
     /// Only instances of this element (its key, e.g. bigcommerce).
@@ -73,6 +76,30 @@ pub struct TargetArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
+    #[command(flatten)]
+    pub read_as: ReadAsArgs,
+}
+
+/// `--id` and `--name`: how to read an ID|NAME of digits that is one
+/// instance's ID and another's name.
+#[derive(Args, Debug, Default, Clone, Copy)]
+pub struct ReadAsArgs {
+    /// Read ID|NAME as an instance ID only.
+    #[arg(long = "id", conflicts_with = "by_name")]
+    pub by_id: bool,
+    /// Read ID|NAME as an exact name only (for a name of digits).
+    #[arg(long = "name")]
+    pub by_name: bool,
+}
+
+impl ReadAsArgs {
+    pub fn read_as(self) -> ReadAs {
+        match (self.by_id, self.by_name) {
+            (true, _) => ReadAs::Id,
+            (_, true) => ReadAs::Name,
+            _ => ReadAs::Either,
+        }
+    }
 }
 
 #[derive(Args, Debug, Default)]
@@ -84,6 +111,8 @@ pub struct TestArgs {
         conflicts_with_all = ["all", "tag", "element", "status"]
     )]
     pub instance: Option<String>,
+    #[command(flatten)]
+    pub read_as: ReadAsArgs,
     /// Check every instance of the account (--tag, --element and --status narrow it).
     #[arg(long)]
     pub all: bool,
@@ -116,9 +145,14 @@ pub struct ShowArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
-    /// Print the instance as the platform gives it, token included.
+    #[command(flatten)]
+    pub read_as: ReadAsArgs,
+    /// Print the instance as the platform gives it, token included; secret settings and provider tokens masked.
     #[arg(long)]
     pub json: bool,
+    /// With --json: show the secret settings and provider tokens (oauth.user.*) too.
+    #[arg(long, requires = "json")]
+    pub reveal: bool,
 }
 
 #[derive(Args, Debug)]
@@ -126,6 +160,10 @@ pub struct UpdateArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
+    /// Read ID|NAME as an instance ID only (here --name is the new name: an
+    /// instance named with digits is given by its own ID).
+    #[arg(long = "id")]
+    pub by_id: bool,
     /// The new name.
     #[arg(long)]
     pub name: Option<String>,
@@ -145,6 +183,8 @@ pub struct ReauthArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
+    #[command(flatten)]
+    pub read_as: ReadAsArgs,
     /// The app's credentials with the provider: oauth.api.key=ID, oauth.api.secret=@FILE, oauth.callback.url=URL (only these; sent only where they changed).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub sets: Vec<String>,
@@ -155,7 +195,9 @@ pub struct DeleteArgs {
     /// The instance's ID or exact name.
     #[arg(value_name = "ID|NAME")]
     pub instance: String,
-    /// Delete without asking for the instance's name.
+    #[command(flatten)]
+    pub read_as: ReadAsArgs,
+    /// Delete without asking for the instance's name (or ID) to be typed.
     #[arg(long)]
     pub yes: bool,
 }
@@ -167,14 +209,14 @@ pub async fn run(
 ) -> Result<i32, Failure> {
     match args.command {
         // On a terminal, the list to browse and act on; elsewhere, printed.
-        None if super::wizard::on_terminal() && complete_connection(g) => {
+        None if super::prompt::on_terminal() && complete_connection(g) => {
             super::wizard::run_instances(full_screen, g).await
         }
         None => list(g, &ListArgs::default()).await,
         Some(InstancesCommand::List(a)) => list(g, &a).await,
         Some(InstancesCommand::Show(a)) => show(g, &a).await,
         Some(InstancesCommand::Test(a)) => match &a.instance {
-            Some(one) if !a.json => test(g, one).await,
+            Some(one) if !a.json => test(g, one, a.read_as.read_as()).await,
             _ => check_many::run(g, &a).await,
         },
         Some(InstancesCommand::Update(a)) => update(g, &a).await,
@@ -197,23 +239,63 @@ fn complete_connection(g: &GlobalArgs) -> bool {
 pub enum Target {
     Id(i64),
     Name(String),
+    /// Digits, neither `--id` nor `--name` given: the instance with this
+    /// ID, unless another is named so (`name` is the digits as typed, so
+    /// "0042" is looked for as a name too), which is refused with both.
+    IdOrName {
+        id: i64,
+        name: String,
+    },
+}
+
+/// What `--id` or `--name` said ID|NAME is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadAs {
+    #[default]
+    Either,
+    Id,
+    Name,
 }
 
 /// An ID (digits) or a name (one line of visible text); anything else is
 /// refused before anything is sent.
 pub fn parse_target(text: &str) -> Result<Target, String> {
+    parse_target_as(text, ReadAs::Either)
+}
+
+/// [`parse_target`], as `--id` or `--name` says to read it.
+pub fn parse_target_as(text: &str, read_as: ReadAs) -> Result<Target, String> {
     let t = text.trim();
-    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-        return match t.parse::<i64>() {
-            Ok(0) => Err("instance ID 0 does not exist: IDs start at 1".into()),
-            Ok(id) => Ok(Target::Id(id)),
-            Err(_) => Err(format!("instance ID {t} is too large to be an ID")),
-        };
-    }
+    let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     if t.is_empty() {
         return Err("ID|NAME is empty: give the instance's ID or exact name (`ce-wizard instances list` shows both)".into());
     }
-    match form::validate_name(t) {
+    if read_as == ReadAs::Id && !digits {
+        return Err(format!(
+            "--id: \"{}\" is not an instance ID (IDs are digits; `ce-wizard instances list` shows them)",
+            printable(t)
+        ));
+    }
+    if digits && read_as != ReadAs::Name {
+        let or_name = match read_as {
+            ReadAs::Either => format!(" (for an instance named \"{t}\", give --name)"),
+            _ => String::new(),
+        };
+        return match t.parse::<i64>() {
+            Ok(0) => Err(format!(
+                "instance ID 0 does not exist: IDs start at 1{or_name}"
+            )),
+            Ok(id) if read_as == ReadAs::Id => Ok(Target::Id(id)),
+            Ok(id) => Ok(Target::IdOrName {
+                id,
+                name: t.to_string(),
+            }),
+            Err(_) => Err(format!("instance ID {t} is too large to be an ID{or_name}")),
+        };
+    }
+    // A name looked for may be one a new instance could not be given
+    // (digits, named in the console): it only has to be one usable line.
+    match form::validate_found_name(t) {
         Some(problem) => Err(format!(
             "ID|NAME is neither an ID (digits) nor a usable name: {}",
             problem.replacen("Instance name", "the name", 1)
@@ -240,13 +322,13 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
     }
 }
 
-/// A platform string made safe to print: control characters and invisible
-/// formatting (which could rewrite the terminal or reorder the line) become
-/// U+FFFD.
+/// A platform string made safe to print: control characters, the line and
+/// paragraph separators and invisible formatting (which could rewrite the
+/// terminal or reorder the line) become U+FFFD.
 pub fn printable(s: &str) -> String {
     s.chars()
         .map(|c| {
-            if c.is_control() || crate::sanitize::is_invisible_format(c) {
+            if crate::sanitize::is_unsafe(c) || crate::sanitize::is_invisible_format(c) {
                 '\u{FFFD}'
             } else {
                 c
@@ -277,25 +359,110 @@ async fn connect(g: &GlobalArgs) -> Result<(super::Connection, Client), Failure>
 }
 
 /// The instance a person named: by ID, read directly; by name, found in the
-/// whole list, exactly one.
+/// whole list, exactly one; digits, both, and refused when they are one
+/// instance's ID and another's name.
 pub async fn resolve(client: &Client, target: &Target) -> Result<Instance, Failure> {
-    match target {
-        Target::Id(id) => client
-            .get_instance(*id)
+    resolve_with(client, target, NameFlag::Offered).await
+}
+
+/// Whether the command has `--name` to choose a name with (`update` uses
+/// `--name` for the new name), for the advice when digits are both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameFlag {
+    Offered,
+    NewName,
+}
+
+/// [`resolve`], its advice fitted to the command's flags.
+pub async fn resolve_with(
+    client: &Client,
+    target: &Target,
+    flag: NameFlag,
+) -> Result<Instance, Failure> {
+    let read = |id: i64| async move {
+        client
+            .get_instance(id)
             .await
-            .map_err(|e| read_failed(&format!("cannot read instance {id}"), &e)),
+            .map_err(|e| read_failed(&format!("cannot read instance {id}"), &e))
+    };
+    match target {
+        Target::Id(id) => read(*id).await,
         Target::Name(name) => {
             let all = client
                 .list_instances()
                 .await
                 .map_err(|e| api_failed("cannot list the instances to find it by name", &e))?;
-            let id = pick_by_name(&all, name)?;
-            client
-                .get_instance(id)
-                .await
-                .map_err(|e| read_failed(&format!("cannot read instance {id}"), &e))
+            read(pick_by_name(&all, name)?).await
+        }
+        Target::IdOrName { id, name } => {
+            // Both are looked for: an instance named "1000" must never be
+            // taken for instance 1000, nor the other way round.
+            let all = client.list_instances().await.map_err(|e| {
+                api_failed(
+                    &format!(
+                        "cannot list the instances to check that none is named \"{name}\" (give --id {name} to read it as an ID only)"
+                    ),
+                    &e,
+                )
+            })?;
+            let by_id = match client.get_instance(*id).await {
+                Ok(i) => Some(i),
+                Err(ApiError::NoSuchInstance { .. })
+                    if all.iter().any(|i| i.name.trim() == name) =>
+                {
+                    None
+                }
+                Err(e) => return Err(read_failed(&format!("cannot read instance {id}"), &e)),
+            };
+            match by_id {
+                None => read(pick_by_name(&all, name)?).await,
+                Some(i) => {
+                    let named: Vec<&Instance> = all
+                        .iter()
+                        .filter(|n| n.name.trim() == name && n.id != i.id)
+                        .collect();
+                    if named.is_empty() {
+                        Ok(i)
+                    } else {
+                        Err(both_id_and_name(&i, &named, name, flag))
+                    }
+                }
+            }
         }
     }
+}
+
+/// Digits that are one instance's ID and the name of others: nothing is
+/// done, and each candidate is listed with the flags that choose it.
+fn both_id_and_name(by_id: &Instance, named: &[&Instance], name: &str, flag: NameFlag) -> Failure {
+    let about = |i: &Instance| {
+        format!(
+            "instance {} \"{}\", {}, created {}",
+            i.id,
+            printable(&i.name),
+            printable(&i.element_key),
+            printable(i.created_date.as_deref().unwrap_or("?"))
+        )
+    };
+    let mut lines = vec![(format!("--id {}", by_id.id), about(by_id))];
+    match (named, flag) {
+        ([one], NameFlag::Offered) => lines.push((format!("--name {name}"), about(one))),
+        _ => lines.extend(named.iter().map(|i| (format!("--id {}", i.id), about(i)))),
+    }
+    let width = lines.iter().map(|(f, _)| f.len()).max().unwrap_or(0);
+    let what = if named.len() == 1 {
+        "the name of another".to_string()
+    } else {
+        format!("the name of {} others", named.len())
+    };
+    Failure::invalid(format!(
+        "\"{name}\" is the ID of one instance and {what}; nothing was done. Say which you mean:\n{}",
+        lines
+            .iter()
+            .map(|(f, about)| format!("  {f:width$}  {about}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
 }
 
 /// The ID of the one instance named exactly `name`; exit 2 with the
@@ -367,8 +534,8 @@ fn closest_names<'a>(all: &'a [Instance], wanted: &str) -> Vec<&'a Instance> {
     scored.into_iter().take(5).map(|(_, i)| i).collect()
 }
 
-fn target(text: &str) -> Result<Target, Failure> {
-    parse_target(text).map_err(Failure::invalid)
+fn target(text: &str, read_as: ReadAs) -> Result<Target, Failure> {
+    parse_target_as(text, read_as).map_err(Failure::invalid)
 }
 
 // ---- list ----
@@ -471,7 +638,9 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
                 for i in page.instances.iter().filter(|i| matches_filters(i, args)) {
                     buffer.extend_from_slice(if shown == 0 { b"\n" } else { b",\n" });
                     shown += 1;
-                    if let Err(e) = i.write_without_token(&mut buffer) {
+                    if let Err(e) =
+                        crate::sanitize::write_json(&mut buffer, &masked::listed(i), false)
+                    {
                         unwritable = Some(e);
                         return ControlFlow::Break(());
                     }
@@ -568,11 +737,11 @@ async fn list(g: &GlobalArgs, args: &ListArgs) -> Result<i32, Failure> {
 // ---- show ----
 
 async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance)?;
+    let t = target(&args.instance, args.read_as.read_as())?;
     let (_conn, client) = connect(g).await?;
     let i = resolve(&client, &t).await?;
     let text = if args.json {
-        i.to_pretty_json()
+        crate::sanitize::json_text(&masked::one(&i, args.reveal), true)
     } else {
         describe(&i)
     };
@@ -584,7 +753,6 @@ async fn show(g: &GlobalArgs, args: &ShowArgs) -> Result<i32, Failure> {
 
 /// The instance for people, its token left out.
 fn describe(i: &Instance) -> String {
-    let spec = bundled_spec(&i.element_key);
     let element = if i.element_name.is_empty() {
         printable(&i.element_key)
     } else {
@@ -624,10 +792,7 @@ fn describe(i: &Instance) -> String {
             .max()
             .unwrap_or(0);
         for (k, v) in config {
-            let secret = spec
-                .and_then(|s| s.field(k))
-                .map(|f| f.is_secret())
-                .unwrap_or_else(|| key_looks_secret(k));
+            let secret = masked::is_secret_setting(&i.element_key, k);
             let value = match v {
                 serde_json::Value::String(s) if secret && !s.is_empty() => REDACTED.to_string(),
                 serde_json::Value::String(s) => printable(s),
@@ -699,8 +864,8 @@ fn exit_for(outcome: &Outcome) -> i32 {
     }
 }
 
-async fn test(g: &GlobalArgs, instance: &str) -> Result<i32, Failure> {
-    let t = target(instance)?;
+async fn test(g: &GlobalArgs, instance: &str, read_as: ReadAs) -> Result<i32, Failure> {
+    let t = target(instance, read_as)?;
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
     let outcome = check::check_fetched(&client, &found)
@@ -716,7 +881,12 @@ async fn test(g: &GlobalArgs, instance: &str) -> Result<i32, Failure> {
 // ---- update ----
 
 async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance)?;
+    let t = if args.by_id {
+        parse_target_as(&args.instance, ReadAs::Id)
+    } else {
+        parse_target(&args.instance)
+    }
+    .map_err(Failure::invalid)?;
     let mut changes = InstanceChanges::default();
     if let Some(n) = &args.name {
         if let Some(problem) = form::validate_name(n) {
@@ -760,54 +930,9 @@ async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
         ));
     }
     let (_conn, client) = connect(g).await?;
-    let found = resolve(&client, &t).await?;
-    if let Some(spec) = bundled_spec(&found.element_key) {
-        let fields = form_fields(spec);
-        let unknown: Vec<&String> = changes
-            .configuration
-            .keys()
-            .filter(|k| !fields.iter().any(|f| &f.key == *k))
-            .collect();
-        if !unknown.is_empty() {
-            let known: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-            return Err(Failure::invalid(format!(
-                "{} is not a setting of {}; its settings are {}. Nothing was sent",
-                unknown
-                    .iter()
-                    .map(|k| format!("\"{}\"", k.escape_debug()))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                spec.name,
-                known.join(", ")
-            )));
-        }
-        // The values are checked as `create` checks them: a script sends
-        // what it says, never a placeholder or a URL without its scheme.
-        let mut problems = vec![];
-        for f in &fields {
-            let Some(v) = changes.configuration.get(&f.key) else {
-                continue;
-            };
-            let v = v.expose();
-            if inputs::looks_like_placeholder(v) {
-                problems.push(format!(
-                    "{} ({}) still holds a placeholder from the docs; put your real value",
-                    f.label, f.key
-                ));
-            } else if let Some(m) = form::validate_field(f, v) {
-                let fix = form::suggested_url(f, v).unwrap_or_else(|| "…".into());
-                problems.push(format!("{m} (--set {}={fix})", f.key));
-            } else if let Some(w) = form::shape_warning(f, v) {
-                eprintln!("warning: {w} (--set {}=…)", f.key);
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Failure::invalid(format!(
-                "cannot update instance {}; nothing was sent. Fix these and run again:\n  - {}",
-                found.id,
-                problems.join("\n  - ")
-            )));
-        }
+    let found = resolve_with(&client, &t, NameFlag::NewName).await?;
+    if !changes.configuration.is_empty() {
+        check_settings(&client, &found, &changes).await?;
     }
     let updated = client
         .update_instance(found.id, &changes)
@@ -846,10 +971,123 @@ async fn update(g: &GlobalArgs, args: &UpdateArgs) -> Result<i32, Failure> {
     Ok(exit::CREATED)
 }
 
+/// The element's form, for checking the settings an update sends: the
+/// bundled spec, else the platform's as `create` builds it from the
+/// element's configuration metadata. `Err` says why it cannot be had.
+async fn settings_form(client: &Client, key: &str) -> Result<(String, Vec<FieldSpec>), String> {
+    if let Some(spec) = bundled_spec(key) {
+        return Ok((spec.name.clone(), form_fields(spec)));
+    }
+    let entry = match catalog::lookup(client, key).await {
+        Ok(Lookup::Found(entry)) => entry,
+        Ok(Lookup::Unknown { .. }) => {
+            return Err(format!(
+                "the element \"{}\" is not in the platform's catalog",
+                printable(key)
+            ))
+        }
+        Err(e) => {
+            return Err(format!(
+                "cannot read the platform's catalog: {}",
+                report::api_error(&e, None)
+            ))
+        }
+    };
+    match catalog::element_spec(client, &entry).await {
+        Ok(spec) => Ok((spec.name.clone(), form_fields(&spec))),
+        Err(e) => Err(format!(
+            "cannot read the settings {} takes: {}",
+            printable(&entry.name),
+            report::api_error(&e, None)
+        )),
+    }
+}
+
+/// The settings an update sends, checked as `create` checks them, for
+/// bundled and catalog elements alike: every key one of the element's
+/// settings, every value valid for its kind (one line of visible text
+/// unless the field takes several lines), never a placeholder. Where the
+/// form cannot be read, control characters are still refused.
+async fn check_settings(
+    client: &Client,
+    found: &Instance,
+    changes: &InstanceChanges,
+) -> Result<(), Failure> {
+    let (element, fields) = match settings_form(client, &found.element_key).await {
+        Ok(form) => form,
+        Err(why) => {
+            let unsafe_value = changes.configuration.iter().find(|(_, v)| {
+                // Line breaks and tabs pass: the field may take several
+                // lines, which cannot be known here.
+                v.expose().chars().any(|c| {
+                    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                        || matches!(c, '\u{2028}' | '\u{2029}')
+                        || crate::sanitize::is_invisible_format(c)
+                })
+            });
+            if let Some((k, _)) = unsafe_value {
+                return Err(Failure::invalid(format!(
+                    "--set {}: the value contains control or invisible characters (an escape sequence was probably pasted); retype it. Nothing was sent",
+                    printable(k)
+                )));
+            }
+            eprintln!("note: {why}; the values were checked for control characters only");
+            return Ok(());
+        }
+    };
+    let unknown: Vec<&String> = changes
+        .configuration
+        .keys()
+        .filter(|k| !fields.iter().any(|f| &f.key == *k))
+        .collect();
+    if !unknown.is_empty() {
+        let known: Vec<String> = fields.iter().map(|f| printable(&f.key)).collect();
+        return Err(Failure::invalid(format!(
+            "{} is not a setting of {}; its settings are {}. Nothing was sent",
+            unknown
+                .iter()
+                .map(|k| format!("\"{}\"", k.escape_debug()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            printable(&element),
+            known.join(", ")
+        )));
+    }
+    // A script sends what it says, never a placeholder or a URL without
+    // its scheme.
+    let mut problems = vec![];
+    for f in &fields {
+        let Some(v) = changes.configuration.get(&f.key) else {
+            continue;
+        };
+        let v = v.expose();
+        if inputs::looks_like_placeholder(v) {
+            problems.push(format!(
+                "{} ({}) still holds a placeholder from the docs; put your real value",
+                f.label, f.key
+            ));
+        } else if let Some(m) = form::validate_field(f, v) {
+            let fix = form::suggested_url(f, v).unwrap_or_else(|| "…".into());
+            problems.push(format!("{m} (--set {}={fix})", f.key));
+        } else if let Some(w) = form::shape_warning(f, v) {
+            eprintln!("warning: {w} (--set {}=…)", f.key);
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::invalid(format!(
+            "cannot update instance {}; nothing was sent. Fix these and run again:\n  - {}",
+            found.id,
+            problems.join("\n  - ")
+        )))
+    }
+}
+
 // ---- reauth ----
 
 async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance)?;
+    let t = target(&args.instance, args.read_as.read_as())?;
     let mut draft = Draft::default();
     let stdin_used = inputs::apply_sets(&mut draft, &args.sets, &mut std::io::stdin())
         .map_err(|e| Failure::invalid(format!("{}; nothing was sent", e.0)))?;
@@ -872,11 +1110,24 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
     let auth = reauth::oauth_kind(&found)
         .map_err(|m| Failure::invalid(format!("{m}; nothing was sent")))?;
     let spec = reauth::spec_for(&found, auth);
+    let callback = reauth::callback_url(
+        &found,
+        draft
+            .configuration
+            .iter()
+            .rev()
+            .find(|(k, _)| k == reauth::CALLBACK)
+            .map(|(_, v)| v.expose()),
+        g.callback_port,
+        g.callback_port_given,
+    )
+    .map_err(Failure::invalid)?;
     // The stored settings, as far as they can be sent back, then the new ones.
     let mut values = reauth::stored_values(&found);
     for (k, v) in &draft.configuration {
         values.set(k.clone(), v.expose());
     }
+    values.set(reauth::CALLBACK, callback);
     let interactive = !stdin_used && std::io::IsTerminal::is_terminal(&std::io::stdin());
     for key in ["oauth.api.key", "oauth.api.secret"] {
         if values.get(key).trim().is_empty() {
@@ -904,12 +1155,6 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
         }
     }
     crate::log::add_secret(values.get("oauth.api.secret"));
-    if values.get("oauth.callback.url").trim().is_empty() {
-        values.set(
-            "oauth.callback.url",
-            crate::flow::oauth::predicted_callback_url(g.callback_port),
-        );
-    }
     let mut con = Console::system();
     let mut session = OAuthSession::start(g, &mut con, &values, !stdin_used)?.for_existing();
     if let Some(url) = session.listener_callback_url() {
@@ -951,7 +1196,7 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
 // ---- delete ----
 
 async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance)?;
+    let t = target(&args.instance, args.read_as.read_as())?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     if !args.yes && !interactive {
         return Err(Failure::invalid(
@@ -967,30 +1212,39 @@ async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
             printable(&found.name),
             printable(&found.element_key)
         );
-        // A typo is asked again; an empty answer keeps the instance.
+        // The name is typed, or the ID where the name cannot be (empty,
+        // spaces at an end, unseen characters). A typo is asked again; an
+        // empty answer keeps the instance.
+        let confirm = delete::Confirmation::for_instance(found.id, &found.name);
+        let ask = match &confirm {
+            delete::Confirmation::Name(_) => "Type its name".to_string(),
+            delete::Confirmation::Id { id, why } => {
+                format!("Its name cannot be typed ({why}), so type its ID, {id},")
+            }
+        };
         const TRIES: usize = 3;
         for tried in 1..=TRIES {
-            eprint!("Type its name to delete it, or press Enter to keep it: ");
+            eprint!("{ask} to delete it, or press Enter to keep it: ");
             let _ = std::io::stderr().flush();
             let typed = prompt::read_line().map_err(|e| {
                 Failure::invalid(format!("cannot read the answer: {e}; nothing was deleted"))
             })?;
-            let typed = typed.trim();
-            if typed.is_empty() {
+            if typed.trim().is_empty() {
                 eprintln!("Kept instance {}; nothing was deleted.", found.id);
                 return Ok(exit::INTERRUPTED);
             }
-            if typed == found.name.trim() {
+            if confirm.confirmed_by(&typed) {
                 break;
             }
+            let what = confirm.asks_for();
             if tried == TRIES {
-                return Err(Failure::invalid(
-                    "that is not the instance's name; nothing was deleted",
-                ));
+                return Err(Failure::invalid(format!(
+                    "that is not the instance's {what}; nothing was deleted"
+                )));
             }
             eprintln!(
-                "That is not its name: type \"{}\" exactly.",
-                printable(&found.name)
+                "That is not its {what}: type {} exactly.",
+                printable(&confirm.expected())
             );
         }
     }
@@ -1046,7 +1300,33 @@ mod tests {
 
     #[test]
     fn targets_are_ids_or_usable_names() {
-        assert_eq!(parse_target(" 42 "), Ok(Target::Id(42)));
+        assert_eq!(
+            parse_target(" 42 "),
+            Ok(Target::IdOrName {
+                id: 42,
+                name: "42".into()
+            })
+        );
+        assert_eq!(
+            parse_target("0042"),
+            Ok(Target::IdOrName {
+                id: 42,
+                name: "0042".into()
+            })
+        );
+        assert_eq!(parse_target_as("0042", ReadAs::Id), Ok(Target::Id(42)));
+        assert_eq!(
+            parse_target_as("0042", ReadAs::Name),
+            Ok(Target::Name("0042".into()))
+        );
+        assert_eq!(
+            parse_target_as("0", ReadAs::Name),
+            Ok(Target::Name("0".into()))
+        );
+        let e = parse_target_as("shop", ReadAs::Id).unwrap_err();
+        assert!(e.starts_with("--id"), "{e}");
+        let e = parse_target("0").unwrap_err();
+        assert!(e.contains("give --name"), "{e}");
         assert_eq!(parse_target("my shop"), Ok(Target::Name("my shop".into())));
         assert_eq!(parse_target("12abc"), Ok(Target::Name("12abc".into())));
         for bad in [

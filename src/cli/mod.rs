@@ -72,8 +72,12 @@ pub struct GlobalArgs {
     #[arg(long = "env", global = true, env = "CE_ENV", value_name = "ENV", value_parser = crate::config::ENV_NAMES)]
     pub env: Option<String>,
     /// The loopback port for the OAuth redirect (register http://127.0.0.1:PORT/callback with the provider); 0 picks a free one.
+    /// Given, it wins over the callback an instance has stored (`instances reauth`).
     #[arg(long, global = true, value_name = "PORT", default_value_t = crate::oauth::DEFAULT_CALLBACK_PORT)]
     pub callback_port: u16,
+    /// Whether --callback-port was given rather than defaulted.
+    #[arg(skip)]
+    pub callback_port_given: bool,
     /// How long to wait for the OAuth redirect: seconds, or with a unit (90s, 5m).
     #[arg(long, global = true, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub oauth_timeout: Duration,
@@ -86,6 +90,15 @@ pub struct GlobalArgs {
     /// The saved account to use: its environment and secrets (see `ce-wizard profiles list`).
     #[arg(long, global = true, env = "CE_PROFILE", value_name = "NAME", value_parser = parse_profile_name)]
     pub profile: Option<String>,
+    /// Send a profile's saved secrets to another platform than the one they were saved for
+    /// (another config file, --base-url, CE_BASE_URL or --env pointing the profile elsewhere).
+    /// Without it, a terminal asks first and anything else refuses (exit 2).
+    #[arg(long, global = true)]
+    pub trust_host: bool,
+    /// Allow a plain http:// base URL to a host other than this machine: the secrets travel
+    /// unencrypted. A warning is printed on every run.
+    #[arg(long, global = true)]
+    pub allow_http: bool,
     /// Remember secrets in the config file (mode 0600) instead of the OS keyring.
     #[arg(long, global = true)]
     pub insecure_storage: bool,
@@ -215,6 +228,16 @@ fn after_help() -> String {
     )
 }
 
+/// Whether the global option `id` was given on the command line (or its
+/// variable), in the command's own matches or its subcommands'.
+fn given(matches: &clap::ArgMatches, id: &str) -> bool {
+    let here = matches!(
+        matches.value_source(id),
+        Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
+    );
+    here || matches.subcommand().is_some_and(|(_, sub)| given(sub, id))
+}
+
 /// A profile name as `--profile`, `CE_PROFILE` and `profiles` take it.
 pub fn parse_profile_name(s: &str) -> Result<String, String> {
     crate::config::check_profile_name(s).map(|()| s.to_string())
@@ -270,7 +293,16 @@ pub fn main(full_screen: &dyn wizard::FullScreen) -> i32 {
     ) {
         return code;
     }
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let mut cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // A stored callback gives way to the flag only when it was given.
+    cli.global.callback_port_given = given(&matches, "callback_port");
+    if cli.global.allow_http {
+        crate::api::allow_clear_text();
+    }
     if let Some(path) = &cli.global.log_file {
         if let Err(e) = crate::log::init(path) {
             eprintln!(

@@ -92,10 +92,7 @@ fn rows(all: &Profiles) -> Vec<Row> {
 fn list(all: &Profiles, json: bool) -> Result<i32, Failure> {
     let rows = rows(all);
     if json {
-        let text = serde_json::to_string_pretty(&rows).map_err(|e| Failure {
-            code: exit::FAILED,
-            message: e.to_string(),
-        })?;
+        let text = crate::sanitize::json_text(&rows, true);
         let code = super::output::printed(super::output::print_out(&format!("{text}\n")), "list");
         if code != exit::CREATED {
             return Ok(code);
@@ -164,6 +161,15 @@ fn remove(all: &Profiles, name: &str, yes: bool) -> Result<i32, Failure> {
     let removed = config::remove_profile(name)
         .map_err(|e| Failure::invalid(e.to_string()))?
         .ok_or_else(|| Failure::invalid(all.unknown(name)))?;
+    if let Some(there) = &removed.kept_for {
+        // Another config file's profile of the same name owns them.
+        eprintln!(
+            "Removed the profile '{name}' from {}. Its name's entries in the OS keyring were saved for {there}, not {}: they belong to a profile of that name elsewhere and were left as they were.",
+            removed.path.display(),
+            crate::sanitize::line(&cfg.base_url())
+        );
+        return Ok(0);
+    }
     eprintln!(
         "Removed the profile '{name}'{in_keyring} from {}.",
         removed.path.display()
@@ -172,7 +178,7 @@ fn remove(all: &Profiles, name: &str, yes: bool) -> Result<i32, Failure> {
         return Err(Failure {
             code: exit::FAILED,
             message: format!(
-                "its secrets stay in the OS keyring ({e}): delete the entries {name}/user_secret and {name}/org_secret of the service ce-wizard in the keyring's manager"
+                "its secrets stay in the OS keyring ({e}): delete the entries {name}/user_secret, {name}/org_secret and {name}/base_url of the service ce-wizard in the keyring's manager"
             ),
         });
     }

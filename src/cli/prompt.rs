@@ -4,7 +4,13 @@
 
 use super::field_kinds::Ask;
 use crate::catalog::FieldSpec;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
+
+/// Whether a person is here to answer: standard input and error are a
+/// terminal (what the wizard needs to draw, and a question to be asked).
+pub fn on_terminal() -> bool {
+    std::io::stderr().is_terminal() && std::io::stdin().is_terminal()
+}
 
 /// Asks for one field's value; secrets are read without echo.
 pub fn ask_field(field: &FieldSpec, problem: Option<&str>) -> std::io::Result<String> {

@@ -55,11 +55,6 @@ pub async fn run(
     run_with(full_screen, g, print_token, element, false).await
 }
 
-/// Whether the wizard can draw here: standard input and error are a terminal.
-pub fn on_terminal() -> bool {
-    std::io::stderr().is_terminal() && std::io::stdin().is_terminal()
-}
-
 /// `ce-wizard instances` on a terminal: the wizard's Instances view alone.
 pub async fn run_instances(full_screen: &dyn FullScreen, g: &GlobalArgs) -> Result<i32, Failure> {
     run_with(full_screen, g, false, None, true).await

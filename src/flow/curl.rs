@@ -151,7 +151,7 @@ pub fn plan_named(
     for (k, v) in body.verbatim.extra_fields() {
         json[k.replace(MARK, "")] = unmarked(v);
     }
-    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    let text = crate::sanitize::json_text(&json, true);
     let url = format!("{}/instances", base_url.trim_end_matches('/'));
     let shown = unmark(&text, |var| format!("${var}"));
     let header = format!(

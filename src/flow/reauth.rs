@@ -68,6 +68,44 @@ pub fn stored_values(instance: &Instance) -> FormValues {
     values
 }
 
+/// Where the provider sends the new grant back, in this order: a callback
+/// the person set for this run (`--set oauth.callback.url=`, their own
+/// choice, wherever it points); `--callback-port` when it was given; the
+/// callback the instance stored, when it points at this machine; else the
+/// default port's. A stored callback off this machine is
+/// refused: the provider would hand the new grant to that host (which the
+/// platform's answer, not the person, named), and ce-wizard could not
+/// catch it anyway. The error says what to do; nothing was sent.
+pub fn callback_url(
+    instance: &Instance,
+    set: Option<&str>,
+    port: u16,
+    port_given: bool,
+) -> Result<String, String> {
+    let predicted = crate::flow::oauth::predicted_callback_url(port);
+    if let Some(set) = set.map(str::trim).filter(|s| !s.is_empty()) {
+        return Ok(set.to_string());
+    }
+    if port_given {
+        return Ok(predicted);
+    }
+    let stored = stored_values(instance).get(CALLBACK).trim().to_string();
+    if stored.is_empty() {
+        return Ok(predicted);
+    }
+    // On this machine, the grant stays here (a listener elsewhere on it, or
+    // the address pasted back).
+    let here = url::Url::parse(&stored).is_ok_and(|u| crate::api::is_loopback(&u));
+    if here {
+        return Ok(stored);
+    }
+    Err(format!(
+        "instance {} stores the callback URL {}, which is not this machine's loopback address: the provider would send the new authorization there. Register {predicted} with the provider's app and pass --callback-port {port} (or another port), or --set {CALLBACK}=URL to use an address of your own on purpose; nothing was sent",
+        instance.id,
+        crate::sanitize::line(&stored)
+    ))
+}
+
 /// The spec the OAuth flow needs: the bundled one, else the least that
 /// describes the element (its key, name and OAuth kind).
 pub fn spec_for(i: &Instance, auth: AuthKind) -> ElementSpec {
@@ -182,6 +220,38 @@ mod tests {
         assert!(!v.contains(APP_SECRET));
         assert!(!v.contains("password"));
         assert!(!v.contains("count"));
+    }
+
+    #[test]
+    fn the_callback_port_given_wins_and_a_stored_callback_elsewhere_is_refused() {
+        let stored = |url: &str| instance("infusionsoftecommerce", json!({ CALLBACK: url }));
+        let taken = stored("http://127.0.0.1:4100/callback");
+        assert_eq!(
+            callback_url(&taken, None, 4200, true).unwrap(),
+            "http://127.0.0.1:4200/callback",
+            "the flag wins"
+        );
+        assert_eq!(
+            callback_url(&taken, None, 4200, false).unwrap(),
+            "http://127.0.0.1:4100/callback",
+            "the stored one, when no port was given"
+        );
+        let far = stored("https://collector.example/callback");
+        let e = callback_url(&far, None, 4200, false).unwrap_err();
+        for named in ["collector.example", "--callback-port", "nothing was sent"] {
+            assert!(e.contains(named), "{named}: {e}");
+        }
+        assert!(callback_url(&far, None, 4200, true).is_ok());
+        assert_eq!(
+            callback_url(&far, Some("https://mine.example/cb"), 4200, false).unwrap(),
+            "https://mine.example/cb",
+            "set on purpose"
+        );
+        let none = instance("infusionsoftecommerce", json!({}));
+        assert_eq!(
+            callback_url(&none, None, 4200, false).unwrap(),
+            "http://127.0.0.1:4200/callback"
+        );
     }
 
     #[test]

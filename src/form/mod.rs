@@ -6,7 +6,8 @@ mod values;
 
 pub use validate::{
     is_active, is_http_url, shape_warning, shape_warnings, suggested_url, template_keys, url_offer,
-    validate, validate_field, validate_name, validate_tags, FieldError, MAX_VALUE_CHARS,
+    validate, validate_field, validate_found_name, validate_name, validate_tags, FieldError,
+    MAX_VALUE_CHARS,
 };
 pub use values::FormValues;
 

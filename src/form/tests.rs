@@ -207,8 +207,27 @@ fn name_and_tags() {
     assert!(validate_name("").is_some());
     assert!(validate_name("shop\nx").is_some());
     assert_eq!(validate_name("my shop"), None);
+    assert_eq!(validate_name("shop 1000"), None);
+    assert_eq!(validate_name("1000a"), None);
     assert!(validate_tags(&["a\u{7}".into()]).is_some());
     assert_eq!(validate_tags(&["docs".into()]), None);
+}
+
+/// A name of digits only would be read as an ID by `ce-wizard instances`;
+/// the reason says what to change. An instance named so elsewhere can
+/// still be looked up by that name.
+#[test]
+fn a_name_of_digits_only_is_refused_with_what_to_change() {
+    for digits in ["1000", " 0042 ", "7"] {
+        let m = validate_name(digits).expect(digits);
+        assert!(m.contains("cannot be only digits"), "{m}");
+        assert!(
+            m.contains(&format!("e.g. \"shop {}\"", digits.trim())),
+            "{m}"
+        );
+        assert_eq!(validate_found_name(digits), None);
+    }
+    assert!(validate_found_name("a\u{1b}b").is_some());
 }
 
 #[test]

@@ -269,8 +269,25 @@ pub fn template_keys(template: &str) -> impl Iterator<Item = &str> {
         .filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
-/// Validation of the instance name, which is not a configuration field.
+/// Validation of a name given to an instance (created or renamed): a name
+/// of digits only is refused besides what [`validate_found_name`] refuses,
+/// since `ce-wizard instances` reads digits as an ID, and two instances, one
+/// with the ID 42 and one named "42" (or "0042"), could be taken one for
+/// the other.
 pub fn validate_name(name: &str) -> Option<String> {
+    validate_found_name(name).or_else(|| {
+        let n = name.trim();
+        n.bytes().all(|b| b.is_ascii_digit()).then(|| {
+            format!(
+                "Instance name cannot be only digits: instance IDs are digits, and the name \"{n}\" would be mistaken for one; add a word or a letter, e.g. \"shop {n}\""
+            )
+        })
+    })
+}
+
+/// What makes a name unusable even for an instance that already has it
+/// (named elsewhere): empty, too long, or not one line of visible text.
+pub fn validate_found_name(name: &str) -> Option<String> {
     let n = name.trim();
     if n.is_empty() {
         Some("Instance name is required".into())

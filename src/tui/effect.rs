@@ -11,7 +11,7 @@ use super::report::{
     LostCreate,
 };
 use crate::api::{
-    find_created, ApiError, Client, CreateInstance, CreateOutcome, Credentials, InstanceChanges,
+    find_created_in, ApiError, Client, CreateInstance, CreateOutcome, Credentials, InstanceChanges,
     Paging, Reprovision,
 };
 use crate::catalog::{self, AuthKind, CatalogEntry};
@@ -700,13 +700,7 @@ impl Runner {
             false,
             platform,
             move |client| async move {
-                let list = client.list_instances().await?;
-                Ok(find_created(
-                    list,
-                    &check.element_key,
-                    &check.name,
-                    check.since,
-                ))
+                find_created_in(&client, &check.element_key, &check.name, check.since).await
             },
             move |result| {
                 let result = result.map_err(|e| ErrorReport::from(&e));

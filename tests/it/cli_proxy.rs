@@ -37,6 +37,9 @@ fn the_platform_is_reached_through_http_proxy() {
             "create",
             "--base-url",
             "http://platform.ce-wizard.test/elements/api-v2",
+            // Plain http keeps the proxy's view of the request readable;
+            // off this machine it needs saying so.
+            "--allow-http",
             "--element",
             "ecwid",
         ])
@@ -49,12 +52,14 @@ fn the_platform_is_reached_through_http_proxy() {
             "ecwid.product.key=p",
         ]);
     let out = run(cmd, "");
+    // Checked before the proxy's thread is joined: a run that never reached
+    // the proxy fails here instead of leaving that thread waiting forever.
+    assert_eq!(out.code, 3, "{}", out.stderr);
     let request_line = seen.join().unwrap();
     assert!(
         request_line.starts_with("POST http://platform.ce-wizard.test/elements/api-v2/instances"),
         "{request_line}"
     );
-    assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("via-proxy"), "{}", out.stderr);
 }
 

@@ -241,7 +241,14 @@ fn the_process_leaves_no_core_and_is_not_dumpable() {
     // kernel gives it to root when the process is not dumpable.
     let me = unsafe { libc::geteuid() };
     let uid = if me == 0 { 65534 } else { me };
-    let mut c = Command::new(env!("CARGO_BIN_EXE_ce-wizard"));
+    // That user may not enter the folders above the checkout (a fresh
+    // clone in a 0700 temporary folder): it runs a copy, in a folder every
+    // user can reach.
+    let place = reachable_by_all_users();
+    let binary = place.path().join("ce-wizard");
+    std::fs::copy(env!("CARGO_BIN_EXE_ce-wizard"), &binary).unwrap();
+    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut c = Command::new(&binary);
     c.env_clear()
         .args(["sandbox", "--port", "0"])
         .current_dir("/")
@@ -284,6 +291,29 @@ fn the_process_leaves_no_core_and_is_not_dumpable() {
         environ_owner, 0,
         "/proc/{pid}/environ belongs to the process's own user: it is dumpable"
     );
+}
+
+/// A new folder (0755) whose every ancestor other users may pass through:
+/// in the temporary folder when it is so, else in `/tmp`.
+fn reachable_by_all_users() -> tempfile::TempDir {
+    let passable = |dir: &Path| {
+        dir.ancestors()
+            .all(|d| std::fs::metadata(d).is_ok_and(|m| m.permissions().mode() & 0o001 != 0))
+    };
+    let tmp = std::env::temp_dir();
+    let parent = if passable(&tmp) {
+        tmp
+    } else {
+        std::path::PathBuf::from("/tmp")
+    };
+    assert!(
+        passable(&parent),
+        "no folder other users can reach: {} and /tmp are closed to them",
+        parent.display()
+    );
+    let dir = tempfile::tempdir_in(&parent).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
 }
 
 /// The binary with `config` as its config file and no base URL of its own:

@@ -120,12 +120,13 @@ fn with_config_only(sb_url: &str, dir: &Path, bus: &str) -> Command {
     c
 }
 
-/// An older config file: the secrets in plain text.
-fn write_plain_config(dir: &Path, user: &str, org: &str) -> PathBuf {
+/// An older config file: the secrets in plain text, for the platform at
+/// `url` (they are sent nowhere else).
+fn write_plain_config(dir: &Path, url: &str, user: &str, org: &str) -> PathBuf {
     let path = dir.join("config.toml");
     std::fs::write(
         &path,
-        format!("environment = \"production\"\nuser_secret = \"{user}\"\norg_secret = \"{org}\"\n"),
+        format!("environment = \"{url}\"\nuser_secret = \"{user}\"\norg_secret = \"{org}\"\n"),
     )
     .unwrap();
     path
@@ -138,7 +139,12 @@ fn secrets_move_into_the_keyring_and_are_read_back_from_it() {
     let keyring = start_keyring();
     let sb = sandbox();
     let dir = tempfile::tempdir().unwrap();
-    let path = write_plain_config(dir.path(), sb.user_secret(), sb.org_secret());
+    let path = write_plain_config(
+        dir.path(),
+        &sb.base_url(),
+        sb.user_secret(),
+        sb.org_secret(),
+    );
 
     // The plain file works, and the command offers the move.
     let mut list = with_config_only(&sb.base_url(), dir.path(), &keyring.address);
@@ -182,7 +188,12 @@ fn secrets_move_into_the_keyring_and_are_read_back_from_it() {
 fn without_a_keyring_the_secrets_stay_in_the_file_and_it_says_why() {
     let sb = sandbox();
     let dir = tempfile::tempdir().unwrap();
-    let path = write_plain_config(dir.path(), sb.user_secret(), sb.org_secret());
+    let path = write_plain_config(
+        dir.path(),
+        &sb.base_url(),
+        sb.user_secret(),
+        sb.org_secret(),
+    );
     let before = std::fs::read_to_string(&path).unwrap();
     let mut mv = with_config_only(&sb.base_url(), dir.path(), NO_BUS);
     mv.args(["secrets", "move"]);

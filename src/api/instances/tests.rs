@@ -128,8 +128,8 @@ async fn pages_that_never_end_are_cut_off_with_a_clear_message() {
             .header(NEXT_PAGE_HEADER, &format!("opaque-{}", n + 1))
     });
     let paging = Paging {
-        page_size: 200,
         max_pages: 5,
+        ..Paging::default()
     };
     let e = fake.client().list_instances_with(paging).await.unwrap_err();
     assert!(
@@ -316,11 +316,6 @@ async fn one_instance_is_read_and_a_404_names_it() {
         (7, "shop", true, false)
     );
     assert_eq!(i.hub(), Some("ecommerce"));
-    assert!(i.without_token().get("token").is_none());
-    let mut written = Vec::new();
-    i.write_without_token(&mut written).unwrap();
-    let v: Value = serde_json::from_slice(&written).unwrap();
-    assert_eq!(v, i.without_token());
     let e = client.get_instance(8).await.unwrap_err();
     assert!(matches!(e, ApiError::NoSuchInstance { id: 8, .. }), "{e:?}");
     assert_eq!(
@@ -472,4 +467,164 @@ async fn reads_through_an_instance_carry_its_token() {
         last.authorization.as_deref(),
         Some("User u-secret, Organization o-secret")
     );
+}
+
+/// A platform whose every page holds `per_page` instances of `name_len`
+/// characters' names and points at a new page: a list without end.
+fn endless(per_page: usize, name_len: usize) -> impl Fn(&Seen) -> Reply + Send + Sync {
+    move |s: &Seen| {
+        let n: usize = s
+            .query("nextPage")
+            .map(|c| c.strip_prefix("opaque-").unwrap().parse().unwrap())
+            .unwrap_or(1);
+        let page: Vec<Value> = (0..per_page)
+            .map(|k| {
+                let id = (n * 1000 + k) as i64;
+                instance(id, &"n".repeat(name_len), "ecwid", "")
+            })
+            .collect();
+        Reply::json(200, Value::Array(page)).header(NEXT_PAGE_HEADER, &format!("opaque-{}", n + 1))
+    }
+}
+
+#[tokio::test]
+async fn a_page_holding_more_than_was_asked_for_is_refused_whole() {
+    let fake = FakePlatform::start(endless(201, 4));
+    let mut handed = 0;
+    let e = fake
+        .client()
+        .for_each_instance_page(Paging::default(), |_| {
+            handed += 1;
+            ControlFlow::Continue(())
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ApiError::ListRefused {
+                page: 1,
+                listed: 0,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(handed, 0, "nothing of the page is handed over");
+    assert!(
+        e.to_string()
+            .contains("incomplete: page 1 holds 201 instances where 200 were asked for"),
+        "{e}"
+    );
+    // Asked for 50, given 51: the bound is what was asked.
+    let fake = FakePlatform::start(endless(51, 4));
+    let paging = Paging {
+        page_size: 50,
+        ..Paging::default()
+    };
+    let e = fake.client().list_instances_with(paging).await.unwrap_err();
+    assert!(matches!(e, ApiError::ListRefused { .. }), "{e:?}");
+    assert!(!e.is_retryable());
+}
+
+#[tokio::test]
+async fn a_listing_stops_at_its_total_of_instances() {
+    // Full pages without end: the default bound stops them at 10,000
+    // instances, long before the 1,000 pages.
+    let fake = FakePlatform::start(endless(200, 4));
+    let e = fake.client().list_instances().await.unwrap_err();
+    let ApiError::ListRefused { page, listed, .. } = &e else {
+        panic!("expected ListRefused, got {e:?}");
+    };
+    assert_eq!((*page, *listed), (51, MAX_LISTED_INSTANCES));
+    assert!(
+        e.to_string().contains("the instance list is incomplete")
+            && e.to_string().contains("10000 instances or 32 MiB"),
+        "{e}"
+    );
+    assert_eq!(fake.seen_at("GET", "/instances").len(), 51);
+}
+
+#[tokio::test]
+async fn a_listing_stops_at_its_total_of_bytes() {
+    // Pages of 100 instances with 10 KB names: 1 MB a page.
+    let fake = FakePlatform::start(endless(100, 10_000));
+    let paging = Paging {
+        max_bytes: 4 * 1024 * 1024,
+        ..Paging::default()
+    };
+    let e = fake.client().list_instances_with(paging).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ApiError::ListRefused {
+                page: 5,
+                listed: 400,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_cursor_that_cannot_be_sent_back_is_an_incomplete_list_not_its_end() {
+    for (cursor, why) in [
+        ("two words", "other than visible ASCII"),
+        (&*"x".repeat(MAX_TOKEN_LEN + 1), "longer than 4096"),
+    ] {
+        let cursor = cursor.to_string();
+        let fake = FakePlatform::start(move |_: &Seen| {
+            Reply::json(200, json!([instance(1, "a", "ecwid", "")]))
+                .header(NEXT_PAGE_HEADER, &cursor)
+        });
+        let e = fake.client().list_instances().await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ApiError::ListRefused {
+                    page: 2,
+                    listed: 1,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains(why), "{e}");
+        assert_eq!(
+            fake.seen_at("GET", "/instances").len(),
+            1,
+            "never sent back"
+        );
+    }
+    // An empty header is no cursor: the platform's clients read it so.
+    let fake = FakePlatform::start(|_: &Seen| {
+        Reply::json(200, json!([instance(1, "a", "ecwid", "")])).header(NEXT_PAGE_HEADER, "")
+    });
+    assert_eq!(fake.client().list_instances().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_lost_create_whose_list_breaks_a_bound_says_check_first() {
+    for handler in [endless(201, 4), endless(200, 4)] {
+        let list = handler;
+        let fake = FakePlatform::start(move |s: &Seen| {
+            if s.method == "POST" {
+                Reply::json(504, json!({"message": "gateway timeout"}))
+            } else {
+                list(s)
+            }
+        });
+        let client = fake.client().with_retry(RetryPolicy::none());
+        let e = client
+            .create_instance_safely(&create_body())
+            .await
+            .unwrap_err();
+        let ApiError::OutcomeUnknown { check, .. } = &e else {
+            panic!("expected OutcomeUnknown, got {e:?}");
+        };
+        assert!(matches!(**check, ApiError::ListRefused { .. }), "{check:?}");
+        assert!(e.advice().starts_with("Check first"), "{}", e.advice());
+        assert!(!e.to_string().contains("safe to try again"), "{e}");
+    }
 }

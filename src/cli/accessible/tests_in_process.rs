@@ -645,3 +645,36 @@ async fn a_saved_profile_is_picked_by_name_after_a_wrong_number() {
     assert_eq!(run.secrets_asked.len(), 2, "only the element's keys");
     assert_eq!(sb.instances().len(), 1);
 }
+
+/// A name of digits only is refused with what to change, and asked again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_name_of_digits_only_is_asked_again_with_what_to_change() {
+    let script: Vec<(&str, &str)> = KEAP[..5]
+        .iter()
+        .copied()
+        .chain([
+            ("Instance name (Enter keeps", "1000"),
+            ("Instance name (Enter keeps", "keap 1000"),
+            ("Tags, separated by commas", ""),
+        ])
+        .chain(CREATE_AND_KEEP_THE_CLIPBOARD)
+        .collect();
+    let run = transcript(
+        globals(Duration::from_secs(60)),
+        false,
+        &script,
+        &["keap-client-s3cret"],
+        &[Person::Allows],
+    )
+    .await;
+    assert_eq!(run.code(), exit::CREATED, "{}", run.stderr);
+    assert!(run.unasked.is_empty(), "{:?}\n{}", run.unasked, run.stderr);
+    assert_eq!(
+        run.count("Instance name cannot be only digits"),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("e.g. \"shop 1000\""), "{}", run.stderr);
+    assert!(run.stderr.contains("named \"keap 1000\""), "{}", run.stderr);
+}

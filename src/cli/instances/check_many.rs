@@ -55,7 +55,11 @@ fn selection(args: &TestArgs) -> Result<Selection, Failure> {
 
 pub async fn run(g: &GlobalArgs, args: &TestArgs) -> Result<i32, Failure> {
     let chosen = selection(args)?;
-    let one = args.instance.as_deref().map(target).transpose()?;
+    let one = args
+        .instance
+        .as_deref()
+        .map(|i| target(i, args.read_as.read_as()))
+        .transpose()?;
     let (_conn, client) = connect(g).await?;
     let batch: Vec<Instance> = match &one {
         Some(t) => vec![resolve(&client, t).await?],

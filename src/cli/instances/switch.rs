@@ -44,7 +44,7 @@ fn told(switch: Switch, already: bool, id: i64, name: &str) -> String {
 }
 
 pub async fn run(g: &GlobalArgs, args: &TargetArgs, switch: Switch) -> Result<i32, Failure> {
-    let t = target(&args.instance)?;
+    let t = target(&args.instance, args.read_as.read_as())?;
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
     // Sent even when it is already so: the switch is the platform's to

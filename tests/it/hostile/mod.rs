@@ -28,6 +28,9 @@ pub struct Request {
 
 pub enum Reply {
     Json(u16, String),
+    /// A 200 with its body and extra headers, their values as raw bytes
+    /// (a next-page cursor that is not ASCII).
+    Page(String, Vec<(&'static str, Vec<u8>)>),
     /// A 200 whose chunked body never ends.
     Endless,
 }
@@ -113,6 +116,22 @@ fn serve(stream: TcpStream, handler: &dyn Fn(&Request) -> Reply, seen: &Mutex<Ve
                 body.len()
             );
             let _ = out.write_all(head.as_bytes());
+            let _ = out.write_all(body.as_bytes());
+        }
+        Reply::Page(body, headers) => {
+            let mut head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+                body.len()
+            )
+            .into_bytes();
+            for (name, value) in headers {
+                head.extend_from_slice(name.as_bytes());
+                head.extend_from_slice(b": ");
+                head.extend_from_slice(&value);
+                head.extend_from_slice(b"\r\n");
+            }
+            head.extend_from_slice(b"\r\n");
+            let _ = out.write_all(&head);
             let _ = out.write_all(body.as_bytes());
         }
         Reply::Endless => {

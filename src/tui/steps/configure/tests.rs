@@ -397,3 +397,24 @@ fn help_cut_short_on_a_short_terminal_says_so() {
     let rows = rows(&app, 80, 24);
     assert!(rows.iter().any(|r| r.contains("register it as is.")));
 }
+
+/// An instance name of digits only is refused in the form, the reason
+/// (shown under the field) saying what to change.
+#[test]
+fn a_name_of_digits_only_is_refused_with_what_to_change() {
+    let mut app = connected();
+    pick(&mut app, "magen", "magentov20");
+    app.form_mut().unwrap().focus = FormItem::Name;
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "1000");
+    tab(&mut app);
+    let error = app.form().unwrap().errors.get(&FormItem::Name).cloned();
+    let error = error.expect("the name is refused");
+    assert!(error.contains("cannot be only digits"), "{error}");
+    assert!(error.contains("e.g. \"shop 1000\""), "{error}");
+    let flat = rows(&app, 120, 40).join(" ");
+    assert!(flat.contains("cannot be only digits"), "{flat}");
+    type_text(&mut app, " eu");
+    tab(&mut app);
+    assert!(!app.form().unwrap().errors.contains_key(&FormItem::Name));
+}

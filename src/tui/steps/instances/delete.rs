@@ -1,8 +1,9 @@
 //! Deleting an instance from the Instances view: its exact name typed to
-//! confirm, one `DELETE` sent, and the answer (or, the answer lost, a read
+//! confirm (its ID where the name cannot be typed), one `DELETE` sent, and the answer (or, the answer lost, a read
 //! of the instance) told in plain words.
 
 use super::state::DeletePrompt;
+use crate::flow::delete::Confirmation;
 use crate::tui::action::DeleteAnswer;
 use crate::tui::app::{App, Notice};
 use crate::tui::effect::Effect;
@@ -25,13 +26,17 @@ pub fn open(app: &mut App) {
     }
 }
 
-/// Enter: sends the delete once the name typed matches.
+/// Enter: sends the delete once the name (or the ID) typed matches;
+/// nothing typed never does.
 pub fn confirm(app: &mut App) -> Vec<Effect> {
     let matches = app
         .instances
         .as_ref()
         .and_then(|v| v.delete.as_ref())
-        .map(|d| (d.id, d.typed.value().trim() == d.name));
+        .map(|d| {
+            let confirm = Confirmation::for_instance(d.id, &d.name);
+            (d.id, confirm.confirmed_by(d.typed.value()))
+        });
     match matches {
         Some((id, true)) => {
             let attempt = app.new_attempt();
@@ -45,10 +50,21 @@ pub fn confirm(app: &mut App) -> Vec<Effect> {
                 id,
             }]
         }
-        Some((_, false)) => {
-            app.notice = Some(Notice::error(
-                "Type the instance's name exactly as shown to delete it",
-            ));
+        Some((id, false)) => {
+            let name = app
+                .instances
+                .as_ref()
+                .and_then(|v| v.delete.as_ref())
+                .map(|d| d.name.clone())
+                .unwrap_or_default();
+            app.notice = Some(Notice::error(match Confirmation::for_instance(id, &name) {
+                Confirmation::Name(_) => {
+                    "Type the instance's name exactly as shown to delete it".to_string()
+                }
+                Confirmation::Id { id, .. } => {
+                    format!("Type the instance's ID, {id}, to delete it")
+                }
+            }));
             vec![]
         }
         None => vec![],

@@ -167,7 +167,7 @@ fn bindings(app: &App) -> Vec<Binding> {
         return vec![
             b(&[ESC], "Esc", "keep it", Command::Back),
             b(&[ENTER], "Enter", "delete", Command::Continue)
-                .with_detail("delete the instance once its exact name is typed"),
+                .with_detail("delete the instance once its exact name (or its ID, where the name cannot be typed) is typed"),
         ];
     }
     if let Some(l) = &view.new_from {
@@ -493,6 +493,8 @@ pub fn listed(app: &mut App, attempt: u64, result: Result<(), ErrorReport>) {
     };
 }
 
+#[cfg(test)]
+mod bounded_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]

@@ -46,6 +46,9 @@ pub struct EditPrompt {
     pub sent: Option<u64>,
     /// What the platform said to the last attempt, until the next edit.
     pub refused: Option<String>,
+    /// The name as listed: kept, it is not judged as a new name would be
+    /// (an instance named "1000" elsewhere can still have its tags edited).
+    pub listed_name: String,
 }
 
 impl EditPrompt {
@@ -57,6 +60,7 @@ impl EditPrompt {
             on_tags: false,
             sent: None,
             refused: None,
+            listed_name: i.name.clone(),
         }
     }
 
@@ -74,8 +78,13 @@ impl EditPrompt {
 
     /// What is wrong with the name or the tags as typed now.
     pub fn problem(&self) -> Option<String> {
-        crate::form::validate_name(self.name.value())
-            .or_else(|| crate::form::validate_tags(&self.tag_list()))
+        let name = self.name.value();
+        if name.trim() == self.listed_name.trim() {
+            crate::form::validate_found_name(name)
+        } else {
+            crate::form::validate_name(name)
+        }
+        .or_else(|| crate::form::validate_tags(&self.tag_list()))
     }
 }
 

@@ -695,3 +695,61 @@ fn an_empty_account_says_how_to_create_the_first_one() {
         "{s}"
     );
 }
+
+/// A name that cannot be typed (cleaned to nothing where it entered, a
+/// space at its end, a zero-width character) is confirmed by the ID, and
+/// the prompt says so; Enter with nothing typed never deletes.
+#[test]
+fn a_name_that_cannot_be_typed_is_confirmed_by_the_id() {
+    for (id, name) in [(21, "\u{1b}\u{7}"), (22, "shop "), (23, "sh\u{200B}op")] {
+        let (mut app, attempt) = opened();
+        update(
+            &mut app,
+            Action::InstancesPage {
+                attempt,
+                instances: vec![Listed::from(inst(id, name, "ecwid", &[], true, false))],
+            },
+        );
+        assert!(ctrl(&mut app, 'd').is_empty());
+        let s = screen(&app, 80, 24);
+        assert!(s.contains("Type its ID"), "{name:?}: {s}");
+        assert!(s.contains(&format!("type its ID, {id}")), "{name:?}: {s}");
+        assert!(enter(&mut app).is_empty(), "{name:?}: nothing typed");
+        assert!(
+            screen(&app, 80, 24).contains(&format!("Type the instance's ID, {id}")),
+            "{name:?}"
+        );
+        type_text(&mut app, name.trim());
+        assert!(enter(&mut app).is_empty(), "{name:?}: the name typed");
+        let d = view(&app).delete.as_ref().unwrap();
+        let typed = d.typed.value().to_string();
+        for _ in typed.chars() {
+            key(&mut app, KeyCode::Backspace);
+        }
+        type_text(&mut app, &id.to_string());
+        let effects = enter(&mut app);
+        assert!(
+            matches!(effects.as_slice(), [Effect::DeleteInstance { id: i, .. }] if *i == id),
+            "{name:?}: {effects:?}"
+        );
+    }
+}
+
+/// Renaming to digits only is refused; an instance already named so
+/// (elsewhere) keeps its name while its tags are edited.
+#[test]
+fn a_rename_to_digits_only_is_refused_but_a_kept_one_is_not() {
+    use super::state::EditPrompt;
+    use crate::tui::widgets::TextField;
+    let mut p = EditPrompt::new(&Listed::from(inst(31, "1000", "ecwid", &[], true, false)));
+    p.tags = TextField::new("eu");
+    assert_eq!(p.problem(), None, "the name as it is stays");
+    p.name = TextField::new("42");
+    let problem = p.problem().expect("refused");
+    assert!(problem.contains("cannot be only digits"), "{problem}");
+    let mut p = EditPrompt::new(&Listed::from(inst(32, "shop", "ecwid", &[], true, false)));
+    p.name = TextField::new("0042");
+    assert!(p
+        .problem()
+        .is_some_and(|m| m.contains("e.g. \"shop 0042\"")));
+}

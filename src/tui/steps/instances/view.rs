@@ -207,13 +207,24 @@ fn render_detail(t: &Theme, time: &Reading, view: &InstancesState, frame: &mut F
         return;
     }
     if let Some(d) = &view.delete {
-        let label = "Type its name: ";
+        let confirm = crate::flow::delete::Confirmation::for_instance(d.id, &d.name);
+        let label = match &confirm {
+            crate::flow::delete::Confirmation::Name(_) => "Type its name: ",
+            crate::flow::delete::Confirmation::Id { .. } => "Type its ID: ",
+        };
         let mut lines = vec![
             Line::styled(
                 format!("Delete instance {} \"{}\"?", d.id, d.name),
                 t.warning(),
             ),
-            Line::raw("Deleting cannot be undone. Enter deletes once the name matches."),
+            Line::raw(match &confirm {
+                crate::flow::delete::Confirmation::Name(_) => {
+                    "Deleting cannot be undone. Enter deletes once the name matches.".to_string()
+                }
+                crate::flow::delete::Confirmation::Id { id, why } => format!(
+                    "Deleting cannot be undone. Its name cannot be typed ({why}): type its ID, {id}, and Enter deletes."
+                ),
+            }),
         ];
         let (spans, cursor) = input_spans(
             t,
