@@ -7,10 +7,10 @@
 
 use super::{api_failed, check_tag, connect, printable, resolve, target, tell, what_to_do};
 use super::{StatusArg, TestArgs};
-use crate::api::Instance;
+use crate::api::Paging;
 use crate::cli::{output, Failure, GlobalArgs};
 use crate::exit;
-use crate::flow::fleet::{self, Ended, ListedStatus, Selection, Status};
+use crate::flow::fleet::{self, Ended, ListedStatus, Queued, Selection, Status};
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -61,17 +61,29 @@ pub async fn run(g: &GlobalArgs, args: &TestArgs) -> Result<i32, Failure> {
         .map(|i| target(i, args.read_as.read_as()))
         .transpose()?;
     let (_conn, client) = connect(g).await?;
-    let batch: Vec<Instance> = match &one {
-        Some(t) => vec![resolve(&client, t).await?],
+    let batch: Vec<Queued> = match &one {
+        Some(t) => vec![Queued::from(&resolve(&client, t).await?)],
         None => {
-            let all = client
-                .list_instances()
+            // Page by page, keeping of each chosen instance only what its
+            // check reads: 10,000 of them whole would hold tens of MiB.
+            let mut batch = Vec::new();
+            let listed = client
+                .for_each_instance_page(Paging::default(), |page| {
+                    batch.extend(
+                        page.instances
+                            .iter()
+                            .filter(|i| chosen.takes(i))
+                            .map(Queued::from),
+                    );
+                    ControlFlow::Continue(())
+                })
                 .await
                 .map_err(|e| api_failed("cannot list the instances to check", &e))?;
-            let of = all.len();
-            let batch: Vec<Instance> = all.into_iter().filter(|i| chosen.takes(i)).collect();
             if batch.is_empty() {
-                eprintln!("0 of {of} instances match: nothing to check.");
+                eprintln!(
+                    "0 of {} instances match: nothing to check.",
+                    listed.instances
+                );
                 return Ok(exit::CREATED);
             }
             batch

@@ -26,7 +26,13 @@ fn start(opts: SandboxOptions) -> Sandbox {
 /// Every instance once, in the order they end.
 async fn run(sb: &Sandbox, jobs: usize) -> Vec<Ended> {
     let c = client(sb);
-    let all = c.list_instances().await.unwrap();
+    let all: Vec<Queued> = c
+        .list_instances()
+        .await
+        .unwrap()
+        .iter()
+        .map(Queued::from)
+        .collect();
     let mut ended = vec![];
     check_all(&c, all, jobs, |e| {
         ended.push(e);
@@ -234,7 +240,13 @@ async fn a_caller_that_stops_starts_no_further_check() {
         ..SandboxOptions::default()
     });
     let c = client(&sb);
-    let all = c.list_instances().await.unwrap();
+    let all: Vec<Queued> = c
+        .list_instances()
+        .await
+        .unwrap()
+        .iter()
+        .map(Queued::from)
+        .collect();
     let mut seen = 0;
     check_all(&c, all, 2, |_| {
         seen += 1;
@@ -287,4 +299,34 @@ async fn an_element_without_a_ping_is_pinged_once_a_run() {
             .collect::<BTreeMap<_, _>>(),
         truth(&sb)
     );
+}
+
+/// What waits in the queue is small, yet the check reads from it what it
+/// reads from the listed instance: state, hub, token and sign-in kind.
+#[test]
+fn a_queued_instance_keeps_what_its_check_reads() {
+    let listed = Instance::from_value(json!({
+        "id": 7, "name": "shop", "token": "tok-7", "createdDate": "2020-01-01",
+        "element": {"key": "ecwid", "name": "Ecwid", "hub": "ecommerce",
+            "authentication": {"type": "oauth2"}, "configuration": [{"key": "big"}]},
+        "configuration": {"authentication.type": "oauth2", "store.password": "pw-secret"},
+        "tags": ["eu"], "valid": false, "disabled": true,
+    }))
+    .unwrap();
+    let back = Queued::from(&listed).instance();
+    assert_eq!(back.id, 7);
+    assert_eq!(back.name, "shop");
+    assert_eq!(back.token.expose(), "tok-7");
+    assert_eq!(back.element_key, "ecwid");
+    assert_eq!(back.hub(), Some("ecommerce"));
+    assert_eq!((back.valid(), back.disabled()), (false, true));
+    assert_eq!(
+        check::auth_of(&back).map(|a| a.is_oauth()),
+        check::auth_of(&listed).map(|a| a.is_oauth())
+    );
+    assert_eq!(
+        back.configuration_value("authentication.type"),
+        Some("oauth2")
+    );
+    assert!(!back.raw.to_string().contains("pw-secret"));
 }

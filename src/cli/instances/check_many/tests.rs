@@ -1,5 +1,5 @@
 use super::*;
-use crate::api::ApiError;
+use crate::api::{ApiError, Instance};
 use crate::flow::check::{Outcome, Remedy};
 use serde_json::json;
 
