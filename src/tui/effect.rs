@@ -159,6 +159,13 @@ pub enum Effect {
         platform: Platform,
         id: i64,
     },
+    /// `flow::fleet::check_all`: many instances checked at once, each
+    /// end sent back as one `InstanceChecked` of this attempt.
+    CheckMany {
+        attempt: u64,
+        platform: Platform,
+        batch: Vec<flow::fleet::Queued>,
+    },
     /// `flow::delete::delete`: a lost answer is followed by a read of the
     /// instance.
     DeleteInstance {
@@ -205,6 +212,7 @@ impl fmt::Debug for Effect {
             Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
             Effect::ListInstances { .. } => "ListInstances",
             Effect::CheckInstance { id, .. } => return write!(f, "CheckInstance({id})"),
+            Effect::CheckMany { batch, .. } => return write!(f, "CheckMany({})", batch.len()),
             Effect::DeleteInstance { id, .. } => return write!(f, "DeleteInstance({id})"),
             Effect::UpdateInstance { id, .. } => return write!(f, "UpdateInstance({id})"),
             Effect::ReauthorizeInstance { id, .. } => {
@@ -416,6 +424,11 @@ impl Runner {
                 platform,
                 id,
             } => self.check_instance(attempt, platform, id),
+            Effect::CheckMany {
+                attempt,
+                platform,
+                batch,
+            } => self.check_many(attempt, platform, batch),
             Effect::DeleteInstance {
                 attempt,
                 platform,
@@ -743,6 +756,32 @@ impl Runner {
                     result: result.map(|_| ()).map_err(|e| ErrorReport::from(&e)),
                 }]
             },
+        );
+    }
+
+    fn check_many(&mut self, attempt: u64, platform: Platform, batch: Vec<flow::fleet::Queued>) {
+        let tx = self.tx.clone();
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move {
+                flow::fleet::check_all(&client, batch, flow::fleet::DEFAULT_JOBS, |ended| {
+                    Self::send(
+                        &tx,
+                        Action::InstanceChecked {
+                            attempt,
+                            id: ended.instance.id,
+                            result: ended.result.map_err(|e| ErrorReport::from(&e)),
+                        },
+                    );
+                    ControlFlow::Continue(())
+                })
+                .await;
+                Ok::<(), ApiError>(())
+            },
+            // Each end went back as it came.
+            |_| vec![],
         );
     }
 

@@ -50,6 +50,8 @@ pub enum Command {
     OpenInstances,
     /// Check that the selected instance works.
     TestInstance,
+    /// Check every instance the filter shows, several at once.
+    TestShown,
     DeleteInstance,
     /// Sign the instance in again (OAuth), through the Authorize step.
     ReauthorizeInstance,

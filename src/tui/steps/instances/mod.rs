@@ -8,6 +8,7 @@
 //! other screen. Typing a status word (`broken`, `invalid`…) filters by
 //! status, and F3 sorts troubled instances first.
 
+mod batch;
 mod delete;
 mod edit;
 pub mod filter;
@@ -24,7 +25,7 @@ pub use edit::updated;
 pub use start::open;
 use start::start_listing;
 pub use state::{
-    Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
+    Batch, Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
 };
 
 use super::{Drawn, Input, Screen};
@@ -254,6 +255,13 @@ fn bindings(app: &App) -> Vec<Binding> {
             Command::CopyJson,
         ),
         extra(
+            &[key(KeyCode::F(7))],
+            "F7",
+            "test every instance shown",
+            Command::TestShown,
+        )
+        .with_detail("check every instance the filter shows, several at once; Esc stops"),
+        extra(
             &[key(KeyCode::F(3))],
             "F3",
             "sort: oldest first / troubled first",
@@ -269,7 +277,10 @@ fn bindings(app: &App) -> Vec<Binding> {
 /// What Esc does on the list: clears the filter first, then goes back
 /// (or quits, when the view is the whole run).
 fn esc_binding(view: &InstancesState) -> Binding {
-    if view.filter.is_empty() && view.back_to.is_none() {
+    if view.batch.is_some() {
+        b(&[ESC], "Esc", "stop", Command::Back)
+            .with_detail("stop checking; the instances checked keep their result")
+    } else if view.filter.is_empty() && view.back_to.is_none() {
         // Opened as the whole run (`ce-wizard instances`): nothing to go
         // back to, and nothing typed here is lost by leaving.
         b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard")
@@ -385,6 +396,8 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let len = view.matches().len();
     let page = 10;
     match cmd {
+        Command::Back if view.batch.is_some() => return batch::stop(app),
+        Command::TestShown => return batch::start(app),
         Command::Back => match view.back_to {
             Some(step) => {
                 app.step = step;
@@ -493,6 +506,8 @@ pub fn listed(app: &mut App, attempt: u64, result: Result<(), ErrorReport>) {
     };
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod bounded_tests;
 #[cfg(test)]
