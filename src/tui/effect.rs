@@ -166,6 +166,14 @@ pub enum Effect {
         platform: Platform,
         batch: Vec<flow::fleet::Queued>,
     },
+    /// `PUT` (on) or `DELETE` (off) `/instances/{id}/enabled`, then the
+    /// instance read again, as it is now.
+    SwitchInstance {
+        attempt: u64,
+        platform: Platform,
+        id: i64,
+        on: bool,
+    },
     /// `flow::delete::delete`: a lost answer is followed by a read of the
     /// instance.
     DeleteInstance {
@@ -213,6 +221,9 @@ impl fmt::Debug for Effect {
             Effect::ListInstances { .. } => "ListInstances",
             Effect::CheckInstance { id, .. } => return write!(f, "CheckInstance({id})"),
             Effect::CheckMany { batch, .. } => return write!(f, "CheckMany({})", batch.len()),
+            Effect::SwitchInstance { id, on, .. } => {
+                return write!(f, "SwitchInstance({id}, {on})")
+            }
             Effect::DeleteInstance { id, .. } => return write!(f, "DeleteInstance({id})"),
             Effect::UpdateInstance { id, .. } => return write!(f, "UpdateInstance({id})"),
             Effect::ReauthorizeInstance { id, .. } => {
@@ -429,6 +440,12 @@ impl Runner {
                 platform,
                 batch,
             } => self.check_many(attempt, platform, batch),
+            Effect::SwitchInstance {
+                attempt,
+                platform,
+                id,
+                on,
+            } => self.switch_instance(attempt, platform, id, on),
             Effect::DeleteInstance {
                 attempt,
                 platform,
@@ -782,6 +799,30 @@ impl Runner {
             },
             // Each end went back as it came.
             |_| vec![],
+        );
+    }
+
+    fn switch_instance(&mut self, attempt: u64, platform: Platform, id: i64, on: bool) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move {
+                if on {
+                    client.enable_instance(id).await?;
+                } else {
+                    client.disable_instance(id).await?;
+                }
+                client.get_instance(id).await
+            },
+            move |result| {
+                vec![Action::InstanceSwitched {
+                    attempt,
+                    id,
+                    on,
+                    result: result.map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
         );
     }
 

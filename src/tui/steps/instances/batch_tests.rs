@@ -1,7 +1,9 @@
-//! F7 on the Instances view against the sandbox (latency, instances
-//! invalid and disabled), through the wizard's own effect runner: every
-//! instance shown is checked, rows and header follow each end, Esc stops
-//! what has not ended, and the filter then finds the broken ones.
+//! F7 and F8 on the Instances view against the sandbox (latency,
+//! instances invalid and disabled), through the wizard's own effect
+//! runner: every instance shown is checked, rows and header follow each
+//! end, Esc stops what has not ended, and the filter then finds the broken
+//! ones; an instance is turned on and off, and its row and the notice say
+//! so.
 
 use crate::api::Credentials;
 use crate::sandbox::{Sandbox, SandboxOptions};
@@ -146,5 +148,125 @@ async fn f7_checks_every_instance_shown_live_and_esc_stops_it() {
         update(&mut app, action);
     }
     assert_eq!(app.instances.as_ref().unwrap().checks, before);
+    runner.shutdown().await;
+}
+
+/// Runs `effects` on the sandbox and feeds back actions until `until`.
+async fn settle(
+    sb: &Sandbox,
+    app: &mut App,
+    runner: &mut Runner,
+    rx: &mut mpsc::UnboundedReceiver<Action>,
+    effects: Vec<Effect>,
+    until: impl Fn(&Action) -> bool,
+) {
+    for e in effects {
+        let e = match e {
+            Effect::SwitchInstance {
+                attempt, id, on, ..
+            } => Effect::SwitchInstance {
+                attempt,
+                platform: Platform {
+                    base_url: sb.base_url(),
+                    creds: Credentials {
+                        user: sb.user_secret().into(),
+                        org: sb.org_secret().into(),
+                    },
+                },
+                id,
+                on,
+            },
+            other => on(sb, other),
+        };
+        runner.run(e, &mut std::io::sink());
+    }
+    loop {
+        let action = next(rx).await;
+        let done = until(&action);
+        update(app, action);
+        if done {
+            return;
+        }
+    }
+}
+
+fn stored_disabled(sb: &Sandbox, name: &str) -> bool {
+    sb.instances()
+        .into_iter()
+        .find(|i| i["name"] == name)
+        .map(|i| i["disabled"] == true)
+        .unwrap()
+}
+
+/// F8 turns the selected instance on, then off again: the key says which
+/// it will do, the platform is switched, the row shows the instance as the
+/// platform now has it, and the notice says what that means for calls.
+#[tokio::test(flavor = "multi_thread")]
+async fn f8_enables_and_disables_the_selected_instance_and_says_what_it_did() {
+    let sb = Sandbox::start(SandboxOptions {
+        instances: 10,
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut runner = Runner::new(tx);
+    let mut app = listed(&sb, &mut runner, &mut rx).await;
+    // Seeded disabled.
+    let name = "WooCommerce store 00005";
+    assert!(stored_disabled(&sb, name));
+    type_text(&mut app, "00005");
+    let named = |app: &App| {
+        crate::tui::steps::screen(app.step)
+            .bindings(app)
+            .into_iter()
+            .find(|b| b.command == Some(crate::tui::keymap::Command::SwitchInstance))
+            .map(|b| b.description.to_string())
+            .unwrap()
+    };
+    assert_eq!(named(&app), "enable the instance");
+    let s = screen(&app, 120, 30);
+    assert!(s.contains("disabled"), "{s}");
+
+    let effects = key(&mut app, KeyCode::F(8));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::SwitchInstance { on: true, .. }]
+        ),
+        "{effects:?}"
+    );
+    settle(&sb, &mut app, &mut runner, &mut rx, effects, |a| {
+        matches!(a, Action::InstanceSwitched { .. })
+    })
+    .await;
+    assert!(!stored_disabled(&sb, name));
+    let s = screen(&app, 120, 30);
+    assert!(
+        s.contains("Enabled instance") && s.contains("calls go through it again"),
+        "{s}"
+    );
+    assert_eq!(named(&app), "disable the instance");
+
+    let effects = key(&mut app, KeyCode::F(8));
+    settle(&sb, &mut app, &mut runner, &mut rx, effects, |a| {
+        matches!(a, Action::InstanceSwitched { .. })
+    })
+    .await;
+    assert!(stored_disabled(&sb, name));
+    let s = screen(&app, 120, 30);
+    assert!(
+        s.contains("Disabled instance") && s.contains("refused (403)"),
+        "{s}"
+    );
+    assert_eq!(named(&app), "enable the instance");
+
+    // A check of it now says so.
+    let effects = key(&mut app, KeyCode::F(7));
+    settle(&sb, &mut app, &mut runner, &mut rx, effects, |a| {
+        matches!(a, Action::InstanceChecked { .. })
+    })
+    .await;
+    let s = screen(&app, 120, 30);
+    assert!(s.contains("Checked 1: 1 broken or disabled"), "{s}");
     runner.shutdown().await;
 }

@@ -1,7 +1,8 @@
 //! The Instances view: the account's instances, listed while their pages
 //! arrive, filtered as the person types, with a detail pane and actions on
 //! the selected one (check it, re-authorize it, edit its name and tags,
-//! start a new one like it, copy its token or JSON, delete it).
+//! start a new one like it, copy its token or JSON, turn it off or on,
+//! delete it), and the check of every instance shown at once (`batch`).
 //!
 //! The filter takes every letter, so the actions are on keys typing never
 //! makes: Ctrl chords and function keys, written `Ctrl-T` as on every
@@ -16,6 +17,7 @@ pub mod new_from;
 mod reauth;
 pub mod start;
 pub mod state;
+mod switch;
 mod view;
 
 pub use crate::tui::instance_ops::{check_effect, checked, copy_token, reauthorized};
@@ -27,6 +29,7 @@ use start::start_listing;
 pub use state::{
     Batch, Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
 };
+pub use switch::switched;
 
 use super::{Drawn, Input, Screen};
 use crate::secret::Secret;
@@ -254,6 +257,7 @@ fn bindings(app: &App) -> Vec<Binding> {
             "copy the instance as JSON",
             Command::CopyJson,
         ),
+        switch::binding(view),
         extra(
             &[key(KeyCode::F(7))],
             "F7",
@@ -398,6 +402,7 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     match cmd {
         Command::Back if view.batch.is_some() => return batch::stop(app),
         Command::TestShown => return batch::start(app),
+        Command::SwitchInstance => return switch::start(app),
         Command::Back => match view.back_to {
             Some(step) => {
                 app.step = step;

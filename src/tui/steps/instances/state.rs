@@ -169,6 +169,9 @@ pub struct InstancesState {
     pub new_from: Option<FormLoad>,
     /// The check of every instance shown (F7), while it runs.
     pub batch: Option<Batch>,
+    /// An instance being turned on or off (F8): the attempt, its ID and
+    /// which way.
+    pub switching: Option<(u64, i64, bool)>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
     pub back_to: Option<Step>,
@@ -221,6 +224,7 @@ impl InstancesState {
             edit_draft: None,
             new_from: None,
             batch: None,
+            switching: None,
             back_to,
             shown: Vec::new(),
             by_status: false,
