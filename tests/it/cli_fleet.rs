@@ -500,3 +500,38 @@ fn test_many_on_a_terminal_shows_progress_then_the_summary() {
         "the line was erased: {screen}"
     );
 }
+
+/// `--json | head -1`: once the reader has gone, no further check is made
+/// and the exit is 0, as for any command whose reader stopped early.
+#[test]
+fn test_many_json_stops_when_its_reader_goes() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let sb = Sandbox::start(SandboxOptions {
+        instances: 60,
+        latency: std::time::Duration::from_millis(30),
+        ..SandboxOptions::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(&sb, dir.path());
+    cmd.args(["instances", "test", "--all", "--json", "--jobs", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: the pipe closes.
+    let status = child.wait().unwrap();
+    assert!(first.contains("\"status\""), "{first}");
+    assert_eq!(status.code(), Some(0));
+    let checks = sb
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/hubs/"))
+        .count();
+    assert!(checks < 10, "{checks} checks after the reader went");
+}

@@ -95,23 +95,20 @@ pub async fn run(g: &GlobalArgs, args: &TestArgs) -> Result<i32, Failure> {
     let shown = terminal && !(args.json && std::io::stdout().is_terminal());
     let mut progress = Progress::new(total, shown.then(std::io::stderr), Instant::now());
     let mut tally = Tally::default();
-    let mut gone = false;
+    // Set when the output can no longer be written: the exit code then.
+    let mut gone: Option<i32> = None;
     fleet::check_all(&client, batch, args.jobs, |ended| {
         progress.ended(Instant::now());
         if args.json {
-            let line = format!("{}\n", json_line(&ended));
-            progress.clear();
-            match output::print_out(&line) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    gone = true;
-                    return ControlFlow::Break(());
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write the check results: {e}");
-                    gone = true;
-                    return ControlFlow::Break(());
-                }
+            let line = format!(
+                "{}\n",
+                crate::sanitize::json_text(&json_line(&ended), false)
+            );
+            if let Err(e) = output::print_out(&line) {
+                // A reader that went away (`| head`) is not a failure; the
+                // checks it will not read are not made.
+                gone = Some(output::printed(Err(e), "check results"));
+                return ControlFlow::Break(());
             }
         }
         tally.add(ended);
@@ -119,8 +116,8 @@ pub async fn run(g: &GlobalArgs, args: &TestArgs) -> Result<i32, Failure> {
     })
     .await;
     progress.clear();
-    if gone {
-        return Ok(exit::CREATED);
+    if let Some(code) = gone {
+        return Ok(code);
     }
     let elapsed = progress.started.elapsed();
     if args.json {
