@@ -316,6 +316,14 @@ impl<W: Write> Progress<W> {
     }
 }
 
+/// Ctrl-C drops the run mid-way: the line goes with it, so that the
+/// "interrupted" after it starts a clean line.
+impl<W: Write> Drop for Progress<W> {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
 /// `[#######·············]  120/500 checked, 380 left, 95/s, about 4 s left`
 pub fn line(done: usize, total: usize, elapsed: Duration) -> String {
     const WIDTH: usize = 20;

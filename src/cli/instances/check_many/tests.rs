@@ -162,3 +162,36 @@ fn a_json_line_has_the_fields_scripts_read() {
     assert_eq!(v["status"], "not checked");
     assert_eq!(v["fix"], serde_json::Value::Null);
 }
+
+/// Dropped with its line on the screen (Ctrl-C ends the run), it erases
+/// the line; one already erased is left alone.
+#[test]
+fn a_dropped_progress_erases_its_line() {
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let seen = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let t0 = Instant::now();
+    let mut p = Progress::new(5, Some(Shared(seen.clone())), t0);
+    p.ended(t0 + Duration::from_millis(200));
+    drop(p);
+    let text = String::from_utf8(seen.borrow().clone()).unwrap();
+    assert!(
+        text.ends_with("left, 5.0/s, about 1 s left\r\u{1b}[2K"),
+        "{text:?}"
+    );
+
+    seen.borrow_mut().clear();
+    let mut p = Progress::new(5, Some(Shared(seen.clone())), t0);
+    p.clear();
+    let erased = seen.borrow().len();
+    drop(p);
+    assert_eq!(seen.borrow().len(), erased);
+}
