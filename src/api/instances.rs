@@ -16,6 +16,12 @@
 //! came (not visible ASCII, or too long), and a list past
 //! [`MAX_LISTED_INSTANCES`] or [`MAX_LISTED_BYTES`] each end the listing as
 //! [`ApiError::ListRefused`], never as a shorter list.
+//!
+//! A listing may be narrowed on the platform's side ([`Search`]:
+//! `searchText` and `tags[]`, the swagger's parameters of `GET /instances`).
+//! The platform's search is loose, and an older platform or a proxy may
+//! drop the parameters and answer everything: what it answers is only the
+//! candidates, and every caller still confirms each one itself.
 
 use super::{interpret, to_json_zeroized, zeroized_bytes, ApiError, Client, Credentials, Instance};
 use crate::secret::Secret;
@@ -105,6 +111,27 @@ pub struct Listed {
     pub instances: usize,
     /// Every page was read (false only when the caller stopped early).
     pub complete: bool,
+}
+
+/// What a listing asks the platform to narrow it to: `searchText` (a loose
+/// search, whose exact rules the evidence does not give) and `tags[]` (the
+/// instances carrying the tag). Sent with every page, so the next page
+/// continues the same search.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Search {
+    pub text: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl Search {
+    /// The instances whose name (or more) holds `text`, as the platform
+    /// searches.
+    pub fn text(text: &str) -> Search {
+        Search {
+            text: Some(text.to_string()),
+            tag: None,
+        }
+    }
 }
 
 /// The body of `PATCH /instances/{id}`: only what is given changes. `tags`
@@ -292,6 +319,22 @@ impl Client {
     pub async fn for_each_instance_page<F>(
         &self,
         paging: Paging,
+        on_page: F,
+    ) -> Result<Listed, ApiError>
+    where
+        F: FnMut(Page) -> ControlFlow<()>,
+    {
+        self.for_each_instance_page_searching(paging, &Search::default(), on_page)
+            .await
+    }
+
+    /// [`Client::for_each_instance_page`], narrowed by `search` on the
+    /// platform's side: the pages hold candidates, to be confirmed by the
+    /// caller.
+    pub async fn for_each_instance_page_searching<F>(
+        &self,
+        paging: Paging,
+        search: &Search,
         mut on_page: F,
     ) -> Result<Listed, ApiError>
     where
@@ -305,6 +348,12 @@ impl Client {
         let mut bytes = 0usize;
         for number in 1..=paging.max_pages.max(1) {
             let mut query = vec![("pageSize", size.as_str())];
+            if let Some(text) = search.text.as_deref() {
+                query.push(("searchText", text));
+            }
+            if let Some(tag) = search.tag.as_deref() {
+                query.push(("tags[]", tag));
+            }
             if let Some(c) = &cursor {
                 query.push(("nextPage", c.as_str()));
             }
@@ -407,8 +456,23 @@ impl Client {
     }
 
     pub async fn list_instances_with(&self, paging: Paging) -> Result<Vec<Instance>, ApiError> {
+        self.search_instances_with(paging, &Search::default()).await
+    }
+
+    /// The candidates the platform finds for `search`, every page of them,
+    /// collected (confirm each: the platform's search is loose, and may be
+    /// ignored).
+    pub async fn search_instances(&self, search: &Search) -> Result<Vec<Instance>, ApiError> {
+        self.search_instances_with(Paging::default(), search).await
+    }
+
+    pub async fn search_instances_with(
+        &self,
+        paging: Paging,
+        search: &Search,
+    ) -> Result<Vec<Instance>, ApiError> {
         let mut all = Vec::new();
-        self.for_each_instance_page(paging, |page| {
+        self.for_each_instance_page_searching(paging, search, |page| {
             all.extend(page.instances);
             ControlFlow::Continue(())
         })

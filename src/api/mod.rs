@@ -23,8 +23,8 @@ pub use answers::ConfigEntries;
 pub use catalog_calls::{Fetched, RequestToken};
 pub use error::{parse_missing_keys, ApiError};
 pub use instances::{
-    InstanceChanges, Listed, Page, Paging, Reprovision, MAX_LISTED_BYTES, MAX_LISTED_INSTANCES,
-    NEXT_PAGE_HEADER,
+    InstanceChanges, Listed, Page, Paging, Reprovision, Search, MAX_LISTED_BYTES,
+    MAX_LISTED_INSTANCES, NEXT_PAGE_HEADER,
 };
 pub use recover::{
     create_within, epoch_seconds, find_created, find_created_in, CreateStage, CLOCK_SKEW_ALLOWANCE,

@@ -1,7 +1,7 @@
 //! Finding the instance a create made when its answer was lost: the one
 //! with the requested name and element, created since the attempt started.
 
-use super::{ApiError, Client, CreateInstance, CreateOutcome, Instance, Paging};
+use super::{ApiError, Client, CreateInstance, CreateOutcome, Instance, Paging, Search};
 use std::future::Future;
 use std::ops::ControlFlow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -84,11 +84,14 @@ pub async fn create_within(
     }
 }
 
-/// [`find_created`] over the account's whole list, read page by page:
-/// only this name's instances of this element are kept while the list
-/// streams past. Any failure, and any bound of the listing reached
-/// ([`Paging`]), is an error, so the caller says "check first", never
-/// "nothing was created".
+/// [`find_created`] over the platform's search for the name
+/// (`searchText`, one page on a large account), and when that finds it
+/// not, over the account's whole list, read page by page: only this
+/// name's instances of this element are kept while the list streams past.
+/// The search is loose and may be ignored, so what it answers is only
+/// candidates, and its finding nothing proves nothing. Any failure, and
+/// any bound of the listing reached ([`Paging`]), is an error, so the
+/// caller says "check first", never "nothing was created".
 pub async fn find_created_in(
     client: &Client,
     element_key: &str,
@@ -96,16 +99,26 @@ pub async fn find_created_in(
     since: SystemTime,
 ) -> Result<Option<Instance>, ApiError> {
     let wanted = name.trim();
-    let mut candidates = Vec::new();
-    client
-        .for_each_instance_page(Paging::default(), |page| {
-            candidates.extend(page.instances.into_iter().filter(|i| {
-                i.name.trim() == wanted && i.element_key.eq_ignore_ascii_case(element_key)
-            }));
-            ControlFlow::Continue(())
-        })
-        .await?;
-    Ok(find_created(candidates, element_key, name, since))
+    // A blank name is no search: the whole list at once.
+    let searches = match wanted.is_empty() {
+        true => vec![Search::default()],
+        false => vec![Search::text(wanted), Search::default()],
+    };
+    for search in searches {
+        let mut candidates = Vec::new();
+        client
+            .for_each_instance_page_searching(Paging::default(), &search, |page| {
+                candidates.extend(page.instances.into_iter().filter(|i| {
+                    i.name.trim() == wanted && i.element_key.eq_ignore_ascii_case(element_key)
+                }));
+                ControlFlow::Continue(())
+            })
+            .await?;
+        if let Some(found) = find_created(candidates, element_key, name, since) {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
 }
 
 /// A call cut off at the deadline, if there is one.

@@ -1,6 +1,8 @@
 //! `ce-wizard instances`: find, check (one or many, `check_many.rs`),
 //! change, re-authorize, switch on and off (`switch.rs`) and remove the
-//! account's instances. An instance is named by its ID or its exact name;
+//! account's instances (many at once by tag, element or status:
+//! `cleanup.rs`). An instance is named by its ID or its exact name, a name
+//! asked of the platform's search before the whole list;
 //! a name that fits several, or none, is refused with the candidates, and
 //! so are digits that are one instance's ID and another's name (`--id` and
 //! `--name` say which is meant).
@@ -13,7 +15,7 @@ use super::authorize::OAuthSession;
 use super::console::Console;
 use super::inputs::{self, Draft};
 use super::{prompt, report, resolve_connection, Failure, GlobalArgs};
-use crate::api::{ApiError, Client, Instance, InstanceChanges, Paging};
+use crate::api::{ApiError, Client, Instance, InstanceChanges, Paging, Search};
 use crate::catalog::{self, bundled_spec, form_fields, FieldSpec, Lookup};
 use crate::exit;
 use crate::flow::check::{self, Outcome, Remedy};
@@ -31,7 +33,7 @@ mod switch;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances test --all --jobs 16\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances test --all --jobs 16\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes\n  ce-wizard instances delete --tag staging"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]
@@ -50,7 +52,7 @@ pub enum InstancesCommand {
     Update(UpdateArgs),
     /// Sign in again for an OAuth instance whose grant expired or was revoked.
     Reauth(ReauthArgs),
-    /// Delete one instance.
+    /// Delete one instance, or every one that --tag, --element or --status takes (the list and its count first).
     Delete(DeleteArgs),
     /// Turn a disabled instance back on (PUT /instances/ID/enabled).
     Enable(TargetArgs),
@@ -116,28 +118,14 @@ pub struct TestArgs {
     /// Check every instance of the account (--tag, --element and --status narrow it).
     #[arg(long)]
     pub all: bool,
-    /// Check the instances with this tag (exact).
-    #[arg(long, value_name = "TAG")]
-    pub tag: Option<String>,
-    /// Check the instances of this element (its key, e.g. bigcommerce).
-    #[arg(long, value_name = "KEY")]
-    pub element: Option<String>,
-    /// Check the instances the platform lists as invalid, or as disabled.
-    #[arg(long, value_enum)]
-    pub status: Option<StatusArg>,
+    #[command(flatten)]
+    pub selection: super::cleanup::SelectionArgs,
     /// Checks in flight at once.
     #[arg(long, value_name = "N", default_value_t = crate::flow::fleet::DEFAULT_JOBS, value_parser = check_many::jobs)]
     pub jobs: usize,
     /// One JSON line per instance as each check ends: id, name, element, status (works, broken, disabled, invalid, not checked), reason, fix.
     #[arg(long)]
     pub json: bool,
-}
-
-/// `--status`: which listed state to check.
-#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusArg {
-    Invalid,
-    Disabled,
 }
 
 #[derive(Args, Debug)]
@@ -192,12 +180,18 @@ pub struct ReauthArgs {
 
 #[derive(Args, Debug)]
 pub struct DeleteArgs {
-    /// The instance's ID or exact name.
-    #[arg(value_name = "ID|NAME")]
-    pub instance: String,
+    /// The instance's ID or exact name; or, instead, --tag, --element or --status for every instance they take.
+    #[arg(
+        value_name = "ID|NAME",
+        required_unless_present = "selection",
+        conflicts_with = "selection"
+    )]
+    pub instance: Option<String>,
     #[command(flatten)]
     pub read_as: ReadAsArgs,
-    /// Delete without asking for the instance's name (or ID) to be typed.
+    #[command(flatten)]
+    pub selection: super::cleanup::SelectionArgs,
+    /// Delete without asking for the instance's name (or ID), or the count of those selected, to be typed.
     #[arg(long)]
     pub yes: bool,
 }
@@ -358,8 +352,8 @@ async fn connect(g: &GlobalArgs) -> Result<(super::Connection, Client), Failure>
     Ok((conn, client))
 }
 
-/// The instance a person named: by ID, read directly; by name, found in the
-/// whole list, exactly one; digits, both, and refused when they are one
+/// The instance a person named: by ID, read directly; by name, found by
+/// the platform's search or in the whole list, exactly one; digits, both, and refused when they are one
 /// instance's ID and another's name.
 pub async fn resolve(client: &Client, target: &Target) -> Result<Instance, Failure> {
     resolve_with(client, target, NameFlag::Offered).await
@@ -388,8 +382,7 @@ pub async fn resolve_with(
     match target {
         Target::Id(id) => read(*id).await,
         Target::Name(name) => {
-            let all = client
-                .list_instances()
+            let all = named_candidates(client, name)
                 .await
                 .map_err(|e| api_failed("cannot list the instances to find it by name", &e))?;
             read(pick_by_name(&all, name)?).await
@@ -397,7 +390,7 @@ pub async fn resolve_with(
         Target::IdOrName { id, name } => {
             // Both are looked for: an instance named "1000" must never be
             // taken for instance 1000, nor the other way round.
-            let all = client.list_instances().await.map_err(|e| {
+            let all = named_candidates(client, name).await.map_err(|e| {
                 api_failed(
                     &format!(
                         "cannot list the instances to check that none is named \"{name}\" (give --id {name} to read it as an ID only)"
@@ -430,6 +423,23 @@ pub async fn resolve_with(
             }
         }
     }
+}
+
+/// The instances that may be named `name`: those the platform's search
+/// for it answers (`searchText`: on a large account one page, where the
+/// whole list is dozens), when one of them is named exactly so; otherwise
+/// the whole list. The platform's search is loose and its rules are not
+/// known (it may miss a name it splits differently, or be ignored by an
+/// older platform or a proxy), so only an exact name counts, and finding
+/// none there proves nothing: the whole list settles it, and gives the
+/// close names to suggest.
+async fn named_candidates(client: &Client, name: &str) -> Result<Vec<Instance>, ApiError> {
+    let found = client.search_instances(&Search::text(name)).await?;
+    if found.iter().any(|i| i.name.trim() == name) {
+        return Ok(found);
+    }
+    drop(found);
+    client.list_instances().await
 }
 
 /// Digits that are one instance's ID and the name of others: nothing is
@@ -1196,7 +1206,17 @@ async fn reauth(g: &GlobalArgs, args: &ReauthArgs) -> Result<i32, Failure> {
 // ---- delete ----
 
 async fn delete(g: &GlobalArgs, args: &DeleteArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance, args.read_as.read_as())?;
+    let Some(instance) = &args.instance else {
+        if args.read_as.by_id || args.read_as.by_name {
+            return Err(Failure::invalid(
+                "--id and --name say how to read an ID|NAME; with --tag, --element or --status there is none",
+            ));
+        }
+        let selection = args.selection.selection()?;
+        let (_conn, client) = connect(g).await?;
+        return super::cleanup::run(&mut Console::system(), &client, &selection, args.yes).await;
+    };
+    let t = target(instance, args.read_as.read_as())?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
     if !args.yes && !interactive {
         return Err(Failure::invalid(

@@ -3,6 +3,7 @@
 
 mod accessible;
 mod authorize;
+pub mod cleanup;
 mod complete;
 mod connection;
 pub mod console;

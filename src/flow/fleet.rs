@@ -1,6 +1,6 @@
-//! Checking many instances at once: which of the account's instances a
-//! selection takes, and the check of each (`flow::check`, the same as one
-//! instance's) run by a bounded pool of workers. One instance's failure
+//! Checking many instances at once (those a `flow::selection` takes): the
+//! check of each (`flow::check`, the same as one instance's) run by a
+//! bounded pool of workers. One instance's failure
 //! never stops the others; a 429 the client's own retries could not ride
 //! out pauses every worker for the `Retry-After` asked, then the instance
 //! is tried again (a bounded number of times).
@@ -31,42 +31,6 @@ const DEFAULT_PAUSE: Duration = Duration::from_secs(1);
 /// The longest pause honoured; a longer `Retry-After` ends the instance as
 /// not checked, with the wait the platform asked for.
 const MAX_PAUSE: Duration = Duration::from_secs(60);
-
-/// Which listed status `--status` takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListedStatus {
-    /// The platform marks it `valid: false`.
-    Invalid,
-    /// Turned off.
-    Disabled,
-}
-
-/// Which of the account's instances a batch takes: all of them, or those
-/// with this tag (exact), of this element (its key, any case) and in this
-/// listed status.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Selection {
-    pub tag: Option<String>,
-    pub element: Option<String>,
-    pub status: Option<ListedStatus>,
-}
-
-impl Selection {
-    pub fn takes(&self, i: &Instance) -> bool {
-        self.element
-            .as_deref()
-            .is_none_or(|k| i.element_key.eq_ignore_ascii_case(k.trim()))
-            && self
-                .tag
-                .as_deref()
-                .is_none_or(|t| i.tags().iter().any(|have| have == t.trim()))
-            && match self.status {
-                None => true,
-                Some(ListedStatus::Invalid) => !i.valid() && !i.disabled(),
-                Some(ListedStatus::Disabled) => i.disabled(),
-            }
-    }
-}
 
 /// A listed instance as it waits for its check: only what the check reads
 /// (no settings but the sign-in kind, no map per instance), so that

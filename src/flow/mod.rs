@@ -3,7 +3,8 @@
 //! create request built from a form, the default instance name, the walk
 //! over an element's fields and the moves between them, and the check that
 //! an instance works and that check over many instances at once (`fleet`),
-//! and an instance as printed, its secrets masked. Each front end keeps
+//! an instance as printed, its secrets masked, and which instances a
+//! command over many takes. Each front end keeps
 //! only its own way of asking, showing and waiting.
 
 pub mod check;
@@ -16,3 +17,4 @@ pub mod names;
 pub mod oauth;
 pub mod reauth;
 pub mod request;
+pub mod selection;

@@ -291,8 +291,8 @@ async fn a_create_that_made_nothing_is_reported_safe_to_retry() {
         assert!(sb.instances().is_empty(), "{kind:?}");
         assert_eq!(
             sb.count("GET", INSTANCES),
-            1,
-            "{kind:?}: the list was checked"
+            2,
+            "{kind:?}: the search for the name, then the whole list, were checked"
         );
 
         // The person tries again, as told: one instance.

@@ -2,6 +2,19 @@
 //! its changes, its re-authorization, its removal, and switching it off
 //! and on (`/instances/{id}/enabled`, and `/instances/enabled` by token).
 //!
+//! The listing searches on the platform's side with `searchText` and
+//! `tags[]`, the query parameters the platform's swagger gives
+//! `GET /instances` (`cloud-elements/ce-sdkifier:src/core/platformSDK.ts`,
+//! `getInstancesParameters`). `tags[]` keeps the instances that carry the
+//! tag, as the platform's own suite checks it (churros `should support
+//! search tags`, `varunpal72/churros:src/test/platform/elements/instances.js`,
+//! and its `getBackup` in `src/core/provisioner.js`); given several times,
+//! an instance carrying any of them. The evidence says nothing of what
+//! `searchText` matches: here it is a loose search, the text anywhere in
+//! the instance's name or its element's key, in any case, as a console's
+//! search box finds things. Both hold on every page (`nextPage` continues
+//! the same search).
+//!
 //! Re-authorization is no call of its own: a `PATCH` (or a whole `PUT`)
 //! that carries `providerData` re-provisions the instance, as the platform's
 //! test suite does (churros `updateInstanceWithReprovision`). No query
@@ -19,7 +32,7 @@
 use crate::catalog::Element;
 use crate::element::Auth;
 use crate::http::{page_size, random_bytes, Request, Response};
-use crate::instance::MASK;
+use crate::instance::{Instance, MASK};
 use crate::instances::{
     bad, check_code, check_oauth1, check_required, configuration, json_object, name,
     new_element_token, oauth1_grant, present_code, tags,
@@ -52,7 +65,8 @@ pub fn list(state: &State, req: &Request) -> Response {
             }
         },
     };
-    let (page, more) = store.page(after, size);
+    let search = Search::of(req);
+    let (page, more) = store.page_where(after, size, |i| search.takes(i));
     // A list with nothing in it is a 404 "No ... found" on the platform:
     // the official CLI reads it so
     // (`CloudElementsOpenLabs/the-doctor:src/util/get.js`).
@@ -70,6 +84,35 @@ pub fn list(state: &State, req: &Request) -> Response {
             response.with_header(NEXT_PAGE_HEADER, token)
         }
         _ => response,
+    }
+}
+
+/// What `searchText` and `tags[]` ask of a listing.
+struct Search {
+    /// Lowercased.
+    text: Option<String>,
+    tags: Vec<String>,
+}
+
+impl Search {
+    fn of(req: &Request) -> Search {
+        Search {
+            text: req.param("searchText").map(|t| t.trim().to_lowercase()),
+            tags: req
+                .query
+                .iter()
+                .filter(|(k, v)| k == "tags[]" && !v.is_empty())
+                .map(|(_, v)| v.clone())
+                .collect(),
+        }
+    }
+
+    fn takes(&self, i: &Instance) -> bool {
+        let text_ok = self.text.as_deref().is_none_or(|t| {
+            i.name.to_lowercase().contains(t) || i.element_key.to_lowercase().contains(t)
+        });
+        let tags_ok = self.tags.is_empty() || self.tags.iter().any(|t| i.tags.contains(t));
+        text_ok && tags_ok
     }
 }
 

@@ -231,11 +231,20 @@ impl Store {
         Some(instance)
     }
 
-    /// Up to `size` instances with ids above `after` (from the first when
-    /// `None`), and whether any come after them.
-    pub fn page(&self, after: Option<u64>, size: usize) -> (Vec<&Instance>, bool) {
+    /// Up to `size` of the instances `keep` takes with ids above `after`
+    /// (from the first when `None`), and whether any come after them.
+    pub fn page_where(
+        &self,
+        after: Option<u64>,
+        size: usize,
+        keep: impl Fn(&Instance) -> bool,
+    ) -> (Vec<&Instance>, bool) {
         let start = after.map_or(0, |id| id.saturating_add(1));
-        let mut rest = self.instances.range(start..).map(|(_, i)| i);
+        let mut rest = self
+            .instances
+            .range(start..)
+            .map(|(_, i)| i)
+            .filter(|i| keep(i));
         let page: Vec<&Instance> = rest.by_ref().take(size).collect();
         (page, rest.next().is_some())
     }
@@ -417,6 +426,12 @@ mod tests {
         assert!(store.by_token("token-a").is_none());
         assert_eq!(store.by_token("fresh").unwrap().token, "fresh");
         assert!(!store.rotate_token(4242, "x".into()));
+    }
+
+    impl Store {
+        fn page(&self, after: Option<u64>, size: usize) -> (Vec<&Instance>, bool) {
+            self.page_where(after, size, |_| true)
+        }
     }
 
     #[test]

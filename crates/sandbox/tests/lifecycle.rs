@@ -127,6 +127,78 @@ fn ten_thousand_instances_list_to_the_end() {
     assert_eq!(all.iter().collect::<HashSet<_>>().len(), 10_000);
 }
 
+/// `searchText` and `tags[]` narrow the listing on the platform's side
+/// (the swagger's parameters of `GET /instances`; churros checks that a
+/// `tags[]` search answers only instances carrying the tag): the search
+/// is loose (any case, anywhere in the name or the element's key), holds
+/// on every page, and a search that finds nothing is the platform's 404.
+#[test]
+fn the_listing_searches_by_text_and_tags() {
+    let sb = seeded(450);
+    let listed = |query: &str| -> Vec<Value> {
+        let mut all = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let path = match &next {
+                Some(t) => format!("/instances?{query}&nextPage={t}"),
+                None => format!("/instances?{query}"),
+            };
+            let answer = get(&sb, &path);
+            assert_eq!(answer.status, 200, "{query}: {}", answer.message());
+            all.extend(answer.json().as_array().unwrap().clone());
+            match answer.header("elements-next-page-token") {
+                Some(t) => next = Some(t.to_string()),
+                None => return all,
+            }
+        }
+    };
+    let names = |found: &[Value]| -> Vec<String> {
+        found
+            .iter()
+            .map(|i| i["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let one = listed("searchText=store%2000042");
+    assert_eq!(names(&one), ["Ecwid store 00042"]);
+    assert_eq!(one[0]["id"], 1041);
+    assert_eq!(
+        names(&listed("searchText=eCwId+STORE+00042")),
+        ["Ecwid store 00042"],
+        "any case"
+    );
+    // Loose: a part of the name finds every name that holds it.
+    let loose = names(&listed("searchText=store+0004"));
+    assert_eq!(loose.len(), 10, "{loose:?}");
+    assert!(loose.iter().all(|n| n.contains("store 0004")));
+    // The element's key is searched too: no seeded name holds "magentov20".
+    let magento = listed("searchText=magentov20&pageSize=7");
+    assert_eq!(magento.len(), 90);
+    assert!(magento.iter().all(|i| i["element"]["key"] == "magentov20"
+        && i["name"].as_str().unwrap().starts_with("Magento store")));
+
+    // tags[]: every instance answered carries the tag, and none is left out.
+    let staging = listed("tags%5B%5D=staging&pageSize=50");
+    assert_eq!(staging.len(), 90);
+    assert!(staging
+        .iter()
+        .all(|i| i["tags"].as_array().unwrap().iter().any(|t| t == "staging")));
+    assert_eq!(listed("tags[]=staging&tags[]=eu").len(), 180, "any of them");
+    assert_eq!(
+        names(&listed("tags[]=staging&searchText=store+0004")),
+        ["Ecwid store 00042", "Ecwid store 00047"],
+        "both at once"
+    );
+    // Tags are matched whole and as written.
+    for query in ["tags[]=stag", "tags[]=STAGING", "searchText=no+such+store"] {
+        let answer = get(&sb, &format!("/instances?{query}"));
+        assert_eq!(answer.status, 404, "{query}");
+        assert_eq!(answer.message(), "No instances found");
+    }
+    // A blank search is no search.
+    assert_eq!(listed("searchText=&tags[]=").len(), 450);
+}
+
 /// A list masks what the answer for one instance masks: the platform
 /// hides account-level secrets in every answer (contract "Creating an
 /// instance").

@@ -5,12 +5,13 @@
 //! fix for each instance that does not work. `--json` prints one line per
 //! instance instead, as each check ends.
 
+use super::TestArgs;
 use super::{api_failed, check_tag, connect, printable, resolve, target, tell, what_to_do};
-use super::{StatusArg, TestArgs};
 use crate::api::Paging;
 use crate::cli::{output, Failure, GlobalArgs};
 use crate::exit;
-use crate::flow::fleet::{self, Ended, ListedStatus, Queued, Selection, Status};
+use crate::flow::fleet::{self, Ended, Queued, Status};
+use crate::flow::selection::Selection;
 use std::io::{IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -33,24 +34,10 @@ pub fn jobs(text: &str) -> Result<usize, String> {
 }
 
 fn selection(args: &TestArgs) -> Result<Selection, Failure> {
-    if let Some(t) = &args.tag {
+    if let Some(t) = &args.selection.tag {
         check_tag(t).map_err(Failure::invalid)?;
     }
-    if let Some(k) = &args.element {
-        if k.trim().is_empty() || k.chars().any(char::is_control) {
-            return Err(Failure::invalid(
-                "--element needs an element key, e.g. bigcommerce",
-            ));
-        }
-    }
-    Ok(Selection {
-        tag: args.tag.as_ref().map(|t| t.trim().to_string()),
-        element: args.element.as_ref().map(|k| k.trim().to_string()),
-        status: args.status.map(|s| match s {
-            StatusArg::Invalid => ListedStatus::Invalid,
-            StatusArg::Disabled => ListedStatus::Disabled,
-        }),
-    })
+    args.selection.selection()
 }
 
 pub async fn run(g: &GlobalArgs, args: &TestArgs) -> Result<i32, Failure> {

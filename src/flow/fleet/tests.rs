@@ -59,41 +59,6 @@ fn truth(sb: &Sandbox) -> BTreeMap<i64, Status> {
         .collect()
 }
 
-fn inst(key: &str, tags: &[&str], valid: bool, disabled: bool) -> Instance {
-    Instance::from_value(
-        json!({"id": 1, "name": "n", "token": "t", "element": {"key": key},
-        "tags": tags, "valid": valid, "disabled": disabled}),
-    )
-    .unwrap()
-}
-
-#[test]
-fn a_selection_takes_by_tag_element_and_listed_status() {
-    let all = Selection::default();
-    let ok = inst("ecwid", &["eu", "prod"], true, false);
-    let invalid = inst("Ecwid", &[], false, false);
-    let off = inst("bigcommerce", &["eu"], false, true);
-    assert!(all.takes(&ok) && all.takes(&invalid) && all.takes(&off));
-    let eu = Selection {
-        tag: Some("eu".into()),
-        ..Selection::default()
-    };
-    assert!(eu.takes(&ok) && !eu.takes(&invalid) && eu.takes(&off));
-    let ecwid = Selection {
-        element: Some("ecwid".into()),
-        ..Selection::default()
-    };
-    assert!(ecwid.takes(&ok) && ecwid.takes(&invalid) && !ecwid.takes(&off));
-    let status = |s| Selection {
-        status: Some(s),
-        ..Selection::default()
-    };
-    assert!(!status(ListedStatus::Invalid).takes(&ok));
-    assert!(status(ListedStatus::Invalid).takes(&invalid));
-    assert!(!status(ListedStatus::Invalid).takes(&off));
-    assert!(status(ListedStatus::Disabled).takes(&off));
-}
-
 /// With latency, and instances breaking (some invalid, some disabled) while
 /// the batch runs, each instance ends once, reported as it was when its
 /// check ran: those started after the breakage as they are now.

@@ -116,7 +116,7 @@ async fn a_failed_create_on_an_empty_account_says_nothing_was_created() {
     assert!(sb.instances().is_empty());
     assert_eq!(
         sb.count("GET", "/elements/api-v2/instances"),
-        1,
-        "the list was checked"
+        2,
+        "the platform's search for the name, then the whole list, were checked"
     );
 }
