@@ -12,8 +12,9 @@ pub const INVALID_INPUT: i32 = 2;
 pub const API_FAILED: i32 = 3;
 /// OAuth was denied, mismatched or timed out, or its port is taken.
 pub const OAUTH_FAILED: i32 = 4;
-/// The instance was created (or re-authorized) but does not work: it is
-/// broken or disabled (`instances test`, `create`'s check).
+/// An instance created, re-authorized or checked does not work: it is
+/// broken or disabled (`instances test`, also of many at once, and
+/// `create`'s check).
 pub const CHECK_FAILED: i32 = 5;
 /// Interrupted: Ctrl-C, or a confirmation (delete, profiles remove) declined.
 pub const INTERRUPTED: i32 = 130;
@@ -37,7 +38,7 @@ pub const CODES: [(i32, &str); 7] = [
     ),
     (
         CHECK_FAILED,
-        "created, but its check failed: broken or disabled (what to do is shown)",
+        "a check failed: an instance is broken or disabled (what to do is shown)",
     ),
     (
         INTERRUPTED,

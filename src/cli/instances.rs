@@ -1,4 +1,5 @@
-//! `ce-wizard instances`: find, check, change, re-authorize and remove the
+//! `ce-wizard instances`: find, check (one or many, `check_many.rs`),
+//! change, re-authorize, switch on and off (`switch.rs`) and remove the
 //! account's instances (many at once by tag, element or status:
 //! `cleanup.rs`). An instance is named by its ID or its exact name, a name
 //! asked of the platform's search before the whole list;
@@ -27,9 +28,12 @@ use clap::{Args, Subcommand};
 use std::io::Write;
 use std::ops::ControlFlow;
 
+mod check_many;
+mod switch;
+
 #[derive(Args, Debug)]
 #[command(
-    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes\n  ce-wizard instances delete --tag staging"
+    after_help = "An instance is named by its ID or its exact name (`ce-wizard instances list`\nshows both). Digits that are one instance's ID and another's name are\nrefused with both: --id or --name says which is meant.\n\nExamples:\n  ce-wizard instances list --element bigcommerce\n  ce-wizard instances test shop\n  ce-wizard instances test --all --jobs 16\n  ce-wizard instances update 1234 --tag prod --tag eu\n  ce-wizard instances reauth 1234 --set oauth.api.secret=@secret.txt\n  ce-wizard instances delete 1234 --yes\n  ce-wizard instances delete --tag staging"
 )]
 pub struct InstancesArgs {
     #[command(subcommand)]
@@ -42,14 +46,18 @@ pub enum InstancesCommand {
     List(ListArgs),
     /// Show one instance; --json prints it whole, token included, secrets masked (--reveal shows them).
     Show(ShowArgs),
-    /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none). Exit 0 works, 5 broken or disabled.
-    Test(TargetArgs),
+    /// Check that an instance works: its state, then the platform's health check through it (GET /hubs/HUB/ping; one read where the element has none); or many at once (--all, --tag, --element, --status). Exit 0 works, 5 broken or disabled.
+    Test(TestArgs),
     /// Change an instance's name, tags or settings.
     Update(UpdateArgs),
     /// Sign in again for an OAuth instance whose grant expired or was revoked.
     Reauth(ReauthArgs),
     /// Delete one instance, or every one that --tag, --element or --status takes (the list and its count first).
     Delete(DeleteArgs),
+    /// Turn a disabled instance back on (PUT /instances/ID/enabled).
+    Enable(TargetArgs),
+    /// Turn an instance off: calls through it are refused until it is enabled (DELETE /instances/ID/enabled).
+    Disable(TargetArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -94,6 +102,30 @@ impl ReadAsArgs {
             _ => ReadAs::Either,
         }
     }
+}
+
+#[derive(Args, Debug, Default)]
+pub struct TestArgs {
+    /// The instance's ID or exact name; or choose many with the options below.
+    #[arg(
+        value_name = "ID|NAME",
+        required_unless_present_any = ["all", "tag", "element", "status"],
+        conflicts_with_all = ["all", "tag", "element", "status"]
+    )]
+    pub instance: Option<String>,
+    #[command(flatten)]
+    pub read_as: ReadAsArgs,
+    /// Check every instance of the account (--tag, --element and --status narrow it).
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub selection: super::cleanup::SelectionArgs,
+    /// Checks in flight at once.
+    #[arg(long, value_name = "N", default_value_t = crate::flow::fleet::DEFAULT_JOBS, value_parser = check_many::jobs)]
+    pub jobs: usize,
+    /// One JSON line per instance as each check ends: id, name, element, status (works, broken, disabled, invalid, not checked), reason, fix.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -177,10 +209,15 @@ pub async fn run(
         None => list(g, &ListArgs::default()).await,
         Some(InstancesCommand::List(a)) => list(g, &a).await,
         Some(InstancesCommand::Show(a)) => show(g, &a).await,
-        Some(InstancesCommand::Test(a)) => test(g, &a).await,
+        Some(InstancesCommand::Test(a)) => match &a.instance {
+            Some(one) if !a.json => test(g, one, a.read_as.read_as()).await,
+            _ => check_many::run(g, &a).await,
+        },
         Some(InstancesCommand::Update(a)) => update(g, &a).await,
         Some(InstancesCommand::Reauth(a)) => reauth(g, &a).await,
         Some(InstancesCommand::Delete(a)) => delete(g, &a).await,
+        Some(InstancesCommand::Enable(a)) => switch::run(g, &a, switch::Switch::Enable).await,
+        Some(InstancesCommand::Disable(a)) => switch::run(g, &a, switch::Switch::Disable).await,
     }
 }
 
@@ -800,9 +837,7 @@ pub fn what_to_do(outcome: &Outcome, id: i64) -> Option<String> {
         } => Some(format!(
             "give it working credentials: ce-wizard instances update {id} --set KEY=VALUE\n  {delete}"
         )),
-        Outcome::Disabled => Some(format!(
-            "enable it again in the Cloud Elements console (Instances), {delete}"
-        )),
+        Outcome::Disabled => Some(format!("enable it again: ce-wizard instances enable {id}\n  {delete}")),
         Outcome::Works { .. } | Outcome::NotChecked { .. } => None,
     }
 }
@@ -839,8 +874,8 @@ fn exit_for(outcome: &Outcome) -> i32 {
     }
 }
 
-async fn test(g: &GlobalArgs, args: &TargetArgs) -> Result<i32, Failure> {
-    let t = target(&args.instance, args.read_as.read_as())?;
+async fn test(g: &GlobalArgs, instance: &str, read_as: ReadAs) -> Result<i32, Failure> {
+    let t = target(instance, read_as)?;
     let (_conn, client) = connect(g).await?;
     let found = resolve(&client, &t).await?;
     let outcome = check::check_fetched(&client, &found)

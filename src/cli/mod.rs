@@ -198,6 +198,17 @@ pub struct SandboxArgs {
     /// disabled: the same account on every start.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub instances: usize,
+    /// Every answer takes this many milliseconds more, as over a slow link (answers still
+    /// overlap, as a platform serves many callers at once).
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Answer at most N calls a second; the others get 429 with Retry-After.
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<crate::sandbox::RateLimit>,
+    /// Instances break while in use: AFTER:EVERY[:invalid|disabled], e.g. 50:10 (after 50 calls,
+    /// one instance in every 10 turns invalid).
+    #[arg(long, value_name = "AFTER:EVERY")]
+    pub break_after: Option<crate::sandbox::Breakage>,
 }
 
 /// The help of a command that prints generated text: its own argument
@@ -319,6 +330,15 @@ pub fn main(full_screen: &dyn wizard::FullScreen) -> i32 {
             log_requests: true,
             faults: crate::sandbox::Faults(a.faults.clone()),
             instances: a.instances,
+            latency: Duration::from_millis(a.latency),
+            rate_limit: a.rate_limit,
+            breakage: a.break_after,
+            // A slow platform still answers many callers at once.
+            workers: if a.latency > 0 {
+                64
+            } else {
+                crate::sandbox::WORKERS
+            },
             ..Default::default()
         }) {
             Ok(()) => 0,

@@ -197,6 +197,39 @@ pub async fn check_instance(client: &Client, id: i64) -> Result<Checked, ApiErro
 /// The check of an instance just read with `GET /instances/{id}`: its
 /// ping, else its one-row read.
 pub async fn check_fetched(client: &Client, instance: &Instance) -> Result<Outcome, ApiError> {
+    check_fetched_learning(client, instance, None).await
+}
+
+/// The elements a run over many instances found without a ping (a 404 or
+/// 405), and why: their other instances go straight to the one-row read,
+/// one call instead of two.
+#[derive(Debug, Default)]
+pub struct NoPing(std::sync::Mutex<std::collections::HashMap<String, String>>);
+
+impl NoPing {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    fn learn(&self, key: &str, why: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_string(), why.to_string());
+    }
+}
+
+/// [`check_fetched`], skipping the ping of elements `learned` knows have
+/// none, and teaching it those found so.
+pub async fn check_fetched_learning(
+    client: &Client,
+    instance: &Instance,
+    learned: Option<&NoPing>,
+) -> Result<Outcome, ApiError> {
     if instance.disabled() {
         return Ok(Outcome::Disabled);
     }
@@ -226,10 +259,18 @@ pub async fn check_fetched(client: &Client, instance: &Instance) -> Result<Outco
             }
         });
     }
-    let ping = ping(hub);
-    let no_ping = match call(client, instance, &ping, invalid, remedy).await {
-        Tried::Answered(outcome) => return outcome,
-        Tried::Absent(why) => why,
+    let known = learned.and_then(|l| l.get(&instance.element_key));
+    let no_ping = match known {
+        Some(why) => why,
+        None => match call(client, instance, &ping(hub), invalid, remedy).await {
+            Tried::Answered(outcome) => return outcome,
+            Tried::Absent(why) => {
+                if let Some(l) = learned {
+                    l.learn(&instance.element_key, &why);
+                }
+                why
+            }
+        },
     };
     let read = match check_read_for(spec, Some(hub)) {
         Ok(read) => read,

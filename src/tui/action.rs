@@ -182,6 +182,14 @@ pub enum Action {
         id: i64,
         result: Result<Outcome, ErrorReport>,
     },
+    /// An instance turned on (`on`) or off, and read again; `Err` when the
+    /// switch (or the read after it) failed.
+    InstanceSwitched {
+        attempt: u64,
+        id: i64,
+        on: bool,
+        result: Result<Instance, ErrorReport>,
+    },
     InstanceDeleted {
         attempt: u64,
         id: i64,
@@ -261,6 +269,7 @@ impl fmt::Debug for Action {
             Action::InstanceChecked { .. } => "InstanceChecked",
             Action::InstanceDeleted { .. } => "InstanceDeleted",
             Action::InstanceUpdated { .. } => "InstanceUpdated",
+            Action::InstanceSwitched { .. } => "InstanceSwitched",
             Action::InstanceReauthorized { .. } => "InstanceReauthorized",
         };
         f.write_str(name)

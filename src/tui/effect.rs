@@ -168,6 +168,21 @@ pub enum Effect {
         platform: Platform,
         id: i64,
     },
+    /// `flow::fleet::check_all`: many instances checked at once, each
+    /// end sent back as one `InstanceChecked` of this attempt.
+    CheckMany {
+        attempt: u64,
+        platform: Platform,
+        batch: Vec<flow::fleet::Queued>,
+    },
+    /// `PUT` (on) or `DELETE` (off) `/instances/{id}/enabled`, then the
+    /// instance read again, as it is now.
+    SwitchInstance {
+        attempt: u64,
+        platform: Platform,
+        id: i64,
+        on: bool,
+    },
     /// `flow::delete::delete`: a lost answer is followed by a read of the
     /// instance.
     DeleteInstance {
@@ -214,6 +229,10 @@ impl fmt::Debug for Effect {
             Effect::SaveFile { path, .. } => return write!(f, "SaveFile({})", path.display()),
             Effect::ListInstances { .. } => "ListInstances",
             Effect::CheckInstance { id, .. } => return write!(f, "CheckInstance({id})"),
+            Effect::CheckMany { batch, .. } => return write!(f, "CheckMany({})", batch.len()),
+            Effect::SwitchInstance { id, on, .. } => {
+                return write!(f, "SwitchInstance({id}, {on})")
+            }
             Effect::DeleteInstance { id, .. } => return write!(f, "DeleteInstance({id})"),
             Effect::UpdateInstance { id, .. } => return write!(f, "UpdateInstance({id})"),
             Effect::ReauthorizeInstance { id, .. } => {
@@ -418,6 +437,17 @@ impl Runner {
                 platform,
                 id,
             } => self.check_instance(attempt, platform, id),
+            Effect::CheckMany {
+                attempt,
+                platform,
+                batch,
+            } => self.check_many(attempt, platform, batch),
+            Effect::SwitchInstance {
+                attempt,
+                platform,
+                id,
+                on,
+            } => self.switch_instance(attempt, platform, id, on),
             Effect::DeleteInstance {
                 attempt,
                 platform,
@@ -838,6 +868,56 @@ impl Runner {
                 vec![Action::InstancesListed {
                     attempt,
                     result: result.map(|_| ()).map_err(|e| ErrorReport::from(&e)),
+                }]
+            },
+        );
+    }
+
+    fn check_many(&mut self, attempt: u64, platform: Platform, batch: Vec<flow::fleet::Queued>) {
+        let tx = self.tx.clone();
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move {
+                flow::fleet::check_all(&client, batch, flow::fleet::DEFAULT_JOBS, |ended| {
+                    Self::send(
+                        &tx,
+                        Action::InstanceChecked {
+                            attempt,
+                            id: ended.instance.id,
+                            result: ended.result.map_err(|e| ErrorReport::from(&e)),
+                        },
+                    );
+                    ControlFlow::Continue(())
+                })
+                .await;
+                Ok::<(), ApiError>(())
+            },
+            // Each end went back as it came.
+            |_| vec![],
+        );
+    }
+
+    fn switch_instance(&mut self, attempt: u64, platform: Platform, id: i64, on: bool) {
+        self.call(
+            attempt,
+            false,
+            platform,
+            move |client| async move {
+                if on {
+                    client.enable_instance(id).await?;
+                } else {
+                    client.disable_instance(id).await?;
+                }
+                client.get_instance(id).await
+            },
+            move |result| {
+                vec![Action::InstanceSwitched {
+                    attempt,
+                    id,
+                    on,
+                    result: result.map_err(|e| ErrorReport::from(&e)),
                 }]
             },
         );

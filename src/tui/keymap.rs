@@ -52,6 +52,10 @@ pub enum Command {
     OpenInstances,
     /// Check that the selected instance works.
     TestInstance,
+    /// Check every instance the filter shows, several at once.
+    TestShown,
+    /// Turn the selected instance off, or back on.
+    SwitchInstance,
     DeleteInstance,
     /// Sign the instance in again (OAuth), through the Authorize step.
     ReauthorizeInstance,

@@ -168,6 +168,15 @@ fn route(app: &mut App, action: Action) -> Vec<Effect> {
             instances::checked(app, attempt, id, result);
             vec![]
         }
+        Action::InstanceSwitched {
+            attempt,
+            id,
+            on,
+            result,
+        } => {
+            instances::switched(app, attempt, id, on, result);
+            vec![]
+        }
         Action::InstanceDeleted {
             attempt,
             id,

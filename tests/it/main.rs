@@ -19,6 +19,7 @@ mod cli_create;
 mod cli_dry_run;
 mod cli_environments;
 mod cli_find_by_name;
+mod cli_fleet;
 mod cli_flow;
 mod cli_instances;
 mod cli_instances_ids;

@@ -7,6 +7,8 @@
 //!   reaches the wizard's listener, the wizard sends the new code with
 //!   `PATCH /instances/{id}` (the grant and the changed app settings only),
 //!   checks the instance again, and the list shows it working.
+//! - On a 500-instance account, F7 checks every instance, "broken" keeps
+//!   the broken ones, and one of them is re-authorized the same way.
 //! - An instance's name and tags are edited, and the sandbox then holds them.
 //!
 //! Every key waits for the screen state it acts on, so no two keys reach the
@@ -44,25 +46,9 @@ fn find(pty: &mut Pty, filter: &str, name: &str) {
     });
 }
 
-#[test]
-fn a_broken_instance_is_reauthorized_in_chromium_and_then_works() {
-    let sb = seeded();
-    let home = Home::new();
-    let browser = Browser::new();
-    let before = stored(&sb, "Infusionsoft store 00003");
-    assert_eq!(before["valid"], false);
-    let id = before["id"].as_i64().unwrap();
-
-    let mut pty = Wizard::new(&sb, &home)
-        .browser(&browser)
-        .arg("instances")
-        .size(120, 40)
-        .spawn();
-    pty.wait_for("60 instances");
-    find(&mut pty, "store 00003", "Infusionsoft store 00003");
-    let s = pty.wait_for("Ctrl-G re-auth");
-    assert!(s.contains("invalid"), "{s}");
-
+/// Ctrl-G on the selected "Infusionsoft store 00003": the app's secret
+/// typed, Allow pressed in Chromium, and the wizard saying it works.
+fn reauthorize_store_00003(pty: &mut Pty, browser: &Browser, id: i64) {
     pty.send(&keys::ctrl('g'));
     let s = pty.wait_for(&format!("Re-authorize instance {id}"));
     assert!(s.contains("client-00003"), "the stored app key: {s}");
@@ -84,6 +70,96 @@ fn a_broken_instance_is_reauthorized_in_chromium_and_then_works() {
 
     let s = pty.wait_for(&format!("Re-authorized instance {id}"));
     assert!(s.contains("works"), "{s}");
+}
+
+/// A 500-instance account behind latency and a rate limit: F7 checks every
+/// instance (the header counting), typing "broken" keeps the broken ones,
+/// and one of them is re-authorized and then works.
+#[test]
+fn all_of_500_are_checked_then_the_broken_filtered_and_one_reauthorized() {
+    let sb = Sandbox::start(SandboxOptions {
+        instances: 500,
+        latency: std::time::Duration::from_millis(5),
+        rate_limit: Some(ce_wizard::sandbox::RateLimit { per_second: 400 }),
+        workers: 16,
+        ..Default::default()
+    })
+    .expect("sandbox starts");
+    let home = Home::new();
+    let browser = Browser::new();
+    let invalid: Vec<i64> = sb
+        .instances()
+        .iter()
+        .filter(|i| i["valid"] == false && i["disabled"] == false)
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    let id = stored(&sb, "Infusionsoft store 00003")["id"]
+        .as_i64()
+        .unwrap();
+
+    let mut pty = Wizard::new(&sb, &home)
+        .browser(&browser)
+        .arg("instances")
+        .size(120, 40)
+        .spawn();
+    pty.wait_for("500 instances");
+    // F7 as xterm sends it.
+    pty.send("\x1b[18~");
+    pty.wait_for("checking ");
+    let s = pty.wait_for("Checked 500:");
+    assert!(
+        s.contains(&format!(
+            "Checked 500: {} broken or disabled",
+            invalid.len() + 20
+        )),
+        "{s}"
+    );
+    assert!(!s.contains("checking "), "{s}");
+    let pings = sb
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/hubs/"))
+        .count();
+    assert!(pings >= 500, "{pings} calls through instances");
+
+    pty.type_text("broken");
+    pty.wait_until("only the broken ones", |s| {
+        s.contains(&format!("{} of 500 instances", invalid.len()))
+    });
+    pty.type_text(" store 00003");
+    pty.wait_until("store 00003 alone among the broken", |s| {
+        s.contains("1 of 500 instances") && s.contains("› Infusionsoft store 00003")
+    });
+    reauthorize_store_00003(&mut pty, &browser, id);
+    assert_eq!(stored(&sb, "Infusionsoft store 00003")["valid"], true);
+    pty.send(keys::ESC);
+    pty.wait_until("the filter cleared", |s| {
+        s.contains("500 instances") && !s.contains("of 500")
+    });
+    pty.send(keys::ESC);
+    assert_eq!(pty.finish(), 0);
+}
+
+#[test]
+fn a_broken_instance_is_reauthorized_in_chromium_and_then_works() {
+    let sb = seeded();
+    let home = Home::new();
+    let browser = Browser::new();
+    let before = stored(&sb, "Infusionsoft store 00003");
+    assert_eq!(before["valid"], false);
+    let id = before["id"].as_i64().unwrap();
+
+    let mut pty = Wizard::new(&sb, &home)
+        .browser(&browser)
+        .arg("instances")
+        .size(120, 40)
+        .spawn();
+    pty.wait_for("60 instances");
+    find(&mut pty, "store 00003", "Infusionsoft store 00003");
+    let s = pty.wait_for("Ctrl-G re-auth");
+    assert!(s.contains("invalid"), "{s}");
+
+    reauthorize_store_00003(&mut pty, &browser, id);
     pty.wait_until("the list shows it working", |s| {
         s.contains("› Infusionsoft store 00003") && s.contains("works") && s.contains("1 of 60")
     });

@@ -375,7 +375,7 @@ impl Injector {
 
     /// Waits `limit` (forever when `None`) or until the sandbox stops; true
     /// when the wait ran its course.
-    fn hold(&self, limit: Option<Duration>) -> bool {
+    pub(crate) fn hold(&self, limit: Option<Duration>) -> bool {
         let deadline = limit.map(|d| Instant::now() + d);
         let mut stopping = lock(&self.stopping);
         while !*stopping {

@@ -10,7 +10,9 @@
 //! [`Sandbox::instances`] and [`Sandbox::requests`].
 //!
 //! A few worker threads take requests from `tiny_http`; each request is
-//! read in full (bounded), handed to `routes::handle` and answered.
+//! read in full (bounded), handed to `routes::handle` and answered. The
+//! account's load (`load.rs`: latency, a rate limit, instances that break
+//! mid-run) applies to every request, before any fault.
 
 mod account;
 mod catalog;
@@ -23,6 +25,7 @@ mod hubs;
 mod instance;
 mod instances;
 mod lifecycle;
+mod load;
 mod provider;
 mod provider_needs;
 mod routes;
@@ -38,6 +41,7 @@ pub use faults::{Fault, FaultKind, Faults, SYNTAX as FAULT_SYNTAX};
 pub use generate::{SHOWCASE_CUSTOM, SHOWCASE_OAUTH1, SHOWCASE_OAUTH2};
 pub use hubs::has_ping;
 pub use instances::MISSING_CONFIG_PREFIX;
+pub use load::{Break, Breakage, RateLimit, BREAKAGE_SYNTAX};
 pub use state::RequestRecord;
 
 use http::{ReadError, Request, Response, MAX_BODY_BYTES};
@@ -57,7 +61,7 @@ pub const DEMO_USER_SECRET: &str = "sandbox-user-secret";
 pub const DEMO_ORG_SECRET: &str = "sandbox-org-secret";
 
 /// Enough for a browser, the wizard and a test talking at once.
-const WORKERS: usize = 4;
+pub const WORKERS: usize = 4;
 
 #[derive(Clone)]
 pub struct SandboxOptions {
@@ -74,6 +78,17 @@ pub struct SandboxOptions {
     /// few of them invalid and a few disabled (see [`SEEDED_INVALID_EVERY`]);
     /// the same ones on every start.
     pub instances: usize,
+    /// How long every answer takes (none by default); see `load.rs`.
+    pub latency: Duration,
+    /// At most this many calls answered a second, the rest 429 with
+    /// `Retry-After`; none by default.
+    pub rate_limit: Option<RateLimit>,
+    /// Instances that break once the account has answered so many calls.
+    pub breakage: Option<Breakage>,
+    /// Requests answered at once. A platform serves many callers in
+    /// parallel; with a latency, raise it so that callers working in
+    /// parallel are not queued behind each other ([`WORKERS`] by default).
+    pub workers: usize,
 }
 
 impl Default for SandboxOptions {
@@ -85,6 +100,10 @@ impl Default for SandboxOptions {
             log_requests: false,
             faults: Faults::none(),
             instances: 0,
+            latency: Duration::ZERO,
+            rate_limit: None,
+            breakage: None,
+            workers: WORKERS,
         }
     }
 }
@@ -99,6 +118,10 @@ impl fmt::Debug for SandboxOptions {
             .field("log_requests", &self.log_requests)
             .field("faults", &self.faults)
             .field("instances", &self.instances)
+            .field("latency", &self.latency)
+            .field("rate_limit", &self.rate_limit)
+            .field("breakage", &self.breakage)
+            .field("workers", &self.workers)
             .finish()
     }
 }
@@ -131,21 +154,23 @@ impl Sandbox {
             account::seeded(opts.instances),
             opts.log_requests,
             faults::Injector::new(opts.faults),
+            load::Conditions::new(opts.latency, opts.rate_limit, opts.breakage),
         ));
+        let workers = opts.workers.max(1);
         let mut sandbox = Sandbox {
             state,
             server: Arc::new(server),
-            workers: Vec::with_capacity(WORKERS),
+            workers: Vec::with_capacity(workers),
             stopping: Arc::new(AtomicBool::new(false)),
         };
-        for i in 0..WORKERS {
+        for i in 0..workers {
             let state = sandbox.state.clone();
             let server = sandbox.server.clone();
             let stopping = sandbox.stopping.clone();
             // On failure, dropping `sandbox` stops the workers already started.
             let worker = std::thread::Builder::new()
                 .name(format!("sandbox-{i}"))
-                .spawn(move || work(&state, &server, &stopping))?;
+                .spawn(move || work(&state, &server, &stopping, workers))?;
             sandbox.workers.push(worker);
         }
         Ok(sandbox)
@@ -193,6 +218,21 @@ impl Sandbox {
     /// Replaces the faults in force, effective from the next request.
     pub fn set_faults(&self, faults: Faults) {
         self.state.faults.set(faults);
+    }
+
+    /// Every answer from the next request on takes this long.
+    pub fn set_latency(&self, latency: Duration) {
+        self.state.conditions.set_latency(latency);
+    }
+
+    /// Replaces the rate limit (`None`: no limit) from the next request on.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.state.conditions.set_rate_limit(limit);
+    }
+
+    /// Arms a breakage, its calls counted from now (`None` disarms it).
+    pub fn set_breakage(&self, breakage: Option<Breakage>) {
+        self.state.conditions.set_breakage(breakage);
     }
 
     /// The faults in force, with what is left of their counts.
@@ -243,7 +283,12 @@ impl Drop for Sandbox {
     }
 }
 
-fn work(state: &State, server: &tiny_http::Server, stopping: &AtomicBool) -> Option<io::Error> {
+fn work(
+    state: &State,
+    server: &tiny_http::Server,
+    stopping: &AtomicBool,
+    workers: usize,
+) -> Option<io::Error> {
     loop {
         match server.recv() {
             Ok(request) => serve(state, request),
@@ -253,7 +298,7 @@ fn work(state: &State, server: &tiny_http::Server, stopping: &AtomicBool) -> Opt
                 }
                 // Not a shutdown: the accept loop died. Wake the other
                 // workers so that they end too, and report why.
-                for _ in 1..WORKERS {
+                for _ in 1..workers {
                     server.unblock();
                 }
                 return Some(e);
@@ -269,6 +314,23 @@ fn serve(state: &State, mut raw: tiny_http::Request) {
     let started = Instant::now();
     let method = raw.method().as_str().to_ascii_uppercase();
     let target = raw.url().to_string();
+    // The account's load first: the latency every answer takes, then the
+    // rate limit, as a platform's gateway answers before its handlers.
+    let admission = state.admit();
+    if !admission.latency.is_zero() && !state.faults.hold(Some(admission.latency)) {
+        return;
+    }
+    if let Some(refusal) = admission.refusal {
+        record(
+            state,
+            &method,
+            &target,
+            (refusal.status, None),
+            started.elapsed(),
+        );
+        let _ = respond(raw, refusal);
+        return;
+    }
     let (cut_after_handling, (response, body)) =
         match state.faults.plan(&method, http::split_target(&target).0) {
             faults::Plan::Handle => (false, handle(state, &method, &target, &mut raw)),
@@ -469,6 +531,7 @@ fn banner(sandbox: &Sandbox) -> String {
 /// request there (whatever `opts.log_requests` says) and blocks until the
 /// process is ended (Ctrl-C, SIGTERM) or the listener fails.
 pub fn serve_forever(opts: SandboxOptions) -> io::Result<()> {
+    let load = load_lines(&opts);
     let sandbox = Sandbox::start(SandboxOptions {
         log_requests: true,
         ..opts
@@ -477,7 +540,39 @@ pub fn serve_forever(opts: SandboxOptions) -> io::Result<()> {
     for fault in &sandbox.faults().0 {
         eprintln!("Injected fault: {fault}");
     }
+    for line in load {
+        eprintln!("{line}");
+    }
     sandbox.wait()
+}
+
+/// The load conditions a standalone sandbox starts with, for its banner.
+fn load_lines(opts: &SandboxOptions) -> Vec<String> {
+    let mut lines = vec![];
+    if !opts.latency.is_zero() {
+        lines.push(format!(
+            "Latency: every answer takes {} ms more",
+            opts.latency.as_millis()
+        ));
+    }
+    if let Some(limit) = opts.rate_limit {
+        lines.push(format!(
+            "Rate limit: {} calls a second, the others answered 429 with Retry-After",
+            limit.per_second
+        ));
+    }
+    if let Some(b) = opts.breakage {
+        lines.push(format!(
+            "Breakage: after {} calls, one instance in every {} turns {}",
+            b.after_requests,
+            b.every,
+            match b.how {
+                Break::Invalid => "invalid",
+                Break::Disabled => "disabled",
+            }
+        ));
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! What every handler shares: the account secrets, the catalog, the store
-//! and the request log. A leaf below the handlers, so that they depend on it
+//! the request log and the load conditions. A leaf below the handlers, so that they depend on it
 //! and never on one another.
 
 use crate::catalog::{Catalog, Element};
 use crate::faults::Injector;
 use crate::http::Response;
 use crate::instance::Instance;
+use crate::load::{Admission, Conditions};
 use crate::secret::Secret;
 use crate::store::Store;
 use crate::sync::lock;
@@ -59,6 +60,8 @@ pub struct State {
     pub records: Mutex<Vec<RequestRecord>>,
     pub log_requests: bool,
     pub faults: Injector,
+    /// Latency, rate limit and breakage (`load.rs`).
+    pub conditions: Conditions,
 }
 
 impl State {
@@ -69,6 +72,7 @@ impl State {
         store: Store,
         log_requests: bool,
         faults: Injector,
+        conditions: Conditions,
     ) -> State {
         State {
             port,
@@ -79,7 +83,14 @@ impl State {
             records: Mutex::new(Vec::new()),
             log_requests,
             faults,
+            conditions,
         }
+    }
+
+    /// What the account's load conditions make of one more request.
+    pub fn admit(&self) -> Admission {
+        self.conditions
+            .admit(&self.store, std::time::Instant::now())
     }
 
     pub fn catalog(&self) -> &Catalog {

@@ -69,6 +69,26 @@ pub fn checked(app: &mut App, attempt: u64, id: i64, result: Result<Outcome, Err
     if view.checks.get(&id) != Some(&Check::Running { attempt }) {
         return;
     }
+    if let Some(batch) = view.batch.as_mut().filter(|b| b.attempt == attempt) {
+        // One of many: the row and the header say it, not the notice.
+        batch.done += 1;
+        if matches!(&check, Check::Found(o) if o.is_failure()) {
+            batch.failing += 1;
+        }
+        let (done, total, failing) = (batch.done, batch.total, batch.failing);
+        view.checks.insert(id, check);
+        if done >= total {
+            view.batch = None;
+            app.notice = Some(if failing == 0 {
+                Notice::success(format!("Checked {total}: none broken or disabled"))
+            } else {
+                Notice::error(format!(
+                    "Checked {total}: {failing} broken or disabled (type \"broken\" or \"disabled\" to see them)"
+                ))
+            });
+        }
+        return;
+    }
     if app.step == Step::Instances {
         app.notice = Some(match &check {
             Check::Found(o) if o.is_failure() => {

@@ -1,13 +1,15 @@
 //! The Instances view: the account's instances, listed while their pages
 //! arrive, filtered as the person types, with a detail pane and actions on
 //! the selected one (check it, re-authorize it, edit its name and tags,
-//! start a new one like it, copy its token or JSON, delete it).
+//! start a new one like it, copy its token or JSON, turn it off or on,
+//! delete it), and the check of every instance shown at once (`batch`).
 //!
 //! The filter takes every letter, so the actions are on keys typing never
 //! makes: Ctrl chords and function keys, written `Ctrl-T` as on every
 //! other screen. Typing a status word (`broken`, `invalid`…) filters by
 //! status, and F3 sorts troubled instances first.
 
+mod batch;
 mod delete;
 mod edit;
 pub mod filter;
@@ -15,6 +17,7 @@ pub mod new_from;
 mod reauth;
 pub mod start;
 pub mod state;
+mod switch;
 mod view;
 
 pub use crate::tui::instance_ops::{check_effect, checked, copy_token, reauthorized};
@@ -24,8 +27,9 @@ pub use edit::updated;
 pub use start::open;
 use start::start_listing;
 pub use state::{
-    Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
+    Batch, Check, DeletePrompt, EditPrompt, FormLoad, InstancesState, Loading, ReauthPrompt, Status,
 };
+pub use switch::switched;
 
 use super::{Drawn, Input, Screen};
 use crate::secret::Secret;
@@ -253,6 +257,14 @@ fn bindings(app: &App) -> Vec<Binding> {
             "copy the instance as JSON",
             Command::CopyJson,
         ),
+        switch::binding(view),
+        extra(
+            &[key(KeyCode::F(7))],
+            "F7",
+            "test every instance shown",
+            Command::TestShown,
+        )
+        .with_detail("check every instance the filter shows, several at once; Esc stops"),
         extra(
             &[key(KeyCode::F(3))],
             "F3",
@@ -269,7 +281,10 @@ fn bindings(app: &App) -> Vec<Binding> {
 /// What Esc does on the list: clears the filter first, then goes back
 /// (or quits, when the view is the whole run).
 fn esc_binding(view: &InstancesState) -> Binding {
-    if view.filter.is_empty() && view.back_to.is_none() {
+    if view.batch.is_some() {
+        b(&[ESC], "Esc", "stop", Command::Back)
+            .with_detail("stop checking; the instances checked keep their result")
+    } else if view.filter.is_empty() && view.back_to.is_none() {
         // Opened as the whole run (`ce-wizard instances`): nothing to go
         // back to, and nothing typed here is lost by leaving.
         b(&[ESC], "Esc", "quit", Command::Back).with_detail("leave ce-wizard")
@@ -385,6 +400,9 @@ fn instances_command(app: &mut App, cmd: Command) -> Vec<Effect> {
     let len = view.matches().len();
     let page = 10;
     match cmd {
+        Command::Back if view.batch.is_some() => return batch::stop(app),
+        Command::TestShown => return batch::start(app),
+        Command::SwitchInstance => return switch::start(app),
         Command::Back => match view.back_to {
             Some(step) => {
                 app.step = step;
@@ -493,6 +511,8 @@ pub fn listed(app: &mut App, attempt: u64, result: Result<(), ErrorReport>) {
     };
 }
 
+#[cfg(test)]
+mod batch_tests;
 #[cfg(test)]
 mod bounded_tests;
 #[cfg(test)]

@@ -135,6 +135,17 @@ pub struct TypedApp {
     pub secret: crate::secret::Secret,
 }
 
+/// Many instances checked at once: each row turns from "checking" to its
+/// result as it ends, and the header counts them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub attempt: u64,
+    pub total: usize,
+    pub done: usize,
+    /// Broken, invalid or disabled so far.
+    pub failing: usize,
+}
+
 pub struct InstancesState {
     pub items: Vec<Listed>,
     /// The searchable text of each item (name, element, tags), in the
@@ -156,6 +167,11 @@ pub struct InstancesState {
     /// brings it back, so nothing typed is lost by going back.
     pub edit_draft: Option<EditPrompt>,
     pub new_from: Option<FormLoad>,
+    /// The check of every instance shown (F7), while it runs.
+    pub batch: Option<Batch>,
+    /// An instance being turned on or off (F8): the attempt, its ID and
+    /// which way.
+    pub switching: Option<(u64, i64, bool)>,
     /// Where Esc returns to; `None` when the view is the whole run
     /// (`ce-wizard instances`), where Esc quits.
     pub back_to: Option<Step>,
@@ -207,6 +223,8 @@ impl InstancesState {
             typed_app: None,
             edit_draft: None,
             new_from: None,
+            batch: None,
+            switching: None,
             back_to,
             shown: Vec::new(),
             by_status: false,

@@ -54,6 +54,10 @@ fn count_text(view: &InstancesState) -> String {
     } else {
         format!("{} of {total}", view.matches().len())
     };
+    let counted = match super::batch::progress(view) {
+        Some(p) => format!("{counted} · {p}"),
+        None => counted,
+    };
     if view.by_status {
         format!("{counted} · troubled first")
     } else {

@@ -69,7 +69,13 @@ impl TaskPool {
     pub fn spawn(&self, code: Box<dyn FnMut() + Send>) {
         let mut queue = self.sharing.todo.lock().unwrap();
 
-        if self.sharing.waiting_tasks.load(Ordering::Acquire) == 0 {
+        // ce-wizard patch: a thread woken for a task still counts as
+        // waiting until it takes it, so the tasks already queued have each
+        // claimed one of the waiting threads. Counting only "no thread
+        // waiting" let two connections accepted close together go to one
+        // woken thread, and the second sat in the queue until a thread was
+        // free, which a keep-alive connection may never make it.
+        if self.sharing.waiting_tasks.load(Ordering::Acquire) <= queue.len() {
             self.add_thread(Some(code));
         } else {
             queue.push_back(code);
