@@ -3,6 +3,9 @@
 
 mod accessible;
 mod authorize;
+mod batch;
+mod batch_progress;
+mod batch_rows;
 pub mod cleanup;
 mod complete;
 mod connection;
@@ -141,6 +144,7 @@ pub enum Command {
 }
 
 #[derive(Args, Debug, Default)]
+#[command(group(clap::ArgGroup::new("batch_input").args(["batch", "batch_csv"])))]
 pub struct CreateArgs {
     /// An instance.json body, as the docs show for curl (- reads standard input).
     #[arg(long, value_name = "FILE")]
@@ -170,7 +174,33 @@ pub struct CreateArgs {
     /// siteAddress=my-shop or scope=read_orders; it replaces the element's own of that name. Repeatable.
     #[arg(long = "oauth-param", value_name = "NAME=VALUE")]
     pub oauth_params: Vec<String>,
+    /// Many instances from JSON Lines, one instance.json body a line (- reads standard input).
+    /// Rerun after a failure: names the account already has are skipped.
+    #[arg(long, value_name = "FILE", conflicts_with_all = BATCH_CONFLICTS)]
+    pub batch: Option<String>,
+    /// Many instances from CSV: a header of element, name, tags (separated by ;) and
+    /// configuration keys, then a row per instance (- reads standard input).
+    #[arg(long, value_name = "FILE", conflicts_with_all = BATCH_CONFLICTS)]
+    pub batch_csv: Option<String>,
+    /// With a batch: create the valid rows even when others are invalid (exit 2 then).
+    #[arg(long, requires = "batch_input")]
+    pub skip_invalid: bool,
+    /// With a batch: how many creates (without a browser sign-in) run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "batch_input",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }
+
+/// What a batch file gives for each row, so not on the command line too.
+const BATCH_CONFLICTS: [&str; 7] = [
+    "from",
+    "element",
+    "name",
+    "tags",
+    "sets",
+    "json",
+    "oauth_params",
+];
 
 #[derive(Args, Debug)]
 pub struct ElementsArgs {
