@@ -28,7 +28,7 @@ pub fn json_lines(text: &str) -> Vec<Row> {
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| Row {
             line: i + 1,
-            draft: inputs::parse_instance_json(l, &format!("line {}", i + 1)).map_err(|e| e.0),
+            draft: inputs::parse_instance_json(l, "the row").map_err(|e| e.0),
         })
         .collect()
 }
@@ -66,17 +66,17 @@ pub fn csv(text: &str) -> Result<Vec<Row>, String> {
     Ok(records
         .map(|(line, cells)| Row {
             line,
-            draft: csv_row(&header, &cells, line),
+            draft: csv_row(&header, &cells),
         })
         .collect())
 }
 
 /// One CSV record as the `instance.json` body it stands for, read by the
 /// body reader.
-fn csv_row(header: &[String], cells: &[String], line: usize) -> Result<Draft, String> {
+fn csv_row(header: &[String], cells: &[String]) -> Result<Draft, String> {
     if cells.len() != header.len() {
         return Err(format!(
-            "line {line} has {} fields where the header has {}; quote a value that holds a comma (\"a,b\")",
+            "the row has {} fields where the header has {}; quote a value that holds a comma (\"a,b\")",
             cells.len(),
             header.len()
         ));
@@ -109,11 +109,8 @@ fn csv_row(header: &[String], cells: &[String], line: usize) -> Result<Draft, St
         }
     }
     body.insert("configuration".into(), configuration.into());
-    inputs::parse_instance_json(
-        &serde_json::Value::Object(body).to_string(),
-        &format!("line {line}"),
-    )
-    .map_err(|e| e.0)
+    inputs::parse_instance_json(&serde_json::Value::Object(body).to_string(), "the row")
+        .map_err(|e| e.0)
 }
 
 /// RFC 4180 records, each with the line it starts on: fields separated by
@@ -262,7 +259,7 @@ mod tests {
         let rows = csv("element,name\nbigcommerce,a,b\n").unwrap();
         let e = rows[0].draft.as_ref().unwrap_err();
         assert!(
-            e.starts_with("line 2 has 3 fields where the header has 2"),
+            e.starts_with("the row has 3 fields where the header has 2"),
             "{e}"
         );
     }
@@ -275,6 +272,6 @@ mod tests {
         let e = rows[1].draft.as_ref().unwrap_err();
         assert!(e.contains("did you mean \"name\""), "{e}");
         let e = rows[2].draft.as_ref().unwrap_err();
-        assert!(e.starts_with("line 5 is not valid JSON"), "{e}");
+        assert!(e.starts_with("the row is not valid JSON"), "{e}");
     }
 }
