@@ -6,6 +6,8 @@ mod authorize;
 mod batch;
 mod batch_progress;
 mod batch_rows;
+#[cfg(test)]
+mod batch_tests;
 pub mod cleanup;
 mod complete;
 mod connection;
