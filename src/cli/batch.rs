@@ -8,7 +8,7 @@
 
 use super::authorize::OAuthSession;
 use super::batch_progress::Progress;
-use super::batch_rows::{self, Row, MAX_BATCH_BYTES};
+use super::batch_rows::{self, Row, Status, MAX_BATCH_BYTES};
 use super::console::Console;
 use super::create::{self, Prepared, Specs, CREATE_BUDGET_TIMEOUTS};
 use super::{inputs, report, resolve_connection, CreateArgs, Failure, GlobalArgs};
@@ -21,18 +21,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// How a row ended, as its JSON line says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Created,
-    /// An instance of that name was already on the account.
-    Skipped,
-    Failed,
-    /// Made, but its check found it broken or disabled.
-    CreatedBroken,
-}
 
 /// One row's end: its JSON line, and the exit code it stands for.
 struct Ended {
@@ -66,7 +54,11 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
     let (path, is_csv) = match (&args.batch, &args.batch_csv) {
         (Some(p), _) => (p.as_str(), false),
         (None, Some(p)) => (p.as_str(), true),
-        (None, None) => unreachable!("batch::run is only called for a batch"),
+        (None, None) => {
+            return Err(Failure::invalid(
+                "a batch needs --batch FILE or --batch-csv FILE",
+            ))
+        }
     };
     let flag = if is_csv { "--batch-csv" } else { "--batch" };
     let stdin_used = path == "-";

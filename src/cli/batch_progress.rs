@@ -3,7 +3,7 @@
 //! most [`MAX_REDRAWS_PER_SECOND`] times a second; nothing at all when
 //! stderr is not a terminal.
 
-use super::batch::Status;
+use super::batch_rows::Status;
 use super::console::Console;
 use std::io::Write;
 use std::time::{Duration, Instant};

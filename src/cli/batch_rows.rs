@@ -5,6 +5,7 @@
 //! it starts on, for messages that say where to fix it.
 
 use super::inputs::{self, Draft};
+use serde::Serialize;
 
 /// What separates the tags in a CSV `tags` cell.
 pub const TAG_SEPARATOR: char = ';';
@@ -12,6 +13,18 @@ pub const TAG_SEPARATOR: char = ';';
 /// The most a batch file may weigh: thousands of rows, and still refused
 /// at once when it is the wrong file.
 pub const MAX_BATCH_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How a row ended, as its JSON line says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Created,
+    /// An instance of that name was already on the account.
+    Skipped,
+    Failed,
+    /// Made, but its check found it broken or disabled.
+    CreatedBroken,
+}
 
 /// One row of a batch: the line it starts on and its draft, or what is
 /// wrong with it as written.

@@ -22,9 +22,6 @@ use tokio::sync::watch;
 pub const CREATE_BUDGET_TIMEOUTS: f64 = 2.5;
 
 pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result<i32, Failure> {
-    if args.batch.is_some() || args.batch_csv.is_some() {
-        return super::batch::run(g, args, con).await;
-    }
     let mut stdin_used = false;
     let mut draft = match args.from.as_deref() {
         Some("-") => {

@@ -409,6 +409,9 @@ async fn interrupted() {
 
 async fn dispatch(cli: Cli, full_screen: &dyn wizard::FullScreen) -> Result<i32, Failure> {
     match cli.command {
+        Some(Command::Create(args)) if args.batch.is_some() || args.batch_csv.is_some() => {
+            batch::run(&cli.global, &args, &mut console::Console::system()).await
+        }
         Some(Command::Create(args)) => {
             create::run(&cli.global, &args, &mut console::Console::system()).await
         }

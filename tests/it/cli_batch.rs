@@ -37,7 +37,11 @@ fn batch(sb: &Sandbox, file_name: &str, contents: &str, args: &[&str]) -> Output
         "--batch"
     };
     let mut cmd = command(sb, dir.path());
-    cmd.args(["create", flag]).arg(&file).args(args);
+    // A create the sandbox leaves unread under many clients is checked
+    // for and sent again after this deadline, not a minute.
+    cmd.args(["--request-timeout", "5s", "create", flag])
+        .arg(&file)
+        .args(args);
     run(cmd, "")
 }
 
