@@ -1,5 +1,7 @@
 //! `ce-wizard create`: one instance from flags or an `instance.json`,
 //! without the wizard. Stdout gets the instance JSON; stderr the rest.
+//! Its check of one body ([`prepare`]) is also each row's in
+//! `create --batch`.
 
 use super::authorize::OAuthSession;
 use super::console::{field_problem, Console, FieldWalk};

@@ -118,7 +118,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create an instance without the wizard (scripts, CI): prints the instance JSON on stdout.
     #[command(
-        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ \\\n      --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce \\\n      --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n\nMissing required settings are asked for when standard input is a terminal;\notherwise the command fails with exit code 2 and lists every one. After an\nOAuth redirect page fails to load, paste its full address on standard input."
+        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ \\\n      --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce \\\n      --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n  ce-wizard create --batch rows.jsonl   # a body a line; reruns skip those made\n\nMissing required settings are asked for when standard input is a terminal;\notherwise the command fails with exit code 2 and lists every one. After an\nOAuth redirect page fails to load, paste its full address on standard input."
     )]
     Create(CreateArgs),
     /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
