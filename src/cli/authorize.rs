@@ -149,6 +149,15 @@ impl OAuthSession {
         self
     }
 
+    /// Standard input already taken for pasted addresses (a batch's
+    /// sign-ins share one reader).
+    pub fn with_pastes(mut self, pastes: Option<Lines>) -> OAuthSession {
+        if pastes.is_some() {
+            self.pastes = pastes;
+        }
+        self
+    }
+
     /// A sign-in for an instance that exists (`instances reauth`): its
     /// failures say the instance was not changed, not that nothing was
     /// created.

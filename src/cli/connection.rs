@@ -15,6 +15,7 @@ use crate::secret_store::KeyringError;
 use std::sync::Arc;
 use std::time::Duration;
 
+#[derive(Clone)]
 pub struct Connection {
     pub environment: Environment,
     pub user_secret: Option<Secret>,

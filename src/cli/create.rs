@@ -1,5 +1,7 @@
 //! `ce-wizard create`: one instance from flags or an `instance.json`,
 //! without the wizard. Stdout gets the instance JSON; stderr the rest.
+//! Its check of one body ([`prepare`]) is also each row's in
+//! `create --batch`.
 
 use super::authorize::OAuthSession;
 use super::console::{field_problem, Console, FieldWalk};
@@ -59,14 +61,162 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
             || stdin_used;
     let interactive = !stdin_used && con.input_is_terminal;
     let oauth_params = parse_oauth_params(&args.oauth_params).map_err(Failure::invalid)?;
+    let mut specs = Specs::default();
+    let (prepared, early_connection) =
+        prepare(g, con, draft, interactive, &oauth_params, None, &mut specs).await?;
+    let Prepared {
+        spec,
+        fields,
+        mut values,
+        name,
+        tags,
+        given,
+        oauth,
+        draft,
+    } = prepared;
+    let spec = &spec;
 
+    let conn = match early_connection {
+        Some(conn) => conn,
+        None => resolve_connection(g)?,
+    };
+    if conn.sandbox.is_some() {
+        con.say("Using the built-in sandbox: nothing leaves this machine.");
+    }
+    let client = conn.client()?;
+    if args.dry_run {
+        let body = request(spec, &fields, &values, &name, tags, &draft);
+        return Ok(dry_run(
+            con,
+            spec,
+            &fields,
+            &body,
+            client.base_url(),
+            oauth,
+            &draft,
+            args.json,
+        ));
+    }
+    let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
+
+    if !oauth {
+        let body = request(spec, &fields, &values, &name, tags, &draft);
+        return match create_once(con, &client, &body, budget).await {
+            Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
+            Err(e) => Err(Failure {
+                code: exit::API_FAILED,
+                message: report::create_failed(&e, spec, budget),
+            }),
+        };
+    }
+
+    let mut session = OAuthSession::start(g, con, &values, !stdin_used)?.with_params(oauth_params);
+    if let Some(url) = session.listener_callback_url() {
+        // The listener's real address replaces the prediction (port 0 picks one).
+        if !given.iter().any(|k| k == "oauth.callback.url") {
+            values.set("oauth.callback.url", url);
+        }
+    }
+    let mut body = request(spec, &fields, &values, &name, tags, &draft);
+    loop {
+        body.provider_data = Some(session.authorize(con, &client, spec, &values).await?);
+        match create_once(con, &client, &body, budget).await {
+            Ok(outcome) => {
+                // Waits (bounded) for the browser to fetch the result page.
+                let _ = tokio::task::spawn_blocking(move || session.finish()).await;
+                return Ok(print_created(con, &client, &outcome, !args.no_verify).await);
+            }
+            Err(e) => {
+                con.say(format!(
+                    "error: {}",
+                    report::create_failed(&e, spec, budget)
+                ));
+                // The code (or request token) is spent whatever the
+                // platform did with it.
+                con.say("An authorization can be used only once.");
+                if interactive
+                    && session
+                        .confirm(con, "Authorize again in the browser?", true)
+                        .await
+                {
+                    continue;
+                }
+                return Err(Failure {
+                    code: exit::API_FAILED,
+                    message: String::new(),
+                });
+            }
+        }
+    }
+}
+
+/// Element specs already resolved in this run, by key: a batch resolves
+/// each element once, not once a row.
+pub(super) type Specs = std::collections::HashMap<String, ElementSpec>;
+
+/// A create checked against its element's form and ready to send: what
+/// [`prepare`] makes of a [`Draft`].
+pub(super) struct Prepared {
+    pub spec: ElementSpec,
+    pub fields: Vec<FieldSpec>,
+    pub values: FormValues,
+    pub name: String,
+    pub tags: Vec<String>,
+    /// The configuration keys the person gave (not defaults or derived).
+    pub given: Vec<String>,
+    /// Whether the create signs in through a browser first.
+    pub oauth: bool,
+    pub draft: Draft,
+}
+
+impl Prepared {
+    /// The create request, as [`request`] builds it.
+    pub fn body(&self) -> CreateInstance {
+        request(
+            &self.spec,
+            &self.fields,
+            &self.values,
+            &self.name,
+            self.tags.clone(),
+            &self.draft,
+        )
+    }
+
+    /// Whether a configuration key holds a secret, for a dry run's
+    /// placeholders.
+    pub fn is_secret(&self, k: &str) -> bool {
+        self.fields.iter().any(|f| f.key == k && f.is_secret()) || key_looks_secret(k)
+    }
+}
+
+/// A draft met with its element's form: the element resolved (over `open`,
+/// a connection already made, when given; returned for reuse), defaults and
+/// derived values filled, every problem found (asked for again when
+/// `interactive`), secrets registered with the log. Notes go to `con`'s
+/// stderr; a draft that cannot be sent is a [`Failure`] listing what to fix.
+pub(super) async fn prepare(
+    g: &GlobalArgs,
+    con: &mut Console,
+    draft: Draft,
+    interactive: bool,
+    oauth_params: &[(String, String)],
+    open: Option<Connection>,
+    specs: &mut Specs,
+) -> Result<(Prepared, Option<Connection>), Failure> {
     let (key, by_id_connection) = match (draft.element.clone(), draft.element_id) {
-        (Some(key), _) => (key, None),
-        (None, Some(id)) => element_key_by_id(g, id).await?,
+        (Some(key), _) => (key, open),
+        (None, Some(id)) => element_key_by_id(g, id, open).await?,
         (None, None) => return Err(Failure::invalid("which element? Pass --element KEY or put element.key in the instance.json (`ce-wizard elements` lists them)")),
     };
-    let (spec, early_connection) = resolve_element(g, &key, by_id_connection).await?;
-    let spec = &spec;
+    let (owned_spec, early_connection) = match specs.get(&key) {
+        Some(spec) => (spec.clone(), by_id_connection),
+        None => {
+            let (spec, conn) = resolve_element(g, &key, by_id_connection).await?;
+            specs.insert(key.clone(), spec.clone());
+            (spec, conn)
+        }
+    };
+    let spec = &owned_spec;
     // Where the form follows the platform rather than the bundled spec.
     for note in &spec.notes {
         con.say(format!("note: {note}"));
@@ -176,79 +326,17 @@ pub async fn run(g: &GlobalArgs, args: &CreateArgs, con: &mut Console) -> Result
         "create",
         format!("element {}, instance name \"{}\"", spec.key, name.trim()),
     );
-
-    let conn = match early_connection {
-        Some(conn) => conn,
-        None => resolve_connection(g)?,
+    let prepared = Prepared {
+        spec: owned_spec,
+        fields,
+        values,
+        name,
+        tags,
+        given,
+        oauth,
+        draft,
     };
-    if conn.sandbox.is_some() {
-        con.say("Using the built-in sandbox: nothing leaves this machine.");
-    }
-    let client = conn.client()?;
-    if args.dry_run {
-        let body = request(spec, &fields, &values, &name, tags, &draft);
-        return Ok(dry_run(
-            con,
-            spec,
-            &fields,
-            &body,
-            client.base_url(),
-            oauth,
-            &draft,
-            args.json,
-        ));
-    }
-    let budget = g.request_timeout.mul_f64(CREATE_BUDGET_TIMEOUTS);
-
-    if !oauth {
-        let body = request(spec, &fields, &values, &name, tags, &draft);
-        return match create_once(con, &client, &body, budget).await {
-            Ok(outcome) => Ok(print_created(con, &client, &outcome, !args.no_verify).await),
-            Err(e) => Err(Failure {
-                code: exit::API_FAILED,
-                message: report::create_failed(&e, spec, budget),
-            }),
-        };
-    }
-
-    let mut session = OAuthSession::start(g, con, &values, !stdin_used)?.with_params(oauth_params);
-    if let Some(url) = session.listener_callback_url() {
-        // The listener's real address replaces the prediction (port 0 picks one).
-        if !given.iter().any(|k| k == "oauth.callback.url") {
-            values.set("oauth.callback.url", url);
-        }
-    }
-    let mut body = request(spec, &fields, &values, &name, tags, &draft);
-    loop {
-        body.provider_data = Some(session.authorize(con, &client, spec, &values).await?);
-        match create_once(con, &client, &body, budget).await {
-            Ok(outcome) => {
-                // Waits (bounded) for the browser to fetch the result page.
-                let _ = tokio::task::spawn_blocking(move || session.finish()).await;
-                return Ok(print_created(con, &client, &outcome, !args.no_verify).await);
-            }
-            Err(e) => {
-                con.say(format!(
-                    "error: {}",
-                    report::create_failed(&e, spec, budget)
-                ));
-                // The code (or request token) is spent whatever the
-                // platform did with it.
-                con.say("An authorization can be used only once.");
-                if interactive
-                    && session
-                        .confirm(con, "Authorize again in the browser?", true)
-                        .await
-                {
-                    continue;
-                }
-                return Err(Failure {
-                    code: exit::API_FAILED,
-                    message: String::new(),
-                });
-            }
-        }
-    }
+    Ok((prepared, early_connection))
 }
 
 /// The create request: what the form sends, and what the `instance.json`
@@ -718,12 +806,16 @@ fn tokens_from_elsewhere(verbatim: &crate::api::Verbatim) -> bool {
 }
 
 /// The key of the element an `instance.json` names by id only, read from
-/// the platform, with the connection for reuse.
+/// the platform, over `open` when given, with the connection for reuse.
 async fn element_key_by_id(
     g: &GlobalArgs,
     id: i64,
+    open: Option<Connection>,
 ) -> Result<(String, Option<Connection>), Failure> {
-    let conn = resolve_connection(g)?;
+    let conn = match open {
+        Some(conn) => conn,
+        None => resolve_connection(g)?,
+    };
     if conn.credentials().is_none() {
         return Err(Failure::invalid(format!(
             "the instance.json names its element by id ({id}); to look that id up, set {} and {} (or put element.key instead)",

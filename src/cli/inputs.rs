@@ -59,15 +59,22 @@ fn err<T>(msg: impl Into<String>) -> Result<T, InputError> {
 }
 
 /// Reads at most `MAX_INPUT_BYTES` from a reader, naming `what` in errors.
-pub fn read_limited(mut r: impl Read, what: &str) -> Result<String, InputError> {
+pub fn read_limited(r: impl Read, what: &str) -> Result<String, InputError> {
+    read_limited_to(r, what, MAX_INPUT_BYTES)
+}
+
+/// Reads at most `max` bytes (whole MiB) from a reader, naming `what` in
+/// errors.
+pub fn read_limited_to(mut r: impl Read, what: &str, max: u64) -> Result<String, InputError> {
     let mut buf = Vec::new();
     r.by_ref()
-        .take(MAX_INPUT_BYTES + 1)
+        .take(max + 1)
         .read_to_end(&mut buf)
         .map_err(|e| InputError(format!("cannot read {what}: {e}")))?;
-    if buf.len() as u64 > MAX_INPUT_BYTES {
+    if buf.len() as u64 > max {
         return err(format!(
-            "{what} is larger than 1 MiB; is it the right file?"
+            "{what} is larger than {} MiB; is it the right file?",
+            max / (1024 * 1024)
         ));
     }
     String::from_utf8(buf).map_err(|_| InputError(format!("{what} is not UTF-8 text")))

@@ -3,6 +3,11 @@
 
 mod accessible;
 mod authorize;
+mod batch;
+mod batch_progress;
+mod batch_rows;
+#[cfg(test)]
+mod batch_tests;
 pub mod cleanup;
 mod complete;
 mod connection;
@@ -113,7 +118,7 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Create an instance without the wizard (scripts, CI): prints the instance JSON on stdout.
     #[command(
-        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ \\\n      --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce \\\n      --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n\nMissing required settings are asked for when standard input is a terminal;\notherwise the command fails with exit code 2 and lists every one. After an\nOAuth redirect page fails to load, paste its full address on standard input."
+        after_help = "Examples:\n  ce-wizard create --from instance.json\n  ce-wizard create --element bigcommerce --name shop --tag docs \\\n      --set store.url=https://store-abc.mybigcommerce.com/api/v2/ \\\n      --set username=u --set password=@token.txt\n  ce-wizard create --element infusionsoftecommerce \\\n      --set oauth.api.key=ID --set oauth.api.secret=env:APP_SECRET\n  ce-wizard create ... | jq -r .token\n  ce-wizard create --batch rows.jsonl   # a body a line; reruns skip those made\n\nMissing required settings are asked for when standard input is a terminal;\notherwise the command fails with exit code 2 and lists every one. After an\nOAuth redirect page fails to load, paste its full address on standard input."
     )]
     Create(CreateArgs),
     /// List the elements: your Cloud Elements catalog when secrets are set, else the bundled ones.
@@ -141,6 +146,7 @@ pub enum Command {
 }
 
 #[derive(Args, Debug, Default)]
+#[command(group(clap::ArgGroup::new("batch_input").args(["batch", "batch_csv"])))]
 pub struct CreateArgs {
     /// An instance.json body, as the docs show for curl (- reads standard input).
     #[arg(long, value_name = "FILE")]
@@ -170,7 +176,33 @@ pub struct CreateArgs {
     /// siteAddress=my-shop or scope=read_orders; it replaces the element's own of that name. Repeatable.
     #[arg(long = "oauth-param", value_name = "NAME=VALUE")]
     pub oauth_params: Vec<String>,
+    /// Many instances from JSON Lines, one instance.json body a line (- reads standard input).
+    /// Rerun after a failure: names the account already has are skipped.
+    #[arg(long, value_name = "FILE", conflicts_with_all = BATCH_CONFLICTS)]
+    pub batch: Option<String>,
+    /// Many instances from CSV: a header of element, name, tags (separated by ;) and
+    /// configuration keys, then a row per instance (- reads standard input).
+    #[arg(long, value_name = "FILE", conflicts_with_all = BATCH_CONFLICTS)]
+    pub batch_csv: Option<String>,
+    /// With a batch: create the valid rows even when others are invalid (exit 2 then).
+    #[arg(long, requires = "batch_input")]
+    pub skip_invalid: bool,
+    /// With a batch: how many creates (without a browser sign-in) run at once.
+    #[arg(long, value_name = "N", default_value_t = 8, requires = "batch_input",
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }
+
+/// What a batch file gives for each row, so not on the command line too.
+const BATCH_CONFLICTS: [&str; 7] = [
+    "from",
+    "element",
+    "name",
+    "tags",
+    "sets",
+    "json",
+    "oauth_params",
+];
 
 #[derive(Args, Debug)]
 pub struct ElementsArgs {
@@ -397,6 +429,9 @@ async fn interrupted() {
 
 async fn dispatch(cli: Cli, full_screen: &dyn wizard::FullScreen) -> Result<i32, Failure> {
     match cli.command {
+        Some(Command::Create(args)) if args.batch.is_some() || args.batch_csv.is_some() => {
+            batch::run(&cli.global, &args, &mut console::Console::system()).await
+        }
         Some(Command::Create(args)) => {
             create::run(&cli.global, &args, &mut console::Console::system()).await
         }

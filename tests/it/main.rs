@@ -14,6 +14,7 @@ mod catalog_cache;
 mod catalog_cli;
 mod catalog_sandbox;
 mod clear_text;
+mod cli_batch;
 mod cli_cleanup;
 mod cli_create;
 mod cli_dry_run;
