@@ -32,6 +32,16 @@ what a terminal would show. Figures:
                 to every page listed, and peak RSS (VmHWM) once all are
                 listed and one filter typed. Not run by default
                 (`--only instances-view`).
+  fleet         `ce-wizard instances test --all --json` over a standalone
+                sandbox of 1,000 instances whose every answer takes 50 ms more
+                (`--latency 50`), at the default concurrency; then 10,000
+                without latency, for the peak RSS: wall and CPU time, peak
+                RSS, and how many ended in each status. Not run by default
+                (`--only fleet`).
+  batch         `ce-wizard create --batch` of 200 Ecwid rows (no sign-in)
+                against a sandbox at 50 ms a call, with `--no-verify` and
+                with each instance checked after: wall and CPU time, peak
+                RSS. Not run by default (`--only batch`).
   size          the release binary.
   keystrokes    instructions per keystroke (update + a whole frame, escapes
                 included) on each screen at 80x24 and 250x70, counted by
@@ -793,6 +803,38 @@ def vm_hwm_kb(pid):
     return None
 
 
+def run_measured(argv, env, out):
+    """Runs one command to its end, its stdout into `out`: wall and CPU time
+    in ms, its peak RSS in KiB, its exit code and its stderr."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
+    # The peak from /proc while it runs (VmHWM starts anew at exec; the
+    # rusage's maxrss would count this Python's forked copy).
+    peak = [0]
+
+    def watch():
+        while True:
+            kb = vm_hwm_kb(proc.pid)
+            if kb is None:
+                return
+            peak[0] = max(peak[0], kb)
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    # stderr is read beside the wait: a chatty child must never block on it.
+    err = []
+    reader = threading.Thread(target=lambda: err.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    watcher.join()
+    reader.join()
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
+    return (elapsed * 1000, (usage.ru_utime + usage.ru_stime) * 1000, peak[0], code,
+            b"".join(err).decode(errors="replace"))
+
+
 def instances_list(binary, count, runs):
     """`instances list --json` against a sandbox seeded with `count` instances."""
     with tempfile.TemporaryDirectory(prefix="ce-perf-") as home:
@@ -803,42 +845,83 @@ def instances_list(binary, count, runs):
             times, cpus, peaks = [], [], []
             for _ in range(runs):
                 with tempfile.NamedTemporaryFile() as out:
-                    start = time.perf_counter()
-                    proc = subprocess.Popen([binary, "instances", "list", "--json"], env=env,
-                                            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE)
-                    # The peak from /proc while it runs (VmHWM starts anew at
-                    # exec; the rusage's maxrss would count this Python's
-                    # forked copy).
-                    peak = [0]
-
-                    def watch():
-                        while True:
-                            kb = vm_hwm_kb(proc.pid)
-                            if kb is None:
-                                return
-                            peak[0] = max(peak[0], kb)
-                            time.sleep(0.002)
-
-                    watcher = threading.Thread(target=watch, daemon=True)
-                    watcher.start()
-                    _, status, usage = os.wait4(proc.pid, 0)
-                    elapsed = time.perf_counter() - start
-                    watcher.join()
-                    proc.returncode = os.WEXITSTATUS(status) if os.WIFEXITED(status) else -1
-                    err = proc.stderr.read().decode(errors="replace")
-                    if proc.returncode != 0:
-                        raise RuntimeError(f"instances list failed ({proc.returncode}): {err}")
+                    elapsed, cpu, peak, code, err = run_measured([binary, "instances", "list", "--json"], env, out)
+                    if code != 0:
+                        raise RuntimeError(f"instances list failed ({code}): {err}")
                     # Parsed elsewhere, so this process stays small.
                     listed = int(subprocess.run(
                         [sys.executable, "-c", "import json,sys; print(len(json.load(open(sys.argv[1]))))", out.name],
                         check=True, capture_output=True, text=True).stdout)
                     if listed != count:
                         raise RuntimeError(f"listed {listed} instances, expected {count}")
-                peaks.append(peak[0])
-                times.append(elapsed * 1000)
-                cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
+                peaks.append(peak)
+                times.append(elapsed)
+                cpus.append(cpu)
             return {"instances": count, "runs": runs, "wall_ms": {"median": median(times), "max": max(times)},
                     "cpu_ms": {"median": median(cpus)}, "peak_rss_kb": max(peaks)}
+        finally:
+            sandbox.stop()
+
+
+def json_lines(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def check_all(binary, count, latency_ms, jobs=None):
+    """`instances test --all --json` over a sandbox of `count` instances whose
+    every answer takes `latency_ms` more: wall time, peak RSS, the statuses."""
+    with tempfile.TemporaryDirectory(prefix="ce-perf-") as home:
+        sandbox = StandaloneSandbox(binary, os.path.join(home, "sandbox"),
+                                    ["--instances", str(count), "--latency", str(latency_ms)])
+        try:
+            env = wizard_env(home, sandbox)
+            env["CE_BASE_URL"] = sandbox.base_url
+            argv = [binary, "instances", "test", "--all", "--json"] + (["--jobs", str(jobs)] if jobs else [])
+            with tempfile.NamedTemporaryFile() as out:
+                elapsed, cpu, peak, code, err = run_measured(argv, env, out)
+                # 5: some of the seeded instances are invalid or disabled.
+                if code not in (0, 5):
+                    raise RuntimeError(f"instances test --all failed ({code}): {err}")
+                rows = json_lines(out.name)
+            if len(rows) != count:
+                raise RuntimeError(f"{len(rows)} instances reported, expected {count}")
+            statuses = {}
+            for row in rows:
+                statuses[row["status"]] = statuses.get(row["status"], 0) + 1
+            return {"instances": count, "latency_ms": latency_ms, "jobs": jobs or "default",
+                    "wall_ms": elapsed, "cpu_ms": cpu, "peak_rss_kb": peak, "statuses": statuses}
+        finally:
+            sandbox.stop()
+
+
+def batch_create(binary, rows, latency_ms, verify):
+    """`create --batch` of `rows` Ecwid instances (no sign-in) against a
+    sandbox whose every answer takes `latency_ms` more."""
+    with tempfile.TemporaryDirectory(prefix="ce-perf-") as home:
+        sandbox = StandaloneSandbox(binary, os.path.join(home, "sandbox"), ["--latency", str(latency_ms)])
+        try:
+            env = wizard_env(home, sandbox)
+            env["CE_BASE_URL"] = sandbox.base_url
+            batch = os.path.join(home, "batch.jsonl")
+            with open(batch, "w") as f:
+                for i in range(rows):
+                    f.write(json.dumps({
+                        "element": {"key": "ecwid"},
+                        "name": f"perf-store-{i}",
+                        "configuration": {"ecwid.store.id": str(1000 + i), "ecwid.order.key": f"o{i}",
+                                          "ecwid.product.key": f"p{i}"},
+                    }) + "\n")
+            argv = [binary, "create", "--batch", batch] + ([] if verify else ["--no-verify"])
+            with tempfile.NamedTemporaryFile() as out:
+                elapsed, cpu, peak, code, err = run_measured(argv, env, out)
+                if code != 0:
+                    raise RuntimeError(f"create --batch failed ({code}): {err}")
+                made = [r for r in json_lines(out.name) if r.get("status") == "created"]
+            if len(made) != rows:
+                raise RuntimeError(f"{len(made)} rows created, expected {rows}")
+            return {"rows": rows, "latency_ms": latency_ms, "verified": verify,
+                    "wall_ms": elapsed, "cpu_ms": cpu, "peak_rss_kb": peak}
         finally:
             sandbox.stop()
 
@@ -883,18 +966,21 @@ def main():
     ap.add_argument("--instances", type=int, default=10000, help="instances listed by the instances part (default 10000)")
     ap.add_argument("--list-runs", type=int, default=5, help="instances list runs (default 5)")
     ap.add_argument("--only", default="size,first-frame,journey,oauth,instances",
-                    help="comma-separated parts: size, first-frame, journey, oauth, instances, instances-view, keystrokes")
+                    help="comma-separated parts: size, first-frame, journey, oauth, instances, instances-view, "
+                         "keystrokes, fleet (checking 1,000 instances at 50 ms a call, and 10,000 for memory), "
+                         "batch (200 creates at 50 ms a call)")
     ap.add_argument("--bench-bin", help="the `screens` bench binary, for keystrokes")
     ap.add_argument("--presses", type=int, default=200, help="keystrokes counted per case (default 200)")
     ap.add_argument("--json", help="also write the figures to this file")
     a = ap.parse_args()
     parts = set(a.only.split(","))
-    unknown = parts - {"size", "first-frame", "journey", "oauth", "instances", "instances-view", "keystrokes"}
+    unknown = parts - {"size", "first-frame", "journey", "oauth", "instances", "instances-view", "keystrokes",
+                       "fleet", "batch"}
     if unknown:
         ap.error(f"unknown parts: {', '.join(sorted(unknown))}")
 
     binary = os.path.abspath(a.bin)
-    wizard_parts = parts & {"size", "first-frame", "journey", "oauth", "instances", "instances-view"}
+    wizard_parts = parts & {"size", "first-frame", "journey", "oauth", "instances", "instances-view", "fleet", "batch"}
     if wizard_parts and not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--bin", "ce-wizard"], cwd=ROOT, check=True)
     report = {"machine": machine(), "binary": binary}
@@ -934,6 +1020,25 @@ def main():
         print(f"  spawn to the first page on screen: {r['first_page_ms']:7.1f} ms")
         print(f"  spawn to every page listed:        {r['all_listed_ms']:7.1f} ms")
         print(f"  peak RSS (listed, filtered):       {r['peak_rss_kb'] / 1024:7.1f} MiB")
+
+    if "fleet" in parts:
+        print("\n`instances test --all --json` from a standalone sandbox:")
+        report["fleet"] = []
+        for count, latency in ((1000, 50), (10000, 0)):
+            r = check_all(binary, count, latency)
+            report["fleet"].append(r)
+            print(f"  {count:6} instances, {latency:3} ms a call: {r['wall_ms'] / 1000:6.2f} s, "
+                  f"CPU {r['cpu_ms'] / 1000:5.2f} s, peak RSS {r['peak_rss_kb'] / 1024:5.1f} MiB, {r['statuses']}")
+
+    if "batch" in parts:
+        print("\n`create --batch` of 200 Ecwid rows, 50 ms a call, from a standalone sandbox:")
+        report["batch"] = []
+        for verify in (False, True):
+            r = batch_create(binary, 200, 50, verify)
+            report["batch"].append(r)
+            what = "each checked after" if verify else "--no-verify"
+            print(f"  {what:20} {r['wall_ms'] / 1000:6.2f} s, CPU {r['cpu_ms'] / 1000:5.2f} s, "
+                  f"peak RSS {r['peak_rss_kb'] / 1024:5.1f} MiB")
 
     report["machine"]["load_average_at_end"] = os.getloadavg()
     print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in report['machine']['load_average_at_end'])}")
