@@ -8,36 +8,18 @@
 
 use crate::common;
 
-use ce_wizard::api::{Client, Credentials};
 use ce_wizard::catalog::FieldSpec;
 use ce_wizard::cli::cleanup;
 use ce_wizard::cli::console::{BrowserLauncher, Console, Prompter};
 use ce_wizard::flow::selection::{ListedStatus, Selection};
-use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
-use common::cli::{command, run, Output};
+use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
+use common::cli::{client, instances, seeded};
 use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const INSTANCES: &str = "/elements/api-v2/instances";
-
-/// 50 seeded instances: ten of each tag (production, staging, test, eu,
-/// us), two invalid and two disabled.
-fn seeded() -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        instances: 50,
-        ..SandboxOptions::default()
-    })
-    .unwrap()
-}
-
-fn instances(sb: &Sandbox, args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = command(sb, dir.path());
-    cmd.arg("instances").args(args);
-    run(cmd, "")
-}
 
 fn tagged(sb: &Sandbox, tag: &str) -> usize {
     sb.instances()
@@ -48,7 +30,7 @@ fn tagged(sb: &Sandbox, tag: &str) -> usize {
 
 #[test]
 fn deleting_by_tag_deletes_those_and_leaves_the_others() {
-    let sb = seeded();
+    let sb = seeded(50);
     let out = instances(&sb, &["delete", "--tag", "staging", "--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
@@ -124,7 +106,7 @@ fn deleting_by_tag_deletes_those_and_leaves_the_others() {
 
 #[test]
 fn without_a_terminal_and_without_yes_nothing_is_deleted() {
-    let sb = seeded();
+    let sb = seeded(50);
     let out = instances(&sb, &["delete", "--tag", "eu"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
@@ -236,14 +218,7 @@ async fn on_terminal(sb: &Sandbox, selection: &Selection, answers: &[&str]) -> R
         }),
         browser: Box::new(NoBrowser),
     };
-    let client = Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap();
+    let client = client(sb);
     let code = match cleanup::run(&mut console, &client, selection, false).await {
         Ok(code) => code,
         Err(failure) => {
@@ -269,7 +244,7 @@ fn tag(t: &str) -> Selection {
 
 #[tokio::test]
 async fn on_a_terminal_the_count_typed_confirms_and_a_wrong_one_deletes_nothing() {
-    let sb = seeded();
+    let sb = seeded(50);
     let ran = on_terminal(&sb, &tag("test"), &["9"]).await;
     assert_eq!(ran.code, 2, "{}", ran.stderr);
     assert_eq!(
@@ -321,7 +296,7 @@ async fn on_a_terminal_the_count_typed_confirms_and_a_wrong_one_deletes_nothing(
 /// second not (exit 3), and running again deletes what is left.
 #[tokio::test]
 async fn a_lost_answer_is_read_back_and_the_rest_go_on() {
-    let sb = seeded();
+    let sb = seeded(50);
     // --tag us: instances 1004, 1009, ... 1049.
     sb.set_faults(
         Faults::one(

@@ -10,40 +10,14 @@
 use crate::common;
 use crate::hostile;
 
-use ce_wizard::api::{Client, CreateInstance, Credentials, ElementRef};
-use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
+use ce_wizard::api::{CreateInstance, ElementRef};
+use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
 use ce_wizard::secret::Secret;
-use common::cli::{command, run};
+use common::cli::{client, instances, seeded};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 const INSTANCES: &str = "/elements/api-v2/instances";
-
-fn seeded(n: usize) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        instances: n,
-        ..SandboxOptions::default()
-    })
-    .unwrap()
-}
-
-fn instances(sb: &Sandbox, args: &[&str]) -> common::cli::Output {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = command(sb, dir.path());
-    cmd.arg("instances").args(args);
-    run(cmd, "")
-}
-
-fn client(sb: &Sandbox) -> Client {
-    Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap()
-}
 
 fn ecwid(name: &str) -> CreateInstance {
     let configuration: BTreeMap<String, Secret> = [

@@ -10,36 +10,6 @@ use serde_json::Value;
 
 const API: &str = "/elements/api-v2";
 
-fn seeded(n: usize) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        instances: n,
-        ..SandboxOptions::default()
-    })
-    .unwrap()
-}
-
-fn instances(sb: &Sandbox, args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = command(sb, dir.path());
-    cmd.arg("instances").args(args);
-    run(cmd, "")
-}
-
-fn stored(sb: &Sandbox, id: i64) -> Value {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["id"].as_i64() == Some(id))
-        .unwrap_or_else(|| panic!("no instance {id}"))
-}
-
-fn id_named(sb: &Sandbox, name: &str) -> i64 {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["name"] == name)
-        .and_then(|i| i["id"].as_i64())
-        .unwrap_or_else(|| panic!("no instance {name}"))
-}
-
 /// `disable` sends `DELETE /instances/{id}/enabled` and `enable` `PUT` on
 /// the same path, with the account's header; in between, a call through
 /// the instance is refused with 403, and the check says "disabled" and
@@ -66,7 +36,7 @@ fn disable_and_enable_switch_an_instance_off_and_on_again() {
         .stderr
         .contains(&format!("ce-wizard instances enable {id}")));
     assert_eq!(sb.count("DELETE", &enabled), 1);
-    assert_eq!(stored(&sb, id)["disabled"], true);
+    assert_eq!(stored_instance(&sb, id)["disabled"], true);
 
     // A disabled instance answers the check as the platform does: 403
     // through the hubs, and the check names the way back.
@@ -79,7 +49,10 @@ fn disable_and_enable_switch_an_instance_off_and_on_again() {
         "{}",
         out.stdout
     );
-    let token = stored(&sb, id)["token"].as_str().unwrap().to_string();
+    let token = stored_instance(&sb, id)["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let status = rt.block_on(async {
         reqwest::Client::new()
@@ -107,17 +80,17 @@ fn disable_and_enable_switch_an_instance_off_and_on_again() {
         out.stderr
     );
     assert_eq!(sb.count("PUT", &enabled), 1);
-    assert_eq!(stored(&sb, id)["disabled"], false);
+    assert_eq!(stored_instance(&sb, id)["disabled"], false);
     let out = instances(&sb, &["test", &id.to_string()]);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.contains("works"), "{}", out.stdout);
 
     // The seeded disabled one, by name.
     let off = id_named(&sb, "WooCommerce store 00005");
-    assert_eq!(stored(&sb, off)["disabled"], true);
+    assert_eq!(stored_instance(&sb, off)["disabled"], true);
     let out = instances(&sb, &["enable", "WooCommerce store 00005"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(stored(&sb, off)["disabled"], false);
+    assert_eq!(stored_instance(&sb, off)["disabled"], false);
 }
 
 /// The exit codes are the other instance commands': a mistyped instance is
@@ -150,7 +123,7 @@ fn enable_and_disable_exit_as_the_other_instance_commands_do() {
         "{}",
         out.stderr
     );
-    assert_eq!(stored(&sb, id)["disabled"], false);
+    assert_eq!(stored_instance(&sb, id)["disabled"], false);
 }
 
 /// `ce-wizard sandbox` takes the account's load on the command line: every

@@ -4,8 +4,8 @@
 
 use crate::common;
 
-use ce_wizard::api::{Client, CreateInstance, Credentials, ElementRef};
-use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox, SandboxOptions};
+use ce_wizard::api::{CreateInstance, ElementRef};
+use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
 use ce_wizard::secret::Secret;
 use common::browser::consent;
 use common::cli::*;
@@ -13,17 +13,6 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 const INSTANCES: &str = "/elements/api-v2/instances";
-
-fn client(sb: &Sandbox) -> Client {
-    Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap()
-}
 
 /// An instance made directly through the API, as another tool would.
 fn seed(sb: &Sandbox, key: &str, name: &str, tags: &[&str]) -> i64 {
@@ -55,19 +44,6 @@ fn seed(sb: &Sandbox, key: &str, name: &str, tags: &[&str]) -> i64 {
     };
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(client(sb).create_instance(&body)).unwrap().id
-}
-
-fn instances(sb: &Sandbox, args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = command(sb, dir.path());
-    cmd.arg("instances").args(args);
-    run(cmd, "")
-}
-
-fn stored(sb: &Sandbox, id: i64) -> Option<Value> {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["id"].as_i64() == Some(id))
 }
 
 #[test]
@@ -337,24 +313,6 @@ fn help_lists_exit_code_5() {
         flat.contains("(without this flag, a failed check exits 5)"),
         "{flat}"
     );
-}
-
-/// A sandbox whose account holds `n` seeded instances: the third (an
-/// Infusionsoft one) invalid, the fifth (WooCommerce) disabled.
-fn seeded(n: usize) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        instances: n,
-        ..SandboxOptions::default()
-    })
-    .unwrap()
-}
-
-fn id_named(sb: &Sandbox, name: &str) -> i64 {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["name"] == name)
-        .and_then(|i| i["id"].as_i64())
-        .unwrap_or_else(|| panic!("no instance {name}"))
 }
 
 /// A new account's first list: the platform answers 404 "No instances

@@ -7,7 +7,7 @@
 
 use crate::common;
 
-use ce_wizard::api::{Client, CreateInstance, Credentials, ElementRef};
+use ce_wizard::api::{CreateInstance, ElementRef};
 use ce_wizard::sandbox::Sandbox;
 use ce_wizard::secret::Secret;
 use common::cli::*;
@@ -37,29 +37,8 @@ fn seed(sb: &Sandbox, name: &str) -> i64 {
         provider_data: None,
         verbatim: Default::default(),
     };
-    let client = Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(client.create_instance(&body)).unwrap().id
-}
-
-fn instances(sb: &Sandbox, args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = command(sb, dir.path());
-    cmd.arg("instances").args(args);
-    run(cmd, "")
-}
-
-fn stored(sb: &Sandbox, id: i64) -> Option<Value> {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["id"].as_i64() == Some(id))
+    rt.block_on(client(sb).create_instance(&body)).unwrap().id
 }
 
 /// An instance named "1000" and another whose ID is 1000: `delete 1000`

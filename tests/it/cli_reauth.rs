@@ -6,35 +6,12 @@
 
 use crate::common;
 
-use ce_wizard::sandbox::{Sandbox, SandboxOptions};
+use ce_wizard::sandbox::Sandbox;
 use common::browser::consent;
 use common::cli::*;
 use serde_json::{json, Value};
 
 const INFUSIONSOFT: &str = "Infusionsoft store 00003";
-
-fn seeded() -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        instances: 5,
-        ..SandboxOptions::default()
-    })
-    .unwrap()
-}
-
-fn id_named(sb: &Sandbox, name: &str) -> i64 {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["name"] == name)
-        .and_then(|i| i["id"].as_i64())
-        .unwrap_or_else(|| panic!("no instance {name}"))
-}
-
-fn stored(sb: &Sandbox, id: i64) -> Value {
-    sb.instances()
-        .into_iter()
-        .find(|i| i["id"].as_i64() == Some(id))
-        .unwrap()
-}
 
 /// Changes the instance as another tool (or a hostile platform) would.
 async fn patch(sb: &Sandbox, id: i64, body: Value) {
@@ -80,7 +57,7 @@ async fn allow(running: &mut Running) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_callback_port_given_wins_over_the_stored_one() {
-    let sb = seeded();
+    let sb = seeded(5);
     let id = id_named(&sb, INFUSIONSOFT);
     // The stored callback's port is taken by another program.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -93,7 +70,7 @@ async fn the_callback_port_given_wins_over_the_stored_one() {
     )
     .await;
     assert_eq!(
-        stored(&sb, id)["configuration"]["oauth.callback.url"],
+        stored_instance(&sb, id)["configuration"]["oauth.callback.url"],
         stored_callback.as_str()
     );
     let dir = tempfile::tempdir().unwrap();
@@ -107,15 +84,15 @@ async fn the_callback_port_given_wins_over_the_stored_one() {
         !redirect.starts_with(&format!("http://127.0.0.1:{taken_port}/")),
         "{redirect}"
     );
-    let now = stored(&sb, id)["configuration"]["oauth.callback.url"].clone();
+    let now = stored_instance(&sb, id)["configuration"]["oauth.callback.url"].clone();
     assert_ne!(now, stored_callback.as_str(), "the new callback is stored");
-    assert_eq!(stored(&sb, id)["valid"], true);
+    assert_eq!(stored_instance(&sb, id)["valid"], true);
     drop(taken);
 }
 
 #[test]
 fn a_stored_callback_off_this_machine_is_refused_with_what_to_do() {
-    let sb = seeded();
+    let sb = seeded(5);
     let id = id_named(&sb, INFUSIONSOFT);
     let far = "https://collector.example/callback";
     tokio::runtime::Runtime::new().unwrap().block_on(patch(
@@ -123,7 +100,10 @@ fn a_stored_callback_off_this_machine_is_refused_with_what_to_do() {
         id,
         json!({"configuration": {"oauth.callback.url": far}}),
     ));
-    assert_eq!(stored(&sb, id)["configuration"]["oauth.callback.url"], far);
+    assert_eq!(
+        stored_instance(&sb, id)["configuration"]["oauth.callback.url"],
+        far
+    );
     let calls = sb.requests().len();
     let dir = tempfile::tempdir().unwrap();
     let out = reauth(&sb, dir.path(), id, &[]).finish();
@@ -142,14 +122,14 @@ fn a_stored_callback_off_this_machine_is_refused_with_what_to_do() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reauth_never_rewrites_the_name_or_the_tags() {
-    let sb = seeded();
+    let sb = seeded(5);
     let id = id_named(&sb, INFUSIONSOFT);
     // What display cleaning would change: a bidi override, an escape
     // sequence, a zero-width space, spaces around.
     let name = " shop\u{202e}lanigiro\u{1b}[31m\u{200b} ";
     let tags = json!(["eu\u{1b}]0;x\u{7}", " padded ", "zw\u{200b}"]);
     patch(&sb, id, json!({"name": name, "tags": tags})).await;
-    let before = stored(&sb, id);
+    let before = stored_instance(&sb, id);
     assert_eq!(before["name"], name, "the platform keeps what it was sent");
     let dir = tempfile::tempdir().unwrap();
     let mut running = reauth(
@@ -161,7 +141,7 @@ async fn reauth_never_rewrites_the_name_or_the_tags() {
     allow(&mut running).await;
     let out = running.finish();
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let after = stored(&sb, id);
+    let after = stored_instance(&sb, id);
     assert_eq!(after["name"], before["name"]);
     assert_eq!(after["tags"], before["tags"]);
     let sent = sb

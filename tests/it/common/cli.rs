@@ -175,3 +175,56 @@ pub async fn browser_get(url: &str) -> reqwest::Response {
         .await
         .unwrap()
 }
+
+/// A sandbox seeded with `n` instances over the five seed elements (the
+/// same account on every start).
+pub fn seeded(n: usize) -> Sandbox {
+    Sandbox::start(SandboxOptions {
+        instances: n,
+        ..SandboxOptions::default()
+    })
+    .expect("sandbox starts")
+}
+
+/// A client of the sandbox's API with its account secrets, for seeding
+/// instances directly, as another tool would.
+pub fn client(sb: &Sandbox) -> ce_wizard::api::Client {
+    ce_wizard::api::Client::new(
+        &sb.base_url(),
+        ce_wizard::api::Credentials {
+            user: sb.user_secret().into(),
+            org: sb.org_secret().into(),
+        },
+    )
+    .expect("a client of the sandbox")
+}
+
+/// `ce-wizard instances ARGS` against the sandbox, from a fresh folder.
+pub fn instances(sb: &Sandbox, args: &[&str]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = command(sb, dir.path());
+    cmd.arg("instances").args(args);
+    run(cmd, "")
+}
+
+/// The instance with this ID as the sandbox stores it, if it does.
+pub fn stored(sb: &Sandbox, id: i64) -> Option<serde_json::Value> {
+    sb.instances()
+        .into_iter()
+        .find(|i| i["id"].as_i64() == Some(id))
+}
+
+/// The instance with this ID as the sandbox stores it; a test fails
+/// without it.
+pub fn stored_instance(sb: &Sandbox, id: i64) -> serde_json::Value {
+    stored(sb, id).unwrap_or_else(|| panic!("no instance {id}"))
+}
+
+/// The ID of the stored instance with this name; a test fails without it.
+pub fn id_named(sb: &Sandbox, name: &str) -> i64 {
+    sb.instances()
+        .into_iter()
+        .find(|i| i["name"] == name)
+        .and_then(|i| i["id"].as_i64())
+        .unwrap_or_else(|| panic!("no instance {name}"))
+}
