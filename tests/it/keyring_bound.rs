@@ -7,7 +7,7 @@
 //! platform their profile names, and are bound to it on first use.
 
 use crate::common;
-use crate::keyring_secret_service::start_keyring;
+use crate::keyring_secret_service::{start_keyring, PrivateKeyring};
 
 use common::cli::*;
 use common::pty::{keys, Pty, Spawn};
@@ -86,6 +86,38 @@ fn saved_on(dir: &Path, sb_url: &str, user: &str, org: &str, bus: &str) -> PathB
     path
 }
 
+/// What every test here starts from: a private keyring, the sandbox, a
+/// collector standing for another host, and the person's own config file
+/// whose secrets the keyring holds for the sandbox.
+struct Scene {
+    keyring: PrivateKeyring,
+    sb: ce_wizard::sandbox::Sandbox,
+    thief: Collector,
+    dir: tempfile::TempDir,
+    mine: PathBuf,
+}
+
+fn scene() -> Scene {
+    let keyring = start_keyring();
+    let sb = sandbox();
+    let thief = Collector::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mine = saved_on(
+        dir.path(),
+        &sb.base_url(),
+        sb.user_secret(),
+        sb.org_secret(),
+        keyring.address.as_str(),
+    );
+    Scene {
+        keyring,
+        sb,
+        thief,
+        dir,
+        mine,
+    }
+}
+
 /// Another config file whose profile `default` points at `url`, its
 /// secrets "in the keyring".
 fn other_file(dir: &Path, url: &str) -> PathBuf {
@@ -109,18 +141,14 @@ fn list(dir: &Path, config: &Path, bus: &str, extra: &[(&str, &str)], args: &[&s
 
 #[test]
 fn another_config_file_naming_the_profile_elsewhere_gets_no_secrets() {
-    let keyring = start_keyring();
+    let Scene {
+        keyring,
+        sb,
+        thief,
+        dir,
+        mine,
+    } = scene();
     let bus = keyring.address.as_str();
-    let sb = sandbox();
-    let thief = Collector::start();
-    let dir = tempfile::tempdir().unwrap();
-    let mine = saved_on(
-        dir.path(),
-        &sb.base_url(),
-        sb.user_secret(),
-        sb.org_secret(),
-        bus,
-    );
     let other = other_file(dir.path(), &thief.url);
 
     let out = list(dir.path(), &other, bus, &[], &[]);
@@ -143,18 +171,14 @@ fn another_config_file_naming_the_profile_elsewhere_gets_no_secrets() {
 
 #[test]
 fn ce_base_url_pointing_the_profile_elsewhere_gets_no_secrets() {
-    let keyring = start_keyring();
+    let Scene {
+        keyring,
+        sb,
+        thief,
+        dir,
+        mine,
+    } = scene();
     let bus = keyring.address.as_str();
-    let sb = sandbox();
-    let thief = Collector::start();
-    let dir = tempfile::tempdir().unwrap();
-    let mine = saved_on(
-        dir.path(),
-        &sb.base_url(),
-        sb.user_secret(),
-        sb.org_secret(),
-        bus,
-    );
 
     for how in [vec![("CE_BASE_URL", thief.url.as_str())], vec![]] {
         let flag: &[&str] = if how.is_empty() {
@@ -188,18 +212,14 @@ fn ce_base_url_pointing_the_profile_elsewhere_gets_no_secrets() {
 
 #[test]
 fn on_a_terminal_the_person_is_asked_naming_both_hosts() {
-    let keyring = start_keyring();
+    let Scene {
+        keyring,
+        sb,
+        thief,
+        dir,
+        mine,
+    } = scene();
     let bus = keyring.address.as_str();
-    let sb = sandbox();
-    let thief = Collector::start();
-    let dir = tempfile::tempdir().unwrap();
-    let mine = saved_on(
-        dir.path(),
-        &sb.base_url(),
-        sb.user_secret(),
-        sb.org_secret(),
-        bus,
-    );
     let ask = |answer: &str| {
         let script = format!(
             "'{}' instances list > '{}'",
@@ -240,18 +260,14 @@ fn on_a_terminal_the_person_is_asked_naming_both_hosts() {
 
 #[test]
 fn profiles_remove_from_another_file_leaves_the_real_entries() {
-    let keyring = start_keyring();
+    let Scene {
+        keyring,
+        sb,
+        thief,
+        dir,
+        mine,
+    } = scene();
     let bus = keyring.address.as_str();
-    let sb = sandbox();
-    let thief = Collector::start();
-    let dir = tempfile::tempdir().unwrap();
-    let mine = saved_on(
-        dir.path(),
-        &sb.base_url(),
-        sb.user_secret(),
-        sb.org_secret(),
-        bus,
-    );
     let other = other_file(dir.path(), &thief.url);
 
     let mut rm = with_bus(dir.path(), &other, bus);
@@ -314,18 +330,14 @@ fn dbus_send(bus: &str, object: &str) -> Command {
 
 #[test]
 fn entries_saved_before_the_binding_work_for_their_profiles_host_and_are_bound_on_first_use() {
-    let keyring = start_keyring();
+    let Scene {
+        keyring,
+        sb,
+        thief,
+        dir,
+        mine,
+    } = scene();
     let bus = keyring.address.as_str();
-    let sb = sandbox();
-    let thief = Collector::start();
-    let dir = tempfile::tempdir().unwrap();
-    let mine = saved_on(
-        dir.path(),
-        &sb.base_url(),
-        sb.user_secret(),
-        sb.org_secret(),
-        bus,
-    );
     // As an older ce-wizard left them: the secrets, no base URL.
     for item in entry_paths(bus, "default/base_url") {
         let out = dbus_send(bus, &item)
