@@ -153,7 +153,18 @@ impl RetryPolicy {
     /// The wait before attempt `failed + 1`, after `failed` attempts ended
     /// in `error`; `None` when no retry should be made.
     pub fn wait_after(&self, failed: u32, error: &ApiError) -> Option<Duration> {
-        if failed >= self.tries || !retryable_read(error) {
+        if !retryable_read(error) {
+            return None;
+        }
+        self.wait_before_try(failed, error)
+    }
+
+    /// The wait before attempt `failed + 1` of a call the caller has judged
+    /// safe to send again after `error` (a create that made nothing, say):
+    /// the `Retry-After` asked for, within bounds, else the backoff; `None`
+    /// once the tries are spent.
+    pub fn wait_before_try(&self, failed: u32, error: &ApiError) -> Option<Duration> {
+        if failed >= self.tries {
             return None;
         }
         if let Some(secs) = error.retry_after_secs() {

@@ -402,16 +402,10 @@ async fn send(
 fn wait_before_retry(policy: &RetryPolicy, failed: u32, e: &ApiError) -> Option<Duration> {
     let nothing_made = matches!(e, ApiError::NothingCreated { .. })
         || matches!(e.status(), Some(429 | 503)) && !matches!(e, ApiError::OutcomeUnknown { .. });
-    if failed >= policy.tries || !nothing_made {
+    if !nothing_made {
         return None;
     }
-    match e.retry_after_secs() {
-        Some(secs) => {
-            let asked = Duration::from_secs(secs);
-            (asked <= policy.max_retry_after).then_some(asked)
-        }
-        None => Some(policy.backoff(failed)),
-    }
+    policy.wait_before_try(failed, e)
 }
 
 fn failed(r: &Ready, reason: String) -> Ended {
