@@ -6,6 +6,12 @@
 //! that ignores the parameter, or whose search misses the name, still
 //! finds it in the whole list. The built binary against the sandbox, and
 //! against fake platforms on loopback.
+//!
+//! Evidence: `searchText` and `tags[]` are parameters of `GET /instances` in
+//! the platform's swagger (`cloud-elements/ce-sdkifier:src/core/platformSDK.ts`);
+//! `varunpal72/churros:src/test/platform/elements/instances.js` ("should
+//! support search tags") sends `tags[]`. Neither says how loose
+//! `searchText` is, hence an exact match on the client and the fallback.
 
 use crate::common;
 use crate::hostile;

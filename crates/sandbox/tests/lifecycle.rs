@@ -127,9 +127,12 @@ fn ten_thousand_instances_list_to_the_end() {
     assert_eq!(all.iter().collect::<HashSet<_>>().len(), 10_000);
 }
 
-/// `searchText` and `tags[]` narrow the listing on the platform's side
-/// (the swagger's parameters of `GET /instances`; churros checks that a
-/// `tags[]` search answers only instances carrying the tag): the search
+/// `searchText` and `tags[]` narrow the listing on the platform's side.
+/// Evidence: the swagger's parameters of `GET /instances`
+/// (`cloud-elements/ce-sdkifier:src/core/platformSDK.ts`), and "should
+/// support search tags" in `varunpal72/churros:src/test/platform/elements/instances.js`,
+/// which checks that a `tags[]` search answers only instances carrying the
+/// tag. What `searchText` matches is not in the evidence: the search
 /// is loose (any case, anywhere in the name or the element's key), holds
 /// on every page, and a search that finds nothing is the platform's 404.
 #[test]
