@@ -1,6 +1,13 @@
 //! The commands that act on many instances, or switch one on and off, end
 //! to end: the built binary against the sandbox on loopback, including the
 //! sandbox's latency, rate limits and instances that break mid-run.
+//!
+//! Evidence: enable and disable are `PUT` and `DELETE
+//! /instances/{id}/enabled`, and a disabled instance's calls are refused
+//! ("should allow disabling and enabling an instance" in
+//! `varunpal72/churros:src/test/platform/elements/instances.js`). No
+//! evidence describes the platform's rate limit: a 429 with `Retry-After`
+//! is the sandbox's fault for testing the client's tolerance, not a rule.
 
 use crate::common;
 
