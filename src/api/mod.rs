@@ -267,6 +267,18 @@ pub fn allow_clear_text() {
     CLEAR_TEXT_ALLOWED.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Whether `url` is plain http to another machine than this one.
+pub(crate) fn is_clear_text_elsewhere(url: &url::Url) -> bool {
+    url.scheme() == "http" && !is_loopback(url)
+}
+
+/// Why plain http to another machine is refused, and the way through.
+pub(crate) fn clear_text_refused(shown: &str) -> String {
+    format!(
+        "{shown} is plain http to another machine: the account secrets would travel unencrypted. Use https://, or pass --allow-http if this network is yours"
+    )
+}
+
 pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -310,15 +322,11 @@ impl Client {
         }
         // Every call, the wizard's typed base URLs included, goes through
         // here: plain http leaves this machine only when it was allowed.
-        if parsed.scheme() == "http"
-            && !is_loopback(&parsed)
+        if is_clear_text_elsewhere(&parsed)
             && !CLEAR_TEXT_ALLOWED.load(std::sync::atomic::Ordering::Relaxed)
         {
             return Err(ApiError::BadBaseUrl {
-                detail: format!(
-                    "{} is plain http to another machine: the account secrets would travel unencrypted; use https://, or start ce-wizard with --allow-http if this network is yours",
-                    crate::sanitize::line(&base)
-                ),
+                detail: clear_text_refused(&crate::sanitize::line(&base)),
             });
         }
         let mut builder = reqwest::Client::builder()

@@ -277,14 +277,12 @@ fn check_clear_text(base_url: &str, allow: bool) -> Result<(), Failure> {
     let Ok(url) = url::Url::parse(base_url) else {
         return Ok(()); // the client names what is wrong with it
     };
-    if url.scheme() != "http" || crate::api::is_loopback(&url) {
+    if !crate::api::is_clear_text_elsewhere(&url) {
         return Ok(());
     }
     let shown = crate::sanitize::line(base_url);
     if !allow {
-        return Err(Failure::invalid(format!(
-            "{shown} is plain http to another machine: the account secrets would travel unencrypted. Use https://, or pass {ALLOW_HTTP_FLAG} if this network is yours"
-        )));
+        return Err(Failure::invalid(crate::api::clear_text_refused(&shown)));
     }
     say_once(
         &WARNED_HTTP,
