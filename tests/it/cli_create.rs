@@ -651,7 +651,7 @@ async fn on_a_terminal_the_answer_to_authorize_again_is_not_taken_for_a_paste() 
     });
     let redirect = consent(&second, "allow").await;
     assert_eq!(browser_get(&redirect).await.status(), 302);
-    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+    assert_eq!(pty.finish(), 0, "{}", pty.screen());
     assert_eq!(sb.count("POST", INSTANCES), 2, "one refused, one made");
     assert_eq!(sb.instances().len(), 1);
     assert!(!pty.screen().contains("not the redirected address"));

@@ -453,7 +453,7 @@ fn test_many_on_a_terminal_shows_progress_then_the_summary() {
         .args(&["instances", "test", "--all", "--jobs", "2"])
         .size(100, 40)
         .spawn();
-    assert_eq!(pty.wait_exit(), 5, "{}", pty.screen());
+    assert_eq!(pty.finish(), 5, "{}", pty.screen());
     let took = started.elapsed();
     let raw = String::from_utf8_lossy(&pty.raw_output()).to_string();
     let drawings: Vec<&str> = raw

@@ -903,7 +903,7 @@ fn delete_on_a_terminal_asks_again_after_a_typo_and_enter_keeps_it() {
     assert!(stored(&sb, gone).is_some(), "a typo deletes nothing");
     pty.type_text("old shop");
     pty.send(ENTER);
-    assert_eq!(pty.wait_exit(), 0, "{}", pty.screen());
+    assert_eq!(pty.finish(), 0, "{}", pty.screen());
     assert!(pty.screen().contains("Deleted instance"));
     assert!(stored(&sb, gone).is_none());
 
@@ -912,7 +912,7 @@ fn delete_on_a_terminal_asks_again_after_a_typo_and_enter_keeps_it() {
         .spawn();
     pty.wait_for("or press Enter to keep it:");
     pty.send(ENTER);
-    assert_eq!(pty.wait_exit(), 130, "{}", pty.screen());
+    assert_eq!(pty.finish(), 130, "{}", pty.screen());
     assert!(pty.screen().contains("nothing was deleted"));
     assert!(stored(&sb, kept).is_some());
 }

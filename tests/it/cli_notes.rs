@@ -39,7 +39,7 @@ fn the_plain_file_note_is_said_once_by_the_instances_view() {
         .spawn();
     pty.wait_for("0 instances");
     pty.send(keys::ESC);
-    pty.wait_exit();
+    pty.finish();
     let raw = String::from_utf8_lossy(&pty.raw_output()).to_string();
     assert_eq!(
         raw.matches("your secrets are in the plain config file")

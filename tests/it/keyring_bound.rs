@@ -246,7 +246,7 @@ fn on_a_terminal_the_person_is_asked_naming_both_hosts() {
         }
         pty.send(answer);
         pty.send(keys::ENTER);
-        let code = pty.wait_exit();
+        let code = pty.finish();
         (code, pty.screen())
     };
     let (code, screen) = ask("n");
