@@ -31,6 +31,7 @@ mod cli_proxy;
 mod cli_reauth;
 mod cli_shells;
 mod docs;
+mod footprint;
 mod hostile_lists;
 mod hostile_machine;
 mod hostile_platform;
