@@ -6,8 +6,10 @@
 //! list as fetched (before the merge with the bundled specs, which may change
 //! with the binary), its fetch time, the base URL and the ETag. It holds no
 //! secret. Writes go to a temporary file that is renamed over the old one, so
-//! a reader never sees half a file. Anything unreadable, of another format,
-//! for another URL or older than [`MAX_AGE`] is ignored as if absent.
+//! a reader never sees half a file, and a temporary file left by a write
+//! that was killed midway is removed by a later write. Anything unreadable,
+//! of another format, for another URL or older than [`MAX_AGE`] is ignored
+//! as if absent.
 
 use super::model::{Catalog, CatalogEntry};
 use serde::{Deserialize, Serialize};
@@ -195,8 +197,31 @@ fn is_cache_file_name(name: &str) -> bool {
         .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Removes all but the `keep` most recently written catalog files.
+/// Whether `name` is a temporary file `write_to` makes beside a cache
+/// file (`.catalog-<hash>.json.<pid>-<nonce>.tmp`).
+fn is_temporary_name(name: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .and_then(|rest| rest.rsplit_once('.'))
+        .is_some_and(|(file, stamp)| {
+            is_cache_file_name(file)
+                && stamp.split_once('-').is_some_and(|(pid, nonce)| {
+                    !pid.is_empty()
+                        && pid.bytes().all(|b| b.is_ascii_digit())
+                        && nonce.len() == 16
+                        && nonce.bytes().all(|b| b.is_ascii_hexdigit())
+                })
+        })
+}
+
+/// How old a temporary file must be before it counts as left behind by a
+/// process that was killed mid-write, not one another process is writing.
+const TEMPORARY_LEFT_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Removes all but the `keep` most recently written catalog files, and the
+/// temporary files of writes that never finished.
 fn prune(dir: &Path, keep: usize) {
+    remove_left_temporaries(dir, SystemTime::now());
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -216,10 +241,98 @@ fn prune(dir: &Path, keep: usize) {
     }
 }
 
+/// A process killed between writing its temporary file and renaming it
+/// (a closed terminal, a kill -9) leaves the file behind; nothing else
+/// would ever remove it.
+fn remove_left_temporaries(dir: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let left = entry.file_name().to_str().is_some_and(is_temporary_name)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|at| now.duration_since(at).unwrap_or_default() >= TEMPORARY_LEFT_AFTER);
+        if left {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::catalog::AuthKind;
+
+    #[test]
+    fn a_write_killed_midway_leaves_no_file_for_ever() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = SystemTime::now();
+        let put = |name: &str, age: u64| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, "{}").unwrap();
+            let f = std::fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(now - Duration::from_secs(age)).unwrap();
+        };
+        // Left by a killed write an hour ago; one being written now.
+        put(
+            ".catalog-00000000000000ab.json.4242-0123456789abcdef.tmp",
+            3600,
+        );
+        put(
+            ".catalog-00000000000000ab.json.4343-fedcba9876543210.tmp",
+            5,
+        );
+        // A person's files that only look alike, old as they are.
+        for own in [
+            ".catalog-notes.json.1-0123456789abcdef.tmp",
+            ".catalog-00000000000000ab.json.tmp",
+            "catalog-00000000000000ab.json.4242-0123456789abcdef.tmp",
+            ".catalog-00000000000000ab.json.x-0123456789abcdef.tmp",
+        ] {
+            put(own, 3600);
+        }
+        remove_left_temporaries(dir.path(), now);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".catalog-00000000000000ab.json.4343-fedcba9876543210.tmp",
+                ".catalog-00000000000000ab.json.tmp",
+                ".catalog-00000000000000ab.json.x-0123456789abcdef.tmp",
+                ".catalog-notes.json.1-0123456789abcdef.tmp",
+                "catalog-00000000000000ab.json.4242-0123456789abcdef.tmp",
+            ]
+        );
+    }
+
+    #[test]
+    fn writing_the_cache_clears_what_killed_writes_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir
+            .path()
+            .join(".catalog-00000000000000ab.json.4242-0123456789abcdef.tmp");
+        std::fs::write(&left, "{}").unwrap();
+        let f = std::fs::File::options().write(true).open(&left).unwrap();
+        f.set_modified(SystemTime::now() - Duration::from_secs(3600))
+            .unwrap();
+        let path = dir.path().join("catalog-00000000000000cd.json");
+        let file = CacheFile::new(
+            "https://api.example",
+            SystemTime::now(),
+            None,
+            vec![entry("shopify")],
+        );
+        write_to(&path, &file).unwrap();
+        assert!(path.exists());
+        assert!(!left.exists(), "the killed write's file is still there");
+    }
 
     fn entry(key: &str) -> CatalogEntry {
         CatalogEntry {
