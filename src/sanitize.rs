@@ -42,6 +42,22 @@ pub fn has_unsafe(text: &str) -> bool {
     text.chars().any(is_unsafe)
 }
 
+/// A platform string made safe to print where a person should see that
+/// something was there: control characters, the line and paragraph
+/// separators and invisible formatting (which could rewrite the terminal
+/// or reorder the line) become U+FFFD.
+pub fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if is_unsafe(c) || is_invisible_format(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 /// One line: line breaks and tabs become spaces, every other unsafe
 /// character is dropped. For names, keys, identifiers and messages.
 pub fn line(text: &str) -> String {

@@ -19,8 +19,9 @@ use super::{report, Failure};
 use crate::api::{ApiError, Client, Instance, Paging, Search};
 use crate::exit;
 use crate::flow::delete::{self, Deleted};
-use crate::flow::selection::{ListedStatus, Selection};
+use crate::flow::selection::{status_word, ListedStatus, Selection};
 use crate::form;
+use crate::sanitize::printable;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -81,10 +82,10 @@ impl SelectionArgs {
 fn described(s: &Selection) -> String {
     let mut parts = vec![];
     if let Some(t) = &s.tag {
-        parts.push(format!("--tag {}", shown(t)));
+        parts.push(format!("--tag {}", printable(t)));
     }
     if let Some(e) = &s.element {
-        parts.push(format!("--element {}", shown(e)));
+        parts.push(format!("--element {}", printable(e)));
     }
     match s.status {
         Some(ListedStatus::Invalid) => parts.push("--status invalid".into()),
@@ -123,8 +124,8 @@ pub async fn run(
         console.say(format!(
             "  {}  \"{}\"  {}  {}",
             i.id,
-            shown(&i.name),
-            shown(&i.element_key),
+            printable(&i.name),
+            printable(&i.element_key),
             status_word(i)
         ));
     }
@@ -152,7 +153,7 @@ pub async fn run(
         if typed != count.to_string() {
             return Err(Failure::invalid(format!(
                 "\"{}\" is not {count}, the number of instances listed; nothing was deleted",
-                shown(typed)
+                printable(typed)
             )));
         }
     }
@@ -214,7 +215,7 @@ async fn matching(client: &Client, selection: &Selection) -> Result<Vec<Instance
 
 /// One delete and its line; whether the instance is gone.
 async fn delete_one(client: &Client, i: &Instance) -> (String, bool) {
-    let who = format!("{} \"{}\"", i.id, shown(&i.name));
+    let who = format!("{} \"{}\"", i.id, printable(&i.name));
     match delete::delete(client, i.id).await {
         Ok(Deleted::Yes) => (format!("deleted {who}"), true),
         Ok(Deleted::AnswerLostButGone { cause }) => (
@@ -239,33 +240,6 @@ async fn delete_one(client: &Client, i: &Instance) -> (String, bool) {
             false,
         ),
     }
-}
-
-fn status_word(i: &Instance) -> &'static str {
-    if i.disabled() {
-        "disabled"
-    } else if !i.valid() {
-        "invalid"
-    } else {
-        "valid"
-    }
-}
-
-/// A platform string safe to print on one line: controls, separators and
-/// invisible formatting become U+FFFD.
-fn shown(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if crate::sanitize::is_unsafe(c)
-                || crate::sanitize::is_invisible_format(c)
-                || c.is_control()
-            {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -301,6 +275,6 @@ mod tests {
             assert_eq!(e.code, exit::INVALID_INPUT);
             assert!(e.message.starts_with("--"), "{}", e.message);
         }
-        assert_eq!(shown("a\u{202e}b\u{7}"), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(printable("a\u{202e}b\u{7}"), "a\u{FFFD}b\u{FFFD}");
     }
 }

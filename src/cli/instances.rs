@@ -22,6 +22,7 @@ use crate::flow::check::{self, Outcome, Remedy};
 use crate::flow::delete::{self, Deleted};
 use crate::flow::masked;
 use crate::flow::reauth;
+use crate::flow::selection::status_word;
 use crate::form;
 use crate::secret::{key_looks_secret, REDACTED};
 use clap::{Args, Subcommand};
@@ -316,20 +317,7 @@ pub fn check_tag(tag: &str) -> Result<(), String> {
     }
 }
 
-/// A platform string made safe to print: control characters, the line and
-/// paragraph separators and invisible formatting (which could rewrite the
-/// terminal or reorder the line) become U+FFFD.
-pub fn printable(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if crate::sanitize::is_unsafe(c) || crate::sanitize::is_invisible_format(c) {
-                '\u{FFFD}'
-            } else {
-                c
-            }
-        })
-        .collect()
-}
+pub use crate::sanitize::printable;
 
 fn api_failed(what: &str, e: &ApiError) -> Failure {
     Failure {
@@ -549,16 +537,6 @@ fn target(text: &str, read_as: ReadAs) -> Result<Target, Failure> {
 }
 
 // ---- list ----
-
-fn status_word(i: &Instance) -> &'static str {
-    if i.disabled() {
-        "disabled"
-    } else if !i.valid() {
-        "invalid"
-    } else {
-        "valid"
-    }
-}
 
 /// The account's tags for a `--tag` that matched none: the first 20, as
 /// an account may have thousands. Tags match exactly, case included.

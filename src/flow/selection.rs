@@ -13,6 +13,18 @@ pub enum ListedStatus {
     Disabled,
 }
 
+/// The status word the lists print: `disabled`, `invalid` (the platform
+/// marks it `valid: false`) or `valid`, as `--status` reads them.
+pub fn status_word(i: &Instance) -> &'static str {
+    if i.disabled() {
+        "disabled"
+    } else if !i.valid() {
+        "invalid"
+    } else {
+        "valid"
+    }
+}
+
 /// Which of the account's instances a batch takes: all of them, or those
 /// with this tag (exact), of this element (its key, any case) and in this
 /// listed status.
