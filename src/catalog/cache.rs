@@ -266,15 +266,31 @@ mod tests {
     use super::*;
     use crate::catalog::AuthKind;
 
+    /// A file of `{}` in `dir`, last written at `at`.
+    fn file_written_at(dir: &Path, name: &str, at: SystemTime) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, "{}").unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(at).unwrap();
+        p
+    }
+
+    /// The names in `dir`, sorted.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn a_write_killed_midway_leaves_no_file_for_ever() {
         let dir = tempfile::tempdir().unwrap();
         let now = SystemTime::now();
         let put = |name: &str, age: u64| {
-            let p = dir.path().join(name);
-            std::fs::write(&p, "{}").unwrap();
-            let f = std::fs::File::options().write(true).open(&p).unwrap();
-            f.set_modified(now - Duration::from_secs(age)).unwrap();
+            file_written_at(dir.path(), name, now - Duration::from_secs(age));
         };
         // Left by a killed write an hour ago; one being written now.
         put(
@@ -295,13 +311,8 @@ mod tests {
             put(own, 3600);
         }
         remove_left_temporaries(dir.path(), now);
-        let mut left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
         assert_eq!(
-            left,
+            names_in(dir.path()),
             [
                 ".catalog-00000000000000ab.json.4343-fedcba9876543210.tmp",
                 ".catalog-00000000000000ab.json.tmp",
@@ -315,13 +326,11 @@ mod tests {
     #[test]
     fn writing_the_cache_clears_what_killed_writes_left() {
         let dir = tempfile::tempdir().unwrap();
-        let left = dir
-            .path()
-            .join(".catalog-00000000000000ab.json.4242-0123456789abcdef.tmp");
-        std::fs::write(&left, "{}").unwrap();
-        let f = std::fs::File::options().write(true).open(&left).unwrap();
-        f.set_modified(SystemTime::now() - Duration::from_secs(3600))
-            .unwrap();
+        let left = file_written_at(
+            dir.path(),
+            ".catalog-00000000000000ab.json.4242-0123456789abcdef.tmp",
+            SystemTime::now() - Duration::from_secs(3600),
+        );
         let path = dir.path().join("catalog-00000000000000cd.json");
         let file = CacheFile::new(
             "https://api.example",
@@ -409,10 +418,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let base = SystemTime::now() - Duration::from_secs(1000);
         for i in 0..5u64 {
-            let p = dir.path().join(format!("catalog-{i:016x}.json"));
-            std::fs::write(&p, "{}").unwrap();
-            let f = std::fs::File::options().write(true).open(&p).unwrap();
-            f.set_modified(base + Duration::from_secs(i * 10)).unwrap();
+            let name = format!("catalog-{i:016x}.json");
+            file_written_at(dir.path(), &name, base + Duration::from_secs(i * 10));
         }
         std::fs::write(dir.path().join("other.json"), "{}").unwrap();
         // A person's own files beside the cache, older than every catalog.
@@ -421,19 +428,11 @@ mod tests {
             "catalog-1.json",
             "catalog-000000000000000g.json",
         ] {
-            let p = dir.path().join(own);
-            std::fs::write(&p, "{}").unwrap();
-            let f = std::fs::File::options().write(true).open(&p).unwrap();
-            f.set_modified(base - Duration::from_secs(100)).unwrap();
+            file_written_at(dir.path(), own, base - Duration::from_secs(100));
         }
         prune(dir.path(), 2);
-        let mut left: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
         assert_eq!(
-            left,
+            names_in(dir.path()),
             [
                 "catalog-0000000000000003.json",
                 "catalog-0000000000000004.json",
