@@ -16,44 +16,15 @@
 use crate::common;
 use crate::hostile;
 
-use ce_wizard::api::{CreateInstance, ElementRef};
 use ce_wizard::sandbox::{Fault, FaultKind, Faults, Sandbox};
-use ce_wizard::secret::Secret;
-use common::cli::{client, instances, seeded};
+use common::cli::{client, ecwid_body, instances, made_through_api, seeded};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 
 const INSTANCES: &str = "/elements/api-v2/instances";
 
-fn ecwid(name: &str) -> CreateInstance {
-    let configuration: BTreeMap<String, Secret> = [
-        ("ecwid.store.id", "1003"),
-        ("ecwid.order.key", "ok"),
-        ("ecwid.product.key", "pk"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), Secret::new(*v)))
-    .collect();
-    CreateInstance {
-        element: ElementRef {
-            key: "ecwid".into(),
-        },
-        configuration,
-        tags: vec![],
-        name: name.into(),
-        provider_data: None,
-        verbatim: Default::default(),
-    }
-}
-
 /// Instances with these names, made through the API as another tool would.
 fn seed(sb: &Sandbox, names: &[&str]) -> Vec<i64> {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let c = client(sb);
-    names
-        .iter()
-        .map(|n| rt.block_on(c.create_instance(&ecwid(n))).unwrap().id)
-        .collect()
+    names.iter().map(|n| made_through_api(sb, n)).collect()
 }
 
 /// Every request the sandbox answered, as `METHOD path?searchText=…`.
@@ -267,7 +238,7 @@ fn a_lost_create_is_found_by_the_search_in_one_call() {
     ));
     let rt = tokio::runtime::Runtime::new().unwrap();
     let outcome = rt
-        .block_on(client(&sb).create_instance_safely(&ecwid("found again")))
+        .block_on(client(&sb).create_instance_safely(&ecwid_body("found again")))
         .unwrap();
     assert!(outcome.recovered_from().is_some());
     assert_eq!(outcome.instance().name, "found again");

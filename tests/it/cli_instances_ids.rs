@@ -7,39 +7,11 @@
 
 use crate::common;
 
-use ce_wizard::api::{CreateInstance, ElementRef};
 use ce_wizard::sandbox::Sandbox;
-use ce_wizard::secret::Secret;
 use common::cli::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 const INSTANCES: &str = "/elements/api-v2/instances";
-
-/// An Ecwid instance made directly through the API, as the console or
-/// another tool would: the platform takes any name.
-fn seed(sb: &Sandbox, name: &str) -> i64 {
-    let configuration: BTreeMap<String, Secret> = [
-        ("ecwid.store.id", "1003"),
-        ("ecwid.order.key", "ok"),
-        ("ecwid.product.key", "pk"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), Secret::new(*v)))
-    .collect();
-    let body = CreateInstance {
-        element: ElementRef {
-            key: "ecwid".into(),
-        },
-        configuration,
-        tags: vec![],
-        name: name.into(),
-        provider_data: None,
-        verbatim: Default::default(),
-    };
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(client(sb).create_instance(&body)).unwrap().id
-}
 
 /// An instance named "1000" and another whose ID is 1000: `delete 1000`
 /// deletes neither and lists both with the flag that picks each; `--name`
@@ -47,9 +19,9 @@ fn seed(sb: &Sandbox, name: &str) -> i64 {
 #[test]
 fn digits_that_are_an_id_and_a_name_are_refused_and_the_flags_choose() {
     let sb = sandbox();
-    let by_id = seed(&sb, "first shop");
+    let by_id = made_through_api(&sb, "first shop");
     assert_eq!(by_id, 1000, "the sandbox's first ID");
-    let named = seed(&sb, "1000");
+    let named = made_through_api(&sb, "1000");
     let seeded = sb.requests().len();
 
     for args in [
@@ -96,7 +68,7 @@ fn digits_that_are_an_id_and_a_name_are_refused_and_the_flags_choose() {
     assert!(stored(&sb, named).is_none(), "--name deletes the named one");
     assert!(stored(&sb, by_id).is_some());
 
-    let again = seed(&sb, "1000");
+    let again = made_through_api(&sb, "1000");
     let out = instances(&sb, &["delete", "--id", "1000", "--yes"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(stored(&sb, by_id).is_none(), "--id deletes instance 1000");
@@ -119,9 +91,9 @@ fn digits_that_are_an_id_and_a_name_are_refused_and_the_flags_choose() {
 #[test]
 fn digits_with_leading_zeros_are_looked_for_as_a_name_too() {
     let sb = sandbox();
-    let id = seed(&sb, "plain");
+    let id = made_through_api(&sb, "plain");
     let padded = format!("0{id}");
-    let named = seed(&sb, &padded);
+    let named = made_through_api(&sb, &padded);
     let out = instances(&sb, &["show", &padded]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
@@ -174,7 +146,7 @@ fn a_new_name_of_digits_only_is_refused_with_what_to_change() {
     );
     assert!(sb.instances().is_empty(), "nothing was created");
 
-    let id = seed(&sb, "shop");
+    let id = made_through_api(&sb, "shop");
     let out = instances(&sb, &["update", &id.to_string(), "--name", "0042"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
@@ -326,7 +298,7 @@ fn delete_on_a_terminal_asks_for_the_id_when_the_name_cannot_be_typed() {
     let sb = sandbox();
     let home = Home::new();
     for name in ["old shop ", "\u{7}\u{1b}"] {
-        let id = seed(&sb, name);
+        let id = made_through_api(&sb, name);
         let ask = format!("so type its ID, {id}, to delete it, or press Enter to keep it:");
         let mut pty = Wizard::new(&sb, &home)
             .args(&["instances", "delete", &id.to_string()])

@@ -199,6 +199,38 @@ pub fn client(sb: &Sandbox) -> ce_wizard::api::Client {
     .expect("a client of the sandbox")
 }
 
+/// The body of an Ecwid instance with this name and made-up keys: the
+/// platform takes any name for it.
+pub fn ecwid_body(name: &str) -> ce_wizard::api::CreateInstance {
+    let configuration = [
+        ("ecwid.store.id", "1003"),
+        ("ecwid.order.key", "ok"),
+        ("ecwid.product.key", "pk"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), ce_wizard::secret::Secret::new(*v)))
+    .collect();
+    ce_wizard::api::CreateInstance {
+        element: ce_wizard::api::ElementRef {
+            key: "ecwid".into(),
+        },
+        configuration,
+        tags: vec![],
+        name: name.into(),
+        provider_data: None,
+        verbatim: Default::default(),
+    }
+}
+
+/// An Ecwid instance with this name made directly through the API, as the
+/// console or another tool would; its ID.
+pub fn made_through_api(sb: &Sandbox, name: &str) -> i64 {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(client(sb).create_instance(&ecwid_body(name)))
+        .unwrap()
+        .id
+}
+
 /// `ce-wizard instances ARGS` against the sandbox, from a fresh folder.
 pub fn instances(sb: &Sandbox, args: &[&str]) -> Output {
     let dir = tempfile::tempdir().unwrap();
