@@ -75,14 +75,18 @@ pub enum ListenerEvent {
 /// callback port this way and binds it only while a sign-in waits, so
 /// another program may use it meanwhile.
 pub fn check_port(port: u16) -> Result<u16, ListenerError> {
-    let socket = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| {
+    Ok(bind_loopback(port)?.local_addr()?.port())
+}
+
+/// 127.0.0.1 `port` bound, a port another program holds told apart.
+fn bind_loopback(port: u16) -> Result<TcpListener, ListenerError> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             ListenerError::PortInUse { port }
         } else {
             ListenerError::Io(e)
         }
-    })?;
-    Ok(socket.local_addr()?.port())
+    })
 }
 
 /// A bound, not yet serving listener: binding first lets the caller learn the
@@ -96,13 +100,7 @@ pub struct Listener {
 impl Listener {
     /// Binds 127.0.0.1 on `port`; `0` takes any free port.
     pub fn bind(port: u16) -> Result<Listener, ListenerError> {
-        let socket = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                ListenerError::PortInUse { port }
-            } else {
-                ListenerError::Io(e)
-            }
-        })?;
+        let socket = bind_loopback(port)?;
         let port = socket.local_addr()?.port();
         let server = tiny_http::Server::from_listener(socket, None)
             .map_err(|e| ListenerError::Io(std::io::Error::other(e.to_string())))?;
