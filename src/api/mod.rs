@@ -92,9 +92,29 @@ fn to_json_zeroized(value: &impl serde::Serialize) -> Result<bytes::Bytes, serde
     Ok(zeroized_bytes(buffer))
 }
 
+/// The built-in sandbox's account, for the library's in-process tests.
+#[cfg(test)]
 impl Credentials {
-    /// The `Authorization` header, marked sensitive (kept out of HTTP/2
-    /// header compression tables and `Debug`), in memory zeroed on drop.
+    pub(crate) fn of_sandbox(sb: &ce_sandbox::Sandbox) -> Credentials {
+        Credentials {
+            user: sb.user_secret().into(),
+            org: sb.org_secret().into(),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Client {
+    /// A client of the built-in sandbox with its account.
+    pub(crate) fn of_sandbox(sb: &ce_sandbox::Sandbox) -> Client {
+        Client::new(&sb.base_url(), Credentials::of_sandbox(sb)).expect("a client of the sandbox")
+    }
+}
+
+impl Credentials {
+    /// The `Authorization` header, marked sensitive (kept out of `Debug`,
+    /// and out of header compression should HTTP/2 ever be used), in
+    /// memory zeroed on drop.
     fn header_value(&self) -> reqwest::header::HeaderValue {
         let header = self.header();
         let bytes = zeroized_bytes(header.as_bytes().to_vec());

@@ -1,19 +1,7 @@
 use super::*;
-use crate::api::Credentials;
 use ce_sandbox::{Break, Breakage, Fault, FaultKind, Faults, RateLimit, Sandbox, SandboxOptions};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-fn client(sb: &Sandbox) -> Client {
-    Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap()
-}
 
 fn start(opts: SandboxOptions) -> Sandbox {
     Sandbox::start(SandboxOptions {
@@ -23,16 +11,20 @@ fn start(opts: SandboxOptions) -> Sandbox {
     .unwrap()
 }
 
-/// Every instance once, in the order they end.
-async fn run(sb: &Sandbox, jobs: usize) -> Vec<Ended> {
-    let c = client(sb);
-    let all: Vec<Queued> = c
-        .list_instances()
+/// Every instance of the account, queued for a check.
+async fn queued(c: &Client) -> Vec<Queued> {
+    c.list_instances()
         .await
         .unwrap()
         .iter()
         .map(Queued::from)
-        .collect();
+        .collect()
+}
+
+/// Every instance once, in the order they end.
+async fn run(sb: &Sandbox, jobs: usize) -> Vec<Ended> {
+    let c = Client::of_sandbox(sb);
+    let all = queued(&c).await;
     let mut ended = vec![];
     check_all(&c, all, jobs, |e| {
         ended.push(e);
@@ -204,14 +196,8 @@ async fn a_caller_that_stops_starts_no_further_check() {
         latency: Duration::from_millis(30),
         ..SandboxOptions::default()
     });
-    let c = client(&sb);
-    let all: Vec<Queued> = c
-        .list_instances()
-        .await
-        .unwrap()
-        .iter()
-        .map(Queued::from)
-        .collect();
+    let c = Client::of_sandbox(&sb);
+    let all = queued(&c).await;
     let mut seen = 0;
     check_all(&c, all, 2, |_| {
         seen += 1;

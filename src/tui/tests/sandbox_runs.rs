@@ -14,13 +14,6 @@ use crate::tui::update::update;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-fn creds(sb: &Sandbox) -> Credentials {
-    Credentials {
-        user: sb.user_secret().into(),
-        org: sb.org_secret().into(),
-    }
-}
-
 /// Runs one platform effect against `sb` instead of the platform the test
 /// app was connected to, and hands its action to `update`.
 async fn run_on(sb: &Sandbox, app: &mut App, effect: Effect) {
@@ -29,7 +22,7 @@ async fn run_on(sb: &Sandbox, app: &mut App, effect: Effect) {
             attempt,
             platform: Platform {
                 base_url: sb.base_url(),
-                creds: creds(sb),
+                creds: Credentials::of_sandbox(sb),
             },
             entry,
         },
@@ -42,7 +35,7 @@ async fn run_on(sb: &Sandbox, app: &mut App, effect: Effect) {
             attempt,
             platform: Platform {
                 base_url: sb.base_url(),
-                creds: creds(sb),
+                creds: Credentials::of_sandbox(sb),
             },
             body,
             check,

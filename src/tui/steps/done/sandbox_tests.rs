@@ -4,7 +4,7 @@
 //! `GET /hubs/{hub}/ping` through the new instance
 //! (varunpal72/churros:src/test/elements/bigcommerce/ping.js).
 
-use crate::api::{Client, Credentials};
+use crate::api::Client;
 use crate::sandbox::Sandbox;
 use crate::tui::action::Action;
 use crate::tui::app::Step;
@@ -16,14 +16,7 @@ use crate::tui::update::update;
 #[tokio::test(flavor = "multi_thread")]
 async fn done_checks_the_new_instance_with_its_ping_on_the_sandbox() {
     let sb = Sandbox::start(Default::default()).unwrap();
-    let client = Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap();
+    let client = Client::of_sandbox(&sb);
     let mut app = connected();
     pick(&mut app, "bigc", "bigcommerce");
     fill(&mut app, "https://store-abc123.mybigcommerce.com/api/v2/");

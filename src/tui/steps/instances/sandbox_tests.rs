@@ -6,24 +6,13 @@
 
 use super::test_support::{listed_in, view};
 use super::*;
-use crate::api::{Client, Credentials};
+use crate::api::Client;
 use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::tui::action::{Action, Reauthorized};
 use crate::tui::report::ErrorReport;
 use crate::tui::tests::support::{code, connected, ctrl, enter, screen, type_text};
 use crate::tui::update::update;
 use serde_json::Value;
-
-fn client(sb: &Sandbox) -> Client {
-    Client::new(
-        &sb.base_url(),
-        Credentials {
-            user: sb.user_secret().into(),
-            org: sb.org_secret().into(),
-        },
-    )
-    .unwrap()
-}
 
 /// A code from the sandbox's provider for this app and redirect, as a
 /// person pressing Allow would get it.
@@ -65,7 +54,7 @@ async fn ctrl_g_on_the_sandbox_patches_only_the_grant_and_the_instance_works() {
         ..SandboxOptions::default()
     })
     .unwrap();
-    let client = client(&sb);
+    let client = Client::of_sandbox(&sb);
     let listing = client.list_instances().await.unwrap();
     let target = listing
         .iter()
